@@ -1,0 +1,95 @@
+// Package config reads onedoor's settings from flags, each with a matching ONEDOOR_*
+// environment variable. A flag given on the command line wins over the variable.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the server needs to start.
+type Config struct {
+	Addr            string
+	DB              string
+	Demo            bool
+	LogJSON         bool
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
+	MaxBodyBytes    int64
+	SecureCookies   bool // set when served behind TLS
+	ShutdownTimeout time.Duration
+}
+
+// Setting describes one flag and its variable, for -help and for the README table.
+type Setting struct {
+	Flag, Env, Default, Usage string
+}
+
+// Settings lists every setting in the order -help shows them.
+func Settings() []Setting {
+	var out []Setting
+	fs, _ := newFlagSet(&Config{}, io.Discard)
+	fs.VisitAll(func(f *flag.Flag) {
+		out = append(out, Setting{Flag: "-" + f.Name, Env: envName(f.Name), Default: f.DefValue, Usage: f.Usage})
+	})
+	return out
+}
+
+func envName(flagName string) string {
+	return "ONEDOOR_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func newFlagSet(c *Config, out io.Writer) (*flag.FlagSet, error) {
+	fs := flag.NewFlagSet("onedoor", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.Addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&c.DB, "db", "data/onedoor.db", "SQLite file path, or a postgres:// URL")
+	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with the demo county")
+	fs.BoolVar(&c.LogJSON, "log-json", false, "log as JSON lines instead of text")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 30*time.Minute, "sign a browser out after this long without a request")
+	fs.DurationVar(&c.AbsoluteTimeout, "session-max", 12*time.Hour, "sign a browser out this long after sign-in, whatever its activity")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body", 1<<20, "largest request body accepted, in bytes (uploads have their own limit)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when served over TLS)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on shutdown")
+	return fs, nil
+}
+
+// Load parses args (without the program name) over the environment.
+func Load(args []string, getenv func(string) string, out io.Writer) (*Config, []string, error) {
+	c := &Config{}
+	fs, _ := newFlagSet(c, out)
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := getenv(envName(f.Name)); v != "" && envErr == nil {
+			if err := f.Value.Set(v); err != nil {
+				envErr = fmt.Errorf("%s=%q: %v", envName(f.Name), v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return nil, nil, envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if c.IdleTimeout <= 0 || c.AbsoluteTimeout <= 0 {
+		return nil, nil, fmt.Errorf("idle-timeout and session-max must be positive")
+	}
+	if c.MaxBodyBytes < 1024 {
+		return nil, nil, fmt.Errorf("max-body must be at least 1024, got %s", strconv.FormatInt(c.MaxBodyBytes, 10))
+	}
+	return c, fs.Args(), nil
+}
+
+// FromEnv is Load with the process environment.
+func FromEnv(args []string) (*Config, []string, error) { return Load(args, os.Getenv, os.Stderr) }
+
+// IsPostgres reports whether the DB setting names a PostgreSQL server.
+func (c *Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+}

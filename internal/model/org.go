@@ -1,0 +1,159 @@
+package model
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// RegionLevel is a rung of the administrative ladder; a deployment may start at any
+// upper rung and may skip one (Jiayuguan has townships directly under the city).
+type RegionLevel string
+
+const (
+	LevelProvince RegionLevel = "province"
+	LevelCity     RegionLevel = "city"
+	LevelCounty   RegionLevel = "county"
+	LevelTownship RegionLevel = "township"
+	LevelVillage  RegionLevel = "village"
+	LevelGrid     RegionLevel = "grid"
+)
+
+// AllLevels runs from the top of the tree to the bottom.
+var AllLevels = []RegionLevel{LevelProvince, LevelCity, LevelCounty, LevelTownship, LevelVillage, LevelGrid}
+
+// Rank orders levels: a child's rank is always greater than its parent's.
+func (l RegionLevel) Rank() int {
+	for i, k := range AllLevels {
+		if k == l {
+			return i
+		}
+	}
+	return -1
+}
+
+// Valid reports whether l is a known level.
+func (l RegionLevel) Valid() bool { return l.Rank() >= 0 }
+
+// Region is one node of the region tree. Path holds the ids from the root down to
+// this node as "/1/4/17/", so a subtree is one indexed prefix match.
+type Region struct {
+	ID        int64
+	ParentID  int64 // 0 for a root
+	Code      string
+	Name      string
+	Level     RegionLevel
+	Path      string
+	Active    bool
+	CreatedAt time.Time
+}
+
+// Department is a functional department (职能部门) at one region's level.
+type Department struct {
+	ID        int64
+	RegionID  int64
+	Code      string
+	Name      string
+	Active    bool
+	CreatedAt time.Time
+}
+
+// User is a staff member: one region (their centre), optionally one department,
+// one or more roles.
+type User struct {
+	ID           int64
+	Username     string
+	DisplayName  string
+	Phone        string
+	RegionID     int64
+	DepartmentID int64 // 0 when not in a department
+	Roles        []Role
+	Locale       string
+	Active       bool
+	CreatedAt    time.Time
+}
+
+// Has reports whether the user holds role r.
+func (u *User) Has(r Role) bool {
+	for _, k := range u.Roles {
+		if k == r {
+			return true
+		}
+	}
+	return false
+}
+
+// CaseKind is the broad kind of a case (DESIGN.md §3).
+type CaseKind string
+
+const (
+	KindDispute  CaseKind = "dispute"
+	KindPetition CaseKind = "petition"
+	KindHazard   CaseKind = "hazard"
+	KindService  CaseKind = "service"
+)
+
+// AllKinds in the order the UI lists them.
+var AllKinds = []CaseKind{KindDispute, KindPetition, KindHazard, KindService}
+
+// Valid reports whether k is a known kind.
+func (k CaseKind) Valid() bool {
+	for _, x := range AllKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Category is a node of the two-level category dictionary: a top-level category has
+// ParentID 0; a second-level one belongs to a top-level one of the same kind.
+type Category struct {
+	ID        int64
+	Kind      CaseKind
+	ParentID  int64
+	Code      string
+	Name      string
+	SortOrder int
+	Active    bool
+}
+
+// Locales the UI speaks; the first is the default.
+var Locales = []string{"zh-CN", "en"}
+
+// ValidLocale reports whether s is a supported locale.
+func ValidLocale(s string) bool { return s == "zh-CN" || s == "en" }
+
+// CheckName validates a human-readable name: required, at most max characters, no
+// control characters. It returns nil or an error naming the rule.
+func CheckName(field, s string, max int) error {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return &FieldError{Field: field, Code: "required", Message: "必填", MessageEN: "is required"}
+	case utf8.RuneCountInString(s) > max:
+		return &FieldError{Field: field, Code: "too_long", Message: "过长", MessageEN: "is too long"}
+	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return &FieldError{Field: field, Code: "bad_chars", Message: "含有控制字符", MessageEN: "contains control characters"}
+	}
+	return nil
+}
+
+// CheckCode validates a machine code (region code, department code, category code,
+// user name): 1–max characters of ASCII letters, digits, '.', '-' and '_'.
+func CheckCode(field, s string, max int) error {
+	if s == "" {
+		return &FieldError{Field: field, Code: "required", Message: "必填", MessageEN: "is required"}
+	}
+	if len(s) > max {
+		return &FieldError{Field: field, Code: "too_long", Message: "过长", MessageEN: "is too long"}
+	}
+	for _, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_'
+		if !ok {
+			return &FieldError{Field: field, Code: "bad_chars", Message: "只能包含字母、数字、点、横线和下划线", MessageEN: "may contain only letters, digits, '.', '-' and '_'"}
+		}
+	}
+	return nil
+}
+

@@ -1,0 +1,95 @@
+package org
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+)
+
+// CategoryInput is what an admin gives for a category.
+type CategoryInput struct {
+	Kind      model.CaseKind `json:"kind"`
+	ParentID  int64          `json:"parent_id"`
+	Code      string         `json:"code"`
+	Name      string         `json:"name"`
+	SortOrder int            `json:"sort_order"`
+}
+
+func (in *CategoryInput) check() error {
+	in.Code = strings.TrimSpace(in.Code)
+	in.Name = strings.TrimSpace(in.Name)
+	if err := model.CheckCode("code", in.Code, 40); err != nil {
+		return err
+	}
+	if err := model.CheckName("name", in.Name, 30); err != nil {
+		return err
+	}
+	if in.SortOrder < 0 || in.SortOrder > 9999 {
+		return fieldErr("sort_order", "range", "排序须在 0–9999 之间", "must be between 0 and 9999")
+	}
+	return nil
+}
+
+// requireDictionaryAdmin: the category dictionary serves the whole deployment, so only
+// an admin at the top of the region tree changes it.
+func requireDictionaryAdmin(p *auth.Principal) error {
+	if err := requireAdmin(p); err != nil {
+		return err
+	}
+	if p.Region.ParentID != 0 {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// CreateCategory adds a category to the dictionary.
+func (s *Service) CreateCategory(ctx context.Context, p *auth.Principal, in CategoryInput) (model.Category, error) {
+	if err := requireDictionaryAdmin(p); err != nil {
+		return model.Category{}, err
+	}
+	if !in.Kind.Valid() {
+		return model.Category{}, fieldErr("kind", "invalid", "事项类型无效", "is not a known kind")
+	}
+	if err := in.check(); err != nil {
+		return model.Category{}, err
+	}
+	c := model.Category{Kind: in.Kind, ParentID: in.ParentID, Code: in.Code, Name: in.Name, SortOrder: in.SortOrder}
+	err := s.Store.CreateCategory(ctx, &c)
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return c, taken("code")
+	case errors.Is(err, store.ErrNotFound):
+		return c, fieldErr("parent_id", "not_found", "上级分类不存在", "no such parent category")
+	}
+	return c, err
+}
+
+// UpdateCategory changes a category's code, name and order; its kind and parent stay.
+func (s *Service) UpdateCategory(ctx context.Context, p *auth.Principal, id int64, in CategoryInput) (model.Category, error) {
+	if err := requireDictionaryAdmin(p); err != nil {
+		return model.Category{}, err
+	}
+	if err := in.check(); err != nil {
+		return model.Category{}, err
+	}
+	err := s.Store.UpdateCategory(ctx, id, in.Code, in.Name, in.SortOrder)
+	if errors.Is(err, store.ErrConflict) {
+		return model.Category{}, taken("code")
+	}
+	if err != nil {
+		return model.Category{}, err
+	}
+	return s.Store.Category(ctx, id)
+}
+
+// SetCategoryActive deactivates or reactivates a category.
+func (s *Service) SetCategoryActive(ctx context.Context, p *auth.Principal, id int64, active bool) error {
+	if err := requireDictionaryAdmin(p); err != nil {
+		return err
+	}
+	return s.Store.SetCategoryActive(ctx, id, active)
+}

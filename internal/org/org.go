@@ -1,0 +1,174 @@
+// Package org is how admins change the organisation: regions, departments, users,
+// categories. It validates input, keeps each admin inside their own region subtree,
+// and turns store conflicts into field errors. Pages and the API both call it, so the
+// rules live once.
+package org
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+)
+
+// ErrForbidden means the actor may not change that object.
+var ErrForbidden = errors.New("org: outside your scope or role")
+
+// Service applies organisation changes for an acting admin.
+type Service struct {
+	Store *store.Store
+}
+
+func fieldErr(field, code, zh, en string) *model.FieldError {
+	return &model.FieldError{Field: field, Code: code, Message: zh, MessageEN: en}
+}
+
+func taken(field string) *model.FieldError {
+	return fieldErr(field, "taken", "已被占用", "is already taken")
+}
+
+// requireAdmin refuses anyone but an admin.
+func requireAdmin(p *auth.Principal) error {
+	if !p.Has(model.RoleAdmin) {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// regionInScope loads a region and checks it lies in the admin's subtree.
+func (s *Service) regionInScope(ctx context.Context, p *auth.Principal, id int64, field string) (model.Region, error) {
+	g, err := s.Store.Region(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return g, fieldErr(field, "not_found", "区域不存在", "no such region")
+	}
+	if err != nil {
+		return g, err
+	}
+	if !strings.HasPrefix(g.Path, p.Scope()) {
+		return g, fieldErr(field, "out_of_scope", "不在您的管辖范围内", "is outside your region")
+	}
+	return g, nil
+}
+
+// RegionInput is what an admin gives for a region.
+type RegionInput struct {
+	ParentID int64             `json:"parent_id"`
+	Code     string            `json:"code"`
+	Name     string            `json:"name"`
+	Level    model.RegionLevel `json:"level"`
+}
+
+func (in *RegionInput) normalise() {
+	in.Code = strings.TrimSpace(in.Code)
+	in.Name = strings.TrimSpace(in.Name)
+}
+
+// checkRegionCode enforces GB/T 2260-style numeric codes: 2–15 digits.
+func checkRegionCode(code string) error {
+	if code == "" {
+		return fieldErr("code", "required", "必填", "is required")
+	}
+	if len(code) < 2 || len(code) > 15 || strings.Trim(code, "0123456789") != "" {
+		return fieldErr("code", "region_code", "区划代码须为 2–15 位数字", "must be 2–15 digits")
+	}
+	return nil
+}
+
+// CreateRegion adds a region under a parent in the admin's subtree. Only an admin at
+// the root of the whole tree may add another root.
+func (s *Service) CreateRegion(ctx context.Context, p *auth.Principal, in RegionInput) (model.Region, error) {
+	if err := requireAdmin(p); err != nil {
+		return model.Region{}, err
+	}
+	in.normalise()
+	if err := checkRegionCode(in.Code); err != nil {
+		return model.Region{}, err
+	}
+	if err := model.CheckName("name", in.Name, 60); err != nil {
+		return model.Region{}, err
+	}
+	if !in.Level.Valid() {
+		return model.Region{}, fieldErr("level", "invalid", "层级无效", "is not a known level")
+	}
+	if in.ParentID == 0 {
+		return model.Region{}, fieldErr("parent_id", "required", "请选择上级区域", "is required")
+	}
+	parent, err := s.regionInScope(ctx, p, in.ParentID, "parent_id")
+	if err != nil {
+		return model.Region{}, err
+	}
+	if !parent.Active {
+		return model.Region{}, fieldErr("parent_id", "inactive", "上级区域已停用", "is deactivated")
+	}
+	g := model.Region{ParentID: in.ParentID, Code: in.Code, Name: in.Name, Level: in.Level}
+	err = s.Store.CreateRegion(ctx, &g)
+	if errors.Is(err, store.ErrConflict) {
+		return g, taken("code")
+	}
+	return g, err
+}
+
+// UpdateRegion renames a region or corrects its code.
+func (s *Service) UpdateRegion(ctx context.Context, p *auth.Principal, id int64, in RegionInput) (model.Region, error) {
+	if err := requireAdmin(p); err != nil {
+		return model.Region{}, err
+	}
+	if _, err := s.regionInScope(ctx, p, id, "id"); err != nil {
+		return model.Region{}, notFoundIfID(err)
+	}
+	in.normalise()
+	if err := checkRegionCode(in.Code); err != nil {
+		return model.Region{}, err
+	}
+	if err := model.CheckName("name", in.Name, 60); err != nil {
+		return model.Region{}, err
+	}
+	err := s.Store.UpdateRegion(ctx, id, in.Code, in.Name)
+	if errors.Is(err, store.ErrConflict) {
+		return model.Region{}, taken("code")
+	}
+	if err != nil {
+		return model.Region{}, err
+	}
+	return s.Store.Region(ctx, id)
+}
+
+// SetRegionActive deactivates or reactivates a region. An admin cannot deactivate the
+// region they sit in: they would cut the branch they stand on.
+func (s *Service) SetRegionActive(ctx context.Context, p *auth.Principal, id int64, active bool) error {
+	if err := requireAdmin(p); err != nil {
+		return err
+	}
+	if _, err := s.regionInScope(ctx, p, id, "id"); err != nil {
+		return notFoundIfID(err)
+	}
+	if !active && id == p.Region.ID {
+		return fieldErr("active", "own_region", "不能停用自己所在的区域", "you cannot deactivate your own region")
+	}
+	return s.Store.SetRegionActive(ctx, id, active)
+}
+
+// notFoundIfID turns "the object itself is outside scope or missing" into
+// store.ErrNotFound, so a guessed id cannot tell the two apart.
+func notFoundIfID(err error) error {
+	var fe *model.FieldError
+	if errors.As(err, &fe) && fe.Field == "id" {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// Regions lists the regions in the actor's subtree (any signed-in user may read the
+// tree of their own subtree; pickers need it).
+func (s *Service) Regions(ctx context.Context, p *auth.Principal, activeOnly bool) ([]model.Region, error) {
+	return s.Store.Regions(ctx, store.RegionFilter{Within: p.Scope(), ActiveOnly: activeOnly})
+}
+
+// Region returns one region in the actor's subtree.
+func (s *Service) Region(ctx context.Context, p *auth.Principal, id int64) (model.Region, error) {
+	g, err := s.regionInScope(ctx, p, id, "id")
+	return g, notFoundIfID(err)
+}

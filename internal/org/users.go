@@ -1,0 +1,215 @@
+package org
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+)
+
+// UserInput is what an admin gives for a user. Password is required on create and,
+// on update, changes the password only when given.
+type UserInput struct {
+	Username     string       `json:"username"`
+	DisplayName  string       `json:"display_name"`
+	Phone        string       `json:"phone"`
+	RegionID     int64        `json:"region_id"`
+	DepartmentID int64        `json:"department_id"`
+	Roles        []model.Role `json:"roles"`
+	Locale       string       `json:"locale"`
+	Password     string       `json:"password"`
+}
+
+func (s *Service) checkUser(ctx context.Context, p *auth.Principal, in *UserInput) error {
+	in.Username = strings.TrimSpace(in.Username)
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	in.Phone = strings.TrimSpace(in.Phone)
+	if err := model.CheckCode("username", in.Username, 40); err != nil {
+		return err
+	}
+	if len(in.Username) < 3 {
+		return fieldErr("username", "too_short", "用户名至少 3 个字符", "must be at least 3 characters")
+	}
+	if err := model.CheckName("display_name", in.DisplayName, 40); err != nil {
+		return err
+	}
+	if in.Phone != "" {
+		norm, err := model.NormalizePhone(in.Phone)
+		if err != nil {
+			return withField(err, "phone")
+		}
+		in.Phone = norm
+	}
+	if in.Locale == "" {
+		in.Locale = model.Locales[0]
+	}
+	if !model.ValidLocale(in.Locale) {
+		return fieldErr("locale", "invalid", "语言无效", "is not a supported language")
+	}
+	if len(in.Roles) == 0 {
+		return fieldErr("roles", "required", "至少选择一个角色", "choose at least one role")
+	}
+	seen := map[model.Role]bool{}
+	roles := in.Roles[:0]
+	for _, r := range in.Roles {
+		if !r.Valid() {
+			return fieldErr("roles", "invalid", "角色无效："+string(r), "unknown role: "+string(r))
+		}
+		if !seen[r] {
+			seen[r] = true
+			roles = append(roles, r)
+		}
+	}
+	in.Roles = roles
+	if in.RegionID == 0 {
+		return fieldErr("region_id", "required", "请选择所属区域", "is required")
+	}
+	g, err := s.regionInScope(ctx, p, in.RegionID, "region_id")
+	if err != nil {
+		return err
+	}
+	if !g.Active {
+		return fieldErr("region_id", "inactive", "区域已停用", "is deactivated")
+	}
+	if in.DepartmentID != 0 {
+		d, err := s.Store.Department(ctx, in.DepartmentID)
+		if errors.Is(err, store.ErrNotFound) {
+			return fieldErr("department_id", "not_found", "部门不存在", "no such department")
+		}
+		if err != nil {
+			return err
+		}
+		if d.RegionID != in.RegionID {
+			return fieldErr("department_id", "other_region", "部门须属于用户所在区域", "must belong to the user's region")
+		}
+		if !d.Active {
+			return fieldErr("department_id", "inactive", "部门已停用", "is deactivated")
+		}
+	}
+	if seen[model.RoleHandler] && in.DepartmentID == 0 {
+		return fieldErr("department_id", "required_for_handler", "部门办理人必须属于一个部门", "a handler must belong to a department")
+	}
+	return nil
+}
+
+func withField(err error, field string) error {
+	var fe *model.FieldError
+	if errors.As(err, &fe) {
+		return fe.WithField(field)
+	}
+	return err
+}
+
+// CreateUser adds a user in the admin's subtree.
+func (s *Service) CreateUser(ctx context.Context, p *auth.Principal, in UserInput) (model.User, error) {
+	if err := requireAdmin(p); err != nil {
+		return model.User{}, err
+	}
+	if err := s.checkUser(ctx, p, &in); err != nil {
+		return model.User{}, err
+	}
+	if err := auth.CheckPassword(in.Username, in.Password); err != nil {
+		return model.User{}, err
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return model.User{}, err
+	}
+	u := model.User{Username: in.Username, DisplayName: in.DisplayName, Phone: in.Phone, RegionID: in.RegionID,
+		DepartmentID: in.DepartmentID, Roles: in.Roles, Locale: in.Locale}
+	err = s.Store.CreateUser(ctx, &u, hash)
+	if errors.Is(err, store.ErrConflict) {
+		return u, taken("username")
+	}
+	return u, err
+}
+
+// userInScope loads a user whose region lies in the actor's subtree.
+func (s *Service) userInScope(ctx context.Context, p *auth.Principal, id int64) (model.User, error) {
+	u, err := s.Store.User(ctx, id)
+	if err != nil {
+		return u, err
+	}
+	if _, err := s.regionInScope(ctx, p, u.RegionID, "id"); err != nil {
+		return u, notFoundIfID(err)
+	}
+	return u, nil
+}
+
+// User returns one user in the actor's subtree.
+func (s *Service) User(ctx context.Context, p *auth.Principal, id int64) (model.User, error) {
+	return s.userInScope(ctx, p, id)
+}
+
+// UpdateUser changes a user's profile, placement, roles and (when given) password.
+// The user name is fixed: audit records name people by it.
+func (s *Service) UpdateUser(ctx context.Context, p *auth.Principal, id int64, in UserInput) (model.User, error) {
+	if err := requireAdmin(p); err != nil {
+		return model.User{}, err
+	}
+	u, err := s.userInScope(ctx, p, id)
+	if err != nil {
+		return u, err
+	}
+	in.Username = u.Username
+	if err := s.checkUser(ctx, p, &in); err != nil {
+		return u, err
+	}
+	if id == p.User.ID && !containsRole(in.Roles, model.RoleAdmin) {
+		return u, fieldErr("roles", "own_admin", "不能取消自己的管理员角色", "you cannot remove your own admin role")
+	}
+	if in.Password != "" {
+		if err := auth.CheckPassword(u.Username, in.Password); err != nil {
+			return u, err
+		}
+	}
+	u.DisplayName, u.Phone, u.RegionID, u.DepartmentID, u.Roles, u.Locale = in.DisplayName, in.Phone, in.RegionID, in.DepartmentID, in.Roles, in.Locale
+	if err := s.Store.UpdateUser(ctx, &u); err != nil {
+		return u, err
+	}
+	if in.Password != "" {
+		hash, err := auth.HashPassword(in.Password)
+		if err != nil {
+			return u, err
+		}
+		if err := s.Store.SetUserPassword(ctx, id, hash); err != nil {
+			return u, err
+		}
+	}
+	return s.Store.User(ctx, id)
+}
+
+func containsRole(rs []model.Role, r model.Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// SetUserActive deactivates or reactivates a user. Nobody deactivates themselves.
+func (s *Service) SetUserActive(ctx context.Context, p *auth.Principal, id int64, active bool) error {
+	if err := requireAdmin(p); err != nil {
+		return err
+	}
+	if _, err := s.userInScope(ctx, p, id); err != nil {
+		return err
+	}
+	if !active && id == p.User.ID {
+		return fieldErr("active", "self", "不能停用自己的账号", "you cannot deactivate yourself")
+	}
+	return s.Store.SetUserActive(ctx, id, active)
+}
+
+// Users lists the users in the actor's subtree.
+func (s *Service) Users(ctx context.Context, p *auth.Principal, f store.UserFilter) ([]model.User, error) {
+	if err := requireAdmin(p); err != nil {
+		return nil, err
+	}
+	f.Within = p.Scope()
+	return s.Store.Users(ctx, f)
+}

@@ -1,0 +1,41 @@
+-- The default category dictionary of DESIGN.md §7, with a few second-level entries
+-- the demo cases need. Admins edit it from here on; codes are kind.category[.sub].
+
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.marriage', '婚姻家庭', 10, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) SELECT 'dispute', id, 'dispute.marriage.dv', '家庭暴力', 10, TRUE FROM categories WHERE code = 'dispute.marriage';
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) SELECT 'dispute', id, 'dispute.marriage.divorce', '离婚纠纷', 20, TRUE FROM categories WHERE code = 'dispute.marriage';
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) SELECT 'dispute', id, 'dispute.marriage.support', '赡养抚养', 30, TRUE FROM categories WHERE code = 'dispute.marriage';
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) SELECT 'dispute', id, 'dispute.marriage.inherit', '继承纠纷', 40, TRUE FROM categories WHERE code = 'dispute.marriage';
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.neighbour', '邻里', 20, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.housing', '房屋宅基地', 30, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.contract', '合同', 40, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.business', '生产经营', 50, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.damages', '损害赔偿', 60, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.land', '山林土地', 70, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.expropriation', '征地拆迁', 80, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.pollution', '环境污染', 90, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.labour', '劳动争议', 100, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) SELECT 'dispute', id, 'dispute.labour.wages', '拖欠工资', 10, TRUE FROM categories WHERE code = 'dispute.labour';
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) SELECT 'dispute', id, 'dispute.labour.injury', '工伤', 20, TRUE FROM categories WHERE code = 'dispute.labour';
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) SELECT 'dispute', id, 'dispute.labour.contract', '劳动合同', 30, TRUE FROM categories WHERE code = 'dispute.labour';
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.consumer', '消费', 110, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.medical', '医疗', 120, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.traffic', '道路交通事故', 130, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.property', '物业', 140, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.village', '村务管理', 150, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('dispute', NULL, 'dispute.other', '其他', 160, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('petition', NULL, 'petition.advice', '建议意见', 10, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('petition', NULL, 'petition.report', '检举控告', 20, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('petition', NULL, 'petition.claim', '申诉求决', 30, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('hazard', NULL, 'hazard.security', '治安', 10, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('hazard', NULL, 'hazard.fire', '消防', 20, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('hazard', NULL, 'hazard.traffic', '交通', 30, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('hazard', NULL, 'hazard.production', '生产安全', 40, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('hazard', NULL, 'hazard.food', '食品药品', 50, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('hazard', NULL, 'hazard.other', '其他', 60, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('service', NULL, 'service.legal_aid', '法律援助', 10, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('service', NULL, 'service.counselling', '心理疏导', 20, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('service', NULL, 'service.hardship', '困难帮扶', 30, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('service', NULL, 'service.relief', '救济救助', 40, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('service', NULL, 'service.policy', '政策咨询', 50, TRUE);
+INSERT INTO categories (kind, parent_id, code, name, sort_order, active) VALUES ('service', NULL, 'service.other', '其他', 60, TRUE);

@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
+
+const regionCols = "id, COALESCE(parent_id, 0), code, name, level, path, active, created_at"
+
+func scanRegion(r interface{ Scan(...any) error }) (model.Region, error) {
+	var g model.Region
+	err := r.Scan(&g.ID, &g.ParentID, &g.Code, &g.Name, &g.Level, &g.Path, &g.Active, &g.CreatedAt)
+	return g, err
+}
+
+// CreateRegion inserts a region under g.ParentID (0 makes a root) and fills in its
+// id and materialised path.
+func (s *Store) CreateRegion(ctx context.Context, g *model.Region) error {
+	return s.InTx(ctx, func(tx *Tx) error { return tx.CreateRegion(ctx, g) })
+}
+
+// CreateRegion is the transactional form of Store.CreateRegion.
+func (tx *Tx) CreateRegion(ctx context.Context, g *model.Region) error {
+	parentPath := "/"
+	if g.ParentID != 0 {
+		var parentLevel model.RegionLevel
+		err := tx.queryRow(ctx, "SELECT path, level FROM regions WHERE id = ?", g.ParentID).Scan(&parentPath, &parentLevel)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("parent region %d: %w", g.ParentID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if g.Level.Rank() <= parentLevel.Rank() {
+			return &InvalidError{Field: "level", Code: "below_parent", Message: "层级必须低于上级区域", MessageEN: "level must be below the parent's level"}
+		}
+	}
+	g.CreatedAt = now()
+	err := tx.queryRow(ctx, `INSERT INTO regions (parent_id, code, name, level, active, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		nullInt64(g.ParentID), g.Code, g.Name, g.Level, true, g.CreatedAt).Scan(&g.ID)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("region code %s: %w", g.Code, ErrConflict)
+	}
+	if err != nil {
+		return err
+	}
+	g.Path = parentPath + strconv.FormatInt(g.ID, 10) + "/"
+	g.Active = true
+	_, err = tx.exec(ctx, "UPDATE regions SET path = ? WHERE id = ?", g.Path, g.ID)
+	return err
+}
+
+// Region returns one region by id.
+func (s *Store) Region(ctx context.Context, id int64) (model.Region, error) {
+	g, err := scanRegion(s.queryRow(ctx, "SELECT "+regionCols+" FROM regions WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, ErrNotFound
+	}
+	return g, err
+}
+
+// RegionByCode returns one region by its code.
+func (s *Store) RegionByCode(ctx context.Context, code string) (model.Region, error) {
+	g, err := scanRegion(s.queryRow(ctx, "SELECT "+regionCols+" FROM regions WHERE code = ?", code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, ErrNotFound
+	}
+	return g, err
+}
+
+// RegionFilter narrows a region listing.
+type RegionFilter struct {
+	Within     string // only regions whose path starts with this (a subtree); "" for all
+	ParentID   int64  // only children of this region; 0 for no such limit
+	ActiveOnly bool
+}
+
+// Regions lists regions in tree order (by path, then code).
+func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]model.Region, error) {
+	q := "SELECT " + regionCols + " FROM regions WHERE 1=1"
+	var args []any
+	if f.Within != "" {
+		q += " AND path LIKE ?"
+		args = append(args, f.Within+"%")
+	}
+	if f.ParentID != 0 {
+		q += " AND parent_id = ?"
+		args = append(args, f.ParentID)
+	}
+	if f.ActiveOnly {
+		q += " AND active = ?"
+		args = append(args, true)
+	}
+	q += " ORDER BY path"
+	rows, err := s.query(ctx, q, args...)
+	return scanAll(rows, err, func(r *sql.Rows) (model.Region, error) { return scanRegion(r) })
+}
+
+// UpdateRegion changes a region's name and code (its place in the tree is fixed:
+// cases refer to it).
+func (s *Store) UpdateRegion(ctx context.Context, id int64, code, name string) error {
+	res, err := s.exec(ctx, "UPDATE regions SET code = ?, name = ? WHERE id = ?", code, name, id)
+	return affectedOne(res, err, "region code "+code)
+}
+
+// SetRegionActive deactivates or reactivates a region. A region with active children
+// cannot be deactivated: the children would be orphaned in every picker.
+func (s *Store) SetRegionActive(ctx context.Context, id int64, active bool) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if !active {
+			var n int
+			if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM regions WHERE parent_id = ? AND active = ?", id, true).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return &InvalidError{Field: "active", Code: "has_active_children", Message: "该区域还有启用的下级区域，请先停用下级", MessageEN: "the region still has active children; deactivate them first"}
+			}
+		}
+		res, err := tx.exec(ctx, "UPDATE regions SET active = ? WHERE id = ?", active, id)
+		return affectedOne(res, err, "")
+	})
+}
+
+// affectedOne turns "no row changed" into ErrNotFound and a unique violation into
+// ErrConflict.
+func affectedOne(res sql.Result, err error, what string) error {
+	if isUniqueViolation(err) {
+		return fmt.Errorf("%s: %w", what, ErrConflict)
+	}
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// InvalidError is a rule the data itself breaks (as opposed to malformed input).
+type InvalidError = model.FieldError

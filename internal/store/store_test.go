@@ -1,0 +1,165 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/testutil"
+)
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		v, err := st.SchemaVersion(ctx)
+		if err != nil || v < 2 {
+			t.Fatalf("schema version = %d, %v; want ≥ 2", v, err)
+		}
+		n, err := st.Migrate(ctx, nil)
+		if err != nil || n != 0 {
+			t.Fatalf("second migrate applied %d, %v; want 0, nil", n, err)
+		}
+		if err := st.Ping(ctx); err != nil {
+			t.Fatalf("ping: %v", err)
+		}
+	})
+}
+
+func TestRegionTree(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		county := model.Region{Code: "622922", Name: "康乐县", Level: model.LevelCounty}
+		must(t, st.CreateRegion(ctx, &county))
+		town := model.Region{ParentID: county.ID, Code: "622922100", Name: "附城镇", Level: model.LevelTownship}
+		must(t, st.CreateRegion(ctx, &town))
+		// A level may be skipped: a grid straight under a township.
+		grid := model.Region{ParentID: town.ID, Code: "62292210001", Name: "一网格", Level: model.LevelGrid}
+		must(t, st.CreateRegion(ctx, &grid))
+		other := model.Region{ParentID: county.ID, Code: "622922101", Name: "苏集镇", Level: model.LevelTownship}
+		must(t, st.CreateRegion(ctx, &other))
+
+		if !strings.HasPrefix(grid.Path, town.Path) || !strings.HasPrefix(town.Path, county.Path) {
+			t.Fatalf("paths do not nest: %q %q %q", county.Path, town.Path, grid.Path)
+		}
+		sub, err := st.Regions(ctx, store.RegionFilter{Within: town.Path})
+		must(t, err)
+		if len(sub) != 2 || sub[0].ID != town.ID || sub[1].ID != grid.ID {
+			t.Fatalf("subtree of town = %+v", sub)
+		}
+
+		tests := []struct {
+			name string
+			g    model.Region
+			want string
+		}{
+			{"duplicate code", model.Region{ParentID: county.ID, Code: "622922100", Name: "x", Level: model.LevelTownship}, "exists"},
+			{"level above parent", model.Region{ParentID: town.ID, Code: "1", Name: "x", Level: model.LevelCity}, "below_parent"},
+			{"same level as parent", model.Region{ParentID: town.ID, Code: "2", Name: "x", Level: model.LevelTownship}, "below_parent"},
+			{"missing parent", model.Region{ParentID: 99999, Code: "3", Name: "x", Level: model.LevelGrid}, "not found"},
+		}
+		for _, tc := range tests {
+			err := st.CreateRegion(ctx, &tc.g)
+			var fe *model.FieldError
+			got := ""
+			if errors.As(err, &fe) {
+				got = fe.Code
+			} else if err != nil {
+				got = err.Error()
+			}
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
+			}
+		}
+
+		// Deactivation, never deletion; a parent with active children stays active.
+		if err := st.SetRegionActive(ctx, town.ID, false); err == nil {
+			t.Fatal("deactivated a township with an active grid")
+		}
+		must(t, st.SetRegionActive(ctx, grid.ID, false))
+		must(t, st.SetRegionActive(ctx, town.ID, false))
+		active, err := st.Regions(ctx, store.RegionFilter{ActiveOnly: true})
+		must(t, err)
+		if len(active) != 2 {
+			t.Fatalf("active regions = %d, want 2 (county, other township)", len(active))
+		}
+		g, err := st.Region(ctx, town.ID)
+		must(t, err)
+		if g.Active {
+			t.Fatal("township still active")
+		}
+		if err := st.UpdateRegion(ctx, other.ID, "622922100", "苏集镇"); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("rename to a taken code: %v, want ErrConflict", err)
+		}
+	})
+}
+
+func TestUsersDepartmentsCategories(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		county := model.Region{Code: "622922", Name: "康乐县", Level: model.LevelCounty}
+		must(t, st.CreateRegion(ctx, &county))
+		dep := model.Department{RegionID: county.ID, Code: "hrss", Name: "县人社局"}
+		must(t, st.CreateDepartment(ctx, &dep))
+		if err := st.CreateDepartment(ctx, &model.Department{RegionID: county.ID, Code: "hrss", Name: "again"}); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate department: %v", err)
+		}
+		u := model.User{Username: "wang", DisplayName: "王海燕", RegionID: county.ID, DepartmentID: dep.ID,
+			Roles: []model.Role{model.RoleHandler, model.RoleClerk}}
+		must(t, st.CreateUser(ctx, &u, "hash1"))
+		got, hash, err := st.UserCredentials(ctx, "wang")
+		must(t, err)
+		if hash != "hash1" || got.DepartmentID != dep.ID || len(got.Roles) != 2 || got.Roles[0] != model.RoleClerk {
+			t.Fatalf("user = %+v hash %q", got, hash)
+		}
+		u.Roles = []model.Role{model.RoleMediator}
+		u.DepartmentID = 0
+		must(t, st.UpdateUser(ctx, &u))
+		got, err = st.User(ctx, u.ID)
+		must(t, err)
+		if got.DepartmentID != 0 || len(got.Roles) != 1 || got.Roles[0] != model.RoleMediator {
+			t.Fatalf("updated user = %+v", got)
+		}
+		list, err := st.Users(ctx, store.UserFilter{Role: model.RoleMediator})
+		must(t, err)
+		if len(list) != 1 {
+			t.Fatalf("mediators = %d", len(list))
+		}
+		must(t, st.SetUserActive(ctx, u.ID, false))
+		if list, _ := st.Users(ctx, store.UserFilter{ActiveOnly: true}); len(list) != 0 {
+			t.Fatalf("active users after deactivation = %d", len(list))
+		}
+
+		cats, err := st.Categories(ctx, store.CategoryFilter{Kind: model.KindDispute})
+		must(t, err)
+		if len(cats) < 16 || cats[0].Name != "婚姻家庭" || cats[1].ParentID != cats[0].ID {
+			t.Fatalf("default dispute categories start %+v", cats[:2])
+		}
+		sub := model.Category{Kind: model.KindHazard, ParentID: cats[0].ID, Code: "x.y", Name: "错类"}
+		var fe *model.FieldError
+		if err := st.CreateCategory(ctx, &sub); !errors.As(err, &fe) || fe.Code != "kind_mismatch" {
+			t.Fatalf("category under another kind: %v", err)
+		}
+		deep := model.Category{Kind: model.KindDispute, ParentID: cats[1].ID, Code: "x.z", Name: "三级"}
+		if err := st.CreateCategory(ctx, &deep); !errors.As(err, &fe) || fe.Code != "too_deep" {
+			t.Fatalf("third-level category: %v", err)
+		}
+		must(t, st.SetCategoryActive(ctx, cats[0].ID, false))
+		after, err := st.Categories(ctx, store.CategoryFilter{Kind: model.KindDispute, ActiveOnly: true})
+		must(t, err)
+		for _, c := range after {
+			if c.ID == cats[0].ID || c.ParentID == cats[0].ID {
+				t.Fatalf("deactivated category or its child still listed: %+v", c)
+			}
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
