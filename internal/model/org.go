@@ -38,39 +38,39 @@ func (l RegionLevel) Valid() bool { return l.Rank() >= 0 }
 // Region is one node of the region tree. Path holds the ids from the root down to
 // this node as "/1/4/17/", so a subtree is one indexed prefix match.
 type Region struct {
-	ID        int64
-	ParentID  int64 // 0 for a root
-	Code      string
-	Name      string
-	Level     RegionLevel
-	Path      string
-	Active    bool
-	CreatedAt time.Time
+	ID        int64       `json:"id"`
+	ParentID  int64       `json:"parent_id"` // 0 for a root
+	Code      string      `json:"code"`
+	Name      string      `json:"name"`
+	Level     RegionLevel `json:"level"`
+	Path      string      `json:"path"`
+	Active    bool        `json:"active"`
+	CreatedAt time.Time   `json:"created_at"`
 }
 
 // Department is a functional department (职能部门) at one region's level.
 type Department struct {
-	ID        int64
-	RegionID  int64
-	Code      string
-	Name      string
-	Active    bool
-	CreatedAt time.Time
+	ID        int64     `json:"id"`
+	RegionID  int64     `json:"region_id"`
+	Code      string    `json:"code"`
+	Name      string    `json:"name"`
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // User is a staff member: one region (their centre), optionally one department,
 // one or more roles.
 type User struct {
-	ID           int64
-	Username     string
-	DisplayName  string
-	Phone        string
-	RegionID     int64
-	DepartmentID int64 // 0 when not in a department
-	Roles        []Role
-	Locale       string
-	Active       bool
-	CreatedAt    time.Time
+	ID           int64     `json:"id"`
+	Username     string    `json:"username"`
+	DisplayName  string    `json:"display_name"`
+	Phone        string    `json:"phone"`
+	RegionID     int64     `json:"region_id"`
+	DepartmentID int64     `json:"department_id"` // 0 when not in a department
+	Roles        []Role    `json:"roles"`
+	Locale       string    `json:"locale"`
+	Active       bool      `json:"active"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // Has reports whether the user holds role r.
@@ -109,13 +109,13 @@ func (k CaseKind) Valid() bool {
 // Category is a node of the two-level category dictionary: a top-level category has
 // ParentID 0; a second-level one belongs to a top-level one of the same kind.
 type Category struct {
-	ID        int64
-	Kind      CaseKind
-	ParentID  int64
-	Code      string
-	Name      string
-	SortOrder int
-	Active    bool
+	ID        int64    `json:"id"`
+	Kind      CaseKind `json:"kind"`
+	ParentID  int64    `json:"parent_id"`
+	Code      string   `json:"code"`
+	Name      string   `json:"name"`
+	SortOrder int      `json:"sort_order"`
+	Active    bool     `json:"active"`
 }
 
 // Locales the UI speaks; the first is the default.
@@ -156,4 +156,3 @@ func CheckCode(field, s string, max int) error {
 	}
 	return nil
 }
-

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/onedoor/onedoor/internal/model"
 )
@@ -148,3 +149,20 @@ func affectedOne(res sql.Result, err error, what string) error {
 
 // InvalidError is a rule the data itself breaks (as opposed to malformed input).
 type InvalidError = model.FieldError
+
+// RegionAncestors returns g's ancestors and g itself, root first, read off its path.
+func (s *Store) RegionAncestors(ctx context.Context, g model.Region) ([]model.Region, error) {
+	var ids []any
+	var ph []string
+	for _, part := range strings.Split(strings.Trim(g.Path, "/"), "/") {
+		if id, err := strconv.ParseInt(part, 10, 64); err == nil {
+			ids = append(ids, id)
+			ph = append(ph, "?")
+		}
+	}
+	if len(ids) == 0 {
+		return []model.Region{g}, nil
+	}
+	rows, err := s.query(ctx, "SELECT "+regionCols+" FROM regions WHERE id IN ("+strings.Join(ph, ",")+") ORDER BY LENGTH(path)", ids...)
+	return scanAll(rows, err, func(r *sql.Rows) (model.Region, error) { return scanRegion(r) })
+}

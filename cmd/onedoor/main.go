@@ -1,0 +1,139 @@
+// Command onedoor runs the onedoor server and its maintenance commands.
+//
+//	onedoor [flags]            serve (the default)
+//	onedoor serve [flags]      serve
+//	onedoor migrate [flags]    apply pending migrations and exit
+//
+// Every flag has an ONEDOOR_* environment variable; see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/config"
+	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "onedoor:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, rest, err := config.Load(args, os.Getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments: %v", rest)
+	}
+	log := newLogger(cfg, stderr)
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, nil)
+	case "migrate":
+		st, err := openAndMigrate(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		return st.Close()
+	default:
+		return fmt.Errorf("unknown command %q (known: serve, migrate)", cmd)
+	}
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func openAndMigrate(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	n, err := st.Migrate(ctx, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	v, _ := st.SchemaVersion(ctx)
+	log.Info("store ready", "store", st.Dialect(), "schema_version", v, "applied", n)
+	return st, nil
+}
+
+// serve runs the server until ctx ends, then lets in-flight requests finish before
+// closing the store. ready, when not nil, receives the bound address.
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan<- string) error {
+	st, err := openAndMigrate(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if cfg.Demo {
+		switch err := demo.SeedCounty(ctx, st); {
+		case err == nil:
+			log.Info("demo county created", "password", demo.Password, "try", "county.admin, county.clerk, fucheng.grid …")
+		case errors.Is(err, demo.ErrNotEmpty):
+			log.Info("demo skipped: the database already has users")
+		default:
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	srv := &http.Server{
+		Handler:           web.New(cfg, log, st).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "store", st.Dialect())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}

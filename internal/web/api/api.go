@@ -1,0 +1,97 @@
+// Package api is the JSON API under /api/v1. Every error has the shape
+// {"error":{"code","message","field"}}; a validation error is 422 and names the field.
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/org"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+)
+
+// API holds what the endpoints need.
+type API struct {
+	Store         *store.Store
+	Auth          *auth.Service
+	Org           *org.Service
+	SecureCookies bool
+}
+
+// Register adds every endpoint to mux.
+func (a *API) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST /api/v1/session", a.login)
+	mux.HandleFunc("DELETE /api/v1/session", a.logout)
+	mux.HandleFunc("GET /api/v1/me", a.handle(a.me))
+
+	mux.HandleFunc("GET /api/v1/regions", a.handle(a.listRegions))
+	mux.HandleFunc("POST /api/v1/regions", a.handle(a.createRegion))
+	mux.HandleFunc("GET /api/v1/regions/{id}", a.handle(a.getRegion))
+	mux.HandleFunc("PATCH /api/v1/regions/{id}", a.handle(a.updateRegion))
+	mux.HandleFunc("GET /api/v1/departments", a.handle(a.listDepartments))
+	mux.HandleFunc("POST /api/v1/departments", a.handle(a.createDepartment))
+	mux.HandleFunc("GET /api/v1/departments/{id}", a.handle(a.getDepartment))
+	mux.HandleFunc("PATCH /api/v1/departments/{id}", a.handle(a.updateDepartment))
+	mux.HandleFunc("GET /api/v1/users", a.handle(a.listUsers))
+	mux.HandleFunc("POST /api/v1/users", a.handle(a.createUser))
+	mux.HandleFunc("GET /api/v1/users/{id}", a.handle(a.getUser))
+	mux.HandleFunc("PATCH /api/v1/users/{id}", a.handle(a.updateUser))
+	mux.HandleFunc("GET /api/v1/categories", a.handle(a.listCategories))
+	mux.HandleFunc("POST /api/v1/categories", a.handle(a.createCategory))
+	mux.HandleFunc("GET /api/v1/categories/{id}", a.handle(a.getCategory))
+	mux.HandleFunc("PATCH /api/v1/categories/{id}", a.handle(a.updateCategory))
+	mux.HandleFunc("POST /api/v1/{kind}/{id}/{switch}", a.handle(a.setActive))
+	mux.HandleFunc("GET /api/v1/tokens", a.handle(a.listTokens))
+	mux.HandleFunc("POST /api/v1/tokens", a.handle(a.createToken))
+	mux.HandleFunc("DELETE /api/v1/tokens/{id}", a.handle(a.revokeToken))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))
+	})
+}
+
+// endpoint is a handler that returns its status and body instead of writing them.
+type endpoint func(r *http.Request, p *auth.Principal) (int, any, error)
+
+// handle admits only a recognised caller and writes the endpoint's answer or error.
+func (a *API) handle(h endpoint) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := httpx.Principal(r)
+		if p == nil {
+			code := "unauthenticated"
+			if errors.Is(httpx.SessionError(r), auth.ErrSessionExpired) {
+				code = "session_expired"
+			}
+			httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, code, ""))
+			return
+		}
+		status, body, err := h(r, p)
+		if err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		if body == nil {
+			w.WriteHeader(status)
+			return
+		}
+		httpx.WriteJSON(w, status, body)
+	}
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, store.ErrNotFound
+	}
+	return id, nil
+}
+
+// list wraps a slice as {"items": [...]} so the envelope can grow paging later.
+func list[T any](items []T) map[string]any {
+	if items == nil {
+		items = []T{}
+	}
+	return map[string]any{"items": items}
+}

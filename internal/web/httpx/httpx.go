@@ -1,0 +1,185 @@
+// Package httpx holds what pages and the API share: the acting principal in the
+// request context, JSON errors of one shape, and body decoding with limits.
+package httpx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/org"
+	"github.com/onedoor/onedoor/internal/store"
+)
+
+type ctxKey int
+
+const (
+	principalKey ctxKey = iota
+	csrfKey
+	localeKey
+	sessionErrKey
+)
+
+// WithPrincipal returns r's context carrying the signed-in principal and, for a
+// browser session, its CSRF token.
+func WithPrincipal(ctx context.Context, p *auth.Principal, csrf string) context.Context {
+	ctx = context.WithValue(ctx, principalKey, p)
+	return context.WithValue(ctx, csrfKey, csrf)
+}
+
+// Principal returns who is acting, or nil when nobody is signed in.
+func Principal(r *http.Request) *auth.Principal {
+	p, _ := r.Context().Value(principalKey).(*auth.Principal)
+	return p
+}
+
+// CSRFToken returns the token pages must send back with every state change.
+func CSRFToken(r *http.Request) string {
+	s, _ := r.Context().Value(csrfKey).(string)
+	return s
+}
+
+// WithSessionError records why a presented session was not accepted (expired), so
+// handlers can say so instead of a bare "sign in".
+func WithSessionError(ctx context.Context, err error) context.Context {
+	return context.WithValue(ctx, sessionErrKey, err)
+}
+
+// SessionError returns the reason recorded by WithSessionError.
+func SessionError(r *http.Request) error {
+	err, _ := r.Context().Value(sessionErrKey).(error)
+	return err
+}
+
+// WithLocale records the locale pages and errors should speak.
+func WithLocale(ctx context.Context, loc string) context.Context {
+	return context.WithValue(ctx, localeKey, loc)
+}
+
+// Locale returns the request's locale: the user's choice, else the browser's.
+func Locale(r *http.Request) string {
+	if s, ok := r.Context().Value(localeKey).(string); ok {
+		return s
+	}
+	return i18n.Default
+}
+
+// Error is an API error: an HTTP status plus the body {"error":{code,message,field}}.
+type Error struct {
+	Status  int    `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+	Extra   any    `json:"details,omitempty"`
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Errorf builds an Error whose message comes from the catalogue key "error.<code>".
+func Errorf(r *http.Request, status int, code, field string, args ...any) *Error {
+	return &Error{Status: status, Code: code, Field: field, Message: i18n.T(Locale(r), "error."+code, args...)}
+}
+
+// FromErr classifies err into an API error: field errors are 422 naming the field,
+// missing or out-of-scope objects 404, forbidden 403, anything else 500 with nothing
+// of the cause shown (it is logged instead).
+func FromErr(r *http.Request, err error) *Error {
+	var e *Error
+	var fe *model.FieldError
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.As(err, &fe):
+		msg := fe.Message
+		if Locale(r) == "en" && fe.MessageEN != "" {
+			msg = fe.MessageEN
+		}
+		if fe.Field != "" {
+			msg = i18n.T(Locale(r), "field."+fe.Field) + i18n.T(Locale(r), "error.field_sep") + msg
+		}
+		return &Error{Status: http.StatusUnprocessableEntity, Code: fe.Code, Field: fe.Field, Message: msg}
+	case errors.Is(err, store.ErrNotFound):
+		return Errorf(r, http.StatusNotFound, "not_found", "")
+	case errors.Is(err, org.ErrForbidden):
+		return Errorf(r, http.StatusForbidden, "forbidden", "")
+	case errors.Is(err, context.Canceled):
+		return &Error{Status: 499, Code: "canceled", Message: "canceled"}
+	}
+	slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	return Errorf(r, http.StatusInternalServerError, "internal", "")
+}
+
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+// WriteError writes err as an API error body.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	e := FromErr(r, err)
+	if e.Status == 499 {
+		return
+	}
+	WriteJSON(w, e.Status, map[string]*Error{"error": e})
+}
+
+// DecodeJSON reads one JSON object from r's body into dst. It refuses a body that is
+// not JSON, is malformed, has unknown fields or trailing data, or exceeds the limit
+// (the body is already wrapped by http.MaxBytesReader in the middleware).
+func DecodeJSON(r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return Errorf(r, http.StatusUnsupportedMediaType, "unsupported_media_type", "")
+		}
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(dst)
+	if err == nil {
+		if dec.More() {
+			return Errorf(r, http.StatusBadRequest, "malformed_json", "", "trailing data")
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return Errorf(r, http.StatusBadRequest, "malformed_json", "", "trailing data")
+		}
+		return nil
+	}
+	var tooBig *http.MaxBytesError
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooBig):
+		return Errorf(r, http.StatusRequestEntityTooLarge, "body_too_large", "", tooBig.Limit)
+	case errors.As(err, &syntax):
+		return Errorf(r, http.StatusBadRequest, "malformed_json", "", fmt.Sprintf("offset %d", syntax.Offset))
+	case errors.As(err, &typeErr):
+		return Errorf(r, http.StatusUnprocessableEntity, "wrong_type", typeErr.Field, typeErr.Field)
+	case errors.Is(err, io.EOF):
+		return Errorf(r, http.StatusBadRequest, "empty_body", "")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return Errorf(r, http.StatusBadRequest, "malformed_json", "", "unexpected end")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return Errorf(r, http.StatusUnprocessableEntity, "unknown_field", name, name)
+	}
+	return Errorf(r, http.StatusBadRequest, "malformed_json", "", err.Error())
+}
+
+// WantsJSON reports whether a request is an API call rather than a page visit.
+func WantsJSON(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || strings.Contains(r.Header.Get("Accept"), "application/json")
+}

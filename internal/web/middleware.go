@@ -1,0 +1,230 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/web/ui"
+)
+
+const (
+	SessionCookie = httpx.SessionCookie
+	LocaleCookie  = httpx.LocaleCookie
+)
+
+// statusRecorder remembers the status a handler wrote, for the access log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests writes one access-log line per request, and turns a panic into a 500
+// that shows the client nothing of the cause.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				if rec.status == 0 {
+					httpx.WriteError(rec, r, errors.New("panic"))
+				}
+			}
+			log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"ms", float64(time.Since(start).Microseconds())/1000, "ip", clientIP(r))
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries. The CSP allows no inline
+// script or style: everything comes from /static.
+func securityHeaders(next http.Handler) http.Handler {
+	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+		"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			// Pages hold personal data: no shared or back-button caches.
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps every request body; decoders report the overflow as 413.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			httpx.WriteError(w, r, httpx.Errorf(r, http.StatusRequestEntityTooLarge, "body_too_large", "", max))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate recognises the caller — a bearer token for other systems, a session
+// cookie for browsers — and records the locale to speak. It never refuses by itself:
+// handlers decide who may do what.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		loc := ""
+		if c, err := r.Cookie(LocaleCookie); err == nil && i18n.Has(c.Value) {
+			loc = c.Value
+		}
+		if h := r.Header.Get("Authorization"); h != "" {
+			tok, ok := strings.CutPrefix(h, "Bearer ")
+			p, err := s.auth.Token(ctx, strings.TrimSpace(tok))
+			if !ok || err != nil {
+				if err != nil && !errors.Is(err, auth.ErrBadToken) {
+					httpx.WriteError(w, r, err)
+					return
+				}
+				httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, "invalid_token", ""))
+				return
+			}
+			ctx = httpx.WithPrincipal(ctx, p, "")
+			loc = p.User.Locale
+		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			p, sess, err := s.auth.Session(ctx, c.Value)
+			switch {
+			case err == nil:
+				ctx = httpx.WithPrincipal(ctx, p, sess.CSRFToken)
+				loc = p.User.Locale
+			case errors.Is(err, auth.ErrSessionExpired):
+				ctx = httpx.WithSessionError(ctx, err)
+				http.SetCookie(w, s.expiredCookie(SessionCookie))
+			default:
+				httpx.WriteError(w, r, err)
+				return
+			}
+		}
+		if loc == "" {
+			loc = i18n.Negotiate(r.Header.Get("Accept-Language"))
+		}
+		ctx = httpx.WithLocale(ctx, loc)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func isSafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// checkCSRF guards every state-changing request a browser can be tricked into
+// sending. A cookie-authenticated request must carry the session's token in the
+// X-CSRF-Token header or the csrf_token form field; a request without any session
+// is refused when the browser marks it cross-site. Bearer-token calls carry no
+// ambient credentials and need no token.
+func (s *Server) checkCSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isSafeMethod(r.Method) || r.Header.Get("Authorization") != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if crossSite(r) {
+			s.refuseCSRF(w, r, "csrf_cross_site")
+			return
+		}
+		want := httpx.CSRFToken(r)
+		if want == "" {
+			if _, err := r.Cookie(SessionCookie); err != nil {
+				// No session: only the login form, which has its own token.
+				next.ServeHTTP(w, r)
+				return
+			}
+			// A session cookie that is no longer valid: let the handler say "expired".
+			next.ServeHTTP(w, r)
+			return
+		}
+		got := r.Header.Get("X-CSRF-Token")
+		if got == "" && isForm(r) {
+			got = r.PostFormValue("csrf_token")
+		}
+		if got == "" {
+			s.refuseCSRF(w, r, "csrf_missing")
+			return
+		}
+		if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			s.refuseCSRF(w, r, "csrf_invalid")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isForm(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data")
+}
+
+// crossSite reports whether a browser says the request comes from another site:
+// Sec-Fetch-Site where the browser sends it, else an Origin that is not ours.
+func crossSite(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return false
+	case "cross-site", "same-site":
+		return true
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		return origin == "null"
+	}
+	u, err := url.Parse(origin)
+	return err != nil || u.Host != r.Host
+}
+
+func (s *Server) refuseCSRF(w http.ResponseWriter, r *http.Request, code string) {
+	s.log.Warn("csrf refused", "code", code, "path", r.URL.Path, "ip", clientIP(r))
+	err := httpx.Errorf(r, http.StatusForbidden, code, "csrf_token")
+	if httpx.WantsJSON(r) {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	ui.RenderError(w, r, err)
+}
+
+func clientIP(r *http.Request) string { return httpx.ClientIP(r) }
+
+
+func (s *Server) expiredCookie(name string) *http.Cookie {
+	return httpx.ClearCookie(name, s.cfg.SecureCookies)
+}

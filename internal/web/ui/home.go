@@ -1,0 +1,26 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+)
+
+type homeData struct {
+	RegionPath []model.Region // from the deployment's root down to the user's region
+}
+
+// home shows who is signed in: name, region with its ancestors, department, roles.
+func (u *UI) home(w http.ResponseWriter, r *http.Request) {
+	p := httpx.Principal(r)
+	path, err := u.Store.RegionAncestors(r.Context(), p.Region)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	page := newPage(r, "home.title")
+	page.Active = "nav.home"
+	page.Data = homeData{RegionPath: path}
+	render(w, r, http.StatusOK, "home.html", page)
+}

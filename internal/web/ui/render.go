@@ -1,0 +1,197 @@
+// Package ui serves the staff pages: one file per page or action. Pages are plain
+// server-rendered HTML forms; the small app.js only adds conveniences.
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/web/static"
+	"github.com/onedoor/onedoor/internal/web/templates"
+)
+
+// Page is what every template receives.
+type Page struct {
+	Locale  string
+	P       *auth.Principal
+	CSRF    string
+	Title   string // catalogue key of the page title
+	Nav     []NavItem
+	Active  string            // the nav key of this page
+	Notice  string            // catalogue key of a one-line notice (after a redirect)
+	Error   string            // a message for the whole form
+	Errors  map[string]string // field -> message
+	Form    url.Values        // what the user typed, to refill a refused form
+	Data    any
+	Request *http.Request
+}
+
+// T translates key into the page's locale.
+func (p *Page) T(key string, args ...any) string { return i18n.T(p.Locale, key, args...) }
+
+// FieldError returns the message for one form field, "" when it is fine.
+func (p *Page) FieldError(field string) string { return p.Errors[field] }
+
+// Value returns what the user typed into a field, to refill a refused form.
+func (p *Page) Value(field string) string { return p.Form.Get(field) }
+
+// Has reports whether the signed-in user holds role r.
+func (p *Page) Has(r string) bool { return p.P.Has(model.Role(r)) }
+
+// NavItem is one link of the navigation.
+type NavItem struct {
+	Key  string // catalogue key and active marker
+	Href string
+}
+
+// navFor lists the links a principal's roles open.
+func navFor(p *auth.Principal) []NavItem {
+	if p == nil {
+		return nil
+	}
+	items := []NavItem{{"nav.home", "/"}}
+	if p.Has(model.RoleAdmin) {
+		items = append(items,
+			NavItem{"nav.regions", "/admin/regions"},
+			NavItem{"nav.departments", "/admin/departments"},
+			NavItem{"nav.users", "/admin/users"},
+			NavItem{"nav.categories", "/admin/categories"},
+			NavItem{"nav.tokens", "/admin/tokens"},
+		)
+	}
+	return items
+}
+
+// cst is China Standard Time; pages show times as the centre's staff live them.
+var cst = time.FixedZone("CST", 8*3600)
+
+var funcs = template.FuncMap{
+	"asset": static.URL,
+	"join":  strings.Join,
+	// dict builds a map for passing several values to a shared template.
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
+	// indent pads an option's text to show tree depth inside a <select>.
+	"indent":   func(n int) string { return strings.Repeat("\u3000", n) },
+	"datetime": func(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04") },
+}
+
+var (
+	parseOnce sync.Once
+	pages     map[string]*template.Template
+)
+
+// parse builds one template set per page: the layout plus that page.
+func parse() {
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html"))
+	names, err := fs.Glob(templates.FS, "*.html")
+	if err != nil {
+		panic(err)
+	}
+	pages = map[string]*template.Template{}
+	for _, n := range names {
+		if n == "layout.html" {
+			continue
+		}
+		pages[n] = template.Must(template.Must(layout.Clone()).ParseFS(templates.FS, n))
+	}
+}
+
+// newPage starts a page for r with the title key.
+func newPage(r *http.Request, title string) *Page {
+	p := httpx.Principal(r)
+	return &Page{Locale: httpx.Locale(r), P: p, CSRF: httpx.CSRFToken(r), Title: title, Nav: navFor(p),
+		Active: title, Notice: noticeKey(r.URL.Query().Get("notice")), Request: r}
+}
+
+// noticeKey accepts only known notice codes from the query string, so a link cannot
+// make a page say arbitrary things.
+func noticeKey(code string) string {
+	if code == "" {
+		return ""
+	}
+	key := "notice." + code
+	if _, ok := i18n.Lookup(i18n.Default, key); !ok {
+		return ""
+	}
+	return key
+}
+
+// render writes page through the named template with status.
+func render(w http.ResponseWriter, r *http.Request, status int, name string, page *Page) {
+	parseOnce.Do(parse)
+	t, ok := pages[name]
+	if !ok {
+		panic("ui: no template " + name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", page); err != nil {
+		slog.ErrorContext(r.Context(), "render", "template", name, "err", err)
+		http.Error(w, i18n.T(page.Locale, "error.internal"), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// renderError shows an error page in the page layout.
+func renderError(w http.ResponseWriter, r *http.Request, err error) {
+	e := httpx.FromErr(r, err)
+	if e.Status == 499 {
+		return
+	}
+	page := newPage(r, "error.title")
+	page.Error = e.Message
+	render(w, r, e.Status, "error.html", page)
+}
+
+// formError refills a refused form with the user's input and the message next to the
+// field it concerns; other errors become an error page.
+func formError(w http.ResponseWriter, r *http.Request, name string, page *Page, err error) {
+	e := httpx.FromErr(r, err)
+	if e.Status != http.StatusUnprocessableEntity {
+		renderError(w, r, err)
+		return
+	}
+	page.Form = r.PostForm
+	page.Errors = map[string]string{e.Field: e.Message}
+	page.Error = e.Message
+	render(w, r, e.Status, name, page)
+}
+
+// redirect sends the browser on after a successful POST (post/redirect/get).
+func redirect(w http.ResponseWriter, r *http.Request, to, notice string) {
+	if notice != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "notice=" + url.QueryEscape(notice)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

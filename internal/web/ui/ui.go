@@ -1,0 +1,128 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/org"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+)
+
+// UI holds what the pages need.
+type UI struct {
+	Store         *store.Store
+	Auth          *auth.Service
+	Org           *org.Service
+	SecureCookies bool
+}
+
+// Register adds every page and form action to mux.
+func (u *UI) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /login", u.loginPage)
+	mux.HandleFunc("POST /login", u.loginSubmit)
+	mux.HandleFunc("POST /logout", u.logout)
+	mux.HandleFunc("POST /locale", u.setLocale)
+	mux.HandleFunc("GET /{$}", u.signedIn(u.home))
+
+	admin := u.withRole(model.RoleAdmin)
+	mux.HandleFunc("GET /admin/regions", admin(u.regionList))
+	mux.HandleFunc("GET /admin/regions/new", admin(u.regionNew))
+	mux.HandleFunc("POST /admin/regions", admin(u.regionCreate))
+	mux.HandleFunc("GET /admin/regions/{id}/edit", admin(u.regionEdit))
+	mux.HandleFunc("POST /admin/regions/{id}", admin(u.regionUpdate))
+	mux.HandleFunc("GET /admin/departments", admin(u.departmentList))
+	mux.HandleFunc("GET /admin/departments/new", admin(u.departmentNew))
+	mux.HandleFunc("POST /admin/departments", admin(u.departmentCreate))
+	mux.HandleFunc("GET /admin/departments/{id}/edit", admin(u.departmentEdit))
+	mux.HandleFunc("POST /admin/departments/{id}", admin(u.departmentUpdate))
+	mux.HandleFunc("GET /admin/users", admin(u.userList))
+	mux.HandleFunc("GET /admin/users/new", admin(u.userNew))
+	mux.HandleFunc("POST /admin/users", admin(u.userCreate))
+	mux.HandleFunc("GET /admin/users/{id}/edit", admin(u.userEdit))
+	mux.HandleFunc("POST /admin/users/{id}", admin(u.userUpdate))
+	mux.HandleFunc("GET /admin/categories", admin(u.categoryList))
+	mux.HandleFunc("GET /admin/categories/new", admin(u.categoryNew))
+	mux.HandleFunc("POST /admin/categories", admin(u.categoryCreate))
+	mux.HandleFunc("GET /admin/categories/{id}/edit", admin(u.categoryEdit))
+	mux.HandleFunc("POST /admin/categories/{id}", admin(u.categoryUpdate))
+	mux.HandleFunc("POST /admin/{kind}/{id}/{switch}", admin(u.setActive))
+	mux.HandleFunc("GET /admin/tokens", admin(u.tokenList))
+	mux.HandleFunc("POST /admin/tokens", admin(u.tokenCreate))
+	mux.HandleFunc("POST /admin/tokens/{id}/revoke", admin(u.tokenRevoke))
+}
+
+// signedIn sends a visitor without a session to the login page, remembering where
+// they were going and whether their session had expired.
+func (u *UI) signedIn(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if httpx.Principal(r) == nil {
+			q := url.Values{}
+			if r.Method == http.MethodGet && r.URL.Path != "/" {
+				q.Set("next", r.URL.RequestURI())
+			}
+			if errors.Is(httpx.SessionError(r), auth.ErrSessionExpired) {
+				q.Set("notice", "session_expired")
+			}
+			to := "/login"
+			if len(q) > 0 {
+				to += "?" + q.Encode()
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return
+		}
+		h(w, r)
+	}
+}
+
+// withRole returns a wrapper that admits only signed-in users holding role.
+func (u *UI) withRole(role model.Role) func(http.HandlerFunc) http.HandlerFunc {
+	return func(h http.HandlerFunc) http.HandlerFunc {
+		return u.signedIn(func(w http.ResponseWriter, r *http.Request) {
+			if !httpx.Principal(r).Has(role) {
+				renderError(w, r, org.ErrForbidden)
+				return
+			}
+			h(w, r)
+		})
+	}
+}
+
+// RenderError shows err as an error page; the middleware uses it for refused CSRF.
+func RenderError(w http.ResponseWriter, r *http.Request, err error) { renderError(w, r, err) }
+
+// pathID reads the {id} path value; a malformed one is simply not found.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, store.ErrNotFound
+	}
+	return id, nil
+}
+
+// formInt reads an optional integer form field; a malformed value is a field error.
+func formInt(r *http.Request, field string) (int64, error) {
+	v := strings.TrimSpace(r.PostFormValue(field))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, &model.FieldError{Field: field, Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+	}
+	return n, nil
+}
+
+// safeNext accepts only a local path as a post-login destination, so a crafted link
+// cannot send a user off-site after signing in.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
