@@ -224,7 +224,6 @@ func (s *Server) refuseCSRF(w http.ResponseWriter, r *http.Request, code string)
 
 func clientIP(r *http.Request) string { return httpx.ClientIP(r) }
 
-
 func (s *Server) expiredCookie(name string) *http.Cookie {
 	return httpx.ClearCookie(name, s.cfg.SecureCookies)
 }

@@ -56,7 +56,9 @@ func categoryInput(r *http.Request) (org.CategoryInput, error) {
 	return in, err
 }
 
-func (u *UI) categoryNew(w http.ResponseWriter, r *http.Request) { u.renderCategoryForm(w, r, nil, nil) }
+func (u *UI) categoryNew(w http.ResponseWriter, r *http.Request) {
+	u.renderCategoryForm(w, r, nil, nil)
+}
 
 func (u *UI) categoryCreate(w http.ResponseWriter, r *http.Request) {
 	in, err := categoryInput(r)

@@ -44,7 +44,9 @@ func (u *UI) renderDepartmentForm(w http.ResponseWriter, r *http.Request, d *mod
 	render(w, r, http.StatusOK, "admin_department_form.html", page)
 }
 
-func (u *UI) departmentNew(w http.ResponseWriter, r *http.Request) { u.renderDepartmentForm(w, r, nil, nil) }
+func (u *UI) departmentNew(w http.ResponseWriter, r *http.Request) {
+	u.renderDepartmentForm(w, r, nil, nil)
+}
 
 func (u *UI) departmentCreate(w http.ResponseWriter, r *http.Request) {
 	regionID, err := formInt(r, "region_id")

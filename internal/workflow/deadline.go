@@ -1,0 +1,184 @@
+package workflow
+
+import (
+	"time"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
+
+// Urgency is how fast a case must move (一般/急/紧急).
+type Urgency string
+
+const (
+	UrgencyNormal   Urgency = "normal"   // 一般
+	UrgencyUrgent   Urgency = "urgent"   // 急
+	UrgencyCritical Urgency = "critical" // 紧急
+)
+
+// AllUrgencies from the least to the most pressing.
+var AllUrgencies = []Urgency{UrgencyNormal, UrgencyUrgent, UrgencyCritical}
+
+var urgencyLabels = map[Urgency][2]string{
+	UrgencyNormal:   {"一般", "Normal"},
+	UrgencyUrgent:   {"急", "Urgent"},
+	UrgencyCritical: {"紧急", "Critical"},
+}
+
+// Valid reports whether u is one of AllUrgencies.
+func (u Urgency) Valid() bool {
+	_, ok := urgencyLabels[u]
+	return ok
+}
+
+// Label is the Chinese name of the urgency, or its code when unknown.
+func (u Urgency) Label() string {
+	if l, ok := urgencyLabels[u]; ok {
+		return l[0]
+	}
+	return string(u)
+}
+
+// LabelEN is the English name of the urgency, or its code when unknown.
+func (u Urgency) LabelEN() string {
+	if l, ok := urgencyLabels[u]; ok {
+		return l[1]
+	}
+	return string(u)
+}
+
+// Stage is the step of a case a deadline applies to.
+type Stage string
+
+const (
+	StageAccept    Stage = "accept"    // decide whether to accept, and tell the party
+	StageObjection Stage = "objection" // a department may object to an assignment outside its remit
+	StageHandle    Stage = "handle"    // from acceptance to resolution
+	StageExtension Stage = "extension" // the longest extension a leader may grant
+	StageConfirm   Stage = "confirm"   // apply for judicial confirmation of a mediation agreement
+	StageVisit     Stage = "visit"     // return visit after the case is resolved
+)
+
+// CategoryLabourDispute is the category code the default rules give labour disputes
+// their own mediation time limit under; the seeded category dictionary must use it.
+const CategoryLabourDispute = "labour_dispute"
+
+// DeadlineRule sets how long a stage of a case may take. Empty Kind, Category and
+// Urgency match anything; Stage must match exactly. Days count calendar days, or
+// working days of the Calendar when Workdays is set. Basis says where the number comes
+// from, for the admin page and for anyone who asks why a case is overdue.
+type DeadlineRule struct {
+	Kind     model.CaseKind
+	Category string
+	Urgency  Urgency
+	Stage    Stage
+	Days     int
+	Workdays bool
+	Basis    string
+}
+
+// DefaultDeadlineRules returns the defaults of DESIGN.md §3, a fresh slice each time so
+// callers may edit it. Ordinary handling has a catch-all 30 days; "normal" urgency has
+// no rule of its own, since ResolveRule lets an urgency rule override any kind's limit.
+func DefaultDeadlineRules() []DeadlineRule {
+	return []DeadlineRule{
+		{Stage: StageHandle, Days: 30, Basis: "一般事项30日(通行做法)"},
+		{Urgency: UrgencyUrgent, Stage: StageHandle, Days: 3, Basis: "急件3日(通行做法)"},
+		{Urgency: UrgencyCritical, Stage: StageHandle, Days: 1, Basis: "紧急事项1日(通行做法)"},
+		{Kind: model.KindPetition, Stage: StageAccept, Days: 15, Basis: "《信访工作条例》第二十二、二十三条:15日内决定是否受理并告知信访人"},
+		{Stage: StageObjection, Days: 5, Workdays: true, Basis: "《信访工作条例》第二十三条:对交办事项有异议的,5个工作日内提出"},
+		{Kind: model.KindPetition, Stage: StageHandle, Days: 60, Basis: "《信访工作条例》第三十四条:自受理之日起60日内办结"},
+		{Kind: model.KindPetition, Stage: StageExtension, Days: 30, Basis: "《信访工作条例》第三十四条:经批准可延长,延长期限不超过30日"},
+		{Kind: model.KindDispute, Stage: StageHandle, Days: 30, Basis: "《人民调解工作若干规定》:一般在30日内调结"},
+		{Kind: model.KindDispute, Category: CategoryLabourDispute, Stage: StageHandle, Days: 15, Basis: "《劳动争议调解仲裁法》第十四条:15日内未达成协议的,可申请仲裁"},
+		{Kind: model.KindDispute, Stage: StageConfirm, Days: 30, Basis: "《人民调解法》第三十三条:协议生效之日起30日内申请司法确认"},
+		{Stage: StageVisit, Days: 7, Basis: "办结后7日内回访(通行做法)"},
+	}
+}
+
+// ResolveRule picks the rule for one stage of a case. Of the rules that match, the most
+// specific wins, with the fields ranked urgency, then category, then kind: an urgent or
+// critical case must go faster than the ordinary limit of its kind, and a category's
+// limit (labour disputes, 15 days) is narrower than its kind's (disputes, 30). Among
+// equally specific rules the first listed wins. It returns false when no rule matches,
+// which means the stage has no deadline.
+func ResolveRule(rules []DeadlineRule, kind model.CaseKind, category string, urgency Urgency, stage Stage) (DeadlineRule, bool) {
+	best, bestScore := DeadlineRule{}, -1
+	for _, r := range rules {
+		if r.Stage != stage ||
+			r.Kind != "" && r.Kind != kind ||
+			r.Category != "" && r.Category != category ||
+			r.Urgency != "" && r.Urgency != urgency {
+			continue
+		}
+		score := 0
+		if r.Urgency != "" {
+			score += 4
+		}
+		if r.Category != "" {
+			score += 2
+		}
+		if r.Kind != "" {
+			score++
+		}
+		if score > bestScore {
+			best, bestScore = r, score
+		}
+	}
+	return best, bestScore >= 0
+}
+
+// Due is the deadline of a stage that starts at start.
+func (r DeadlineRule) Due(cal *Calendar, start time.Time) time.Time {
+	if r.Workdays {
+		return cal.AddWorkdays(start, r.Days)
+	}
+	return cal.AddDays(start, r.Days)
+}
+
+// Status is where a case stands against its deadline (未到期/将到期/已超期).
+type Status string
+
+const (
+	StatusNone    Status = "none"     // no deadline
+	StatusNotDue  Status = "not_due"  // 未到期
+	StatusDueSoon Status = "due_soon" // 将到期: inside the warning window
+	StatusOverdue Status = "overdue"  // 已超期
+)
+
+var statusLabels = map[Status][2]string{
+	StatusNone:    {"无期限", "No deadline"},
+	StatusNotDue:  {"未到期", "Not due"},
+	StatusDueSoon: {"将到期", "Due soon"},
+	StatusOverdue: {"已超期", "Overdue"},
+}
+
+// Label is the Chinese name of the status, or its code when unknown.
+func (s Status) Label() string {
+	if l, ok := statusLabels[s]; ok {
+		return l[0]
+	}
+	return string(s)
+}
+
+// LabelEN is the English name of the status, or its code when unknown.
+func (s Status) LabelEN() string {
+	if l, ok := statusLabels[s]; ok {
+		return l[1]
+	}
+	return string(s)
+}
+
+// DueStatus says whether due has passed at now, or will within warnWindow. A zero due
+// means the case has no deadline. The deadline instant itself still counts as in time:
+// deadlines are the last second of their day.
+func DueStatus(due, now time.Time, warnWindow time.Duration) Status {
+	switch {
+	case due.IsZero():
+		return StatusNone
+	case now.After(due):
+		return StatusOverdue
+	case due.Sub(now) <= warnWindow:
+		return StatusDueSoon
+	}
+	return StatusNotDue
+}

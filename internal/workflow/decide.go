@@ -1,0 +1,332 @@
+package workflow
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
+
+// CoPart is where the actor's department stands as a co-handler (协办单位) of a case.
+type CoPart string
+
+const (
+	CoNone     CoPart = ""         // not a co-handler of this case
+	CoPending  CoPart = "pending"  // called in, not yet signed
+	CoSigned   CoPart = "signed"   // signed, working on its part
+	CoReported CoPart = "reported" // reported its part done
+)
+
+// Input is what Decide needs to know beyond the state, the action and the roles. The
+// first group describes the case and the actor's relation to it, which the caller
+// reads from the store; the second is what the actor typed into the action's form.
+type Input struct {
+	IsLead            bool   // the actor's department is the case's lead department
+	CoPart            CoPart // the actor's department's share as a co-handler
+	AtCentre          bool   // the centre handles the case itself (it went through handle)
+	CoHandlersPending int    // co-handling departments that have not reported yet
+	ExtensionPending  bool   // an extension request awaits a leader
+	SuspendedFrom     State  // for a suspended case, the state it was suspended in
+	HasParentCentre   bool   // the case's centre has a centre above it
+	HasChildCentre    bool   // the case's centre has centres below it
+
+	Reason         string       // reason, note or report text, as the action requires
+	Outcome        Outcome      // resolve
+	Satisfaction   Satisfaction // visit
+	LeadDepartment string       // assign: the lead department's id or code
+	CoDepartments  []string     // co_assign: departments to call in
+	MergeInto      string       // merge: the case this one joins
+}
+
+// Refusal codes: why Decide said no. They are stable, for APIs and tests; the
+// messages are for people.
+const (
+	RefuseUnknownAction         = "unknown_action"
+	RefuseState                 = "state"
+	RefuseRole                  = "role"
+	RefuseNotLead               = "not_lead"
+	RefuseNotCoHandler          = "not_co_handler"
+	RefuseNotAtCentre           = "not_at_centre"
+	RefuseCoAlreadySigned       = "co_already_signed"
+	RefuseCoNotSigned           = "co_not_signed"
+	RefuseCoAlreadyReported     = "co_already_reported"
+	RefuseCoHandlersPending     = "co_handlers_pending"
+	RefuseNoExtensionPending    = "no_extension_pending"
+	RefuseExtensionPending      = "extension_pending"
+	RefusePriorState            = "prior_state"
+	RefuseNoParentCentre        = "no_parent_centre"
+	RefuseNoChildCentre         = "no_child_centre"
+	RefuseReasonRequired        = "reason_required"
+	RefuseOutcomeRequired       = "outcome_required"
+	RefuseOutcomeInvalid        = "outcome_invalid"
+	RefuseSatisfactionRequired  = "satisfaction_required"
+	RefuseSatisfactionInvalid   = "satisfaction_invalid"
+	RefuseDepartmentRequired    = "department_required"
+	RefuseCoDepartmentsRequired = "co_departments_required"
+	RefuseMergeIntoRequired     = "merge_target_required"
+)
+
+// Refusal is the error Decide returns: what was refused, why (Code), in which state,
+// and what the actor may do instead, so that the UI and the API can say more than no.
+type Refusal struct {
+	Code      string
+	Message   string // Chinese, naming the state and the allowed actions
+	MessageEN string
+	State     State
+	Action    Action
+	Allowed   []Action
+}
+
+// Error returns the Chinese message, which is what the user was shown.
+func (r *Refusal) Error() string { return r.Message }
+
+// Decide says what action a by someone holding roles does to a case in state from: the
+// state the case moves to (from itself for actions that change nothing), or a
+// *Refusal saying why not. It decides only; recording the event is the caller's job.
+func Decide(from State, a Action, roles []model.Role, in Input) (State, error) {
+	to, code := decide(from, a, roles, in, true)
+	if code == "" {
+		return to, nil
+	}
+	return "", newRefusal(code, from, a, Allowed(from, roles, in))
+}
+
+// Allowed lists, in AllActions order, the actions someone holding roles may take on a
+// case in state from. It checks the state, the roles and the case's conditions but not
+// what the actor has yet to type (reason, outcome, ...): it decides which buttons the
+// case page shows, before any form is filled in.
+func Allowed(from State, roles []model.Role, in Input) []Action {
+	var out []Action
+	for _, a := range AllActions {
+		if _, code := decide(from, a, roles, in, false); code == "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// decide returns the next state, or the refusal code of the first check that failed.
+// Checks run from the most general to the most specific, so the reason given is the
+// one that matters: no use asking for a reason when the state forbids the action.
+func decide(from State, a Action, roles []model.Role, in Input, checkNeeds bool) (State, string) {
+	rule, ok := rulesByAction[a]
+	if !ok {
+		return "", RefuseUnknownAction
+	}
+	if !slices.Contains(rule.From, from) {
+		return "", RefuseState
+	}
+	if code := checkGrants(rule.Grants, roles, in); code != "" {
+		return "", code
+	}
+	for _, c := range rule.When {
+		if code := checkCondition(c, in); code != "" {
+			return "", code
+		}
+	}
+	if checkNeeds {
+		for _, n := range rule.Needs {
+			if code := checkNeed(n, in); code != "" {
+				return "", code
+			}
+		}
+	}
+	switch {
+	case rule.To == Unchanged:
+		return from, ""
+	case rule.To == Resumed:
+		return in.SuspendedFrom, ""
+	case rule.ToIfUnsatisfied != "" && in.Satisfaction == Unsatisfied:
+		return rule.ToIfUnsatisfied, ""
+	}
+	return rule.To, ""
+}
+
+// checkGrants passes when any of the actor's roles has a grant whose relation holds.
+// When roles match but no relation does, the first unmet relation is the reason: a
+// handler refused a sign is told the case is not their department's, not that their
+// role may never sign.
+func checkGrants(grants []Grant, roles []model.Role, in Input) string {
+	refusal := RefuseRole
+	for _, g := range grants {
+		if !slices.Contains(roles, g.Role) {
+			continue
+		}
+		code := checkRelation(g.If, in)
+		if code == "" {
+			return ""
+		}
+		if refusal == RefuseRole {
+			refusal = code
+		}
+	}
+	return refusal
+}
+
+func checkRelation(r Relation, in Input) string {
+	switch r {
+	case LeadDepartment:
+		if !in.IsLead {
+			return RefuseNotLead
+		}
+	case CoDepartment:
+		if in.CoPart == CoNone {
+			return RefuseNotCoHandler
+		}
+	case HandledHere:
+		if !in.AtCentre {
+			return RefuseNotAtCentre
+		}
+	}
+	return ""
+}
+
+func checkCondition(c Condition, in Input) string {
+	switch c {
+	case CondCoUnsigned:
+		if in.CoPart != CoPending {
+			return RefuseCoAlreadySigned
+		}
+	case CondCoSigned:
+		switch in.CoPart {
+		case CoPending:
+			return RefuseCoNotSigned
+		case CoReported:
+			return RefuseCoAlreadyReported
+		}
+	case CondCoHandlersReported:
+		if in.CoHandlersPending > 0 {
+			return RefuseCoHandlersPending
+		}
+	case CondExtensionPending:
+		if !in.ExtensionPending {
+			return RefuseNoExtensionPending
+		}
+	case CondNoExtension:
+		if in.ExtensionPending {
+			return RefuseExtensionPending
+		}
+	case CondSuspendedFrom:
+		if !slices.Contains(suspendable, in.SuspendedFrom) {
+			return RefusePriorState
+		}
+	case CondParentCentre:
+		if !in.HasParentCentre {
+			return RefuseNoParentCentre
+		}
+	case CondChildCentre:
+		if !in.HasChildCentre {
+			return RefuseNoChildCentre
+		}
+	}
+	return ""
+}
+
+func checkNeed(n Need, in Input) string {
+	switch n {
+	case NeedReason:
+		if strings.TrimSpace(in.Reason) == "" {
+			return RefuseReasonRequired
+		}
+	case NeedOutcome:
+		if in.Outcome == "" {
+			return RefuseOutcomeRequired
+		}
+		if !in.Outcome.Valid() {
+			return RefuseOutcomeInvalid
+		}
+	case NeedSatisfaction:
+		if in.Satisfaction == "" {
+			return RefuseSatisfactionRequired
+		}
+		if !in.Satisfaction.Valid() {
+			return RefuseSatisfactionInvalid
+		}
+	case NeedLeadDepartment:
+		if strings.TrimSpace(in.LeadDepartment) == "" {
+			return RefuseDepartmentRequired
+		}
+	case NeedCoDepartments:
+		if !slices.ContainsFunc(in.CoDepartments, func(d string) bool { return strings.TrimSpace(d) != "" }) {
+			return RefuseCoDepartmentsRequired
+		}
+	case NeedMergeInto:
+		if strings.TrimSpace(in.MergeInto) == "" {
+			return RefuseMergeIntoRequired
+		}
+	}
+	return ""
+}
+
+// refusalTexts explain each code, in Chinese and English; {action} and {state} stand
+// for the action and the state.
+var refusalTexts = map[string][2]string{
+	RefuseUnknownAction:         {"未知操作{action}", "unknown action {action}"},
+	RefuseState:                 {"案件当前状态为「{state}」,不能{action}", "cannot {action} a case that is {state}"},
+	RefuseRole:                  {"您的角色不能对案件{action}", "your roles do not allow you to {action}"},
+	RefuseNotLead:               {"只有主办单位可以{action}", "only the lead department may {action}"},
+	RefuseNotCoHandler:          {"只有协办单位可以{action}", "only a co-handling department may {action}"},
+	RefuseNotAtCentre:           {"该案件不是由中心自办,调解员不能{action}", "the case is not handled at the centre, so a mediator cannot {action}"},
+	RefuseCoAlreadySigned:       {"本单位已签收协办任务", "your department has already signed for its part"},
+	RefuseCoNotSigned:           {"请先签收协办任务再反馈", "sign for your department's part before reporting it"},
+	RefuseCoAlreadyReported:     {"本单位已反馈协办情况", "your department has already reported its part"},
+	RefuseCoHandlersPending:     {"还有协办单位未反馈,暂不能{action}", "co-handling departments have not all reported, so you cannot {action} yet"},
+	RefuseNoExtensionPending:    {"没有待审批的延期申请", "there is no extension request to decide"},
+	RefuseExtensionPending:      {"已有延期申请等待审批", "an extension request is already waiting for a decision"},
+	RefusePriorState:            {"无法确定挂起前的状态,不能{action}", "the state before suspension is unknown, so the case cannot {action}"},
+	RefuseNoParentCentre:        {"本级中心没有上级中心,不能{action}", "this centre has no parent centre to escalate to"},
+	RefuseNoChildCentre:         {"本级中心没有下级中心,不能{action}", "this centre has no child centre to delegate to"},
+	RefuseReasonRequired:        {"{action}需要填写理由或说明", "a reason or note is required to {action}"},
+	RefuseOutcomeRequired:       {"{action}需要选择办理结果", "an outcome is required to {action}"},
+	RefuseOutcomeInvalid:        {"办理结果无效", "the outcome is not one of the known outcomes"},
+	RefuseSatisfactionRequired:  {"{action}需要选择满意度", "the party's satisfaction is required to record a {action}"},
+	RefuseSatisfactionInvalid:   {"满意度无效", "the satisfaction is not one of the known levels"},
+	RefuseDepartmentRequired:    {"{action}需要选择主办单位", "a lead department is required to {action}"},
+	RefuseCoDepartmentsRequired: {"{action}需要至少选择一个协办单位", "at least one co-handling department is required to {action}"},
+	RefuseMergeIntoRequired:     {"{action}需要指定要并入的案件", "the case to merge into is required to {action}"},
+}
+
+func newRefusal(code string, from State, a Action, allowed []Action) *Refusal {
+	texts := refusalTexts[code]
+	zh := strings.NewReplacer("{action}", "「"+a.Label()+"」", "{state}", stateName(from)).Replace(texts[0])
+	en := strings.NewReplacer("{action}", a.LabelEN(), "{state}", stateNameEN(from)).Replace(texts[1])
+	if code == RefuseState || code == RefuseRole {
+		zh += "。" + allowedText(allowed, Action.Label, "当前可以:", "、", "当前没有可执行的操作")
+		en += ". " + allowedText(allowed, Action.LabelEN, "Allowed now: ", ", ", "Nothing can be done now")
+	}
+	zh += "。"
+	en += "."
+	return &Refusal{Code: code, Message: zh, MessageEN: capitalize(en), State: from, Action: a, Allowed: allowed}
+}
+
+func allowedText(allowed []Action, label func(Action) string, lead, sep, none string) string {
+	if len(allowed) == 0 {
+		return none
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = label(a)
+	}
+	return lead + strings.Join(names, sep)
+}
+
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+func stateName(s State) string {
+	if s == StateNone {
+		return "未登记"
+	}
+	return s.Label()
+}
+
+func stateNameEN(s State) string {
+	if s == StateNone {
+		return "not yet registered"
+	}
+	return strings.ToLower(s.LabelEN())
+}

@@ -1,0 +1,475 @@
+package workflow
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
+
+// Shorthands for the expectation table.
+const (
+	none  = StateNone
+	reg   = StateRegistered
+	acc   = StateAccepted
+	asg   = StateAssigned
+	prog  = StateInProgress
+	susp  = StateSuspended
+	res   = StateResolved
+	ver   = StateVerified
+	fol   = StateFollowedUp
+	arc   = StateArchived
+	rej   = StateRejected
+	mer   = StateMerged
+	same  = State("=")
+	admin = model.RoleAdmin
+	lead  = model.RoleLeader
+	clerk = model.RoleClerk
+	hand  = model.RoleHandler
+	med   = model.RoleMediator
+	grid  = model.RoleGrid
+	view  = model.RoleViewer
+)
+
+// expected is the transition matrix written out by hand from DESIGN.md §3 and the role
+// assignments, independently of rules.go: for each action, the states it may be taken
+// in, the roles that may take it (given the right relation to the case, which
+// satisfyingInput supplies), and where it leads ("=" for nowhere).
+var expected = []struct {
+	action Action
+	from   []State
+	roles  []model.Role
+	to     State
+}{
+	{ActionRegister, []State{none}, []model.Role{clerk, lead, grid}, reg},
+	{ActionAccept, []State{reg}, []model.Role{clerk, lead}, acc},
+	{ActionReject, []State{reg}, []model.Role{clerk, lead}, rej},
+	{ActionMerge, []State{reg, acc}, []model.Role{clerk, lead}, mer},
+	{ActionHandle, []State{acc}, []model.Role{clerk, lead}, prog},
+	{ActionAssign, []State{acc}, []model.Role{clerk, lead}, asg},
+	{ActionSign, []State{asg}, []model.Role{hand}, prog},
+	{ActionReturn, []State{asg}, []model.Role{hand}, acc},
+	{ActionCoAssign, []State{asg, prog}, []model.Role{clerk, lead}, same},
+	{ActionCoSign, []State{asg, prog}, []model.Role{hand}, same},
+	{ActionCoReport, []State{asg, prog}, []model.Role{hand}, same},
+	{ActionEscalate, []State{reg, acc, asg, prog}, []model.Role{clerk, lead}, acc},
+	{ActionDelegate, []State{reg, acc}, []model.Role{clerk, lead}, acc},
+	{ActionExtendRequest, []State{prog}, []model.Role{hand, med}, same},
+	{ActionExtendApprove, []State{prog}, []model.Role{lead}, same},
+	{ActionExtendRefuse, []State{prog}, []model.Role{lead}, same},
+	{ActionSuspend, []State{acc, asg, prog}, []model.Role{clerk, lead}, susp},
+	{ActionResume, []State{susp}, []model.Role{clerk, lead}, asg}, // satisfyingInput suspends from assigned
+	{ActionResolve, []State{prog}, []model.Role{hand, med}, res},
+	{ActionVerify, []State{res}, []model.Role{clerk, lead}, ver},
+	{ActionVerifyFail, []State{res}, []model.Role{clerk, lead}, prog},
+	{ActionVisit, []State{ver}, []model.Role{clerk, lead, grid}, fol},
+	{ActionArchive, []State{fol}, []model.Role{clerk, lead}, arc},
+	{ActionComment, []State{reg, acc, asg, prog, susp, res, ver, fol}, []model.Role{clerk, lead, hand, med, grid}, same},
+	{ActionAttach, []State{reg, acc, asg, prog, susp, res, ver, fol}, []model.Role{clerk, lead, hand, med, grid}, same},
+	{ActionSupervise, []State{reg, acc, asg, prog, susp, res, ver, fol}, []model.Role{lead}, same},
+}
+
+// satisfyingInput meets every relation, condition and need of action a, so that the
+// cross product below tests states and roles alone.
+func satisfyingInput(a Action) Input {
+	in := Input{
+		IsLead:          true,
+		AtCentre:        true,
+		CoPart:          CoPending,
+		SuspendedFrom:   StateAssigned,
+		HasParentCentre: true,
+		HasChildCentre:  true,
+		Reason:          "当事人要求",
+		Outcome:         OutcomeMediatedAgreement,
+		Satisfaction:    Satisfied,
+		LeadDepartment:  "county-justice",
+		CoDepartments:   []string{"township-police"},
+		MergeInto:       "ZZ-2026-000123",
+	}
+	switch a {
+	case ActionCoReport:
+		in.CoPart = CoSigned
+	case ActionExtendApprove, ActionExtendRefuse:
+		in.ExtensionPending = true
+	}
+	return in
+}
+
+func TestDecideFullMatrix(t *testing.T) {
+	if len(expected) != len(AllActions) {
+		t.Fatalf("expectation table has %d actions, AllActions %d", len(expected), len(AllActions))
+	}
+	states := append([]State{StateNone}, AllStates...)
+	states = append(states, State("bogus"))
+	for _, row := range expected {
+		for _, from := range states {
+			for _, role := range model.AllRoles {
+				roles := []model.Role{role}
+				to, err := Decide(from, row.action, roles, satisfyingInput(row.action))
+				switch {
+				case !slices.Contains(row.from, from):
+					wantRefusal(t, from, row.action, roles, err, RefuseState)
+				case !slices.Contains(row.roles, role):
+					wantRefusal(t, from, row.action, roles, err, RefuseRole)
+				default:
+					wantTo := row.to
+					if wantTo == same {
+						wantTo = from
+					}
+					if err != nil || to != wantTo {
+						t.Errorf("Decide(%s, %s, %s) = %q, %v; want %s", from, row.action, role, to, err, wantTo)
+					}
+				}
+			}
+			// Nobody without a role may do anything.
+			if _, err := Decide(from, row.action, nil, satisfyingInput(row.action)); err == nil {
+				t.Errorf("Decide(%s, %s, no roles) allowed", from, row.action)
+			}
+		}
+	}
+}
+
+func wantRefusal(t *testing.T, from State, a Action, roles []model.Role, err error, code string) {
+	t.Helper()
+	var r *Refusal
+	if !errors.As(err, &r) {
+		t.Errorf("Decide(%s, %s, %v): got %v, want refusal %s", from, a, roles, err, code)
+		return
+	}
+	if r.Code != code || r.State != from || r.Action != a {
+		t.Errorf("Decide(%s, %s, %v): refusal %s/%s/%s, want %s", from, a, roles, r.Code, r.State, r.Action, code)
+	}
+}
+
+func TestDecideVisitOutcomes(t *testing.T) {
+	tests := []struct {
+		sat  Satisfaction
+		want State
+	}{
+		{Satisfied, StateFollowedUp},
+		{BasicallySatisfied, StateFollowedUp},
+		{Unsatisfied, StateInProgress},
+	}
+	for _, tt := range tests {
+		got, err := Decide(StateVerified, ActionVisit, []model.Role{grid}, Input{Satisfaction: tt.sat})
+		if err != nil || got != tt.want {
+			t.Errorf("visit %s = %q, %v; want %s", tt.sat, got, err, tt.want)
+		}
+	}
+}
+
+func TestDecideResumeReturnsToSuspendedState(t *testing.T) {
+	for _, prior := range []State{StateAccepted, StateAssigned, StateInProgress} {
+		got, err := Decide(StateSuspended, ActionResume, []model.Role{clerk}, Input{SuspendedFrom: prior})
+		if err != nil || got != prior {
+			t.Errorf("resume from %s = %q, %v", prior, got, err)
+		}
+	}
+}
+
+func TestDecideRefusals(t *testing.T) {
+	ok := satisfyingInput
+	with := func(a Action, edit func(*Input)) Input {
+		in := ok(a)
+		edit(&in)
+		return in
+	}
+	roles := func(r ...model.Role) []model.Role { return r }
+	tests := []struct {
+		name  string
+		from  State
+		a     Action
+		roles []model.Role
+		in    Input
+		code  string
+	}{
+		{"unknown action", reg, Action("fly"), roles(clerk), Input{}, RefuseUnknownAction},
+
+		{"sign for another department", asg, ActionSign, roles(hand), with(ActionSign, func(in *Input) { in.IsLead = false }), RefuseNotLead},
+		{"return another department's case", asg, ActionReturn, roles(hand), with(ActionReturn, func(in *Input) { in.IsLead = false }), RefuseNotLead},
+		{"resolve another department's case", prog, ActionResolve, roles(hand), with(ActionResolve, func(in *Input) { in.IsLead = false }), RefuseNotLead},
+		{"mediator resolves a department's case", prog, ActionResolve, roles(med), with(ActionResolve, func(in *Input) { in.AtCentre = false }), RefuseNotAtCentre},
+		{"mediator extends a department's case", prog, ActionExtendRequest, roles(med), with(ActionExtendRequest, func(in *Input) { in.AtCentre = false }), RefuseNotAtCentre},
+		{"handler and mediator, neither relation", prog, ActionResolve, roles(hand, med), with(ActionResolve, func(in *Input) { in.IsLead, in.AtCentre = false, false }), RefuseNotLead},
+		{"co-sign without being called in", asg, ActionCoSign, roles(hand), with(ActionCoSign, func(in *Input) { in.CoPart = CoNone }), RefuseNotCoHandler},
+		{"co-report without being called in", prog, ActionCoReport, roles(hand), with(ActionCoReport, func(in *Input) { in.CoPart = CoNone }), RefuseNotCoHandler},
+
+		{"co-sign twice", prog, ActionCoSign, roles(hand), with(ActionCoSign, func(in *Input) { in.CoPart = CoSigned }), RefuseCoAlreadySigned},
+		{"co-sign after reporting", prog, ActionCoSign, roles(hand), with(ActionCoSign, func(in *Input) { in.CoPart = CoReported }), RefuseCoAlreadySigned},
+		{"co-report before signing", prog, ActionCoReport, roles(hand), with(ActionCoReport, func(in *Input) { in.CoPart = CoPending }), RefuseCoNotSigned},
+		{"co-report twice", prog, ActionCoReport, roles(hand), with(ActionCoReport, func(in *Input) { in.CoPart = CoReported }), RefuseCoAlreadyReported},
+		{"resolve with co-handlers pending", prog, ActionResolve, roles(hand), with(ActionResolve, func(in *Input) { in.CoHandlersPending = 2 }), RefuseCoHandlersPending},
+		{"second extension request", prog, ActionExtendRequest, roles(hand), with(ActionExtendRequest, func(in *Input) { in.ExtensionPending = true }), RefuseExtensionPending},
+		{"approve nothing", prog, ActionExtendApprove, roles(lead), with(ActionExtendApprove, func(in *Input) { in.ExtensionPending = false }), RefuseNoExtensionPending},
+		{"refuse nothing", prog, ActionExtendRefuse, roles(lead), with(ActionExtendRefuse, func(in *Input) { in.ExtensionPending = false }), RefuseNoExtensionPending},
+		{"resume to unknown state", susp, ActionResume, roles(clerk), with(ActionResume, func(in *Input) { in.SuspendedFrom = "" }), RefusePriorState},
+		{"resume to resolved", susp, ActionResume, roles(clerk), with(ActionResume, func(in *Input) { in.SuspendedFrom = StateResolved }), RefusePriorState},
+		{"escalate from the root centre", acc, ActionEscalate, roles(clerk), with(ActionEscalate, func(in *Input) { in.HasParentCentre = false }), RefuseNoParentCentre},
+		{"delegate from a leaf centre", acc, ActionDelegate, roles(clerk), with(ActionDelegate, func(in *Input) { in.HasChildCentre = false }), RefuseNoChildCentre},
+
+		{"reject without reason", reg, ActionReject, roles(clerk), with(ActionReject, func(in *Input) { in.Reason = "" }), RefuseReasonRequired},
+		{"return with blank reason", asg, ActionReturn, roles(hand), with(ActionReturn, func(in *Input) { in.Reason = " \t\u3000" }), RefuseReasonRequired},
+		{"escalate without reason", prog, ActionEscalate, roles(lead), with(ActionEscalate, func(in *Input) { in.Reason = "" }), RefuseReasonRequired},
+		{"suspend without reason", asg, ActionSuspend, roles(clerk), with(ActionSuspend, func(in *Input) { in.Reason = "" }), RefuseReasonRequired},
+		{"verify_fail without reason", res, ActionVerifyFail, roles(clerk), with(ActionVerifyFail, func(in *Input) { in.Reason = "" }), RefuseReasonRequired},
+		{"empty comment", fol, ActionComment, roles(grid), with(ActionComment, func(in *Input) { in.Reason = "" }), RefuseReasonRequired},
+		{"resolve without outcome", prog, ActionResolve, roles(med), with(ActionResolve, func(in *Input) { in.Outcome = "" }), RefuseOutcomeRequired},
+		{"resolve with unknown outcome", prog, ActionResolve, roles(med), with(ActionResolve, func(in *Input) { in.Outcome = "magic" }), RefuseOutcomeInvalid},
+		{"visit without satisfaction", ver, ActionVisit, roles(grid), with(ActionVisit, func(in *Input) { in.Satisfaction = "" }), RefuseSatisfactionRequired},
+		{"visit with unknown satisfaction", ver, ActionVisit, roles(grid), with(ActionVisit, func(in *Input) { in.Satisfaction = "meh" }), RefuseSatisfactionInvalid},
+		{"assign without department", acc, ActionAssign, roles(clerk), with(ActionAssign, func(in *Input) { in.LeadDepartment = "" }), RefuseDepartmentRequired},
+		{"co_assign with blank departments", asg, ActionCoAssign, roles(clerk), with(ActionCoAssign, func(in *Input) { in.CoDepartments = []string{"", " "} }), RefuseCoDepartmentsRequired},
+		{"merge without target", reg, ActionMerge, roles(clerk), with(ActionMerge, func(in *Input) { in.MergeInto = "" }), RefuseMergeIntoRequired},
+
+		// The state is checked before anything the actor could fix.
+		{"wrong state beats missing reason", res, ActionReject, roles(clerk), Input{}, RefuseState},
+		{"wrong role beats missing reason", reg, ActionReject, roles(hand), Input{}, RefuseRole},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantRefusal(t, tt.from, tt.a, tt.roles, decideErr(tt.from, tt.a, tt.roles, tt.in), tt.code)
+		})
+	}
+}
+
+func decideErr(from State, a Action, roles []model.Role, in Input) error {
+	_, err := Decide(from, a, roles, in)
+	return err
+}
+
+func TestDecideRolesCombine(t *testing.T) {
+	// A handler whose department is not the lead, who is also a mediator on a case the
+	// centre handles, may resolve it as the mediator.
+	in := Input{AtCentre: true, Outcome: OutcomeMediatedOral}
+	if to, err := Decide(prog, ActionResolve, []model.Role{hand, med}, in); err != nil || to != res {
+		t.Fatalf("handler+mediator resolve = %q, %v", to, err)
+	}
+	// A viewer who is also a clerk may do what the clerk may.
+	if to, err := Decide(reg, ActionAccept, []model.Role{view, clerk}, Input{}); err != nil || to != acc {
+		t.Fatalf("viewer+clerk accept = %q, %v", to, err)
+	}
+}
+
+func TestAllowed(t *testing.T) {
+	centre := Input{HasParentCentre: true, HasChildCentre: true}
+	tests := []struct {
+		name  string
+		from  State
+		roles []model.Role
+		in    Input
+		want  []Action
+	}{
+		{"clerk on a new registration (no reason typed yet)", reg, []model.Role{clerk}, centre,
+			[]Action{ActionAccept, ActionReject, ActionMerge, ActionEscalate, ActionDelegate, ActionComment, ActionAttach}},
+		{"clerk at a county root centre", reg, []model.Role{clerk}, Input{HasChildCentre: true},
+			[]Action{ActionAccept, ActionReject, ActionMerge, ActionDelegate, ActionComment, ActionAttach}},
+		{"leader on an accepted case", acc, []model.Role{lead}, centre,
+			[]Action{ActionMerge, ActionHandle, ActionAssign, ActionEscalate, ActionDelegate, ActionSuspend, ActionComment, ActionAttach, ActionSupervise}},
+		{"lead handler on an assignment", asg, []model.Role{hand}, Input{IsLead: true},
+			[]Action{ActionSign, ActionReturn, ActionComment, ActionAttach}},
+		{"co-handler on an assignment", asg, []model.Role{hand}, Input{CoPart: CoPending},
+			[]Action{ActionCoSign, ActionComment, ActionAttach}},
+		{"lead handler with co-handlers pending", prog, []model.Role{hand}, Input{IsLead: true, CoHandlersPending: 1},
+			[]Action{ActionExtendRequest, ActionComment, ActionAttach}},
+		{"lead handler, all reported, extension waiting", prog, []model.Role{hand}, Input{IsLead: true, ExtensionPending: true},
+			[]Action{ActionResolve, ActionComment, ActionAttach}},
+		{"leader with an extension waiting", prog, []model.Role{lead}, Input{ExtensionPending: true, HasParentCentre: true},
+			[]Action{ActionCoAssign, ActionEscalate, ActionExtendApprove, ActionExtendRefuse, ActionSuspend, ActionComment, ActionAttach, ActionSupervise}},
+		{"mediator on a centre case", prog, []model.Role{med}, Input{AtCentre: true},
+			[]Action{ActionExtendRequest, ActionResolve, ActionComment, ActionAttach}},
+		{"grid worker on a verified case", ver, []model.Role{grid}, Input{},
+			[]Action{ActionVisit, ActionComment, ActionAttach}},
+		{"grid worker, new case", none, []model.Role{grid}, Input{},
+			[]Action{ActionRegister}},
+		{"viewer", prog, []model.Role{view}, Input{IsLead: true}, nil},
+		{"admin", reg, []model.Role{admin}, centre, nil},
+		{"archived", arc, []model.Role{lead, clerk}, centre, nil},
+		{"merged", mer, []model.Role{lead, clerk}, centre, nil},
+		{"rejected", rej, []model.Role{lead, clerk}, centre, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Allowed(tt.from, tt.roles, tt.in)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Allowed(%s, %v) =\n  %v\nwant\n  %v", tt.from, tt.roles, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRefusalMessages(t *testing.T) {
+	_, err := Decide(StateRegistered, ActionSign, []model.Role{clerk}, Input{HasParentCentre: true})
+	var r *Refusal
+	if !errors.As(err, &r) {
+		t.Fatalf("want *Refusal, got %v", err)
+	}
+	want := Allowed(StateRegistered, []model.Role{clerk}, Input{HasParentCentre: true})
+	if !slices.Equal(r.Allowed, want) {
+		t.Errorf("Refusal.Allowed = %v, want %v", r.Allowed, want)
+	}
+	for _, s := range []string{"已登记", "签收", "受理", "不予受理", "上报"} {
+		if !strings.Contains(r.Message, s) {
+			t.Errorf("message %q does not mention %q", r.Message, s)
+		}
+	}
+	for _, s := range []string{"registered", "sign for", "accept", "escalate"} {
+		if !strings.Contains(r.MessageEN, s) {
+			t.Errorf("English message %q does not mention %q", r.MessageEN, s)
+		}
+	}
+	if r.Error() != r.Message {
+		t.Errorf("Error() = %q, want the Chinese message", r.Error())
+	}
+
+	_, err = Decide(StateArchived, ActionComment, []model.Role{clerk}, Input{Reason: "x"})
+	if !errors.As(err, &r) || !strings.Contains(r.Message, "当前没有可执行的操作") || !strings.Contains(r.MessageEN, "Nothing can be done now") {
+		t.Errorf("archived refusal does not say nothing is allowed: %v", err)
+	}
+}
+
+func TestEveryRefusalCodeHasMessages(t *testing.T) {
+	codes := []string{
+		RefuseUnknownAction, RefuseState, RefuseRole, RefuseNotLead, RefuseNotCoHandler,
+		RefuseNotAtCentre, RefuseCoAlreadySigned, RefuseCoNotSigned, RefuseCoAlreadyReported,
+		RefuseCoHandlersPending, RefuseNoExtensionPending, RefuseExtensionPending, RefusePriorState,
+		RefuseNoParentCentre, RefuseNoChildCentre, RefuseReasonRequired, RefuseOutcomeRequired,
+		RefuseOutcomeInvalid, RefuseSatisfactionRequired, RefuseSatisfactionInvalid,
+		RefuseDepartmentRequired, RefuseCoDepartmentsRequired, RefuseMergeIntoRequired,
+	}
+	if len(codes) != len(refusalTexts) {
+		t.Errorf("%d codes listed, %d have texts", len(codes), len(refusalTexts))
+	}
+	for _, c := range codes {
+		r := newRefusal(c, StateInProgress, ActionResolve, nil)
+		if r.Message == "" || r.MessageEN == "" || strings.Contains(r.Message+r.MessageEN, "%!") {
+			t.Errorf("code %s: bad messages %q / %q", c, r.Message, r.MessageEN)
+		}
+	}
+}
+
+func TestRulesTable(t *testing.T) {
+	seen := map[Action]bool{}
+	for _, r := range Rules() {
+		if seen[r.Action] {
+			t.Errorf("action %s has two rules", r.Action)
+		}
+		seen[r.Action] = true
+		if !r.Action.Valid() {
+			t.Errorf("rule for unknown action %q", r.Action)
+		}
+		for _, s := range r.From {
+			if !s.Valid() && !(s == StateNone && r.Action == ActionRegister) {
+				t.Errorf("%s: from-state %q is not a state", r.Action, s)
+			}
+			if s.Terminal() {
+				t.Errorf("%s is allowed in terminal state %s", r.Action, s)
+			}
+		}
+		if !r.To.Valid() && r.To != Unchanged && r.To != Resumed {
+			t.Errorf("%s: result %q is not a state", r.Action, r.To)
+		}
+		for _, g := range r.Grants {
+			if g.Role == admin || g.Role == view {
+				t.Errorf("%s granted to %s", r.Action, g.Role)
+			}
+		}
+	}
+	for _, a := range AllActions {
+		if !seen[a] {
+			t.Errorf("action %s has no rule", a)
+		}
+	}
+	// Rules hands out copies.
+	rs := Rules()
+	rs[0].From[0] = StateArchived
+	if r, _ := RuleFor(rs[0].Action); r.From[0] == StateArchived {
+		t.Error("Rules() shares its slices with the table")
+	}
+}
+
+func TestLabels(t *testing.T) {
+	for _, s := range AllStates {
+		if s.Label() == string(s) || s.LabelEN() == string(s) {
+			t.Errorf("state %s lacks a label", s)
+		}
+	}
+	for _, a := range AllActions {
+		if a.Label() == string(a) || a.LabelEN() == "" {
+			t.Errorf("action %s lacks a label", a)
+		}
+	}
+	for _, o := range AllOutcomes {
+		if o.Label() == string(o) || o.LabelEN() == string(o) {
+			t.Errorf("outcome %s lacks a label", o)
+		}
+	}
+	for _, s := range AllSatisfactions {
+		if s.Label() == string(s) || s.LabelEN() == string(s) {
+			t.Errorf("satisfaction %s lacks a label", s)
+		}
+	}
+	if State("x").Valid() || StateNone.Valid() || StateNone.Open() || !StateSuspended.Open() {
+		t.Error("State.Valid/Open wrong for edge cases")
+	}
+}
+
+// TestHappyPaths walks cases through their lives as the centre would, checking that
+// the actions chain up.
+func TestHappyPaths(t *testing.T) {
+	type step struct {
+		a     Action
+		roles []model.Role
+		in    Input
+		want  State
+	}
+	paths := map[string][]step{
+		"assigned to a department with a co-handler, reopened once": {
+			{ActionRegister, []model.Role{grid}, Input{}, reg},
+			{ActionAccept, []model.Role{clerk}, Input{}, acc},
+			{ActionAssign, []model.Role{clerk}, Input{LeadDepartment: "justice"}, asg},
+			{ActionCoAssign, []model.Role{clerk}, Input{CoDepartments: []string{"police"}}, asg},
+			{ActionSign, []model.Role{hand}, Input{IsLead: true, CoHandlersPending: 1}, prog},
+			{ActionCoSign, []model.Role{hand}, Input{CoPart: CoPending}, prog},
+			{ActionCoReport, []model.Role{hand}, Input{CoPart: CoSigned, Reason: "已出警调查"}, prog},
+			{ActionResolve, []model.Role{hand}, Input{IsLead: true, Outcome: OutcomeMediatedAgreement}, res},
+			{ActionVerify, []model.Role{clerk}, Input{}, ver},
+			{ActionVisit, []model.Role{grid}, Input{Satisfaction: Unsatisfied}, prog},
+			{ActionResolve, []model.Role{hand}, Input{IsLead: true, Outcome: OutcomeToLitigation}, res},
+			{ActionVerify, []model.Role{lead}, Input{}, ver},
+			{ActionVisit, []model.Role{clerk}, Input{Satisfaction: BasicallySatisfied}, fol},
+			{ActionArchive, []model.Role{clerk}, Input{}, arc},
+		},
+		"handled at the centre, suspended, extended": {
+			{ActionRegister, []model.Role{clerk}, Input{}, reg},
+			{ActionAccept, []model.Role{clerk}, Input{}, acc},
+			{ActionHandle, []model.Role{clerk}, Input{}, prog},
+			{ActionSuspend, []model.Role{clerk}, Input{Reason: "等待伤情鉴定"}, susp},
+			{ActionResume, []model.Role{clerk}, Input{SuspendedFrom: prog}, prog},
+			{ActionExtendRequest, []model.Role{med}, Input{AtCentre: true, Reason: "当事人外出务工"}, prog},
+			{ActionExtendApprove, []model.Role{lead}, Input{ExtensionPending: true}, prog},
+			{ActionResolve, []model.Role{med}, Input{AtCentre: true, Outcome: OutcomeMediatedOral}, res},
+		},
+		"returned, then escalated": {
+			{ActionRegister, []model.Role{clerk}, Input{}, reg},
+			{ActionAccept, []model.Role{clerk}, Input{}, acc},
+			{ActionAssign, []model.Role{clerk}, Input{LeadDepartment: "housing"}, asg},
+			{ActionReturn, []model.Role{hand}, Input{IsLead: true, Reason: "不属于本部门职责"}, acc},
+			{ActionEscalate, []model.Role{clerk}, Input{HasParentCentre: true, Reason: "涉及跨县事项"}, acc},
+			{ActionMerge, []model.Role{clerk}, Input{MergeInto: "ZZ-2026-000001"}, mer},
+		},
+	}
+	for name, steps := range paths {
+		t.Run(name, func(t *testing.T) {
+			state := StateNone
+			for i, s := range steps {
+				next, err := Decide(state, s.a, s.roles, s.in)
+				if err != nil || next != s.want {
+					t.Fatalf("step %d: %s from %s = %q, %v; want %s", i, s.a, state, next, err, s.want)
+				}
+				state = next
+			}
+		})
+	}
+}
