@@ -52,7 +52,10 @@ func NewServer(t testing.TB, st *store.Store, withDemo bool) *Server {
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(b []byte) (int, error) { w.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
 
 // Client is a browser-like API client: a cookie jar, and the CSRF token of its session.
 type Client struct {
