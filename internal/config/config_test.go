@@ -1,0 +1,68 @@
+package config
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// readmeTable renders the configuration table README.md must contain.
+func readmeTable() string {
+	var b strings.Builder
+	b.WriteString("| flag | environment variable | default | what it does |\n|---|---|---|---|\n")
+	for _, s := range Settings() {
+		fmt.Fprintf(&b, "| `%s` | `%s` | `%s` | %s |\n", s.Flag, s.Env, s.Default, s.Usage)
+	}
+	return b.String()
+}
+
+func TestREADMEListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := readmeTable(); !strings.Contains(string(readme), want) {
+		t.Fatalf("README.md's configuration table is out of date; it should read:\n%s", want)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		check   func(*Config) bool
+		wantErr string
+	}{
+		{"defaults", nil, nil, func(c *Config) bool {
+			return c.Addr == ":8080" && c.DB == "data/onedoor.db" && !c.Demo && c.IdleTimeout == 30*time.Minute
+		}, ""},
+		{"env sets", map[string]string{"ONEDOOR_ADDR": ":9000", "ONEDOOR_DB": "postgres://x/y", "ONEDOOR_DEMO": "true"}, nil,
+			func(c *Config) bool { return c.Addr == ":9000" && c.IsPostgres() && c.Demo }, ""},
+		{"flag beats env", map[string]string{"ONEDOOR_ADDR": ":9000"}, []string{"-addr", ":7000"},
+			func(c *Config) bool { return c.Addr == ":7000" }, ""},
+		{"bad env value", map[string]string{"ONEDOOR_IDLE_TIMEOUT": "soon"}, nil, nil, "ONEDOOR_IDLE_TIMEOUT"},
+		{"tiny body limit", nil, []string{"-max-body", "10"}, nil, "max-body"},
+		{"unknown flag", nil, []string{"-nope"}, nil, "not defined"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env = tc.env
+			c, _, err := Load(tc.args, getenv, io.Discard)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want one mentioning %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || !tc.check(c) {
+				t.Fatalf("config = %+v, err %v", c, err)
+			}
+		})
+	}
+}
