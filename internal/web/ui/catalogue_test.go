@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"regexp"
+	"testing"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/web/templates"
+)
+
+// Every key a template names literally, and every key it builds from a code, must be
+// in every catalogue: a missing key would show its name to a user.
+func TestTemplatesUseOnlyCataloguedWords(t *testing.T) {
+	parseOnce.Do(parse)
+	literal := regexp.MustCompile(`\.T "([^"]+)"`)
+	built := regexp.MustCompile(`printf "([a-z_]+)\.%s"`)
+	names, _ := fs.Glob(templates.FS, "*.html")
+	prefixes := map[string]bool{}
+	var keys []string
+	for _, n := range names {
+		b, _ := fs.ReadFile(templates.FS, n)
+		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+			keys = append(keys, m[1])
+		}
+		for _, m := range built.FindAllStringSubmatch(string(b), -1) {
+			prefixes[m[1]] = true
+		}
+	}
+	codes := map[string][]string{}
+	for _, r := range model.AllRoles {
+		codes["role"] = append(codes["role"], string(r))
+		codes["duty"] = append(codes["duty"], string(r))
+	}
+	for _, l := range model.AllLevels {
+		codes["level"] = append(codes["level"], string(l))
+	}
+	for _, k := range model.AllKinds {
+		codes["kind"] = append(codes["kind"], string(k))
+	}
+	codes["locale"] = model.Locales
+	for p := range prefixes {
+		if codes[p] == nil {
+			t.Errorf("templates build keys from %q.<code>, which this test does not know the codes of", p)
+		}
+		for _, c := range codes[p] {
+			keys = append(keys, p+"."+c)
+		}
+	}
+	for _, it := range navFor(&auth.Principal{User: model.User{Roles: model.AllRoles}}) {
+		keys = append(keys, it.Key)
+	}
+	keys = append(keys, keysInGo(t)...)
+	for _, loc := range i18n.Locales() {
+		for _, k := range keys {
+			if _, ok := i18n.Lookup(loc, k); !ok {
+				t.Errorf("%s catalogue lacks %q", loc, k)
+			}
+		}
+	}
+}
+
+// keysInGo finds the catalogue keys the web code names: page titles, notices after a
+// redirect, and API error codes.
+func keysInGo(t *testing.T) []string {
+	patterns := []struct {
+		re     *regexp.Regexp
+		prefix string
+	}{
+		{regexp.MustCompile(`newPage\(r, "([^"]+)"\)`), ""},
+		{regexp.MustCompile(`title := "([^"]+)"`), ""},
+		{regexp.MustCompile(`title = "([^"]+)"`), ""},
+		{regexp.MustCompile(`redirect\(w, r, [^,]+, "([a-z_]+)"\)`), "notice."},
+		{regexp.MustCompile(`Errorf\(r, [^,]+, "([a-z_]+)"`), "error."},
+		{regexp.MustCompile(`code := "([a-z_]+)"`), "error."},
+		{regexp.MustCompile(`code = "([a-z_]+)"`), "error."},
+		{regexp.MustCompile(`refuseCSRF\(w, r, "([a-z_]+)"\)`), "error."},
+	}
+	var files []string
+	for _, dir := range []string{".", "../api", "../httpx", ".."} {
+		m, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		files = append(files, m...)
+	}
+	var keys []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range patterns {
+			for _, m := range p.re.FindAllStringSubmatch(string(b), -1) {
+				keys = append(keys, p.prefix+m[1])
+			}
+		}
+	}
+	if len(keys) < 20 {
+		t.Fatalf("found only %d keys in Go code; the patterns have gone stale", len(keys))
+	}
+	return keys
+}
