@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"strings"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
@@ -59,8 +60,16 @@ const (
 )
 
 // CategoryLabourDispute is the category code the default rules give labour disputes
-// their own mediation time limit under; the seeded category dictionary must use it.
-const CategoryLabourDispute = "labour_dispute"
+// their own mediation time limit under: the code of 劳动争议 in the default dictionary
+// (migration 0002). Its second-level categories (dispute.labour.wages …) match too.
+const CategoryLabourDispute = "dispute.labour"
+
+// categoryMatches reports whether a rule for category rule covers a case of category
+// code: the same code, or one of its second-level categories ("dispute.labour" covers
+// "dispute.labour.injury").
+func categoryMatches(rule, code string) bool {
+	return rule == "" || code == rule || strings.HasPrefix(code, rule+".")
+}
 
 // DeadlineRule sets how long a stage of a case may take. Empty Kind, Category and
 // Urgency match anything; Stage must match exactly. Days count calendar days, or
@@ -106,7 +115,7 @@ func ResolveRule(rules []DeadlineRule, kind model.CaseKind, category string, urg
 	for _, r := range rules {
 		if r.Stage != stage ||
 			r.Kind != "" && r.Kind != kind ||
-			r.Category != "" && r.Category != category ||
+			!categoryMatches(r.Category, category) ||
 			r.Urgency != "" && r.Urgency != urgency {
 			continue
 		}

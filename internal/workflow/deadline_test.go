@@ -29,6 +29,8 @@ func TestResolveRuleDefaults(t *testing.T) {
 		{"labour-dispute mediation", model.KindDispute, CategoryLabourDispute, UrgencyNormal, StageHandle, 15, false, true},
 		{"urgent labour dispute", model.KindDispute, CategoryLabourDispute, UrgencyUrgent, StageHandle, 3, false, true},
 		{"critical labour dispute", model.KindDispute, CategoryLabourDispute, UrgencyCritical, StageHandle, 1, false, true},
+		{"work injury, a labour sub-category", model.KindDispute, CategoryLabourDispute + ".injury", UrgencyNormal, StageHandle, 15, false, true},
+		{"a category that merely starts alike", model.KindDispute, CategoryLabourDispute + "er", UrgencyNormal, StageHandle, 30, false, true},
 		{"hazard, normal", model.KindHazard, "fire", UrgencyNormal, StageHandle, 30, false, true},
 		{"service, urgent", model.KindService, "", UrgencyUrgent, StageHandle, 3, false, true},
 		{"unknown urgency falls back", model.KindService, "", Urgency(""), StageHandle, 30, false, true},
