@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
@@ -20,19 +21,23 @@ import (
 
 // Server wires the store, the services and the handlers together.
 type Server struct {
-	cfg  *config.Config
-	log  *slog.Logger
-	st   *store.Store
-	auth *auth.Service
+	cfg   *config.Config
+	log   *slog.Logger
+	st    *store.Store
+	auth  *auth.Service
+	cases *cases.Service
 }
 
 // New returns a server over st.
 func New(cfg *config.Config, log *slog.Logger, st *store.Store) *Server {
-	return &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout)}
+	return &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout), cases: cases.New(st)}
 }
 
 // Auth exposes the sign-in service (tests move its clock).
 func (s *Server) Auth() *auth.Service { return s.auth }
+
+// Cases exposes the case service (tests move its clock).
+func (s *Server) Cases() *cases.Service { return s.cases }
 
 // Handler returns the whole application as one http.Handler.
 func (s *Server) Handler() http.Handler {
@@ -40,8 +45,8 @@ func (s *Server) Handler() http.Handler {
 	orgs := &org.Service{Store: s.st}
 	mux.Handle("GET /static/", static.Handler())
 	mux.HandleFunc("GET /healthz", s.health)
-	(&ui.UI{Store: s.st, Auth: s.auth, Org: orgs, SecureCookies: s.cfg.SecureCookies}).Register(mux)
-	(&api.API{Store: s.st, Auth: s.auth, Org: orgs, SecureCookies: s.cfg.SecureCookies}).Register(mux)
+	(&ui.UI{Store: s.st, Auth: s.auth, Org: orgs, Cases: s.cases, SecureCookies: s.cfg.SecureCookies}).Register(mux)
+	(&api.API{Store: s.st, Auth: s.auth, Org: orgs, Cases: s.cases, SecureCookies: s.cfg.SecureCookies}).Register(mux)
 
 	var h http.Handler = mux
 	h = s.checkCSRF(h)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -18,6 +19,7 @@ type API struct {
 	Store         *store.Store
 	Auth          *auth.Service
 	Org           *org.Service
+	Cases         *cases.Service
 	SecureCookies bool
 }
 
@@ -47,6 +49,15 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/tokens", a.handle(a.listTokens))
 	mux.HandleFunc("POST /api/v1/tokens", a.handle(a.createToken))
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", a.handle(a.revokeToken))
+	mux.HandleFunc("POST /api/v1/cases", a.handle(a.createCase))
+	mux.HandleFunc("GET /api/v1/cases", a.handle(a.listCases))
+	mux.HandleFunc("GET /api/v1/cases/{id}", a.handle(a.getCase))
+	mux.HandleFunc("GET /api/v1/cases/{id}/events", a.handle(a.caseEvents))
+	mux.HandleFunc("POST /api/v1/cases/{id}/actions/{action}", a.handle(a.caseAction))
+	mux.HandleFunc("POST /api/v1/cases/{id}/attachments", a.handle(a.uploadAttachment))
+	mux.HandleFunc("GET /api/v1/cases/{id}/attachments", a.handle(a.listAttachments))
+	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{aid}", a.downloadAttachment)
+	mux.HandleFunc("GET /api/v1/intake/prior-cases", a.handle(a.priorCases))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))
 	})

@@ -35,3 +35,12 @@ func ClientIP(r *http.Request) string {
 	}
 	return strings.Trim(host, "[]")
 }
+
+// MaxUploadBytes caps an upload request: one 10 MB file plus its form.
+const MaxUploadBytes = 11 << 20
+
+// IsUpload reports whether r posts files to a case, which may exceed the general
+// body limit; the upload handlers cap it at MaxUploadBytes themselves.
+func IsUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/attachments")
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 type ctxKey int
@@ -79,7 +80,9 @@ type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
-	Extra   any    `json:"details,omitempty"`
+	// A refused case action also says where the case stands and what may be done.
+	State   string   `json:"state,omitempty"`
+	Allowed []string `json:"allowed,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -95,9 +98,26 @@ func Errorf(r *http.Request, status int, code, field string, args ...any) *Error
 func FromErr(r *http.Request, err error) *Error {
 	var e *Error
 	var fe *model.FieldError
+	var refusal *workflow.Refusal
 	switch {
 	case errors.As(err, &e):
 		return e
+	case errors.As(err, &refusal):
+		msg := refusal.Message
+		if Locale(r) == "en" {
+			msg = refusal.MessageEN
+		}
+		if field, ok := refusalFields[refusal.Code]; ok {
+			// Missing or invalid input is a validation error naming the field, not a conflict.
+			return &Error{Status: http.StatusUnprocessableEntity, Code: refusal.Code, Message: msg, Field: field}
+		}
+		allowed := make([]string, len(refusal.Allowed))
+		for i, a := range refusal.Allowed {
+			allowed[i] = string(a)
+		}
+		return &Error{Status: http.StatusConflict, Code: refusal.Code, Message: msg, State: string(refusal.State), Allowed: allowed}
+	case errors.Is(err, store.ErrStale):
+		return Errorf(r, http.StatusConflict, "stale", "")
 	case errors.As(err, &fe):
 		msg := fe.Message
 		if Locale(r) == "en" && fe.MessageEN != "" {
@@ -116,6 +136,19 @@ func FromErr(r *http.Request, err error) *Error {
 	}
 	slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	return Errorf(r, http.StatusInternalServerError, "internal", "")
+}
+
+// refusalFields maps the workflow's refusals for missing or invalid input to the field
+// the caller must fill in.
+var refusalFields = map[string]string{
+	workflow.RefuseReasonRequired:        "note",
+	workflow.RefuseOutcomeRequired:       "outcome",
+	workflow.RefuseOutcomeInvalid:        "outcome",
+	workflow.RefuseSatisfactionRequired:  "satisfaction",
+	workflow.RefuseSatisfactionInvalid:   "satisfaction",
+	workflow.RefuseDepartmentRequired:    "lead_department_id",
+	workflow.RefuseCoDepartmentsRequired: "co_department_ids",
+	workflow.RefuseMergeIntoRequired:     "merge_into",
 }
 
 // WriteJSON writes v as JSON with status.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
@@ -19,6 +20,7 @@ type UI struct {
 	Store         *store.Store
 	Auth          *auth.Service
 	Org           *org.Service
+	Cases         *cases.Service
 	SecureCookies bool
 }
 

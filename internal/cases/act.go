@@ -1,0 +1,431 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// ActInput is what an action may carry; each action uses the fields it needs.
+type ActInput struct {
+	Note             string  `json:"note"`
+	Outcome          string  `json:"outcome"`
+	Satisfaction     string  `json:"satisfaction"`
+	LeadDepartmentID int64   `json:"lead_department_id"`
+	CoDepartmentIDs  []int64 `json:"co_department_ids"`
+	MergeInto        int64   `json:"merge_into"`
+	ToRegionID       int64   `json:"to_region_id"`
+	Days             int     `json:"days"`
+	Version          int     `json:"version"` // when set, the action applies only to this version of the case
+}
+
+// MaxNote bounds a note, reason or report.
+const MaxNote = 2000
+
+// Act takes action a on case id for p, in one transaction with its event.
+func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, a workflow.Action, in ActInput) (model.Case, error) {
+	var c model.Case
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		c, err = tx.CaseForUpdate(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !visible(p, &c) {
+			return store.ErrNotFound
+		}
+		if in.Version != 0 && in.Version != c.Version {
+			return store.ErrStale
+		}
+		return s.act(ctx, tx, p, &c, a, in, s.Now().UTC())
+	})
+	return c, err
+}
+
+// Facts gathers what workflow needs to know about a case and an actor.
+func (s *Service) facts(ctx context.Context, p *auth.Principal, c *model.Case) (workflow.Input, error) {
+	in := workflow.Input{AtCentre: c.AtCentre, ExtensionPending: c.ExtensionPending, SuspendedFrom: workflow.State(c.SuspendedFrom)}
+	for _, a := range c.Assignments {
+		if a.Status == model.AssignmentReturned {
+			continue
+		}
+		mine := p.Department != nil && a.DepartmentID == p.Department.ID
+		if a.IsLead {
+			in.IsLead = in.IsLead || mine
+			continue
+		}
+		if a.Status != model.AssignmentReported {
+			in.CoHandlersPending++
+		}
+		if mine {
+			switch a.Status {
+			case model.AssignmentAssigned:
+				in.CoPart = workflow.CoPending
+			case model.AssignmentSigned:
+				in.CoPart = workflow.CoSigned
+			case model.AssignmentReported:
+				in.CoPart = workflow.CoReported
+			}
+		}
+	}
+	centre, err := s.Store.Region(ctx, c.CentreID)
+	if err != nil {
+		return in, err
+	}
+	in.HasParentCentre = centre.ParentID != 0
+	children, err := s.Store.Regions(ctx, store.RegionFilter{ParentID: centre.ID, ActiveOnly: true})
+	if err != nil {
+		return in, err
+	}
+	for _, ch := range children {
+		if ch.Level != model.LevelGrid && strings.HasPrefix(c.RegionPath, ch.Path) {
+			in.HasChildCentre = true
+		}
+	}
+	return in, nil
+}
+
+// rolesOn narrows p's roles to those they hold for this case: centre staff act for the
+// centre holding it (a leader also for centres below), a mediator for their own centre,
+// a grid worker in their grid. Handlers act through their department's assignment,
+// which workflow checks itself.
+func rolesOn(p *auth.Principal, c *model.Case, centrePath string) []model.Role {
+	var out []model.Role
+	inRegion := strings.HasPrefix(c.RegionPath, p.Region.Path)
+	for _, r := range p.User.Roles {
+		ok := false
+		switch r {
+		case model.RoleClerk, model.RoleMediator:
+			ok = c.CentreID == p.Region.ID
+		case model.RoleLeader:
+			ok = strings.HasPrefix(centrePath, p.Region.Path)
+		case model.RoleGrid:
+			ok = inRegion
+		case model.RoleHandler:
+			ok = p.Department != nil
+		}
+		if ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Allowed lists the actions p may take on c now.
+func (s *Service) Allowed(ctx context.Context, p *auth.Principal, c *model.Case) ([]workflow.Action, error) {
+	in, err := s.facts(ctx, p, c)
+	if err != nil {
+		return nil, err
+	}
+	centre, err := s.Store.Region(ctx, c.CentreID)
+	if err != nil {
+		return nil, err
+	}
+	return workflow.Allowed(workflow.State(c.State), rolesOn(p, c, centre.Path), in), nil
+}
+
+// act applies a to c inside tx: decide, apply the effects, write case and event.
+func (s *Service) act(ctx context.Context, tx *store.Tx, p *auth.Principal, c *model.Case, a workflow.Action, in ActInput, now time.Time) error {
+	if !a.Valid() || a == workflow.ActionRegister {
+		return fe("action", "unknown_action", "没有这个操作", "no such action")
+	}
+	note, err := cleanText("note", in.Note, MaxNote, false)
+	if err != nil {
+		return err
+	}
+	facts, err := s.facts(ctx, p, c)
+	if err != nil {
+		return err
+	}
+	facts.Reason, facts.Outcome, facts.Satisfaction = note, workflow.Outcome(in.Outcome), workflow.Satisfaction(in.Satisfaction)
+	if in.LeadDepartmentID != 0 {
+		facts.LeadDepartment = fmt.Sprint(in.LeadDepartmentID)
+	}
+	for _, d := range in.CoDepartmentIDs {
+		facts.CoDepartments = append(facts.CoDepartments, fmt.Sprint(d))
+	}
+	if in.MergeInto != 0 {
+		facts.MergeInto = fmt.Sprint(in.MergeInto)
+	}
+	centre, err := s.Store.Region(ctx, c.CentreID)
+	if err != nil {
+		return err
+	}
+	from := workflow.State(c.State)
+	to, err := workflow.Decide(from, a, rolesOn(p, c, centre.Path), facts)
+	if err != nil {
+		return err
+	}
+	payload := map[string]any{}
+	if err := s.apply(ctx, tx, p, c, a, in, from, &to, now, payload); err != nil {
+		return err
+	}
+	if to != workflow.Unchanged {
+		c.State = string(to)
+	}
+	c.UpdatedAt = now
+	if err := tx.UpdateCase(ctx, c); err != nil {
+		return err
+	}
+	raw, _ := json.Marshal(payload)
+	ev := model.CaseEvent{CaseID: c.ID, ActorID: p.User.ID, At: now, Action: string(a), FromState: string(from), ToState: c.State, Note: note, Payload: raw}
+	return tx.AppendEvent(ctx, &ev)
+}
+
+// apply carries out the effects of a beyond the state change; it may refine to
+// (resume, and visit when the party is unsatisfied).
+func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c *model.Case, a workflow.Action, in ActInput,
+	from workflow.State, to *workflow.State, now time.Time, payload map[string]any) error {
+	switch a {
+	case workflow.ActionAccept:
+		c.AcceptedAt = &now
+		return s.setDue(ctx, c, workflow.StageHandle, now)
+	case workflow.ActionReject:
+		c.ClosedAt, c.DueAt, c.DueStage = &now, nil, ""
+	case workflow.ActionMerge:
+		return s.merge(ctx, tx, p, c, in.MergeInto, now, payload)
+	case workflow.ActionHandle:
+		c.AtCentre = true
+	case workflow.ActionAssign:
+		lead, err := s.department(ctx, "lead_department_id", in.LeadDepartmentID, c)
+		if err != nil {
+			return err
+		}
+		if err := s.addAssignment(ctx, tx, c, lead, true, now); err != nil {
+			return err
+		}
+		payload["lead_department_id"], payload["lead_department"] = lead.ID, lead.Name
+		c.AtCentre = false
+		return s.coAssign(ctx, tx, c, in.CoDepartmentIDs, now, payload)
+	case workflow.ActionCoAssign:
+		return s.coAssign(ctx, tx, c, in.CoDepartmentIDs, now, payload)
+	case workflow.ActionSign, workflow.ActionReturn, workflow.ActionCoSign, workflow.ActionCoReport:
+		return s.departmentStep(ctx, tx, p, c, a, in.Note, now, payload)
+	case workflow.ActionEscalate:
+		centre, err := s.Store.Region(ctx, c.CentreID)
+		if err != nil {
+			return err
+		}
+		parent, err := s.Store.Region(ctx, centre.ParentID)
+		if err != nil {
+			return err
+		}
+		payload["from_centre_id"], payload["to_centre_id"], payload["to_centre"] = c.CentreID, parent.ID, parent.Name
+		c.CentreID, c.AtCentre = parent.ID, false
+		return s.withdrawAssignments(ctx, tx, c, now)
+	case workflow.ActionDelegate:
+		target, err := s.Store.Region(ctx, in.ToRegionID)
+		if err != nil || target.ParentID != c.CentreID || target.Level == model.LevelGrid || !target.Active || !strings.HasPrefix(c.RegionPath, target.Path) {
+			return fe("to_region_id", "invalid", "须选择案件所在地的下级中心", "must be the child centre the case lies in")
+		}
+		payload["from_centre_id"], payload["to_centre_id"], payload["to_centre"] = c.CentreID, target.ID, target.Name
+		c.CentreID, c.AtCentre = target.ID, false
+	case workflow.ActionExtendRequest:
+		rules, _, err := s.deadlines(ctx)
+		if err != nil {
+			return err
+		}
+		limit := 30
+		if r, ok := workflow.ResolveRule(rules, c.Kind, c.CategoryCode, workflow.Urgency(c.Urgency), workflow.StageExtension); ok {
+			limit = r.Days
+		}
+		if in.Days < 1 || in.Days > limit {
+			return fe("days", "range", fmt.Sprintf("延期天数须在 1–%d 之间", limit), fmt.Sprintf("must be between 1 and %d", limit))
+		}
+		c.ExtensionPending, c.ExtensionDays = true, in.Days
+		payload["days"] = in.Days
+	case workflow.ActionExtendApprove:
+		if c.DueAt != nil {
+			due := c.DueAt.AddDate(0, 0, c.ExtensionDays)
+			payload["old_due_at"], payload["new_due_at"] = c.DueAt, due
+			c.DueAt = &due
+		}
+		payload["days"] = c.ExtensionDays
+		c.ExtensionPending, c.ExtensionDays = false, 0
+	case workflow.ActionExtendRefuse:
+		c.ExtensionPending, c.ExtensionDays = false, 0
+	case workflow.ActionSuspend:
+		c.SuspendedFrom = string(from)
+		payload["suspended_at"] = now
+	case workflow.ActionResume:
+		// The clock stops while a case is suspended: the deadline moves by the time lost.
+		*to = workflow.State(c.SuspendedFrom)
+		if c.DueAt != nil {
+			if at, ok, err := s.lastEventAt(ctx, c.ID, workflow.ActionSuspend); err != nil {
+				return err
+			} else if ok {
+				due := c.DueAt.Add(now.Sub(at))
+				c.DueAt = &due
+				payload["paused_for_hours"] = int(now.Sub(at).Hours())
+			}
+		}
+		c.SuspendedFrom = ""
+	case workflow.ActionResolve:
+		c.Outcome, c.ResolvedAt = in.Outcome, &now
+		payload["outcome"] = in.Outcome
+		return s.setDue(ctx, c, workflow.StageVisit, now)
+	case workflow.ActionVerifyFail:
+		c.Outcome, c.ResolvedAt = "", nil
+		return s.setDue(ctx, c, workflow.StageHandle, now)
+	case workflow.ActionVisit:
+		c.Satisfaction = in.Satisfaction
+		payload["satisfaction"] = in.Satisfaction
+		if *to == workflow.StateInProgress { // 不满意: reopened
+			c.Outcome, c.ResolvedAt = "", nil
+			payload["reopened"] = true
+			return s.setDue(ctx, c, workflow.StageHandle, now)
+		}
+		c.DueAt, c.DueStage = nil, ""
+	case workflow.ActionArchive:
+		c.ClosedAt = &now
+	}
+	return nil
+}
+
+func (s *Service) lastEventAt(ctx context.Context, caseID int64, a workflow.Action) (time.Time, bool, error) {
+	evs, err := s.Store.Events(ctx, caseID)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Action == string(a) {
+			return evs[i].At, true, nil
+		}
+	}
+	return time.Time{}, false, nil
+}
+
+// department loads an active department that may take work from the case's centre:
+// one at the centre's own region, above it, or below it.
+func (s *Service) department(ctx context.Context, field string, id int64, c *model.Case) (model.Department, error) {
+	d, err := s.Store.Department(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && !d.Active {
+		return d, fe(field, "not_found", "部门不存在或已停用", "no such active department")
+	}
+	if err != nil {
+		return d, err
+	}
+	dr, err := s.Store.Region(ctx, d.RegionID)
+	if err != nil {
+		return d, err
+	}
+	centre, err := s.Store.Region(ctx, c.CentreID)
+	if err != nil {
+		return d, err
+	}
+	if !strings.HasPrefix(dr.Path, centre.Path) && !strings.HasPrefix(centre.Path, dr.Path) {
+		return d, fe(field, "out_of_reach", "该部门不属于本中心可交办的范围", "is outside the centre's reach")
+	}
+	return d, nil
+}
+
+func (s *Service) addAssignment(ctx context.Context, tx *store.Tx, c *model.Case, d model.Department, lead bool, now time.Time) error {
+	for _, a := range c.Assignments {
+		if a.DepartmentID == d.ID && a.Status != model.AssignmentReturned {
+			return fe("co_department_ids", "duplicate", d.Name+"已在办理本案", d.Name+" already works on this case")
+		}
+	}
+	ret, err := s.due(ctx, c, workflow.StageObjection, now)
+	if err != nil {
+		return err
+	}
+	as := model.Assignment{CaseID: c.ID, DepartmentID: d.ID, IsLead: lead, Status: model.AssignmentAssigned, AssignedAt: now, ReturnBy: ret}
+	if err := tx.InsertAssignment(ctx, &as); err != nil {
+		return err
+	}
+	c.Assignments = append(c.Assignments, as)
+	return nil
+}
+
+func (s *Service) coAssign(ctx context.Context, tx *store.Tx, c *model.Case, ids []int64, now time.Time, payload map[string]any) error {
+	var names []string
+	for _, id := range ids {
+		d, err := s.department(ctx, "co_department_ids", id, c)
+		if err != nil {
+			return err
+		}
+		if err := s.addAssignment(ctx, tx, c, d, false, now); err != nil {
+			return err
+		}
+		names = append(names, d.Name)
+	}
+	if len(ids) > 0 {
+		payload["co_department_ids"], payload["co_departments"] = ids, names
+	}
+	return nil
+}
+
+// departmentStep records a department's sign, return, co-sign or co-report on its
+// own assignment.
+func (s *Service) departmentStep(ctx context.Context, tx *store.Tx, p *auth.Principal, c *model.Case, a workflow.Action, note string, now time.Time, payload map[string]any) error {
+	lead := a == workflow.ActionSign || a == workflow.ActionReturn
+	for i := range c.Assignments {
+		as := &c.Assignments[i]
+		if as.DepartmentID != p.Department.ID || as.IsLead != lead || as.Status == model.AssignmentReturned {
+			continue
+		}
+		switch a {
+		case workflow.ActionSign, workflow.ActionCoSign:
+			as.Status, as.SignedAt = model.AssignmentSigned, &now
+		case workflow.ActionReturn:
+			if as.ReturnBy != nil && now.After(*as.ReturnBy) {
+				return fe("note", "return_window_closed", "已超过回退期限（交办后 5 个工作日内），请与中心协商", "the window to return this assignment has closed")
+			}
+			as.Status = model.AssignmentReturned
+		case workflow.ActionCoReport:
+			as.Status, as.ReportedAt, as.Report = model.AssignmentReported, &now, strings.TrimSpace(note)
+		}
+		payload["department_id"], payload["assignment_id"] = as.DepartmentID, as.ID
+		return tx.UpdateAssignment(ctx, as)
+	}
+	return store.ErrNotFound
+}
+
+// withdrawAssignments ends every live assignment when a case leaves its centre.
+func (s *Service) withdrawAssignments(ctx context.Context, tx *store.Tx, c *model.Case, now time.Time) error {
+	for i := range c.Assignments {
+		as := &c.Assignments[i]
+		if as.Status == model.AssignmentReturned {
+			continue
+		}
+		as.Status = model.AssignmentReturned
+		if err := tx.UpdateAssignment(ctx, as); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// merge joins c into the case it repeats; both timelines record it.
+func (s *Service) merge(ctx context.Context, tx *store.Tx, p *auth.Principal, c *model.Case, into int64, now time.Time, payload map[string]any) error {
+	if into == c.ID {
+		return fe("merge_into", "self", "不能并入自身", "cannot merge a case into itself")
+	}
+	target, err := tx.CaseForUpdate(ctx, into)
+	if errors.Is(err, store.ErrNotFound) || err == nil && !visible(p, &target) {
+		return fe("merge_into", "not_found", "要并入的案件不存在或不在您的权限范围内", "no such case in your scope")
+	}
+	if err != nil {
+		return err
+	}
+	if !workflow.State(target.State).Open() || target.State == string(workflow.StateMerged) {
+		return fe("merge_into", "closed", "要并入的案件已办结或已关闭", "the case to merge into is closed")
+	}
+	c.MergedInto, c.ClosedAt, c.DueAt, c.DueStage = target.ID, &now, nil, ""
+	payload["merge_into"], payload["merge_into_code"] = target.ID, target.TrackingCode
+	raw, _ := json.Marshal(map[string]any{"merged_case_id": c.ID})
+	target.UpdatedAt = now
+	if err := tx.UpdateCase(ctx, &target); err != nil {
+		return err
+	}
+	return tx.AppendEvent(ctx, &model.CaseEvent{CaseID: target.ID, ActorID: p.User.ID, At: now, Action: "merged_in",
+		FromState: target.State, ToState: target.State, Note: fmt.Sprintf("重复反映并入：案件 %d", c.ID), Payload: raw})
+}

@@ -1,0 +1,168 @@
+package cases
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// Get returns one case p may see, with parties and assignments.
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (model.Case, error) {
+	return s.Store.Case(ctx, id, ScopeOf(p))
+}
+
+// Events returns the timeline of a case p may see.
+func (s *Service) Events(ctx context.Context, p *auth.Principal, id int64) ([]model.CaseEvent, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return s.Store.Events(ctx, id)
+}
+
+// QueueFor is what waits on p ("待我处理"), from every role they hold.
+func QueueFor(p *auth.Principal) *store.Queue {
+	q := &store.Queue{}
+	if p.Has(model.RoleClerk) || p.Has(model.RoleLeader) {
+		q.CentreID = p.Region.ID
+	}
+	if p.Has(model.RoleLeader) {
+		q.LeaderPath = p.Region.Path
+	}
+	if p.Has(model.RoleHandler) && p.Department != nil {
+		q.DepartmentID = p.Department.ID
+	}
+	if p.Has(model.RoleMediator) {
+		q.MediatorAt = p.Region.ID
+	}
+	if p.Has(model.RoleGrid) {
+		q.GridPath = p.Region.Path
+	}
+	return q
+}
+
+// List returns a page of the cases p may see that match f.
+func (s *Service) List(ctx context.Context, p *auth.Principal, f store.CaseFilter) ([]model.Case, error) {
+	return s.Store.Cases(ctx, f, ScopeOf(p))
+}
+
+// PriorCases finds p-visible cases of the same person (ID number or phone) and open
+// cases at the same address, for the intake desk. Inputs are normalised first, so a
+// half-typed number simply finds nothing.
+func (s *Service) PriorCases(ctx context.Context, p *auth.Principal, idNumber, phone, address string) ([]store.PriorCase, error) {
+	id, err := model.NormalizeIDNumberAt(idNumber, s.Now())
+	if err != nil {
+		id = ""
+	}
+	ph, err := model.NormalizePhone(phone)
+	if err != nil {
+		ph = ""
+	}
+	if id == "" && ph == "" && len([]rune(store.AddressKey(address))) < 4 {
+		return nil, nil
+	}
+	return s.Store.PriorCases(ctx, id, ph, address, 20, ScopeOf(p))
+}
+
+// Due status of a case now: 未到期, 将到期 (inside the warning window) or 已超期.
+func (s *Service) DueStatus(c *model.Case, now time.Time) workflow.Status {
+	if c.DueAt == nil || !workflow.State(c.State).Open() {
+		return workflow.StatusNone
+	}
+	return workflow.DueStatus(*c.DueAt, now, warnWindow(c))
+}
+
+// warnWindow is how early a deadline turns 将到期: a quarter of a day for one-day
+// cases, else two days.
+func warnWindow(c *model.Case) time.Duration {
+	if c.Urgency == string(workflow.UrgencyCritical) {
+		return 6 * time.Hour
+	}
+	return 48 * time.Hour
+}
+
+// Attachment limits: photos from a phone, scanned agreements, office documents.
+const MaxAttachmentBytes = 10 << 20
+
+var allowedTypes = map[string]bool{
+	"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
+	"application/pdf": true, "text/plain; charset=utf-8": true,
+}
+
+// officeExt are the zip-based office formats accepted when the content is a zip.
+var officeExt = map[string]string{
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+// Attach stores a file with a case p may act on; its type is judged by its content,
+// not by its name or the client's word.
+func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, name string, data []byte) (model.Attachment, error) {
+	var att model.Attachment
+	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
+	if name == "" || name == "." || name == "/" {
+		return att, fe("file", "required", "请选择文件", "choose a file")
+	}
+	if len([]rune(name)) > 120 {
+		name = string([]rune(name)[:120])
+	}
+	if len(data) == 0 {
+		return att, fe("file", "empty", "文件为空", "the file is empty")
+	}
+	if len(data) > MaxAttachmentBytes {
+		return att, fe("file", "too_large", "文件不能超过 10 MB", "must be at most 10 MB")
+	}
+	ct := http.DetectContentType(data)
+	if ct == "application/zip" {
+		ct = officeExt[strings.ToLower(path.Ext(name))]
+	}
+	if !allowedTypes[ct] && !strings.HasPrefix(ct, "application/vnd.openxmlformats") {
+		return att, fe("file", "type", "只接受图片、PDF、Word/Excel 文档或纯文本", "only images, PDF, Word/Excel documents or plain text")
+	}
+	if bytes.HasPrefix(data, []byte("<")) {
+		return att, fe("file", "type", "只接受图片、PDF、Word/Excel 文档或纯文本", "only images, PDF, Word/Excel documents or plain text")
+	}
+	sum := sha256.Sum256(data)
+	now := s.Now().UTC()
+	att = model.Attachment{Name: name, ContentType: ct, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: p.User.ID, CreatedAt: now}
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.CaseForUpdate(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !visible(p, &c) {
+			return store.ErrNotFound
+		}
+		att.CaseID = c.ID
+		if err := s.act(ctx, tx, p, &c, workflow.ActionAttach, ActInput{Note: name}, now); err != nil {
+			return err
+		}
+		return tx.InsertAttachment(ctx, &att, data)
+	})
+	return att, err
+}
+
+// Attachments lists the files of a case p may see.
+func (s *Service) Attachments(ctx context.Context, p *auth.Principal, id int64) ([]model.Attachment, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return s.Store.Attachments(ctx, id)
+}
+
+// AttachmentData returns one file of a case p may see.
+func (s *Service) AttachmentData(ctx context.Context, p *auth.Principal, caseID, id int64) (model.Attachment, []byte, error) {
+	if _, err := s.Get(ctx, p, caseID); err != nil {
+		return model.Attachment{}, nil, err
+	}
+	return s.Store.AttachmentData(ctx, caseID, id)
+}

@@ -1,0 +1,281 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// PartyInput is one party as entered at intake.
+type PartyInput struct {
+	Role     model.PartyRole `json:"role"`
+	Name     string          `json:"name"`
+	IDNumber string          `json:"id_number"`
+	Phone    string          `json:"phone"`
+	Address  string          `json:"address"`
+}
+
+// RegisterInput is a new case as the intake desk, the API or a grid worker enters it.
+// Then, when set, takes the first step in the same transaction: a walk-in registered,
+// accepted and routed in one go.
+type RegisterInput struct {
+	Kind        model.CaseKind `json:"kind"`
+	CategoryID  int64          `json:"category_id"`
+	Channel     model.Channel  `json:"channel"`
+	RegionID    int64          `json:"region_id"`
+	GridID      int64          `json:"grid_id"`
+	Address     string         `json:"address"`
+	Lat         *float64       `json:"lat"`
+	Lng         *float64       `json:"lng"`
+	Title       string         `json:"title"`
+	Description string         `json:"description"`
+	Urgency     string         `json:"urgency"`
+	PeopleCount int            `json:"people_count"`
+	AmountYuan  float64        `json:"amount_yuan"`
+	Parties     []PartyInput   `json:"parties"`
+	Then        []Step         `json:"then"`
+}
+
+// Step is an action to take right after registering (accept, then assign or handle).
+type Step struct {
+	Action workflow.Action `json:"action"`
+	ActInput
+}
+
+// Limits on what intake accepts.
+const (
+	MaxParties        = 200 // a group case can name dozens
+	MaxDescription    = 5000
+	MaxTitle          = 60
+	MaxAddress        = 200
+	MaxAmountYuan     = 1e11
+	MaxPeopleInvolved = 100000
+)
+
+func fe(field, code, zh, en string) *model.FieldError {
+	return &model.FieldError{Field: field, Code: code, Message: zh, MessageEN: en}
+}
+
+// cleanText trims s and refuses control characters other than newlines and tabs.
+func cleanText(field, s string, max int, required bool) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		if required {
+			return "", fe(field, "required", "必填", "is required")
+		}
+		return "", nil
+	}
+	if !utf8.ValidString(s) {
+		return "", fe(field, "bad_chars", "含有无效字符", "is not valid text")
+	}
+	if utf8.RuneCountInString(s) > max {
+		return "", fe(field, "too_long", fmt.Sprintf("不能超过 %d 个字", max), fmt.Sprintf("must be at most %d characters", max))
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f }) {
+		return "", fe(field, "bad_chars", "含有控制字符", "contains control characters")
+	}
+	return s, nil
+}
+
+func withField(err error, field string) error {
+	var f *model.FieldError
+	if errors.As(err, &f) {
+		return f.WithField(field)
+	}
+	return err
+}
+
+// validate checks and normalises the input, returning the case to insert.
+func (s *Service) validate(ctx context.Context, p *auth.Principal, in *RegisterInput) (*model.Case, error) {
+	c := &model.Case{Kind: in.Kind, Channel: in.Channel, Urgency: in.Urgency, PeopleCount: in.PeopleCount}
+	if !in.Kind.Valid() {
+		return nil, fe("kind", "invalid", "请选择事项类型", "choose a kind")
+	}
+	if in.CategoryID == 0 {
+		return nil, fe("category_id", "required", "请选择事项分类", "choose a category")
+	}
+	cat, err := s.Store.Category(ctx, in.CategoryID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && !cat.Active {
+		return nil, fe("category_id", "not_found", "分类不存在或已停用", "no such active category")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cat.Kind != in.Kind {
+		return nil, fe("category_id", "kind_mismatch", "分类与事项类型不符", "does not belong to the chosen kind")
+	}
+	c.CategoryID, c.CategoryCode = cat.ID, cat.Code
+	if c.Channel == "" {
+		c.Channel = model.ChannelWalkIn
+	}
+	if !c.Channel.Valid() {
+		return nil, fe("channel", "invalid", "来源渠道无效", "is not a known channel")
+	}
+	if c.Urgency == "" {
+		c.Urgency = string(workflow.UrgencyNormal)
+	}
+	if !workflow.Urgency(c.Urgency).Valid() {
+		return nil, fe("urgency", "invalid", "紧急程度无效", "is not a known urgency")
+	}
+	if c.PeopleCount == 0 {
+		c.PeopleCount = max(1, len(in.Parties))
+	}
+	if c.PeopleCount < 1 || c.PeopleCount > MaxPeopleInvolved {
+		return nil, fe("people_count", "range", "涉及人数须在 1–100000 之间", "must be between 1 and 100000")
+	}
+	if in.AmountYuan < 0 || in.AmountYuan > MaxAmountYuan || math.IsNaN(in.AmountYuan) {
+		return nil, fe("amount_yuan", "range", "涉及金额无效", "must be between 0 and 100 billion")
+	}
+	c.AmountFen = int64(math.Round(in.AmountYuan * 100))
+	if c.Description, err = cleanText("description", in.Description, MaxDescription, true); err != nil {
+		return nil, err
+	}
+	if c.Title, err = cleanText("title", in.Title, MaxTitle, false); err != nil {
+		return nil, err
+	}
+	if c.Title == "" {
+		c.Title = summarise(c.Description, 30)
+	}
+	if c.Address, err = cleanText("address", in.Address, MaxAddress, false); err != nil {
+		return nil, err
+	}
+	if (in.Lat == nil) != (in.Lng == nil) {
+		return nil, fe("lat", "pair", "经纬度须同时填写", "latitude and longitude go together")
+	}
+	if in.Lat != nil && (*in.Lat < 3 || *in.Lat > 54 || *in.Lng < 73 || *in.Lng > 136) {
+		return nil, fe("lat", "range", "经纬度不在中国境内", "is outside China")
+	}
+	c.Lat, c.Lng = in.Lat, in.Lng
+
+	if in.RegionID == 0 {
+		return nil, fe("region_id", "required", "请选择所在区域", "choose the region")
+	}
+	region, err := s.Store.Region(ctx, in.RegionID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && (!region.Active || !strings.HasPrefix(region.Path, p.Region.Path)) {
+		return nil, fe("region_id", "out_of_scope", "区域不存在或不在您的辖区内", "no such region in your area")
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.RegionID, c.RegionPath = region.ID, region.Path
+	if region.Level == model.LevelGrid {
+		c.GridID = region.ID
+	}
+	if in.GridID != 0 && in.GridID != c.GridID {
+		grid, err := s.Store.Region(ctx, in.GridID)
+		if err != nil || grid.Level != model.LevelGrid || !grid.Active || !strings.HasPrefix(grid.Path, region.Path) {
+			return nil, fe("grid_id", "invalid", "网格须属于所选区域", "must be a grid inside the region")
+		}
+		c.GridID = grid.ID
+		c.RegionID, c.RegionPath = grid.ID, grid.Path
+	}
+	// The case is held by the registering centre; a grid worker's report goes to the
+	// centre above their grid.
+	c.CentreID = p.Region.ID
+	if p.Region.Level == model.LevelGrid {
+		c.CentreID = p.Region.ParentID
+	}
+
+	if len(in.Parties) == 0 {
+		return nil, fe("parties", "required", "至少登记一名当事人", "add at least one party")
+	}
+	if len(in.Parties) > MaxParties {
+		return nil, fe("parties", "too_many", fmt.Sprintf("当事人最多 %d 名", MaxParties), fmt.Sprintf("at most %d parties", MaxParties))
+	}
+	for i, pi := range in.Parties {
+		field := fmt.Sprintf("parties[%d].", i)
+		party := model.Party{Role: pi.Role}
+		if party.Role == "" {
+			party.Role = model.PartyApplicant
+		}
+		if !party.Role.Valid() {
+			return nil, fe(field+"role", "invalid", "当事人身份无效", "is not a known party role")
+		}
+		if party.Name, err = cleanText(field+"name", pi.Name, 40, true); err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(pi.IDNumber) != "" {
+			if party.IDNumber, err = model.NormalizeIDNumberAt(pi.IDNumber, s.Now()); err != nil {
+				return nil, withField(err, field+"id_number")
+			}
+		}
+		if strings.TrimSpace(pi.Phone) != "" {
+			if party.Phone, err = model.NormalizePhone(pi.Phone); err != nil {
+				return nil, withField(err, field+"phone")
+			}
+		}
+		if party.Address, err = cleanText(field+"address", pi.Address, MaxAddress, false); err != nil {
+			return nil, err
+		}
+		c.Parties = append(c.Parties, party)
+	}
+	return c, nil
+}
+
+// summarise is the first n characters of the first line of text.
+func summarise(text string, n int) string {
+	line, _, _ := strings.Cut(text, "\n")
+	if utf8.RuneCountInString(line) <= n {
+		return line
+	}
+	return string([]rune(line)[:n]) + "…"
+}
+
+// Register creates a case, and takes the steps of in.Then in the same transaction.
+func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterInput) (model.Case, error) {
+	if _, err := workflow.Decide(workflow.StateNone, workflow.ActionRegister, p.User.Roles, workflow.Input{}); err != nil {
+		return model.Case{}, err
+	}
+	c, err := s.validate(ctx, p, &in)
+	if err != nil {
+		return model.Case{}, err
+	}
+	now := s.Now().UTC()
+	c.State = string(workflow.StateRegistered)
+	c.CreatedAt, c.UpdatedAt, c.RegisteredBy = now, now, p.User.ID
+	if err := s.setDue(ctx, c, workflow.StageAccept, now); err != nil {
+		return model.Case{}, err
+	}
+	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "category": c.CategoryCode, "urgency": c.Urgency})
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		for attempt := 0; attempt < 3; attempt++ {
+			c.TrackingCode = NewTrackingCode()
+			if err = tx.InsertCase(ctx, c); !errors.Is(err, store.ErrConflict) {
+				break
+			}
+		}
+		if err != nil {
+			return err
+		}
+		ev := model.CaseEvent{CaseID: c.ID, ActorID: p.User.ID, At: now, Action: string(workflow.ActionRegister),
+			FromState: "", ToState: c.State, Payload: payload}
+		if err := tx.AppendEvent(ctx, &ev); err != nil {
+			return err
+		}
+		for i, step := range in.Then {
+			if err := s.act(ctx, tx, p, c, step.Action, step.ActInput, now); err != nil {
+				return withField(err, fmt.Sprintf("then[%d].%s", i, fieldOf(err)))
+			}
+		}
+		return nil
+	})
+	return *c, err
+}
+
+func fieldOf(err error) string {
+	var f *model.FieldError
+	if errors.As(err, &f) {
+		return f.Field
+	}
+	return ""
+}

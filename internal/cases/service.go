@@ -1,0 +1,169 @@
+// Package cases runs a case from registration to archive: it validates what people
+// enter, asks internal/workflow whether an action is allowed, and writes the case and
+// its event in one transaction. Pages, the API and background jobs all go through it.
+package cases
+
+import (
+	"context"
+	"crypto/rand"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// Service is the case service.
+type Service struct {
+	Store *store.Store
+	Now   func() time.Time
+
+	mu       sync.Mutex
+	rules    []workflow.DeadlineRule
+	calendar *workflow.Calendar
+	loadedAt time.Time
+}
+
+// New returns a service over st with the real clock.
+func New(st *store.Store) *Service { return &Service{Store: st, Now: time.Now} }
+
+// rulesTTL bounds how long an admin's edit of deadlines or the calendar takes to apply
+// without a Reload; reading them on every action would double intake's queries.
+const rulesTTL = time.Minute
+
+// deadlines returns the deadline rules and calendar, reloading them when stale.
+func (s *Service) deadlines(ctx context.Context) ([]workflow.DeadlineRule, *workflow.Calendar, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.calendar != nil && time.Since(s.loadedAt) < rulesTTL {
+		return s.rules, s.calendar, nil
+	}
+	rows, err := s.Store.DeadlineRules(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	rules := make([]workflow.DeadlineRule, len(rows))
+	for i, r := range rows {
+		rules[i] = workflow.DeadlineRule{Kind: model.CaseKind(r.Kind), Category: r.CategoryCode, Urgency: workflow.Urgency(r.Urgency),
+			Stage: workflow.Stage(r.Stage), Days: r.Days, Workdays: r.Workdays, Basis: r.Basis}
+	}
+	days, err := s.Store.CalendarDays(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	overrides := make([]workflow.Override, 0, len(days))
+	for _, d := range days {
+		t, err := time.ParseInLocation(time.DateOnly, d.Day, workflow.ChinaTime)
+		if err != nil {
+			return nil, nil, err
+		}
+		overrides = append(overrides, workflow.Override{Date: t, Kind: workflow.DayKind(d.Kind), Name: d.Name})
+	}
+	cal, err := workflow.NewCalendar(overrides)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.rules, s.calendar, s.loadedAt = rules, cal, time.Now()
+	return rules, cal, nil
+}
+
+// Reload makes the next action read deadline rules and the calendar afresh.
+func (s *Service) Reload() {
+	s.mu.Lock()
+	s.calendar = nil
+	s.mu.Unlock()
+}
+
+// Calendar returns the working-day calendar in force.
+func (s *Service) Calendar(ctx context.Context) (*workflow.Calendar, error) {
+	_, cal, err := s.deadlines(ctx)
+	return cal, err
+}
+
+// due computes the deadline of stage for c starting at start; nil when no rule applies.
+func (s *Service) due(ctx context.Context, c *model.Case, stage workflow.Stage, start time.Time) (*time.Time, error) {
+	rules, cal, err := s.deadlines(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := workflow.ResolveRule(rules, c.Kind, c.CategoryCode, workflow.Urgency(c.Urgency), stage)
+	if !ok {
+		return nil, nil
+	}
+	d := r.Due(cal, start).UTC()
+	return &d, nil
+}
+
+// setDue points the case's deadline at stage, starting now.
+func (s *Service) setDue(ctx context.Context, c *model.Case, stage workflow.Stage, now time.Time) error {
+	d, err := s.due(ctx, c, stage, now)
+	if err != nil {
+		return err
+	}
+	c.DueStage, c.DueAt = string(stage), d
+	if d == nil {
+		c.DueStage = ""
+	}
+	return nil
+}
+
+// ScopeOf is what p may see of cases (DESIGN.md §2): their region's subtree for the
+// centre's roles, and cases assigned to their department for handlers. Admins run the
+// system and see no cases.
+func ScopeOf(p *auth.Principal) store.CaseScope {
+	var sc store.CaseScope
+	for _, r := range []model.Role{model.RoleLeader, model.RoleClerk, model.RoleMediator, model.RoleGrid, model.RoleViewer} {
+		if p.Has(r) {
+			sc.RegionPath = p.Region.Path
+			break
+		}
+	}
+	if p.Has(model.RoleHandler) && p.Department != nil {
+		sc.DepartmentID = p.Department.ID
+	}
+	return sc
+}
+
+// visible is ScopeOf applied to one loaded case.
+func visible(p *auth.Principal, c *model.Case) bool {
+	sc := ScopeOf(p)
+	if sc.RegionPath != "" && strings.HasPrefix(c.RegionPath, sc.RegionPath) {
+		return true
+	}
+	if sc.DepartmentID != 0 {
+		for _, a := range c.Assignments {
+			if a.DepartmentID == sc.DepartmentID && a.Status != model.AssignmentReturned {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// trackingAlphabet leaves out 0/O, 1/I/L and U so a code read over the phone is not
+// misheard; 12 characters of 30 give 58 bits, far beyond guessing.
+const trackingAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// TrackingCodeLen is the length of a tracking code.
+const TrackingCodeLen = 12
+
+// NewTrackingCode returns a uniformly random tracking code for a citizen.
+func NewTrackingCode() string {
+	out := make([]byte, 0, TrackingCodeLen)
+	buf := make([]byte, 32)
+	for len(out) < TrackingCodeLen {
+		if _, err := rand.Read(buf); err != nil {
+			panic(err)
+		}
+		for _, v := range buf {
+			// Reject the top of the byte range so every character is equally likely.
+			if int(v) < 256-256%len(trackingAlphabet) && len(out) < TrackingCodeLen {
+				out = append(out, trackingAlphabet[int(v)%len(trackingAlphabet)])
+			}
+		}
+	}
+	return string(out)
+}

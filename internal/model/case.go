@@ -1,0 +1,165 @@
+package model
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Channel is how a case reached the centre (DESIGN.md §3).
+type Channel string
+
+const (
+	ChannelWalkIn   Channel = "walk_in"  // 来访
+	ChannelPhone    Channel = "phone"    // 来电
+	ChannelPortal   Channel = "portal"   // 网上/扫码
+	ChannelPhoto    Channel = "photo"    // 随手拍
+	ChannelGrid     Channel = "grid"     // 网格员上报
+	ChannelTransfer Channel = "transfer" // 部门移交
+	ChannelHotline  Channel = "hotline"  // 12345
+	ChannelOpen311  Channel = "open311"  // Open311 API
+	ChannelImport   Channel = "import"   // 导入
+)
+
+// AllChannels in the order the intake desk lists them.
+var AllChannels = []Channel{ChannelWalkIn, ChannelPhone, ChannelPortal, ChannelPhoto, ChannelGrid, ChannelTransfer, ChannelHotline, ChannelOpen311, ChannelImport}
+
+// Valid reports whether c is a known channel.
+func (c Channel) Valid() bool {
+	for _, x := range AllChannels {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// PartyRole is a party's side in a case.
+type PartyRole string
+
+const (
+	PartyApplicant  PartyRole = "applicant"  // 申请人/反映人
+	PartyRespondent PartyRole = "respondent" // 被申请人
+	PartyOther      PartyRole = "other"      // 其他当事人
+)
+
+// AllPartyRoles lists the party roles.
+var AllPartyRoles = []PartyRole{PartyApplicant, PartyRespondent, PartyOther}
+
+// Valid reports whether r is a known party role.
+func (r PartyRole) Valid() bool {
+	return r == PartyApplicant || r == PartyRespondent || r == PartyOther
+}
+
+// Case is one registered matter. State and the other workflow fields hold the codes of
+// internal/workflow; this package does not import it.
+type Case struct {
+	ID               int64      `json:"id"`
+	TrackingCode     string     `json:"tracking_code"`
+	Kind             CaseKind   `json:"kind"`
+	CategoryID       int64      `json:"category_id"`
+	CategoryCode     string     `json:"category_code"`
+	Channel          Channel    `json:"channel"`
+	RegionID         int64      `json:"region_id"`
+	RegionPath       string     `json:"-"`
+	GridID           int64      `json:"grid_id,omitempty"`
+	CentreID         int64      `json:"centre_id"`
+	Address          string     `json:"address"`
+	Lat              *float64   `json:"lat,omitempty"`
+	Lng              *float64   `json:"lng,omitempty"`
+	Title            string     `json:"title"`
+	Description      string     `json:"description"`
+	Urgency          string     `json:"urgency"`
+	PeopleCount      int        `json:"people_count"`
+	AmountFen        int64      `json:"amount_fen"`
+	State            string     `json:"state"`
+	SuspendedFrom    string     `json:"suspended_from,omitempty"`
+	AtCentre         bool       `json:"at_centre"`
+	Outcome          string     `json:"outcome,omitempty"`
+	Satisfaction     string     `json:"satisfaction,omitempty"`
+	MergedInto       int64      `json:"merged_into,omitempty"`
+	ExtensionPending bool       `json:"extension_pending"`
+	ExtensionDays    int        `json:"extension_days,omitempty"`
+	DueStage         string     `json:"due_stage,omitempty"`
+	DueAt            *time.Time `json:"due_at,omitempty"`
+	RegisteredBy     int64      `json:"registered_by,omitempty"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	AcceptedAt       *time.Time `json:"accepted_at,omitempty"`
+	ResolvedAt       *time.Time `json:"resolved_at,omitempty"`
+	ClosedAt         *time.Time `json:"closed_at,omitempty"`
+	Version          int        `json:"version"`
+
+	Parties     []Party      `json:"parties,omitempty"`
+	Assignments []Assignment `json:"assignments,omitempty"`
+}
+
+// Party is a person in a case (当事人).
+type Party struct {
+	ID       int64     `json:"id"`
+	Seq      int       `json:"seq"`
+	Role     PartyRole `json:"role"`
+	Name     string    `json:"name"`
+	IDNumber string    `json:"id_number,omitempty"`
+	Phone    string    `json:"phone,omitempty"`
+	Address  string    `json:"address,omitempty"`
+}
+
+// Masked returns the party with ID number and phone masked, for lists and exports.
+func (p Party) Masked() Party {
+	if p.IDNumber != "" {
+		p.IDNumber = MaskIDNumber(p.IDNumber)
+	}
+	if p.Phone != "" {
+		p.Phone = MaskPhone(p.Phone)
+	}
+	return p
+}
+
+// Assignment is a department's part in a case: the lead (主办) or a co-handler (协办).
+type Assignment struct {
+	ID           int64      `json:"id"`
+	CaseID       int64      `json:"case_id"`
+	DepartmentID int64      `json:"department_id"`
+	IsLead       bool       `json:"is_lead"`
+	Status       string     `json:"status"` // assigned, signed, reported, returned
+	AssignedAt   time.Time  `json:"assigned_at"`
+	ReturnBy     *time.Time `json:"return_by,omitempty"`
+	SignedAt     *time.Time `json:"signed_at,omitempty"`
+	ReportedAt   *time.Time `json:"reported_at,omitempty"`
+	Report       string     `json:"report,omitempty"`
+}
+
+// Assignment statuses.
+const (
+	AssignmentAssigned = "assigned"
+	AssignmentSigned   = "signed"
+	AssignmentReported = "reported"
+	AssignmentReturned = "returned"
+)
+
+// CaseEvent is one step of a case's timeline.
+type CaseEvent struct {
+	ID        int64           `json:"id"`
+	CaseID    int64           `json:"case_id"`
+	ActorID   int64           `json:"actor_id,omitempty"`
+	ActorName string          `json:"actor_name,omitempty"`
+	At        time.Time       `json:"at"`
+	Action    string          `json:"action"`
+	FromState string          `json:"from_state"`
+	ToState   string          `json:"to_state"`
+	Note      string          `json:"note,omitempty"`
+	Payload   json.RawMessage `json:"payload,omitempty"`
+}
+
+// Attachment is a file kept with a case; its bytes are served only through an
+// authorised handler.
+type Attachment struct {
+	ID          int64     `json:"id"`
+	CaseID      int64     `json:"case_id"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	UploadedBy  int64     `json:"uploaded_by,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+}

@@ -1,0 +1,464 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
+
+// ErrStale means the case changed since it was read: someone else acted first.
+var ErrStale = errors.New("store: case changed meanwhile")
+
+// CaseScope is what an actor may see (DESIGN.md §2), applied inside every case query:
+// cases whose region lies in RegionPath's subtree, or that DepartmentID is assigned to
+// (lead or co-handler, not returned). The zero scope sees nothing; All sees everything
+// (background jobs only).
+type CaseScope struct {
+	RegionPath   string
+	DepartmentID int64
+	All          bool
+}
+
+// where returns the scope as a SQL condition on the cases alias c.
+func (sc CaseScope) where() (string, []any) {
+	if sc.All {
+		return "1=1", nil
+	}
+	var parts []string
+	var args []any
+	if sc.RegionPath != "" {
+		parts = append(parts, "c.region_path LIKE ?")
+		args = append(args, sc.RegionPath+"%")
+	}
+	if sc.DepartmentID != 0 {
+		parts = append(parts, "EXISTS (SELECT 1 FROM case_assignments sa WHERE sa.case_id = c.id AND sa.department_id = ? AND sa.status <> 'returned')")
+		args = append(args, sc.DepartmentID)
+	}
+	if len(parts) == 0 {
+		return "1=0", nil
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+const caseCols = `c.id, c.tracking_code, c.kind, c.category_id, c.category_code, c.channel, c.region_id, c.region_path,
+	COALESCE(c.grid_id, 0), c.centre_id, c.address, c.lat, c.lng, c.title, c.description, c.urgency, c.people_count,
+	c.amount_fen, c.state, c.suspended_from, c.at_centre, c.outcome, c.satisfaction, COALESCE(c.merged_into, 0),
+	c.extension_pending, c.extension_days, c.due_stage, c.due_at, COALESCE(c.registered_by, 0), c.created_at,
+	c.updated_at, c.accepted_at, c.resolved_at, c.closed_at, c.version`
+
+func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
+	var c model.Case
+	var lat, lng sql.NullFloat64
+	var due, accepted, resolved, closed sql.NullTime
+	err := r.Scan(&c.ID, &c.TrackingCode, &c.Kind, &c.CategoryID, &c.CategoryCode, &c.Channel, &c.RegionID, &c.RegionPath,
+		&c.GridID, &c.CentreID, &c.Address, &lat, &lng, &c.Title, &c.Description, &c.Urgency, &c.PeopleCount,
+		&c.AmountFen, &c.State, &c.SuspendedFrom, &c.AtCentre, &c.Outcome, &c.Satisfaction, &c.MergedInto,
+		&c.ExtensionPending, &c.ExtensionDays, &c.DueStage, &due, &c.RegisteredBy, &c.CreatedAt,
+		&c.UpdatedAt, &accepted, &resolved, &closed, &c.Version)
+	if lat.Valid {
+		c.Lat = &lat.Float64
+	}
+	if lng.Valid {
+		c.Lng = &lng.Float64
+	}
+	c.DueAt, c.AcceptedAt, c.ResolvedAt, c.ClosedAt = timePtr(due), timePtr(accepted), timePtr(resolved), timePtr(closed)
+	return c, err
+}
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time.UTC()
+	return &v
+}
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+func nullFloat(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+// InsertCase stores a new case with its parties, filling in ids and version.
+func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
+	c.Version = 1
+	err := tx.queryRow(ctx, `INSERT INTO cases (tracking_code, kind, category_id, category_code, channel, region_id, region_path,
+		grid_id, centre_id, address, address_key, lat, lng, title, description, urgency, people_count, amount_fen, state,
+		suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
+		registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.TrackingCode, c.Kind, c.CategoryID, c.CategoryCode, c.Channel, c.RegionID, c.RegionPath,
+		nullInt64(c.GridID), c.CentreID, c.Address, AddressKey(c.Address), nullFloat(c.Lat), nullFloat(c.Lng), c.Title, c.Description,
+		c.Urgency, c.PeopleCount, c.AmountFen, c.State, c.SuspendedFrom, c.AtCentre, c.Outcome, c.Satisfaction,
+		nullInt64(c.MergedInto), c.ExtensionPending, c.ExtensionDays, c.DueStage, nullTime(c.DueAt),
+		nullInt64(c.RegisteredBy), c.CreatedAt.UTC(), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt),
+		nullTime(c.ClosedAt), c.Version).Scan(&c.ID)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("tracking code: %w", ErrConflict)
+	}
+	if err != nil {
+		return err
+	}
+	for i := range c.Parties {
+		p := &c.Parties[i]
+		p.Seq = i + 1
+		if err := tx.queryRow(ctx, `INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, p.Seq, p.Role, p.Name, p.IDNumber, p.Phone, p.Address).Scan(&p.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddressKey normalises an address for "same address" lookups: no spaces or
+// punctuation, full-width digits and letters folded to ASCII, lower case.
+func AddressKey(addr string) string {
+	var b strings.Builder
+	for _, r := range addr {
+		switch {
+		case r >= '０' && r <= '９':
+			r = r - '０' + '0'
+		case r >= 'Ａ' && r <= 'Ｚ':
+			r = r - 'Ａ' + 'a'
+		case r >= 'ａ' && r <= 'ｚ':
+			r = r - 'ａ' + 'a'
+		case r >= 'A' && r <= 'Z':
+			r = r - 'A' + 'a'
+		}
+		if r <= ' ' || strings.ContainsRune("-—_,，.。·、()（）#＃/ 　", r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// CaseForUpdate reads a case inside a write transaction, locking its row on
+// PostgreSQL (SQLite's writer already holds the database).
+func (tx *Tx) CaseForUpdate(ctx context.Context, id int64) (model.Case, error) {
+	q := "SELECT " + caseCols + " FROM cases c WHERE c.id = ?"
+	if tx.s.dialect == Postgres {
+		q += " FOR UPDATE"
+	}
+	c, err := scanCase(tx.queryRow(ctx, q, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	if err != nil {
+		return c, err
+	}
+	c.Assignments, err = tx.s.assignments(ctx, tx.tx, id)
+	return c, err
+}
+
+// UpdateCase writes the case's mutable fields back, if nobody changed it since it was
+// read (its version), and bumps the version.
+func (tx *Tx) UpdateCase(ctx context.Context, c *model.Case) error {
+	res, err := tx.exec(ctx, `UPDATE cases SET centre_id = ?, state = ?, suspended_from = ?, at_centre = ?, outcome = ?,
+		satisfaction = ?, merged_into = ?, extension_pending = ?, extension_days = ?, due_stage = ?, due_at = ?,
+		updated_at = ?, accepted_at = ?, resolved_at = ?, closed_at = ?, urgency = ?, version = version + 1
+		WHERE id = ? AND version = ?`,
+		c.CentreID, c.State, c.SuspendedFrom, c.AtCentre, c.Outcome, c.Satisfaction, nullInt64(c.MergedInto),
+		c.ExtensionPending, c.ExtensionDays, c.DueStage, nullTime(c.DueAt), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt),
+		nullTime(c.ResolvedAt), nullTime(c.ClosedAt), c.Urgency, c.ID, c.Version)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrStale
+	}
+	c.Version++
+	return nil
+}
+
+// AppendEvent adds one step to a case's timeline.
+func (tx *Tx) AppendEvent(ctx context.Context, ev *model.CaseEvent) error {
+	payload := string(ev.Payload)
+	if payload == "" {
+		payload = "{}"
+	}
+	return tx.queryRow(ctx, `INSERT INTO case_events (case_id, actor_id, at, action, from_state, to_state, note, payload)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, ev.CaseID, nullInt64(ev.ActorID), ev.At.UTC(), ev.Action,
+		ev.FromState, ev.ToState, ev.Note, payload).Scan(&ev.ID)
+}
+
+// InsertAssignment adds a department's part in a case.
+func (tx *Tx) InsertAssignment(ctx context.Context, a *model.Assignment) error {
+	return tx.queryRow(ctx, `INSERT INTO case_assignments (case_id, department_id, is_lead, status, assigned_at, return_by)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, a.CaseID, a.DepartmentID, a.IsLead, a.Status, a.AssignedAt.UTC(),
+		nullTime(a.ReturnBy)).Scan(&a.ID)
+}
+
+// UpdateAssignment records an assignment's progress.
+func (tx *Tx) UpdateAssignment(ctx context.Context, a *model.Assignment) error {
+	_, err := tx.exec(ctx, `UPDATE case_assignments SET status = ?, signed_at = ?, reported_at = ?, report = ? WHERE id = ?`,
+		a.Status, nullTime(a.SignedAt), nullTime(a.ReportedAt), a.Report, a.ID)
+	return err
+}
+
+const assignmentCols = "id, case_id, department_id, is_lead, status, assigned_at, return_by, signed_at, reported_at, report"
+
+func (s *Store) assignments(ctx context.Context, q queryer, caseID int64) ([]model.Assignment, error) {
+	rows, err := q.QueryContext(ctx, s.q("SELECT "+assignmentCols+" FROM case_assignments WHERE case_id = ? ORDER BY id"), caseID)
+	return scanAll(rows, err, func(r *sql.Rows) (model.Assignment, error) {
+		var a model.Assignment
+		var ret, signed, reported sql.NullTime
+		err := r.Scan(&a.ID, &a.CaseID, &a.DepartmentID, &a.IsLead, &a.Status, &a.AssignedAt, &ret, &signed, &reported, &a.Report)
+		a.ReturnBy, a.SignedAt, a.ReportedAt = timePtr(ret), timePtr(signed), timePtr(reported)
+		return a, err
+	})
+}
+
+func (s *Store) parties(ctx context.Context, caseID int64) ([]model.Party, error) {
+	rows, err := s.query(ctx, "SELECT id, seq, role, name, id_number, phone, address FROM case_parties WHERE case_id = ? ORDER BY seq", caseID)
+	return scanAll(rows, err, func(r *sql.Rows) (model.Party, error) {
+		var p model.Party
+		err := r.Scan(&p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address)
+		return p, err
+	})
+}
+
+// Case returns one case in scope, with its parties and assignments. A case outside the
+// scope is ErrNotFound, exactly like a case that does not exist.
+func (s *Store) Case(ctx context.Context, id int64, sc CaseScope) (model.Case, error) {
+	where, args := sc.where()
+	c, err := scanCase(s.queryRow(ctx, "SELECT "+caseCols+" FROM cases c WHERE c.id = ? AND "+where, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	if err != nil {
+		return c, err
+	}
+	if c.Parties, err = s.parties(ctx, id); err != nil {
+		return c, err
+	}
+	c.Assignments, err = s.assignments(ctx, s.r, id)
+	return c, err
+}
+
+// CaseFilter narrows a case listing. Zero fields do not filter.
+type CaseFilter struct {
+	States       []string
+	Kind         model.CaseKind
+	CategoryID   int64 // the category or, for a top-level one, any of its children
+	Within       string
+	Urgency      string
+	OverdueAt    time.Time // when set, only cases whose deadline passed before it
+	Queue        *Queue    // when set, only cases waiting on this actor
+	Before       int64     // keyset cursor: only ids below it
+	Limit        int
+	TrackingCode string
+}
+
+// Queue describes what waits on an actor ("待我处理"): each non-zero field adds the
+// cases one of their roles must move.
+type Queue struct {
+	CentreID     int64  // clerk: cases at their centre to accept, route, verify, visit, archive, resume
+	LeaderPath   string // leader: extension requests awaiting a decision in their subtree
+	DepartmentID int64  // handler: assignments to sign, and work in progress
+	MediatorAt   int64  // mediator: cases their centre handles itself
+	GridPath     string // grid worker: verified cases in their grid awaiting a return visit
+}
+
+func (qu *Queue) where() (string, []any) {
+	var parts []string
+	var args []any
+	if qu.CentreID != 0 {
+		parts = append(parts, "(c.centre_id = ? AND c.state IN ('registered','accepted','resolved','verified','followed_up','suspended'))")
+		args = append(args, qu.CentreID)
+	}
+	if qu.LeaderPath != "" {
+		parts = append(parts, "(c.region_path LIKE ? AND c.extension_pending = ?)")
+		args = append(args, qu.LeaderPath+"%", true)
+	}
+	if qu.DepartmentID != 0 {
+		parts = append(parts, `EXISTS (SELECT 1 FROM case_assignments qa WHERE qa.case_id = c.id AND qa.department_id = ?
+			AND ((qa.status = 'assigned') OR (qa.status = 'signed' AND (NOT qa.is_lead OR c.state = 'in_progress'))))`)
+		args = append(args, qu.DepartmentID)
+	}
+	if qu.MediatorAt != 0 {
+		parts = append(parts, "(c.centre_id = ? AND c.at_centre = ? AND c.state = 'in_progress')")
+		args = append(args, qu.MediatorAt, true)
+	}
+	if qu.GridPath != "" {
+		parts = append(parts, "(c.region_path LIKE ? AND c.state = 'verified')")
+		args = append(args, qu.GridPath+"%")
+	}
+	if len(parts) == 0 {
+		return "1=0", nil
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// Cases lists cases in scope matching f, newest first, at most f.Limit (default 50),
+// with keyset paging on id: pass the last id seen as f.Before for the next page.
+func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.Case, error) {
+	where, args := sc.where()
+	q := "SELECT " + caseCols + " FROM cases c WHERE " + where
+	if len(f.States) > 0 {
+		q += " AND c.state IN (" + strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",") + ")"
+		for _, st := range f.States {
+			args = append(args, st)
+		}
+	}
+	if f.Kind != "" {
+		q += " AND c.kind = ?"
+		args = append(args, f.Kind)
+	}
+	if f.CategoryID != 0 {
+		q += " AND (c.category_id = ? OR c.category_id IN (SELECT id FROM categories WHERE parent_id = ?))"
+		args = append(args, f.CategoryID, f.CategoryID)
+	}
+	if f.Within != "" {
+		q += " AND c.region_path LIKE ?"
+		args = append(args, f.Within+"%")
+	}
+	if f.Urgency != "" {
+		q += " AND c.urgency = ?"
+		args = append(args, f.Urgency)
+	}
+	if !f.OverdueAt.IsZero() {
+		q += " AND c.due_at < ? AND c.state NOT IN ('archived','rejected','merged')"
+		args = append(args, f.OverdueAt.UTC())
+	}
+	if f.Queue != nil {
+		qw, qa := f.Queue.where()
+		q += " AND " + qw
+		args = append(args, qa...)
+	}
+	if f.TrackingCode != "" {
+		q += " AND c.tracking_code = ?"
+		args = append(args, f.TrackingCode)
+	}
+	if f.Before > 0 {
+		q += " AND c.id < ?"
+		args = append(args, f.Before)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q += fmt.Sprintf(" ORDER BY c.id DESC LIMIT %d", limit)
+	rows, err := s.query(ctx, q, args...)
+	cases, err := scanAll(rows, err, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
+	if err != nil {
+		return nil, err
+	}
+	return cases, s.fillParties(ctx, cases)
+}
+
+// fillParties loads the parties of a page of cases in one query.
+func (s *Store) fillParties(ctx context.Context, cases []model.Case) error {
+	if len(cases) == 0 {
+		return nil
+	}
+	idx := make(map[int64]int, len(cases))
+	args := make([]any, len(cases))
+	for i, c := range cases {
+		idx[c.ID] = i
+		args[i] = c.ID
+	}
+	rows, err := s.query(ctx, "SELECT case_id, id, seq, role, name, id_number, phone, address FROM case_parties WHERE case_id IN ("+
+		strings.TrimSuffix(strings.Repeat("?,", len(cases)), ",")+") ORDER BY case_id, seq", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var caseID int64
+		var p model.Party
+		if err := rows.Scan(&caseID, &p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address); err != nil {
+			return err
+		}
+		cases[idx[caseID]].Parties = append(cases[idx[caseID]].Parties, p)
+	}
+	return rows.Err()
+}
+
+// Events returns a case's timeline, oldest first, with each actor's display name.
+func (s *Store) Events(ctx context.Context, caseID int64) ([]model.CaseEvent, error) {
+	rows, err := s.query(ctx, `SELECT e.id, e.case_id, COALESCE(e.actor_id, 0), COALESCE(u.display_name, ''), e.at, e.action,
+		e.from_state, e.to_state, e.note, e.payload FROM case_events e LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.case_id = ? ORDER BY e.id`, caseID)
+	return scanAll(rows, err, func(r *sql.Rows) (model.CaseEvent, error) {
+		var ev model.CaseEvent
+		var payload string
+		err := r.Scan(&ev.ID, &ev.CaseID, &ev.ActorID, &ev.ActorName, &ev.At, &ev.Action, &ev.FromState, &ev.ToState, &ev.Note, &payload)
+		ev.Payload = json.RawMessage(payload)
+		return ev, err
+	})
+}
+
+// PriorCase is an earlier case of the same person or at the same address, for the
+// intake desk.
+type PriorCase struct {
+	model.Case
+	MatchedBy string `json:"matched_by"` // id_number, phone or address
+}
+
+// PriorCases finds the cases in scope that share a party's ID number or phone, and the
+// open cases at the same address, newest first, at most limit of each kind.
+func (s *Store) PriorCases(ctx context.Context, idNumber, phone, address string, limit int, sc CaseScope) ([]PriorCase, error) {
+	where, scopeArgs := sc.where()
+	var out []PriorCase
+	seen := map[int64]bool{}
+	run := func(matched, cond string, arg any) error {
+		args := append([]any{arg}, scopeArgs...)
+		rows, err := s.query(ctx, "SELECT "+caseCols+" FROM cases c WHERE "+cond+" AND "+where+fmt.Sprintf(" ORDER BY c.id DESC LIMIT %d", limit), args...)
+		cases, err := scanAll(rows, err, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				out = append(out, PriorCase{Case: c, MatchedBy: matched})
+			}
+		}
+		return nil
+	}
+	if idNumber != "" {
+		if err := run("id_number", "c.id IN (SELECT case_id FROM case_parties WHERE id_number = ?)", idNumber); err != nil {
+			return nil, err
+		}
+	}
+	if phone != "" {
+		if err := run("phone", "c.id IN (SELECT case_id FROM case_parties WHERE phone = ?)", phone); err != nil {
+			return nil, err
+		}
+	}
+	if key := AddressKey(address); len([]rune(key)) >= 4 {
+		if err := run("address", "c.address_key = ? AND c.state NOT IN ('archived','rejected','merged')", key); err != nil {
+			return nil, err
+		}
+	}
+	cases := make([]model.Case, len(out))
+	for i := range out {
+		cases[i] = out[i].Case
+	}
+	if err := s.fillParties(ctx, cases); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Parties = cases[i].Parties
+	}
+	return out, nil
+}

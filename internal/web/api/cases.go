@@ -1,0 +1,273 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// caseView is a case as the API shows it: personal data masked, with where it stands
+// against its deadline and, on the case itself, what the caller may do now.
+type caseView struct {
+	model.Case
+	DueStatus      workflow.Status   `json:"due_status"`
+	DueStatusLabel string            `json:"due_status_label"`
+	Allowed        []workflow.Action `json:"allowed,omitempty"`
+}
+
+func (a *API) view(r *http.Request, c model.Case) caseView {
+	for i := range c.Parties {
+		c.Parties[i] = c.Parties[i].Masked()
+	}
+	st := a.Cases.DueStatus(&c, a.Cases.Now())
+	label := st.Label()
+	if httpx.Locale(r) == "en" {
+		label = st.LabelEN()
+	}
+	return caseView{Case: c, DueStatus: st, DueStatusLabel: label}
+}
+
+func (a *API) createCase(r *http.Request, p *auth.Principal) (int, any, error) {
+	var in cases.RegisterInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return 0, nil, err
+	}
+	c, err := a.Cases.Register(r.Context(), p, in)
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err = a.Cases.Get(r.Context(), p, c.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, a.view(r, c), nil
+}
+
+// caseFilter reads the list filters from the query string; a malformed one is a 422
+// naming the parameter.
+func caseFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (string, error)) (store.CaseFilter, error) {
+	q := r.URL.Query()
+	var f store.CaseFilter
+	bad := func(field, zh, en string) error {
+		return &model.FieldError{Field: field, Code: "invalid", Message: zh, MessageEN: en}
+	}
+	for _, st := range q["state"] {
+		for _, one := range strings.Split(st, ",") {
+			if !workflow.State(one).Valid() {
+				return f, bad("state", "状态无效："+one, "unknown state: "+one)
+			}
+			f.States = append(f.States, one)
+		}
+	}
+	if k := q.Get("kind"); k != "" {
+		if !model.CaseKind(k).Valid() {
+			return f, bad("kind", "事项类型无效", "unknown kind")
+		}
+		f.Kind = model.CaseKind(k)
+	}
+	if u := q.Get("urgency"); u != "" {
+		if !workflow.Urgency(u).Valid() {
+			return f, bad("urgency", "紧急程度无效", "unknown urgency")
+		}
+		f.Urgency = u
+	}
+	ints := map[string]*int64{"category_id": &f.CategoryID, "before": &f.Before}
+	for name, dst := range ints {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return f, bad(name, "须为正整数", "must be a positive integer")
+			}
+			*dst = n
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			return f, bad("limit", "须在 1–200 之间", "must be between 1 and 200")
+		}
+		f.Limit = n
+	}
+	if v := q.Get("region_id"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return f, bad("region_id", "须为正整数", "must be a positive integer")
+		}
+		path, err := regionPath(id)
+		if err != nil {
+			return f, bad("region_id", "区域不存在", "no such region")
+		}
+		f.Within = path
+	}
+	switch q.Get("overdue") {
+	case "", "false":
+	case "true":
+		f.OverdueAt = time.Now()
+	default:
+		return f, bad("overdue", "须为 true 或 false", "must be true or false")
+	}
+	switch q.Get("queue") {
+	case "", "all":
+	case "mine":
+		f.Queue = cases.QueueFor(p)
+	default:
+		return f, bad("queue", "须为 mine 或 all", "must be mine or all")
+	}
+	return f, nil
+}
+
+type casePage struct {
+	Items []caseView `json:"items"`
+	Next  string     `json:"next,omitempty"` // the URL of the next page, when there may be one
+}
+
+func (a *API) listCases(r *http.Request, p *auth.Principal) (int, any, error) {
+	f, err := caseFilter(r, p, func(id int64) (string, error) {
+		g, err := a.Store.Region(r.Context(), id)
+		return g.Path, err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	list, err := a.Cases.List(r.Context(), p, f)
+	if err != nil {
+		return 0, nil, err
+	}
+	page := casePage{Items: make([]caseView, len(list))}
+	for i, c := range list {
+		page.Items[i] = a.view(r, c)
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = 50
+	}
+	if len(list) == limit {
+		q := r.URL.Query()
+		q.Set("before", strconv.FormatInt(list[len(list)-1].ID, 10))
+		page.Next = (&url.URL{Path: r.URL.Path, RawQuery: q.Encode()}).String()
+	}
+	return http.StatusOK, page, nil
+}
+
+func (a *API) getCase(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err := a.Cases.Get(r.Context(), p, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	v := a.view(r, c)
+	if v.Allowed, err = a.Cases.Allowed(r.Context(), p, &c); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, v, nil
+}
+
+func (a *API) caseEvents(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	evs, err := a.Cases.Events(r.Context(), p, id)
+	return http.StatusOK, list(evs), err
+}
+
+func (a *API) caseAction(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	action := workflow.Action(r.PathValue("action"))
+	if !action.Valid() || action == workflow.ActionRegister {
+		return 0, nil, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", "")
+	}
+	var in cases.ActInput
+	if r.ContentLength != 0 {
+		if err := httpx.DecodeJSON(r, &in); err != nil {
+			return 0, nil, err
+		}
+	}
+	if _, err := a.Cases.Act(r.Context(), p, id, action, in); err != nil {
+		return 0, nil, err
+	}
+	return a.getCase(r, p)
+}
+
+func (a *API) priorCases(r *http.Request, p *auth.Principal) (int, any, error) {
+	q := r.URL.Query()
+	found, err := a.Cases.PriorCases(r.Context(), p, q.Get("id_number"), q.Get("phone"), q.Get("address"))
+	if err != nil {
+		return 0, nil, err
+	}
+	type prior struct {
+		caseView
+		MatchedBy string `json:"matched_by"`
+	}
+	out := make([]prior, len(found))
+	for i, pc := range found {
+		out[i] = prior{caseView: a.view(r, pc.Case), MatchedBy: pc.MatchedBy}
+	}
+	return http.StatusOK, list(out), nil
+}
+
+func (a *API) uploadAttachment(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	name, data, err := httpx.ReadUpload(r, "file", cases.MaxAttachmentBytes)
+	if err != nil {
+		return 0, nil, err
+	}
+	att, err := a.Cases.Attach(r.Context(), p, id, name, data)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, att, nil
+}
+
+func (a *API) listAttachments(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	atts, err := a.Cases.Attachments(r.Context(), p, id)
+	return http.StatusOK, list(atts), err
+}
+
+// downloadAttachment serves a file only to someone who may see its case, always as a
+// download, so a crafted file can never run as a page of ours.
+func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
+	p := httpx.Principal(r)
+	if p == nil {
+		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, "unauthenticated", ""))
+		return
+	}
+	caseID, err := pathID(r)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	if err != nil {
+		httpx.WriteError(w, r, store.ErrNotFound)
+		return
+	}
+	att, data, err := a.Cases.AttachmentData(r.Context(), p, caseID, aid)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.ServeAttachment(w, att, data)
+}

@@ -1,0 +1,242 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/testutil"
+)
+
+// caseJSON is what the tests read of a case.
+type caseJSON struct {
+	ID           int64  `json:"id"`
+	TrackingCode string `json:"tracking_code"`
+	State        string `json:"state"`
+	CentreID     int64  `json:"centre_id"`
+	Outcome      string `json:"outcome"`
+	Satisfaction string `json:"satisfaction"`
+	AmountFen    int64  `json:"amount_fen"`
+	DueStatus    string `json:"due_status"`
+	DueAt        string `json:"due_at"`
+	Version      int    `json:"version"`
+	Parties      []struct {
+		Name     string `json:"name"`
+		IDNumber string `json:"id_number"`
+		Phone    string `json:"phone"`
+	} `json:"parties"`
+	Assignments []struct {
+		DepartmentID int64  `json:"department_id"`
+		IsLead       bool   `json:"is_lead"`
+		Status       string `json:"status"`
+	} `json:"assignments"`
+	Allowed []string `json:"allowed"`
+}
+
+// flow drives one case through the API, failing the test at the first surprise.
+type flow struct {
+	t  *testing.T
+	id int64
+}
+
+func (f *flow) register(c *testutil.Client, body map[string]any) caseJSON {
+	f.t.Helper()
+	resp, raw := c.Do("POST", "/api/v1/cases", body)
+	if resp.StatusCode != 201 {
+		f.t.Fatalf("register: %d %s", resp.StatusCode, raw)
+	}
+	var cj caseJSON
+	json.Unmarshal(raw, &cj)
+	f.id = cj.ID
+	return cj
+}
+
+// act takes an action and checks the state it leads to.
+func (f *flow) act(c *testutil.Client, action string, in map[string]any, wantState string) caseJSON {
+	f.t.Helper()
+	resp, raw := c.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/%s", f.id, action), in)
+	if resp.StatusCode != 200 {
+		f.t.Fatalf("%s: %d %s", action, resp.StatusCode, raw)
+	}
+	var cj caseJSON
+	json.Unmarshal(raw, &cj)
+	if cj.State != wantState {
+		f.t.Fatalf("%s: state %s, want %s", action, cj.State, wantState)
+	}
+	return cj
+}
+
+// refused checks that an action is refused with 409 (or 422 for missing input) and the code.
+func (f *flow) refused(c *testutil.Client, action string, in map[string]any, status int, code string) {
+	f.t.Helper()
+	resp, raw := c.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/%s", f.id, action), in)
+	e := testutil.DecodeError(f.t, raw)
+	if resp.StatusCode != status || e.Error.Code != code {
+		f.t.Fatalf("%s: %d %s, want %d %s", action, resp.StatusCode, raw, status, code)
+	}
+	if status == 409 {
+		var body struct {
+			Error struct {
+				State   string   `json:"state"`
+				Allowed []string `json:"allowed"`
+			} `json:"error"`
+		}
+		json.Unmarshal(raw, &body)
+		if body.Error.State == "" {
+			f.t.Fatalf("%s: a 409 must say the current state: %s", action, raw)
+		}
+	}
+}
+
+func (f *flow) events(c *testutil.Client) []model.CaseEvent {
+	f.t.Helper()
+	_, raw := c.Do("GET", fmt.Sprintf("/api/v1/cases/%d/events", f.id), nil)
+	var evs struct{ Items []model.CaseEvent }
+	json.Unmarshal(raw, &evs)
+	return evs.Items
+}
+
+func categoryID(t *testing.T, st *store.Store, code string) int64 {
+	t.Helper()
+	cats, err := st.Categories(context.Background(), store.CategoryFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cats {
+		if c.Code == code {
+			return c.ID
+		}
+	}
+	t.Fatalf("no category %s", code)
+	return 0
+}
+
+func departmentID(t *testing.T, st *store.Store, regionCode, code string) int64 {
+	t.Helper()
+	g, err := st.RegionByCode(context.Background(), regionCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps, err := st.Departments(context.Background(), store.DepartmentFilter{RegionID: g.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range deps {
+		if d.Code == code {
+			return d.ID
+		}
+	}
+	t.Fatalf("no department %s at %s", code, regionCode)
+	return 0
+}
+
+// addUser creates a user straight in the store, for people the demo county lacks.
+func addUser(t *testing.T, st *store.Store, username, name string, regionID, deptID int64, roles ...model.Role) {
+	t.Helper()
+	hash, err := auth.HashPassword(demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := model.User{Username: username, DisplayName: name, RegionID: regionID, DepartmentID: deptID, Roles: roles}
+	if err := st.CreateUser(context.Background(), &u, hash); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Seeds 001, Kangle county, 25 August 2021: a worker's finger was cut off by a mixer;
+// the county centre convened the court, the procuratorate and labour inspection, the
+// parties signed a mediation agreement and 70,000 yuan was paid on the spot.
+func TestSeedKangleWorkInjury(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		county := regionID(t, st, demo.CountyCode)
+		court := departmentID(t, st, demo.CountyCode, "court")
+		procuratorate := departmentID(t, st, demo.CountyCode, "procuratorate")
+		labour := departmentID(t, st, demo.CountyCode, "hrss") // 劳动监察大队 is part of 人社局
+		addUser(t, st, "court.judge", "法官周立", county, court, model.RoleHandler)
+		addUser(t, st, "procurator.wu", "检察官吴敏", county, procuratorate, model.RoleHandler)
+
+		clerk := srv.Login(t, "county.clerk", demo.Password)
+		labourHandler := srv.Login(t, "county.handler", demo.Password)
+		judge := srv.Login(t, "court.judge", demo.Password)
+		procurator := srv.Login(t, "procurator.wu", demo.Password)
+		fuchengClerk := srv.Login(t, "fucheng.clerk", demo.Password)
+
+		f := &flow{t: t}
+		village := regionID(t, st, "622922101002") // 苏集镇古城村 stands in for 八松乡
+		c := f.register(clerk, map[string]any{
+			"kind": "dispute", "category_id": categoryID(t, st, "dispute.labour.injury"), "channel": "walk_in",
+			"region_id": village, "address": "苏集镇古城村建筑工地",
+			"title":       "务工受伤工伤赔偿纠纷",
+			"description": "村民高某受雇在工地务工时右手中指被搅拌机夹断，与雇主就工伤赔偿协商未果，请求综治中心协调解决。",
+			"urgency":     "normal", "people_count": 2, "amount_yuan": 70000,
+			"parties": []map[string]any{
+				{"role": "applicant", "name": "高某", "id_number": model.MakeIDNumber("622922", mustDate("1985-03-12"), 37), "phone": "13909301234"},
+				{"role": "respondent", "name": "工地负责人马某", "phone": "0930-5621234"},
+			},
+			"then": []map[string]any{{"action": "accept"}},
+		})
+		if c.State != "accepted" || len(c.TrackingCode) != 12 || c.DueStatus != "not_due" {
+			t.Fatalf("registered: %+v", c)
+		}
+		if !strings.Contains(c.Parties[0].IDNumber, "********") || !strings.Contains(c.Parties[0].Phone, "****") {
+			t.Fatalf("personal data not masked: %+v", c.Parties)
+		}
+		// Labour disputes: mediation within 15 days (劳动争议调解仲裁法 Art 14).
+		f.refused(clerk, "resolve", map[string]any{"outcome": "mediated_agreement"}, 409, "state")
+		f.refused(clerk, "sign", nil, 409, "state")
+		f.refused(clerk, "assign", map[string]any{}, 422, "department_required")
+		f.refused(fuchengClerk, "assign", map[string]any{"lead_department_id": labour}, 404, "not_found")
+
+		c = f.act(clerk, "assign", map[string]any{"lead_department_id": labour, "co_department_ids": []int64{court, procuratorate},
+			"note": "县综治中心组织县法院、县检察院、县劳动监察大队联合调解"}, "assigned")
+		if len(c.Assignments) != 3 {
+			t.Fatalf("assignments: %+v", c.Assignments)
+		}
+		// A co-handler cannot sign for the lead, nor report before signing.
+		f.refused(judge, "sign", nil, 409, "not_lead")
+		f.refused(judge, "co_report", map[string]any{"note": "已释法"}, 409, "co_not_signed")
+		f.act(labourHandler, "sign", nil, "in_progress")
+		f.act(judge, "co_sign", nil, "in_progress")
+		f.act(procurator, "co_sign", nil, "in_progress")
+		f.act(judge, "co_report", map[string]any{"note": "已就《工伤保险条例》释法说理"}, "in_progress")
+		// Resolving waits for every co-handler (中心吹哨、部门报到).
+		f.refused(labourHandler, "resolve", map[string]any{"outcome": "mediated_agreement"}, 409, "co_handlers_pending")
+		f.act(procurator, "co_report", map[string]any{"note": "已参与调解，监督协议履行"}, "in_progress")
+		f.refused(labourHandler, "resolve", nil, 422, "outcome_required")
+		c = f.act(labourHandler, "resolve", map[string]any{"outcome": "mediated_agreement",
+			"note": "双方达成调解协议，工地负责人现场支付工伤赔偿金共计7万元"}, "resolved")
+		if c.Outcome != "mediated_agreement" || c.AmountFen != 7000000 {
+			t.Fatalf("resolved: %+v", c)
+		}
+		f.refused(labourHandler, "verify", nil, 409, "role")
+		f.act(clerk, "verify", nil, "verified")
+		f.refused(clerk, "visit", map[string]any{"satisfaction": "happy"}, 422, "satisfaction_invalid")
+		c = f.act(clerk, "visit", map[string]any{"satisfaction": "satisfied", "note": "电话回访，高某表示满意"}, "followed_up")
+		c = f.act(clerk, "archive", nil, "archived")
+		f.refused(clerk, "comment", map[string]any{"note": "归档后不能再改"}, 409, "state")
+
+		evs := f.events(clerk)
+		var actions []string
+		for _, e := range evs {
+			actions = append(actions, e.Action)
+		}
+		want := "register accept assign sign co_sign co_sign co_report co_report resolve verify visit archive"
+		if strings.Join(actions, " ") != want {
+			t.Fatalf("timeline = %s\nwant      %s", strings.Join(actions, " "), want)
+		}
+		// The judge, whose department co-handled, still sees it; a township clerk does not.
+		if resp, _ := judge.Do("GET", fmt.Sprintf("/api/v1/cases/%d", f.id), nil); resp.StatusCode != 200 {
+			t.Fatalf("co-handler reading the case: %d", resp.StatusCode)
+		}
+		if resp, _ := fuchengClerk.Do("GET", fmt.Sprintf("/api/v1/cases/%d", f.id), nil); resp.StatusCode != 404 {
+			t.Fatalf("township clerk of another township reading the case: %d", resp.StatusCode)
+		}
+	})
+}
