@@ -240,3 +240,133 @@ func TestSeedKangleWorkInjury(t *testing.T) {
 		}
 	})
 }
+
+// jiayuguan builds the region tree of seeds/001's second case: a city whose townships
+// sit directly under it (no county), with its own centre above them.
+type jiayuguan struct {
+	city, township, village, grid int64
+	justice, police, psych        int64
+}
+
+func buildJiayuguan(t *testing.T, st *store.Store) jiayuguan {
+	t.Helper()
+	ctx := context.Background()
+	var j jiayuguan
+	mk := func(parent int64, code, name string, level model.RegionLevel) int64 {
+		g := model.Region{ParentID: parent, Code: code, Name: name, Level: level}
+		if err := st.CreateRegion(ctx, &g); err != nil {
+			t.Fatal(err)
+		}
+		return g.ID
+	}
+	j.city = mk(0, "620200", "嘉峪关市", model.LevelCity)
+	j.township = mk(j.city, "620200103", "新城镇", model.LevelTownship)
+	j.village = mk(j.township, "620200103201", "野麻湾村", model.LevelVillage)
+	j.grid = mk(j.village, "62020010320101", "野麻湾村第一网格", model.LevelGrid)
+	dep := func(region int64, code, name string) int64 {
+		d := model.Department{RegionID: region, Code: code, Name: name}
+		if err := st.CreateDepartment(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		return d.ID
+	}
+	j.justice = dep(j.township, "justice-office", "新城镇司法所")
+	j.police = dep(j.township, "police-station", "新城派出所")
+	j.psych = dep(j.city, "psych", "市心理健康服务中心")
+	addUser(t, st, "xc.clerk", "新城镇受理员", j.township, 0, model.RoleClerk)
+	addUser(t, st, "xc.justice", "司法所调解员", j.township, j.justice, model.RoleHandler)
+	addUser(t, st, "xc.police", "派出所民警", j.township, j.police, model.RoleHandler)
+	addUser(t, st, "ymw.grid", "野麻湾网格员", j.grid, 0, model.RoleGrid)
+	addUser(t, st, "city.clerk", "市中心受理员", j.city, 0, model.RoleClerk)
+	addUser(t, st, "city.leader", "市中心主任", j.city, 0, model.RoleLeader)
+	addUser(t, st, "city.mediator", "市中心调解员", j.city, 0, model.RoleMediator)
+	addUser(t, st, "city.psych", "心理咨询师", j.city, j.psych, model.RoleHandler)
+	return j
+}
+
+// Seeds 001, Jiayuguan, April–August 2021: a wife beaten by her drunk husband asks the
+// township centre for help with a divorce. The suit is pending, in its cooling-off
+// period, so the township cannot mediate; the village visits her weekly; the case goes
+// up to the city centre, which brings in a psychologist; the husband signs a
+// domestic-violence warning, she withdraws the suit.
+func TestSeedJiayuguanDomesticViolence(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, false)
+		j := buildJiayuguan(t, st)
+		login := func(u string) *testutil.Client { return srv.Login(t, u, demo.Password) }
+		xcClerk, justice, police, grid := login("xc.clerk"), login("xc.justice"), login("xc.police"), login("ymw.grid")
+		cityClerk, cityLeader, mediator, psych := login("city.clerk"), login("city.leader"), login("city.mediator"), login("city.psych")
+
+		f := &flow{t: t}
+		c := f.register(xcClerk, map[string]any{
+			"kind": "dispute", "category_id": categoryID(t, st, "dispute.marriage.dv"), "channel": "walk_in",
+			"region_id": j.village, "grid_id": j.grid, "address": "新城镇野麻湾村三组",
+			"description": "村民张某反映丈夫李某经常醉酒后对其殴打，致多处受伤，请求协调解决离婚问题。",
+			"urgency":     "urgent",
+			"parties": []map[string]any{
+				{"role": "applicant", "name": "张某", "id_number": model.MakeIDNumber("620200", mustDate("1988-06-02"), 128), "phone": "13893712345"},
+				{"role": "respondent", "name": "李某", "id_number": model.MakeIDNumber("620200", mustDate("1986-01-20"), 231)},
+			},
+			"then": []map[string]any{
+				{"action": "accept"},
+				{"action": "assign", "lead_department_id": j.justice, "co_department_ids": []int64{j.police}, "note": "指派司法所、派出所核实情况"},
+			},
+		})
+		if c.State != "assigned" || c.CentreID != j.township {
+			t.Fatalf("registered: %+v", c)
+		}
+		f.act(justice, "sign", nil, "in_progress")
+		f.act(police, "co_sign", nil, "in_progress")
+		f.act(police, "co_report", map[string]any{"note": "经核实，家暴情况属实，已出具出警记录"}, "in_progress")
+		// The divorce suit is pending and in its cooling-off period: no mediation now.
+		f.refused(xcClerk, "suspend", nil, 422, "reason_required")
+		f.act(xcClerk, "suspend", map[string]any{"note": "张某已提起离婚诉讼，正处于离婚冷静期，无法介入调解"}, "suspended")
+		f.refused(justice, "resolve", map[string]any{"outcome": "mediated_oral"}, 409, "state")
+		for week := 1; week <= 3; week++ {
+			f.act(grid, "comment", map[string]any{"note": fmt.Sprintf("第%d周回访：未再发生家庭暴力", week)}, "suspended")
+		}
+		f.act(xcClerk, "resume", nil, "in_progress")
+		// 小事不出村、大事不出镇 — this one the township cannot settle: up to the city.
+		c = f.act(xcClerk, "escalate", map[string]any{"note": "婚姻纠纷一时难以化解，逐级上报市综治中心"}, "accepted")
+		if c.CentreID != j.city {
+			t.Fatalf("escalated to centre %d, want the city %d", c.CentreID, j.city)
+		}
+		// The township's departments are released; the township clerk still sees the
+		// case (it is in the township) but can no longer move it.
+		if resp, _ := justice.Do("GET", fmt.Sprintf("/api/v1/cases/%d", f.id), nil); resp.StatusCode != 404 {
+			t.Fatalf("released department still reads the case: %d", resp.StatusCode)
+		}
+		f.refused(xcClerk, "handle", nil, 409, "role")
+		f.refused(cityClerk, "escalate", map[string]any{"note": "再上报"}, 409, "no_parent_centre")
+
+		f.act(cityClerk, "handle", map[string]any{"note": "市综治中心直接组织调解"}, "in_progress")
+		f.refused(cityClerk, "co_assign", nil, 422, "co_departments_required")
+		f.act(cityClerk, "co_assign", map[string]any{"co_department_ids": []int64{j.psych}, "note": "协调心理咨询师参加调解"}, "in_progress")
+		f.act(psych, "co_sign", nil, "in_progress")
+		f.refused(psych, "co_sign", nil, 409, "co_already_signed")
+		f.refused(mediator, "resolve", map[string]any{"outcome": "mediated_agreement"}, 409, "co_handlers_pending")
+		f.act(psych, "co_report", map[string]any{"note": "已对张某进行心理疏导"}, "in_progress")
+		f.refused(psych, "co_report", map[string]any{"note": "again"}, 409, "co_already_reported")
+		f.refused(mediator, "resolve", map[string]any{"outcome": "peace"}, 422, "outcome_invalid")
+		c = f.act(mediator, "resolve", map[string]any{"outcome": "mediated_agreement",
+			"note": "李某签订家庭暴力告诫书，承诺不再实施家暴；张某撤回离婚诉讼"}, "resolved")
+		if c.DueStatus == "" || c.DueAt == "" {
+			t.Fatalf("a resolved case has a return-visit deadline: %+v", c)
+		}
+		f.act(cityClerk, "verify", nil, "verified")
+		f.act(grid, "visit", map[string]any{"satisfaction": "satisfied", "note": "入户回访，家庭恢复平静"}, "followed_up")
+		f.refused(grid, "archive", nil, 409, "role")
+		f.act(cityLeader, "archive", nil, "archived")
+		f.refused(cityClerk, "visit", map[string]any{"satisfaction": "satisfied"}, 409, "state")
+
+		var actions []string
+		for _, e := range f.events(cityClerk) {
+			actions = append(actions, e.Action)
+		}
+		want := "register accept assign sign co_sign co_report suspend comment comment comment resume escalate " +
+			"handle co_assign co_sign co_report resolve verify visit archive"
+		if strings.Join(actions, " ") != want {
+			t.Fatalf("timeline = %s\nwant      %s", strings.Join(actions, " "), want)
+		}
+	})
+}
