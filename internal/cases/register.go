@@ -264,7 +264,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		}
 		for i, step := range in.Then {
 			if err := s.act(ctx, tx, p, c, step.Action, step.ActInput, now); err != nil {
-				return withField(err, fmt.Sprintf("then[%d].%s", i, fieldOf(err)))
+				return stepError(err, i)
 			}
 		}
 		return nil
@@ -272,10 +272,16 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	return *c, err
 }
 
-func fieldOf(err error) string {
+// stepError points an error of the i-th step after registration at that step's
+// input: "then[1].lead_department_id". Refusals about the case itself pass unchanged.
+func stepError(err error, i int) error {
 	var f *model.FieldError
 	if errors.As(err, &f) {
-		return f.Field
+		return f.WithField(fmt.Sprintf("then[%d].%s", i, f.Field))
 	}
-	return ""
+	var r *workflow.Refusal
+	if errors.As(err, &r) && r.Field() != "" {
+		return &model.FieldError{Field: fmt.Sprintf("then[%d].%s", i, r.Field()), Code: r.Code, Message: r.Message, MessageEN: r.MessageEN}
+	}
+	return err
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -198,10 +199,17 @@ func (a *API) caseAction(r *http.Request, p *auth.Principal) (int, any, error) {
 			return 0, nil, err
 		}
 	}
-	if _, err := a.Cases.Act(r.Context(), p, id, action, in); err != nil {
+	done, err := a.Cases.Act(r.Context(), p, id, action, in)
+	if err != nil {
 		return 0, nil, err
 	}
-	return a.getCase(r, p)
+	status, body, err := a.getCase(r, p)
+	if errors.Is(err, store.ErrNotFound) {
+		// The action took the case out of the actor's sight (a department returned
+		// it): answer with the case as the action left it, and nothing more.
+		return http.StatusOK, a.view(r, done), nil
+	}
+	return status, body, err
 }
 
 func (a *API) priorCases(r *http.Request, p *auth.Principal) (int, any, error) {

@@ -107,7 +107,7 @@ func FromErr(r *http.Request, err error) *Error {
 		if Locale(r) == "en" {
 			msg = refusal.MessageEN
 		}
-		if field, ok := refusalFields[refusal.Code]; ok {
+		if field := refusal.Field(); field != "" {
 			// Missing or invalid input is a validation error naming the field, not a conflict.
 			return &Error{Status: http.StatusUnprocessableEntity, Code: refusal.Code, Message: msg, Field: field}
 		}
@@ -136,19 +136,6 @@ func FromErr(r *http.Request, err error) *Error {
 	}
 	slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	return Errorf(r, http.StatusInternalServerError, "internal", "")
-}
-
-// refusalFields maps the workflow's refusals for missing or invalid input to the field
-// the caller must fill in.
-var refusalFields = map[string]string{
-	workflow.RefuseReasonRequired:        "note",
-	workflow.RefuseOutcomeRequired:       "outcome",
-	workflow.RefuseOutcomeInvalid:        "outcome",
-	workflow.RefuseSatisfactionRequired:  "satisfaction",
-	workflow.RefuseSatisfactionInvalid:   "satisfaction",
-	workflow.RefuseDepartmentRequired:    "lead_department_id",
-	workflow.RefuseCoDepartmentsRequired: "co_department_ids",
-	workflow.RefuseMergeIntoRequired:     "merge_into",
 }
 
 // WriteJSON writes v as JSON with status.
