@@ -3,6 +3,7 @@
 //	onedoor [flags]            serve (the default)
 //	onedoor serve [flags]      serve
 //	onedoor migrate [flags]    apply pending migrations and exit
+//	onedoor demo -cases N      add the demo county (if empty) and N generated cases
 //
 // Every flag has an ONEDOOR_* environment variable; see README.md.
 package main
@@ -44,6 +45,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
+	if cmd == "demo" {
+		return demoCommand(ctx, args, stderr)
+	}
 	cfg, rest, err := config.Load(args, os.Getenv, stderr)
 	if err != nil {
 		return err
@@ -62,7 +66,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		return st.Close()
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, migrate)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, migrate, demo)", cmd)
 	}
 }
 
@@ -136,5 +140,41 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 		log.Warn("shutdown", "err", err)
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// demoCommand fills a database with the demo county and generated cases, for trying
+// onedoor at scale and for the benchmarks.
+func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("onedoor demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	n := fs.Int("cases", 1000, "how many cases to generate")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same cases")
+	db := fs.String("db", os.Getenv("ONEDOOR_DB"), "SQLite file path, or a postgres:// URL")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *db == "" {
+		*db = "data/onedoor.db"
+	}
+	if *n < 0 {
+		return fmt.Errorf("-cases must be ≥ 0")
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	cfg := &config.Config{DB: *db}
+	st, err := openAndMigrate(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := demo.SeedCounty(ctx, st); err != nil && !errors.Is(err, demo.ErrNotEmpty) {
+		return err
+	}
+	start := time.Now()
+	if err := demo.GenerateCases(ctx, st, *n, *seed); err != nil {
+		return err
+	}
+	el := time.Since(start)
+	log.Info("cases generated", "cases", *n, "seconds", el.Seconds(), "per_second", int(float64(*n)/el.Seconds()))
 	return nil
 }

@@ -25,16 +25,24 @@ type CaseScope struct {
 	All          bool
 }
 
-// where returns the scope as a SQL condition on the cases alias c.
-func (sc CaseScope) where() (string, []any) {
+// where returns the scope as a SQL condition on the cases alias c. On SQLite the
+// range is kept off the path index: a scope is usually a large part of the table, and
+// walking the primary key newest-first until a page is full beats reading the whole
+// subtree and sorting it (PostgreSQL's planner has statistics to choose for itself).
+func (sc CaseScope) where(d Dialect) (string, []any) {
 	if sc.All {
 		return "1=1", nil
 	}
 	var parts []string
 	var args []any
 	if sc.RegionPath != "" {
-		parts = append(parts, "c.region_path LIKE ?")
-		args = append(args, sc.RegionPath+"%")
+		lo, hi := pathRange(sc.RegionPath)
+		col := "c.region_path"
+		if d == SQLite {
+			col = "+c.region_path"
+		}
+		parts = append(parts, "("+col+" >= ? AND "+col+" < ?)")
+		args = append(args, lo, hi)
 	}
 	if sc.DepartmentID != 0 {
 		parts = append(parts, "EXISTS (SELECT 1 FROM case_assignments sa WHERE sa.case_id = c.id AND sa.department_id = ? AND sa.status <> 'returned')")
@@ -44,6 +52,14 @@ func (sc CaseScope) where() (string, []any) {
 		return "1=0", nil
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// pathRange turns a subtree (a region path such as "/1/4/") into the half-open range
+// of paths under it, ["/1/4/", "/1/40"): '0' follows '/' in byte order. Unlike LIKE,
+// a range uses the index on both databases (PostgreSQL compares region_path in the C
+// collation).
+func pathRange(prefix string) (string, string) {
+	return prefix, prefix[:len(prefix)-1] + "0"
 }
 
 const caseCols = `c.id, c.tracking_code, c.kind, c.category_id, c.category_code, c.channel, c.region_id, c.region_path,
@@ -239,7 +255,7 @@ func (s *Store) parties(ctx context.Context, caseID int64) ([]model.Party, error
 // Case returns one case in scope, with its parties and assignments. A case outside the
 // scope is ErrNotFound, exactly like a case that does not exist.
 func (s *Store) Case(ctx context.Context, id int64, sc CaseScope) (model.Case, error) {
-	where, args := sc.where()
+	where, args := sc.where(s.dialect)
 	c, err := scanCase(s.queryRow(ctx, "SELECT "+caseCols+" FROM cases c WHERE c.id = ? AND "+where, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
@@ -279,39 +295,43 @@ type Queue struct {
 }
 
 func (qu *Queue) where() (string, []any) {
+	// Each role's part is a subquery its own index answers; their union is small, so
+	// the outer query reads only the cases that really wait on the actor.
 	var parts []string
 	var args []any
 	if qu.CentreID != 0 {
-		parts = append(parts, "(c.centre_id = ? AND c.state IN ('registered','accepted','resolved','verified','followed_up','suspended'))")
+		parts = append(parts, "SELECT id FROM cases WHERE centre_id = ? AND state IN ('registered','accepted','resolved','verified','followed_up','suspended')")
 		args = append(args, qu.CentreID)
 	}
 	if qu.LeaderPath != "" {
-		parts = append(parts, "(c.region_path LIKE ? AND c.extension_pending = ?)")
-		args = append(args, qu.LeaderPath+"%", true)
+		lo, hi := pathRange(qu.LeaderPath)
+		parts = append(parts, "SELECT id FROM cases WHERE extension_pending = TRUE AND region_path >= ? AND region_path < ?")
+		args = append(args, lo, hi)
 	}
 	if qu.DepartmentID != 0 {
-		parts = append(parts, `EXISTS (SELECT 1 FROM case_assignments qa WHERE qa.case_id = c.id AND qa.department_id = ?
-			AND ((qa.status = 'assigned') OR (qa.status = 'signed' AND (NOT qa.is_lead OR c.state = 'in_progress'))))`)
+		parts = append(parts, `SELECT qa.case_id FROM case_assignments qa JOIN cases qc ON qc.id = qa.case_id
+			WHERE qa.department_id = ? AND (qa.status = 'assigned' OR (qa.status = 'signed' AND (NOT qa.is_lead OR qc.state = 'in_progress')))`)
 		args = append(args, qu.DepartmentID)
 	}
 	if qu.MediatorAt != 0 {
-		parts = append(parts, "(c.centre_id = ? AND c.at_centre = ? AND c.state = 'in_progress')")
-		args = append(args, qu.MediatorAt, true)
+		parts = append(parts, "SELECT id FROM cases WHERE centre_id = ? AND state = 'in_progress' AND at_centre = TRUE")
+		args = append(args, qu.MediatorAt)
 	}
 	if qu.GridPath != "" {
-		parts = append(parts, "(c.region_path LIKE ? AND c.state = 'verified')")
-		args = append(args, qu.GridPath+"%")
+		lo, hi := pathRange(qu.GridPath)
+		parts = append(parts, "SELECT id FROM cases WHERE state = 'verified' AND region_path >= ? AND region_path < ?")
+		args = append(args, lo, hi)
 	}
 	if len(parts) == 0 {
 		return "1=0", nil
 	}
-	return "(" + strings.Join(parts, " OR ") + ")", args
+	return "c.id IN (" + strings.Join(parts, " UNION ") + ")", args
 }
 
 // Cases lists cases in scope matching f, newest first, at most f.Limit (default 50),
 // with keyset paging on id: pass the last id seen as f.Before for the next page.
 func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.Case, error) {
-	where, args := sc.where()
+	where, args := sc.where(s.dialect)
 	q := "SELECT " + caseCols + " FROM cases c WHERE " + where
 	if len(f.States) > 0 {
 		q += " AND c.state IN (" + strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",") + ")"
@@ -328,8 +348,9 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		args = append(args, f.CategoryID, f.CategoryID)
 	}
 	if f.Within != "" {
-		q += " AND c.region_path LIKE ?"
-		args = append(args, f.Within+"%")
+		lo, hi := pathRange(f.Within)
+		q += " AND c.region_path >= ? AND c.region_path < ?"
+		args = append(args, lo, hi)
 	}
 	if f.Urgency != "" {
 		q += " AND c.urgency = ?"
@@ -417,7 +438,7 @@ type PriorCase struct {
 // PriorCases finds the cases in scope that share a party's ID number or phone, and the
 // open cases at the same address, newest first, at most limit of each kind.
 func (s *Store) PriorCases(ctx context.Context, idNumber, phone, address string, limit int, sc CaseScope) ([]PriorCase, error) {
-	where, scopeArgs := sc.where()
+	where, scopeArgs := sc.where(s.dialect)
 	var out []PriorCase
 	seen := map[int64]bool{}
 	run := func(matched, cond string, arg any) error {

@@ -42,6 +42,8 @@ CREATE TABLE cases (
 CREATE INDEX cases_scope ON cases(region_path, id);
 CREATE INDEX cases_centre_state ON cases(centre_id, state, id);
 CREATE INDEX cases_state_due ON cases(state, due_at);
+CREATE INDEX cases_state_path ON cases(state, region_path);
+CREATE INDEX cases_extension ON cases(region_path) WHERE extension_pending = TRUE;
 CREATE INDEX cases_address ON cases(address_key);
 
 CREATE TABLE case_parties (
@@ -55,8 +57,8 @@ CREATE TABLE case_parties (
     address   TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX case_parties_case ON case_parties(case_id);
-CREATE INDEX case_parties_id_number ON case_parties(id_number) WHERE id_number <> '';
-CREATE INDEX case_parties_phone ON case_parties(phone) WHERE phone <> '';
+CREATE INDEX case_parties_id_number ON case_parties(id_number);
+CREATE INDEX case_parties_phone ON case_parties(phone);
 
 CREATE TABLE case_events (
     id         INTEGER PRIMARY KEY,
