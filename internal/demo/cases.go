@@ -138,7 +138,7 @@ func GenerateCases(ctx context.Context, st *store.Store, n int, seed uint64) err
 		}
 		done += size
 	}
-	return nil
+	return st.Analyze(ctx)
 }
 
 func personName(rng *rand.Rand) string {

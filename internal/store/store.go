@@ -238,3 +238,10 @@ func scanAll[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) 
 	}
 	return out, rows.Err()
 }
+
+// Analyze refreshes the planner's statistics; run it after a bulk load, or the planner
+// keeps planning for the empty tables it last saw.
+func (s *Store) Analyze(ctx context.Context) error {
+	_, err := s.w.ExecContext(ctx, "ANALYZE")
+	return err
+}

@@ -87,13 +87,14 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps every request body; decoders report the overflow as 413. Uploads set
-// their own, larger limit in their handler.
-func limitBody(max int64, next http.Handler) http.Handler {
+// limitBody caps every request body; decoders report the overflow as 413. Uploads get
+// the larger upload limit, applied here too, before anything (the CSRF check) reads
+// the body.
+func limitBody(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max := limit
 		if httpx.IsUpload(r) {
-			next.ServeHTTP(w, r)
-			return
+			max = httpx.MaxUploadBytes
 		}
 		if r.ContentLength > max {
 			httpx.WriteError(w, r, httpx.Errorf(r, http.StatusRequestEntityTooLarge, "body_too_large", "", max))

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/auth"
@@ -124,7 +125,7 @@ func FromErr(r *http.Request, err error) *Error {
 			msg = fe.MessageEN
 		}
 		if fe.Field != "" {
-			msg = i18n.T(Locale(r), "field."+fe.Field) + i18n.T(Locale(r), "error.field_sep") + msg
+			msg = FieldLabel(Locale(r), fe.Field) + i18n.T(Locale(r), "error.field_sep") + msg
 		}
 		return &Error{Status: http.StatusUnprocessableEntity, Code: fe.Code, Field: fe.Field, Message: msg}
 	case errors.Is(err, store.ErrNotFound):
@@ -136,6 +137,27 @@ func FromErr(r *http.Request, err error) *Error {
 	}
 	slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	return Errorf(r, http.StatusInternalServerError, "internal", "")
+}
+
+// FieldLabel names a field for a reader: "parties[1].id_number" becomes "当事人2 证件号码".
+// A field without a catalogue label is named by its code rather than a raw key.
+func FieldLabel(loc, field string) string {
+	var parts []string
+	for _, seg := range strings.Split(field, ".") {
+		name, index, hasIndex := strings.Cut(seg, "[")
+		label, ok := i18n.Lookup(loc, "field."+name)
+		if !ok {
+			label = name
+		}
+		if hasIndex {
+			n, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
+			if err == nil {
+				label = i18n.T(loc, "field.nth", label, n+1)
+			}
+		}
+		parts = append(parts, label)
+	}
+	return strings.Join(parts, " ")
 }
 
 // WriteJSON writes v as JSON with status.

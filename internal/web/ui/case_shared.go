@@ -53,14 +53,15 @@ func (u *UI) withAnyRole(roles []model.Role) func(http.HandlerFunc) http.Handler
 
 // renderPartial writes one named template of a page's set on its own: a fragment a
 // script inserts into a page that is already shown.
-func renderPartial(w http.ResponseWriter, r *http.Request, status int, file, name string, page *Page) {
+func renderPartial(w http.ResponseWriter, r *http.Request, status int, file, name string, data map[string]any) {
+	page, _ := data["Page"].(*Page)
 	parseOnce.Do(parse)
 	t, ok := pages[file]
 	if !ok {
 		panic("ui: no template " + file)
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, page); err != nil {
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		slog.ErrorContext(r.Context(), "render", "template", file, "partial", name, "err", err)
 		http.Error(w, i18n.T(page.Locale, "error.internal"), http.StatusInternalServerError)
 		return

@@ -12,6 +12,7 @@ import (
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/web/templates"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // Every key a template names literally, and every key it builds from a code, must be
@@ -44,6 +45,34 @@ func TestTemplatesUseOnlyCataloguedWords(t *testing.T) {
 		codes["kind"] = append(codes["kind"], string(k))
 	}
 	codes["locale"] = model.Locales
+	for _, s := range workflow.AllStates {
+		codes["state"] = append(codes["state"], string(s))
+	}
+	codes["case_action"] = timelineActions
+	for _, o := range workflow.AllOutcomes {
+		codes["outcome"] = append(codes["outcome"], string(o))
+	}
+	for _, s := range workflow.AllSatisfactions {
+		codes["satisfaction"] = append(codes["satisfaction"], string(s))
+	}
+	for _, u := range workflow.AllUrgencies {
+		codes["urgency"] = append(codes["urgency"], string(u))
+	}
+	for _, c := range model.AllChannels {
+		codes["channel"] = append(codes["channel"], string(c))
+	}
+	for _, r := range model.AllPartyRoles {
+		codes["party_role"] = append(codes["party_role"], string(r))
+	}
+	for _, d := range dueStatuses {
+		codes["due"] = append(codes["due"], string(d))
+	}
+	for _, st := range dueStages {
+		codes["stage"] = append(codes["stage"], string(st))
+	}
+	codes["assignment"] = assignmentStatuses
+	codes["then"] = thenChoices
+	codes["match"] = matchKinds
 	for p := range prefixes {
 		if codes[p] == nil {
 			t.Errorf("templates build keys from %q.<code>, which this test does not know the codes of", p)

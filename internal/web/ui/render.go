@@ -62,6 +62,15 @@ func navFor(p *auth.Principal) []NavItem {
 		return nil
 	}
 	items := []NavItem{{"nav.home", "/"}}
+	if hasAny(p, queueRoles) {
+		items = append(items, NavItem{"nav.cases_mine", "/cases"})
+	}
+	if hasAny(p, registerRoles) {
+		items = append(items, NavItem{"nav.case_new", "/cases/new"})
+	}
+	if hasAny(p, caseRoles) {
+		items = append(items, NavItem{"nav.cases_all", "/cases?queue=all"})
+	}
 	if p.Has(model.RoleAdmin) {
 		items = append(items,
 			NavItem{"nav.regions", "/admin/regions"},

@@ -57,6 +57,17 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/tokens", admin(u.tokenList))
 	mux.HandleFunc("POST /admin/tokens", admin(u.tokenCreate))
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", admin(u.tokenRevoke))
+
+	onCases := u.withAnyRole(caseRoles)
+	registrar := u.withAnyRole(registerRoles)
+	mux.HandleFunc("GET /cases", onCases(u.caseQueue))
+	mux.HandleFunc("GET /cases/new", registrar(u.caseNew))
+	mux.HandleFunc("POST /cases", registrar(u.caseCreate))
+	mux.HandleFunc("GET /cases/{id}", onCases(u.casePage))
+	mux.HandleFunc("POST /cases/{id}/actions/{action}", onCases(u.caseAct))
+	mux.HandleFunc("POST /cases/{id}/attachments", onCases(u.caseUpload))
+	mux.HandleFunc("GET /cases/{id}/attachments/{aid}", onCases(u.caseDownload))
+	mux.HandleFunc("GET /ui/prior-cases", registrar(u.priorCases))
 }
 
 // signedIn sends a visitor without a session to the login page, remembering where

@@ -14,6 +14,145 @@
     }
   });
 
+  // ---- Case intake desk ----
+
+  // A category <select> shows only the kind chosen in its form's kind <select>.
+  function filterCategories(form) {
+    var src = form.querySelector("[data-kind-source]");
+    var dst = form.querySelector("[data-kind-target]");
+    if (!src || !dst) { return; }
+    var kind = src.value;
+    Array.prototype.forEach.call(dst.querySelectorAll("optgroup[data-kind]"), function (g) {
+      var show = !kind || g.getAttribute("data-kind") === kind;
+      g.hidden = !show;
+      g.disabled = !show;
+    });
+    var sel = dst.options[dst.selectedIndex];
+    if (sel && sel.parentNode.disabled) { dst.value = ""; }
+  }
+
+  // A grid <select> offers only the grids inside the chosen region.
+  function filterGrids(form) {
+    var src = form.querySelector("[data-region-source]");
+    var dst = form.querySelector("[data-region-target]");
+    if (!src || !dst) { return; }
+    var opt = src.options[src.selectedIndex];
+    var path = opt ? opt.getAttribute("data-path") || "" : "";
+    Array.prototype.forEach.call(dst.options, function (o) {
+      var p = o.getAttribute("data-path");
+      if (p === null) { return; }
+      var show = path !== "" && p.indexOf(path) === 0;
+      o.hidden = !show;
+      o.disabled = !show;
+    });
+    if (dst.selectedOptions.length && dst.selectedOptions[0].disabled) { dst.value = ""; }
+  }
+
+  // The department pickers show only when "accept and assign" is chosen.
+  function showThen(form) {
+    var box = form.querySelector("[data-then-show]");
+    if (!box) { return; }
+    var checked = form.querySelector('input[name="then"]:checked');
+    box.hidden = !checked || checked.value !== box.getAttribute("data-then-show");
+  }
+
+  // Party rows after the first stay folded until the clerk asks for one.
+  function partyRows(form) {
+    var rows = Array.prototype.slice.call(form.querySelectorAll("[data-party-row]"));
+    var btn = form.querySelector("[data-add-party]");
+    if (!btn || rows.length < 2) { return; }
+    var empty = function (row) {
+      return Array.prototype.every.call(row.querySelectorAll("input"), function (i) { return !i.value; }) &&
+        !row.querySelector(".field-error");
+    };
+    for (var i = rows.length - 1; i > 0; i--) {
+      if (!empty(rows[i])) { break; }
+      rows[i].hidden = true;
+    }
+    var update = function () { btn.hidden = !rows.some(function (r) { return r.hidden; }); };
+    btn.addEventListener("click", function () {
+      var next = rows.filter(function (r) { return r.hidden; })[0];
+      if (next) {
+        next.hidden = false;
+        var first = next.querySelector("input");
+        if (first) { first.focus(); }
+      }
+      update();
+    });
+    update();
+  }
+
+  // While the clerk types a party's ID number or phone, or the address, the panel
+  // shows that person's earlier cases and the open cases at the same address.
+  function priorLookup(form) {
+    var url = form.getAttribute("data-prior-url");
+    var body = form.querySelector("[data-prior-body]");
+    var panel = form.querySelector("[data-prior-panel]");
+    if (!url || !body) { return; }
+    var timer = null, last = "", seq = 0;
+    var ready = {
+      id_number: function (v) { v = v.replace(/\s/g, ""); return v.length === 15 || v.length === 18 ? v : ""; },
+      phone: function (v) { v = v.replace(/[\s-]/g, ""); return /^\d{11}$/.test(v) ? v : ""; },
+      address: function (v) { v = v.trim(); return v.length >= 4 ? v : ""; }
+    };
+    var lookup = function (input) {
+      var q = new URLSearchParams();
+      var row = input.closest("[data-party-row]");
+      if (row) {
+        ["id_number", "phone"].forEach(function (k) {
+          var el = row.querySelector('[data-prior="' + k + '"]');
+          var v = el ? ready[k](el.value) : "";
+          if (v) { q.set(k, v); }
+        });
+      }
+      var addr = form.querySelector('[data-prior="address"]');
+      var a = addr ? ready.address(addr.value) : "";
+      if (a) { q.set("address", a); }
+      var qs = q.toString();
+      if (!qs || qs === last) { return; }
+      last = qs;
+      var mine = ++seq;
+      if (panel) { panel.classList.add("loading"); }
+      window.fetch(url + "?" + qs, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (resp) { return resp.ok ? resp.text() : null; })
+        .then(function (html) {
+          if (mine !== seq || html === null) { return; }
+          body.innerHTML = html;
+        })
+        .catch(function () {})
+        .then(function () { if (mine === seq && panel) { panel.classList.remove("loading"); } });
+    };
+    form.addEventListener("input", function (ev) {
+      var t = ev.target;
+      if (!t.hasAttribute || !t.hasAttribute("data-prior")) { return; }
+      var kind = t.getAttribute("data-prior");
+      if (!ready[kind](t.value)) { return; }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { lookup(t); }, 300);
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+    if (form.querySelector("[data-kind-source]")) {
+      filterCategories(form);
+      form.querySelector("[data-kind-source]").addEventListener("change", function () { filterCategories(form); });
+    }
+    if (form.querySelector("[data-region-source]")) {
+      filterGrids(form);
+      form.querySelector("[data-region-source]").addEventListener("change", function () { filterGrids(form); });
+    }
+    if (form.querySelector("[data-then-show]")) {
+      showThen(form);
+      form.addEventListener("change", function (ev) {
+        if (ev.target.name === "then") { showThen(form); }
+      });
+    }
+    if (form.hasAttribute("data-intake")) {
+      partyRows(form);
+      priorLookup(form);
+    }
+  });
+
   // onedoor.fetch is fetch with the session's CSRF token on state changes.
   window.onedoor = {
     fetch: function (url, opts) {

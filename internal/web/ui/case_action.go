@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// actInput reads an action form: each action's form sends only the fields it needs,
+// and the case's version, so that an action taken on a stale page is refused.
+func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
+	f := r.PostForm
+	in := cases.ActInput{Note: f.Get("note"), Outcome: f.Get("outcome"), Satisfaction: f.Get("satisfaction")}
+	var err error
+	if in.LeadDepartmentID, err = formInt(r, "lead_department_id"); err != nil {
+		return in, err
+	}
+	for _, v := range f["co_department_ids"] {
+		if v == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return in, &model.FieldError{Field: "co_department_ids", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+		}
+		if id != in.LeadDepartmentID {
+			in.CoDepartmentIDs = append(in.CoDepartmentIDs, id)
+		}
+	}
+	if in.ToRegionID, err = formInt(r, "to_region_id"); err != nil {
+		return in, err
+	}
+	days, err := formInt(r, "days")
+	if err != nil {
+		return in, err
+	}
+	if days < 0 || days > 3650 {
+		return in, &model.FieldError{Field: "days", Code: "range", Message: "延期天数无效", MessageEN: "is not a valid number of days"}
+	}
+	in.Days = int(days)
+	version, err := formInt(r, "version")
+	if err != nil || version < 0 || version > 1<<30 {
+		return in, store.ErrStale
+	}
+	in.Version = int(version)
+	if in.MergeInto, err = u.mergeTarget(r); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// mergeTarget reads the case to merge into: its number, or its tracking code as the
+// desk reads it off the earlier case's slip.
+func (u *UI) mergeTarget(r *http.Request) (int64, error) {
+	v := strings.TrimSpace(r.PostFormValue("merge_into"))
+	if v == "" {
+		return 0, nil
+	}
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+		return id, nil
+	}
+	notFound := &model.FieldError{Field: "merge_into", Code: "not_found", Message: "要并入的案件不存在或不在您的权限范围内", MessageEN: "no such case in your scope"}
+	code := strings.ToUpper(v)
+	if len(code) != cases.TrackingCodeLen {
+		return 0, notFound
+	}
+	list, err := u.Cases.List(r.Context(), httpx.Principal(r), store.CaseFilter{TrackingCode: code, Limit: 1})
+	if err != nil {
+		return 0, err
+	}
+	if len(list) == 0 {
+		return 0, notFound
+	}
+	return list[0].ID, nil
+}
+
+// caseAct takes one action on a case from its page. A refusal (409) or a missing or
+// invalid input (422) shows the case page again with the message, next to the field
+// when there is one.
+func (u *UI) caseAct(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	action := workflow.Action(r.PathValue("action"))
+	if !action.Valid() || action == workflow.ActionRegister || action == workflow.ActionAttach {
+		renderError(w, r, store.ErrNotFound)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		return
+	}
+	in, err := u.actInput(r)
+	if err == nil {
+		_, err = u.Cases.Act(r.Context(), httpx.Principal(r), id, action, in)
+	}
+	if err != nil {
+		ce := classify(r, err)
+		if ce == nil {
+			renderError(w, r, err)
+			return
+		}
+		u.renderCase(w, r, id, ce.Status, string(action), ce)
+		return
+	}
+	to := "/cases/" + strconv.FormatInt(id, 10)
+	if _, err := u.Cases.Get(r.Context(), httpx.Principal(r), id); errors.Is(err, store.ErrNotFound) {
+		// The action took the case out of the user's sight (their department returned
+		// it): back to their queue.
+		to = "/cases"
+	}
+	redirect(w, r, to, "case_acted")
+}

@@ -1,0 +1,311 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+type casePageData struct {
+	Case          model.Case // parties masked
+	Due           workflow.Status
+	DueAt         time.Time // zero when the case has no deadline
+	Category      string
+	Place         string
+	Grid          string
+	Centre        string
+	Amount        string // yuan, "" when none
+	Assignments   []assignmentRow
+	Events        []eventRow
+	Attachments   []attachmentRow
+	Simple        []actionForm // actions that need nothing but a click
+	Detailed      []actionForm // actions with inputs
+	CanAttach     bool
+	AttachFailed  bool
+	Departments   []departmentOption
+	Delegates     []model.Region
+	Outcomes      []workflow.Outcome
+	Satisfactions []workflow.Satisfaction
+}
+
+type assignmentRow struct {
+	model.Assignment
+	Department string
+}
+
+type eventRow struct {
+	model.CaseEvent
+	Code   string // the action's catalogue code
+	Detail eventDetail
+}
+
+// eventDetail is what a timeline entry shows of its payload.
+type eventDetail struct {
+	LeadDepartment string
+	CoDepartments  []string
+	ToCentre       string
+	Outcome        string
+	Satisfaction   string
+	Days           int
+	MergeInto      string
+}
+
+type attachmentRow struct {
+	model.Attachment
+	Size string // e.g. 12.5 KB
+}
+
+// actionForm is the small form of one action the user may take now: only the inputs
+// that action needs.
+type actionForm struct {
+	Action       string
+	Style        string // primary, danger or ""
+	Note         bool
+	NoteRequired bool
+	Outcome      bool
+	Satisfaction bool
+	Lead         bool
+	Co           bool
+	Region       bool
+	Days         bool
+	Merge        bool
+	Confirm      bool
+	Failed       bool // the form the user just sent and the page refused
+}
+
+// optionalNote are the actions whose form offers a note though none is required.
+var optionalNote = []workflow.Action{workflow.ActionAssign, workflow.ActionCoAssign, workflow.ActionResolve, workflow.ActionVisit}
+
+var primaryActions = []workflow.Action{workflow.ActionAccept, workflow.ActionAssign, workflow.ActionSign, workflow.ActionHandle,
+	workflow.ActionResolve, workflow.ActionVerify, workflow.ActionVisit, workflow.ActionArchive, workflow.ActionCoSign,
+	workflow.ActionCoReport, workflow.ActionExtendApprove, workflow.ActionResume}
+
+var dangerActions = []workflow.Action{workflow.ActionReject, workflow.ActionReturn, workflow.ActionVerifyFail,
+	workflow.ActionExtendRefuse, workflow.ActionSuspend, workflow.ActionMerge}
+
+func formFor(a workflow.Action) actionForm {
+	f := actionForm{Action: string(a)}
+	rule, _ := workflow.RuleFor(a)
+	for _, n := range rule.Needs {
+		switch n {
+		case workflow.NeedReason:
+			f.Note, f.NoteRequired = true, true
+		case workflow.NeedOutcome:
+			f.Outcome = true
+		case workflow.NeedSatisfaction:
+			f.Satisfaction = true
+		case workflow.NeedLeadDepartment:
+			f.Lead, f.Co = true, true
+		case workflow.NeedCoDepartments:
+			f.Co = true
+		case workflow.NeedMergeInto:
+			f.Merge = true
+		}
+	}
+	switch a {
+	case workflow.ActionDelegate:
+		f.Region = true
+	case workflow.ActionExtendRequest:
+		f.Days = true
+	case workflow.ActionReject, workflow.ActionArchive, workflow.ActionMerge:
+		f.Confirm = true
+	}
+	if slices.Contains(optionalNote, a) {
+		f.Note = true
+	}
+	switch {
+	case slices.Contains(primaryActions, a):
+		f.Style = "primary"
+	case slices.Contains(dangerActions, a):
+		f.Style = "danger"
+	}
+	return f
+}
+
+// simple reports whether the form is only a button.
+func (f actionForm) simple() bool {
+	return !f.Note && !f.Outcome && !f.Satisfaction && !f.Lead && !f.Co && !f.Region && !f.Days && !f.Merge
+}
+
+// casePage shows one case: what it is, who is in it, who works on it, what happened,
+// its files, and the forms of exactly the actions the user may take now.
+func (u *UI) casePage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	u.renderCase(w, r, id, http.StatusOK, "", nil)
+}
+
+// renderCase shows case id; failed names the action (or "attach") whose form was
+// refused with ce, to show the message next to its field and refill it.
+func (u *UI) renderCase(w http.ResponseWriter, r *http.Request, id int64, status int, failed string, ce *caseError) {
+	p := httpx.Principal(r)
+	ctx := r.Context()
+	c, err := u.Cases.Get(ctx, p, id)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	data, err := u.casePageData(ctx, r, &c, failed)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	page := newPage(r, "cases.page.title")
+	page.Active = "nav.cases_all"
+	if hasAny(p, queueRoles) {
+		page.Active = "nav.cases_mine"
+	}
+	page.Data = data
+	if ce != nil {
+		page.Form = r.PostForm
+		page.Errors = map[string]string{ce.Field: ce.Message}
+		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+	}
+	render(w, r, status, "case_page.html", page)
+}
+
+func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, failed string) (*casePageData, error) {
+	p := httpx.Principal(r)
+	for i := range c.Parties {
+		c.Parties[i] = c.Parties[i].Masked()
+	}
+	d := &casePageData{Case: *c, Due: u.Cases.DueStatus(c, u.Cases.Now()), Outcomes: workflow.AllOutcomes,
+		Satisfactions: workflow.AllSatisfactions, AttachFailed: failed == "attach"}
+	if c.DueAt != nil {
+		d.DueAt = *c.DueAt
+	}
+	if c.AmountFen > 0 {
+		d.Amount = yuan(c.AmountFen)
+	}
+	_, catIdx, err := u.categories(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	d.Category = catIdx.Name(c.CategoryID)
+	names := newNamer(u.Store, nil)
+	d.Place = names.place(ctx, c.RegionPath, model.Region{})
+	if c.GridID != 0 {
+		d.Grid = names.name(ctx, c.GridID)
+	}
+	centre := names.region(ctx, c.CentreID)
+	d.Centre = centre.Name
+
+	depNames := map[int64]string{}
+	depName := func(id int64) string {
+		if n, ok := depNames[id]; ok {
+			return n
+		}
+		dep, err := u.Store.Department(ctx, id)
+		n := strconv.FormatInt(id, 10)
+		if err == nil {
+			n = dep.Name
+		}
+		depNames[id] = n
+		return n
+	}
+	for _, a := range c.Assignments {
+		d.Assignments = append(d.Assignments, assignmentRow{Assignment: a, Department: depName(a.DepartmentID)})
+	}
+
+	evs, err := u.Store.Events(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range evs {
+		d.Events = append(d.Events, eventRow{CaseEvent: ev, Code: caseActionCode(ev.Action), Detail: detailOf(ev.Payload)})
+	}
+	atts, err := u.Store.Attachments(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range atts {
+		d.Attachments = append(d.Attachments, attachmentRow{Attachment: a, Size: sizeText(a.Size)})
+	}
+
+	allowed, err := u.Cases.Allowed(ctx, p, c)
+	if err != nil {
+		return nil, err
+	}
+	needDepartments := false
+	for _, a := range allowed {
+		switch a {
+		case workflow.ActionRegister:
+			continue
+		case workflow.ActionAttach:
+			d.CanAttach = true
+			continue
+		case workflow.ActionAssign, workflow.ActionCoAssign:
+			needDepartments = true
+		case workflow.ActionDelegate:
+			children, err := u.Store.Regions(ctx, store.RegionFilter{ParentID: centre.ID, ActiveOnly: true})
+			if err != nil {
+				return nil, err
+			}
+			for _, ch := range children {
+				if ch.Level != model.LevelGrid && strings.HasPrefix(c.RegionPath, ch.Path) {
+					d.Delegates = append(d.Delegates, ch)
+				}
+			}
+		}
+		f := formFor(a)
+		f.Failed = failed == string(a)
+		if f.simple() {
+			d.Simple = append(d.Simple, f)
+		} else {
+			d.Detailed = append(d.Detailed, f)
+		}
+	}
+	if needDepartments {
+		if d.Departments, err = u.reachableDepartments(ctx, centre); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// detailOf reads what the timeline shows of an event's payload.
+func detailOf(raw json.RawMessage) eventDetail {
+	var p struct {
+		LeadDepartment string   `json:"lead_department"`
+		CoDepartments  []string `json:"co_departments"`
+		ToCentre       string   `json:"to_centre"`
+		Outcome        string   `json:"outcome"`
+		Satisfaction   string   `json:"satisfaction"`
+		Days           int      `json:"days"`
+		MergeIntoCode  string   `json:"merge_into_code"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil {
+		return eventDetail{}
+	}
+	d := eventDetail{LeadDepartment: p.LeadDepartment, CoDepartments: p.CoDepartments, ToCentre: p.ToCentre, Days: p.Days, MergeInto: p.MergeIntoCode}
+	if workflow.Outcome(p.Outcome).Valid() {
+		d.Outcome = p.Outcome
+	}
+	if workflow.Satisfaction(p.Satisfaction).Valid() {
+		d.Satisfaction = p.Satisfaction
+	}
+	return d
+}
+
+// sizeText is a file size people read: bytes, KB or MB.
+func sizeText(n int64) string {
+	switch {
+	case n < 1024:
+		return strconv.FormatInt(n, 10) + " B"
+	case n < 1<<20:
+		return strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) + " KB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+}

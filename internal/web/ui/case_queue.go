@@ -1,0 +1,178 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// queuePageSize is how many cases one page of a list shows.
+const queuePageSize = 50
+
+type queueRow struct {
+	model.Case
+	Due      workflow.Status
+	Category string
+	Place    string
+}
+
+type queueData struct {
+	Queue     string // mine or all
+	Mine      bool   // something can wait on the user (a viewer only reads)
+	Rows      []queueRow
+	States    []workflow.State
+	Kinds     []model.CaseKind
+	Groups    []categoryGroup
+	Regions   []regionRow
+	Urgencies []workflow.Urgency
+	Next      string // the next page's URL, when there may be one
+	First     string // the first page's URL, when this is a later one
+}
+
+// queueFilter reads the list filters from the query string, as the API does; a
+// malformed value is a field error naming it.
+func queueFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (string, error), now time.Time) (store.CaseFilter, string, error) {
+	q := r.URL.Query()
+	f := store.CaseFilter{Limit: queuePageSize}
+	bad := func(field string) error {
+		return &model.FieldError{Field: field, Code: "invalid", Message: "筛选条件无效", MessageEN: "is not a valid filter"}
+	}
+	queue := q.Get("queue")
+	switch queue {
+	case "":
+		queue = "all"
+		if hasAny(p, queueRoles) {
+			queue = "mine"
+		}
+	case "mine", "all":
+	default:
+		return f, "all", bad("queue")
+	}
+	if queue == "mine" {
+		f.Queue = cases.QueueFor(p)
+	}
+	for _, st := range q["state"] {
+		if st == "" {
+			continue
+		}
+		if !workflow.State(st).Valid() {
+			return f, queue, bad("state")
+		}
+		f.States = append(f.States, st)
+	}
+	if k := q.Get("kind"); k != "" {
+		if !model.CaseKind(k).Valid() {
+			return f, queue, bad("kind")
+		}
+		f.Kind = model.CaseKind(k)
+	}
+	if v := q.Get("urgency"); v != "" {
+		if !workflow.Urgency(v).Valid() {
+			return f, queue, bad("urgency")
+		}
+		f.Urgency = v
+	}
+	for name, dst := range map[string]*int64{"category_id": &f.CategoryID, "before": &f.Before} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return f, queue, bad(name)
+			}
+			*dst = n
+		}
+	}
+	if v := q.Get("region_id"); v != "" && v != "0" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return f, queue, bad("region_id")
+		}
+		path, err := regionPath(id)
+		if err != nil {
+			return f, queue, bad("region_id")
+		}
+		f.Within = path
+	}
+	switch q.Get("overdue") {
+	case "", "false":
+	case "true", "on", "1":
+		f.OverdueAt = now
+	default:
+		return f, queue, bad("overdue")
+	}
+	if code := strings.ToUpper(strings.TrimSpace(q.Get("code"))); code != "" {
+		f.TrackingCode = code
+	}
+	return f, queue, nil
+}
+
+// caseQueue lists the cases waiting on the user (待我处理, the default) or every case
+// they may see (全部案件, queue=all), newest first, a page at a time.
+func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
+	p := httpx.Principal(r)
+	ctx := r.Context()
+	regions, err := u.Org.Regions(ctx, p, true)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	names := newNamer(u.Store, regions)
+	cats, catIdx, err := u.categories(ctx, false)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	now := u.Cases.Now()
+	f, queue, ferr := queueFilter(r, p, func(id int64) (string, error) {
+		g, err := u.Org.Region(ctx, p, id)
+		return g.Path, err
+	}, now)
+	title := "cases.queue.mine"
+	active := "nav.cases_mine"
+	if queue == "all" {
+		title = "cases.queue.all"
+		active = "nav.cases_all"
+	}
+	page := newPage(r, title)
+	page.Active = active
+	page.Form = r.URL.Query()
+	data := queueData{Queue: queue, Mine: hasAny(p, queueRoles), States: workflow.AllStates, Kinds: model.AllKinds, Groups: groupCategories(cats),
+		Regions: treeRows(regions, p.Region), Urgencies: workflow.AllUrgencies}
+	page.Data = &data
+	if ferr != nil {
+		ce := classify(r, ferr)
+		page.Errors = map[string]string{ce.Field: ce.Message}
+		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		render(w, r, ce.Status, "case_queue.html", page)
+		return
+	}
+	list, err := u.Cases.List(ctx, p, f)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	data.Rows = make([]queueRow, len(list))
+	for i, c := range list {
+		data.Rows[i] = queueRow{Case: c, Due: u.Cases.DueStatus(&c, now), Category: catIdx.Name(c.CategoryID),
+			Place: names.place(ctx, c.RegionPath, p.Region)}
+	}
+	q := r.URL.Query()
+	q.Del("notice")
+	if f.Before != 0 {
+		q.Del("before")
+		data.First = (&url.URL{Path: "/cases", RawQuery: q.Encode()}).String()
+	}
+	if len(list) == queuePageSize {
+		q.Set("before", strconv.FormatInt(list[len(list)-1].ID, 10))
+		data.Next = (&url.URL{Path: "/cases", RawQuery: q.Encode()}).String()
+	}
+	render(w, r, http.StatusOK, "case_queue.html", page)
+}
