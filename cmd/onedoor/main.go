@@ -4,6 +4,7 @@
 //	onedoor serve [flags]      serve
 //	onedoor migrate [flags]    apply pending migrations and exit
 //	onedoor demo -cases N      add the demo county (if empty) and N generated cases
+//	onedoor audit-verify       walk the audit log's hash chain; name the first broken row
 //
 // Every flag has an ONEDOOR_* environment variable; see README.md.
 package main
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, log, nil)
+	case "audit-verify":
+		return auditVerify(ctx, cfg, log, stderr)
 	case "migrate":
 		st, err := openAndMigrate(ctx, cfg, log)
 		if err != nil {
@@ -66,7 +69,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		return st.Close()
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, migrate, demo)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, migrate, demo, audit-verify)", cmd)
 	}
 }
 
@@ -176,5 +179,27 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	el := time.Since(start)
 	log.Info("cases generated", "cases", *n, "seconds", el.Seconds(), "per_second", int(float64(*n)/el.Seconds()))
+	return nil
+}
+
+// errAuditBroken makes audit-verify exit non-zero when the chain does not verify.
+var errAuditBroken = errors.New("audit log does not verify")
+
+// auditVerify walks the audit chain and reports the first broken row.
+func auditVerify(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writer) error {
+	st, err := openAndMigrate(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, broken, err := st.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if broken != nil {
+		fmt.Fprintf(out, "audit log BROKEN at row %d: %s (%d rows before it verify)\n", broken.ID, broken.Reason, n)
+		return errAuditBroken
+	}
+	fmt.Fprintf(out, "audit log OK: %d rows, chain intact\n", n)
 	return nil
 }

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +20,23 @@ var (
 	ErrSessionExpired  = errors.New("auth: session expired")
 	ErrNoSession       = errors.New("auth: not signed in")
 	ErrBadToken        = errors.New("auth: invalid API token")
+	ErrThrottled       = errors.New("auth: too many failed sign-ins from this address")
+)
+
+// LockedError says an account is locked after repeated failures, and until when.
+type LockedError struct{ Until time.Time }
+
+func (e *LockedError) Error() string {
+	return "auth: account locked until " + e.Until.Format(time.RFC3339)
+}
+
+// Sign-in throttling: an account locks after MaxFailures wrong passwords in a row, for
+// LockFor; an address may fail IPFailures times per IPWindow before it must wait.
+const (
+	MaxFailures = 5
+	LockFor     = 15 * time.Minute
+	IPFailures  = 20
+	IPWindow    = 10 * time.Minute
 )
 
 // Principal is who is acting: the user, where they sit, and what they may see.
@@ -44,6 +62,9 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummyHash string
+
+	ipMu       sync.Mutex
+	ipFailures map[string][]time.Time
 }
 
 // NewService returns a Service with the given timeouts and the real clock.
@@ -52,45 +73,125 @@ func NewService(st *store.Store, idle, absolute time.Duration) *Service {
 }
 
 // Login checks a user name and password and opens a session. It returns the
-// session's cookie token (kept only by the browser) and the session row.
+// session's cookie token (kept only by the browser) and the session row. Every
+// attempt, good or bad, is audited; repeated failures lock the account and throttle
+// the address.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*Principal, string, store.Session, error) {
 	username = strings.TrimSpace(username)
+	fail := func(action, summary string, userID int64, err error) (*Principal, string, store.Session, error) {
+		actx := store.WithActor(ctx, store.Actor{ID: userID, Name: username, IP: ip})
+		if aerr := s.Store.Audit(actx, action, "user:"+username, summary); aerr != nil {
+			return nil, "", store.Session{}, aerr
+		}
+		return nil, "", store.Session{}, err
+	}
+	if s.ipThrottled(ip) {
+		return fail("login.throttled", "该地址登录失败次数过多，暂停登录", 0, ErrThrottled)
+	}
 	u, hash, err := s.Store.UserCredentials(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check, so response time does not tell which
 		// user names exist.
 		s.dummyOnce.Do(func() { s.dummyHash, _ = HashPassword("not-a-real-password-1") })
 		_, _ = VerifyPassword(s.dummyHash, password)
-		return nil, "", store.Session{}, ErrBadCredentials
+		s.recordIPFailure(ip)
+		return fail("login.failed", "用户名不存在", 0, ErrBadCredentials)
 	}
 	if err != nil {
 		return nil, "", store.Session{}, err
+	}
+	t := s.Now().UTC()
+	state, err := s.Store.LoginState(ctx, u.ID)
+	if err != nil {
+		return nil, "", store.Session{}, err
+	}
+	if state.LockedUntil != nil && t.Before(*state.LockedUntil) {
+		return fail("login.locked", "账号锁定期间尝试登录", u.ID, &LockedError{Until: *state.LockedUntil})
 	}
 	ok, err := VerifyPassword(hash, password)
 	if err != nil {
 		return nil, "", store.Session{}, err
 	}
 	if !ok {
-		return nil, "", store.Session{}, ErrBadCredentials
+		s.recordIPFailure(ip)
+		state, err := s.Store.RecordLoginFailure(ctx, u.ID, MaxFailures, t.Add(LockFor))
+		if err != nil {
+			return nil, "", store.Session{}, err
+		}
+		if state.LockedUntil != nil {
+			return fail("login.failed", fmt.Sprintf("密码错误，连续 %d 次，账号锁定至 %s", state.Failed, state.LockedUntil.Format(time.RFC3339)), u.ID, &LockedError{Until: *state.LockedUntil})
+		}
+		return fail("login.failed", fmt.Sprintf("密码错误（连续第 %d 次）", state.Failed), u.ID, ErrBadCredentials)
 	}
 	if !u.Active {
-		return nil, "", store.Session{}, ErrAccountDisabled
+		return fail("login.failed", "账号已停用", u.ID, ErrAccountDisabled)
+	}
+	if state.Failed > 0 || state.LockedUntil != nil {
+		if err := s.Store.ResetLoginFailures(ctx, u.ID); err != nil {
+			return nil, "", store.Session{}, err
+		}
 	}
 	p, err := s.principal(ctx, u)
 	if err != nil {
 		return nil, "", store.Session{}, err
 	}
 	token := NewToken()
-	t := s.Now().UTC()
 	sess := store.Session{
 		TokenHash: HashToken(token), UserID: u.ID, CSRFToken: NewToken(),
 		CreatedAt: t, LastSeenAt: t, ExpiresAt: t.Add(s.AbsoluteTimeout),
 		ClientIP: ip, UserAgent: truncate(userAgent, 300),
 	}
-	if err := s.Store.CreateSession(ctx, sess); err != nil {
+	actx := store.WithAudit(store.WithActor(ctx, store.Actor{ID: u.ID, Name: u.Username, IP: ip}), "login", fmt.Sprintf("user:%d", u.ID), "登录成功")
+	if err := s.Store.CreateSession(actx, sess); err != nil {
 		return nil, "", store.Session{}, err
 	}
 	return p, token, sess, nil
+}
+
+// ipThrottled reports whether ip has failed too often within the window.
+func (s *Service) ipThrottled(ip string) bool {
+	s.ipMu.Lock()
+	defer s.ipMu.Unlock()
+	return len(s.recentFailures(ip)) >= IPFailures
+}
+
+func (s *Service) recordIPFailure(ip string) {
+	s.ipMu.Lock()
+	defer s.ipMu.Unlock()
+	if s.ipFailures == nil {
+		s.ipFailures = map[string][]time.Time{}
+	}
+	s.ipFailures[ip] = append(s.recentFailures(ip), s.Now())
+	if len(s.ipFailures) > 100000 { // a flood of addresses: forget the quiet ones
+		for k, v := range s.ipFailures {
+			if len(v) < IPFailures/2 {
+				delete(s.ipFailures, k)
+			}
+		}
+	}
+}
+
+// recentFailures returns ip's failures inside the window; the caller holds ipMu.
+func (s *Service) recentFailures(ip string) []time.Time {
+	cut := s.Now().Add(-IPWindow)
+	old := s.ipFailures[ip]
+	keep := old[:0]
+	for _, t := range old {
+		if t.After(cut) {
+			keep = append(keep, t)
+		}
+	}
+	if len(keep) == 0 {
+		delete(s.ipFailures, ip)
+		return nil
+	}
+	s.ipFailures[ip] = keep
+	return keep
+}
+
+// Unlock clears an account's lock and failure count (an admin's action).
+func (s *Service) Unlock(ctx context.Context, userID int64) error {
+	return s.Store.ResetLoginFailures(ctx, userID)
 }
 
 // touchEvery limits how often a busy session's last-seen time is written: once a
@@ -132,12 +233,19 @@ func (s *Service) Session(ctx context.Context, token string) (*Principal, store.
 	return p, sess, err
 }
 
-// Logout ends the session with that cookie token.
+// Logout ends the session with that cookie token, audited as the session's user.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	return s.Store.DeleteSession(ctx, HashToken(token))
+	sess, err := s.Store.SessionByHash(ctx, HashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.Store.DeleteSession(store.WithAudit(ctx, "logout", fmt.Sprintf("user:%d", sess.UserID), "退出登录"), sess.TokenHash)
 }
 
 // APITokenPrefix starts every API token, so a leaked one is recognisable in logs and

@@ -27,12 +27,15 @@ type ActInput struct {
 	Version          int     `json:"version"` // when set, the action applies only to this version of the case
 }
 
+func summariseNote(note string) string { return summarise(strings.TrimSpace(note), 100) }
+
 // MaxNote bounds a note, reason or report.
 const MaxNote = 2000
 
 // Act takes action a on case id for p, in one transaction with its event.
 func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, a workflow.Action, in ActInput) (model.Case, error) {
 	var c model.Case
+	ctx = store.WithAudit(ctx, "case."+string(a), fmt.Sprintf("case:%d", id), summariseNote(in.Note))
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		c, err = tx.CaseForUpdate(ctx, id)

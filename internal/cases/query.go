@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"path"
 	"strings"
@@ -134,6 +135,7 @@ func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, name 
 	sum := sha256.Sum256(data)
 	now := s.Now().UTC()
 	att = model.Attachment{Name: name, ContentType: ct, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: p.User.ID, CreatedAt: now}
+	ctx = store.WithAudit(ctx, "case.attach", fmt.Sprintf("case:%d", id), fmt.Sprintf("上传附件 %s（%d 字节，%s）", name, len(data), ct))
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, id)
 		if err != nil {

@@ -246,6 +246,11 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		return model.Case{}, err
 	}
 	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "category": c.CategoryCode, "urgency": c.Urgency})
+	steps := ""
+	for _, st := range in.Then {
+		steps += " → " + string(st.Action)
+	}
+	ctx = store.WithAudit(ctx, "case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
 	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		for attempt := 0; attempt < 3; attempt++ {
@@ -257,6 +262,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		if err != nil {
 			return err
 		}
+		store.SetAuditObject(ctx, fmt.Sprintf("case:%d", c.ID))
 		ev := model.CaseEvent{CaseID: c.ID, ActorID: p.User.ID, At: now, Action: string(workflow.ActionRegister),
 			FromState: "", ToState: c.State, Payload: payload}
 		if err := tx.AppendEvent(ctx, &ev); err != nil {

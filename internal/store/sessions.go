@@ -77,8 +77,10 @@ type APIToken struct {
 // CreateAPIToken stores a token by its hash and fills in its id.
 func (s *Store) CreateAPIToken(ctx context.Context, t *APIToken, hash string) error {
 	t.CreatedAt = now()
-	err := s.w.QueryRowContext(ctx, s.q(`INSERT INTO api_tokens (name, user_id, token_hash, prefix, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), t.Name, t.UserID, hash, t.Prefix, t.CreatedBy, t.CreatedAt).Scan(&t.ID)
+	err := s.InTx(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, `INSERT INTO api_tokens (name, user_id, token_hash, prefix, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, t.Name, t.UserID, hash, t.Prefix, t.CreatedBy, t.CreatedAt).Scan(&t.ID)
+	})
 	if err != nil && isForeignKeyViolation(err) {
 		return ErrNotFound
 	}

@@ -178,18 +178,30 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	return t.tx.QueryContext(ctx, t.s.q(query), args...)
 }
 
-// InTx runs fn in one write transaction, committing when fn returns nil.
+// InTx runs fn in one write transaction, committing when fn returns nil. An audit
+// entry attached to ctx (WithAudit) is written in the same transaction.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&Tx{s: s, tx: tx}); err != nil {
+	t := &Tx{s: s, tx: tx}
+	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
+	pending := pendingFrom(ctx)
+	if pending != nil {
+		if err := t.appendAudit(ctx, ActorFrom(ctx), pending.AuditEntry); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if pending != nil {
+		pending.written.Store(true)
 	}
 	return nil
 }
@@ -202,8 +214,19 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows
 	return s.r.QueryContext(ctx, s.q(query), args...)
 }
 
+// exec runs one write statement; with an audit entry pending in ctx, it runs in a
+// transaction with the entry.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return s.w.ExecContext(ctx, s.q(query), args...)
+	if pendingFrom(ctx) == nil {
+		return s.w.ExecContext(ctx, s.q(query), args...)
+	}
+	var res sql.Result
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		res, err = tx.exec(ctx, query, args...)
+		return err
+	})
+	return res, err
 }
 
 // isUniqueViolation recognises a unique-constraint failure on either database.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/web/ui"
 )
@@ -146,6 +147,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			loc = i18n.Negotiate(r.Header.Get("Accept-Language"))
 		}
 		ctx = httpx.WithLocale(ctx, loc)
+		actor := store.Actor{IP: clientIP(r)}
+		if p := httpx.PrincipalFrom(ctx); p != nil {
+			actor.ID, actor.Name = p.User.ID, p.User.Username
+		}
+		ctx = store.WithActor(ctx, actor)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -46,6 +46,8 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/categories/{id}", a.handle(a.getCategory))
 	mux.HandleFunc("PATCH /api/v1/categories/{id}", a.handle(a.updateCategory))
 	mux.HandleFunc("POST /api/v1/{kind}/{id}/{switch}", a.handle(a.setActive))
+	mux.HandleFunc("POST /api/v1/users/{id}/unlock", a.handle(a.unlockUser))
+	mux.HandleFunc("GET /api/v1/audit", a.handle(a.listAudit))
 	mux.HandleFunc("GET /api/v1/tokens", a.handle(a.listTokens))
 	mux.HandleFunc("POST /api/v1/tokens", a.handle(a.createToken))
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", a.handle(a.revokeToken))

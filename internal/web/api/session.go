@@ -53,6 +53,9 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, auth.ErrAccountDisabled):
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusForbidden, "account_disabled", ""))
 		return
+	case errors.Is(err, auth.ErrThrottled), errors.As(err, new(*auth.LockedError)):
+		httpx.WriteError(w, r, httpx.LoginRefusal(w, r, err))
+		return
 	case err != nil:
 		httpx.WriteError(w, r, err)
 		return

@@ -39,8 +39,11 @@ func WithPrincipal(ctx context.Context, p *auth.Principal, csrf string) context.
 }
 
 // Principal returns who is acting, or nil when nobody is signed in.
-func Principal(r *http.Request) *auth.Principal {
-	p, _ := r.Context().Value(principalKey).(*auth.Principal)
+func Principal(r *http.Request) *auth.Principal { return PrincipalFrom(r.Context()) }
+
+// PrincipalFrom is Principal for a context.
+func PrincipalFrom(ctx context.Context) *auth.Principal {
+	p, _ := ctx.Value(principalKey).(*auth.Principal)
 	return p
 }
 

@@ -65,6 +65,10 @@ func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, auth.ErrAccountDisabled):
 		u.renderLogin(w, r, http.StatusForbidden, httpx.Errorf(r, http.StatusForbidden, "account_disabled", "").Message)
 		return
+	case errors.Is(err, auth.ErrThrottled), errors.As(err, new(*auth.LockedError)):
+		e := httpx.LoginRefusal(w, r, err)
+		u.renderLogin(w, r, e.Status, e.Message)
+		return
 	case err != nil:
 		renderError(w, r, err)
 		return

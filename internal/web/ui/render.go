@@ -78,6 +78,7 @@ func navFor(p *auth.Principal) []NavItem {
 			NavItem{"nav.users", "/admin/users"},
 			NavItem{"nav.categories", "/admin/categories"},
 			NavItem{"nav.tokens", "/admin/tokens"},
+			NavItem{"nav.audit", "/admin/audit"},
 		)
 	}
 	return items

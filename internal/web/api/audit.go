@@ -1,0 +1,29 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/onedoor/onedoor/internal/audit"
+	"github.com/onedoor/onedoor/internal/auth"
+)
+
+func (a *API) unlockUser(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, a.Org.Unlock(r.Context(), p, a.Auth, id)
+}
+
+// listAudit is the audit log for an admin, filtered like the admin page.
+func (a *API) listAudit(r *http.Request, p *auth.Principal) (int, any, error) {
+	f, err := audit.FilterFrom(r.URL.Query())
+	if err != nil {
+		return 0, nil, err
+	}
+	rows, err := audit.List(r.Context(), a.Store, p, f)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, list(rows), nil
+}
