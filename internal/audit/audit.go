@@ -6,7 +6,6 @@ package audit
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"io"
 	"net/url"
 	"strconv"
@@ -17,9 +16,6 @@ import (
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 )
-
-// ErrForbidden: only admins read the audit log.
-var ErrForbidden = errors.New("audit: admins only")
 
 var cst = time.FixedZone("CST", 8*3600)
 
@@ -65,8 +61,8 @@ func FilterFrom(q url.Values) (store.AuditFilter, error) {
 // List returns audit rows for an admin. The log is deployment-wide: an admin below
 // the top of the tree sees the rows of actors in their own subtree.
 func List(ctx context.Context, st *store.Store, p *auth.Principal, f store.AuditFilter) ([]store.AuditRow, error) {
-	if !p.Has(model.RoleAdmin) {
-		return nil, ErrForbidden
+	if err := p.Require(auth.PermAuditRead); err != nil {
+		return nil, err
 	}
 	rows, err := st.AuditRows(ctx, f)
 	if err != nil || p.Region.ParentID == 0 {

@@ -114,22 +114,28 @@ func (s *Service) setDue(ctx context.Context, c *model.Case, stage workflow.Stag
 // centre's roles, and cases assigned to their department for handlers. Admins run the
 // system and see no cases.
 func ScopeOf(p *auth.Principal) store.CaseScope {
+	return scopeFor(p, auth.PermCasesRead)
+}
+
+// scopeFor turns the matrix's scopes of perm for p into a case scope.
+func scopeFor(p *auth.Principal, perm auth.Permission) store.CaseScope {
 	var sc store.CaseScope
-	for _, r := range []model.Role{model.RoleLeader, model.RoleClerk, model.RoleMediator, model.RoleGrid, model.RoleViewer} {
-		if p.Has(r) {
+	for _, s := range p.Scopes(perm) {
+		switch s {
+		case auth.ScopeSubtree, auth.ScopeDeployment:
 			sc.RegionPath = p.Region.Path
-			break
+		case auth.ScopeDepartment:
+			sc.DepartmentID = p.Department.ID
 		}
-	}
-	if p.Has(model.RoleHandler) && p.Department != nil {
-		sc.DepartmentID = p.Department.ID
 	}
 	return sc
 }
 
 // visible is ScopeOf applied to one loaded case.
-func visible(p *auth.Principal, c *model.Case) bool {
-	sc := ScopeOf(p)
+func visible(p *auth.Principal, c *model.Case) bool { return inScope(ScopeOf(p), c) }
+
+// inScope applies a case scope to one loaded case.
+func inScope(sc store.CaseScope, c *model.Case) bool {
 	if sc.RegionPath != "" && strings.HasPrefix(c.RegionPath, sc.RegionPath) {
 		return true
 	}

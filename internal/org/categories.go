@@ -37,15 +37,7 @@ func (in *CategoryInput) check() error {
 
 // requireDictionaryAdmin: the category dictionary serves the whole deployment, so only
 // an admin at the top of the region tree changes it.
-func requireDictionaryAdmin(p *auth.Principal) error {
-	if err := requireAdmin(p); err != nil {
-		return err
-	}
-	if p.Region.ParentID != 0 {
-		return ErrForbidden
-	}
-	return nil
-}
+func requireDictionaryAdmin(p *auth.Principal) error { return p.Require(auth.PermDictionary) }
 
 // CreateCategory adds a category to the dictionary.
 func (s *Service) CreateCategory(ctx context.Context, p *auth.Principal, in CategoryInput) (model.Category, error) {

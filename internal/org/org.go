@@ -16,7 +16,7 @@ import (
 )
 
 // ErrForbidden means the actor may not change that object.
-var ErrForbidden = errors.New("org: outside your scope or role")
+var ErrForbidden = auth.ErrForbidden
 
 // Service applies organisation changes for an acting admin.
 type Service struct {
@@ -31,13 +31,8 @@ func taken(field string) *model.FieldError {
 	return fieldErr(field, "taken", "已被占用", "is already taken")
 }
 
-// requireAdmin refuses anyone but an admin.
-func requireAdmin(p *auth.Principal) error {
-	if !p.Has(model.RoleAdmin) {
-		return ErrForbidden
-	}
-	return nil
-}
+// requireAdmin refuses anyone the matrix does not let manage the organisation.
+func requireAdmin(p *auth.Principal) error { return p.Require(auth.PermOrgManage) }
 
 // regionInScope loads a region and checks it lies in the admin's subtree.
 func (s *Service) regionInScope(ctx context.Context, p *auth.Principal, id int64, field string) (model.Region, error) {

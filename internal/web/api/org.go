@@ -183,9 +183,4 @@ func (a *API) setActive(r *http.Request, p *auth.Principal) (int, any, error) {
 	return http.StatusNoContent, nil, nil
 }
 
-func requireAdmin(p *auth.Principal) error {
-	if !p.Has(model.RoleAdmin) {
-		return org.ErrForbidden
-	}
-	return nil
-}
+func requireAdmin(p *auth.Principal) error { return p.Require(auth.PermOrgManage) }

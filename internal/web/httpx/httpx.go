@@ -17,7 +17,6 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
-	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -133,7 +132,7 @@ func FromErr(r *http.Request, err error) *Error {
 		return &Error{Status: http.StatusUnprocessableEntity, Code: fe.Code, Field: fe.Field, Message: msg}
 	case errors.Is(err, store.ErrNotFound):
 		return Errorf(r, http.StatusNotFound, "not_found", "")
-	case errors.Is(err, org.ErrForbidden):
+	case errors.Is(err, auth.ErrForbidden):
 		return Errorf(r, http.StatusForbidden, "forbidden", "")
 	case errors.Is(err, context.Canceled):
 		return &Error{Status: 499, Code: "canceled", Message: "canceled"}

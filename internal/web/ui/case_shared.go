@@ -14,20 +14,13 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
-	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
 
-// caseRoles are the roles that work with cases; an admin runs the system and sees none.
-var caseRoles = []model.Role{model.RoleClerk, model.RoleLeader, model.RoleHandler, model.RoleMediator, model.RoleGrid, model.RoleViewer}
-
 // queueRoles are the roles something can wait on ("待我处理"); a viewer only reads.
 var queueRoles = []model.Role{model.RoleClerk, model.RoleLeader, model.RoleHandler, model.RoleMediator, model.RoleGrid}
-
-// registerRoles may register a case (workflow's register rule).
-var registerRoles = []model.Role{model.RoleClerk, model.RoleLeader, model.RoleGrid}
 
 func hasAny(p *auth.Principal, roles []model.Role) bool {
 	for _, r := range roles {
@@ -36,19 +29,6 @@ func hasAny(p *auth.Principal, roles []model.Role) bool {
 		}
 	}
 	return false
-}
-
-// withAnyRole admits signed-in users holding at least one of roles.
-func (u *UI) withAnyRole(roles []model.Role) func(http.HandlerFunc) http.HandlerFunc {
-	return func(h http.HandlerFunc) http.HandlerFunc {
-		return u.signedIn(func(w http.ResponseWriter, r *http.Request) {
-			if !hasAny(httpx.Principal(r), roles) {
-				renderError(w, r, org.ErrForbidden)
-				return
-			}
-			h(w, r)
-		})
-	}
 }
 
 // renderPartial writes one named template of a page's set on its own: a fragment a

@@ -65,21 +65,23 @@ func navFor(p *auth.Principal) []NavItem {
 	if hasAny(p, queueRoles) {
 		items = append(items, NavItem{"nav.cases_mine", "/cases"})
 	}
-	if hasAny(p, registerRoles) {
+	if p.Can(auth.PermCasesRegister) {
 		items = append(items, NavItem{"nav.case_new", "/cases/new"})
 	}
-	if hasAny(p, caseRoles) {
+	if p.Can(auth.PermCasesRead) {
 		items = append(items, NavItem{"nav.cases_all", "/cases?queue=all"})
 	}
-	if p.Has(model.RoleAdmin) {
+	if p.Can(auth.PermOrgManage) {
 		items = append(items,
 			NavItem{"nav.regions", "/admin/regions"},
 			NavItem{"nav.departments", "/admin/departments"},
 			NavItem{"nav.users", "/admin/users"},
 			NavItem{"nav.categories", "/admin/categories"},
 			NavItem{"nav.tokens", "/admin/tokens"},
-			NavItem{"nav.audit", "/admin/audit"},
 		)
+	}
+	if p.Can(auth.PermAuditRead) {
+		items = append(items, NavItem{"nav.audit", "/admin/audit"})
 	}
 	return items
 }

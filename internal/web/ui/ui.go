@@ -32,7 +32,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /locale", u.setLocale)
 	mux.HandleFunc("GET /{$}", u.signedIn(u.home))
 
-	admin := u.withRole(model.RoleAdmin)
+	admin := u.withPerm(auth.PermOrgManage)
 	mux.HandleFunc("GET /admin/regions", admin(u.regionList))
 	mux.HandleFunc("GET /admin/regions/new", admin(u.regionNew))
 	mux.HandleFunc("POST /admin/regions", admin(u.regionCreate))
@@ -55,14 +55,15 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/categories/{id}", admin(u.categoryUpdate))
 	mux.HandleFunc("POST /admin/{kind}/{id}/{switch}", admin(u.setActive))
 	mux.HandleFunc("POST /admin/users/{id}/unlock", admin(u.userUnlock))
-	mux.HandleFunc("GET /admin/audit", admin(u.auditList))
-	mux.HandleFunc("GET /admin/audit.csv", admin(u.auditExport))
+	auditor := u.withPerm(auth.PermAuditRead)
+	mux.HandleFunc("GET /admin/audit", auditor(u.auditList))
+	mux.HandleFunc("GET /admin/audit.csv", auditor(u.auditExport))
 	mux.HandleFunc("GET /admin/tokens", admin(u.tokenList))
 	mux.HandleFunc("POST /admin/tokens", admin(u.tokenCreate))
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", admin(u.tokenRevoke))
 
-	onCases := u.withAnyRole(caseRoles)
-	registrar := u.withAnyRole(registerRoles)
+	onCases := u.withPerm(auth.PermCasesRead)
+	registrar := u.withPerm(auth.PermCasesRegister)
 	mux.HandleFunc("GET /cases", onCases(u.caseQueue))
 	mux.HandleFunc("GET /cases/new", registrar(u.caseNew))
 	mux.HandleFunc("POST /cases", registrar(u.caseCreate))
@@ -96,12 +97,13 @@ func (u *UI) signedIn(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// withRole returns a wrapper that admits only signed-in users holding role.
-func (u *UI) withRole(role model.Role) func(http.HandlerFunc) http.HandlerFunc {
+// withPerm returns a wrapper that admits only signed-in users the permission matrix
+// grants perm: the one check pages share with the API's services.
+func (u *UI) withPerm(perm auth.Permission) func(http.HandlerFunc) http.HandlerFunc {
 	return func(h http.HandlerFunc) http.HandlerFunc {
 		return u.signedIn(func(w http.ResponseWriter, r *http.Request) {
-			if !httpx.Principal(r).Has(role) {
-				renderError(w, r, org.ErrForbidden)
+			if !httpx.Principal(r).Can(perm) {
+				renderError(w, r, auth.ErrForbidden)
 				return
 			}
 			h(w, r)

@@ -1,0 +1,135 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
+
+// ErrForbidden means the actor's roles do not grant what they asked for.
+var ErrForbidden = errors.New("auth: not permitted")
+
+// Permission is something a role may do outside a case's own workflow (the case
+// actions are the table of internal/workflow).
+type Permission string
+
+const (
+	PermCasesRead      Permission = "cases.read"      // see cases, their timelines and attachments
+	PermCasesRegister  Permission = "cases.register"  // register a case
+	PermPersonalReveal Permission = "personal.reveal" // see a party's full ID number and phone (audited)
+	PermOrgManage      Permission = "org.manage"      // regions, departments, users, API tokens, unlocking
+	PermDictionary     Permission = "dictionary.edit" // the category dictionary
+	PermAuditRead      Permission = "audit.read"      // read and export the audit log
+)
+
+// Scope is how far a grant reaches.
+type Scope string
+
+const (
+	ScopeSubtree    Scope = "subtree"    // the actor's region and everything below it
+	ScopeDepartment Scope = "department" // cases assigned to the actor's department (lead or co-handler)
+	ScopeDeployment Scope = "deployment" // the whole deployment; only for an actor at its root region
+)
+
+// Grant is one row of the permission matrix.
+type Grant struct {
+	Role       model.Role
+	Permission Permission
+	Scope      Scope
+}
+
+// Matrix is the permission matrix: who may do what, how far. It is data: the checks
+// below read it, and docs/permissions.md is generated from it (a test keeps the two
+// equal). Admins run the system and see no cases: separation of duties (等保 三级).
+var Matrix = []Grant{
+	{model.RoleLeader, PermCasesRead, ScopeSubtree},
+	{model.RoleClerk, PermCasesRead, ScopeSubtree},
+	{model.RoleMediator, PermCasesRead, ScopeSubtree},
+	{model.RoleGrid, PermCasesRead, ScopeSubtree},
+	{model.RoleViewer, PermCasesRead, ScopeSubtree},
+	{model.RoleHandler, PermCasesRead, ScopeDepartment},
+
+	{model.RoleLeader, PermCasesRegister, ScopeSubtree},
+	{model.RoleClerk, PermCasesRegister, ScopeSubtree},
+	{model.RoleGrid, PermCasesRegister, ScopeSubtree},
+
+	{model.RoleLeader, PermPersonalReveal, ScopeSubtree},
+	{model.RoleClerk, PermPersonalReveal, ScopeSubtree},
+	{model.RoleMediator, PermPersonalReveal, ScopeSubtree},
+	{model.RoleGrid, PermPersonalReveal, ScopeSubtree},
+	{model.RoleHandler, PermPersonalReveal, ScopeDepartment},
+
+	{model.RoleAdmin, PermOrgManage, ScopeSubtree},
+	{model.RoleAdmin, PermDictionary, ScopeDeployment},
+	{model.RoleAdmin, PermAuditRead, ScopeSubtree},
+}
+
+// Scopes returns the scopes in which p holds perm, through any of their roles.
+func (p *Principal) Scopes(perm Permission) []Scope {
+	if p == nil {
+		return nil
+	}
+	var out []Scope
+	for _, g := range Matrix {
+		if g.Permission != perm || !p.Has(g.Role) {
+			continue
+		}
+		if g.Scope == ScopeDeployment && p.Region.ParentID != 0 {
+			continue
+		}
+		if g.Scope == ScopeDepartment && p.Department == nil {
+			continue
+		}
+		out = append(out, g.Scope)
+	}
+	return out
+}
+
+// Can reports whether p holds perm in any scope.
+func (p *Principal) Can(perm Permission) bool { return len(p.Scopes(perm)) > 0 }
+
+// Require returns ErrForbidden unless p holds perm.
+func (p *Principal) Require(perm Permission) error {
+	if !p.Can(perm) {
+		return fmt.Errorf("%w: %s", ErrForbidden, perm)
+	}
+	return nil
+}
+
+// MatrixMarkdown renders the matrix as the table docs/permissions.md carries.
+func MatrixMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| permission |")
+	for _, r := range model.AllRoles {
+		b.WriteString(" " + string(r) + " |")
+	}
+	b.WriteString("\n|---|")
+	for range model.AllRoles {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	var perms []Permission
+	seen := map[Permission]bool{}
+	for _, g := range Matrix {
+		if !seen[g.Permission] {
+			seen[g.Permission] = true
+			perms = append(perms, g.Permission)
+		}
+	}
+	for _, perm := range perms {
+		b.WriteString("| `" + string(perm) + "` |")
+		for _, r := range model.AllRoles {
+			cell := ""
+			for _, g := range Matrix {
+				if g.Role == r && g.Permission == perm {
+					cell = string(g.Scope)
+				}
+			}
+			b.WriteString(" " + cell + " |")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
