@@ -60,6 +60,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/cases/{id}/attachments", a.handle(a.listAttachments))
 	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{aid}", a.downloadAttachment)
 	mux.HandleFunc("GET /api/v1/intake/prior-cases", a.handle(a.priorCases))
+	mux.HandleFunc("POST /api/v1/cases/{id}/parties/{pid}/reveal", a.handle(a.revealParty))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))
 	})

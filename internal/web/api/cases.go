@@ -279,3 +279,17 @@ func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
 	}
 	httpx.ServeAttachment(w, att, data)
 }
+
+// revealParty shows one party's full ID number and phone, audited.
+func (a *API) revealParty(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	pid, err := strconv.ParseInt(r.PathValue("pid"), 10, 64)
+	if err != nil {
+		return 0, nil, store.ErrNotFound
+	}
+	party, err := a.Cases.Reveal(r.Context(), p, id, pid)
+	return http.StatusOK, party, err
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -16,7 +17,9 @@ import (
 )
 
 type casePageData struct {
-	Case          model.Case // parties masked
+	Case          model.Case // parties masked, but for the one Revealed
+	CanReveal     bool       // the user may ask to see full ID numbers and phones
+	Revealed      int64      // the party shown in full on this answer, 0 for none
 	Due           workflow.Status
 	DueAt         time.Time // zero when the case has no deadline
 	Category      string
@@ -150,6 +153,11 @@ func (u *UI) casePage(w http.ResponseWriter, r *http.Request) {
 // renderCase shows case id; failed names the action (or "attach") whose form was
 // refused with ce, to show the message next to its field and refill it.
 func (u *UI) renderCase(w http.ResponseWriter, r *http.Request, id int64, status int, failed string, ce *caseError) {
+	u.renderCaseRevealing(w, r, id, status, failed, ce, nil)
+}
+
+// renderCaseRevealing is renderCase with one party shown in full (already audited).
+func (u *UI) renderCaseRevealing(w http.ResponseWriter, r *http.Request, id int64, status int, failed string, ce *caseError, revealed *model.Party) {
 	p := httpx.Principal(r)
 	ctx := r.Context()
 	c, err := u.Cases.Get(ctx, p, id)
@@ -161,6 +169,15 @@ func (u *UI) renderCase(w http.ResponseWriter, r *http.Request, id int64, status
 	if err != nil {
 		renderError(w, r, err)
 		return
+	}
+	data.CanReveal = cases.CanReveal(p, &c)
+	if revealed != nil {
+		for i := range data.Case.Parties {
+			if data.Case.Parties[i].ID == revealed.ID {
+				data.Case.Parties[i] = *revealed
+				data.Revealed = revealed.ID
+			}
+		}
 	}
 	page := newPage(r, "cases.page.title")
 	page.Active = "nav.cases_all"
@@ -308,4 +325,25 @@ func sizeText(n int64) string {
 		return strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) + " KB"
 	}
 	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+}
+
+// revealParty shows one party's full ID number and phone on the case page; the view is
+// audited, so it is a POST and its answer is not cached.
+func (u *UI) revealParty(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	pid, err := strconv.ParseInt(r.PathValue("pid"), 10, 64)
+	if err != nil {
+		renderError(w, r, store.ErrNotFound)
+		return
+	}
+	party, err := u.Cases.Reveal(r.Context(), httpx.Principal(r), id, pid)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	u.renderCaseRevealing(w, r, id, http.StatusOK, "", nil, &party)
 }

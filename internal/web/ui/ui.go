@@ -70,6 +70,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /cases/{id}", onCases(u.casePage))
 	mux.HandleFunc("POST /cases/{id}/actions/{action}", onCases(u.caseAct))
 	mux.HandleFunc("POST /cases/{id}/attachments", onCases(u.caseUpload))
+	mux.HandleFunc("POST /cases/{id}/parties/{pid}/reveal", onCases(u.revealParty))
 	mux.HandleFunc("GET /cases/{id}/attachments/{aid}", onCases(u.caseDownload))
 	mux.HandleFunc("GET /ui/prior-cases", registrar(u.priorCases))
 }

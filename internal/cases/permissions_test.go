@@ -1,0 +1,78 @@
+package cases_test
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+const permissionsIntro = `# Who may see and do what
+
+Generated from the code (` + "`auth.Matrix`" + ` and the transition table of ` + "`internal/workflow`" + `);
+a test fails when this file and the code differ. Enforcement is in one place for pages
+and the API: the services ask the matrix (` + "`Principal.Require`" + `, ` + "`cases.ScopeOf`" + `) and the
+case workflow (` + "`workflow.Decide`" + `), and every case query carries the scope in its SQL.
+
+## Scopes
+
+- **subtree** — the actor's region and every region below it (DESIGN.md §2).
+- **department** — cases assigned to the actor's department, as lead or co-handler, until returned.
+- **deployment** — the whole deployment, and only for an actor sitting at its root region.
+
+Admins run the system and see no cases (separation of duties). Full ID numbers and
+phones are shown only on an explicit request by a role below holding ` + "`personal.reveal`" + `,
+and every such view is audited.
+
+## Permissions
+
+`
+
+const permissionsMiddle = `
+## Case actions
+
+A centre's staff act for the centre holding the case (a leader also for the centres
+below theirs); a mediator for cases their own centre handles itself (` + "`at_centre`" + `); a
+department handler through their department's assignment (` + "`lead`" + ` or ` + "`co_handler`" + `); a grid
+worker in their own grid. Everyone acts only on cases they can see.
+
+`
+
+func permissionsDoc() string {
+	return permissionsIntro + auth.MatrixMarkdown() + permissionsMiddle + workflow.RulesMarkdown()
+}
+
+func TestPermissionsDocMatchesCode(t *testing.T) {
+	got, err := os.ReadFile("../../docs/permissions.md")
+	want := permissionsDoc()
+	if err != nil || string(got) != want {
+		if os.Getenv("ONEDOOR_WRITE_DOCS") != "" {
+			os.WriteFile("../../docs/permissions.md", []byte(want), 0o644)
+			return
+		}
+		t.Fatalf("docs/permissions.md differs from the code; regenerate it with ONEDOOR_WRITE_DOCS=1 go test ./internal/cases -run PermissionsDoc (err %v)", err)
+	}
+}
+
+// The matrix and the workflow must agree on who registers cases.
+func TestMatrixAgreesWithWorkflow(t *testing.T) {
+	var fromMatrix []model.Role
+	for _, g := range auth.Matrix {
+		if g.Permission == auth.PermCasesRegister {
+			fromMatrix = append(fromMatrix, g.Role)
+		}
+	}
+	fromWorkflow := workflow.RegisterRoles()
+	slices.Sort(fromMatrix)
+	slices.Sort(fromWorkflow)
+	if !slices.Equal(fromMatrix, fromWorkflow) {
+		t.Fatalf("register: matrix %v, workflow %v", fromMatrix, fromWorkflow)
+	}
+	if !strings.Contains(permissionsDoc(), "| `register` |") {
+		t.Fatal("the rules table lacks register")
+	}
+}
