@@ -45,3 +45,39 @@ func (s *Store) CalendarDays(ctx context.Context) ([]CalendarDay, error) {
 		return d, err
 	})
 }
+
+// SaveDeadlineRule inserts a rule (ID 0) or updates one.
+func (s *Store) SaveDeadlineRule(ctx context.Context, r *DeadlineRuleRow) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if r.ID == 0 {
+			return tx.queryRow(ctx, `INSERT INTO deadline_rules (kind, category_code, urgency, stage, days, workdays, basis)
+				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.Kind, r.CategoryCode, r.Urgency, r.Stage, r.Days, r.Workdays, r.Basis).Scan(&r.ID)
+		}
+		res, err := tx.exec(ctx, `UPDATE deadline_rules SET kind = ?, category_code = ?, urgency = ?, stage = ?, days = ?, workdays = ?, basis = ?
+			WHERE id = ?`, r.Kind, r.CategoryCode, r.Urgency, r.Stage, r.Days, r.Workdays, r.Basis, r.ID)
+		return affectedOne(res, err, "")
+	})
+}
+
+// DeleteDeadlineRule removes a rule: rules are settings, not records anything refers to.
+func (s *Store) DeleteDeadlineRule(ctx context.Context, id int64) error {
+	res, err := s.exec(ctx, "DELETE FROM deadline_rules WHERE id = ?", id)
+	return affectedOne(res, err, "")
+}
+
+// SetCalendarDay records that day is a holiday or a make-up working day.
+func (s *Store) SetCalendarDay(ctx context.Context, d CalendarDay) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, "DELETE FROM calendar_days WHERE day = ?", d.Day); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, "INSERT INTO calendar_days (day, kind, name) VALUES (?, ?, ?)", d.Day, d.Kind, d.Name)
+		return err
+	})
+}
+
+// DeleteCalendarDay makes day an ordinary day of its weekday again.
+func (s *Store) DeleteCalendarDay(ctx context.Context, day string) error {
+	res, err := s.exec(ctx, "DELETE FROM calendar_days WHERE day = ?", day)
+	return affectedOne(res, err, "")
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/web/templates"
@@ -70,6 +71,10 @@ func TestTemplatesUseOnlyCataloguedWords(t *testing.T) {
 	for _, st := range dueStages {
 		codes["stage"] = append(codes["stage"], string(st))
 	}
+	for _, st := range cases.Stages() {
+		codes["stage"] = append(codes["stage"], string(st))
+	}
+	codes["daykind"] = []string{string(workflow.Holiday), string(workflow.Workday)}
 	codes["assignment"] = assignmentStatuses
 	codes["then"] = thenChoices
 	codes["match"] = matchKinds

@@ -80,6 +80,9 @@ func navFor(p *auth.Principal) []NavItem {
 			NavItem{"nav.tokens", "/admin/tokens"},
 		)
 	}
+	if p.Can(auth.PermDictionary) {
+		items = append(items, NavItem{"nav.deadlines", "/admin/deadlines"}, NavItem{"nav.calendar", "/admin/calendar"})
+	}
 	if p.Can(auth.PermAuditRead) {
 		items = append(items, NavItem{"nav.audit", "/admin/audit"})
 	}

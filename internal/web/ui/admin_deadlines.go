@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+type deadlineData struct {
+	Rules     []store.DeadlineRuleRow
+	Kinds     []model.CaseKind
+	Urgencies []workflow.Urgency
+	Stages    []workflow.Stage
+	EditID    int64 // the rule whose form came back refused, 0 for the new-rule form
+}
+
+func (u *UI) renderDeadlines(w http.ResponseWriter, r *http.Request, editID int64, err error) {
+	rules, lerr := u.Cases.DeadlineRules(r.Context(), httpx.Principal(r))
+	if lerr != nil {
+		renderError(w, r, lerr)
+		return
+	}
+	page := newPage(r, "deadlines.title")
+	page.Active = "nav.deadlines"
+	page.Data = deadlineData{Rules: rules, Kinds: model.AllKinds, Urgencies: []workflow.Urgency{workflow.UrgencyNormal, workflow.UrgencyUrgent, workflow.UrgencyCritical},
+		Stages: cases.Stages(), EditID: editID}
+	if err != nil {
+		formError(w, r, "admin_deadlines.html", page, err)
+		return
+	}
+	render(w, r, http.StatusOK, "admin_deadlines.html", page)
+}
+
+// deadlineList shows the deadline rules with the legal basis of each, editable in place.
+func (u *UI) deadlineList(w http.ResponseWriter, r *http.Request) { u.renderDeadlines(w, r, 0, nil) }
+
+// deadlineSave creates a rule (POST /admin/deadlines) or changes one (…/{id}).
+func (u *UI) deadlineSave(w http.ResponseWriter, r *http.Request) {
+	var id int64
+	if r.PathValue("id") != "" {
+		var err error
+		if id, err = pathID(r); err != nil {
+			renderError(w, r, err)
+			return
+		}
+	}
+	days, err := strconv.Atoi(r.PostFormValue("days"))
+	if err != nil {
+		days = 0
+	}
+	in := cases.DeadlineRuleInput{Kind: r.PostFormValue("kind"), CategoryCode: r.PostFormValue("category_code"), Urgency: r.PostFormValue("urgency"),
+		Stage: r.PostFormValue("stage"), Days: days, Workdays: r.PostFormValue("workdays") == "on", Basis: r.PostFormValue("basis")}
+	if _, err := u.Cases.SaveDeadlineRule(r.Context(), httpx.Principal(r), id, in); err != nil {
+		u.renderDeadlines(w, r, id, err)
+		return
+	}
+	redirect(w, r, "/admin/deadlines", "saved")
+}
+
+func (u *UI) deadlineDelete(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err == nil {
+		err = u.Cases.DeleteDeadlineRule(r.Context(), httpx.Principal(r), id)
+	}
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	redirect(w, r, "/admin/deadlines", "deleted")
+}
