@@ -113,8 +113,17 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
+	app := web.New(cfg, log, st)
+	if cfg.Jobs {
+		runner := app.Jobs()
+		jctx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+		runner.Start(jctx)
+		// Deferred calls run last-in first-out: jobs stop (and release their leases)
+		// after the HTTP server has drained and before the store closes.
+		defer func() { stopJobs(); runner.Wait() }()
+	}
 	srv := &http.Server{
-		Handler:           web.New(cfg, log, st).Handler(),
+		Handler:           app.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

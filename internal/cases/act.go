@@ -24,7 +24,9 @@ type ActInput struct {
 	MergeInto        int64   `json:"merge_into"`
 	ToRegionID       int64   `json:"to_region_id"`
 	Days             int     `json:"days"`
-	Version          int     `json:"version"` // when set, the action applies only to this version of the case
+	Level            string  `json:"level"`      // supervise: normal, yellow, red
+	ReplyDays        int     `json:"reply_days"` // supervise: working days to reply
+	Version          int     `json:"version"`    // when set, the action applies only to this version of the case
 }
 
 func summariseNote(note string) string { return summarise(strings.TrimSpace(note), 100) }
@@ -34,6 +36,9 @@ const MaxNote = 2000
 
 // Act takes action a on case id for p, in one transaction with its event.
 func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, a workflow.Action, in ActInput) (model.Case, error) {
+	if a == workflow.ActionSupervise {
+		return s.Supervise(ctx, p, id, in)
+	}
 	var c model.Case
 	ctx = store.WithAudit(ctx, "case."+string(a), fmt.Sprintf("case:%d", id), summariseNote(in.Note))
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -174,6 +179,9 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p *auth.Principal, c *m
 	if to != workflow.Unchanged {
 		c.State = string(to)
 	}
+	if c.DueAt == nil {
+		c.DueFlag = ""
+	}
 	c.UpdatedAt = now
 	if err := tx.UpdateCase(ctx, c); err != nil {
 		return err
@@ -249,7 +257,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 		if c.DueAt != nil {
 			due := c.DueAt.AddDate(0, 0, c.ExtensionDays)
 			payload["old_due_at"], payload["new_due_at"] = c.DueAt, due
-			c.DueAt = &due
+			c.DueAt, c.DueFlag = &due, ""
 		}
 		payload["days"] = c.ExtensionDays
 		c.ExtensionPending, c.ExtensionDays = false, 0
@@ -266,7 +274,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 				return err
 			} else if ok {
 				due := c.DueAt.Add(now.Sub(at))
-				c.DueAt = &due
+				c.DueAt, c.DueFlag = &due, ""
 				payload["paused_for_hours"] = int(now.Sub(at).Hours())
 			}
 		}

@@ -12,14 +12,17 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // Service is the case service.
 type Service struct {
-	Store *store.Store
-	Now   func() time.Time
+	Store    *store.Store
+	Now      func() time.Time
+	Policy   Policy           // deadline escalation; DefaultPolicy when zero
+	Notifier *notify.Notifier // inbox and outbox writer
 
 	mu       sync.Mutex
 	rules    []workflow.DeadlineRule
@@ -28,7 +31,9 @@ type Service struct {
 }
 
 // New returns a service over st with the real clock.
-func New(st *store.Store) *Service { return &Service{Store: st, Now: time.Now} }
+func New(st *store.Store) *Service {
+	return &Service{Store: st, Now: time.Now, Notifier: &notify.Notifier{}}
+}
 
 // rulesTTL bounds how long an admin's edit of deadlines or the calendar takes to apply
 // without a Reload; reading them on every action would double intake's queries.
@@ -103,7 +108,8 @@ func (s *Service) setDue(ctx context.Context, c *model.Case, stage workflow.Stag
 	if err != nil {
 		return err
 	}
-	c.DueStage, c.DueAt = string(stage), d
+	// A new deadline starts a new clock: no warning given, no supervision earned yet.
+	c.DueStage, c.DueAt, c.DueFlag, c.SupervisionLevel = string(stage), d, "", ""
 	if d == nil {
 		c.DueStage = ""
 	}

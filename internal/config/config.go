@@ -23,6 +23,17 @@ type Config struct {
 	MaxBodyBytes    int64
 	SecureCookies   bool // set when served behind TLS
 	ShutdownTimeout time.Duration
+
+	Jobs          bool          // run the background sweeps on this node
+	SweepInterval time.Duration // how often the deadline sweep runs
+	DueSoonWindow time.Duration
+	YellowAfter   int // overdue working days before a yellow-card supervision
+	RedAfter      int // … before a red card
+	SMSGateway    string
+	SMSToken      string
+	SMSTemplate   string
+	WebhookURL    string
+	WebhookSecret string
 }
 
 // Setting describes one flag and its variable, for -help and for the README table.
@@ -56,6 +67,16 @@ func newFlagSet(c *Config, out io.Writer) (*flag.FlagSet, error) {
 	fs.Int64Var(&c.MaxBodyBytes, "max-body", 1<<20, "largest request body accepted, in bytes (uploads have their own limit)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when served over TLS)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on shutdown")
+	fs.BoolVar(&c.Jobs, "jobs", true, "run background sweeps (deadlines, supervision, notifications); on many nodes a database lease picks one per sweep")
+	fs.DurationVar(&c.SweepInterval, "sweep-interval", time.Minute, "how often deadlines and supervision orders are swept")
+	fs.DurationVar(&c.DueSoonWindow, "due-soon-window", 48*time.Hour, "how long before its deadline a case turns 将到期")
+	fs.IntVar(&c.YellowAfter, "yellow-after", 3, "working days overdue before a yellow-card supervision (黄牌督办)")
+	fs.IntVar(&c.RedAfter, "red-after", 10, "working days overdue before a red-card supervision (红牌督办)")
+	fs.StringVar(&c.SMSGateway, "sms-gateway", "", "URL of the HTTP SMS gateway (POST {phone,text}); empty logs SMS instead of sending")
+	fs.StringVar(&c.SMSToken, "sms-token", "", "bearer token for the SMS gateway")
+	fs.StringVar(&c.SMSTemplate, "sms-template", "【综治中心】{{.Title}}。{{.Body}}", "text/template of an SMS, over .Title, .Body, .Kind, .CaseID")
+	fs.StringVar(&c.WebhookURL, "webhook-url", "", "URL that receives every notification as signed JSON; empty for none")
+	fs.StringVar(&c.WebhookSecret, "webhook-secret", "", "HMAC-SHA256 key of the X-Onedoor-Signature header")
 	return fs, nil
 }
 
@@ -79,6 +100,9 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, []
 	}
 	if c.IdleTimeout <= 0 || c.AbsoluteTimeout <= 0 {
 		return nil, nil, fmt.Errorf("idle-timeout and session-max must be positive")
+	}
+	if c.SweepInterval < time.Second || c.YellowAfter < 1 || c.RedAfter <= c.YellowAfter {
+		return nil, nil, fmt.Errorf("sweep-interval must be ≥ 1s and 1 ≤ yellow-after < red-after")
 	}
 	if c.MaxBodyBytes < 1024 {
 		return nil, nil, fmt.Errorf("max-body must be at least 1024, got %s", strconv.FormatInt(c.MaxBodyBytes, 10))

@@ -66,7 +66,7 @@ const caseCols = `c.id, c.tracking_code, c.kind, c.category_id, c.category_code,
 	COALESCE(c.grid_id, 0), c.centre_id, c.address, c.lat, c.lng, c.title, c.description, c.urgency, c.people_count,
 	c.amount_fen, c.state, c.suspended_from, c.at_centre, c.outcome, c.satisfaction, COALESCE(c.merged_into, 0),
 	c.extension_pending, c.extension_days, c.due_stage, c.due_at, COALESCE(c.registered_by, 0), c.created_at,
-	c.updated_at, c.accepted_at, c.resolved_at, c.closed_at, c.version`
+	c.updated_at, c.accepted_at, c.resolved_at, c.closed_at, c.version, c.due_flag, c.supervision_level`
 
 func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 	var c model.Case
@@ -76,7 +76,7 @@ func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 		&c.GridID, &c.CentreID, &c.Address, &lat, &lng, &c.Title, &c.Description, &c.Urgency, &c.PeopleCount,
 		&c.AmountFen, &c.State, &c.SuspendedFrom, &c.AtCentre, &c.Outcome, &c.Satisfaction, &c.MergedInto,
 		&c.ExtensionPending, &c.ExtensionDays, &c.DueStage, &due, &c.RegisteredBy, &c.CreatedAt,
-		&c.UpdatedAt, &accepted, &resolved, &closed, &c.Version)
+		&c.UpdatedAt, &accepted, &resolved, &closed, &c.Version, &c.DueFlag, &c.SupervisionLevel)
 	if lat.Valid {
 		c.Lat = &lat.Float64
 	}
@@ -186,11 +186,12 @@ func (tx *Tx) CaseForUpdate(ctx context.Context, id int64) (model.Case, error) {
 func (tx *Tx) UpdateCase(ctx context.Context, c *model.Case) error {
 	res, err := tx.exec(ctx, `UPDATE cases SET centre_id = ?, state = ?, suspended_from = ?, at_centre = ?, outcome = ?,
 		satisfaction = ?, merged_into = ?, extension_pending = ?, extension_days = ?, due_stage = ?, due_at = ?,
-		updated_at = ?, accepted_at = ?, resolved_at = ?, closed_at = ?, urgency = ?, version = version + 1
+		updated_at = ?, accepted_at = ?, resolved_at = ?, closed_at = ?, urgency = ?, due_flag = ?, supervision_level = ?,
+		version = version + 1
 		WHERE id = ? AND version = ?`,
 		c.CentreID, c.State, c.SuspendedFrom, c.AtCentre, c.Outcome, c.Satisfaction, nullInt64(c.MergedInto),
 		c.ExtensionPending, c.ExtensionDays, c.DueStage, nullTime(c.DueAt), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt),
-		nullTime(c.ResolvedAt), nullTime(c.ClosedAt), c.Urgency, c.ID, c.Version)
+		nullTime(c.ResolvedAt), nullTime(c.ClosedAt), c.Urgency, c.DueFlag, c.SupervisionLevel, c.ID, c.Version)
 	if err != nil {
 		return err
 	}
@@ -482,4 +483,45 @@ func (s *Store) PriorCases(ctx context.Context, idNumber, phone, address string,
 		out[i].Parties = cases[i].Parties
 	}
 	return out, nil
+}
+
+// DueTransition is a case whose deadline flag must change.
+type DueTransition struct {
+	CaseID int64
+	Flag   string // due_soon or overdue
+}
+
+// sweepableStates are the states whose deadlines run; a suspended case's clock stops.
+const sweepableStates = "('registered','accepted','assigned','in_progress','resolved','verified')"
+
+// DueTransitions finds up to limit cases whose deadline passed (not yet flagged
+// overdue) or falls within the warning window (not yet flagged at all). Only changes
+// are read, through the (due_flag, due_at) index, so a sweep costs what changed, not
+// how many cases are open.
+func (s *Store) DueTransitions(ctx context.Context, now, soon time.Time, limit int) ([]DueTransition, error) {
+	q := fmt.Sprintf(`SELECT id, 'overdue' FROM cases WHERE due_flag IN ('', 'due_soon') AND due_at < ? AND state IN %s
+		UNION ALL
+		SELECT id, 'due_soon' FROM cases WHERE due_flag = '' AND due_at >= ? AND due_at < ? AND state IN %s
+		LIMIT %d`, sweepableStates, sweepableStates, limit)
+	rows, err := s.query(ctx, q, now.UTC(), now.UTC(), soon.UTC())
+	return scanAll(rows, err, func(r *sql.Rows) (DueTransition, error) {
+		var d DueTransition
+		err := r.Scan(&d.CaseID, &d.Flag)
+		return d, err
+	})
+}
+
+// OverdueForSupervision finds up to limit overdue cases whose supervision should rise
+// to level: overdue since before cutoff, and not yet supervised at that level or above.
+func (s *Store) OverdueForSupervision(ctx context.Context, level string, cutoff time.Time, limit int) ([]int64, error) {
+	below := "('', 'normal')"
+	if level == "red" {
+		below = "('', 'normal', 'yellow')"
+	}
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT id FROM cases WHERE due_flag = 'overdue' AND due_at < ? AND supervision_level IN %s
+		AND state IN %s LIMIT %d`, below, sweepableStates, limit), cutoff.UTC())
+	return scanAll(rows, err, func(r *sql.Rows) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
 }

@@ -133,6 +133,8 @@ func sortRoles(rs []model.Role) {
 // UserFilter narrows a user listing.
 type UserFilter struct {
 	Within       string // region subtree path
+	RegionID     int64  // exactly this region
+	Covering     string // users whose region contains this path (the region or an ancestor)
 	DepartmentID int64
 	Role         model.Role
 	ActiveOnly   bool
@@ -145,6 +147,14 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]model.User, error) {
 	if f.Within != "" {
 		q += " AND g.path LIKE ?"
 		args = append(args, f.Within+"%")
+	}
+	if f.RegionID != 0 {
+		q += " AND u.region_id = ?"
+		args = append(args, f.RegionID)
+	}
+	if f.Covering != "" {
+		q += " AND ? LIKE g.path || '%'"
+		args = append(args, f.Covering)
 	}
 	if f.DepartmentID != 0 {
 		q += " AND u.department_id = ?"

@@ -6,11 +6,14 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"text/template"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/config"
+	"github.com/onedoor/onedoor/internal/jobs"
+	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/api"
@@ -30,7 +33,37 @@ type Server struct {
 
 // New returns a server over st.
 func New(cfg *config.Config, log *slog.Logger, st *store.Store) *Server {
-	return &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout), cases: cases.New(st)}
+	cs := cases.New(st)
+	cs.Policy = cases.Policy{DueSoonWindow: cfg.DueSoonWindow, YellowAfter: cfg.YellowAfter, RedAfter: cfg.RedAfter, ReplyWorkdays: cases.DefaultPolicy.ReplyWorkdays}
+	tpl, err := template.New("sms").Parse(cfg.SMSTemplate)
+	if err != nil {
+		log.Warn("sms-template does not parse; using the default", "err", err)
+		tpl = template.Must(template.New("sms").Parse(notify.DefaultSMSTemplate))
+	}
+	cs.Notifier = &notify.Notifier{Config: notify.Config{SMS: true, SMSTemplate: tpl, Webhook: cfg.WebhookURL != ""}}
+	return &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout), cases: cs}
+}
+
+// Jobs returns the background jobs of this server: the deadline and supervision
+// sweeps, outbox delivery, and session cleanup. The caller starts and stops them.
+func (s *Server) Jobs() *jobs.Runner {
+	r := jobs.New(s.st, s.log)
+	channels := map[string]notify.Channel{"sms": notify.LogSink{Log: s.log}}
+	if s.cfg.SMSGateway != "" {
+		channels["sms"] = notify.SMSGateway{URL: s.cfg.SMSGateway, Token: s.cfg.SMSToken}
+	}
+	if s.cfg.WebhookURL != "" {
+		channels["webhook"] = notify.Webhook{URL: s.cfg.WebhookURL, Secret: s.cfg.WebhookSecret}
+	}
+	deliver := &notify.Deliverer{Store: s.st, Channels: channels, Now: time.Now}
+	r.Add("deadline-sweep", s.cfg.SweepInterval, s.cases.SweepDeadlines)
+	r.Add("supervision-sweep", s.cfg.SweepInterval, s.cases.SweepSupervision)
+	r.Add("outbox", 10*time.Second, func(ctx context.Context, _ time.Time) (int, error) { return deliver.Deliver(ctx) })
+	r.Add("session-cleanup", time.Hour, func(ctx context.Context, now time.Time) (int, error) {
+		n, err := s.st.DeleteExpiredSessions(ctx, now, now.Add(-s.cfg.IdleTimeout))
+		return int(n), err
+	})
+	return r
 }
 
 // Auth exposes the sign-in service (tests move its clock).

@@ -210,6 +210,20 @@ func (c *Calendar) AddWorkdays(start time.Time, n int) time.Time {
 	return endOfDay(start, offset)
 }
 
+// SubtractWorkdays returns the start of the day n working days before t: a case whose
+// deadline is before it is overdue by at least n working days.
+func (c *Calendar) SubtractWorkdays(t time.Time, n int) time.Time {
+	d := t.In(ChinaTime)
+	d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, ChinaTime)
+	for n > 0 {
+		d = d.AddDate(0, 0, -1)
+		if c.IsWorkday(d) {
+			n--
+		}
+	}
+	return d
+}
+
 // AddDays returns the deadline n calendar days after start: the end of the day n days
 // after start's day, whatever kind of day that is.
 func (c *Calendar) AddDays(start time.Time, n int) time.Time {

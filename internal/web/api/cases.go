@@ -55,7 +55,7 @@ func (a *API) createCase(r *http.Request, p *auth.Principal) (int, any, error) {
 
 // caseFilter reads the list filters from the query string; a malformed one is a 422
 // naming the parameter.
-func caseFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (string, error)) (store.CaseFilter, error) {
+func caseFilter(r *http.Request, p *auth.Principal, now time.Time, regionPath func(int64) (string, error)) (store.CaseFilter, error) {
 	q := r.URL.Query()
 	var f store.CaseFilter
 	bad := func(field, zh, en string) error {
@@ -112,7 +112,7 @@ func caseFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (stri
 	switch q.Get("overdue") {
 	case "", "false":
 	case "true":
-		f.OverdueAt = time.Now()
+		f.OverdueAt = now
 	default:
 		return f, bad("overdue", "须为 true 或 false", "must be true or false")
 	}
@@ -132,7 +132,7 @@ type casePage struct {
 }
 
 func (a *API) listCases(r *http.Request, p *auth.Principal) (int, any, error) {
-	f, err := caseFilter(r, p, func(id int64) (string, error) {
+	f, err := caseFilter(r, p, a.Cases.Now(), func(id int64) (string, error) {
 		g, err := a.Store.Region(r.Context(), id)
 		return g.Path, err
 	})

@@ -1,0 +1,135 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/notify"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// Supervise is a leader's supervision order (督办) on a case: a level, a requirement,
+// and the working days the addressee has to reply.
+func (s *Service) Supervise(ctx context.Context, p *auth.Principal, id int64, in ActInput) (model.Case, error) {
+	c, err := s.Get(ctx, p, id)
+	if err != nil {
+		return c, err
+	}
+	if in.Version != 0 && in.Version != c.Version {
+		return c, store.ErrStale
+	}
+	note, err := cleanText("note", in.Note, MaxNote, false)
+	if err != nil {
+		return c, err
+	}
+	facts, err := s.facts(ctx, p, &c)
+	if err != nil {
+		return c, err
+	}
+	facts.Reason = note
+	centre, err := s.Store.Region(ctx, c.CentreID)
+	if err != nil {
+		return c, err
+	}
+	if _, err := workflow.Decide(workflow.State(c.State), workflow.ActionSupervise, rolesOn(p, &c, centre.Path), facts); err != nil {
+		return c, err
+	}
+	if in.Level == "" {
+		in.Level = "normal"
+	}
+	if !slices.Contains(supervisionLevels, in.Level) {
+		return c, fe("level", "invalid", "督办级别须为普通、黄牌或红牌", "must be normal, yellow or red")
+	}
+	if in.ReplyDays == 0 {
+		in.ReplyDays = s.policy().ReplyWorkdays
+	}
+	if in.ReplyDays < 1 || in.ReplyDays > 30 {
+		return c, fe("reply_days", "range", "回复期限须在 1–30 个工作日之间", "must be between 1 and 30 working days")
+	}
+	if err := s.supervise(ctx, &p.User, id, in.Level, note, in.ReplyDays, s.Now().UTC(), 0); err != nil {
+		return c, err
+	}
+	return s.Store.Case(ctx, id, store.CaseScope{All: true})
+}
+
+// mayReply: the order's addressee answers it — the department working the case, or
+// the centre holding it (its clerks and leaders).
+func mayReply(p *auth.Principal, v store.Supervision) bool {
+	if v.DepartmentID != 0 {
+		return p.Has(model.RoleHandler) && p.Department != nil && p.Department.ID == v.DepartmentID
+	}
+	return (p.Has(model.RoleClerk) || p.Has(model.RoleLeader)) && p.Region.ID == v.CentreID
+}
+
+// ReplySupervision records the addressee's answer to an order.
+func (s *Service) ReplySupervision(ctx context.Context, p *auth.Principal, id int64, reply string) (store.Supervision, error) {
+	reply, err := cleanText("reply", reply, MaxNote, true)
+	if err != nil {
+		return store.Supervision{}, err
+	}
+	var v store.Supervision
+	now := s.Now().UTC()
+	ctx = store.WithAudit(ctx, "case.supervise_reply", fmt.Sprintf("supervision:%d", id), summarise(reply, 80))
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if v, err = tx.SupervisionForUpdate(ctx, id); err != nil {
+			return err
+		}
+		c, err := tx.CaseForUpdate(ctx, v.CaseID)
+		if err != nil {
+			return err
+		}
+		if !visible(p, &c) {
+			return store.ErrNotFound
+		}
+		if !mayReply(p, v) {
+			return auth.ErrForbidden
+		}
+		if v.Status != "open" {
+			return fe("reply", "closed", "该督办已回复或已升级", "this order is already answered or escalated")
+		}
+		v.Status, v.Reply, v.RepliedBy, v.RepliedAt = "replied", reply, p.User.ID, &now
+		if err := tx.UpdateSupervision(ctx, &v); err != nil {
+			return err
+		}
+		c.UpdatedAt = now
+		if err := tx.UpdateCase(ctx, &c); err != nil {
+			return err
+		}
+		ev := model.CaseEvent{CaseID: c.ID, ActorID: p.User.ID, At: now, Action: "supervise_reply", FromState: c.State, ToState: c.State,
+			Note: reply, Payload: []byte(fmt.Sprintf(`{"supervision_id":%d}`, v.ID))}
+		if err := tx.AppendEvent(ctx, &ev); err != nil {
+			return err
+		}
+		if v.IssuedBy == 0 {
+			return nil
+		}
+		issuer, err := s.Store.User(ctx, v.IssuedBy)
+		if err != nil {
+			return err
+		}
+		return s.Notifier.Send(ctx, tx, []model.User{issuer}, notify.Message{Kind: "supervision_reply", CaseID: c.ID,
+			Title: "督办已回复", Body: fmt.Sprintf("%s（%s）：%s", c.Title, c.TrackingCode, summarise(reply, 60))}, now)
+	})
+	return v, err
+}
+
+// Board lists supervision orders on cases p may see: open ones by default, oldest
+// first, optionally of one level.
+func (s *Service) Board(ctx context.Context, p *auth.Principal, status, level string) ([]store.Supervision, error) {
+	if status == "" {
+		status = "open"
+	}
+	if level != "" && !slices.Contains(supervisionLevels, level) {
+		return nil, fe("level", "invalid", "督办级别无效", "unknown level")
+	}
+	if !slices.Contains([]string{"open", "replied", "escalated"}, strings.TrimSpace(status)) {
+		return nil, fe("status", "invalid", "状态无效", "unknown status")
+	}
+	return s.Store.Supervisions(ctx, store.SupervisionFilter{Status: status, Level: level}, ScopeOf(p))
+}

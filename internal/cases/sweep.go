@@ -1,0 +1,269 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/notify"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// Policy is how the deadline sweep escalates: a case overdue by YellowAfter working
+// days gets a yellow-card supervision order (黄牌督办), by RedAfter a red one; an order
+// must be answered within ReplyWorkdays, or it rises a level.
+type Policy struct {
+	DueSoonWindow time.Duration
+	YellowAfter   int
+	RedAfter      int
+	ReplyWorkdays int
+}
+
+// DefaultPolicy is the escalation policy unless configured otherwise.
+var DefaultPolicy = Policy{DueSoonWindow: 48 * time.Hour, YellowAfter: 3, RedAfter: 10, ReplyWorkdays: 3}
+
+// Supervision levels, lowest first.
+var supervisionLevels = []string{"normal", "yellow", "red"}
+
+func levelRank(l string) int {
+	for i, x := range supervisionLevels {
+		if x == l {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+var systemActor = store.Actor{Name: "system"}
+
+// SweepDeadlines flags cases that turned 将到期 or 已超期 since the last sweep,
+// notifies who must act (and, when overdue, the centre's leaders), and raises
+// supervision on cases overdue past the policy. It returns how many cases it touched.
+func (s *Service) SweepDeadlines(ctx context.Context, now time.Time) (int, error) {
+	ctx = store.WithActor(ctx, systemActor)
+	total := 0
+	for {
+		batch, err := s.Store.DueTransitions(ctx, now, now.Add(s.policy().DueSoonWindow), 500)
+		if err != nil || len(batch) == 0 {
+			return total, err
+		}
+		err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+			for _, d := range batch {
+				if err := s.flag(ctx, tx, d, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return total, err
+		}
+		total += len(batch)
+	}
+}
+
+func (s *Service) policy() Policy {
+	if s.Policy.DueSoonWindow == 0 {
+		return DefaultPolicy
+	}
+	return s.Policy
+}
+
+// flag records one case's new deadline flag and notifies.
+func (s *Service) flag(ctx context.Context, tx *store.Tx, d store.DueTransition, now time.Time) error {
+	c, err := tx.CaseForUpdate(ctx, d.CaseID)
+	if err != nil {
+		return err
+	}
+	c.DueFlag = d.Flag
+	if err := tx.UpdateCase(ctx, &c); err != nil {
+		return err
+	}
+	to, err := s.responsible(ctx, &c, d.Flag == "overdue")
+	if err != nil {
+		return err
+	}
+	stage := map[string]string{"accept": "受理", "handle": "办理", "visit": "回访", "objection": "异议", "confirm": "司法确认"}[c.DueStage]
+	title := fmt.Sprintf("案件%s将到期", stage)
+	if d.Flag == "overdue" {
+		title = fmt.Sprintf("案件%s已超期", stage)
+	}
+	body := fmt.Sprintf("%s（%s），期限 %s", c.Title, c.TrackingCode, c.DueAt.In(workflow.ChinaTime).Format("2006-01-02 15:04"))
+	return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: d.Flag, CaseID: c.ID, Title: title, Body: body}, now)
+}
+
+// responsible lists who must move c now: the lead department's handlers while it is
+// with a department, the centre's mediators when the centre handles it, the grid's
+// workers for a return visit, else the centre's clerks; and the centre's leaders when
+// it is overdue or supervised.
+func (s *Service) responsible(ctx context.Context, c *model.Case, withLeaders bool) ([]model.User, error) {
+	var out []model.User
+	add := func(f store.UserFilter) error {
+		f.ActiveOnly = true
+		us, err := s.Store.Users(ctx, f)
+		out = append(out, us...)
+		return err
+	}
+	visit := c.DueStage == string(workflow.StageVisit)
+	for _, a := range c.Assignments {
+		if !visit && a.IsLead && (a.Status == model.AssignmentAssigned || a.Status == model.AssignmentSigned) {
+			if err := add(store.UserFilter{DepartmentID: a.DepartmentID, Role: model.RoleHandler}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !visit && c.AtCentre && c.State == string(workflow.StateInProgress) {
+		if err := add(store.UserFilter{RegionID: c.CentreID, Role: model.RoleMediator}); err != nil {
+			return nil, err
+		}
+	}
+	if visit {
+		if err := add(store.UserFilter{Covering: c.RegionPath, Role: model.RoleGrid}); err != nil {
+			return nil, err
+		}
+	}
+	if len(out) == 0 || visit || c.DueStage == string(workflow.StageAccept) {
+		if err := add(store.UserFilter{RegionID: c.CentreID, Role: model.RoleClerk}); err != nil {
+			return nil, err
+		}
+	}
+	if withLeaders {
+		if err := add(store.UserFilter{RegionID: c.CentreID, Role: model.RoleLeader}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// SweepSupervision raises supervision on cases overdue past the policy, and raises
+// orders whose reply is late. It returns how many orders it issued.
+func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, error) {
+	ctx = store.WithActor(ctx, systemActor)
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return 0, err
+	}
+	p := s.policy()
+	issued := 0
+	for _, step := range []struct {
+		level string
+		after int
+	}{{"red", p.RedAfter}, {"yellow", p.YellowAfter}} {
+		// Overdue "by N working days" from the start of the Nth working day after the
+		// deadline's day: a case due Thursday is 3 working days overdue on Tuesday.
+		cutoff := cal.SubtractWorkdays(now, step.after-1)
+		for {
+			ids, err := s.Store.OverdueForSupervision(ctx, step.level, cutoff, 200)
+			if err != nil || len(ids) == 0 {
+				if err != nil {
+					return issued, err
+				}
+				break
+			}
+			for _, id := range ids {
+				req := fmt.Sprintf("案件已超期 %d 个工作日以上，请立即办理并报告进展", step.after)
+				if err := s.supervise(ctx, nil, id, step.level, req, p.ReplyWorkdays, now, 0); err != nil {
+					return issued, err
+				}
+				issued++
+			}
+		}
+	}
+	late, err := s.Store.Supervisions(ctx, store.SupervisionFilter{OverdueAt: now, Limit: 500}, store.CaseScope{All: true})
+	if err != nil {
+		return issued, err
+	}
+	for _, v := range late {
+		next := "red"
+		if r := levelRank(v.Level); r < len(supervisionLevels) {
+			next = supervisionLevels[r]
+		}
+		req := fmt.Sprintf("督办（%s）逾期未回复，升级督办：%s", v.Level, v.Requirement)
+		if err := s.supervise(ctx, nil, v.CaseID, next, req, p.ReplyWorkdays, now, v.ID); err != nil {
+			return issued, err
+		}
+		issued++
+	}
+	return issued, nil
+}
+
+// supervise issues an order on a case, as a leader (issuer non-nil) or the sweep, in
+// one transaction with its event, the case's level, the replaced order and the
+// notifications. replaces is the order it escalates, if any.
+func (s *Service) supervise(ctx context.Context, issuer *model.User, caseID int64, level, requirement string, replyDays int, now time.Time, replaces int64) error {
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	ctx = store.WithAudit(ctx, "case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s督办：%s", level, summarise(requirement, 60)))
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := tx.CaseForUpdate(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		v := store.Supervision{CaseID: c.ID, Level: level, Requirement: requirement, ReplyBy: cal.AddWorkdays(now, replyDays).UTC(),
+			IssuedAt: now, CentreID: c.CentreID, Status: "open"}
+		for _, a := range c.Assignments {
+			if a.IsLead && a.Status != model.AssignmentReturned && a.Status != model.AssignmentReported {
+				v.DepartmentID = a.DepartmentID
+			}
+		}
+		actorID := int64(0)
+		if issuer != nil {
+			v.IssuedBy, actorID = issuer.ID, issuer.ID
+		}
+		if err := tx.InsertSupervision(ctx, &v); err != nil {
+			return err
+		}
+		if replaces != 0 {
+			old, err := tx.SupervisionForUpdate(ctx, replaces)
+			if err != nil {
+				return err
+			}
+			old.Status, old.EscalatedTo = "escalated", v.ID
+			if err := tx.UpdateSupervision(ctx, &old); err != nil {
+				return err
+			}
+		}
+		// The case keeps the highest level issued against its current deadline, so the
+		// sweep escalates past it rather than issuing it again after a reply.
+		if levelRank(level) > levelRank(c.SupervisionLevel) {
+			c.SupervisionLevel = level
+		}
+		c.UpdatedAt = now
+		if err := tx.UpdateCase(ctx, &c); err != nil {
+			return err
+		}
+		raw := fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q}`, v.ID, level, v.ReplyBy.Format(time.RFC3339))
+		ev := model.CaseEvent{CaseID: c.ID, ActorID: actorID, At: now, Action: string(workflow.ActionSupervise), FromState: c.State, ToState: c.State,
+			Note: requirement, Payload: []byte(raw)}
+		if err := tx.AppendEvent(ctx, &ev); err != nil {
+			return err
+		}
+		to, err := s.responsible(ctx, &c, true)
+		if err != nil {
+			return err
+		}
+		if level == "red" {
+			// A red card reaches the top centre's leaders at once.
+			leaders, err := s.Store.Users(ctx, store.UserFilter{RegionID: rootOf(c.RegionPath), Role: model.RoleLeader, ActiveOnly: true})
+			if err != nil {
+				return err
+			}
+			to = append(to, leaders...)
+		}
+		title := map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}[level]
+		body := fmt.Sprintf("%s（%s）：%s。请于 %s 前回复。", c.Title, c.TrackingCode, requirement, v.ReplyBy.In(workflow.ChinaTime).Format("2006-01-02"))
+		return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: "supervision", CaseID: c.ID, Title: title, Body: body}, now)
+	})
+}
+
+// rootOf is the id of the first region on a path ("/1/4/17/" → 1).
+func rootOf(path string) int64 {
+	var id int64
+	fmt.Sscanf(strings.TrimPrefix(path, "/"), "%d", &id)
+	return id
+}
