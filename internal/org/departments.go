@@ -52,14 +52,7 @@ func (s *Service) CreateDepartment(ctx context.Context, p *auth.Principal, in De
 
 // departmentInScope loads a department whose region lies in the actor's subtree.
 func (s *Service) departmentInScope(ctx context.Context, p *auth.Principal, id int64) (model.Department, error) {
-	d, err := s.Store.Department(ctx, id)
-	if err != nil {
-		return d, err
-	}
-	if _, err := s.regionInScope(ctx, p, d.RegionID, "id"); err != nil {
-		return d, notFoundIfID(err)
-	}
-	return d, nil
+	return inScope(ctx, s, p, id, s.Store.Department, func(d model.Department) int64 { return d.RegionID })
 }
 
 // Department returns one department in the actor's subtree.

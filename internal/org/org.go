@@ -159,6 +159,19 @@ func auditSwitch(ctx context.Context, kind string, id int64, active bool) contex
 	return store.WithAudit(ctx, kind+action, fmt.Sprintf("%s:%d", kind, id), summary)
 }
 
+// inScope loads an object by id and checks that its region lies in the actor's
+// subtree; outside it, the object is simply not found.
+func inScope[T any](ctx context.Context, s *Service, p *auth.Principal, id int64, load func(context.Context, int64) (T, error), regionOf func(T) int64) (T, error) {
+	v, err := load(ctx, id)
+	if err != nil {
+		return v, err
+	}
+	if _, err := s.regionInScope(ctx, p, regionOf(v), "id"); err != nil {
+		return v, notFoundIfID(err)
+	}
+	return v, nil
+}
+
 // notFoundIfID turns "the object itself is outside scope or missing" into
 // store.ErrNotFound, so a guessed id cannot tell the two apart.
 func notFoundIfID(err error) error {

@@ -131,14 +131,7 @@ func (s *Service) CreateUser(ctx context.Context, p *auth.Principal, in UserInpu
 
 // userInScope loads a user whose region lies in the actor's subtree.
 func (s *Service) userInScope(ctx context.Context, p *auth.Principal, id int64) (model.User, error) {
-	u, err := s.Store.User(ctx, id)
-	if err != nil {
-		return u, err
-	}
-	if _, err := s.regionInScope(ctx, p, u.RegionID, "id"); err != nil {
-		return u, notFoundIfID(err)
-	}
-	return u, nil
+	return inScope(ctx, s, p, id, s.Store.User, func(u model.User) int64 { return u.RegionID })
 }
 
 // User returns one user in the actor's subtree.
