@@ -27,6 +27,7 @@ type ActInput struct {
 	Level            string  `json:"level"`      // supervise: normal, yellow, red
 	ReplyDays        int     `json:"reply_days"` // supervise: working days to reply
 	Version          int     `json:"version"`    // when set, the action applies only to this version of the case
+	SeenState        string  `json:"state"`      // when set, the action applies only while the case is in this state
 }
 
 func summariseNote(note string) string { return summarise(strings.TrimSpace(note), 100) }
@@ -50,7 +51,7 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, a workfl
 		if !visible(p, &c) {
 			return store.ErrNotFound
 		}
-		if in.Version != 0 && in.Version != c.Version {
+		if in.Version != 0 && in.Version != c.Version || in.SeenState != "" && in.SeenState != c.State {
 			return store.ErrStale
 		}
 		return s.act(ctx, tx, p, &c, a, in, s.Now().UTC())

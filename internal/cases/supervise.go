@@ -57,9 +57,9 @@ func (s *Service) Supervise(ctx context.Context, p *auth.Principal, id int64, in
 	return s.Store.Case(ctx, id, store.CaseScope{All: true})
 }
 
-// mayReply: the order's addressee answers it — the department working the case, or
-// the centre holding it (its clerks and leaders).
-func mayReply(p *auth.Principal, v store.Supervision) bool {
+// MayReply: the order's addressee answers it — the department working the case, or
+// the centre holding it (its clerks and leaders). Pages ask it to offer the form.
+func MayReply(p *auth.Principal, v store.Supervision) bool {
 	if v.DepartmentID != 0 {
 		return p.Has(model.RoleHandler) && p.Department != nil && p.Department.ID == v.DepartmentID
 	}
@@ -87,7 +87,7 @@ func (s *Service) ReplySupervision(ctx context.Context, p *auth.Principal, id in
 		if !visible(p, &c) {
 			return store.ErrNotFound
 		}
-		if !mayReply(p, v) {
+		if !MayReply(p, v) {
 			return auth.ErrForbidden
 		}
 		if v.Status != "open" {

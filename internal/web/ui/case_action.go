@@ -14,7 +14,8 @@ import (
 )
 
 // actInput reads an action form: each action's form sends only the fields it needs,
-// and the case's version, so that an action taken on a stale page is refused.
+// and the state the page showed, so that an action taken on a page whose case has
+// since moved on is refused (another department's step in the same state is not).
 func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 	f := r.PostForm
 	in := cases.ActInput{Note: f.Get("note"), Outcome: f.Get("outcome"), Satisfaction: f.Get("satisfaction")}
@@ -45,11 +46,21 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 		return in, &model.FieldError{Field: "days", Code: "range", Message: "延期天数无效", MessageEN: "is not a valid number of days"}
 	}
 	in.Days = int(days)
-	version, err := formInt(r, "version")
-	if err != nil || version < 0 || version > 1<<30 {
-		return in, store.ErrStale
+	// The supervise form: a level, and the working days to reply. A blank or absurd
+	// number of days sent by that form is refused by the service's range check rather
+	// than taken for "the default".
+	in.Level = strings.TrimSpace(f.Get("level"))
+	if f.Has("reply_days") {
+		n, err := formInt(r, "reply_days")
+		if err != nil {
+			return in, err
+		}
+		in.ReplyDays = -1
+		if n >= 1 && n <= 1000 {
+			in.ReplyDays = int(n)
+		}
 	}
-	in.Version = int(version)
+	in.SeenState = r.PostFormValue("state")
 	if in.MergeInto, err = u.mergeTarget(r); err != nil {
 		return in, err
 	}

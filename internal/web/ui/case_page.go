@@ -38,6 +38,9 @@ type casePageData struct {
 	Delegates     []model.Region
 	Outcomes      []workflow.Outcome
 	Satisfactions []workflow.Satisfaction
+	Supervisions  []supervisionRow // the case's supervision orders (督办), oldest first
+	Levels        []string         // the supervise form's levels
+	ReplyDays     int              // the supervise form's default working days to reply
 }
 
 type assignmentRow struct {
@@ -81,6 +84,7 @@ type actionForm struct {
 	Region       bool
 	Days         bool
 	Merge        bool
+	Supervise    bool // level and working days to reply
 	Confirm      bool
 	Failed       bool // the form the user just sent and the page refused
 }
@@ -119,6 +123,8 @@ func formFor(a workflow.Action) actionForm {
 		f.Region = true
 	case workflow.ActionExtendRequest:
 		f.Days = true
+	case workflow.ActionSupervise:
+		f.Supervise = true
 	case workflow.ActionReject, workflow.ActionArchive, workflow.ActionMerge:
 		f.Confirm = true
 	}
@@ -136,7 +142,7 @@ func formFor(a workflow.Action) actionForm {
 
 // simple reports whether the form is only a button.
 func (f actionForm) simple() bool {
-	return !f.Note && !f.Outcome && !f.Satisfaction && !f.Lead && !f.Co && !f.Region && !f.Days && !f.Merge
+	return !f.Note && !f.Outcome && !f.Satisfaction && !f.Lead && !f.Co && !f.Region && !f.Days && !f.Merge && !f.Supervise
 }
 
 // casePage shows one case: what it is, who is in it, who works on it, what happened,
@@ -241,7 +247,11 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		return nil, err
 	}
 	for _, ev := range evs {
-		d.Events = append(d.Events, eventRow{CaseEvent: ev, Code: caseActionCode(ev.Action), Detail: detailOf(ev.Payload)})
+		code := caseActionCode(ev.Action)
+		d.Events = append(d.Events, eventRow{CaseEvent: ev, Code: code, Detail: detailOf(ev.Payload)})
+	}
+	if d.Supervisions, err = u.caseSupervisions(ctx, p, c, failed); err != nil {
+		return nil, err
 	}
 	atts, err := u.Store.Attachments(ctx, c.ID)
 	if err != nil {
@@ -265,6 +275,13 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 			continue
 		case workflow.ActionAssign, workflow.ActionCoAssign:
 			needDepartments = true
+		case workflow.ActionSupervise:
+			d.Levels = supervisionLevelCodes
+			policy := u.Cases.Policy // as the service reads it: the default unless configured
+			if policy.DueSoonWindow == 0 {
+				policy = cases.DefaultPolicy
+			}
+			d.ReplyDays = policy.ReplyWorkdays
 		case workflow.ActionDelegate:
 			children, err := u.Store.Regions(ctx, store.RegionFilter{ParentID: centre.ID, ActiveOnly: true})
 			if err != nil {

@@ -166,11 +166,11 @@ func fieldError(body, field string) string {
 	return ""
 }
 
-func versionOf(t *testing.T, body string) string {
+func stateOf(t *testing.T, body string) string {
 	t.Helper()
-	m := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`name="state" value="([a-z_]+)"`).FindStringSubmatch(body)
 	if m == nil {
-		t.Fatal("the case page has no version field")
+		t.Fatal("the case page has no state field")
 	}
 	return m[1]
 }
@@ -380,10 +380,10 @@ func TestCaseActionsRefusedAndTaken(t *testing.T) {
 	cp := newCasePages(t)
 	path := cp.register(cp.clerk, cp.walkIn(id18(37)))
 	_, page := cp.get(cp.clerk, path)
-	version := versionOf(t, page)
+	version := stateOf(t, page) // the state the page shows
 
 	// Verifying a case a department has not even signed for is refused, with the state.
-	resp, body := cp.post(cp.clerk, path+"/actions/verify", url.Values{"version": {version}})
+	resp, body := cp.post(cp.clerk, path+"/actions/verify", url.Values{"state": {version}})
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("verify on an assigned case: %d, want 409", resp.StatusCode)
 	}
@@ -395,7 +395,7 @@ func TestCaseActionsRefusedAndTaken(t *testing.T) {
 	}
 
 	// A reason is required to return; the message stands next to the reason.
-	resp, body = cp.post(cp.handler, path+"/actions/return", url.Values{"version": {version}, "note": {"  "}})
+	resp, body = cp.post(cp.handler, path+"/actions/return", url.Values{"state": {version}, "note": {"  "}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || fieldError(body, "note") == "" {
 		t.Errorf("return without a reason: %d, next to the note %q", resp.StatusCode, fieldError(body, "note"))
 	}
@@ -404,11 +404,11 @@ func TestCaseActionsRefusedAndTaken(t *testing.T) {
 	}
 
 	// The handler signs; the clerk's page, still showing the old version, is stale.
-	resp, _ = cp.post(cp.handler, path+"/actions/sign", url.Values{"version": {version}})
+	resp, _ = cp.post(cp.handler, path+"/actions/sign", url.Values{"state": {version}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != path+"?notice=case_acted" {
 		t.Fatalf("sign: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	resp, body = cp.post(cp.clerk, path+"/actions/comment", url.Values{"version": {version}, "note": {"请加快办理"}})
+	resp, body = cp.post(cp.clerk, path+"/actions/comment", url.Values{"state": {version}, "note": {"请加快办理"}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(alertOf(body), "已被他人更新") {
 		t.Errorf("comment on a stale page: %d %q", resp.StatusCode, alertOf(body))
 	}
@@ -416,7 +416,7 @@ func TestCaseActionsRefusedAndTaken(t *testing.T) {
 	if !strings.Contains(body, `data-testid="state">办理中`) {
 		t.Error("after signing the case should be 办理中")
 	}
-	resp, _ = cp.post(cp.clerk, path+"/actions/comment", url.Values{"version": {versionOf(t, body)}, "note": {"请加快办理"}})
+	resp, _ = cp.post(cp.clerk, path+"/actions/comment", url.Values{"state": {stateOf(t, body)}, "note": {"请加快办理"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("comment: %d", resp.StatusCode)
 	}

@@ -252,9 +252,10 @@ func (u *UI) reachableDepartments(ctx context.Context, centre model.Region) ([]d
 }
 
 // caseActionCode is the catalogue code of a timeline entry's action: the workflow's
-// actions, and merged_in, which the case a repeat complaint joins records.
+// actions, merged_in (recorded on the case a repeat complaint joins) and
+// supervise_reply (the answer to a supervision order).
 func caseActionCode(a string) string {
-	if workflow.Action(a).Valid() || a == "merged_in" {
+	if workflow.Action(a).Valid() || a == "merged_in" || a == "supervise_reply" {
 		return a
 	}
 	return "other"
@@ -262,7 +263,7 @@ func caseActionCode(a string) string {
 
 // timelineActions are the codes caseActionCode may return.
 var timelineActions = func() []string {
-	out := []string{"merged_in", "other"}
+	out := []string{"merged_in", "supervise_reply", "other"}
 	for _, a := range workflow.AllActions {
 		out = append(out, string(a))
 	}

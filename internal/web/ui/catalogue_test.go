@@ -78,6 +78,9 @@ func TestTemplatesUseOnlyCataloguedWords(t *testing.T) {
 	codes["assignment"] = assignmentStatuses
 	codes["then"] = thenChoices
 	codes["match"] = matchKinds
+	codes["notif_kind"] = notificationKinds
+	codes["supervision_level"] = supervisionLevelCodes
+	codes["supervision_status"] = supervisionStatusCodes
 	for p := range prefixes {
 		if codes[p] == nil {
 			t.Errorf("templates build keys from %q.<code>, which this test does not know the codes of", p)

@@ -4,6 +4,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/web/static"
 	"github.com/onedoor/onedoor/internal/web/templates"
@@ -36,6 +38,7 @@ type Page struct {
 	Form    url.Values        // what the user typed, to refill a refused form
 	Data    any
 	Request *http.Request
+	Unread  int // the signed-in user's unread notifications, for the header badge
 }
 
 // T translates key into the page's locale.
@@ -69,7 +72,7 @@ func navFor(p *auth.Principal) []NavItem {
 		items = append(items, NavItem{"nav.case_new", "/cases/new"})
 	}
 	if p.Can(auth.PermCasesRead) {
-		items = append(items, NavItem{"nav.cases_all", "/cases?queue=all"})
+		items = append(items, NavItem{"nav.cases_all", "/cases?queue=all"}, NavItem{"nav.supervision", "/supervision"})
 	}
 	if p.Can(auth.PermOrgManage) {
 		items = append(items,
@@ -140,7 +143,34 @@ func parse() {
 func newPage(r *http.Request, title string) *Page {
 	p := httpx.Principal(r)
 	return &Page{Locale: httpx.Locale(r), P: p, CSRF: httpx.CSRFToken(r), Title: title, Nav: navFor(p),
-		Active: title, Notice: noticeKey(r.URL.Query().Get("notice")), Request: r}
+		Active: title, Notice: noticeKey(r.URL.Query().Get("notice")), Request: r, Unread: unreadCount(r, p)}
+}
+
+// storeKey carries the store into a signed-in request, so that newPage can count the
+// user's unread notifications for the header.
+type storeKey struct{}
+
+// withStore makes st reachable by newPage while r is served.
+func withStore(r *http.Request, st *store.Store) *http.Request {
+	if st == nil {
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), storeKey{}, st))
+}
+
+// unreadCount is the header badge's number: one COUNT query per rendered page, 0 when
+// nobody is signed in or the count cannot be had (the page still renders).
+func unreadCount(r *http.Request, p *auth.Principal) int {
+	st, _ := r.Context().Value(storeKey{}).(*store.Store)
+	if st == nil || p == nil || p.User.ID == 0 {
+		return 0
+	}
+	n, err := st.UnreadCount(r.Context(), p.User.ID)
+	if err != nil {
+		slog.WarnContext(r.Context(), "unread count", "err", err)
+		return 0
+	}
+	return n
 }
 
 // noticeKey accepts only known notice codes from the query string, so a link cannot

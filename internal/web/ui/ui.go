@@ -81,6 +81,12 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /cases/{id}/parties/{pid}/reveal", onCases(u.revealParty))
 	mux.HandleFunc("GET /cases/{id}/attachments/{aid}", onCases(u.caseDownload))
 	mux.HandleFunc("GET /ui/prior-cases", registrar(u.priorCases))
+	mux.HandleFunc("POST /cases/{id}/supervisions/{sid}/reply", onCases(u.supervisionReply))
+	mux.HandleFunc("GET /supervision", onCases(u.supervisionBoard))
+
+	mux.HandleFunc("GET /inbox", u.signedIn(u.inbox))
+	mux.HandleFunc("POST /inbox/{id}/read", u.signedIn(u.inboxRead))
+	mux.HandleFunc("POST /inbox/read-all", u.signedIn(u.inboxReadAll))
 }
 
 // signedIn sends a visitor without a session to the login page, remembering where
@@ -102,7 +108,7 @@ func (u *UI) signedIn(h http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		h(w, r)
+		h(w, withStore(r, u.Store)) // newPage counts the unread notifications for the header
 	}
 }
 

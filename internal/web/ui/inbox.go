@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+)
+
+// inboxPageSize is how many notifications one page of the inbox shows.
+const inboxPageSize = 50
+
+// notificationKinds are the kinds a notification's label is known for, for
+// "notif_kind.<code>"; any other kind shows as "other".
+var notificationKinds = []string{"due_soon", "overdue", "supervision", "supervision_reply", "supervision_late", "other"}
+
+type inboxRow struct {
+	store.Notification
+	KindCode string // the kind's catalogue code
+}
+
+type inboxData struct {
+	Rows       []inboxRow
+	UnreadOnly bool
+	Before     int64  // this page's cursor, 0 on the first page
+	Next       string // the next page's URL, when there may be one
+	First      string // the first page's URL, when this is a later one
+}
+
+// inboxURL is the inbox listing the given page.
+func inboxURL(unreadOnly bool, before int64) string {
+	q := url.Values{}
+	if unreadOnly {
+		q.Set("unread", "true")
+	}
+	if before > 0 {
+		q.Set("before", strconv.FormatInt(before, 10))
+	}
+	if len(q) == 0 {
+		return "/inbox"
+	}
+	return "/inbox?" + q.Encode()
+}
+
+// inboxCursor reads the listing's filter and cursor from a query or a form; a
+// malformed cursor starts from the top.
+func inboxCursor(v url.Values) (bool, int64) {
+	before, err := strconv.ParseInt(v.Get("before"), 10, 64)
+	if err != nil || before < 0 {
+		before = 0
+	}
+	return v.Get("unread") == "true", before
+}
+
+// inbox lists the user's notifications, newest first, a page at a time.
+func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
+	p := httpx.Principal(r)
+	unreadOnly, before := inboxCursor(r.URL.Query())
+	items, err := u.Store.Notifications(r.Context(), p.User.ID, unreadOnly, before, inboxPageSize)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	d := &inboxData{UnreadOnly: unreadOnly, Before: before}
+	for _, n := range items {
+		kind := n.Kind
+		if !slices.Contains(notificationKinds, kind) {
+			kind = "other"
+		}
+		d.Rows = append(d.Rows, inboxRow{Notification: n, KindCode: kind})
+	}
+	if len(items) == inboxPageSize {
+		d.Next = inboxURL(unreadOnly, items[len(items)-1].ID)
+	}
+	if before > 0 {
+		d.First = inboxURL(unreadOnly, 0)
+	}
+	page := newPage(r, "inbox.title")
+	page.Active = "nav.inbox"
+	page.Data = d
+	render(w, r, http.StatusOK, "inbox.html", page)
+}
+
+// inboxRead marks one notification read and goes back to the page it was on.
+func (u *UI) inboxRead(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		return
+	}
+	if err := u.Store.MarkRead(r.Context(), httpx.Principal(r).User.ID, id, time.Now()); err != nil {
+		renderError(w, r, err)
+		return
+	}
+	back := inboxURL(inboxCursor(r.PostForm))
+	redirect(w, r, back, "inbox_read")
+}
+
+// inboxReadAll marks every notification of the user read.
+func (u *UI) inboxReadAll(w http.ResponseWriter, r *http.Request) {
+	if err := u.Store.MarkRead(r.Context(), httpx.Principal(r).User.ID, 0, time.Now()); err != nil {
+		renderError(w, r, err)
+		return
+	}
+	redirect(w, r, "/inbox", "inbox_read_all")
+}
