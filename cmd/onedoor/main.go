@@ -3,6 +3,7 @@
 //	onedoor [flags]            serve (the default)
 //	onedoor serve [flags]      serve
 //	onedoor migrate [flags]    apply pending migrations and exit
+//	onedoor setup ...          start a real deployment: its root region and first admin
 //	onedoor demo -cases N      add the demo county (if empty) and N generated cases
 //	onedoor audit-verify       walk the audit log's hash chain; name the first broken row
 //
@@ -20,11 +21,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web"
 )
@@ -46,8 +50,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
-	if cmd == "demo" {
+	switch cmd {
+	case "demo":
 		return demoCommand(ctx, args, stderr)
+	case "setup":
+		return setupCommand(ctx, args, stderr)
 	}
 	cfg, rest, err := config.Load(args, os.Getenv, stderr)
 	if err != nil {
@@ -69,7 +76,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		return st.Close()
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, migrate, demo, audit-verify)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, migrate, setup, demo, audit-verify)", cmd)
 	}
 }
 
@@ -211,4 +218,63 @@ func auditVerify(ctx context.Context, cfg *config.Config, log *slog.Logger, out 
 	}
 	fmt.Fprintf(out, "audit log OK: %d rows, chain intact\n", n)
 	return nil
+}
+
+// setupCommand starts a real deployment on an empty database: the root region (a
+// province, city or county, with its GB/T 2260 code) and the first administrator,
+// who then builds the rest of the organisation in the admin pages.
+func setupCommand(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("onedoor setup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", os.Getenv("ONEDOOR_DB"), "SQLite file path, or a postgres:// URL")
+	code := fs.String("region-code", "", "GB/T 2260 code of the deployment's root region, e.g. 622922")
+	name := fs.String("region-name", "", "name of the root region, e.g. 康乐县")
+	level := fs.String("level", "county", "level of the root region: province, city or county")
+	admin := fs.String("admin", "admin", "user name of the first administrator")
+	password := fs.String("password", os.Getenv("ONEDOOR_ADMIN_PASSWORD"), "the administrator's password (or ONEDOOR_ADMIN_PASSWORD)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *db == "" {
+		*db = "data/onedoor.db"
+	}
+	lv := model.RegionLevel(*level)
+	if lv != model.LevelProvince && lv != model.LevelCity && lv != model.LevelCounty {
+		return fmt.Errorf("-level must be province, city or county")
+	}
+	if err := model.CheckCode("region-code", *code, 15); err != nil || strings.Trim(*code, "0123456789") != "" {
+		return fmt.Errorf("-region-code must be digits")
+	}
+	if err := model.CheckName("region-name", *name, 60); err != nil {
+		return fmt.Errorf("-region-name: %v", err)
+	}
+	if err := auth.CheckPassword(*admin, *password); err != nil {
+		return fmt.Errorf("-password: %s", err.MessageEN)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	st, err := openAndMigrate(ctx, &config.Config{DB: *db}, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if n, err := st.CountUsers(ctx); err != nil || n > 0 {
+		return fmt.Errorf("setup needs an empty database (it has %d users)", n)
+	}
+	hash, err := auth.HashPassword(*password)
+	if err != nil {
+		return err
+	}
+	ctx = store.WithAudit(store.WithActor(ctx, store.Actor{Name: "setup"}), "setup", "region:"+*code, "建立部署："+*name+"，管理员 "+*admin)
+	return st.InTx(ctx, func(tx *store.Tx) error {
+		root := model.Region{Code: *code, Name: *name, Level: lv}
+		if err := tx.CreateRegion(ctx, &root); err != nil {
+			return err
+		}
+		u := model.User{Username: *admin, DisplayName: "系统管理员", RegionID: root.ID, Roles: []model.Role{model.RoleAdmin}}
+		if err := tx.CreateUser(ctx, &u, hash); err != nil {
+			return err
+		}
+		log.Info("deployment set up", "region", *name, "admin", *admin)
+		return nil
+	})
 }

@@ -187,3 +187,31 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 		})
 	}
 }
+
+func TestSetupStartsARealDeployment(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "real.db")
+	var out bytes.Buffer
+	args := []string{"setup", "-db", path, "-region-code", "620200", "-region-name", "嘉峪关市", "-level", "city", "-admin", "jyg.admin", "-password", "Strong#2026"}
+	for _, bad := range [][]string{
+		{"setup", "-db", path, "-region-code", "62a", "-region-name", "x", "-password", "Strong#2026"},
+		{"setup", "-db", path, "-region-code", "620200", "-region-name", "x", "-level", "village", "-password", "Strong#2026"},
+		{"setup", "-db", path, "-region-code", "620200", "-region-name", "x", "-password", "123"},
+	} {
+		if err := run(context.Background(), bad, &out); err == nil {
+			t.Fatalf("setup %v succeeded", bad)
+		}
+	}
+	if err := run(context.Background(), args, &out); err != nil {
+		t.Fatalf("setup: %v\n%s", err, out.String())
+	}
+	if err := run(context.Background(), args, &out); err == nil || !strings.Contains(err.Error(), "empty database") {
+		t.Fatalf("a second setup: %v", err)
+	}
+	addr, stop := serveFor(t, path, false, io.Discard)
+	defer stop()
+	resp, err := http.Post("http://"+addr+"/api/v1/session", "application/json", strings.NewReader(`{"username":"jyg.admin","password":"Strong#2026"}`))
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("the first admin signs in: %v %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+}
