@@ -151,6 +151,9 @@ func FieldLabel(loc, field string) string {
 		if !ok {
 			label = name
 		}
+		if label == "" {
+			label = seg
+		}
 		if hasIndex {
 			n, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
 			if err == nil {
