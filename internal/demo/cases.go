@@ -39,106 +39,178 @@ var templates = map[model.CaseKind][]string{
 
 var places = []string{"工地", "砖厂", "养殖场", "村委会", "镇政府", "合作社", "学校", "集市", "加工厂", "卫生院"}
 
+// genBatch is how many cases go to the database in one BulkLoadCases call, and so
+// one transaction: memory holds two batches. On SQLite a commit writes every index
+// page the batch touched, twice (WAL, then checkpoint), and with keys as scattered as
+// tracking codes, phones, ID numbers and addresses a batch touches most of those
+// indexes' pages once there are some hundred thousand cases; so SQLite gets large
+// batches, which pay that less often (at 1M cases, 50,000 a batch loads about 40%
+// faster than 10,000). PostgreSQL logs each row instead, and batch size matters little.
+func genBatch(d store.Dialect) int {
+	if d == store.SQLite {
+		return 50000
+	}
+	return 10000
+}
+
 // GenerateCases adds n cases to a database that already holds an organisation: spread
 // over its villages and grids, categories, channels, urgencies and the last three
 // years, each with parties carrying valid ID numbers and phones and its registration
 // event. It is deterministic for a seed. Used by benchmarks and `onedoor demo`.
+//
+// It writes through Store.BulkLoadCases, batch by batch, so it must own the database
+// while it runs: never point it at a database a live server is registering cases in.
+// One goroutine makes the cases, in order, while another writes the previous batch.
 func GenerateCases(ctx context.Context, st *store.Store, n int, seed uint64) error {
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	regions, err := st.Regions(ctx, store.RegionFilter{ActiveOnly: true})
+	g, err := newGenerator(ctx, st, seed)
 	if err != nil {
 		return err
 	}
-	var places2 []model.Region // where cases happen: villages and grids
-	centreOf := map[int64]int64{}
-	for _, g := range regions {
-		if g.Level == model.LevelVillage || g.Level == model.LevelGrid {
-			places2 = append(places2, g)
+	// Tracking codes come from numbering the cases on from the newest one's id, so a
+	// second run, even with the same seed, never repeats a code.
+	newest, err := st.Cases(ctx, store.CaseFilter{Limit: 1}, store.CaseScope{All: true})
+	if err != nil {
+		return err
+	}
+	next := uint64(1)
+	if len(newest) > 0 {
+		next = uint64(newest[0].ID) + 1
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []model.Case)
+	loaded := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range batches {
+			if err == nil {
+				if err = st.BulkLoadCases(ctx, b); err != nil {
+					cancel() // stop the maker; keep draining until it sees it
+				}
+			}
+		}
+		loaded <- err
+	}()
+	for made := 0; made < n && ctx.Err() == nil; {
+		b := make([]model.Case, min(genBatch(st.Dialect()), n-made))
+		for i := range b {
+			g.fill(&b[i], next)
+			next++
+		}
+		select {
+		case batches <- b:
+		case <-ctx.Done():
+		}
+		made += len(b)
+	}
+	close(batches)
+	if err := <-loaded; err != nil {
+		return fmt.Errorf("demo cases: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return st.Analyze(ctx)
+}
+
+// generator makes cases one after another from its random source.
+type generator struct {
+	rng      *rand.Rand
+	codes    codeMaker
+	now      time.Time
+	places   []model.Region // where cases happen: villages and grids
+	centreOf map[int64]int64
+	byKind   map[model.CaseKind][]model.Category
+	users    []model.User
+}
+
+func newGenerator(ctx context.Context, st *store.Store, seed uint64) (*generator, error) {
+	g := &generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), codes: newCodeMaker(seed),
+		now: time.Now().UTC(), centreOf: map[int64]int64{}, byKind: map[model.CaseKind][]model.Category{}}
+	regions, err := st.Regions(ctx, store.RegionFilter{ActiveOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range regions {
+		if r.Level == model.LevelVillage || r.Level == model.LevelGrid {
+			g.places = append(g.places, r)
 		}
 	}
 	// The township's centre holds a village's cases, and its grids'.
-	for _, g := range regions {
-		centreOf[g.ID] = g.ParentID
+	for _, r := range regions {
+		g.centreOf[r.ID] = r.ParentID
 	}
-	for _, g := range places2 {
-		if g.Level == model.LevelGrid {
-			centreOf[g.ID] = centreOf[g.ParentID]
+	for _, r := range g.places {
+		if r.Level == model.LevelGrid {
+			g.centreOf[r.ID] = g.centreOf[r.ParentID]
 		}
 	}
-	if len(places2) == 0 {
-		return fmt.Errorf("demo cases: no villages or grids to place cases in")
+	if len(g.places) == 0 {
+		return nil, fmt.Errorf("demo cases: no villages or grids to place cases in")
 	}
 	cats, err := st.Categories(ctx, store.CategoryFilter{ActiveOnly: true})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	byKind := map[model.CaseKind][]model.Category{}
 	for _, c := range cats {
-		byKind[c.Kind] = append(byKind[c.Kind], c)
+		g.byKind[c.Kind] = append(g.byKind[c.Kind], c)
 	}
-	users, err := st.Users(ctx, store.UserFilter{Role: model.RoleClerk})
-	if err != nil || len(users) == 0 {
-		return fmt.Errorf("demo cases: need a clerk to register cases: %v", err)
+	for _, k := range kinds {
+		if len(g.byKind[k]) == 0 {
+			return nil, fmt.Errorf("demo cases: no active category of kind %s", k)
+		}
 	}
-	kinds := []model.CaseKind{model.KindDispute, model.KindDispute, model.KindDispute, model.KindPetition, model.KindHazard, model.KindService}
-	channels := []model.Channel{model.ChannelWalkIn, model.ChannelWalkIn, model.ChannelPhone, model.ChannelPortal, model.ChannelPhoto, model.ChannelGrid, model.ChannelHotline}
-	urgencies := []string{"normal", "normal", "normal", "normal", "urgent", "critical"}
+	g.users, err = st.Users(ctx, store.UserFilter{Role: model.RoleClerk})
+	if err != nil || len(g.users) == 0 {
+		return nil, fmt.Errorf("demo cases: need a clerk to register cases: %v", err)
+	}
+	return g, nil
+}
+
+var (
+	kinds     = []model.CaseKind{model.KindDispute, model.KindDispute, model.KindDispute, model.KindPetition, model.KindHazard, model.KindService}
+	channels  = []model.Channel{model.ChannelWalkIn, model.ChannelWalkIn, model.ChannelPhone, model.ChannelPortal, model.ChannelPhoto, model.ChannelGrid, model.ChannelHotline}
+	urgencies = []string{"normal", "normal", "normal", "normal", "urgent", "critical"}
 	// Recent cases are spread over the open states; older ones are mostly closed, as in
 	// a centre that keeps up with its work.
-	openStates := []string{"registered", "accepted", "assigned", "in_progress", "in_progress", "resolved", "verified", "followed_up", "suspended"}
-	closedStates := []string{"archived", "archived", "archived", "archived", "archived", "archived", "rejected", "merged"}
-	now := time.Now().UTC()
-	const batch = 2000
-	for done := 0; done < n; {
-		size := min(batch, n-done)
-		err := st.InTx(ctx, func(tx *store.Tx) error {
-			for i := 0; i < size; i++ {
-				kind := kinds[rng.IntN(len(kinds))]
-				cat := byKind[kind][rng.IntN(len(byKind[kind]))]
-				place := places2[rng.IntN(len(places2))]
-				created := now.Add(-time.Duration(rng.Int64N(int64(3 * 365 * 24 * time.Hour))))
-				applicant, respondent := personName(rng), personName(rng)
-				amount := int64(rng.IntN(200)) * 500
-				tpl := templates[kind][rng.IntN(len(templates[kind]))]
-				desc := fillTemplate(tpl, applicant, respondent+places[rng.IntN(len(places))], amount)
-				state := closedStates[rng.IntN(len(closedStates))]
-				if now.Sub(created) < 60*24*time.Hour || rng.IntN(100) == 0 {
-					state = openStates[rng.IntN(len(openStates))]
-				}
-				due := created.AddDate(0, 0, 30)
-				c := model.Case{TrackingCode: trackingCode(rng), Kind: kind, CategoryID: cat.ID, CategoryCode: cat.Code,
-					Channel: channels[rng.IntN(len(channels))], RegionID: place.ID, RegionPath: place.Path, CentreID: centreOf[place.ID],
-					Address: fmt.Sprintf("%s%d组%d号", place.Name, 1+rng.IntN(9), 1+rng.IntN(80)), Title: summariseDemo(desc),
-					Description: desc, Urgency: urgencies[rng.IntN(len(urgencies))], PeopleCount: 1 + rng.IntN(3),
-					AmountFen: amount * 100, State: state, RegisteredBy: users[rng.IntN(len(users))].ID,
-					CreatedAt: created, UpdatedAt: created, DueStage: "handle", DueAt: &due}
-				if place.Level == model.LevelGrid {
-					c.GridID = place.ID
-				}
-				if state == "archived" || state == "rejected" || state == "merged" {
-					c.DueStage, c.DueAt, c.ClosedAt = "", nil, &due
-				}
-				birth := time.Date(1950+rng.IntN(55), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
-				c.Parties = []model.Party{
-					{Role: model.PartyApplicant, Name: applicant, IDNumber: model.MakeIDNumber(CountyCode, birth, rng.IntN(1000)), Phone: phone(rng)},
-					{Role: model.PartyRespondent, Name: respondent, Phone: phone(rng)},
-				}
-				if err := tx.InsertCase(ctx, &c); err != nil {
-					return err
-				}
-				ev := model.CaseEvent{CaseID: c.ID, ActorID: c.RegisteredBy, At: created, Action: "register", ToState: "registered"}
-				if err := tx.AppendEvent(ctx, &ev); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		done += size
+	openStates   = []string{"registered", "accepted", "assigned", "in_progress", "in_progress", "resolved", "verified", "followed_up", "suspended"}
+	closedStates = []string{"archived", "archived", "archived", "archived", "archived", "archived", "rejected", "merged"}
+)
+
+// fill makes the case numbered num (which picks its tracking code).
+func (g *generator) fill(c *model.Case, num uint64) {
+	rng := g.rng
+	kind := kinds[rng.IntN(len(kinds))]
+	cat := g.byKind[kind][rng.IntN(len(g.byKind[kind]))]
+	place := g.places[rng.IntN(len(g.places))]
+	created := g.now.Add(-time.Duration(rng.Int64N(int64(3 * 365 * 24 * time.Hour))))
+	applicant, respondent := personName(rng), personName(rng)
+	amount := int64(rng.IntN(200)) * 500
+	tpl := templates[kind][rng.IntN(len(templates[kind]))]
+	desc := fillTemplate(tpl, applicant, respondent+places[rng.IntN(len(places))], amount)
+	state := closedStates[rng.IntN(len(closedStates))]
+	if g.now.Sub(created) < 60*24*time.Hour || rng.IntN(100) == 0 {
+		state = openStates[rng.IntN(len(openStates))]
 	}
-	return st.Analyze(ctx)
+	due := created.AddDate(0, 0, 30)
+	*c = model.Case{TrackingCode: g.codes.code(num), Kind: kind, CategoryID: cat.ID, CategoryCode: cat.Code,
+		Channel: channels[rng.IntN(len(channels))], RegionID: place.ID, RegionPath: place.Path, CentreID: g.centreOf[place.ID],
+		Address: fmt.Sprintf("%s%d组%d号", place.Name, 1+rng.IntN(9), 1+rng.IntN(80)), Title: summariseDemo(desc),
+		Description: desc, Urgency: urgencies[rng.IntN(len(urgencies))], PeopleCount: 1 + rng.IntN(3),
+		AmountFen: amount * 100, State: state, RegisteredBy: g.users[rng.IntN(len(g.users))].ID,
+		CreatedAt: created, UpdatedAt: created, DueStage: "handle", DueAt: &due}
+	if place.Level == model.LevelGrid {
+		c.GridID = place.ID
+	}
+	if state == "archived" || state == "rejected" || state == "merged" {
+		c.DueStage, c.DueAt, c.ClosedAt = "", nil, &due
+	}
+	birth := time.Date(1950+rng.IntN(55), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
+	c.Parties = []model.Party{
+		{Role: model.PartyApplicant, Name: applicant, IDNumber: model.MakeIDNumber(CountyCode, birth, rng.IntN(1000)), Phone: phone(rng)},
+		{Role: model.PartyRespondent, Name: respondent, Phone: phone(rng)},
+	}
 }
 
 func personName(rng *rand.Rand) string {
@@ -150,13 +222,45 @@ func phone(rng *rand.Rand) string {
 	return fmt.Sprintf("%s%08d", prefixes[rng.IntN(len(prefixes))], rng.IntN(100000000))
 }
 
-func trackingCode(rng *rand.Rand) string {
-	const alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-	b := make([]byte, 12)
-	for i := range b {
-		b[i] = alphabet[rng.IntN(len(alphabet))]
+// trackingAlphabet is the tracking codes' alphabet, as in package cases.
+const trackingAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// codeHalf is 30⁶: a 12-character code is two halves of six base-30 digits.
+const codeHalf = 30 * 30 * 30 * 30 * 30 * 30
+
+// codeMaker turns case numbers into tracking codes that look random but never repeat:
+// a Feistel network keyed by the seed permutes the pairs of halves, so distinct
+// numbers (below 30¹²) give distinct codes, with no set of codes seen to keep.
+type codeMaker struct{ keys [6]uint64 }
+
+func newCodeMaker(seed uint64) codeMaker {
+	var m codeMaker
+	x := seed
+	for i := range m.keys {
+		x += 0x9e3779b97f4a7c15
+		m.keys[i] = mix64(x)
 	}
-	return string(b)
+	return m
+}
+
+func (m *codeMaker) code(num uint64) string {
+	l, r := num/codeHalf%codeHalf, num%codeHalf
+	for _, k := range m.keys {
+		l, r = r, (l+mix64(r^k)%codeHalf)%codeHalf
+	}
+	var b [12]byte
+	for i := 5; i >= 0; i-- {
+		b[i], b[6+i] = trackingAlphabet[l%30], trackingAlphabet[r%30]
+		l, r = l/30, r/30
+	}
+	return string(b[:])
+}
+
+// mix64 is SplitMix64's finaliser: every input bit moves every output bit.
+func mix64(x uint64) uint64 {
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // fillTemplate fills a template's verbs in order: names and places as %s, amounts as %d.
