@@ -62,10 +62,22 @@ func genBatch(d store.Dialect) int {
 // while it runs: never point it at a database a live server is registering cases in.
 // One goroutine makes the cases, in order, while another writes the previous batch.
 func GenerateCases(ctx context.Context, st *store.Store, n int, seed uint64) error {
+	return generate(ctx, st, n, seed, false)
+}
+
+// GenerateOpenCases is GenerateCases with every case registered in the last 60 days
+// and still open: the load a backlogged deployment carries, for the deadline-sweep
+// benchmark ("1M open cases").
+func GenerateOpenCases(ctx context.Context, st *store.Store, n int, seed uint64) error {
+	return generate(ctx, st, n, seed, true)
+}
+
+func generate(ctx context.Context, st *store.Store, n int, seed uint64, allOpen bool) error {
 	g, err := newGenerator(ctx, st, seed)
 	if err != nil {
 		return err
 	}
+	g.allOpen = allOpen
 	// Tracking codes come from numbering the cases on from the newest one's id, so a
 	// second run, even with the same seed, never repeats a code.
 	newest, err := st.Cases(ctx, store.CaseFilter{Limit: 1}, store.CaseScope{All: true})
@@ -116,6 +128,7 @@ func GenerateCases(ctx context.Context, st *store.Store, n int, seed uint64) err
 
 // generator makes cases one after another from its random source.
 type generator struct {
+	allOpen  bool // only recent, open cases
 	rng      *rand.Rand
 	codes    codeMaker
 	now      time.Time
@@ -184,13 +197,17 @@ func (g *generator) fill(c *model.Case, num uint64) {
 	kind := kinds[rng.IntN(len(kinds))]
 	cat := g.byKind[kind][rng.IntN(len(g.byKind[kind]))]
 	place := g.places[rng.IntN(len(g.places))]
-	created := g.now.Add(-time.Duration(rng.Int64N(int64(3 * 365 * 24 * time.Hour))))
+	span := 3 * 365 * 24 * time.Hour
+	if g.allOpen {
+		span = 60 * 24 * time.Hour
+	}
+	created := g.now.Add(-time.Duration(rng.Int64N(int64(span))))
 	applicant, respondent := personName(rng), personName(rng)
 	amount := int64(rng.IntN(200)) * 500
 	tpl := templates[kind][rng.IntN(len(templates[kind]))]
 	desc := fillTemplate(tpl, applicant, respondent+places[rng.IntN(len(places))], amount)
 	state := closedStates[rng.IntN(len(closedStates))]
-	if g.now.Sub(created) < 60*24*time.Hour || rng.IntN(100) == 0 {
+	if g.allOpen || g.now.Sub(created) < 60*24*time.Hour || rng.IntN(100) == 0 {
 		state = openStates[rng.IntN(len(openStates))]
 	}
 	due := created.AddDate(0, 0, 30)
@@ -203,8 +220,20 @@ func (g *generator) fill(c *model.Case, num uint64) {
 	if place.Level == model.LevelGrid {
 		c.GridID = place.ID
 	}
-	if state == "archived" || state == "rejected" || state == "merged" {
-		c.DueStage, c.DueAt, c.ClosedAt = "", nil, &due
+	switch {
+	case state == "archived" || state == "rejected" || state == "merged" || state == "followed_up":
+		c.DueStage, c.DueAt = "", nil
+		if state != "followed_up" {
+			c.ClosedAt = &due
+		}
+	case state == "suspended":
+		// a suspended case's clock stands still: no flag
+	case due.Before(g.now):
+		// History arrives as the deadline sweep left it, so the first sweep over
+		// generated data does only what a sweep of a live system does.
+		c.DueFlag = "overdue"
+	case due.Before(g.now.Add(48 * time.Hour)):
+		c.DueFlag = "due_soon"
 	}
 	birth := time.Date(1950+rng.IntN(55), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
 	c.Parties = []model.Party{
