@@ -265,7 +265,8 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 	case workflow.ActionExtendRefuse:
 		c.ExtensionPending, c.ExtensionDays = false, 0
 	case workflow.ActionSuspend:
-		c.SuspendedFrom = string(from)
+		// The clock stops: "paused" keeps the case out of the sweep's index range.
+		c.SuspendedFrom, c.DueFlag = string(from), "paused"
 		payload["suspended_at"] = now
 	case workflow.ActionResume:
 		// The clock stops while a case is suspended: the deadline moves by the time lost.
@@ -280,6 +281,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 			}
 		}
 		c.SuspendedFrom = ""
+		if c.DueFlag == "paused" {
+			c.DueFlag = ""
+		}
 	case workflow.ActionResolve:
 		c.Outcome, c.ResolvedAt = in.Outcome, &now
 		payload["outcome"] = in.Outcome

@@ -227,7 +227,7 @@ func (g *generator) fill(c *model.Case, num uint64) {
 			c.ClosedAt = &due
 		}
 	case state == "suspended":
-		// a suspended case's clock stands still: no flag
+		c.DueFlag = "paused" // a suspended case's clock stands still
 	case due.Before(g.now):
 		// History arrives as the deadline sweep left it, so the first sweep over
 		// generated data does only what a sweep of a live system does.

@@ -81,7 +81,7 @@ type Case struct {
 	ExtensionDays    int        `json:"extension_days,omitempty"`
 	DueStage         string     `json:"due_stage,omitempty"`
 	DueAt            *time.Time `json:"due_at,omitempty"`
-	DueFlag          string     `json:"due_flag,omitempty"`          // as the last deadline sweep saw it: due_soon, overdue
+	DueFlag          string     `json:"due_flag,omitempty"`          // as the last deadline sweep saw it: due_soon, overdue; paused while suspended
 	SupervisionLevel string     `json:"supervision_level,omitempty"` // highest open supervision: normal, yellow, red
 	RegisteredBy     int64      `json:"registered_by,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
