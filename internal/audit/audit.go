@@ -26,22 +26,18 @@ func FilterFrom(q url.Values) (store.AuditFilter, error) {
 	bad := func(field, zh, en string) error {
 		return &model.FieldError{Field: field, Code: "invalid", Message: zh, MessageEN: en}
 	}
-	for name, dst := range map[string]*int64{"actor_id": &f.ActorID, "before": &f.Before} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 0 {
-				return f, bad(name, "须为正整数", "must be a positive integer")
-			}
-			*dst = n
-		}
+	var err error
+	if f.ActorID, err = model.QueryInt(q, "actor_id", 0, 1<<62); err != nil {
+		return f, err
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return f, bad("limit", "须在 1–1000 之间", "must be between 1 and 1000")
-		}
-		f.Limit = n
+	if f.Before, err = model.QueryInt(q, "before", 0, 1<<62); err != nil {
+		return f, err
 	}
+	limit, err := model.QueryInt(q, "limit", 1, 1000)
+	if err != nil {
+		return f, err
+	}
+	f.Limit = int(limit)
 	f.Action, f.Object = q.Get("action"), q.Get("object")
 	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
 		if v := q.Get(name); v != "" {

@@ -81,23 +81,18 @@ func caseFilter(r *http.Request, p *auth.Principal, now time.Time, regionPath fu
 		}
 		f.Urgency = u
 	}
-	ints := map[string]*int64{"category_id": &f.CategoryID, "before": &f.Before}
-	for name, dst := range ints {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 0 {
-				return f, bad(name, "须为正整数", "must be a positive integer")
-			}
-			*dst = n
-		}
+	var err error
+	if f.CategoryID, err = model.QueryInt(q, "category_id", 0, 1<<62); err != nil {
+		return f, err
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 200 {
-			return f, bad("limit", "须在 1–200 之间", "must be between 1 and 200")
-		}
-		f.Limit = n
+	if f.Before, err = model.QueryInt(q, "before", 0, 1<<62); err != nil {
+		return f, err
 	}
+	limit, err := model.QueryInt(q, "limit", 1, 200)
+	if err != nil {
+		return f, err
+	}
+	f.Limit = int(limit)
 	if v := q.Get("region_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

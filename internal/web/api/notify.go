@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
@@ -18,13 +17,9 @@ type inbox struct {
 
 // listNotifications is the caller's inbox, newest first (unread=true for unread only).
 func (a *API) listNotifications(r *http.Request, p *auth.Principal) (int, any, error) {
-	var before int64
-	if v := r.URL.Query().Get("before"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return 0, nil, &model.FieldError{Field: "before", Code: "invalid", Message: "须为正整数", MessageEN: "must be a positive integer"}
-		}
-		before = n
+	before, err := model.QueryInt(r.URL.Query(), "before", 0, 1<<62)
+	if err != nil {
+		return 0, nil, err
 	}
 	items, err := a.Store.Notifications(r.Context(), p.User.ID, r.URL.Query().Get("unread") == "true", before, 50)
 	if err != nil {
