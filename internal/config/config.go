@@ -32,6 +32,10 @@ type Config struct {
 	SMSGateway    string
 	SMSToken      string
 	SMSTemplate   string
+	SMTPAddr      string
+	SMTPFrom      string
+	SMTPUser      string
+	SMTPPassword  string
 	WebhookURL    string
 	WebhookSecret string
 }
@@ -75,6 +79,10 @@ func newFlagSet(c *Config, out io.Writer) (*flag.FlagSet, error) {
 	fs.StringVar(&c.SMSGateway, "sms-gateway", "", "URL of the HTTP SMS gateway (POST {phone,text}); empty logs SMS instead of sending")
 	fs.StringVar(&c.SMSToken, "sms-token", "", "bearer token for the SMS gateway")
 	fs.StringVar(&c.SMSTemplate, "sms-template", "【综治中心】{{.Title}}。{{.Body}}", "text/template of an SMS, over .Title, .Body, .Kind, .CaseID")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "host:port of the mail server for email notifications; empty for none")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", "onedoor@localhost", "sender address of email notifications")
+	fs.StringVar(&c.SMTPUser, "smtp-user", "", "SMTP user name (PLAIN auth); empty for none")
+	fs.StringVar(&c.SMTPPassword, "smtp-password", "", "SMTP password")
 	fs.StringVar(&c.WebhookURL, "webhook-url", "", "URL that receives every notification as signed JSON; empty for none")
 	fs.StringVar(&c.WebhookSecret, "webhook-secret", "", "HMAC-SHA256 key of the X-Onedoor-Signature header")
 	return fs, nil

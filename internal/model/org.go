@@ -65,6 +65,7 @@ type User struct {
 	Username     string    `json:"username"`
 	DisplayName  string    `json:"display_name"`
 	Phone        string    `json:"phone"`
+	Email        string    `json:"email"`
 	RegionID     int64     `json:"region_id"`
 	DepartmentID int64     `json:"department_id"` // 0 when not in a department
 	Roles        []Role    `json:"roles"`

@@ -28,6 +28,7 @@ type Config struct {
 	SMS         bool               // queue an SMS to every recipient with a phone
 	SMSTemplate *template.Template // renders Title/Body/Kind/CaseID into the SMS text
 	Webhook     bool               // queue one webhook call per message
+	Email       bool               // queue an email to every recipient with an address
 }
 
 // DefaultSMSTemplate is the SMS text unless configured otherwise.
@@ -60,6 +61,18 @@ func (n *Notifier) Send(ctx context.Context, tx *store.Tx, to []model.User, m Me
 				}
 			}
 			if err := tx.InsertOutbox(ctx, &store.OutboxItem{NotificationID: rec.ID, Channel: "sms", Recipient: u.Phone, Body: text, CreatedAt: at}); err != nil {
+				return err
+			}
+		}
+	}
+	if n.Config.Email {
+		mailed := map[int64]bool{}
+		for _, u := range to {
+			if u.Email == "" || !u.Active || mailed[u.ID] {
+				continue
+			}
+			mailed[u.ID] = true
+			if err := tx.InsertOutbox(ctx, &store.OutboxItem{Channel: "email", Recipient: u.Email, Subject: m.Title, Body: m.Body, CreatedAt: at}); err != nil {
 				return err
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/auth"
@@ -17,6 +18,7 @@ type UserInput struct {
 	Username     string       `json:"username"`
 	DisplayName  string       `json:"display_name"`
 	Phone        string       `json:"phone"`
+	Email        string       `json:"email"`
 	RegionID     int64        `json:"region_id"`
 	DepartmentID int64        `json:"department_id"`
 	Roles        []model.Role `json:"roles"`
@@ -43,6 +45,13 @@ func (s *Service) checkUser(ctx context.Context, p *auth.Principal, in *UserInpu
 			return withField(err, "phone")
 		}
 		in.Phone = norm
+	}
+	in.Email = strings.TrimSpace(in.Email)
+	if in.Email != "" {
+		a, err := mail.ParseAddress(in.Email)
+		if err != nil || a.Name != "" || len(in.Email) > 120 {
+			return fieldErr("email", "invalid", "电子邮箱格式不正确", "is not an email address")
+		}
 	}
 	if in.Locale == "" {
 		in.Locale = model.Locales[0]
@@ -119,7 +128,7 @@ func (s *Service) CreateUser(ctx context.Context, p *auth.Principal, in UserInpu
 	if err != nil {
 		return model.User{}, err
 	}
-	u := model.User{Username: in.Username, DisplayName: in.DisplayName, Phone: in.Phone, RegionID: in.RegionID,
+	u := model.User{Username: in.Username, DisplayName: in.DisplayName, Phone: in.Phone, Email: in.Email, RegionID: in.RegionID,
 		DepartmentID: in.DepartmentID, Roles: in.Roles, Locale: in.Locale}
 	ctx = store.WithAudit(ctx, "user.create", "user:"+in.Username, fmt.Sprintf("新增用户 %s（%s），区域 %d，部门 %d，角色 %v", in.Username, in.DisplayName, in.RegionID, in.DepartmentID, in.Roles))
 	err = s.Store.CreateUser(ctx, &u, hash)
@@ -162,7 +171,7 @@ func (s *Service) UpdateUser(ctx context.Context, p *auth.Principal, id int64, i
 		}
 	}
 	summary := fmt.Sprintf("用户 %s：区域 %d→%d，部门 %d→%d，角色 %v→%v", u.Username, u.RegionID, in.RegionID, u.DepartmentID, in.DepartmentID, u.Roles, in.Roles)
-	u.DisplayName, u.Phone, u.RegionID, u.DepartmentID, u.Roles, u.Locale = in.DisplayName, in.Phone, in.RegionID, in.DepartmentID, in.Roles, in.Locale
+	u.DisplayName, u.Phone, u.Email, u.RegionID, u.DepartmentID, u.Roles, u.Locale = in.DisplayName, in.Phone, in.Email, in.RegionID, in.DepartmentID, in.Roles, in.Locale
 	if err := s.Store.UpdateUser(store.WithAudit(ctx, "user.update", fmt.Sprintf("user:%d", id), summary), &u); err != nil {
 		return u, err
 	}

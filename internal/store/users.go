@@ -11,11 +11,11 @@ import (
 	"github.com/onedoor/onedoor/internal/model"
 )
 
-const userCols = "u.id, u.username, u.display_name, u.phone, u.region_id, COALESCE(u.department_id, 0), u.locale, u.active, u.created_at"
+const userCols = "u.id, u.username, u.display_name, u.phone, u.email, u.region_id, COALESCE(u.department_id, 0), u.locale, u.active, u.created_at"
 
 func scanUser(r interface{ Scan(...any) error }) (model.User, error) {
 	var u model.User
-	err := r.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Phone, &u.RegionID, &u.DepartmentID, &u.Locale, &u.Active, &u.CreatedAt)
+	err := r.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Phone, &u.Email, &u.RegionID, &u.DepartmentID, &u.Locale, &u.Active, &u.CreatedAt)
 	return u, err
 }
 
@@ -31,9 +31,9 @@ func (tx *Tx) CreateUser(ctx context.Context, u *model.User, passwordHash string
 	if u.Locale == "" {
 		u.Locale = model.Locales[0]
 	}
-	err := tx.queryRow(ctx, `INSERT INTO users (username, display_name, phone, password_hash, region_id, department_id, locale, active, created_at, password_changed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		u.Username, u.DisplayName, u.Phone, passwordHash, u.RegionID, nullInt64(u.DepartmentID), u.Locale, true, u.CreatedAt, u.CreatedAt).Scan(&u.ID)
+	err := tx.queryRow(ctx, `INSERT INTO users (username, display_name, phone, email, password_hash, region_id, department_id, locale, active, created_at, password_changed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Username, u.DisplayName, u.Phone, u.Email, passwordHash, u.RegionID, nullInt64(u.DepartmentID), u.Locale, true, u.CreatedAt, u.CreatedAt).Scan(&u.ID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("username %s: %w", u.Username, ErrConflict)
 	}
@@ -75,7 +75,7 @@ func (s *Store) UserCredentials(ctx context.Context, username string) (model.Use
 	var hash string
 	var u model.User
 	err := s.queryRow(ctx, "SELECT "+userCols+", u.password_hash FROM users u WHERE u.username = ?", username).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Phone, &u.RegionID, &u.DepartmentID, &u.Locale, &u.Active, &u.CreatedAt, &hash)
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Phone, &u.Email, &u.RegionID, &u.DepartmentID, &u.Locale, &u.Active, &u.CreatedAt, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, "", ErrNotFound
 	}
@@ -184,8 +184,8 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]model.User, error) {
 // UpdateUser changes a user's profile, placement and roles (not the password).
 func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 	return s.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE users SET display_name = ?, phone = ?, region_id = ?, department_id = ?, locale = ? WHERE id = ?`,
-			u.DisplayName, u.Phone, u.RegionID, nullInt64(u.DepartmentID), u.Locale, u.ID)
+		res, err := tx.exec(ctx, `UPDATE users SET display_name = ?, phone = ?, email = ?, region_id = ?, department_id = ?, locale = ? WHERE id = ?`,
+			u.DisplayName, u.Phone, u.Email, u.RegionID, nullInt64(u.DepartmentID), u.Locale, u.ID)
 		if err != nil && isForeignKeyViolation(err) {
 			return fmt.Errorf("region or department: %w", ErrNotFound)
 		}

@@ -40,7 +40,7 @@ func New(cfg *config.Config, log *slog.Logger, st *store.Store) *Server {
 		log.Warn("sms-template does not parse; using the default", "err", err)
 		tpl = template.Must(template.New("sms").Parse(notify.DefaultSMSTemplate))
 	}
-	cs.Notifier = &notify.Notifier{Config: notify.Config{SMS: true, SMSTemplate: tpl, Webhook: cfg.WebhookURL != ""}}
+	cs.Notifier = &notify.Notifier{Config: notify.Config{SMS: true, SMSTemplate: tpl, Webhook: cfg.WebhookURL != "", Email: cfg.SMTPAddr != ""}}
 	return &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout), cases: cs}
 }
 
@@ -51,6 +51,9 @@ func (s *Server) Jobs() *jobs.Runner {
 	channels := map[string]notify.Channel{"sms": notify.LogSink{Log: s.log}}
 	if s.cfg.SMSGateway != "" {
 		channels["sms"] = notify.SMSGateway{URL: s.cfg.SMSGateway, Token: s.cfg.SMSToken}
+	}
+	if s.cfg.SMTPAddr != "" {
+		channels["email"] = notify.SMTP{Addr: s.cfg.SMTPAddr, From: s.cfg.SMTPFrom, User: s.cfg.SMTPUser, Password: s.cfg.SMTPPassword}
 	}
 	if s.cfg.WebhookURL != "" {
 		channels["webhook"] = notify.Webhook{URL: s.cfg.WebhookURL, Secret: s.cfg.WebhookSecret}

@@ -308,3 +308,30 @@ func TestTwoNodesRunEachSweepOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestEmailQueuedForRecipientsWithAnAddress(t *testing.T) {
+	st := testutil.NewStore(t, store.SQLite)
+	srv := testutil.NewServer(t, st, true)
+	admin := srv.Login(t, "county.admin", demo.Password)
+	ctx := context.Background()
+	u, _, _ := st.UserCredentials(ctx, "county.leader")
+	upd := map[string]any{"display_name": u.DisplayName, "email": "not-an-address", "region_id": u.RegionID, "roles": []string{"leader"}}
+	if resp, raw := admin.Do("PATCH", fmt.Sprintf("/api/v1/users/%d", u.ID), upd); resp.StatusCode != 422 || testutil.DecodeError(t, raw).Error.Field != "email" {
+		t.Fatalf("bad email: %d %s", resp.StatusCode, raw)
+	}
+	upd["email"] = "leader@kangle.gov.cn"
+	if resp, raw := admin.Do("PATCH", fmt.Sprintf("/api/v1/users/%d", u.ID), upd); resp.StatusCode != 200 {
+		t.Fatalf("set email: %d %s", resp.StatusCode, raw)
+	}
+	users, _ := st.Users(ctx, store.UserFilter{Role: "leader"})
+	n := &notify.Notifier{Config: notify.Config{Email: true}}
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		return n.Send(ctx, tx, append(users, users...), notify.Message{Kind: "overdue", Title: "案件已超期", Body: "请处理"}, time.Now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := st.Outbox(ctx)
+	if len(out) != 1 || out[0].Channel != "email" || out[0].Recipient != "leader@kangle.gov.cn" || out[0].Subject != "案件已超期" {
+		t.Fatalf("outbox: %+v", out)
+	}
+}

@@ -58,7 +58,7 @@ func (u *UI) renderUserForm(w http.ResponseWriter, r *http.Request, us *model.Us
 		for _, role := range us.Roles {
 			data.Checked[role] = true
 		}
-		page.Form = map[string][]string{"display_name": {us.DisplayName}, "phone": {us.Phone}, "locale": {us.Locale},
+		page.Form = map[string][]string{"display_name": {us.DisplayName}, "phone": {us.Phone}, "email": {us.Email}, "locale": {us.Locale},
 			"region_id": {strconv.FormatInt(us.RegionID, 10)}, "department_id": {strconv.FormatInt(us.DepartmentID, 10)}}
 	}
 	page.Data = data
@@ -67,7 +67,7 @@ func (u *UI) renderUserForm(w http.ResponseWriter, r *http.Request, us *model.Us
 
 func userInput(r *http.Request) (org.UserInput, error) {
 	in := org.UserInput{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"),
-		Phone: r.PostFormValue("phone"), Locale: r.PostFormValue("locale"), Password: r.PostFormValue("password")}
+		Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"), Locale: r.PostFormValue("locale"), Password: r.PostFormValue("password")}
 	for _, role := range r.PostForm["roles"] {
 		in.Roles = append(in.Roles, model.Role(role))
 	}
