@@ -26,16 +26,21 @@ type Supervision struct {
 	RepliedBy    int64      `json:"replied_by,omitempty"`
 	RepliedAt    *time.Time `json:"replied_at,omitempty"`
 	EscalatedTo  int64      `json:"escalated_to,omitempty"`
+
+	// Of the case, read with the order so a board needs no lookup per row.
+	CaseTitle    string `json:"case_title,omitempty"`
+	TrackingCode string `json:"tracking_code,omitempty"`
 }
 
 const supervisionCols = `v.id, v.case_id, v.level, v.requirement, v.reply_by, COALESCE(v.issued_by, 0), v.issued_at, v.centre_id,
-	COALESCE(v.department_id, 0), v.status, v.reply, COALESCE(v.replied_by, 0), v.replied_at, COALESCE(v.escalated_to, 0)`
+	COALESCE(v.department_id, 0), v.status, v.reply, COALESCE(v.replied_by, 0), v.replied_at, COALESCE(v.escalated_to, 0),
+	c.title, c.tracking_code`
 
 func scanSupervision(r interface{ Scan(...any) error }) (Supervision, error) {
 	var s Supervision
 	var replied sql.NullTime
 	err := r.Scan(&s.ID, &s.CaseID, &s.Level, &s.Requirement, &s.ReplyBy, &s.IssuedBy, &s.IssuedAt, &s.CentreID, &s.DepartmentID,
-		&s.Status, &s.Reply, &s.RepliedBy, &replied, &s.EscalatedTo)
+		&s.Status, &s.Reply, &s.RepliedBy, &replied, &s.EscalatedTo, &s.CaseTitle, &s.TrackingCode)
 	s.RepliedAt = timePtr(replied)
 	s.ReplyBy, s.IssuedAt = s.ReplyBy.UTC(), s.IssuedAt.UTC()
 	return s, err
@@ -50,9 +55,9 @@ func (tx *Tx) InsertSupervision(ctx context.Context, s *Supervision) error {
 
 // SupervisionForUpdate reads an order inside a write transaction.
 func (tx *Tx) SupervisionForUpdate(ctx context.Context, id int64) (Supervision, error) {
-	q := "SELECT " + supervisionCols + " FROM supervisions v WHERE v.id = ?"
+	q := "SELECT " + supervisionCols + " FROM supervisions v JOIN cases c ON c.id = v.case_id WHERE v.id = ?"
 	if tx.s.dialect == Postgres {
-		q += " FOR UPDATE"
+		q += " FOR UPDATE OF v"
 	}
 	s, err := scanSupervision(tx.queryRow(ctx, q, id))
 	if errors.Is(err, sql.ErrNoRows) {

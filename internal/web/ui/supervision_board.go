@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -25,18 +24,16 @@ var supervisionStatusCodes = []string{"open", "replied", "escalated"}
 
 // supervisionRow is one order as the board and the case page show it.
 type supervisionRow struct {
-	store.Supervision
-	CaseTitle    string
-	TrackingCode string
-	Centre       string // the centre holding the case
-	Department   string // the addressee department, "" when the centre itself must reply
-	Issuer       string // who issued it, "" for the deadline sweep
-	Replier      string
-	AgeDays      int  // days it has waited: until the reply, else until now
-	Overdue      bool // still open after its reply-by time
-	LateReply    bool // answered after its reply-by time
-	CanReply     bool // the viewer is its addressee and it is open
-	Failed       bool // the reply the viewer just sent and the page refused
+	store.Supervision        // with the case's title and tracking code
+	Centre            string // the centre holding the case
+	Department        string // the addressee department, "" when the centre itself must reply
+	Issuer            string // who issued it, "" for the deadline sweep
+	Replier           string
+	AgeDays           int  // days it has waited: until the reply, else until now
+	Overdue           bool // still open after its reply-by time
+	LateReply         bool // answered after its reply-by time
+	CanReply          bool // the viewer is its addressee and it is open
+	Failed            bool // the reply the viewer just sent and the page refused
 }
 
 // supervisionNames looks up and remembers the names the rows show.
@@ -109,7 +106,6 @@ func (u *UI) caseSupervisions(ctx context.Context, p *auth.Principal, c *model.C
 	var rows []supervisionRow
 	for _, v := range list {
 		row := names.row(ctx, v, now)
-		row.CaseTitle, row.TrackingCode = c.Title, c.TrackingCode
 		row.CanReply = v.Status == "open" && cases.MayReply(p, v)
 		row.Failed = failed == supervisionFormKey(v.ID)
 		rows = append(rows, row)
@@ -195,23 +191,9 @@ func (u *UI) supervisionBoard(w http.ResponseWriter, r *http.Request) {
 	}
 	names := u.newSupervisionNames()
 	now := u.Cases.Now()
-	titles := map[int64]model.Case{}
 	byLevel := map[string][]supervisionRow{}
 	for _, v := range list {
-		c, ok := titles[v.CaseID]
-		if !ok {
-			c, err = u.Cases.Get(ctx, p, v.CaseID)
-			if errors.Is(err, store.ErrNotFound) {
-				continue // out of sight since the list was read
-			}
-			if err != nil {
-				renderError(w, r, err)
-				return
-			}
-			titles[v.CaseID] = c
-		}
 		row := names.row(ctx, v, now)
-		row.CaseTitle, row.TrackingCode = c.Title, c.TrackingCode
 		byLevel[v.Level] = append(byLevel[v.Level], row)
 		d.Total++
 	}
