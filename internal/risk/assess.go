@@ -1,0 +1,414 @@
+package risk
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
+
+// Input is one case and its recent history, as plain values. History counts
+// cover the last Rules.WindowDays days (90) and involve the same parties;
+// the caller gathers them.
+type Input struct {
+	Kind         model.CaseKind // dispute, petition, hazard, service (rules apply to all kinds)
+	CategoryCode string         // e.g. "dispute.marriage.dv"
+	Title        string         // scanned for phrases together with Description
+	Description  string
+	People       int   // people involved; ≥ 5 is 群体性
+	AmountFen    int64 // amount at stake, in fen (分)
+
+	// Party attributes: any party of the case.
+	Minor               bool
+	SevereMentalIllness bool
+	Injured             bool
+
+	// History in the window.
+	PriorCases            int // the same parties' earlier cases
+	PoliceCalls           int // police calls (110 警情)
+	Visits                int // visits and petitions (来访/信访)
+	FailedMediations      int // mediations that ended without agreement
+	SkippedLevelPetitions int // petitions that skipped a level (越级上访)
+}
+
+// Fired is one indicator that fired, with the weight it added to the score.
+type Fired struct {
+	Indicator Indicator `json:"indicator"`
+	Label     string    `json:"label"`  // Chinese name of the indicator
+	Weight    int       `json:"weight"` // points added to the score
+	Value     int64     `json:"value"`  // count, people, yuan, phrases matched, or 1
+	Heavy     bool      `json:"heavy,omitempty"`
+	Detail    string    `json:"detail"` // Chinese explanation, e.g. 描述中出现「同归于尽」
+}
+
+// Result is the outcome of Assess.
+type Result struct {
+	Level      Level    `json:"level"`       // final level: the score's colour raised by floors
+	Score      int      `json:"score"`       // sum of the fired weights
+	ScoreLevel Level    `json:"score_level"` // the colour the score reaches alone
+	Fired      []Fired  `json:"fired"`       // heaviest first, ties in indicator order
+	Floors     []string `json:"floors"`      // names of the floors that held, in rule order
+}
+
+// Explain returns a one-line Chinese explanation: the colour and the fired
+// indicators with their weights.
+func (r Result) Explain() string {
+	if len(r.Fired) == 0 {
+		return r.Level.Label() + "：无风险指标"
+	}
+	var b strings.Builder
+	b.WriteString(r.Level.Label())
+	b.WriteString("（")
+	b.WriteString(strconv.Itoa(r.Score))
+	b.WriteString("分）：")
+	for i, f := range r.Fired {
+		if i > 0 {
+			b.WriteString("；")
+		}
+		fmt.Fprintf(&b, "%s +%d（%s）", f.Label, f.Weight, f.Detail)
+	}
+	for _, name := range r.Floors {
+		b.WriteString("；底线规则：")
+		b.WriteString(name)
+	}
+	return b.String()
+}
+
+// Value returns the value of an indicator that fired, and whether it fired.
+func (r Result) Value(i Indicator) (int64, bool) {
+	for _, f := range r.Fired {
+		if f.Indicator == i {
+			return f.Value, true
+		}
+	}
+	return 0, false
+}
+
+// Assess applies the rules to a case. The rules should have passed Validate;
+// Assess does not fail on bad rules but skips what it cannot use. It is
+// deterministic: the same rules and input give the same result.
+func Assess(rules Rules, in Input) Result {
+	text := normalize(in.Title) + "\n" + normalize(in.Description)
+	m := matcher{text: text, negations: normList(rules.Negations), exceptions: normList(rules.NegationExceptions)}
+	var fired []Fired
+	add := func(f Fired) {
+		if f.Weight <= 0 {
+			return
+		}
+		f.Label = f.Indicator.Label()
+		fired = append(fired, f)
+	}
+	phraseDetail := func(found []string) string {
+		return "描述中出现「" + strings.Join(found, "」「") + "」"
+	}
+	window := rules.WindowDays
+	if window <= 0 {
+		window = 90
+	}
+
+	// Phrase indicators.
+	if found := m.find(rules.Threat.Phrases); len(found) > 0 {
+		add(Fired{Indicator: Threat, Weight: rules.Threat.Weight, Value: int64(len(found)), Detail: phraseDetail(found)})
+	}
+	if f, ok := domesticViolence(rules.DomesticViolence, in.CategoryCode, &m); ok {
+		add(f)
+	}
+	if found := m.find(rules.SelfHarm.Phrases); len(found) > 0 {
+		add(Fired{Indicator: SelfHarm, Weight: rules.SelfHarm.Weight, Value: int64(len(found)), Detail: phraseDetail(found)})
+	}
+	{
+		w := rules.WageArrears
+		var details []string
+		var n int64
+		if c, ok := inCategories(in.CategoryCode, w.Categories); ok {
+			details = append(details, "案件类别为"+c)
+			n++
+		}
+		if found := m.find(w.Phrases); len(found) > 0 {
+			details = append(details, phraseDetail(found))
+			n += int64(len(found))
+		}
+		if n > 0 {
+			add(Fired{Indicator: WageArrears, Weight: w.Weight, Value: n, Detail: strings.Join(details, "，")})
+		}
+	}
+
+	// History counts.
+	countFired := func(ind Indicator, rule CountRule, v int64, detail string) {
+		if w, heavy, ok := rule.weigh(v); ok {
+			add(Fired{Indicator: ind, Weight: w, Value: v, Heavy: heavy, Detail: detail})
+		}
+	}
+	days := strconv.Itoa(window) + "日内"
+	countFired(RepeatPolice, rules.RepeatPolice, nonNeg(in.PoliceCalls), fmt.Sprintf("%s报警%d次", days, nonNeg(in.PoliceCalls)))
+	// An earlier case of the same parties is itself a visit; the caller may
+	// count one contact both ways, so the larger count is taken, not the sum.
+	visits := max(nonNeg(in.Visits), nonNeg(in.PriorCases))
+	countFired(RepeatVisits, rules.RepeatVisits, visits, fmt.Sprintf("%s来访/信访%d次（来访%d次，同一当事人既往案件%d件）", days, visits, nonNeg(in.Visits), nonNeg(in.PriorCases)))
+	countFired(FailedMediations, rules.FailedMediations, nonNeg(in.FailedMediations), fmt.Sprintf("%s调解未果%d次", days, nonNeg(in.FailedMediations)))
+
+	// Size of the case.
+	people := nonNeg(in.People)
+	groupDetail := fmt.Sprintf("涉及%d人", people)
+	if rules.Group.HeavyMin > 0 && people >= rules.Group.HeavyMin {
+		groupDetail += fmt.Sprintf("（%d人以上）", rules.Group.HeavyMin)
+	}
+	countFired(Group, rules.Group, people, groupDetail)
+	if in.AmountFen > 0 {
+		yuan := in.AmountFen / 100
+		countFired(Amount, rules.Amount, yuan, "涉案金额"+formatYuan(in.AmountFen)+"元")
+	}
+
+	// Party attributes.
+	if in.SevereMentalIllness {
+		add(Fired{Indicator: SevereMentalIllness, Weight: rules.SevereMentalIllness.Weight, Value: 1, Detail: "当事人为严重精神障碍患者"})
+	}
+	if in.Minor {
+		add(Fired{Indicator: Minor, Weight: rules.Minor.Weight, Value: 1, Detail: "当事人中有未成年人"})
+	}
+	if in.Injured {
+		add(Fired{Indicator: Injury, Weight: rules.Injury.Weight, Value: 1, Detail: "有人受伤"})
+	}
+
+	// Skipped-level petitions: the count, or a phrase counting as one.
+	{
+		sl := rules.SkippedLevel
+		v := nonNeg(in.SkippedLevelPetitions)
+		var details []string
+		if v > 0 {
+			details = append(details, fmt.Sprintf("%s越级上访%d次", days, v))
+		}
+		if found := m.find(sl.Phrases); len(found) > 0 {
+			details = append(details, phraseDetail(found))
+			if v == 0 {
+				v = 1
+			}
+		}
+		if len(details) > 0 {
+			countFired(SkippedLevel, sl.CountRule, v, strings.Join(details, "，"))
+		}
+	}
+
+	sort.SliceStable(fired, func(i, j int) bool {
+		if fired[i].Weight != fired[j].Weight {
+			return fired[i].Weight > fired[j].Weight
+		}
+		return fired[i].Indicator.order() < fired[j].Indicator.order()
+	})
+
+	res := Result{Fired: fired}
+	for _, f := range fired {
+		res.Score += f.Weight
+	}
+	res.ScoreLevel = rules.Thresholds.Level(res.Score)
+	res.Level = res.ScoreLevel
+	for _, fl := range rules.Floors {
+		if fl.Level <= LevelNone || fl.Level > LevelRed || len(fl.When) == 0 {
+			continue
+		}
+		if res.holds(fl.When) {
+			res.Floors = append(res.Floors, fl.Name)
+			res.Level = MaxLevel(res.Level, fl.Level)
+		}
+	}
+	if res.Fired == nil {
+		res.Fired = []Fired{}
+	}
+	return res
+}
+
+func (r Result) holds(when []Condition) bool {
+	for _, c := range when {
+		v, ok := r.Value(c.Indicator)
+		if !ok || v < c.Min {
+			return false
+		}
+	}
+	return true
+}
+
+// weigh returns the weight a value earns under the rule.
+func (c CountRule) weigh(v int64) (weight int, heavy, ok bool) {
+	if c.Min < 1 || v < c.Min {
+		return 0, false, false
+	}
+	if c.HeavyMin > c.Min && v >= c.HeavyMin && c.HeavyWeight > 0 {
+		return c.HeavyWeight, true, true
+	}
+	return c.Weight, false, c.Weight > 0
+}
+
+func domesticViolence(r DomesticViolenceRule, category string, m *matcher) (Fired, bool) {
+	var details []string
+	var n int64
+	if c, ok := inCategories(category, r.Categories); ok {
+		details = append(details, "案件类别为"+c)
+		n++
+	}
+	var found []string
+	found = append(found, m.find(r.Phrases)...)
+	if _, ok := inCategories(category, r.FamilyCategories); ok {
+		found = append(found, m.find(r.FamilyPhrases)...)
+	}
+	if len(found) > 0 {
+		details = append(details, "描述中出现「"+strings.Join(found, "」「")+"」")
+		n += int64(len(found))
+	}
+	if n == 0 {
+		return Fired{}, false
+	}
+	return Fired{Indicator: DomesticViolence, Weight: r.Weight, Value: n, Detail: strings.Join(details, "，")}, true
+}
+
+// inCategories reports whether code is one of list or a child of one
+// ("dispute.marriage" covers "dispute.marriage.dv"), returning the entry.
+func inCategories(code string, list []string) (string, bool) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return "", false
+	}
+	for _, c := range list {
+		c = strings.TrimSpace(c)
+		if c != "" && (code == c || strings.HasPrefix(code, c+".")) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+func nonNeg(n int) int64 {
+	if n < 0 {
+		return 0
+	}
+	return int64(n)
+}
+
+// formatYuan renders fen as yuan: 12345678 → "123456.78", 500000 → "5000".
+func formatYuan(fen int64) string {
+	s := strconv.FormatInt(fen/100, 10)
+	if r := fen % 100; r != 0 {
+		s += fmt.Sprintf(".%02d", r)
+	}
+	return s
+}
+
+// normalize prepares text for phrase matching: full-width ASCII (ＡＢ１２！)
+// becomes half-width, letters are lower-cased, and all white space (including
+// the ideographic space U+3000) and zero-width characters are removed, so
+// "同 归 于 尽" matches 同归于尽. Punctuation is kept, so phrases do not match
+// across sentence boundaries.
+func normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF:
+			continue
+		}
+		if unicode.IsSpace(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+func normList(list []string) []string {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		if n := normalize(s); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// matcher finds phrases in normalised text.
+//
+// Negation: an occurrence immediately preceded by a negation (不会报复,
+// 没有自杀, 不报复) does not count. Only the words right before the phrase are
+// looked at — this is a simple guard against the obvious false positives, not
+// a parser: "他说绝对不会去报复" still counts, because 去 stands between. An
+// occurrence preceded by an exception that merely ends in a negation (不得不报复,
+// 要不同归于尽) counts. A shorter phrase inside a negated longer one (报复 in
+// 不会扬言报复) is negated with it.
+type matcher struct {
+	text       string
+	negations  []string
+	exceptions []string
+}
+
+type span struct{ start, end int }
+
+// find returns the phrases of list (as written in the rules, in list order,
+// without duplicates) that occur in the text at least once without negation.
+func (m *matcher) find(list []string) []string {
+	type occ struct {
+		phrase int
+		span
+		negated bool
+	}
+	var occs []occ
+	for i, p := range list {
+		np := normalize(p)
+		if np == "" {
+			continue
+		}
+		for from := 0; from < len(m.text); {
+			k := strings.Index(m.text[from:], np)
+			if k < 0 {
+				break
+			}
+			s := from + k
+			occs = append(occs, occ{phrase: i, span: span{s, s + len(np)}, negated: m.negatedAt(s)})
+			from = s + len(np)
+		}
+	}
+	// A phrase inside a negated occurrence of another phrase is negated too.
+	for i := range occs {
+		if occs[i].negated {
+			continue
+		}
+		for j := range occs {
+			if occs[j].negated && occs[j].start <= occs[i].start && occs[i].end <= occs[j].end {
+				occs[i].negated = true
+				break
+			}
+		}
+	}
+	hit := make([]bool, len(list))
+	for _, o := range occs {
+		if !o.negated {
+			hit[o.phrase] = true
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i, p := range list {
+		if hit[i] && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (m *matcher) negatedAt(pos int) bool {
+	before := m.text[:pos]
+	for _, e := range m.exceptions {
+		if strings.HasSuffix(before, e) {
+			return false
+		}
+	}
+	for _, n := range m.negations {
+		if strings.HasSuffix(before, n) {
+			return true
+		}
+	}
+	return false
+}
