@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -187,24 +186,23 @@ func (s *Store) bulkLoadPostgres(ctx context.Context, cases []model.Case) error 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	txs := make([]*sql.Tx, parts)
-	errs := make([]error, parts)
+	// The first part to fail says why; the parts it cancels fail with whatever the
+	// driver makes of a cancelled query ("bad connection"), which says nothing.
+	var first error
+	var firstOnce sync.Once
 	var wg sync.WaitGroup
 	for k := range parts {
 		lo, hi := k*len(cases)/parts, (k+1)*len(cases)/parts
 		wg.Go(func() {
-			if txs[k], errs[k] = s.bulkPostgresPart(ctx, cases[lo:hi], last.events+int64(lo), fast); errs[k] != nil {
+			var perr error
+			if txs[k], perr = s.bulkPostgresPart(ctx, cases[lo:hi], last.events+int64(lo), fast); perr != nil {
+				firstOnce.Do(func() { first = perr })
 				cancel()
 			}
 		})
 	}
 	wg.Wait()
-	err = nil
-	for _, e := range errs {
-		// A part that failed because another did and cancelled it says less.
-		if e != nil && (err == nil || errors.Is(err, context.Canceled)) {
-			err = e
-		}
-	}
+	err = first
 	for _, tx := range txs {
 		switch {
 		case tx == nil:
