@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -117,9 +116,6 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, []
 	}
 	return c, fs.Args(), nil
 }
-
-// FromEnv is Load with the process environment.
-func FromEnv(args []string) (*Config, []string, error) { return Load(args, os.Getenv, os.Stderr) }
 
 // IsPostgres reports whether the DB setting names a PostgreSQL server.
 func (c *Config) IsPostgres() bool {

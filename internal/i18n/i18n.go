@@ -47,16 +47,6 @@ func Locales() []string {
 // Has reports whether loc has a catalogue.
 func Has(loc string) bool { _, ok := catalogs[loc]; return ok }
 
-// Keys returns the keys of loc's catalogue, sorted.
-func Keys(loc string) []string {
-	out := make([]string, 0, len(catalogs[loc]))
-	for k := range catalogs[loc] {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // T returns key's text in loc, with args put in by fmt.Sprintf. A key missing in loc
 // falls back to the default locale, then to the key itself, so a gap shows rather
 // than hides; the catalogue tests keep such gaps out.

@@ -174,10 +174,6 @@ func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
 }
 
-func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.s.q(query), args...)
-}
-
 // InTx runs fn in one write transaction, committing when fn returns nil. An audit
 // entry attached to ctx (WithAudit) is written in the same transaction.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
