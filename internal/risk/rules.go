@@ -187,6 +187,9 @@ type Rules struct {
 	SkippedLevel        SkippedLevelRule     `json:"skipped_level"`
 
 	Floors []Floor `json:"floors"`
+
+	Response ResponseRule `json:"response"`
+	StepDown StepDownRule `json:"step_down"`
 }
 
 // DefaultRules returns the shipped rules. Scores: blue ≥ 10, yellow ≥ 30,
@@ -236,6 +239,8 @@ func DefaultRules() Rules {
 			{Name: "30人以上群体性讨薪", When: []Condition{{Indicator: Group, Min: 30}, {Indicator: WageArrears}}, Level: LevelOrange},
 			{Name: "有自伤自杀倾向", When: []Condition{{Indicator: SelfHarm}}, Level: LevelYellow},
 		},
+		Response: ResponseRule{RedHolderHours: 24, OrangeSameDay: true, RedReportDays: 7},
+		StepDown: StepDownRule{QuietDays: 30, Visits: 1},
 	}
 }
 
@@ -360,6 +365,18 @@ func (r Rules) Validate() error {
 				bad("%s: %s min must not be negative, got %d", name, c.Indicator, c.Min)
 			}
 		}
+	}
+	if h := r.Response.RedHolderHours; h < 1 || h > 24*30 {
+		bad("response: red_holder_hours must be between 1 and 720, got %d", h)
+	}
+	if d := r.Response.RedReportDays; d < 1 || d > 90 {
+		bad("response: red_report_days must be between 1 and 90, got %d", d)
+	}
+	if d := r.StepDown.QuietDays; d < 1 || d > 365 {
+		bad("step_down: quiet_days must be between 1 and 365, got %d", d)
+	}
+	if v := r.StepDown.Visits; v < 0 || v > 50 {
+		bad("step_down: visits must be between 0 and 50, got %d", v)
 	}
 	if len(errs) == 0 {
 		return nil
