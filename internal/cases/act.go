@@ -10,6 +10,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -24,10 +25,13 @@ type ActInput struct {
 	MergeInto        int64   `json:"merge_into"`
 	ToRegionID       int64   `json:"to_region_id"`
 	Days             int     `json:"days"`
-	Level            string  `json:"level"`      // supervise: normal, yellow, red
-	ReplyDays        int     `json:"reply_days"` // supervise: working days to reply
-	Version          int     `json:"version"`    // when set, the action applies only to this version of the case
-	SeenState        string  `json:"state"`      // when set, the action applies only while the case is in this state
+	Level            string  `json:"level"`         // supervise: normal, yellow, red
+	ReplyDays        int     `json:"reply_days"`    // supervise: working days to reply
+	Version          int     `json:"version"`       // when set, the action applies only to this version of the case
+	SeenState        string  `json:"state"`         // when set, the action applies only while the case is in this state
+	Incident         string  `json:"incident"`      // record: police_call, visit, mediation_failed, skipped_level, injury, return_visit
+	WarningLevel     string  `json:"warning_level"` // warning_adjust: none, blue, yellow, orange, red
+	HolderID         int64   `json:"holder_id"`     // warning_respond: the 包案 leader of a red warning
 }
 
 func summariseNote(note string) string { return summarise(strings.TrimSpace(note), 100) }
@@ -61,7 +65,8 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, a workfl
 
 // Facts gathers what workflow needs to know about a case and an actor.
 func (s *Service) facts(ctx context.Context, p *auth.Principal, c *model.Case) (workflow.Input, error) {
-	in := workflow.Input{AtCentre: c.AtCentre, ExtensionPending: c.ExtensionPending, SuspendedFrom: workflow.State(c.SuspendedFrom)}
+	in := workflow.Input{AtCentre: c.AtCentre, ExtensionPending: c.ExtensionPending, SuspendedFrom: workflow.State(c.SuspendedFrom),
+		WarningPending: c.RiskResponseBy != nil, SeriousWarning: level(c.RiskLevel) >= risk.LevelOrange}
 	for _, a := range c.Assignments {
 		if a.Status == model.AssignmentReturned {
 			continue
@@ -155,6 +160,7 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p *auth.Principal, c *m
 		return err
 	}
 	facts.Reason, facts.Outcome, facts.Satisfaction = note, workflow.Outcome(in.Outcome), workflow.Satisfaction(in.Satisfaction)
+	facts.Incident, facts.WarningLevel = strings.TrimSpace(in.Incident), in.WarningLevel
 	if in.LeadDepartmentID != 0 {
 		facts.LeadDepartment = fmt.Sprint(in.LeadDepartmentID)
 	}
@@ -174,8 +180,26 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p *auth.Principal, c *m
 		return err
 	}
 	payload := map[string]any{}
-	if err := s.apply(ctx, tx, p, c, a, in, from, &to, now, payload); err != nil {
-		return err
+	var changes []*warningChange
+	switch a {
+	case workflow.ActionWarningAdjust, workflow.ActionWarningRespond:
+		ch, err := s.applyWarningAction(ctx, p, c, a, in, note, now, payload)
+		if err != nil {
+			return err
+		}
+		if ch != nil {
+			changes = append(changes, ch)
+		}
+	default:
+		if err := s.apply(ctx, tx, p, c, a, in, from, &to, now, payload); err != nil {
+			return err
+		}
+		if a == workflow.ActionRecord {
+			payload["incident"] = facts.Incident
+			if err := recordIncident(ctx, tx, c, facts.Incident, p.User.ID, note, now); err != nil {
+				return err
+			}
+		}
 	}
 	if to != workflow.Unchanged {
 		c.State = string(to)
@@ -183,13 +207,40 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p *auth.Principal, c *m
 	if c.DueAt == nil {
 		c.DueFlag = ""
 	}
+	// Every event reassesses the warning: what it recorded may raise the colour.
+	ch, err := s.reassess(ctx, tx, c, now)
+	if err != nil {
+		return err
+	}
+	if ch != nil {
+		changes = append(changes, ch)
+	}
+	if workflow.State(c.State).Terminal() && level(c.RiskLevel) != risk.LevelNone {
+		// A rejected or merged case carries no warning of its own any more (an archived
+		// one has stepped down below orange first).
+		rules, err := s.riskRules(ctx)
+		if err != nil {
+			return err
+		}
+		prev := level(c.RiskLevel)
+		setWarning(c, rules, prev, risk.LevelNone, now)
+		changes = append(changes, &warningChange{from: prev, to: risk.LevelNone, reason: "closed", note: "案件已" + workflow.State(c.State).Label() + "，预警解除"})
+	}
 	c.UpdatedAt = now
 	if err := tx.UpdateCase(ctx, c); err != nil {
 		return err
 	}
 	raw, _ := json.Marshal(payload)
 	ev := model.CaseEvent{CaseID: c.ID, ActorID: p.User.ID, At: now, Action: string(a), FromState: string(from), ToState: c.State, Note: note, Payload: raw}
-	return tx.AppendEvent(ctx, &ev)
+	if err := tx.AppendEvent(ctx, &ev); err != nil {
+		return err
+	}
+	for _, ch := range changes {
+		if err := s.recordWarning(ctx, tx, c, ch, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // apply carries out the effects of a beyond the state change; it may refine to
@@ -287,6 +338,12 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 	case workflow.ActionResolve:
 		c.Outcome, c.ResolvedAt = in.Outcome, &now
 		payload["outcome"] = in.Outcome
+		if workflow.Outcome(in.Outcome) == workflow.OutcomeToLitigation {
+			// 调解不成: a failed mediation, which the warning counts.
+			if err := recordIncident(ctx, tx, c, model.IncidentMediationFailed, p.User.ID, "调解不成，导入诉讼", now); err != nil {
+				return err
+			}
+		}
 		return s.setDue(ctx, c, workflow.StageVisit, now)
 	case workflow.ActionVerifyFail:
 		c.Outcome, c.ResolvedAt = "", nil
@@ -294,6 +351,10 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 	case workflow.ActionVisit:
 		c.Satisfaction = in.Satisfaction
 		payload["satisfaction"] = in.Satisfaction
+		// The return visit after the result counts toward stepping a warning down.
+		if err := recordIncident(ctx, tx, c, model.IncidentReturnVisit, p.User.ID, workflow.Satisfaction(in.Satisfaction).Label(), now); err != nil {
+			return err
+		}
 		if *to == workflow.StateInProgress { // 不满意: reopened
 			c.Outcome, c.ResolvedAt = "", nil
 			payload["reopened"] = true

@@ -11,6 +11,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -22,6 +23,9 @@ type PartyInput struct {
 	IDNumber string          `json:"id_number"`
 	Phone    string          `json:"phone"`
 	Address  string          `json:"address"`
+
+	SevereMentalIllness bool `json:"severe_mental_illness"` // 严重精神障碍患者
+	Minor               bool `json:"minor"`                 // 未成年人, when the ID number does not say it
 }
 
 // RegisterInput is a new case as the intake desk, the API or a grid worker enters it.
@@ -41,6 +45,7 @@ type RegisterInput struct {
 	Urgency     string         `json:"urgency"`
 	PeopleCount int            `json:"people_count"`
 	AmountYuan  float64        `json:"amount_yuan"`
+	Injured     bool           `json:"injured"` // 有人受伤
 	Parties     []PartyInput   `json:"parties"`
 	Then        []Step         `json:"then"`
 }
@@ -96,7 +101,7 @@ func withField(err error, field string) error {
 
 // validate checks and normalises the input, returning the case to insert.
 func (s *Service) validate(ctx context.Context, p *auth.Principal, in *RegisterInput) (*model.Case, error) {
-	c := &model.Case{Kind: in.Kind, Channel: in.Channel, Urgency: in.Urgency, PeopleCount: in.PeopleCount}
+	c := &model.Case{Kind: in.Kind, Channel: in.Channel, Urgency: in.Urgency, PeopleCount: in.PeopleCount, Injured: in.Injured}
 	if !in.Kind.Valid() {
 		return nil, fe("kind", "invalid", "请选择事项类型", "choose a kind")
 	}
@@ -193,7 +198,7 @@ func (s *Service) validate(ctx context.Context, p *auth.Principal, in *RegisterI
 	}
 	for i, pi := range in.Parties {
 		field := fmt.Sprintf("parties[%d].", i)
-		party := model.Party{Role: pi.Role}
+		party := model.Party{Role: pi.Role, SevereMentalIllness: pi.SevereMentalIllness, Minor: pi.Minor}
 		if party.Role == "" {
 			party.Role = model.PartyApplicant
 		}
@@ -245,6 +250,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	if err := s.setDue(ctx, c, workflow.StageAccept, now); err != nil {
 		return model.Case{}, err
 	}
+	c.RiskLevel, c.RiskComputed = risk.LevelNone.String(), risk.LevelNone.String()
 	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "category": c.CategoryCode, "urgency": c.Urgency})
 	steps := ""
 	for _, st := range in.Then {
@@ -253,6 +259,12 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	ctx = store.WithAudit(ctx, "case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
 	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
+		// The warning is assessed before the row is written, so a red case is red
+		// from its first moment.
+		warn, err := s.reassess(ctx, tx, c, now)
+		if err != nil {
+			return err
+		}
 		for attempt := 0; attempt < 3; attempt++ {
 			c.TrackingCode = NewTrackingCode()
 			if err = tx.InsertCase(ctx, c); !errors.Is(err, store.ErrConflict) {
@@ -267,6 +279,11 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 			FromState: "", ToState: c.State, Payload: payload}
 		if err := tx.AppendEvent(ctx, &ev); err != nil {
 			return err
+		}
+		if warn != nil {
+			if err := s.recordWarning(ctx, tx, c, warn, now); err != nil {
+				return err
+			}
 		}
 		for i, step := range in.Then {
 			if err := s.act(ctx, tx, p, c, step.Action, step.ActInput, now); err != nil {

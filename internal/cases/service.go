@@ -13,6 +13,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/notify"
+	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -28,6 +29,10 @@ type Service struct {
 	rules    []workflow.DeadlineRule
 	calendar *workflow.Calendar
 	loadedAt time.Time
+
+	riskCached   risk.Rules
+	riskLoaded   bool
+	riskLoadedAt time.Time
 }
 
 // New returns a service over st with the real clock.
@@ -75,10 +80,11 @@ func (s *Service) deadlines(ctx context.Context) ([]workflow.DeadlineRule, *work
 	return rules, cal, nil
 }
 
-// Reload makes the next action read deadline rules and the calendar afresh.
+// Reload makes the next action read deadline rules, the calendar and the warning
+// rules afresh.
 func (s *Service) Reload() {
 	s.mu.Lock()
-	s.calendar = nil
+	s.calendar, s.riskLoaded = nil, false
 	s.mu.Unlock()
 }
 

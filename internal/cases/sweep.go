@@ -194,71 +194,80 @@ func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, err
 // one transaction with its event, the case's level, the replaced order and the
 // notifications. replaces is the order it escalates, if any.
 func (s *Service) supervise(ctx context.Context, issuer *model.User, caseID int64, level, requirement string, replyDays int, now time.Time, replaces int64) error {
-	cal, err := s.Calendar(ctx)
-	if err != nil {
-		return err
-	}
 	ctx = store.WithAudit(ctx, "case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s督办：%s", level, summarise(requirement, 60)))
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, caseID)
 		if err != nil {
 			return err
 		}
-		v := store.Supervision{CaseID: c.ID, Level: level, Requirement: requirement, ReplyBy: cal.AddWorkdays(now, replyDays).UTC(),
-			IssuedAt: now, CentreID: c.CentreID, Status: "open"}
-		for _, a := range c.Assignments {
-			if a.IsLead && a.Status != model.AssignmentReturned && a.Status != model.AssignmentReported {
-				v.DepartmentID = a.DepartmentID
-			}
+		return s.superviseIn(ctx, tx, &c, issuer, level, requirement, replyDays, now, replaces, "")
+	})
+}
+
+// superviseIn issues the order inside tx on c, read in it; source marks why ("risk").
+func (s *Service) superviseIn(ctx context.Context, tx *store.Tx, c *model.Case, issuer *model.User, level, requirement string, replyDays int,
+	now time.Time, replaces int64, source string) error {
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	v := store.Supervision{CaseID: c.ID, Level: level, Requirement: requirement, ReplyBy: cal.AddWorkdays(now, replyDays).UTC(),
+		IssuedAt: now, CentreID: c.CentreID, Status: "open", Source: source}
+	for _, a := range c.Assignments {
+		if a.IsLead && a.Status != model.AssignmentReturned && a.Status != model.AssignmentReported {
+			v.DepartmentID = a.DepartmentID
 		}
-		actorID := int64(0)
-		if issuer != nil {
-			v.IssuedBy, actorID = issuer.ID, issuer.ID
-		}
-		if err := tx.InsertSupervision(ctx, &v); err != nil {
+	}
+	actorID := int64(0)
+	if issuer != nil {
+		v.IssuedBy, actorID = issuer.ID, issuer.ID
+	}
+	var old store.Supervision
+	if replaces != 0 {
+		if old, err = tx.SupervisionForUpdate(ctx, replaces); err != nil {
 			return err
 		}
-		if replaces != 0 {
-			old, err := tx.SupervisionForUpdate(ctx, replaces)
-			if err != nil {
-				return err
-			}
-			old.Status, old.EscalatedTo = "escalated", v.ID
-			if err := tx.UpdateSupervision(ctx, &old); err != nil {
-				return err
-			}
-		}
-		// The case keeps the highest level issued against its current deadline, so the
-		// sweep escalates past it rather than issuing it again after a reply.
-		if levelRank(level) > levelRank(c.SupervisionLevel) {
-			c.SupervisionLevel = level
-		}
-		c.UpdatedAt = now
-		if err := tx.UpdateCase(ctx, &c); err != nil {
+		v.Source = old.Source // a warning's order stays the warning's when it rises
+	}
+	if err := tx.InsertSupervision(ctx, &v); err != nil {
+		return err
+	}
+	if replaces != 0 {
+		old.Status, old.EscalatedTo = "escalated", v.ID
+		if err := tx.UpdateSupervision(ctx, &old); err != nil {
 			return err
 		}
-		raw := fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q}`, v.ID, level, v.ReplyBy.Format(time.RFC3339))
-		ev := model.CaseEvent{CaseID: c.ID, ActorID: actorID, At: now, Action: string(workflow.ActionSupervise), FromState: c.State, ToState: c.State,
-			Note: requirement, Payload: []byte(raw)}
-		if err := tx.AppendEvent(ctx, &ev); err != nil {
-			return err
-		}
-		to, err := s.responsible(ctx, &c, true)
+	}
+	// The case keeps the highest level issued against its current deadline, so the
+	// sweep escalates past it rather than issuing it again after a reply.
+	if levelRank(level) > levelRank(c.SupervisionLevel) {
+		c.SupervisionLevel = level
+	}
+	c.UpdatedAt = now
+	if err := tx.UpdateCase(ctx, c); err != nil {
+		return err
+	}
+	raw := fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q}`, v.ID, level, v.ReplyBy.Format(time.RFC3339))
+	ev := model.CaseEvent{CaseID: c.ID, ActorID: actorID, At: now, Action: string(workflow.ActionSupervise), FromState: c.State, ToState: c.State,
+		Note: requirement, Payload: []byte(raw)}
+	if err := tx.AppendEvent(ctx, &ev); err != nil {
+		return err
+	}
+	to, err := s.responsible(ctx, c, true)
+	if err != nil {
+		return err
+	}
+	if level == "red" {
+		// A red card reaches the top centre's leaders at once.
+		leaders, err := s.Store.Users(ctx, store.UserFilter{RegionID: rootOf(c.RegionPath), Role: model.RoleLeader, ActiveOnly: true})
 		if err != nil {
 			return err
 		}
-		if level == "red" {
-			// A red card reaches the top centre's leaders at once.
-			leaders, err := s.Store.Users(ctx, store.UserFilter{RegionID: rootOf(c.RegionPath), Role: model.RoleLeader, ActiveOnly: true})
-			if err != nil {
-				return err
-			}
-			to = append(to, leaders...)
-		}
-		title := map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}[level]
-		body := fmt.Sprintf("%s（%s）：%s。请于 %s 前回复。", c.Title, c.TrackingCode, requirement, v.ReplyBy.In(workflow.ChinaTime).Format("2006-01-02"))
-		return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: "supervision", CaseID: c.ID, Title: title, Body: body}, now)
-	})
+		to = append(to, leaders...)
+	}
+	title := map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}[level]
+	body := fmt.Sprintf("%s（%s）：%s。请于 %s 前回复。", c.Title, c.TrackingCode, requirement, v.ReplyBy.In(workflow.ChinaTime).Format("2006-01-02"))
+	return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: "supervision", CaseID: c.ID, Title: title, Body: body}, now)
 }
 
 // rootOf is the id of the first region on a path ("/1/4/17/" → 1).

@@ -90,6 +90,20 @@ type Case struct {
 	ResolvedAt       *time.Time `json:"resolved_at,omitempty"`
 	ClosedAt         *time.Time `json:"closed_at,omitempty"`
 	Version          int        `json:"version"`
+	Injured          bool       `json:"injured"` // 有人受伤
+
+	// The four-colour warning (DESIGN.md §4), as codes of internal/risk: none, blue,
+	// yellow, orange, red. RiskLevel is in force; RiskComputed is what the rules gave
+	// at the last assessment, explained by RiskResult (risk.Result as JSON).
+	RiskLevel       string          `json:"risk_level"`
+	RiskComputed    string          `json:"risk_computed"`
+	RiskScore       int             `json:"risk_score"`
+	RiskResult      json.RawMessage `json:"risk_result,omitempty"`
+	RiskSince       *time.Time      `json:"risk_since,omitempty"`        // when the level in force was set
+	RiskHolderID    int64           `json:"risk_holder_id,omitempty"`    // 包案领导
+	RiskResponseBy  *time.Time      `json:"risk_response_by,omitempty"`  // the response the warning demands is due
+	RiskRespondedAt *time.Time      `json:"risk_responded_at,omitempty"` // the last response
+	RiskEscalated   bool            `json:"risk_escalated,omitempty"`    // the response came late and was escalated
 
 	Parties     []Party      `json:"parties,omitempty"`
 	Assignments []Assignment `json:"assignments,omitempty"`
@@ -104,6 +118,9 @@ type Party struct {
 	IDNumber string    `json:"id_number,omitempty"`
 	Phone    string    `json:"phone,omitempty"`
 	Address  string    `json:"address,omitempty"`
+
+	SevereMentalIllness bool `json:"severe_mental_illness,omitempty"` // 严重精神障碍患者
+	Minor               bool `json:"minor,omitempty"`                 // 未成年人 (also read off the ID number)
 }
 
 // Masked returns the party with ID number and phone masked, for lists and exports.
@@ -164,4 +181,37 @@ type Attachment struct {
 	SHA256      string    `json:"sha256"`
 	UploadedBy  int64     `json:"uploaded_by,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Incident kinds: what happens around a case that the warning counts (DESIGN.md §4).
+const (
+	IncidentPoliceCall      = "police_call"      // 报警 (110 警情)
+	IncidentVisit           = "visit"            // 来访/信访
+	IncidentMediationFailed = "mediation_failed" // 调解未果
+	IncidentSkippedLevel    = "skipped_level"    // 越级上访
+	IncidentInjury          = "injury"           // 有人受伤
+	IncidentReturnVisit     = "return_visit"     // 回访/走访: lets a warning step down
+)
+
+// IncidentKinds in the order the record form lists them.
+var IncidentKinds = []string{IncidentPoliceCall, IncidentVisit, IncidentMediationFailed, IncidentSkippedLevel, IncidentInjury, IncidentReturnVisit}
+
+// ValidIncident reports whether k is one of IncidentKinds.
+func ValidIncident(k string) bool {
+	for _, x := range IncidentKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Incident is one recorded fact around a case.
+type Incident struct {
+	ID      int64     `json:"id"`
+	CaseID  int64     `json:"case_id"`
+	Kind    string    `json:"kind"`
+	At      time.Time `json:"at"`
+	ActorID int64     `json:"actor_id,omitempty"`
+	Note    string    `json:"note,omitempty"`
 }

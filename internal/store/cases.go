@@ -66,17 +66,26 @@ const caseCols = `c.id, c.tracking_code, c.kind, c.category_id, c.category_code,
 	COALESCE(c.grid_id, 0), c.centre_id, c.address, c.lat, c.lng, c.title, c.description, c.urgency, c.people_count,
 	c.amount_fen, c.state, c.suspended_from, c.at_centre, c.outcome, c.satisfaction, COALESCE(c.merged_into, 0),
 	c.extension_pending, c.extension_days, c.due_stage, c.due_at, COALESCE(c.registered_by, 0), c.created_at,
-	c.updated_at, c.accepted_at, c.resolved_at, c.closed_at, c.version, c.due_flag, c.supervision_level`
+	c.updated_at, c.accepted_at, c.resolved_at, c.closed_at, c.version, c.due_flag, c.supervision_level,
+	c.injured, c.risk_level, c.risk_computed, c.risk_score, c.risk_result, c.risk_since, COALESCE(c.risk_holder_id, 0),
+	c.risk_response_by, c.risk_responded_at, c.risk_escalated`
 
 func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 	var c model.Case
 	var lat, lng sql.NullFloat64
-	var due, accepted, resolved, closed sql.NullTime
+	var due, accepted, resolved, closed, riskSince, riskBy, riskAt sql.NullTime
+	var riskResult string
 	err := r.Scan(&c.ID, &c.TrackingCode, &c.Kind, &c.CategoryID, &c.CategoryCode, &c.Channel, &c.RegionID, &c.RegionPath,
 		&c.GridID, &c.CentreID, &c.Address, &lat, &lng, &c.Title, &c.Description, &c.Urgency, &c.PeopleCount,
 		&c.AmountFen, &c.State, &c.SuspendedFrom, &c.AtCentre, &c.Outcome, &c.Satisfaction, &c.MergedInto,
 		&c.ExtensionPending, &c.ExtensionDays, &c.DueStage, &due, &c.RegisteredBy, &c.CreatedAt,
-		&c.UpdatedAt, &accepted, &resolved, &closed, &c.Version, &c.DueFlag, &c.SupervisionLevel)
+		&c.UpdatedAt, &accepted, &resolved, &closed, &c.Version, &c.DueFlag, &c.SupervisionLevel,
+		&c.Injured, &c.RiskLevel, &c.RiskComputed, &c.RiskScore, &riskResult, &riskSince, &c.RiskHolderID,
+		&riskBy, &riskAt, &c.RiskEscalated)
+	if riskResult != "" {
+		c.RiskResult = json.RawMessage(riskResult)
+	}
+	c.RiskSince, c.RiskResponseBy, c.RiskRespondedAt = timePtr(riskSince), timePtr(riskBy), timePtr(riskAt)
 	if lat.Valid {
 		c.Lat = &lat.Float64
 	}
@@ -115,14 +124,18 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 	err := tx.queryRow(ctx, `INSERT INTO cases (tracking_code, kind, category_id, category_code, channel, region_id, region_path,
 		grid_id, centre_id, address, address_key, lat, lng, title, description, urgency, people_count, amount_fen, state,
 		suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
-		registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version,
+		injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_response_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.TrackingCode, c.Kind, c.CategoryID, c.CategoryCode, c.Channel, c.RegionID, c.RegionPath,
 		nullInt64(c.GridID), c.CentreID, c.Address, AddressKey(c.Address), nullFloat(c.Lat), nullFloat(c.Lng), c.Title, c.Description,
 		c.Urgency, c.PeopleCount, c.AmountFen, c.State, c.SuspendedFrom, c.AtCentre, c.Outcome, c.Satisfaction,
 		nullInt64(c.MergedInto), c.ExtensionPending, c.ExtensionDays, c.DueStage, nullTime(c.DueAt),
 		nullInt64(c.RegisteredBy), c.CreatedAt.UTC(), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt),
-		nullTime(c.ClosedAt), c.Version).Scan(&c.ID)
+		nullTime(c.ClosedAt), c.Version,
+		c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), c.RiskScore, string(c.RiskResult), nullTime(c.RiskSince),
+		nullTime(c.RiskResponseBy)).Scan(&c.ID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("tracking code: %w", ErrConflict)
 	}
@@ -132,8 +145,9 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 	for i := range c.Parties {
 		p := &c.Parties[i]
 		p.Seq = i + 1
-		if err := tx.queryRow(ctx, `INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, p.Seq, p.Role, p.Name, p.IDNumber, p.Phone, p.Address).Scan(&p.ID); err != nil {
+		if err := tx.queryRow(ctx, `INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, p.Seq, p.Role, p.Name, p.IDNumber, p.Phone, p.Address,
+			p.SevereMentalIllness, p.Minor).Scan(&p.ID); err != nil {
 			return err
 		}
 	}
@@ -187,11 +201,16 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *model.Case) error {
 	res, err := tx.exec(ctx, `UPDATE cases SET centre_id = ?, state = ?, suspended_from = ?, at_centre = ?, outcome = ?,
 		satisfaction = ?, merged_into = ?, extension_pending = ?, extension_days = ?, due_stage = ?, due_at = ?,
 		updated_at = ?, accepted_at = ?, resolved_at = ?, closed_at = ?, urgency = ?, due_flag = ?, supervision_level = ?,
+		injured = ?, risk_level = ?, risk_computed = ?, risk_score = ?, risk_result = ?, risk_since = ?, risk_holder_id = ?,
+		risk_response_by = ?, risk_responded_at = ?, risk_escalated = ?,
 		version = version + 1
 		WHERE id = ? AND version = ?`,
 		c.CentreID, c.State, c.SuspendedFrom, c.AtCentre, c.Outcome, c.Satisfaction, nullInt64(c.MergedInto),
 		c.ExtensionPending, c.ExtensionDays, c.DueStage, nullTime(c.DueAt), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt),
-		nullTime(c.ResolvedAt), nullTime(c.ClosedAt), c.Urgency, c.DueFlag, c.SupervisionLevel, c.ID, c.Version)
+		nullTime(c.ResolvedAt), nullTime(c.ClosedAt), c.Urgency, c.DueFlag, c.SupervisionLevel,
+		c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), c.RiskScore, string(c.RiskResult), nullTime(c.RiskSince),
+		nullInt64(c.RiskHolderID), nullTime(c.RiskResponseBy), nullTime(c.RiskRespondedAt), c.RiskEscalated,
+		c.ID, c.Version)
 	if err != nil {
 		return err
 	}
@@ -245,12 +264,33 @@ func (s *Store) assignments(ctx context.Context, q queryer, caseID int64) ([]mod
 }
 
 func (s *Store) parties(ctx context.Context, caseID int64) ([]model.Party, error) {
-	rows, err := s.query(ctx, "SELECT id, seq, role, name, id_number, phone, address FROM case_parties WHERE case_id = ? ORDER BY seq", caseID)
-	return scanAll(rows, err, func(r *sql.Rows) (model.Party, error) {
-		var p model.Party
-		err := r.Scan(&p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address)
-		return p, err
-	})
+	return partiesOf(ctx, s.r, s.q, caseID)
+}
+
+// Parties reads a case's parties inside the transaction (CaseForUpdate leaves them out).
+func (tx *Tx) Parties(ctx context.Context, caseID int64) ([]model.Party, error) {
+	return partiesOf(ctx, tx.tx, tx.s.q, caseID)
+}
+
+func partiesOf(ctx context.Context, q queryer, rebind func(string) string, caseID int64) ([]model.Party, error) {
+	rows, err := q.QueryContext(ctx, rebind("SELECT "+partyCols+" FROM case_parties WHERE case_id = ? ORDER BY seq"), caseID)
+	return scanAll(rows, err, scanParty)
+}
+
+const partyCols = "id, seq, role, name, id_number, phone, address, severe_mental_illness, minor"
+
+func scanParty(r *sql.Rows) (model.Party, error) {
+	var p model.Party
+	err := r.Scan(&p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address, &p.SevereMentalIllness, &p.Minor)
+	return p, err
+}
+
+// riskCode stores an empty level as none, the column's default.
+func riskCode(l string) string {
+	if l == "" {
+		return "none"
+	}
+	return l
 }
 
 // Case returns one case in scope, with its parties and assignments. A case outside the
@@ -398,7 +438,7 @@ func (s *Store) fillParties(ctx context.Context, cases []model.Case) error {
 		idx[c.ID] = i
 		args[i] = c.ID
 	}
-	rows, err := s.query(ctx, "SELECT case_id, id, seq, role, name, id_number, phone, address FROM case_parties WHERE case_id IN ("+
+	rows, err := s.query(ctx, "SELECT case_id, "+partyCols+" FROM case_parties WHERE case_id IN ("+
 		strings.TrimSuffix(strings.Repeat("?,", len(cases)), ",")+") ORDER BY case_id, seq", args...)
 	if err != nil {
 		return err
@@ -407,7 +447,7 @@ func (s *Store) fillParties(ctx context.Context, cases []model.Case) error {
 	for rows.Next() {
 		var caseID int64
 		var p model.Party
-		if err := rows.Scan(&caseID, &p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address); err != nil {
+		if err := rows.Scan(&caseID, &p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address, &p.SevereMentalIllness, &p.Minor); err != nil {
 			return err
 		}
 		cases[idx[caseID]].Parties = append(cases[idx[caseID]].Parties, p)

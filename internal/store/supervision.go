@@ -26,6 +26,7 @@ type Supervision struct {
 	RepliedBy    int64      `json:"replied_by,omitempty"`
 	RepliedAt    *time.Time `json:"replied_at,omitempty"`
 	EscalatedTo  int64      `json:"escalated_to,omitempty"`
+	Source       string     `json:"source,omitempty"` // "risk" for a warning's order
 
 	// Of the case, read with the order so a board needs no lookup per row.
 	CaseTitle    string `json:"case_title,omitempty"`
@@ -34,13 +35,13 @@ type Supervision struct {
 
 const supervisionCols = `v.id, v.case_id, v.level, v.requirement, v.reply_by, COALESCE(v.issued_by, 0), v.issued_at, v.centre_id,
 	COALESCE(v.department_id, 0), v.status, v.reply, COALESCE(v.replied_by, 0), v.replied_at, COALESCE(v.escalated_to, 0),
-	c.title, c.tracking_code`
+	v.source, c.title, c.tracking_code`
 
 func scanSupervision(r interface{ Scan(...any) error }) (Supervision, error) {
 	var s Supervision
 	var replied sql.NullTime
 	err := r.Scan(&s.ID, &s.CaseID, &s.Level, &s.Requirement, &s.ReplyBy, &s.IssuedBy, &s.IssuedAt, &s.CentreID, &s.DepartmentID,
-		&s.Status, &s.Reply, &s.RepliedBy, &replied, &s.EscalatedTo, &s.CaseTitle, &s.TrackingCode)
+		&s.Status, &s.Reply, &s.RepliedBy, &replied, &s.EscalatedTo, &s.Source, &s.CaseTitle, &s.TrackingCode)
 	s.RepliedAt = timePtr(replied)
 	s.ReplyBy, s.IssuedAt = s.ReplyBy.UTC(), s.IssuedAt.UTC()
 	return s, err
@@ -48,9 +49,9 @@ func scanSupervision(r interface{ Scan(...any) error }) (Supervision, error) {
 
 // InsertSupervision records an order.
 func (tx *Tx) InsertSupervision(ctx context.Context, s *Supervision) error {
-	return tx.queryRow(ctx, `INSERT INTO supervisions (case_id, level, requirement, reply_by, issued_by, issued_at, centre_id, department_id, status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.CaseID, s.Level, s.Requirement, s.ReplyBy.UTC(), nullInt64(s.IssuedBy),
-		s.IssuedAt.UTC(), s.CentreID, nullInt64(s.DepartmentID), s.Status).Scan(&s.ID)
+	return tx.queryRow(ctx, `INSERT INTO supervisions (case_id, level, requirement, reply_by, issued_by, issued_at, centre_id, department_id, status, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.CaseID, s.Level, s.Requirement, s.ReplyBy.UTC(), nullInt64(s.IssuedBy),
+		s.IssuedAt.UTC(), s.CentreID, nullInt64(s.DepartmentID), s.Status, s.Source).Scan(&s.ID)
 }
 
 // SupervisionForUpdate reads an order inside a write transaction.

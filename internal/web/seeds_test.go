@@ -363,8 +363,9 @@ func TestSeedJiayuguanDomesticViolence(t *testing.T) {
 		for _, e := range f.events(cityClerk) {
 			actions = append(actions, e.Action)
 		}
-		want := "register accept assign sign co_sign co_report suspend comment comment comment resume escalate " +
-			"handle co_assign co_sign co_report resolve verify visit archive"
+		// The domestic violence raises a warning at intake; archiving the case lifts it.
+		want := "register warning accept assign sign co_sign co_report suspend comment comment comment resume escalate " +
+			"handle co_assign co_sign co_report resolve verify visit archive warning"
 		if strings.Join(actions, " ") != want {
 			t.Fatalf("timeline = %s\nwant      %s", strings.Join(actions, " "), want)
 		}

@@ -37,6 +37,10 @@ const (
 	ActionComment   Action = "comment"   // 备注
 	ActionAttach    Action = "attach"    // 上传附件
 	ActionSupervise Action = "supervise" // 督办 by a leader
+
+	ActionRecord         Action = "record"          // 记录情况: a police call, visit, failed mediation, return visit... (risk history)
+	ActionWarningAdjust  Action = "warning_adjust"  // 调整预警: a leader raises or lowers the warning, with a reason
+	ActionWarningRespond Action = "warning_respond" // 预警处置: the response a warning demands (red: the 包案 leader)
 )
 
 // AllActions lists every action in the order the case page offers them.
@@ -46,35 +50,39 @@ var AllActions = []Action{
 	ActionEscalate, ActionDelegate, ActionExtendRequest, ActionExtendApprove, ActionExtendRefuse,
 	ActionSuspend, ActionResume, ActionResolve, ActionVerify, ActionVerifyFail, ActionVisit,
 	ActionArchive, ActionComment, ActionAttach, ActionSupervise,
+	ActionRecord, ActionWarningRespond, ActionWarningAdjust,
 }
 
 var actionLabels = map[Action][2]string{
-	ActionRegister:      {"登记", "register"},
-	ActionAccept:        {"受理", "accept"},
-	ActionReject:        {"不予受理", "reject"},
-	ActionMerge:         {"合并", "merge"},
-	ActionHandle:        {"中心自办", "handle at the centre"},
-	ActionAssign:        {"交办", "assign"},
-	ActionSign:          {"签收", "sign for"},
-	ActionReturn:        {"回退", "return"},
-	ActionCoAssign:      {"吹哨(增加协办)", "add co-handlers"},
-	ActionCoSign:        {"协办签收", "sign for co-handling"},
-	ActionCoReport:      {"协办反馈", "report co-handling"},
-	ActionEscalate:      {"上报", "escalate"},
-	ActionDelegate:      {"下派", "delegate"},
-	ActionExtendRequest: {"申请延期", "request an extension"},
-	ActionExtendApprove: {"批准延期", "approve the extension"},
-	ActionExtendRefuse:  {"不批准延期", "refuse the extension"},
-	ActionSuspend:       {"挂起", "suspend"},
-	ActionResume:        {"恢复办理", "resume"},
-	ActionResolve:       {"办结", "resolve"},
-	ActionVerify:        {"核实", "verify"},
-	ActionVerifyFail:    {"核实不通过", "fail verification"},
-	ActionVisit:         {"回访", "return visit"},
-	ActionArchive:       {"归档", "archive"},
-	ActionComment:       {"备注", "comment"},
-	ActionAttach:        {"上传附件", "attach a file"},
-	ActionSupervise:     {"督办", "supervise"},
+	ActionRegister:       {"登记", "register"},
+	ActionAccept:         {"受理", "accept"},
+	ActionReject:         {"不予受理", "reject"},
+	ActionMerge:          {"合并", "merge"},
+	ActionHandle:         {"中心自办", "handle at the centre"},
+	ActionAssign:         {"交办", "assign"},
+	ActionSign:           {"签收", "sign for"},
+	ActionReturn:         {"回退", "return"},
+	ActionCoAssign:       {"吹哨(增加协办)", "add co-handlers"},
+	ActionCoSign:         {"协办签收", "sign for co-handling"},
+	ActionCoReport:       {"协办反馈", "report co-handling"},
+	ActionEscalate:       {"上报", "escalate"},
+	ActionDelegate:       {"下派", "delegate"},
+	ActionExtendRequest:  {"申请延期", "request an extension"},
+	ActionExtendApprove:  {"批准延期", "approve the extension"},
+	ActionExtendRefuse:   {"不批准延期", "refuse the extension"},
+	ActionSuspend:        {"挂起", "suspend"},
+	ActionResume:         {"恢复办理", "resume"},
+	ActionResolve:        {"办结", "resolve"},
+	ActionVerify:         {"核实", "verify"},
+	ActionVerifyFail:     {"核实不通过", "fail verification"},
+	ActionVisit:          {"回访", "return visit"},
+	ActionArchive:        {"归档", "archive"},
+	ActionComment:        {"备注", "comment"},
+	ActionAttach:         {"上传附件", "attach a file"},
+	ActionSupervise:      {"督办", "supervise"},
+	ActionRecord:         {"记录情况", "record an incident"},
+	ActionWarningAdjust:  {"调整预警等级", "adjust the warning"},
+	ActionWarningRespond: {"预警处置", "respond to the warning"},
 }
 
 // Valid reports whether a is one of AllActions.

@@ -29,6 +29,8 @@ type Input struct {
 	SuspendedFrom     State  // for a suspended case, the state it was suspended in
 	HasParentCentre   bool   // the case's centre has a centre above it
 	HasChildCentre    bool   // the case's centre has centres below it
+	WarningPending    bool   // the case's warning awaits the response it demands
+	SeriousWarning    bool   // an orange or red warning is in force
 
 	Reason         string       // reason, note or report text, as the action requires
 	Outcome        Outcome      // resolve
@@ -36,6 +38,8 @@ type Input struct {
 	LeadDepartment string       // assign: the lead department's id or code
 	CoDepartments  []string     // co_assign: departments to call in
 	MergeInto      string       // merge: the case this one joins
+	Incident       string       // record: one of model.IncidentKinds
+	WarningLevel   string       // warning_adjust: the level to set (checked by the caller against the risk rules)
 }
 
 // Refusal codes: why Decide said no. They are stable, for APIs and tests; the
@@ -64,6 +68,11 @@ const (
 	RefuseDepartmentRequired    = "department_required"
 	RefuseCoDepartmentsRequired = "co_departments_required"
 	RefuseMergeIntoRequired     = "merge_target_required"
+	RefuseNoWarningPending      = "no_warning_pending"
+	RefuseIncidentRequired      = "incident_required"
+	RefuseIncidentInvalid       = "incident_invalid"
+	RefuseWarningLevelRequired  = "warning_level_required"
+	RefuseSeriousWarning        = "serious_warning"
 )
 
 // Refusal is the error Decide returns: what was refused, why (Code), in which state,
@@ -218,6 +227,14 @@ func checkCondition(c Condition, in Input) string {
 		if !in.HasChildCentre {
 			return RefuseNoChildCentre
 		}
+	case CondNoSeriousWarning:
+		if in.SeriousWarning {
+			return RefuseSeriousWarning
+		}
+	case CondWarningPending:
+		if !in.WarningPending {
+			return RefuseNoWarningPending
+		}
 	}
 	return ""
 }
@@ -254,6 +271,17 @@ func checkNeed(n Need, in Input) string {
 		if strings.TrimSpace(in.MergeInto) == "" {
 			return RefuseMergeIntoRequired
 		}
+	case NeedIncident:
+		if in.Incident == "" {
+			return RefuseIncidentRequired
+		}
+		if !model.ValidIncident(in.Incident) {
+			return RefuseIncidentInvalid
+		}
+	case NeedWarningLevel:
+		if strings.TrimSpace(in.WarningLevel) == "" {
+			return RefuseWarningLevelRequired
+		}
 	}
 	return ""
 }
@@ -284,6 +312,11 @@ var refusalTexts = map[string][2]string{
 	RefuseDepartmentRequired:    {"{action}需要选择主办单位", "a lead department is required to {action}"},
 	RefuseCoDepartmentsRequired: {"{action}需要至少选择一个协办单位", "at least one co-handling department is required to {action}"},
 	RefuseMergeIntoRequired:     {"{action}需要指定要并入的案件", "the case to merge into is required to {action}"},
+	RefuseNoWarningPending:      {"本案预警没有待落实的处置要求", "the case's warning awaits no response"},
+	RefuseIncidentRequired:      {"{action}需要选择情况类型", "the kind of incident is required to {action}"},
+	RefuseIncidentInvalid:       {"情况类型无效", "the incident is not one of the known kinds"},
+	RefuseWarningLevelRequired:  {"{action}需要选择预警等级", "a warning level is required to {action}"},
+	RefuseSeriousWarning:        {"本案仍有橙色或红色预警,须稳控降级后才能{action}", "an orange or red warning is still in force; it must step down before you can {action}"},
 }
 
 func newRefusal(code string, from State, a Action, allowed []Action) *Refusal {

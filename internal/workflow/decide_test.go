@@ -69,6 +69,9 @@ var expected = []struct {
 	{ActionComment, []State{reg, acc, asg, prog, susp, res, ver, fol}, []model.Role{clerk, lead, hand, med, grid}, same},
 	{ActionAttach, []State{reg, acc, asg, prog, susp, res, ver, fol}, []model.Role{clerk, lead, hand, med, grid}, same},
 	{ActionSupervise, []State{reg, acc, asg, prog, susp, res, ver, fol}, []model.Role{lead}, same},
+	{ActionRecord, []State{reg, acc, asg, prog, susp, res, ver, fol}, []model.Role{clerk, lead, hand, med, grid}, same},
+	{ActionWarningRespond, []State{reg, acc, asg, prog, susp, res, ver, fol}, []model.Role{clerk, lead}, same},
+	{ActionWarningAdjust, []State{reg, acc, asg, prog, susp, res, ver, fol}, []model.Role{lead}, same},
 }
 
 // satisfyingInput meets every relation, condition and need of action a, so that the
@@ -87,6 +90,9 @@ func satisfyingInput(a Action) Input {
 		LeadDepartment:  "county-justice",
 		CoDepartments:   []string{"township-police"},
 		MergeInto:       "ZZ-2026-000123",
+		Incident:        model.IncidentPoliceCall,
+		WarningLevel:    "orange",
+		WarningPending:  true,
 	}
 	switch a {
 	case ActionCoReport:
@@ -262,25 +268,29 @@ func TestAllowed(t *testing.T) {
 		want  []Action
 	}{
 		{"clerk on a new registration (no reason typed yet)", reg, []model.Role{clerk}, centre,
-			[]Action{ActionAccept, ActionReject, ActionMerge, ActionEscalate, ActionDelegate, ActionComment, ActionAttach}},
+			[]Action{ActionAccept, ActionReject, ActionMerge, ActionEscalate, ActionDelegate, ActionComment, ActionAttach, ActionRecord}},
 		{"clerk at a county root centre", reg, []model.Role{clerk}, Input{HasChildCentre: true},
-			[]Action{ActionAccept, ActionReject, ActionMerge, ActionDelegate, ActionComment, ActionAttach}},
+			[]Action{ActionAccept, ActionReject, ActionMerge, ActionDelegate, ActionComment, ActionAttach, ActionRecord}},
 		{"leader on an accepted case", acc, []model.Role{lead}, centre,
-			[]Action{ActionMerge, ActionHandle, ActionAssign, ActionEscalate, ActionDelegate, ActionSuspend, ActionComment, ActionAttach, ActionSupervise}},
+			[]Action{ActionMerge, ActionHandle, ActionAssign, ActionEscalate, ActionDelegate, ActionSuspend, ActionComment, ActionAttach, ActionSupervise, ActionRecord, ActionWarningAdjust}},
 		{"lead handler on an assignment", asg, []model.Role{hand}, Input{IsLead: true},
-			[]Action{ActionSign, ActionReturn, ActionComment, ActionAttach}},
+			[]Action{ActionSign, ActionReturn, ActionComment, ActionAttach, ActionRecord}},
 		{"co-handler on an assignment", asg, []model.Role{hand}, Input{CoPart: CoPending},
-			[]Action{ActionCoSign, ActionComment, ActionAttach}},
+			[]Action{ActionCoSign, ActionComment, ActionAttach, ActionRecord}},
 		{"lead handler with co-handlers pending", prog, []model.Role{hand}, Input{IsLead: true, CoHandlersPending: 1},
-			[]Action{ActionExtendRequest, ActionComment, ActionAttach}},
+			[]Action{ActionExtendRequest, ActionComment, ActionAttach, ActionRecord}},
 		{"lead handler, all reported, extension waiting", prog, []model.Role{hand}, Input{IsLead: true, ExtensionPending: true},
-			[]Action{ActionResolve, ActionComment, ActionAttach}},
+			[]Action{ActionResolve, ActionComment, ActionAttach, ActionRecord}},
 		{"leader with an extension waiting", prog, []model.Role{lead}, Input{ExtensionPending: true, HasParentCentre: true},
-			[]Action{ActionCoAssign, ActionEscalate, ActionExtendApprove, ActionExtendRefuse, ActionSuspend, ActionComment, ActionAttach, ActionSupervise}},
+			[]Action{ActionCoAssign, ActionEscalate, ActionExtendApprove, ActionExtendRefuse, ActionSuspend, ActionComment, ActionAttach, ActionSupervise, ActionRecord, ActionWarningAdjust}},
 		{"mediator on a centre case", prog, []model.Role{med}, Input{AtCentre: true},
-			[]Action{ActionExtendRequest, ActionResolve, ActionComment, ActionAttach}},
+			[]Action{ActionExtendRequest, ActionResolve, ActionComment, ActionAttach, ActionRecord}},
 		{"grid worker on a verified case", ver, []model.Role{grid}, Input{},
-			[]Action{ActionVisit, ActionComment, ActionAttach}},
+			[]Action{ActionVisit, ActionComment, ActionAttach, ActionRecord}},
+		{"leader on a red warning awaiting its holder", prog, []model.Role{lead}, Input{WarningPending: true, SeriousWarning: true},
+			[]Action{ActionCoAssign, ActionSuspend, ActionComment, ActionAttach, ActionSupervise, ActionRecord, ActionWarningRespond, ActionWarningAdjust}},
+		{"clerk cannot archive under an orange warning", fol, []model.Role{clerk}, Input{SeriousWarning: true},
+			[]Action{ActionComment, ActionAttach, ActionRecord}},
 		{"grid worker, new case", none, []model.Role{grid}, Input{},
 			[]Action{ActionRegister}},
 		{"viewer", prog, []model.Role{view}, Input{IsLead: true}, nil},
@@ -337,6 +347,8 @@ func TestEveryRefusalCodeHasMessages(t *testing.T) {
 		RefuseNoParentCentre, RefuseNoChildCentre, RefuseReasonRequired, RefuseOutcomeRequired,
 		RefuseOutcomeInvalid, RefuseSatisfactionRequired, RefuseSatisfactionInvalid,
 		RefuseDepartmentRequired, RefuseCoDepartmentsRequired, RefuseMergeIntoRequired,
+		RefuseNoWarningPending, RefuseIncidentRequired, RefuseIncidentInvalid, RefuseWarningLevelRequired,
+		RefuseSeriousWarning,
 	}
 	if len(codes) != len(refusalTexts) {
 		t.Errorf("%d codes listed, %d have texts", len(codes), len(refusalTexts))

@@ -37,6 +37,8 @@ const (
 	CondSuspendedFrom      Condition = "suspended_from"       // the state to resume to is known
 	CondParentCentre       Condition = "parent_centre"        // the case's centre has a parent centre
 	CondChildCentre        Condition = "child_centre"         // the case's centre has child centres
+	CondWarningPending     Condition = "warning_pending"      // the case's warning awaits its response
+	CondNoSeriousWarning   Condition = "no_serious_warning"   // no orange or red warning is in force
 )
 
 // Need is something the actor must supply with the action.
@@ -49,6 +51,8 @@ const (
 	NeedLeadDepartment Need = "lead_department" // the department to lead the case
 	NeedCoDepartments  Need = "co_departments"  // at least one co-handling department
 	NeedMergeInto      Need = "merge_into"      // the case this one joins
+	NeedIncident       Need = "incident"        // record: what happened (model.IncidentKinds)
+	NeedWarningLevel   Need = "warning_level"   // warning_adjust: the level to set
 )
 
 // Result states that are not states but instructions to Decide.
@@ -105,6 +109,9 @@ type Rule struct {
 //	archive         followed_up                              ✓     ✓                               archived
 //	comment, attach every open state                         ✓     ✓      ✓         ✓         ✓    (unchanged)
 //	supervise       every open state                               ✓                               (unchanged)
+//	record          every open state                         ✓     ✓      ✓         ✓         ✓    (unchanged)
+//	warning_respond every open state, a response pending     ✓     ✓                               (unchanged)
+//	warning_adjust  every open state                               ✓                               (unchanged)
 //
 // Choices worth knowing:
 //   - Returning is possible only before signing: the 5-working-day objection of 信访工作条例
@@ -113,6 +120,9 @@ type Rule struct {
 //   - A case is not resolved while a co-handler has not reported: 中心吹哨、部门报到 means
 //     every department called in answers.
 //   - Extensions are asked for by whoever does the work and decided by a leader only.
+//   - A warning is about people, not paperwork: a case under an orange or red warning
+//     is not archived until the warning has stepped down (案结事了), so the return
+//     visits that let it step down are recorded on an open case.
 //   - Delegating down is for cases no department holds yet; a case already assigned is
 //     escalated or returned instead, so one department's work is never silently moved.
 var rules = []Rule{
@@ -143,11 +153,15 @@ var rules = []Rule{
 	{Action: ActionVerify, From: []State{StateResolved}, Grants: centreStaff, To: StateVerified},
 	{Action: ActionVerifyFail, From: []State{StateResolved}, Grants: centreStaff, Needs: []Need{NeedReason}, To: StateInProgress},
 	{Action: ActionVisit, From: []State{StateVerified}, Grants: grants(model.RoleClerk, model.RoleLeader, model.RoleGrid), Needs: []Need{NeedSatisfaction}, To: StateFollowedUp, ToIfUnsatisfied: StateInProgress},
-	{Action: ActionArchive, From: []State{StateFollowedUp}, Grants: centreStaff, To: StateArchived},
+	{Action: ActionArchive, From: []State{StateFollowedUp}, Grants: centreStaff, When: []Condition{CondNoSeriousWarning}, To: StateArchived},
 
 	{Action: ActionComment, From: openStates, Grants: everyoneOnCases, Needs: []Need{NeedReason}, To: Unchanged},
 	{Action: ActionAttach, From: openStates, Grants: everyoneOnCases, To: Unchanged},
 	{Action: ActionSupervise, From: openStates, Grants: grants(model.RoleLeader), Needs: []Need{NeedReason}, To: Unchanged},
+
+	{Action: ActionRecord, From: openStates, Grants: everyoneOnCases, Needs: []Need{NeedIncident}, To: Unchanged},
+	{Action: ActionWarningRespond, From: openStates, Grants: centreStaff, When: []Condition{CondWarningPending}, Needs: []Need{NeedReason}, To: Unchanged},
+	{Action: ActionWarningAdjust, From: openStates, Grants: grants(model.RoleLeader), Needs: []Need{NeedWarningLevel, NeedReason}, To: Unchanged},
 }
 
 var (

@@ -1,0 +1,511 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/notify"
+	"github.com/onedoor/onedoor/internal/risk"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// RiskRules returns the warning rules in force and whether an administrator set them
+// (false: the shipped defaults).
+func (s *Service) RiskRules(ctx context.Context) (risk.Rules, bool, error) {
+	raw, ok, err := s.Store.RiskRules(ctx)
+	if err != nil || !ok {
+		return risk.DefaultRules(), false, err
+	}
+	var r risk.Rules
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return risk.DefaultRules(), false, fmt.Errorf("stored risk rules: %w", err)
+	}
+	return r, true, nil
+}
+
+// riskRules is RiskRules cached for rulesTTL, as the deadline rules are: every action
+// reassesses its case.
+func (s *Service) riskRules(ctx context.Context) (risk.Rules, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.riskLoaded && time.Since(s.riskLoadedAt) < rulesTTL {
+		return s.riskCached, nil
+	}
+	r, _, err := s.RiskRules(ctx)
+	if err != nil {
+		return r, err
+	}
+	s.riskCached, s.riskLoaded, s.riskLoadedAt = r, true, time.Now()
+	return r, nil
+}
+
+// SetRiskRules checks and saves an administrator's warning rules; they apply to the
+// next assessment at once. Existing levels stay until their cases are next assessed.
+func (s *Service) SetRiskRules(ctx context.Context, p *auth.Principal, r risk.Rules) error {
+	if !p.Can(auth.PermDictionary) {
+		return auth.ErrForbidden
+	}
+	if err := r.Validate(); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "risk: invalid rules: ")
+		return &model.FieldError{Field: "rules", Code: "invalid", Message: "预警规则有误：" + strings.ReplaceAll(msg, "\n", "；"), MessageEN: msg}
+	}
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	ctx = store.WithAudit(ctx, "risk.rules", "risk_rules", fmt.Sprintf("修改预警规则：阈值 蓝%d 黄%d 橙%d 红%d", r.Thresholds.Blue, r.Thresholds.Yellow, r.Thresholds.Orange, r.Thresholds.Red))
+	if err := s.Store.SaveRiskRules(ctx, raw, p.User.ID); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.riskLoaded = false
+	s.mu.Unlock()
+	return nil
+}
+
+// level reads a stored level code; anything unknown reads as none.
+func level(code string) risk.Level {
+	l, err := risk.ParseLevel(code)
+	if err != nil {
+		return risk.LevelNone
+	}
+	return l
+}
+
+// RiskResult is the assessment stored with the case, to explain its colour.
+func RiskResult(c *model.Case) (risk.Result, bool) {
+	var r risk.Result
+	if len(c.RiskResult) == 0 || json.Unmarshal(c.RiskResult, &r) != nil {
+		return r, false
+	}
+	return r, true
+}
+
+// warningChange is a change of the level in force, recorded as an event once the
+// case row is written.
+type warningChange struct {
+	from, to risk.Level
+	reason   string // computed, leader, step_down, closed
+	note     string
+	actorID  int64
+}
+
+// isMinor reads a party's age off their ID number.
+func isMinor(p model.Party, now time.Time) bool {
+	if p.Minor {
+		return true
+	}
+	birth, ok := model.IDNumberBirthDate(p.IDNumber)
+	return ok && birth.AddDate(18, 0, 0).After(now)
+}
+
+// assess applies the rules to c and its history over the window, inside tx so that
+// what the current action records counts.
+func (s *Service) assess(ctx context.Context, tx *store.Tx, c *model.Case, rules risk.Rules, now time.Time) (risk.Result, error) {
+	in := risk.Input{Kind: c.Kind, CategoryCode: c.CategoryCode, Title: c.Title, Description: c.Description,
+		People: c.PeopleCount, AmountFen: c.AmountFen, Injured: c.Injured}
+	var ids, phones []string
+	for _, p := range c.Parties {
+		ids, phones = append(ids, p.IDNumber), append(phones, p.Phone)
+		in.SevereMentalIllness = in.SevereMentalIllness || p.SevereMentalIllness
+		in.Minor = in.Minor || isMinor(p, now)
+	}
+	window := rules.WindowDays
+	if window <= 0 {
+		window = 90
+	}
+	h, err := tx.RiskHistory(ctx, c.ID, ids, phones, now.AddDate(0, 0, -window))
+	if err != nil {
+		return risk.Result{}, err
+	}
+	in.PriorCases = h.PriorCases
+	in.PoliceCalls = h.Incidents[model.IncidentPoliceCall]
+	in.Visits = h.Incidents[model.IncidentVisit]
+	in.FailedMediations = h.Incidents[model.IncidentMediationFailed]
+	in.SkippedLevelPetitions = h.Incidents[model.IncidentSkippedLevel]
+	in.Injured = in.Injured || h.Incidents[model.IncidentInjury] > 0
+	return risk.Assess(rules, in), nil
+}
+
+// reassess computes c's warning afresh and reconciles it with the level in force
+// (risk.Reconcile): the change, if any, is returned for recordWarning.
+func (s *Service) reassess(ctx context.Context, tx *store.Tx, c *model.Case, now time.Time) (*warningChange, error) {
+	rules, err := s.riskRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c.Parties == nil && c.ID != 0 {
+		if c.Parties, err = tx.Parties(ctx, c.ID); err != nil {
+			return nil, err
+		}
+	}
+	res, err := s.assess(ctx, tx, c, rules, now)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(res)
+	if err != nil {
+		return nil, err
+	}
+	inForce, previous := level(c.RiskLevel), level(c.RiskComputed)
+	c.RiskComputed, c.RiskScore, c.RiskResult = res.Level.String(), res.Score, raw
+	if c.RiskLevel == "" {
+		c.RiskLevel = inForce.String()
+	}
+	to := risk.Reconcile(inForce, previous, res.Level)
+	if to == inForce {
+		return nil, nil
+	}
+	setWarning(c, rules, inForce, to, now)
+	return &warningChange{from: inForce, to: to, reason: "computed", note: res.Explain()}, nil
+}
+
+// setWarning puts the level in force at to, with the response it demands when it rose.
+func setWarning(c *model.Case, rules risk.Rules, from, to risk.Level, now time.Time) {
+	c.RiskLevel, c.RiskSince = to.String(), &now
+	switch {
+	case to > from:
+		// A red warning whose leader is already named needs no one named again.
+		if due, ok := rules.ResponseDue(to, now, workflow.ChinaTime); ok && !(to == risk.LevelRed && c.RiskHolderID != 0) {
+			c.RiskResponseBy, c.RiskEscalated = &due, false
+		}
+	case to < from:
+		// Stepping down demands nothing; what the higher colour demanded lapses.
+		c.RiskResponseBy, c.RiskEscalated = nil, false
+	}
+	if to == risk.LevelNone {
+		c.RiskSince, c.RiskHolderID = nil, 0
+	}
+}
+
+var warningReasons = map[string]string{"computed": "预警评估", "leader": "领导调整", "step_down": "稳控降级", "closed": "案件关闭"}
+
+// recordWarning appends the change's event to c's timeline (c already written), tells
+// who must act when it rose to orange or red, and puts a case that turned red under
+// supervision.
+func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case, ch *warningChange, now time.Time) error {
+	payload, _ := json.Marshal(map[string]any{"from": ch.from.String(), "to": ch.to.String(), "reason": ch.reason,
+		"score": c.RiskScore, "computed": c.RiskComputed})
+	ev := model.CaseEvent{CaseID: c.ID, ActorID: ch.actorID, At: now, Action: "warning", FromState: c.State, ToState: c.State,
+		Note: ch.note, Payload: payload}
+	if err := tx.AppendEvent(ctx, &ev); err != nil {
+		return err
+	}
+	if ch.to <= ch.from || ch.to < risk.LevelOrange {
+		return nil
+	}
+	var to []model.User
+	add := func(regionID int64, role model.Role) error {
+		us, err := s.Store.Users(ctx, store.UserFilter{RegionID: regionID, Role: role, ActiveOnly: true})
+		to = append(to, us...)
+		return err
+	}
+	if err := add(c.CentreID, model.RoleLeader); err != nil {
+		return err
+	}
+	msg := notify.Message{CaseID: c.ID}
+	due := ""
+	if c.RiskResponseBy != nil {
+		due = c.RiskResponseBy.In(workflow.ChinaTime).Format("2006-01-02 15:04")
+	}
+	if ch.to == risk.LevelRed {
+		// Red reaches the deployment's top centre at once.
+		if err := add(rootOf(c.RegionPath), model.RoleLeader); err != nil {
+			return err
+		}
+		msg.Kind, msg.Title = "warning_red", "红色预警"
+		msg.Body = fmt.Sprintf("%s（%s）：%s。", c.Title, c.TrackingCode, ch.note)
+		if due != "" {
+			msg.Body += "请于 " + due + " 前明确包案领导，落实稳控措施。"
+		}
+	} else {
+		if err := add(c.CentreID, model.RoleClerk); err != nil {
+			return err
+		}
+		msg.Kind, msg.Title = "warning_orange", "橙色预警"
+		msg.Body = fmt.Sprintf("%s（%s）：%s。", c.Title, c.TrackingCode, ch.note)
+		if due != "" {
+			msg.Body += "请当日（" + due + " 前）处置并记录。"
+		}
+	}
+	if err := s.Notifier.Send(ctx, tx, to, msg, now); err != nil {
+		return err
+	}
+	if ch.to == risk.LevelRed {
+		return s.superviseIn(ctx, tx, c, nil, "red", "红色预警：请立即明确包案领导，落实稳控措施，并报告进展", s.policy().ReplyWorkdays, now, 0, "risk")
+	}
+	return nil
+}
+
+// applyWarningAction carries out warning_adjust and warning_respond on c.
+func (s *Service) applyWarningAction(ctx context.Context, p *auth.Principal, c *model.Case, a workflow.Action, in ActInput,
+	note string, now time.Time, payload map[string]any) (*warningChange, error) {
+	rules, err := s.riskRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from := level(c.RiskLevel)
+	switch a {
+	case workflow.ActionWarningAdjust:
+		to, err := risk.ParseLevel(strings.TrimSpace(in.WarningLevel))
+		if err != nil {
+			return nil, fe("warning_level", "invalid", "预警等级无效", "is not a warning level")
+		}
+		if to == from {
+			return nil, fe("warning_level", "unchanged", "与当前预警等级相同", "is the level already in force")
+		}
+		setWarning(c, rules, from, to, now)
+		payload["from"], payload["to"] = from.String(), to.String()
+		return &warningChange{from: from, to: to, reason: "leader", note: note, actorID: p.User.ID}, nil
+	case workflow.ActionWarningRespond:
+		if from == risk.LevelRed && c.RiskHolderID == 0 || in.HolderID != 0 {
+			holder, err := s.holder(ctx, in.HolderID, c)
+			if err != nil {
+				return nil, err
+			}
+			c.RiskHolderID = holder.ID
+			payload["holder_id"], payload["holder"] = holder.ID, holder.DisplayName
+		}
+		c.RiskRespondedAt, c.RiskResponseBy, c.RiskEscalated = &now, nil, false
+	}
+	return nil, nil
+}
+
+// holder checks the 包案 leader named for a red warning: an active leader of the
+// case's centre or a centre above it.
+func (s *Service) holder(ctx context.Context, id int64, c *model.Case) (model.User, error) {
+	bad := fe("holder_id", "invalid", "请选择本级或上级中心的领导作为包案领导", "must be a leader of the case's centre or a centre above")
+	if id == 0 {
+		return model.User{}, fe("holder_id", "required", "红色预警须明确包案领导", "a red warning needs its leader named")
+	}
+	u, err := s.Store.User(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return u, bad
+	}
+	if err != nil {
+		return u, err
+	}
+	centre, err := s.Store.Region(ctx, c.CentreID)
+	if err != nil {
+		return u, err
+	}
+	r, err := s.Store.Region(ctx, u.RegionID)
+	if err != nil || !u.Active || !u.Has(model.RoleLeader) || !strings.HasPrefix(centre.Path, r.Path) {
+		return u, bad
+	}
+	return u, nil
+}
+
+// Holders lists who may be named 包案 leader of c: the active leaders of its centre
+// and the centres above.
+func (s *Service) Holders(ctx context.Context, c *model.Case) ([]model.User, error) {
+	centre, err := s.Store.Region(ctx, c.CentreID)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.User
+	for _, part := range strings.Split(strings.Trim(centre.Path, "/"), "/") {
+		var id int64
+		fmt.Sscanf(part, "%d", &id)
+		us, err := s.Store.Users(ctx, store.UserFilter{RegionID: id, Role: model.RoleLeader, ActiveOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, us...)
+	}
+	return out, nil
+}
+
+// recordIncident stores one incident of the record action (and of resolve and visit,
+// which imply one).
+func recordIncident(ctx context.Context, tx *store.Tx, c *model.Case, kind string, actorID int64, note string, now time.Time) error {
+	if kind == model.IncidentInjury {
+		c.Injured = true
+	}
+	return tx.InsertIncident(ctx, &model.Incident{CaseID: c.ID, Kind: kind, At: now, ActorID: actorID, Note: note})
+}
+
+// SweepRisk keeps warnings moving: a response that came late escalates, a red case
+// stays under supervision until it clears, and a warning that has been quiet long
+// enough with return visits steps down one colour. It returns the cases it changed.
+func (s *Service) SweepRisk(ctx context.Context, now time.Time) (int, error) {
+	ctx = store.WithActor(ctx, systemActor)
+	rules, err := s.riskRules(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.escalateLateResponses(ctx, now)
+	if err != nil {
+		return n, err
+	}
+	m, err := s.keepRedSupervised(ctx, rules, now)
+	n += m
+	if err != nil {
+		return n, err
+	}
+	m, err = s.stepDown(ctx, rules, now)
+	return n + m, err
+}
+
+func (s *Service) escalateLateResponses(ctx context.Context, now time.Time) (int, error) {
+	total := 0
+	for {
+		ids, err := s.Store.LateWarningResponses(ctx, now, 200)
+		if err != nil || len(ids) == 0 {
+			return total, err
+		}
+		for _, id := range ids {
+			ctx := store.WithAudit(ctx, "case.warning_escalate", fmt.Sprintf("case:%d", id), "预警处置逾期，升级")
+			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+				c, err := tx.CaseForUpdate(ctx, id)
+				if err != nil {
+					return err
+				}
+				if c.RiskResponseBy == nil || !c.RiskResponseBy.Before(now) || c.RiskEscalated {
+					return nil
+				}
+				lvl := level(c.RiskLevel)
+				c.RiskEscalated, c.UpdatedAt = true, now
+				if err := tx.UpdateCase(ctx, &c); err != nil {
+					return err
+				}
+				what := "橙色预警未在当日处置"
+				order := "yellow"
+				if lvl == risk.LevelRed {
+					what, order = "红色预警逾期未明确包案领导", "red"
+				}
+				note := fmt.Sprintf("%s（期限 %s），已报上级中心", what, c.RiskResponseBy.In(workflow.ChinaTime).Format("2006-01-02 15:04"))
+				ev := model.CaseEvent{CaseID: c.ID, At: now, Action: "warning_escalate", FromState: c.State, ToState: c.State, Note: note,
+					Payload: []byte(fmt.Sprintf(`{"level":%q}`, lvl.String()))}
+				if err := tx.AppendEvent(ctx, &ev); err != nil {
+					return err
+				}
+				centre, err := s.Store.Region(ctx, c.CentreID)
+				if err != nil {
+					return err
+				}
+				var to []model.User
+				for _, rid := range []int64{centre.ParentID, rootOf(c.RegionPath)} {
+					if rid == 0 {
+						continue
+					}
+					us, err := s.Store.Users(ctx, store.UserFilter{RegionID: rid, Role: model.RoleLeader, ActiveOnly: true})
+					if err != nil {
+						return err
+					}
+					to = append(to, us...)
+				}
+				if err := s.Notifier.Send(ctx, tx, to, notify.Message{Kind: "warning_escalate", CaseID: c.ID, Title: what,
+					Body: fmt.Sprintf("%s（%s）：%s", c.Title, c.TrackingCode, note)}, now); err != nil {
+					return err
+				}
+				return s.superviseIn(ctx, tx, &c, nil, order, what+"，请立即处置并报告", s.policy().ReplyWorkdays, now, 0, "risk")
+			})
+			if err != nil {
+				return total, err
+			}
+			total++
+		}
+	}
+}
+
+// keepRedSupervised issues a new order on a red case whose orders are all answered
+// and whose last was issued or answered RedReportDays ago: red stays under
+// supervision (督办) until the warning clears.
+func (s *Service) keepRedSupervised(ctx context.Context, rules risk.Rules, now time.Time) (int, error) {
+	days := rules.Response.RedReportDays
+	if days <= 0 {
+		days = 7
+	}
+	total := 0
+	var after int64
+	for {
+		ids, err := s.Store.WarnedCases(ctx, "red", now, after, 500)
+		if err != nil || len(ids) == 0 {
+			return total, err
+		}
+		after = ids[len(ids)-1]
+		for _, id := range ids {
+			issued := false
+			ctx := store.WithAudit(ctx, "case.supervise", fmt.Sprintf("case:%d", id), "红色预警未解除，督办报告进展")
+			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+				open, last, err := tx.RiskSupervision(ctx, id)
+				if err != nil || open > 0 || now.Sub(last) < time.Duration(days)*24*time.Hour {
+					return err
+				}
+				c, err := tx.CaseForUpdate(ctx, id)
+				if err != nil || c.RiskLevel != risk.LevelRed.String() {
+					return err
+				}
+				issued = true
+				return s.superviseIn(ctx, tx, &c, nil, "red", "红色预警尚未解除，请包案领导报告稳控进展", s.policy().ReplyWorkdays, now, 0, "risk")
+			})
+			if err != nil {
+				return total, err
+			}
+			if issued {
+				total++
+			}
+		}
+	}
+}
+
+// stepDown lowers by one colour each warning quiet for the rules' period with the
+// return visits recorded.
+func (s *Service) stepDown(ctx context.Context, rules risk.Rules, now time.Time) (int, error) {
+	if rules.StepDown.QuietDays <= 0 {
+		return 0, nil
+	}
+	total := 0
+	var after int64
+	for {
+		cands, err := s.Store.StepDownCandidates(ctx, now.AddDate(0, 0, -rules.StepDown.QuietDays), rules.StepDown.Visits, after, 500)
+		if err != nil || len(cands) == 0 {
+			return total, err
+		}
+		after = cands[len(cands)-1]
+		for _, id := range cands {
+			changed := false
+			ctx := store.WithAudit(ctx, "case.warning_step_down", fmt.Sprintf("case:%d", id), "预警稳控降级")
+			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+				c, err := tx.CaseForUpdate(ctx, id)
+				if err != nil || c.RiskSince == nil {
+					return err
+				}
+				last, visits, err := s.Store.RiskQuiet(ctx, c.ID, *c.RiskSince)
+				if err != nil {
+					return err
+				}
+				from := level(c.RiskLevel)
+				if !rules.StepDownDue(from, risk.Quiet{Since: *c.RiskSince, LastIncident: last, Visits: visits}, now) {
+					return nil
+				}
+				to := from.StepDown()
+				setWarning(&c, rules, from, to, now)
+				c.UpdatedAt = now
+				if err := tx.UpdateCase(ctx, &c); err != nil {
+					return err
+				}
+				changed = true
+				note := fmt.Sprintf("%d 天内无新情况，已回访 %d 次：预警由%s降为%s", rules.StepDown.QuietDays, visits, from.Label(), to.Label())
+				if to == risk.LevelNone {
+					note = fmt.Sprintf("%d 天内无新情况，已回访 %d 次：预警解除", rules.StepDown.QuietDays, visits)
+				}
+				return s.recordWarning(ctx, tx, &c, &warningChange{from: from, to: to, reason: "step_down", note: note}, now)
+			})
+			if err != nil {
+				return total, err
+			}
+			if changed {
+				total++
+			}
+		}
+	}
+}

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
+
+// InsertIncident records one fact around a case (a police call, a visit, a failed
+// mediation, a return visit...), in the transaction of the event that reports it.
+func (tx *Tx) InsertIncident(ctx context.Context, in *model.Incident) error {
+	return tx.queryRow(ctx, `INSERT INTO case_incidents (case_id, kind, at, actor_id, note) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		in.CaseID, in.Kind, in.At.UTC(), nullInt64(in.ActorID), in.Note).Scan(&in.ID)
+}
+
+// Incidents lists a case's incidents, newest first.
+func (s *Store) Incidents(ctx context.Context, caseID int64) ([]model.Incident, error) {
+	rows, err := s.query(ctx, `SELECT id, case_id, kind, at, COALESCE(actor_id, 0), note FROM case_incidents WHERE case_id = ? ORDER BY at DESC, id DESC`, caseID)
+	return scanAll(rows, err, func(r *sql.Rows) (model.Incident, error) {
+		var in model.Incident
+		err := r.Scan(&in.ID, &in.CaseID, &in.Kind, &in.At, &in.ActorID, &in.Note)
+		in.At = in.At.UTC()
+		return in, err
+	})
+}
+
+// RiskHistory is what the warning counts over its window: the same parties' other
+// cases, and the incidents on this case and theirs, by kind.
+type RiskHistory struct {
+	PriorCases int
+	Incidents  map[string]int
+}
+
+// RiskHistory gathers the history of a case whose parties carry idNumbers and phones
+// (the case itself need not be stored yet: caseID 0), counting cases registered and
+// incidents recorded at or after since. It reads inside the transaction, so the
+// event being written counts.
+func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
+	h := RiskHistory{Incidents: map[string]int{}}
+	var parts []string
+	var args []any
+	if ids := nonEmpty(idNumbers); len(ids) > 0 {
+		parts = append(parts, "SELECT case_id FROM case_parties WHERE id_number IN ("+placeholders(len(ids))+")")
+		args = append(args, ids...)
+	}
+	if ps := nonEmpty(phones); len(ps) > 0 {
+		parts = append(parts, "SELECT case_id FROM case_parties WHERE phone IN ("+placeholders(len(ps))+")")
+		args = append(args, ps...)
+	}
+	related := "SELECT CAST(? AS BIGINT) AS case_id"
+	relArgs := []any{caseID}
+	if len(parts) > 0 {
+		related += " UNION " + strings.Join(parts, " UNION ")
+		relArgs = append(relArgs, args...)
+	}
+	if len(parts) > 0 {
+		q := "SELECT COUNT(*) FROM cases WHERE id IN (" + strings.Join(parts, " UNION ") + ") AND id <> ? AND created_at >= ?"
+		if err := tx.queryRow(ctx, q, append(append([]any{}, args...), caseID, since.UTC())...).Scan(&h.PriorCases); err != nil {
+			return h, err
+		}
+	}
+	rows, err := tx.tx.QueryContext(ctx, tx.s.q("SELECT kind, COUNT(*) FROM case_incidents WHERE case_id IN ("+related+") AND at >= ? GROUP BY kind"),
+		append(relArgs, since.UTC())...)
+	if err != nil {
+		return h, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return h, err
+		}
+		h.Incidents[kind] = n
+	}
+	return h, rows.Err()
+}
+
+func nonEmpty(list []string) []any {
+	var out []any
+	seen := map[string]bool{}
+	for _, s := range list {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+// RiskQuiet tells the step-down how quiet a case has been since a time: its last
+// incident other than a return visit, and the return visits recorded.
+func (s *Store) RiskQuiet(ctx context.Context, caseID int64, since time.Time) (lastIncident time.Time, visits int, err error) {
+	var last sql.NullTime
+	err = s.queryRow(ctx, `SELECT MAX(CASE WHEN kind <> ? THEN at END), COUNT(CASE WHEN kind = ? THEN 1 END)
+		FROM case_incidents WHERE case_id = ? AND at >= ?`, model.IncidentReturnVisit, model.IncidentReturnVisit, caseID, since.UTC()).Scan(&last, &visits)
+	if last.Valid {
+		lastIncident = last.Time.UTC()
+	}
+	return lastIncident, visits, err
+}
+
+// WarnedCases lists the ids of cases under a warning set at or before setBefore,
+// above afterID, for the sweeps to page through; level narrows to one colour.
+func (s *Store) WarnedCases(ctx context.Context, level string, setBefore time.Time, afterID int64, limit int) ([]int64, error) {
+	q := "SELECT id FROM cases WHERE risk_level <> 'none' AND risk_since <= ? AND id > ?"
+	args := []any{setBefore.UTC(), afterID}
+	if level != "" {
+		q += " AND risk_level = ?"
+		args = append(args, level)
+	}
+	rows, err := s.query(ctx, q+fmt.Sprintf(" ORDER BY id LIMIT %d", limit), args...)
+	return scanAll(rows, err, func(r *sql.Rows) (int64, error) { var id int64; return id, r.Scan(&id) })
+}
+
+// StepDownCandidates lists, above afterID, the cases under a warning set before
+// quietFrom with no incident other than a return visit since quietFrom, and at least
+// visits return visits since the warning was set: those whose warning may step down.
+func (s *Store) StepDownCandidates(ctx context.Context, quietFrom time.Time, visits int, afterID int64, limit int) ([]int64, error) {
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT c.id FROM cases c WHERE c.risk_level <> 'none' AND c.risk_since <= ? AND c.id > ?
+		AND NOT EXISTS (SELECT 1 FROM case_incidents i WHERE i.case_id = c.id AND i.kind <> ? AND i.at > ?)
+		AND (SELECT COUNT(*) FROM case_incidents i WHERE i.case_id = c.id AND i.kind = ? AND i.at >= c.risk_since) >= ?
+		ORDER BY c.id LIMIT %d`, limit), quietFrom.UTC(), afterID, model.IncidentReturnVisit, quietFrom.UTC(), model.IncidentReturnVisit, visits)
+	return scanAll(rows, err, func(r *sql.Rows) (int64, error) { var id int64; return id, r.Scan(&id) })
+}
+
+// LateWarningResponses lists cases whose warning's response was due before now and
+// has been neither given nor escalated.
+func (s *Store) LateWarningResponses(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT id FROM cases WHERE risk_response_by IS NOT NULL AND risk_response_by < ?
+		AND risk_escalated = FALSE ORDER BY risk_response_by, id LIMIT %d`, limit), now.UTC())
+	return scanAll(rows, err, func(r *sql.Rows) (int64, error) { var id int64; return id, r.Scan(&id) })
+}
+
+// RiskSupervision is where a case stands with the orders its warning raised: how
+// many are open, and when the last was issued or answered (zero when none).
+func (tx *Tx) RiskSupervision(ctx context.Context, caseID int64) (open int, last time.Time, err error) {
+	var issued, replied sql.NullTime
+	err = tx.queryRow(ctx, `SELECT COUNT(CASE WHEN status = 'open' THEN 1 END), MAX(issued_at), MAX(replied_at)
+		FROM supervisions WHERE case_id = ? AND source = 'risk'`, caseID).Scan(&open, &issued, &replied)
+	if issued.Valid {
+		last = issued.Time.UTC()
+	}
+	if replied.Valid && replied.Time.After(last) {
+		last = replied.Time.UTC()
+	}
+	return open, last, err
+}
+
+// Warning is one case on the warnings board, with the name of its 包案 leader.
+type Warning struct {
+	model.Case
+	HolderName string `json:"holder_name,omitempty"`
+}
+
+// WarningFilter narrows the warnings board; zero fields do not filter.
+type WarningFilter struct {
+	Level  string
+	Within string // a region path: the cases in its subtree
+	Limit  int
+}
+
+const riskRank = "CASE c.risk_level WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'yellow' THEN 2 WHEN 'blue' THEN 1 ELSE 0 END"
+
+// Warnings lists the cases under a warning in scope: the most serious first, then
+// the longest at their level.
+func (s *Store) Warnings(ctx context.Context, f WarningFilter, sc CaseScope) ([]Warning, error) {
+	where, args := sc.where(s.dialect)
+	q := "SELECT " + caseCols + ", COALESCE(h.display_name, '') FROM cases c LEFT JOIN users h ON h.id = c.risk_holder_id WHERE c.risk_level <> 'none' AND " + where
+	if f.Level != "" {
+		q += " AND c.risk_level = ?"
+		args = append(args, f.Level)
+	}
+	if f.Within != "" {
+		lo, hi := pathRange(f.Within)
+		q += " AND c.region_path >= ? AND c.region_path < ?"
+		args = append(args, lo, hi)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 500
+	}
+	q += fmt.Sprintf(" ORDER BY %s DESC, c.risk_since, c.id LIMIT %d", riskRank, limit)
+	rows, err := s.query(ctx, q, args...)
+	return scanAll(rows, err, func(r *sql.Rows) (Warning, error) {
+		var w Warning
+		var holder string
+		c, err := scanCase(rowWithExtra{r, &holder})
+		w.Case, w.HolderName = c, holder
+		return w, err
+	})
+}
+
+// rowWithExtra scans a case row followed by more columns.
+type rowWithExtra struct {
+	r     *sql.Rows
+	extra *string
+}
+
+func (x rowWithExtra) Scan(dest ...any) error { return x.r.Scan(append(dest, x.extra)...) }
+
+// WarningCount is how many cases of one colour lie at one region path.
+type WarningCount struct {
+	RegionPath string
+	Level      string
+	Count      int
+}
+
+// WarningCounts counts the cases under a warning in scope by region and colour, for
+// the board's totals and its map.
+func (s *Store) WarningCounts(ctx context.Context, sc CaseScope) ([]WarningCount, error) {
+	where, args := sc.where(s.dialect)
+	rows, err := s.query(ctx, "SELECT c.region_path, c.risk_level, COUNT(*) FROM cases c WHERE c.risk_level <> 'none' AND "+where+
+		" GROUP BY c.region_path, c.risk_level", args...)
+	return scanAll(rows, err, func(r *sql.Rows) (WarningCount, error) {
+		var w WarningCount
+		return w, r.Scan(&w.RegionPath, &w.Level, &w.Count)
+	})
+}
+
+// RiskRules returns the warning rules an administrator saved, as JSON; ok is false
+// while the defaults apply.
+func (s *Store) RiskRules(ctx context.Context) (raw []byte, ok bool, err error) {
+	var text string
+	err = s.queryRow(ctx, "SELECT rules FROM risk_rules WHERE id = 1").Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	return []byte(text), err == nil, err
+}
+
+// SaveRiskRules stores the warning rules (already validated) as JSON.
+func (s *Store) SaveRiskRules(ctx context.Context, raw []byte, by int64) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, "UPDATE risk_rules SET rules = ?, updated_at = ?, updated_by = ? WHERE id = 1", string(raw), now(), nullInt64(by))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		_, err = tx.exec(ctx, "INSERT INTO risk_rules (id, rules, updated_at, updated_by) VALUES (1, ?, ?, ?)", string(raw), now(), nullInt64(by))
+		return err
+	})
+}
