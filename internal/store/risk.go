@@ -98,13 +98,24 @@ func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,",
 // RiskQuiet tells the step-down how quiet a case has been since a time: its last
 // incident other than a return visit, and the return visits recorded.
 func (s *Store) RiskQuiet(ctx context.Context, caseID int64, since time.Time) (lastIncident time.Time, visits int, err error) {
-	var last sql.NullTime
-	err = s.queryRow(ctx, `SELECT MAX(CASE WHEN kind <> ? THEN at END), COUNT(CASE WHEN kind = ? THEN 1 END)
-		FROM case_incidents WHERE case_id = ? AND at >= ?`, model.IncidentReturnVisit, model.IncidentReturnVisit, caseID, since.UTC()).Scan(&last, &visits)
-	if last.Valid {
-		lastIncident = last.Time.UTC()
+	rows, err := s.query(ctx, "SELECT kind, at FROM case_incidents WHERE case_id = ? AND at >= ?", caseID, since.UTC())
+	if err != nil {
+		return lastIncident, 0, err
 	}
-	return lastIncident, visits, err
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var at time.Time
+		if err := rows.Scan(&kind, &at); err != nil {
+			return lastIncident, visits, err
+		}
+		if kind == model.IncidentReturnVisit {
+			visits++
+		} else if at.After(lastIncident) {
+			lastIncident = at.UTC()
+		}
+	}
+	return lastIncident, visits, rows.Err()
 }
 
 // WarnedCases lists the ids of cases under a warning set at or before setBefore,
@@ -142,16 +153,28 @@ func (s *Store) LateWarningResponses(ctx context.Context, now time.Time, limit i
 // RiskSupervision is where a case stands with the orders its warning raised: how
 // many are open, and when the last was issued or answered (zero when none).
 func (tx *Tx) RiskSupervision(ctx context.Context, caseID int64) (open int, last time.Time, err error) {
-	var issued, replied sql.NullTime
-	err = tx.queryRow(ctx, `SELECT COUNT(CASE WHEN status = 'open' THEN 1 END), MAX(issued_at), MAX(replied_at)
-		FROM supervisions WHERE case_id = ? AND source = 'risk'`, caseID).Scan(&open, &issued, &replied)
-	if issued.Valid {
-		last = issued.Time.UTC()
+	rows, err := tx.tx.QueryContext(ctx, tx.s.q("SELECT status, issued_at, replied_at FROM supervisions WHERE case_id = ? AND source = 'risk'"), caseID)
+	if err != nil {
+		return 0, last, err
 	}
-	if replied.Valid && replied.Time.After(last) {
-		last = replied.Time.UTC()
+	defer rows.Close()
+	for rows.Next() {
+		var status string
+		var issued time.Time
+		var replied sql.NullTime
+		if err := rows.Scan(&status, &issued, &replied); err != nil {
+			return open, last, err
+		}
+		if status == "open" {
+			open++
+		}
+		for _, t := range []time.Time{issued, replied.Time} {
+			if t.After(last) {
+				last = t.UTC()
+			}
+		}
 	}
-	return open, last, err
+	return open, last, rows.Err()
 }
 
 // Warning is one case on the warnings board, with the name of its 包案 leader.

@@ -61,6 +61,7 @@ func (s *Server) Jobs() *jobs.Runner {
 	deliver := &notify.Deliverer{Store: s.st, Channels: channels, Now: time.Now}
 	r.Add("deadline-sweep", s.cfg.SweepInterval, s.cases.SweepDeadlines)
 	r.Add("supervision-sweep", s.cfg.SweepInterval, s.cases.SweepSupervision)
+	r.Add("warning-sweep", s.cfg.SweepInterval, s.cases.SweepRisk)
 	r.Add("outbox", 10*time.Second, func(ctx context.Context, _ time.Time) (int, error) { return deliver.Deliver(ctx) })
 	r.Add("session-cleanup", time.Hour, func(ctx context.Context, now time.Time) (int, error) {
 		n, err := s.st.DeleteExpiredSessions(ctx, now, now.Add(-s.cfg.IdleTimeout))

@@ -11,6 +11,9 @@ var needFields = map[string]string{
 	RefuseDepartmentRequired:    "lead_department_id",
 	RefuseCoDepartmentsRequired: "co_department_ids",
 	RefuseMergeIntoRequired:     "merge_into",
+	RefuseIncidentRequired:      "incident",
+	RefuseIncidentInvalid:       "incident",
+	RefuseWarningLevelRequired:  "warning_level",
 }
 
 // Field returns the input field a refusal is about, or "" when it is about the case's
