@@ -60,6 +60,10 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 			in.ReplyDays = int(n)
 		}
 	}
+	in.Incident, in.WarningLevel = strings.TrimSpace(f.Get("incident")), strings.TrimSpace(f.Get("warning_level"))
+	if in.HolderID, err = formInt(r, "holder_id"); err != nil {
+		return in, err
+	}
 	in.SeenState = r.PostFormValue("state")
 	if in.MergeInto, err = u.mergeTarget(r); err != nil {
 		return in, err

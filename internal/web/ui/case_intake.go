@@ -134,6 +134,7 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		return in, nil, &model.FieldError{Field: "people_count", Code: "range", Message: "涉及人数须在 1–100000 之间", MessageEN: "must be between 1 and 100000"}
 	}
 	in.PeopleCount = int(people)
+	in.Injured = f.Get("injured") != ""
 	if v := strings.NewReplacer(",", "", "，", "", " ", "").Replace(f.Get("amount_yuan")); v != "" {
 		if in.AmountYuan, err = strconv.ParseFloat(v, 64); err != nil {
 			return in, nil, &model.FieldError{Field: "amount_yuan", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
@@ -142,7 +143,7 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 	for i := 0; i < intakeParties; i++ {
 		get := func(name string) string { return strings.TrimSpace(f.Get(fmt.Sprintf("parties[%d].%s", i, name))) }
 		pi := cases.PartyInput{Role: model.PartyRole(get("role")), Name: get("name"), IDNumber: get("id_number"),
-			Phone: get("phone"), Address: get("address")}
+			Phone: get("phone"), Address: get("address"), SevereMentalIllness: get("severe_mental_illness") != "", Minor: get("minor") != ""}
 		if pi.Name == "" && pi.IDNumber == "" && pi.Phone == "" && pi.Address == "" {
 			continue
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -41,6 +42,31 @@ type casePageData struct {
 	Supervisions  []supervisionRow // the case's supervision orders (督办), oldest first
 	Levels        []string         // the supervise form's levels
 	ReplyDays     int              // the supervise form's default working days to reply
+	Warning       warningView      // the four-colour warning and what set it
+	Incidents     []incidentRow    // what was recorded around the case, newest first
+	IncidentKinds []string         // the record form's kinds
+	WarningLevels []string         // the adjust form's levels
+	Holders       []model.User     // who may be named 包案 leader
+}
+
+// warningView is the warning as the case page explains it.
+type warningView struct {
+	Level       string // in force: none, blue, yellow, orange, red
+	Computed    string // what the rules give now
+	Differs     bool   // a leader or a step-down set a level other than the rules'
+	Result      risk.Result
+	Since       *time.Time
+	Holder      string // 包案领导
+	ResponseBy  *time.Time
+	Overdue     bool // the response is late
+	RespondedAt *time.Time
+	Escalated   bool
+	HolderDue   bool // the response due is naming the holder (red)
+}
+
+type incidentRow struct {
+	model.Incident
+	Actor string
 }
 
 type assignmentRow struct {
@@ -63,6 +89,11 @@ type eventDetail struct {
 	Satisfaction   string
 	Days           int
 	MergeInto      string
+	WarningFrom    string // a warning change: the levels and why
+	WarningTo      string
+	WarningReason  string
+	Incident       string // record: what happened
+	Holder         string // warning_respond: the 包案 leader named
 }
 
 type attachmentRow struct {
@@ -85,16 +116,20 @@ type actionForm struct {
 	Days         bool
 	Merge        bool
 	Supervise    bool // level and working days to reply
+	Incident     bool // record: what happened
+	WarningLevel bool // warning_adjust: the level to set
+	Holder       bool // warning_respond: the 包案 leader
+	HolderNeeded bool // a red warning without its leader: the holder is required
 	Confirm      bool
 	Failed       bool // the form the user just sent and the page refused
 }
 
 // optionalNote are the actions whose form offers a note though none is required.
-var optionalNote = []workflow.Action{workflow.ActionAssign, workflow.ActionCoAssign, workflow.ActionResolve, workflow.ActionVisit}
+var optionalNote = []workflow.Action{workflow.ActionAssign, workflow.ActionCoAssign, workflow.ActionResolve, workflow.ActionVisit, workflow.ActionRecord}
 
 var primaryActions = []workflow.Action{workflow.ActionAccept, workflow.ActionAssign, workflow.ActionSign, workflow.ActionHandle,
 	workflow.ActionResolve, workflow.ActionVerify, workflow.ActionVisit, workflow.ActionArchive, workflow.ActionCoSign,
-	workflow.ActionCoReport, workflow.ActionExtendApprove, workflow.ActionResume}
+	workflow.ActionCoReport, workflow.ActionExtendApprove, workflow.ActionResume, workflow.ActionWarningRespond}
 
 var dangerActions = []workflow.Action{workflow.ActionReject, workflow.ActionReturn, workflow.ActionVerifyFail,
 	workflow.ActionExtendRefuse, workflow.ActionSuspend, workflow.ActionMerge}
@@ -116,6 +151,10 @@ func formFor(a workflow.Action) actionForm {
 			f.Co = true
 		case workflow.NeedMergeInto:
 			f.Merge = true
+		case workflow.NeedIncident:
+			f.Incident = true
+		case workflow.NeedWarningLevel:
+			f.WarningLevel = true
 		}
 	}
 	switch a {
@@ -125,6 +164,8 @@ func formFor(a workflow.Action) actionForm {
 		f.Days = true
 	case workflow.ActionSupervise:
 		f.Supervise = true
+	case workflow.ActionWarningRespond:
+		f.Holder = true
 	case workflow.ActionReject, workflow.ActionArchive, workflow.ActionMerge:
 		f.Confirm = true
 	}
@@ -142,7 +183,8 @@ func formFor(a workflow.Action) actionForm {
 
 // simple reports whether the form is only a button.
 func (f actionForm) simple() bool {
-	return !f.Note && !f.Outcome && !f.Satisfaction && !f.Lead && !f.Co && !f.Region && !f.Days && !f.Merge && !f.Supervise
+	return !f.Note && !f.Outcome && !f.Satisfaction && !f.Lead && !f.Co && !f.Region && !f.Days && !f.Merge && !f.Supervise &&
+		!f.Incident && !f.WarningLevel && !f.Holder
 }
 
 // casePage shows one case: what it is, who is in it, who works on it, what happened,
@@ -253,6 +295,9 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 	if d.Supervisions, err = u.caseSupervisions(ctx, p, c, failed); err != nil {
 		return nil, err
 	}
+	if err := u.caseWarning(ctx, c, d); err != nil {
+		return nil, err
+	}
 	atts, err := u.Store.Attachments(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -282,6 +327,18 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 				policy = cases.DefaultPolicy
 			}
 			d.ReplyDays = policy.ReplyWorkdays
+		case workflow.ActionRecord:
+			d.IncidentKinds = model.IncidentKinds
+		case workflow.ActionWarningAdjust:
+			for _, l := range risk.AllLevels {
+				if l.String() != c.RiskLevel {
+					d.WarningLevels = append(d.WarningLevels, l.String())
+				}
+			}
+		case workflow.ActionWarningRespond:
+			if d.Holders, err = u.Cases.Holders(ctx, c); err != nil {
+				return nil, err
+			}
 		case workflow.ActionDelegate:
 			children, err := u.Store.Regions(ctx, store.RegionFilter{ParentID: centre.ID, ActiveOnly: true})
 			if err != nil {
@@ -295,6 +352,7 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		}
 		f := formFor(a)
 		f.Failed = failed == string(a)
+		f.HolderNeeded = f.Holder && d.Warning.HolderDue
 		if f.simple() {
 			d.Simple = append(d.Simple, f)
 		} else {
@@ -319,11 +377,25 @@ func detailOf(raw json.RawMessage) eventDetail {
 		Satisfaction   string   `json:"satisfaction"`
 		Days           int      `json:"days"`
 		MergeIntoCode  string   `json:"merge_into_code"`
+		From           string   `json:"from"`
+		To             string   `json:"to"`
+		Reason         string   `json:"reason"`
+		Incident       string   `json:"incident"`
+		Holder         string   `json:"holder"`
 	}
 	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil {
 		return eventDetail{}
 	}
-	d := eventDetail{LeadDepartment: p.LeadDepartment, CoDepartments: p.CoDepartments, ToCentre: p.ToCentre, Days: p.Days, MergeInto: p.MergeIntoCode}
+	d := eventDetail{LeadDepartment: p.LeadDepartment, CoDepartments: p.CoDepartments, ToCentre: p.ToCentre, Days: p.Days, MergeInto: p.MergeIntoCode,
+		Holder: p.Holder}
+	if from, err := risk.ParseLevel(p.From); err == nil && p.To != "" {
+		if to, err := risk.ParseLevel(p.To); err == nil && slices.Contains(warningReasonCodes, p.Reason) {
+			d.WarningFrom, d.WarningTo, d.WarningReason = from.String(), to.String(), p.Reason
+		}
+	}
+	if model.ValidIncident(p.Incident) {
+		d.Incident = p.Incident
+	}
 	if workflow.Outcome(p.Outcome).Valid() {
 		d.Outcome = p.Outcome
 	}

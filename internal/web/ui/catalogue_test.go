@@ -12,6 +12,7 @@ import (
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/web/templates"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -81,6 +82,14 @@ func TestTemplatesUseOnlyCataloguedWords(t *testing.T) {
 	codes["notif_kind"] = notificationKinds
 	codes["supervision_level"] = supervisionLevelCodes
 	codes["supervision_status"] = supervisionStatusCodes
+	for _, l := range risk.AllLevels {
+		codes["risk_level"] = append(codes["risk_level"], l.String())
+	}
+	for _, i := range risk.AllIndicators {
+		codes["indicator"] = append(codes["indicator"], string(i))
+	}
+	codes["incident"] = model.IncidentKinds
+	codes["warning_reason"] = warningReasonCodes
 	for p := range prefixes {
 		if codes[p] == nil {
 			t.Errorf("templates build keys from %q.<code>, which this test does not know the codes of", p)

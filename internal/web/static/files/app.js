@@ -62,7 +62,7 @@
     var btn = form.querySelector("[data-add-party]");
     if (!btn || rows.length < 2) { return; }
     var empty = function (row) {
-      return Array.prototype.every.call(row.querySelectorAll("input"), function (i) { return !i.value; }) &&
+      return Array.prototype.every.call(row.querySelectorAll("input"), function (i) { return i.type === "checkbox" ? !i.checked : !i.value; }) &&
         !row.querySelector(".field-error");
     };
     for (var i = rows.length - 1; i > 0; i--) {

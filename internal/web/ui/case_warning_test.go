@@ -1,0 +1,83 @@
+package ui_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/onedoor/onedoor/internal/demo"
+)
+
+// The intake form's risk facts reach the warning; the case page shows the colour,
+// the indicators with their weights and the floor that set it, and offers the
+// leader the response with the 包案 leader to name; a refused response keeps the
+// form open with the message next to the holder.
+func TestCasePageExplainsTheWarning(t *testing.T) {
+	cp := newCasePages(t)
+	form := cp.walkIn(id18(41))
+	form.Set("description", "高某称若再拿不到赔偿就扬言报复工地负责人，还要去跳楼。")
+	form.Set("injured", "1")
+	form.Set("parties[0].severe_mental_illness", "1")
+	path := cp.register(cp.clerk, form)
+
+	_, body := cp.get(cp.clerk, path)
+	card := between(body, `data-testid="warning"`, "</section>")
+	if card == "" {
+		t.Fatal("no warning card on the case page")
+	}
+	if !strings.Contains(card, `data-level="red"`) && !strings.Contains(card, `data-level="orange"`) {
+		t.Fatalf("threat + self-harm + injury + severe mental illness is not orange or red:\n%s", card)
+	}
+	for _, want := range []string{`data-indicator="threat"`, `data-indicator="self_harm"`, `data-indicator="injury"`,
+		`data-indicator="severe_mental_illness"`, "扬言报复", "+40", "+25", "扬言报复的严重精神障碍患者"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the warning card lacks %q", want)
+		}
+	}
+	if !strings.Contains(body, `data-testid="warning-badge"`) {
+		t.Error("no warning badge in the case head")
+	}
+	if !strings.Contains(body, `data-action-form="record"`) {
+		t.Error("the clerk is not offered to record an incident")
+	}
+	if strings.Contains(body, `data-action-form="warning_adjust"`) {
+		t.Error("a clerk is offered to adjust the warning")
+	}
+
+	if !strings.Contains(card, `data-level="red"`) {
+		t.Fatalf("threat + self-harm + injury + severe mental illness (125) is not red:\n%s", card)
+	}
+
+	// The red warning asks a leader of the county centre for its 包案 leader.
+	leader := cp.srv.Login(t, "county.leader", demo.Password)
+	_, body = cp.get(leader, path)
+	if !strings.Contains(body, `data-action-form="warning_respond"`) || !strings.Contains(body, `name="holder_id" required`) {
+		t.Fatal("a red warning without its leader does not ask for one")
+	}
+	resp, body := cp.post(leader, path+"/actions/warning_respond", url.Values{"state": {stateOf(t, body)}, "note": {"已安排稳控"}})
+	if resp.StatusCode != 422 || fieldError(body, "holder_id") == "" {
+		t.Fatalf("a response without the holder: %d, holder error %q", resp.StatusCode, fieldError(body, "holder_id"))
+	}
+	if !strings.Contains(body, `data-action-form="warning_respond" open`) && !strings.Contains(body, `open data-action-form="warning_respond"`) {
+		t.Error("the refused response form is folded away")
+	}
+
+	// The leader lowers it with a reason: the page says the level is not the rules'.
+	if !strings.Contains(body, `data-action-form="warning_adjust"`) {
+		t.Fatal("the leader is not offered to adjust the warning")
+	}
+	resp, body = cp.post(leader, path+"/actions/warning_adjust", url.Values{"state": {stateOf(t, body)}, "warning_level": {"orange"}, "note": {"已送医治疗，监护人到位"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("adjust: %d %s", resp.StatusCode, alertOf(body))
+	}
+	_, body = cp.get(leader, path)
+	if !strings.Contains(between(body, `data-testid="warning"`, "</section>"), `data-level="orange"`) {
+		t.Fatal("the leader's orange is not shown")
+	}
+	if !strings.Contains(body, `data-testid="warning-differs"`) {
+		t.Error("the page does not say the level in force differs from the rules'")
+	}
+	if strings.Count(body, `data-testid="warning-change"`) != 2 {
+		t.Error("the timeline does not show both warning changes")
+	}
+}
