@@ -2,11 +2,13 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
 )
 
@@ -19,6 +21,9 @@ var templates = map[model.CaseKind][]string{
 		"%s反映丈夫%s酒后多次殴打自己，请求帮助。",
 		"%s与%s因土地承包经营权流转费用发生纠纷，涉及金额%d元。",
 		"%s称%s饲养的牛羊多次毁坏其庄稼，协商赔偿未果。",
+		"%s与%s因宅基地纠纷调解未果，情绪激动，扬言要与对方同归于尽。",
+		"%s等多名工人称在%s务工被拖欠工资%d元，多次讨薪未果，扬言要去跳楼。",
+		"%s反映长期遭受丈夫%s家暴，前日被打伤住院。",
 	},
 	model.KindPetition: {
 		"%s反映%s征地补偿款%d元至今未足额发放。",
@@ -136,11 +141,12 @@ type generator struct {
 	centreOf map[int64]int64
 	byKind   map[model.CaseKind][]model.Category
 	users    []model.User
+	rules    risk.Rules
 }
 
 func newGenerator(ctx context.Context, st *store.Store, seed uint64) (*generator, error) {
 	g := &generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), codes: newCodeMaker(seed),
-		now: time.Now().UTC(), centreOf: map[int64]int64{}, byKind: map[model.CaseKind][]model.Category{}}
+		now: time.Now().UTC(), centreOf: map[int64]int64{}, byKind: map[model.CaseKind][]model.Category{}, rules: risk.DefaultRules()}
 	regions, err := st.Regions(ctx, store.RegionFilter{ActiveOnly: true})
 	if err != nil {
 		return nil, err
@@ -237,8 +243,32 @@ func (g *generator) fill(c *model.Case, num uint64) {
 	}
 	birth := time.Date(1950+rng.IntN(55), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
 	c.Parties = []model.Party{
-		{Role: model.PartyApplicant, Name: applicant, IDNumber: model.MakeIDNumber(CountyCode, birth, rng.IntN(1000)), Phone: phone(rng)},
+		{Role: model.PartyApplicant, Name: applicant, IDNumber: model.MakeIDNumber(CountyCode, birth, rng.IntN(1000)), Phone: phone(rng),
+			SevereMentalIllness: rng.IntN(200) == 0},
 		{Role: model.PartyRespondent, Name: respondent, Phone: phone(rng)},
+	}
+	c.Injured = rng.IntN(25) == 0
+	g.warn(c)
+}
+
+// warn gives an open case the warning the default rules give its own facts (history
+// across generated cases is left out), as if the centre had responded on the day.
+func (g *generator) warn(c *model.Case) {
+	c.RiskLevel, c.RiskComputed = risk.LevelNone.String(), risk.LevelNone.String()
+	if c.ClosedAt != nil || c.State == "followed_up" {
+		return
+	}
+	in := risk.Input{Kind: c.Kind, CategoryCode: c.CategoryCode, Title: c.Title, Description: c.Description,
+		People: c.PeopleCount, AmountFen: c.AmountFen, Injured: c.Injured, SevereMentalIllness: c.Parties[0].SevereMentalIllness}
+	res := risk.Assess(g.rules, in)
+	if res.Level == risk.LevelNone {
+		return
+	}
+	raw, _ := json.Marshal(res)
+	since, responded := c.CreatedAt, c.CreatedAt.Add(2*time.Hour)
+	c.RiskLevel, c.RiskComputed, c.RiskScore, c.RiskResult, c.RiskSince = res.Level.String(), res.Level.String(), res.Score, raw, &since
+	if res.Level >= risk.LevelOrange {
+		c.RiskRespondedAt = &responded
 	}
 }
 

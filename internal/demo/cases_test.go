@@ -70,6 +70,7 @@ func TestGenerateCases(t *testing.T) {
 		}
 		codes := map[string]bool{}
 		parties, events, open := 0, 0, 0
+		colours := map[string]int{}
 		var sample model.Case // an open case, to look up by its address
 		for _, c := range cases {
 			if len(c.TrackingCode) != 12 || codes[c.TrackingCode] {
@@ -110,6 +111,18 @@ func TestGenerateCases(t *testing.T) {
 			if c.ClosedAt == nil {
 				open++
 				sample = c
+			}
+			colours[c.RiskLevel]++
+			if c.RiskLevel != "none" {
+				if c.ClosedAt != nil || c.RiskSince == nil || len(c.RiskResult) == 0 || c.RiskScore == 0 {
+					t.Fatalf("case %d: warning %s on a closed case or without its grounds: %+v", c.ID, c.RiskLevel, c)
+				}
+			}
+		}
+		// Open cases come with the warnings their facts give, of several colours.
+		for _, l := range []string{"none", "yellow", "orange", "red"} {
+			if colours[l] == 0 {
+				t.Errorf("no %s warning among %d generated cases: %v", l, n, colours)
 			}
 		}
 		if parties != 2*n || events != n {

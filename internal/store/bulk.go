@@ -27,12 +27,13 @@ const (
 	bulkEventRows = 1000
 )
 
-// bulkCaseCols are the columns InsertCase fills, in its order, and the deadline flag
-// (generated history arrives as the deadline sweep would have left it).
+// bulkCaseCols are the columns InsertCase fills, in its order, the deadline flag and
+// the warning (generated history arrives as the sweeps and assessments left it).
 const bulkCaseCols = `tracking_code, kind, category_id, category_code, channel, region_id, region_path,
 	grid_id, centre_id, address, address_key, lat, lng, title, description, urgency, people_count, amount_fen, state,
 	suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
-	registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version, due_flag`
+	registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version, due_flag,
+	injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_responded_at`
 
 // bulkCacheKiB is the page cache the SQLite writer gets while it loads (taken only as
 // pages are read): the index pages a batch touches are mostly the next one's too.
@@ -288,7 +289,7 @@ func (s *Store) bulkPostgresPart(ctx context.Context, cases []model.Case, lastEv
 // bulkWrite inserts cases whose ids are assigned, their parties, and their events
 // numbered after lastEvent.
 func (s *Store) bulkWrite(ctx context.Context, tx *sql.Tx, cases []model.Case, lastEvent int64) error {
-	err := s.bulkInsert(ctx, tx, bulkRows{table: "cases", cols: bulkCaseCols, row: strings.Repeat("?, ", 35) + "?",
+	err := s.bulkInsert(ctx, tx, bulkRows{table: "cases", cols: bulkCaseCols, row: strings.Repeat("?, ", 42) + "?",
 		n: len(cases), perStmt: bulkCaseRows,
 		id: func(i int) int64 { return cases[i].ID },
 		values: func(args []any, i int) []any {
@@ -298,7 +299,9 @@ func (s *Store) bulkWrite(ctx context.Context, tx *sql.Tx, cases []model.Case, l
 				nullFloat(c.Lng), c.Title, c.Description, c.Urgency, int64(c.PeopleCount), c.AmountFen, c.State,
 				c.SuspendedFrom, c.AtCentre, c.Outcome, c.Satisfaction, bulkID(c.MergedInto), c.ExtensionPending,
 				int64(c.ExtensionDays), c.DueStage, nullTime(c.DueAt), bulkID(c.RegisteredBy), c.CreatedAt.UTC(),
-				c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt), nullTime(c.ClosedAt), int64(c.Version), c.DueFlag)
+				c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt), nullTime(c.ClosedAt), int64(c.Version), c.DueFlag,
+				c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), int64(c.RiskScore), string(c.RiskResult),
+				nullTime(c.RiskSince), nullTime(c.RiskRespondedAt))
 		}})
 	if err != nil {
 		return err
