@@ -102,6 +102,9 @@ func openAndMigrate(ctx context.Context, cfg *config.Config, log *slog.Logger) (
 	return st, nil
 }
 
+// demoCases is how many generated cases -demo adds to the demo county.
+const demoCases = 300
+
 // serve runs the server until ctx ends, then lets in-flight requests finish before
 // closing the store. ready, when not nil, receives the bound address.
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan<- string) error {
@@ -113,7 +116,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 	if cfg.Demo {
 		switch err := demo.SeedCounty(ctx, st); {
 		case err == nil:
-			log.Info("demo county created", "password", demo.Password, "try", "county.admin, county.clerk, fucheng.grid …")
+			// A few hundred cases, so a newcomer finds queues, deadlines and warnings to look at.
+			if err := demo.GenerateCases(ctx, st, demoCases, 1); err != nil {
+				return fmt.Errorf("demo cases: %w", err)
+			}
+			log.Info("demo county created", "cases", demoCases, "password", demo.Password, "try", "county.admin, county.clerk, county.leader …")
 		case errors.Is(err, demo.ErrNotEmpty):
 			log.Info("demo skipped: the database already has users")
 		default:
