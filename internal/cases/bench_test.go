@@ -175,3 +175,59 @@ func BenchmarkDeadlineSweep(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWarningSweep is the warning sweep over the generated store: late responses,
+// red cases kept under supervision, and the step-down candidates (every generated
+// warning is quiet, so the query walks all of them; none has a return visit, so none
+// steps down). The clock carries on across runs, as in BenchmarkDeadlineSweep.
+func BenchmarkWarningSweep(b *testing.B) {
+	for _, d := range testutil.Dialects() {
+		b.Run(fmt.Sprintf("%s/%dcases", d, benchCases()), func(b *testing.B) {
+			st := benchSetup(b, d)
+			svc := cases.New(st)
+			ctx := context.Background()
+			now := time.Now().Add(24 * time.Hour)
+			start := time.Now()
+			n, err := svc.SweepRisk(ctx, now)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("first sweep changed %d cases in %v", n, time.Since(start).Round(time.Millisecond))
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				now = now.Add(time.Minute)
+				if _, err := svc.SweepRisk(ctx, now); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRegister is one intake through the service, in its own transaction, with
+// the warning assessed over the party's history (the applicant's phone and ID number
+// are those of an earlier generated case).
+func BenchmarkRegister(b *testing.B) {
+	for _, d := range testutil.Dialects() {
+		b.Run(fmt.Sprintf("%s/%dcases", d, benchCases()), func(b *testing.B) {
+			st := benchSetup(b, d)
+			ctx := context.Background()
+			svc := cases.New(st)
+			p := principal(b, st, "county.clerk")
+			earlier, err := st.Cases(ctx, store.CaseFilter{Limit: 1}, store.CaseScope{All: true})
+			if err != nil || len(earlier) == 0 {
+				b.Fatal(err)
+			}
+			prev := earlier[0]
+			in := cases.RegisterInput{Kind: prev.Kind, CategoryID: prev.CategoryID, Channel: model.ChannelWalkIn, RegionID: prev.RegionID,
+				Description: "再次来访，称对方扬言报复。", Parties: []cases.PartyInput{{Name: prev.Parties[0].Name,
+					IDNumber: prev.Parties[0].IDNumber, Phone: prev.Parties[0].Phone}}}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := svc.Register(ctx, p, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -427,7 +427,7 @@ func (s *Service) keepRedSupervised(ctx context.Context, rules risk.Rules, now t
 	total := 0
 	var after int64
 	for {
-		ids, err := s.Store.WarnedCases(ctx, "red", now, after, 500)
+		ids, err := s.Store.RedUnsupervised(ctx, now.Add(-time.Duration(days)*24*time.Hour), after, 500)
 		if err != nil || len(ids) == 0 {
 			return total, err
 		}

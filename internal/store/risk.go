@@ -142,6 +142,16 @@ func (s *Store) StepDownCandidates(ctx context.Context, quietFrom time.Time, vis
 	return scanAll(rows, err, func(r *sql.Rows) (int64, error) { var id int64; return id, r.Scan(&id) })
 }
 
+// RedUnsupervised lists, above afterID, the red cases with no open order of their
+// warning and none issued or answered after lastBefore: those due a new order.
+func (s *Store) RedUnsupervised(ctx context.Context, lastBefore time.Time, afterID int64, limit int) ([]int64, error) {
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT c.id FROM cases c WHERE c.risk_level <> 'none' AND c.risk_level = 'red' AND c.id > ?
+		AND NOT EXISTS (SELECT 1 FROM supervisions v WHERE v.case_id = c.id AND v.source = 'risk'
+			AND (v.status = 'open' OR v.issued_at > ? OR v.replied_at > ?))
+		ORDER BY c.id LIMIT %d`, limit), afterID, lastBefore.UTC(), lastBefore.UTC())
+	return scanAll(rows, err, func(r *sql.Rows) (int64, error) { var id int64; return id, r.Scan(&id) })
+}
+
 // LateWarningResponses lists cases whose warning's response was due before now and
 // has been neither given nor escalated.
 func (s *Store) LateWarningResponses(ctx context.Context, now time.Time, limit int) ([]int64, error) {
