@@ -72,7 +72,7 @@ func navFor(p *auth.Principal) []NavItem {
 		items = append(items, NavItem{"nav.case_new", "/cases/new"})
 	}
 	if p.Can(auth.PermCasesRead) {
-		items = append(items, NavItem{"nav.cases_all", "/cases?queue=all"}, NavItem{"nav.supervision", "/supervision"})
+		items = append(items, NavItem{"nav.cases_all", "/cases?queue=all"}, NavItem{"nav.supervision", "/supervision"}, NavItem{"nav.warnings", "/warnings"})
 	}
 	if p.Can(auth.PermOrgManage) {
 		items = append(items,
@@ -84,7 +84,7 @@ func navFor(p *auth.Principal) []NavItem {
 		)
 	}
 	if p.Can(auth.PermDictionary) {
-		items = append(items, NavItem{"nav.deadlines", "/admin/deadlines"}, NavItem{"nav.calendar", "/admin/calendar"})
+		items = append(items, NavItem{"nav.deadlines", "/admin/deadlines"}, NavItem{"nav.calendar", "/admin/calendar"}, NavItem{"nav.risk_rules", "/admin/risk"})
 	}
 	if p.Can(auth.PermAuditRead) {
 		items = append(items, NavItem{"nav.audit", "/admin/audit"})
