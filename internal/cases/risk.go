@@ -16,8 +16,8 @@ import (
 	"github.com/onedoor/onedoor/internal/workflow"
 )
 
-// RiskRules returns the warning rules in force and whether an administrator set them
-// (false: the shipped defaults).
+// RiskRules returns the warning rules in force and whether they differ from the
+// shipped defaults.
 func (s *Service) RiskRules(ctx context.Context) (risk.Rules, bool, error) {
 	raw, ok, err := s.Store.RiskRules(ctx)
 	if err != nil || !ok {
@@ -27,7 +27,10 @@ func (s *Service) RiskRules(ctx context.Context) (risk.Rules, bool, error) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return risk.DefaultRules(), false, fmt.Errorf("stored risk rules: %w", err)
 	}
-	return r, true, nil
+	// Rules saved equal to the defaults (a reset) are the defaults.
+	again, _ := json.Marshal(r)
+	defaults, _ := json.Marshal(risk.DefaultRules())
+	return r, string(again) != string(defaults), nil
 }
 
 // riskRules is RiskRules cached for rulesTTL, as the deadline rules are: every action

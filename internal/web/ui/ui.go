@@ -63,6 +63,9 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/calendar", dictionary(u.calendarPage))
 	mux.HandleFunc("POST /admin/calendar", dictionary(u.calendarSet))
 	mux.HandleFunc("POST /admin/calendar/{day}/delete", dictionary(u.calendarDelete))
+	mux.HandleFunc("GET /admin/risk", dictionary(u.riskRulesPage))
+	mux.HandleFunc("POST /admin/risk", dictionary(u.riskRulesSave))
+	mux.HandleFunc("POST /admin/risk/reset", dictionary(u.riskRulesReset))
 	auditor := u.withPerm(auth.PermAuditRead)
 	mux.HandleFunc("GET /admin/audit", auditor(u.auditList))
 	mux.HandleFunc("GET /admin/audit.csv", auditor(u.auditExport))
@@ -83,6 +86,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ui/prior-cases", registrar(u.priorCases))
 	mux.HandleFunc("POST /cases/{id}/supervisions/{sid}/reply", onCases(u.supervisionReply))
 	mux.HandleFunc("GET /supervision", onCases(u.supervisionBoard))
+	mux.HandleFunc("GET /warnings", onCases(u.warningsBoard))
 
 	mux.HandleFunc("GET /inbox", u.signedIn(u.inbox))
 	mux.HandleFunc("POST /inbox/{id}/read", u.signedIn(u.inboxRead))
