@@ -23,6 +23,8 @@ func TestWatchSeesPageErrors(t *testing.T) {
 		w.Header().Set("Content-Type", "text/javascript")
 		w.Write([]byte(`console.error("logged on purpose"); throw new Error("thrown on purpose");`))
 	})
+	// Chromium asks for a favicon on its own; a 404 for it is not one of the page's faults.
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	ts := httptest.NewServer(mux)
 	defer ts.Close()
 
