@@ -231,3 +231,25 @@ func BenchmarkRegister(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWarningsBoard is the county leader's warnings board: the list of warned
+// cases and the map's counts by region.
+func BenchmarkWarningsBoard(b *testing.B) {
+	for _, d := range testutil.Dialects() {
+		b.Run(fmt.Sprintf("%s/%dcases", d, benchCases()), func(b *testing.B) {
+			st := benchSetup(b, d)
+			ctx := context.Background()
+			svc := cases.New(st)
+			p := principal(b, st, "county.leader")
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := svc.Warnings(ctx, p, ""); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := svc.WarningMap(ctx, p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -15,6 +15,10 @@ import (
 // WarningLevels are the colours of a warning on the board, the most serious first.
 var WarningLevels = []risk.Level{risk.LevelRed, risk.LevelOrange, risk.LevelYellow, risk.LevelBlue}
 
+// BoardLimit is how many warnings the board lists, the most serious first; the counts
+// and the map cover them all.
+const BoardLimit = 200
+
 // Warnings lists the cases under a warning that p sees, the most serious first, then
 // the longest at their level; level ("red", "orange", …; "" for all) narrows to one
 // colour.
@@ -30,7 +34,7 @@ func (s *Service) Warnings(ctx context.Context, p *auth.Principal, level string)
 		}
 		level = l.String()
 	}
-	return s.Store.Warnings(ctx, store.WarningFilter{Level: level}, ScopeOf(p))
+	return s.Store.Warnings(ctx, store.WarningFilter{Level: level, Limit: BoardLimit}, ScopeOf(p))
 }
 
 // LevelCounts counts warnings by colour.

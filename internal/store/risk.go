@@ -200,35 +200,52 @@ type WarningFilter struct {
 	Limit  int
 }
 
-const riskRank = "CASE c.risk_level WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'yellow' THEN 2 WHEN 'blue' THEN 1 ELSE 0 END"
+// warnedLevels are the warning colours, the most serious first.
+var warnedLevels = []string{"red", "orange", "yellow", "blue"}
 
 // Warnings lists the cases under a warning in scope: the most serious first, then
-// the longest at their level.
+// the longest at their level. Each colour is read in the order of the index on
+// (risk_level, risk_since, id), so the list costs what it returns, not the number of
+// warnings in the county.
 func (s *Store) Warnings(ctx context.Context, f WarningFilter, sc CaseScope) ([]Warning, error) {
-	where, args := sc.where(s.dialect)
-	q := "SELECT " + caseCols + ", COALESCE(h.display_name, '') FROM cases c LEFT JOIN users h ON h.id = c.risk_holder_id WHERE c.risk_level <> 'none' AND " + where
-	if f.Level != "" {
-		q += " AND c.risk_level = ?"
-		args = append(args, f.Level)
-	}
-	if f.Within != "" {
-		lo, hi := pathRange(f.Within)
-		q += " AND c.region_path >= ? AND c.region_path < ?"
-		args = append(args, lo, hi)
-	}
+	where, scopeArgs := sc.where(s.dialect)
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 500
 	}
-	q += fmt.Sprintf(" ORDER BY %s DESC, c.risk_since, c.id LIMIT %d", riskRank, limit)
-	rows, err := s.query(ctx, q, args...)
-	return scanAll(rows, err, func(r *sql.Rows) (Warning, error) {
-		var w Warning
-		var holder string
-		c, err := scanCase(rowWithExtra{r, &holder})
-		w.Case, w.HolderName = c, holder
-		return w, err
-	})
+	levels := warnedLevels
+	if f.Level != "" {
+		levels = []string{f.Level}
+	}
+	var out []Warning
+	for _, level := range levels {
+		if len(out) >= limit {
+			break
+		}
+		// "<> 'none'" as well, so SQLite sees the partial index applies.
+		q := "SELECT " + caseCols + ", COALESCE(h.display_name, '') FROM cases c LEFT JOIN users h ON h.id = c.risk_holder_id" +
+			" WHERE c.risk_level <> 'none' AND c.risk_level = ? AND " + where
+		args := append([]any{level}, scopeArgs...)
+		if f.Within != "" {
+			lo, hi := pathRange(f.Within)
+			q += " AND c.region_path >= ? AND c.region_path < ?"
+			args = append(args, lo, hi)
+		}
+		q += fmt.Sprintf(" ORDER BY c.risk_level, c.risk_since, c.id LIMIT %d", limit-len(out))
+		rows, err := s.query(ctx, q, args...)
+		list, err := scanAll(rows, err, func(r *sql.Rows) (Warning, error) {
+			var w Warning
+			var holder string
+			c, err := scanCase(rowWithExtra{r, &holder})
+			w.Case, w.HolderName = c, holder
+			return w, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
 }
 
 // rowWithExtra scans a case row followed by more columns.

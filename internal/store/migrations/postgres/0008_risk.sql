@@ -15,7 +15,9 @@ ALTER TABLE cases ADD COLUMN risk_response_by TIMESTAMPTZ;
 ALTER TABLE cases ADD COLUMN risk_responded_at TIMESTAMPTZ;
 ALTER TABLE cases ADD COLUMN risk_escalated BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE cases ADD COLUMN injured BOOLEAN NOT NULL DEFAULT FALSE;
+-- The board's counts read only this index; its list walks the next one in order.
 CREATE INDEX cases_risk ON cases(risk_level, region_path) WHERE risk_level <> 'none';
+CREATE INDEX cases_risk_since ON cases(risk_level, risk_since, id) WHERE risk_level <> 'none';
 CREATE INDEX cases_risk_response ON cases(risk_response_by) WHERE risk_response_by IS NOT NULL;
 
 ALTER TABLE case_parties ADD COLUMN severe_mental_illness BOOLEAN NOT NULL DEFAULT FALSE;
