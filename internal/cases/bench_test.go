@@ -205,30 +205,41 @@ func BenchmarkWarningSweep(b *testing.B) {
 }
 
 // BenchmarkRegister is one intake through the service, in its own transaction, with
-// the warning assessed over the party's history (the applicant's phone and ID number
-// are those of an earlier generated case).
+// the warning assessed over the party's history: "new" is a first-time applicant with
+// an ordinary complaint, "returning" the applicant of an earlier generated case who
+// comes back, again and again, reporting a threat (so the warning rises and leaders
+// are notified).
 func BenchmarkRegister(b *testing.B) {
 	for _, d := range testutil.Dialects() {
-		b.Run(fmt.Sprintf("%s/%dcases", d, benchCases()), func(b *testing.B) {
-			st := benchSetup(b, d)
-			ctx := context.Background()
-			svc := cases.New(st)
-			p := principal(b, st, "county.clerk")
-			earlier, err := st.Cases(ctx, store.CaseFilter{Limit: 1}, store.CaseScope{All: true})
-			if err != nil || len(earlier) == 0 {
-				b.Fatal(err)
-			}
-			prev := earlier[0]
-			in := cases.RegisterInput{Kind: prev.Kind, CategoryID: prev.CategoryID, Channel: model.ChannelWalkIn, RegionID: prev.RegionID,
-				Description: "再次来访，称对方扬言报复。", Parties: []cases.PartyInput{{Name: prev.Parties[0].Name,
-					IDNumber: prev.Parties[0].IDNumber, Phone: prev.Parties[0].Phone}}}
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, err := svc.Register(ctx, p, in); err != nil {
+		for _, returning := range []bool{false, true} {
+			name := map[bool]string{false: "new", true: "returning"}[returning]
+			b.Run(fmt.Sprintf("%s/%dcases/%s", d, benchCases(), name), func(b *testing.B) {
+				st := benchSetup(b, d)
+				ctx := context.Background()
+				svc := cases.New(st)
+				p := principal(b, st, "county.clerk")
+				earlier, err := st.Cases(ctx, store.CaseFilter{Limit: 1}, store.CaseScope{All: true})
+				if err != nil || len(earlier) == 0 {
 					b.Fatal(err)
 				}
-			}
-		})
+				prev := earlier[0]
+				in := cases.RegisterInput{Kind: prev.Kind, CategoryID: prev.CategoryID, Channel: model.ChannelWalkIn, RegionID: prev.RegionID,
+					Description: "与邻居因排水沟堵塞发生争执，请求协调。", Parties: []cases.PartyInput{{Name: "新来人"}}}
+				if returning {
+					in.Description = "再次来访，称对方扬言报复。"
+					in.Parties[0] = cases.PartyInput{Name: prev.Parties[0].Name, IDNumber: prev.Parties[0].IDNumber, Phone: prev.Parties[0].Phone}
+				}
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if !returning {
+						in.Parties[0].Phone = fmt.Sprintf("137%08d", i+b.N*7)
+					}
+					if _, err := svc.Register(ctx, p, in); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 

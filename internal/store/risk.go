@@ -52,20 +52,17 @@ func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones [
 		parts = append(parts, "SELECT case_id FROM case_parties WHERE phone IN ("+placeholders(len(ps))+")")
 		args = append(args, ps...)
 	}
-	related := "SELECT CAST(? AS BIGINT) AS case_id"
-	relArgs := []any{caseID}
+	// One round trip: the prior cases' count under the kind '', then the incidents by
+	// kind, over this case and the cases sharing a party's ID number or phone.
+	related := "SELECT CAST(? AS BIGINT)"
 	if len(parts) > 0 {
 		related += " UNION " + strings.Join(parts, " UNION ")
-		relArgs = append(relArgs, args...)
 	}
-	if len(parts) > 0 {
-		q := "SELECT COUNT(*) FROM cases WHERE id IN (" + strings.Join(parts, " UNION ") + ") AND id <> ? AND created_at >= ?"
-		if err := tx.queryRow(ctx, q, append(append([]any{}, args...), caseID, since.UTC())...).Scan(&h.PriorCases); err != nil {
-			return h, err
-		}
-	}
-	rows, err := tx.tx.QueryContext(ctx, tx.s.q("SELECT kind, COUNT(*) FROM case_incidents WHERE case_id IN ("+related+") AND at >= ? GROUP BY kind"),
-		append(relArgs, since.UTC())...)
+	q := "WITH related(case_id) AS (" + related + ")" +
+		" SELECT '', COUNT(*) FROM cases WHERE id IN (SELECT case_id FROM related) AND id <> ? AND created_at >= ?" +
+		" UNION ALL SELECT kind, COUNT(*) FROM case_incidents WHERE case_id IN (SELECT case_id FROM related) AND at >= ? GROUP BY kind"
+	all := append(append([]any{caseID}, args...), caseID, since.UTC(), since.UTC())
+	rows, err := tx.tx.QueryContext(ctx, tx.s.q(q), all...)
 	if err != nil {
 		return h, err
 	}
@@ -76,7 +73,11 @@ func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones [
 		if err := rows.Scan(&kind, &n); err != nil {
 			return h, err
 		}
-		h.Incidents[kind] = n
+		if kind == "" {
+			h.PriorCases = n
+		} else {
+			h.Incidents[kind] = n
+		}
 	}
 	return h, rows.Err()
 }
