@@ -99,3 +99,38 @@ func TestLifecycleRulesValidate(t *testing.T) {
 		}
 	}
 }
+
+// Each problem names the JSON path of what it concerns and the rule it breaks, so a
+// form can show it next to its field.
+func TestProblemsNameFieldAndCode(t *testing.T) {
+	cases := []struct {
+		edit        func(*Rules)
+		field, code string
+		min, max    int64
+	}{
+		{func(r *Rules) { r.Thresholds.Orange = 5 }, "thresholds", "order", 0, 0},
+		{func(r *Rules) { r.Threat.Weight = -1 }, "threat.weight", "negative", 0, 0},
+		{func(r *Rules) { r.Group.HeavyMin = 3 }, "group.heavy_min", "heavy_min", 0, 0},
+		{func(r *Rules) { r.RepeatPolice.Min = 0 }, "repeat_police.min", "between", 1, 1 << 31},
+		{func(r *Rules) { r.SelfHarm.Phrases = []string{" "} }, "self_harm.phrases", "empty_phrase", 0, 0},
+		{func(r *Rules) { r.StepDown.QuietDays = 400 }, "step_down.quiet_days", "between", 1, 365},
+		{func(r *Rules) { r.Floors[0].Name = "" }, "floors", "floor", 0, 0},
+		{func(r *Rules) { r.WageArrears.Categories = []string{"x."} }, "wage_arrears.categories", "category", 0, 0},
+	}
+	for _, c := range cases {
+		r := DefaultRules()
+		c.edit(&r)
+		ps := r.Problems()
+		if len(ps) != 1 {
+			t.Errorf("%s: %d problems %+v, want 1", c.field, len(ps), ps)
+			continue
+		}
+		p := ps[0]
+		if p.Field != c.field || p.Code != c.code || p.Min != c.min || p.Max != c.max || p.Text == "" {
+			t.Errorf("problem %+v, want %s %s [%d, %d]", p, c.field, c.code, c.min, c.max)
+		}
+	}
+	if len(DefaultRules().Problems()) != 0 {
+		t.Error("the defaults have problems")
+	}
+}

@@ -247,90 +247,122 @@ func DefaultRules() Rules {
 // maxAmountYuan bounds amount thresholds so that yuan×100 fits in int64.
 const maxAmountYuan = 1_000_000_000_000_000
 
+// Problem is one thing wrong with the rules: the JSON path of what it concerns
+// ("thresholds", "repeat_police.heavy_min", "threat.phrases", "floors"), a code for
+// the rule it breaks, the bounds when the code is "between", and an English text.
+// Problem codes: between, order, positive, negative, heavy_min, heavy_weight,
+// heavy_without_min, family_categories, no_phrases, empty_phrase, category, floor.
+type Problem struct {
+	Field    string
+	Code     string
+	Min, Max int64
+	Text     string
+}
+
+func (p Problem) Error() string { return p.Text }
+
 // Validate reports every problem with the rules in one error, or nil.
 func (r Rules) Validate() error {
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	ps := r.Problems()
+	if len(ps) == 0 {
+		return nil
+	}
+	errs := make([]error, len(ps))
+	for i, p := range ps {
+		errs[i] = p
+	}
+	return fmt.Errorf("risk: invalid rules: %w", errors.Join(errs...))
+}
+
+// Problems lists every problem with the rules, in the order of their JSON.
+func (r Rules) Problems() []Problem {
+	var out []Problem
+	bad := func(field, code string, format string, a ...any) {
+		out = append(out, Problem{Field: field, Code: code, Text: fmt.Sprintf(format, a...)})
+	}
+	between := func(field string, v, lo, hi int64, format string, a ...any) {
+		if v < lo || v > hi {
+			out = append(out, Problem{Field: field, Code: "between", Min: lo, Max: hi, Text: fmt.Sprintf(format, a...)})
+		}
+	}
 
 	if r.WindowDays <= 0 {
-		bad("window_days must be positive, got %d", r.WindowDays)
+		bad("window_days", "positive", "window_days must be positive, got %d", r.WindowDays)
 	}
 	t := r.Thresholds
 	if t.Blue <= 0 {
-		bad("thresholds: blue must be positive, got %d", t.Blue)
+		bad("thresholds", "positive", "thresholds: blue must be positive, got %d", t.Blue)
 	}
 	if !(t.Blue < t.Yellow && t.Yellow < t.Orange && t.Orange < t.Red) {
-		bad("thresholds out of order: need blue < yellow < orange < red, got %d, %d, %d, %d", t.Blue, t.Yellow, t.Orange, t.Red)
+		bad("thresholds", "order", "thresholds out of order: need blue < yellow < orange < red, got %d, %d, %d, %d", t.Blue, t.Yellow, t.Orange, t.Red)
 	}
-	phrases := func(name string, list []string, required bool) {
+	phrases := func(field, name string, list []string, required bool) {
 		if required && len(list) == 0 {
-			bad("%s: no phrases", name)
+			bad(field, "no_phrases", "%s: no phrases", name)
 		}
 		for i, p := range list {
 			if normalize(p) == "" {
-				bad("%s: phrase %d is empty", name, i+1)
+				bad(field, "empty_phrase", "%s: phrase %d is empty", name, i+1)
 			}
 		}
 	}
-	categories := func(name string, list []string) {
+	categories := func(field, name string, list []string) {
 		for i, c := range list {
 			if strings.TrimSpace(c) == "" || strings.HasSuffix(c, ".") {
-				bad("%s: category %d (%q) is not a category code", name, i+1, c)
+				bad(field, "category", "%s: category %d (%q) is not a category code", name, i+1, c)
 			}
 		}
 	}
 	weight := func(name string, w int) {
 		if w < 0 {
-			bad("%s: weight must not be negative, got %d", name, w)
+			bad(name+".weight", "negative", "%s: weight must not be negative, got %d", name, w)
 		}
 	}
 	count := func(name string, c CountRule, maxMin int64) {
 		weight(name, c.Weight)
 		if c.HeavyWeight < 0 {
-			bad("%s: heavy_weight must not be negative, got %d", name, c.HeavyWeight)
+			bad(name+".heavy_weight", "negative", "%s: heavy_weight must not be negative, got %d", name, c.HeavyWeight)
 		}
-		if c.Min < 1 || c.Min > maxMin {
-			bad("%s: min must be between 1 and %d, got %d", name, maxMin, c.Min)
-		}
+		between(name+".min", c.Min, 1, maxMin, "%s: min must be between 1 and %d, got %d", name, maxMin, c.Min)
 		if c.HeavyMin != 0 {
 			if c.HeavyMin <= c.Min || c.HeavyMin > maxMin {
-				bad("%s: heavy_min (%d) must be above min (%d) and at most %d, or 0", name, c.HeavyMin, c.Min, maxMin)
+				bad(name+".heavy_min", "heavy_min", "%s: heavy_min (%d) must be above min (%d) and at most %d, or 0", name, c.HeavyMin, c.Min, maxMin)
 			}
 			if c.HeavyWeight < c.Weight {
-				bad("%s: heavy_weight (%d) must not be below weight (%d)", name, c.HeavyWeight, c.Weight)
+				bad(name+".heavy_weight", "heavy_weight", "%s: heavy_weight (%d) must not be below weight (%d)", name, c.HeavyWeight, c.Weight)
 			}
 		} else if c.HeavyWeight != 0 {
-			bad("%s: heavy_weight %d set without heavy_min", name, c.HeavyWeight)
+			bad(name+".heavy_weight", "heavy_without_min", "%s: heavy_weight %d set without heavy_min", name, c.HeavyWeight)
 		}
 	}
 
-	phrases("negations", r.Negations, false)
-	phrases("negation_exceptions", r.NegationExceptions, false)
+	phrases("negations", "negations", r.Negations, false)
+	phrases("negation_exceptions", "negation_exceptions", r.NegationExceptions, false)
 
 	weight("threat", r.Threat.Weight)
-	phrases("threat", r.Threat.Phrases, r.Threat.Weight > 0)
+	phrases("threat.phrases", "threat", r.Threat.Phrases, r.Threat.Weight > 0)
 
 	dv := r.DomesticViolence
 	weight("domestic_violence", dv.Weight)
-	phrases("domestic_violence", dv.Phrases, false)
-	phrases("domestic_violence family_phrases", dv.FamilyPhrases, false)
-	categories("domestic_violence", dv.Categories)
-	categories("domestic_violence family_categories", dv.FamilyCategories)
+	phrases("domestic_violence.phrases", "domestic_violence", dv.Phrases, false)
+	phrases("domestic_violence.family_phrases", "domestic_violence family_phrases", dv.FamilyPhrases, false)
+	categories("domestic_violence.categories", "domestic_violence", dv.Categories)
+	categories("domestic_violence.family_categories", "domestic_violence family_categories", dv.FamilyCategories)
 	if len(dv.FamilyPhrases) > 0 && len(dv.FamilyCategories) == 0 {
-		bad("domestic_violence: family_phrases need family_categories")
+		bad("domestic_violence.family_phrases", "family_categories", "domestic_violence: family_phrases need family_categories")
 	}
 	if dv.Weight > 0 && len(dv.Phrases) == 0 && len(dv.Categories) == 0 && len(dv.FamilyPhrases) == 0 {
-		bad("domestic_violence: no phrases or categories")
+		bad("domestic_violence.phrases", "no_phrases", "domestic_violence: no phrases or categories")
 	}
 
 	weight("self_harm", r.SelfHarm.Weight)
-	phrases("self_harm", r.SelfHarm.Phrases, r.SelfHarm.Weight > 0)
+	phrases("self_harm.phrases", "self_harm", r.SelfHarm.Phrases, r.SelfHarm.Weight > 0)
 
 	weight("wage_arrears", r.WageArrears.Weight)
-	phrases("wage_arrears", r.WageArrears.Phrases, false)
-	categories("wage_arrears", r.WageArrears.Categories)
+	phrases("wage_arrears.phrases", "wage_arrears", r.WageArrears.Phrases, false)
+	categories("wage_arrears.categories", "wage_arrears", r.WageArrears.Categories)
 	if r.WageArrears.Weight > 0 && len(r.WageArrears.Phrases) == 0 && len(r.WageArrears.Categories) == 0 {
-		bad("wage_arrears: no phrases or categories")
+		bad("wage_arrears.phrases", "no_phrases", "wage_arrears: no phrases or categories")
 	}
 
 	const maxCount = 1 << 31
@@ -340,7 +372,7 @@ func (r Rules) Validate() error {
 	count("group", r.Group, maxCount)
 	count("amount", r.Amount, maxAmountYuan)
 	count("skipped_level", r.SkippedLevel.CountRule, maxCount)
-	phrases("skipped_level", r.SkippedLevel.Phrases, false)
+	phrases("skipped_level.phrases", "skipped_level", r.SkippedLevel.Phrases, false)
 
 	weight("severe_mental_illness", r.SevereMentalIllness.Weight)
 	weight("minor", r.Minor.Weight)
@@ -349,37 +381,26 @@ func (r Rules) Validate() error {
 	for i, f := range r.Floors {
 		name := fmt.Sprintf("floor %d (%s)", i+1, f.Name)
 		if strings.TrimSpace(f.Name) == "" {
-			bad("floor %d: no name", i+1)
+			bad("floors", "floor", "floor %d: no name", i+1)
 		}
 		if f.Level <= LevelNone || f.Level > LevelRed {
-			bad("%s: level must be blue, yellow, orange or red, got %s", name, f.Level)
+			bad("floors", "floor", "%s: level must be blue, yellow, orange or red, got %s", name, f.Level)
 		}
 		if len(f.When) == 0 {
-			bad("%s: no conditions", name)
+			bad("floors", "floor", "%s: no conditions", name)
 		}
 		for _, c := range f.When {
 			if !c.Indicator.Valid() {
-				bad("%s: unknown indicator %q", name, c.Indicator)
+				bad("floors", "floor", "%s: unknown indicator %q", name, c.Indicator)
 			}
 			if c.Min < 0 {
-				bad("%s: %s min must not be negative, got %d", name, c.Indicator, c.Min)
+				bad("floors", "floor", "%s: %s min must not be negative, got %d", name, c.Indicator, c.Min)
 			}
 		}
 	}
-	if h := r.Response.RedHolderHours; h < 1 || h > 24*30 {
-		bad("response: red_holder_hours must be between 1 and 720, got %d", h)
-	}
-	if d := r.Response.RedReportDays; d < 1 || d > 90 {
-		bad("response: red_report_days must be between 1 and 90, got %d", d)
-	}
-	if d := r.StepDown.QuietDays; d < 1 || d > 365 {
-		bad("step_down: quiet_days must be between 1 and 365, got %d", d)
-	}
-	if v := r.StepDown.Visits; v < 0 || v > 50 {
-		bad("step_down: visits must be between 0 and 50, got %d", v)
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("risk: invalid rules: %w", errors.Join(errs...))
+	between("response.red_holder_hours", int64(r.Response.RedHolderHours), 1, 24*30, "response: red_holder_hours must be between 1 and 720, got %d", r.Response.RedHolderHours)
+	between("response.red_report_days", int64(r.Response.RedReportDays), 1, 90, "response: red_report_days must be between 1 and 90, got %d", r.Response.RedReportDays)
+	between("step_down.quiet_days", int64(r.StepDown.QuietDays), 1, 365, "step_down: quiet_days must be between 1 and 365, got %d", r.StepDown.QuietDays)
+	between("step_down.visits", int64(r.StepDown.Visits), 0, 50, "step_down: visits must be between 0 and 50, got %d", r.StepDown.Visits)
+	return out
 }

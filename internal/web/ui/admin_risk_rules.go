@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -182,20 +181,17 @@ func phraseLines(s string) []string {
 	return out
 }
 
-// riskProblems maps each problem Validate finds in r to the form field it concerns,
-// in the page's language; the JSON editor's own save puts them all by the JSON.
+// riskProblems maps each problem with r to the form field it concerns, in the page's
+// language; the JSON editor's own save puts them all by the JSON, each named by its
+// JSON path.
 func riskProblems(r risk.Rules, loc string, jsonMode bool, refusal *model.FieldError) map[string]string {
-	verr := r.Validate()
-	if verr == nil { // refused for a reason the rules themselves do not show
+	problems := r.Problems()
+	if len(problems) == 0 { // refused for a reason the rules themselves do not show
 		msg := refusal.Message
 		if loc == "en" && refusal.MessageEN != "" {
 			msg = refusal.MessageEN
 		}
 		return map[string]string{"rules": msg}
-	}
-	problems := []error{verr}
-	if joined, ok := errors.Unwrap(verr).(interface{ Unwrap() []error }); ok {
-		problems = joined.Unwrap()
 	}
 	known := map[string]bool{"thresholds": true, "floors": true}
 	for _, b := range riskBindings(&r) {
@@ -203,12 +199,11 @@ func riskProblems(r risk.Rules, loc string, jsonMode bool, refusal *model.FieldE
 	}
 	errs := map[string]string{}
 	for _, p := range problems {
-		text := p.Error()
-		msg, whole := riskProblemMessage(loc, text)
-		field := problemField(text)
+		msg := riskProblemMessage(loc, p)
+		field := p.Field
 		if jsonMode || !known[field] {
-			if s := problemSubject(text); s != "" && !whole {
-				msg = s + i18n.T(loc, "error.field_sep") + msg
+			if p.Code != "floor" { // a floor's text names its floor and condition
+				msg = p.Field + i18n.T(loc, "error.field_sep") + msg
 			}
 			field = "rules"
 		}
@@ -220,88 +215,19 @@ func riskProblems(r risk.Rules, loc string, jsonMode bool, refusal *model.FieldE
 	return errs
 }
 
-// problemField names the form field one of Validate's messages is about, "rules"
-// when no form field shows it. The messages start with the JSON name of what they
-// concern: "thresholds out of order: …", "repeat_police: heavy_min …".
-func problemField(msg string) string {
-	head, rest, hasRest := strings.Cut(msg, ": ")
-	words := strings.Fields(head)
-	if len(words) == 0 {
-		return "rules"
-	}
-	first := words[0]
-	next, _, _ := strings.Cut(rest, " ")
-	switch first {
-	case "window_days", "thresholds", "negations", "negation_exceptions":
-		return first
+// riskProblemMessage says one problem in loc's words: by its code, or, for the
+// problems of floors, in the rules' own text.
+func riskProblemMessage(loc string, p risk.Problem) string {
+	switch p.Code {
+	case "between":
+		return i18n.T(loc, "risk_rules.err.between", p.Min, p.Max)
 	case "floor":
-		return "floors"
-	case "response", "step_down":
-		return first + "." + next
+		return i18n.T(loc, "risk_rules.err.other", p.Text)
 	}
-	if !risk.Indicator(first).Valid() || !hasRest {
-		return "rules"
+	if msg, ok := i18n.Lookup(loc, "risk_rules.err."+p.Code); ok {
+		return msg
 	}
-	if len(words) == 2 { // "domestic_violence family_phrases: …"
-		return first + "." + words[1]
-	}
-	switch next {
-	case "weight", "min", "heavy_weight", "heavy_min", "family_phrases":
-		return first + "." + next
-	case "phrase", "no":
-		return first + ".phrases"
-	}
-	return "rules"
-}
-
-// problemSubject is what one of Validate's messages is about, by its JSON path, to
-// say it next to the JSON editor: "thresholds", "repeat_police.heavy_min", "floor 2 (…)".
-func problemSubject(msg string) string {
-	if f := problemField(msg); f != "rules" && f != "floors" {
-		return f
-	}
-	head, _, _ := strings.Cut(msg, ": ")
-	return head
-}
-
-var betweenRe = regexp.MustCompile(`between (\d+) and (\d+)`)
-
-// riskProblemMessage says one of Validate's problems in loc's words; whole is set
-// when the words are Validate's own, which name their subject.
-func riskProblemMessage(loc, msg string) (text string, whole bool) {
-	key := ""
-	switch {
-	case strings.HasPrefix(msg, "floor "): // said whole: a floor's problems name their condition
-	case strings.Contains(msg, "out of order"):
-		key = "risk_rules.err.order"
-	case strings.Contains(msg, "must be positive"):
-		key = "risk_rules.err.positive"
-	case strings.Contains(msg, "must not be negative"):
-		key = "risk_rules.err.negative"
-	case strings.Contains(msg, "must be above min"):
-		key = "risk_rules.err.heavy_min"
-	case strings.Contains(msg, "must not be below weight"):
-		key = "risk_rules.err.heavy_weight"
-	case strings.Contains(msg, "set without heavy_min"):
-		key = "risk_rules.err.heavy_without_min"
-	case strings.Contains(msg, "need family_categories"):
-		key = "risk_rules.err.family_categories"
-	case strings.Contains(msg, "no phrases"):
-		key = "risk_rules.err.no_phrases"
-	case strings.Contains(msg, "is empty"):
-		key = "risk_rules.err.empty_phrase"
-	case strings.Contains(msg, "not a category code"):
-		key = "risk_rules.err.category"
-	}
-	if key != "" {
-		return i18n.T(loc, key), false
-	}
-	if m := betweenRe.FindStringSubmatch(msg); m != nil {
-		lo, _ := strconv.ParseInt(m[1], 10, 64)
-		hi, _ := strconv.ParseInt(m[2], 10, 64)
-		return i18n.T(loc, "risk_rules.err.between", lo, hi), false
-	}
-	return i18n.T(loc, "risk_rules.err.other", msg), true
+	return i18n.T(loc, "risk_rules.err.other", p.Text)
 }
 
 // riskIndicatorView is one row of the weights table: the form fields of an indicator.
