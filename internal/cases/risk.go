@@ -232,6 +232,17 @@ func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case
 		if err := add(c.CentreID, model.RoleClerk); err != nil {
 			return err
 		}
+		// Orange is the township's to act on the same day, whichever centre holds it.
+		if town, ok, err := s.townshipOf(ctx, c.RegionPath); err != nil {
+			return err
+		} else if ok && town != c.CentreID {
+			if err := add(town, model.RoleLeader); err != nil {
+				return err
+			}
+			if err := add(town, model.RoleClerk); err != nil {
+				return err
+			}
+		}
 		msg.Kind, msg.Title = "warning_orange", "橙色预警"
 		msg.Body = fmt.Sprintf("%s（%s）：%s。", c.Title, c.TrackingCode, ch.note)
 		if due != "" {
@@ -245,6 +256,22 @@ func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case
 		return s.superviseIn(ctx, tx, c, nil, "red", "红色预警：请立即明确包案领导，落实稳控措施，并报告进展", s.policy().ReplyWorkdays, now, 0, "risk")
 	}
 	return nil
+}
+
+// townshipOf finds the township (乡镇/街道) on a region path, if there is one.
+func (s *Service) townshipOf(ctx context.Context, path string) (int64, bool, error) {
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		var id int64
+		fmt.Sscanf(part, "%d", &id)
+		r, err := s.Store.Region(ctx, id)
+		if err != nil {
+			return 0, false, err
+		}
+		if r.Level == model.LevelTownship {
+			return r.ID, true, nil
+		}
+	}
+	return 0, false, nil
 }
 
 // applyWarningAction carries out warning_adjust and warning_respond on c.

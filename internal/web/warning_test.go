@@ -311,3 +311,24 @@ func TestLeaderAdjustsWarning(t *testing.T) {
 		f.refused(clerk, "record", map[string]any{}, 422, "incident_required")
 	})
 }
+
+// An orange warning is the township's to act on the same day, even on a case the
+// county centre holds: the township's leaders and clerks are told too.
+func TestOrangeWarningReachesTheTownship(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		countyClerk := srv.Login(t, "county.clerk", demo.Password)
+		countyLeader := srv.Login(t, "county.leader", demo.Password)
+		townLeader := srv.Login(t, "fucheng.leader", demo.Password)
+		otherTown := srv.Login(t, "suji.leader", demo.Password)
+		f := &flow{t: t}
+		c := f.register(countyClerk, walkIn(t, st)) // at a Fucheng village, held by the county
+		actOK(t, countyLeader, c.ID, "warning_adjust", map[string]any{"warning_level": "orange", "note": "双方多次冲突，有升级可能"})
+		if !slices.Contains(inboxOf(t, townLeader), "warning_orange") {
+			t.Errorf("the township leader was not told: %v", inboxOf(t, townLeader))
+		}
+		if slices.Contains(inboxOf(t, otherTown), "warning_orange") {
+			t.Error("another township was told")
+		}
+	})
+}
