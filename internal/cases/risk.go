@@ -172,7 +172,8 @@ func (s *Service) reassess(ctx context.Context, tx *store.Tx, c *model.Case, now
 
 // setWarning puts the level in force at to, with the response it demands when it rose.
 func setWarning(c *model.Case, rules risk.Rules, from, to risk.Level, now time.Time) {
-	c.RiskLevel, c.RiskSince = to.String(), &now
+	// A new colour starts a new quiet period, with no visits yet.
+	c.RiskLevel, c.RiskSince, c.RiskQuietSince, c.RiskVisits = to.String(), &now, &now, 0
 	switch {
 	case to > from:
 		// A red warning whose leader is already named needs no one named again.
@@ -184,7 +185,7 @@ func setWarning(c *model.Case, rules risk.Rules, from, to risk.Level, now time.T
 		c.RiskResponseBy, c.RiskEscalated = nil, false
 	}
 	if to == risk.LevelNone {
-		c.RiskSince, c.RiskHolderID = nil, 0
+		c.RiskSince, c.RiskQuietSince, c.RiskHolderID, c.RiskReportAt = nil, nil, 0, nil
 	}
 }
 
@@ -359,6 +360,14 @@ func recordIncident(ctx context.Context, tx *store.Tx, c *model.Case, kind strin
 	if kind == model.IncidentInjury {
 		c.Injured = true
 	}
+	// What the step-down looks at: a return visit counts, anything else breaks the quiet.
+	if level(c.RiskLevel) != risk.LevelNone {
+		if kind == model.IncidentReturnVisit {
+			c.RiskVisits++
+		} else {
+			c.RiskQuietSince = &now
+		}
+	}
 	return tx.InsertIncident(ctx, &model.Incident{CaseID: c.ID, Kind: kind, At: now, ActorID: actorID, Note: note})
 }
 
@@ -454,35 +463,31 @@ func (s *Service) keepRedSupervised(ctx context.Context, rules risk.Rules, now t
 	if days <= 0 {
 		days = 7
 	}
+	cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
 	total := 0
-	var after int64
 	for {
-		ids, err := s.Store.RedUnsupervised(ctx, now.Add(-time.Duration(days)*24*time.Hour), after, 500)
+		ids, err := s.Store.RedDueReport(ctx, cutoff, 500)
 		if err != nil || len(ids) == 0 {
 			return total, err
 		}
-		after = ids[len(ids)-1]
+		issued := 0
 		for _, id := range ids {
-			issued := false
 			ctx := store.WithAudit(ctx, "case.supervise", fmt.Sprintf("case:%d", id), "红色预警未解除，督办报告进展")
 			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
-				open, last, err := tx.RiskSupervision(ctx, id)
-				if err != nil || open > 0 || now.Sub(last) < time.Duration(days)*24*time.Hour {
-					return err
-				}
 				c, err := tx.CaseForUpdate(ctx, id)
-				if err != nil || c.RiskLevel != risk.LevelRed.String() {
+				if err != nil || c.RiskLevel != risk.LevelRed.String() || c.RiskReportAt == nil || c.RiskReportAt.After(cutoff) {
 					return err
 				}
-				issued = true
+				issued++
 				return s.superviseIn(ctx, tx, &c, nil, "red", "红色预警尚未解除，请包案领导报告稳控进展", s.policy().ReplyWorkdays, now, 0, "risk")
 			})
 			if err != nil {
 				return total, err
 			}
-			if issued {
-				total++
-			}
+		}
+		total += issued
+		if issued == 0 { // what the query found had moved on meanwhile
+			return total, nil
 		}
 	}
 }
@@ -494,36 +499,35 @@ func (s *Service) stepDown(ctx context.Context, rules risk.Rules, now time.Time)
 		return 0, nil
 	}
 	total := 0
-	var after int64
 	for {
-		cands, err := s.Store.StepDownCandidates(ctx, now.AddDate(0, 0, -rules.StepDown.QuietDays), rules.StepDown.Visits, after, 500)
+		cands, err := s.Store.StepDownCandidates(ctx, now.AddDate(0, 0, -rules.StepDown.QuietDays), rules.StepDown.Visits, 500)
 		if err != nil || len(cands) == 0 {
 			return total, err
 		}
-		after = cands[len(cands)-1]
+		changed := 0
 		for _, id := range cands {
-			changed := false
 			ctx := store.WithAudit(ctx, "case.warning_step_down", fmt.Sprintf("case:%d", id), "预警稳控降级")
 			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 				c, err := tx.CaseForUpdate(ctx, id)
 				if err != nil || c.RiskSince == nil {
 					return err
 				}
-				last, visits, err := s.Store.RiskQuiet(ctx, c.ID, *c.RiskSince)
-				if err != nil {
-					return err
+				q := risk.Quiet{Since: *c.RiskSince, Visits: c.RiskVisits}
+				if c.RiskQuietSince != nil {
+					q.LastIncident = *c.RiskQuietSince
 				}
 				from := level(c.RiskLevel)
-				if !rules.StepDownDue(from, risk.Quiet{Since: *c.RiskSince, LastIncident: last, Visits: visits}, now) {
+				if !rules.StepDownDue(from, q, now) {
 					return nil
 				}
 				to := from.StepDown()
+				visits := c.RiskVisits
 				setWarning(&c, rules, from, to, now)
 				c.UpdatedAt = now
 				if err := tx.UpdateCase(ctx, &c); err != nil {
 					return err
 				}
-				changed = true
+				changed++
 				note := fmt.Sprintf("%d 天内无新情况，已回访 %d 次：预警由%s降为%s", rules.StepDown.QuietDays, visits, from.Label(), to.Label())
 				if to == risk.LevelNone {
 					note = fmt.Sprintf("%d 天内无新情况，已回访 %d 次：预警解除", rules.StepDown.QuietDays, visits)
@@ -533,9 +537,10 @@ func (s *Service) stepDown(ctx context.Context, rules risk.Rules, now time.Time)
 			if err != nil {
 				return total, err
 			}
-			if changed {
-				total++
-			}
+		}
+		total += changed
+		if changed == 0 { // the candidates had moved on meanwhile
+			return total, nil
 		}
 	}
 }

@@ -97,6 +97,14 @@ func (s *Service) ReplySupervision(ctx context.Context, p *auth.Principal, id in
 		if err := tx.UpdateSupervision(ctx, &v); err != nil {
 			return err
 		}
+		if v.Source == "risk" {
+			// With the warning's last open order answered, its next report comes due.
+			if open, err := tx.OpenRiskOrders(ctx, c.ID); err != nil {
+				return err
+			} else if open == 0 {
+				c.RiskReportAt = &now
+			}
+		}
 		c.UpdatedAt = now
 		if err := tx.UpdateCase(ctx, &c); err != nil {
 			return err

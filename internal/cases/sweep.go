@@ -232,6 +232,9 @@ func (s *Service) superviseIn(ctx context.Context, tx *store.Tx, c *model.Case, 
 	if err := tx.InsertSupervision(ctx, &v); err != nil {
 		return err
 	}
+	if v.Source == "risk" {
+		c.RiskReportAt = nil // an order of the warning is open
+	}
 	if replaces != 0 {
 		old.Status, old.EscalatedTo = "escalated", v.ID
 		if err := tx.UpdateSupervision(ctx, &old); err != nil {

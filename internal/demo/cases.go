@@ -267,8 +267,19 @@ func (g *generator) warn(c *model.Case) {
 	raw, _ := json.Marshal(res)
 	since, responded := c.CreatedAt, c.CreatedAt.Add(2*time.Hour)
 	c.RiskLevel, c.RiskComputed, c.RiskScore, c.RiskResult, c.RiskSince = res.Level.String(), res.Level.String(), res.Score, raw, &since
+	c.RiskQuietSince = &since
 	if res.Level >= risk.LevelOrange {
 		c.RiskRespondedAt = &responded
+	}
+	if res.Level == risk.LevelRed {
+		// Under supervision as a live system leaves it: the last order answered some
+		// time in the past week (never before the warning), so reports come due
+		// spread over the days rather than all at once.
+		reported := g.now.Add(-time.Duration(g.rng.Int64N(int64(7 * 24 * time.Hour))))
+		if reported.Before(since) {
+			reported = since
+		}
+		c.RiskReportAt = &reported
 	}
 }
 

@@ -104,6 +104,9 @@ type Case struct {
 	RiskResponseBy  *time.Time      `json:"risk_response_by,omitempty"`  // the response the warning demands is due
 	RiskRespondedAt *time.Time      `json:"risk_responded_at,omitempty"` // the last response
 	RiskEscalated   bool            `json:"risk_escalated,omitempty"`    // the response came late and was escalated
+	RiskQuietSince  *time.Time      `json:"risk_quiet_since,omitempty"`  // quiet since: the level set or the last incident, whichever is later
+	RiskVisits      int             `json:"risk_visits,omitempty"`       // return visits recorded since the level was set
+	RiskReportAt    *time.Time      `json:"risk_report_at,omitempty"`    // the warning's last order issued or answered, none open; nil while one is
 
 	Parties     []Party      `json:"parties,omitempty"`
 	Assignments []Assignment `json:"assignments,omitempty"`

@@ -68,12 +68,12 @@ const caseCols = `c.id, c.tracking_code, c.kind, c.category_id, c.category_code,
 	c.extension_pending, c.extension_days, c.due_stage, c.due_at, COALESCE(c.registered_by, 0), c.created_at,
 	c.updated_at, c.accepted_at, c.resolved_at, c.closed_at, c.version, c.due_flag, c.supervision_level,
 	c.injured, c.risk_level, c.risk_computed, c.risk_score, c.risk_result, c.risk_since, COALESCE(c.risk_holder_id, 0),
-	c.risk_response_by, c.risk_responded_at, c.risk_escalated`
+	c.risk_response_by, c.risk_responded_at, c.risk_escalated, c.risk_quiet_since, c.risk_visits, c.risk_report_at`
 
 func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 	var c model.Case
 	var lat, lng sql.NullFloat64
-	var due, accepted, resolved, closed, riskSince, riskBy, riskAt sql.NullTime
+	var due, accepted, resolved, closed, riskSince, riskBy, riskAt, riskQuiet, riskReport sql.NullTime
 	var riskResult string
 	err := r.Scan(&c.ID, &c.TrackingCode, &c.Kind, &c.CategoryID, &c.CategoryCode, &c.Channel, &c.RegionID, &c.RegionPath,
 		&c.GridID, &c.CentreID, &c.Address, &lat, &lng, &c.Title, &c.Description, &c.Urgency, &c.PeopleCount,
@@ -81,11 +81,12 @@ func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 		&c.ExtensionPending, &c.ExtensionDays, &c.DueStage, &due, &c.RegisteredBy, &c.CreatedAt,
 		&c.UpdatedAt, &accepted, &resolved, &closed, &c.Version, &c.DueFlag, &c.SupervisionLevel,
 		&c.Injured, &c.RiskLevel, &c.RiskComputed, &c.RiskScore, &riskResult, &riskSince, &c.RiskHolderID,
-		&riskBy, &riskAt, &c.RiskEscalated)
+		&riskBy, &riskAt, &c.RiskEscalated, &riskQuiet, &c.RiskVisits, &riskReport)
 	if riskResult != "" {
 		c.RiskResult = json.RawMessage(riskResult)
 	}
 	c.RiskSince, c.RiskResponseBy, c.RiskRespondedAt = timePtr(riskSince), timePtr(riskBy), timePtr(riskAt)
+	c.RiskQuietSince, c.RiskReportAt = timePtr(riskQuiet), timePtr(riskReport)
 	if lat.Valid {
 		c.Lat = &lat.Float64
 	}
@@ -125,9 +126,9 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 		grid_id, centre_id, address, address_key, lat, lng, title, description, urgency, people_count, amount_fen, state,
 		suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
 		registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version,
-		injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_response_by)
+		injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_response_by, risk_quiet_since)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-		?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.TrackingCode, c.Kind, c.CategoryID, c.CategoryCode, c.Channel, c.RegionID, c.RegionPath,
 		nullInt64(c.GridID), c.CentreID, c.Address, AddressKey(c.Address), nullFloat(c.Lat), nullFloat(c.Lng), c.Title, c.Description,
 		c.Urgency, c.PeopleCount, c.AmountFen, c.State, c.SuspendedFrom, c.AtCentre, c.Outcome, c.Satisfaction,
@@ -135,7 +136,7 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 		nullInt64(c.RegisteredBy), c.CreatedAt.UTC(), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt),
 		nullTime(c.ClosedAt), c.Version,
 		c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), c.RiskScore, string(c.RiskResult), nullTime(c.RiskSince),
-		nullTime(c.RiskResponseBy)).Scan(&c.ID)
+		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince)).Scan(&c.ID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("tracking code: %w", ErrConflict)
 	}
@@ -202,7 +203,7 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *model.Case) error {
 		satisfaction = ?, merged_into = ?, extension_pending = ?, extension_days = ?, due_stage = ?, due_at = ?,
 		updated_at = ?, accepted_at = ?, resolved_at = ?, closed_at = ?, urgency = ?, due_flag = ?, supervision_level = ?,
 		injured = ?, risk_level = ?, risk_computed = ?, risk_score = ?, risk_result = ?, risk_since = ?, risk_holder_id = ?,
-		risk_response_by = ?, risk_responded_at = ?, risk_escalated = ?,
+		risk_response_by = ?, risk_responded_at = ?, risk_escalated = ?, risk_quiet_since = ?, risk_visits = ?, risk_report_at = ?,
 		version = version + 1
 		WHERE id = ? AND version = ?`,
 		c.CentreID, c.State, c.SuspendedFrom, c.AtCentre, c.Outcome, c.Satisfaction, nullInt64(c.MergedInto),
@@ -210,6 +211,7 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *model.Case) error {
 		nullTime(c.ResolvedAt), nullTime(c.ClosedAt), c.Urgency, c.DueFlag, c.SupervisionLevel,
 		c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), c.RiskScore, string(c.RiskResult), nullTime(c.RiskSince),
 		nullInt64(c.RiskHolderID), nullTime(c.RiskResponseBy), nullTime(c.RiskRespondedAt), c.RiskEscalated,
+		nullTime(c.RiskQuietSince), c.RiskVisits, nullTime(c.RiskReportAt),
 		c.ID, c.Version)
 	if err != nil {
 		return err

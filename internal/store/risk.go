@@ -96,60 +96,20 @@ func nonEmpty(list []string) []any {
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
-// RiskQuiet tells the step-down how quiet a case has been since a time: its last
-// incident other than a return visit, and the return visits recorded.
-func (s *Store) RiskQuiet(ctx context.Context, caseID int64, since time.Time) (lastIncident time.Time, visits int, err error) {
-	rows, err := s.query(ctx, "SELECT kind, at FROM case_incidents WHERE case_id = ? AND at >= ?", caseID, since.UTC())
-	if err != nil {
-		return lastIncident, 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind string
-		var at time.Time
-		if err := rows.Scan(&kind, &at); err != nil {
-			return lastIncident, visits, err
-		}
-		if kind == model.IncidentReturnVisit {
-			visits++
-		} else if at.After(lastIncident) {
-			lastIncident = at.UTC()
-		}
-	}
-	return lastIncident, visits, rows.Err()
-}
-
-// WarnedCases lists the ids of cases under a warning set at or before setBefore,
-// above afterID, for the sweeps to page through; level narrows to one colour.
-func (s *Store) WarnedCases(ctx context.Context, level string, setBefore time.Time, afterID int64, limit int) ([]int64, error) {
-	q := "SELECT id FROM cases WHERE risk_level <> 'none' AND risk_since <= ? AND id > ?"
-	args := []any{setBefore.UTC(), afterID}
-	if level != "" {
-		q += " AND risk_level = ?"
-		args = append(args, level)
-	}
-	rows, err := s.query(ctx, q+fmt.Sprintf(" ORDER BY id LIMIT %d", limit), args...)
+// StepDownCandidates lists cases under a warning that have been quiet since before
+// quietFrom with at least visits return visits since the level was set: those whose
+// warning may step down. It reads the index on (risk_visits, risk_quiet_since).
+func (s *Store) StepDownCandidates(ctx context.Context, quietFrom time.Time, visits int, limit int) ([]int64, error) {
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT id FROM cases WHERE risk_level <> 'none' AND risk_visits >= ? AND risk_quiet_since <= ?
+		ORDER BY risk_visits, risk_quiet_since LIMIT %d`, limit), visits, quietFrom.UTC())
 	return scanAll(rows, err, func(r *sql.Rows) (int64, error) { var id int64; return id, r.Scan(&id) })
 }
 
-// StepDownCandidates lists, above afterID, the cases under a warning set before
-// quietFrom with no incident other than a return visit since quietFrom, and at least
-// visits return visits since the warning was set: those whose warning may step down.
-func (s *Store) StepDownCandidates(ctx context.Context, quietFrom time.Time, visits int, afterID int64, limit int) ([]int64, error) {
-	rows, err := s.query(ctx, fmt.Sprintf(`SELECT c.id FROM cases c WHERE c.risk_level <> 'none' AND c.risk_since <= ? AND c.id > ?
-		AND NOT EXISTS (SELECT 1 FROM case_incidents i WHERE i.case_id = c.id AND i.kind <> ? AND i.at > ?)
-		AND (SELECT COUNT(*) FROM case_incidents i WHERE i.case_id = c.id AND i.kind = ? AND i.at >= c.risk_since) >= ?
-		ORDER BY c.id LIMIT %d`, limit), quietFrom.UTC(), afterID, model.IncidentReturnVisit, quietFrom.UTC(), model.IncidentReturnVisit, visits)
-	return scanAll(rows, err, func(r *sql.Rows) (int64, error) { var id int64; return id, r.Scan(&id) })
-}
-
-// RedUnsupervised lists, above afterID, the red cases with no open order of their
-// warning and none issued or answered after lastBefore: those due a new order.
-func (s *Store) RedUnsupervised(ctx context.Context, lastBefore time.Time, afterID int64, limit int) ([]int64, error) {
-	rows, err := s.query(ctx, fmt.Sprintf(`SELECT c.id FROM cases c WHERE c.risk_level <> 'none' AND c.risk_level = 'red' AND c.id > ?
-		AND NOT EXISTS (SELECT 1 FROM supervisions v WHERE v.case_id = c.id AND v.source = 'risk'
-			AND (v.status = 'open' OR v.issued_at > ? OR v.replied_at > ?))
-		ORDER BY c.id LIMIT %d`, limit), afterID, lastBefore.UTC(), lastBefore.UTC())
+// RedDueReport lists red cases none of whose warning's orders is open, the last
+// issued or answered before cutoff: those due a new order.
+func (s *Store) RedDueReport(ctx context.Context, cutoff time.Time, limit int) ([]int64, error) {
+	rows, err := s.query(ctx, fmt.Sprintf(`SELECT id FROM cases WHERE risk_report_at IS NOT NULL AND risk_report_at <= ?
+		AND risk_level = 'red' ORDER BY risk_report_at LIMIT %d`, limit), cutoff.UTC())
 	return scanAll(rows, err, func(r *sql.Rows) (int64, error) { var id int64; return id, r.Scan(&id) })
 }
 
@@ -161,31 +121,11 @@ func (s *Store) LateWarningResponses(ctx context.Context, now time.Time, limit i
 	return scanAll(rows, err, func(r *sql.Rows) (int64, error) { var id int64; return id, r.Scan(&id) })
 }
 
-// RiskSupervision is where a case stands with the orders its warning raised: how
-// many are open, and when the last was issued or answered (zero when none).
-func (tx *Tx) RiskSupervision(ctx context.Context, caseID int64) (open int, last time.Time, err error) {
-	rows, err := tx.tx.QueryContext(ctx, tx.s.q("SELECT status, issued_at, replied_at FROM supervisions WHERE case_id = ? AND source = 'risk'"), caseID)
-	if err != nil {
-		return 0, last, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var status string
-		var issued time.Time
-		var replied sql.NullTime
-		if err := rows.Scan(&status, &issued, &replied); err != nil {
-			return open, last, err
-		}
-		if status == "open" {
-			open++
-		}
-		for _, t := range []time.Time{issued, replied.Time} {
-			if t.After(last) {
-				last = t.UTC()
-			}
-		}
-	}
-	return open, last, rows.Err()
+// OpenRiskOrders counts the open supervision orders a case's warning raised.
+func (tx *Tx) OpenRiskOrders(ctx context.Context, caseID int64) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, "SELECT COUNT(*) FROM supervisions WHERE case_id = ? AND source = 'risk' AND status = 'open'", caseID).Scan(&n)
+	return n, err
 }
 
 // Warning is one case on the warnings board, with the name of its 包案 leader.

@@ -19,6 +19,16 @@ ALTER TABLE cases ADD COLUMN injured BOOLEAN NOT NULL DEFAULT FALSE;
 CREATE INDEX cases_risk ON cases(risk_level, region_path) WHERE risk_level <> 'none';
 CREATE INDEX cases_risk_since ON cases(risk_level, risk_since, id) WHERE risk_level <> 'none';
 CREATE INDEX cases_risk_response ON cases(risk_response_by) WHERE risk_response_by IS NOT NULL;
+-- What the sweep steps down by, kept with the case so it reads only the candidates:
+-- since when the case has been quiet (the level set, or the last incident other than
+-- a return visit, whichever is later), and the return visits since the level was set.
+ALTER TABLE cases ADD COLUMN risk_quiet_since TIMESTAMPTZ;
+ALTER TABLE cases ADD COLUMN risk_visits INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX cases_risk_quiet ON cases(risk_visits, risk_quiet_since) WHERE risk_level <> 'none';
+-- When the warning's last supervision order was issued or answered while none of its
+-- orders is open (NULL while one is): a red case is due a new order some days after.
+ALTER TABLE cases ADD COLUMN risk_report_at TIMESTAMPTZ;
+CREATE INDEX cases_risk_report ON cases(risk_report_at) WHERE risk_report_at IS NOT NULL;
 
 ALTER TABLE case_parties ADD COLUMN severe_mental_illness BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE case_parties ADD COLUMN minor BOOLEAN NOT NULL DEFAULT FALSE;
