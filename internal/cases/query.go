@@ -108,35 +108,12 @@ var officeExt = map[string]string{
 // Attach stores a file with a case p may act on; its type is judged by its content,
 // not by its name or the client's word.
 func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, name string, data []byte) (model.Attachment, error) {
-	var att model.Attachment
-	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
-	if name == "" || name == "." || name == "/" {
-		return att, fe("file", "required", "请选择文件", "choose a file")
+	att, err := s.newAttachment("file", name, data, p.User.ID)
+	if err != nil {
+		return att, err
 	}
-	if len([]rune(name)) > 120 {
-		name = string([]rune(name)[:120])
-	}
-	if len(data) == 0 {
-		return att, fe("file", "empty", "文件为空", "the file is empty")
-	}
-	if len(data) > MaxAttachmentBytes {
-		return att, fe("file", "too_large", "文件不能超过 10 MB", "must be at most 10 MB")
-	}
-	ct := http.DetectContentType(data)
-	if ct == "application/zip" {
-		ct = officeExt[strings.ToLower(path.Ext(name))]
-	}
-	if !allowedTypes[ct] && !strings.HasPrefix(ct, "application/vnd.openxmlformats") {
-		return att, fe("file", "type", "只接受图片、PDF、Word/Excel 文档或纯文本", "only images, PDF, Word/Excel documents or plain text")
-	}
-	if bytes.HasPrefix(data, []byte("<")) {
-		return att, fe("file", "type", "只接受图片、PDF、Word/Excel 文档或纯文本", "only images, PDF, Word/Excel documents or plain text")
-	}
-	sum := sha256.Sum256(data)
-	now := s.Now().UTC()
-	att = model.Attachment{Name: name, ContentType: ct, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: p.User.ID, CreatedAt: now}
-	ctx = store.WithAudit(ctx, "case.attach", fmt.Sprintf("case:%d", id), fmt.Sprintf("上传附件 %s（%d 字节，%s）", name, len(data), ct))
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	ctx = store.WithAudit(ctx, "case.attach", fmt.Sprintf("case:%d", id), fmt.Sprintf("上传附件 %s（%d 字节，%s）", att.Name, len(data), att.ContentType))
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, id)
 		if err != nil {
 			return err
@@ -145,12 +122,41 @@ func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, name 
 			return store.ErrNotFound
 		}
 		att.CaseID = c.ID
-		if err := s.act(ctx, tx, p, &c, workflow.ActionAttach, ActInput{Note: name}, now); err != nil {
+		if err := s.act(ctx, tx, p, &c, workflow.ActionAttach, ActInput{Note: att.Name}, att.CreatedAt); err != nil {
 			return err
 		}
 		return tx.InsertAttachment(ctx, &att, data)
 	})
 	return att, err
+}
+
+// newAttachment checks an upload sent as field and describes it: a clean name, a type
+// judged by its content (never by its name or the client's word), its size and hash.
+func (s *Service) newAttachment(field, name string, data []byte, by int64) (model.Attachment, error) {
+	var att model.Attachment
+	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
+	if name == "" || name == "." || name == "/" {
+		return att, fe(field, "required", "请选择文件", "choose a file")
+	}
+	if len([]rune(name)) > 120 {
+		name = string([]rune(name)[:120])
+	}
+	if len(data) == 0 {
+		return att, fe(field, "empty", "文件为空", "the file is empty")
+	}
+	if len(data) > MaxAttachmentBytes {
+		return att, fe(field, "too_large", "文件不能超过 10 MB", "must be at most 10 MB")
+	}
+	ct := http.DetectContentType(data)
+	if ct == "application/zip" {
+		ct = officeExt[strings.ToLower(path.Ext(name))]
+	}
+	if !allowedTypes[ct] && !strings.HasPrefix(ct, "application/vnd.openxmlformats") || bytes.HasPrefix(data, []byte("<")) {
+		return att, fe(field, "type", "只接受图片、PDF、Word/Excel 文档或纯文本", "only images, PDF, Word/Excel documents or plain text")
+	}
+	sum := sha256.Sum256(data)
+	return model.Attachment{Name: name, ContentType: ct, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: by,
+		CreatedAt: s.Now().UTC()}, nil
 }
 
 // Attachments lists the files of a case p may see.

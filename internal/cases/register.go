@@ -100,7 +100,8 @@ func withField(err error, field string) error {
 }
 
 // validate checks and normalises the input, returning the case to insert.
-func (s *Service) validate(ctx context.Context, p *auth.Principal, in *RegisterInput) (*model.Case, error) {
+// The case must lie in the subtree of within (the registrant's region).
+func (s *Service) validate(ctx context.Context, within model.Region, in *RegisterInput) (*model.Case, error) {
 	c := &model.Case{Kind: in.Kind, Channel: in.Channel, Urgency: in.Urgency, PeopleCount: in.PeopleCount, Injured: in.Injured}
 	if !in.Kind.Valid() {
 		return nil, fe("kind", "invalid", "请选择事项类型", "choose a kind")
@@ -165,7 +166,7 @@ func (s *Service) validate(ctx context.Context, p *auth.Principal, in *RegisterI
 		return nil, fe("region_id", "required", "请选择所在区域", "choose the region")
 	}
 	region, err := s.Store.Region(ctx, in.RegionID)
-	if errors.Is(err, store.ErrNotFound) || err == nil && (!region.Active || !strings.HasPrefix(region.Path, p.Region.Path)) {
+	if errors.Is(err, store.ErrNotFound) || err == nil && (!region.Active || !strings.HasPrefix(region.Path, within.Path)) {
 		return nil, fe("region_id", "out_of_scope", "区域不存在或不在您的辖区内", "no such region in your area")
 	}
 	if err != nil {
@@ -183,13 +184,6 @@ func (s *Service) validate(ctx context.Context, p *auth.Principal, in *RegisterI
 		c.GridID = grid.ID
 		c.RegionID, c.RegionPath = grid.ID, grid.Path
 	}
-	// The case is held by the registering centre; a grid worker's report goes to the
-	// centre above their grid.
-	c.CentreID = p.Region.ID
-	if p.Region.Level == model.LevelGrid {
-		c.CentreID = p.Region.ParentID
-	}
-
 	if len(in.Parties) == 0 {
 		return nil, fe("parties", "required", "至少登记一名当事人", "add at least one party")
 	}
@@ -240,9 +234,15 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	if _, err := workflow.Decide(workflow.StateNone, workflow.ActionRegister, p.User.Roles, workflow.Input{}); err != nil {
 		return model.Case{}, err
 	}
-	c, err := s.validate(ctx, p, &in)
+	c, err := s.validate(ctx, p.Region, &in)
 	if err != nil {
 		return model.Case{}, err
+	}
+	// The case is held by the registering centre; a grid worker's report goes to the
+	// centre above their grid.
+	c.CentreID = p.Region.ID
+	if p.Region.Level == model.LevelGrid {
+		c.CentreID = p.Region.ParentID
 	}
 	now := s.Now().UTC()
 	c.State = string(workflow.StateRegistered)

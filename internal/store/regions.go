@@ -66,6 +66,15 @@ func (s *Store) Region(ctx context.Context, id int64) (model.Region, error) {
 	return g, err
 }
 
+// RootRegion returns the deployment's root region (the one without a parent).
+func (s *Store) RootRegion(ctx context.Context) (model.Region, error) {
+	g, err := scanRegion(s.queryRow(ctx, "SELECT "+regionCols+" FROM regions WHERE parent_id IS NULL ORDER BY id LIMIT 1"))
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, ErrNotFound
+	}
+	return g, err
+}
+
 // RegionByCode returns one region by its code.
 func (s *Store) RegionByCode(ctx context.Context, code string) (model.Region, error) {
 	g, err := scanRegion(s.queryRow(ctx, "SELECT "+regionCols+" FROM regions WHERE code = ?", code))

@@ -17,7 +17,7 @@ const inboxPageSize = 50
 // notificationKinds are the kinds a notification's label is known for, for
 // "notif_kind.<code>"; any other kind shows as "other".
 var notificationKinds = []string{"due_soon", "overdue", "supervision", "supervision_reply", "supervision_late",
-	"warning_red", "warning_orange", "warning_escalate", "other"}
+	"warning_red", "warning_orange", "warning_escalate", "public_case", "other"}
 
 type inboxRow struct {
 	store.Notification

@@ -1,0 +1,180 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/notify"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// MaxPublicPhotos bounds the photos of one public submission (随手拍).
+const MaxPublicPhotos = 6
+
+// Upload is a file sent with a submission.
+type Upload struct {
+	Name string
+	Data []byte
+}
+
+// PublicInput is what a citizen submits without an account, through the public
+// portal or an Open311 client: what happened and where, and how to reach them.
+type PublicInput struct {
+	Kind        model.CaseKind `json:"kind"`
+	CategoryID  int64          `json:"category_id"`
+	Channel     model.Channel  `json:"channel"` // portal, photo or open311
+	RegionID    int64          `json:"region_id"`
+	Address     string         `json:"address"`
+	Lat         *float64       `json:"lat"`
+	Lng         *float64       `json:"lng"`
+	Title       string         `json:"title"`
+	Description string         `json:"description"`
+	Name        string         `json:"name"`      // optional: 群众 when left out
+	Phone       string         `json:"phone"`     // required: the centre calls back, the citizen tracks with its last 4 digits
+	IDNumber    string         `json:"id_number"` // optional
+	Photos      []Upload       `json:"-"`
+}
+
+// publicChannels are the channels a submission without an account may come by.
+var publicChannels = []model.Channel{model.ChannelPortal, model.ChannelPhoto, model.ChannelOpen311}
+
+// RegisterPublic registers a citizen's submission as a new case waiting at the
+// centre nearest to the place that has clerks to take it (a village's report goes to
+// its township's centre when the village has no clerk), with its photos, and tells
+// that centre's clerks. source names the door in the audit log ("portal",
+// "open311:<client>").
+func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source string) (model.Case, error) {
+	if in.Channel == "" {
+		in.Channel = model.ChannelPortal
+	}
+	ok := false
+	for _, ch := range publicChannels {
+		ok = ok || in.Channel == ch
+	}
+	if !ok {
+		return model.Case{}, fe("channel", "invalid", "来源渠道无效", "is not a public channel")
+	}
+	if strings.TrimSpace(in.Phone) == "" {
+		return model.Case{}, fe("phone", "required", "请留下联系电话，以便中心联系您并查询进度", "is required, to call you back and to track the case")
+	}
+	if len(in.Photos) > MaxPublicPhotos {
+		return model.Case{}, fe("photos", "too_many", fmt.Sprintf("照片最多 %d 张", MaxPublicPhotos), fmt.Sprintf("at most %d photos", MaxPublicPhotos))
+	}
+	root, err := s.Store.RootRegion(ctx)
+	if err != nil {
+		return model.Case{}, err
+	}
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		name = "群众"
+	}
+	reg := RegisterInput{Kind: in.Kind, CategoryID: in.CategoryID, Channel: in.Channel, RegionID: in.RegionID, Address: in.Address,
+		Lat: in.Lat, Lng: in.Lng, Title: in.Title, Description: in.Description,
+		Parties: []PartyInput{{Role: model.PartyApplicant, Name: name, Phone: in.Phone, IDNumber: in.IDNumber}}}
+	c, err := s.validate(ctx, root, &reg)
+	if err != nil {
+		return model.Case{}, publicField(err)
+	}
+	var atts []model.Attachment
+	for i, ph := range in.Photos {
+		att, err := s.newAttachment(fmt.Sprintf("photos[%d]", i), ph.Name, ph.Data, 0)
+		if err != nil {
+			return model.Case{}, err
+		}
+		if !strings.HasPrefix(att.ContentType, "image/") {
+			return model.Case{}, fe(fmt.Sprintf("photos[%d]", i), "type", "只接受照片（JPEG、PNG、GIF、WebP）", "only photos (JPEG, PNG, GIF, WebP)")
+		}
+		atts = append(atts, att)
+	}
+	centre, err := s.publicCentre(ctx, c.RegionPath)
+	if err != nil {
+		return model.Case{}, err
+	}
+	now := s.Now().UTC()
+	c.CentreID, c.State = centre, string(workflow.StateRegistered)
+	c.CreatedAt, c.UpdatedAt = now, now
+	if err := s.setDue(ctx, c, workflow.StageAccept, now); err != nil {
+		return model.Case{}, err
+	}
+	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "category": c.CategoryCode, "urgency": c.Urgency,
+		"photos": len(atts), "source": source})
+	ctx = store.WithActor(ctx, store.Actor{Name: "群众（" + source + "）", IP: store.ActorFrom(ctx).IP})
+	ctx = store.WithAudit(ctx, "case.register_public", "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind, c.Title, source))
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		warn, err := s.reassess(ctx, tx, c, now)
+		if err != nil {
+			return err
+		}
+		for attempt := 0; attempt < 3; attempt++ {
+			c.TrackingCode = NewTrackingCode()
+			if err = tx.InsertCase(ctx, c); !errors.Is(err, store.ErrConflict) {
+				break
+			}
+		}
+		if err != nil {
+			return err
+		}
+		store.SetAuditObject(ctx, fmt.Sprintf("case:%d", c.ID))
+		ev := model.CaseEvent{CaseID: c.ID, At: now, Action: string(workflow.ActionRegister), ToState: c.State, Payload: payload}
+		if err := tx.AppendEvent(ctx, &ev); err != nil {
+			return err
+		}
+		for i := range atts {
+			atts[i].CaseID = c.ID
+			if err := tx.InsertAttachment(ctx, &atts[i], in.Photos[i].Data); err != nil {
+				return err
+			}
+		}
+		if warn != nil {
+			if err := s.recordWarning(ctx, tx, c, warn, now); err != nil {
+				return err
+			}
+		}
+		clerks, err := s.Store.Users(ctx, store.UserFilter{RegionID: centre, Role: model.RoleClerk, ActiveOnly: true})
+		if err != nil {
+			return err
+		}
+		return s.Notifier.Send(ctx, tx, clerks, notify.Message{Kind: "public_case", CaseID: c.ID, Title: "群众反映待受理",
+			Body: fmt.Sprintf("%s（%s），来源：%s", c.Title, c.TrackingCode, source)}, now)
+	})
+	return *c, err
+}
+
+// publicField points a party's field error at the public form's own field.
+func publicField(err error) error {
+	var f *model.FieldError
+	if errors.As(err, &f) && strings.HasPrefix(f.Field, "parties[0].") {
+		return f.WithField(strings.TrimPrefix(f.Field, "parties[0]."))
+	}
+	return err
+}
+
+// publicCentre is the centre a public submission at path goes to: the deepest region
+// above grid level on the path with an active clerk, else the deployment's root.
+func (s *Service) publicCentre(ctx context.Context, path string) (int64, error) {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		var id int64
+		fmt.Sscanf(parts[i], "%d", &id)
+		r, err := s.Store.Region(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		if r.Level == model.LevelGrid || !r.Active {
+			continue
+		}
+		clerks, err := s.Store.Users(ctx, store.UserFilter{RegionID: id, Role: model.RoleClerk, ActiveOnly: true})
+		if err != nil {
+			return 0, err
+		}
+		if len(clerks) > 0 {
+			return id, nil
+		}
+	}
+	return rootOf(path), nil
+}
