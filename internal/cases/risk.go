@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/risk"
@@ -55,9 +56,8 @@ func (s *Service) SetRiskRules(ctx context.Context, p *auth.Principal, r risk.Ru
 	if !p.Can(auth.PermDictionary) {
 		return auth.ErrForbidden
 	}
-	if err := r.Validate(); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "risk: invalid rules: ")
-		return &model.FieldError{Field: "rules", Code: "invalid", Message: "预警规则有误：" + strings.ReplaceAll(msg, "\n", "；"), MessageEN: msg}
+	if ps := r.Problems(); len(ps) > 0 {
+		return rulesError(ps)
 	}
 	raw, err := json.Marshal(r)
 	if err != nil {
@@ -71,6 +71,26 @@ func (s *Service) SetRiskRules(ctx context.Context, p *auth.Principal, r risk.Ru
 	s.riskLoaded = false
 	s.mu.Unlock()
 	return nil
+}
+
+// rulesError is every problem with the rules in one field error, on the field of the
+// first, each named by its JSON path: "thresholds：须满足 蓝 < 黄 < 橙 < 红；…".
+func rulesError(ps []risk.Problem) error {
+	zh, en := make([]string, len(ps)), make([]string, len(ps))
+	for i, p := range ps {
+		text := p.Text
+		switch key := "risk_rules.err." + p.Code; {
+		case p.Code == "between":
+			text = i18n.T("zh-CN", key, p.Min, p.Max)
+		case p.Code == "floor":
+		default:
+			if t, ok := i18n.Lookup("zh-CN", key); ok {
+				text = t
+			}
+		}
+		zh[i], en[i] = p.Field+"："+text, p.Text
+	}
+	return &model.FieldError{Field: ps[0].Field, Code: "invalid", Message: strings.Join(zh, "；"), MessageEN: strings.Join(en, "; ")}
 }
 
 // level reads a stored level code; anything unknown reads as none.

@@ -81,7 +81,7 @@ func TestRiskRulesAPI(t *testing.T) {
 		bad := risk.DefaultRules()
 		bad.Thresholds.Orange, bad.Thresholds.Red = 90, 60
 		resp, raw := admin.Do("PUT", "/api/v1/risk-rules", bad)
-		if e := testutil.DecodeError(t, raw); resp.StatusCode != 422 || e.Error.Field != "rules" || !strings.Contains(e.Error.Message, "out of order") {
+		if e := testutil.DecodeError(t, raw); resp.StatusCode != 422 || e.Error.Field != "thresholds" || !strings.Contains(e.Error.Message, "蓝 < 黄 < 橙 < 红") {
 			t.Fatalf("thresholds out of order: %d %s", resp.StatusCode, raw)
 		}
 		if resp, raw := admin.Do("PUT", "/api/v1/risk-rules", []byte(`{"window_days": 90, "thresholdz": {}}`)); resp.StatusCode != 422 || testutil.DecodeError(t, raw).Error.Field != "thresholdz" {
