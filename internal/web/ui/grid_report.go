@@ -1,0 +1,258 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// gridMaxPhotos bounds the photos of one report, as for a citizen's (随手拍).
+const gridMaxPhotos = cases.MaxPublicPhotos
+
+type gridReportData struct {
+	Kinds      []model.CaseKind
+	Groups     []categoryGroup
+	Regions    []regionRow
+	Urgencies  []workflow.Urgency
+	MaxPhotos  int
+	PhotosLost bool // the refused form had photos, which a browser cannot refill
+}
+
+// gridPhoto is one photo of a report, read and checked before the case is registered.
+type gridPhoto struct {
+	Name string
+	Data []byte
+}
+
+// gridReportForm shows the empty report form; the grid is preselected when the
+// worker's area has exactly one.
+func (u *UI) gridReportForm(w http.ResponseWriter, r *http.Request) {
+	form := url.Values{"kind": {string(model.KindDispute)}, "urgency": {string(workflow.UrgencyNormal)}}
+	u.renderGridReport(w, r, http.StatusOK, form, nil, false)
+}
+
+func (u *UI) renderGridReport(w http.ResponseWriter, r *http.Request, status int, form url.Values, ce *caseError, photosLost bool) {
+	p := httpx.Principal(r)
+	ctx := r.Context()
+	regions, err := u.Org.Regions(ctx, p, true)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	cats, _, err := u.categories(ctx, true)
+	if err != nil {
+		renderError(w, r, err)
+		return
+	}
+	d := gridReportData{Kinds: model.AllKinds, Groups: groupCategories(cats), Regions: treeRows(regions, p.Region),
+		Urgencies: workflow.AllUrgencies, MaxPhotos: gridMaxPhotos, PhotosLost: photosLost}
+	if form.Get("region_id") == "" {
+		var grids []regionRow
+		for _, g := range d.Regions {
+			if g.Level == model.LevelGrid {
+				grids = append(grids, g)
+			}
+		}
+		switch {
+		case len(grids) == 1:
+			form.Set("region_id", strconv.FormatInt(grids[0].ID, 10))
+		case len(d.Regions) == 1:
+			form.Set("region_id", strconv.FormatInt(d.Regions[0].ID, 10))
+		}
+	}
+	page := newPage(r, "grid.report.title")
+	page.Active = "nav.grid"
+	page.Form = form
+	page.Data = d
+	if ce != nil {
+		page.Errors = map[string]string{ce.Field: ce.Message}
+		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+	}
+	render(w, r, status, "grid_report.html", page)
+}
+
+// gridReportSubmit registers the reported event as a grid-channel case (it goes to
+// the centre above the worker's grid) and attaches its photos; a refusal shows the
+// form again with the message next to its field and the input kept.
+func (u *UI) gridReportSubmit(w http.ResponseWriter, r *http.Request) {
+	p := httpx.Principal(r)
+	err := r.ParseMultipartForm(1 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			u.renderGridReport(w, r, http.StatusRequestEntityTooLarge, cloneForm(r.PostForm),
+				gridFieldError(r, "photos", fmt.Sprintf("照片合计不能超过 %d MB，请少选几张", httpx.MaxUploadBytes>>20),
+					fmt.Sprintf("the photos together must stay under %d MB: choose fewer", httpx.MaxUploadBytes>>20)), true)
+			return
+		}
+		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		return
+	}
+	photos, perr := readGridPhotos(r)
+	in, err := gridReportInput(r, p.User.DisplayName)
+	if err == nil {
+		err = perr
+	}
+	var c model.Case
+	if err == nil {
+		c, err = u.Cases.Register(r.Context(), p, in)
+	}
+	if err != nil {
+		ce := classify(r, err)
+		if ce == nil {
+			renderError(w, r, err)
+			return
+		}
+		ce.Field = gridReportField(ce.Field)
+		u.renderGridReport(w, r, ce.Status, cloneForm(r.PostForm), ce, len(photos) > 0 || perr != nil)
+		return
+	}
+	for _, ph := range photos {
+		if _, err := u.Cases.Attach(r.Context(), p, c.ID, ph.Name, ph.Data); err != nil {
+			// The case stands; say what became of the photo on its page.
+			ce := classify(r, err)
+			if ce == nil {
+				renderError(w, r, err)
+				return
+			}
+			u.renderGridCase(w, r, c.ID, ce.Status, "", ce)
+			return
+		}
+	}
+	http.Redirect(w, r, "/grid/cases/"+strconv.FormatInt(c.ID, 10)+"?done=reported", http.StatusSeeOther)
+}
+
+// cloneForm copies the refused form so the page can refill it, without the CSRF
+// token (the page writes its own).
+func cloneForm(f url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range f {
+		if k != "csrf_token" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func gridFieldError(r *http.Request, field, zh, en string) *caseError {
+	msg := zh
+	if httpx.Locale(r) == "en" {
+		msg = en
+	}
+	return &caseError{Status: http.StatusUnprocessableEntity, Field: field, Message: msg}
+}
+
+// readGridPhotos reads the report's photos (an empty file input sends one empty part,
+// which is no photo) and checks them before anything is registered: at most
+// gridMaxPhotos, each a real image by its content, within the attachment size.
+func readGridPhotos(r *http.Request) ([]gridPhoto, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []gridPhoto
+	for _, fh := range r.MultipartForm.File["photos"] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue
+		}
+		if len(out) == gridMaxPhotos {
+			return nil, photoError("too_many", fmt.Sprintf("照片最多 %d 张", gridMaxPhotos), fmt.Sprintf("at most %d photos", gridMaxPhotos))
+		}
+		n := len(out) + 1
+		if fh.Size > cases.MaxAttachmentBytes {
+			return nil, photoError("too_large", fmt.Sprintf("第 %d 张照片超过 10 MB", n), fmt.Sprintf("photo %d is larger than 10 MB", n))
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, cases.MaxAttachmentBytes+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == 0 {
+			return nil, photoError("empty", fmt.Sprintf("第 %d 张照片是空文件", n), fmt.Sprintf("photo %d is empty", n))
+		}
+		if !strings.HasPrefix(http.DetectContentType(data), "image/") {
+			return nil, photoError("type", fmt.Sprintf("第 %d 张不是照片：只接受 JPEG、PNG、GIF、WebP 图片", n),
+				fmt.Sprintf("photo %d is not a photo: only JPEG, PNG, GIF or WebP images", n))
+		}
+		out = append(out, gridPhoto{Name: fh.Filename, Data: data})
+	}
+	return out, nil
+}
+
+func photoError(code, zh, en string) error {
+	return &model.FieldError{Field: "photos", Code: code, Message: zh, MessageEN: en}
+}
+
+// gridReportInput reads the report form. A hazard or a request for help may name
+// nobody: the grid worker is then its reporter (反映人); a dispute or a petition
+// must name its party.
+func gridReportInput(r *http.Request, worker string) (cases.RegisterInput, error) {
+	f := r.PostForm
+	in := cases.RegisterInput{Kind: model.CaseKind(f.Get("kind")), Channel: model.ChannelGrid, Address: f.Get("address"),
+		Description: f.Get("description"), Urgency: f.Get("urgency"), Injured: f.Get("injured") != ""}
+	var err error
+	if in.CategoryID, err = formInt(r, "category_id"); err != nil {
+		return in, err
+	}
+	if in.RegionID, err = formInt(r, "region_id"); err != nil {
+		return in, err
+	}
+	people, err := formInt(r, "people_count")
+	if err != nil {
+		return in, err
+	}
+	if people < 0 || people > cases.MaxPeopleInvolved {
+		return in, &model.FieldError{Field: "people_count", Code: "range", Message: "涉及人数须在 1–100000 之间", MessageEN: "must be between 1 and 100000"}
+	}
+	in.PeopleCount = int(people)
+	lat, lng := strings.TrimSpace(f.Get("lat")), strings.TrimSpace(f.Get("lng"))
+	if lat != "" || lng != "" {
+		la, err1 := strconv.ParseFloat(lat, 64)
+		ln, err2 := strconv.ParseFloat(lng, 64)
+		if err1 != nil || err2 != nil {
+			return in, &model.FieldError{Field: "lat", Code: "not_a_number", Message: "经纬度须为数字，且须同时填写", MessageEN: "latitude and longitude must both be numbers"}
+		}
+		in.Lat, in.Lng = &la, &ln
+	}
+	party := cases.PartyInput{Role: model.PartyApplicant, Name: strings.TrimSpace(f.Get("party_name")), Phone: strings.TrimSpace(f.Get("party_phone"))}
+	if party.Name == "" && party.Phone == "" && (in.Kind == model.KindHazard || in.Kind == model.KindService) {
+		party.Name = worker
+	}
+	in.Parties = []cases.PartyInput{party}
+	return in, nil
+}
+
+// gridReportField maps a field the service names to the report form's input.
+func gridReportField(field string) string {
+	switch field {
+	case "parties", "parties[0].name":
+		return "party_name"
+	case "parties[0].phone":
+		return "party_phone"
+	case "grid_id":
+		return "region_id"
+	case "lng":
+		return "lat"
+	case "title":
+		return "description"
+	}
+	if strings.HasPrefix(field, "parties[0].") {
+		return "party_name"
+	}
+	return field
+}
