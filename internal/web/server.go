@@ -18,6 +18,7 @@ import (
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/api"
 	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/web/open311"
 	"github.com/onedoor/onedoor/internal/web/static"
 	"github.com/onedoor/onedoor/internal/web/ui"
 )
@@ -84,6 +85,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.health)
 	(&ui.UI{Store: s.st, Auth: s.auth, Org: orgs, Cases: s.cases, SecureCookies: s.cfg.SecureCookies}).Register(mux)
 	(&api.API{Store: s.st, Auth: s.auth, Org: orgs, Cases: s.cases, SecureCookies: s.cfg.SecureCookies}).Register(mux)
+	o311 := open311.New(s.st, s.auth, s.cases)
+	o311.Log = s.log
+	o311.Register(mux)
 
 	var h http.Handler = mux
 	h = s.checkCSRF(h)
