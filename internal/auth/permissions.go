@@ -16,12 +16,14 @@ var ErrForbidden = errors.New("auth: not permitted")
 type Permission string
 
 const (
-	PermCasesRead      Permission = "cases.read"      // see cases, their timelines and attachments
-	PermCasesRegister  Permission = "cases.register"  // register a case
-	PermPersonalReveal Permission = "personal.reveal" // see a party's full ID number and phone (audited)
-	PermOrgManage      Permission = "org.manage"      // regions, departments, users, API tokens, unlocking
-	PermDictionary     Permission = "dictionary.edit" // the category dictionary
-	PermAuditRead      Permission = "audit.read"      // read and export the audit log
+	PermCasesRead      Permission = "cases.read"        // see cases, their timelines and attachments
+	PermCasesRegister  Permission = "cases.register"    // register a case
+	PermPersonalReveal Permission = "personal.reveal"   // see a party's full ID number and phone (audited)
+	PermOrgManage      Permission = "org.manage"        // regions, departments, users, API tokens, unlocking
+	PermDictionary     Permission = "dictionary.edit"   // the category dictionary
+	PermAuditRead      Permission = "audit.read"        // read and export the audit log
+	PermReception      Permission = "reception.publish" // publish and withdraw one's own reception sessions (领导接访)
+	PermAppointments   Permission = "appointments.book" // book and cancel reception slots for cases (约访)
 )
 
 // Scope is how far a grant reaches.
@@ -64,6 +66,9 @@ var Matrix = []Grant{
 	{model.RoleAdmin, PermOrgManage, ScopeSubtree},
 	{model.RoleAdmin, PermDictionary, ScopeDeployment},
 	{model.RoleAdmin, PermAuditRead, ScopeSubtree},
+
+	{model.RoleLeader, PermReception, ScopeSubtree},
+	{model.RoleClerk, PermAppointments, ScopeSubtree},
 }
 
 // Scopes returns the scopes in which p holds perm, through any of their roles.

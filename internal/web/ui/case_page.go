@@ -47,6 +47,8 @@ type casePageData struct {
 	IncidentKinds []string         // the record form's kinds
 	WarningLevels []string         // the adjust form's levels
 	Holders       []model.User     // who may be named 包案 leader
+
+	Appointments *appointmentSection // 约访: bookings, and the booking form
 }
 
 // warningView is the warning as the case page explains it.
@@ -296,6 +298,9 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		return nil, err
 	}
 	if err := u.caseWarning(ctx, c, d); err != nil {
+		return nil, err
+	}
+	if d.Appointments, err = u.caseAppointments(ctx, r, c, failed); err != nil {
 		return nil, err
 	}
 	atts, err := u.Store.Attachments(ctx, c.ID)

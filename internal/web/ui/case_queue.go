@@ -36,6 +36,8 @@ type queueData struct {
 	Urgencies []workflow.Urgency
 	Next      string // the next page's URL, when there may be one
 	First     string // the first page's URL, when this is a later one
+
+	Bookings []appointmentView // upcoming 约访 bookings at the clerk's desk
 }
 
 // queueFilter reads the list filters from the query string, as the API does; a
@@ -159,6 +161,7 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		renderError(w, r, err)
 		return
 	}
+	data.Bookings = u.deskAppointments(ctx, p)
 	data.Rows = make([]queueRow, len(list))
 	for i, c := range list {
 		data.Rows[i] = queueRow{Case: c, Due: u.Cases.DueStatus(&c, now), Category: catIdx.Name(c.CategoryID),

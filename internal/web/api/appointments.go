@@ -1,0 +1,134 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+)
+
+// appointmentError names the fields of the reception forms for a reader ("接访日期：…"),
+// from the reception.field.* keys; other errors pass unchanged.
+func appointmentError(r *http.Request, err error) error {
+	var fe *model.FieldError
+	if !errors.As(err, &fe) || fe.Field == "" {
+		return err
+	}
+	loc := httpx.Locale(r)
+	label, ok := i18n.Lookup(loc, "reception.field."+fe.Field)
+	if !ok {
+		return err
+	}
+	msg := fe.Message
+	if loc == "en" && fe.MessageEN != "" {
+		msg = fe.MessageEN
+	}
+	return &httpx.Error{Status: http.StatusUnprocessableEntity, Code: fe.Code, Field: fe.Field, Message: label + i18n.T(loc, "error.field_sep") + msg}
+}
+
+// receptionSessions is GET /api/v1/reception/sessions: the caller's own reception
+// calendar (a leader's), each session with its slots and their bookings.
+func (a *API) receptionSessions(r *http.Request, p *auth.Principal) (int, any, error) {
+	sessions, err := a.Cases.ReceptionCalendar(r.Context(), p)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, list(sessions), nil
+}
+
+// publishSession is POST /api/v1/reception/sessions {date, start, end, slot_minutes, place}.
+func (a *API) publishSession(r *http.Request, p *auth.Principal) (int, any, error) {
+	var in cases.SessionInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return 0, nil, err
+	}
+	sess, err := a.Cases.PublishSession(r.Context(), p, in)
+	if err != nil {
+		return 0, nil, appointmentError(r, err)
+	}
+	return http.StatusCreated, sess, nil
+}
+
+// withdrawSession is DELETE /api/v1/reception/sessions/{id}[?note=…]: its upcoming
+// bookings are cancelled and their desks told.
+func (a *API) withdrawSession(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	sess, n, err := a.Cases.WithdrawSession(r.Context(), p, id, r.URL.Query().Get("note"))
+	if err != nil {
+		return 0, nil, appointmentError(r, err)
+	}
+	return http.StatusOK, map[string]any{"session": sess, "cancelled": n}, nil
+}
+
+// caseAppointments is GET /api/v1/cases/{id}/appointments: the case's bookings, and
+// the free slots it may book.
+func (a *API) caseAppointments(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	items, err := a.Cases.CaseAppointments(r.Context(), p, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	if items == nil {
+		items = []store.Appointment{}
+	}
+	body := map[string]any{"items": items}
+	if p.Can(auth.PermAppointments) {
+		c, err := a.Cases.Get(r.Context(), p, id)
+		if err != nil {
+			return 0, nil, err
+		}
+		free, err := a.Cases.FreeSlots(r.Context(), &c)
+		if err != nil {
+			return 0, nil, err
+		}
+		if free == nil {
+			free = []store.FreeSlot{}
+		}
+		body["free_slots"] = free
+	}
+	return http.StatusOK, body, nil
+}
+
+// bookAppointment is POST /api/v1/cases/{id}/appointments {slot_id}.
+func (a *API) bookAppointment(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	var in struct {
+		SlotID int64 `json:"slot_id"`
+	}
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return 0, nil, err
+	}
+	ap, err := a.Cases.Book(r.Context(), p, id, in.SlotID)
+	if err != nil {
+		return 0, nil, appointmentError(r, err)
+	}
+	return http.StatusCreated, ap, nil
+}
+
+// cancelAppointment is DELETE /api/v1/appointments/{id}[?note=…].
+func (a *API) cancelAppointment(r *http.Request, p *auth.Principal) (int, any, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, nil, store.ErrNotFound
+	}
+	ap, err := a.Cases.CancelAppointment(r.Context(), p, id, r.URL.Query().Get("note"))
+	if err != nil {
+		return 0, nil, appointmentError(r, err)
+	}
+	return http.StatusOK, ap, nil
+}
