@@ -39,8 +39,9 @@ func ClientIP(r *http.Request) string {
 // MaxUploadBytes caps an upload request: one 10 MB file plus its form.
 const MaxUploadBytes = 11 << 20
 
-// IsUpload reports whether r posts files to a case, which may exceed the general
-// body limit; the upload handlers cap it at MaxUploadBytes themselves.
+// IsUpload reports whether r posts files to a case (or a grid worker's report, or a
+// citizen's submission, with its photos), which may exceed the general body limit;
+// the upload handlers cap it themselves (MaxUploadBytes, or the portal's own limit).
 func IsUpload(r *http.Request) bool {
-	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/attachments")
+	return r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/attachments") || r.URL.Path == "/grid/report" || r.URL.Path == "/p/")
 }

@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+type publicTrackData struct {
+	View          *cases.PublicView
+	Satisfactions []workflow.Satisfaction
+	Last4         string // carried in the rating form, so the citizen need not type it again
+}
+
+// publicTrackForm asks for the tracking code (filled in when the QR code carried it)
+// and the last four digits of the phone.
+func (u *UI) publicTrackForm(w http.ResponseWriter, r *http.Request) {
+	page := newPage(r, "public.track.title")
+	page.Form = url.Values{"code": {cases.NormalizeTrackingCode(r.URL.Query().Get("code"))}}
+	page.Data = publicTrackData{}
+	renderPublic(w, r, http.StatusOK, "public_track.html", page)
+}
+
+// publicTrack shows the case a code and the phone's last digits name; any failure to
+// match has one answer.
+func (u *UI) publicTrack(w http.ResponseWriter, r *http.Request) {
+	if !u.admitLookup(w, r) {
+		return
+	}
+	u.showTrack(w, r, http.StatusOK, "", "")
+}
+
+// admitLookup applies the lookup limits, per address and per code, and answers 429
+// when one is reached.
+func (u *UI) admitLookup(w http.ResponseWriter, r *http.Request) bool {
+	g := u.guard()
+	code := lookupKey(r.PostFormValue("code"))
+	if g.codeFail.Count(code) >= PublicCodeFailures {
+		tooMany(w, r, PublicCodeFailureWindow)
+		return false
+	}
+	if ok, retry := g.track.Allow(httpx.ClientIP(r)); !ok {
+		tooMany(w, r, retry)
+		return false
+	}
+	return true
+}
+
+// lookupKey is what the per-code limit counts a typed code as.
+func lookupKey(code string) string {
+	if c := cases.NormalizeTrackingCode(code); c != "" {
+		return c
+	}
+	return "malformed"
+}
+
+// showTrack looks the case up again and shows it, with a notice or an error.
+func (u *UI) showTrack(w http.ResponseWriter, r *http.Request, status int, notice, errMsg string) {
+	code, last4 := r.PostFormValue("code"), r.PostFormValue("last4")
+	page := newPage(r, "public.track.title")
+	page.Form = url.Values{"code": {cases.NormalizeTrackingCode(code)}}
+	if page.Form.Get("code") == "" {
+		page.Form.Set("code", truncate(code, 20))
+	}
+	v, err := u.Cases.Track(r.Context(), code, last4)
+	if errors.Is(err, cases.ErrNoMatch) {
+		u.guard().codeFail.Record(lookupKey(code))
+		page.Error = i18n.T(page.Locale, "public.track.no_match")
+		page.Data = publicTrackData{}
+		renderPublic(w, r, http.StatusNotFound, "public_track.html", page)
+		return
+	}
+	if err != nil {
+		publicFail(w, r, err)
+		return
+	}
+	page.Notice, page.Error = notice, errMsg
+	page.Data = publicTrackData{View: &v, Satisfactions: workflow.AllSatisfactions, Last4: last4}
+	renderPublic(w, r, status, "public_track.html", page)
+}
+
+// publicRate records the citizen's rating of the result and shows the case again.
+func (u *UI) publicRate(w http.ResponseWriter, r *http.Request) {
+	if !u.admitLookup(w, r) {
+		return
+	}
+	loc := httpx.Locale(r)
+	err := u.Cases.Rate(r.Context(), r.PostFormValue("code"), r.PostFormValue("last4"),
+		workflow.Satisfaction(r.PostFormValue("satisfaction")), r.PostFormValue("comment"))
+	switch {
+	case err == nil:
+		u.showTrack(w, r, http.StatusOK, "public.rate.thanks", "")
+	case errors.Is(err, cases.ErrNoMatch):
+		u.showTrack(w, r, http.StatusNotFound, "", "")
+	case errors.Is(err, cases.ErrAlreadyRated):
+		u.showTrack(w, r, http.StatusConflict, "", i18n.T(loc, "public.rate.already"))
+	case errors.Is(err, cases.ErrNotRatable):
+		u.showTrack(w, r, http.StatusConflict, "", i18n.T(loc, "public.rate.not_yet"))
+	default:
+		e := httpx.FromErr(r, err)
+		if e.Status == http.StatusUnprocessableEntity || e.Status == http.StatusConflict {
+			u.showTrack(w, r, e.Status, "", e.Message)
+			return
+		}
+		publicFail(w, r, err)
+	}
+}
+
+// truncate keeps at most n runes of s.
+func truncate(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) > n {
+		return string(rs[:n])
+	}
+	return s
+}
