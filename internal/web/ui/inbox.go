@@ -17,7 +17,8 @@ const inboxPageSize = 50
 // notificationKinds are the kinds a notification's label is known for, for
 // "notif_kind.<code>"; any other kind shows as "other".
 var notificationKinds = []string{"due_soon", "overdue", "supervision", "supervision_reply", "supervision_late",
-	"warning_red", "warning_orange", "warning_escalate", "public_case", "other"}
+	"warning_red", "warning_orange", "warning_escalate", "public_case",
+	"appointment_booked", "appointment_cancelled", "reception_withdrawn", "other"}
 
 type inboxRow struct {
 	store.Notification

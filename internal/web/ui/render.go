@@ -65,6 +65,9 @@ func navFor(p *auth.Principal) []NavItem {
 		return nil
 	}
 	items := []NavItem{{"nav.home", "/"}}
+	if p.Has(model.RoleGrid) {
+		items = append(items, NavItem{"nav.grid", "/grid"})
+	}
 	if hasAny(p, queueRoles) {
 		items = append(items, NavItem{"nav.cases_mine", "/cases"})
 	}
@@ -73,6 +76,9 @@ func navFor(p *auth.Principal) []NavItem {
 	}
 	if p.Can(auth.PermCasesRead) {
 		items = append(items, NavItem{"nav.cases_all", "/cases?queue=all"}, NavItem{"nav.supervision", "/supervision"}, NavItem{"nav.warnings", "/warnings"})
+	}
+	if p.Can(auth.PermReception) {
+		items = append(items, NavItem{"nav.reception", "/reception"})
 	}
 	if p.Can(auth.PermOrgManage) {
 		items = append(items,
