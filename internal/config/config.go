@@ -4,6 +4,7 @@ package config
 
 import (
 	"flag"
+	"net/netip"
 	"fmt"
 	"io"
 	"strconv"
@@ -37,6 +38,11 @@ type Config struct {
 	SMTPPassword  string
 	WebhookURL    string
 	WebhookSecret string
+
+	// TrustedProxies are the reverse proxies (CIDRs) whose X-Forwarded-For names the
+	// client: rate limits, throttling and the audit log see the citizen's address,
+	// not the proxy's.
+	TrustedProxies []netip.Prefix
 }
 
 // Setting describes one flag and its variable, for -help and for the README table.
@@ -84,6 +90,25 @@ func newFlagSet(c *Config, out io.Writer) (*flag.FlagSet, error) {
 	fs.StringVar(&c.SMTPPassword, "smtp-password", "", "SMTP password")
 	fs.StringVar(&c.WebhookURL, "webhook-url", "", "URL that receives every notification as signed JSON; empty for none")
 	fs.StringVar(&c.WebhookSecret, "webhook-secret", "", "HMAC-SHA256 key of the X-Onedoor-Signature header")
+	fs.Func("trusted-proxies", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client; empty trusts none", func(v string) error {
+		c.TrustedProxies = nil
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			pfx, err := netip.ParsePrefix(part)
+			if err != nil {
+				addr, aerr := netip.ParseAddr(part)
+				if aerr != nil {
+					return fmt.Errorf("%q is not an address or a CIDR", part)
+				}
+				pfx = netip.PrefixFrom(addr, addr.BitLen())
+			}
+			c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
+		}
+		return nil
+	})
 	return fs, nil
 }
 

@@ -49,6 +49,10 @@ func TestLoad(t *testing.T) {
 		{"bad env value", map[string]string{"ONEDOOR_IDLE_TIMEOUT": "soon"}, nil, nil, "ONEDOOR_IDLE_TIMEOUT"},
 		{"tiny body limit", nil, []string{"-max-body", "10"}, nil, "max-body"},
 		{"unknown flag", nil, []string{"-nope"}, nil, "not defined"},
+		{"trusted proxies", map[string]string{"ONEDOOR_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"}, nil, func(c *Config) bool {
+			return len(c.TrustedProxies) == 2 && c.TrustedProxies[1].String() == "127.0.0.1/32"
+		}, ""},
+		{"bad proxy", nil, []string{"-trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "proxy.local"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -94,7 +94,9 @@ func (s *Server) Handler() http.Handler {
 	h = s.authenticate(h)
 	h = limitBody(s.cfg.MaxBodyBytes, h)
 	h = securityHeaders(h)
-	return logRequests(s.log, h)
+	h = logRequests(s.log, h)
+	trusted := s.cfg.TrustedProxies
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, httpx.WithClientIP(r, trusted)) })
 }
 
 // health answers 200 while the store answers, 503 otherwise.

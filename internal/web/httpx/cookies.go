@@ -1,7 +1,9 @@
 package httpx
 
 import (
+	"context"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -29,6 +31,16 @@ func ClearCookie(name string, secure bool) *http.Cookie {
 // ClientIP is the peer address. A deployment behind a proxy will configure a trusted
 // header; until then the socket peer is the only honest answer.
 func ClientIP(r *http.Request) string {
+	if ip, ok := r.Context().Value(clientIPKey{}).(string); ok && ip != "" {
+		return ip
+	}
+	return peerIP(r)
+}
+
+type clientIPKey struct{}
+
+// peerIP is the address the connection comes from.
+func peerIP(r *http.Request) string {
 	host := r.RemoteAddr
 	if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		host = host[:i]
@@ -44,4 +56,43 @@ const MaxUploadBytes = 11 << 20
 // the upload handlers cap it themselves (MaxUploadBytes, or the portal's own limit).
 func IsUpload(r *http.Request) bool {
 	return r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/attachments") || r.URL.Path == "/grid/report" || r.URL.Path == "/p/")
+}
+
+// WithClientIP records the client's address as trusted proxies tell it: when the peer
+// is one of trusted, the rightmost address of X-Forwarded-For that is not itself a
+// trusted proxy (the leftmost ones are the client's to forge). Otherwise, and for a
+// malformed header, the peer's address stands.
+func WithClientIP(r *http.Request, trusted []netip.Prefix) *http.Request {
+	if len(trusted) == 0 {
+		return r
+	}
+	isTrusted := func(s string) bool {
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
+		if err != nil {
+			return false
+		}
+		a = a.Unmap()
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if !isTrusted(peerIP(r)) {
+		return r
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" || isTrusted(hop) {
+			continue
+		}
+		a, err := netip.ParseAddr(hop)
+		if err != nil {
+			return r
+		}
+		return r.WithContext(context.WithValue(r.Context(), clientIPKey{}, a.Unmap().String()))
+	}
+	return r
 }
