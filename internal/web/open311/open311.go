@@ -16,6 +16,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/ratelimit"
 )
 
 // Prefix is where the endpoint lives.
@@ -31,11 +32,18 @@ type API struct {
 	Cases *cases.Service
 	Log   *slog.Logger
 	Now   func() time.Time
+
+	// submissions bounds how fast one API key may submit: a runaway or stolen key
+	// must not flood a centre's desk.
+	submissions *ratelimit.Limiter
 }
+
+// SubmissionsPerMinute is how many requests one API key may submit a minute.
+const SubmissionsPerMinute = 60
 
 // New returns the Open311 API over the store and the services.
 func New(st *store.Store, au *auth.Service, cs *cases.Service) *API {
-	a := &API{Store: st, Auth: au, Cases: cs, Log: slog.Default(), Now: time.Now}
+	a := &API{Store: st, Auth: au, Cases: cs, Log: slog.Default(), Now: time.Now, submissions: ratelimit.New(SubmissionsPerMinute, time.Minute)}
 	if cs != nil && cs.Now != nil {
 		// One clock with the case service, so that tests moving it move ours.
 		a.Now = func() time.Time { return cs.Now() }

@@ -15,6 +15,7 @@ import (
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
+	"github.com/onedoor/onedoor/internal/web/open311"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
 
@@ -687,4 +688,18 @@ func TestOpen311Routing(t *testing.T) {
 		resp, body := e.get("/open311/v2/services")
 		wantFormat(t, resp, body, "xml")
 	})
+}
+
+// One API key may submit at most open311.SubmissionsPerMinute requests a minute; the
+// next is refused with 429 and Retry-After, in the spec's error format.
+func TestOpen311SubmissionLimit(t *testing.T) {
+	st := testutil.NewStore(t, store.SQLite)
+	e := setup(t, st)
+	for i := 0; i < open311.SubmissionsPerMinute; i++ {
+		e.post("json", e.hazardForm())
+	}
+	resp, body := e.do("POST", "/open311/v2/requests.json", e.hazardForm())
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), `"code":429`) {
+		t.Fatalf("past the limit: %d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
 }

@@ -98,6 +98,10 @@ func (a *API) postRequest(w http.ResponseWriter, r *http.Request, f format, _ st
 	if err != nil {
 		return a.asError(r, err)
 	}
+	if ok, retry := a.submissions.Allow(strconv.FormatInt(tok.ID, 10)); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
+		return &Error{Status: http.StatusTooManyRequests, Description: fmt.Sprintf("too many service requests from this api_key: at most %d a minute", SubmissionsPerMinute)}
+	}
 	form := r.Form
 	if r.MultipartForm != nil {
 		form = url.Values{}
