@@ -4,9 +4,9 @@ package config
 
 import (
 	"flag"
-	"net/netip"
 	"fmt"
 	"io"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"

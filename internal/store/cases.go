@@ -514,17 +514,22 @@ func (s *Store) PriorCases(ctx context.Context, idNumber, phone, address string,
 			return nil, err
 		}
 	}
-	cases := make([]model.Case, len(out))
-	for i := range out {
-		cases[i] = out[i].Case
+	return out, fillPartiesOf(s, ctx, out, func(pc *PriorCase) *model.Case { return &pc.Case })
+}
+
+// fillPartiesOf loads, in one query, the parties of rows that embed a case.
+func fillPartiesOf[T any](s *Store, ctx context.Context, rows []T, caseOf func(*T) *model.Case) error {
+	cases := make([]model.Case, len(rows))
+	for i := range rows {
+		cases[i] = *caseOf(&rows[i])
 	}
 	if err := s.fillParties(ctx, cases); err != nil {
-		return nil, err
+		return err
 	}
-	for i := range out {
-		out[i].Parties = cases[i].Parties
+	for i := range rows {
+		caseOf(&rows[i]).Parties = cases[i].Parties
 	}
-	return out, nil
+	return nil
 }
 
 // DueTransition is a case whose deadline flag must change.

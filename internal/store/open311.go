@@ -108,17 +108,7 @@ func (s *Store) Open311Cases(ctx context.Context, f Open311Filter) ([]Open311Cas
 	if err != nil {
 		return nil, err
 	}
-	cases := make([]model.Case, len(out))
-	for i := range out {
-		cases[i] = out[i].Case
-	}
-	if err := s.fillParties(ctx, cases); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].Parties = cases[i].Parties
-	}
-	return out, nil
+	return out, fillPartiesOf(s, ctx, out, func(oc *Open311Case) *model.Case { return &oc.Case })
 }
 
 // extraScanner scans a case row followed by extra columns.

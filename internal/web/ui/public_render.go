@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"math"
 	"net/http"
@@ -20,7 +19,6 @@ import (
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/web/ratelimit"
-	"github.com/onedoor/onedoor/internal/web/templates"
 )
 
 // Abuse limits of the public pages, per client address.
@@ -93,21 +91,7 @@ var (
 )
 
 // parsePublic builds one template set per public page: public_layout.html plus the page.
-func parsePublic() {
-	// The staff pages' parse reads these files too, with funcs: they use no others.
-	layout := template.Must(template.New("public_layout.html").Funcs(funcs).ParseFS(templates.FS, "public_layout.html"))
-	names, err := fs.Glob(templates.FS, "public_*.html")
-	if err != nil {
-		panic(err)
-	}
-	publicPages = map[string]*template.Template{}
-	for _, n := range names {
-		if n == "public_layout.html" {
-			continue
-		}
-		publicPages[n] = template.Must(template.Must(layout.Clone()).ParseFS(templates.FS, n))
-	}
-}
+func parsePublic() { publicPages = parseSets("public_layout.html", "public_*.html") }
 
 // renderPublic writes page through the named public template with status.
 func renderPublic(w http.ResponseWriter, r *http.Request, status int, name string, page *Page) {

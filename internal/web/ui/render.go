@@ -130,19 +130,24 @@ var (
 )
 
 // parse builds one template set per page: the layout plus that page.
-func parse() {
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html"))
-	names, err := fs.Glob(templates.FS, "*.html")
+func parse() { pages = parseSets("layout.html", "*.html") }
+
+// parseSets builds, for every template matching glob but the layouts, one set of the
+// layout named layout plus that page.
+func parseSets(layout, glob string) map[string]*template.Template {
+	base := template.Must(template.New(layout).Funcs(funcs).ParseFS(templates.FS, layout))
+	names, err := fs.Glob(templates.FS, glob)
 	if err != nil {
 		panic(err)
 	}
-	pages = map[string]*template.Template{}
+	sets := map[string]*template.Template{}
 	for _, n := range names {
-		if n == "layout.html" {
+		if n == "layout.html" || n == "public_layout.html" {
 			continue
 		}
-		pages[n] = template.Must(template.Must(layout.Clone()).ParseFS(templates.FS, n))
+		sets[n] = template.Must(template.Must(base.Clone()).ParseFS(templates.FS, n))
 	}
+	return sets
 }
 
 // newPage starts a page for r with the title key.
