@@ -105,7 +105,7 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 		"photos": len(atts), "source": source})
 	ctx = store.WithActor(ctx, store.Actor{Name: "群众（" + source + "）", IP: store.ActorFrom(ctx).IP})
 	ctx = store.WithAudit(ctx, "case.register_public", "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind, c.Title, source))
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
 		warn, err := s.reassess(ctx, tx, c, now)
 		if err != nil {
 			return err

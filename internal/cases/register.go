@@ -257,7 +257,9 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		steps += " → " + string(st.Action)
 	}
 	ctx = store.WithAudit(ctx, "case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+	// Group commit: intakes arriving together share one transaction and one fsync, each
+	// in its own savepoint, and each is acknowledged only once it is on disk.
+	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
 		var err error
 		// The warning is assessed before the row is written, so a red case is red
 		// from its first moment.

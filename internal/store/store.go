@@ -42,6 +42,9 @@ type Store struct {
 	r       *sql.DB
 
 	rebound sync.Map // query text -> PostgreSQL text
+
+	batchOnce sync.Once
+	batches   chan *batchItem
 }
 
 // Open connects to dsn: a postgres:// URL, or else a SQLite file path (its folder is

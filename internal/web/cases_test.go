@@ -17,7 +17,7 @@ import (
 )
 
 // walkIn is a valid registration at a Fucheng village, adjustable per test.
-func walkIn(t *testing.T, st *store.Store, then ...map[string]any) map[string]any {
+func walkIn(t testing.TB, st *store.Store, then ...map[string]any) map[string]any {
 	return map[string]any{
 		"kind": "dispute", "category_id": categoryID(t, st, "dispute.neighbour"), "channel": "walk_in",
 		"region_id": regionID(t, st, "622922100001"), "address": "附城镇城关村二社12号",

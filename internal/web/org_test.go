@@ -14,7 +14,7 @@ import (
 	"github.com/onedoor/onedoor/internal/testutil"
 )
 
-func regionID(t *testing.T, st *store.Store, code string) int64 {
+func regionID(t testing.TB, st *store.Store, code string) int64 {
 	t.Helper()
 	g, err := st.RegionByCode(context.Background(), code)
 	if err != nil {

@@ -102,7 +102,7 @@ func (f *flow) events(c *testutil.Client) []model.CaseEvent {
 	return evs.Items
 }
 
-func categoryID(t *testing.T, st *store.Store, code string) int64 {
+func categoryID(t testing.TB, st *store.Store, code string) int64 {
 	t.Helper()
 	cats, err := st.Categories(context.Background(), store.CategoryFilter{})
 	if err != nil {
