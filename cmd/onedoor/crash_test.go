@@ -233,3 +233,37 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 		})
 	}
 }
+
+// onedoor bench runs end to end on a small generated store: every measurement
+// answers without errors, and the JSON report holds the raw commit rate and the ratio.
+func TestBenchCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a store and drives it over HTTP")
+	}
+	out := filepath.Join(t.TempDir(), "bench.json")
+	var log strings.Builder
+	err := run(context.Background(), []string{"bench", "-db", filepath.Join(t.TempDir(), "b.db"), "-cases", "300",
+		"-duration", "300ms", "-concurrency", "1,4", "-json", out}, &log)
+	if err != nil {
+		t.Fatalf("bench: %v\n%s", err, log.String())
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep benchReport
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Store != "sqlite" || rep.Cases != 300 || rep.RawCommitsPerS <= 0 || len(rep.Results) != 5 {
+		t.Fatalf("report %+v", rep)
+	}
+	for _, r := range rep.Results {
+		if r.Errors != 0 || r.Requests == 0 || r.P99ms < r.P50ms {
+			t.Errorf("%s at %d: %+v", r.Name, r.Concurrency, r)
+		}
+	}
+	if !strings.Contains(rep.Results[0].Note, "× the raw commit rate") || !strings.Contains(log.String(), "onedoor bench") {
+		t.Errorf("no ratio or table: %+v\n%s", rep.Results[0], log.String())
+	}
+}

@@ -5,6 +5,7 @@
 //	onedoor migrate [flags]    apply pending migrations and exit
 //	onedoor setup ...          start a real deployment: its root region and first admin
 //	onedoor demo -cases N      add the demo county (if empty) and N generated cases
+//	onedoor bench [flags]      measure intake, queue, case page and lookups over HTTP
 //	onedoor audit-verify       walk the audit log's hash chain; name the first broken row
 //
 // Every flag has an ONEDOOR_* environment variable; see README.md.
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return demoCommand(ctx, args, stderr)
 	case "setup":
 		return setupCommand(ctx, args, stderr)
+	case "bench":
+		return benchCommand(ctx, args, stderr)
 	}
 	cfg, rest, err := config.Load(args, os.Getenv, stderr)
 	if err != nil {
@@ -76,7 +79,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		return st.Close()
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, migrate, setup, demo, audit-verify)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, migrate, setup, demo, bench, audit-verify)", cmd)
 	}
 }
 

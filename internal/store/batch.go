@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // maxBatch bounds how many callers share one transaction: enough to spread one fsync
@@ -125,4 +126,26 @@ func (s *Store) commitBatch(items []*batchItem) {
 		p.written.Store(true)
 	}
 	fail(ok, nil)
+}
+
+// MeasureRawCommits is the disk's own limit for the benchmarks (DESIGN.md §9): n
+// one-row transactions into a scratch table of the same database, through the same
+// connection and durability as every write (on SQLite WAL and synchronous=FULL),
+// returned as commits a second. The table is dropped afterwards.
+func (s *Store) MeasureRawCommits(ctx context.Context, n int) (float64, error) {
+	const table = "bench_raw_commits"
+	if _, err := s.w.ExecContext(ctx, "DROP TABLE IF EXISTS "+table); err != nil {
+		return 0, err
+	}
+	if _, err := s.w.ExecContext(ctx, "CREATE TABLE "+table+" (id BIGINT PRIMARY KEY, v TEXT NOT NULL)"); err != nil {
+		return 0, err
+	}
+	defer s.w.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+table)
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		if _, err := s.w.ExecContext(ctx, s.q("INSERT INTO "+table+" (id, v) VALUES (?, ?)"), i+1, "一行"); err != nil {
+			return 0, err
+		}
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
 }
