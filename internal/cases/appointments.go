@@ -2,7 +2,6 @@ package cases
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -551,39 +550,15 @@ var errCitizenMismatch = fe("last4", "no_match", "查询码或手机号后四位
 // digits of the applicant's phone, both compared in constant time; a wrong code and
 // wrong digits are refused alike.
 func (s *Service) CitizenCase(ctx context.Context, code, last4 string) (model.Case, error) {
-	code = strings.ToUpper(strings.TrimSpace(code))
 	last4 = strings.TrimSpace(last4)
 	if len(last4) != 4 || strings.Trim(last4, "0123456789") != "" {
 		return model.Case{}, fe("last4", "invalid", "请输入手机号后四位数字", "enter the last 4 digits of the phone")
 	}
-	var c model.Case
-	found := 0
-	if len(code) == TrackingCodeLen && strings.Trim(code, trackingAlphabet) == "" {
-		list, err := s.Store.Cases(ctx, store.CaseFilter{TrackingCode: code, Limit: 1}, store.CaseScope{All: true})
-		if err != nil {
-			return c, err
-		}
-		if len(list) == 1 {
-			c = list[0]
-			found = subtle.ConstantTimeCompare([]byte(c.TrackingCode), []byte(code))
-		}
-	}
-	match := 0
-	compared := false
-	for _, party := range c.Parties {
-		if party.Role != model.PartyApplicant || len(party.Phone) < 4 {
-			continue
-		}
-		compared = true
-		match |= subtle.ConstantTimeCompare([]byte(party.Phone[len(party.Phone)-4:]), []byte(last4))
-	}
-	if !compared {
-		subtle.ConstantTimeCompare([]byte("----"), []byte(last4)) // the same work either way
-	}
-	if found&match != 1 {
+	c, err := s.lookupPublic(ctx, code, last4) // the tracking page's own constant-time check
+	if errors.Is(err, ErrNoMatch) {
 		return model.Case{}, errCitizenMismatch
 	}
-	return c, nil
+	return c, err
 }
 
 // PublicAppointments lists a citizen's case's bookings, for the public page.

@@ -106,32 +106,12 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 	ctx = store.WithActor(ctx, store.Actor{Name: "群众（" + source + "）", IP: store.ActorFrom(ctx).IP})
 	ctx = store.WithAudit(ctx, "case.register_public", "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind, c.Title, source))
 	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
-		warn, err := s.reassess(ctx, tx, c, now)
-		if err != nil {
-			return err
-		}
-		for attempt := 0; attempt < 3; attempt++ {
-			c.TrackingCode = NewTrackingCode()
-			if err = tx.InsertCase(ctx, c); !errors.Is(err, store.ErrConflict) {
-				break
-			}
-		}
-		if err != nil {
-			return err
-		}
-		store.SetAuditObject(ctx, fmt.Sprintf("case:%d", c.ID))
-		ev := model.CaseEvent{CaseID: c.ID, At: now, Action: string(workflow.ActionRegister), ToState: c.State, Payload: payload}
-		if err := tx.AppendEvent(ctx, &ev); err != nil {
+		if err := s.insertNew(ctx, tx, c, 0, payload, now); err != nil {
 			return err
 		}
 		for i := range atts {
 			atts[i].CaseID = c.ID
 			if err := tx.InsertAttachment(ctx, &atts[i], in.Photos[i].Data); err != nil {
-				return err
-			}
-		}
-		if warn != nil {
-			if err := s.recordWarning(ctx, tx, c, warn, now); err != nil {
 				return err
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/auth"
@@ -260,32 +261,8 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	// Group commit: intakes arriving together share one transaction and one fsync, each
 	// in its own savepoint, and each is acknowledged only once it is on disk.
 	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
-		var err error
-		// The warning is assessed before the row is written, so a red case is red
-		// from its first moment.
-		warn, err := s.reassess(ctx, tx, c, now)
-		if err != nil {
+		if err := s.insertNew(ctx, tx, c, p.User.ID, payload, now); err != nil {
 			return err
-		}
-		for attempt := 0; attempt < 3; attempt++ {
-			c.TrackingCode = NewTrackingCode()
-			if err = tx.InsertCase(ctx, c); !errors.Is(err, store.ErrConflict) {
-				break
-			}
-		}
-		if err != nil {
-			return err
-		}
-		store.SetAuditObject(ctx, fmt.Sprintf("case:%d", c.ID))
-		ev := model.CaseEvent{CaseID: c.ID, ActorID: p.User.ID, At: now, Action: string(workflow.ActionRegister),
-			FromState: "", ToState: c.State, Payload: payload}
-		if err := tx.AppendEvent(ctx, &ev); err != nil {
-			return err
-		}
-		if warn != nil {
-			if err := s.recordWarning(ctx, tx, c, warn, now); err != nil {
-				return err
-			}
 		}
 		for i, step := range in.Then {
 			if err := s.act(ctx, tx, p, c, step.Action, step.ActInput, now); err != nil {
@@ -295,6 +272,34 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		return nil
 	})
 	return *c, err
+}
+
+// insertNew writes a new case inside tx: its warning assessed before the row is
+// written (a red case is red from its first moment), a fresh tracking code, the
+// register event by actorID (0 for a citizen) and the warning's own event.
+func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, actorID int64, payload []byte, now time.Time) error {
+	warn, err := s.reassess(ctx, tx, c, now)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		c.TrackingCode = NewTrackingCode()
+		if err = tx.InsertCase(ctx, c); !errors.Is(err, store.ErrConflict) {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	store.SetAuditObject(ctx, fmt.Sprintf("case:%d", c.ID))
+	ev := model.CaseEvent{CaseID: c.ID, ActorID: actorID, At: now, Action: string(workflow.ActionRegister), ToState: c.State, Payload: payload}
+	if err := tx.AppendEvent(ctx, &ev); err != nil {
+		return err
+	}
+	if warn != nil {
+		return s.recordWarning(ctx, tx, c, warn, now)
+	}
+	return nil
 }
 
 // stepError points an error of the i-th step after registration at that step's

@@ -57,23 +57,18 @@ func (u *UI) caseNew(w http.ResponseWriter, r *http.Request) {
 func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, form url.Values, ce *caseError, prior *priorData) {
 	p := httpx.Principal(r)
 	ctx := r.Context()
-	regions, err := u.Org.Regions(ctx, p, true)
+	rows, groups, err := u.formChoices(ctx, p)
 	if err != nil {
 		renderError(w, r, err)
 		return
 	}
-	cats, _, err := u.categories(ctx, true)
-	if err != nil {
-		renderError(w, r, err)
-		return
-	}
-	data := intakeData{Kinds: model.AllKinds, Groups: groupCategories(cats), Channels: model.AllChannels,
+	data := intakeData{Kinds: model.AllKinds, Groups: groups, Channels: model.AllChannels,
 		Urgencies: workflow.AllUrgencies, PartyRoles: model.AllPartyRoles, Then: thenChoices,
 		ShowThen: p.Has(model.RoleClerk) || p.Has(model.RoleLeader), CoChecked: map[string]bool{}, Prior: prior}
 	for i := 0; i < intakeParties; i++ {
 		data.Rows = append(data.Rows, partyRow{Index: i, Number: i + 1})
 	}
-	for _, row := range treeRows(regions, p.Region) {
+	for _, row := range rows {
 		if row.Level == model.LevelGrid {
 			data.Grids = append(data.Grids, row)
 		} else {

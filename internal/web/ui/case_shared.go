@@ -191,6 +191,20 @@ type categoryOption struct {
 	Child bool
 }
 
+// formChoices are what a registration form offers: the regions of p's subtree as tree
+// rows, and the active categories grouped by kind.
+func (u *UI) formChoices(ctx context.Context, p *auth.Principal) ([]regionRow, []categoryGroup, error) {
+	regions, err := u.Org.Regions(ctx, p, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	cats, _, err := u.categories(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return treeRows(regions, p.Region), groupCategories(cats), nil
+}
+
 func groupCategories(cats []model.Category) []categoryGroup {
 	var out []categoryGroup
 	for _, k := range model.AllKinds {

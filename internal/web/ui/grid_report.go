@@ -43,17 +43,12 @@ func (u *UI) gridReportForm(w http.ResponseWriter, r *http.Request) {
 func (u *UI) renderGridReport(w http.ResponseWriter, r *http.Request, status int, form url.Values, ce *caseError, photosLost bool) {
 	p := httpx.Principal(r)
 	ctx := r.Context()
-	regions, err := u.Org.Regions(ctx, p, true)
+	rows, groups, err := u.formChoices(ctx, p)
 	if err != nil {
 		renderError(w, r, err)
 		return
 	}
-	cats, _, err := u.categories(ctx, true)
-	if err != nil {
-		renderError(w, r, err)
-		return
-	}
-	d := gridReportData{Kinds: model.AllKinds, Groups: groupCategories(cats), Regions: treeRows(regions, p.Region),
+	d := gridReportData{Kinds: model.AllKinds, Groups: groups, Regions: rows,
 		Urgencies: workflow.AllUrgencies, MaxPhotos: gridMaxPhotos, PhotosLost: photosLost}
 	if form.Get("region_id") == "" {
 		var grids []regionRow

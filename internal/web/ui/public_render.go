@@ -5,7 +5,6 @@ package ui
 // navigation), their own abuse limits per address, and never show a case's id.
 
 import (
-	"bytes"
 	"crypto/rand"
 	"html/template"
 	"log/slog"
@@ -100,15 +99,7 @@ func renderPublic(w http.ResponseWriter, r *http.Request, status int, name strin
 	if !ok {
 		panic("ui: no public template " + name)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "public_layout", page); err != nil {
-		slog.ErrorContext(r.Context(), "render", "template", name, "err", err)
-		http.Error(w, i18n.T(page.Locale, "error.internal"), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	buf.WriteTo(w)
+	execute(w, r, status, t, "public_layout", name, page)
 }
 
 // publicError shows a message on the public layout.

@@ -204,8 +204,14 @@ func render(w http.ResponseWriter, r *http.Request, status int, name string, pag
 	if !ok {
 		panic("ui: no template " + name)
 	}
+	execute(w, r, status, t, "layout", name, page)
+}
+
+// execute renders page through layout of t into a buffer first, so a template error
+// becomes a clean 500 rather than half a page.
+func execute(w http.ResponseWriter, r *http.Request, status int, t *template.Template, layout, name string, page *Page) {
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", page); err != nil {
+	if err := t.ExecuteTemplate(&buf, layout, page); err != nil {
 		slog.ErrorContext(r.Context(), "render", "template", name, "err", err)
 		http.Error(w, i18n.T(page.Locale, "error.internal"), http.StatusInternalServerError)
 		return
