@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -143,7 +144,35 @@ func (s *Service) Allowed(ctx context.Context, p *auth.Principal, c *model.Case)
 	if err != nil {
 		return nil, err
 	}
-	return workflow.Allowed(workflow.State(c.State), rolesOn(p, c, centre.Path), in), nil
+	allowed := workflow.Allowed(workflow.State(c.State), rolesOn(p, c, centre.Path), in)
+	if !slices.Contains(allowed, workflow.ActionWarningRespond) &&
+		slices.Contains(workflow.Allowed(workflow.State(c.State), rolesFor(p, c, centre.Path, workflow.ActionWarningRespond), in), workflow.ActionWarningRespond) {
+		// Kept in AllActions order, as the page lists them.
+		var out []workflow.Action
+		for _, a := range workflow.AllActions {
+			if a == workflow.ActionWarningRespond || slices.Contains(allowed, a) {
+				out = append(out, a)
+			}
+		}
+		allowed = out
+	}
+	return allowed, nil
+}
+
+// rolesFor is rolesOn for one action. A warning's response is also for the centres
+// the case lies under (DESIGN.md §4: an orange warning is the township's to act on the
+// same day), so their clerks and leaders respond even when another centre holds it.
+func rolesFor(p *auth.Principal, c *model.Case, centrePath string, a workflow.Action) []model.Role {
+	roles := rolesOn(p, c, centrePath)
+	if a != workflow.ActionWarningRespond || !strings.HasPrefix(c.RegionPath, p.Region.Path) {
+		return roles
+	}
+	for _, r := range []model.Role{model.RoleClerk, model.RoleLeader} {
+		if p.Has(r) && !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	return roles
 }
 
 // act applies a to c inside tx: decide, apply the effects, write case and event.
@@ -175,7 +204,7 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p *auth.Principal, c *m
 		return err
 	}
 	from := workflow.State(c.State)
-	to, err := workflow.Decide(from, a, rolesOn(p, c, centre.Path), facts)
+	to, err := workflow.Decide(from, a, rolesFor(p, c, centre.Path, a), facts)
 	if err != nil {
 		return err
 	}

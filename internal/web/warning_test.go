@@ -330,5 +330,17 @@ func TestOrangeWarningReachesTheTownship(t *testing.T) {
 		if slices.Contains(inboxOf(t, otherTown), "warning_orange") {
 			t.Error("another township was told")
 		}
+		// The township acts on it: its clerk records the same-day response, though the
+		// county holds the case.
+		townClerk := srv.Login(t, "fucheng.clerk", demo.Password)
+		if w := getWarning(t, townClerk, c.ID); !slices.Contains(w.Allowed, "warning_respond") {
+			t.Fatalf("the township clerk is not offered the response: %v", w.Allowed)
+		}
+		w := actOK(t, townClerk, c.ID, "warning_respond", map[string]any{"note": "镇综治中心当日入户调处，双方情绪稳定"})
+		if w.RiskResponseBy != nil || w.RiskRespondedAt == nil {
+			t.Fatalf("the township's response was not recorded: %+v", w)
+		}
+		// Only the response: the township does not take the county's other steps.
+		f.refused(townClerk, "reject", map[string]any{"note": "x"}, 409, "role")
 	})
 }
