@@ -84,7 +84,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 			continue
 		}
 		sp := fmt.Sprintf("batch_%d", i)
-		if _, err := tx.ExecContext(it.ctx, "SAVEPOINT "+sp); err != nil {
+		if _, err := t.exec(it.ctx, "SAVEPOINT "+sp); err != nil {
 			_ = tx.Rollback()
 			fail(ok, fmt.Errorf("savepoint: %w", err))
 			fail(items[i:], fmt.Errorf("savepoint: %w", err))
@@ -97,7 +97,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 		}
 		if err != nil {
 			// Undo this caller's part only; the transaction goes on for the others.
-			if _, rerr := tx.ExecContext(context.Background(), "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
+			if _, rerr := t.exec(context.Background(), "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
 				_ = tx.Rollback()
 				fail(ok, fmt.Errorf("rollback to savepoint: %w", rerr))
 				it.done <- err
@@ -111,7 +111,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 				written = append(written, pending)
 			}
 		}
-		if _, err := tx.ExecContext(context.Background(), "RELEASE SAVEPOINT "+sp); err != nil {
+		if _, err := t.exec(context.Background(), "RELEASE SAVEPOINT "+sp); err != nil {
 			_ = tx.Rollback()
 			fail(ok, fmt.Errorf("release savepoint: %w", err))
 			fail(items[i+1:], fmt.Errorf("release savepoint: %w", err))
@@ -126,6 +126,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 		p.written.Store(true)
 	}
 	fail(ok, nil)
+	s.wstmts.prepareWanted(context.Background())
 }
 
 // MeasureRawCommits is the disk's own limit for the benchmarks (DESIGN.md §9): n

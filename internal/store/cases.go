@@ -122,7 +122,8 @@ func nullFloat(f *float64) any {
 // InsertCase stores a new case with its parties, filling in ids and version.
 func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 	c.Version = 1
-	err := tx.queryRow(ctx, `INSERT INTO cases (tracking_code, kind, category_id, category_code, channel, region_id, region_path,
+	var err error
+	c.ID, err = tx.insertID(ctx, `INSERT INTO cases (tracking_code, kind, category_id, category_code, channel, region_id, region_path,
 		grid_id, centre_id, address, address_key, lat, lng, title, description, urgency, people_count, amount_fen, state,
 		suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
 		registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version,
@@ -136,7 +137,7 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 		nullInt64(c.RegisteredBy), c.CreatedAt.UTC(), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt),
 		nullTime(c.ClosedAt), c.Version,
 		c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), c.RiskScore, string(c.RiskResult), nullTime(c.RiskSince),
-		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince)).Scan(&c.ID)
+		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("tracking code: %w", ErrConflict)
 	}
@@ -146,9 +147,9 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 	for i := range c.Parties {
 		p := &c.Parties[i]
 		p.Seq = i + 1
-		if err := tx.queryRow(ctx, `INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor)
+		if p.ID, err = tx.insertID(ctx, `INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, p.Seq, p.Role, p.Name, p.IDNumber, p.Phone, p.Address,
-			p.SevereMentalIllness, p.Minor).Scan(&p.ID); err != nil {
+			p.SevereMentalIllness, p.Minor); err != nil {
 			return err
 		}
 	}
@@ -233,9 +234,11 @@ func (tx *Tx) AppendEvent(ctx context.Context, ev *model.CaseEvent) error {
 	if payload == "" {
 		payload = "{}"
 	}
-	return tx.queryRow(ctx, `INSERT INTO case_events (case_id, actor_id, at, action, from_state, to_state, note, payload)
+	var err error
+	ev.ID, err = tx.insertID(ctx, `INSERT INTO case_events (case_id, actor_id, at, action, from_state, to_state, note, payload)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, ev.CaseID, nullInt64(ev.ActorID), ev.At.UTC(), ev.Action,
-		ev.FromState, ev.ToState, ev.Note, payload).Scan(&ev.ID)
+		ev.FromState, ev.ToState, ev.Note, payload)
+	return err
 }
 
 // InsertAssignment adds a department's part in a case.

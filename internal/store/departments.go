@@ -77,12 +77,14 @@ func (s *Store) Departments(ctx context.Context, f DepartmentFilter) ([]model.De
 
 // UpdateDepartment changes a department's code and name.
 func (s *Store) UpdateDepartment(ctx context.Context, id int64, code, name string) error {
+	defer s.identityChanged()
 	res, err := s.exec(ctx, "UPDATE departments SET code = ?, name = ? WHERE id = ?", code, name, id)
 	return affectedOne(res, err, "department code "+code)
 }
 
 // SetDepartmentActive deactivates or reactivates a department.
 func (s *Store) SetDepartmentActive(ctx context.Context, id int64, active bool) error {
+	defer s.identityChanged()
 	res, err := s.exec(ctx, "UPDATE departments SET active = ? WHERE id = ?", active, id)
 	return affectedOne(res, err, "")
 }

@@ -115,6 +115,7 @@ func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]model.Region, er
 // UpdateRegion changes a region's name and code (its place in the tree is fixed:
 // cases refer to it).
 func (s *Store) UpdateRegion(ctx context.Context, id int64, code, name string) error {
+	defer s.identityChanged()
 	res, err := s.exec(ctx, "UPDATE regions SET code = ?, name = ? WHERE id = ?", code, name, id)
 	return affectedOne(res, err, "region code "+code)
 }
@@ -122,6 +123,7 @@ func (s *Store) UpdateRegion(ctx context.Context, id int64, code, name string) e
 // SetRegionActive deactivates or reactivates a region. A region with active children
 // cannot be deactivated: the children would be orphaned in every picker.
 func (s *Store) SetRegionActive(ctx context.Context, id int64, active bool) error {
+	defer s.identityChanged()
 	return s.InTx(ctx, func(tx *Tx) error {
 		if !active {
 			var n int

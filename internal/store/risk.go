@@ -62,7 +62,7 @@ func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones [
 		" SELECT '', COUNT(*) FROM cases WHERE id IN (SELECT case_id FROM related) AND id <> ? AND created_at >= ?" +
 		" UNION ALL SELECT kind, COUNT(*) FROM case_incidents WHERE case_id IN (SELECT case_id FROM related) AND at >= ? GROUP BY kind"
 	all := append(append([]any{caseID}, args...), caseID, since.UTC(), since.UTC())
-	rows, err := tx.tx.QueryContext(ctx, tx.s.q(q), all...)
+	rows, err := tx.query(ctx, q, all...)
 	if err != nil {
 		return h, err
 	}

@@ -47,6 +47,7 @@ func (s *Store) TouchSession(ctx context.Context, hash string, at time.Time) err
 
 // DeleteSession ends one session.
 func (s *Store) DeleteSession(ctx context.Context, hash string) error {
+	defer s.identityChanged()
 	_, err := s.exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hash)
 	return err
 }
@@ -54,6 +55,7 @@ func (s *Store) DeleteSession(ctx context.Context, hash string) error {
 // DeleteExpiredSessions removes sessions past their absolute limit or idle since
 // before idleBefore, and returns how many.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, at, idleBefore time.Time) (int64, error) {
+	defer s.identityChanged()
 	res, err := s.exec(ctx, "DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?", at.UTC(), idleBefore.UTC())
 	if err != nil {
 		return 0, err

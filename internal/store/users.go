@@ -183,6 +183,7 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]model.User, error) {
 
 // UpdateUser changes a user's profile, placement and roles (not the password).
 func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
+	defer s.identityChanged()
 	return s.InTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE users SET display_name = ?, phone = ?, email = ?, region_id = ?, department_id = ?, locale = ? WHERE id = ?`,
 			u.DisplayName, u.Phone, u.Email, u.RegionID, nullInt64(u.DepartmentID), u.Locale, u.ID)
@@ -198,6 +199,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 
 // SetUserLocale stores the language a user chose.
 func (s *Store) SetUserLocale(ctx context.Context, id int64, locale string) error {
+	defer s.identityChanged()
 	res, err := s.exec(ctx, "UPDATE users SET locale = ? WHERE id = ?", locale, id)
 	return affectedOne(res, err, "")
 }
@@ -205,6 +207,7 @@ func (s *Store) SetUserLocale(ctx context.Context, id int64, locale string) erro
 // SetUserPassword replaces a user's password hash and ends all their sessions, so a
 // changed password locks out whoever knew the old one.
 func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string) error {
+	defer s.identityChanged()
 	return s.InTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?", hash, now(), id)
 		if err := affectedOne(res, err, ""); err != nil {
@@ -218,6 +221,7 @@ func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string) erro
 // SetUserActive deactivates or reactivates a user; deactivation ends their sessions and
 // revokes their API tokens at once.
 func (s *Store) SetUserActive(ctx context.Context, id int64, active bool) error {
+	defer s.identityChanged()
 	return s.InTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, "UPDATE users SET active = ? WHERE id = ?", active, id)
 		if err := affectedOne(res, err, ""); err != nil {
