@@ -29,7 +29,7 @@ func TestStatementCacheUnderMixedWriters(t *testing.T) {
 				g := model.Region{Code: fmt.Sprintf("6230%02d", i), Name: fmt.Sprintf("县%d", i), Level: model.LevelCounty}
 				errs <- st.InBatch(ctx, func(tx *store.Tx) error { return tx.CreateRegion(ctx, &g) })
 				errs <- st.UpdateRegion(ctx, g.ID, g.Code, g.Name+"（改）") // one statement, no transaction
-				errs <- st.SetRegionActive(ctx, g.ID, i%2 == 0)           // a transaction of its own
+				errs <- st.SetRegionActive(ctx, g.ID, i%2 == 0)          // a transaction of its own
 				_, err := st.Regions(ctx, store.RegionFilter{})
 				errs <- err
 			}(i)
