@@ -341,37 +341,48 @@ type Queue struct {
 }
 
 func (qu *Queue) where() (string, []any) {
-	// Each role's part is a subquery its own index answers; their union is small, so
-	// the outer query reads only the cases that really wait on the actor.
-	var parts []string
-	var args []any
+	// Each role's part is a condition its own index answers. One part (most users hold
+	// one role) goes straight into the listing's WHERE, so the listing walks that
+	// index newest first and stops at a page; several are a union of subqueries, each
+	// answered by its index, whose result is small.
+	type part struct {
+		cond string // on the alias %[1]s
+		args []any
+	}
+	var parts []part
 	if qu.CentreID != 0 {
-		parts = append(parts, "SELECT id FROM cases WHERE centre_id = ? AND state IN ('registered','accepted','resolved','verified','followed_up','suspended')")
-		args = append(args, qu.CentreID)
+		// The state list is cases_centre_queue's, word for word, so that its partial
+		// index applies.
+		parts = append(parts, part{"%[1]s.centre_id = ? AND %[1]s.state IN ('registered','accepted','resolved','verified','followed_up','suspended')", []any{qu.CentreID}})
 	}
 	if qu.LeaderPath != "" {
 		lo, hi := pathRange(qu.LeaderPath)
-		parts = append(parts, "SELECT id FROM cases WHERE extension_pending = TRUE AND region_path >= ? AND region_path < ?")
-		args = append(args, lo, hi)
+		parts = append(parts, part{"%[1]s.extension_pending = TRUE AND %[1]s.region_path >= ? AND %[1]s.region_path < ?", []any{lo, hi}})
 	}
 	if qu.DepartmentID != 0 {
-		parts = append(parts, `SELECT qa.case_id FROM case_assignments qa JOIN cases qc ON qc.id = qa.case_id
-			WHERE qa.department_id = ? AND (qa.status = 'assigned' OR (qa.status = 'signed' AND (NOT qa.is_lead OR qc.state = 'in_progress')))`)
-		args = append(args, qu.DepartmentID)
+		parts = append(parts, part{`%[1]s.id IN (SELECT qa.case_id FROM case_assignments qa JOIN cases qc ON qc.id = qa.case_id
+			WHERE qa.department_id = ? AND (qa.status = 'assigned' OR (qa.status = 'signed' AND (NOT qa.is_lead OR qc.state = 'in_progress'))))`, []any{qu.DepartmentID}})
 	}
 	if qu.MediatorAt != 0 {
-		parts = append(parts, "SELECT id FROM cases WHERE centre_id = ? AND state = 'in_progress' AND at_centre = TRUE")
-		args = append(args, qu.MediatorAt)
+		parts = append(parts, part{"%[1]s.centre_id = ? AND %[1]s.state = 'in_progress' AND %[1]s.at_centre = TRUE", []any{qu.MediatorAt}})
 	}
 	if qu.GridPath != "" {
 		lo, hi := pathRange(qu.GridPath)
-		parts = append(parts, "SELECT id FROM cases WHERE state = 'verified' AND region_path >= ? AND region_path < ?")
-		args = append(args, lo, hi)
+		parts = append(parts, part{"%[1]s.state = 'verified' AND %[1]s.region_path >= ? AND %[1]s.region_path < ?", []any{lo, hi}})
 	}
-	if len(parts) == 0 {
+	switch len(parts) {
+	case 0:
 		return "1=0", nil
+	case 1:
+		return "(" + fmt.Sprintf(parts[0].cond, "c") + ")", parts[0].args
 	}
-	return "c.id IN (" + strings.Join(parts, " UNION ") + ")", args
+	var subs []string
+	var args []any
+	for _, p := range parts {
+		subs = append(subs, "SELECT q.id FROM cases q WHERE "+fmt.Sprintf(p.cond, "q"))
+		args = append(args, p.args...)
+	}
+	return "c.id IN (" + strings.Join(subs, " UNION ") + ")", args
 }
 
 // Cases lists cases in scope matching f, newest first, at most f.Limit (default 50),
@@ -402,9 +413,15 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		q += " AND c.urgency = ?"
 		args = append(args, f.Urgency)
 	}
+	order := "c.id DESC"
 	if !f.OverdueAt.IsZero() {
-		q += " AND c.due_at < ? AND c.state NOT IN ('archived','rejected','merged')"
+		// Through the (state, due_at) index: overdue cases are few among many, and
+		// reading newest-first until a page of them is found walked the whole table.
+		q += " AND c.state IN " + openStates + " AND c.due_at < ?"
 		args = append(args, f.OverdueAt.UTC())
+		if s.dialect == SQLite {
+			order = "+c.id DESC" // not the primary key's order, or SQLite walks it
+		}
 	}
 	if f.Queue != nil {
 		qw, qa := f.Queue.where()
@@ -423,7 +440,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	q += fmt.Sprintf(" ORDER BY c.id DESC LIMIT %d", limit)
+	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
 	rows, err := s.query(ctx, q, args...)
 	cases, err := scanAll(rows, err, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
 	if err != nil {
@@ -541,6 +558,9 @@ type DueTransition struct {
 	Flag   string // due_soon or overdue
 }
 
+// openStates are the states of cases that still need work (workflow.State.Open).
+const openStates = "('registered','accepted','assigned','in_progress','suspended','resolved','verified','followed_up')"
+
 // sweepableStates are the states whose deadlines run; a suspended case's clock stops.
 const sweepableStates = "('registered','accepted','assigned','in_progress','resolved','verified')"
 
@@ -574,4 +594,11 @@ func (s *Store) OverdueForSupervision(ctx context.Context, level string, cutoff 
 		var id int64
 		return id, r.Scan(&id)
 	})
+}
+
+// CountCases counts every case (for `onedoor bench` on a store it did not generate).
+func (s *Store) CountCases(ctx context.Context) (int, error) {
+	var n int
+	err := s.queryRow(ctx, "SELECT COUNT(*) FROM cases").Scan(&n)
+	return n, err
 }
