@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,16 +14,17 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/demo"
-	"github.com/onedoor/onedoor/internal/web"
 )
 
 // benchResult is one measured line of `onedoor bench`.
@@ -35,6 +37,7 @@ type benchResult struct {
 	P50ms       float64 `json:"p50_ms"`
 	P95ms       float64 `json:"p95_ms"`
 	P99ms       float64 `json:"p99_ms"`
+	PeakRSSMB   float64 `json:"server_peak_rss_mb,omitempty"`
 	Note        string  `json:"note,omitempty"`
 }
 
@@ -44,13 +47,22 @@ type benchReport struct {
 	Cases          int           `json:"cases"`
 	Started        time.Time     `json:"started"`
 	RawCommitsPerS float64       `json:"raw_commits_per_second,omitempty"`
+	ServerPeakMB   float64       `json:"server_peak_rss_mb,omitempty"` // VmHWM of the server process
 	Results        []benchResult `json:"results"`
+	Load           []benchResult `json:"load,omitempty"` // the mixed load, by kind of request
+	LoadErrors     []string      `json:"load_errors,omitempty"`
 }
+
+// benchChildEnv, set in a child's environment, tells a test binary to run as the
+// server (TestMain) instead of running tests; the onedoor binary ignores it.
+const benchChildEnv = "ONEDOOR_BENCH_CHILD"
 
 // benchCommand measures a server as its users meet it, over HTTP: durable intake at
 // several concurrencies (with the disk's raw one-row-per-transaction limit measured in
-// the same run, and intake's ratio to it), the work queue, the case page and the
-// intake desk's lookup. It starts a server on a generated store, or measures -target.
+// the same run, and intake's ratio to it), the work queue, the case page, the intake
+// desk's lookup, and a mixed load of many signed-in users. It generates a store and
+// runs the server on it as a separate process, so that the server's own memory is
+// measured; or it measures -target.
 func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("onedoor bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -59,6 +71,9 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	target := fs.String("target", "", "base URL of a running onedoor with the demo accounts, instead of starting one")
 	dur := fs.Duration("duration", 5*time.Second, "how long each measurement runs")
 	conc := fs.String("concurrency", "1,8,32", "intake concurrencies, comma-separated")
+	users := fs.Int("users", 200, "simulated users of the mixed load (0: no mixed load)")
+	loadFor := fs.Duration("load", 60*time.Second, "how long the mixed load runs")
+	think := fs.Duration("think", 0, "mean pause of a simulated user between requests (0: none, each user sends its next request at once)")
 	out := fs.String("json", "", "also write the results as JSON to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -71,12 +86,12 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		levels = append(levels, c)
 	}
-	if *dur <= 0 || *n < 0 {
-		return fmt.Errorf("-duration must be positive and -cases ≥ 0")
+	if *dur <= 0 || *n < 0 || *users < 0 || *users > 5000 || *loadFor <= 0 || *think < 0 {
+		return fmt.Errorf("-duration and -load must be positive, -cases ≥ 0, -users between 0 and 5000, -think ≥ 0")
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	rep := benchReport{Started: time.Now().UTC()}
 	base := *target
+	var rss *rssSampler
 	if base == "" {
 		if *db == "" {
 			dir, err := os.MkdirTemp("", "onedoor-bench-")
@@ -86,60 +101,53 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 			defer os.RemoveAll(dir)
 			*db = filepath.Join(dir, "bench.db")
 		}
-		cfg, _, err := config.Load([]string{"-db", *db, "-jobs=false"}, func(string) string { return "" }, io.Discard)
+		if err := benchPrepareStore(ctx, *db, *n, &rep, stderr); err != nil {
+			return err
+		}
+		srv, err := startBenchServer(ctx, *db)
 		if err != nil {
 			return err
 		}
-		st, err := openAndMigrate(ctx, cfg, log)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		rep.Store = string(st.Dialect())
-		if err := demo.SeedCounty(ctx, st); err == nil {
-			fmt.Fprintf(stderr, "generating %d cases…\n", *n)
-			if err := demo.GenerateCases(ctx, st, *n, 1); err != nil {
-				return err
-			}
-			rep.Cases = *n
-		}
-		if rep.RawCommitsPerS, err = st.MeasureRawCommits(ctx, 2000); err != nil {
-			return fmt.Errorf("raw commit rate: %w", err)
-		}
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		srv := &http.Server{Handler: web.New(cfg, log, st).Handler()}
-		go srv.Serve(l)
-		defer srv.Close()
-		base = "http://" + l.Addr().String()
+		defer srv.stop()
+		base, rss = srv.base, newRSSSampler(srv.cmd.Process.Pid)
+		defer rss.stop()
 	}
 	b := &bencher{base: base}
 	if err := b.prepare(); err != nil {
 		return err
 	}
+	measure := func(name string, c int, d time.Duration, op func(*benchClient) (int, error)) benchResult {
+		rss.reset()
+		r := b.run(name, c, d, op)
+		r.PeakRSSMB = rss.peakMB()
+		return r
+	}
 	for _, c := range levels {
-		r := b.run(fmt.Sprintf("intake (POST /api/v1/cases)"), c, *dur, b.intake)
+		r := measure("intake (POST /api/v1/cases)", c, *dur, b.intake)
 		if rep.RawCommitsPerS > 0 {
 			r.Note = fmt.Sprintf("%.2f× the raw commit rate", r.PerSecond/rep.RawCommitsPerS)
 		}
 		rep.Results = append(rep.Results, r)
 	}
 	rep.Results = append(rep.Results,
-		b.run("work queue (GET /api/v1/cases?queue=mine)", 8, *dur, b.queue),
-		b.run("case page (GET /cases/{id})", 8, *dur, b.casePage),
-		b.run("intake-desk lookup (GET /api/v1/intake/prior-cases)", 8, *dur, b.prior))
-
-	fmt.Fprintf(stderr, "\nonedoor bench — store %s, %d generated cases, raw commits %.0f/s\n\n", rep.Store, rep.Cases, rep.RawCommitsPerS)
-	fmt.Fprintf(stderr, "%-55s %5s %8s %9s %8s %8s %8s  %s\n", "what", "conc", "requests", "per sec", "p50 ms", "p95 ms", "p99 ms", "note")
-	for _, r := range rep.Results {
-		note := r.Note
-		if r.Errors > 0 {
-			note = strings.TrimSpace(note + fmt.Sprintf(" %d errors", r.Errors))
+		measure("work queue (GET /api/v1/cases?queue=mine)", 8, *dur, b.queue),
+		measure("case page (GET /cases/{id})", 8, *dur, b.casePage),
+		measure("intake-desk lookup (GET /api/v1/intake/prior-cases)", 8, *dur, b.prior))
+	if *users > 0 {
+		fmt.Fprintf(stderr, "signing in %d users for the mixed load…\n", *users)
+		rss.reset()
+		load, errs, err := b.mixedLoad(*users, *loadFor, *think)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(stderr, "%-55s %5d %8d %9.1f %8.2f %8.2f %8.2f  %s\n", r.Name, r.Concurrency, r.Requests, r.PerSecond, r.P50ms, r.P95ms, r.P99ms, note)
+		peak := rss.peakMB()
+		for i := range load {
+			load[i].PeakRSSMB = peak
+		}
+		rep.Load, rep.LoadErrors = load, errs
 	}
+	rep.ServerPeakMB = rss.highWaterMB()
+	printBenchReport(stderr, &rep)
 	if *out != "" {
 		raw, _ := json.MarshalIndent(rep, "", "  ")
 		if err := os.WriteFile(*out, raw, 0o644); err != nil {
@@ -147,6 +155,218 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// benchPrepareStore migrates the store, generates cases when it has no organisation
+// yet, and measures the raw commit rate on it; then closes it for the server.
+func benchPrepareStore(ctx context.Context, dsn string, n int, rep *benchReport, stderr io.Writer) error {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := openAndMigrate(ctx, &config.Config{DB: dsn}, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep.Store = string(st.Dialect())
+	if err := demo.SeedCounty(ctx, st); err == nil {
+		fmt.Fprintf(stderr, "generating %d cases…\n", n)
+		if err := demo.GenerateCases(ctx, st, n, 1); err != nil {
+			return err
+		}
+		rep.Cases = n
+	} else if !errors.Is(err, demo.ErrNotEmpty) {
+		return err
+	} else if rep.Cases, err = st.CountCases(ctx); err != nil {
+		return err
+	}
+	if rep.RawCommitsPerS, err = st.MeasureRawCommits(ctx, 2000); err != nil {
+		return fmt.Errorf("raw commit rate: %w", err)
+	}
+	return nil
+}
+
+// benchServer is the onedoor server the bench started, as its own process.
+type benchServer struct {
+	cmd  *exec.Cmd
+	base string
+	log  *os.File
+	done chan error
+}
+
+// startBenchServer runs this executable as the server on dsn, on a free loopback
+// port, and waits until it answers.
+func startBenchServer(ctx context.Context, dsn string) (*benchServer, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	logf, err := os.CreateTemp("", "onedoor-bench-server-*.log")
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe, "serve", "-addr", addr, "-db", dsn)
+	cmd.Env = append(os.Environ(), benchChildEnv+"=1")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, err
+	}
+	s := &benchServer{cmd: cmd, base: "http://" + addr, log: logf, done: make(chan error, 1)}
+	go func() { s.done <- cmd.Wait() }()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		resp, err := http.Get(s.base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		select {
+		case err := <-s.done:
+			s.done <- err
+			s.stop()
+			return nil, fmt.Errorf("the server exited (%v): %s", err, s.logTail())
+		case <-ctx.Done():
+			s.stop()
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			return nil, fmt.Errorf("the server did not answer on %s: %s", addr, s.logTail())
+		}
+	}
+}
+
+func (s *benchServer) logTail() string {
+	raw, _ := os.ReadFile(s.log.Name())
+	if len(raw) > 2000 {
+		raw = raw[len(raw)-2000:]
+	}
+	return string(raw)
+}
+
+// stop asks the server to shut down (SIGTERM), and kills it if it has not within 30 s.
+func (s *benchServer) stop() {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(30 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+	s.log.Close()
+	os.Remove(s.log.Name())
+}
+
+// rssSampler reads a process's resident memory from /proc four times a second and
+// keeps the peak since the last reset. Without /proc (or for -target) it reads 0.
+type rssSampler struct {
+	pid  int
+	mu   sync.Mutex
+	peak int64 // kB
+	quit chan struct{}
+}
+
+func newRSSSampler(pid int) *rssSampler {
+	r := &rssSampler{pid: pid, quit: make(chan struct{})}
+	go func() {
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			r.sample()
+			select {
+			case <-t.C:
+			case <-r.quit:
+				return
+			}
+		}
+	}()
+	return r
+}
+
+// procStatusKB reads one "Name:   1234 kB" line of /proc/pid/status.
+func procStatusKB(pid int, field string) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb
+		}
+	}
+	return 0
+}
+
+func (r *rssSampler) sample() {
+	kb := procStatusKB(r.pid, "VmRSS")
+	r.mu.Lock()
+	r.peak = max(r.peak, kb)
+	r.mu.Unlock()
+}
+
+func (r *rssSampler) reset() {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.peak = 0
+	r.mu.Unlock()
+	r.sample()
+}
+
+func (r *rssSampler) peakMB() float64 {
+	if r == nil {
+		return 0
+	}
+	r.sample()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return float64(r.peak) / 1024
+}
+
+// highWaterMB is the kernel's own peak of the process (VmHWM), over its whole life.
+func (r *rssSampler) highWaterMB() float64 {
+	if r == nil {
+		return 0
+	}
+	return float64(procStatusKB(r.pid, "VmHWM")) / 1024
+}
+
+func (r *rssSampler) stop() {
+	if r != nil {
+		close(r.quit)
+	}
+}
+
+func printBenchReport(w io.Writer, rep *benchReport) {
+	fmt.Fprintf(w, "\nonedoor bench — store %s, %d cases, raw commits %.0f/s, server peak RSS %.0f MB\n\n", rep.Store, rep.Cases, rep.RawCommitsPerS, rep.ServerPeakMB)
+	table := func(rows []benchResult) {
+		fmt.Fprintf(w, "%-55s %5s %8s %9s %8s %8s %8s %7s  %s\n", "what", "conc", "requests", "per sec", "p50 ms", "p95 ms", "p99 ms", "RSS MB", "note")
+		for _, r := range rows {
+			note := r.Note
+			if r.Errors > 0 {
+				note = strings.TrimSpace(note + fmt.Sprintf(" %d errors", r.Errors))
+			}
+			fmt.Fprintf(w, "%-55s %5d %8d %9.1f %8.2f %8.2f %8.2f %7.0f  %s\n", r.Name, r.Concurrency, r.Requests, r.PerSecond, r.P50ms, r.P95ms, r.P99ms, r.PeakRSSMB, note)
+		}
+	}
+	table(rep.Results)
+	if len(rep.Load) > 0 {
+		fmt.Fprintf(w, "\nmixed load\n")
+		table(rep.Load)
+		for _, e := range rep.LoadErrors {
+			fmt.Fprintf(w, "  error: %s\n", e)
+		}
+	}
 }
 
 // bencher drives one server with signed-in clients.
@@ -165,15 +385,17 @@ type benchClient struct {
 	csrf string
 }
 
-func (b *bencher) login() (*benchClient, error) {
+func (b *bencher) login() (*benchClient, error) { return b.loginAs("fucheng.clerk") }
+
+func (b *bencher) loginAs(username string) (*benchClient, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &benchClient{http: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
 	var s struct {
 		CSRF string `json:"csrf_token"`
 	}
-	st, err := b.do(c, "POST", "/api/v1/session", map[string]string{"username": "fucheng.clerk", "password": demo.Password}, &s)
+	st, err := b.do(c, "POST", "/api/v1/session", map[string]string{"username": username, "password": demo.Password}, &s)
 	if err != nil || st != http.StatusCreated {
-		return nil, fmt.Errorf("sign in as fucheng.clerk: status %d %v", st, err)
+		return nil, fmt.Errorf("sign in as %s: status %d %v", username, st, err)
 	}
 	c.csrf = s.CSRF
 	return c, nil
@@ -199,6 +421,10 @@ func (b *bencher) do(c *benchClient, method, path string, body, out any) (int, e
 		return 0, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+		return resp.StatusCode, fmt.Errorf("status %d: %s", resp.StatusCode, bytes.TrimSpace(raw))
+	}
 	if out != nil {
 		return resp.StatusCode, json.NewDecoder(resp.Body).Decode(out)
 	}
@@ -309,7 +535,11 @@ func (b *bencher) run(name string, conc int, d time.Duration, op func(*benchClie
 		}()
 	}
 	wg.Wait()
-	total := time.Since(start)
+	return latencyResult(name, conc, lat, errs, time.Since(start))
+}
+
+// latencyResult summarises the latencies of the requests that succeeded.
+func latencyResult(name string, conc int, lat []time.Duration, errs int, total time.Duration) benchResult {
 	slices.Sort(lat)
 	pct := func(p float64) float64 {
 		if len(lat) == 0 {

@@ -243,7 +243,7 @@ func TestBenchCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "bench.json")
 	var log strings.Builder
 	err := run(context.Background(), []string{"bench", "-db", filepath.Join(t.TempDir(), "b.db"), "-cases", "300",
-		"-duration", "300ms", "-concurrency", "1,4", "-json", out}, &log)
+		"-duration", "300ms", "-concurrency", "1,4", "-users", "30", "-load", "2s", "-json", out}, &log)
 	if err != nil {
 		t.Fatalf("bench: %v\n%s", err, log.String())
 	}
@@ -265,5 +265,15 @@ func TestBenchCommand(t *testing.T) {
 	}
 	if !strings.Contains(rep.Results[0].Note, "× the raw commit rate") || !strings.Contains(log.String(), "onedoor bench") {
 		t.Errorf("no ratio or table: %+v\n%s", rep.Results[0], log.String())
+	}
+	// The mixed load: every kind of request was sent, none failed, and the server's
+	// memory was read from its own process.
+	if len(rep.Load) < 8 || len(rep.LoadErrors) > 0 || rep.ServerPeakMB <= 0 {
+		t.Fatalf("mixed load %+v errors %v peak %.0f MB\n%s", rep.Load, rep.LoadErrors, rep.ServerPeakMB, log.String())
+	}
+	for _, r := range rep.Load {
+		if r.Errors != 0 || r.Requests == 0 || r.PeakRSSMB <= 0 {
+			t.Errorf("load: %+v", r)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +19,16 @@ import (
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
 )
+
+// TestMain lets `onedoor bench`, run inside a test, start this test binary as its
+// server: with benchChildEnv set, the binary is onedoor, not the tests.
+func TestMain(m *testing.M) {
+	if os.Getenv(benchChildEnv) != "" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
 
 // serveFor starts serve on a free port over dsn and returns its address and a stop
 // function that cancels it and waits for it to return.
