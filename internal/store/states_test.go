@@ -21,7 +21,9 @@ func TestStateListsMatchTheWorkflow(t *testing.T) {
 	if want := list(workflow.State.Open); openStates != want {
 		t.Errorf("openStates = %s, want %s", openStates, want)
 	}
-	if want := list(func(s workflow.State) bool { return s.Open() && s != workflow.StateSuspended && s != workflow.StateFollowedUp }); sweepableStates != want {
+	if want := list(func(s workflow.State) bool {
+		return s.Open() && s != workflow.StateSuspended && s != workflow.StateFollowedUp
+	}); sweepableStates != want {
 		t.Errorf("sweepableStates = %s, want %s", sweepableStates, want)
 	}
 }
