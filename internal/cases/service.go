@@ -136,6 +136,7 @@ func scopeFor(p *auth.Principal, perm auth.Permission) store.CaseScope {
 		switch s {
 		case auth.ScopeSubtree, auth.ScopeDeployment:
 			sc.RegionPath = p.Region.Path
+			sc.Small = p.Region.Level == model.LevelVillage || p.Region.Level == model.LevelGrid
 		case auth.ScopeDepartment:
 			sc.DepartmentID = p.Department.ID
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,12 +24,15 @@ type CaseScope struct {
 	RegionPath   string
 	DepartmentID int64
 	All          bool
+	Small        bool // RegionPath is a village or a grid: a small share of all cases
 }
 
-// where returns the scope as a SQL condition on the cases alias c. On SQLite the
-// range is kept off the path index: a scope is usually a large part of the table, and
-// walking the primary key newest-first until a page is full beats reading the whole
-// subtree and sorting it (PostgreSQL's planner has statistics to choose for itself).
+// where returns the scope as a SQL condition on the cases alias c. On SQLite a large
+// scope's range is kept off the path index: a county's or a township's cases are a
+// large part of the table, and walking the primary key newest-first until a page is
+// full beats reading the whole subtree and sorting it. A Small scope is read from the
+// path index and sorted, or a page of a grid's cases walked the whole table
+// (PostgreSQL's planner has statistics to choose for itself).
 func (sc CaseScope) where(d Dialect) (string, []any) {
 	if sc.All {
 		return "1=1", nil
@@ -38,7 +42,7 @@ func (sc CaseScope) where(d Dialect) (string, []any) {
 	if sc.RegionPath != "" {
 		lo, hi := pathRange(sc.RegionPath)
 		col := "c.region_path"
-		if d == SQLite {
+		if d == SQLite && !sc.Small {
 			col = "+c.region_path"
 		}
 		parts = append(parts, "("+col+" >= ? AND "+col+" < ?)")
@@ -361,7 +365,7 @@ func (qu *Queue) where() (string, []any) {
 	}
 	if qu.DepartmentID != 0 {
 		parts = append(parts, part{`%[1]s.id IN (SELECT qa.case_id FROM case_assignments qa JOIN cases qc ON qc.id = qa.case_id
-			WHERE qa.department_id = ? AND (qa.status = 'assigned' OR (qa.status = 'signed' AND (NOT qa.is_lead OR qc.state = 'in_progress'))))`, []any{qu.DepartmentID}})
+			WHERE qa.department_id = ? AND ` + handlerQueueOn("qa", "qc") + ")", []any{qu.DepartmentID}})
 	}
 	if qu.MediatorAt != 0 {
 		parts = append(parts, part{"%[1]s.centre_id = ? AND %[1]s.state = 'in_progress' AND %[1]s.at_centre = TRUE", []any{qu.MediatorAt}})
@@ -385,11 +389,29 @@ func (qu *Queue) where() (string, []any) {
 	return "c.id IN (" + strings.Join(subs, " UNION ") + ")", args
 }
 
+// handlerQueueOn is what makes an assignment (alias a) of a case (alias c) wait on the
+// department: to be signed, or signed and worked on (a lead's case in progress, a
+// co-handler's part not yet reported).
+func handlerQueueOn(a, c string) string {
+	return fmt.Sprintf("(%[1]s.status = 'assigned' OR (%[1]s.status = 'signed' AND (NOT %[1]s.is_lead OR %[2]s.state = 'in_progress')))", a, c)
+}
+
 // Cases lists cases in scope matching f, newest first, at most f.Limit (default 50),
 // with keyset paging on id: pass the last id seen as f.Before for the next page.
 func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.Case, error) {
 	where, args := sc.where(s.dialect)
-	q := "SELECT " + caseCols + " FROM cases c WHERE " + where
+	from, idCol := "cases c", "c.id"
+	// A department's handlers see the cases of its assignments. Walked from the
+	// assignments, newest first through (department_id, case_id), a page costs its own
+	// rows; from the cases, probing each for an assignment, a page of a department that
+	// has few of the county's cases read most of the table. (CROSS JOIN keeps SQLite's
+	// join order; PostgreSQL reads it as an inner join and plans it itself.)
+	viaAssignments := !sc.All && sc.RegionPath == "" && sc.DepartmentID != 0
+	if viaAssignments {
+		from, idCol = "case_assignments sa CROSS JOIN cases c", "sa.case_id"
+		where, args = "c.id = sa.case_id AND sa.department_id = ? AND sa.status <> 'returned'", []any{sc.DepartmentID}
+	}
+	q := "SELECT " + caseCols + " FROM " + from + " WHERE " + where
 	if len(f.States) > 0 {
 		q += " AND c.state IN (" + strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",") + ")"
 		for _, st := range f.States {
@@ -413,18 +435,22 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		q += " AND c.urgency = ?"
 		args = append(args, f.Urgency)
 	}
-	order := "c.id DESC"
+	order := idCol + " DESC"
 	if !f.OverdueAt.IsZero() {
 		// Through the (state, due_at) index: overdue cases are few among many, and
 		// reading newest-first until a page of them is found walked the whole table.
 		q += " AND c.state IN " + openStates + " AND c.due_at < ?"
 		args = append(args, f.OverdueAt.UTC())
-		if s.dialect == SQLite {
+		if s.dialect == SQLite && !viaAssignments {
 			order = "+c.id DESC" // not the primary key's order, or SQLite walks it
 		}
 	}
 	if f.Queue != nil {
 		qw, qa := f.Queue.where()
+		if viaAssignments && *f.Queue == (Queue{DepartmentID: sc.DepartmentID}) {
+			// The handler's own queue: the same assignments the listing walks.
+			qw, qa = handlerQueueOn("sa", "c"), nil
+		}
 		q += " AND " + qw
 		args = append(args, qa...)
 	}
@@ -433,7 +459,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		args = append(args, f.TrackingCode)
 	}
 	if f.Before > 0 {
-		q += " AND c.id < ?"
+		q += " AND " + idCol + " < ?"
 		args = append(args, f.Before)
 	}
 	limit := f.Limit
@@ -445,6 +471,11 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 	cases, err := scanAll(rows, err, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
 	if err != nil {
 		return nil, err
+	}
+	if viaAssignments {
+		// A department holding two live assignments of one case (lead and co-handler)
+		// would list it twice, side by side.
+		cases = slices.CompactFunc(cases, func(a, b model.Case) bool { return a.ID == b.ID })
 	}
 	return cases, s.fillParties(ctx, cases)
 }
