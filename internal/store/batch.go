@@ -75,7 +75,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 		fail(items, fmt.Errorf("begin: %w", err))
 		return
 	}
-	t := &Tx{s: s, tx: tx}
+	t := &Tx{s: s, tx: tx, batched: true}
 	var ok []*batchItem
 	var written []*pendingAudit
 	for i, it := range items {
@@ -90,6 +90,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 			fail(items[i:], fmt.Errorf("savepoint: %w", err))
 			return
 		}
+		head := t.head
 		err := it.fn(t)
 		pending := pendingFrom(it.ctx)
 		if err == nil && pending != nil {
@@ -104,6 +105,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 				fail(items[i+1:], fmt.Errorf("rollback to savepoint: %w", rerr))
 				return
 			}
+			t.head = head // the savepoint took this caller's audit entry back
 			it.done <- err
 		} else {
 			ok = append(ok, it)
@@ -117,6 +119,11 @@ func (s *Store) commitBatch(items []*batchItem) {
 			fail(items[i+1:], fmt.Errorf("release savepoint: %w", err))
 			return
 		}
+	}
+	if err := t.flushAuditHead(context.Background()); err != nil {
+		_ = tx.Rollback()
+		fail(ok, fmt.Errorf("audit head: %w", err))
+		return
 	}
 	if err := tx.Commit(); err != nil {
 		fail(ok, fmt.Errorf("commit: %w", err))

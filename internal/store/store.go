@@ -184,6 +184,9 @@ type queryer interface {
 type Tx struct {
 	s  *Store
 	tx *sql.Tx
+
+	batched bool       // a group commit's transaction (InBatch)
+	head    *auditHead // batched: the audit chain's head as this transaction left it
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
