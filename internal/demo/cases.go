@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // templates give each kind a few realistic descriptions; %s are filled with names,
@@ -44,13 +48,14 @@ var templates = map[model.CaseKind][]string{
 
 var places = []string{"工地", "砖厂", "养殖场", "村委会", "镇政府", "合作社", "学校", "集市", "加工厂", "卫生院"}
 
-// genBatch is how many cases go to the database in one BulkLoadCases call, and so
+// genBatch is how many cases go to the database in one BulkLoadHistory call, and so
 // one transaction: memory holds two batches. On SQLite a commit writes every index
 // page the batch touched, twice (WAL, then checkpoint), and with keys as scattered as
 // tracking codes, phones, ID numbers and addresses a batch touches most of those
 // indexes' pages once there are some hundred thousand cases; so SQLite gets large
 // batches, which pay that less often (at 1M cases, 50,000 a batch loads about 40%
 // faster than 10,000). PostgreSQL logs each row instead, and batch size matters little.
+// Both are multiples of mergePool.
 func genBatch(d store.Dialect) int {
 	if d == store.SQLite {
 		return 50000
@@ -58,14 +63,25 @@ func genBatch(d store.Dialect) int {
 	return 10000
 }
 
+// mergePool is how many cases, counted from the first, make one pool of cases a
+// merged case may have joined: an earlier one of its pool, which is in its batch (so
+// the loader writes both, and the target's timeline gets its merged_in event in
+// place). Every batch size is a multiple of it, so a seed gives the same histories on
+// both stores.
+const mergePool = 10000
+
 // GenerateCases adds n cases to a database that already holds an organisation: spread
 // over its villages and grids, categories, channels, urgencies and the last three
-// years, each with parties carrying valid ID numbers and phones and its registration
-// event. It is deterministic for a seed. Used by benchmarks and `onedoor demo`.
+// years, each with parties carrying valid ID numbers and phones, and with the history
+// its state implies: the timeline of events from its registration on, the
+// departments it was assigned to, and the case's own record of it (accepted_at,
+// resolved_at, outcome, satisfaction, ...), by the organisation's own users. It is
+// deterministic for a seed. Used by benchmarks and `onedoor demo`.
 //
-// It writes through Store.BulkLoadCases, batch by batch, so it must own the database
-// while it runs: never point it at a database a live server is registering cases in.
-// One goroutine makes the cases, in order, while another writes the previous batch.
+// It writes through Store.BulkLoadHistory, batch by batch, so it must own the
+// database while it runs: never point it at a database a live server is registering
+// cases in. One goroutine makes the cases, in order, while another writes the
+// previous batch.
 func GenerateCases(ctx context.Context, st *store.Store, n int, seed uint64) error {
 	return generate(ctx, st, n, seed, false)
 }
@@ -75,6 +91,12 @@ func GenerateCases(ctx context.Context, st *store.Store, n int, seed uint64) err
 // benchmark ("1M open cases").
 func GenerateOpenCases(ctx context.Context, st *store.Store, n int, seed uint64) error {
 	return generate(ctx, st, n, seed, true)
+}
+
+// genBatchOf is one batch: cases and their timelines.
+type genBatchOf struct {
+	cases  []model.Case
+	events [][]model.CaseEvent
 }
 
 func generate(ctx context.Context, st *store.Store, n int, seed uint64, allOpen bool) error {
@@ -93,16 +115,21 @@ func generate(ctx context.Context, st *store.Store, n int, seed uint64, allOpen 
 	if len(newest) > 0 {
 		next = uint64(newest[0].ID) + 1
 	}
+	// The cases' and assignments' ids: events name them (a merge its target, a
+	// department's step its assignment), so the generator numbers the rows itself.
+	if g.nextCase, g.nextAssignment, err = st.BulkNextIDs(ctx); err != nil {
+		return err
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan []model.Case)
+	batches := make(chan genBatchOf)
 	loaded := make(chan error, 1)
 	go func() {
 		var err error
 		for b := range batches {
 			if err == nil {
-				if err = st.BulkLoadCases(ctx, b); err != nil {
+				if err = st.BulkLoadHistory(ctx, b.cases, b.events); err != nil {
 					cancel() // stop the maker; keep draining until it sees it
 				}
 			}
@@ -110,16 +137,24 @@ func generate(ctx context.Context, st *store.Store, n int, seed uint64, allOpen 
 		loaded <- err
 	}()
 	for made := 0; made < n && ctx.Err() == nil; {
-		b := make([]model.Case, min(genBatch(st.Dialect()), n-made))
-		for i := range b {
-			g.fill(&b[i], next)
+		size := min(genBatch(st.Dialect()), n-made)
+		b := genBatchOf{cases: make([]model.Case, size), events: make([][]model.CaseEvent, size)}
+		g.arena = make([]model.CaseEvent, 0, size*8)
+		for i := range b.cases {
+			if i == 0 || (made+i)%mergePool == 0 {
+				for c := range g.pool {
+					g.pool[c] = g.pool[c][:0]
+				}
+			}
+			g.fill(&b.cases[i], next)
 			next++
+			g.live(b, i)
 		}
 		select {
 		case batches <- b:
 		case <-ctx.Done():
 		}
-		made += len(b)
+		made += len(b.cases)
 	}
 	close(batches)
 	if err := <-loaded; err != nil {
@@ -142,6 +177,9 @@ type generator struct {
 	byKind   map[model.CaseKind][]model.Category
 	users    []model.User
 	rules    risk.Rules
+	warnNote string // the explanation of the warning warn gave the last case, "" for none
+
+	lives // what histories are made of
 }
 
 func newGenerator(ctx context.Context, st *store.Store, seed uint64) (*generator, error) {
@@ -183,6 +221,9 @@ func newGenerator(ctx context.Context, st *store.Store, seed uint64) (*generator
 	g.users, err = st.Users(ctx, store.UserFilter{Role: model.RoleClerk})
 	if err != nil || len(g.users) == 0 {
 		return nil, fmt.Errorf("demo cases: need a clerk to register cases: %v", err)
+	}
+	if err := g.lives.init(ctx, st, seed, regions, g.places, g.centreOf); err != nil {
+		return nil, err
 	}
 	return g, nil
 }
@@ -255,6 +296,7 @@ func (g *generator) fill(c *model.Case, num uint64) {
 // across generated cases is left out), as if the centre had responded on the day.
 func (g *generator) warn(c *model.Case) {
 	c.RiskLevel, c.RiskComputed = risk.LevelNone.String(), risk.LevelNone.String()
+	g.warnNote = ""
 	if c.ClosedAt != nil || c.State == "followed_up" {
 		return
 	}
@@ -265,6 +307,7 @@ func (g *generator) warn(c *model.Case) {
 		return
 	}
 	raw, _ := json.Marshal(res)
+	g.warnNote = res.Explain()
 	since, responded := c.CreatedAt, c.CreatedAt.Add(2*time.Hour)
 	c.RiskLevel, c.RiskComputed, c.RiskScore, c.RiskResult, c.RiskSince = res.Level.String(), res.Level.String(), res.Score, raw, &since
 	c.RiskQuietSince = &since
@@ -359,4 +402,674 @@ func summariseDemo(s string) string {
 		return string(r[:30]) + "…"
 	}
 	return s
+}
+
+// Histories. A generated case went through what its state implies, as the workflow
+// (internal/workflow) would have taken it there and as internal/cases records each
+// step: registered (with the warning its facts gave, if any) → accepted → assigned to
+// a lead department, now and then with a co-handler (or handled at the centre) →
+// signed for → resolved with an outcome → verified → visited → archived; or rejected,
+// or merged into an earlier case, or suspended on the way. Each step is an event by
+// one of the organisation's users who may take it (the centre's clerk, the
+// department's handler, the centre's mediator, a grid worker), or by nobody when the
+// organisation has no such user; the case's own record of the steps (accepted_at,
+// resolved_at, closed_at, outcome, satisfaction, at_centre, suspended_from,
+// merged_into) and its assignments agree with the events. Histories draw on a random
+// stream of their own, so a seed still gives the cases it gave before they had any.
+
+const day = 24 * time.Hour
+
+// lives holds what the generator makes histories of.
+type lives struct {
+	hist                     *rand.Rand
+	cal                      *workflow.Calendar
+	nextCase, nextAssignment int64 // the ids the next case and assignment take
+
+	clerks, mediators map[int64][]int64    // by centre, its users of the role
+	grids             map[int64][]int64    // by place: the grid workers whose region covers it
+	handlers          map[int64][]int64    // by department
+	reach             map[int64][]int64    // by centre: the departments it may assign to (as cases.Service.department checks)
+	routes            map[[2]int64][]int64 // by centre and category: the departments such a case usually goes to, likeliest first
+	deptCode          map[int64]string
+	deptDepth         map[int64]int    // how deep its region lies in the tree
+	deptJSON          map[int64][]byte // the department's name as a JSON string
+	catJSON           map[int64][]byte // the category's code as a JSON string
+
+	pool  map[int64][]int   // by centre: the cases of the merge pool made so far, by index in the batch
+	arena []model.CaseEvent // the batch's events
+	p     plan              // the history being made
+}
+
+// plan is a case's history while it is made: its steps, timed once all are known.
+type plan struct {
+	steps           []step
+	state           workflow.State // after the last step
+	asg             []asgSteps     // the steps of each of the case's assignments
+	accept, resolve int            // the steps that set accepted_at and resolved_at; -1 for none
+	target          int            // the index in the batch of the case it was merged into; -1 for none
+}
+
+// step is one event to be.
+type step struct {
+	gap      time.Duration // after the step before
+	at       time.Time
+	actor    int64
+	action   workflow.Action
+	from, to workflow.State
+	note     string
+	payload  []byte
+}
+
+// asgSteps are the steps that assigned an assignment, and signed and reported it (-1: not yet).
+type asgSteps struct{ assigned, signed, reported int }
+
+// add plans a step gap after the one before, taking the case to state to
+// (workflow.Unchanged: where it is), and returns its index.
+func (p *plan) add(gap time.Duration, actor int64, a workflow.Action, to workflow.State, note string, payload []byte) int {
+	if to == workflow.Unchanged {
+		to = p.state
+	}
+	p.steps = append(p.steps, step{gap: gap, actor: actor, action: a, from: p.state, to: to, note: note, payload: payload})
+	p.state = to
+	return len(p.steps) - 1
+}
+
+// total is how long after the registration the last step comes.
+func (p *plan) total() time.Duration {
+	var d time.Duration
+	for _, s := range p.steps {
+		d += s.gap
+	}
+	return d
+}
+
+func (l *lives) init(ctx context.Context, st *store.Store, seed uint64, regions, places []model.Region, centreOf map[int64]int64) error {
+	*l = lives{hist: rand.New(rand.NewPCG(mix64(seed^0x5851f42d4c957f2d), mix64(seed+0x14057b7ef767814f))), cal: workflow.DefaultCalendar(),
+		clerks: map[int64][]int64{}, mediators: map[int64][]int64{}, grids: map[int64][]int64{}, handlers: map[int64][]int64{},
+		reach: map[int64][]int64{}, routes: map[[2]int64][]int64{}, deptCode: map[int64]string{}, deptDepth: map[int64]int{},
+		deptJSON: map[int64][]byte{}, catJSON: map[int64][]byte{}, pool: map[int64][]int{}}
+	paths := map[int64]string{}
+	for _, r := range regions {
+		paths[r.ID] = r.Path
+	}
+	users, err := st.Users(ctx, store.UserFilter{ActiveOnly: true})
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		for _, r := range u.Roles {
+			switch r {
+			case model.RoleClerk:
+				l.clerks[u.RegionID] = append(l.clerks[u.RegionID], u.ID)
+			case model.RoleMediator:
+				l.mediators[u.RegionID] = append(l.mediators[u.RegionID], u.ID)
+			case model.RoleHandler:
+				if u.DepartmentID != 0 {
+					l.handlers[u.DepartmentID] = append(l.handlers[u.DepartmentID], u.ID)
+				}
+			case model.RoleGrid:
+				for _, pl := range places {
+					if up := paths[u.RegionID]; up != "" && strings.HasPrefix(pl.Path, up) {
+						l.grids[pl.ID] = append(l.grids[pl.ID], u.ID)
+					}
+				}
+			}
+		}
+	}
+	depts, err := st.Departments(ctx, store.DepartmentFilter{ActiveOnly: true})
+	if err != nil {
+		return err
+	}
+	centres := map[int64]bool{}
+	for _, pl := range places {
+		centres[centreOf[pl.ID]] = true
+	}
+	for _, d := range depts {
+		dp := paths[d.RegionID]
+		if dp == "" {
+			continue // in an inactive region
+		}
+		name, _ := json.Marshal(d.Name)
+		l.deptCode[d.ID], l.deptDepth[d.ID], l.deptJSON[d.ID] = d.Code, strings.Count(dp, "/"), name
+		for _, pl := range places { // in the order of the places, so that reach lists are the same every run
+			centre := centreOf[pl.ID]
+			cp := paths[centre]
+			if !centres[centre] || cp == "" || !(strings.HasPrefix(cp, dp) || strings.HasPrefix(dp, cp)) || slices.Contains(l.reach[centre], d.ID) {
+				continue
+			}
+			l.reach[centre] = append(l.reach[centre], d.ID)
+		}
+	}
+	return nil
+}
+
+// departmentsFor are the departments (by code, as the demo county names them) a
+// case of a category usually goes to, likeliest first; the first entry whose prefix
+// the category's code starts with applies.
+var departmentsFor = []struct {
+	prefix string
+	codes  []string
+}{
+	{"dispute.labour", []string{"hrss", "labour-office", "justice-office"}},
+	{"dispute.marriage.dv", []string{"police-station", "justice-office", "civil"}},
+	{"dispute.marriage", []string{"justice-office", "tribunal", "civil"}},
+	{"dispute.neighbour", []string{"justice-office", "police-station"}},
+	{"dispute.housing", []string{"justice-office", "resources", "tribunal"}},
+	{"dispute.contract", []string{"tribunal", "justice-office", "market"}},
+	{"dispute.business", []string{"market", "tribunal"}},
+	{"dispute.damages", []string{"justice-office", "tribunal", "police-station"}},
+	{"dispute.land", []string{"resources", "justice-office", "agriculture"}},
+	{"dispute.expropriation", []string{"resources", "petition", "justice-office"}},
+	{"dispute.pollution", []string{"ecology", "justice-office"}},
+	{"dispute.consumer", []string{"market"}},
+	{"dispute.medical", []string{"health", "justice-office"}},
+	{"dispute.traffic", []string{"police", "tribunal", "justice-office"}},
+	{"dispute.property", []string{"housing", "justice-office"}},
+	{"dispute.village", []string{"justice-office", "agriculture", "civil"}},
+	{"dispute", []string{"justice-office", "tribunal"}},
+	{"petition.advice", []string{"petition", "housing"}},
+	{"petition.report", []string{"petition", "procuratorate", "police"}},
+	{"petition.claim", []string{"petition", "civil", "hrss", "resources"}},
+	{"petition", []string{"petition"}},
+	{"hazard.security", []string{"police-station", "police"}},
+	{"hazard.fire", []string{"police-station", "housing"}},
+	{"hazard.traffic", []string{"police", "housing"}},
+	{"hazard.production", []string{"market", "housing"}},
+	{"hazard.food", []string{"market", "health"}},
+	{"hazard", []string{"housing", "police-station"}},
+	{"service.legal_aid", []string{"justice-office", "justice"}},
+	{"service.counselling", []string{"health", "civil"}},
+	{"service.hardship", []string{"civil"}},
+	{"service.relief", []string{"civil"}},
+	{"service.policy", []string{"hrss", "civil"}},
+	{"service", []string{"civil", "justice-office"}},
+}
+
+// route lists the departments within the case's centre's reach that a case of its
+// category usually goes to, likeliest first: by the codes of departmentsFor, each
+// code's department nearest the centre first.
+func (l *lives) route(c *model.Case) []int64 {
+	key := [2]int64{c.CentreID, c.CategoryID}
+	if r, ok := l.routes[key]; ok {
+		return r
+	}
+	var codes []string
+	for _, d := range departmentsFor {
+		if c.CategoryCode == d.prefix || strings.HasPrefix(c.CategoryCode, d.prefix+".") {
+			codes = d.codes
+			break
+		}
+	}
+	r := []int64{}
+	for _, code := range codes {
+		from := len(r)
+		for _, d := range l.reach[c.CentreID] {
+			if l.deptCode[d] == code {
+				r = append(r, d)
+			}
+		}
+		slices.SortStableFunc(r[from:], func(a, b int64) int { return l.deptDepth[b] - l.deptDepth[a] })
+	}
+	l.routes[key] = r
+	return r
+}
+
+// Shares of the ways a case goes, in percent.
+const (
+	returnedPercent  = 10 // of accepted cases: routed once, and sent back by the department
+	coHandledPercent = 15 // of routed cases: a second department called in (吹哨)
+	roundTripPercent = 6  // of cases in progress: resolved once already, and sent back
+	satisfiedPercent = 75 // of visits that closed the case: 满意 rather than 基本满意
+	mergedAccepted   = 50 // of merged cases: accepted before they were merged
+)
+
+// atCentrePercent is how many of a kind's cases the centre handles itself.
+var atCentrePercent = map[model.CaseKind]int{model.KindDispute: 35, model.KindPetition: 10, model.KindHazard: 5, model.KindService: 40}
+
+var suspendable = []workflow.State{workflow.StateAccepted, workflow.StateAssigned, workflow.StateInProgress}
+
+var outcomesByKind = map[model.CaseKind][]workflow.Outcome{
+	model.KindDispute: {workflow.OutcomeMediatedAgreement, workflow.OutcomeMediatedAgreement, workflow.OutcomeMediatedAgreement,
+		workflow.OutcomeMediatedAgreement, workflow.OutcomeMediatedOral, workflow.OutcomeMediatedOral, workflow.OutcomeMediatedOral,
+		workflow.OutcomeToLitigation, workflow.OutcomeExplained, workflow.OutcomeWithdrawn},
+	model.KindPetition: {workflow.OutcomeSupported, workflow.OutcomeSupported, workflow.OutcomeSupported, workflow.OutcomeExplained,
+		workflow.OutcomeExplained, workflow.OutcomeExplained, workflow.OutcomeExplained, workflow.OutcomeNotSupported,
+		workflow.OutcomeNotSupported, workflow.OutcomeToReview},
+	model.KindHazard:  {workflow.OutcomeRectified, workflow.OutcomeRectified, workflow.OutcomeRectified, workflow.OutcomeRectified, workflow.OutcomeExplained},
+	model.KindService: {workflow.OutcomeDone, workflow.OutcomeDone, workflow.OutcomeDone, workflow.OutcomeExplained},
+}
+
+// outcomeNotes are what the resolver writes with each outcome.
+var outcomeNotes = map[workflow.Outcome]string{
+	workflow.OutcomeMediatedAgreement: "经调解，双方自愿达成书面调解协议，当场履行。",
+	workflow.OutcomeMediatedOral:      "经调解，双方达成口头协议，已履行完毕。",
+	workflow.OutcomeToLitigation:      "经多次调解未能达成一致，已引导当事人依法向人民法院起诉。",
+	workflow.OutcomeToArbitration:     "调解未成，已告知当事人向劳动人事争议仲裁委员会申请仲裁。",
+	workflow.OutcomeToReview:          "已告知当事人依法申请行政复议的途径和期限。",
+	workflow.OutcomeSupported:         "经核查，反映情况属实，诉求合理，已协调有关单位予以解决。",
+	workflow.OutcomeExplained:         "已向当事人做好政策解释和说明，当事人表示理解。",
+	workflow.OutcomeNotSupported:      "经核查，诉求缺乏政策和法律依据，不予支持，已书面告知当事人。",
+	workflow.OutcomeRectified:         "经现场复查，隐患已整改到位。",
+	workflow.OutcomeDone:              "已按当事人请求办理完毕。",
+	workflow.OutcomeWithdrawn:         "当事人自愿撤回申请。",
+}
+
+var (
+	rejectReasons = []string{"反映事项不属于本中心受理范围，已告知当事人向有关部门反映。", "该事项已进入诉讼程序，依法不予受理，已告知当事人。",
+		"反映事项已依法办结，当事人未提出新的事实和理由。", "反映内容不具体，经联系无法核实，已告知当事人补充材料后再行反映。"}
+	returnReasons = []string{"该事项不属于本单位职责范围，请中心重新交办。", "当事人已向人民法院起诉，建议交人民法庭处理。",
+		"事项涉及土地权属，建议交自然资源部门主办。"}
+	suspendReasons = []string{"当事人已向人民法院起诉，待判决后再行处理。", "需等待伤情鉴定结论。", "当事人外出务工，暂时无法联系。"}
+	coReports      = []string{"已配合完成现场核查，情况已反馈主办单位。", "已提供相关政策依据和书面意见。", "已派员参加联合调解，本单位职责内事项已落实。"}
+	verifyFails    = []string{"办理结果与当事人诉求不符，请继续办理。", "未附调解协议，请补充后重新办结。"}
+	visitNotes     = map[workflow.Satisfaction]string{workflow.Satisfied: "电话回访，当事人对处理结果表示满意。",
+		workflow.BasicallySatisfied: "上门回访，当事人表示基本满意。", workflow.Unsatisfied: "回访时当事人对处理结果不满意，案件重新办理。"}
+)
+
+func (g *generator) between(lo, hi time.Duration) time.Duration {
+	return lo + time.Duration(g.hist.Int64N(int64(hi-lo)))
+}
+
+func (g *generator) pick(ids []int64, none int64) int64 {
+	if len(ids) == 0 {
+		return none
+	}
+	return ids[g.hist.IntN(len(ids))]
+}
+
+func (g *generator) pickText(texts []string) string { return texts[g.hist.IntN(len(texts))] }
+
+// live gives case i of the batch its id and its history, up to the state fill gave
+// it, and files it in the merge pool.
+func (g *generator) live(b genBatchOf, i int) {
+	c := &b.cases[i]
+	p := &g.p
+	p.steps, p.asg, p.state, p.accept, p.resolve, p.target = p.steps[:0], p.asg[:0], workflow.StateNone, -1, -1, -1
+	c.ID = g.nextCase
+	g.nextCase++
+	clerk := g.pick(g.clerks[c.CentreID], c.RegisteredBy)
+	p.add(0, c.RegisteredBy, workflow.ActionRegister, workflow.StateRegistered, "", g.registerPayload(c))
+	if g.warnNote != "" {
+		// Registering assessed the warning, and recorded it (by no one: the rules).
+		p.add(0, 0, "warning", workflow.Unchanged, g.warnNote, warningPayload(c))
+	}
+	switch state := workflow.State(c.State); state {
+	case workflow.StateRegistered:
+	case workflow.StateRejected:
+		p.add(g.between(time.Hour, 5*day), clerk, workflow.ActionReject, workflow.StateRejected, g.pickText(rejectReasons), nil)
+	case workflow.StateMerged:
+		g.merge(b, i, clerk)
+	default:
+		upTo := state
+		if state == workflow.StateSuspended {
+			upTo = suspendable[g.hist.IntN(len(suspendable))]
+			c.SuspendedFrom = string(upTo)
+		}
+		gap := g.between(10*time.Minute, day)
+		if c.Kind == model.KindPetition {
+			gap = g.between(time.Hour, 10*day) // 15 days to decide
+		}
+		p.accept = p.add(gap, clerk, workflow.ActionAccept, workflow.StateAccepted, "", nil)
+		g.work(c, upTo, clerk)
+		if state == workflow.StateSuspended {
+			p.add(g.between(day, 10*day), clerk, workflow.ActionSuspend, workflow.StateSuspended, g.pickText(suspendReasons), nil)
+		}
+	}
+	g.settle(b, i)
+	if p.target >= 0 {
+		g.mergedIn(b, p.target, c)
+	}
+	g.pool[c.CentreID] = append(g.pool[c.CentreID], i)
+}
+
+// work takes an accepted case on to state upTo.
+func (g *generator) work(c *model.Case, upTo workflow.State, clerk int64) {
+	p, rng := &g.p, g.hist
+	if upTo == workflow.StateAccepted {
+		if rng.IntN(100) < returnedPercent {
+			if lead, ok := g.pickDepartment(c); ok {
+				k := g.assignment(c, lead, true, p.add(g.between(5*time.Minute, 8*time.Hour), clerk, workflow.ActionAssign,
+					workflow.StateAssigned, "", g.assignPayload(lead, 0)))
+				c.Assignments[k].Status = model.AssignmentReturned
+				p.add(g.between(2*time.Hour, 3*day), g.pick(g.handlers[lead], 0), workflow.ActionReturn, workflow.StateAccepted,
+					g.pickText(returnReasons), assignmentPayload(&c.Assignments[k]))
+			}
+		}
+		return
+	}
+	lead, routed := g.pickDepartment(c)
+	var resolver int64
+	co := -1 // the co-handler's assignment
+	switch {
+	case upTo != workflow.StateAssigned && (!routed || rng.IntN(100) < atCentrePercent[c.Kind]):
+		c.AtCentre = true
+		p.add(g.between(5*time.Minute, 8*time.Hour), clerk, workflow.ActionHandle, workflow.StateInProgress, "", nil)
+		resolver = g.pick(g.mediators[c.CentreID], clerk)
+	case !routed:
+		// An organisation without departments: assigned in name only.
+		p.add(g.between(5*time.Minute, 8*time.Hour), clerk, workflow.ActionAssign, workflow.StateAssigned, "", nil)
+		return
+	default:
+		coDept, later := int64(0), false
+		if rng.IntN(100) < coHandledPercent {
+			coDept = g.pickCoDepartment(c, lead)
+			later = coDept != 0 && upTo != workflow.StateAssigned && rng.IntN(3) == 0
+		}
+		withLead := coDept
+		if later {
+			withLead = 0
+		}
+		at := p.add(g.between(5*time.Minute, 8*time.Hour), clerk, workflow.ActionAssign, workflow.StateAssigned, "", g.assignPayload(lead, withLead))
+		k := g.assignment(c, lead, true, at)
+		if withLead != 0 {
+			co = g.assignment(c, withLead, false, at)
+		}
+		if upTo == workflow.StateAssigned {
+			if co >= 0 && rng.IntN(2) == 0 {
+				g.coStep(c, co, workflow.ActionCoSign)
+			}
+			return
+		}
+		resolver = g.pick(g.handlers[lead], 0)
+		p.asg[k].signed = p.add(g.between(30*time.Minute, 2*day), resolver, workflow.ActionSign, workflow.StateInProgress, "",
+			assignmentPayload(&c.Assignments[k]))
+		c.Assignments[k].Status = model.AssignmentSigned
+		if later {
+			co = g.assignment(c, coDept, false, p.add(g.between(day, 5*day), clerk, workflow.ActionCoAssign, workflow.Unchanged, "",
+				g.coAssignPayload(coDept)))
+		}
+		if co >= 0 {
+			done := 2 // signed and reported: a case is resolved only when every co-handler has reported
+			if upTo == workflow.StateInProgress {
+				done = rng.IntN(3)
+			}
+			if done >= 1 {
+				g.coStep(c, co, workflow.ActionCoSign)
+			}
+			if done >= 2 {
+				g.coStep(c, co, workflow.ActionCoReport)
+			}
+		}
+	}
+	if upTo == workflow.StateInProgress {
+		if (co < 0 || c.Assignments[co].Status == model.AssignmentReported) && rng.IntN(100) < roundTripPercent {
+			g.resolveStep(c, resolver)
+			if rng.IntN(2) == 0 {
+				p.add(g.between(time.Hour, 2*day), clerk, workflow.ActionVerifyFail, workflow.StateInProgress, g.pickText(verifyFails), nil)
+			} else {
+				p.add(g.between(time.Hour, 3*day), clerk, workflow.ActionVerify, workflow.StateVerified, "", nil)
+				p.add(g.between(day, 7*day), g.visitor(c, clerk), workflow.ActionVisit, workflow.StateInProgress,
+					visitNotes[workflow.Unsatisfied], []byte(`{"reopened":true,"satisfaction":"unsatisfied"}`))
+				c.Satisfaction = string(workflow.Unsatisfied)
+			}
+			c.Outcome, p.resolve = "", -1
+		}
+		return
+	}
+	g.resolveStep(c, resolver)
+	if upTo == workflow.StateResolved {
+		return
+	}
+	p.add(g.between(time.Hour, 3*day), clerk, workflow.ActionVerify, workflow.StateVerified, "", nil)
+	if upTo == workflow.StateVerified {
+		return
+	}
+	sat := workflow.Satisfied
+	if rng.IntN(100) >= satisfiedPercent {
+		sat = workflow.BasicallySatisfied
+	}
+	c.Satisfaction = string(sat)
+	p.add(g.between(day, 7*day), g.visitor(c, clerk), workflow.ActionVisit, workflow.StateFollowedUp, visitNotes[sat],
+		[]byte(`{"satisfaction":"`+string(sat)+`"}`))
+	if upTo == workflow.StateFollowedUp {
+		return
+	}
+	p.add(g.between(time.Hour, 5*day), clerk, workflow.ActionArchive, workflow.StateArchived, "", nil)
+}
+
+// resolveStep resolves the case, with an outcome its kind has.
+func (g *generator) resolveStep(c *model.Case, resolver int64) {
+	outcomes := outcomesByKind[c.Kind]
+	o := outcomes[g.hist.IntN(len(outcomes))]
+	if o == workflow.OutcomeToLitigation && strings.HasPrefix(c.CategoryCode, "dispute.labour") {
+		o = workflow.OutcomeToArbitration // a labour dispute goes to arbitration first
+	}
+	c.Outcome = string(o)
+	g.p.resolve = g.p.add(g.between(day, 20*day), resolver, workflow.ActionResolve, workflow.StateResolved, outcomeNotes[o],
+		[]byte(`{"outcome":"`+string(o)+`"}`))
+}
+
+// coStep is a co-handling department's co_sign or co_report of assignment k.
+func (g *generator) coStep(c *model.Case, k int, a workflow.Action) {
+	as := &c.Assignments[k]
+	actor := g.pick(g.handlers[as.DepartmentID], 0)
+	if a == workflow.ActionCoSign {
+		g.p.asg[k].signed = g.p.add(g.between(time.Hour, 3*day), actor, a, workflow.Unchanged, "", assignmentPayload(as))
+		as.Status = model.AssignmentSigned
+		return
+	}
+	as.Report = g.pickText(coReports)
+	g.p.asg[k].reported = g.p.add(g.between(day, 10*day), actor, a, workflow.Unchanged, as.Report, assignmentPayload(as))
+	as.Status = model.AssignmentReported
+}
+
+// assignment gives the case an assignment to department d, made by step at, and
+// returns its index.
+func (g *generator) assignment(c *model.Case, d int64, lead bool, at int) int {
+	c.Assignments = append(c.Assignments, model.Assignment{ID: g.nextAssignment, DepartmentID: d, IsLead: lead, Status: model.AssignmentAssigned})
+	g.nextAssignment++
+	g.p.asg = append(g.p.asg, asgSteps{assigned: at, signed: -1, reported: -1})
+	return len(c.Assignments) - 1
+}
+
+// pickDepartment chooses the lead department: mostly the one such cases go to,
+// sometimes another likely one, now and then any the centre may assign to.
+func (g *generator) pickDepartment(c *model.Case) (int64, bool) {
+	reach := g.reach[c.CentreID]
+	if len(reach) == 0 {
+		return 0, false
+	}
+	route := g.route(c)
+	switch r := g.hist.IntN(100); {
+	case len(route) > 0 && r < 65:
+		return route[0], true
+	case len(route) > 1 && r < 90:
+		return route[1+g.hist.IntN(len(route)-1)], true
+	}
+	return reach[g.hist.IntN(len(reach))], true
+}
+
+// pickCoDepartment chooses a co-handler other than lead, 0 for none.
+func (g *generator) pickCoDepartment(c *model.Case, lead int64) int64 {
+	route, reach := g.route(c), g.reach[c.CentreID]
+	for try := 0; try < 4; try++ {
+		d := reach[g.hist.IntN(len(reach))]
+		if try < 2 && len(route) > 1 {
+			d = route[g.hist.IntN(len(route))]
+		}
+		if d != lead {
+			return d
+		}
+	}
+	return 0
+}
+
+// visitor is who makes the return visit: a grid worker of the place, or the clerk.
+func (g *generator) visitor(c *model.Case, clerk int64) int64 {
+	if grids := g.grids[c.RegionID]; len(grids) > 0 && g.hist.IntN(2) == 0 {
+		return g.pick(grids, clerk)
+	}
+	return clerk
+}
+
+// merge plans a merged case: it joined an earlier case of its centre that was open
+// within 15 days of its registration, the nearest in its merge pool; it was merged
+// when both were there, some hours to days on. A case with no such case before it
+// in its pool (the first few of each pool) was merged into none the loader knows of.
+func (g *generator) merge(b genBatchOf, i int, clerk int64) {
+	c, p := &b.cases[i], &g.p
+	created := c.CreatedAt
+	at := created.Add(g.between(time.Hour, 5*day))
+	pool := g.pool[c.CentreID]
+	for k := len(pool) - 1; k >= 0 && k >= len(pool)-400; k-- {
+		t := &b.cases[pool[k]]
+		if t.State == string(workflow.StateMerged) || t.State == string(workflow.StateRejected) {
+			continue
+		}
+		end := g.now
+		if t.ClosedAt != nil {
+			end = *t.ClosedAt
+		}
+		lo := later(created, t.CreatedAt).Add(10 * time.Minute)
+		hi := earlier(earlier(created.Add(15*day), end), g.now).Add(-time.Minute)
+		if lo.Before(hi) {
+			at = lo.Add(time.Duration(g.hist.Int64N(int64(min(hi.Sub(lo), 3*day)))))
+			p.target, c.MergedInto = pool[k], t.ID
+			break
+		}
+	}
+	if g.hist.IntN(100) < mergedAccepted {
+		p.accept = p.add(time.Duration(float64(at.Sub(created))*(0.1+0.5*g.hist.Float64())), clerk, workflow.ActionAccept,
+			workflow.StateAccepted, "", nil)
+	}
+	var payload []byte
+	if p.target >= 0 {
+		t := &b.cases[p.target]
+		payload = strconv.AppendInt([]byte(`{"merge_into":`), t.ID, 10)
+		payload = append(append(append(payload, `,"merge_into_code":"`...), t.TrackingCode...), `"}`...)
+	}
+	p.add(at.Sub(created)-p.total(), clerk, workflow.ActionMerge, workflow.StateMerged, "同一事项重复反映，并入在先案件办理。", payload)
+}
+
+// mergedIn records on the timeline of case j of the batch that c joined it, as a
+// merge does: at c's merge, in its place among j's events.
+func (g *generator) mergedIn(b genBatchOf, j int, c *model.Case) {
+	t, evs := &b.cases[j], b.events[j]
+	at := *c.ClosedAt
+	pos := len(evs)
+	for pos > 1 && evs[pos-1].At.After(at) {
+		pos--
+	}
+	state := evs[pos-1].ToState
+	ev := model.CaseEvent{ActorID: g.p.steps[len(g.p.steps)-1].actor, At: at, Action: "merged_in", FromState: state, ToState: state,
+		Note: fmt.Sprintf("重复反映并入：案件 %d", c.ID), Payload: strconv.AppendInt([]byte(`{"merged_case_id":`), c.ID, 10)}
+	ev.Payload = append(ev.Payload, '}')
+	b.events[j] = slices.Insert(evs, pos, ev) // evs ends at its capacity: this copies, and leaves the next case's alone
+	if t.UpdatedAt.Before(at) {
+		t.UpdatedAt = at
+	}
+}
+
+// settle times the plan's steps, as planned or, when that would end after now,
+// squeezed into the time since the registration (a recent case went faster); writes
+// them as the case's events; and sets what they changed on the case and its
+// assignments.
+func (g *generator) settle(b genBatchOf, i int) {
+	c, p := &b.cases[i], &g.p
+	scale := 1.0
+	if total, since := p.total(), g.now.Sub(c.CreatedAt); total > since {
+		scale = float64(max(since, 0)) / float64(total)
+	}
+	at, start := c.CreatedAt, len(g.arena)
+	for k := range p.steps {
+		s := &p.steps[k]
+		at = at.Add(time.Duration(float64(s.gap) * scale))
+		s.at = at
+		payload := s.payload
+		if s.action == workflow.ActionSuspend {
+			payload = append(append([]byte(`{"suspended_at":"`), at.UTC().Format(time.RFC3339Nano)...), `"}`...)
+		}
+		g.arena = append(g.arena, model.CaseEvent{ActorID: s.actor, At: at, Action: string(s.action), FromState: string(s.from),
+			ToState: string(s.to), Note: s.note, Payload: payload})
+	}
+	b.events[i] = g.arena[start:len(g.arena):len(g.arena)]
+
+	c.UpdatedAt = at
+	if p.accept >= 0 {
+		t := p.steps[p.accept].at
+		c.AcceptedAt = &t
+	}
+	if p.resolve >= 0 {
+		t := p.steps[p.resolve].at
+		c.ResolvedAt = &t
+	}
+	if workflow.State(c.State).Terminal() {
+		t := at
+		c.ClosedAt = &t
+	}
+	for k := range c.Assignments {
+		a, s := &c.Assignments[k], p.asg[k]
+		a.AssignedAt = p.steps[s.assigned].at
+		ret := g.cal.AddWorkdays(a.AssignedAt, 5).UTC() // the objection window of 信访工作条例 Art 23
+		a.ReturnBy = &ret
+		if s.signed >= 0 {
+			t := p.steps[s.signed].at
+			a.SignedAt = &t
+		}
+		if s.reported >= 0 {
+			t := p.steps[s.reported].at
+			a.ReportedAt = &t
+		}
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// registerPayload is what Register records of a case: {"category", "channel", "kind", "urgency"}.
+func (g *generator) registerPayload(c *model.Case) []byte {
+	cat, ok := g.catJSON[c.CategoryID]
+	if !ok {
+		cat, _ = json.Marshal(c.CategoryCode)
+		g.catJSON[c.CategoryID] = cat
+	}
+	b := make([]byte, 0, 96)
+	b = append(append(append(b, `{"category":`...), cat...), `,"channel":"`...)
+	b = append(append(append(b, c.Channel...), `","kind":"`...), c.Kind...)
+	return append(append(append(b, `","urgency":"`...), c.Urgency...), `"}`...)
+}
+
+// warningPayload is what the warning set at registration records.
+func warningPayload(c *model.Case) []byte {
+	b := append(append([]byte(`{"computed":"`), c.RiskComputed...), `","from":"none","reason":"computed","score":`...)
+	b = strconv.AppendInt(b, int64(c.RiskScore), 10)
+	return append(append(append(b, `,"to":"`...), c.RiskLevel...), `"}`...)
+}
+
+// assignPayload is what assign records: the lead department and any co-handler.
+func (g *generator) assignPayload(lead, co int64) []byte {
+	b := make([]byte, 0, 160)
+	b = append(b, '{')
+	if co != 0 {
+		b = append(g.coDepartments(b, co), ',')
+	}
+	b = append(append(append(b, `"lead_department":`...), g.deptJSON[lead]...), `,"lead_department_id":`...)
+	return append(strconv.AppendInt(b, lead, 10), '}')
+}
+
+// coAssignPayload is what co_assign records.
+func (g *generator) coAssignPayload(co int64) []byte {
+	return append(g.coDepartments([]byte{'{'}, co), '}')
+}
+
+func (g *generator) coDepartments(b []byte, co int64) []byte {
+	b = strconv.AppendInt(append(b, `"co_department_ids":[`...), co, 10)
+	return append(append(append(b, `],"co_departments":[`...), g.deptJSON[co]...), ']')
+}
+
+// assignmentPayload is what a department's sign, return, co_sign or co_report records.
+func assignmentPayload(a *model.Assignment) []byte {
+	b := strconv.AppendInt([]byte(`{"assignment_id":`), a.ID, 10)
+	return append(strconv.AppendInt(append(b, `,"department_id":`...), a.DepartmentID, 10), '}')
 }

@@ -10,21 +10,27 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/onedoor/onedoor/internal/model"
 )
 
-// Bulk loading writes generated cases hundreds of rows to a statement instead of one
-// INSERT … RETURNING per row, with ids the loader works out itself. It exists for
-// `onedoor demo` and the benchmarks (DESIGN.md §9), never for cases people register.
+// Bulk loading writes generated cases with ids the loader works out itself, instead
+// of one INSERT … RETURNING per row: on SQLite hundreds of rows to a statement, on
+// PostgreSQL through COPY. It exists for `onedoor demo` and the benchmarks
+// (DESIGN.md §9), never for cases people register.
 
-// Rows per statement. A statement binds rows × columns parameters, which must stay
-// below SQLite's limit of 32766 (PostgreSQL's is 65535): at most 36 × 400 = 14400
-// for cases, 8 × 1000 for parties, 4 × 1000 for events.
+// Rows per statement on SQLite. A statement binds rows × columns parameters, which
+// must stay below SQLite's limit of 32766: at most 45 × 400 = 18000 for cases,
+// 7 × 1000 for parties, 8 × 1000 for events and 9 × 1000 for assignments.
 const (
-	bulkCaseRows  = 400
-	bulkPartyRows = 1000
-	bulkEventRows = 1000
+	bulkCaseRows       = 400
+	bulkPartyRows      = 1000
+	bulkEventRows      = 1000
+	bulkAssignmentRows = 1000
 )
 
 // bulkCaseCols are the columns InsertCase fills, in its order, the deadline flag and
@@ -39,13 +45,31 @@ const bulkCaseCols = `tracking_code, kind, category_id, category_code, channel, 
 // pages are read): the index pages a batch touches are mostly the next one's too.
 const bulkCacheKiB = 256 << 10
 
-// BulkLoadCases writes cases, each with its parties and the one event that registered
-// it (action "register" to state "registered", by its RegisteredBy at its CreatedAt,
-// note and payload empty). It fills in the ids, the parties' Seq, and Version = 1, as
+// BulkLoadCases writes cases, each with its parties, its Assignments and the one
+// event that registered it (action "register" to state "registered", by its
+// RegisteredBy at its CreatedAt, note and payload empty). It is BulkLoadHistory
+// without the timelines.
+func (s *Store) BulkLoadCases(ctx context.Context, cases []model.Case) error {
+	return s.BulkLoadHistory(ctx, cases, nil)
+}
+
+// BulkLoadHistory writes cases, each with its parties, its Assignments and its
+// timeline: events[i], oldest first and its registration first, is cases[i]'s
+// whole timeline (events nil, or events[i] empty, stands for the registration alone,
+// as BulkLoadCases writes it). Events go in the order given, which is the order
+// Events reads them back in; their CaseID and ID are filled in, as are the
+// assignments'. It fills in the ids, the parties' Seq, and Version = 1, as
 // InsertCase does. Pass batches of some thousands of cases: memory and the length of
 // a transaction grow with the batch. Tracking codes must be unique, as for
 // InsertCase; a taken one fails the batch with ErrConflict. A failed batch leaves
-// nothing behind. MergedInto may only name a case already stored.
+// nothing behind. MergedInto may name a case already stored or one of the batch's.
+//
+// A caller whose events must name ids (a merge names the case it joined, a
+// department's step its assignment) numbers the batch itself: the first case's ID
+// set says so, and then every case and assignment of the batch must carry the id the
+// loader would have given it, counting on from BulkNextIDs (and from the batch
+// before); a batch numbered otherwise fails with ErrConflict and writes nothing.
+// Parties and events are always numbered by the loader.
 //
 // The ids continue from each table's MAX(id) (on PostgreSQL, or from the identity
 // sequence's last value if that is ahead). The loader is for a generator that owns
@@ -58,25 +82,32 @@ const bulkCacheKiB = 256 << 10
 // TABLE, and moves each identity sequence past them, so cases registered later
 // through InsertCase get fresh ones; then, since the server's work is what limits
 // the load, a few connections write parts of the batch side by side, each part whole
-// cases in a transaction of its own, committed once all parts are written.
+// cases (with their parties, events and assignments) in a transaction of its own,
+// committed once all parts are written.
 //
 // Foreign keys are not checked row by row where that can be avoided: SQLite's
 // foreign-key enforcement is turned off on the writer for the batch (with it on,
 // every multi-row INSERT keeps a statement journal, which costs more than the
-// inserts), and on PostgreSQL, when the role is a superuser and the three tables have
+// inserts), and on PostgreSQL, when the role is a superuser and the four tables have
 // no triggers of their own, session_replication_role = replica skips the RI triggers
-// (otherwise they run as usual). Either way the loader then checks, before
-// committing, that every region, category, user and case the batch refers to exists;
-// a batch names only a few distinct ones, so that costs next to nothing.
-func (s *Store) BulkLoadCases(ctx context.Context, cases []model.Case) error {
+// (otherwise they run as usual, and a case merged into another of the batch is kept
+// in that case's part, where the trigger sees it). Either way the loader then checks,
+// before committing, that every region, category, user, department and case the
+// batch refers to exists; a batch names only a few distinct ones, so that costs next
+// to nothing.
+func (s *Store) BulkLoadHistory(ctx context.Context, cases []model.Case, events [][]model.CaseEvent) error {
 	if len(cases) == 0 {
 		return nil
 	}
+	if events != nil && len(events) != len(cases) {
+		return fmt.Errorf("bulk load: %d timelines for %d cases", len(events), len(cases))
+	}
+	b := bulkBatch{cases: cases, events: events}
 	var err error
 	if s.dialect == Postgres {
-		err = s.bulkLoadPostgres(ctx, cases)
+		err = s.bulkLoadPostgres(ctx, b)
 	} else {
-		err = s.bulkLoadSQLite(ctx, cases)
+		err = s.bulkLoadSQLite(ctx, b)
 	}
 	if isUniqueViolation(err) {
 		return fmt.Errorf("bulk load: %w: %w", ErrConflict, err)
@@ -87,23 +118,105 @@ func (s *Store) BulkLoadCases(ctx context.Context, cases []model.Case) error {
 	return nil
 }
 
-// bulkIDs are the ids a batch's rows take: one more than each of these on.
-type bulkIDs struct{ cases, parties, events int64 }
-
-// assign numbers the batch's cases and parties after last, and counts the parties.
-func (last bulkIDs) assign(cases []model.Case) (parties int) {
-	for i := range cases {
-		c := &cases[i]
-		c.ID, c.Version = last.cases+int64(i)+1, 1
-		for j := range c.Parties {
-			c.Parties[j].ID, c.Parties[j].Seq = last.parties+int64(parties)+1, j+1
-			parties++
-		}
+// BulkNextIDs returns the ids the next bulk load would give its first case and its
+// first assignment, for a caller that numbers its batches itself: each batch takes
+// the ids after the one before, so only the first needs asking. Like the loader, it
+// assumes nobody else writes meanwhile.
+func (s *Store) BulkNextIDs(ctx context.Context) (caseID, assignmentID int64, err error) {
+	if caseID, err = s.bulkLastID(ctx, s.w, "cases"); err != nil {
+		return 0, 0, err
 	}
-	return parties
+	if assignmentID, err = s.bulkLastID(ctx, s.w, "case_assignments"); err != nil {
+		return 0, 0, err
+	}
+	return caseID + 1, assignmentID + 1, nil
 }
 
-func (s *Store) bulkLoadSQLite(ctx context.Context, cases []model.Case) (err error) {
+// bulkLastID is the id the loader numbers a table's new rows after: MAX(id), or on
+// PostgreSQL the identity sequence's last value if that is ahead.
+func (s *Store) bulkLastID(ctx context.Context, q queryer, table string) (last int64, err error) {
+	query := "SELECT COALESCE(MAX(id), 0) FROM " + table
+	if s.dialect == Postgres {
+		query = "SELECT GREATEST((" + query + "), COALESCE(pg_sequence_last_value(pg_get_serial_sequence('" + table +
+			"', 'id')::regclass), 0))"
+	}
+	err = q.QueryRowContext(ctx, query).Scan(&last)
+	return last, err
+}
+
+// bulkBatch is a batch, or a part of one: cases and, when given, their timelines.
+type bulkBatch struct {
+	cases  []model.Case
+	events [][]model.CaseEvent // events[i] is cases[i]'s; nil: the registrations alone
+}
+
+// slice is the part of b from case lo to case hi.
+func (b bulkBatch) slice(lo, hi int) bulkBatch {
+	p := bulkBatch{cases: b.cases[lo:hi]}
+	if b.events != nil {
+		p.events = b.events[lo:hi]
+	}
+	return p
+}
+
+// timeline is case i's events, nil for its registration alone.
+func (b bulkBatch) timeline(i int) []model.CaseEvent {
+	if b.events == nil {
+		return nil
+	}
+	return b.events[i]
+}
+
+// bulkCounts are how many rows of each table a batch writes.
+type bulkCounts struct{ cases, parties, events, assignments int }
+
+func (b bulkBatch) counts() bulkCounts {
+	n := bulkCounts{cases: len(b.cases)}
+	for i := range b.cases {
+		n.parties += len(b.cases[i].Parties)
+		n.events += max(1, len(b.timeline(i)))
+		n.assignments += len(b.cases[i].Assignments)
+	}
+	return n
+}
+
+// bulkIDs are the ids a batch's rows take: one more than each of these on.
+type bulkIDs struct{ cases, parties, events, assignments int64 }
+
+// assign numbers the batch's cases, parties and assignments after last, or, when
+// the caller numbered the batch, checks that it numbered it so.
+func (last bulkIDs) assign(b bulkBatch) error {
+	numbered := b.cases[0].ID != 0
+	parties, assignments := int64(0), int64(0)
+	for i := range b.cases {
+		c := &b.cases[i]
+		switch id := last.cases + int64(i) + 1; {
+		case !numbered:
+			c.ID = id
+		case c.ID != id:
+			return fmt.Errorf("%w: the batch numbers case %d of it %d, but the next free id is %d", ErrConflict, i+1, c.ID, id)
+		}
+		c.Version = 1
+		for j := range c.Parties {
+			parties++
+			c.Parties[j].ID, c.Parties[j].Seq = last.parties+parties, j+1
+		}
+		for j := range c.Assignments {
+			a := &c.Assignments[j]
+			assignments++
+			switch id := last.assignments + assignments; {
+			case !numbered:
+				a.ID = id
+			case a.ID != id:
+				return fmt.Errorf("%w: the batch numbers an assignment of case %d as %d, but the next free id is %d", ErrConflict, c.ID, a.ID, id)
+			}
+			a.CaseID = c.ID
+		}
+	}
+	return nil
+}
+
+func (s *Store) bulkLoadSQLite(ctx context.Context, b bulkBatch) (err error) {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return err
@@ -125,15 +238,18 @@ func (s *Store) bulkLoadSQLite(ctx context.Context, cases []model.Case) (err err
 	}()
 	var last bulkIDs
 	if err = tx.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(id), 0) FROM cases),
-		(SELECT COALESCE(MAX(id), 0) FROM case_parties), (SELECT COALESCE(MAX(id), 0) FROM case_events)`).
-		Scan(&last.cases, &last.parties, &last.events); err != nil {
+		(SELECT COALESCE(MAX(id), 0) FROM case_parties), (SELECT COALESCE(MAX(id), 0) FROM case_events),
+		(SELECT COALESCE(MAX(id), 0) FROM case_assignments)`).
+		Scan(&last.cases, &last.parties, &last.events, &last.assignments); err != nil {
 		return err
 	}
-	last.assign(cases)
-	if err = s.bulkWrite(ctx, tx, cases, last.events); err != nil {
+	if err = last.assign(b); err != nil {
 		return err
 	}
-	if err = s.checkBulkReferences(ctx, tx, cases); err != nil {
+	if err = s.bulkWrite(b, last.events, func(r bulkRows) error { return s.bulkInsert(ctx, tx, r) }); err != nil {
+		return err
+	}
+	if err = s.checkBulkReferences(ctx, tx, b, b.cases[0].ID, b.cases[len(b.cases)-1].ID); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -169,34 +285,40 @@ func sqliteBulkMode(ctx context.Context, conn *sql.Conn) (restore func(), err er
 // bulkPostgresConns is how many connections write a batch side by side on PostgreSQL.
 func bulkPostgresConns() int { return min(4, max(2, runtime.NumCPU())) }
 
-func (s *Store) bulkLoadPostgres(ctx context.Context, cases []model.Case) error {
-	nParties := 0
-	for i := range cases {
-		nParties += len(cases[i].Parties)
-	}
-	last, fast, err := s.reservePostgresIDs(ctx, len(cases), nParties)
+func (s *Store) bulkLoadPostgres(ctx context.Context, b bulkBatch) error {
+	n := b.counts()
+	last, fast, err := s.reservePostgresIDs(ctx, n)
 	if err != nil {
 		return err
 	}
-	last.assign(cases)
+	if err := last.assign(b); err != nil {
+		return err
+	}
+	lo, hi := b.cases[0].ID, b.cases[len(b.cases)-1].ID
 
-	// Split the batch into parts of whole cases; a part's parties and events follow
-	// its cases, so their ids are contiguous too. The parts commit only once all are
-	// written, so a batch that fails leaves nothing behind (short of a failing COMMIT).
-	parts := min(bulkPostgresConns(), (len(cases)+bulkCaseRows-1)/bulkCaseRows)
+	// Split the batch into parts of whole cases; a part's parties, events and
+	// assignments follow its cases, so their ids are contiguous too. The parts commit
+	// only once all are written, so a batch that fails leaves nothing behind (short of
+	// a failing COMMIT). When the RI triggers run, they must find a merged case's
+	// target in the same transaction.
+	bounds := bulkSplit(b, lo, min(bulkPostgresConns(), (len(b.cases)+bulkCaseRows-1)/bulkCaseRows), !fast)
+	parts := len(bounds) - 1
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	txs := make([]*sql.Tx, parts)
+	conns, txs := make([]*sql.Conn, parts), make([]*sql.Tx, parts)
 	// The first part to fail says why; the parts it cancels fail with whatever the
 	// driver makes of a cancelled query ("bad connection"), which says nothing.
 	var first error
 	var firstOnce sync.Once
 	var wg sync.WaitGroup
+	events := last.events
 	for k := range parts {
-		lo, hi := k*len(cases)/parts, (k+1)*len(cases)/parts
+		part := b.slice(bounds[k], bounds[k+1])
+		lastEvent := events
+		events += int64(part.counts().events)
 		wg.Go(func() {
 			var perr error
-			if txs[k], perr = s.bulkPostgresPart(ctx, cases[lo:hi], last.events+int64(lo), fast); perr != nil {
+			if conns[k], txs[k], perr = s.bulkPostgresPart(ctx, part, lastEvent, fast, lo, hi); perr != nil {
 				firstOnce.Do(func() { first = perr })
 				cancel()
 			}
@@ -204,22 +326,59 @@ func (s *Store) bulkLoadPostgres(ctx context.Context, cases []model.Case) error 
 	}
 	wg.Wait()
 	err = first
-	for _, tx := range txs {
+	for k, tx := range txs {
 		switch {
 		case tx == nil:
+			continue
 		case err != nil:
 			_ = tx.Rollback()
 		default:
 			err = tx.Commit()
 		}
+		conns[k].Close()
 	}
 	return err
+}
+
+// bulkSplit cuts b into at most n parts of whole cases, as even as it can, and
+// returns where they start, and the end. With keepMerged, a case merged into another
+// of the batch (whose ids run from lo) stays in that case's part: a part does not
+// start between the two.
+func bulkSplit(b bulkBatch, lo int64, n int, keepMerged bool) []int {
+	total := len(b.cases)
+	var inside []int // inside[j] > 0: a part may not start at case j
+	if keepMerged {
+		inside = make([]int, total+2)
+		for i := range b.cases {
+			j := b.cases[i].MergedInto - lo
+			if b.cases[i].MergedInto == 0 || j < 0 || j >= int64(total) || int(j) == i {
+				continue
+			}
+			from, to := min(i, int(j)), max(i, int(j))
+			inside[from+1]++
+			inside[to+1]--
+		}
+		for j := 1; j < len(inside); j++ {
+			inside[j] += inside[j-1]
+		}
+	}
+	bounds := []int{0}
+	for k := 1; k < n; k++ {
+		at := k * total / n
+		for inside != nil && at < total && inside[at] > 0 {
+			at++
+		}
+		if at > bounds[len(bounds)-1] && at < total {
+			bounds = append(bounds, at)
+		}
+	}
+	return append(bounds, total)
 }
 
 // reservePostgresIDs takes ids for a batch: each table's MAX(id), or its sequence's
 // last value if that is ahead, and moves the sequence past the batch. LOCK TABLE
 // keeps inserts out meanwhile. fast tells whether the parts may skip the RI triggers.
-func (s *Store) reservePostgresIDs(ctx context.Context, nCases, nParties int) (last bulkIDs, fast bool, err error) {
+func (s *Store) reservePostgresIDs(ctx context.Context, n bulkCounts) (last bulkIDs, fast bool, err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return last, false, err
@@ -229,29 +388,29 @@ func (s *Store) reservePostgresIDs(ctx context.Context, nCases, nParties int) (l
 			_ = tx.Rollback()
 		}
 	}()
-	if _, err = tx.ExecContext(ctx, "LOCK TABLE cases, case_parties, case_events IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+	if _, err = tx.ExecContext(ctx, "LOCK TABLE cases, case_parties, case_events, case_assignments IN SHARE ROW EXCLUSIVE MODE"); err != nil {
 		return last, false, err
 	}
 	for _, t := range []struct {
 		table string
 		n     int
 		last  *int64
-	}{{"cases", nCases, &last.cases}, {"case_parties", nParties, &last.parties}, {"case_events", nCases, &last.events}} {
-		seq := "pg_get_serial_sequence('" + t.table + "', 'id')"
-		if err = tx.QueryRowContext(ctx, "SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM "+t.table+
-			"), COALESCE(pg_sequence_last_value("+seq+"::regclass), 0))").Scan(t.last); err != nil {
+	}{{"cases", n.cases, &last.cases}, {"case_parties", n.parties, &last.parties}, {"case_events", n.events, &last.events},
+		{"case_assignments", n.assignments, &last.assignments}} {
+		if *t.last, err = s.bulkLastID(ctx, tx, t.table); err != nil {
 			return last, false, err
 		}
 		if t.n == 0 {
 			continue
 		}
 		// setval outlives a rollback: if the load fails, these ids are merely unused.
-		if _, err = tx.ExecContext(ctx, "SELECT setval("+seq+", $1)", *t.last+int64(t.n)); err != nil {
+		if _, err = tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('"+t.table+"', 'id'), $1)", *t.last+int64(t.n)); err != nil {
 			return last, false, err
 		}
 	}
 	if err = tx.QueryRowContext(ctx, `SELECT current_setting('is_superuser') = 'on' AND NOT EXISTS (SELECT 1 FROM pg_trigger
-		WHERE tgrelid IN ('cases'::regclass, 'case_parties'::regclass, 'case_events'::regclass) AND NOT tgisinternal)`).
+		WHERE tgrelid IN ('cases'::regclass, 'case_parties'::regclass, 'case_events'::regclass, 'case_assignments'::regclass)
+		AND NOT tgisinternal)`).
 		Scan(&fast); err != nil {
 		return last, false, err
 	}
@@ -259,37 +418,78 @@ func (s *Store) reservePostgresIDs(ctx context.Context, nCases, nParties int) (l
 }
 
 // bulkPostgresPart writes part of a batch, ids assigned, in a transaction it leaves
-// open for the caller to commit.
-func (s *Store) bulkPostgresPart(ctx context.Context, cases []model.Case, lastEvent int64, fast bool) (_ *sql.Tx, err error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+// open for the caller to commit, on a connection of its own for the caller to close
+// after. The whole batch's cases are numbered lo to hi.
+func (s *Store) bulkPostgresPart(ctx context.Context, b bulkBatch, lastEvent int64, fast bool, lo, hi int64) (_ *sql.Conn, _ *sql.Tx, err error) {
+	conn, err := s.w.Conn(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
 	}
 	defer func() {
 		if err != nil {
 			_ = tx.Rollback()
+			conn.Close()
 		}
 	}()
 	if fast {
 		if _, err = tx.ExecContext(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	if err = s.bulkWrite(ctx, tx, cases, lastEvent); err != nil {
-		return nil, err
+	// COPY, on the transaction's connection: several times cheaper for the server
+	// than multi-row INSERTs, whose parameters it binds one by one.
+	err = s.bulkWrite(b, lastEvent, func(r bulkRows) error { return s.bulkCopy(ctx, conn, r) })
+	if err != nil {
+		return nil, nil, err
 	}
 	if fast {
-		if err = s.checkBulkReferences(ctx, tx, cases); err != nil {
-			return nil, err
+		if err = s.checkBulkReferences(ctx, tx, b, lo, hi); err != nil {
+			return nil, nil, err
 		}
 	}
-	return tx, nil
+	return conn, tx, nil
 }
 
-// bulkWrite inserts cases whose ids are assigned, their parties, and their events
-// numbered after lastEvent.
-func (s *Store) bulkWrite(ctx context.Context, tx *sql.Tx, cases []model.Case, lastEvent int64) error {
-	err := s.bulkInsert(ctx, tx, bulkRows{table: "cases", cols: bulkCaseCols, row: strings.Repeat("?, ", 44) + "?",
+// bulkCopy copies r into its table on conn, ids included.
+func (s *Store) bulkCopy(ctx context.Context, conn *sql.Conn, r bulkRows) error {
+	if r.n == 0 {
+		return nil
+	}
+	cols := append([]string{"id"}, strings.FieldsFunc(r.cols, func(c rune) bool { return c == ',' || unicode.IsSpace(c) })...)
+	row := make([]any, 0, len(cols))
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == r.n {
+			return nil, nil
+		}
+		row = r.values(append(row[:0], r.id(i)), i) // CopyFrom encodes a row before it asks for the next
+		i++
+		return row, nil
+	})
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("not a pgx connection: %T", dc)
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{r.table}, cols, src)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.table, err)
+	}
+	return nil
+}
+
+// bulkWrite writes, through write, cases whose ids are assigned, their parties,
+// their events numbered after lastEvent, and their assignments.
+func (s *Store) bulkWrite(b bulkBatch, lastEvent int64, write func(bulkRows) error) error {
+	cases := b.cases
+	err := write(bulkRows{table: "cases", cols: bulkCaseCols, row: strings.Repeat("?, ", 44) + "?",
 		n: len(cases), perStmt: bulkCaseRows,
 		id: func(i int) int64 { return cases[i].ID },
 		values: func(args []any, i int) []any {
@@ -306,17 +506,18 @@ func (s *Store) bulkWrite(ctx context.Context, tx *sql.Tx, cases []model.Case, l
 	if err != nil {
 		return err
 	}
+	n := b.counts()
 	type party struct {
 		caseID int64
 		p      *model.Party
 	}
-	var parties []party
+	parties := make([]party, 0, n.parties)
 	for i := range cases {
 		for j := range cases[i].Parties {
 			parties = append(parties, party{cases[i].ID, &cases[i].Parties[j]})
 		}
 	}
-	err = s.bulkInsert(ctx, tx, bulkRows{table: "case_parties", cols: "case_id, seq, role, name, id_number, phone, address",
+	err = write(bulkRows{table: "case_parties", cols: "case_id, seq, role, name, id_number, phone, address",
 		row: "?, ?, ?, ?, ?, ?, ?", n: len(parties), perStmt: bulkPartyRows,
 		id: func(i int) int64 { return parties[i].p.ID },
 		values: func(args []any, i int) []any {
@@ -326,17 +527,64 @@ func (s *Store) bulkWrite(ctx context.Context, tx *sql.Tx, cases []model.Case, l
 	if err != nil {
 		return err
 	}
-	return s.bulkInsert(ctx, tx, bulkRows{table: "case_events", cols: "case_id, actor_id, at, action, from_state, to_state, note, payload",
-		row: "?, ?, ?, 'register', '', 'registered', '', '{}'", n: len(cases), perStmt: bulkEventRows,
+
+	// Events, case by case, each case's in its order; a case without a timeline gets
+	// its registration (ev nil).
+	type event struct {
+		c  *model.Case
+		ev *model.CaseEvent
+	}
+	events := make([]event, 0, n.events)
+	for i := range cases {
+		c := &cases[i]
+		tl := b.timeline(i)
+		if len(tl) == 0 {
+			events = append(events, event{c, nil})
+			continue
+		}
+		for j := range tl {
+			tl[j].ID, tl[j].CaseID = lastEvent+int64(len(events))+1, c.ID
+			events = append(events, event{c, &tl[j]})
+		}
+	}
+	err = write(bulkRows{table: "case_events", cols: "case_id, actor_id, at, action, from_state, to_state, note, payload",
+		row: "?, ?, ?, ?, ?, ?, ?, ?", n: len(events), perStmt: bulkEventRows,
 		id: func(i int) int64 { return lastEvent + int64(i) + 1 },
 		values: func(args []any, i int) []any {
-			c := &cases[i]
-			return append(args, c.ID, bulkID(c.RegisteredBy), c.CreatedAt.UTC())
+			c, ev := events[i].c, events[i].ev
+			if ev == nil {
+				return append(args, c.ID, bulkID(c.RegisteredBy), c.CreatedAt.UTC(), "register", "", "registered", "", "{}")
+			}
+			payload := "{}"
+			if len(ev.Payload) > 0 {
+				payload = string(ev.Payload)
+			}
+			return append(args, c.ID, bulkID(ev.ActorID), ev.At.UTC(), ev.Action, ev.FromState, ev.ToState, ev.Note, payload)
+		}})
+	if err != nil {
+		return err
+	}
+
+	assignments := make([]*model.Assignment, 0, n.assignments)
+	for i := range cases {
+		for j := range cases[i].Assignments {
+			assignments = append(assignments, &cases[i].Assignments[j])
+		}
+	}
+	return write(bulkRows{table: "case_assignments",
+		cols: "case_id, department_id, is_lead, status, assigned_at, return_by, signed_at, reported_at, report",
+		row:  "?, ?, ?, ?, ?, ?, ?, ?, ?", n: len(assignments), perStmt: bulkAssignmentRows,
+		id: func(i int) int64 { return assignments[i].ID },
+		values: func(args []any, i int) []any {
+			a := assignments[i]
+			return append(args, a.CaseID, a.DepartmentID, a.IsLead, a.Status, a.AssignedAt.UTC(), nullTime(a.ReturnBy),
+				nullTime(a.SignedAt), nullTime(a.ReportedAt), a.Report)
 		}})
 }
 
 // bulkRows describes n rows for one table: row holds a value for each of cols, '?'
-// for each that values appends for row i; id(i) is row i's id, increasing by one.
+// for each that values appends for row i; id(i) is row i's id, increasing by one;
+// perStmt is how many rows go to one INSERT on SQLite.
 type bulkRows struct {
 	table, cols, row string
 	n, perStmt       int
@@ -344,91 +592,105 @@ type bulkRows struct {
 	values           func(args []any, i int) []any
 }
 
-// bulkInsert inserts r, perStmt rows to a statement. On PostgreSQL the ids are
-// written. On SQLite they are left out, for an explicit rowid makes every multi-row
-// INSERT keep a statement journal: SQLite numbers new rows from MAX(rowid)+1, which
-// is the same (the writer lock is held since MAX was read), and the last rowid is
-// checked to be sure. The full-size statement is prepared once on SQLite; pgx
-// caches it by itself.
+// bulkInsert inserts r on SQLite, perStmt rows to a statement. The ids are left out,
+// for an explicit rowid makes every multi-row INSERT keep a statement journal:
+// SQLite numbers new rows from MAX(rowid)+1, which is the same (the writer lock is
+// held since MAX was read), and the last rowid is checked to be sure. The full-size
+// statement is prepared once. A goroutine gathers each statement's arguments while
+// the one before runs, for SQLite's writer is the one thing a load waits for.
 func (s *Store) bulkInsert(ctx context.Context, tx *sql.Tx, r bulkRows) error {
 	if r.n == 0 {
 		return nil
 	}
-	explicitIDs := s.dialect == Postgres
-	var head, row string
-	if explicitIDs {
-		head, row = "INSERT INTO "+r.table+" (id, "+r.cols+") VALUES ", "?, "+r.row
-	} else {
-		// OR ROLLBACK rather than the default ABORT: a failed constraint fails the whole
-		// batch anyway, and ABORT too would make SQLite journal every statement.
-		head, row = "INSERT OR ROLLBACK INTO "+r.table+" ("+r.cols+") VALUES ", r.row
-	}
+	// OR ROLLBACK rather than the default ABORT: a failed constraint fails the whole
+	// batch anyway, and ABORT too would make SQLite journal every statement.
+	head := "INSERT OR ROLLBACK INTO " + r.table + " (" + r.cols + ") VALUES "
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
 			full.Close()
 		}
 	}()
-	args := make([]any, 0, min(r.n, r.perStmt)*strings.Count(row, "?"))
-	var res sql.Result
-	for lo := 0; lo < r.n; lo += r.perStmt {
-		hi := min(lo+r.perStmt, r.n)
-		args = args[:0]
-		for i := lo; i < hi; i++ {
-			if explicitIDs {
-				args = append(args, r.id(i))
+	// Three buffers: one being run, one ready, one being filled.
+	type chunk struct {
+		rows int
+		args []any
+	}
+	ready, done := make(chan chunk, 1), make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(ready)
+		var bufs [3][]any
+		for k, lo := 0, 0; lo < r.n; k, lo = k+1, lo+r.perStmt {
+			hi := min(lo+r.perStmt, r.n)
+			args := bufs[k%3][:0]
+			for i := lo; i < hi; i++ {
+				args = r.values(args, i)
 			}
-			args = r.values(args, i)
+			bufs[k%3] = args
+			select {
+			case ready <- chunk{hi - lo, args}:
+			case <-done:
+				return
+			}
 		}
+	}()
+	var res sql.Result
+	for c := range ready {
 		var err error
 		switch {
-		case hi-lo < r.perStmt:
-			res, err = tx.ExecContext(ctx, s.valuesSQL(head, row, hi-lo), args...)
-		case s.dialect == Postgres:
-			res, err = tx.ExecContext(ctx, s.fullValuesSQL(head, row, r.perStmt), args...)
+		case c.rows < r.perStmt:
+			res, err = tx.ExecContext(ctx, s.valuesSQL(head, r.row, c.rows), c.args...)
 		case full == nil:
-			if full, err = tx.PrepareContext(ctx, s.fullValuesSQL(head, row, r.perStmt)); err == nil {
-				res, err = full.ExecContext(ctx, args...)
+			if full, err = tx.PrepareContext(ctx, s.fullValuesSQL(head, r.row, r.perStmt)); err == nil {
+				res, err = full.ExecContext(ctx, c.args...)
 			}
 		default:
-			res, err = full.ExecContext(ctx, args...)
+			res, err = full.ExecContext(ctx, c.args...)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.table, err)
 		}
 	}
-	if !explicitIDs {
-		last, err := res.LastInsertId()
-		if err != nil {
-			return fmt.Errorf("%s: %w", r.table, err)
-		}
-		if want := r.id(r.n - 1); last != want {
-			return fmt.Errorf("%s: rows were numbered up to %d, not %d", r.table, last, want)
-		}
+	last, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.table, err)
+	}
+	if want := r.id(r.n - 1); last != want {
+		return fmt.Errorf("%s: rows were numbered up to %d, not %d", r.table, last, want)
 	}
 	return nil
 }
 
-// checkBulkReferences does for a batch what the foreign keys would have: every
-// region, category, user and merged-into case it names exists. (Parties and events
-// refer to the batch's own cases.)
-func (s *Store) checkBulkReferences(ctx context.Context, tx *sql.Tx, cases []model.Case) error {
-	refs := map[string]map[int64]bool{"regions": {}, "categories": {}, "users": {}, "cases": {}}
+// checkBulkReferences does for a batch, or a part of one, what the foreign keys
+// would have: every region, category, user, department and merged-into case it names
+// exists. (Parties, events and assignments refer to the batch's own cases; so may a
+// merge, to one numbered lo to hi, which the load writes itself.)
+func (s *Store) checkBulkReferences(ctx context.Context, tx *sql.Tx, b bulkBatch, lo, hi int64) error {
+	refs := map[string]map[int64]bool{"regions": {}, "categories": {}, "users": {}, "departments": {}, "cases": {}}
 	add := func(table string, id int64) {
 		if id != 0 {
 			refs[table][id] = true
 		}
 	}
-	for i := range cases {
-		c := &cases[i]
+	for i := range b.cases {
+		c := &b.cases[i]
 		add("regions", c.RegionID)
 		add("regions", c.GridID)
 		add("regions", c.CentreID)
 		add("categories", c.CategoryID)
 		add("users", c.RegisteredBy)
-		add("cases", c.MergedInto)
+		if c.MergedInto < lo || c.MergedInto > hi {
+			add("cases", c.MergedInto)
+		}
+		for j := range c.Assignments {
+			add("departments", c.Assignments[j].DepartmentID)
+		}
+		for _, ev := range b.timeline(i) {
+			add("users", ev.ActorID)
+		}
 	}
-	for _, table := range []string{"regions", "categories", "users", "cases"} {
+	for _, table := range []string{"regions", "categories", "users", "departments", "cases"} {
 		ids := make([]int64, 0, len(refs[table]))
 		for id := range refs[table] {
 			ids = append(ids, id)
