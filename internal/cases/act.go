@@ -367,6 +367,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 	case workflow.ActionResolve:
 		c.Outcome, c.ResolvedAt = in.Outcome, &now
 		payload["outcome"] = in.Outcome
+		if err := s.setLeadDone(ctx, tx, c, true, in.Note, now); err != nil {
+			return err
+		}
 		if workflow.Outcome(in.Outcome) == workflow.OutcomeToLitigation {
 			// 调解不成: a failed mediation, which the warning counts.
 			if err := recordIncident(ctx, tx, c, model.IncidentMediationFailed, p.User.ID, "调解不成，导入诉讼", now); err != nil {
@@ -376,6 +379,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 		return s.setDue(ctx, c, workflow.StageVisit, now)
 	case workflow.ActionVerifyFail:
 		c.Outcome, c.ResolvedAt = "", nil
+		if err := s.setLeadDone(ctx, tx, c, false, "", now); err != nil {
+			return err
+		}
 		return s.setDue(ctx, c, workflow.StageHandle, now)
 	case workflow.ActionVisit:
 		c.Satisfaction = in.Satisfaction
@@ -387,6 +393,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 		if *to == workflow.StateInProgress { // 不满意: reopened
 			c.Outcome, c.ResolvedAt = "", nil
 			payload["reopened"] = true
+			if err := s.setLeadDone(ctx, tx, c, false, "", now); err != nil {
+				return err
+			}
 			return s.setDue(ctx, c, workflow.StageHandle, now)
 		}
 		c.DueAt, c.DueStage = nil, ""
@@ -493,6 +502,31 @@ func (s *Service) departmentStep(ctx context.Context, tx *store.Tx, p *auth.Prin
 		return tx.UpdateAssignment(ctx, as)
 	}
 	return store.ErrNotFound
+}
+
+// setLeadDone marks the lead department's part finished when it resolves the case
+// (reported, with the resolving note), and back at work when the case is reopened
+// (signed). A finished lead no longer shows as 办理中 on the case page, and its
+// department's work queue reads only live assignments.
+func (s *Service) setLeadDone(ctx context.Context, tx *store.Tx, c *model.Case, done bool, note string, now time.Time) error {
+	for i := range c.Assignments {
+		as := &c.Assignments[i]
+		if !as.IsLead || as.Status == model.AssignmentReturned {
+			continue
+		}
+		switch {
+		case done && as.Status == model.AssignmentSigned:
+			as.Status, as.ReportedAt, as.Report = model.AssignmentReported, &now, strings.TrimSpace(note)
+		case !done && as.Status == model.AssignmentReported:
+			as.Status, as.ReportedAt, as.Report = model.AssignmentSigned, nil, ""
+		default:
+			continue
+		}
+		if err := tx.UpdateAssignment(ctx, as); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // withdrawAssignments ends every live assignment when a case leaves its centre.

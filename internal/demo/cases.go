@@ -803,6 +803,7 @@ func (g *generator) work(c *model.Case, upTo workflow.State, clerk int64) {
 				c.Satisfaction = string(workflow.Unsatisfied)
 			}
 			c.Outcome, p.resolve = "", -1
+			g.setLeadDone(c, false)
 		}
 		return
 	}
@@ -837,6 +838,24 @@ func (g *generator) resolveStep(c *model.Case, resolver int64) {
 	c.Outcome = string(o)
 	g.p.resolve = g.p.add(g.between(day, 20*day), resolver, workflow.ActionResolve, workflow.StateResolved, outcomeNotes[o],
 		[]byte(`{"outcome":"`+string(o)+`"}`))
+	g.setLeadDone(c, true)
+}
+
+// setLeadDone is the service's: the lead's part is reported when it resolves the case,
+// signed again when the case is reopened.
+func (g *generator) setLeadDone(c *model.Case, done bool) {
+	for k := range c.Assignments {
+		as := &c.Assignments[k]
+		if !as.IsLead || as.Status == model.AssignmentReturned {
+			continue
+		}
+		switch {
+		case done && as.Status == model.AssignmentSigned:
+			as.Status, as.Report, g.p.asg[k].reported = model.AssignmentReported, outcomeNotes[workflow.Outcome(c.Outcome)], g.p.resolve
+		case !done && as.Status == model.AssignmentReported:
+			as.Status, as.Report, g.p.asg[k].reported = model.AssignmentSigned, "", -1
+		}
+	}
 }
 
 // coStep is a co-handling department's co_sign or co_report of assignment k.

@@ -548,7 +548,7 @@ func checkHistory(o org, c model.Case, evs []model.CaseEvent, now time.Time, see
 		case model.AssignmentSigned:
 			ok = as.SignedAt != nil && as.ReportedAt == nil
 		case model.AssignmentReported:
-			ok = !as.IsLead && as.ReportedAt != nil && as.Report != ""
+			ok = as.ReportedAt != nil && as.Report != "" // a co-handler's report, or the lead's resolution
 		default:
 			ok = false
 		}
@@ -586,8 +586,11 @@ func checkHistory(o org, c model.Case, evs []model.CaseEvent, now time.Time, see
 		}
 	default:
 		want := model.AssignmentSigned
-		if effective == workflow.StateAssigned {
+		switch effective {
+		case workflow.StateAssigned:
 			want = model.AssignmentAssigned
+		case workflow.StateResolved, workflow.StateVerified, workflow.StateFollowedUp, workflow.StateArchived:
+			want = model.AssignmentReported // the lead's part ends with its resolution
 		}
 		if leads != 1 || c.Assignments[0].Status != want || !c.Assignments[0].IsLead {
 			return fmt.Errorf("%s (work %s), with assignments %+v; want one lead, %s", c.State, effective, c.Assignments, want)

@@ -390,10 +390,11 @@ func (qu *Queue) where() (string, []any) {
 }
 
 // handlerQueueOn is what makes an assignment (alias a) of a case (alias c) wait on the
-// department: to be signed, or signed and worked on (a lead's case in progress, a
-// co-handler's part not yet reported).
+// department: to be signed, or signed and worked on (a co-handler's part not yet
+// reported, a lead's case in progress rather than suspended). The status list is the
+// partial index case_assignments_live's, word for word, so that it applies.
 func handlerQueueOn(a, c string) string {
-	return fmt.Sprintf("(%[1]s.status = 'assigned' OR (%[1]s.status = 'signed' AND (NOT %[1]s.is_lead OR %[2]s.state = 'in_progress')))", a, c)
+	return fmt.Sprintf("(%[1]s.status IN ('assigned','signed') AND (%[1]s.status = 'assigned' OR NOT %[1]s.is_lead OR %[2]s.state = 'in_progress'))", a, c)
 }
 
 // Cases lists cases in scope matching f, newest first, at most f.Limit (default 50),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +139,52 @@ func TestCaseSideFlowsAndRefusals(t *testing.T) {
 				t.Fatalf("reopened case: %+v", c)
 			}
 			f.refused(srv.Login(t, "suji.mediator", demo.Password), "resolve", map[string]any{"outcome": "explained"}, 404, "not_found")
+		})
+
+		t.Run("the lead's part ends with its resolution and resumes when the case is reopened", func(t *testing.T) {
+			f := &flow{t: t}
+			f.register(clerk, walkIn(t, st, map[string]any{"action": "accept"}, map[string]any{"action": "assign", "lead_department_id": justice}))
+			leadStatus := func(c caseJSON) string {
+				for _, a := range c.Assignments {
+					if a.IsLead {
+						return a.Status
+					}
+				}
+				return "none"
+			}
+			inQueue := func() bool {
+				resp, raw := handler.Do("GET", "/api/v1/cases?queue=mine&limit=200", nil)
+				var page struct {
+					Items []caseJSON `json:"items"`
+				}
+				if resp.StatusCode != 200 || json.Unmarshal(raw, &page) != nil {
+					t.Fatalf("queue: %d %s", resp.StatusCode, raw)
+				}
+				return slices.ContainsFunc(page.Items, func(c caseJSON) bool { return c.ID == f.id })
+			}
+			steps := []struct {
+				who          *testutil.Client
+				action       string
+				in           map[string]any
+				state, lead  string
+				handlerQueue bool
+			}{
+				{handler, "sign", nil, "in_progress", "signed", true},
+				{handler, "resolve", map[string]any{"outcome": "mediated_oral", "note": "已调解"}, "resolved", "reported", false},
+				{clerk, "verify_fail", map[string]any{"note": "回访发现问题仍在"}, "in_progress", "signed", true},
+				{handler, "resolve", map[string]any{"outcome": "mediated_oral"}, "resolved", "reported", false},
+				{clerk, "verify", nil, "verified", "reported", false},
+				{clerk, "visit", map[string]any{"satisfaction": "unsatisfied", "note": "当事人不满意"}, "in_progress", "signed", true},
+			}
+			for _, s := range steps {
+				c := f.act(s.who, s.action, s.in, s.state)
+				if got := leadStatus(c); got != s.lead {
+					t.Fatalf("after %s the lead's assignment is %s, want %s", s.action, got, s.lead)
+				}
+				if got := inQueue(); got != s.handlerQueue {
+					t.Fatalf("after %s the case is in the department's queue: %v, want %v", s.action, got, s.handlerQueue)
+				}
+			}
 		})
 
 		t.Run("handled elsewhere, the centre's mediator may not resolve", func(t *testing.T) {
