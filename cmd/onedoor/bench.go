@@ -373,7 +373,7 @@ func printBenchReport(w io.Writer, rep *benchReport) {
 type bencher struct {
 	base    string
 	clients chan *benchClient
-	body    map[string]any
+	bodies  []map[string]any // registrations to send, taken from the listings
 	ids     []int64
 	phones  []string
 	seq     int64
@@ -445,25 +445,32 @@ func (b *bencher) prepare() error {
 	}
 	c := <-b.clients
 	defer func() { b.clients <- c }()
-	var list struct {
-		Items []struct {
-			ID         int64  `json:"id"`
-			CategoryID int64  `json:"category_id"`
-			Kind       string `json:"kind"`
-			RegionID   int64  `json:"region_id"`
-			Parties    []struct {
-				Phone string `json:"phone"`
-			} `json:"parties"`
-		} `json:"items"`
+	// Intake registers cases like those already there, of every kind, category and
+	// village the clerk's listings show: one body repeated would pile up thousands of
+	// identical newest cases, which every newest-first listing then has to read past.
+	type listed struct {
+		ID          int64  `json:"id"`
+		CategoryID  int64  `json:"category_id"`
+		Kind        string `json:"kind"`
+		Channel     string `json:"channel"`
+		RegionID    int64  `json:"region_id"`
+		Description string `json:"description"`
 	}
-	if st, err := b.do(c, "GET", "/api/v1/cases?queue=all&limit=200", nil, &list); err != nil || st != 200 || len(list.Items) == 0 {
-		return fmt.Errorf("list cases: status %d %v (the store needs cases in 附城镇)", st, err)
+	for _, kind := range []string{"dispute", "petition", "hazard", "service"} {
+		var list struct {
+			Items []listed `json:"items"`
+		}
+		if _, err := b.expect200(b.do(c, "GET", "/api/v1/cases?queue=all&limit=100&kind="+kind, nil, &list)); err != nil {
+			return fmt.Errorf("list cases: %w", err)
+		}
+		for _, it := range list.Items {
+			b.ids = append(b.ids, it.ID)
+			b.bodies = append(b.bodies, map[string]any{"kind": it.Kind, "category_id": it.CategoryID, "channel": it.Channel,
+				"region_id": it.RegionID, "description": it.Description})
+		}
 	}
-	first := list.Items[0]
-	b.body = map[string]any{"kind": first.Kind, "category_id": first.CategoryID, "channel": "walk_in", "region_id": first.RegionID,
-		"description": "邻里纠纷：双方因院墙排水问题多次争吵，请求调解。"}
-	for _, it := range list.Items {
-		b.ids = append(b.ids, it.ID)
+	if len(b.bodies) == 0 {
+		return fmt.Errorf("list cases: none (the store needs cases in 附城镇)")
 	}
 	return nil
 }
@@ -474,7 +481,7 @@ func (b *bencher) intake(c *benchClient) (int, error) {
 	seq := b.seq
 	b.mu.Unlock()
 	body := map[string]any{}
-	for k, v := range b.body {
+	for k, v := range b.bodies[int(seq)%len(b.bodies)] {
 		body[k] = v
 	}
 	body["parties"] = []map[string]any{{"name": "马某", "phone": fmt.Sprintf("136%08d", seq%100000000)}}

@@ -254,7 +254,7 @@ func (g *generator) fill(c *model.Case, num uint64) {
 	tpl := templates[kind][rng.IntN(len(templates[kind]))]
 	desc := fillTemplate(tpl, applicant, respondent+places[rng.IntN(len(places))], amount)
 	state := closedStates[rng.IntN(len(closedStates))]
-	if g.allOpen || g.now.Sub(created) < 60*24*time.Hour || rng.IntN(100) == 0 {
+	if g.allOpen || rng.IntN(1000) < openPerMille(g.now.Sub(created)) {
 		state = openStates[rng.IntN(len(openStates))]
 	}
 	due := created.AddDate(0, 0, 30)
@@ -290,6 +290,24 @@ func (g *generator) fill(c *model.Case, num uint64) {
 	}
 	c.Injured = rng.IntN(25) == 0
 	g.warn(c)
+}
+
+// openPerMille is how likely a case of that age is still open, per thousand: a centre
+// closes most cases within their 30-day limit, some run late, a few linger for years.
+// (With every case of the last 60 days open, a quarter of the open cases were
+// overdue, and the first supervision sweep over them issued tens of thousands of
+// orders.)
+func openPerMille(age time.Duration) int {
+	switch days := age.Hours() / 24; {
+	case days < 15:
+		return 1000
+	case days < 30:
+		return 700
+	case days < 60:
+		return 80
+	default:
+		return 2
+	}
 }
 
 // warn gives an open case the warning the default rules give its own facts (history

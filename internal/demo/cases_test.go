@@ -63,7 +63,7 @@ func TestGenerateCases(t *testing.T) {
 		if err := demo.SeedCounty(ctx, st); err != nil {
 			t.Fatal(err)
 		}
-		const n = 3000
+		const n = 8000
 		if err := demo.GenerateCases(ctx, st, n, 7); err != nil {
 			t.Fatalf("generate: %v", err)
 		}

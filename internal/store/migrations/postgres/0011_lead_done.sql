@@ -10,3 +10,11 @@ WHERE is_lead = TRUE AND status = 'signed'
 -- A department's live assignments, newest first: its work queue reads only these.
 CREATE INDEX case_assignments_live ON case_assignments(department_id, case_id)
     WHERE status IN ('assigned','signed');
+
+-- The supervision board lists open orders oldest first, a page at a time: walked in
+-- that order it stops at a page, instead of sorting every open order.
+CREATE INDEX supervisions_open_issued ON supervisions(status, issued_at, id);
+
+-- Every page's header counts the user's unread notifications: from the unread ones
+-- alone, not from every notification the user ever had.
+CREATE INDEX notifications_unread ON notifications(user_id) WHERE read_at IS NULL;
