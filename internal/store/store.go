@@ -72,6 +72,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	// Custom plans for every statement, unless the URL says otherwise: after five
+	// executions of a prepared statement PostgreSQL may switch to a generic plan that
+	// cannot see the parameters, and for a clerk's work queue at 1M cases it chose one
+	// that took 450 ms instead of 0.1 ms. Planning each time costs about 0.2 ms.
+	if u, err := url.Parse(dsn); err == nil && !u.Query().Has("plan_cache_mode") {
+		q := u.Query()
+		q.Set("plan_cache_mode", "force_custom_plan")
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	}
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
