@@ -1021,15 +1021,16 @@ func (g *generator) settle(b genBatchOf, i int) {
 	}
 	b.events[i] = g.arena[start:len(g.arena):len(g.arena)]
 
+	// stepAt is when step i happened; nil for no step (-1).
+	stepAt := func(i int) *time.Time {
+		if i < 0 {
+			return nil
+		}
+		t := p.steps[i].at
+		return &t
+	}
 	c.UpdatedAt = at
-	if p.accept >= 0 {
-		t := p.steps[p.accept].at
-		c.AcceptedAt = &t
-	}
-	if p.resolve >= 0 {
-		t := p.steps[p.resolve].at
-		c.ResolvedAt = &t
-	}
+	c.AcceptedAt, c.ResolvedAt = stepAt(p.accept), stepAt(p.resolve)
 	if workflow.State(c.State).Terminal() {
 		t := at
 		c.ClosedAt = &t
@@ -1039,14 +1040,7 @@ func (g *generator) settle(b genBatchOf, i int) {
 		a.AssignedAt = p.steps[s.assigned].at
 		ret := g.cal.AddWorkdays(a.AssignedAt, 5).UTC() // the objection window of 信访工作条例 Art 23
 		a.ReturnBy = &ret
-		if s.signed >= 0 {
-			t := p.steps[s.signed].at
-			a.SignedAt = &t
-		}
-		if s.reported >= 0 {
-			t := p.steps[s.reported].at
-			a.ReportedAt = &t
-		}
+		a.SignedAt, a.ReportedAt = stepAt(s.signed), stepAt(s.reported)
 	}
 }
 
