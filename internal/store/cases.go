@@ -468,7 +468,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		limit = 50
 	}
 	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
-	rows, err := s.query(ctx, q, args...)
+	rows, err := s.listQuery(ctx, q, args...)
 	cases, err := scanAll(rows, err, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
 	if err != nil {
 		return nil, err
