@@ -380,7 +380,9 @@ type bencher struct {
 	mu      sync.Mutex
 }
 
+// benchClient is a signed-in API client of one server; the crash test uses it too.
 type benchClient struct {
+	base string
 	http *http.Client
 	csrf string
 }
@@ -388,12 +390,17 @@ type benchClient struct {
 func (b *bencher) login() (*benchClient, error) { return b.loginAs("fucheng.clerk") }
 
 func (b *bencher) loginAs(username string) (*benchClient, error) {
+	return signIn(b.base, username, 30*time.Second)
+}
+
+// signIn opens a session on the server at base as a demo account.
+func signIn(base, username string, timeout time.Duration) (*benchClient, error) {
 	jar, _ := cookiejar.New(nil)
-	c := &benchClient{http: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	c := &benchClient{base: base, http: &http.Client{Jar: jar, Timeout: timeout}}
 	var s struct {
 		CSRF string `json:"csrf_token"`
 	}
-	st, err := b.do(c, "POST", "/api/v1/session", map[string]string{"username": username, "password": demo.Password}, &s)
+	st, err := c.do("POST", "/api/v1/session", map[string]string{"username": username, "password": demo.Password}, &s)
 	if err != nil || st != http.StatusCreated {
 		return nil, fmt.Errorf("sign in as %s: status %d %v", username, st, err)
 	}
@@ -401,13 +408,15 @@ func (b *bencher) loginAs(username string) (*benchClient, error) {
 	return c, nil
 }
 
-func (b *bencher) do(c *benchClient, method, path string, body, out any) (int, error) {
+// do sends body as JSON and decodes the answer into out; a status of 400 or more is an
+// error that quotes the start of the answer.
+func (c *benchClient) do(method, path string, body, out any) (int, error) {
 	var rd io.Reader
 	if body != nil {
 		raw, _ := json.Marshal(body)
 		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(method, b.base+path, rd)
+	req, err := http.NewRequest(method, c.base+path, rd)
 	if err != nil {
 		return 0, err
 	}
@@ -460,7 +469,7 @@ func (b *bencher) prepare() error {
 		var list struct {
 			Items []listed `json:"items"`
 		}
-		if _, err := b.expect200(b.do(c, "GET", "/api/v1/cases?queue=all&limit=100&kind="+kind, nil, &list)); err != nil {
+		if _, err := b.expect200(c.do("GET", "/api/v1/cases?queue=all&limit=100&kind="+kind, nil, &list)); err != nil {
 			return fmt.Errorf("list cases: %w", err)
 		}
 		for _, it := range list.Items {
@@ -485,7 +494,7 @@ func (b *bencher) intake(c *benchClient) (int, error) {
 		body[k] = v
 	}
 	body["parties"] = []map[string]any{{"name": "马某", "phone": fmt.Sprintf("136%08d", seq%100000000)}}
-	st, err := b.do(c, "POST", "/api/v1/cases", body, nil)
+	st, err := c.do("POST", "/api/v1/cases", body, nil)
 	if err == nil && st != http.StatusCreated {
 		err = fmt.Errorf("status %d", st)
 	}
@@ -493,16 +502,16 @@ func (b *bencher) intake(c *benchClient) (int, error) {
 }
 
 func (b *bencher) queue(c *benchClient) (int, error) {
-	return b.expect200(b.do(c, "GET", "/api/v1/cases?queue=mine&limit=50", nil, nil))
+	return b.expect200(c.do("GET", "/api/v1/cases?queue=mine&limit=50", nil, nil))
 }
 
 func (b *bencher) casePage(c *benchClient) (int, error) {
 	id := b.ids[rand.IntN(len(b.ids))]
-	return b.expect200(b.do(c, "GET", "/cases/"+strconv.FormatInt(id, 10), nil, nil))
+	return b.expect200(c.do("GET", "/cases/"+strconv.FormatInt(id, 10), nil, nil))
 }
 
 func (b *bencher) prior(c *benchClient) (int, error) {
-	return b.expect200(b.do(c, "GET", fmt.Sprintf("/api/v1/intake/prior-cases?phone=136%08d", rand.IntN(int(b.seq)+1)), nil, nil))
+	return b.expect200(c.do("GET", fmt.Sprintf("/api/v1/intake/prior-cases?phone=136%08d", rand.IntN(int(b.seq)+1)), nil, nil))
 }
 
 func (b *bencher) expect200(st int, err error) (int, error) {

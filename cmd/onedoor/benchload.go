@@ -38,7 +38,7 @@ type loadOp struct {
 // The kinds of request, each as the page or the API a real user would call.
 var (
 	opQueue = loadOp{"work queue (GET /api/v1/cases?queue=mine)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(b.do(u.c, "GET", "/api/v1/cases?queue=mine&limit=50", nil, nil))
+		return b.expect200(u.c.do("GET", "/api/v1/cases?queue=mine&limit=50", nil, nil))
 	}}
 	opSearch = loadOp{"search by filters (GET /api/v1/cases?kind=…&urgency=…)", 0, func(b *bencher, u *loadUser) (int, error) {
 		kinds := []string{"dispute", "petition", "hazard", "service"}
@@ -49,17 +49,17 @@ var (
 		case 1:
 			q += "&overdue=true"
 		}
-		return b.expect200(b.do(u.c, "GET", q, nil, nil))
+		return b.expect200(u.c.do("GET", q, nil, nil))
 	}}
 	opCasePage = loadOp{"case page (GET /cases/{id})", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(b.do(u.c, "GET", "/cases/"+strconv.FormatInt(pick(u.rng, u.seen), 10), nil, nil))
+		return b.expect200(u.c.do("GET", "/cases/"+strconv.FormatInt(pick(u.rng, u.seen), 10), nil, nil))
 	}}
 	opTimeline = loadOp{"case timeline (GET /api/v1/cases/{id}/events)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(b.do(u.c, "GET", "/api/v1/cases/"+strconv.FormatInt(pick(u.rng, u.seen), 10)+"/events", nil, nil))
+		return b.expect200(u.c.do("GET", "/api/v1/cases/"+strconv.FormatInt(pick(u.rng, u.seen), 10)+"/events", nil, nil))
 	}}
 	opComment = loadOp{"act: add a note (POST …/actions/comment)", 0, func(b *bencher, u *loadUser) (int, error) {
 		id := pick(u.rng, u.comment)
-		return b.expect200(b.do(u.c, "POST", "/api/v1/cases/"+strconv.FormatInt(id, 10)+"/actions/comment",
+		return b.expect200(u.c.do("POST", "/api/v1/cases/"+strconv.FormatInt(id, 10)+"/actions/comment",
 			map[string]string{"note": "已电话联系当事人，约定明日上门核实情况。"}, nil))
 	}}
 	opRegister = loadOp{"register a case (POST /api/v1/cases)", 0, func(b *bencher, u *loadUser) (int, error) {
@@ -68,23 +68,23 @@ var (
 			body[k] = v
 		}
 		body["parties"] = []map[string]any{{"name": "李某", "phone": fmt.Sprintf("137%08d", u.rng.IntN(100000000))}}
-		st, err := b.do(u.c, "POST", "/api/v1/cases", body, nil)
+		st, err := u.c.do("POST", "/api/v1/cases", body, nil)
 		if err == nil && st != http.StatusCreated {
 			err = fmt.Errorf("status %d", st)
 		}
 		return st, err
 	}}
 	opLookup = loadOp{"intake-desk lookup (GET /api/v1/intake/prior-cases)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(b.do(u.c, "GET", fmt.Sprintf("/api/v1/intake/prior-cases?phone=137%08d", u.rng.IntN(100000000)), nil, nil))
+		return b.expect200(u.c.do("GET", fmt.Sprintf("/api/v1/intake/prior-cases?phone=137%08d", u.rng.IntN(100000000)), nil, nil))
 	}}
 	opWarnings = loadOp{"warnings board (GET /api/v1/warnings)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(b.do(u.c, "GET", "/api/v1/warnings", nil, nil))
+		return b.expect200(u.c.do("GET", "/api/v1/warnings", nil, nil))
 	}}
 	opSupervisions = loadOp{"supervision board (GET /api/v1/supervisions)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(b.do(u.c, "GET", "/api/v1/supervisions", nil, nil))
+		return b.expect200(u.c.do("GET", "/api/v1/supervisions", nil, nil))
 	}}
 	opNotifications = loadOp{"notifications (GET /api/v1/notifications)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(b.do(u.c, "GET", "/api/v1/notifications", nil, nil))
+		return b.expect200(u.c.do("GET", "/api/v1/notifications", nil, nil))
 	}}
 )
 
@@ -129,7 +129,7 @@ func (b *bencher) prepareUser(i int, a demo.Account) (*loadUser, error) {
 	}
 	for _, queue := range []string{"mine", "all"} {
 		list.Items = nil
-		if _, err := b.expect200(b.do(c, "GET", "/api/v1/cases?limit=100&queue="+queue, nil, &list)); err != nil {
+		if _, err := b.expect200(c.do("GET", "/api/v1/cases?limit=100&queue="+queue, nil, &list)); err != nil {
 			return nil, fmt.Errorf("%s: list queue=%s: %w", a.Username, queue, err)
 		}
 		for _, it := range list.Items {
@@ -147,10 +147,11 @@ func (b *bencher) prepareUser(i int, a demo.Account) (*loadUser, error) {
 			}
 		}
 	}
+	// A kind of request this user has nothing to send with is left out of its mix.
+	lacking := map[string]bool{opCasePage.name: len(u.seen) == 0, opTimeline.name: len(u.seen) == 0,
+		opComment.name: len(u.comment) == 0, opRegister.name: u.register == nil}
 	for _, op := range loadMix(a.Role) {
-		needs := map[string]bool{opCasePage.name: len(u.seen) == 0, opTimeline.name: len(u.seen) == 0,
-			opComment.name: len(u.comment) == 0, opRegister.name: u.register == nil}
-		if !needs[op.name] {
+		if !lacking[op.name] {
 			u.ops = append(u.ops, op)
 			u.total += op.weight
 		}

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,60 +14,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
 )
 
-// crashClient is a signed-in API client that reports failures instead of failing the
-// test: requests to a server being killed fail, and that is the point.
-type crashClient struct {
-	base string
-	http *http.Client
-	csrf string
-}
-
-func (c *crashClient) do(method, path string, body any, out any) (int, error) {
-	var rd *bytes.Reader
-	if body != nil {
-		raw, _ := json.Marshal(body)
-		rd = bytes.NewReader(raw)
-	} else {
-		rd = bytes.NewReader(nil)
-	}
-	req, err := http.NewRequest(method, c.base+path, rd)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if c.csrf != "" {
-		req.Header.Set("X-CSRF-Token", c.csrf)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			return resp.StatusCode, err
-		}
-	}
-	return resp.StatusCode, nil
-}
-
-func crashLogin(t *testing.T, base string) *crashClient {
+func crashLogin(t *testing.T, base string) *benchClient {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &crashClient{base: base, http: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
-	var s struct {
-		CSRF string `json:"csrf_token"`
+	c, err := signIn(base, "county.clerk", 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if st, err := c.do("POST", "/api/v1/session", map[string]string{"username": "county.clerk", "password": demo.Password}, &s); err != nil || st != 201 {
-		t.Fatalf("login: %d %v", st, err)
-	}
-	c.csrf = s.CSRF
 	return c
 }
 

@@ -48,6 +48,16 @@ type Principal struct {
 	ViaToken   bool // an API token, not a browser session
 }
 
+// copy is a deep copy, sharing nothing a caller could change.
+func (p Principal) copy() Principal {
+	p.User.Roles = slices.Clone(p.User.Roles)
+	if p.Department != nil {
+		d := *p.Department
+		p.Department = &d
+	}
+	return p
+}
+
 // Has reports whether the principal holds role r.
 func (p *Principal) Has(r model.Role) bool { return p != nil && p.User.Has(r) }
 
@@ -274,12 +284,7 @@ func (s *Service) cachedSession(hash string, t time.Time) (*Principal, store.Ses
 		t.After(c.session.ExpiresAt) || t.Sub(c.session.LastSeenAt) > s.IdleTimeout {
 		return nil, store.Session{}, false
 	}
-	p := c.principal
-	p.User.Roles = slices.Clone(p.User.Roles)
-	if p.Department != nil {
-		d := *p.Department
-		p.Department = &d
-	}
+	p := c.principal.copy()
 	return &p, c.session, true
 }
 
@@ -289,12 +294,7 @@ func (s *Service) cacheSession(hash string, p Principal, sess store.Session, ver
 	if s.sessions == nil || len(s.sessions) >= maxCachedSessions {
 		s.sessions = map[string]cachedSession{}
 	}
-	p.User.Roles = slices.Clone(p.User.Roles)
-	if p.Department != nil {
-		d := *p.Department
-		p.Department = &d
-	}
-	s.sessions[hash] = cachedSession{principal: p, session: sess, version: version, until: t.Add(sessionCacheFor)}
+	s.sessions[hash] = cachedSession{principal: p.copy(), session: sess, version: version, until: t.Add(sessionCacheFor)}
 }
 
 // Logout ends the session with that cookie token, audited as the session's user.
