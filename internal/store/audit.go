@@ -93,28 +93,24 @@ func chainHash(r AuditRow) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// appendAudit writes one chained row inside tx. In a group commit's transaction the
-// chain's head is carried from one caller's entry to the next and written to
-// audit_head once, before the commit (flushAuditHead): reading and rewriting that one
-// row for every entry was a tenth of the committer's time.
+// appendAudit writes one entry inside tx: on PostgreSQL to audit_pending, for the
+// sealer to chain (auditseal.go); on SQLite as a chained row. In a group commit's
+// transaction the chain's head is carried from one caller's entry to the next and
+// written to audit_head once, before the commit (flushAuditHead): reading and
+// rewriting that one row for every entry was a tenth of the committer's time.
 func (tx *Tx) appendAudit(ctx context.Context, a Actor, e AuditEntry) error {
-	var row AuditRow
+	// Microseconds: what PostgreSQL keeps, so the hash verifies after a round trip.
+	row := AuditRow{At: now().Truncate(time.Microsecond), ActorID: a.ID, Actor: a.Name, ClientIP: a.IP,
+		Action: e.Action, Object: e.Object, Summary: truncateRunes(e.Summary, 1000)}
+	if tx.s.dialect == Postgres {
+		return tx.appendPending(ctx, row)
+	}
 	if tx.head != nil {
 		row.ID, row.PrevHash = tx.head.id, tx.head.hash
-	} else {
-		q := "SELECT last_id, last_hash FROM audit_head WHERE id = 1"
-		if tx.s.dialect == Postgres {
-			q += " FOR UPDATE"
-		}
-		if err := tx.queryRow(ctx, q).Scan(&row.ID, &row.PrevHash); err != nil {
-			return fmt.Errorf("audit head: %w", err)
-		}
+	} else if err := tx.queryRow(ctx, "SELECT last_id, last_hash FROM audit_head WHERE id = 1").Scan(&row.ID, &row.PrevHash); err != nil {
+		return fmt.Errorf("audit head: %w", err)
 	}
 	row.ID++
-	// Microseconds: what PostgreSQL keeps, so the hash verifies after a round trip.
-	row.At = now().Truncate(time.Microsecond)
-	row.ActorID, row.Actor, row.ClientIP = a.ID, a.Name, a.IP
-	row.Action, row.Object, row.Summary = e.Action, e.Object, truncateRunes(e.Summary, 1000)
 	row.Hash = chainHash(row)
 	if _, err := tx.exec(ctx, `INSERT INTO audit_log (id, at, actor_id, actor, client_ip, action, object, summary, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, row.ID, row.At, nullInt64(row.ActorID), row.Actor, row.ClientIP,
@@ -171,6 +167,9 @@ type AuditFilter struct {
 
 // AuditRows lists audit rows, newest first.
 func (s *Store) AuditRows(ctx context.Context, f AuditFilter) ([]AuditRow, error) {
+	if err := s.settleAudit(ctx); err != nil {
+		return nil, err
+	}
 	q := "SELECT id, at, COALESCE(actor_id, 0), actor, client_ip, action, object, summary, prev_hash, hash FROM audit_log WHERE 1=1"
 	var args []any
 	if f.ActorID != 0 {
@@ -229,6 +228,9 @@ type AuditBreak struct {
 // prev_hash is not its predecessor's hash, a gap in the ids, or a head that does not
 // point at the last row.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, *AuditBreak, error) {
+	if err := s.settleAudit(ctx); err != nil {
+		return 0, nil, err
+	}
 	var n int64
 	prev, lastID := "", int64(0)
 	const page = 5000

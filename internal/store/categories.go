@@ -53,11 +53,13 @@ func (tx *Tx) CreateCategory(ctx context.Context, c *model.Category) error {
 
 // Category returns one category by id.
 func (s *Store) Category(ctx context.Context, id int64) (model.Category, error) {
-	c, err := scanCategory(s.queryRow(ctx, "SELECT "+categoryCols+" FROM categories WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, ErrNotFound
-	}
-	return c, err
+	return s.categoriesByID.get(s, id, func() (model.Category, error) {
+		c, err := scanCategory(s.queryRow(ctx, "SELECT "+categoryCols+" FROM categories WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return c, ErrNotFound
+		}
+		return c, err
+	})
 }
 
 // CategoryFilter narrows a category listing.
@@ -88,6 +90,7 @@ func (s *Store) Categories(ctx context.Context, f CategoryFilter) ([]model.Categ
 
 // UpdateCategory changes a category's code, name and order.
 func (s *Store) UpdateCategory(ctx context.Context, id int64, code, name string, sortOrder int) error {
+	defer s.identityChanged()
 	res, err := s.exec(ctx, "UPDATE categories SET code = ?, name = ?, sort_order = ? WHERE id = ?", code, name, sortOrder, id)
 	return affectedOne(res, err, "category code "+code)
 }
@@ -95,6 +98,7 @@ func (s *Store) UpdateCategory(ctx context.Context, id int64, code, name string,
 // SetCategoryActive deactivates or reactivates a category (and, when deactivating a
 // top-level one, its children with it).
 func (s *Store) SetCategoryActive(ctx context.Context, id int64, active bool) error {
+	defer s.identityChanged()
 	return s.InTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, "UPDATE categories SET active = ? WHERE id = ?", active, id)
 		if err := affectedOne(res, err, ""); err != nil {

@@ -107,6 +107,13 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 			log.Info("migration applied", "version", m.version, "name", m.name)
 		}
 	}
+	if s.dialect == Postgres {
+		// Entries a process committed and did not live to seal (auditseal.go).
+		if _, err := s.SealAudit(ctx); err != nil {
+			return applied, err
+		}
+		s.startSealer()
+	}
 	return applied, nil
 }
 

@@ -157,6 +157,9 @@ func (s *Store) CaseEventsByAction(ctx context.Context, caseIDs []int64, actions
 // audit log and the migrations tell: the changeset of the Open311 service list.
 func (s *Store) CategoriesChangedAt(ctx context.Context) (time.Time, error) {
 	var audited, migrated time.Time
+	if err := s.settleAudit(ctx); err != nil {
+		return time.Time{}, err
+	}
 	err := s.queryRow(ctx, "SELECT at FROM audit_log WHERE action LIKE 'category.%' ORDER BY id DESC LIMIT 1").Scan(&audited)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, err

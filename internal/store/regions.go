@@ -59,11 +59,13 @@ func (tx *Tx) CreateRegion(ctx context.Context, g *model.Region) error {
 
 // Region returns one region by id.
 func (s *Store) Region(ctx context.Context, id int64) (model.Region, error) {
-	g, err := scanRegion(s.queryRow(ctx, "SELECT "+regionCols+" FROM regions WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, ErrNotFound
-	}
-	return g, err
+	return s.regionsByID.get(s, id, func() (model.Region, error) {
+		g, err := scanRegion(s.queryRow(ctx, "SELECT "+regionCols+" FROM regions WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return g, ErrNotFound
+		}
+		return g, err
+	})
 }
 
 // RootRegion returns the deployment's root region (the one without a parent).

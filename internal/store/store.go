@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/onedoor/onedoor/internal/model"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -52,10 +53,19 @@ type Store struct {
 	batchOnce sync.Once
 	batches   chan *batchItem
 
-	identity atomic.Int64 // bumped by every change to users, sessions, regions, departments
+	identity atomic.Int64 // bumped by every change to users, sessions, regions, departments, categories
+
+	regionsByID    dictCache[model.Region]   // Region (dictcache.go)
+	categoriesByID dictCache[model.Category] // Category
+
+	// PostgreSQL's audit sealer (auditseal.go).
+	sealStart, sealClose sync.Once
+	sealMu               sync.Mutex
+	sealWake             chan struct{}
+	sealStop, sealDone   chan struct{}
 }
 
-// IdentityVersion changes whenever this process changes a user, a session, a region or
+// IdentityVersion changes whenever this process changes a user, a session, a region, a category or
 // a department, so that what is cached about a signed-in user (auth's session cache)
 // can tell it is stale.
 func (s *Store) IdentityVersion() int64 { return s.identity.Load() }
@@ -162,6 +172,7 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	sealErr := s.stopSealer()
 	s.wstmts.close()
 	s.rstmts.close()
 	err := s.w.Close()
@@ -171,7 +182,7 @@ func (s *Store) Close() error {
 	if s.lists != nil {
 		err = errors.Join(err, s.lists.Close())
 	}
-	return err
+	return errors.Join(sealErr, err)
 }
 
 // Ping answers whether the database answers a trivial query (health checks).
@@ -221,8 +232,9 @@ type Tx struct {
 	s  *Store
 	tx *sql.Tx
 
-	batched bool       // a group commit's transaction (InBatch)
-	head    *auditHead // batched: the audit chain's head as this transaction left it
+	batched      bool       // a group commit's transaction (InBatch)
+	head         *auditHead // batched: the audit chain's head as this transaction left it
+	wrotePending bool       // PostgreSQL: wrote an entry to audit_pending (auditseal.go)
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -290,6 +302,9 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	if pending != nil {
 		pending.written.Store(true)
+	}
+	if t.wrotePending {
+		s.wakeSealer()
 	}
 	s.wstmts.prepareWanted(ctx)
 	return nil

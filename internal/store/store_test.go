@@ -146,7 +146,30 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 		if err := st.CreateCategory(ctx, &deep); !errors.As(err, &fe) || fe.Code != "too_deep" {
 			t.Fatalf("third-level category: %v", err)
 		}
+		// Category and Region are read through a cache; a change this process makes
+		// is seen at once, by the change's own row and by the children it carried along.
+		for _, c := range cats[:2] {
+			if got, err := st.Category(ctx, c.ID); err != nil || !got.Active {
+				t.Fatalf("category %d before deactivation: %+v %v", c.ID, got, err)
+			}
+		}
 		must(t, st.SetCategoryActive(ctx, cats[0].ID, false))
+		for _, c := range cats[:2] {
+			if got, err := st.Category(ctx, c.ID); err != nil || got.Active {
+				t.Fatalf("category %d after deactivation: %+v %v", c.ID, got, err)
+			}
+		}
+		must(t, st.UpdateCategory(ctx, cats[1].ID, cats[1].Code, "改名", 1))
+		if got, _ := st.Category(ctx, cats[1].ID); got.Name != "改名" {
+			t.Fatalf("renamed category read as %q", got.Name)
+		}
+		if got, _ := st.Region(ctx, county.ID); got.Name != "康乐县" {
+			t.Fatalf("county read as %q", got.Name)
+		}
+		must(t, st.UpdateRegion(ctx, county.ID, county.Code, "康乐"))
+		if got, _ := st.Region(ctx, county.ID); got.Name != "康乐" {
+			t.Fatalf("renamed county read as %q", got.Name)
+		}
 		after, err := st.Categories(ctx, store.CategoryFilter{Kind: model.KindDispute, ActiveOnly: true})
 		must(t, err)
 		for _, c := range after {

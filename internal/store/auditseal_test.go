@@ -1,0 +1,120 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/testutil"
+)
+
+// Writers in parallel each leave exactly one entry in the chain, and a writer reading
+// the log right after its own write finds its entry there: on PostgreSQL the entries
+// are chained by the sealer, after the writers' commits, and reading seals first.
+func TestAuditChainUnderParallelWriters(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		const writers, each = 12, 15
+		var wg sync.WaitGroup
+		errs := make(chan error, writers*each)
+		for w := 0; w < writers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := 0; i < each; i++ {
+					object := fmt.Sprintf("test:%d-%d", w, i)
+					actx := store.WithAudit(store.WithActor(ctx, store.Actor{ID: int64(w), Name: fmt.Sprintf("写者%d", w)}), "test.write", object, "并行写入")
+					if err := st.InTx(actx, func(*store.Tx) error { return nil }); err != nil {
+						errs <- err
+						return
+					}
+					rows, err := st.AuditRows(ctx, store.AuditFilter{Object: object})
+					if err != nil || len(rows) != 1 || rows[0].Actor != fmt.Sprintf("写者%d", w) {
+						errs <- fmt.Errorf("%s right after its write: %d rows, %v", object, len(rows), err)
+						return
+					}
+				}
+			}(w)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		n, brk, err := st.VerifyAudit(ctx)
+		if err != nil || brk != nil || n != writers*each {
+			t.Fatalf("chain: %d rows, break %+v, %v; want %d rows, whole", n, brk, err, writers*each)
+		}
+		rows, err := st.AuditRows(ctx, store.AuditFilter{Limit: writers * each})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, r := range rows {
+			if seen[r.Object] {
+				t.Errorf("%s chained twice", r.Object)
+			}
+			seen[r.Object] = true
+		}
+	})
+}
+
+// Entries that a process committed and did not live to chain (killed between its
+// commit and its sealer's next batch) are chained when the next process starts, after
+// those already in the chain and in the order they were written.
+func TestAuditPendingSealedAtStart(t *testing.T) {
+	dsn := testutil.NewDSN(t, store.Postgres)
+	ctx := context.Background()
+	open := func() *store.Store {
+		st, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Migrate(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	st := open()
+	if err := st.Audit(store.WithActor(ctx, store.Actor{Name: "先前"}), "test.before", "test:0", "封存之前"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	for i := 1; i <= 3; i++ {
+		if _, err := db.Exec("INSERT INTO audit_pending (at, actor, action, object, summary) VALUES ($1, '崩溃的进程', 'test.orphan', $2, '未封存')",
+			at.Add(time.Duration(i)*time.Millisecond), fmt.Sprintf("test:%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	st = open()
+	defer st.Close()
+	var waiting int
+	if err := db.QueryRow("SELECT COUNT(*) FROM audit_pending").Scan(&waiting); err != nil || waiting != 0 {
+		t.Fatalf("after start: %d entries still waiting, %v", waiting, err)
+	}
+	n, brk, err := st.VerifyAudit(ctx)
+	if err != nil || brk != nil || n != 4 {
+		t.Fatalf("chain: %d rows, break %+v, %v; want 4, whole", n, brk, err)
+	}
+	rows, err := st.AuditRows(ctx, store.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"test:3", "test:2", "test:1", "test:0"} {
+		if rows[i].Object != want || rows[i].ID != int64(4-i) {
+			t.Errorf("row %d: %s (id %d), want %s", i, rows[i].Object, rows[i].ID, want)
+		}
+	}
+}
