@@ -293,13 +293,10 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 	}
 	store.SetAuditObject(ctx, fmt.Sprintf("case:%d", c.ID))
 	ev := model.CaseEvent{CaseID: c.ID, ActorID: actorID, At: now, Action: string(workflow.ActionRegister), ToState: c.State, Payload: payload}
-	if err := tx.AppendEvent(ctx, &ev); err != nil {
-		return err
-	}
 	if warn != nil {
-		return s.recordWarning(ctx, tx, c, warn, now)
+		return s.recordWarning(ctx, tx, c, warn, now, &ev)
 	}
-	return nil
+	return tx.AppendEvent(ctx, &ev)
 }
 
 // stepError points an error of the i-th step after registration at that step's

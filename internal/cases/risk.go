@@ -211,15 +211,16 @@ func setWarning(c *model.Case, rules risk.Rules, from, to risk.Level, now time.T
 
 var warningReasons = map[string]string{"computed": "预警评估", "leader": "领导调整", "step_down": "稳控降级", "closed": "案件关闭"}
 
-// recordWarning appends the change's event to c's timeline (c already written), tells
+// recordWarning appends the change's event to c's timeline (c already written), after
+// the events before it of the same step, written in the same statement; it tells
 // who must act when it rose to orange or red, and puts a case that turned red under
 // supervision.
-func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case, ch *warningChange, now time.Time) error {
+func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case, ch *warningChange, now time.Time, before ...*model.CaseEvent) error {
 	payload, _ := json.Marshal(map[string]any{"from": ch.from.String(), "to": ch.to.String(), "reason": ch.reason,
 		"score": c.RiskScore, "computed": c.RiskComputed})
 	ev := model.CaseEvent{CaseID: c.ID, ActorID: ch.actorID, At: now, Action: "warning", FromState: c.State, ToState: c.State,
 		Note: ch.note, Payload: payload}
-	if err := tx.AppendEvent(ctx, &ev); err != nil {
+	if err := tx.AppendEvents(ctx, append(before, &ev)...); err != nil {
 		return err
 	}
 	if ch.to <= ch.from || ch.to < risk.LevelOrange {

@@ -206,6 +206,15 @@ func TestBulkLoadHistory(t *testing.T) {
 				if ev.ID != lastEvent+1 {
 					return fmt.Errorf("event id %d, want %d", ev.ID, lastEvent+1)
 				}
+				// Two events of one step, in one statement, take the next ids in order.
+				assess := model.CaseEvent{CaseID: fresh.ID, At: fresh.CreatedAt, Action: "warning", FromState: "registered", ToState: "registered", Note: "评估"}
+				accept := model.CaseEvent{CaseID: fresh.ID, ActorID: fresh.RegisteredBy, At: fresh.CreatedAt, Action: "accept", FromState: "registered", ToState: "accepted"}
+				if err := tx.AppendEvents(ctx, &assess, &accept); err != nil {
+					return err
+				}
+				if assess.ID != lastEvent+2 || accept.ID != lastEvent+3 {
+					return fmt.Errorf("two events given ids %d, %d; want %d, %d", assess.ID, accept.ID, lastEvent+2, lastEvent+3)
+				}
 				a := model.Assignment{CaseID: fresh.ID, DepartmentID: cases[0].Assignments[0].DepartmentID, IsLead: true,
 					Status: model.AssignmentAssigned, AssignedAt: fresh.CreatedAt}
 				if err := tx.InsertAssignment(ctx, &a); err != nil {
@@ -218,6 +227,10 @@ func TestBulkLoadHistory(t *testing.T) {
 			})
 			if err != nil || fresh.ID != nextCase {
 				t.Fatalf("insert after the batch: case id %d, want %d: %v", fresh.ID, nextCase, err)
+			}
+			if evs, err := st.Events(ctx, fresh.ID); err != nil || len(evs) != 3 || evs[1].Action != "warning" || evs[1].ID != lastEvent+2 ||
+				evs[2].Action != "accept" || evs[2].ID != lastEvent+3 || evs[2].ActorID != fresh.RegisteredBy || evs[1].ActorID != 0 {
+				t.Fatalf("events of the fresh case: %+v %v", evs, err)
 			}
 
 			// An assignment to a department that does not exist fails the batch.

@@ -234,14 +234,60 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *model.Case) error {
 
 // AppendEvent adds one step to a case's timeline.
 func (tx *Tx) AppendEvent(ctx context.Context, ev *model.CaseEvent) error {
-	payload := string(ev.Payload)
-	if payload == "" {
-		payload = "{}"
+	return tx.AppendEvents(ctx, ev)
+}
+
+// AppendEvents writes several events of one step in one statement, in their order,
+// filling in their ids: a new case's register and warning events were two round trips
+// of intake's dozen.
+func (tx *Tx) AppendEvents(ctx context.Context, evs ...*model.CaseEvent) error {
+	if len(evs) == 0 {
+		return nil
 	}
-	var err error
-	ev.ID, err = tx.insertID(ctx, `INSERT INTO case_events (case_id, actor_id, at, action, from_state, to_state, note, payload)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, ev.CaseID, nullInt64(ev.ActorID), ev.At.UTC(), ev.Action,
-		ev.FromState, ev.ToState, ev.Note, payload)
+	var b strings.Builder
+	b.WriteString("INSERT INTO case_events (case_id, actor_id, at, action, from_state, to_state, note, payload) VALUES ")
+	args := make([]any, 0, 8*len(evs))
+	for i, ev := range evs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+		payload := string(ev.Payload)
+		if payload == "" {
+			payload = "{}"
+		}
+		args = append(args, ev.CaseID, nullInt64(ev.ActorID), ev.At.UTC(), ev.Action, ev.FromState, ev.ToState, ev.Note, payload)
+	}
+	if len(evs) == 1 {
+		var err error
+		evs[0].ID, err = tx.insertID(ctx, b.String()+" RETURNING id", args...)
+		return err
+	}
+	if tx.s.dialect == Postgres {
+		rows, err := tx.query(ctx, b.String()+" RETURNING id", args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for _, ev := range evs {
+			if !rows.Next() {
+				return fmt.Errorf("case events: fewer ids returned than the %d rows: %w", len(evs), rows.Err())
+			}
+			if err := rows.Scan(&ev.ID); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	// One SQLite statement takes consecutive rowids, and the writer is alone.
+	res, err := tx.exec(ctx, b.String(), args...)
+	if err != nil {
+		return err
+	}
+	last, err := res.LastInsertId()
+	for i, ev := range evs {
+		ev.ID = last - int64(len(evs)-1-i)
+	}
 	return err
 }
 
