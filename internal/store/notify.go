@@ -77,10 +77,17 @@ func (s *Store) Notifications(ctx context.Context, userID int64, unreadOnly bool
 	})
 }
 
-// UnreadCount is the number shown in the page header.
+// MaxUnreadCount is as far as UnreadCount counts: a leader who never opens the inbox
+// gathers tens of thousands of unread warnings, and counting them all for every page
+// took 6 ms a page on PostgreSQL at 1M cases. A count above it says "more".
+const MaxUnreadCount = 999
+
+// UnreadCount is the number shown in the page header, counted up to
+// MaxUnreadCount+1: that value means more than MaxUnreadCount.
 func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", userID).Scan(&n)
+	err := s.queryRow(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT %d) u",
+		MaxUnreadCount+1), userID).Scan(&n)
 	return n, err
 }
 

@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -215,5 +217,49 @@ func TestInboxAndSupervisionPages(t *testing.T) {
 	_, inbox = cp.get(leader, "/inbox")
 	if !strings.Contains(inbox, "督办回复") || !strings.Contains(inbox, "超期提醒") {
 		t.Error("the leader's inbox lacks the reply or the overdue notice")
+	}
+}
+
+// A leader who never reads gathers more warnings than a header can count: the badge
+// counts to 999 and then says 999+, on the page and in the inbox's tab, and the API's
+// count stops one past it.
+func TestUnreadBadgeStopsCounting(t *testing.T) {
+	cp := newCasePages(t)
+	ctx := context.Background()
+	u, _, err := cp.st.UserCredentials(ctx, "county.clerk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	notify := func(n int) {
+		t.Helper()
+		err := cp.st.InTx(ctx, func(tx *store.Tx) error {
+			for i := 0; i < n; i++ {
+				if err := tx.InsertNotification(ctx, &store.Notification{UserID: u.ID, Kind: "warning_orange", Title: "橙色预警",
+					Body: fmt.Sprintf("第 %d 条", i), CreatedAt: time.Now()}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	notify(store.MaxUnreadCount)
+	if _, body := cp.get(cp.clerk, "/cases"); unreadBadge(t, body) != store.MaxUnreadCount {
+		t.Fatalf("badge at %d unread: %d", store.MaxUnreadCount, unreadBadge(t, body))
+	}
+	notify(5)
+	_, body := cp.get(cp.clerk, "/cases")
+	body = html.UnescapeString(body)
+	if !strings.Contains(body, `data-testid="unread" title="999 条以上未读">999+</span>`) {
+		t.Fatalf("badge past the count: %s", regexp.MustCompile(`<span class="unread"[^<]*</span>`).FindString(body))
+	}
+	if _, body := cp.get(cp.clerk, "/inbox"); !strings.Contains(html.UnescapeString(body), "未读 (999+)") {
+		t.Fatal("the inbox's unread tab does not say 999+")
+	}
+	resp, raw := cp.clerk.Do("GET", "/api/v1/notifications?unread=true", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(raw), fmt.Sprintf(`"unread":%d`, store.MaxUnreadCount+1)) {
+		t.Fatalf("API inbox: %d %.200s", resp.StatusCode, raw)
 	}
 }

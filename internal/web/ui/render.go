@@ -41,6 +41,9 @@ type Page struct {
 	Unread  int // the signed-in user's unread notifications, for the header badge
 }
 
+// UnreadMore says the unread count went past what is counted (store.MaxUnreadCount).
+func (p *Page) UnreadMore() bool { return p.Unread > store.MaxUnreadCount }
+
 // T translates key into the page's locale.
 func (p *Page) T(key string, args ...any) string { return i18n.T(p.Locale, key, args...) }
 
