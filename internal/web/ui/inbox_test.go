@@ -221,7 +221,7 @@ func TestInboxAndSupervisionPages(t *testing.T) {
 }
 
 // A leader who never reads gathers more warnings than a header can count: the badge
-// counts to 999 and then says 999+, on the page and in the inbox's tab, and the API's
+// counts to 99 and then says 99+, on the page and in the inbox's tab, and the API's
 // count stops one past it.
 func TestUnreadBadgeStopsCounting(t *testing.T) {
 	cp := newCasePages(t)
@@ -252,11 +252,11 @@ func TestUnreadBadgeStopsCounting(t *testing.T) {
 	notify(5)
 	_, body := cp.get(cp.clerk, "/cases")
 	body = html.UnescapeString(body)
-	if !strings.Contains(body, `data-testid="unread" title="999 条以上未读">999+</span>`) {
+	if !strings.Contains(body, `data-testid="unread" title="99 条以上未读">99+</span>`) {
 		t.Fatalf("badge past the count: %s", regexp.MustCompile(`<span class="unread"[^<]*</span>`).FindString(body))
 	}
-	if _, body := cp.get(cp.clerk, "/inbox"); !strings.Contains(html.UnescapeString(body), "未读 (999+)") {
-		t.Fatal("the inbox's unread tab does not say 999+")
+	if _, body := cp.get(cp.clerk, "/inbox"); !strings.Contains(html.UnescapeString(body), "未读 (99+)") {
+		t.Fatal("the inbox's unread tab does not say 99+")
 	}
 	resp, raw := cp.clerk.Do("GET", "/api/v1/notifications?unread=true", nil)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(raw), fmt.Sprintf(`"unread":%d`, store.MaxUnreadCount+1)) {
