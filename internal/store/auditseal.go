@@ -22,6 +22,12 @@ import (
 // sealBatch bounds the entries one sealing transaction moves.
 const sealBatch = 1000
 
+// vacuumPendingEvery is how many sealed entries leave audit_pending for VACUUM to
+// clear. Every entry is a row inserted and deleted, and autovacuum may be off or slow
+// to come: without it the table's dead rows pile up and every look into it, the
+// settling query of each audit read among them, reads past all of them.
+var vacuumPendingEvery = 50000 // a variable for its test
+
 // appendPending writes an entry to audit_pending inside tx (PostgreSQL).
 func (tx *Tx) appendPending(ctx context.Context, row AuditRow) error {
 	if _, err := tx.exec(ctx, `INSERT INTO audit_pending (at, actor_id, actor, client_ip, action, object, summary)
@@ -115,13 +121,24 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 	s.sealMu.Lock()
 	defer s.sealMu.Unlock()
 	total := 0
+	var err error
 	for {
-		n, err := s.sealOnce(ctx)
+		var n int
+		n, err = s.sealOnce(ctx)
 		total += n
 		if err != nil || n < sealBatch {
-			return total, err
+			break
 		}
 	}
+	if s.sealedSinceVacuum += total; s.sealedSinceVacuum >= vacuumPendingEvery {
+		// Outside any transaction, as VACUUM must be; a failure only waits for the next turn.
+		if _, err := s.w.ExecContext(ctx, "VACUUM audit_pending"); err != nil {
+			slog.Warn("audit: vacuum audit_pending", "err", err)
+		} else {
+			s.sealedSinceVacuum = 0
+		}
+	}
+	return total, err
 }
 
 func (s *Store) sealOnce(ctx context.Context) (int, error) {

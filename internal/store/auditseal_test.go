@@ -118,3 +118,26 @@ func TestAuditPendingSealedAtStart(t *testing.T) {
 		}
 	}
 }
+
+// The sealer vacuums audit_pending itself after so many entries, for a PostgreSQL
+// whose autovacuum is off or behind: each entry leaves a dead row there.
+func TestSealerVacuumsPending(t *testing.T) {
+	st := testutil.NewStore(t, store.Postgres)
+	defer store.SetVacuumPendingEvery(10)()
+	ctx := context.Background()
+	for i := 0; i < 12; i++ {
+		if err := st.Audit(ctx, "test.churn", fmt.Sprintf("test:%d", i), "写入后封存"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SealAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vacuums, err := st.VacuumCount(ctx, "audit_pending")
+	if err != nil || vacuums < 1 {
+		t.Fatalf("audit_pending vacuumed %d times after 12 sealed entries (%v), want at least once", vacuums, err)
+	}
+	if n, brk, err := st.VerifyAudit(ctx); err != nil || brk != nil || n != 12 {
+		t.Fatalf("chain: %d rows, break %+v, %v", n, brk, err)
+	}
+}

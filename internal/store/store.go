@@ -61,6 +61,7 @@ type Store struct {
 	// PostgreSQL's audit sealer (auditseal.go).
 	sealStart, sealClose sync.Once
 	sealMu               sync.Mutex
+	sealedSinceVacuum    int // under sealMu
 	sealWake             chan struct{}
 	sealStop, sealDone   chan struct{}
 }

@@ -1,0 +1,18 @@
+package store
+
+import "context"
+
+// SetVacuumPendingEvery lets a test see audit_pending vacuumed without sealing 50,000
+// entries; it returns the setting to restore.
+func SetVacuumPendingEvery(n int) (restore func()) {
+	old := vacuumPendingEvery
+	vacuumPendingEvery = n
+	return func() { vacuumPendingEvery = old }
+}
+
+// VacuumCount is how many times PostgreSQL has vacuumed table by hand.
+func (s *Store) VacuumCount(ctx context.Context, table string) (int64, error) {
+	var n int64
+	err := s.w.QueryRowContext(ctx, "SELECT pg_stat_get_vacuum_count(to_regclass($1))", table).Scan(&n)
+	return n, err
+}
