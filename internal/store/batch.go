@@ -132,6 +132,9 @@ func (s *Store) commitBatch(items []*batchItem) {
 	for _, p := range written {
 		p.written.Store(true)
 	}
+	if t.identity {
+		s.identityChanged()
+	}
 	fail(ok, nil)
 	s.wstmts.prepareWanted(context.Background())
 }

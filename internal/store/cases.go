@@ -514,8 +514,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		limit = 50
 	}
 	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
-	rows, err := s.listQuery(ctx, q, args...)
-	cases, err := scanAll(rows, err, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
+	cases, err := listAll(s, ctx, q, args, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
 	if err != nil {
 		return nil, err
 	}

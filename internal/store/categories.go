@@ -43,6 +43,7 @@ func (tx *Tx) CreateCategory(ctx context.Context, c *model.Category) error {
 		}
 	}
 	c.Active = true
+	tx.identity = true // the cached lists
 	err := tx.queryRow(ctx, `INSERT INTO categories (kind, parent_id, code, name, sort_order, active)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, c.Kind, nullInt64(c.ParentID), c.Code, c.Name, c.SortOrder, true).Scan(&c.ID)
 	if isUniqueViolation(err) {
@@ -69,8 +70,13 @@ type CategoryFilter struct {
 }
 
 // Categories lists the dictionary: kinds in their order, each top-level category
-// followed by its children.
+// followed by its children. Read through a cache (dictcache.go): every intake form and
+// case page names categories.
 func (s *Store) Categories(ctx context.Context, f CategoryFilter) ([]model.Category, error) {
+	return cachedList(&s.categoryLists, s, f, func() ([]model.Category, error) { return s.categories(ctx, f) })
+}
+
+func (s *Store) categories(ctx context.Context, f CategoryFilter) ([]model.Category, error) {
 	q := `SELECT c.id, c.kind, COALESCE(c.parent_id, 0), c.code, c.name, c.sort_order, c.active
 		FROM categories c LEFT JOIN categories p ON p.id = c.parent_id WHERE 1=1`
 	var args []any

@@ -53,6 +53,7 @@ func (tx *Tx) CreateRegion(ctx context.Context, g *model.Region) error {
 	}
 	g.Path = parentPath + strconv.FormatInt(g.ID, 10) + "/"
 	g.Active = true
+	tx.identity = true // the parent's cached children
 	_, err = tx.exec(ctx, "UPDATE regions SET path = ? WHERE id = ?", g.Path, g.ID)
 	return err
 }
@@ -94,7 +95,16 @@ type RegionFilter struct {
 }
 
 // Regions lists regions in tree order (by path, then code).
+// A region's children are read through a cache (dictcache.go): the case page asks for
+// the centre's on every view.
 func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]model.Region, error) {
+	if f.ParentID != 0 && f.Within == "" {
+		return cachedList(&s.regionChildren, s, f, func() ([]model.Region, error) { return s.regions(ctx, f) })
+	}
+	return s.regions(ctx, f)
+}
+
+func (s *Store) regions(ctx context.Context, f RegionFilter) ([]model.Region, error) {
 	q := "SELECT " + regionCols + " FROM regions WHERE 1=1"
 	var args []any
 	if f.Within != "" {

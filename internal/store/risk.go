@@ -173,8 +173,7 @@ func (s *Store) Warnings(ctx context.Context, f WarningFilter, sc CaseScope) ([]
 			args = append(args, lo, hi)
 		}
 		q += fmt.Sprintf(" ORDER BY c.risk_level, c.risk_since, c.id LIMIT %d", limit-len(out))
-		rows, err := s.listQuery(ctx, q, args...)
-		list, err := scanAll(rows, err, func(r *sql.Rows) (Warning, error) {
+		list, err := listAll(s, ctx, q, args, func(r *sql.Rows) (Warning, error) {
 			var w Warning
 			var holder string
 			c, err := scanCase(rowWithExtra{r, &holder})

@@ -170,6 +170,38 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 		if got, _ := st.Region(ctx, county.ID); got.Name != "康乐" {
 			t.Fatalf("renamed county read as %q", got.Name)
 		}
+		// So are the category lists and a region's children: a new one is listed at
+		// once, and a caller changing its copy of a list changes nobody else's.
+		children := func() []model.Region {
+			t.Helper()
+			list, err := st.Regions(ctx, store.RegionFilter{ParentID: county.ID, ActiveOnly: true})
+			must(t, err)
+			return list
+		}
+		if len(children()) != 0 {
+			t.Fatal("the county has children before any was made")
+		}
+		town := model.Region{ParentID: county.ID, Code: "622922100", Name: "附城镇", Level: model.LevelTownship}
+		must(t, st.CreateRegion(ctx, &town))
+		if list := children(); len(list) != 1 || list[0].Name != "附城镇" {
+			t.Fatalf("children after a new township: %+v", list)
+		} else {
+			list[0].Name = "改过的副本"
+		}
+		if list := children(); list[0].Name != "附城镇" {
+			t.Fatalf("a caller's change to its list reached the cache: %q", list[0].Name)
+		}
+		must(t, st.SetRegionActive(ctx, town.ID, false))
+		if len(children()) != 0 {
+			t.Fatal("a deactivated township is still listed among the active children")
+		}
+		before, err := st.Categories(ctx, store.CategoryFilter{Kind: model.KindHazard})
+		must(t, err)
+		extra := model.Category{Kind: model.KindHazard, Code: "hazard.test", Name: "新增隐患类"}
+		must(t, st.CreateCategory(ctx, &extra))
+		if after, err := st.Categories(ctx, store.CategoryFilter{Kind: model.KindHazard}); err != nil || len(after) != len(before)+1 {
+			t.Fatalf("hazard categories after adding one: %d, want %d (%v)", len(after), len(before)+1, err)
+		}
 		after, err := st.Categories(ctx, store.CategoryFilter{Kind: model.KindDispute, ActiveOnly: true})
 		must(t, err)
 		for _, c := range after {

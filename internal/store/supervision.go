@@ -108,6 +108,5 @@ func (s *Store) Supervisions(ctx context.Context, f SupervisionFilter, sc CaseSc
 		limit = 200
 	}
 	q += fmt.Sprintf(" ORDER BY v.issued_at, v.id LIMIT %d", limit)
-	rows, err := s.listQuery(ctx, q, args...)
-	return scanAll(rows, err, func(r *sql.Rows) (Supervision, error) { return scanSupervision(r) })
+	return listAll(s, ctx, q, args, func(r *sql.Rows) (Supervision, error) { return scanSupervision(r) })
 }
