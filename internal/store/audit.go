@@ -225,17 +225,25 @@ type AuditBreak struct {
 
 // VerifyAudit walks the whole chain in order and returns the number of rows checked
 // and the first broken row, if any: a row whose hash does not match its contents, whose
-// prev_hash is not its predecessor's hash, a gap in the ids, or a head that does not
-// point at the last row.
+// prev_hash is not its predecessor's hash, a gap in the ids, a head that does not
+// point at the last row, or a row past the head. Entries chained while it walks are
+// left to the next walk.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, *AuditBreak, error) {
 	if err := s.settleAudit(ctx); err != nil {
 		return 0, nil, err
 	}
 	var n int64
 	prev, lastID := "", int64(0)
+	// The head first, and the chain up to it: entries sealed while the walk goes on
+	// lie beyond it and are not the walk's to judge (a live server seals all the time).
+	var headID int64
+	var headHash string
+	if err := s.queryRow(ctx, "SELECT last_id, last_hash FROM audit_head WHERE id = 1").Scan(&headID, &headHash); err != nil {
+		return 0, nil, err
+	}
 	const page = 5000
-	for {
-		rows, err := s.query(ctx, fmt.Sprintf("SELECT id, at, COALESCE(actor_id, 0), actor, client_ip, action, object, summary, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT %d", page), lastID)
+	for lastID < headID {
+		rows, err := s.query(ctx, fmt.Sprintf("SELECT id, at, COALESCE(actor_id, 0), actor, client_ip, action, object, summary, prev_hash, hash FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT %d", page), lastID, headID)
 		batch, err := scanAll(rows, err, scanAuditRow)
 		if err != nil {
 			return n, nil, err
@@ -256,13 +264,20 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, *AuditBreak, error) {
 			break
 		}
 	}
-	var headID int64
-	var headHash string
-	if err := s.queryRow(ctx, "SELECT last_id, last_hash FROM audit_head WHERE id = 1").Scan(&headID, &headHash); err != nil {
-		return n, nil, err
-	}
 	if headID != lastID || headHash != prev {
 		return n, &AuditBreak{ID: headID, Reason: fmt.Sprintf("the chain ends at row %d but the head points at row %d: rows were removed from the end", lastID, headID)}, nil
+	}
+	// Rows past the head are sealed after the walk began, or else were put there by
+	// hand: the highest id first, then the head again, which a seal only moves past it.
+	var maxID int64
+	if err := s.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM audit_log").Scan(&maxID); err != nil {
+		return n, nil, err
+	}
+	if err := s.queryRow(ctx, "SELECT last_id FROM audit_head WHERE id = 1").Scan(&headID); err != nil {
+		return n, nil, err
+	}
+	if maxID > headID {
+		return n, &AuditBreak{ID: maxID, Reason: fmt.Sprintf("row %d lies past the chain's head (row %d): it was added outside the chain", maxID, headID)}, nil
 	}
 	return n, nil, nil
 }

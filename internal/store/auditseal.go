@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,7 +27,12 @@ const sealBatch = 1000
 // clear. Every entry is a row inserted and deleted, and autovacuum may be off or slow
 // to come: without it the table's dead rows pile up and every look into it, the
 // settling query of each audit read among them, reads past all of them.
-var vacuumPendingEvery = 50000 // a variable for its test
+var vacuumPendingEvery atomic.Int64 // 50,000 (init); a variable for its test
+
+func init() { vacuumPendingEvery.Store(50000) }
+
+// sealTimeout bounds one sealing pass of the sealer and of Close.
+const sealTimeout = 30 * time.Second
 
 // appendPending writes an entry to audit_pending inside tx (PostgreSQL).
 func (tx *Tx) appendPending(ctx context.Context, row AuditRow) error {
@@ -56,15 +62,22 @@ func (s *Store) runSealer() {
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for {
+			seal := s.SealAudit
 			select {
 			case <-s.sealStop:
 				return
 			case <-s.sealWake:
 			case <-tick.C:
+				// Most ticks find nothing: look before taking the head's lock.
+				seal = func(ctx context.Context) (int, error) { return 0, s.settleAudit(ctx) }
 			}
-			if _, err := s.SealAudit(context.Background()); err != nil {
+			// Bounded, so that a lock another process holds on audit_head cannot stop
+			// this one's sealer, its Close and its audit readers for good.
+			ctx, cancel := context.WithTimeout(context.Background(), sealTimeout)
+			if _, err := seal(ctx); err != nil {
 				slog.Error("audit: sealing pending entries", "err", err)
 			}
+			cancel()
 		}
 	}()
 }
@@ -88,7 +101,9 @@ func (s *Store) stopSealer() error {
 		}
 		close(s.sealStop)
 		<-s.sealDone
-		_, err = s.SealAudit(context.Background())
+		ctx, cancel := context.WithTimeout(context.Background(), sealTimeout)
+		defer cancel()
+		_, err = s.SealAudit(ctx)
 	})
 	return err
 }
@@ -130,7 +145,7 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 			break
 		}
 	}
-	if s.sealedSinceVacuum += total; s.sealedSinceVacuum >= vacuumPendingEvery {
+	if s.sealedSinceVacuum += total; int64(s.sealedSinceVacuum) >= vacuumPendingEvery.Load() {
 		// Outside any transaction, as VACUUM must be; a failure only waits for the next turn.
 		if _, err := s.w.ExecContext(ctx, "VACUUM audit_pending"); err != nil {
 			slog.Warn("audit: vacuum audit_pending", "err", err)

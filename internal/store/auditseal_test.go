@@ -141,3 +141,28 @@ func TestSealerVacuumsPending(t *testing.T) {
 		t.Fatalf("chain: %d rows, break %+v, %v", n, brk, err)
 	}
 }
+
+// A row put past the chain's head by hand is a break, though every row up to the head
+// verifies; the walk stops at the head it read first, so what a live sealer chains
+// meanwhile is not mistaken for one.
+func TestAuditRowPastTheHead(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		for i := 0; i < 3; i++ {
+			if err := st.Audit(ctx, "test.write", fmt.Sprintf("test:%d", i), "正常写入"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, brk, err := st.VerifyAudit(ctx); err != nil || brk != nil || n != 3 {
+			t.Fatalf("honest chain: %d rows, break %+v, %v", n, brk, err)
+		}
+		if err := st.ExecForTest(ctx, "INSERT INTO audit_log (id, at, actor, action, object, summary, prev_hash, hash) VALUES (4, ?, '伪造', 'test.forged', 'test:4', '伪造的一行', 'x', 'y')",
+			time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+		n, brk, err := st.VerifyAudit(ctx)
+		if err != nil || brk == nil || brk.ID != 4 || n != 3 {
+			t.Fatalf("forged row past the head: %d rows, break %+v, %v", n, brk, err)
+		}
+	})
+}

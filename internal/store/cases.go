@@ -264,20 +264,24 @@ func (tx *Tx) AppendEvents(ctx context.Context, evs ...*model.CaseEvent) error {
 		return err
 	}
 	if tx.s.dialect == Postgres {
+		// The identity hands out ids in the order of the VALUES; RETURNING's own order
+		// is not promised, so the ids are sorted back into it.
 		rows, err := tx.query(ctx, b.String()+" RETURNING id", args...)
+		ids, err := scanAll(rows, err, func(r *sql.Rows) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for _, ev := range evs {
-			if !rows.Next() {
-				return fmt.Errorf("case events: fewer ids returned than the %d rows: %w", len(evs), rows.Err())
-			}
-			if err := rows.Scan(&ev.ID); err != nil {
-				return err
-			}
+		if len(ids) != len(evs) {
+			return fmt.Errorf("case events: %d ids returned for %d rows", len(ids), len(evs))
 		}
-		return rows.Err()
+		slices.Sort(ids)
+		for i, ev := range evs {
+			ev.ID = ids[i]
+		}
+		return nil
 	}
 	// One SQLite statement takes consecutive rowids, and the writer is alone.
 	res, err := tx.exec(ctx, b.String(), args...)

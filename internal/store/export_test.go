@@ -5,9 +5,8 @@ import "context"
 // SetVacuumPendingEvery lets a test see audit_pending vacuumed without sealing 50,000
 // entries; it returns the setting to restore.
 func SetVacuumPendingEvery(n int) (restore func()) {
-	old := vacuumPendingEvery
-	vacuumPendingEvery = n
-	return func() { vacuumPendingEvery = old }
+	old := vacuumPendingEvery.Swap(int64(n))
+	return func() { vacuumPendingEvery.Store(old) }
 }
 
 // VacuumCount is how many times PostgreSQL has vacuumed table by hand.
@@ -15,4 +14,10 @@ func (s *Store) VacuumCount(ctx context.Context, table string) (int64, error) {
 	var n int64
 	err := s.w.QueryRowContext(ctx, "SELECT pg_stat_get_vacuum_count(to_regclass($1))", table).Scan(&n)
 	return n, err
+}
+
+// ExecForTest runs a statement on the writer, as someone with the database's password could.
+func (s *Store) ExecForTest(ctx context.Context, query string, args ...any) error {
+	_, err := s.w.ExecContext(ctx, s.q(query), args...)
+	return err
 }

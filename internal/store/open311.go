@@ -157,10 +157,19 @@ func (s *Store) CaseEventsByAction(ctx context.Context, caseIDs []int64, actions
 // audit log and the migrations tell: the changeset of the Open311 service list.
 func (s *Store) CategoriesChangedAt(ctx context.Context) (time.Time, error) {
 	var audited, migrated time.Time
-	if err := s.settleAudit(ctx); err != nil {
-		return time.Time{}, err
+	// On SQLite the chain's order is the order of the entries' times. On PostgreSQL
+	// the sealer chains entries as their transactions commit, and some may still wait
+	// in audit_pending; this public endpoint reads both rather than seal for every
+	// caller (settleAudit).
+	var err error
+	if s.dialect == Postgres {
+		var at sql.NullTime
+		err = s.queryRow(ctx, `SELECT MAX(at) FROM (SELECT at FROM audit_log WHERE action >= 'category.' AND action < 'category/'
+			UNION ALL SELECT at FROM audit_pending WHERE action >= 'category.' AND action < 'category/') a`).Scan(&at)
+		audited = at.Time
+	} else {
+		err = s.queryRow(ctx, "SELECT at FROM audit_log WHERE action >= 'category.' AND action < 'category/' ORDER BY id DESC LIMIT 1").Scan(&audited)
 	}
-	err := s.queryRow(ctx, "SELECT at FROM audit_log WHERE action LIKE 'category.%' ORDER BY id DESC LIMIT 1").Scan(&audited)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, err
 	}
