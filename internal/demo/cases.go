@@ -444,6 +444,8 @@ type lives struct {
 	nextCase, nextAssignment int64 // the ids the next case and assignment take
 
 	clerks, mediators map[int64][]int64    // by centre, its users of the role
+	leaders           map[int64][]int64    // by centre
+	leaderJSON        map[int64][]byte     // by user: the leader's name as a JSON string
 	grids             map[int64][]int64    // by place: the grid workers whose region covers it
 	handlers          map[int64][]int64    // by department
 	reach             map[int64][]int64    // by centre: the departments it may assign to (as cases.Service.department checks)
@@ -464,6 +466,7 @@ type plan struct {
 	state           workflow.State // after the last step
 	asg             []asgSteps     // the steps of each of the case's assignments
 	accept, resolve int            // the steps that set accepted_at and resolved_at; -1 for none
+	respond         int            // the step that responded to the warning; -1 for none
 	target          int            // the index in the batch of the case it was merged into; -1 for none
 }
 
@@ -503,7 +506,7 @@ func (p *plan) total() time.Duration {
 
 func (l *lives) init(ctx context.Context, st *store.Store, seed uint64, regions, places []model.Region, centreOf map[int64]int64) error {
 	*l = lives{hist: rand.New(rand.NewPCG(mix64(seed^0x5851f42d4c957f2d), mix64(seed+0x14057b7ef767814f))), cal: workflow.DefaultCalendar(),
-		clerks: map[int64][]int64{}, mediators: map[int64][]int64{}, grids: map[int64][]int64{}, handlers: map[int64][]int64{},
+		clerks: map[int64][]int64{}, mediators: map[int64][]int64{}, leaders: map[int64][]int64{}, leaderJSON: map[int64][]byte{}, grids: map[int64][]int64{}, handlers: map[int64][]int64{},
 		reach: map[int64][]int64{}, routes: map[[2]int64][]int64{}, deptCode: map[int64]string{}, deptDepth: map[int64]int{},
 		deptJSON: map[int64][]byte{}, catJSON: map[int64][]byte{}, pool: map[int64][]int{}}
 	paths := map[int64]string{}
@@ -521,6 +524,9 @@ func (l *lives) init(ctx context.Context, st *store.Store, seed uint64, regions,
 				l.clerks[u.RegionID] = append(l.clerks[u.RegionID], u.ID)
 			case model.RoleMediator:
 				l.mediators[u.RegionID] = append(l.mediators[u.RegionID], u.ID)
+			case model.RoleLeader:
+				l.leaders[u.RegionID] = append(l.leaders[u.RegionID], u.ID)
+				l.leaderJSON[u.ID], _ = json.Marshal(u.DisplayName)
 			case model.RoleHandler:
 				if u.DepartmentID != 0 {
 					l.handlers[u.DepartmentID] = append(l.handlers[u.DepartmentID], u.ID)
@@ -677,6 +683,8 @@ var (
 		"反映事项已依法办结，当事人未提出新的事实和理由。", "反映内容不具体，经联系无法核实，已告知当事人补充材料后再行反映。"}
 	returnReasons = []string{"该事项不属于本单位职责范围，请中心重新交办。", "当事人已向人民法院起诉，建议交人民法庭处理。",
 		"事项涉及土地权属，建议交自然资源部门主办。"}
+	warningResponses = []string{"已电话联系当事人，了解诉求，做好情绪疏导，安排专人跟进。", "已当面约谈双方，讲明政策，落实稳控措施。",
+		"已通报属地派出所和村委会，落实包保责任，每日回访。", "已上门走访，了解家庭情况，联系相关部门协同处置。"}
 	suspendReasons = []string{"当事人已向人民法院起诉，待判决后再行处理。", "需等待伤情鉴定结论。", "当事人外出务工，暂时无法联系。"}
 	coReports      = []string{"已配合完成现场核查，情况已反馈主办单位。", "已提供相关政策依据和书面意见。", "已派员参加联合调解，本单位职责内事项已落实。"}
 	verifyFails    = []string{"办理结果与当事人诉求不符，请继续办理。", "未附调解协议，请补充后重新办结。"}
@@ -703,6 +711,7 @@ func (g *generator) live(b genBatchOf, i int) {
 	c := &b.cases[i]
 	p := &g.p
 	p.steps, p.asg, p.state, p.accept, p.resolve, p.target = p.steps[:0], p.asg[:0], workflow.StateNone, -1, -1, -1
+	p.respond = -1
 	c.ID = g.nextCase
 	g.nextCase++
 	clerk := g.pick(g.clerks[c.CentreID], c.RegisteredBy)
@@ -710,6 +719,9 @@ func (g *generator) live(b genBatchOf, i int) {
 	if g.warnNote != "" {
 		// Registering assessed the warning, and recorded it (by no one: the rules).
 		p.add(0, 0, "warning", workflow.Unchanged, g.warnNote, warningPayload(c))
+		if c.RiskRespondedAt != nil {
+			p.respond = g.respond(c, clerk)
+		}
 	}
 	switch state := workflow.State(c.State); state {
 	case workflow.StateRegistered:
@@ -738,6 +750,22 @@ func (g *generator) live(b genBatchOf, i int) {
 		g.mergedIn(b, p.target, c)
 	}
 	g.pool[c.CentreID] = append(g.pool[c.CentreID], i)
+}
+
+// respond is the response an orange or red warning demands, made within hours of
+// registration: an orange one's by a clerk of the centre, a red one's by a leader of
+// the centre, who names themself its 包案 leader (as warning_respond records it).
+func (g *generator) respond(c *model.Case, clerk int64) int {
+	actor, payload := clerk, []byte(nil)
+	if c.RiskLevel == risk.LevelRed.String() {
+		if leader := g.pick(g.leaders[c.CentreID], 0); leader != 0 {
+			actor, c.RiskHolderID = leader, leader
+			payload = append(append([]byte(`{"holder":`), g.leaderJSON[leader]...), `,"holder_id":`...)
+			payload = append(strconv.AppendInt(payload, leader, 10), '}')
+		}
+	}
+	return g.p.add(g.between(30*time.Minute, 4*time.Hour), actor, workflow.ActionWarningRespond, workflow.Unchanged,
+		g.pickText(warningResponses), payload)
 }
 
 // work takes an accepted case on to state upTo.
@@ -1031,6 +1059,9 @@ func (g *generator) settle(b genBatchOf, i int) {
 	}
 	c.UpdatedAt = at
 	c.AcceptedAt, c.ResolvedAt = stepAt(p.accept), stepAt(p.resolve)
+	if t := stepAt(p.respond); t != nil {
+		c.RiskRespondedAt = t
+	}
 	if workflow.State(c.State).Terminal() {
 		t := at
 		c.ClosedAt = &t

@@ -453,6 +453,19 @@ func checkHistory(o org, c model.Case, evs []model.CaseEvent, now time.Time, see
 			case workflow.ActionAssign:
 				name, _ := payload["lead_department"].(string)
 				ok = actsFor(ev.ActorID, model.RoleClerk) && name != ""
+			case workflow.ActionWarningRespond:
+				// Made as the warning demands: an orange one's by the centre's clerk, a
+				// red one's by the centre's leader, named its 包案 leader; and the case
+				// says when.
+				holder, _ := payload["holder_id"].(float64)
+				if c.RiskLevel == "red" {
+					ok = actsFor(ev.ActorID, model.RoleLeader) && int64(holder) == ev.ActorID && c.RiskHolderID == ev.ActorID &&
+						payload["holder"] == o.users[ev.ActorID].DisplayName
+				} else {
+					ok = c.RiskLevel == "orange" && actsFor(ev.ActorID, model.RoleClerk) && holder == 0
+				}
+				ok = ok && ev.Note != "" && c.RiskRespondedAt != nil && c.RiskRespondedAt.Equal(ev.At)
+				seen["warning responded"]++
 			default:
 				ok = actsFor(ev.ActorID, model.RoleClerk, model.RoleLeader)
 			}
@@ -630,7 +643,7 @@ func TestGeneratedHistories(t *testing.T) {
 			[]string{"reject", "merge", "merged into", "archive", "routed", "at centre", "co-handled", "co_report", "suspended from in_progress"}, false},
 		{"backlog", demo.GenerateOpenCases, 2000, 3,
 			[]string{"routed", "at centre", "co-handled", "co_sign", "co_report", "co-handler called in later", "returned", "verify failed", "reopened",
-				"suspended from accepted", "suspended from assigned", "suspended from in_progress", "visit", "warning"}, true},
+				"suspended from accepted", "suspended from assigned", "suspended from in_progress", "visit", "warning", "warning responded"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {

@@ -39,7 +39,7 @@ const bulkCaseCols = `tracking_code, kind, category_id, category_code, channel, 
 	grid_id, centre_id, address, address_key, lat, lng, title, description, urgency, people_count, amount_fen, state,
 	suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
 	registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version, due_flag,
-	injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_responded_at, risk_quiet_since, risk_report_at`
+	injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_responded_at, risk_quiet_since, risk_report_at, risk_holder_id`
 
 // bulkCacheKiB is the page cache the SQLite writer gets while it loads (taken only as
 // pages are read): the index pages a batch touches are mostly the next one's too.
@@ -489,7 +489,7 @@ func (s *Store) bulkCopy(ctx context.Context, conn *sql.Conn, r bulkRows) error 
 // their events numbered after lastEvent, and their assignments.
 func (s *Store) bulkWrite(b bulkBatch, lastEvent int64, write func(bulkRows) error) error {
 	cases := b.cases
-	err := write(bulkRows{table: "cases", cols: bulkCaseCols, row: strings.Repeat("?, ", 44) + "?",
+	err := write(bulkRows{table: "cases", cols: bulkCaseCols, row: strings.Repeat("?, ", 45) + "?",
 		n: len(cases), perStmt: bulkCaseRows,
 		id: func(i int) int64 { return cases[i].ID },
 		values: func(args []any, i int) []any {
@@ -501,7 +501,8 @@ func (s *Store) bulkWrite(b bulkBatch, lastEvent int64, write func(bulkRows) err
 				int64(c.ExtensionDays), c.DueStage, nullTime(c.DueAt), bulkID(c.RegisteredBy), c.CreatedAt.UTC(),
 				c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt), nullTime(c.ClosedAt), int64(c.Version), c.DueFlag,
 				c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), int64(c.RiskScore), string(c.RiskResult),
-				nullTime(c.RiskSince), nullTime(c.RiskRespondedAt), nullTime(c.RiskQuietSince), nullTime(c.RiskReportAt))
+				nullTime(c.RiskSince), nullTime(c.RiskRespondedAt), nullTime(c.RiskQuietSince), nullTime(c.RiskReportAt),
+				bulkID(c.RiskHolderID))
 		}})
 	if err != nil {
 		return err
