@@ -41,7 +41,16 @@ type Fired struct {
 	Weight    int       `json:"weight"` // points added to the score
 	Value     int64     `json:"value"`  // count, people, yuan, phrases matched, or 1
 	Heavy     bool      `json:"heavy,omitempty"`
-	Detail    string    `json:"detail"` // Chinese explanation, e.g. 描述中出现「同归于尽」
+	Detail    string    `json:"detail"`          // Chinese explanation, e.g. 描述中出现「同归于尽」
+	Facts     []Fact    `json:"facts,omitempty"` // the same, for a page to word in its language
+}
+
+// Fact is one reason an indicator fired, as a message key of the UI's catalogue
+// ("risk_fact." + Key) and the values it takes in order. Detail words the same facts
+// in Chinese, for the timeline's note and for results stored before facts were kept.
+type Fact struct {
+	Key  string   `json:"key"`
+	Args []string `json:"args,omitempty"`
 }
 
 // Result is the outcome of Assess.
@@ -104,6 +113,8 @@ func Assess(rules Rules, in Input) Result {
 	phraseDetail := func(found []string) string {
 		return "描述中出现「" + strings.Join(found, "」「") + "」"
 	}
+	phraseFact := func(found []string) Fact { return Fact{Key: "phrases", Args: []string{strings.Join(found, "、")}} }
+	itoa := func(v int64) string { return strconv.FormatInt(v, 10) }
 	window := rules.WindowDays
 	if window <= 0 {
 		window = 90
@@ -111,66 +122,71 @@ func Assess(rules Rules, in Input) Result {
 
 	// Phrase indicators.
 	if found := m.find(rules.Threat.Phrases); len(found) > 0 {
-		add(Fired{Indicator: Threat, Weight: rules.Threat.Weight, Value: int64(len(found)), Detail: phraseDetail(found)})
+		add(Fired{Indicator: Threat, Weight: rules.Threat.Weight, Value: int64(len(found)), Detail: phraseDetail(found), Facts: []Fact{phraseFact(found)}})
 	}
 	if f, ok := domesticViolence(rules.DomesticViolence, in.CategoryCode, &m); ok {
 		add(f)
 	}
 	if found := m.find(rules.SelfHarm.Phrases); len(found) > 0 {
-		add(Fired{Indicator: SelfHarm, Weight: rules.SelfHarm.Weight, Value: int64(len(found)), Detail: phraseDetail(found)})
+		add(Fired{Indicator: SelfHarm, Weight: rules.SelfHarm.Weight, Value: int64(len(found)), Detail: phraseDetail(found), Facts: []Fact{phraseFact(found)}})
 	}
 	{
 		w := rules.WageArrears
 		var details []string
+		var facts []Fact
 		var n int64
 		if c, ok := inCategories(in.CategoryCode, w.Categories); ok {
-			details = append(details, "案件类别为"+c)
+			details, facts = append(details, "案件类别为"+c), append(facts, Fact{Key: "category", Args: []string{c}})
 			n++
 		}
 		if found := m.find(w.Phrases); len(found) > 0 {
-			details = append(details, phraseDetail(found))
+			details, facts = append(details, phraseDetail(found)), append(facts, phraseFact(found))
 			n += int64(len(found))
 		}
 		if n > 0 {
-			add(Fired{Indicator: WageArrears, Weight: w.Weight, Value: n, Detail: strings.Join(details, "，")})
+			add(Fired{Indicator: WageArrears, Weight: w.Weight, Value: n, Detail: strings.Join(details, "，"), Facts: facts})
 		}
 	}
 
 	// History counts.
-	countFired := func(ind Indicator, rule CountRule, v int64, detail string) {
+	countFired := func(ind Indicator, rule CountRule, v int64, detail string, facts ...Fact) {
 		if w, heavy, ok := rule.weigh(v); ok {
-			add(Fired{Indicator: ind, Weight: w, Value: v, Heavy: heavy, Detail: detail})
+			add(Fired{Indicator: ind, Weight: w, Value: v, Heavy: heavy, Detail: detail, Facts: facts})
 		}
 	}
-	days := strconv.Itoa(window) + "日内"
-	countFired(RepeatPolice, rules.RepeatPolice, nonNeg(in.PoliceCalls), fmt.Sprintf("%s报警%d次", days, nonNeg(in.PoliceCalls)))
+	days, win := strconv.Itoa(window)+"日内", strconv.Itoa(window)
+	countFired(RepeatPolice, rules.RepeatPolice, nonNeg(in.PoliceCalls), fmt.Sprintf("%s报警%d次", days, nonNeg(in.PoliceCalls)),
+		Fact{Key: "police_calls", Args: []string{win, itoa(nonNeg(in.PoliceCalls))}})
 	// An earlier case of the same parties is itself a visit; the caller may
 	// count one contact both ways, so the larger count is taken, not the sum.
 	visits := max(nonNeg(in.Visits), nonNeg(in.PriorCases))
-	countFired(RepeatVisits, rules.RepeatVisits, visits, fmt.Sprintf("%s来访/信访%d次（来访%d次，同一当事人既往案件%d件）", days, visits, nonNeg(in.Visits), nonNeg(in.PriorCases)))
-	countFired(FailedMediations, rules.FailedMediations, nonNeg(in.FailedMediations), fmt.Sprintf("%s调解未果%d次", days, nonNeg(in.FailedMediations)))
+	countFired(RepeatVisits, rules.RepeatVisits, visits, fmt.Sprintf("%s来访/信访%d次（来访%d次，同一当事人既往案件%d件）", days, visits, nonNeg(in.Visits), nonNeg(in.PriorCases)),
+		Fact{Key: "visits", Args: []string{win, itoa(visits), itoa(nonNeg(in.Visits)), itoa(nonNeg(in.PriorCases))}})
+	countFired(FailedMediations, rules.FailedMediations, nonNeg(in.FailedMediations), fmt.Sprintf("%s调解未果%d次", days, nonNeg(in.FailedMediations)),
+		Fact{Key: "failed_mediations", Args: []string{win, itoa(nonNeg(in.FailedMediations))}})
 
 	// Size of the case.
 	people := nonNeg(in.People)
-	groupDetail := fmt.Sprintf("涉及%d人", people)
+	groupDetail, groupFact := fmt.Sprintf("涉及%d人", people), Fact{Key: "people", Args: []string{itoa(people)}}
 	if rules.Group.HeavyMin > 0 && people >= rules.Group.HeavyMin {
 		groupDetail += fmt.Sprintf("（%d人以上）", rules.Group.HeavyMin)
+		groupFact = Fact{Key: "people_heavy", Args: []string{itoa(people), itoa(rules.Group.HeavyMin)}}
 	}
-	countFired(Group, rules.Group, people, groupDetail)
+	countFired(Group, rules.Group, people, groupDetail, groupFact)
 	if in.AmountFen > 0 {
 		yuan := in.AmountFen / 100
-		countFired(Amount, rules.Amount, yuan, "涉案金额"+formatYuan(in.AmountFen)+"元")
+		countFired(Amount, rules.Amount, yuan, "涉案金额"+formatYuan(in.AmountFen)+"元", Fact{Key: "amount", Args: []string{formatYuan(in.AmountFen)}})
 	}
 
 	// Party attributes.
 	if in.SevereMentalIllness {
-		add(Fired{Indicator: SevereMentalIllness, Weight: rules.SevereMentalIllness.Weight, Value: 1, Detail: "当事人为严重精神障碍患者"})
+		add(Fired{Indicator: SevereMentalIllness, Weight: rules.SevereMentalIllness.Weight, Value: 1, Detail: "当事人为严重精神障碍患者", Facts: []Fact{{Key: "severe_mental_illness"}}})
 	}
 	if in.Minor {
-		add(Fired{Indicator: Minor, Weight: rules.Minor.Weight, Value: 1, Detail: "当事人中有未成年人"})
+		add(Fired{Indicator: Minor, Weight: rules.Minor.Weight, Value: 1, Detail: "当事人中有未成年人", Facts: []Fact{{Key: "minor"}}})
 	}
 	if in.Injured {
-		add(Fired{Indicator: Injury, Weight: rules.Injury.Weight, Value: 1, Detail: "有人受伤"})
+		add(Fired{Indicator: Injury, Weight: rules.Injury.Weight, Value: 1, Detail: "有人受伤", Facts: []Fact{{Key: "injury"}}})
 	}
 
 	// Skipped-level petitions: the count, or a phrase counting as one.
@@ -178,17 +194,19 @@ func Assess(rules Rules, in Input) Result {
 		sl := rules.SkippedLevel
 		v := nonNeg(in.SkippedLevelPetitions)
 		var details []string
+		var facts []Fact
 		if v > 0 {
 			details = append(details, fmt.Sprintf("%s越级上访%d次", days, v))
+			facts = append(facts, Fact{Key: "skipped_level", Args: []string{win, itoa(v)}})
 		}
 		if found := m.find(sl.Phrases); len(found) > 0 {
-			details = append(details, phraseDetail(found))
+			details, facts = append(details, phraseDetail(found)), append(facts, phraseFact(found))
 			if v == 0 {
 				v = 1
 			}
 		}
 		if len(details) > 0 {
-			countFired(SkippedLevel, sl.CountRule, v, strings.Join(details, "，"))
+			countFired(SkippedLevel, sl.CountRule, v, strings.Join(details, "，"), facts...)
 		}
 	}
 
@@ -243,9 +261,10 @@ func (c CountRule) weigh(v int64) (weight int, heavy, ok bool) {
 
 func domesticViolence(r DomesticViolenceRule, category string, m *matcher) (Fired, bool) {
 	var details []string
+	var facts []Fact
 	var n int64
 	if c, ok := inCategories(category, r.Categories); ok {
-		details = append(details, "案件类别为"+c)
+		details, facts = append(details, "案件类别为"+c), append(facts, Fact{Key: "category", Args: []string{c}})
 		n++
 	}
 	var found []string
@@ -255,12 +274,13 @@ func domesticViolence(r DomesticViolenceRule, category string, m *matcher) (Fire
 	}
 	if len(found) > 0 {
 		details = append(details, "描述中出现「"+strings.Join(found, "」「")+"」")
+		facts = append(facts, Fact{Key: "phrases", Args: []string{strings.Join(found, "、")}})
 		n += int64(len(found))
 	}
 	if n == 0 {
 		return Fired{}, false
 	}
-	return Fired{Indicator: DomesticViolence, Weight: r.Weight, Value: n, Detail: strings.Join(details, "，")}, true
+	return Fired{Indicator: DomesticViolence, Weight: r.Weight, Value: n, Detail: strings.Join(details, "，"), Facts: facts}, true
 }
 
 // inCategories reports whether code is one of list or a child of one

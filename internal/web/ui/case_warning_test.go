@@ -1,6 +1,8 @@
 package ui_test
 
 import (
+	"html"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -36,6 +38,24 @@ func TestCasePageExplainsTheWarning(t *testing.T) {
 	}
 	if !strings.Contains(body, `data-testid="warning-badge"`) {
 		t.Error("no warning badge in the case head")
+	}
+	// The indicators' reasons in the reader's language; the matched words stay as written.
+	reader := cp.srv.Login(t, "county.clerk", demo.Password) // a second session of the clerk's, in English
+	if resp, _ := cp.post(reader, "/locale", url.Values{"locale": {"en"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("switch to English: %d", resp.StatusCode)
+	}
+	_, enBody := cp.get(reader, path)
+	enCard := html.UnescapeString(between(enBody, `data-testid="warning"`, "</section>"))
+	for _, want := range []string{"the description says “扬言报复", "someone was injured", "a party has a severe mental illness"} {
+		if !strings.Contains(enCard, want) {
+			t.Errorf("the English warning card lacks %q", want)
+		}
+	}
+	if strings.Contains(enCard, "描述中出现") || strings.Contains(enCard, "有人受伤") {
+		t.Error("the English warning card explains in Chinese")
+	}
+	if zhCard := html.UnescapeString(card); !strings.Contains(zhCard, "描述中出现「扬言报复") || !strings.Contains(zhCard, "有人受伤") {
+		t.Errorf("the Chinese warning card does not explain in Chinese: %s\n%s", html.UnescapeString(card), enCard)
 	}
 	if !strings.Contains(body, `data-action-form="record"`) {
 		t.Error("the clerk is not offered to record an incident")

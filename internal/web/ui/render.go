@@ -18,6 +18,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/web/static"
@@ -46,6 +47,24 @@ func (p *Page) UnreadMore() bool { return p.Unread > store.MaxUnreadCount }
 
 // T translates key into the page's locale.
 func (p *Page) T(key string, args ...any) string { return i18n.T(p.Locale, key, args...) }
+
+// FiredDetail says in the page's locale why a warning's indicator fired: its facts
+// through the catalogue, or, for a result stored before facts were kept, the Chinese
+// Detail it carries.
+func (p *Page) FiredDetail(f risk.Fired) string {
+	if len(f.Facts) == 0 {
+		return f.Detail
+	}
+	parts := make([]string, len(f.Facts))
+	for i, fact := range f.Facts {
+		args := make([]any, len(fact.Args))
+		for j, a := range fact.Args {
+			args[j] = a
+		}
+		parts[i] = p.T("risk_fact."+fact.Key, args...)
+	}
+	return strings.Join(parts, p.T("risk_fact.sep"))
+}
 
 // FieldError returns the message for one form field, "" when it is fine.
 func (p *Page) FieldError(field string) string { return p.Errors[field] }
