@@ -457,7 +457,10 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 	// rows; from the cases, probing each for an assignment, a page of a department that
 	// has few of the county's cases read most of the table. (CROSS JOIN keeps SQLite's
 	// join order; PostgreSQL reads it as an inner join and plans it itself.)
-	viaAssignments := !sc.All && sc.RegionPath == "" && sc.DepartmentID != 0
+	// Not for the overdue filter: overdue cases are few, and walking them through
+	// (state, due_at), each probed for an assignment, beats walking every assignment of
+	// the department (36,820 at 1M cases, 0.7 s, for a search that found none).
+	viaAssignments := !sc.All && sc.RegionPath == "" && sc.DepartmentID != 0 && f.OverdueAt.IsZero()
 	if viaAssignments {
 		from, idCol = "case_assignments sa CROSS JOIN cases c", "sa.case_id"
 		where, args = "c.id = sa.case_id AND sa.department_id = ? AND sa.status <> 'returned'", []any{sc.DepartmentID}

@@ -108,6 +108,15 @@ func TestDeadlinesNotificationsAndSupervisionOverTime(t *testing.T) {
 		if !strings.Contains(string(raw), fmt.Sprintf(`"id":%d,`, f.id)) || !strings.Contains(string(raw), `"due_status":"overdue"`) {
 			t.Fatalf("overdue list: %s", raw)
 		}
+		// The department's handler finds it among its overdue cases too (walked from the
+		// overdue cases, each checked for the department's assignment), and only there.
+		_, raw = handler.Do("GET", "/api/v1/cases?overdue=true&queue=all", nil)
+		if !strings.Contains(string(raw), fmt.Sprintf(`"id":%d,`, f.id)) {
+			t.Fatalf("the handler's overdue list: %s", raw)
+		}
+		if _, raw = handler.Do("GET", "/api/v1/cases?overdue=true&queue=all&kind=hazard", nil); strings.Contains(string(raw), fmt.Sprintf(`"id":%d,`, f.id)) {
+			t.Fatalf("the handler's overdue hazards list a dispute: %s", raw)
+		}
 
 		// Three working days overdue (Fri 11th → Tue 15th, over a weekend): yellow card.
 		clk.Add(4 * 24 * time.Hour)
