@@ -46,11 +46,54 @@ type Fired struct {
 }
 
 // Fact is one reason an indicator fired, as a message key of the UI's catalogue
-// ("risk_fact." + Key) and the values it takes in order. Detail words the same facts
-// in Chinese, for the timeline's note and for results stored before facts were kept.
+// ("risk_fact." + Key) and the values it takes in order. Detail is the facts worded
+// in Chinese (FactWords), for the timeline's note and Explain, and all that results
+// stored before facts were kept have.
 type Fact struct {
 	Key  string   `json:"key"`
+	List []string `json:"list,omitempty"` // words quoted from the case, the first value as one
 	Args []string `json:"args,omitempty"`
+}
+
+// ListSep joins a fact's List in Chinese: 「扬言」「跳楼」.
+const ListSep = "」「"
+
+// Values are the values of the fact's message, its List joined by listSep first.
+func (f Fact) Values(listSep string) []any {
+	var vals []any
+	if f.List != nil {
+		vals = append(vals, strings.Join(f.List, listSep))
+	}
+	for _, a := range f.Args {
+		vals = append(vals, a)
+	}
+	return vals
+}
+
+// FactWords words each kind of fact in Chinese, as the zh-CN catalogue's risk_fact.*
+// does (a test holds the two alike).
+var FactWords = map[string]string{
+	"phrases":               "描述中出现「%s」",
+	"category":              "案件类别为%s",
+	"police_calls":          "%s日内报警%s次",
+	"visits":                "%s日内来访/信访%s次（来访%s次，同一当事人既往案件%s件）",
+	"failed_mediations":     "%s日内调解未果%s次",
+	"people":                "涉及%s人",
+	"people_heavy":          "涉及%s人（%s人以上）",
+	"amount":                "涉案金额%s元",
+	"severe_mental_illness": "当事人为严重精神障碍患者",
+	"minor":                 "当事人中有未成年人",
+	"injury":                "有人受伤",
+	"skipped_level":         "%s日内越级上访%s次",
+}
+
+// detail words facts in Chinese.
+func detail(facts []Fact) string {
+	parts := make([]string, len(facts))
+	for i, f := range facts {
+		parts[i] = fmt.Sprintf(FactWords[f.Key], f.Values(ListSep)...)
+	}
+	return strings.Join(parts, "，")
 }
 
 // Result is the outcome of Assess.
@@ -107,13 +150,9 @@ func Assess(rules Rules, in Input) Result {
 		if f.Weight <= 0 {
 			return
 		}
-		f.Label = f.Indicator.Label()
+		f.Label, f.Detail = f.Indicator.Label(), detail(f.Facts)
 		fired = append(fired, f)
 	}
-	phraseDetail := func(found []string) string {
-		return "描述中出现「" + strings.Join(found, "」「") + "」"
-	}
-	phraseFact := func(found []string) Fact { return Fact{Key: "phrases", Args: []string{strings.Join(found, "、")}} }
 	itoa := func(v int64) string { return strconv.FormatInt(v, 10) }
 	window := rules.WindowDays
 	if window <= 0 {
@@ -122,91 +161,83 @@ func Assess(rules Rules, in Input) Result {
 
 	// Phrase indicators.
 	if found := m.find(rules.Threat.Phrases); len(found) > 0 {
-		add(Fired{Indicator: Threat, Weight: rules.Threat.Weight, Value: int64(len(found)), Detail: phraseDetail(found), Facts: []Fact{phraseFact(found)}})
+		add(Fired{Indicator: Threat, Weight: rules.Threat.Weight, Value: int64(len(found)), Facts: []Fact{phraseFact(found)}})
 	}
 	if f, ok := domesticViolence(rules.DomesticViolence, in.CategoryCode, &m); ok {
 		add(f)
 	}
 	if found := m.find(rules.SelfHarm.Phrases); len(found) > 0 {
-		add(Fired{Indicator: SelfHarm, Weight: rules.SelfHarm.Weight, Value: int64(len(found)), Detail: phraseDetail(found), Facts: []Fact{phraseFact(found)}})
+		add(Fired{Indicator: SelfHarm, Weight: rules.SelfHarm.Weight, Value: int64(len(found)), Facts: []Fact{phraseFact(found)}})
 	}
 	{
 		w := rules.WageArrears
-		var details []string
 		var facts []Fact
 		var n int64
 		if c, ok := inCategories(in.CategoryCode, w.Categories); ok {
-			details, facts = append(details, "案件类别为"+c), append(facts, Fact{Key: "category", Args: []string{c}})
+			facts = append(facts, Fact{Key: "category", Args: []string{c}})
 			n++
 		}
 		if found := m.find(w.Phrases); len(found) > 0 {
-			details, facts = append(details, phraseDetail(found)), append(facts, phraseFact(found))
+			facts = append(facts, phraseFact(found))
 			n += int64(len(found))
 		}
 		if n > 0 {
-			add(Fired{Indicator: WageArrears, Weight: w.Weight, Value: n, Detail: strings.Join(details, "，"), Facts: facts})
+			add(Fired{Indicator: WageArrears, Weight: w.Weight, Value: n, Facts: facts})
 		}
 	}
 
 	// History counts.
-	countFired := func(ind Indicator, rule CountRule, v int64, detail string, facts ...Fact) {
+	countFired := func(ind Indicator, rule CountRule, v int64, facts ...Fact) {
 		if w, heavy, ok := rule.weigh(v); ok {
-			add(Fired{Indicator: ind, Weight: w, Value: v, Heavy: heavy, Detail: detail, Facts: facts})
+			add(Fired{Indicator: ind, Weight: w, Value: v, Heavy: heavy, Facts: facts})
 		}
 	}
-	days, win := strconv.Itoa(window)+"日内", strconv.Itoa(window)
-	countFired(RepeatPolice, rules.RepeatPolice, nonNeg(in.PoliceCalls), fmt.Sprintf("%s报警%d次", days, nonNeg(in.PoliceCalls)),
-		Fact{Key: "police_calls", Args: []string{win, itoa(nonNeg(in.PoliceCalls))}})
+	win := strconv.Itoa(window)
+	countFired(RepeatPolice, rules.RepeatPolice, nonNeg(in.PoliceCalls), Fact{Key: "police_calls", Args: []string{win, itoa(nonNeg(in.PoliceCalls))}})
 	// An earlier case of the same parties is itself a visit; the caller may
 	// count one contact both ways, so the larger count is taken, not the sum.
 	visits := max(nonNeg(in.Visits), nonNeg(in.PriorCases))
-	countFired(RepeatVisits, rules.RepeatVisits, visits, fmt.Sprintf("%s来访/信访%d次（来访%d次，同一当事人既往案件%d件）", days, visits, nonNeg(in.Visits), nonNeg(in.PriorCases)),
-		Fact{Key: "visits", Args: []string{win, itoa(visits), itoa(nonNeg(in.Visits)), itoa(nonNeg(in.PriorCases))}})
-	countFired(FailedMediations, rules.FailedMediations, nonNeg(in.FailedMediations), fmt.Sprintf("%s调解未果%d次", days, nonNeg(in.FailedMediations)),
-		Fact{Key: "failed_mediations", Args: []string{win, itoa(nonNeg(in.FailedMediations))}})
+	countFired(RepeatVisits, rules.RepeatVisits, visits, Fact{Key: "visits", Args: []string{win, itoa(visits), itoa(nonNeg(in.Visits)), itoa(nonNeg(in.PriorCases))}})
+	countFired(FailedMediations, rules.FailedMediations, nonNeg(in.FailedMediations), Fact{Key: "failed_mediations", Args: []string{win, itoa(nonNeg(in.FailedMediations))}})
 
 	// Size of the case.
 	people := nonNeg(in.People)
-	groupDetail, groupFact := fmt.Sprintf("涉及%d人", people), Fact{Key: "people", Args: []string{itoa(people)}}
+	groupFact := Fact{Key: "people", Args: []string{itoa(people)}}
 	if rules.Group.HeavyMin > 0 && people >= rules.Group.HeavyMin {
-		groupDetail += fmt.Sprintf("（%d人以上）", rules.Group.HeavyMin)
 		groupFact = Fact{Key: "people_heavy", Args: []string{itoa(people), itoa(rules.Group.HeavyMin)}}
 	}
-	countFired(Group, rules.Group, people, groupDetail, groupFact)
+	countFired(Group, rules.Group, people, groupFact)
 	if in.AmountFen > 0 {
-		yuan := in.AmountFen / 100
-		countFired(Amount, rules.Amount, yuan, "涉案金额"+formatYuan(in.AmountFen)+"元", Fact{Key: "amount", Args: []string{formatYuan(in.AmountFen)}})
+		countFired(Amount, rules.Amount, in.AmountFen/100, Fact{Key: "amount", Args: []string{formatYuan(in.AmountFen)}})
 	}
 
 	// Party attributes.
 	if in.SevereMentalIllness {
-		add(Fired{Indicator: SevereMentalIllness, Weight: rules.SevereMentalIllness.Weight, Value: 1, Detail: "当事人为严重精神障碍患者", Facts: []Fact{{Key: "severe_mental_illness"}}})
+		add(Fired{Indicator: SevereMentalIllness, Weight: rules.SevereMentalIllness.Weight, Value: 1, Facts: []Fact{{Key: "severe_mental_illness"}}})
 	}
 	if in.Minor {
-		add(Fired{Indicator: Minor, Weight: rules.Minor.Weight, Value: 1, Detail: "当事人中有未成年人", Facts: []Fact{{Key: "minor"}}})
+		add(Fired{Indicator: Minor, Weight: rules.Minor.Weight, Value: 1, Facts: []Fact{{Key: "minor"}}})
 	}
 	if in.Injured {
-		add(Fired{Indicator: Injury, Weight: rules.Injury.Weight, Value: 1, Detail: "有人受伤", Facts: []Fact{{Key: "injury"}}})
+		add(Fired{Indicator: Injury, Weight: rules.Injury.Weight, Value: 1, Facts: []Fact{{Key: "injury"}}})
 	}
 
 	// Skipped-level petitions: the count, or a phrase counting as one.
 	{
 		sl := rules.SkippedLevel
 		v := nonNeg(in.SkippedLevelPetitions)
-		var details []string
 		var facts []Fact
 		if v > 0 {
-			details = append(details, fmt.Sprintf("%s越级上访%d次", days, v))
 			facts = append(facts, Fact{Key: "skipped_level", Args: []string{win, itoa(v)}})
 		}
 		if found := m.find(sl.Phrases); len(found) > 0 {
-			details, facts = append(details, phraseDetail(found)), append(facts, phraseFact(found))
+			facts = append(facts, phraseFact(found))
 			if v == 0 {
 				v = 1
 			}
 		}
-		if len(details) > 0 {
-			countFired(SkippedLevel, sl.CountRule, v, strings.Join(details, "，"), facts...)
+		if len(facts) > 0 {
+			countFired(SkippedLevel, sl.CountRule, v, facts...)
 		}
 	}
 
@@ -260,11 +291,10 @@ func (c CountRule) weigh(v int64) (weight int, heavy, ok bool) {
 }
 
 func domesticViolence(r DomesticViolenceRule, category string, m *matcher) (Fired, bool) {
-	var details []string
 	var facts []Fact
 	var n int64
 	if c, ok := inCategories(category, r.Categories); ok {
-		details, facts = append(details, "案件类别为"+c), append(facts, Fact{Key: "category", Args: []string{c}})
+		facts = append(facts, Fact{Key: "category", Args: []string{c}})
 		n++
 	}
 	var found []string
@@ -273,14 +303,18 @@ func domesticViolence(r DomesticViolenceRule, category string, m *matcher) (Fire
 		found = append(found, m.find(r.FamilyPhrases)...)
 	}
 	if len(found) > 0 {
-		details = append(details, "描述中出现「"+strings.Join(found, "」「")+"」")
-		facts = append(facts, Fact{Key: "phrases", Args: []string{strings.Join(found, "、")}})
+		facts = append(facts, phraseFact(found))
 		n += int64(len(found))
 	}
 	if n == 0 {
 		return Fired{}, false
 	}
-	return Fired{Indicator: DomesticViolence, Weight: r.Weight, Value: n, Detail: strings.Join(details, "，"), Facts: facts}, true
+	return Fired{Indicator: DomesticViolence, Weight: r.Weight, Value: n, Facts: facts}, true
+}
+
+// phraseFact is the fact of phrases found in the description.
+func phraseFact(found []string) Fact {
+	return Fact{Key: "phrases", List: found}
 }
 
 // inCategories reports whether code is one of list or a child of one

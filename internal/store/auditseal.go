@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync/atomic"
 	"time"
 )
 
@@ -27,9 +26,7 @@ const sealBatch = 1000
 // clear. Every entry is a row inserted and deleted, and autovacuum may be off or slow
 // to come: without it the table's dead rows pile up and every look into it, the
 // settling query of each audit read among them, reads past all of them.
-var vacuumPendingEvery atomic.Int64 // 50,000 (init); a variable for its test
-
-func init() { vacuumPendingEvery.Store(50000) }
+const vacuumPendingEvery = 50000
 
 // sealTimeout bounds one sealing pass of the sealer and of Close.
 const sealTimeout = 30 * time.Second
@@ -145,7 +142,11 @@ func (s *Store) SealAudit(ctx context.Context) (int, error) {
 			break
 		}
 	}
-	if s.sealedSinceVacuum += total; int64(s.sealedSinceVacuum) >= vacuumPendingEvery.Load() {
+	every := s.vacuumEvery
+	if every == 0 {
+		every = vacuumPendingEvery
+	}
+	if s.sealedSinceVacuum += total; s.sealedSinceVacuum >= every {
 		// Outside any transaction, as VACUUM must be; a failure only waits for the next turn.
 		if _, err := s.w.ExecContext(ctx, "VACUUM audit_pending"); err != nil {
 			slog.Warn("audit: vacuum audit_pending", "err", err)

@@ -123,7 +123,7 @@ func TestAuditPendingSealedAtStart(t *testing.T) {
 // whose autovacuum is off or behind: each entry leaves a dead row there.
 func TestSealerVacuumsPending(t *testing.T) {
 	st := testutil.NewStore(t, store.Postgres)
-	defer store.SetVacuumPendingEvery(10)()
+	st.SetVacuumPendingEvery(10)
 	ctx := context.Background()
 	for i := 0; i < 12; i++ {
 		if err := st.Audit(ctx, "test.churn", fmt.Sprintf("test:%d", i), "写入后封存"); err != nil {

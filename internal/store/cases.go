@@ -258,11 +258,6 @@ func (tx *Tx) AppendEvents(ctx context.Context, evs ...*model.CaseEvent) error {
 		}
 		args = append(args, ev.CaseID, nullInt64(ev.ActorID), ev.At.UTC(), ev.Action, ev.FromState, ev.ToState, ev.Note, payload)
 	}
-	if len(evs) == 1 {
-		var err error
-		evs[0].ID, err = tx.insertID(ctx, b.String()+" RETURNING id", args...)
-		return err
-	}
 	if tx.s.dialect == Postgres {
 		// The identity hands out ids in the order of the VALUES; RETURNING's own order
 		// is not promised, so the ids are sorted back into it.

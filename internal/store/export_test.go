@@ -3,10 +3,11 @@ package store
 import "context"
 
 // SetVacuumPendingEvery lets a test see audit_pending vacuumed without sealing 50,000
-// entries; it returns the setting to restore.
-func SetVacuumPendingEvery(n int) (restore func()) {
-	old := vacuumPendingEvery.Swap(int64(n))
-	return func() { vacuumPendingEvery.Store(old) }
+// entries.
+func (s *Store) SetVacuumPendingEvery(n int) {
+	s.sealMu.Lock()
+	defer s.sealMu.Unlock()
+	s.vacuumEvery = n
 }
 
 // VacuumCount is how many times PostgreSQL has vacuumed table by hand.

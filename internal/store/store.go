@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/onedoor/onedoor/internal/model"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,6 +17,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/onedoor/onedoor/internal/model"
 )
 
 // Dialect names the database behind a Store.
@@ -67,6 +68,7 @@ type Store struct {
 	sealStart, sealClose sync.Once
 	sealMu               sync.Mutex
 	sealedSinceVacuum    int // under sealMu
+	vacuumEvery          int // under sealMu; 0: vacuumPendingEvery
 	sealWake             chan struct{}
 	sealStop, sealDone   chan struct{}
 }
@@ -327,34 +329,28 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 	return s.r.QueryRowContext(ctx, s.q(query), args...)
 }
 
-// listQuery runs a listing: a query whose best plan depends on its parameters (a
-// scope's range, a queue's centre). On PostgreSQL it runs on the pool that plans each
-// time (openPostgres); on SQLite it is query.
-func (s *Store) listQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s.lists != nil {
-		return s.lists.QueryContext(ctx, s.q(query), args...)
-	}
-	return s.query(ctx, query, args...)
-}
-
 // listConns is the size of PostgreSQL's pool for listings.
 const listConns = 8
 
-// listAll runs a listing and scans its rows. On PostgreSQL a listing first takes one
-// of the pool's slots, in the order listings come: database/sql hands a freed
+// listAll runs a listing, a query whose best plan depends on its parameters (a
+// scope's range, a queue's centre), and scans its rows. On SQLite it is query. On
+// PostgreSQL it runs on the pool that plans each time (openPostgres), after taking
+// one of the pool's slots in the order listings come: database/sql hands a freed
 // connection to a random waiter, so under a burst one listing could wait behind any
 // number of later ones (measured: 200 users without pause, p99 9 s and one request
 // past the client's 30 s). A blocked channel send is served first come, first served.
 func listAll[T any](s *Store, ctx context.Context, query string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
-	if s.listSlots != nil {
-		select {
-		case s.listSlots <- struct{}{}:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		defer func() { <-s.listSlots }()
+	if s.lists == nil {
+		rows, err := s.query(ctx, query, args...)
+		return scanAll(rows, err, scan)
 	}
-	rows, err := s.listQuery(ctx, query, args...)
+	select {
+	case s.listSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.listSlots }()
+	rows, err := s.lists.QueryContext(ctx, s.q(query), args...)
 	return scanAll(rows, err, scan)
 }
 

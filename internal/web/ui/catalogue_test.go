@@ -152,3 +152,22 @@ func keysInGo(t *testing.T) []string {
 	}
 	return keys
 }
+
+// A warning's reasons are worded twice in Chinese: by the risk package for the
+// timeline's note (risk.FactWords) and by the zh-CN catalogue for the page. They must
+// say the same, and every kind of fact must be in every catalogue.
+func TestRiskFactsWordedAlike(t *testing.T) {
+	if got, _ := i18n.Lookup("zh-CN", "risk_fact.list_sep"); got != risk.ListSep {
+		t.Errorf("zh-CN risk_fact.list_sep = %q, risk.ListSep = %q", got, risk.ListSep)
+	}
+	for key, words := range risk.FactWords {
+		if got, _ := i18n.Lookup("zh-CN", "risk_fact."+key); got != words {
+			t.Errorf("zh-CN risk_fact.%s = %q, risk.FactWords says %q", key, got, words)
+		}
+		for _, loc := range model.Locales {
+			if _, ok := i18n.Lookup(loc, "risk_fact."+key); !ok {
+				t.Errorf("%s lacks risk_fact.%s", loc, key)
+			}
+		}
+	}
+}

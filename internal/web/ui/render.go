@@ -57,11 +57,7 @@ func (p *Page) FiredDetail(f risk.Fired) string {
 	}
 	parts := make([]string, len(f.Facts))
 	for i, fact := range f.Facts {
-		args := make([]any, len(fact.Args))
-		for j, a := range fact.Args {
-			args[j] = a
-		}
-		parts[i] = p.T("risk_fact."+fact.Key, args...)
+		parts[i] = p.T("risk_fact."+fact.Key, fact.Values(p.T("risk_fact.list_sep"))...)
 	}
 	return strings.Join(parts, p.T("risk_fact.sep"))
 }
