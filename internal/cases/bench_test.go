@@ -64,7 +64,7 @@ type keepAlive struct{ testing.TB }
 
 func (k *keepAlive) Cleanup(func()) {}
 
-func principal(b *testing.B, st *store.Store, username string) *auth.Principal {
+func principal(b testing.TB, st *store.Store, username string) *auth.Principal {
 	a := auth.NewService(st, time.Hour, time.Hour)
 	p, _, _, err := a.Login(context.Background(), username, demo.Password, "", "")
 	if err != nil {

@@ -258,6 +258,11 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		steps += " → " + string(st.Action)
 	}
 	ctx = store.WithAudit(ctx, "case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
+	if len(in.Then) == 0 {
+		if done, err := s.registerAlone(ctx, c, p.User.ID, payload, now); done {
+			return *c, err
+		}
+	}
 	// Group commit: intakes arriving together share one transaction and one fsync, each
 	// in its own savepoint, and each is acknowledged only once it is on disk.
 	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
@@ -297,6 +302,34 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 		return s.recordWarning(ctx, tx, c, warn, now, &ev)
 	}
 	return tx.AppendEvent(ctx, &ev)
+}
+
+// registerAlone writes a new case with no warning and no further steps in one
+// statement, where the store offers it (PostgreSQL: store.InsertCaseAlone); done is
+// false when it did not, and c is as it came. Its history is read first, outside the
+// write, as a PostgreSQL transaction would read it. A case the assessment warns about
+// takes the transaction instead: its warning brings notices and supervision with it.
+func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int64, payload []byte, now time.Time) (done bool, err error) {
+	if !s.Store.WritesCaseAlone() {
+		return false, nil
+	}
+	before := *c
+	warn, err := s.reassessFrom(ctx, s.Store, c, now)
+	if err != nil {
+		return true, err
+	}
+	if warn != nil {
+		*c = before
+		return false, nil
+	}
+	ev := model.CaseEvent{ActorID: actorID, At: now, Action: string(workflow.ActionRegister), ToState: c.State, Payload: payload}
+	for attempt := 0; attempt < 3; attempt++ {
+		c.TrackingCode = NewTrackingCode()
+		if err = s.Store.InsertCaseAlone(ctx, c, []*model.CaseEvent{&ev}); !errors.Is(err, store.ErrConflict) {
+			break
+		}
+	}
+	return true, err
 }
 
 // stepError points an error of the i-th step after registration at that step's

@@ -131,7 +131,13 @@ func isMinor(p model.Party, now time.Time) bool {
 
 // assess applies the rules to c and its history over the window, inside tx so that
 // what the current action records counts.
-func (s *Service) assess(ctx context.Context, tx *store.Tx, c *model.Case, rules risk.Rules, now time.Time) (risk.Result, error) {
+// historian reads a case's history for its warning: a transaction (store.Tx), or on
+// PostgreSQL the store itself, which reads what a transaction would.
+type historian interface {
+	RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (store.RiskHistory, error)
+}
+
+func (s *Service) assess(ctx context.Context, tx historian, c *model.Case, rules risk.Rules, now time.Time) (risk.Result, error) {
 	in := risk.Input{Kind: c.Kind, CategoryCode: c.CategoryCode, Title: c.Title, Description: c.Description,
 		People: c.PeopleCount, AmountFen: c.AmountFen, Injured: c.Injured}
 	var ids, phones []string
@@ -160,16 +166,22 @@ func (s *Service) assess(ctx context.Context, tx *store.Tx, c *model.Case, rules
 // reassess computes c's warning afresh and reconciles it with the level in force
 // (risk.Reconcile): the change, if any, is returned for recordWarning.
 func (s *Service) reassess(ctx context.Context, tx *store.Tx, c *model.Case, now time.Time) (*warningChange, error) {
-	rules, err := s.riskRules(ctx)
-	if err != nil {
-		return nil, err
-	}
 	if c.Parties == nil && c.ID != 0 {
+		var err error
 		if c.Parties, err = tx.Parties(ctx, c.ID); err != nil {
 			return nil, err
 		}
 	}
-	res, err := s.assess(ctx, tx, c, rules, now)
+	return s.reassessFrom(ctx, tx, c, now)
+}
+
+// reassessFrom is reassess for a case whose parties are at hand, its history read by h.
+func (s *Service) reassessFrom(ctx context.Context, h historian, c *model.Case, now time.Time) (*warningChange, error) {
+	rules, err := s.riskRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.assess(ctx, h, c, rules, now)
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,17 @@ type RiskHistory struct {
 // incidents recorded at or after since. It reads inside the transaction, so the
 // event being written counts.
 func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
+	return riskHistory(ctx, tx.query, caseID, idNumbers, phones, since)
+}
+
+// RiskHistory is Tx.RiskHistory outside a transaction: what is committed when the
+// query starts, which is what a PostgreSQL transaction (read committed) reads too.
+func (s *Store) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
+	return riskHistory(ctx, s.query, caseID, idNumbers, phones, since)
+}
+
+func riskHistory(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error),
+	caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
 	h := RiskHistory{Incidents: map[string]int{}}
 	var parts []string
 	var args []any
@@ -62,7 +73,7 @@ func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones [
 		" SELECT '', COUNT(*) FROM cases WHERE id IN (SELECT case_id FROM related) AND id <> ? AND created_at >= ?" +
 		" UNION ALL SELECT kind, COUNT(*) FROM case_incidents WHERE case_id IN (SELECT case_id FROM related) AND at >= ? GROUP BY kind"
 	all := append(append([]any{caseID}, args...), caseID, since.UTC(), since.UTC())
-	rows, err := tx.query(ctx, q, all...)
+	rows, err := query(ctx, q, all...)
 	if err != nil {
 		return h, err
 	}

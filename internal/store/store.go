@@ -246,7 +246,20 @@ type Tx struct {
 	identity     bool       // changed what IdentityVersion watches: bump it after the commit
 }
 
+// stmtCtx is the context a statement of t runs with. A group commit's statements run
+// without their caller's cancellation (its turn has come, its part is short, and the
+// batch checked its context before starting it): a cancellable context costs the
+// SQLite driver a watcher goroutine on every statement, in the one goroutine every
+// intake waits for.
+func (t *Tx) stmtCtx(ctx context.Context) context.Context {
+	if t.batched {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = t.stmtCtx(ctx)
 	if st := t.s.wstmts.get(ctx, query, true); st != nil {
 		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -254,6 +267,7 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = t.stmtCtx(ctx)
 	if st := t.s.wstmts.get(ctx, query, true); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
@@ -281,6 +295,7 @@ func (t *Tx) insertID(ctx context.Context, query string, args ...any) (int64, er
 // query text again while it still reads the rows: in one transaction both would share
 // one prepared statement of its connection.
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = t.stmtCtx(ctx)
 	if st := t.s.wstmts.get(ctx, query, true); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}

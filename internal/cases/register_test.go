@@ -1,0 +1,93 @@
+package cases_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/testutil"
+)
+
+// A registration is written whole whichever way the store takes it (on PostgreSQL a
+// case without a warning is one statement, a warned one a transaction): the case,
+// its parties in order with their ids, its events, and the audit entry naming it,
+// chained into a log that verifies.
+func TestRegisterWritesTheWholeCase(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		if err := demo.SeedCounty(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		svc := cases.New(st)
+		p := principal(t, st, "fucheng.clerk")
+		ctx = store.WithActor(ctx, store.Actor{ID: p.User.ID, Name: p.User.Username, IP: "10.0.0.9"})
+		cats, _ := st.Categories(ctx, store.CategoryFilter{})
+		category := map[string]int64{}
+		for _, c := range cats {
+			category[c.Code] = c.ID
+		}
+		for _, tc := range []struct {
+			name, category, description string
+			people                      int
+			warned                      bool
+			parties                     []cases.PartyInput
+		}{
+			{"two parties, no warning", "dispute.neighbour", "楼上邻居装修噪音扰民，多次协商未果。", 2, false, []cases.PartyInput{
+				{Name: "马某", Phone: "13893001001", Address: "附城镇东街1号"},
+				{Role: model.PartyRespondent, Name: "王某", Phone: "13893001002"}}},
+			{"forty workers owed wages", "dispute.labour.wages", "农民工集体讨薪，工地拖欠工资三个月。", 40, true,
+				[]cases.PartyInput{{Name: "李某", Phone: "13893001003"}}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				in := cases.RegisterInput{Kind: model.KindDispute, CategoryID: category[tc.category], Channel: model.ChannelWalkIn,
+					RegionID: p.Region.ID, Description: tc.description, PeopleCount: tc.people, Parties: tc.parties}
+				c, err := svc.Register(ctx, p, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (c.RiskLevel != "none") != tc.warned {
+					t.Errorf("warning %q, want warned=%v", c.RiskLevel, tc.warned)
+				}
+				got, err := st.Case(ctx, c.ID, store.CaseScope{All: true})
+				if err != nil || got.TrackingCode != c.TrackingCode || got.Version != 1 || got.RiskLevel != c.RiskLevel {
+					t.Fatalf("stored %+v, %v; registered %+v", got, err, c)
+				}
+				if len(got.Parties) != len(tc.parties) {
+					t.Fatalf("parties %+v", got.Parties)
+				}
+				for i, party := range got.Parties {
+					if party.ID != c.Parties[i].ID || party.Seq != i+1 || party.Name != tc.parties[i].Name || party.Phone != tc.parties[i].Phone {
+						t.Errorf("party %d stored %+v, registered %+v", i, party, c.Parties[i])
+					}
+				}
+				if got.Parties[0].Address != tc.parties[0].Address || tc.parties[0].Role == "" && got.Parties[0].Role != model.PartyApplicant {
+					t.Errorf("party 0 %+v", got.Parties[0])
+				}
+				evs, _ := st.Events(ctx, c.ID)
+				want := []string{"register"}
+				if tc.warned {
+					want = append(want, "warning")
+				}
+				if len(evs) != len(want) {
+					t.Fatalf("events %+v, want %v", evs, want)
+				}
+				for i, ev := range evs {
+					if ev.Action != want[i] || ev.CaseID != c.ID || i == 0 && (ev.ActorID != p.User.ID || ev.ToState != "registered") {
+						t.Errorf("event %d: %+v", i, ev)
+					}
+				}
+				rows, err := st.AuditRows(ctx, store.AuditFilter{Object: fmt.Sprintf("case:%d", c.ID)})
+				if err != nil || len(rows) != 1 || rows[0].Action != "case.register" || rows[0].ActorID != p.User.ID || rows[0].ClientIP != "10.0.0.9" {
+					t.Fatalf("audit rows %+v, %v", rows, err)
+				}
+			})
+		}
+		if n, brk, err := st.VerifyAudit(ctx); err != nil || brk != nil || n == 0 {
+			t.Errorf("audit chain: %d entries, break %+v, %v", n, brk, err)
+		}
+	})
+}
