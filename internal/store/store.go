@@ -98,7 +98,11 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		db.SetMaxOpenConns(conns)
-		db.SetMaxIdleConns(conns / 2)
+		// Every connection may stay idle: one closed because the pool had enough
+		// idle ones is reopened at the next burst, and a new connection is a new
+		// PostgreSQL process, forked, with cold caches and statements to prepare
+		// again (measured at intake: a session every 17 cases with half kept).
+		db.SetMaxIdleConns(conns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		if err := db.PingContext(ctx); err != nil {
 			db.Close()
