@@ -309,6 +309,9 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 // false when it did not, and c is as it came. Its history is read first, outside the
 // write, as a PostgreSQL transaction would read it. A case the assessment warns about
 // takes the transaction instead: its warning brings notices and supervision with it.
+// SQLite keeps the history read inside the group commit: read before it, on a reader
+// connection whose page cache every commit empties, intake was slower (measured: 360
+// against 318 µs a case).
 func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int64, payload []byte, now time.Time) (done bool, err error) {
 	if !s.Store.WritesCaseAlone() {
 		return false, nil
