@@ -304,11 +304,12 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 	return tx.AppendEvent(ctx, &ev)
 }
 
-// registerAlone writes a new case with no warning and no further steps in one
-// statement, where the store offers it (PostgreSQL: store.InsertCaseAlone); done is
-// false when it did not, and c is as it came. Its history is read first, outside the
-// write, as a PostgreSQL transaction would read it. A case the assessment warns about
-// takes the transaction instead: its warning brings notices and supervision with it.
+// registerAlone writes a new case with no further steps in one statement, where the
+// store offers it (PostgreSQL: store.InsertCaseAlone); done is false when it did not,
+// and c is as it came. Its history is read first, outside the write, as a PostgreSQL
+// transaction would read it. A case the assessment puts at orange or red takes the
+// transaction instead: its warning brings notices and supervision with it; a blue
+// warning is only its event, written in the same statement.
 // SQLite keeps the history read inside the group commit: read before it, on a reader
 // connection whose page cache every commit empties, intake was slower (measured: 360
 // against 318 µs a case).
@@ -321,14 +322,18 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 	if err != nil {
 		return true, err
 	}
-	if warn != nil {
+	if warn != nil && warn.demandsResponse() {
 		*c = before
 		return false, nil
 	}
-	ev := model.CaseEvent{ActorID: actorID, At: now, Action: string(workflow.ActionRegister), ToState: c.State, Payload: payload}
+	evs := []*model.CaseEvent{{ActorID: actorID, At: now, Action: string(workflow.ActionRegister), ToState: c.State, Payload: payload}}
+	if warn != nil {
+		ev := warningEvent(c, warn, now)
+		evs = append(evs, &ev)
+	}
 	for attempt := 0; attempt < 3; attempt++ {
 		c.TrackingCode = NewTrackingCode()
-		if err = s.Store.InsertCaseAlone(ctx, c, []*model.CaseEvent{&ev}); !errors.Is(err, store.ErrConflict) {
+		if err = s.Store.InsertCaseAlone(ctx, c, evs); !errors.Is(err, store.ErrConflict) {
 			break
 		}
 	}

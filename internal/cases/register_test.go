@@ -13,7 +13,8 @@ import (
 )
 
 // A registration is written whole whichever way the store takes it (on PostgreSQL a
-// case without a warning is one statement, a warned one a transaction): the case,
+// case with no warning or a blue one is one statement, an orange one a transaction
+// with its notices): the case,
 // its parties in order with their ids, its events, and the audit entry naming it,
 // chained into a log that verifies.
 func TestRegisterWritesTheWholeCase(t *testing.T) {
@@ -33,13 +34,15 @@ func TestRegisterWritesTheWholeCase(t *testing.T) {
 		for _, tc := range []struct {
 			name, category, description string
 			people                      int
-			warned                      bool
+			level                       string
 			parties                     []cases.PartyInput
 		}{
-			{"two parties, no warning", "dispute.neighbour", "楼上邻居装修噪音扰民，多次协商未果。", 2, false, []cases.PartyInput{
+			{"two parties, no warning", "dispute.neighbour", "楼上邻居装修噪音扰民，多次协商未果。", 2, "none", []cases.PartyInput{
 				{Name: "马某", Phone: "13893001001", Address: "附城镇东街1号"},
 				{Role: model.PartyRespondent, Name: "王某", Phone: "13893001002"}}},
-			{"forty workers owed wages", "dispute.labour.wages", "农民工集体讨薪，工地拖欠工资三个月。", 40, true,
+			{"one worker owed wages", "dispute.labour.wages", "讨薪，工地拖欠工资三个月。", 1, "blue",
+				[]cases.PartyInput{{Name: "赵某", Phone: "13893001004"}}},
+			{"forty workers owed wages", "dispute.labour.wages", "农民工集体讨薪，工地拖欠工资三个月。", 40, "orange",
 				[]cases.PartyInput{{Name: "李某", Phone: "13893001003"}}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -49,8 +52,8 @@ func TestRegisterWritesTheWholeCase(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if (c.RiskLevel != "none") != tc.warned {
-					t.Errorf("warning %q, want warned=%v", c.RiskLevel, tc.warned)
+				if c.RiskLevel != tc.level {
+					t.Errorf("warning %q, want %q", c.RiskLevel, tc.level)
 				}
 				got, err := st.Case(ctx, c.ID, store.CaseScope{All: true})
 				if err != nil || got.TrackingCode != c.TrackingCode || got.Version != 1 || got.RiskLevel != c.RiskLevel {
@@ -69,7 +72,7 @@ func TestRegisterWritesTheWholeCase(t *testing.T) {
 				}
 				evs, _ := st.Events(ctx, c.ID)
 				want := []string{"register"}
-				if tc.warned {
+				if tc.level != "none" {
 					want = append(want, "warning")
 				}
 				if len(evs) != len(want) {
@@ -79,6 +82,16 @@ func TestRegisterWritesTheWholeCase(t *testing.T) {
 					if ev.Action != want[i] || ev.CaseID != c.ID || i == 0 && (ev.ActorID != p.User.ID || ev.ToState != "registered") {
 						t.Errorf("event %d: %+v", i, ev)
 					}
+				}
+				notes, _ := st.Notifications(ctx, p.User.ID, false, 0, 50)
+				told := 0
+				for _, n := range notes {
+					if n.CaseID == c.ID {
+						told++
+					}
+				}
+				if (told > 0) != (tc.level == "orange") {
+					t.Errorf("the clerk was told %d times of a %s case", told, tc.level)
 				}
 				rows, err := st.AuditRows(ctx, store.AuditFilter{Object: fmt.Sprintf("case:%d", c.ID)})
 				if err != nil || len(rows) != 1 || rows[0].Action != "case.register" || rows[0].ActorID != p.User.ID || rows[0].ClientIP != "10.0.0.9" {

@@ -228,14 +228,11 @@ var warningReasons = map[string]string{"computed": "预警评估", "leader": "�
 // who must act when it rose to orange or red, and puts a case that turned red under
 // supervision.
 func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case, ch *warningChange, now time.Time, before ...*model.CaseEvent) error {
-	payload, _ := json.Marshal(map[string]any{"from": ch.from.String(), "to": ch.to.String(), "reason": ch.reason,
-		"score": c.RiskScore, "computed": c.RiskComputed})
-	ev := model.CaseEvent{CaseID: c.ID, ActorID: ch.actorID, At: now, Action: "warning", FromState: c.State, ToState: c.State,
-		Note: ch.note, Payload: payload}
+	ev := warningEvent(c, ch, now)
 	if err := tx.AppendEvents(ctx, append(before, &ev)...); err != nil {
 		return err
 	}
-	if ch.to <= ch.from || ch.to < risk.LevelOrange {
+	if !ch.demandsResponse() {
 		return nil
 	}
 	var to []model.User
@@ -291,6 +288,18 @@ func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case
 	}
 	return nil
 }
+
+// warningEvent is the change's event on c's timeline.
+func warningEvent(c *model.Case, ch *warningChange, now time.Time) model.CaseEvent {
+	payload, _ := json.Marshal(map[string]any{"from": ch.from.String(), "to": ch.to.String(), "reason": ch.reason,
+		"score": c.RiskScore, "computed": c.RiskComputed})
+	return model.CaseEvent{CaseID: c.ID, ActorID: ch.actorID, At: now, Action: "warning", FromState: c.State, ToState: c.State,
+		Note: ch.note, Payload: payload}
+}
+
+// demandsResponse tells a change that calls people to act (a rise to orange or red)
+// from one that is only recorded.
+func (ch *warningChange) demandsResponse() bool { return ch.to > ch.from && ch.to >= risk.LevelOrange }
 
 // townshipOf finds the township (乡镇/街道) on a region path, if there is one.
 func (s *Service) townshipOf(ctx context.Context, path string) (int64, bool, error) {
