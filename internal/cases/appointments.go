@@ -282,10 +282,18 @@ func (s *Service) FreeSlots(ctx context.Context, c *model.Case) ([]store.FreeSlo
 
 // CaseAppointments lists the bookings of a case p may see, newest slot last.
 func (s *Service) CaseAppointments(ctx context.Context, p *auth.Principal, caseID int64) ([]store.Appointment, error) {
-	if _, err := s.Get(ctx, p, caseID); err != nil {
+	c, err := s.Get(ctx, p, caseID)
+	if err != nil {
 		return nil, err
 	}
-	return s.Store.Appointments(ctx, store.AppointmentFilter{CaseID: caseID}, ScopeOf(p))
+	return s.AppointmentsOf(ctx, p, &c)
+}
+
+// AppointmentsOf is CaseAppointments for a case p has already read through Get (the
+// case page, which would otherwise read the case, its parties and its assignments a
+// second time).
+func (s *Service) AppointmentsOf(ctx context.Context, p *auth.Principal, c *model.Case) ([]store.Appointment, error) {
+	return s.Store.Appointments(ctx, store.AppointmentFilter{CaseID: c.ID}, ScopeOf(p))
 }
 
 // DeskAppointments are the upcoming bookings a clerk's queue shows: of cases held at

@@ -80,7 +80,7 @@ const appointmentFormKey = "appointment"
 // caseAppointments builds the case page's 约访 section for case c, which p sees.
 func (u *UI) caseAppointments(ctx context.Context, r *http.Request, c *model.Case, failed string) (*appointmentSection, error) {
 	p := httpx.Principal(r)
-	list, err := u.Cases.CaseAppointments(ctx, p, c.ID)
+	list, err := u.Cases.AppointmentsOf(ctx, p, c)
 	if err != nil {
 		return nil, err
 	}
