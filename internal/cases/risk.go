@@ -129,13 +129,14 @@ func isMinor(p model.Party, now time.Time) bool {
 	return ok && birth.AddDate(18, 0, 0).After(now)
 }
 
-// assess applies the rules to c and its history over the window, inside tx so that
-// what the current action records counts.
 // historian reads a case's history for its warning: a transaction (store.Tx), or on
 // PostgreSQL the store itself, which reads what a transaction would.
 type historian interface {
 	RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (store.RiskHistory, error)
 }
+
+// assess applies the rules to c and its history over the window, read by tx: inside
+// the transaction of the current action, so that what it records counts.
 
 func (s *Service) assess(ctx context.Context, tx historian, c *model.Case, rules risk.Rules, now time.Time) (risk.Result, error) {
 	in := risk.Input{Kind: c.Kind, CategoryCode: c.CategoryCode, Title: c.Title, Description: c.Description,

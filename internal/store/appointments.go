@@ -345,7 +345,7 @@ func (s *Store) Appointments(ctx context.Context, f AppointmentFilter, sc CaseSc
 func (tx *Tx) Appointments(ctx context.Context, f AppointmentFilter) ([]Appointment, error) {
 	fw, fa := f.where()
 	q := "SELECT " + appointmentCols + appointmentFrom + " WHERE 1=1" + fw + " ORDER BY a.starts_at, a.id"
-	rows, err := tx.tx.QueryContext(ctx, tx.s.q(q), fa...)
+	rows, err := tx.query(ctx, q, fa...)
 	return scanAll(rows, err, func(r *sql.Rows) (Appointment, error) { return scanAppointment(r) })
 }
 

@@ -195,9 +195,16 @@ func TestBulkLoadHistory(t *testing.T) {
 			}
 			fresh := cases[0]
 			fresh.ID, fresh.TrackingCode, fresh.MergedInto, fresh.Assignments = 0, "FRESHHIST234", 0, nil
+			taken := fresh
+			taken.Title = "重复的查询码"
 			err = st.InTx(ctx, func(tx *store.Tx) error {
 				if err := tx.InsertCase(ctx, &fresh); err != nil {
 					return err
+				}
+				// A tracking code already taken is refused, and the transaction goes on
+				// (on PostgreSQL a failed statement would have aborted it).
+				if err := tx.InsertCase(ctx, &taken); !errors.Is(err, store.ErrConflict) {
+					return fmt.Errorf("a taken tracking code: %v, want ErrConflict", err)
 				}
 				ev := model.CaseEvent{CaseID: fresh.ID, ActorID: fresh.RegisteredBy, At: fresh.CreatedAt, Action: "register", ToState: "registered"}
 				if err := tx.AppendEvent(ctx, &ev); err != nil {

@@ -144,14 +144,32 @@ func caseInsertArgs(c *model.Case) []any {
 		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince)}
 }
 
-// InsertCase stores a new case with its parties, filling in ids and version.
+// insertCaseQuery skips a case whose tracking code is taken, rather than failing: on
+// PostgreSQL a failed statement aborts its whole transaction, so the caller's retry
+// with a fresh code could never have succeeded.
+var insertCaseQuery = "INSERT INTO cases (" + caseInsertCols + ") VALUES (" + caseInsertValues + ") ON CONFLICT (tracking_code) DO NOTHING"
+
+// InsertCase stores a new case with its parties, filling in ids and version. A
+// tracking code already taken gives ErrConflict, and the transaction goes on.
 func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 	c.Version = 1
 	args := caseInsertArgs(c)
 	var err error
-	c.ID, err = tx.insertID(ctx, "INSERT INTO cases ("+caseInsertCols+") VALUES ("+caseInsertValues+") RETURNING id", args...)
-	if isUniqueViolation(err) {
-		return fmt.Errorf("tracking code: %w", ErrConflict)
+	if tx.s.dialect == Postgres {
+		err = tx.queryRow(ctx, insertCaseQuery+" RETURNING id", args...).Scan(&c.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("tracking code: %w", ErrConflict)
+		}
+	} else {
+		// Without RETURNING, which SQLite buffers (see insertID); a skipped row
+		// leaves the connection's last rowid as it was, so the count tells.
+		var res sql.Result
+		if res, err = tx.exec(ctx, insertCaseQuery, args...); err == nil {
+			if n, _ := res.RowsAffected(); n == 0 {
+				return fmt.Errorf("tracking code: %w", ErrConflict)
+			}
+			c.ID, err = res.LastInsertId()
+		}
 	}
 	if err != nil {
 		return err
@@ -193,6 +211,10 @@ var (
 		SELECT ?, ?, ?, ?, ?, 'case:' || c.id, ? FROM c)`)
 )
 
+// aloneTimeout bounds InsertCaseAlone's statement, which runs free of its caller's
+// cancellation.
+const aloneTimeout = 30 * time.Second
+
 // WritesCaseAlone tells whether InsertCaseAlone is open to the caller: on PostgreSQL.
 func (s *Store) WritesCaseAlone() bool { return s.dialect == Postgres }
 
@@ -233,8 +255,13 @@ func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model
 		query = insertCaseAloneAudited
 		args = append(args, now().Truncate(time.Microsecond), nullInt64(a.ID), a.Name, a.IP, pending.Action, truncateRunes(pending.Summary, 1000))
 	}
+	// The statement commits as it ends, whatever the caller does: it runs to its end
+	// without the caller's cancellation, so that a caller who gave up is not told of a
+	// failure when the case was written (and does not register it twice).
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), aloneTimeout)
+	defer cancel()
 	var partyIDs, eventIDs string
-	err := s.w.QueryRowContext(ctx, s.q(query), args...).Scan(&c.ID, &partyIDs, &eventIDs)
+	err := s.w.QueryRowContext(wctx, s.q(query), args...).Scan(&c.ID, &partyIDs, &eventIDs)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("tracking code: %w", ErrConflict)
 	}

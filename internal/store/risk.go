@@ -45,7 +45,9 @@ func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones [
 }
 
 // RiskHistory is Tx.RiskHistory outside a transaction: what is committed when the
-// query starts, which is what a PostgreSQL transaction (read committed) reads too.
+// query starts, which is what a PostgreSQL transaction (read committed) reads too. It
+// is for PostgreSQL: on SQLite it reads a reader connection, which does not see what
+// a group commit (InBatch) is still writing.
 func (s *Store) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
 	return riskHistory(ctx, s.query, caseID, idNumbers, phones, since)
 }
