@@ -308,8 +308,8 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 // store offers it (PostgreSQL: store.InsertCaseAlone); done is false when it did not,
 // and c is as it came. Its history is read first, outside the write, as a PostgreSQL
 // transaction would read it. A case the assessment puts at orange or red takes the
-// transaction instead: its warning brings notices and supervision with it; a blue
-// warning is only its event, written in the same statement.
+// transaction instead: its warning brings notices and supervision with it; a blue or
+// yellow warning is only its event, written in the same statement.
 // SQLite keeps the history read inside the group commit: read before it, on a reader
 // connection whose page cache every commit empties, intake was slower (measured: 360
 // against 318 µs a case).

@@ -13,8 +13,8 @@ import (
 )
 
 // A registration is written whole whichever way the store takes it (on PostgreSQL a
-// case with no warning or a blue one is one statement, an orange one a transaction
-// with its notices): the case,
+// case with no warning, or a blue or yellow one, is one statement; an orange one a
+// transaction with its notices): the case,
 // its parties in order with their ids, its events, and the audit entry naming it,
 // chained into a log that verifies.
 func TestRegisterWritesTheWholeCase(t *testing.T) {
