@@ -287,17 +287,11 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 	if err != nil {
 		return err
 	}
-	for attempt := 0; attempt < 3; attempt++ {
-		c.TrackingCode = NewTrackingCode()
-		if err = tx.InsertCase(ctx, c); !errors.Is(err, store.ErrConflict) {
-			break
-		}
-	}
-	if err != nil {
+	if err := withTrackingCode(c, func() error { return tx.InsertCase(ctx, c) }); err != nil {
 		return err
 	}
 	store.SetAuditObject(ctx, fmt.Sprintf("case:%d", c.ID))
-	ev := model.CaseEvent{CaseID: c.ID, ActorID: actorID, At: now, Action: string(workflow.ActionRegister), ToState: c.State, Payload: payload}
+	ev := registerEvent(c, actorID, payload, now)
 	if warn != nil {
 		return s.recordWarning(ctx, tx, c, warn, now, &ev)
 	}
@@ -326,18 +320,31 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 		*c = before
 		return false, nil
 	}
-	evs := []*model.CaseEvent{{ActorID: actorID, At: now, Action: string(workflow.ActionRegister), ToState: c.State, Payload: payload}}
+	register := registerEvent(c, actorID, payload, now)
+	evs := []*model.CaseEvent{&register}
 	if warn != nil {
 		ev := warningEvent(c, warn, now)
 		evs = append(evs, &ev)
 	}
+	return true, withTrackingCode(c, func() error { return s.Store.InsertCaseAlone(ctx, c, evs) })
+}
+
+// withTrackingCode gives c a fresh tracking code and runs insert, drawing again while
+// the code is taken (store.ErrConflict), three times at most.
+func withTrackingCode(c *model.Case, insert func() error) error {
+	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		c.TrackingCode = NewTrackingCode()
-		if err = s.Store.InsertCaseAlone(ctx, c, evs); !errors.Is(err, store.ErrConflict) {
+		if err = insert(); !errors.Is(err, store.ErrConflict) {
 			break
 		}
 	}
-	return true, err
+	return err
+}
+
+// registerEvent is the first event of c's timeline, by actorID (0 for a citizen).
+func registerEvent(c *model.Case, actorID int64, payload []byte, now time.Time) model.CaseEvent {
+	return model.CaseEvent{CaseID: c.ID, ActorID: actorID, At: now, Action: string(workflow.ActionRegister), ToState: c.State, Payload: payload}
 }
 
 // stepError points an error of the i-th step after registration at that step's

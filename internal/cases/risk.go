@@ -137,7 +137,6 @@ type historian interface {
 
 // assess applies the rules to c and its history over the window, read by tx: inside
 // the transaction of the current action, so that what it records counts.
-
 func (s *Service) assess(ctx context.Context, tx historian, c *model.Case, rules risk.Rules, now time.Time) (risk.Result, error) {
 	in := risk.Input{Kind: c.Kind, CategoryCode: c.CategoryCode, Title: c.Title, Description: c.Description,
 		People: c.PeopleCount, AmountFen: c.AmountFen, Injured: c.Injured}

@@ -220,9 +220,8 @@ func (s *Store) WritesCaseAlone() bool { return s.dialect == Postgres }
 
 // InsertCaseAlone writes a new case as InsertCase does, with its first events (as
 // AppendEvents; their case id is filled in) and the audit entry attached to ctx, in
-// one statement that commits on its own. On PostgreSQL that is one round trip where a
-// transaction took five, and intake there is bound by the CPU each statement costs
-// both sides. SQLite's intake goes through the group commit (InBatch) instead, whose
+// one statement that commits on its own. On PostgreSQL that is one round trip where the
+// transaction took six, each a wait for the other side. SQLite's intake goes through the group commit (InBatch) instead, whose
 // cost is its rows, not its statements.
 func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model.CaseEvent) error {
 	if s.dialect != Postgres {
@@ -242,10 +241,7 @@ func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model
 	actions, froms, tos, notes, payloads := make([]string, m), make([]string, m), make([]string, m), make([]string, m), make([]string, m)
 	for i, ev := range evs {
 		actors[i], ats[i], actions[i], froms[i], tos[i], notes[i] = ev.ActorID, ev.At.UTC(), ev.Action, ev.FromState, ev.ToState, ev.Note
-		payloads[i] = string(ev.Payload)
-		if payloads[i] == "" {
-			payloads[i] = "{}"
-		}
+		payloads[i] = eventPayload(ev)
 	}
 	args = append(args, seq, roles, names, idNumbers, phones, addrs, mental, minor, actors, ats, actions, froms, tos, notes, payloads)
 	query := insertCaseAloneQuery
@@ -280,6 +276,14 @@ func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model
 		s.wakeSealer()
 	}
 	return nil
+}
+
+// eventPayload is what an event's payload column holds: its JSON, or an empty object.
+func eventPayload(ev *model.CaseEvent) string {
+	if len(ev.Payload) == 0 {
+		return "{}"
+	}
+	return string(ev.Payload)
 }
 
 // fillIDs hands each of the n comma-separated ids in list to set, in order.
@@ -393,11 +397,7 @@ func (tx *Tx) AppendEvents(ctx context.Context, evs ...*model.CaseEvent) error {
 			b.WriteString(", ")
 		}
 		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
-		payload := string(ev.Payload)
-		if payload == "" {
-			payload = "{}"
-		}
-		args = append(args, ev.CaseID, nullInt64(ev.ActorID), ev.At.UTC(), ev.Action, ev.FromState, ev.ToState, ev.Note, payload)
+		args = append(args, ev.CaseID, nullInt64(ev.ActorID), ev.At.UTC(), ev.Action, ev.FromState, ev.ToState, ev.Note, eventPayload(ev))
 	}
 	if tx.s.dialect == Postgres {
 		// The identity hands out ids in the order of the VALUES; RETURNING's own order
