@@ -3,6 +3,7 @@ package cases_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/onedoor/onedoor/internal/cases"
@@ -100,6 +101,79 @@ func TestRegisterWritesTheWholeCase(t *testing.T) {
 			})
 		}
 		if n, brk, err := st.VerifyAudit(ctx); err != nil || brk != nil || n == 0 {
+			t.Errorf("audit chain: %d entries, break %+v, %v", n, brk, err)
+		}
+	})
+}
+
+// Registrations arriving together share one write (group commit on both stores), and
+// each is still written whole to a case of its own: its parties, its events and its
+// audit entry under its id, none of them crossed with another's.
+func TestRegistrationsAtTheSameMomentStayApart(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		if err := demo.SeedCounty(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		svc := cases.New(st)
+		p := principal(t, st, "fucheng.clerk")
+		ctx = store.WithActor(ctx, store.Actor{ID: p.User.ID, Name: p.User.Username, IP: "10.0.0.9"})
+		cats, _ := st.Categories(ctx, store.CategoryFilter{})
+		neighbours := int64(0)
+		for _, c := range cats {
+			if c.Code == "dispute.neighbour" {
+				neighbours = c.ID
+			}
+		}
+		const n = 48
+		registered := make([]model.Case, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				parties := []cases.PartyInput{{Name: fmt.Sprintf("申请人%d", i), Phone: fmt.Sprintf("138930%05d", i)}}
+				for j := range i % 3 {
+					parties = append(parties, cases.PartyInput{Role: model.PartyRespondent, Name: fmt.Sprintf("被申请人%d-%d", i, j)})
+				}
+				registered[i], errs[i] = svc.Register(ctx, p, cases.RegisterInput{Kind: model.KindDispute, CategoryID: neighbours,
+					Channel: model.ChannelWalkIn, RegionID: p.Region.ID, Description: fmt.Sprintf("第%d号：邻里纠纷，协商未果。", i), Parties: parties})
+			})
+		}
+		wg.Wait()
+		ids := map[int64]bool{}
+		for i, c := range registered {
+			if errs[i] != nil {
+				t.Fatalf("registration %d: %v", i, errs[i])
+			}
+			if ids[c.ID] {
+				t.Fatalf("case id %d given twice", c.ID)
+			}
+			ids[c.ID] = true
+			got, err := st.Case(ctx, c.ID, store.CaseScope{All: true})
+			if err != nil || got.TrackingCode != c.TrackingCode || got.Description != fmt.Sprintf("第%d号：邻里纠纷，协商未果。", i) {
+				t.Fatalf("case %d stored %+v, %v", i, got, err)
+			}
+			if len(got.Parties) != 1+i%3 {
+				t.Fatalf("case %d: parties %+v", i, got.Parties)
+			}
+			for j, party := range got.Parties {
+				if party.ID != c.Parties[j].ID || party.Seq != j+1 || party.Name != c.Parties[j].Name {
+					t.Errorf("case %d party %d stored %+v, registered %+v", i, j, party, c.Parties[j])
+				}
+			}
+			if got.Parties[0].Name != fmt.Sprintf("申请人%d", i) {
+				t.Errorf("case %d has %s's parties", i, got.Parties[0].Name)
+			}
+			evs, _ := st.Events(ctx, c.ID)
+			if len(evs) != 1 || evs[0].Action != "register" || evs[0].CaseID != c.ID {
+				t.Errorf("case %d events %+v", i, evs)
+			}
+			rows, err := st.AuditRows(ctx, store.AuditFilter{Object: fmt.Sprintf("case:%d", c.ID)})
+			if err != nil || len(rows) != 1 || rows[0].Action != "case.register" {
+				t.Errorf("case %d audit rows %+v, %v", i, rows, err)
+			}
+		}
+		if n, brk, err := st.VerifyAudit(ctx); err != nil || brk != nil || n < 48 {
 			t.Errorf("audit chain: %d entries, break %+v, %v", n, brk, err)
 		}
 	})

@@ -1,6 +1,11 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
 
 // SetVacuumPendingEvery lets a test see audit_pending vacuumed without sealing 50,000
 // entries.
@@ -21,4 +26,21 @@ func (s *Store) VacuumCount(ctx context.Context, table string) (int64, error) {
 func (s *Store) ExecForTest(ctx context.Context, query string, args ...any) error {
 	_, err := s.w.ExecContext(ctx, s.q(query), args...)
 	return err
+}
+
+// InsertCasesAloneTogether writes cases as one batch of InsertCaseAlone's writer, as if
+// their callers had come at the same moment, and returns each one's outcome.
+func (s *Store) InsertCasesAloneTogether(ctx context.Context, cases []*model.Case, evs [][]*model.CaseEvent) []error {
+	items := make([]*aloneCase, len(cases))
+	for i, c := range cases {
+		c.Version = 1
+		items[i] = &aloneCase{c: c, evs: evs[i], args: caseInsertArgs(c), pending: pendingFrom(ctx), actor: ActorFrom(ctx),
+			at: now().Truncate(time.Microsecond), done: make(chan error, 1)}
+	}
+	s.writeAloneBatch(items)
+	errs := make([]error, len(items))
+	for i, it := range items {
+		errs[i] = <-it.done
+	}
+	return errs
 }

@@ -57,6 +57,9 @@ type Store struct {
 	batchOnce sync.Once
 	batches   chan *batchItem
 
+	aloneOnce sync.Once
+	alone     chan *aloneCase // PostgreSQL: cases waiting for InsertCaseAlone's writers
+
 	identity atomic.Int64 // bumped by every change to users, sessions, regions, departments, categories
 
 	regionsByID    dictCache[int64, model.Region]              // Region (dictcache.go)

@@ -1,0 +1,266 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
+
+// aloneTimeout bounds the statement that writes cases for InsertCaseAlone, which runs
+// free of its callers' cancellation.
+const aloneTimeout = 30 * time.Second
+
+// maxAloneBatch bounds how many cases share one statement; aloneWriters is how many
+// such statements are in flight at once: while one waits for its commit to reach the
+// disk, the next gathers the cases that arrive meanwhile.
+const (
+	maxAloneBatch = 64
+	aloneWriters  = 2
+)
+
+// aloneCase is one caller's case waiting for a writer, with what its statement needs
+// already drawn from the caller's context.
+type aloneCase struct {
+	c       *model.Case
+	evs     []*model.CaseEvent
+	args    []any // caseInsertArgs(c)
+	pending *pendingAudit
+	actor   Actor
+	at      time.Time
+	done    chan error
+}
+
+// WritesCaseAlone tells whether InsertCaseAlone is open to the caller: on PostgreSQL.
+func (s *Store) WritesCaseAlone() bool { return s.dialect == Postgres }
+
+// InsertCaseAlone writes a new case as InsertCase does, with its first events (as
+// AppendEvents; their case id is filled in) and the audit entry attached to ctx, in
+// one statement that commits on its own, and returns once it has committed. Callers
+// at the same moment share the statement (group commit): on PostgreSQL a commit's cost
+// is its flush of the WAL, and one flush for many cases is what lets intake outrun
+// one-row-per-transaction inserts; a case of their own, each caller's case would wait
+// for its own flush behind the others'. A tracking code already taken gives ErrConflict
+// to its case alone. SQLite's intake goes through its group commit (InBatch) instead.
+func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model.CaseEvent) error {
+	if s.dialect != Postgres {
+		return errors.New("InsertCaseAlone is for PostgreSQL")
+	}
+	c.Version = 1
+	it := &aloneCase{c: c, evs: evs, args: caseInsertArgs(c), pending: pendingFrom(ctx), actor: ActorFrom(ctx),
+		at: now().Truncate(time.Microsecond), done: make(chan error, 1)}
+	s.aloneOnce.Do(func() {
+		s.alone = make(chan *aloneCase, maxAloneBatch)
+		for range aloneWriters {
+			go s.aloneWriter()
+		}
+	})
+	select {
+	case s.alone <- it:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the caller waits for the outcome even if its context ends, so that a
+	// caller who gave up is not told of a failure when the case was written (and does
+	// not register it twice).
+	return <-it.done
+}
+
+// aloneWriter takes the cases waiting and writes them in one statement.
+func (s *Store) aloneWriter() {
+	for first := range s.alone {
+		items := []*aloneCase{first}
+	drain:
+		for len(items) < maxAloneBatch {
+			select {
+			case it := <-s.alone:
+				items = append(items, it)
+			default:
+				break drain
+			}
+		}
+		s.writeAloneBatch(items)
+	}
+}
+
+// writeAloneBatch writes items and tells each caller its outcome. A statement that
+// fails for one case fails for all, so on an error each case is tried on its own and
+// gets its own answer.
+func (s *Store) writeAloneBatch(items []*aloneCase) {
+	seen := make(map[string]bool, len(items))
+	batch := items[:0:0]
+	for _, it := range items {
+		// Two cases of one batch drawn the same code: the second draws again.
+		if seen[it.c.TrackingCode] {
+			it.done <- fmt.Errorf("tracking code: %w", ErrConflict)
+			continue
+		}
+		seen[it.c.TrackingCode] = true
+		batch = append(batch, it)
+	}
+	err := s.writeAlone(batch)
+	if err == nil {
+		return
+	}
+	if len(batch) == 1 {
+		batch[0].done <- err
+		return
+	}
+	for _, it := range batch {
+		if err := s.writeAlone([]*aloneCase{it}); err != nil {
+			it.done <- err
+		}
+	}
+}
+
+// writeAlone writes items in one statement. It answers every caller when the statement
+// commits; an error of the statement is returned for the caller to hand out.
+func (s *Store) writeAlone(items []*aloneCase) error {
+	query, args := aloneStatement(items)
+	ctx, cancel := context.WithTimeout(context.Background(), aloneTimeout)
+	defer cancel()
+	rows, err := s.w.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return aloneError(err)
+	}
+	type written struct {
+		id              int64
+		parties, events string
+	}
+	byCode := make(map[string]written, len(items))
+	for rows.Next() {
+		var code string
+		var w written
+		if err := rows.Scan(&code, &w.id, &w.parties, &w.events); err != nil {
+			rows.Close()
+			return err
+		}
+		byCode[code] = w
+	}
+	if err := rows.Close(); err != nil {
+		return aloneError(err)
+	}
+	if err := rows.Err(); err != nil {
+		return aloneError(err)
+	}
+	audited := false
+	for _, it := range items {
+		w, ok := byCode[it.c.TrackingCode]
+		if !ok {
+			it.done <- fmt.Errorf("tracking code: %w", ErrConflict)
+			continue
+		}
+		c := it.c
+		c.ID = w.id
+		if err := fillIDs(w.parties, len(c.Parties), func(i int, id int64) { c.Parties[i].ID, c.Parties[i].Seq = id, i+1 }); err != nil {
+			it.done <- fmt.Errorf("case parties: %w", err)
+			continue
+		}
+		if err := fillIDs(w.events, len(it.evs), func(i int, id int64) { it.evs[i].ID, it.evs[i].CaseID = id, c.ID }); err != nil {
+			it.done <- fmt.Errorf("case events: %w", err)
+			continue
+		}
+		if it.pending != nil {
+			it.pending.Object = fmt.Sprintf("case:%d", c.ID)
+			it.pending.written.Store(true)
+			audited = true
+		}
+		it.done <- nil
+	}
+	if audited {
+		s.wakeSealer()
+	}
+	return nil
+}
+
+// aloneError names a unique violation of the statement: another writer took the same
+// tracking code at the same moment.
+func aloneError(err error) error {
+	if isUniqueViolation(err) {
+		return fmt.Errorf("tracking code: %w", ErrConflict)
+	}
+	return err
+}
+
+// aloneSQL writes cases, their parties, their events and their audit entries in one
+// statement; %s is where the cases' VALUES rows go. The cases are given as rows, the
+// rest as arrays, each row of which names its case by tracking code: a case whose code
+// is taken is skipped (ON CONFLICT), and so are its rows. Foreign keys are checked at
+// the statement's end, when the case rows are there. It returns, per case written, its
+// code, its id and the ids of its parties and events in their order.
+const aloneSQL = `WITH c AS (INSERT INTO cases (` + caseInsertCols + `) VALUES %s
+		ON CONFLICT (tracking_code) DO NOTHING RETURNING id, tracking_code),
+	p AS (INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor)
+		SELECT c.id, x.seq, x.role, x.name, x.id_number, x.phone, x.address, x.smi, x.minor
+		FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[])
+			AS x(tracking_code, seq, role, name, id_number, phone, address, smi, minor)
+		JOIN c USING (tracking_code)
+		RETURNING id, case_id, seq),
+	e AS (INSERT INTO case_events (case_id, actor_id, at, action, from_state, to_state, note, payload)
+		SELECT c.id, NULLIF(x.actor_id, 0), x.at, x.action, x.from_state, x.to_state, x.note, x.payload
+		FROM unnest(?::text[], ?::bigint[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+			AS x(tracking_code, actor_id, at, action, from_state, to_state, note, payload, ord)
+		JOIN c USING (tracking_code)
+		ORDER BY x.ord RETURNING id, case_id),
+	a AS (INSERT INTO audit_pending (at, actor_id, actor, client_ip, action, object, summary)
+		SELECT x.at, NULLIF(x.actor_id, 0), x.actor, x.client_ip, x.action, 'case:' || c.id, x.summary
+		FROM unnest(?::text[], ?::timestamptz[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+			AS x(tracking_code, at, actor_id, actor, client_ip, action, summary, ord)
+		JOIN c USING (tracking_code)
+		ORDER BY x.ord)
+	SELECT c.tracking_code, c.id,
+		COALESCE((SELECT string_agg(p.id::text, ',' ORDER BY p.seq) FROM p WHERE p.case_id = c.id), ''),
+		COALESCE((SELECT string_agg(e.id::text, ',' ORDER BY e.id) FROM e WHERE e.case_id = c.id), '')
+	FROM c`
+
+// aloneStatement is aloneSQL for items, with its arguments.
+func aloneStatement(items []*aloneCase) (string, []any) {
+	var rows strings.Builder
+	args := make([]any, 0, len(items)*len(items[0].args)+24)
+	for i, it := range items {
+		if i > 0 {
+			rows.WriteByte(',')
+		}
+		rows.WriteString("(" + caseInsertValues + ")")
+		args = append(args, it.args...)
+	}
+	var pCode, pRole, pName, pID, pPhone, pAddr []string
+	var pSeq []int64
+	var pMental, pMinor []bool
+	var eCode, eAction, eFrom, eTo, eNote, ePayload []string
+	var eActor []int64
+	var eAt []time.Time
+	var aCode, aActor, aIP, aAction, aSummary []string
+	var aAt []time.Time
+	var aActorID []int64
+	for _, it := range items {
+		code := it.c.TrackingCode
+		for i, p := range it.c.Parties {
+			pCode, pSeq, pRole, pName, pID = append(pCode, code), append(pSeq, int64(i+1)), append(pRole, string(p.Role)), append(pName, p.Name), append(pID, p.IDNumber)
+			pPhone, pAddr, pMental, pMinor = append(pPhone, p.Phone), append(pAddr, p.Address), append(pMental, p.SevereMentalIllness), append(pMinor, p.Minor)
+		}
+		for _, ev := range it.evs {
+			eCode, eActor, eAt, eAction = append(eCode, code), append(eActor, ev.ActorID), append(eAt, ev.At.UTC()), append(eAction, ev.Action)
+			eFrom, eTo, eNote, ePayload = append(eFrom, ev.FromState), append(eTo, ev.ToState), append(eNote, ev.Note), append(ePayload, eventPayload(ev))
+		}
+		if it.pending != nil {
+			aCode, aAt, aActorID, aActor, aIP = append(aCode, code), append(aAt, it.at), append(aActorID, it.actor.ID), append(aActor, it.actor.Name), append(aIP, it.actor.IP)
+			aAction, aSummary = append(aAction, it.pending.Action), append(aSummary, truncateRunes(it.pending.Summary, 1000))
+		}
+	}
+	args = append(args, nonNil(pCode), nonNil(pSeq), nonNil(pRole), nonNil(pName), nonNil(pID), nonNil(pPhone), nonNil(pAddr), nonNil(pMental), nonNil(pMinor),
+		nonNil(eCode), nonNil(eActor), nonNil(eAt), nonNil(eAction), nonNil(eFrom), nonNil(eTo), nonNil(eNote), nonNil(ePayload),
+		nonNil(aCode), nonNil(aAt), nonNil(aActorID), nonNil(aActor), nonNil(aIP), nonNil(aAction), nonNil(aSummary))
+	return fmt.Sprintf(aloneSQL, rows.String()), args
+}
+
+// nonNil makes an empty list an empty array, not NULL, for unnest.
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
+}

@@ -1,0 +1,125 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/testutil"
+)
+
+// Cases written in one statement by InsertCaseAlone's writer each get their own
+// outcome: a tracking code already taken, or drawn twice in the batch, refuses that
+// case alone; a case the database refuses (here a category that does not exist) fails
+// the statement, and the others are then written one by one. Every case written has
+// its own parties, events and audit entry.
+func TestInsertCaseAloneBatchGivesEachCaseItsOwnOutcome(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		if !st.WritesCaseAlone() {
+			t.Skip("InsertCaseAlone is PostgreSQL's")
+		}
+		ctx := store.WithActor(context.Background(), store.Actor{ID: 0, Name: "测试", IP: "10.0.0.1"})
+		if err := demo.SeedCounty(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		regions, _ := st.Regions(ctx, store.RegionFilter{})
+		var village model.Region
+		for _, r := range regions {
+			if r.Level == model.LevelVillage {
+				village = r
+				break
+			}
+		}
+		cats, _ := st.Categories(ctx, store.CategoryFilter{})
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		newCase := func(code string, category int64, parties int) *model.Case {
+			c := &model.Case{TrackingCode: code, Kind: model.KindDispute, CategoryID: category, CategoryCode: cats[0].Code,
+				Channel: model.ChannelWalkIn, RegionID: village.ID, RegionPath: village.Path, CentreID: village.ParentID,
+				Title: code, Description: "测试案件 " + code, Urgency: "normal", PeopleCount: 1, State: "registered",
+				CreatedAt: now, UpdatedAt: now, RiskLevel: "none", RiskComputed: "none"}
+			for j := range parties {
+				c.Parties = append(c.Parties, model.Party{Role: model.PartyApplicant, Name: fmt.Sprintf("%s-%d", code, j)})
+			}
+			return c
+		}
+		events := func(c *model.Case, n int) []*model.CaseEvent {
+			var evs []*model.CaseEvent
+			for j := range n {
+				evs = append(evs, &model.CaseEvent{At: now, Action: "register", ToState: "registered", Note: fmt.Sprintf("%s/%d", c.TrackingCode, j)})
+			}
+			return evs
+		}
+		write := func(cs []*model.Case, eventsEach int) []error {
+			evs := make([][]*model.CaseEvent, len(cs))
+			for i, c := range cs {
+				evs[i] = events(c, eventsEach+i%2)
+			}
+			return st.InsertCasesAloneTogether(store.WithAudit(ctx, "case.register", "case:new", "登记"), cs, evs)
+		}
+		if errs := write([]*model.Case{newCase("TAKEN0000001", cats[0].ID, 1)}, 1); errs[0] != nil {
+			t.Fatal(errs[0])
+		}
+
+		for _, tc := range []struct {
+			name  string
+			cases []*model.Case
+			want  []string // "" written, "conflict", "refused"
+		}{
+			{"all written", []*model.Case{newCase("BATCH0000001", cats[0].ID, 1), newCase("BATCH0000002", cats[1].ID, 3),
+				newCase("BATCH0000003", cats[0].ID, 0)}, []string{"", "", ""}},
+			{"a code already taken", []*model.Case{newCase("BATCH0000004", cats[0].ID, 2), newCase("TAKEN0000001", cats[0].ID, 1),
+				newCase("BATCH0000005", cats[0].ID, 1)}, []string{"", "conflict", ""}},
+			{"a code drawn twice", []*model.Case{newCase("BATCH0000006", cats[0].ID, 1), newCase("BATCH0000006", cats[0].ID, 2),
+				newCase("BATCH0000007", cats[0].ID, 1)}, []string{"", "conflict", ""}},
+			{"a case the database refuses", []*model.Case{newCase("BATCH0000008", cats[0].ID, 1), newCase("BATCH0000009", 987654321, 1),
+				newCase("BATCH0000010", cats[0].ID, 2)}, []string{"", "refused", ""}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				errs := write(tc.cases, 1)
+				for i, c := range tc.cases {
+					switch want := tc.want[i]; {
+					case want == "conflict" && !errors.Is(errs[i], store.ErrConflict),
+						want == "refused" && (errs[i] == nil || errors.Is(errs[i], store.ErrConflict)),
+						want == "" && errs[i] != nil:
+						t.Fatalf("case %d (%s): %v, want %q", i, c.TrackingCode, errs[i], want)
+					case want != "":
+						continue
+					}
+					got, err := st.Case(ctx, c.ID, store.CaseScope{All: true})
+					if err != nil || got.TrackingCode != c.TrackingCode || got.Title != c.TrackingCode {
+						t.Fatalf("case %d stored %+v, %v", i, got, err)
+					}
+					if len(got.Parties) != len(c.Parties) {
+						t.Fatalf("case %d parties %+v, want %d", i, got.Parties, len(c.Parties))
+					}
+					for j, p := range got.Parties {
+						if p.ID != c.Parties[j].ID || p.Seq != j+1 || p.Name != fmt.Sprintf("%s-%d", c.TrackingCode, j) {
+							t.Errorf("case %d party %d stored %+v, written %+v", i, j, p, c.Parties[j])
+						}
+					}
+					evs, _ := st.Events(ctx, c.ID)
+					if len(evs) != 1+i%2 {
+						t.Fatalf("case %d events %+v", i, evs)
+					}
+					for j, ev := range evs {
+						if ev.CaseID != c.ID || ev.Note != fmt.Sprintf("%s/%d", c.TrackingCode, j) {
+							t.Errorf("case %d event %d: %+v", i, j, ev)
+						}
+					}
+					rows, err := st.AuditRows(ctx, store.AuditFilter{Object: fmt.Sprintf("case:%d", c.ID)})
+					if err != nil || len(rows) != 1 || rows[0].Action != "case.register" || rows[0].ClientIP != "10.0.0.1" {
+						t.Errorf("case %d audit rows %+v, %v", i, rows, err)
+					}
+				}
+			})
+		}
+		if n, brk, err := st.VerifyAudit(ctx); err != nil || brk != nil || n < 8 {
+			t.Errorf("audit chain: %d entries, break %+v, %v", n, brk, err)
+		}
+	})
+}
