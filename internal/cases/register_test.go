@@ -6,12 +6,35 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
 )
+
+// clerkAtDesk seeds the demo county into st and signs in its Fucheng clerk: the
+// context their registrations run under (from 10.0.0.9), the service, the clerk, and
+// the categories' ids by code.
+func clerkAtDesk(t *testing.T, st *store.Store) (context.Context, *cases.Service, *auth.Principal, map[string]int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := demo.SeedCounty(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	p := principal(t, st, "fucheng.clerk")
+	ctx = store.WithActor(ctx, store.Actor{ID: p.User.ID, Name: p.User.Username, IP: "10.0.0.9"})
+	cats, err := st.Categories(ctx, store.CategoryFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	category := map[string]int64{}
+	for _, c := range cats {
+		category[c.Code] = c.ID
+	}
+	return ctx, cases.New(st), p, category
+}
 
 // A registration is written whole whichever way the store takes it (on PostgreSQL a
 // case with no warning, or a blue or yellow one, is one statement; an orange one a
@@ -20,18 +43,7 @@ import (
 // chained into a log that verifies.
 func TestRegisterWritesTheWholeCase(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		if err := demo.SeedCounty(ctx, st); err != nil {
-			t.Fatal(err)
-		}
-		svc := cases.New(st)
-		p := principal(t, st, "fucheng.clerk")
-		ctx = store.WithActor(ctx, store.Actor{ID: p.User.ID, Name: p.User.Username, IP: "10.0.0.9"})
-		cats, _ := st.Categories(ctx, store.CategoryFilter{})
-		category := map[string]int64{}
-		for _, c := range cats {
-			category[c.Code] = c.ID
-		}
+		ctx, svc, p, category := clerkAtDesk(t, st)
 		for _, tc := range []struct {
 			name, category, description string
 			people                      int
@@ -111,20 +123,8 @@ func TestRegisterWritesTheWholeCase(t *testing.T) {
 // audit entry under its id, none of them crossed with another's.
 func TestRegistrationsAtTheSameMomentStayApart(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		if err := demo.SeedCounty(ctx, st); err != nil {
-			t.Fatal(err)
-		}
-		svc := cases.New(st)
-		p := principal(t, st, "fucheng.clerk")
-		ctx = store.WithActor(ctx, store.Actor{ID: p.User.ID, Name: p.User.Username, IP: "10.0.0.9"})
-		cats, _ := st.Categories(ctx, store.CategoryFilter{})
-		neighbours := int64(0)
-		for _, c := range cats {
-			if c.Code == "dispute.neighbour" {
-				neighbours = c.ID
-			}
-		}
+		ctx, svc, p, category := clerkAtDesk(t, st)
+		neighbours := category["dispute.neighbour"]
 		const n = 48
 		registered := make([]model.Case, n)
 		errs := make([]error, n)

@@ -58,31 +58,13 @@ func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model
 			go s.aloneWriter()
 		}
 	})
-	select {
-	case s.alone <- it:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	// Once queued, the caller waits for the outcome even if its context ends, so that a
-	// caller who gave up is not told of a failure when the case was written (and does
-	// not register it twice).
-	return <-it.done
+	return submit(ctx, s.alone, it, it.done)
 }
 
 // aloneWriter takes the cases waiting and writes them in one statement.
 func (s *Store) aloneWriter() {
 	for first := range s.alone {
-		items := []*aloneCase{first}
-	drain:
-		for len(items) < maxAloneBatch {
-			select {
-			case it := <-s.alone:
-				items = append(items, it)
-			default:
-				break drain
-			}
-		}
-		s.writeAloneBatch(items)
+		s.writeAloneBatch(gather(s.alone, first, maxAloneBatch))
 	}
 }
 

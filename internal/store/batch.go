@@ -37,30 +37,40 @@ func (s *Store) InBatch(ctx context.Context, fn func(*Tx) error) error {
 		go s.groupCommitter()
 	})
 	it := &batchItem{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return submit(ctx, s.batches, it, it.done)
+}
+
+// submit queues it for a committer and waits for its outcome on done. Once queued, the
+// caller waits even if ctx ends: the write may already be in a transaction that
+// commits, and a caller told of a failure then would write it again.
+func submit[T any](ctx context.Context, queue chan<- T, it T, done <-chan error) error {
 	select {
-	case s.batches <- it:
+	case queue <- it:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	// Once queued, the caller waits for the outcome even if its context ends: the
-	// write may already be in a transaction that commits.
-	return <-it.done
+	return <-done
+}
+
+// gather is first and the items waiting on queue behind it, up to max in all: what
+// one commit takes.
+func gather[T any](queue <-chan T, first T, max int) []T {
+	items := []T{first}
+	for len(items) < max {
+		select {
+		case it := <-queue:
+			items = append(items, it)
+		default:
+			return items
+		}
+	}
+	return items
 }
 
 // groupCommitter takes the callers waiting, runs them in one transaction and commits.
 func (s *Store) groupCommitter() {
 	for first := range s.batches {
-		items := []*batchItem{first}
-	drain:
-		for len(items) < maxBatch {
-			select {
-			case it := <-s.batches:
-				items = append(items, it)
-			default:
-				break drain
-			}
-		}
-		s.commitBatch(items)
+		s.commitBatch(gather(s.batches, first, maxBatch))
 	}
 }
 
