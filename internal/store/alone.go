@@ -49,9 +49,7 @@ func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model
 	if s.dialect != Postgres {
 		return errors.New("InsertCaseAlone is for PostgreSQL")
 	}
-	c.Version = 1
-	it := &aloneCase{c: c, evs: evs, args: caseInsertArgs(c), pending: pendingFrom(ctx), actor: ActorFrom(ctx),
-		at: now().Truncate(time.Microsecond), done: make(chan error, 1)}
+	it := newAloneCase(ctx, c, evs)
 	s.aloneOnce.Do(func() {
 		s.alone = make(chan *aloneCase, maxAloneBatch)
 		for range aloneWriters {
@@ -59,6 +57,13 @@ func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model
 		}
 	})
 	return submit(ctx, s.alone, it, it.done)
+}
+
+// newAloneCase is c, at version 1, with evs and ctx's audit entry, ready for a writer.
+func newAloneCase(ctx context.Context, c *model.Case, evs []*model.CaseEvent) *aloneCase {
+	c.Version = 1
+	return &aloneCase{c: c, evs: evs, args: caseInsertArgs(c), pending: pendingFrom(ctx), actor: ActorFrom(ctx),
+		at: now().Truncate(time.Microsecond), done: make(chan error, 1)}
 }
 
 // aloneWriter takes the cases waiting and writes them in one statement.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
 )
@@ -33,9 +32,7 @@ func (s *Store) ExecForTest(ctx context.Context, query string, args ...any) erro
 func (s *Store) InsertCasesAloneTogether(ctx context.Context, cases []*model.Case, evs [][]*model.CaseEvent) []error {
 	items := make([]*aloneCase, len(cases))
 	for i, c := range cases {
-		c.Version = 1
-		items[i] = &aloneCase{c: c, evs: evs[i], args: caseInsertArgs(c), pending: pendingFrom(ctx), actor: ActorFrom(ctx),
-			at: now().Truncate(time.Microsecond), done: make(chan error, 1)}
+		items[i] = newAloneCase(ctx, c, evs[i])
 	}
 	s.writeAloneBatch(items)
 	errs := make([]error, len(items))
