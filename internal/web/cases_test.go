@@ -425,3 +425,27 @@ func TestAttachments(t *testing.T) {
 		}
 	})
 }
+
+// A land-requisition or wage dispute can be worth a hundred million yuan: the largest
+// amount intake accepts is kept to the fen, whether the case is registered alone or
+// with its first steps.
+func TestIntakeKeepsTheLargestAmounts(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
+		for _, then := range [][]map[string]any{nil, {{"action": "accept"}}} {
+			body := walkIn(t, st, then...)
+			body["amount_yuan"] = 99999999999.99
+			f := &flow{t: t}
+			c := f.register(clerk, body)
+			if c.AmountFen != 9999999999999 {
+				t.Fatalf("registered amount %d fen, want 9999999999999", c.AmountFen)
+			}
+			resp, raw := clerk.Do("GET", fmt.Sprintf("/api/v1/cases/%d", f.id), nil)
+			var got caseJSON
+			if err := json.Unmarshal(raw, &got); err != nil || resp.StatusCode != 200 || got.AmountFen != 9999999999999 {
+				t.Fatalf("read back: %d %s", resp.StatusCode, raw)
+			}
+		}
+	})
+}
