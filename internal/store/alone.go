@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -173,12 +175,14 @@ func aloneError(err error) error {
 }
 
 // aloneSQL writes cases, their parties, their events and their audit entries in one
-// statement; %s is where the cases' VALUES rows go. The cases are given as rows, the
-// rest as arrays, each row of which names its case by tracking code: a case whose code
+// statement. Everything is given as arrays, one a column, so the statement's text is
+// the same for every batch size and PostgreSQL plans it once a connection (a text a
+// size took 14 % of the statement's time in planning, measured at 1M cases). The
+// parties', events' and audit entries' rows name their case by tracking code: a case whose code
 // is taken is skipped (ON CONFLICT), and so are its rows. Foreign keys are checked at
 // the statement's end, when the case rows are there. It returns, per case written, its
 // code, its id and the ids of its parties and events in their order.
-const aloneSQL = `WITH c AS (INSERT INTO cases (` + caseInsertCols + `) VALUES %s
+var aloneSQL = `WITH c AS (INSERT INTO cases (` + caseInsertCols + `) SELECT * FROM unnest(` + caseArrayParams + `)
 		ON CONFLICT (tracking_code) DO NOTHING RETURNING id, tracking_code),
 	p AS (INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor)
 		SELECT c.id, x.seq, x.role, x.name, x.id_number, x.phone, x.address, x.smi, x.minor
@@ -205,15 +209,11 @@ const aloneSQL = `WITH c AS (INSERT INTO cases (` + caseInsertCols + `) VALUES %
 
 // aloneStatement is aloneSQL for items, with its arguments.
 func aloneStatement(items []*aloneCase) (string, []any) {
-	var rows strings.Builder
-	args := make([]any, 0, len(items)*len(items[0].args)+24)
+	caseRows := make([][]any, len(items))
 	for i, it := range items {
-		if i > 0 {
-			rows.WriteByte(',')
-		}
-		rows.WriteString("(" + caseInsertValues + ")")
-		args = append(args, it.args...)
+		caseRows[i] = it.args
 	}
+	args := append(make([]any, 0, len(caseInsertPGTypes)+24), caseColumns(caseRows)...)
 	var pCode, pRole, pName, pID, pPhone, pAddr []string
 	var pSeq []int64
 	var pMental, pMinor []bool
@@ -241,7 +241,78 @@ func aloneStatement(items []*aloneCase) (string, []any) {
 	args = append(args, nonNil(pCode), nonNil(pSeq), nonNil(pRole), nonNil(pName), nonNil(pID), nonNil(pPhone), nonNil(pAddr), nonNil(pMental), nonNil(pMinor),
 		nonNil(eCode), nonNil(eActor), nonNil(eAt), nonNil(eAction), nonNil(eFrom), nonNil(eTo), nonNil(eNote), nonNil(ePayload),
 		nonNil(aCode), nonNil(aAt), nonNil(aActorID), nonNil(aActor), nonNil(aIP), nonNil(aAction), nonNil(aSummary))
-	return fmt.Sprintf(aloneSQL, rows.String()), args
+	return aloneSQL, args
+}
+
+// caseInsertPGTypes are the PostgreSQL types of caseInsertCols, in their order.
+var caseInsertPGTypes = []string{"text", "text", "bigint", "text", "text", "bigint", "text",
+	"bigint", "bigint", "text", "text", "float8", "float8", "text", "text", "text", "bigint", "bigint", "text",
+	"text", "boolean", "text", "text", "bigint", "boolean", "bigint", "text", "timestamptz",
+	"bigint", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bigint",
+	"boolean", "text", "text", "bigint", "text", "timestamptz", "timestamptz", "timestamptz"}
+
+// caseArrayParams is one array parameter per column of caseInsertCols, for unnest.
+var caseArrayParams = func() string {
+	params := make([]string, len(caseInsertPGTypes))
+	for i, t := range caseInsertPGTypes {
+		params[i] = "?::" + t + "[]"
+	}
+	return strings.Join(params, ", ")
+}()
+
+// caseColumns turns rows of caseInsertArgs into one array per column, typed as
+// caseInsertPGTypes says, a NULL where the row's value is nil or an invalid
+// sql.NullInt64.
+func caseColumns(rows [][]any) []any {
+	cols := make([]any, len(caseInsertPGTypes))
+	for j, typ := range caseInsertPGTypes {
+		switch typ {
+		case "text":
+			col := make([]string, len(rows))
+			for i, r := range rows {
+				col[i] = reflect.ValueOf(r[j]).String() // string, or a named string type
+			}
+			cols[j] = col
+		case "bigint":
+			col := make([]*int64, len(rows))
+			for i, r := range rows {
+				switch v := r[j].(type) {
+				case sql.NullInt64:
+					if v.Valid {
+						col[i] = &v.Int64
+					}
+				case nil:
+				default:
+					n := reflect.ValueOf(v).Int()
+					col[i] = &n
+				}
+			}
+			cols[j] = col
+		case "float8":
+			col := make([]*float64, len(rows))
+			for i, r := range rows {
+				if v, ok := r[j].(float64); ok {
+					col[i] = &v
+				}
+			}
+			cols[j] = col
+		case "boolean":
+			col := make([]bool, len(rows))
+			for i, r := range rows {
+				col[i] = r[j].(bool)
+			}
+			cols[j] = col
+		case "timestamptz":
+			col := make([]*time.Time, len(rows))
+			for i, r := range rows {
+				if v, ok := r[j].(time.Time); ok {
+					col[i] = &v
+				}
+			}
+			cols[j] = col
+		}
+	}
+	return cols
 }
 
 // nonNil makes an empty list an empty array, not NULL, for unnest.
