@@ -419,7 +419,7 @@ func (s *Service) book(ctx context.Context, p *auth.Principal, caseID, slotID in
 			to = append(to, leader)
 		}
 		if p == nil {
-			clerks, err := s.Store.Users(ctx, store.UserFilter{RegionID: c.CentreID, Role: model.RoleClerk, ActiveOnly: true})
+			clerks, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: c.CentreID, Role: model.RoleClerk})
 			if err != nil {
 				return err
 			}
@@ -520,7 +520,7 @@ func (s *Service) cancelIn(ctx context.Context, tx *store.Tx, p *auth.Principal,
 		return err
 	}
 	var to []model.User
-	clerks, err := s.Store.Users(ctx, store.UserFilter{RegionID: c.CentreID, Role: model.RoleClerk, ActiveOnly: true})
+	clerks, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: c.CentreID, Role: model.RoleClerk})
 	if err != nil {
 		return err
 	}

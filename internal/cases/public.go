@@ -106,7 +106,7 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 	ctx = store.WithActor(ctx, store.Actor{Name: "群众（" + source + "）", IP: store.ActorFrom(ctx).IP})
 	ctx = store.WithAudit(ctx, "case.register_public", "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind, c.Title, source))
 	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
-		if err := s.insertNew(ctx, tx, c, 0, payload, now); err != nil {
+		if err := s.insertNew(ctx, tx, c, 0, payload, now, nil); err != nil {
 			return err
 		}
 		for i := range atts {
@@ -115,7 +115,7 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 				return err
 			}
 		}
-		clerks, err := s.Store.Users(ctx, store.UserFilter{RegionID: centre, Role: model.RoleClerk, ActiveOnly: true})
+		clerks, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: centre, Role: model.RoleClerk})
 		if err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (s *Service) publicCentre(ctx context.Context, path string) (int64, error) 
 		if r.Level == model.LevelGrid || !r.Active {
 			continue
 		}
-		clerks, err := s.Store.Users(ctx, store.UserFilter{RegionID: id, Role: model.RoleClerk, ActiveOnly: true})
+		clerks, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: id, Role: model.RoleClerk})
 		if err != nil {
 			return 0, err
 		}

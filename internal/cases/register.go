@@ -258,15 +258,17 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		steps += " → " + string(st.Action)
 	}
 	ctx = store.WithAudit(ctx, "case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
+	var assessed *assessment
 	if len(in.Then) == 0 {
-		if done, err := s.registerAlone(ctx, c, p.User.ID, payload, now); done {
+		var done bool
+		if done, assessed, err = s.registerAlone(ctx, c, p.User.ID, payload, now); done {
 			return *c, err
 		}
 	}
 	// Group commit: intakes arriving together share one transaction and one fsync, each
 	// in its own savepoint, and each is acknowledged only once it is on disk.
 	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
-		if err := s.insertNew(ctx, tx, c, p.User.ID, payload, now); err != nil {
+		if err := s.insertNew(ctx, tx, c, p.User.ID, payload, now, assessed); err != nil {
 			return err
 		}
 		for i, step := range in.Then {
@@ -279,13 +281,22 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	return *c, err
 }
 
+// assessment is a new case's warning, assessed before its write began.
+type assessment struct{ warn *warningChange }
+
 // insertNew writes a new case inside tx: its warning assessed before the row is
-// written (a red case is red from its first moment), a fresh tracking code, the
-// register event by actorID (0 for a citizen) and the warning's own event.
-func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, actorID int64, payload []byte, now time.Time) error {
-	warn, err := s.reassess(ctx, tx, c, now)
-	if err != nil {
-		return err
+// written (a red case is red from its first moment) unless assessed already says it,
+// a fresh tracking code, the register event by actorID (0 for a citizen) and the
+// warning's own event.
+func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, actorID int64, payload []byte, now time.Time, assessed *assessment) error {
+	var warn *warningChange
+	if assessed != nil {
+		warn = assessed.warn
+	} else {
+		var err error
+		if warn, err = s.reassess(ctx, tx, c, now); err != nil {
+			return err
+		}
 	}
 	if err := withTrackingCode(c, func() error { return tx.InsertCase(ctx, c) }); err != nil {
 		return err
@@ -299,26 +310,25 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 }
 
 // registerAlone writes a new case with no further steps in one statement, where the
-// store offers it (PostgreSQL: store.InsertCaseAlone); done is false when it did not,
-// and c is as it came. Its history is read first, outside the write, as a PostgreSQL
-// transaction would read it. A case the assessment puts at orange or red takes the
-// transaction instead: its warning brings notices and supervision with it; a blue or
-// yellow warning is only its event, written in the same statement.
+// store offers it (PostgreSQL: store.InsertCaseAlone); done is false when it did not.
+// Its history is read first, outside the write, as a PostgreSQL transaction would
+// read it. A case the assessment puts at orange or red takes the transaction instead,
+// with the assessment made here (c carries it): its warning brings notices and
+// supervision with it; a blue or yellow warning is only its event, written in the
+// same statement.
 // SQLite keeps the history read inside the group commit: read before it, on a reader
 // connection whose page cache every commit empties, intake was slower (measured: 360
 // against 318 µs a case).
-func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int64, payload []byte, now time.Time) (done bool, err error) {
+func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int64, payload []byte, now time.Time) (done bool, assessed *assessment, err error) {
 	if !s.Store.WritesCaseAlone() {
-		return false, nil
+		return false, nil, nil
 	}
-	before := *c
 	warn, err := s.reassessFrom(ctx, s.Store, c, now)
 	if err != nil {
-		return true, err
+		return true, nil, err
 	}
 	if warn != nil && warn.demandsResponse() {
-		*c = before
-		return false, nil
+		return false, &assessment{warn: warn}, nil
 	}
 	register := registerEvent(c, actorID, payload, now)
 	evs := []*model.CaseEvent{&register}
@@ -326,7 +336,7 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 		ev := warningEvent(c, warn, now)
 		evs = append(evs, &ev)
 	}
-	return true, withTrackingCode(c, func() error { return s.Store.InsertCaseAlone(ctx, c, evs) })
+	return true, nil, withTrackingCode(c, func() error { return s.Store.InsertCaseAlone(ctx, c, evs) })
 }
 
 // withTrackingCode gives c a fresh tracking code and runs insert, drawing again while

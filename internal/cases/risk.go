@@ -237,7 +237,7 @@ func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case
 	}
 	var to []model.User
 	add := func(regionID int64, role model.Role) error {
-		us, err := s.Store.Users(ctx, store.UserFilter{RegionID: regionID, Role: role, ActiveOnly: true})
+		us, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: regionID, Role: role})
 		to = append(to, us...)
 		return err
 	}
@@ -387,7 +387,7 @@ func (s *Service) Holders(ctx context.Context, c *model.Case) ([]model.User, err
 	for _, part := range strings.Split(strings.Trim(centre.Path, "/"), "/") {
 		var id int64
 		fmt.Sscanf(part, "%d", &id)
-		us, err := s.Store.Users(ctx, store.UserFilter{RegionID: id, Role: model.RoleLeader, ActiveOnly: true})
+		us, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: id, Role: model.RoleLeader})
 		if err != nil {
 			return nil, err
 		}
@@ -477,7 +477,7 @@ func (s *Service) escalateLateResponses(ctx context.Context, now time.Time) (int
 					if rid == 0 {
 						continue
 					}
-					us, err := s.Store.Users(ctx, store.UserFilter{RegionID: rid, Role: model.RoleLeader, ActiveOnly: true})
+					us, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: rid, Role: model.RoleLeader})
 					if err != nil {
 						return err
 					}

@@ -102,8 +102,7 @@ func (s *Service) flag(ctx context.Context, tx *store.Tx, d store.DueTransition,
 func (s *Service) responsible(ctx context.Context, c *model.Case, withLeaders bool) ([]model.User, error) {
 	var out []model.User
 	add := func(f store.UserFilter) error {
-		f.ActiveOnly = true
-		us, err := s.Store.Users(ctx, f)
+		us, err := s.Store.ActiveUsers(ctx, f)
 		out = append(out, us...)
 		return err
 	}
@@ -262,7 +261,7 @@ func (s *Service) superviseIn(ctx context.Context, tx *store.Tx, c *model.Case, 
 	}
 	if level == "red" {
 		// A red card reaches the top centre's leaders at once.
-		leaders, err := s.Store.Users(ctx, store.UserFilter{RegionID: rootOf(c.RegionPath), Role: model.RoleLeader, ActiveOnly: true})
+		leaders, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: rootOf(c.RegionPath), Role: model.RoleLeader})
 		if err != nil {
 			return err
 		}

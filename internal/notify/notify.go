@@ -43,15 +43,21 @@ type Notifier struct {
 // Recipients are deduplicated.
 func (n *Notifier) Send(ctx context.Context, tx *store.Tx, to []model.User, m Message, at time.Time) error {
 	seen := map[int64]bool{}
+	var recipients []model.User
+	var recs []*store.Notification
 	for _, u := range to {
 		if seen[u.ID] || !u.Active {
 			continue
 		}
 		seen[u.ID] = true
-		rec := store.Notification{UserID: u.ID, CaseID: m.CaseID, Kind: m.Kind, Title: m.Title, Body: m.Body, CreatedAt: at}
-		if err := tx.InsertNotification(ctx, &rec); err != nil {
-			return err
-		}
+		recipients = append(recipients, u)
+		recs = append(recs, &store.Notification{UserID: u.ID, CaseID: m.CaseID, Kind: m.Kind, Title: m.Title, Body: m.Body, CreatedAt: at})
+	}
+	if err := tx.InsertNotifications(ctx, recs); err != nil {
+		return err
+	}
+	for i, u := range recipients {
+		rec := recs[i]
 		if n.Config.SMS && u.Phone != "" {
 			text := m.Title + "。" + m.Body
 			if n.Config.SMSTemplate != nil {

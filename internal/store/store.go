@@ -66,6 +66,7 @@ type Store struct {
 	regionChildren dictCache[RegionFilter, []model.Region]     // Regions of a parent
 	categoriesByID dictCache[int64, model.Category]            // Category
 	categoryLists  dictCache[CategoryFilter, []model.Category] // Categories
+	activeUsers    dictCache[UserFilter, []model.User]         // ActiveUsers
 
 	// PostgreSQL's audit sealer (auditseal.go).
 	sealStart, sealClose sync.Once

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -47,6 +48,7 @@ func (tx *Tx) CreateUser(ctx context.Context, u *model.User, passwordHash string
 }
 
 func (tx *Tx) setRoles(ctx context.Context, userID int64, roles []model.Role) error {
+	tx.identity = true // the cached ActiveUsers
 	if _, err := tx.exec(ctx, "DELETE FROM user_roles WHERE user_id = ?", userID); err != nil {
 		return err
 	}
@@ -179,6 +181,22 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]model.User, error) {
 		ptrs[i] = &users[i]
 	}
 	return users, s.fillRoles(ctx, ptrs)
+}
+
+// ActiveUsers is Users of the active accounts only, read through a cache like Region's
+// (dictcache.go): whom a notice goes to is looked up for every warning, supervision
+// order and overdue case, two round trips a lookup, for accounts that change a few
+// times a month. Any change this process makes to a user empties it at once; another
+// server's change takes effect within dictCacheFor.
+func (s *Store) ActiveUsers(ctx context.Context, f UserFilter) ([]model.User, error) {
+	f.ActiveOnly = true
+	users, err := s.activeUsers.get(s, f, func() ([]model.User, error) { return s.Users(ctx, f) })
+	out := make([]model.User, len(users))
+	for i, u := range users {
+		u.Roles = slices.Clone(u.Roles)
+		out[i] = u
+	}
+	return out, err
 }
 
 // UpdateUser changes a user's profile, placement and roles (not the password).
