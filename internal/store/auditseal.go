@@ -77,9 +77,22 @@ func (s *Store) runSealer() {
 				slog.Error("audit: sealing pending entries", "err", err)
 			}
 			cancel()
+			// The writes of the pause are sealed together after it: a seal is a
+			// transaction of six statements and a commit, and sealing after every
+			// group commit meant some seventy seals a second at 1,200 intakes a
+			// second, a sixth of intake's round trips. Nothing waits for it
+			// meanwhile, since whatever reads the log seals first.
+			select {
+			case <-s.sealStop:
+				return
+			case <-time.After(sealPause):
+			}
 		}
 	}()
 }
+
+// sealPause is how long the sealer rests after a seal.
+const sealPause = 100 * time.Millisecond
 
 // wakeSealer tells the sealer that entries are waiting; it never blocks.
 func (s *Store) wakeSealer() {
