@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/model"
 )
@@ -355,6 +356,16 @@ func formatYuan(fen int64) string {
 // "同 归 于 尽" matches 同归于尽. Punctuation is kept, so phrases do not match
 // across sentence boundaries.
 func normalize(s string) string {
+	// Most text, and every phrase of the default rules, is already normal: returned
+	// as it is, without a copy (Assess normalises every phrase of the rules anew).
+	if isNormal(s) {
+		return s
+	}
+	return rewrite(s)
+}
+
+// rewrite is normalize without its shortcut.
+func rewrite(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -370,6 +381,18 @@ func normalize(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// isNormal tells whether normalize would return s unchanged.
+func isNormal(s string) bool {
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E, r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF,
+			r == utf8.RuneError, unicode.IsSpace(r), unicode.ToLower(r) != r:
+			return false
+		}
+	}
+	return true
 }
 
 func normList(list []string) []string {

@@ -456,3 +456,27 @@ func FuzzAssess(f *testing.F) {
 		}
 	})
 }
+
+// normalize's shortcut for text that is already normal gives what rewriting it would.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"扬言报复", "他说要同归于尽", "ＡＢＣ　报复", "Tom 打人", "零\u200b宽", "\xff\xfe坏", "已经\ufffd正常", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := normalize(s), rewrite(s); got != want {
+			t.Fatalf("normalize(%q) = %q, rewriting gives %q", s, got, want)
+		}
+	})
+}
+
+// BenchmarkAssess is the warning's share of an intake: a typical description under the
+// default rules, a first-time applicant.
+func BenchmarkAssess(b *testing.B) {
+	rules := DefaultRules()
+	in := Input{Title: "拖欠工资纠纷", Description: "申请人马某反映，其在某建筑工地务工期间，工地负责人以资金未到位为由拖欠其及工友八人工资共计四万三千元，多次讨要未果，请求协调解决。",
+		CategoryCode: "dispute.labour", People: 8, AmountFen: 4300000}
+	b.ReportAllocs()
+	for b.Loop() {
+		Assess(rules, in)
+	}
+}
