@@ -16,8 +16,7 @@ import (
 func TestActiveUsersFollowChangesAtOnce(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		county := model.Region{Code: "622922", Name: "康乐县", Level: model.LevelCounty}
-		must(t, st.CreateRegion(ctx, &county))
+		county := createCounty(t, st)
 		leaders := func() []model.User {
 			t.Helper()
 			us, err := st.ActiveUsers(ctx, store.UserFilter{RegionID: county.ID, Role: model.RoleLeader})
@@ -56,8 +55,7 @@ func TestActiveUsersFollowChangesAtOnce(t *testing.T) {
 func TestInsertNotificationsMatchesEachToItsUser(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		county := model.Region{Code: "622922", Name: "康乐县", Level: model.LevelCounty}
-		must(t, st.CreateRegion(ctx, &county))
+		county := createCounty(t, st)
 		var ns []*store.Notification
 		for _, name := range []string{"a", "b", "c"} {
 			u := model.User{Username: name, DisplayName: name, RegionID: county.ID, Roles: []model.Role{model.RoleLeader}}

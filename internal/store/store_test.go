@@ -31,8 +31,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 func TestRegionTree(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		county := model.Region{Code: "622922", Name: "康乐县", Level: model.LevelCounty}
-		must(t, st.CreateRegion(ctx, &county))
+		county := createCounty(t, st)
 		town := model.Region{ParentID: county.ID, Code: "622922100", Name: "附城镇", Level: model.LevelTownship}
 		must(t, st.CreateRegion(ctx, &town))
 		// A level may be skipped: a grid straight under a township.
@@ -99,8 +98,7 @@ func TestRegionTree(t *testing.T) {
 func TestUsersDepartmentsCategories(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		county := model.Region{Code: "622922", Name: "康乐县", Level: model.LevelCounty}
-		must(t, st.CreateRegion(ctx, &county))
+		county := createCounty(t, st)
 		dep := model.Department{RegionID: county.ID, Code: "hrss", Name: "县人社局"}
 		must(t, st.CreateDepartment(ctx, &dep))
 		if err := st.CreateDepartment(ctx, &model.Department{RegionID: county.ID, Code: "hrss", Name: "again"}); !errors.Is(err, store.ErrConflict) {
@@ -210,6 +208,14 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 			}
 		}
 	})
+}
+
+// createCounty makes the root region of a store: 康乐县.
+func createCounty(t *testing.T, st *store.Store) model.Region {
+	t.Helper()
+	county := model.Region{Code: "622922", Name: "康乐县", Level: model.LevelCounty}
+	must(t, st.CreateRegion(context.Background(), &county))
+	return county
 }
 
 func must(t *testing.T, err error) {
