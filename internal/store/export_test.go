@@ -41,3 +41,18 @@ func (s *Store) InsertCasesAloneTogether(ctx context.Context, cases []*model.Cas
 	}
 	return errs
 }
+
+// ProbePartiesTogether asks, for each of the parties' ID numbers and phones, whether a
+// stored case shares one, as one look of RiskHistory's shared readers.
+func (s *Store) ProbePartiesTogether(ctx context.Context, ids, phones [][]string) ([]bool, []error) {
+	ps := make([]*historyProbe, len(ids))
+	for i := range ids {
+		ps[i] = &historyProbe{ctx: ctx, ids: nonEmpty(ids[i]), phones: nonEmpty(phones[i]), done: make(chan error, 1)}
+	}
+	s.probe(ps)
+	related, errs := make([]bool, len(ps)), make([]error, len(ps))
+	for i, p := range ps {
+		errs[i], related[i] = <-p.done, p.related
+	}
+	return related, errs
+}

@@ -47,8 +47,18 @@ func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones [
 // RiskHistory is Tx.RiskHistory outside a transaction: what is committed when the
 // query starts, which is what a PostgreSQL transaction (read committed) reads too. It
 // is for PostgreSQL: on SQLite it reads a reader connection, which does not see what
-// a group commit (InBatch) is still writing.
+// a group commit (InBatch) is still writing. For a case not yet stored, the callers
+// of one moment first look together for earlier cases of their parties
+// (riskhistory.go); only those who have some read the rest.
 func (s *Store) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
+	if s.dialect == Postgres && caseID == 0 {
+		switch related, err := s.probeParties(ctx, idNumbers, phones); {
+		case err != nil:
+			return RiskHistory{}, err
+		case !related:
+			return RiskHistory{Incidents: map[string]int{}}, nil
+		}
+	}
 	return riskHistory(ctx, s.query, caseID, idNumbers, phones, since)
 }
 

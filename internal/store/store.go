@@ -60,6 +60,9 @@ type Store struct {
 	aloneOnce sync.Once
 	alone     chan *aloneCase // PostgreSQL: cases waiting for InsertCaseAlone's writers
 
+	probeOnce sync.Once
+	probes    chan *historyProbe // PostgreSQL: RiskHistory reads waiting for a shared look (riskhistory.go)
+
 	identity atomic.Int64 // bumped by every change to users, sessions, regions, departments, categories
 
 	regionsByID    dictCache[int64, model.Region]              // Region (dictcache.go)
