@@ -27,21 +27,12 @@ func TestInsertCaseAloneBatchGivesEachCaseItsOwnOutcome(t *testing.T) {
 		if err := demo.SeedCounty(ctx, st); err != nil {
 			t.Fatal(err)
 		}
-		regions, _ := st.Regions(ctx, store.RegionFilter{})
-		var village model.Region
-		for _, r := range regions {
-			if r.Level == model.LevelVillage {
-				village = r
-				break
-			}
-		}
+		village := firstVillage(t, st)
 		cats, _ := st.Categories(ctx, store.CategoryFilter{})
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		newCase := func(code string, category int64, parties int) *model.Case {
-			c := &model.Case{TrackingCode: code, Kind: model.KindDispute, CategoryID: category, CategoryCode: cats[0].Code,
-				Channel: model.ChannelWalkIn, RegionID: village.ID, RegionPath: village.Path, CentreID: village.ParentID,
-				Title: code, Description: "测试案件 " + code, Urgency: "normal", PeopleCount: 1, State: "registered",
-				CreatedAt: now, UpdatedAt: now, RiskLevel: "none", RiskComputed: "none"}
+			c := newVillageCase(code, village, cats[0], now)
+			c.CategoryID = category
 			for j := range parties {
 				c.Parties = append(c.Parties, model.Party{Role: model.PartyApplicant, Name: fmt.Sprintf("%s-%d", code, j)})
 			}

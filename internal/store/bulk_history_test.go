@@ -21,17 +21,7 @@ import (
 func historyBatch(t *testing.T, st *store.Store, n int) []model.Case {
 	t.Helper()
 	ctx := context.Background()
-	regions, err := st.Regions(ctx, store.RegionFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var village model.Region
-	for _, r := range regions {
-		if r.Level == model.LevelVillage {
-			village = r
-			break
-		}
-	}
+	village := firstVillage(t, st)
 	cats, err := st.Categories(ctx, store.CategoryFilter{})
 	if err != nil || len(cats) == 0 {
 		t.Fatal(cats, err)

@@ -23,14 +23,7 @@ func TestRiskHistoryOfNewCasesReadTogether(t *testing.T) {
 		if err := demo.SeedCounty(ctx, st); err != nil {
 			t.Fatal(err)
 		}
-		regions, _ := st.Regions(ctx, store.RegionFilter{})
-		var village model.Region
-		for _, r := range regions {
-			if r.Level == model.LevelVillage {
-				village = r
-				break
-			}
-		}
+		village := firstVillage(t, st)
 		cats, _ := st.Categories(ctx, store.CategoryFilter{})
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		// Case i was registered i*10 days ago (the 90-day window holds cases 0 to 9);
@@ -38,11 +31,8 @@ func TestRiskHistoryOfNewCasesReadTogether(t *testing.T) {
 		// even cases have a police call each.
 		for i := range 12 {
 			at := now.AddDate(0, 0, -10*i)
-			c := &model.Case{TrackingCode: fmt.Sprintf("HIST%08d", i), Kind: model.KindDispute, CategoryID: cats[0].ID, CategoryCode: cats[0].Code,
-				Channel: model.ChannelWalkIn, RegionID: village.ID, RegionPath: village.Path, CentreID: village.ParentID,
-				Title: "历史", Description: "历史案件", Urgency: "normal", PeopleCount: 1, State: "registered",
-				CreatedAt: at, UpdatedAt: at, RiskLevel: "none", RiskComputed: "none",
-				Parties: []model.Party{{Role: model.PartyApplicant, Name: "甲", IDNumber: fmt.Sprintf("ID%d", i%3), Phone: fmt.Sprintf("1390000%04d", i%5)}}}
+			c := newVillageCase(fmt.Sprintf("HIST%08d", i), village, cats[0], at)
+			c.Parties = []model.Party{{Role: model.PartyApplicant, Name: "甲", IDNumber: fmt.Sprintf("ID%d", i%3), Phone: fmt.Sprintf("1390000%04d", i%5)}}
 			err := st.InTx(ctx, func(tx *store.Tx) error {
 				if err := tx.InsertCase(ctx, c); err != nil {
 					return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
@@ -208,6 +209,28 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 			}
 		}
 	})
+}
+
+// firstVillage is a village of a store seeded with the demo county.
+func firstVillage(t *testing.T, st *store.Store) model.Region {
+	t.Helper()
+	regions, err := st.Regions(context.Background(), store.RegionFilter{})
+	must(t, err)
+	for _, r := range regions {
+		if r.Level == model.LevelVillage {
+			return r
+		}
+	}
+	t.Fatal("no village")
+	return model.Region{}
+}
+
+// newVillageCase is a registered dispute at village, of category cat, at at.
+func newVillageCase(code string, village model.Region, cat model.Category, at time.Time) *model.Case {
+	return &model.Case{TrackingCode: code, Kind: model.KindDispute, CategoryID: cat.ID, CategoryCode: cat.Code,
+		Channel: model.ChannelWalkIn, RegionID: village.ID, RegionPath: village.Path, CentreID: village.ParentID,
+		Title: code, Description: "测试案件 " + code, Urgency: "normal", PeopleCount: 1, State: "registered",
+		CreatedAt: at, UpdatedAt: at, RiskLevel: "none", RiskComputed: "none"}
 }
 
 // createCounty makes the root region of a store: 康乐县.
