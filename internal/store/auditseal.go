@@ -30,6 +30,12 @@ const sealBatch = 1000
 // settling query of each audit read among them, reads past all of them.
 const vacuumPendingEvery = 50000
 
+// sealTakeSQL takes the oldest entries waiting, at most sealBatch. The batch's size
+// is written into the text: a statement without parameters keeps one plan, where one
+// with the size as a parameter was planned anew at every call.
+var sealTakeSQL = fmt.Sprintf(`DELETE FROM audit_pending WHERE seq IN (SELECT seq FROM audit_pending ORDER BY seq LIMIT %d)
+		RETURNING seq, at, COALESCE(actor_id, 0), actor, client_ip, action, object, summary`, sealBatch)
+
 // sealTimeout bounds one sealing pass of the sealer and of Close.
 const sealTimeout = 30 * time.Second
 
@@ -185,10 +191,7 @@ func (s *Store) sealOnce(ctx context.Context) (int, error) {
 	if err := tx.QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR UPDATE").Scan(&headID, &headHash); err != nil {
 		return 0, fmt.Errorf("audit head: %w", err)
 	}
-	// The batch's size is written into the text: a statement without parameters keeps
-	// one plan, where this one with a parameter was planned anew at every call.
-	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`DELETE FROM audit_pending WHERE seq IN (SELECT seq FROM audit_pending ORDER BY seq LIMIT %d)
-		RETURNING seq, at, COALESCE(actor_id, 0), actor, client_ip, action, object, summary`, sealBatch))
+	rows, err := tx.QueryContext(ctx, sealTakeSQL)
 	if err != nil {
 		return 0, fmt.Errorf("audit pending: %w", err)
 	}

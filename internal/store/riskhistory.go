@@ -52,13 +52,13 @@ func (s *Store) probeReader() {
 	}
 }
 
-// probeSQL names, for each caller i with a match, one of its earlier cases: two index
-// lookups per key, kept as simple joins so that planning stays cheap whatever the
-// number of callers.
-const probeSQL = `SELECT DISTINCT k.i FROM unnest($1::bigint[], $2::text[]) AS k(i, id_number)
+// probeSQL names each caller i one of whose ID numbers or phones a stored party has:
+// an index lookup per key, in two simple joins so that planning stays cheap whatever
+// the number of callers.
+const probeSQL = `SELECT k.i FROM unnest($1::bigint[], $2::text[]) AS k(i, id_number)
 		JOIN case_parties p ON p.id_number = k.id_number
 	UNION
-	SELECT DISTINCT k.i FROM unnest($3::bigint[], $4::text[]) AS k(i, phone)
+	SELECT k.i FROM unnest($3::bigint[], $4::text[]) AS k(i, phone)
 		JOIN case_parties p ON p.phone = k.phone`
 
 // probe answers every caller of ps from one query. A caller who has gone gets its
