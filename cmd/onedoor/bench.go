@@ -38,6 +38,7 @@ type benchResult struct {
 	P95ms       float64 `json:"p95_ms"`
 	P99ms       float64 `json:"p99_ms"`
 	PeakRSSMB   float64 `json:"server_peak_rss_mb,omitempty"`
+	CPU         *cpuUse `json:"cpu_per_request,omitempty"`
 	Note        string  `json:"note,omitempty"`
 }
 
@@ -92,6 +93,7 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	rep := benchReport{Started: time.Now().UTC()}
 	base := *target
 	var rss *rssSampler
+	serverPID := 0
 	if base == "" {
 		if *db == "" {
 			dir, err := os.MkdirTemp("", "onedoor-bench-")
@@ -109,7 +111,8 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		defer srv.stop()
-		base, rss = srv.base, newRSSSampler(srv.cmd.Process.Pid)
+		serverPID = srv.cmd.Process.Pid
+		base, rss = srv.base, newRSSSampler(serverPID)
 		defer rss.stop()
 	}
 	b := &bencher{base: base, phoneBase: rand.Int64N(100000000)}
@@ -118,7 +121,9 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	measure := func(name string, c int, d time.Duration, op func(*benchClient) (int, error)) benchResult {
 		rss.reset()
+		cpu := markCPU(serverPID)
 		r := b.run(name, c, d, op)
+		r.CPU = cpu.perRequest(markCPU(serverPID), r.Requests+r.Errors)
 		r.PeakRSSMB = rss.peakMB()
 		return r
 	}
@@ -170,6 +175,9 @@ func benchPrepareStore(ctx context.Context, dsn string, n int, rep *benchReport,
 	if err := demo.SeedCounty(ctx, st); err == nil {
 		fmt.Fprintf(stderr, "generating %d cases…\n", n)
 		if err := demo.GenerateCases(ctx, st, n, 1); err != nil {
+			return err
+		}
+		if _, err := sweepGenerated(ctx, st, dsn, log); err != nil {
 			return err
 		}
 		rep.Cases = n
@@ -350,13 +358,18 @@ func (r *rssSampler) stop() {
 func printBenchReport(w io.Writer, rep *benchReport) {
 	fmt.Fprintf(w, "\nonedoor bench — store %s, %d cases, raw commits %.0f/s, server peak RSS %.0f MB\n\n", rep.Store, rep.Cases, rep.RawCommitsPerS, rep.ServerPeakMB)
 	table := func(rows []benchResult) {
-		fmt.Fprintf(w, "%-55s %5s %8s %9s %8s %8s %8s %7s  %s\n", "what", "conc", "requests", "per sec", "p50 ms", "p95 ms", "p99 ms", "RSS MB", "note")
+		fmt.Fprintf(w, "%-55s %5s %8s %9s %8s %8s %8s %7s %15s  %s\n", "what", "conc", "requests", "per sec", "p50 ms", "p95 ms", "p99 ms", "RSS MB", "CPU µs/req", "note")
 		for _, r := range rows {
 			note := r.Note
 			if r.Errors > 0 {
 				note = strings.TrimSpace(note + fmt.Sprintf(" %d errors", r.Errors))
 			}
-			fmt.Fprintf(w, "%-55s %5d %8d %9.1f %8.2f %8.2f %8.2f %7.0f  %s\n", r.Name, r.Concurrency, r.Requests, r.PerSecond, r.P50ms, r.P95ms, r.P99ms, r.PeakRSSMB, note)
+			cpu := "-"
+			if r.CPU != nil {
+				// machine (server + bench): the rest is the store's and the host's
+				cpu = fmt.Sprintf("%.0f (%.0f+%.0f)", r.CPU.MachineUS, r.CPU.ServerUS, r.CPU.BenchUS)
+			}
+			fmt.Fprintf(w, "%-55s %5d %8d %9.1f %8.2f %8.2f %8.2f %7.0f %15s  %s\n", r.Name, r.Concurrency, r.Requests, r.PerSecond, r.P50ms, r.P95ms, r.P99ms, r.PeakRSSMB, cpu, note)
 		}
 	}
 	table(rep.Results)
