@@ -75,6 +75,7 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	users := fs.Int("users", 200, "simulated users of the mixed load (0: no mixed load)")
 	loadFor := fs.Duration("load", 60*time.Second, "how long the mixed load runs")
 	think := fs.Duration("think", 0, "mean pause of a simulated user between requests (0: none, each user sends its next request at once)")
+	what := fs.String("what", "intake,queue,case,lookup", "what to measure besides the mixed load, comma-separated: intake, queue, case, lookup")
 	out := fs.String("json", "", "also write the results as JSON to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -89,6 +90,17 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if *dur <= 0 || *n < 0 || *users < 0 || *users > 5000 || *loadFor <= 0 || *think < 0 {
 		return fmt.Errorf("-duration and -load must be positive, -cases ≥ 0, -users between 0 and 5000, -think ≥ 0")
+	}
+	measured := map[string]bool{}
+	for _, w := range strings.Split(*what, ",") {
+		w = strings.TrimSpace(w)
+		switch w {
+		case "intake", "queue", "case", "lookup":
+			measured[w] = true
+		case "":
+		default:
+			return fmt.Errorf("-what: %q is not one of intake, queue, case, lookup", w)
+		}
 	}
 	rep := benchReport{Started: time.Now().UTC()}
 	base := *target
@@ -128,16 +140,27 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return r
 	}
 	for _, c := range levels {
+		if !measured["intake"] {
+			break
+		}
 		r := measure("intake (POST /api/v1/cases)", c, *dur, b.intake)
 		if rep.RawCommitsPerS > 0 {
 			r.Note = fmt.Sprintf("%.2f× the raw commit rate", r.PerSecond/rep.RawCommitsPerS)
 		}
 		rep.Results = append(rep.Results, r)
 	}
-	rep.Results = append(rep.Results,
-		measure("work queue (GET /api/v1/cases?queue=mine)", 8, *dur, b.queue),
-		measure("case page (GET /cases/{id})", 8, *dur, b.casePage),
-		measure("intake-desk lookup (GET /api/v1/intake/prior-cases)", 8, *dur, b.prior))
+	for _, m := range []struct {
+		what, name string
+		op         func(*benchClient) (int, error)
+	}{
+		{"queue", "work queue (GET /api/v1/cases?queue=mine)", b.queue},
+		{"case", "case page (GET /cases/{id})", b.casePage},
+		{"lookup", "intake-desk lookup (GET /api/v1/intake/prior-cases)", b.prior},
+	} {
+		if measured[m.what] {
+			rep.Results = append(rep.Results, measure(m.name, 8, *dur, m.op))
+		}
+	}
 	if *users > 0 {
 		fmt.Fprintf(stderr, "signing in %d users for the mixed load…\n", *users)
 		rss.reset()
