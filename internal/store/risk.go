@@ -39,9 +39,44 @@ type RiskHistory struct {
 // RiskHistory gathers the history of a case whose parties carry idNumbers and phones
 // (the case itself need not be stored yet: caseID 0), counting cases registered and
 // incidents recorded at or after since. It reads inside the transaction, so the
-// event being written counts.
+// event being written counts. A case not yet stored whose parties have no other case
+// has no history, and most applicants come for the first time: a look through the
+// parties' indexes answers them, where the history's query took 48 µs of SQLite's one
+// writer a case (a profile of intake at 1M).
 func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
+	if caseID == 0 {
+		switch related, err := anyPartyKnown(ctx, tx.query, idNumbers, phones); {
+		case err != nil:
+			return RiskHistory{}, err
+		case !related:
+			return RiskHistory{Incidents: map[string]int{}}, nil
+		}
+	}
 	return riskHistory(ctx, tx.query, caseID, idNumbers, phones, since)
+}
+
+// anyPartyKnown tells whether a stored case has a party with one of idNumbers or phones.
+func anyPartyKnown(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), idNumbers, phones []string) (bool, error) {
+	var parts []string
+	var args []any
+	if ids := nonEmpty(idNumbers); len(ids) > 0 {
+		parts = append(parts, "SELECT 1 FROM case_parties WHERE id_number IN ("+placeholders(len(ids))+")")
+		args = append(args, ids...)
+	}
+	if ps := nonEmpty(phones); len(ps) > 0 {
+		parts = append(parts, "SELECT 1 FROM case_parties WHERE phone IN ("+placeholders(len(ps))+")")
+		args = append(args, ps...)
+	}
+	if len(parts) == 0 {
+		return false, nil
+	}
+	rows, err := query(ctx, strings.Join(parts, " UNION ALL ")+" LIMIT 1", args...)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	found := rows.Next()
+	return found, rows.Err()
 }
 
 // RiskHistory is Tx.RiskHistory outside a transaction: what is committed when the
