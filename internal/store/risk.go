@@ -57,16 +57,7 @@ func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones [
 
 // anyPartyKnown tells whether a stored case has a party with one of idNumbers or phones.
 func anyPartyKnown(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), idNumbers, phones []string) (bool, error) {
-	var parts []string
-	var args []any
-	if ids := nonEmpty(idNumbers); len(ids) > 0 {
-		parts = append(parts, "SELECT 1 FROM case_parties WHERE id_number IN ("+placeholders(len(ids))+")")
-		args = append(args, ids...)
-	}
-	if ps := nonEmpty(phones); len(ps) > 0 {
-		parts = append(parts, "SELECT 1 FROM case_parties WHERE phone IN ("+placeholders(len(ps))+")")
-		args = append(args, ps...)
-	}
+	parts, args := partyLookups("1", idNumbers, phones)
 	if len(parts) == 0 {
 		return false, nil
 	}
@@ -100,16 +91,7 @@ func (s *Store) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones
 func riskHistory(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error),
 	caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
 	h := RiskHistory{Incidents: map[string]int{}}
-	var parts []string
-	var args []any
-	if ids := nonEmpty(idNumbers); len(ids) > 0 {
-		parts = append(parts, "SELECT case_id FROM case_parties WHERE id_number IN ("+placeholders(len(ids))+")")
-		args = append(args, ids...)
-	}
-	if ps := nonEmpty(phones); len(ps) > 0 {
-		parts = append(parts, "SELECT case_id FROM case_parties WHERE phone IN ("+placeholders(len(ps))+")")
-		args = append(args, ps...)
-	}
+	parts, args := partyLookups("case_id", idNumbers, phones)
 	// One round trip: the prior cases' count under the kind '', then the incidents by
 	// kind, over this case and the cases sharing a party's ID number or phone.
 	related := "SELECT CAST(? AS BIGINT)"
@@ -138,6 +120,21 @@ func riskHistory(ctx context.Context, query func(context.Context, string, ...any
 		}
 	}
 	return h, rows.Err()
+}
+
+// partyLookups are the queries, selecting what, of the parties with one of idNumbers,
+// then of those with one of phones (none for an empty list), with their arguments.
+func partyLookups(what string, idNumbers, phones []string) (parts []string, args []any) {
+	for _, by := range []struct {
+		column string
+		values []string
+	}{{"id_number", idNumbers}, {"phone", phones}} {
+		if vs := nonEmpty(by.values); len(vs) > 0 {
+			parts = append(parts, "SELECT "+what+" FROM case_parties WHERE "+by.column+" IN ("+placeholders(len(vs))+")")
+			args = append(args, vs...)
+		}
+	}
+	return parts, args
 }
 
 func nonEmpty(list []string) []any {
