@@ -190,7 +190,8 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 }
 
 // onedoor bench runs end to end on a small generated store: every measurement
-// answers without errors, and the JSON report holds the raw commit rate and the ratio.
+// answers without errors, and the JSON report holds the raw commit rate, the ratio
+// and the CPU a request took.
 func TestBenchCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a store and drives it over HTTP")
@@ -217,6 +218,11 @@ func TestBenchCommand(t *testing.T) {
 		if r.Errors != 0 || r.Requests == 0 || r.P99ms < r.P50ms {
 			t.Errorf("%s at %d: %+v", r.Name, r.Concurrency, r)
 		}
+		// The CPU a request took, from /proc: the machine's holds the server's and
+		// the bench's own, and the server did some work for every request.
+		if c := r.CPU; c == nil || c.ServerUS <= 0 || c.BenchUS <= 0 || c.MachineUS < c.ServerUS {
+			t.Errorf("%s at %d: CPU a request %+v", r.Name, r.Concurrency, c)
+		}
 	}
 	if !strings.Contains(rep.Results[0].Note, "× the raw commit rate") || !strings.Contains(log.String(), "onedoor bench") {
 		t.Errorf("no ratio or table: %+v\n%s", rep.Results[0], log.String())
@@ -230,5 +236,33 @@ func TestBenchCommand(t *testing.T) {
 		if r.Errors != 0 || r.Requests == 0 || r.PeakRSSMB <= 0 {
 			t.Errorf("load: %+v", r)
 		}
+	}
+}
+
+// -what measures only what it names, and names nothing it does not know.
+func TestBenchWhat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a store and drives it over HTTP")
+	}
+	out := filepath.Join(t.TempDir(), "bench.json")
+	var log strings.Builder
+	if err := run(context.Background(), []string{"bench", "-cases", "50", "-what", "intake, lookup", "-concurrency", "2",
+		"-duration", "200ms", "-users", "0", "-json", out}, &log); err != nil {
+		t.Fatalf("bench: %v\n%s", err, log.String())
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep benchReport
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 2 || !strings.HasPrefix(rep.Results[0].Name, "intake") || !strings.HasPrefix(rep.Results[1].Name, "intake-desk lookup") || len(rep.Load) != 0 {
+		t.Fatalf("-what intake,lookup measured %+v and load %+v", rep.Results, rep.Load)
+	}
+	err = run(context.Background(), []string{"bench", "-what", "intake,dashboard"}, &log)
+	if err == nil || !strings.Contains(err.Error(), `"dashboard"`) {
+		t.Fatalf("-what dashboard: %v", err)
 	}
 }
