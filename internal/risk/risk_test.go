@@ -469,6 +469,24 @@ func FuzzNormalize(f *testing.F) {
 	})
 }
 
+// The Han set passes over a phrase only when the text cannot hold it: whatever the
+// text holds, the set lets through.
+func FuzzHanSet(f *testing.F) {
+	for _, s := range [][2]string{{"他扬言要同归于尽", "同归于尽"}, {"拖欠工资", "工资"}, {"打人", "打"}, {"abc报复", "c报"}, {"\xe4\xb8", "\xe4"}, {"", ""}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, text, phrase string) {
+		var h hanSet
+		h.add(text)
+		if strings.Contains(text, phrase) && !h.mayHold(phrase) {
+			t.Fatalf("%q holds %q, the set says it cannot", text, phrase)
+		}
+		if i := len(phrase) / 2; strings.Contains(text, phrase[:i]) && !h.mayHold(phrase[:i]) {
+			t.Fatalf("%q holds %q, the set says it cannot", text, phrase[:i])
+		}
+	})
+}
+
 // BenchmarkAssess is the warning's share of an intake: a typical description under the
 // default rules, a first-time applicant.
 func BenchmarkAssess(b *testing.B) {
