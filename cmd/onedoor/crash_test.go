@@ -196,21 +196,8 @@ func TestBenchCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a store and drives it over HTTP")
 	}
-	out := filepath.Join(t.TempDir(), "bench.json")
-	var log strings.Builder
-	err := run(context.Background(), []string{"bench", "-db", filepath.Join(t.TempDir(), "b.db"), "-cases", "300",
-		"-duration", "300ms", "-concurrency", "1,4", "-users", "30", "-load", "2s", "-json", out}, &log)
-	if err != nil {
-		t.Fatalf("bench: %v\n%s", err, log.String())
-	}
-	raw, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep benchReport
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep, log := runBench(t, "-db", filepath.Join(t.TempDir(), "b.db"), "-cases", "300",
+		"-duration", "300ms", "-concurrency", "1,4", "-users", "30", "-load", "2s")
 	if rep.Store != "sqlite" || rep.Cases != 300 || rep.RawCommitsPerS <= 0 || len(rep.Results) != 5 {
 		t.Fatalf("report %+v", rep)
 	}
@@ -244,10 +231,23 @@ func TestBenchWhat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a store and drives it over HTTP")
 	}
+	rep, _ := runBench(t, "-cases", "50", "-what", "intake, lookup", "-concurrency", "2", "-duration", "200ms", "-users", "0")
+	if len(rep.Results) != 2 || !strings.HasPrefix(rep.Results[0].Name, "intake") || !strings.HasPrefix(rep.Results[1].Name, "intake-desk lookup") || len(rep.Load) != 0 {
+		t.Fatalf("-what intake,lookup measured %+v and load %+v", rep.Results, rep.Load)
+	}
+	var log strings.Builder
+	err := run(context.Background(), []string{"bench", "-what", "intake,dashboard"}, &log)
+	if err == nil || !strings.Contains(err.Error(), `"dashboard"`) {
+		t.Fatalf("-what dashboard: %v", err)
+	}
+}
+
+// runBench runs onedoor bench with args and returns its JSON report and what it printed.
+func runBench(t *testing.T, args ...string) (benchReport, *strings.Builder) {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "bench.json")
 	var log strings.Builder
-	if err := run(context.Background(), []string{"bench", "-cases", "50", "-what", "intake, lookup", "-concurrency", "2",
-		"-duration", "200ms", "-users", "0", "-json", out}, &log); err != nil {
+	if err := run(context.Background(), append(append([]string{"bench"}, args...), "-json", out), &log); err != nil {
 		t.Fatalf("bench: %v\n%s", err, log.String())
 	}
 	raw, err := os.ReadFile(out)
@@ -258,11 +258,5 @@ func TestBenchWhat(t *testing.T) {
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Results) != 2 || !strings.HasPrefix(rep.Results[0].Name, "intake") || !strings.HasPrefix(rep.Results[1].Name, "intake-desk lookup") || len(rep.Load) != 0 {
-		t.Fatalf("-what intake,lookup measured %+v and load %+v", rep.Results, rep.Load)
-	}
-	err = run(context.Background(), []string{"bench", "-what", "intake,dashboard"}, &log)
-	if err == nil || !strings.Contains(err.Error(), `"dashboard"`) {
-		t.Fatalf("-what dashboard: %v", err)
-	}
+	return rep, &log
 }
