@@ -441,10 +441,14 @@ type hanSet [(0x9FFF - 0x4E00 + 64) / 64]uint64
 
 func isHan(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }
 
+// hanBit is where Han character r stands in a hanSet: its word and bit.
+func hanBit(r rune) (int, uint64) { return int(r-0x4E00) / 64, 1 << ((r - 0x4E00) % 64) }
+
 func (h *hanSet) add(text string) {
 	for _, r := range text {
 		if isHan(r) {
-			h[(r-0x4E00)/64] |= 1 << ((r - 0x4E00) % 64)
+			w, b := hanBit(r)
+			h[w] |= b
 		}
 	}
 }
@@ -452,8 +456,10 @@ func (h *hanSet) add(text string) {
 // mayHold tells whether every Han character of phrase is in the set.
 func (h *hanSet) mayHold(phrase string) bool {
 	for _, r := range phrase {
-		if isHan(r) && h[(r-0x4E00)/64]&(1<<((r-0x4E00)%64)) == 0 {
-			return false
+		if isHan(r) {
+			if w, b := hanBit(r); h[w]&b == 0 {
+				return false
+			}
 		}
 	}
 	return true

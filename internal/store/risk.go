@@ -44,15 +44,24 @@ type RiskHistory struct {
 // parties' indexes answers them, where the history's query took 48 µs of SQLite's one
 // writer a case (a profile of intake at 1M).
 func (tx *Tx) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
-	if caseID == 0 {
-		switch related, err := anyPartyKnown(ctx, tx.query, idNumbers, phones); {
-		case err != nil:
-			return RiskHistory{}, err
-		case !related:
-			return RiskHistory{Incidents: map[string]int{}}, nil
-		}
+	read := func() (RiskHistory, error) { return riskHistory(ctx, tx.query, caseID, idNumbers, phones, since) }
+	if caseID != 0 {
+		return read()
 	}
-	return riskHistory(ctx, tx.query, caseID, idNumbers, phones, since)
+	related, err := anyPartyKnown(ctx, tx.query, idNumbers, phones)
+	return historyIfRelated(related, err, read)
+}
+
+// historyIfRelated gives a case not yet stored no history when no stored case shares
+// a party with it (related false), and what read gives otherwise; err is the look's.
+func historyIfRelated(related bool, err error, read func() (RiskHistory, error)) (RiskHistory, error) {
+	switch {
+	case err != nil:
+		return RiskHistory{}, err
+	case !related:
+		return RiskHistory{Incidents: map[string]int{}}, nil
+	}
+	return read()
 }
 
 // anyPartyKnown tells whether a stored case has a party with one of idNumbers or phones.
@@ -77,15 +86,12 @@ func anyPartyKnown(ctx context.Context, query func(context.Context, string, ...a
 // of one moment first look together for earlier cases of their parties
 // (riskhistory.go); only those who have some read the rest.
 func (s *Store) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
-	if s.dialect == Postgres && caseID == 0 {
-		switch related, err := s.probeParties(ctx, idNumbers, phones); {
-		case err != nil:
-			return RiskHistory{}, err
-		case !related:
-			return RiskHistory{Incidents: map[string]int{}}, nil
-		}
+	read := func() (RiskHistory, error) { return riskHistory(ctx, s.query, caseID, idNumbers, phones, since) }
+	if s.dialect != Postgres || caseID != 0 {
+		return read()
 	}
-	return riskHistory(ctx, s.query, caseID, idNumbers, phones, since)
+	related, err := s.probeParties(ctx, idNumbers, phones)
+	return historyIfRelated(related, err, read)
 }
 
 func riskHistory(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error),
