@@ -56,3 +56,10 @@ func (s *Store) ProbePartiesTogether(ctx context.Context, ids, phones [][]string
 	}
 	return related, errs
 }
+
+// LooksPlanCacheMode is how the sessions of the shared look plan its statement.
+func (s *Store) LooksPlanCacheMode(ctx context.Context) (string, error) {
+	var mode string
+	err := s.looks.QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&mode)
+	return mode, err
+}

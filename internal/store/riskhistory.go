@@ -79,7 +79,7 @@ func (s *Store) probe(ps []*historyProbe) {
 		// The callers' deadlines stay theirs: the shared query is bounded like a writer's.
 		ctx, cancel := context.WithTimeout(context.Background(), aloneTimeout)
 		defer cancel()
-		rows, err := s.r.QueryContext(ctx, probeSQL, nonNil(idIdx), nonNil(ids), nonNil(phoneIdx), nonNil(phones))
+		rows, err := s.looks.QueryContext(ctx, probeSQL, nonNil(idIdx), nonNil(ids), nonNil(phoneIdx), nonNil(phones))
 		if err != nil {
 			return err
 		}

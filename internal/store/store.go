@@ -45,6 +45,7 @@ type Store struct {
 	w       *sql.DB
 	r       *sql.DB
 	lists   *sql.DB // PostgreSQL: readers for listings, planned for their parameters; nil on SQLite
+	looks   *sql.DB // PostgreSQL: the intakes' shared look for earlier parties (probeSQL), planned once; nil on SQLite
 
 	// listSlots admits listings to the lists pool in the order they come (listAll).
 	listSlots chan struct{}
@@ -89,6 +90,19 @@ func (s *Store) IdentityVersion() int64 { return s.identity.Load() }
 // their transaction has ended, so nothing cached after it saw the old rows.
 func (s *Store) identityChanged() { s.identity.Add(1) }
 
+// withPlanCacheMode is the PostgreSQL URL dsn whose sessions plan prepared statements
+// as mode says, unless dsn says how already.
+func withPlanCacheMode(dsn, mode string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Query().Has("plan_cache_mode") {
+		return dsn
+	}
+	q := u.Query()
+	q.Set("plan_cache_mode", mode)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // Open connects to dsn: a postgres:// URL, or else a SQLite file path (its folder is
 // created). It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
@@ -132,20 +146,25 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	// that took 450 ms instead of 0.1 ms. Only listings: planning every statement each
 	// time cost intake a third of its rate and made the case page, a dozen small
 	// lookups, half as fast again.
-	ldsn := dsn
-	if u, err := url.Parse(dsn); err == nil && !u.Query().Has("plan_cache_mode") {
-		q := u.Query()
-		q.Set("plan_cache_mode", "force_custom_plan")
-		u.RawQuery = q.Encode()
-		ldsn = u.String()
-	}
-	l, err := open(ldsn, listConns)
+	l, err := open(withPlanCacheMode(dsn, "force_custom_plan"), listConns)
 	if err != nil {
 		w.Close()
 		r.Close()
 		return nil, err
 	}
-	return &Store{dialect: Postgres, w: w, r: r, lists: l, listSlots: make(chan struct{}, listConns)}, nil
+	// The shared look for earlier parties is the other way round. Its custom plan and
+	// its generic plan are the same index lookups, but the generic plan guesses ten keys
+	// where a custom plan counts one or two, looks six times dearer, and so is never
+	// chosen: the look was planned at every intake, and planning took five times as long
+	// as running it (pg_stat_statements at 1M cases: 176 against 35 µs a look).
+	looks, err := open(withPlanCacheMode(dsn, "force_generic_plan"), probeReaders)
+	if err != nil {
+		w.Close()
+		r.Close()
+		l.Close()
+		return nil, err
+	}
+	return &Store{dialect: Postgres, w: w, r: r, lists: l, looks: looks, listSlots: make(chan struct{}, listConns)}, nil
 }
 
 func openSQLite(ctx context.Context, path string) (*Store, error) {
@@ -198,8 +217,10 @@ func (s *Store) Close() error {
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
-	if s.lists != nil {
-		err = errors.Join(err, s.lists.Close())
+	for _, db := range []*sql.DB{s.lists, s.looks} {
+		if db != nil {
+			err = errors.Join(err, db.Close())
+		}
 	}
 	return errors.Join(sealErr, err)
 }
