@@ -287,7 +287,8 @@ type assessment struct{ warn *warningChange }
 // insertNew writes a new case inside tx: its warning assessed before the row is
 // written (a red case is red from its first moment) unless assessed already says it,
 // a fresh tracking code, the register event by actorID (0 for a citizen) and the
-// warning's own event.
+// warning's own event, with the case (Tx.InsertCaseWithEvents); then the warning's
+// notices and order.
 func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, actorID int64, payload []byte, now time.Time, assessed *assessment) error {
 	var warn *warningChange
 	if assessed != nil {
@@ -298,15 +299,20 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 			return err
 		}
 	}
-	if err := withTrackingCode(c, func() error { return tx.InsertCase(ctx, c) }); err != nil {
+	register := registerEvent(c, actorID, payload, now)
+	evs := []*model.CaseEvent{&register}
+	if warn != nil {
+		ev := warningEvent(c, warn, now)
+		evs = append(evs, &ev)
+	}
+	if err := withTrackingCode(c, func() error { return tx.InsertCaseWithEvents(ctx, c, evs) }); err != nil {
 		return err
 	}
 	store.SetAuditObject(ctx, fmt.Sprintf("case:%d", c.ID))
-	ev := registerEvent(c, actorID, payload, now)
 	if warn != nil {
-		return s.recordWarning(ctx, tx, c, warn, now, &ev)
+		return s.warningNotices(ctx, tx, c, warn, now)
 	}
-	return tx.AppendEvent(ctx, &ev)
+	return nil
 }
 
 // registerAlone writes a new case with no further steps in one statement, where the

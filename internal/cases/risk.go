@@ -223,15 +223,19 @@ func setWarning(c *model.Case, rules risk.Rules, from, to risk.Level, now time.T
 
 var warningReasons = map[string]string{"computed": "预警评估", "leader": "领导调整", "step_down": "稳控降级", "closed": "案件关闭"}
 
-// recordWarning appends the change's event to c's timeline (c already written), after
-// the events before it of the same step, written in the same statement; it tells
-// who must act when it rose to orange or red, and puts a case that turned red under
-// supervision.
-func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case, ch *warningChange, now time.Time, before ...*model.CaseEvent) error {
+// recordWarning appends the change's event to c's timeline (c already written) and
+// sends what the change demands (warningNotices).
+func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case, ch *warningChange, now time.Time) error {
 	ev := warningEvent(c, ch, now)
-	if err := tx.AppendEvents(ctx, append(before, &ev)...); err != nil {
+	if err := tx.AppendEvent(ctx, &ev); err != nil {
 		return err
 	}
+	return s.warningNotices(ctx, tx, c, ch, now)
+}
+
+// warningNotices tells who must act when the change rose to orange or red, and puts a
+// case that turned red under supervision; the change's event is written already.
+func (s *Service) warningNotices(ctx context.Context, tx *store.Tx, c *model.Case, ch *warningChange, now time.Time) error {
 	if !ch.demandsResponse() {
 		return nil
 	}

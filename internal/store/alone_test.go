@@ -114,3 +114,56 @@ func TestInsertCaseAloneBatchGivesEachCaseItsOwnOutcome(t *testing.T) {
 		}
 	})
 }
+
+// A case written with its first events inside a transaction (the registrations whose
+// warning brings notices) has its parties and events with their ids, in order, under
+// its id; a tracking code already taken is refused and the transaction goes on, and
+// what it wrote is there once it commits.
+func TestInsertCaseWithEventsInATransaction(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := store.WithActor(context.Background(), store.Actor{Name: "测试"})
+		if err := demo.SeedCounty(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		village := firstVillage(t, st)
+		cats, _ := st.Categories(ctx, store.CategoryFilter{})
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		c := newVillageCase("WITHEVENTS01", village, cats[0], now)
+		c.Parties = []model.Party{{Role: model.PartyApplicant, Name: "甲", Phone: "13800000001"}, {Role: model.PartyRespondent, Name: "乙"}}
+		register := model.CaseEvent{At: now, Action: "register", ToState: "registered"}
+		warning := model.CaseEvent{At: now, Action: "warning", FromState: "registered", ToState: "registered", Note: "评估",
+			Payload: []byte(`{"to":"red"}`)}
+		taken := newVillageCase("WITHEVENTS01", village, cats[0], now)
+		again := model.CaseEvent{At: now, Action: "register", ToState: "registered"}
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.InsertCaseWithEvents(ctx, c, []*model.CaseEvent{&register, &warning}); err != nil {
+				return err
+			}
+			if err := tx.InsertCaseWithEvents(ctx, taken, []*model.CaseEvent{&again}); !errors.Is(err, store.ErrConflict) {
+				return fmt.Errorf("a taken tracking code: %v, want ErrConflict", err)
+			}
+			// The transaction goes on after the refusal.
+			return tx.AppendEvent(ctx, &model.CaseEvent{CaseID: c.ID, At: now, Action: "note", FromState: "registered", ToState: "registered"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.ID == 0 || c.Version != 1 || register.CaseID != c.ID || warning.CaseID != c.ID || register.ID == 0 || warning.ID <= register.ID {
+			t.Fatalf("case %d v%d, events %+v and %+v", c.ID, c.Version, register, warning)
+		}
+		got, err := st.Case(ctx, c.ID, store.CaseScope{All: true})
+		if err != nil || got.TrackingCode != c.TrackingCode || len(got.Parties) != 2 {
+			t.Fatalf("stored %+v, %v", got, err)
+		}
+		for i, p := range got.Parties {
+			if p.ID != c.Parties[i].ID || p.Seq != i+1 || p.Name != c.Parties[i].Name {
+				t.Errorf("party %d stored %+v, written %+v", i, p, c.Parties[i])
+			}
+		}
+		evs, err := st.Events(ctx, c.ID)
+		if err != nil || len(evs) != 3 || evs[0].ID != register.ID || evs[1].ID != warning.ID || evs[1].Note != "评估" ||
+			string(evs[1].Payload) != `{"to":"red"}` || evs[2].Action != "note" {
+			t.Fatalf("events %+v, %v", evs, err)
+		}
+	})
+}
