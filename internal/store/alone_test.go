@@ -1,13 +1,10 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
-	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
@@ -23,13 +20,7 @@ func TestInsertCaseAloneBatchGivesEachCaseItsOwnOutcome(t *testing.T) {
 		if !st.WritesCaseAlone() {
 			t.Skip("InsertCaseAlone is PostgreSQL's")
 		}
-		ctx := store.WithActor(context.Background(), store.Actor{ID: 0, Name: "测试", IP: "10.0.0.1"})
-		if err := demo.SeedCounty(ctx, st); err != nil {
-			t.Fatal(err)
-		}
-		village := firstVillage(t, st)
-		cats, _ := st.Categories(ctx, store.CategoryFilter{})
-		now := time.Now().UTC().Truncate(time.Microsecond)
+		ctx, village, cats, now := seededCounty(t, st, store.Actor{ID: 0, Name: "测试", IP: "10.0.0.1"})
 		newCase := func(code string, category int64, parties int) *model.Case {
 			c := newVillageCase(code, village, cats[0], now)
 			c.CategoryID = category
@@ -121,13 +112,7 @@ func TestInsertCaseAloneBatchGivesEachCaseItsOwnOutcome(t *testing.T) {
 // what it wrote is there once it commits.
 func TestInsertCaseWithEventsInATransaction(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		ctx := store.WithActor(context.Background(), store.Actor{Name: "测试"})
-		if err := demo.SeedCounty(ctx, st); err != nil {
-			t.Fatal(err)
-		}
-		village := firstVillage(t, st)
-		cats, _ := st.Categories(ctx, store.CategoryFilter{})
-		now := time.Now().UTC().Truncate(time.Microsecond)
+		ctx, village, cats, now := seededCounty(t, st, store.Actor{Name: "测试"})
 		c := newVillageCase("WITHEVENTS01", village, cats[0], now)
 		c.Parties = []model.Party{{Role: model.PartyApplicant, Name: "甲", Phone: "13800000001"}, {Role: model.PartyRespondent, Name: "乙"}}
 		register := model.CaseEvent{At: now, Action: "register", ToState: "registered"}

@@ -1,13 +1,10 @@
 package store_test
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"testing"
-	"time"
 
-	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
@@ -19,13 +16,7 @@ import (
 // The callers' shared look (PostgreSQL) tells each which of them have earlier cases.
 func TestRiskHistoryOfNewCasesReadTogether(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		ctx := store.WithActor(context.Background(), store.Actor{Name: "测试"})
-		if err := demo.SeedCounty(ctx, st); err != nil {
-			t.Fatal(err)
-		}
-		village := firstVillage(t, st)
-		cats, _ := st.Categories(ctx, store.CategoryFilter{})
-		now := time.Now().UTC().Truncate(time.Microsecond)
+		ctx, village, cats, now := seededCounty(t, st, store.Actor{Name: "测试"})
 		// Case i was registered i*10 days ago (the 90-day window holds cases 0 to 9);
 		// its applicant shares an ID number with case i+3 and a phone with case i+5;
 		// even cases have a police call each.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
@@ -223,6 +224,19 @@ func firstVillage(t *testing.T, st *store.Store) model.Region {
 	}
 	t.Fatal("no village")
 	return model.Region{}
+}
+
+// seededCounty gives st the demo county, and returns what a test writes cases with: a
+// context acting as actor, the county's first village, the categories, and now.
+func seededCounty(t *testing.T, st *store.Store, actor store.Actor) (context.Context, model.Region, []model.Category, time.Time) {
+	t.Helper()
+	ctx := store.WithActor(context.Background(), actor)
+	if err := demo.SeedCounty(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	cats, err := st.Categories(ctx, store.CategoryFilter{})
+	must(t, err)
+	return ctx, firstVillage(t, st), cats, time.Now().UTC().Truncate(time.Microsecond)
 }
 
 // newVillageCase is a registered dispute at village, of category cat, at at.
