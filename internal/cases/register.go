@@ -299,12 +299,7 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 			return err
 		}
 	}
-	register := registerEvent(c, actorID, payload, now)
-	evs := []*model.CaseEvent{&register}
-	if warn != nil {
-		ev := warningEvent(c, warn, now)
-		evs = append(evs, &ev)
-	}
+	evs := firstEvents(c, actorID, payload, now, warn)
 	if err := withTrackingCode(c, func() error { return tx.InsertCaseWithEvents(ctx, c, evs) }); err != nil {
 		return err
 	}
@@ -336,12 +331,7 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 	if warn != nil && warn.demandsResponse() {
 		return false, &assessment{warn: warn}, nil
 	}
-	register := registerEvent(c, actorID, payload, now)
-	evs := []*model.CaseEvent{&register}
-	if warn != nil {
-		ev := warningEvent(c, warn, now)
-		evs = append(evs, &ev)
-	}
+	evs := firstEvents(c, actorID, payload, now, warn)
 	return true, nil, withTrackingCode(c, func() error { return s.Store.InsertCaseAlone(ctx, c, evs) })
 }
 
@@ -356,6 +346,18 @@ func withTrackingCode(c *model.Case, insert func() error) error {
 		}
 	}
 	return err
+}
+
+// firstEvents are the events a new case is written with: its register event by actorID
+// and, when its assessment changed the warning, the warning's.
+func firstEvents(c *model.Case, actorID int64, payload []byte, now time.Time, warn *warningChange) []*model.CaseEvent {
+	register := registerEvent(c, actorID, payload, now)
+	evs := []*model.CaseEvent{&register}
+	if warn != nil {
+		ev := warningEvent(c, warn, now)
+		evs = append(evs, &ev)
+	}
+	return evs
 }
 
 // registerEvent is the first event of c's timeline, by actorID (0 for a citizen).
