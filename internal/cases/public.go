@@ -106,7 +106,7 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 	ctx = store.WithActor(ctx, store.Actor{Name: "群众（" + source + "）", IP: store.ActorFrom(ctx).IP})
 	ctx = store.WithAudit(ctx, "case.register_public", "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind, c.Title, source))
 	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
-		if err := s.insertNew(ctx, tx, c, 0, payload, now, nil); err != nil {
+		if err := s.insertNew(ctx, tx, c, 0, payload, now); err != nil {
 			return err
 		}
 		for i := range atts {

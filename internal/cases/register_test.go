@@ -3,15 +3,20 @@ package cases_test
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // clerkAtDesk seeds the demo county into st and signs in its Fucheng clerk: the
@@ -36,11 +41,10 @@ func clerkAtDesk(t *testing.T, st *store.Store) (context.Context, *cases.Service
 	return ctx, cases.New(st), p, category
 }
 
-// A registration is written whole whichever way the store takes it (on PostgreSQL a
-// case with no warning, or a blue or yellow one, is one statement; an orange one a
-// transaction with its notices): the case,
-// its parties in order with their ids, its events, and the audit entry naming it,
-// chained into a log that verifies.
+// A registration is written whole whichever way the store takes it (on PostgreSQL one
+// statement shared with the registrations of the moment, an orange one's notices in
+// it too; on SQLite the group commit): the case, its parties in order with their ids,
+// its events, and the audit entry naming it, chained into a log that verifies.
 func TestRegisterWritesTheWholeCase(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		ctx, svc, p, category := clerkAtDesk(t, st)
@@ -175,6 +179,118 @@ func TestRegistrationsAtTheSameMomentStayApart(t *testing.T) {
 		}
 		if n, brk, err := st.VerifyAudit(ctx); err != nil || brk != nil || n < 48 {
 			t.Errorf("audit chain: %d entries, break %+v, %v", n, brk, err)
+		}
+	})
+}
+
+// A red registration brings its warning's notices and a red supervision order, and
+// they are the same whichever way the store writes it: on PostgreSQL, one statement
+// shared with the other registrations of the moment (no further steps), or a
+// transaction (a step after it); on SQLite, the group commit. Every notice is in its
+// recipient's inbox with its SMS, e-mail and webhook copies; the SMS names its
+// notification, the webhook the case; the order's event names the order.
+func TestRedRegistrationWritesItsNoticesAndOrderEitherWay(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx, svc, p, category := clerkAtDesk(t, st)
+		svc.Notifier.Config = notify.Config{SMS: true, Email: true, Webhook: true}
+		at := time.Now()
+		svc.Now = func() time.Time { return at } // both registrations' notices tell the same times
+		for i, name := range []string{"county.leader", "fucheng.leader", "fucheng.clerk"} {
+			u, _, err := st.UserCredentials(ctx, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.Phone, u.Email = fmt.Sprintf("1389300200%d", i), name+"@example.cn"
+			if err := st.UpdateUser(ctx, &u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		users, err := st.ActiveUsers(ctx, store.UserFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		register := func(then []cases.Step) model.Case {
+			t.Helper()
+			c, err := svc.Register(ctx, p, cases.RegisterInput{Kind: model.KindDispute, CategoryID: category["dispute.labour.wages"],
+				Channel: model.ChannelWalkIn, RegionID: p.Region.ID, PeopleCount: 40,
+				Description: "四十名农民工讨薪，工头扬言同归于尽，还有人说要跳楼。", Parties: []cases.PartyInput{{Name: "李某", Phone: "13893001003"}},
+				Then: then})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.RiskLevel != "red" {
+				t.Fatalf("warning %s, want red", c.RiskLevel)
+			}
+			return c
+		}
+		// written is what a registration wrote, with its tracking code and id taken out.
+		written := func(c model.Case) []string {
+			t.Helper()
+			var out []string
+			anon := func(s string) string {
+				return strings.ReplaceAll(strings.ReplaceAll(s, c.TrackingCode, "CODE"), fmt.Sprintf(`"case_id":%d`, c.ID), `"case_id":ID`)
+			}
+			// Accepting sets a new deadline, against which no order is issued yet.
+			got, err := st.Case(ctx, c.ID, store.CaseScope{All: true})
+			if err != nil || got.RiskLevel != "red" || got.RiskReportAt != nil || got.State == "registered" && got.SupervisionLevel != "red" {
+				t.Fatalf("stored %s: %s, supervision %q, report at %v; %v", got.TrackingCode, got.RiskLevel, got.SupervisionLevel, got.RiskReportAt, err)
+			}
+			orders, err := st.Supervisions(ctx, store.SupervisionFilter{CaseID: c.ID}, store.CaseScope{All: true})
+			if err != nil || len(orders) != 1 {
+				t.Fatalf("orders %+v, %v", orders, err)
+			}
+			v := orders[0]
+			out = append(out, fmt.Sprintf("order %s %s %s %s by %d at centre %d, reply by %s", v.Level, v.Status, v.Source, v.Requirement, v.IssuedBy, v.CentreID, v.ReplyBy.Format(time.DateOnly)))
+			evs, _ := st.Events(ctx, c.ID)
+			for _, ev := range evs {
+				if ev.Action == "supervise" {
+					if want := fmt.Sprintf(`"supervision_id":%d,`, v.ID); !strings.Contains(string(ev.Payload), want) {
+						t.Errorf("the order's event %s does not name it (%d)", ev.Payload, v.ID)
+					}
+					out = append(out, "event supervise "+ev.Note)
+				} else if ev.Action != "accept" {
+					out = append(out, "event "+ev.Action)
+				}
+			}
+			mine := map[int64]store.Notification{}
+			for _, u := range users {
+				ns, err := st.Notifications(ctx, u.ID, false, 0, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, n := range ns {
+					if n.CaseID == c.ID {
+						mine[n.ID] = n
+						out = append(out, fmt.Sprintf("notice to %s: %s %s %s", u.Username, n.Kind, n.Title, anon(n.Body)))
+					}
+				}
+			}
+			outbox, err := st.Outbox(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range outbox {
+				n, ours := mine[o.NotificationID]
+				switch {
+				case o.Channel == "sms" && ours:
+					out = append(out, fmt.Sprintf("sms to %s for user %d: %s", o.Recipient, n.UserID, anon(o.Body)))
+				case o.Channel != "sms" && strings.Contains(o.Body, c.TrackingCode):
+					out = append(out, fmt.Sprintf("%s to %s: %s %s", o.Channel, o.Recipient, o.Subject, anon(o.Body)))
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		alone := written(register(nil))
+		inTx := written(register([]cases.Step{{Action: workflow.ActionAccept}}))
+		if !slices.Equal(alone, inTx) {
+			t.Errorf("registered alone:\n%s\nwith a step:\n%s", strings.Join(alone, "\n"), strings.Join(inTx, "\n"))
+		}
+		for _, want := range []string{"notice to county.leader: warning_red", "notice to county.leader: supervision", "sms to 13893002000",
+			"email to county.leader@example.cn: 红色预警", "webhook to warning_red", "webhook to supervision", "event supervise"} {
+			if !slices.ContainsFunc(alone, func(s string) bool { return strings.HasPrefix(s, want) }) {
+				t.Errorf("nothing written as %q:\n%s", want, strings.Join(alone, "\n"))
+			}
 		}
 	})
 }

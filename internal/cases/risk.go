@@ -236,61 +236,89 @@ func (s *Service) recordWarning(ctx context.Context, tx *store.Tx, c *model.Case
 // warningNotices tells who must act when the change rose to orange or red, and puts a
 // case that turned red under supervision; the change's event is written already.
 func (s *Service) warningNotices(ctx context.Context, tx *store.Tx, c *model.Case, ch *warningChange, now time.Time) error {
-	if !ch.demandsResponse() {
-		return nil
+	r, err := s.planResponse(ctx, c, ch, now)
+	if r == nil || err != nil {
+		return err
 	}
-	var to []model.User
+	if err := s.Notifier.Send(ctx, tx, r.to, r.message(c, ch), now); err != nil {
+		return err
+	}
+	if r.order != nil {
+		return s.issueOrder(ctx, tx, c, r.order, 0, now)
+	}
+	return nil
+}
+
+// responsePlan is what a rise to orange or red demands, gathered before it is written:
+// who is told, and for red the order that puts the case under supervision.
+type responsePlan struct {
+	to    []model.User
+	order *orderPlan
+}
+
+// redOrder is the requirement of the order a red warning brings.
+const redOrder = "红色预警：请立即明确包案领导，落实稳控措施，并报告进展"
+
+// planResponse reads who must act on the change, nil when it demands nothing: the
+// centre's leaders; for red the top centre's leaders too, and an order; for orange the
+// centre's clerks, and the township's leaders and clerks, whose it is to act on the
+// same day whichever centre holds the case.
+func (s *Service) planResponse(ctx context.Context, c *model.Case, ch *warningChange, now time.Time) (*responsePlan, error) {
+	if !ch.demandsResponse() {
+		return nil, nil
+	}
+	r := &responsePlan{}
 	add := func(regionID int64, role model.Role) error {
 		us, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: regionID, Role: role})
-		to = append(to, us...)
+		r.to = append(r.to, us...)
 		return err
 	}
 	if err := add(c.CentreID, model.RoleLeader); err != nil {
-		return err
+		return nil, err
 	}
-	msg := notify.Message{CaseID: c.ID}
+	if ch.to == risk.LevelRed {
+		if err := add(rootOf(c.RegionPath), model.RoleLeader); err != nil {
+			return nil, err
+		}
+		var err error
+		r.order, err = s.planOrder(ctx, c, nil, "red", redOrder, s.policy().ReplyWorkdays, now, "risk")
+		return r, err
+	}
+	if err := add(c.CentreID, model.RoleClerk); err != nil {
+		return nil, err
+	}
+	if town, ok, err := s.townshipOf(ctx, c.RegionPath); err != nil {
+		return nil, err
+	} else if ok && town != c.CentreID {
+		if err := add(town, model.RoleLeader); err != nil {
+			return nil, err
+		}
+		if err := add(town, model.RoleClerk); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// message is the warning's notice about c, which has its tracking code.
+func (r *responsePlan) message(c *model.Case, ch *warningChange) notify.Message {
+	msg := notify.Message{CaseID: c.ID, Body: fmt.Sprintf("%s（%s）：%s。", c.Title, c.TrackingCode, ch.note)}
 	due := ""
 	if c.RiskResponseBy != nil {
 		due = c.RiskResponseBy.In(workflow.ChinaTime).Format("2006-01-02 15:04")
 	}
 	if ch.to == risk.LevelRed {
-		// Red reaches the deployment's top centre at once.
-		if err := add(rootOf(c.RegionPath), model.RoleLeader); err != nil {
-			return err
-		}
 		msg.Kind, msg.Title = "warning_red", "红色预警"
-		msg.Body = fmt.Sprintf("%s（%s）：%s。", c.Title, c.TrackingCode, ch.note)
 		if due != "" {
 			msg.Body += "请于 " + due + " 前明确包案领导，落实稳控措施。"
 		}
 	} else {
-		if err := add(c.CentreID, model.RoleClerk); err != nil {
-			return err
-		}
-		// Orange is the township's to act on the same day, whichever centre holds it.
-		if town, ok, err := s.townshipOf(ctx, c.RegionPath); err != nil {
-			return err
-		} else if ok && town != c.CentreID {
-			if err := add(town, model.RoleLeader); err != nil {
-				return err
-			}
-			if err := add(town, model.RoleClerk); err != nil {
-				return err
-			}
-		}
 		msg.Kind, msg.Title = "warning_orange", "橙色预警"
-		msg.Body = fmt.Sprintf("%s（%s）：%s。", c.Title, c.TrackingCode, ch.note)
 		if due != "" {
 			msg.Body += "请当日（" + due + " 前）处置并记录。"
 		}
 	}
-	if err := s.Notifier.Send(ctx, tx, to, msg, now); err != nil {
-		return err
-	}
-	if ch.to == risk.LevelRed {
-		return s.superviseIn(ctx, tx, c, nil, "red", "红色预警：请立即明确包案领导，落实稳控措施，并报告进展", s.policy().ReplyWorkdays, now, 0, "risk")
-	}
-	return nil
+	return msg
 }
 
 // warningEvent is the change's event on c's timeline.

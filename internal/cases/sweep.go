@@ -206,70 +206,111 @@ func (s *Service) supervise(ctx context.Context, issuer *model.User, caseID int6
 // superviseIn issues the order inside tx on c, read in it; source marks why ("risk").
 func (s *Service) superviseIn(ctx context.Context, tx *store.Tx, c *model.Case, issuer *model.User, level, requirement string, replyDays int,
 	now time.Time, replaces int64, source string) error {
+	o, err := s.planOrder(ctx, c, issuer, level, requirement, replyDays, now, source)
+	if err != nil {
+		return err
+	}
+	return s.issueOrder(ctx, tx, c, o, replaces, now)
+}
+
+// orderPlan is a supervision order about to be issued on a case: its row, still
+// without its own id, and who hears of it.
+type orderPlan struct {
+	v  store.Supervision
+	to []model.User
+}
+
+// planOrder prepares an order on c, by issuer (nil for the sweep), reading only: its
+// reply date in working days, its addressee (the lead department working c, else its
+// centre) and its recipients, who answer for c and, for a red card, the top centre's
+// leaders.
+func (s *Service) planOrder(ctx context.Context, c *model.Case, issuer *model.User, level, requirement string, replyDays int,
+	now time.Time, source string) (*orderPlan, error) {
 	cal, err := s.Calendar(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	v := store.Supervision{CaseID: c.ID, Level: level, Requirement: requirement, ReplyBy: cal.AddWorkdays(now, replyDays).UTC(),
-		IssuedAt: now, CentreID: c.CentreID, Status: "open", Source: source}
+	o := &orderPlan{v: store.Supervision{CaseID: c.ID, Level: level, Requirement: requirement, ReplyBy: cal.AddWorkdays(now, replyDays).UTC(),
+		IssuedAt: now, CentreID: c.CentreID, Status: "open", Source: source}}
 	for _, a := range c.Assignments {
 		if a.IsLead && a.Status != model.AssignmentReturned && a.Status != model.AssignmentReported {
-			v.DepartmentID = a.DepartmentID
+			o.v.DepartmentID = a.DepartmentID
 		}
 	}
-	actorID := int64(0)
 	if issuer != nil {
-		v.IssuedBy, actorID = issuer.ID, issuer.ID
+		o.v.IssuedBy = issuer.ID
 	}
-	var old store.Supervision
-	if replaces != 0 {
-		if old, err = tx.SupervisionForUpdate(ctx, replaces); err != nil {
-			return err
-		}
-		v.Source = old.Source // a warning's order stays the warning's when it rises
-	}
-	if err := tx.InsertSupervision(ctx, &v); err != nil {
-		return err
-	}
-	if v.Source == "risk" {
-		c.RiskReportAt = nil // an order of the warning is open
-	}
-	if replaces != 0 {
-		old.Status, old.EscalatedTo = "escalated", v.ID
-		if err := tx.UpdateSupervision(ctx, &old); err != nil {
-			return err
-		}
-	}
-	// The case keeps the highest level issued against its current deadline, so the
-	// sweep escalates past it rather than issuing it again after a reply.
-	if levelRank(level) > levelRank(c.SupervisionLevel) {
-		c.SupervisionLevel = level
-	}
-	c.UpdatedAt = now
-	if err := tx.UpdateCase(ctx, c); err != nil {
-		return err
-	}
-	raw := fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q}`, v.ID, level, v.ReplyBy.Format(time.RFC3339))
-	ev := model.CaseEvent{CaseID: c.ID, ActorID: actorID, At: now, Action: string(workflow.ActionSupervise), FromState: c.State, ToState: c.State,
-		Note: requirement, Payload: []byte(raw)}
-	if err := tx.AppendEvent(ctx, &ev); err != nil {
-		return err
-	}
-	to, err := s.responsible(ctx, c, true)
-	if err != nil {
-		return err
+	if o.to, err = s.responsible(ctx, c, true); err != nil {
+		return nil, err
 	}
 	if level == "red" {
 		// A red card reaches the top centre's leaders at once.
 		leaders, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: rootOf(c.RegionPath), Role: model.RoleLeader})
 		if err != nil {
+			return nil, err
+		}
+		o.to = append(o.to, leaders...)
+	}
+	return o, nil
+}
+
+// issueOrder writes o inside tx on c, read in it, with its event, the case's level,
+// the order it replaces (if any) and its notices.
+func (s *Service) issueOrder(ctx context.Context, tx *store.Tx, c *model.Case, o *orderPlan, replaces int64, now time.Time) error {
+	var old store.Supervision
+	if replaces != 0 {
+		var err error
+		if old, err = tx.SupervisionForUpdate(ctx, replaces); err != nil {
 			return err
 		}
-		to = append(to, leaders...)
+		o.v.Source = old.Source // a warning's order stays the warning's when it rises
 	}
-	title := map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}[level]
-	body := fmt.Sprintf("%s（%s）：%s。请于 %s 前回复。", c.Title, c.TrackingCode, requirement, v.ReplyBy.In(workflow.ChinaTime).Format("2006-01-02"))
-	return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: "supervision", CaseID: c.ID, Title: title, Body: body}, now)
+	o.v.CaseID = c.ID
+	if err := tx.InsertSupervision(ctx, &o.v); err != nil {
+		return err
+	}
+	if replaces != 0 {
+		old.Status, old.EscalatedTo = "escalated", o.v.ID
+		if err := tx.UpdateSupervision(ctx, &old); err != nil {
+			return err
+		}
+	}
+	o.mark(c, now)
+	if err := tx.UpdateCase(ctx, c); err != nil {
+		return err
+	}
+	ev := o.event(c, now)
+	if err := tx.AppendEvent(ctx, &ev); err != nil {
+		return err
+	}
+	return s.Notifier.Send(ctx, tx, o.to, o.message(c), now)
+}
+
+// mark is what the order changes on its case.
+func (o *orderPlan) mark(c *model.Case, now time.Time) {
+	if o.v.Source == "risk" {
+		c.RiskReportAt = nil // an order of the warning is open
+	}
+	// The case keeps the highest level issued against its current deadline, so the
+	// sweep escalates past it rather than issuing it again after a reply.
+	if levelRank(o.v.Level) > levelRank(c.SupervisionLevel) {
+		c.SupervisionLevel = o.v.Level
+	}
+	c.UpdatedAt = now
+}
+
+// event is the order's event on c's timeline; the order has its id.
+func (o *orderPlan) event(c *model.Case, now time.Time) model.CaseEvent {
+	raw := fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q}`, o.v.ID, o.v.Level, o.v.ReplyBy.Format(time.RFC3339))
+	return model.CaseEvent{CaseID: c.ID, ActorID: o.v.IssuedBy, At: now, Action: string(workflow.ActionSupervise), FromState: c.State, ToState: c.State,
+		Note: o.v.Requirement, Payload: []byte(raw)}
+}
+
+// message is the order's notice.
+func (o *orderPlan) message(c *model.Case) notify.Message {
+	title := map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}[o.v.Level]
+	body := fmt.Sprintf("%s（%s）：%s。请于 %s 前回复。", c.Title, c.TrackingCode, o.v.Requirement, o.v.ReplyBy.In(workflow.ChinaTime).Format("2006-01-02"))
+	return notify.Message{Kind: "supervision", CaseID: c.ID, Title: title, Body: body}
 }
 
 // rootOf is the id of the first region on a path ("/1/4/17/" → 1).

@@ -39,25 +39,26 @@ type Notifier struct {
 	Config Config
 }
 
-// Send puts m in each recipient's inbox and queues its outbound copies, inside tx.
-// Recipients are deduplicated.
-func (n *Notifier) Send(ctx context.Context, tx *store.Tx, to []model.User, m Message, at time.Time) error {
+// Composed is a message's rows, unwritten: a notification a recipient, the text
+// message of each that has one (SMS[i] belongs to Notifications[i]; nil for none), and
+// the copies tied to no one notification (email, webhook).
+type Composed struct {
+	Notifications []*store.Notification
+	SMS           []*store.OutboxItem
+	Others        []*store.OutboxItem
+}
+
+// Compose is m for each of to, deduplicated and active only, as Send writes it.
+func (n *Notifier) Compose(to []model.User, m Message, at time.Time) Composed {
+	var out Composed
 	seen := map[int64]bool{}
-	var recipients []model.User
-	var recs []*store.Notification
 	for _, u := range to {
 		if seen[u.ID] || !u.Active {
 			continue
 		}
 		seen[u.ID] = true
-		recipients = append(recipients, u)
-		recs = append(recs, &store.Notification{UserID: u.ID, CaseID: m.CaseID, Kind: m.Kind, Title: m.Title, Body: m.Body, CreatedAt: at})
-	}
-	if err := tx.InsertNotifications(ctx, recs); err != nil {
-		return err
-	}
-	for i, u := range recipients {
-		rec := recs[i]
+		out.Notifications = append(out.Notifications, &store.Notification{UserID: u.ID, CaseID: m.CaseID, Kind: m.Kind, Title: m.Title, Body: m.Body, CreatedAt: at})
+		var sms *store.OutboxItem
 		if n.Config.SMS && u.Phone != "" {
 			text := m.Title + "。" + m.Body
 			if n.Config.SMSTemplate != nil {
@@ -66,10 +67,9 @@ func (n *Notifier) Send(ctx context.Context, tx *store.Tx, to []model.User, m Me
 					text = b.String()
 				}
 			}
-			if err := tx.InsertOutbox(ctx, &store.OutboxItem{NotificationID: rec.ID, Channel: "sms", Recipient: u.Phone, Body: text, CreatedAt: at}); err != nil {
-				return err
-			}
+			sms = &store.OutboxItem{Channel: "sms", Recipient: u.Phone, Body: text, CreatedAt: at, NextAttemptAt: at}
 		}
+		out.SMS = append(out.SMS, sms)
 	}
 	if n.Config.Email {
 		mailed := map[int64]bool{}
@@ -78,14 +78,40 @@ func (n *Notifier) Send(ctx context.Context, tx *store.Tx, to []model.User, m Me
 				continue
 			}
 			mailed[u.ID] = true
-			if err := tx.InsertOutbox(ctx, &store.OutboxItem{Channel: "email", Recipient: u.Email, Subject: m.Title, Body: m.Body, CreatedAt: at}); err != nil {
-				return err
-			}
+			out.Others = append(out.Others, &store.OutboxItem{Channel: "email", Recipient: u.Email, Subject: m.Title, Body: m.Body, CreatedAt: at, NextAttemptAt: at})
 		}
 	}
 	if n.Config.Webhook {
 		body, _ := json.Marshal(map[string]any{"kind": m.Kind, "case_id": m.CaseID, "title": m.Title, "body": m.Body, "at": at.UTC()})
-		return tx.InsertOutbox(ctx, &store.OutboxItem{Channel: "webhook", Recipient: m.Kind, Subject: m.Title, Body: string(body), CreatedAt: at})
+		out.Others = append(out.Others, &store.OutboxItem{Channel: "webhook", Recipient: m.Kind, Subject: m.Title, Body: string(body), CreatedAt: at, NextAttemptAt: at})
+	}
+	return out
+}
+
+// Outbox is every outbound copy, each text message after its notification's id is
+// known.
+func (c Composed) Outbox() []*store.OutboxItem {
+	var out []*store.OutboxItem
+	for i, sms := range c.SMS {
+		if sms != nil {
+			sms.NotificationID = c.Notifications[i].ID
+			out = append(out, sms)
+		}
+	}
+	return append(out, c.Others...)
+}
+
+// Send puts m in each recipient's inbox and queues its outbound copies, inside tx.
+// Recipients are deduplicated.
+func (n *Notifier) Send(ctx context.Context, tx *store.Tx, to []model.User, m Message, at time.Time) error {
+	c := n.Compose(to, m, at)
+	if err := tx.InsertNotifications(ctx, c.Notifications); err != nil {
+		return err
+	}
+	for _, o := range c.Outbox() {
+		if err := tx.InsertOutbox(ctx, o); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -29,6 +29,7 @@ const (
 type aloneCase struct {
 	c       *model.Case
 	evs     []*model.CaseEvent
+	follow  *CaseFollowUps
 	args    []any // caseInsertArgs(c)
 	pending *pendingAudit
 	actor   Actor
@@ -39,19 +40,63 @@ type aloneCase struct {
 // WritesCaseAlone tells whether InsertCaseAlone is open to the caller: on PostgreSQL.
 func (s *Store) WritesCaseAlone() bool { return s.dialect == Postgres }
 
+// CaseFollowUps are rows written in a new case's statement (InsertCaseAlone): the
+// notices its warning sends and the supervision order it brings, each with the id
+// ReserveIDs drew for it, so that what refers to them is written in the same statement:
+// an outbox row its notification, an event its order. Their case id is the case's.
+type CaseFollowUps struct {
+	Notifications []*Notification
+	Outbox        []*OutboxItem
+	Supervisions  []*Supervision
+}
+
+// ReservedIDs are ids drawn for a new case and its follow-ups before they are written.
+type ReservedIDs struct {
+	Case          int64
+	Notifications []int64
+	Supervisions  []int64
+}
+
+// ReserveIDs draws an id for a case, and for as many notifications and supervision
+// orders, from their tables' sequences (PostgreSQL), in one round trip. An id left
+// unused is only a gap.
+func (s *Store) ReserveIDs(ctx context.Context, notifications, supervisions int) (ReservedIDs, error) {
+	var r ReservedIDs
+	if s.dialect != Postgres {
+		return r, errors.New("ReserveIDs is for PostgreSQL")
+	}
+	var notices, orders string
+	err := s.w.QueryRowContext(ctx, `SELECT nextval(pg_get_serial_sequence('cases', 'id')),
+		array_to_string(ARRAY(SELECT nextval(pg_get_serial_sequence('notifications', 'id')) FROM generate_series(1, $1)), ','),
+		array_to_string(ARRAY(SELECT nextval(pg_get_serial_sequence('supervisions', 'id')) FROM generate_series(1, $2)), ',')`,
+		notifications, supervisions).Scan(&r.Case, &notices, &orders)
+	if err != nil {
+		return r, err
+	}
+	r.Notifications, r.Supervisions = make([]int64, notifications), make([]int64, supervisions)
+	if err := fillIDs(notices, notifications, func(i int, id int64) { r.Notifications[i] = id }); err != nil {
+		return r, err
+	}
+	return r, fillIDs(orders, supervisions, func(i int, id int64) { r.Supervisions[i] = id })
+}
+
 // InsertCaseAlone writes a new case as InsertCase does, with its first events (as
-// AppendEvents; their case id is filled in) and the audit entry attached to ctx, in
-// one statement that commits on its own, and returns once it has committed. Callers
+// AppendEvents; their case id is filled in), its follow-ups (nil for none; c.ID then
+// holds the case's reserved id) and the audit entry attached to ctx, in one statement
+// that commits on its own, and returns once it has committed. Callers
 // at the same moment share the statement (group commit): on PostgreSQL a commit's cost
 // is its flush of the WAL, and one flush for many cases is what lets intake outrun
 // one-row-per-transaction inserts; a case of their own, each caller's case would wait
 // for its own flush behind the others'. A tracking code already taken gives ErrConflict
 // to its case alone. SQLite's intake goes through its group commit (InBatch) instead.
-func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model.CaseEvent) error {
+func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model.CaseEvent, follow *CaseFollowUps) error {
 	if s.dialect != Postgres {
 		return errors.New("InsertCaseAlone is for PostgreSQL")
 	}
-	it := newAloneCase(ctx, c, evs)
+	if follow != nil && c.ID == 0 {
+		return errors.New("InsertCaseAlone: follow-ups need the case's reserved id")
+	}
+	it := newAloneCase(ctx, c, evs, follow)
 	s.aloneOnce.Do(func() {
 		s.alone = make(chan *aloneCase, maxAloneBatch)
 		for range aloneWriters {
@@ -61,10 +106,11 @@ func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model
 	return submit(ctx, s.alone, it, it.done)
 }
 
-// newAloneCase is c, at version 1, with evs and ctx's audit entry, ready for a writer.
-func newAloneCase(ctx context.Context, c *model.Case, evs []*model.CaseEvent) *aloneCase {
+// newAloneCase is c, at version 1, with evs, its follow-ups and ctx's audit entry,
+// ready for a writer.
+func newAloneCase(ctx context.Context, c *model.Case, evs []*model.CaseEvent, follow *CaseFollowUps) *aloneCase {
 	c.Version = 1
-	return &aloneCase{c: c, evs: evs, args: caseInsertArgs(c), pending: pendingFrom(ctx), actor: ActorFrom(ctx),
+	return &aloneCase{c: c, evs: evs, follow: follow, args: caseInsertArgs(c), pending: pendingFrom(ctx), actor: ActorFrom(ctx),
 		at: now().Truncate(time.Microsecond), done: make(chan error, 1)}
 }
 
@@ -182,8 +228,8 @@ func (w aloneWritten) fill(c *model.Case, evs []*model.CaseEvent) error {
 
 // InsertCaseWithEvents is InsertCase and then AppendEvents of evs (their case id filled
 // in). On PostgreSQL it is one statement, the group commit's (aloneSQL) for one case
-// without its audit entry, which the transaction writes: a registration whose orange or
-// red warning takes a transaction of its own spent three of its dozen round trips here.
+// without its audit entry, which the transaction writes: three round trips fewer for a
+// registration that takes further steps in its transaction.
 // A tracking code already taken gives ErrConflict, and the transaction goes on.
 func (tx *Tx) InsertCaseWithEvents(ctx context.Context, c *model.Case, evs []*model.CaseEvent) error {
 	if tx.s.dialect != Postgres {
@@ -221,12 +267,15 @@ func aloneError(err error) error {
 // aloneSQL writes cases, their parties, their events and their audit entries in one
 // statement. Everything is given as arrays, one a column, so the statement's text is
 // the same for every batch size and PostgreSQL plans it once a connection (a text a
-// size took 14 % of the statement's time in planning, measured at 1M cases). The
-// parties', events' and audit entries' rows name their case by tracking code: a case whose code
-// is taken is skipped (ON CONFLICT), and so are its rows. Foreign keys are checked at
+// size took 14 % of the statement's time in planning, measured at 1M cases). A case
+// takes its reserved id, or else the next. The parties', events', audit entries' and
+// follow-ups' rows name their case by tracking code: a case whose code is taken is
+// skipped (ON CONFLICT), and so are its rows. Foreign keys are checked at
 // the statement's end, when the case rows are there. It returns, per case written, its
 // code, its id and the ids of its parties and events in their order.
-var aloneSQL = `WITH c AS (INSERT INTO cases (` + caseInsertCols + `) SELECT * FROM unnest(` + caseArrayParams + `)
+var aloneSQL = `WITH c AS (INSERT INTO cases (id, ` + caseInsertCols + `)
+		SELECT COALESCE(x.reserved_id, nextval(pg_get_serial_sequence('cases', 'id'))), ` + caseColumnsOf("x") + `
+		FROM unnest(?::bigint[], ` + caseArrayParams + `) AS x(reserved_id, ` + caseInsertCols + `)
 		ON CONFLICT (tracking_code) DO NOTHING RETURNING id, tracking_code),
 	p AS (INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor)
 		SELECT c.id, x.seq, x.role, x.name, x.id_number, x.phone, x.address, x.smi, x.minor
@@ -245,7 +294,23 @@ var aloneSQL = `WITH c AS (INSERT INTO cases (` + caseInsertCols + `) SELECT * F
 		FROM unnest(?::text[], ?::timestamptz[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
 			AS x(tracking_code, at, actor_id, actor, client_ip, action, summary, ord)
 		JOIN c USING (tracking_code)
-		ORDER BY x.ord)
+		ORDER BY x.ord),
+	n AS (INSERT INTO notifications (id, user_id, case_id, kind, title, body, created_at)
+		SELECT x.id, x.user_id, c.id, x.kind, x.title, x.body, x.created_at
+		FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+			AS x(tracking_code, id, user_id, kind, title, body, created_at)
+		JOIN c USING (tracking_code)),
+	o AS (INSERT INTO outbox (notification_id, channel, recipient, subject, body, created_at, next_attempt_at)
+		SELECT NULLIF(x.notification_id, 0), x.channel, x.recipient, x.subject, x.body, x.created_at, x.next_attempt_at
+		FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[]) WITH ORDINALITY
+			AS x(tracking_code, notification_id, channel, recipient, subject, body, created_at, next_attempt_at, ord)
+		JOIN c USING (tracking_code)
+		ORDER BY x.ord),
+	v AS (INSERT INTO supervisions (id, case_id, level, requirement, reply_by, issued_by, issued_at, centre_id, department_id, status, source)
+		SELECT x.id, c.id, x.level, x.requirement, x.reply_by, NULLIF(x.issued_by, 0), x.issued_at, x.centre_id, NULLIF(x.department_id, 0), x.status, x.source
+		FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
+			AS x(tracking_code, id, level, requirement, reply_by, issued_by, issued_at, centre_id, department_id, status, source)
+		JOIN c USING (tracking_code))
 	SELECT c.tracking_code, c.id,
 		COALESCE((SELECT string_agg(p.id::text, ',' ORDER BY p.seq) FROM p WHERE p.case_id = c.id), ''),
 		COALESCE((SELECT string_agg(e.id::text, ',' ORDER BY e.id) FROM e WHERE e.case_id = c.id), '')
@@ -254,10 +319,16 @@ var aloneSQL = `WITH c AS (INSERT INTO cases (` + caseInsertCols + `) SELECT * F
 // aloneStatement is aloneSQL for items, with its arguments.
 func aloneStatement(items []*aloneCase) (string, []any) {
 	caseRows := make([][]any, len(items))
+	reserved := make([]*int64, len(items))
 	for i, it := range items {
 		caseRows[i] = it.args
+		if it.c.ID != 0 {
+			reserved[i] = &it.c.ID
+		}
 	}
-	args := append(make([]any, 0, len(caseInsertPGTypes)+24), caseColumns(caseRows)...)
+	args := append(make([]any, 0, len(caseInsertPGTypes)+51), any(reserved))
+	args = append(args, caseColumns(caseRows)...)
+	var f followUpColumns
 	var pCode, pRole, pName, pID, pPhone, pAddr []string
 	var pSeq []int64
 	var pMental, pMinor []bool
@@ -281,11 +352,56 @@ func aloneStatement(items []*aloneCase) (string, []any) {
 			aCode, aAt, aActorID, aActor, aIP = append(aCode, code), append(aAt, it.at), append(aActorID, it.actor.ID), append(aActor, it.actor.Name), append(aIP, it.actor.IP)
 			aAction, aSummary = append(aAction, it.pending.Action), append(aSummary, truncateRunes(it.pending.Summary, 1000))
 		}
+		if it.follow != nil {
+			f.add(code, it.follow)
+		}
 	}
 	args = append(args, nonNil(pCode), nonNil(pSeq), nonNil(pRole), nonNil(pName), nonNil(pID), nonNil(pPhone), nonNil(pAddr), nonNil(pMental), nonNil(pMinor),
 		nonNil(eCode), nonNil(eActor), nonNil(eAt), nonNil(eAction), nonNil(eFrom), nonNil(eTo), nonNil(eNote), nonNil(ePayload),
 		nonNil(aCode), nonNil(aAt), nonNil(aActorID), nonNil(aActor), nonNil(aIP), nonNil(aAction), nonNil(aSummary))
-	return aloneSQL, args
+	return aloneSQL, append(args, f.args()...)
+}
+
+// followUpColumns are the follow-ups of a statement's cases, one list a column of
+// aloneSQL's unnests, each row naming its case by tracking code.
+type followUpColumns struct {
+	nCode, nKind, nTitle, nBody                   []string
+	nID, nUser                                    []int64
+	nAt                                           []time.Time
+	oCode, oChannel, oRecipient, oSubject, oBody  []string
+	oNotification                                 []int64
+	oAt, oNext                                    []time.Time
+	vCode, vLevel, vRequirement, vStatus, vSource []string
+	vID, vIssuedBy, vCentre, vDepartment          []int64
+	vReplyBy, vIssuedAt                           []time.Time
+}
+
+func (f *followUpColumns) add(code string, fu *CaseFollowUps) {
+	for _, n := range fu.Notifications {
+		f.nCode, f.nID, f.nUser, f.nKind = append(f.nCode, code), append(f.nID, n.ID), append(f.nUser, n.UserID), append(f.nKind, n.Kind)
+		f.nTitle, f.nBody, f.nAt = append(f.nTitle, n.Title), append(f.nBody, n.Body), append(f.nAt, n.CreatedAt.UTC())
+	}
+	for _, o := range fu.Outbox {
+		next := o.NextAttemptAt
+		if next.IsZero() {
+			next = o.CreatedAt
+		}
+		f.oCode, f.oNotification, f.oChannel, f.oRecipient = append(f.oCode, code), append(f.oNotification, o.NotificationID), append(f.oChannel, o.Channel), append(f.oRecipient, o.Recipient)
+		f.oSubject, f.oBody, f.oAt, f.oNext = append(f.oSubject, o.Subject), append(f.oBody, o.Body), append(f.oAt, o.CreatedAt.UTC()), append(f.oNext, next.UTC())
+	}
+	for _, v := range fu.Supervisions {
+		f.vCode, f.vID, f.vLevel, f.vRequirement = append(f.vCode, code), append(f.vID, v.ID), append(f.vLevel, v.Level), append(f.vRequirement, v.Requirement)
+		f.vReplyBy, f.vIssuedBy, f.vIssuedAt, f.vCentre = append(f.vReplyBy, v.ReplyBy.UTC()), append(f.vIssuedBy, v.IssuedBy), append(f.vIssuedAt, v.IssuedAt.UTC()), append(f.vCentre, v.CentreID)
+		f.vDepartment, f.vStatus, f.vSource = append(f.vDepartment, v.DepartmentID), append(f.vStatus, v.Status), append(f.vSource, v.Source)
+	}
+}
+
+// args are the columns in aloneSQL's order.
+func (f *followUpColumns) args() []any {
+	return []any{nonNil(f.nCode), nonNil(f.nID), nonNil(f.nUser), nonNil(f.nKind), nonNil(f.nTitle), nonNil(f.nBody), nonNil(f.nAt),
+		nonNil(f.oCode), nonNil(f.oNotification), nonNil(f.oChannel), nonNil(f.oRecipient), nonNil(f.oSubject), nonNil(f.oBody), nonNil(f.oAt), nonNil(f.oNext),
+		nonNil(f.vCode), nonNil(f.vID), nonNil(f.vLevel), nonNil(f.vRequirement), nonNil(f.vReplyBy), nonNil(f.vIssuedBy), nonNil(f.vIssuedAt),
+		nonNil(f.vCentre), nonNil(f.vDepartment), nonNil(f.vStatus), nonNil(f.vSource)}
 }
 
 // caseInsertPGTypes are the PostgreSQL types of caseInsertCols, in their order.
@@ -293,7 +409,7 @@ var caseInsertPGTypes = []string{"text", "text", "bigint", "text", "text", "bigi
 	"bigint", "bigint", "text", "text", "float8", "float8", "text", "text", "text", "bigint", "bigint", "text",
 	"text", "boolean", "text", "text", "bigint", "boolean", "bigint", "text", "timestamptz",
 	"bigint", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bigint",
-	"boolean", "text", "text", "bigint", "text", "timestamptz", "timestamptz", "timestamptz"}
+	"boolean", "text", "text", "bigint", "text", "timestamptz", "timestamptz", "timestamptz", "text"}
 
 // caseArrayParams is one array parameter per column of caseInsertCols, for unnest.
 var caseArrayParams = func() string {
@@ -303,6 +419,15 @@ var caseArrayParams = func() string {
 	}
 	return strings.Join(params, ", ")
 }()
+
+// caseColumnsOf is caseInsertCols, each named as a column of alias.
+func caseColumnsOf(alias string) string {
+	cols := strings.Split(caseInsertCols, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
 
 // caseColumns turns rows of caseInsertArgs into one array per column, typed as
 // caseInsertPGTypes says, a NULL where the row's value is nil or an invalid

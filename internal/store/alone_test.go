@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
@@ -149,6 +150,83 @@ func TestInsertCaseWithEventsInATransaction(t *testing.T) {
 		if err != nil || len(evs) != 3 || evs[0].ID != register.ID || evs[1].ID != warning.ID || evs[1].Note != "评估" ||
 			string(evs[1].Payload) != `{"to":"red"}` || evs[2].Action != "note" {
 			t.Fatalf("events %+v, %v", evs, err)
+		}
+	})
+}
+
+// A case's follow-ups ride in its statement under the ids reserved for them: its
+// notices, their outbox rows (a text message naming its notification) and its order,
+// all under the case's reserved id. A case whose tracking code is taken writes none of
+// them, and its ids stay free for its next attempt.
+func TestInsertCaseAloneWritesItsFollowUps(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		if !st.WritesCaseAlone() {
+			t.Skip("InsertCaseAlone is PostgreSQL's")
+		}
+		ctx, village, cats, now := seededCounty(t, st, store.Actor{Name: "测试"})
+		leader, _, err := st.UserCredentials(ctx, "county.leader")
+		must(t, err)
+		first := newVillageCase("FOLLOWUPS001", village, cats[0], now)
+		must(t, st.InsertCaseAlone(ctx, first, []*model.CaseEvent{{At: now, Action: "register", ToState: "registered"}}, nil))
+
+		ids, err := st.ReserveIDs(ctx, 2, 1)
+		if err != nil || ids.Case == 0 || len(ids.Notifications) != 2 || len(ids.Supervisions) != 1 || ids.Notifications[0] == ids.Notifications[1] {
+			t.Fatalf("reserved %+v, %v", ids, err)
+		}
+		follow := func() *store.CaseFollowUps {
+			return &store.CaseFollowUps{
+				Notifications: []*store.Notification{
+					{ID: ids.Notifications[0], UserID: leader.ID, Kind: "warning_red", Title: "红色预警", Body: "预警", CreatedAt: now},
+					{ID: ids.Notifications[1], UserID: leader.ID, Kind: "supervision", Title: "红牌督办", Body: "督办", CreatedAt: now}},
+				Outbox: []*store.OutboxItem{
+					{NotificationID: ids.Notifications[0], Channel: "sms", Recipient: "13800000009", Body: "短信", CreatedAt: now},
+					{Channel: "webhook", Recipient: "warning_red", Subject: "红色预警", Body: `{"case_id":1}`, CreatedAt: now}},
+				Supervisions: []*store.Supervision{{ID: ids.Supervisions[0], Level: "red", Requirement: "明确包案领导", ReplyBy: now.Add(72 * time.Hour),
+					IssuedAt: now, CentreID: village.ParentID, Status: "open", Source: "risk"}},
+			}
+		}
+		taken := newVillageCase("FOLLOWUPS001", village, cats[0], now)
+		taken.ID = ids.Case
+		if err := st.InsertCaseAlone(ctx, taken, nil, follow()); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("a taken code with follow-ups: %v, want ErrConflict", err)
+		}
+		inbox := func() []store.Notification {
+			ns, err := st.Notifications(ctx, leader.ID, false, 0, 10)
+			must(t, err)
+			return ns
+		}
+		if ns := inbox(); len(ns) != 0 {
+			t.Fatalf("the refused case's notices were written: %+v", ns)
+		}
+
+		c := newVillageCase("FOLLOWUPS002", village, cats[0], now)
+		c.ID, c.SupervisionLevel = ids.Case, "red"
+		if err := st.InsertCaseAlone(ctx, c, []*model.CaseEvent{{At: now, Action: "register", ToState: "registered"}}, follow()); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Case(ctx, ids.Case, store.CaseScope{All: true})
+		if err != nil || c.ID != ids.Case || got.TrackingCode != "FOLLOWUPS002" || got.SupervisionLevel != "red" {
+			t.Fatalf("case %d stored %+v, %v", c.ID, got, err)
+		}
+		ns := inbox()
+		if len(ns) != 2 || ns[0].ID != ids.Notifications[1] || ns[1].ID != ids.Notifications[0] || ns[0].CaseID != c.ID || ns[1].Kind != "warning_red" {
+			t.Fatalf("notices %+v, reserved %v", ns, ids.Notifications)
+		}
+		outbox, err := st.Outbox(ctx)
+		must(t, err)
+		if len(outbox) != 2 || outbox[0].Channel != "sms" || outbox[0].NotificationID != ids.Notifications[0] || !outbox[0].NextAttemptAt.Equal(now) ||
+			outbox[1].Channel != "webhook" || outbox[1].NotificationID != 0 {
+			t.Fatalf("outbox %+v", outbox)
+		}
+		orders, err := st.Supervisions(ctx, store.SupervisionFilter{CaseID: c.ID}, store.CaseScope{All: true})
+		if err != nil || len(orders) != 1 || orders[0].ID != ids.Supervisions[0] || orders[0].Level != "red" || orders[0].IssuedBy != 0 ||
+			orders[0].DepartmentID != 0 || orders[0].Source != "risk" || !orders[0].ReplyBy.Equal(now.Add(72*time.Hour)) {
+			t.Fatalf("orders %+v, %v", orders, err)
+		}
+		// The sequences moved past the reserved ids: the next rows take new ones.
+		next, err := st.ReserveIDs(ctx, 1, 1)
+		if err != nil || next.Case <= ids.Case || next.Notifications[0] <= ids.Notifications[1] || next.Supervisions[0] <= ids.Supervisions[0] {
+			t.Fatalf("next reserved %+v after %+v, %v", next, ids, err)
 		}
 	})
 }

@@ -129,7 +129,8 @@ const caseInsertCols = `tracking_code, kind, category_id, category_code, channel
 		grid_id, centre_id, address, address_key, lat, lng, title, description, urgency, people_count, amount_fen, state,
 		suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
 		registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version,
-		injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_response_by, risk_quiet_since`
+		injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_response_by, risk_quiet_since,
+		supervision_level`
 
 var caseInsertValues = placeholders(strings.Count(caseInsertCols, ",") + 1)
 
@@ -141,7 +142,7 @@ func caseInsertArgs(c *model.Case) []any {
 		nullInt64(c.RegisteredBy), c.CreatedAt.UTC(), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt),
 		nullTime(c.ClosedAt), c.Version,
 		c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), c.RiskScore, string(c.RiskResult), nullTime(c.RiskSince),
-		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince)}
+		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince), c.SupervisionLevel}
 }
 
 // insertCaseQuery skips a case whose tracking code is taken, rather than failing: on

@@ -32,7 +32,7 @@ func (s *Store) ExecForTest(ctx context.Context, query string, args ...any) erro
 func (s *Store) InsertCasesAloneTogether(ctx context.Context, cases []*model.Case, evs [][]*model.CaseEvent) []error {
 	items := make([]*aloneCase, len(cases))
 	for i, c := range cases {
-		items[i] = newAloneCase(ctx, c, evs[i])
+		items[i] = newAloneCase(ctx, c, evs[i], nil)
 	}
 	s.writeAloneBatch(items)
 	errs := make([]error, len(items))
