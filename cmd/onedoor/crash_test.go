@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -112,6 +113,7 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 				ID           int64  `json:"id"`
 				TrackingCode string `json:"tracking_code"`
 				Description  string `json:"description"`
+				RiskLevel    string `json:"risk_level"`
 			}
 			var mu sync.Mutex
 			var acked []ack
@@ -130,8 +132,14 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 						default:
 						}
 						desc := fmt.Sprintf("第%d号客户端第%d次登记：邻里纠纷，双方因院墙排水发生争执。", w, i)
+						people := 1
+						if i%8 == 0 {
+							// A red warning: its notices and supervision order are written with the case.
+							desc = fmt.Sprintf("第%d号客户端第%d次登记：四十户村民因院墙排水与邻居争执，有人扬言同归于尽，还有人说要跳楼。", w, i)
+							people = 40
+						}
 						body := map[string]any{"kind": "dispute", "category_id": category, "channel": "walk_in", "region_id": village.ID,
-							"description": desc, "parties": []map[string]any{{"name": "马某", "phone": fmt.Sprintf("139%08d", w*100000+i)}}}
+							"description": desc, "people_count": people, "parties": []map[string]any{{"name": "马某", "phone": fmt.Sprintf("139%08d", w*100000+i)}}}
 						var a ack
 						status, err := c.do("POST", "/api/v1/cases", body, &a)
 						if err != nil || status != 201 {
@@ -170,12 +178,32 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 
 			cmd2, base2 := startBinary(t, bin, dsn, logFile)
 			c := crashLogin(t, base2)
+			red := 0
 			for _, a := range acked {
 				var got model.Case
 				status, err := c.do("GET", fmt.Sprintf("/api/v1/cases/%d", a.ID), nil, &got)
-				if err != nil || status != 200 || got.TrackingCode != a.TrackingCode || got.Description != a.Description || got.State != "registered" {
-					t.Errorf("acknowledged case %d (%s): %d %v, got %s %q %s", a.ID, a.TrackingCode, status, err, got.TrackingCode, got.Description, got.State)
+				if err != nil || status != 200 || got.TrackingCode != a.TrackingCode || got.Description != a.Description || got.State != "registered" ||
+					got.RiskLevel != a.RiskLevel {
+					t.Errorf("acknowledged case %d (%s): %d %v, got %s %q %s %s", a.ID, a.TrackingCode, status, err, got.TrackingCode, got.Description, got.State, got.RiskLevel)
 				}
+				if a.RiskLevel != "red" {
+					continue
+				}
+				red++
+				var evs struct {
+					Items []model.CaseEvent `json:"items"`
+				}
+				status, err = c.do("GET", fmt.Sprintf("/api/v1/cases/%d/events", a.ID), nil, &evs)
+				var actions []string
+				for _, ev := range evs.Items {
+					actions = append(actions, ev.Action)
+				}
+				if err != nil || status != 200 || got.SupervisionLevel != "red" || !slices.Equal(actions, []string{"register", "warning", "supervise"}) {
+					t.Errorf("acknowledged red case %d: supervision %q, events %v (%d %v)", a.ID, got.SupervisionLevel, actions, status, err)
+				}
+			}
+			if red == 0 {
+				t.Error("no red case acknowledged before the kill")
 			}
 			cmd2.Process.Signal(os.Interrupt)
 			cmd2.Wait()
@@ -184,7 +212,7 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 			if err := run(context.Background(), []string{"audit-verify", "-db", dsn}, &out); err != nil || !strings.Contains(out.String(), "chain intact") {
 				t.Fatalf("audit chain after the kill: %v %s", err, out.String())
 			}
-			t.Logf("%d cases acknowledged before SIGKILL, all present after restart; %s", len(acked), strings.TrimSpace(out.String()))
+			t.Logf("%d cases acknowledged before SIGKILL (%d red), all present after restart; %s", len(acked), red, strings.TrimSpace(out.String()))
 		})
 	}
 }
