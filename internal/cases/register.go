@@ -324,12 +324,11 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 		evs := firstEvents(c, actorID, payload, now, warn)
 		return withTrackingCode(c, func() error { return s.Store.InsertCaseAlone(ctx, c, evs, nil) })
 	}
-	orders := 0
 	if r.order != nil {
-		orders = 1
 		r.order.mark(c, now)
 	}
-	ids, err := s.Store.ReserveIDs(ctx, len(r.to)+len(r.orderRecipients()), orders)
+	notifications, orders := r.rows()
+	ids, err := s.Store.ReserveIDs(ctx, notifications, orders)
 	if err != nil {
 		return err
 	}
@@ -358,12 +357,13 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 	})
 }
 
-// orderRecipients are who hear of the order, if there is one.
-func (r *responsePlan) orderRecipients() []model.User {
+// rows is how many notifications r writes at most (one a recipient of each message,
+// before duplicates are dropped) and how many orders.
+func (r *responsePlan) rows() (notifications, orders int) {
 	if r.order == nil {
-		return nil
+		return len(r.to), 0
 	}
-	return r.order.to
+	return len(r.to) + len(r.order.to), 1
 }
 
 // withTrackingCode gives c a fresh tracking code and runs insert, drawing again while

@@ -214,7 +214,7 @@ func (s *Service) superviseIn(ctx context.Context, tx *store.Tx, c *model.Case, 
 }
 
 // orderPlan is a supervision order about to be issued on a case: its row, still
-// without its own id, and who hears of it.
+// without its own id and its case's (given where it is written), and who hears of it.
 type orderPlan struct {
 	v  store.Supervision
 	to []model.User
@@ -230,7 +230,7 @@ func (s *Service) planOrder(ctx context.Context, c *model.Case, issuer *model.Us
 	if err != nil {
 		return nil, err
 	}
-	o := &orderPlan{v: store.Supervision{CaseID: c.ID, Level: level, Requirement: requirement, ReplyBy: cal.AddWorkdays(now, replyDays).UTC(),
+	o := &orderPlan{v: store.Supervision{Level: level, Requirement: requirement, ReplyBy: cal.AddWorkdays(now, replyDays).UTC(),
 		IssuedAt: now, CentreID: c.CentreID, Status: "open", Source: source}}
 	for _, a := range c.Assignments {
 		if a.IsLead && a.Status != model.AssignmentReturned && a.Status != model.AssignmentReported {
