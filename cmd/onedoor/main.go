@@ -116,6 +116,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 		return err
 	}
 	defer st.Close()
+	app, err := web.New(cfg, log, st)
+	if err != nil {
+		return err
+	}
 	if cfg.Demo {
 		switch err := demo.SeedCounty(ctx, st); {
 		case err == nil:
@@ -130,7 +134,6 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
-	app := web.New(cfg, log, st)
 	if cfg.Jobs {
 		runner := app.Jobs()
 		jctx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
@@ -223,7 +226,11 @@ func sweepGenerated(ctx context.Context, st *store.Store, dsn string, log *slog.
 	if err != nil {
 		return 0, err
 	}
-	cs, now := web.New(cfg, log, st).Cases(), time.Now()
+	app, err := web.New(cfg, log, st)
+	if err != nil {
+		return 0, err
+	}
+	cs, now := app.Cases(), time.Now()
 	total := 0
 	for _, sweep := range []struct {
 		name string

@@ -44,7 +44,10 @@ func NewServer(t testing.TB, st *store.Store, withDemo bool) *Server {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	app := web.New(cfg, log, st)
+	app, err := web.New(cfg, log, st)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(app.Handler())
 	t.Cleanup(ts.Close)
 	return &Server{Server: ts, Store: st, App: app, Cfg: cfg}

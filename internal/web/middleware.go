@@ -14,7 +14,6 @@ import (
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
-	"github.com/onedoor/onedoor/internal/web/ui"
 )
 
 const (
@@ -227,7 +226,7 @@ func (s *Server) refuseCSRF(w http.ResponseWriter, r *http.Request, code string)
 		httpx.WriteError(w, r, err)
 		return
 	}
-	ui.RenderError(w, r, err)
+	s.pages.RenderError(w, r, err)
 }
 
 func clientIP(r *http.Request) string { return httpx.ClientIP(r) }

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"text/template"
@@ -20,6 +21,7 @@ import (
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/web/open311"
 	"github.com/onedoor/onedoor/internal/web/static"
+	"github.com/onedoor/onedoor/internal/web/templates"
 	"github.com/onedoor/onedoor/internal/web/ui"
 )
 
@@ -30,10 +32,30 @@ type Server struct {
 	st    *store.Store
 	auth  *auth.Service
 	cases *cases.Service
+	orgs  *org.Service
+	pages *ui.UI
 }
 
-// New returns a server over st.
-func New(cfg *config.Config, log *slog.Logger, st *store.Store) *Server {
+// New returns a server over st, its pages' templates parsed: a broken template is an
+// error naming its file, so that the server does not start rather than fail its
+// first visitor.
+func New(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, error) {
+	return newServer(cfg, log, st, templates.FS)
+}
+
+// newServer is New with the page templates read from pages.
+func newServer(cfg *config.Config, log *slog.Logger, st *store.Store, pages fs.FS) (*Server, error) {
+	s := &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout),
+		cases: newCases(cfg, log, st), orgs: &org.Service{Store: st}}
+	var err error
+	if s.pages, err = ui.New(st, s.auth, s.orgs, s.cases, cfg.SecureCookies, pages); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// newCases is the case service with the escalation policy and notices cfg sets.
+func newCases(cfg *config.Config, log *slog.Logger, st *store.Store) *cases.Service {
 	cs := cases.New(st)
 	cs.Policy = cases.Policy{DueSoonWindow: cfg.DueSoonWindow, YellowAfter: cfg.YellowAfter, RedAfter: cfg.RedAfter, ReplyWorkdays: cases.DefaultPolicy.ReplyWorkdays}
 	tpl, err := template.New("sms").Parse(cfg.SMSTemplate)
@@ -42,7 +64,7 @@ func New(cfg *config.Config, log *slog.Logger, st *store.Store) *Server {
 		tpl = template.Must(template.New("sms").Parse(notify.DefaultSMSTemplate))
 	}
 	cs.Notifier = &notify.Notifier{Config: notify.Config{SMS: true, SMSTemplate: tpl, Webhook: cfg.WebhookURL != "", Email: cfg.SMTPAddr != ""}}
-	return &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout), cases: cs}
+	return cs
 }
 
 // Jobs returns the background jobs of this server: the deadline and supervision
@@ -80,11 +102,10 @@ func (s *Server) Cases() *cases.Service { return s.cases }
 // Handler returns the whole application as one http.Handler.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	orgs := &org.Service{Store: s.st}
 	mux.Handle("GET /static/", static.Handler())
 	mux.HandleFunc("GET /healthz", s.health)
-	(&ui.UI{Store: s.st, Auth: s.auth, Org: orgs, Cases: s.cases, SecureCookies: s.cfg.SecureCookies}).Register(mux)
-	(&api.API{Store: s.st, Auth: s.auth, Org: orgs, Cases: s.cases, SecureCookies: s.cfg.SecureCookies}).Register(mux)
+	s.pages.Register(mux)
+	(&api.API{Store: s.st, Auth: s.auth, Org: s.orgs, Cases: s.cases, SecureCookies: s.cfg.SecureCookies}).Register(mux)
 	o311 := open311.New(s.st, s.auth, s.cases)
 	o311.Log = s.log
 	o311.Register(mux)

@@ -54,14 +54,20 @@ func init() {
 // Prefix is where assets are served.
 const Prefix = "/static/"
 
-// URL returns the content-hashed URL of an embedded asset; it panics on an unknown
-// name so a typo fails the first test that renders the page.
+// URL returns the content-hashed URL of an embedded asset. It panics on an unknown
+// name; the page templates' names are checked with Has when the server is built.
 func URL(name string) string {
 	h, ok := hashedOf[name]
 	if !ok {
 		panic("static: no asset " + name)
 	}
 	return Prefix + h
+}
+
+// Has reports whether name is an embedded asset.
+func Has(name string) bool {
+	_, ok := hashedOf[name]
+	return ok
 }
 
 // Handler serves assets by their hashed names with year-long immutable caching.

@@ -21,7 +21,7 @@ func (u *UI) setActive(w http.ResponseWriter, r *http.Request) {
 	set, ok := setters[r.PathValue("kind")]
 	sw := r.PathValue("switch")
 	if !ok || (sw != "activate" && sw != "deactivate") {
-		renderError(w, r, store.ErrNotFound)
+		u.renderError(w, r, store.ErrNotFound)
 		return
 	}
 	id, err := pathID(r)
@@ -29,7 +29,7 @@ func (u *UI) setActive(w http.ResponseWriter, r *http.Request) {
 		err = set(r.Context(), httpx.Principal(r), id, sw == "activate")
 	}
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	redirect(w, r, "/admin/"+r.PathValue("kind"), sw+"d")

@@ -22,7 +22,7 @@ func (u *UI) auditList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f, err := audit.FilterFrom(q)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	if f.Limit == 0 {
@@ -30,7 +30,7 @@ func (u *UI) auditList(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := audit.List(r.Context(), u.Store, httpx.Principal(r), f)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	data := auditData{Rows: rows, Query: q}
@@ -52,20 +52,20 @@ func (u *UI) auditList(w http.ResponseWriter, r *http.Request) {
 	page := newPage(r, "audit.title")
 	page.Active = "nav.audit"
 	page.Data = data
-	render(w, r, http.StatusOK, "admin_audit.html", page)
+	u.render(w, r, http.StatusOK, "admin_audit.html", page)
 }
 
 // auditExport downloads the filtered log as CSV; the export is audited.
 func (u *UI) auditExport(w http.ResponseWriter, r *http.Request) {
 	f, err := audit.FilterFrom(r.URL.Query())
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="audit-log.csv"`)
 	if err := audit.ExportCSV(r.Context(), u.Store, httpx.Principal(r), f, w); err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 	}
 }
 
@@ -76,7 +76,7 @@ func (u *UI) userUnlock(w http.ResponseWriter, r *http.Request) {
 		err = u.Org.Unlock(r.Context(), httpx.Principal(r), u.Auth, id)
 	}
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	redirect(w, r, "/admin/users", "unlocked")

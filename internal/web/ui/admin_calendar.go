@@ -29,12 +29,12 @@ func (u *UI) renderCalendar(w http.ResponseWriter, r *http.Request, err error) {
 	year := calendarYear(r)
 	days, lerr := u.Cases.CalendarDays(r.Context(), year)
 	if lerr != nil {
-		renderError(w, r, lerr)
+		u.renderError(w, r, lerr)
 		return
 	}
 	cal, lerr := u.Cases.Calendar(r.Context())
 	if lerr != nil {
-		renderError(w, r, lerr)
+		u.renderError(w, r, lerr)
 		return
 	}
 	start := time.Date(year, 1, 1, 0, 0, 0, 0, cst)
@@ -43,10 +43,10 @@ func (u *UI) renderCalendar(w http.ResponseWriter, r *http.Request, err error) {
 	page.Data = calendarData{Year: year, Prev: year - 1, Next: year + 1, Days: days,
 		Workdays: cal.WorkdaysBetween(start.AddDate(0, 0, -1), start.AddDate(1, 0, -1))}
 	if err != nil {
-		formError(w, r, "admin_calendar.html", page, err)
+		u.formError(w, r, "admin_calendar.html", page, err)
 		return
 	}
-	render(w, r, http.StatusOK, "admin_calendar.html", page)
+	u.render(w, r, http.StatusOK, "admin_calendar.html", page)
 }
 
 // calendarPage lists a year's holidays and make-up working days (调休).
@@ -63,7 +63,7 @@ func (u *UI) calendarSet(w http.ResponseWriter, r *http.Request) {
 
 func (u *UI) calendarDelete(w http.ResponseWriter, r *http.Request) {
 	if err := u.Cases.DeleteCalendarDay(r.Context(), httpx.Principal(r), r.PathValue("day")); err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	redirect(w, r, "/admin/calendar?year="+strconv.Itoa(calendarYear(r)), "deleted")

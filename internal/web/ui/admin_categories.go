@@ -16,11 +16,11 @@ type categoryListData struct {
 func (u *UI) categoryList(w http.ResponseWriter, r *http.Request) {
 	cats, err := u.Store.Categories(r.Context(), store.CategoryFilter{})
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	page := newPage(r, "categories.title")
 	page.Active = "nav.categories"
 	page.Data = categoryListData{Rows: cats, Editable: page.P.Region.ParentID == 0}
-	render(w, r, http.StatusOK, "admin_categories.html", page)
+	u.render(w, r, http.StatusOK, "admin_categories.html", page)
 }

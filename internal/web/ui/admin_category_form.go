@@ -19,7 +19,7 @@ type categoryForm struct {
 func (u *UI) renderCategoryForm(w http.ResponseWriter, r *http.Request, c *model.Category, err error) {
 	all, lerr := u.Store.Categories(r.Context(), store.CategoryFilter{ActiveOnly: true})
 	if lerr != nil {
-		renderError(w, r, lerr)
+		u.renderError(w, r, lerr)
 		return
 	}
 	var tops []model.Category
@@ -36,13 +36,13 @@ func (u *UI) renderCategoryForm(w http.ResponseWriter, r *http.Request, c *model
 	page.Active = "nav.categories"
 	page.Data = categoryForm{Category: c, Kinds: model.AllKinds, Parents: tops}
 	if err != nil {
-		formError(w, r, "admin_category_form.html", page, err)
+		u.formError(w, r, "admin_category_form.html", page, err)
 		return
 	}
 	if c != nil {
 		page.Form = map[string][]string{"code": {c.Code}, "name": {c.Name}, "sort_order": {strconv.Itoa(c.SortOrder)}}
 	}
-	render(w, r, http.StatusOK, "admin_category_form.html", page)
+	u.render(w, r, http.StatusOK, "admin_category_form.html", page)
 }
 
 func categoryInput(r *http.Request) (org.CategoryInput, error) {
@@ -83,7 +83,7 @@ func (u *UI) categoryFromPath(r *http.Request) (model.Category, error) {
 func (u *UI) categoryEdit(w http.ResponseWriter, r *http.Request) {
 	c, err := u.categoryFromPath(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	u.renderCategoryForm(w, r, &c, nil)
@@ -92,7 +92,7 @@ func (u *UI) categoryEdit(w http.ResponseWriter, r *http.Request) {
 func (u *UI) categoryUpdate(w http.ResponseWriter, r *http.Request) {
 	c, err := u.categoryFromPath(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	in, err := categoryInput(r)

@@ -22,7 +22,7 @@ type deadlineData struct {
 func (u *UI) renderDeadlines(w http.ResponseWriter, r *http.Request, editID int64, err error) {
 	rules, lerr := u.Cases.DeadlineRules(r.Context(), httpx.Principal(r))
 	if lerr != nil {
-		renderError(w, r, lerr)
+		u.renderError(w, r, lerr)
 		return
 	}
 	page := newPage(r, "deadlines.title")
@@ -30,10 +30,10 @@ func (u *UI) renderDeadlines(w http.ResponseWriter, r *http.Request, editID int6
 	page.Data = deadlineData{Rules: rules, Kinds: model.AllKinds, Urgencies: []workflow.Urgency{workflow.UrgencyNormal, workflow.UrgencyUrgent, workflow.UrgencyCritical},
 		Stages: cases.Stages(), EditID: editID}
 	if err != nil {
-		formError(w, r, "admin_deadlines.html", page, err)
+		u.formError(w, r, "admin_deadlines.html", page, err)
 		return
 	}
-	render(w, r, http.StatusOK, "admin_deadlines.html", page)
+	u.render(w, r, http.StatusOK, "admin_deadlines.html", page)
 }
 
 // deadlineList shows the deadline rules with the legal basis of each, editable in place.
@@ -45,7 +45,7 @@ func (u *UI) deadlineSave(w http.ResponseWriter, r *http.Request) {
 	if r.PathValue("id") != "" {
 		var err error
 		if id, err = pathID(r); err != nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 	}
@@ -68,7 +68,7 @@ func (u *UI) deadlineDelete(w http.ResponseWriter, r *http.Request) {
 		err = u.Cases.DeleteDeadlineRule(r.Context(), httpx.Principal(r), id)
 	}
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	redirect(w, r, "/admin/deadlines", "deleted")

@@ -18,7 +18,7 @@ func (u *UI) renderDepartmentForm(w http.ResponseWriter, r *http.Request, d *mod
 	p := httpx.Principal(r)
 	regions, lerr := u.Org.Regions(r.Context(), p, true)
 	if lerr != nil {
-		renderError(w, r, lerr)
+		u.renderError(w, r, lerr)
 		return
 	}
 	var rows []regionRow
@@ -35,13 +35,13 @@ func (u *UI) renderDepartmentForm(w http.ResponseWriter, r *http.Request, d *mod
 	page.Active = "nav.departments"
 	page.Data = departmentForm{Department: d, Regions: rows}
 	if err != nil {
-		formError(w, r, "admin_department_form.html", page, err)
+		u.formError(w, r, "admin_department_form.html", page, err)
 		return
 	}
 	if d != nil {
 		page.Form = map[string][]string{"code": {d.Code}, "name": {d.Name}, "region_id": {strconv.FormatInt(d.RegionID, 10)}}
 	}
-	render(w, r, http.StatusOK, "admin_department_form.html", page)
+	u.render(w, r, http.StatusOK, "admin_department_form.html", page)
 }
 
 func (u *UI) departmentNew(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +64,7 @@ func (u *UI) departmentCreate(w http.ResponseWriter, r *http.Request) {
 func (u *UI) departmentEdit(w http.ResponseWriter, r *http.Request) {
 	d, err := u.departmentFromPath(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	u.renderDepartmentForm(w, r, &d, nil)
@@ -81,7 +81,7 @@ func (u *UI) departmentFromPath(r *http.Request) (model.Department, error) {
 func (u *UI) departmentUpdate(w http.ResponseWriter, r *http.Request) {
 	d, err := u.departmentFromPath(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	in := org.DepartmentInput{Code: r.PostFormValue("code"), Name: r.PostFormValue("name")}

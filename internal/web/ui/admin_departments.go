@@ -17,12 +17,12 @@ func (u *UI) departmentList(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
 	deps, err := u.Org.Departments(r.Context(), p, false)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	names, err := u.regionNames(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	rows := make([]departmentRow, len(deps))
@@ -32,7 +32,7 @@ func (u *UI) departmentList(w http.ResponseWriter, r *http.Request) {
 	page := newPage(r, "departments.title")
 	page.Active = "nav.departments"
 	page.Data = rows
-	render(w, r, http.StatusOK, "admin_departments.html", page)
+	u.render(w, r, http.StatusOK, "admin_departments.html", page)
 }
 
 // regionNames maps the ids of the admin's subtree to region names.

@@ -18,7 +18,7 @@ func (u *UI) renderRegionForm(w http.ResponseWriter, r *http.Request, status int
 	p := httpx.Principal(r)
 	parents, lerr := u.Org.Regions(r.Context(), p, true)
 	if lerr != nil {
-		renderError(w, r, lerr)
+		u.renderError(w, r, lerr)
 		return
 	}
 	var parentRows []regionRow
@@ -35,7 +35,7 @@ func (u *UI) renderRegionForm(w http.ResponseWriter, r *http.Request, status int
 	page.Active = "nav.regions"
 	page.Data = regionForm{Region: g, Parents: parentRows, Levels: model.AllLevels[1:]}
 	if err != nil {
-		formError(w, r, "admin_region_form.html", page, err)
+		u.formError(w, r, "admin_region_form.html", page, err)
 		return
 	}
 	if g != nil {
@@ -43,7 +43,7 @@ func (u *UI) renderRegionForm(w http.ResponseWriter, r *http.Request, status int
 	} else {
 		page.Form = map[string][]string{"parent_id": {r.URL.Query().Get("parent_id")}}
 	}
-	render(w, r, status, "admin_region_form.html", page)
+	u.render(w, r, status, "admin_region_form.html", page)
 }
 
 func (u *UI) regionNew(w http.ResponseWriter, r *http.Request) {
@@ -66,12 +66,12 @@ func (u *UI) regionCreate(w http.ResponseWriter, r *http.Request) {
 func (u *UI) regionEdit(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	g, err := u.Org.Region(r.Context(), httpx.Principal(r), id)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	u.renderRegionForm(w, r, http.StatusOK, &g, nil)
@@ -80,13 +80,13 @@ func (u *UI) regionEdit(w http.ResponseWriter, r *http.Request) {
 func (u *UI) regionUpdate(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	p := httpx.Principal(r)
 	g, err := u.Org.Region(r.Context(), p, id)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	in := org.RegionInput{Code: r.PostFormValue("code"), Name: r.PostFormValue("name")}

@@ -31,11 +31,11 @@ func (u *UI) regionList(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
 	regions, err := u.Org.Regions(r.Context(), p, false)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	page := newPage(r, "regions.title")
 	page.Active = "nav.regions"
 	page.Data = treeRows(regions, p.Region)
-	render(w, r, http.StatusOK, "admin_regions.html", page)
+	u.render(w, r, http.StatusOK, "admin_regions.html", page)
 }

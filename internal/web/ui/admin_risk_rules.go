@@ -308,7 +308,7 @@ func riskRulesView(rules risk.Rules, custom bool) riskRulesData {
 func (u *UI) renderRiskRules(w http.ResponseWriter, r *http.Request, errs map[string]string) {
 	rules, custom, err := u.Cases.RiskRules(r.Context())
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	page := newPage(r, "risk_rules.title")
@@ -329,7 +329,7 @@ func (u *UI) renderRiskRules(w http.ResponseWriter, r *http.Request, errs map[st
 		status = http.StatusUnprocessableEntity
 	}
 	page.Data = data
-	render(w, r, status, "admin_risk_rules.html", page)
+	u.render(w, r, status, "admin_risk_rules.html", page)
 }
 
 // riskRulesPage shows the warning rules in force.
@@ -355,7 +355,7 @@ func (u *UI) riskRulesSave(w http.ResponseWriter, r *http.Request) {
 	} else {
 		current, _, err := u.Cases.RiskRules(r.Context())
 		if err != nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 		rules = current
@@ -365,7 +365,7 @@ func (u *UI) riskRulesSave(w http.ResponseWriter, r *http.Request) {
 		if err := u.Cases.SetRiskRules(r.Context(), httpx.Principal(r), rules); err != nil {
 			var fe *model.FieldError
 			if !errors.As(err, &fe) {
-				renderError(w, r, err)
+				u.renderError(w, r, err)
 				return
 			}
 			errs = riskProblems(rules, loc, jsonMode, fe)
@@ -381,7 +381,7 @@ func (u *UI) riskRulesSave(w http.ResponseWriter, r *http.Request) {
 // riskRulesReset puts the shipped rules back in force.
 func (u *UI) riskRulesReset(w http.ResponseWriter, r *http.Request) {
 	if err := u.Cases.SetRiskRules(r.Context(), httpx.Principal(r), risk.DefaultRules()); err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	redirect(w, r, "/admin/risk", "saved")

@@ -25,12 +25,12 @@ func (u *UI) renderTokens(w http.ResponseWriter, r *http.Request, status int, ne
 	p := httpx.Principal(r)
 	toks, lerr := u.Org.Tokens(r.Context(), p)
 	if lerr != nil {
-		renderError(w, r, lerr)
+		u.renderError(w, r, lerr)
 		return
 	}
 	users, lerr := u.Org.Users(r.Context(), p, store.UserFilter{ActiveOnly: true})
 	if lerr != nil {
-		renderError(w, r, lerr)
+		u.renderError(w, r, lerr)
 		return
 	}
 	names := map[int64]string{}
@@ -45,10 +45,10 @@ func (u *UI) renderTokens(w http.ResponseWriter, r *http.Request, status int, ne
 	page.Active = "nav.tokens"
 	page.Data = tokenData{Rows: rows, Users: users, NewToken: newToken}
 	if err != nil {
-		formError(w, r, "admin_tokens.html", page, err)
+		u.formError(w, r, "admin_tokens.html", page, err)
 		return
 	}
-	render(w, r, status, "admin_tokens.html", page)
+	u.render(w, r, status, "admin_tokens.html", page)
 }
 
 func (u *UI) tokenList(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +72,7 @@ func (u *UI) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 		err = u.Org.RevokeToken(r.Context(), httpx.Principal(r), id)
 	}
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	redirect(w, r, "/admin/tokens", "revoked")

@@ -22,12 +22,12 @@ func (u *UI) renderUserForm(w http.ResponseWriter, r *http.Request, us *model.Us
 	p := httpx.Principal(r)
 	regions, lerr := u.Org.Regions(r.Context(), p, true)
 	if lerr != nil {
-		renderError(w, r, lerr)
+		u.renderError(w, r, lerr)
 		return
 	}
 	deps, lerr := u.Org.Departments(r.Context(), p, true)
 	if lerr != nil {
-		renderError(w, r, lerr)
+		u.renderError(w, r, lerr)
 		return
 	}
 	names := map[int64]string{}
@@ -51,7 +51,7 @@ func (u *UI) renderUserForm(w http.ResponseWriter, r *http.Request, us *model.Us
 			data.Checked[model.Role(role)] = true
 		}
 		page.Data = data
-		formError(w, r, "admin_user_form.html", page, err)
+		u.formError(w, r, "admin_user_form.html", page, err)
 		return
 	}
 	if us != nil {
@@ -62,7 +62,7 @@ func (u *UI) renderUserForm(w http.ResponseWriter, r *http.Request, us *model.Us
 			"region_id": {strconv.FormatInt(us.RegionID, 10)}, "department_id": {strconv.FormatInt(us.DepartmentID, 10)}}
 	}
 	page.Data = data
-	render(w, r, http.StatusOK, "admin_user_form.html", page)
+	u.render(w, r, http.StatusOK, "admin_user_form.html", page)
 }
 
 func userInput(r *http.Request) (org.UserInput, error) {
@@ -104,7 +104,7 @@ func (u *UI) userFromPath(r *http.Request) (model.User, error) {
 func (u *UI) userEdit(w http.ResponseWriter, r *http.Request) {
 	us, err := u.userFromPath(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	u.renderUserForm(w, r, &us, nil)
@@ -113,7 +113,7 @@ func (u *UI) userEdit(w http.ResponseWriter, r *http.Request) {
 func (u *UI) userUpdate(w http.ResponseWriter, r *http.Request) {
 	us, err := u.userFromPath(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	in, err := userInput(r)

@@ -29,17 +29,17 @@ func (u *UI) userList(w http.ResponseWriter, r *http.Request) {
 	}
 	users, err := u.Org.Users(r.Context(), p, store.UserFilter{Role: role})
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	names, err := u.regionNames(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	deps, err := u.Org.Departments(r.Context(), p, false)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	depNames := map[int64]string{}
@@ -53,5 +53,5 @@ func (u *UI) userList(w http.ResponseWriter, r *http.Request) {
 	page := newPage(r, "users.title")
 	page.Active = "nav.users"
 	page.Data = userListData{Rows: rows, Roles: model.AllRoles, Role: string(role)}
-	render(w, r, http.StatusOK, "admin_users.html", page)
+	u.render(w, r, http.StatusOK, "admin_users.html", page)
 }

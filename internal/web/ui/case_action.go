@@ -102,16 +102,16 @@ func (u *UI) mergeTarget(r *http.Request) (int64, error) {
 func (u *UI) caseAct(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	action := workflow.Action(r.PathValue("action"))
 	if !action.Valid() || action == workflow.ActionRegister || action == workflow.ActionAttach {
-		renderError(w, r, store.ErrNotFound)
+		u.renderError(w, r, store.ErrNotFound)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	in, err := u.actInput(r)
@@ -121,7 +121,7 @@ func (u *UI) caseAct(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		ce := classify(r, err)
 		if ce == nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 		u.renderCase(w, r, id, ce.Status, string(action), ce)

@@ -117,11 +117,11 @@ func (u *UI) caseAppointments(ctx context.Context, r *http.Request, c *model.Cas
 func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	slot, err := formInt(r, "slot_id")
@@ -131,7 +131,7 @@ func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		ce := classify(r, err)
 		if ce == nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 		u.renderCase(w, r, id, ce.Status, appointmentFormKey, ce)
@@ -145,11 +145,11 @@ func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
 func (u *UI) appointmentCancel(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	a, err := u.Cases.CancelAppointment(r.Context(), httpx.Principal(r), id, r.PostFormValue("note"))
@@ -162,7 +162,7 @@ func (u *UI) appointmentCancel(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	if r.PostFormValue("from") == "reception" {

@@ -14,7 +14,7 @@ import (
 func (u *UI) caseUpload(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	name, data, err := httpx.ReadUpload(r, "file", cases.MaxAttachmentBytes)
@@ -27,7 +27,7 @@ func (u *UI) caseUpload(w http.ResponseWriter, r *http.Request) {
 			ce = &caseError{Status: e.Status, Field: "file", Message: e.Message}
 		}
 		if ce == nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 		u.renderCase(w, r, id, ce.Status, "attach", ce)
@@ -42,17 +42,17 @@ func (u *UI) caseUpload(w http.ResponseWriter, r *http.Request) {
 func (u *UI) caseDownload(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
 	if err != nil || aid <= 0 {
-		renderError(w, r, store.ErrNotFound)
+		u.renderError(w, r, store.ErrNotFound)
 		return
 	}
 	att, data, err := u.Cases.AttachmentData(r.Context(), httpx.Principal(r), id, aid)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	httpx.ServeAttachment(w, att, data)

@@ -59,7 +59,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 	ctx := r.Context()
 	rows, groups, err := u.formChoices(ctx, p)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	data := intakeData{Kinds: model.AllKinds, Groups: groups, Channels: model.AllChannels,
@@ -82,12 +82,12 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 		centre := p.Region
 		if centre.Level == model.LevelGrid {
 			if centre, err = u.Store.Region(ctx, centre.ParentID); err != nil {
-				renderError(w, r, err)
+				u.renderError(w, r, err)
 				return
 			}
 		}
 		if data.Departments, err = u.reachableDepartments(ctx, centre); err != nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 	}
@@ -102,7 +102,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 		page.Errors = map[string]string{ce.Field: ce.Message}
 		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
 	}
-	render(w, r, status, "case_intake.html", page)
+	u.render(w, r, status, "case_intake.html", page)
 }
 
 // intakeInput reads the intake form. rows[i] is the form row of the input's i-th
@@ -200,13 +200,13 @@ func intakeField(field string, rows []int) string {
 // the same transaction, or looks up prior cases when asked to (the no-script path).
 func (u *UI) caseCreate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	if r.PostForm.Get("lookup") != "" {
 		prior, err := u.lookupFromForm(r)
 		if err != nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 		u.renderIntake(w, r, http.StatusOK, r.PostForm, nil, prior)
@@ -220,7 +220,7 @@ func (u *UI) caseCreate(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		ce := classify(r, err)
 		if ce == nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 		ce.Field = intakeField(ce.Field, rows)

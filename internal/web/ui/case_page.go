@@ -194,7 +194,7 @@ func (f actionForm) simple() bool {
 func (u *UI) casePage(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	u.renderCase(w, r, id, http.StatusOK, "", nil)
@@ -212,12 +212,12 @@ func (u *UI) renderCaseRevealing(w http.ResponseWriter, r *http.Request, id int6
 	ctx := r.Context()
 	c, err := u.Cases.Get(ctx, p, id)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	data, err := u.casePageData(ctx, r, &c, failed)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	data.CanReveal = cases.CanReveal(p, &c)
@@ -240,7 +240,7 @@ func (u *UI) renderCaseRevealing(w http.ResponseWriter, r *http.Request, id int6
 		page.Errors = map[string]string{ce.Field: ce.Message}
 		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
 	}
-	render(w, r, status, "case_page.html", page)
+	u.render(w, r, status, "case_page.html", page)
 }
 
 func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, failed string) (*casePageData, error) {
@@ -426,17 +426,17 @@ func sizeText(n int64) string {
 func (u *UI) revealParty(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	pid, err := strconv.ParseInt(r.PathValue("pid"), 10, 64)
 	if err != nil {
-		renderError(w, r, store.ErrNotFound)
+		u.renderError(w, r, store.ErrNotFound)
 		return
 	}
 	party, err := u.Cases.Reveal(r.Context(), httpx.Principal(r), id, pid)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	u.renderCaseRevealing(w, r, id, http.StatusOK, "", nil, &party)

@@ -52,5 +52,5 @@ func (u *UI) priorCases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := newPage(r, "cases.new.title")
-	renderPartial(w, r, http.StatusOK, "case_intake.html", "prior-cases", map[string]any{"Page": page, "Prior": u.priorData(r, found)})
+	u.renderPartial(w, r, http.StatusOK, "case_intake.html", "prior-cases", map[string]any{"Page": page, "Prior": u.priorData(r, found)})
 }

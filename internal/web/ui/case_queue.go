@@ -123,13 +123,13 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	regions, err := u.Org.Regions(ctx, p, true)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	names := newNamer(u.Store, regions)
 	cats, catIdx, err := u.categories(ctx, false)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	now := u.Cases.Now()
@@ -153,12 +153,12 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		ce := classify(r, ferr)
 		page.Errors = map[string]string{ce.Field: ce.Message}
 		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
-		render(w, r, ce.Status, "case_queue.html", page)
+		u.render(w, r, ce.Status, "case_queue.html", page)
 		return
 	}
 	list, err := u.Cases.List(ctx, p, f)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	data.Bookings = u.deskAppointments(ctx, p)
@@ -177,5 +177,5 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		q.Set("before", strconv.FormatInt(list[len(list)-1].ID, 10))
 		data.Next = (&url.URL{Path: "/cases", RawQuery: q.Encode()}).String()
 	}
-	render(w, r, http.StatusOK, "case_queue.html", page)
+	u.render(w, r, http.StatusOK, "case_queue.html", page)
 }

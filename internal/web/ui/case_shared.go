@@ -33,10 +33,9 @@ func hasAny(p *auth.Principal, roles []model.Role) bool {
 
 // renderPartial writes one named template of a page's set on its own: a fragment a
 // script inserts into a page that is already shown.
-func renderPartial(w http.ResponseWriter, r *http.Request, status int, file, name string, data map[string]any) {
+func (u *UI) renderPartial(w http.ResponseWriter, r *http.Request, status int, file, name string, data map[string]any) {
 	page, _ := data["Page"].(*Page)
-	parseOnce.Do(parse)
-	t, ok := pages[file]
+	t, ok := u.pages.staff[file]
 	if !ok {
 		panic("ui: no template " + file)
 	}

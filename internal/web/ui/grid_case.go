@@ -50,7 +50,7 @@ type gridCaseData struct {
 func (u *UI) gridCase(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	u.renderGridCase(w, r, id, http.StatusOK, "", nil)
@@ -64,7 +64,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 		err = store.ErrNotFound // the grid pages are about the worker's own area
 	}
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	loc := httpx.Locale(r)
@@ -78,14 +78,14 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 	}
 	_, catIdx, err := u.categories(ctx, false)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	d.Category = catIdx.Name(c.CategoryID)
 	d.Place = newNamer(u.Store, nil).place(ctx, c.RegionPath, p.Region)
 	evs, err := u.Store.Events(ctx, c.ID)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	for i := len(evs) - 1; i >= 0 && len(d.Events) < gridEvents; i-- {
@@ -93,7 +93,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 	}
 	atts, err := u.Store.Attachments(ctx, c.ID)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	for _, a := range atts {
@@ -101,7 +101,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 	}
 	allowed, err := u.Cases.Allowed(ctx, p, &c)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	d.CanRecord = slices.Contains(allowed, workflow.ActionRecord)
@@ -120,7 +120,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 		page.Errors = map[string]string{ce.Field: ce.Message}
 		page.Error = ce.Message
 	}
-	render(w, r, status, "grid_case.html", page)
+	u.render(w, r, status, "grid_case.html", page)
 }
 
 // gridCaseAct takes one of the compact page's one-tap actions: return_visit records a
@@ -130,16 +130,16 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 func (u *UI) gridCaseAct(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	action := r.PathValue("action")
 	if action != "return_visit" && action != "visit" {
-		renderError(w, r, store.ErrNotFound)
+		u.renderError(w, r, store.ErrNotFound)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	p := httpx.Principal(r)
@@ -149,7 +149,7 @@ func (u *UI) gridCaseAct(w http.ResponseWriter, r *http.Request) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	note := gridNote(r.PostForm.Get("preset"), r.PostForm.Get("note"))
@@ -168,7 +168,7 @@ func (u *UI) gridCaseAct(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		ce := classify(r, err)
 		if ce == nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 		u.renderGridCase(w, r, id, ce.Status, action, ce)

@@ -61,7 +61,7 @@ func (u *UI) gridHome(w http.ResponseWriter, r *http.Request) {
 
 	warned, err := u.Cases.Warnings(ctx, p, "")
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	for i := range warned {
@@ -83,7 +83,7 @@ func (u *UI) gridHome(w http.ResponseWriter, r *http.Request) {
 	}
 	visits, err := u.Cases.List(ctx, p, store.CaseFilter{States: []string{string(workflow.StateVerified)}, Within: p.Region.Path, Limit: gridListLimit})
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	for i := range visits {
@@ -99,7 +99,7 @@ func (u *UI) gridHome(w http.ResponseWriter, r *http.Request) {
 	}
 	rest, err := u.Cases.List(ctx, p, store.CaseFilter{States: others, Within: p.Region.Path, Limit: gridListLimit})
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	for i := range rest {
@@ -110,7 +110,7 @@ func (u *UI) gridHome(w http.ResponseWriter, r *http.Request) {
 	page := newPage(r, "grid.title")
 	page.Active = "nav.grid"
 	page.Data = d
-	render(w, r, http.StatusOK, "grid_home.html", page)
+	u.render(w, r, http.StatusOK, "grid_home.html", page)
 }
 
 // inRegion reports whether c lies in the subtree of region: the grid pages show the

@@ -45,7 +45,7 @@ func (u *UI) renderGridReport(w http.ResponseWriter, r *http.Request, status int
 	ctx := r.Context()
 	rows, groups, err := u.formChoices(ctx, p)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	d := gridReportData{Kinds: model.AllKinds, Groups: groups, Regions: rows,
@@ -72,7 +72,7 @@ func (u *UI) renderGridReport(w http.ResponseWriter, r *http.Request, status int
 		page.Errors = map[string]string{ce.Field: ce.Message}
 		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
 	}
-	render(w, r, status, "grid_report.html", page)
+	u.render(w, r, status, "grid_report.html", page)
 }
 
 // gridReportSubmit registers the reported event as a grid-channel case (it goes to
@@ -92,7 +92,7 @@ func (u *UI) gridReportSubmit(w http.ResponseWriter, r *http.Request) {
 					fmt.Sprintf("the photos together must stay under %d MB: choose fewer", httpx.MaxUploadBytes>>20)), true)
 			return
 		}
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	photos, perr := readGridPhotos(r)
@@ -107,7 +107,7 @@ func (u *UI) gridReportSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		ce := classify(r, err)
 		if ce == nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 		ce.Field = gridReportField(ce.Field)
@@ -119,7 +119,7 @@ func (u *UI) gridReportSubmit(w http.ResponseWriter, r *http.Request) {
 			// The case stands; say what became of the photo on its page.
 			ce := classify(r, err)
 			if ce == nil {
-				renderError(w, r, err)
+				u.renderError(w, r, err)
 				return
 			}
 			u.renderGridCase(w, r, c.ID, ce.Status, "", ce)

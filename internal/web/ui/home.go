@@ -16,11 +16,11 @@ func (u *UI) home(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
 	path, err := u.Store.RegionAncestors(r.Context(), p.Region)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	page := newPage(r, "home.title")
 	page.Active = "nav.home"
 	page.Data = homeData{RegionPath: path}
-	render(w, r, http.StatusOK, "home.html", page)
+	u.render(w, r, http.StatusOK, "home.html", page)
 }

@@ -64,7 +64,7 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 	unreadOnly, before := inboxCursor(r.URL.Query())
 	items, err := u.Store.Notifications(r.Context(), p.User.ID, unreadOnly, before, inboxPageSize)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	d := &inboxData{UnreadOnly: unreadOnly, Before: before}
@@ -84,22 +84,22 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 	page := newPage(r, "inbox.title")
 	page.Active = "nav.inbox"
 	page.Data = d
-	render(w, r, http.StatusOK, "inbox.html", page)
+	u.render(w, r, http.StatusOK, "inbox.html", page)
 }
 
 // inboxRead marks one notification read and goes back to the page it was on.
 func (u *UI) inboxRead(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	if err := u.Store.MarkRead(r.Context(), httpx.Principal(r).User.ID, id, time.Now()); err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	back := inboxURL(inboxCursor(r.PostForm))
@@ -109,7 +109,7 @@ func (u *UI) inboxRead(w http.ResponseWriter, r *http.Request) {
 // inboxReadAll marks every notification of the user read.
 func (u *UI) inboxReadAll(w http.ResponseWriter, r *http.Request) {
 	if err := u.Store.MarkRead(r.Context(), httpx.Principal(r).User.ID, 0, time.Now()); err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	redirect(w, r, "/inbox", "inbox_read_all")

@@ -14,12 +14,12 @@ import (
 func (u *UI) setLocale(w http.ResponseWriter, r *http.Request) {
 	loc := r.PostFormValue("locale")
 	if !i18n.Has(loc) {
-		renderError(w, r, httpx.Errorf(r, http.StatusUnprocessableEntity, "invalid_locale", "locale"))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusUnprocessableEntity, "invalid_locale", "locale"))
 		return
 	}
 	if p := httpx.Principal(r); p != nil {
 		if err := u.Store.SetUserLocale(r.Context(), p.User.ID, loc); err != nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 	}

@@ -39,12 +39,12 @@ func (u *UI) renderLogin(w http.ResponseWriter, r *http.Request, status int, err
 		page.Notice = "notice.session_expired"
 	}
 	page.Data = loginData{Next: safeNext(r.FormValue("next"))}
-	render(w, r, status, "login.html", page)
+	u.render(w, r, status, "login.html", page)
 }
 
 func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	c, err := r.Cookie(httpx.LoginCSRF)
@@ -70,7 +70,7 @@ func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		u.renderLogin(w, r, e.Status, e.Message)
 		return
 	case err != nil:
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	// A fresh session token is minted on every login, so a token planted before

@@ -10,7 +10,7 @@ import (
 func (u *UI) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
 		if err := u.Auth.Logout(r.Context(), c.Value); err != nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"io/fs"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,7 +11,6 @@ import (
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/web/ratelimit"
-	"github.com/onedoor/onedoor/internal/web/templates"
 )
 
 // The citizen's booking page (约访), /p/book?code=<tracking code>: no account; the
@@ -59,14 +57,14 @@ type publicBookData struct {
 func (u *UI) publicBook(w http.ResponseWriter, r *http.Request) {
 	page := newPage(r, "appointment.public.title")
 	page.Data = &publicBookData{Code: bookCode(r.URL.Query().Get("code"))}
-	renderBook(w, r, http.StatusOK, page)
+	u.renderBook(w, r, http.StatusOK, page)
 }
 
 // publicBookPost verifies the code and digits, then books (op=book), cancels
 // (op=cancel) or only shows the slots and the booking (op=verify).
 func (u *UI) publicBookPost(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	code := bookCode(r.PostFormValue("code"))
@@ -79,7 +77,7 @@ func (u *UI) publicBookPost(w http.ResponseWriter, r *http.Request) {
 	ip := httpx.ClientIP(r)
 	// Only failed lookups count: a citizen who got in may book and cancel freely.
 	if g.ip.Count(ip) >= bookFailuresPerIP || g.code.Count(code) >= bookFailuresPerCode {
-		tooManyBook(w, r, page)
+		u.tooManyBook(w, r, page)
 		return
 	}
 	ctx := r.Context()
@@ -124,10 +122,10 @@ func (u *UI) publicBookPost(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Errors = map[string]string{ce.Field: ce.Message}
 		page.Error = ce.Message
-		renderBook(w, r, ce.Status, page)
+		u.renderBook(w, r, ce.Status, page)
 		return
 	}
-	renderBook(w, r, http.StatusOK, page)
+	u.renderBook(w, r, http.StatusOK, page)
 }
 
 // fillBook reads the case's bookings and, without an upcoming one, its free slots.
@@ -171,12 +169,12 @@ func (u *UI) bookFailed(w http.ResponseWriter, r *http.Request, page *Page, err 
 			e.Status = http.StatusNotFound
 		}
 		page.Error = e.Message
-		renderBook(w, r, e.Status, page)
+		u.renderBook(w, r, e.Status, page)
 		return
 	}
 	page.Errors = map[string]string{ce.Field: ce.Message}
 	page.Error = ce.Message
-	renderBook(w, r, ce.Status, page)
+	u.renderBook(w, r, ce.Status, page)
 }
 
 // bookCode is a tracking code as typed, tidied: no spaces, upper case.
@@ -184,18 +182,13 @@ func bookCode(s string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
 }
 
-func tooManyBook(w http.ResponseWriter, r *http.Request, page *Page) {
+func (u *UI) tooManyBook(w http.ResponseWriter, r *http.Request, page *Page) {
 	page.Error = page.T("appointment.public.too_many")
 	w.Header().Set("Retry-After", "900")
-	renderBook(w, r, http.StatusTooManyRequests, page)
+	u.renderBook(w, r, http.StatusTooManyRequests, page)
 }
 
-// renderBook writes the booking page in the public layout once the portal has one,
-// else in the staff layout (which shows no navigation to a visitor).
-func renderBook(w http.ResponseWriter, r *http.Request, status int, page *Page) {
-	if _, err := fs.Stat(templates.FS, "public_layout.html"); err == nil {
-		renderPublic(w, r, status, "public_book.html", page)
-		return
-	}
-	render(w, r, status, "public_book.html", page)
+// renderBook writes the booking page in the public layout.
+func (u *UI) renderBook(w http.ResponseWriter, r *http.Request, status int, page *Page) {
+	u.renderPublic(w, r, status, "public_book.html", page)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/web/templates"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
 
@@ -53,9 +54,12 @@ func TestPublicPagesUseOnlyCataloguedWords(t *testing.T) {
 			}
 		}
 	}
-	publicOnce.Do(parsePublic)
+	sets, err := parsePages(templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range []string{"public_form.html", "public_submitted.html", "public_track.html", "public_error.html"} {
-		if publicPages[n] == nil {
+		if sets.public[n] == nil {
 			t.Errorf("no public page %s", n)
 		}
 	}

@@ -122,12 +122,12 @@ func (u *UI) renderPublicForm(w http.ResponseWriter, r *http.Request, status int
 	ctx := r.Context()
 	towns, _, err := u.publicPlaces(ctx)
 	if err != nil {
-		publicFail(w, r, err)
+		u.publicFail(w, r, err)
 		return
 	}
 	cats, _, err := u.publicCategories(ctx)
 	if err != nil {
-		publicFail(w, r, err)
+		u.publicFail(w, r, err)
 		return
 	}
 	data := publicFormData{Kinds: publicKinds, Categories: cats, Towns: towns, MaxPhotos: cases.MaxPublicPhotos,
@@ -145,7 +145,7 @@ func (u *UI) renderPublicForm(w http.ResponseWriter, r *http.Request, status int
 		page.Error = msg
 		page.Errors = map[string]string{field: msg}
 	}
-	renderPublic(w, r, status, "public_form.html", page)
+	u.renderPublic(w, r, status, "public_form.html", page)
 }
 
 // publicSubmit registers a citizen's report with its photos and sends them to the
@@ -154,7 +154,7 @@ func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
 	g := u.guard()
 	ip := httpx.ClientIP(r)
 	if ok, retry := g.submit.Allow(ip); !ok {
-		tooMany(w, r, retry)
+		u.tooMany(w, r, retry)
 		return
 	}
 	loc := httpx.Locale(r)
@@ -162,15 +162,15 @@ func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(8 << 20); err != nil { // larger photos wait in temporary files
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			publicError(w, r, http.StatusRequestEntityTooLarge, i18n.T(loc, "public.too_large", PublicMaxBody>>20))
+			u.publicError(w, r, http.StatusRequestEntityTooLarge, i18n.T(loc, "public.too_large", PublicMaxBody>>20))
 			return
 		}
 		if !errors.Is(err, http.ErrNotMultipart) {
-			publicFail(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+			u.publicFail(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 			return
 		}
 		if err := r.ParseForm(); err != nil {
-			publicFail(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+			u.publicFail(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 			return
 		}
 	}
@@ -191,7 +191,7 @@ func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		e := httpx.FromErr(r, err)
 		if e.Status != http.StatusUnprocessableEntity {
-			publicFail(w, r, err)
+			u.publicFail(w, r, err)
 			return
 		}
 		field := e.Field
@@ -299,12 +299,12 @@ func (u *UI) publicInput(r *http.Request, form url.Values) (in cases.PublicInput
 func (u *UI) publicSubmitted(w http.ResponseWriter, r *http.Request) {
 	code := cases.NormalizeTrackingCode(r.URL.Query().Get("code"))
 	if code == "" {
-		publicFail(w, r, store.ErrNotFound)
+		u.publicFail(w, r, store.ErrNotFound)
 		return
 	}
 	page := newPage(r, "public.submitted.title")
 	page.Data = map[string]string{"Code": code, "TrackURL": u.publicURL(r, "/p/track?code="+code)}
-	renderPublic(w, r, http.StatusOK, "public_submitted.html", page)
+	u.renderPublic(w, r, http.StatusOK, "public_submitted.html", page)
 }
 
 // publicQR serves the QR code (一码解纠纷) that opens the tracking page of a code, as
@@ -319,7 +319,7 @@ func (u *UI) publicQR(w http.ResponseWriter, r *http.Request) {
 	}
 	png, err := qrcode.Encode(u.publicURL(r, "/p/track?code="+code), qrcode.Medium, 320)
 	if err != nil {
-		publicFail(w, r, fmt.Errorf("qr code: %w", err))
+		u.publicFail(w, r, fmt.Errorf("qr code: %w", err))
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")

@@ -6,7 +6,6 @@ package ui
 
 import (
 	"crypto/rand"
-	"html/template"
 	"log/slog"
 	"math"
 	"net/http"
@@ -84,18 +83,9 @@ func newPublicGuard(now func() time.Time) *publicGuard {
 	return g
 }
 
-var (
-	publicOnce  sync.Once
-	publicPages map[string]*template.Template
-)
-
-// parsePublic builds one template set per public page: public_layout.html plus the page.
-func parsePublic() { publicPages = parseSets("public_layout.html", "public_*.html") }
-
 // renderPublic writes page through the named public template with status.
-func renderPublic(w http.ResponseWriter, r *http.Request, status int, name string, page *Page) {
-	publicOnce.Do(parsePublic)
-	t, ok := publicPages[name]
+func (u *UI) renderPublic(w http.ResponseWriter, r *http.Request, status int, name string, page *Page) {
+	t, ok := u.pages.public[name]
 	if !ok {
 		panic("ui: no public template " + name)
 	}
@@ -103,15 +93,15 @@ func renderPublic(w http.ResponseWriter, r *http.Request, status int, name strin
 }
 
 // publicError shows a message on the public layout.
-func publicError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+func (u *UI) publicError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	page := newPage(r, "public.error.title")
 	page.Error = msg
-	renderPublic(w, r, status, "public_error.html", page)
+	u.renderPublic(w, r, status, "public_error.html", page)
 }
 
 // publicFail shows err on the public layout: what a citizen may be told of it, and
 // nothing of a cause inside the server.
-func publicFail(w http.ResponseWriter, r *http.Request, err error) {
+func (u *UI) publicFail(w http.ResponseWriter, r *http.Request, err error) {
 	e := httpx.FromErr(r, err)
 	if e.Status == 499 {
 		return
@@ -119,17 +109,17 @@ func publicFail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status >= 500 {
 		slog.ErrorContext(r.Context(), "public page", "path", r.URL.Path, "err", err)
 	}
-	publicError(w, r, e.Status, e.Message)
+	u.publicError(w, r, e.Status, e.Message)
 }
 
 // tooMany answers 429 with Retry-After, in the citizen's language.
-func tooMany(w http.ResponseWriter, r *http.Request, retry time.Duration) {
+func (u *UI) tooMany(w http.ResponseWriter, r *http.Request, retry time.Duration) {
 	secs := int(math.Ceil(retry.Seconds()))
 	if secs < 1 {
 		secs = 1
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	publicError(w, r, http.StatusTooManyRequests, i18n.T(httpx.Locale(r), "public.too_many", (secs+59)/60))
+	u.publicError(w, r, http.StatusTooManyRequests, i18n.T(httpx.Locale(r), "public.too_many", (secs+59)/60))
 }
 
 // publicURL is the absolute URL of path on this server, for a QR code a phone scans.

@@ -23,7 +23,7 @@ func (u *UI) publicTrackForm(w http.ResponseWriter, r *http.Request) {
 	page := newPage(r, "public.track.title")
 	page.Form = url.Values{"code": {cases.NormalizeTrackingCode(r.URL.Query().Get("code"))}}
 	page.Data = publicTrackData{}
-	renderPublic(w, r, http.StatusOK, "public_track.html", page)
+	u.renderPublic(w, r, http.StatusOK, "public_track.html", page)
 }
 
 // publicTrack shows the case a code and the phone's last digits name; any failure to
@@ -41,11 +41,11 @@ func (u *UI) admitLookup(w http.ResponseWriter, r *http.Request) bool {
 	g := u.guard()
 	code := lookupKey(r.PostFormValue("code"))
 	if g.codeFail.Count(code) >= PublicCodeFailures {
-		tooMany(w, r, PublicCodeFailureWindow)
+		u.tooMany(w, r, PublicCodeFailureWindow)
 		return false
 	}
 	if ok, retry := g.track.Allow(httpx.ClientIP(r)); !ok {
-		tooMany(w, r, retry)
+		u.tooMany(w, r, retry)
 		return false
 	}
 	return true
@@ -72,16 +72,16 @@ func (u *UI) showTrack(w http.ResponseWriter, r *http.Request, status int, notic
 		u.guard().codeFail.Record(lookupKey(code))
 		page.Error = i18n.T(page.Locale, "public.track.no_match")
 		page.Data = publicTrackData{}
-		renderPublic(w, r, http.StatusNotFound, "public_track.html", page)
+		u.renderPublic(w, r, http.StatusNotFound, "public_track.html", page)
 		return
 	}
 	if err != nil {
-		publicFail(w, r, err)
+		u.publicFail(w, r, err)
 		return
 	}
 	page.Notice, page.Error = notice, errMsg
 	page.Data = publicTrackData{View: &v, Satisfactions: workflow.AllSatisfactions, Last4: last4}
-	renderPublic(w, r, status, "public_track.html", page)
+	u.renderPublic(w, r, status, "public_track.html", page)
 }
 
 // publicRate records the citizen's rating of the result and shows the case again.
@@ -107,7 +107,7 @@ func (u *UI) publicRate(w http.ResponseWriter, r *http.Request) {
 			u.showTrack(w, r, e.Status, "", e.Message)
 			return
 		}
-		publicFail(w, r, err)
+		u.publicFail(w, r, err)
 	}
 }
 

@@ -52,7 +52,7 @@ func (u *UI) renderReception(w http.ResponseWriter, r *http.Request, status int,
 	p := httpx.Principal(r)
 	list, err := u.Cases.ReceptionCalendar(r.Context(), p)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	now := u.Cases.Now()
@@ -88,13 +88,13 @@ func (u *UI) renderReception(w http.ResponseWriter, r *http.Request, status int,
 		page.Form = url.Values{"date": {tomorrow.Format(time.DateOnly)}, "start": {"09:00"}, "end": {"11:30"},
 			"slot_minutes": {strconv.Itoa(cases.DefaultSlotMinutes)}, "place": {i18n.T(page.Locale, "reception.default_place", p.Region.Name)}}
 	}
-	render(w, r, status, "reception.html", page)
+	u.render(w, r, status, "reception.html", page)
 }
 
 // receptionPublish publishes a session from the calendar's form.
 func (u *UI) receptionPublish(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	in := cases.SessionInput{Date: r.PostFormValue("date"), Start: r.PostFormValue("start"), End: r.PostFormValue("end"),
@@ -111,7 +111,7 @@ func (u *UI) receptionPublish(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		ce := classify(r, err)
 		if ce == nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 		u.renderReception(w, r, ce.Status, ce)
@@ -124,11 +124,11 @@ func (u *UI) receptionPublish(w http.ResponseWriter, r *http.Request) {
 func (u *UI) receptionWithdraw(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	if _, _, err := u.Cases.WithdrawSession(r.Context(), httpx.Principal(r), id, r.PostFormValue("note")); err != nil {
@@ -137,7 +137,7 @@ func (u *UI) receptionWithdraw(w http.ResponseWriter, r *http.Request) {
 			u.renderReception(w, r, ce.Status, ce)
 			return
 		}
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	redirect(w, r, "/reception?done=withdrawn", "")

@@ -7,12 +7,10 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
@@ -22,7 +20,6 @@ import (
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/web/static"
-	"github.com/onedoor/onedoor/internal/web/templates"
 )
 
 // Page is what every template receives.
@@ -142,32 +139,6 @@ var funcs = template.FuncMap{
 	"datetime": func(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04") },
 }
 
-var (
-	parseOnce sync.Once
-	pages     map[string]*template.Template
-)
-
-// parse builds one template set per page: the layout plus that page.
-func parse() { pages = parseSets("layout.html", "*.html") }
-
-// parseSets builds, for every template matching glob but the layouts, one set of the
-// layout named layout plus that page.
-func parseSets(layout, glob string) map[string]*template.Template {
-	base := template.Must(template.New(layout).Funcs(funcs).ParseFS(templates.FS, layout))
-	names, err := fs.Glob(templates.FS, glob)
-	if err != nil {
-		panic(err)
-	}
-	sets := map[string]*template.Template{}
-	for _, n := range names {
-		if n == "layout.html" || n == "public_layout.html" {
-			continue
-		}
-		sets[n] = template.Must(template.Must(base.Clone()).ParseFS(templates.FS, n))
-	}
-	return sets
-}
-
 // newPage starts a page for r with the title key.
 func newPage(r *http.Request, title string) *Page {
 	p := httpx.Principal(r)
@@ -216,9 +187,8 @@ func noticeKey(code string) string {
 }
 
 // render writes page through the named template with status.
-func render(w http.ResponseWriter, r *http.Request, status int, name string, page *Page) {
-	parseOnce.Do(parse)
-	t, ok := pages[name]
+func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name string, page *Page) {
+	t, ok := u.pages.staff[name]
 	if !ok {
 		panic("ui: no template " + name)
 	}
@@ -240,28 +210,28 @@ func execute(w http.ResponseWriter, r *http.Request, status int, t *template.Tem
 }
 
 // renderError shows an error page in the page layout.
-func renderError(w http.ResponseWriter, r *http.Request, err error) {
+func (u *UI) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	e := httpx.FromErr(r, err)
 	if e.Status == 499 {
 		return
 	}
 	page := newPage(r, "error.title")
 	page.Error = e.Message
-	render(w, r, e.Status, "error.html", page)
+	u.render(w, r, e.Status, "error.html", page)
 }
 
 // formError refills a refused form with the user's input and the message next to the
 // field it concerns; other errors become an error page.
-func formError(w http.ResponseWriter, r *http.Request, name string, page *Page, err error) {
+func (u *UI) formError(w http.ResponseWriter, r *http.Request, name string, page *Page, err error) {
 	e := httpx.FromErr(r, err)
 	if e.Status != http.StatusUnprocessableEntity {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	page.Form = r.PostForm
 	page.Errors = map[string]string{e.Field: e.Message}
 	page.Error = e.Message
-	render(w, r, e.Status, name, page)
+	u.render(w, r, e.Status, name, page)
 }
 
 // redirect sends the browser on after a successful POST (post/redirect/get).

@@ -120,33 +120,33 @@ func supervisionFormKey(id int64) string { return fmt.Sprintf("supervision:%d", 
 func (u *UI) supervisionReply(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	sid, err := strconv.ParseInt(r.PathValue("sid"), 10, 64)
 	if err != nil || sid <= 0 {
-		renderError(w, r, store.ErrNotFound)
+		u.renderError(w, r, store.ErrNotFound)
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
 	p := httpx.Principal(r)
 	// The order must be one of this case's, on a case the user sees.
 	list, err := u.Store.Supervisions(r.Context(), store.SupervisionFilter{CaseID: id}, cases.ScopeOf(p))
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	if !slices.ContainsFunc(list, func(v store.Supervision) bool { return v.ID == sid }) {
-		renderError(w, r, store.ErrNotFound)
+		u.renderError(w, r, store.ErrNotFound)
 		return
 	}
 	if _, err := u.Cases.ReplySupervision(r.Context(), p, sid, r.PostFormValue("reply")); err != nil {
 		ce := classify(r, err)
 		if ce == nil {
-			renderError(w, r, err)
+			u.renderError(w, r, err)
 			return
 		}
 		u.renderCase(w, r, id, ce.Status, supervisionFormKey(sid), ce)
@@ -186,7 +186,7 @@ func (u *UI) supervisionBoard(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := u.Cases.Board(ctx, p, d.Status, d.Level)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	names := u.newSupervisionNames()
@@ -207,5 +207,5 @@ func (u *UI) supervisionBoard(w http.ResponseWriter, r *http.Request) {
 	page.Active = "nav.supervision"
 	page.Form = q
 	page.Data = d
-	render(w, r, http.StatusOK, "supervision_board.html", page)
+	u.render(w, r, http.StatusOK, "supervision_board.html", page)
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,6 +23,18 @@ type UI struct {
 	Org           *org.Service
 	Cases         *cases.Service
 	SecureCookies bool
+	pages         *pageSets
+}
+
+// New returns the pages over the services, their templates parsed from fsys
+// (templates.FS, but in tests): a template that does not parse, names an asset that
+// is not there or cannot be escaped is an error that names its file.
+func New(st *store.Store, au *auth.Service, orgs *org.Service, cs *cases.Service, secureCookies bool, fsys fs.FS) (*UI, error) {
+	pages, err := parsePages(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return &UI{Store: st, Auth: au, Org: orgs, Cases: cs, SecureCookies: secureCookies, pages: pages}, nil
 }
 
 // Register adds every page and form action to mux.
@@ -145,7 +158,7 @@ func (u *UI) withPerm(perm auth.Permission) func(http.HandlerFunc) http.HandlerF
 	return func(h http.HandlerFunc) http.HandlerFunc {
 		return u.signedIn(func(w http.ResponseWriter, r *http.Request) {
 			if !httpx.Principal(r).Can(perm) {
-				renderError(w, r, auth.ErrForbidden)
+				u.renderError(w, r, auth.ErrForbidden)
 				return
 			}
 			h(w, r)
@@ -154,7 +167,7 @@ func (u *UI) withPerm(perm auth.Permission) func(http.HandlerFunc) http.HandlerF
 }
 
 // RenderError shows err as an error page; the middleware uses it for refused CSRF.
-func RenderError(w http.ResponseWriter, r *http.Request, err error) { renderError(w, r, err) }
+func (u *UI) RenderError(w http.ResponseWriter, r *http.Request, err error) { u.renderError(w, r, err) }
 
 // pathID reads the {id} path value; a malformed one is simply not found.
 func pathID(r *http.Request) (int64, error) {

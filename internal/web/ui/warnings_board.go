@@ -94,12 +94,12 @@ func (u *UI) warningsBoard(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := u.Cases.WarningMap(ctx, p)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 	list, err := u.Cases.Warnings(ctx, p, d.Level)
 	if err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	}
 
@@ -136,7 +136,7 @@ func (u *UI) warningsBoard(w http.ResponseWriter, r *http.Request) {
 	d.Map = layoutWarningMap(loc, m.Root)
 
 	page.Data = d
-	render(w, r, http.StatusOK, "warnings_board.html", page)
+	u.render(w, r, http.StatusOK, "warnings_board.html", page)
 }
 
 // boardLevel reads a stored level code; anything unknown reads as none.
