@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,14 +14,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/bench"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
 )
 
-func crashLogin(t *testing.T, base string) *benchClient {
+func crashLogin(t *testing.T, base string) *bench.Client {
 	t.Helper()
-	c, err := signIn(base, "county.clerk", 10*time.Second)
+	c, err := bench.SignIn(base, "county.clerk", 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 						body := map[string]any{"kind": "dispute", "category_id": category, "channel": "walk_in", "region_id": village.ID,
 							"description": desc, "people_count": people, "parties": []map[string]any{{"name": "马某", "phone": fmt.Sprintf("139%08d", w*100000+i)}}}
 						var a ack
-						status, err := c.do("POST", "/api/v1/cases", body, &a)
+						status, err := c.Do("POST", "/api/v1/cases", body, &a)
 						if err != nil || status != 201 {
 							continue // the server is going down; unacknowledged writes may be lost
 						}
@@ -181,7 +181,7 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 			red := 0
 			for _, a := range acked {
 				var got model.Case
-				status, err := c.do("GET", fmt.Sprintf("/api/v1/cases/%d", a.ID), nil, &got)
+				status, err := c.Do("GET", fmt.Sprintf("/api/v1/cases/%d", a.ID), nil, &got)
 				if err != nil || status != 200 || got.TrackingCode != a.TrackingCode || got.Description != a.Description || got.State != "registered" ||
 					got.RiskLevel != a.RiskLevel {
 					t.Errorf("acknowledged case %d (%s): %d %v, got %s %q %s %s", a.ID, a.TrackingCode, status, err, got.TrackingCode, got.Description, got.State, got.RiskLevel)
@@ -193,7 +193,7 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 				var evs struct {
 					Items []model.CaseEvent `json:"items"`
 				}
-				status, err = c.do("GET", fmt.Sprintf("/api/v1/cases/%d/events", a.ID), nil, &evs)
+				status, err = c.Do("GET", fmt.Sprintf("/api/v1/cases/%d/events", a.ID), nil, &evs)
 				var actions []string
 				for _, ev := range evs.Items {
 					actions = append(actions, ev.Action)
@@ -215,76 +215,4 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 			t.Logf("%d cases acknowledged before SIGKILL (%d red), all present after restart; %s", len(acked), red, strings.TrimSpace(out.String()))
 		})
 	}
-}
-
-// onedoor bench runs end to end on a small generated store: every measurement
-// answers without errors, and the JSON report holds the raw commit rate, the ratio
-// and the CPU a request took.
-func TestBenchCommand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("generates a store and drives it over HTTP")
-	}
-	rep, log := runBench(t, "-db", filepath.Join(t.TempDir(), "b.db"), "-cases", "300",
-		"-duration", "300ms", "-concurrency", "1,4", "-users", "30", "-load", "2s")
-	if rep.Store != "sqlite" || rep.Cases != 300 || rep.RawCommitsPerS <= 0 || len(rep.Results) != 5 {
-		t.Fatalf("report %+v", rep)
-	}
-	for _, r := range rep.Results {
-		if r.Errors != 0 || r.Requests == 0 || r.P99ms < r.P50ms {
-			t.Errorf("%s at %d: %+v", r.Name, r.Concurrency, r)
-		}
-		// The CPU a request took, from /proc: the machine's holds the server's and
-		// the bench's own, and the server did some work for every request.
-		if c := r.CPU; c == nil || c.ServerUS <= 0 || c.BenchUS <= 0 || c.MachineUS < c.ServerUS {
-			t.Errorf("%s at %d: CPU a request %+v", r.Name, r.Concurrency, c)
-		}
-	}
-	if !strings.Contains(rep.Results[0].Note, "× the raw commit rate") || !strings.Contains(log.String(), "onedoor bench") {
-		t.Errorf("no ratio or table: %+v\n%s", rep.Results[0], log.String())
-	}
-	// The mixed load: every kind of request was sent, none failed, and the server's
-	// memory was read from its own process.
-	if len(rep.Load) < 8 || len(rep.LoadErrors) > 0 || rep.ServerPeakMB <= 0 {
-		t.Fatalf("mixed load %+v errors %v peak %.0f MB\n%s", rep.Load, rep.LoadErrors, rep.ServerPeakMB, log.String())
-	}
-	for _, r := range rep.Load {
-		if r.Errors != 0 || r.Requests == 0 || r.PeakRSSMB <= 0 {
-			t.Errorf("load: %+v", r)
-		}
-	}
-}
-
-// -what measures only what it names, and names nothing it does not know.
-func TestBenchWhat(t *testing.T) {
-	if testing.Short() {
-		t.Skip("generates a store and drives it over HTTP")
-	}
-	rep, _ := runBench(t, "-cases", "50", "-what", "intake, lookup", "-concurrency", "2", "-duration", "200ms", "-users", "0")
-	if len(rep.Results) != 2 || !strings.HasPrefix(rep.Results[0].Name, "intake") || !strings.HasPrefix(rep.Results[1].Name, "intake-desk lookup") || len(rep.Load) != 0 {
-		t.Fatalf("-what intake,lookup measured %+v and load %+v", rep.Results, rep.Load)
-	}
-	var log strings.Builder
-	err := run(context.Background(), []string{"bench", "-what", "intake,dashboard"}, &log)
-	if err == nil || !strings.Contains(err.Error(), `"dashboard"`) {
-		t.Fatalf("-what dashboard: %v", err)
-	}
-}
-
-// runBench runs onedoor bench with args and returns its JSON report and what it printed.
-func runBench(t *testing.T, args ...string) (benchReport, *strings.Builder) {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "bench.json")
-	var log strings.Builder
-	if err := run(context.Background(), append(append([]string{"bench"}, args...), "-json", out), &log); err != nil {
-		t.Fatalf("bench: %v\n%s", err, log.String())
-	}
-	raw, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep benchReport
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		t.Fatal(err)
-	}
-	return rep, &log
 }

@@ -208,41 +208,12 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	el := time.Since(start)
 	log.Info("cases generated", "cases", *n, "seconds", el.Seconds(), "per_second", int(float64(*n)/el.Seconds()))
-	swept, err := sweepGenerated(ctx, st, *db, log)
+	swept, err := web.SweepOnce(ctx, st, log, time.Now())
 	if err != nil {
 		return err
 	}
 	log.Info("generated cases swept", "items", swept)
 	return nil
-}
-
-// sweepGenerated runs the server's deadline, supervision and warning sweeps once over
-// generated cases, with the server's default policy, so the store is as a live system
-// leaves it: its overdue cases under the supervision orders the sweep would have
-// issued as they fell due. Left to the server's first sweep, those orders (about 3,000
-// at 1M cases) were issued during the first bench run's intake, and slowed it.
-func sweepGenerated(ctx context.Context, st *store.Store, dsn string, log *slog.Logger) (int, error) {
-	cfg, _, err := config.Load([]string{"-db", dsn}, func(string) string { return "" }, io.Discard)
-	if err != nil {
-		return 0, err
-	}
-	app, err := web.New(cfg, log, st)
-	if err != nil {
-		return 0, err
-	}
-	cs, now := app.Cases(), time.Now()
-	total := 0
-	for _, sweep := range []struct {
-		name string
-		run  func(context.Context, time.Time) (int, error)
-	}{{"deadline", cs.SweepDeadlines}, {"supervision", cs.SweepSupervision}, {"warning", cs.SweepRisk}} {
-		n, err := sweep.run(ctx, now)
-		if err != nil {
-			return total, fmt.Errorf("%s sweep: %w", sweep.name, err)
-		}
-		total += n
-	}
-	return total, nil
 }
 
 // errAuditBroken makes audit-verify exit non-zero when the chain does not verify.

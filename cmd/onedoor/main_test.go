@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,17 +17,8 @@ import (
 	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
+	"github.com/onedoor/onedoor/internal/web"
 )
-
-// TestMain lets `onedoor bench`, run inside a test, start this test binary as its
-// server: with benchChildEnv set, the binary is onedoor, not the tests.
-func TestMain(m *testing.M) {
-	if os.Getenv(benchChildEnv) != "" {
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
 
 // serveFor starts serve on a free port over dsn and returns its address and a stop
 // function that cancels it and waits for it to return.
@@ -248,7 +238,7 @@ func TestDemoLeavesNothingForTheFirstSweep(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			n, err := sweepGenerated(context.Background(), st, dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			n, err := web.SweepOnce(context.Background(), st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now())
 			if err != nil || n != 0 {
 				t.Fatalf("the first sweep after demo: %d items, %v; want nothing left", n, err)
 			}

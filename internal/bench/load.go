@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 // loadUser is one simulated user of the mixed load: signed in with a session of its
 // own as one of the demo accounts, knowing the cases its queue and its scope show it.
 type loadUser struct {
-	c        *benchClient
+	c        *Client
 	account  string
 	role     model.Role
 	mine     []int64 // cases in its work queue
@@ -38,7 +38,7 @@ type loadOp struct {
 // The kinds of request, each as the page or the API a real user would call.
 var (
 	opQueue = loadOp{"work queue (GET /api/v1/cases?queue=mine)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(u.c.do("GET", "/api/v1/cases?queue=mine&limit=50", nil, nil))
+		return b.expect200(u.c.Do("GET", "/api/v1/cases?queue=mine&limit=50", nil, nil))
 	}}
 	opSearch = loadOp{"search by filters (GET /api/v1/cases?kind=…&urgency=…)", 0, func(b *bencher, u *loadUser) (int, error) {
 		kinds := []string{"dispute", "petition", "hazard", "service"}
@@ -49,17 +49,17 @@ var (
 		case 1:
 			q += "&overdue=true"
 		}
-		return b.expect200(u.c.do("GET", q, nil, nil))
+		return b.expect200(u.c.Do("GET", q, nil, nil))
 	}}
 	opCasePage = loadOp{"case page (GET /cases/{id})", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(u.c.do("GET", "/cases/"+strconv.FormatInt(pick(u.rng, u.seen), 10), nil, nil))
+		return b.expect200(u.c.Do("GET", "/cases/"+strconv.FormatInt(pick(u.rng, u.seen), 10), nil, nil))
 	}}
 	opTimeline = loadOp{"case timeline (GET /api/v1/cases/{id}/events)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(u.c.do("GET", "/api/v1/cases/"+strconv.FormatInt(pick(u.rng, u.seen), 10)+"/events", nil, nil))
+		return b.expect200(u.c.Do("GET", "/api/v1/cases/"+strconv.FormatInt(pick(u.rng, u.seen), 10)+"/events", nil, nil))
 	}}
 	opComment = loadOp{"act: add a note (POST …/actions/comment)", 0, func(b *bencher, u *loadUser) (int, error) {
 		id := pick(u.rng, u.comment)
-		return b.expect200(u.c.do("POST", "/api/v1/cases/"+strconv.FormatInt(id, 10)+"/actions/comment",
+		return b.expect200(u.c.Do("POST", "/api/v1/cases/"+strconv.FormatInt(id, 10)+"/actions/comment",
 			map[string]string{"note": "已电话联系当事人，约定明日上门核实情况。"}, nil))
 	}}
 	opRegister = loadOp{"register a case (POST /api/v1/cases)", 0, func(b *bencher, u *loadUser) (int, error) {
@@ -68,23 +68,23 @@ var (
 			body[k] = v
 		}
 		body["parties"] = []map[string]any{{"name": "李某", "phone": fmt.Sprintf("137%08d", u.rng.IntN(100000000))}}
-		st, err := u.c.do("POST", "/api/v1/cases", body, nil)
+		st, err := u.c.Do("POST", "/api/v1/cases", body, nil)
 		if err == nil && st != http.StatusCreated {
 			err = fmt.Errorf("status %d", st)
 		}
 		return st, err
 	}}
 	opLookup = loadOp{"intake-desk lookup (GET /api/v1/intake/prior-cases)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(u.c.do("GET", fmt.Sprintf("/api/v1/intake/prior-cases?phone=137%08d", u.rng.IntN(100000000)), nil, nil))
+		return b.expect200(u.c.Do("GET", fmt.Sprintf("/api/v1/intake/prior-cases?phone=137%08d", u.rng.IntN(100000000)), nil, nil))
 	}}
 	opWarnings = loadOp{"warnings board (GET /api/v1/warnings)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(u.c.do("GET", "/api/v1/warnings", nil, nil))
+		return b.expect200(u.c.Do("GET", "/api/v1/warnings", nil, nil))
 	}}
 	opSupervisions = loadOp{"supervision board (GET /api/v1/supervisions)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(u.c.do("GET", "/api/v1/supervisions", nil, nil))
+		return b.expect200(u.c.Do("GET", "/api/v1/supervisions", nil, nil))
 	}}
 	opNotifications = loadOp{"notifications (GET /api/v1/notifications)", 0, func(b *bencher, u *loadUser) (int, error) {
-		return b.expect200(u.c.do("GET", "/api/v1/notifications", nil, nil))
+		return b.expect200(u.c.Do("GET", "/api/v1/notifications", nil, nil))
 	}}
 )
 
@@ -129,7 +129,7 @@ func (b *bencher) prepareUser(i int, a demo.Account) (*loadUser, error) {
 	}
 	for _, queue := range []string{"mine", "all"} {
 		list.Items = nil
-		if _, err := b.expect200(c.do("GET", "/api/v1/cases?limit=100&queue="+queue, nil, &list)); err != nil {
+		if _, err := b.expect200(c.Do("GET", "/api/v1/cases?limit=100&queue="+queue, nil, &list)); err != nil {
 			return nil, fmt.Errorf("%s: list queue=%s: %w", a.Username, queue, err)
 		}
 		for _, it := range list.Items {
@@ -163,7 +163,7 @@ func (b *bencher) prepareUser(i int, a demo.Account) (*loadUser, error) {
 // sending its role's mix of requests one after another (with a pause of mean think
 // between them, when think > 0). It reports each kind of request and the whole, and
 // the first distinct errors.
-func (b *bencher) mixedLoad(users int, d, think time.Duration) ([]benchResult, []string, error) {
+func (b *bencher) mixedLoad(users int, d, think time.Duration) ([]Result, []string, error) {
 	var accounts []demo.Account
 	for _, a := range demo.Accounts() {
 		if a.Role != model.RoleAdmin {
@@ -243,7 +243,7 @@ func (b *bencher) mixedLoad(users int, d, think time.Duration) ([]benchResult, [
 	wg.Wait()
 	total := time.Since(start)
 	slices.Sort(order)
-	var out []benchResult
+	var out []Result
 	var all []time.Duration
 	allErrs := 0
 	for _, name := range order {

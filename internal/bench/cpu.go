@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"fmt"
@@ -9,12 +9,12 @@ import (
 	"time"
 )
 
-// cpuUse is the CPU a measurement used a request, in µs: the whole machine's, the
+// CPU is the CPU a measurement used a request, in µs: the whole machine's, the
 // server process's and the bench's own. On a shared host a request's CPU is steadier
 // than its rate, and machine CPU a request says how many requests two cores can carry;
 // the machine's less the server's and the bench's is the store's (PostgreSQL) and
 // whatever else the host ran.
-type cpuUse struct {
+type CPU struct {
 	MachineUS float64 `json:"machine_us"`
 	ServerUS  float64 `json:"server_us,omitempty"`
 	BenchUS   float64 `json:"bench_us"`
@@ -83,10 +83,10 @@ func processTicks(pid int) time.Duration {
 
 // perRequest is the CPU used between m and end, a request of n; nil when /proc
 // could not be read or nothing was done.
-func (m cpuMark) perRequest(end cpuMark, n int) *cpuUse {
+func (m cpuMark) perRequest(end cpuMark, n int) *CPU {
 	if !m.ok || !end.ok || n == 0 {
 		return nil
 	}
 	us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(n) }
-	return &cpuUse{MachineUS: us(end.machine - m.machine), ServerUS: us(end.server - m.server), BenchUS: us(end.bench - m.bench)}
+	return &CPU{MachineUS: us(end.machine - m.machine), ServerUS: us(end.server - m.server), BenchUS: us(end.bench - m.bench)}
 }
