@@ -19,8 +19,8 @@ import (
 	"github.com/onedoor/onedoor/internal/model"
 )
 
-// argon2id parameters: OWASP's minimum recommendation (19 MiB, 2 passes, 1 lane),
-// which keeps a login near 20 ms on the 2-core reference machine.
+// argon2id parameters: OWASP's minimum recommendation (19 MiB, 2 passes, 1 lane).
+// BenchmarkHashPassword measures what a login's hash costs.
 const (
 	argonMemory  = 19 * 1024
 	argonTime    = 2
@@ -33,10 +33,10 @@ const (
 // collection. A hash holds argonMemory (19 MiB) while it runs and it is garbage the
 // moment the key is out; but the collector paces itself by the live heap, which
 // includes the hash's memory while it runs, so a burst of sign-ins (a centre's morning)
-// let garbage hashes pile up: eight at once took the server past 270 MB, two at a time
-// with no collection to 174 MB, one at a time and collected 108 MB. Sign-ins queue
-// for the hasher instead, at about 20 a second on the reference machine; a collection
-// of the server's small live heap costs about a millisecond against 50 ms of hashing.
+// let garbage hashes pile up, and the server's memory grew with every hash run at once
+// or left uncollected (the server's peak RSS while `onedoor bench -users 200` signs its
+// users in). Sign-ins queue for the hasher instead, one hash at a time; a collection
+// of the server's small live heap is cheap beside a hash.
 var hashing = make(chan struct{}, 1)
 
 func idKey(pw, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {

@@ -83,7 +83,8 @@ type Service struct {
 
 // sessionCacheFor is how long Session trusts what it read about a session: a busy desk
 // sends several requests a second, and reading the session, the user, their roles,
-// region and department for each was a fifth of intake's CPU. Any change this process
+// region and department for each was a good part of intake's CPU (a profile of
+// `onedoor bench -what intake`). Any change this process
 // makes to users, sessions, regions or departments empties the cache at once
 // (Store.IdentityVersion); a change made by another server sharing the database takes
 // effect within this time.

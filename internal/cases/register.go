@@ -307,8 +307,8 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 // beforehand (store.ReserveIDs). In a transaction of its own, such a registration took
 // a dozen round trips and its own flush, and made intake's p99.
 // SQLite keeps the history read inside the group commit: read before it, on a reader
-// connection whose page cache every commit empties, intake was slower (measured: 360
-// against 318 µs a case).
+// connection whose page cache every commit empties, intake took more of the server's
+// CPU a case (`onedoor bench -what intake`).
 func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int64, payload []byte, now time.Time) error {
 	warn, err := s.reassessFrom(ctx, s.Store, c, now)
 	if err != nil {

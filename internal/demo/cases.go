@@ -53,8 +53,8 @@ var places = []string{"工地", "砖厂", "养殖场", "村委会", "镇政府",
 // page the batch touched, twice (WAL, then checkpoint), and with keys as scattered as
 // tracking codes, phones, ID numbers and addresses a batch touches most of those
 // indexes' pages once there are some hundred thousand cases; so SQLite gets large
-// batches, which pay that less often (at 1M cases, 50,000 a batch loads about 40%
-// faster than 10,000). PostgreSQL logs each row instead, and batch size matters little.
+// batches, which pay that less often (`onedoor demo -cases 1000000` logs its rate).
+// PostgreSQL logs each row instead, and batch size matters little.
 // Both are multiples of mergePool.
 func genBatch(d store.Dialect) int {
 	if d == store.SQLite {

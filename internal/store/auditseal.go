@@ -13,8 +13,9 @@ import (
 
 // On PostgreSQL a write transaction does not chain its audit entry itself: chaining
 // means reading and rewriting audit_head, whose row lock then orders every writer
-// behind the commit of the one before (measured: intake at a quarter of the disk's
-// one-row-per-transaction rate, and every other write waiting in the same line). The
+// behind the commit of the one before (intake far below the disk's
+// one-row-per-transaction rate, the ratio `onedoor bench -what intake` notes, and every
+// other write waiting in the same line). The
 // transaction adds its entry to audit_pending instead, so the entry is durable exactly
 // when the change is, and the sealer chains committed entries into audit_log a batch
 // at a time. Whatever reads audit_log seals first (settleAudit), so nobody sees the
@@ -85,9 +86,9 @@ func (s *Store) runSealer() {
 			cancel()
 			// The writes of the pause are sealed together after it: a seal is a
 			// transaction of six statements and a commit, and sealing after every
-			// group commit meant some seventy seals a second at 1,200 intakes a
-			// second, a sixth of intake's round trips. Nothing waits for it
-			// meanwhile, since whatever reads the log seals first.
+			// group commit made seals a good part of intake's round trips
+			// (`onedoor bench -what intake`). Nothing waits for it meanwhile, since
+			// whatever reads the log seals first.
 			select {
 			case <-s.sealStop:
 				return
@@ -133,7 +134,7 @@ func (s *Store) settleAudit(ctx context.Context) error {
 		return nil
 	}
 	// Through the primary key: a look at the heap (EXISTS) read every dead row the
-	// sealer's deletes left since the last VACUUM, 14 ms a look at 50,000 of them.
+	// sealer's deletes left since the last VACUUM, and slowed with their number.
 	var first int64
 	switch err := s.w.QueryRowContext(ctx, "SELECT seq FROM audit_pending ORDER BY seq LIMIT 1").Scan(&first); {
 	case errors.Is(err, sql.ErrNoRows):

@@ -27,7 +27,8 @@ type batchItem struct {
 //
 // On PostgreSQL InBatch is InTx: its connections write in parallel and the server
 // already flushes concurrent commits together, while one committer would serialise
-// every caller's statements (measured: twice as slow). SQLite has one writer anyway.
+// every caller's statements (slower, by `onedoor bench -what intake`). SQLite has one
+// writer anyway.
 // PostgreSQL's intake gets its group commit from InsertCaseAlone instead, whose
 // batches are one statement, not one a caller.
 func (s *Store) InBatch(ctx context.Context, fn func(*Tx) error) error {

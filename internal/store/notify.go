@@ -126,8 +126,7 @@ func (s *Store) Notifications(ctx context.Context, userID int64, unreadOnly bool
 
 // MaxUnreadCount is as far as UnreadCount counts: a leader who never opens the inbox
 // gathers tens of thousands of unread warnings, and counting them all for every page
-// took 6 ms a page on PostgreSQL at 1M cases (1 ms to count to a thousand). A count
-// above it says "more".
+// costs every page in proportion to them. A count above it says "more".
 const MaxUnreadCount = 99
 
 // UnreadCount is the number shown in the page header, counted up to

@@ -3,11 +3,11 @@ package store
 import "context"
 
 // On PostgreSQL every intake reads its parties' history before its case is written
-// (Store.RiskHistory, for the warning), and that read was a third of intake's CPU:
-// onedoor bench at 1M, the same build with the read and without, 1,690 against 2,460
-// cases/s, PostgreSQL's CPU 495 against 280 µs a case and the server's 370 against 265.
-// Almost all of it was the round trip, not the query (pgbench: 0.13 ms for SELECT 1,
-// 0.27 ms for the history), and most applicants come for the first time. So the
+// (Store.RiskHistory, for the warning), and that read was a large part of intake's
+// CPU: `onedoor bench -what intake` at 1M cases, the same build with the read and
+// without, compares their rates and PostgreSQL's and the server's CPU a case. Almost
+// all of it was the round trip, not the query (pgbench, SELECT 1 against the history's
+// query), and most applicants come for the first time. So the
 // intakes of one moment first ask together, in one query, which of them have earlier
 // cases of the same ID number or phone; those without are done, and only the others
 // read their history on their own.

@@ -14,7 +14,8 @@ const maxCachedStatements = 512
 
 // stmtCache keeps one prepared statement per query text for a pool. The SQLite driver
 // parses a query text anew on every call unless it is prepared: at intake that parsing
-// was 28 % of the server's CPU. database/sql prepares a cached statement on each
+// was a large part of the server's CPU (a profile of `onedoor bench -what intake`).
+// database/sql prepares a cached statement on each
 // connection the first time it runs there and reuses it after, in a transaction too
 // (Tx.StmtContext). PostgreSQL's driver keeps its own statement cache, so the store
 // uses this one on SQLite only.

@@ -122,7 +122,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		// Every connection may stay idle: one closed because the pool had enough
 		// idle ones is reopened at the next burst, and a new connection is a new
 		// PostgreSQL process, forked, with cold caches and statements to prepare
-		// again (measured at intake: a session every 17 cases with half kept).
+		// again (with half kept, `onedoor bench -what intake` kept opening sessions).
 		db.SetMaxIdleConns(conns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		if err := db.PingContext(ctx); err != nil {
@@ -143,9 +143,9 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	// Listings plan every statement for its parameters, unless the URL says otherwise:
 	// after five executions of a prepared statement PostgreSQL may switch to a generic
 	// plan that cannot see them, and for a clerk's work queue at 1M cases it chose one
-	// that took 450 ms instead of 0.1 ms. Only listings: planning every statement each
-	// time cost intake a third of its rate and made the case page, a dozen small
-	// lookups, half as fast again.
+	// far slower than the custom plan (BenchmarkQueue, `onedoor bench -what queue`).
+	// Only listings: planning every statement each time slowed intake and the case
+	// page, a dozen small lookups (`onedoor bench -what intake,case`).
 	l, err := open(withPlanCacheMode(dsn, "force_custom_plan"), listConns)
 	if err != nil {
 		w.Close()
@@ -155,8 +155,9 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	// The shared look for earlier parties is the other way round. Its custom plan and
 	// its generic plan are the same index lookups, but the generic plan guesses ten keys
 	// where a custom plan counts one or two, looks six times dearer, and so is never
-	// chosen: the look was planned at every intake, and planning took five times as long
-	// as running it (pg_stat_statements at 1M cases: 176 against 35 µs a look).
+	// chosen: the look was planned at every intake, and planning took longer than
+	// running it (pg_stat_statements' plan and execution times under `onedoor bench
+	// -what intake` at 1M cases).
 	looks, err := open(withPlanCacheMode(dsn, "force_generic_plan"), probeReaders)
 	if err != nil {
 		w.Close()
@@ -384,8 +385,9 @@ const listConns = 8
 // PostgreSQL it runs on the pool that plans each time (openPostgres), after taking
 // one of the pool's slots in the order listings come: database/sql hands a freed
 // connection to a random waiter, so under a burst one listing could wait behind any
-// number of later ones (measured: 200 users without pause, p99 9 s and one request
-// past the client's 30 s). A blocked channel send is served first come, first served.
+// number of later ones (the p99 of `onedoor bench -users 200` without pause, and
+// requests past the client's timeout). A blocked channel send is served first come,
+// first served.
 func listAll[T any](s *Store, ctx context.Context, query string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	if s.lists == nil {
 		rows, err := s.query(ctx, query, args...)
@@ -471,7 +473,8 @@ func (s *Store) Analyze(ctx context.Context) error {
 	// SQLite keeps the per-index row counts (sqlite_stat1) but not the value samples
 	// (sqlite_stat4): with samples, SQLite re-plans every statement that compares a
 	// parameter with an indexed column each time the parameter's value changes, which
-	// undid the statement cache (re-preparing was 5 % of the server's CPU under load).
+	// undid the statement cache (re-preparing showed in a profile of the server under
+	// `onedoor bench`'s mixed load).
 	// The counts are what our plans depend on.
 	return s.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.tx.ExecContext(ctx, "ANALYZE"); err != nil {
