@@ -6,9 +6,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"text/template"
 	"time"
 
@@ -38,21 +38,26 @@ type Server struct {
 	pages *ui.UI
 }
 
-// New returns a server over st, its pages' templates parsed: a broken template is an
-// error naming its file, so that the server does not start rather than fail its
-// first visitor.
+// New returns a server over st, with the page templates checked: a broken template
+// is an error naming its file, so that the server does not start rather than fail
+// its first visitor.
 func New(cfg *config.Config, log *slog.Logger, st *store.Store) (*Server, error) {
-	return newServer(cfg, log, st, templates.FS)
+	return newServer(cfg, log, st, embeddedTemplates)
 }
 
-// newServer is New with the page templates read from pages.
-func newServer(cfg *config.Config, log *slog.Logger, st *store.Store, pages fs.FS) (*Server, error) {
-	s := &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout),
-		cases: newCases(cfg, log, st), orgs: &org.Service{Store: st}}
-	var err error
-	if s.pages, err = ui.New(st, s.auth, s.orgs, s.cases, cfg.SecureCookies, pages); err != nil {
+// embeddedTemplates parses the embedded templates once a process, for every server
+// of it: parsing and escaping every page is not cheap, and tests build hundreds.
+var embeddedTemplates = sync.OnceValues(func() (*ui.Templates, error) { return ui.ParseTemplates(templates.FS) })
+
+// newServer is New with the page templates from parse.
+func newServer(cfg *config.Config, log *slog.Logger, st *store.Store, parse func() (*ui.Templates, error)) (*Server, error) {
+	pages, err := parse()
+	if err != nil {
 		return nil, err
 	}
+	s := &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout),
+		cases: newCases(cfg, log, st), orgs: &org.Service{Store: st}}
+	s.pages = ui.New(st, s.auth, s.orgs, s.cases, cfg.SecureCookies, pages)
 	return s, nil
 }
 

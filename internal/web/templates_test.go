@@ -10,6 +10,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/web/templates"
+	"github.com/onedoor/onedoor/internal/web/ui"
 )
 
 // A broken template stops the server from being built, with the file named, instead
@@ -39,7 +40,7 @@ func TestBrokenTemplateFailsServerConstruction(t *testing.T) {
 		if file != "" {
 			fsys[file] = &fstest.MapFile{Data: []byte(text)}
 		}
-		_, err = newServer(cfg, log, nil, fsys)
+		_, err = newServer(cfg, log, nil, func() (*ui.Templates, error) { return ui.ParseTemplates(fsys) })
 		return err
 	}
 	if err := build("", ""); err != nil {

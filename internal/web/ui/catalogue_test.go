@@ -20,7 +20,7 @@ import (
 // Every key a template names literally, and every key it builds from a code, must be
 // in every catalogue: a missing key would show its name to a user.
 func TestTemplatesUseOnlyCataloguedWords(t *testing.T) {
-	if _, err := parsePages(templates.FS); err != nil {
+	if _, err := ParseTemplates(templates.FS); err != nil {
 		t.Fatal(err)
 	}
 	literal := regexp.MustCompile(`\.T "([^"]+)"`)

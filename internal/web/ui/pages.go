@@ -11,10 +11,11 @@ import (
 	"github.com/onedoor/onedoor/internal/web/static"
 )
 
-// pageSets holds every page's template set, parsed and escaped when the server is
-// built: a template that is broken stops the start, with its file named, instead of
-// failing the first visitor who opens its page.
-type pageSets struct {
+// Templates holds every page's template set, parsed, checked and escaped before the
+// server is built: a template that is broken stops the start, with its file named,
+// instead of failing the first visitor who opens its page. Once built it is only read,
+// so the servers of a process may share it.
+type Templates struct {
 	staff  map[string]*template.Template // page file -> layout.html plus that page
 	public map[string]*template.Template // page file -> public_layout.html plus that page
 }
@@ -25,9 +26,10 @@ const (
 	publicLayout = "public_layout.html"
 )
 
-// parsePages builds the public pages' sets (public_*.html, each on
-// public_layout.html) and the staff pages' (every other file, each on layout.html).
-func parsePages(fsys fs.FS) (*pageSets, error) {
+// ParseTemplates builds the public pages' sets (public_*.html, each on
+// public_layout.html) and the staff pages' (every other file, each on layout.html)
+// from fsys, templates.FS but in tests.
+func ParseTemplates(fsys fs.FS) (*Templates, error) {
 	names, err := fs.Glob(fsys, "*.html")
 	if err != nil {
 		return nil, err
@@ -42,7 +44,7 @@ func parsePages(fsys fs.FS) (*pageSets, error) {
 			staff = append(staff, n)
 		}
 	}
-	p := &pageSets{}
+	p := &Templates{}
 	if p.staff, err = parseSets(fsys, staffLayout, staff); err != nil {
 		return nil, err
 	}

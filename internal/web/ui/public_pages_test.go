@@ -54,7 +54,7 @@ func TestPublicPagesUseOnlyCataloguedWords(t *testing.T) {
 			}
 		}
 	}
-	sets, err := parsePages(templates.FS)
+	sets, err := ParseTemplates(templates.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

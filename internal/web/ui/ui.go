@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,18 +22,12 @@ type UI struct {
 	Org           *org.Service
 	Cases         *cases.Service
 	SecureCookies bool
-	pages         *pageSets
+	pages         *Templates
 }
 
-// New returns the pages over the services, their templates parsed from fsys
-// (templates.FS, but in tests): a template that does not parse, names an asset that
-// is not there or cannot be escaped is an error that names its file.
-func New(st *store.Store, au *auth.Service, orgs *org.Service, cs *cases.Service, secureCookies bool, fsys fs.FS) (*UI, error) {
-	pages, err := parsePages(fsys)
-	if err != nil {
-		return nil, err
-	}
-	return &UI{Store: st, Auth: au, Org: orgs, Cases: cs, SecureCookies: secureCookies, pages: pages}, nil
+// New returns the pages over the services, rendered through pages.
+func New(st *store.Store, au *auth.Service, orgs *org.Service, cs *cases.Service, secureCookies bool, pages *Templates) *UI {
+	return &UI{Store: st, Auth: au, Org: orgs, Cases: cs, SecureCookies: secureCookies, pages: pages}
 }
 
 // Register adds every page and form action to mux.
