@@ -40,6 +40,12 @@ below theirs); a mediator for cases their own centre handles itself (` + "`at_ce
 department handler through their department's assignment (` + "`lead`" + ` or ` + "`co_handler`" + `); a grid
 worker in their own grid. Everyone acts only on cases they can see.
 
+Separation of duties holds whatever roles one person combines: whoever requested an
+extension does not decide it, whoever resolved a case does not verify it or fail the
+verification ("not by whoever did" below), and whoever issued a supervision order (督办)
+does not answer it. Such a step is refused with 409 ` + "`own_action`" + ` and left off the
+case page for that person; a colleague takes it.
+
 `
 
 func permissionsDoc() string {

@@ -620,6 +620,34 @@ func (s *Store) Events(ctx context.Context, caseID int64) ([]model.CaseEvent, er
 	})
 }
 
+// LastActors returns who last took each of actions on a case, by action; an action
+// never taken, or taken only by the system, is absent.
+func (s *Store) LastActors(ctx context.Context, caseID int64, actions []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(actions) == 0 {
+		return out, nil
+	}
+	args := []any{caseID}
+	for _, a := range actions {
+		args = append(args, a)
+	}
+	rows, err := s.query(ctx, `SELECT action, actor_id FROM case_events WHERE case_id = ? AND action IN (`+placeholders(len(actions))+`)
+		AND actor_id IS NOT NULL ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var action string
+		var actor int64
+		if err := rows.Scan(&action, &actor); err != nil {
+			return nil, err
+		}
+		out[action] = actor
+	}
+	return out, rows.Err()
+}
+
 // PriorCase is an earlier case of the same person or at the same address, for the
 // intake desk.
 type PriorCase struct {
