@@ -28,6 +28,14 @@ Admins run the system and see no cases (separation of duties). Full ID numbers a
 phones are shown only on an explicit request by a role below holding ` + "`personal.reveal`" + `,
 and every such view is audited.
 
+A warning is assessed over the parties' history in every scope, but its explanation
+(the case page's warning card, the API's ` + "`risk_result`" + `, the warning's event in the
+timeline) counts only the cases its reader can see, as the earlier-case lookup shows
+them. Those holding ` + "`risk.outside_records`" + ` — the clerks and leaders who must act on
+warnings — are told that there are records outside their scope (辖区外另有记录), never how
+many; nobody else learns of them. A warning's notices, read by people of every scope,
+count the case's own records and say only that other cases have some.
+
 ## Permissions
 
 `
