@@ -41,6 +41,10 @@ func TestNobodyApprovesTheirOwnWork(t *testing.T) {
 		ownAction(t, both, f.id, "verify_fail", map[string]any{"note": "未见协议"}, "「办结」")
 		offered(t, both, f.id, "verify", false)
 		offered(t, clerk, f.id, "verify", true)
+		casePage := fmt.Sprintf("/cases/%d", f.id)
+		if strings.Contains(page(t, both, casePage), `data-action="verify"`) || !strings.Contains(page(t, clerk, casePage), `data-action="verify"`) {
+			t.Error("the case page offers 核实 to the wrong person")
+		}
 		f.act(clerk, "verify", nil, "verified")
 
 		// A second case, where the one who asked is refused by a colleague, and a leader

@@ -100,13 +100,13 @@ type Rule struct {
 //	escalate        registered accepted assigned in_progress ✓     ✓                               accepted (at the parent)
 //	delegate        registered accepted                      ✓     ✓                               accepted (at the child)
 //	extend_request  in_progress                                           lead      at centre      (unchanged)
-//	extend_approve  in_progress                                    ✓                               (unchanged)
-//	extend_refuse   in_progress                                    ✓                               (unchanged)
+//	extend_approve  in_progress                                    ✓¹                              (unchanged)
+//	extend_refuse   in_progress                                    ✓¹                              (unchanged)
 //	suspend         accepted assigned in_progress            ✓     ✓                               suspended
 //	resume          suspended                                ✓     ✓                               the state it left
 //	resolve         in_progress                                           lead      at centre      resolved
-//	verify          resolved                                 ✓     ✓                               verified
-//	verify_fail     resolved                                 ✓     ✓                               in_progress
+//	verify          resolved                                 ✓²    ✓²                              verified
+//	verify_fail     resolved                                 ✓²    ✓²                              in_progress
 //	visit           verified                                 ✓     ✓                          ✓    followed_up, or in_progress if unsatisfied
 //	archive         followed_up                              ✓     ✓                               archived
 //	comment, attach every open state                         ✓     ✓      ✓         ✓         ✓    (unchanged)
@@ -114,6 +114,8 @@ type Rule struct {
 //	record          every open state                         ✓     ✓      ✓         ✓         ✓    (unchanged)
 //	warning_respond every open state, a response pending     ✓     ✓                               (unchanged)
 //	warning_adjust  every open state                               ✓                               (unchanged)
+//
+//	¹ not by whoever requested the extension   ² not by whoever resolved the case
 //
 // Choices worth knowing:
 //   - Returning is possible only before signing: the 5-working-day objection of 信访工作条例
