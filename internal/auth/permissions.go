@@ -24,6 +24,9 @@ const (
 	PermAuditRead      Permission = "audit.read"        // read and export the audit log
 	PermReception      Permission = "reception.publish" // publish and withdraw one's own reception sessions (领导接访)
 	PermAppointments   Permission = "appointments.book" // book and cancel reception slots for cases (约访)
+	// Be told, where a warning's history counts records outside one's scope, that there
+	// are such records (辖区外另有记录, never how many): those who must act on warnings.
+	PermRiskOutside Permission = "risk.outside_records"
 )
 
 // Scope is how far a grant reaches.
@@ -69,6 +72,9 @@ var Matrix = []Grant{
 
 	{model.RoleLeader, PermReception, ScopeSubtree},
 	{model.RoleClerk, PermAppointments, ScopeSubtree},
+
+	{model.RoleLeader, PermRiskOutside, ScopeSubtree},
+	{model.RoleClerk, PermRiskOutside, ScopeSubtree},
 }
 
 // Scopes returns the scopes in which p holds perm, through any of their roles.

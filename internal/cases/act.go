@@ -64,7 +64,8 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, a workfl
 	return c, err
 }
 
-// Facts gathers what workflow needs to know about a case and an actor.
+// facts gathers what workflow needs to know about a case and an actor: among them
+// who took the earlier steps some actions must be kept apart from.
 func (s *Service) facts(ctx context.Context, p *auth.Principal, c *model.Case) (workflow.Input, error) {
 	in := workflow.Input{AtCentre: c.AtCentre, ExtensionPending: c.ExtensionPending, SuspendedFrom: workflow.State(c.SuspendedFrom),
 		WarningPending: c.RiskResponseBy != nil, SeriousWarning: level(c.RiskLevel) >= risk.LevelOrange}
@@ -89,6 +90,21 @@ func (s *Service) facts(ctx context.Context, p *auth.Principal, c *model.Case) (
 			case model.AssignmentReported:
 				in.CoPart = workflow.CoReported
 			}
+		}
+	}
+	in.Actor = p.User.ID
+	if steps := workflow.SeparatedSteps(workflow.State(c.State), in); len(steps) > 0 && c.ID != 0 {
+		names := make([]string, len(steps))
+		for i, a := range steps {
+			names[i] = string(a)
+		}
+		last, err := s.Store.LastActors(ctx, c.ID, names)
+		if err != nil {
+			return in, err
+		}
+		in.LastBy = map[workflow.Action]int64{}
+		for a, actor := range last {
+			in.LastBy[workflow.Action(a)] = actor
 		}
 	}
 	centre, err := s.Store.Region(ctx, c.CentreID)

@@ -28,6 +28,14 @@ Admins run the system and see no cases (separation of duties). Full ID numbers a
 phones are shown only on an explicit request by a role below holding ` + "`personal.reveal`" + `,
 and every such view is audited.
 
+A warning is assessed over the parties' history in every scope, but its explanation
+(the case page's warning card, the API's ` + "`risk_result`" + `, the warning's event in the
+timeline) counts only the cases its reader can see, as the earlier-case lookup shows
+them. Those holding ` + "`risk.outside_records`" + ` — the clerks and leaders who must act on
+warnings — are told that there are records outside their scope (辖区外另有记录), never how
+many; nobody else learns of them. A warning's notices, read by people of every scope,
+count the case's own records and say only that other cases have some.
+
 ## Permissions
 
 `
@@ -39,6 +47,12 @@ A centre's staff act for the centre holding the case (a leader also for the cent
 below theirs); a mediator for cases their own centre handles itself (` + "`at_centre`" + `); a
 department handler through their department's assignment (` + "`lead`" + ` or ` + "`co_handler`" + `); a grid
 worker in their own grid. Everyone acts only on cases they can see.
+
+Separation of duties holds whatever roles one person combines: whoever requested an
+extension does not decide it, whoever resolved a case does not verify it or fail the
+verification ("not by whoever did" below), and whoever issued a supervision order (督办)
+does not answer it. Such a step is refused with 409 ` + "`own_action`" + ` and left off the
+case page for that person; a colleague takes it.
 
 `
 

@@ -22,12 +22,13 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (model.C
 	return s.Store.Case(ctx, id, ScopeOf(p))
 }
 
-// Events returns the timeline of a case p may see.
+// Events returns the timeline of a case p may see, as p is shown it (Timeline).
 func (s *Service) Events(ctx context.Context, p *auth.Principal, id int64) ([]model.CaseEvent, error) {
-	if _, err := s.Get(ctx, p, id); err != nil {
+	c, err := s.Get(ctx, p, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.Store.Events(ctx, id)
+	return s.Timeline(ctx, p, &c)
 }
 
 // QueueFor is what waits on p ("待我处理"), from every role they hold.

@@ -1,10 +1,12 @@
 package cases
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,15 +104,6 @@ func level(code string) risk.Level {
 	return l
 }
 
-// RiskResult is the assessment stored with the case, to explain its colour.
-func RiskResult(c *model.Case) (risk.Result, bool) {
-	var r risk.Result
-	if len(c.RiskResult) == 0 || json.Unmarshal(c.RiskResult, &r) != nil {
-		return r, false
-	}
-	return r, true
-}
-
 // warningChange is a change of the level in force, recorded as an event once the
 // case row is written.
 type warningChange struct {
@@ -118,6 +111,7 @@ type warningChange struct {
 	reason   string // computed, leader, step_down, closed
 	note     string
 	actorID  int64
+	result   json.RawMessage // computed: the assessment, kept with the event for Timeline to word for each reader
 }
 
 // isMinor reads a party's age off their ID number.
@@ -159,7 +153,17 @@ func (s *Service) assess(ctx context.Context, tx historian, c *model.Case, rules
 	in.Visits = h.Incidents[model.IncidentVisit]
 	in.FailedMediations = h.Incidents[model.IncidentMediationFailed]
 	in.SkippedLevelPetitions = h.Incidents[model.IncidentSkippedLevel]
-	in.Injured = in.Injured || h.Incidents[model.IncidentInjury] > 0
+	// The other cases' shares, so that an explanation counts only what its reader sees.
+	for id, ch := range h.ByCase {
+		if id == c.ID {
+			in.Injured = in.Injured || ch.Incidents[model.IncidentInjury] > 0
+			continue
+		}
+		in.Others = append(in.Others, risk.Source{CaseID: id, Prior: ch.Prior, PoliceCalls: ch.Incidents[model.IncidentPoliceCall],
+			Visits: ch.Incidents[model.IncidentVisit], FailedMediations: ch.Incidents[model.IncidentMediationFailed],
+			SkippedLevel: ch.Incidents[model.IncidentSkippedLevel], Injuries: ch.Incidents[model.IncidentInjury]})
+	}
+	slices.SortFunc(in.Others, func(a, b risk.Source) int { return cmp.Compare(a.CaseID, b.CaseID) })
 	return risk.Assess(rules, in), nil
 }
 
@@ -199,7 +203,7 @@ func (s *Service) reassessFrom(ctx context.Context, h historian, c *model.Case, 
 		return nil, nil
 	}
 	setWarning(c, rules, inForce, to, now)
-	return &warningChange{from: inForce, to: to, reason: "computed", note: res.Explain()}, nil
+	return &warningChange{from: inForce, to: to, reason: "computed", note: res.For(noticeReader).Explain(), result: raw}, nil
 }
 
 // setWarning puts the level in force at to, with the response it demands when it rose.
@@ -323,8 +327,12 @@ func (r *responsePlan) message(c *model.Case, ch *warningChange) notify.Message 
 
 // warningEvent is the change's event on c's timeline.
 func warningEvent(c *model.Case, ch *warningChange, now time.Time) model.CaseEvent {
-	payload, _ := json.Marshal(map[string]any{"from": ch.from.String(), "to": ch.to.String(), "reason": ch.reason,
-		"score": c.RiskScore, "computed": c.RiskComputed})
+	fields := map[string]any{"from": ch.from.String(), "to": ch.to.String(), "reason": ch.reason,
+		"score": c.RiskScore, "computed": c.RiskComputed}
+	if ch.result != nil {
+		fields["result"] = ch.result
+	}
+	payload, _ := json.Marshal(fields)
 	return model.CaseEvent{CaseID: c.ID, ActorID: ch.actorID, At: now, Action: "warning", FromState: c.State, ToState: c.State,
 		Note: ch.note, Payload: payload}
 }

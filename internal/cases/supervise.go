@@ -58,8 +58,17 @@ func (s *Service) Supervise(ctx context.Context, p *auth.Principal, id int64, in
 }
 
 // MayReply: the order's addressee answers it — the department working the case, or
-// the centre holding it (its clerks and leaders). Pages ask it to offer the form.
+// the centre holding it (its clerks and leaders) — but not whoever issued it
+// (workflow.AnswerOrder). Pages ask it to offer the form.
 func MayReply(p *auth.Principal, v store.Supervision) bool {
+	if workflow.AnswerOrder("", v.IssuedBy, p.User.ID) != nil {
+		return false
+	}
+	return addressee(p, v)
+}
+
+// addressee tells whether p is among those an order is addressed to.
+func addressee(p *auth.Principal, v store.Supervision) bool {
 	if v.DepartmentID != 0 {
 		return p.Has(model.RoleHandler) && p.Department != nil && p.Department.ID == v.DepartmentID
 	}
@@ -87,8 +96,11 @@ func (s *Service) ReplySupervision(ctx context.Context, p *auth.Principal, id in
 		if !visible(p, &c) {
 			return store.ErrNotFound
 		}
-		if !MayReply(p, v) {
+		if !addressee(p, v) {
 			return auth.ErrForbidden
+		}
+		if err := workflow.AnswerOrder(workflow.State(c.State), v.IssuedBy, p.User.ID); err != nil {
+			return err
 		}
 		if v.Status != "open" {
 			return fe("reply", "closed", "该督办已回复或已升级", "this order is already answered or escalated")

@@ -1102,9 +1102,11 @@ func (g *generator) registerPayload(c *model.Case) []byte {
 	return append(append(append(b, `","urgency":"`...), c.Urgency...), `"}`...)
 }
 
-// warningPayload is what the warning set at registration records.
+// warningPayload is what the warning set at registration records, its assessment
+// with it (for the timeline to word for each reader, as internal/cases keeps it).
 func warningPayload(c *model.Case) []byte {
-	b := append(append([]byte(`{"computed":"`), c.RiskComputed...), `","from":"none","reason":"computed","score":`...)
+	b := append(append([]byte(`{"computed":"`), c.RiskComputed...), `","from":"none","reason":"computed","result":`...)
+	b = append(append(b, c.RiskResult...), `,"score":`...)
 	b = strconv.AppendInt(b, int64(c.RiskScore), 10)
 	return append(append(append(b, `,"to":"`...), c.RiskLevel...), `"}`...)
 }

@@ -94,11 +94,13 @@ type Case struct {
 
 	// The four-colour warning (DESIGN.md §4), as codes of internal/risk: none, blue,
 	// yellow, orange, red. RiskLevel is in force; RiskComputed is what the rules gave
-	// at the last assessment, explained by RiskResult (risk.Result as JSON).
+	// at the last assessment, explained by RiskResult (risk.Result as JSON). The stored
+	// result counts the parties' history across every scope, so it is never shown as
+	// it is: cases.Service.RiskResultFor words it for its reader.
 	RiskLevel       string          `json:"risk_level"`
 	RiskComputed    string          `json:"risk_computed"`
 	RiskScore       int             `json:"risk_score"`
-	RiskResult      json.RawMessage `json:"risk_result,omitempty"`
+	RiskResult      json.RawMessage `json:"-"`
 	RiskSince       *time.Time      `json:"risk_since,omitempty"`        // when the level in force was set
 	RiskHolderID    int64           `json:"risk_holder_id,omitempty"`    // 包案领导
 	RiskResponseBy  *time.Time      `json:"risk_response_by,omitempty"`  // the response the warning demands is due

@@ -27,12 +27,16 @@ type Input struct {
 	SevereMentalIllness bool
 	Injured             bool
 
-	// History in the window.
+	// History in the window: over this case and the same parties' other cases.
 	PriorCases            int // the same parties' earlier cases
 	PoliceCalls           int // police calls (110 警情)
 	Visits                int // visits and petitions (来访/信访)
 	FailedMediations      int // mediations that ended without agreement
 	SkippedLevelPetitions int // petitions that skipped a level (越级上访)
+	// Others are the other cases the counts above include, each with its share, and
+	// the injuries recorded on them: Result.For words the explanation for a reader who
+	// sees only some of them. Injured above is the case's own.
+	Others []Source
 }
 
 // Fired is one indicator that fired, with the weight it added to the score.
@@ -86,6 +90,9 @@ var FactWords = map[string]string{
 	"minor":                 "当事人中有未成年人",
 	"injury":                "有人受伤",
 	"skipped_level":         "%s日内越级上访%s次",
+	FactOutsideScope:        "辖区外另有记录",
+	FactOtherCases:          "其他案件另有记录",
+	FactUnscoped:            "另有既往记录（重新评估后按辖区显示）",
 }
 
 // detail words facts in Chinese.
@@ -104,6 +111,10 @@ type Result struct {
 	ScoreLevel Level    `json:"score_level"` // the colour the score reaches alone
 	Fired      []Fired  `json:"fired"`       // heaviest first, ties in indicator order
 	Floors     []string `json:"floors"`      // names of the floors that held, in rule order
+	// History is what the history's counts came from, for For; it is the assessment's
+	// own record, never shown (For leaves it out), and absent from results assessed
+	// before it was kept.
+	History *History `json:"history,omitempty"`
 }
 
 // Explain returns a one-line Chinese explanation: the colour and the fired
@@ -194,13 +205,15 @@ func Assess(rules Rules, in Input) Result {
 			add(Fired{Indicator: ind, Weight: w, Value: v, Heavy: heavy, Facts: facts})
 		}
 	}
-	win := strconv.Itoa(window)
-	countFired(RepeatPolice, rules.RepeatPolice, nonNeg(in.PoliceCalls), Fact{Key: "police_calls", Args: []string{win, itoa(nonNeg(in.PoliceCalls))}})
-	// An earlier case of the same parties is itself a visit; the caller may
-	// count one contact both ways, so the larger count is taken, not the sum.
-	visits := max(nonNeg(in.Visits), nonNeg(in.PriorCases))
-	countFired(RepeatVisits, rules.RepeatVisits, visits, Fact{Key: "visits", Args: []string{win, itoa(visits), itoa(nonNeg(in.Visits)), itoa(nonNeg(in.PriorCases))}})
-	countFired(FailedMediations, rules.FailedMediations, nonNeg(in.FailedMediations), Fact{Key: "failed_mediations", Args: []string{win, itoa(nonNeg(in.FailedMediations))}})
+	hist := newHistory(window, in)
+	counted := hist.tally()
+	for _, c := range []struct {
+		ind  Indicator
+		rule CountRule
+	}{{RepeatPolice, rules.RepeatPolice}, {RepeatVisits, rules.RepeatVisits}, {FailedMediations, rules.FailedMediations}} {
+		v, fact := counted.count(c.ind, window)
+		countFired(c.ind, c.rule, v, fact)
+	}
 
 	// Size of the case.
 	people := nonNeg(in.People)
@@ -220,17 +233,17 @@ func Assess(rules Rules, in Input) Result {
 	if in.Minor {
 		add(Fired{Indicator: Minor, Weight: rules.Minor.Weight, Value: 1, Facts: []Fact{{Key: "minor"}}})
 	}
-	if in.Injured {
+	if counted.injured {
 		add(Fired{Indicator: Injury, Weight: rules.Injury.Weight, Value: 1, Facts: []Fact{{Key: "injury"}}})
 	}
 
 	// Skipped-level petitions: the count, or a phrase counting as one.
 	{
 		sl := rules.SkippedLevel
-		v := nonNeg(in.SkippedLevelPetitions)
+		v, fact := counted.count(SkippedLevel, window)
 		var facts []Fact
 		if v > 0 {
-			facts = append(facts, Fact{Key: "skipped_level", Args: []string{win, itoa(v)}})
+			facts = append(facts, fact)
 		}
 		if found := m.find(sl.Phrases); len(found) > 0 {
 			facts = append(facts, phraseFact(found))
@@ -250,7 +263,7 @@ func Assess(rules Rules, in Input) Result {
 		return fired[i].Indicator.order() < fired[j].Indicator.order()
 	})
 
-	res := Result{Fired: fired}
+	res := Result{Fired: fired, History: hist}
 	for _, f := range fired {
 		res.Score += f.Weight
 	}
@@ -263,6 +276,7 @@ func Assess(rules Rules, in Input) Result {
 		if res.holds(fl.When) {
 			res.Floors = append(res.Floors, fl.Name)
 			res.Level = MaxLevel(res.Level, fl.Level)
+			hist.Floors = append(hist.Floors, fl)
 		}
 	}
 	if res.Fired == nil {

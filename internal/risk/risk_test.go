@@ -415,8 +415,23 @@ func FuzzAssess(f *testing.F) {
 			People: people, AmountFen: fen, Minor: minor, SevereMentalIllness: smi, Injured: injured,
 			PoliceCalls: police, Visits: visits, FailedMediations: failed, PriorCases: visits / 2,
 			SkippedLevelPetitions: failed - 1,
+			// Another case holds part of the history, and an injury.
+			Others: []Source{{CaseID: 1, Prior: visits > 1, PoliceCalls: police / 2, Visits: visits / 3, FailedMediations: failed / 2, Injuries: people % 2}},
 		}
 		res := Assess(rules, in)
+		// Whoever reads it, the level and score stay; what is shown is less or the same.
+		for _, rd := range []Reader{{}, {Mention: FactOutsideScope}, {Sees: func(int64) bool { return true }}} {
+			got := res.For(rd)
+			if got.Level != res.Level || got.Score != res.Score || got.History != nil || len(got.Floors) > len(res.Floors) {
+				t.Fatalf("For(%+v): %+v from %+v", rd, got, res)
+			}
+			for _, fr := range got.Fired {
+				v, _ := res.Value(fr.Indicator)
+				if fr.Detail == "" || fr.Value > v {
+					t.Fatalf("For(%+v) shows %+v, assessed %d", rd, fr, v)
+				}
+			}
+		}
 		if !res.Level.Valid() {
 			t.Fatalf("invalid level %d", res.Level)
 		}

@@ -621,6 +621,53 @@ func (s *Store) Events(ctx context.Context, caseID int64) ([]model.CaseEvent, er
 	})
 }
 
+// CasesIn tells which of ids are cases in scope sc.
+func (s *Store) CasesIn(ctx context.Context, ids []int64, sc CaseScope) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	where, scopeArgs := sc.where(s.dialect)
+	args := make([]any, 0, len(ids)+len(scopeArgs))
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.query(ctx, "SELECT c.id FROM cases c WHERE c.id IN ("+placeholders(len(ids))+") AND "+where, append(args, scopeArgs...)...)
+	found, err := scanAll(rows, err, func(r *sql.Rows) (int64, error) { var id int64; return id, r.Scan(&id) })
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, err
+}
+
+// LastActors returns who last took each of actions on a case, by action; an action
+// never taken, or taken only by the system, is absent.
+func (s *Store) LastActors(ctx context.Context, caseID int64, actions []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(actions) == 0 {
+		return out, nil
+	}
+	args := []any{caseID}
+	for _, a := range actions {
+		args = append(args, a)
+	}
+	rows, err := s.query(ctx, `SELECT action, actor_id FROM case_events WHERE case_id = ? AND action IN (`+placeholders(len(actions))+`)
+		AND actor_id IS NOT NULL ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var action string
+		var actor int64
+		if err := rows.Scan(&action, &actor); err != nil {
+			return nil, err
+		}
+		out[action] = actor
+	}
+	return out, rows.Err()
+}
+
 // PriorCase is an earlier case of the same person or at the same address, for the
 // intake desk.
 type PriorCase struct {

@@ -30,10 +30,18 @@ func (s *Store) Incidents(ctx context.Context, caseID int64) ([]model.Incident, 
 }
 
 // RiskHistory is what the warning counts over its window: the same parties' other
-// cases, and the incidents on this case and theirs, by kind.
+// cases, and the incidents on this case and theirs, by kind; and the same by case,
+// for an explanation that counts only the cases its reader sees.
 type RiskHistory struct {
 	PriorCases int
 	Incidents  map[string]int
+	ByCase     map[int64]*CaseHistory // every case counted, this one's own incidents under its id
+}
+
+// CaseHistory is one case's share of a RiskHistory.
+type CaseHistory struct {
+	Prior     bool // counted among the earlier cases
+	Incidents map[string]int
 }
 
 // RiskHistory gathers the history of a case whose parties carry idNumbers and phones
@@ -59,7 +67,7 @@ func historyIfRelated(related bool, err error, read func() (RiskHistory, error))
 	case err != nil:
 		return RiskHistory{}, err
 	case !related:
-		return RiskHistory{Incidents: map[string]int{}}, nil
+		return RiskHistory{Incidents: map[string]int{}, ByCase: map[int64]*CaseHistory{}}, nil
 	}
 	return read()
 }
@@ -96,17 +104,17 @@ func (s *Store) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones
 
 func riskHistory(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error),
 	caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
-	h := RiskHistory{Incidents: map[string]int{}}
+	h := RiskHistory{Incidents: map[string]int{}, ByCase: map[int64]*CaseHistory{}}
 	parts, args := partyLookups("case_id", idNumbers, phones)
-	// One round trip: the prior cases' count under the kind '', then the incidents by
+	// One round trip: the prior cases under the kind '', then the incidents by case and
 	// kind, over this case and the cases sharing a party's ID number or phone.
 	related := "SELECT CAST(? AS BIGINT)"
 	if len(parts) > 0 {
 		related += " UNION " + strings.Join(parts, " UNION ")
 	}
 	q := "WITH related(case_id) AS (" + related + ")" +
-		" SELECT '', COUNT(*) FROM cases WHERE id IN (SELECT case_id FROM related) AND id <> ? AND created_at >= ?" +
-		" UNION ALL SELECT kind, COUNT(*) FROM case_incidents WHERE case_id IN (SELECT case_id FROM related) AND at >= ? GROUP BY kind"
+		" SELECT id, '', 1 FROM cases WHERE id IN (SELECT case_id FROM related) AND id <> ? AND created_at >= ?" +
+		" UNION ALL SELECT case_id, kind, COUNT(*) FROM case_incidents WHERE case_id IN (SELECT case_id FROM related) AND at >= ? GROUP BY case_id, kind"
 	all := append(append([]any{caseID}, args...), caseID, since.UTC(), since.UTC())
 	rows, err := query(ctx, q, all...)
 	if err != nil {
@@ -114,15 +122,23 @@ func riskHistory(ctx context.Context, query func(context.Context, string, ...any
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var id int64
 		var kind string
 		var n int
-		if err := rows.Scan(&kind, &n); err != nil {
+		if err := rows.Scan(&id, &kind, &n); err != nil {
 			return h, err
 		}
+		c := h.ByCase[id]
+		if c == nil {
+			c = &CaseHistory{Incidents: map[string]int{}}
+			h.ByCase[id] = c
+		}
 		if kind == "" {
-			h.PriorCases = n
+			h.PriorCases++
+			c.Prior = true
 		} else {
-			h.Incidents[kind] = n
+			h.Incidents[kind] += n
+			c.Incidents[kind] = n
 		}
 	}
 	return h, rows.Err()

@@ -31,6 +31,10 @@ type Input struct {
 	HasChildCentre    bool   // the case's centre has centres below it
 	WarningPending    bool   // the case's warning awaits the response it demands
 	SeriousWarning    bool   // an orange or red warning is in force
+	// Actor is who acts (a user id; 0 for the system), LastBy who last took each step
+	// a rule keeps apart from its own (Rule.NotBy; SeparatedSteps lists those to look up).
+	Actor  int64
+	LastBy map[Action]int64
 
 	Reason         string       // reason, note or report text, as the action requires
 	Outcome        Outcome      // resolve
@@ -73,6 +77,7 @@ const (
 	RefuseIncidentInvalid       = "incident_invalid"
 	RefuseWarningLevelRequired  = "warning_level_required"
 	RefuseSeriousWarning        = "serious_warning"
+	RefuseOwnAction             = "own_action"
 )
 
 // Refusal is the error Decide returns: what was refused, why (Code), in which state,
@@ -133,6 +138,9 @@ func decide(from State, a Action, roles []model.Role, in Input, checkNeeds bool)
 			return "", code
 		}
 	}
+	if ownStep(rule, in) {
+		return "", RefuseOwnAction
+	}
 	if checkNeeds {
 		for _, n := range rule.Needs {
 			if code := checkNeed(n, in); code != "" {
@@ -149,6 +157,33 @@ func decide(from State, a Action, roles []model.Role, in Input, checkNeeds bool)
 		return rule.ToIfUnsatisfied, ""
 	}
 	return rule.To, ""
+}
+
+// ownStep tells whether the actor took the step that rule keeps apart from its own:
+// separation of duties holds whatever roles the actor has.
+func ownStep(rule *Rule, in Input) bool {
+	return rule.NotBy != "" && in.Actor != 0 && in.LastBy[rule.NotBy] == in.Actor
+}
+
+// SeparatedSteps lists the earlier steps whose actor Decide must know (Input.LastBy)
+// for a case in state from with the facts in: those of the rules that may apply now,
+// so that a caller reads them only then.
+func SeparatedSteps(from State, in Input) []Action {
+	var out []Action
+	for i := range rules {
+		r := &rules[i]
+		if r.NotBy == "" || slices.Contains(out, r.NotBy) || !slices.Contains(r.From, from) {
+			continue
+		}
+		holds := true
+		for _, c := range r.When {
+			holds = holds && checkCondition(c, in) == ""
+		}
+		if holds {
+			out = append(out, r.NotBy)
+		}
+	}
+	return out
 }
 
 // checkGrants passes when any of the actor's roles has a grant whose relation holds.
@@ -287,7 +322,8 @@ func checkNeed(n Need, in Input) string {
 }
 
 // refusalTexts explain each code, in Chinese and English; {action} and {state} stand
-// for the action and the state.
+// for the action and the state, {earlier} for the step the action's rule keeps apart
+// from it (Rule.NotBy).
 var refusalTexts = map[string][2]string{
 	RefuseUnknownAction:         {"未知操作{action}", "unknown action {action}"},
 	RefuseState:                 {"案件当前状态为「{state}」,不能{action}", "cannot {action} a case that is {state}"},
@@ -317,12 +353,17 @@ var refusalTexts = map[string][2]string{
 	RefuseIncidentInvalid:       {"情况类型无效", "the incident is not one of the known kinds"},
 	RefuseWarningLevelRequired:  {"{action}需要选择预警等级", "a warning level is required to {action}"},
 	RefuseSeriousWarning:        {"本案仍有橙色或红色预警,须稳控降级后才能{action}", "an orange or red warning is still in force; it must step down before you can {action}"},
+	RefuseOwnAction:             {"本案的{earlier}由您本人办理,{action}须由他人进行", "you took the step to {earlier} on this case yourself, so someone else must {action}"},
 }
 
 func newRefusal(code string, from State, a Action, allowed []Action) *Refusal {
 	texts := refusalTexts[code]
-	zh := strings.NewReplacer("{action}", "「"+a.Label()+"」", "{state}", stateName(from)).Replace(texts[0])
-	en := strings.NewReplacer("{action}", a.LabelEN(), "{state}", stateNameEN(from)).Replace(texts[1])
+	var earlier Action
+	if r, ok := rulesByAction[a]; ok {
+		earlier = r.NotBy
+	}
+	zh := strings.NewReplacer("{action}", "「"+a.Label()+"」", "{state}", stateName(from), "{earlier}", "「"+earlier.Label()+"」").Replace(texts[0])
+	en := strings.NewReplacer("{action}", a.LabelEN(), "{state}", stateNameEN(from), "{earlier}", earlier.LabelEN()).Replace(texts[1])
 	if code == RefuseState || code == RefuseRole {
 		zh += "。" + allowedText(allowed, Action.Label, "当前可以:", "、", "当前没有可执行的操作")
 		en += ". " + allowedText(allowed, Action.LabelEN, "Allowed now: ", ", ", "Nothing can be done now")

@@ -229,6 +229,13 @@ func TestDecideRefusals(t *testing.T) {
 		{"co_assign with blank departments", asg, ActionCoAssign, roles(clerk), with(ActionCoAssign, func(in *Input) { in.CoDepartments = []string{"", " "} }), RefuseCoDepartmentsRequired},
 		{"merge without target", reg, ActionMerge, roles(clerk), with(ActionMerge, func(in *Input) { in.MergeInto = "" }), RefuseMergeIntoRequired},
 
+		// Separation of duties, whatever roles the actor holds.
+		{"approve one's own extension", prog, ActionExtendApprove, roles(med, lead), with(ActionExtendApprove, ownStepOf(ActionExtendRequest)), RefuseOwnAction},
+		{"refuse one's own extension", prog, ActionExtendRefuse, roles(med, lead), with(ActionExtendRefuse, ownStepOf(ActionExtendRequest)), RefuseOwnAction},
+		{"verify one's own result", res, ActionVerify, roles(med, clerk), with(ActionVerify, ownStepOf(ActionResolve)), RefuseOwnAction},
+		{"fail one's own result", res, ActionVerifyFail, roles(med, lead), with(ActionVerifyFail, ownStepOf(ActionResolve)), RefuseOwnAction},
+		{"own step beats missing reason", res, ActionVerifyFail, roles(lead), with(ActionVerifyFail, func(in *Input) { ownStepOf(ActionResolve)(in); in.Reason = "" }), RefuseOwnAction},
+
 		// The state is checked before anything the actor could fix.
 		{"wrong state beats missing reason", res, ActionReject, roles(clerk), Input{}, RefuseState},
 		{"wrong role beats missing reason", reg, ActionReject, roles(hand), Input{}, RefuseRole},
@@ -237,6 +244,91 @@ func TestDecideRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			wantRefusal(t, tt.from, tt.a, tt.roles, decideErr(tt.from, tt.a, tt.roles, tt.in), tt.code)
 		})
+	}
+}
+
+// ownStepOf makes the actor the one who last took the earlier step.
+func ownStepOf(earlier Action) func(*Input) {
+	return func(in *Input) {
+		in.Actor = 7
+		in.LastBy = map[Action]int64{earlier: 7}
+	}
+}
+
+// Separation of duties: the actor of the earlier step may not take the later one, and
+// anyone else may; the system (actor 0) and a step never taken are no one's.
+func TestDecideSeparationOfDuties(t *testing.T) {
+	tests := []struct {
+		from           State
+		a, earlier     Action
+		roles          []model.Role
+		actor, earlyBy int64
+		refused        bool
+	}{
+		{prog, ActionExtendApprove, ActionExtendRequest, []model.Role{med, lead}, 7, 7, true},
+		{prog, ActionExtendApprove, ActionExtendRequest, []model.Role{lead}, 8, 7, false},
+		{prog, ActionExtendRefuse, ActionExtendRequest, []model.Role{hand, lead}, 7, 7, true},
+		{prog, ActionExtendRefuse, ActionExtendRequest, []model.Role{lead}, 8, 7, false},
+		{res, ActionVerify, ActionResolve, []model.Role{med, clerk}, 7, 7, true},
+		{res, ActionVerify, ActionResolve, []model.Role{clerk}, 8, 7, false},
+		{res, ActionVerifyFail, ActionResolve, []model.Role{hand, lead}, 7, 7, true},
+		{res, ActionVerifyFail, ActionResolve, []model.Role{clerk}, 8, 7, false},
+		{res, ActionVerify, ActionResolve, []model.Role{clerk}, 0, 0, false}, // actor unknown, step untaken
+		{res, ActionVerify, ActionResolve, []model.Role{clerk}, 7, 0, false}, // step untaken
+		// The rule names its own earlier step: having requested an extension does not bar verifying.
+		{res, ActionVerify, ActionExtendRequest, []model.Role{clerk}, 7, 7, false},
+	}
+	for _, tt := range tests {
+		in := satisfyingInput(tt.a)
+		in.Actor, in.LastBy = tt.actor, map[Action]int64{tt.earlier: tt.earlyBy}
+		err := decideErr(tt.from, tt.a, tt.roles, in)
+		allowed := slices.Contains(Allowed(tt.from, tt.roles, in), tt.a)
+		if tt.refused {
+			wantRefusal(t, tt.from, tt.a, tt.roles, err, RefuseOwnAction)
+			if allowed {
+				t.Errorf("%s by the actor of %s is offered", tt.a, tt.earlier)
+			}
+			continue
+		}
+		if err != nil || !allowed {
+			t.Errorf("%s by %d after %s by %d: %v (offered %v)", tt.a, tt.actor, tt.earlier, tt.earlyBy, err, allowed)
+		}
+	}
+	var r *Refusal
+	_, err := Decide(prog, ActionExtendApprove, []model.Role{lead}, Input{ExtensionPending: true, Actor: 7, LastBy: map[Action]int64{ActionExtendRequest: 7}})
+	if !errors.As(err, &r) || r.Message != "本案的「申请延期」由您本人办理,「批准延期」须由他人进行。" ||
+		r.MessageEN != "You took the step to request an extension on this case yourself, so someone else must approve the extension." {
+		t.Errorf("own extension: %#v", err)
+	}
+}
+
+func TestSeparatedSteps(t *testing.T) {
+	tests := []struct {
+		from State
+		in   Input
+		want []Action
+	}{
+		{prog, Input{ExtensionPending: true}, []Action{ActionExtendRequest}},
+		{prog, Input{}, nil}, // no extension to decide: nothing to look up
+		{res, Input{}, []Action{ActionResolve}},
+		{ver, Input{}, nil},
+	}
+	for _, tt := range tests {
+		if got := SeparatedSteps(tt.from, tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("SeparatedSteps(%s, %+v) = %v, want %v", tt.from, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestAnswerOrder(t *testing.T) {
+	var r *Refusal
+	if err := AnswerOrder(prog, 7, 7); !errors.As(err, &r) || r.Code != RefuseOwnAction || r.State != prog {
+		t.Errorf("the issuer answering their own order: %v", err)
+	}
+	for _, c := range [][2]int64{{7, 8}, {0, 8}, {0, 0}} {
+		if err := AnswerOrder(prog, c[0], c[1]); err != nil {
+			t.Errorf("order by %d answered by %d: %v", c[0], c[1], err)
+		}
 	}
 }
 
@@ -348,7 +440,7 @@ func TestEveryRefusalCodeHasMessages(t *testing.T) {
 		RefuseOutcomeInvalid, RefuseSatisfactionRequired, RefuseSatisfactionInvalid,
 		RefuseDepartmentRequired, RefuseCoDepartmentsRequired, RefuseMergeIntoRequired,
 		RefuseNoWarningPending, RefuseIncidentRequired, RefuseIncidentInvalid, RefuseWarningLevelRequired,
-		RefuseSeriousWarning,
+		RefuseSeriousWarning, RefuseOwnAction,
 	}
 	if len(codes) != len(refusalTexts) {
 		t.Errorf("%d codes listed, %d have texts", len(codes), len(refusalTexts))

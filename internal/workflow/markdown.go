@@ -8,7 +8,8 @@ import (
 
 // RulesMarkdown renders the transition table as docs/permissions.md carries it: per
 // action, the states it may be taken in, who may take it (and in what relation to the
-// case), what they must supply, and the state that follows.
+// case), what must hold and who may not (separation of duties), what they must
+// supply, and the state that follows.
 func RulesMarkdown() string {
 	var b strings.Builder
 	b.WriteString("| action | 中文 | from | who | needs | to |\n|---|---|---|---|---|---|\n")
@@ -30,6 +31,9 @@ func RulesMarkdown() string {
 		}
 		for _, c := range r.When {
 			needs = append(needs, "when "+string(c))
+		}
+		if r.NotBy != "" {
+			needs = append(needs, "not by whoever did `"+string(r.NotBy)+"`")
 		}
 		for _, n := range r.Needs {
 			needs = append(needs, string(n))

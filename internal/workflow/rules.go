@@ -64,14 +64,16 @@ const (
 )
 
 // Rule is one row of the transition table: action Action may be taken in the states
-// From by anyone holding one of Grants, when every condition in When holds and the
-// actor supplies everything in Needs; the case then moves to To. Only visit uses
-// ToIfUnsatisfied: an unsatisfied party reopens the case.
+// From by anyone holding one of Grants, when every condition in When holds, unless
+// they are the one who last took NotBy on the case, and the actor supplies everything
+// in Needs; the case then moves to To. Only visit uses ToIfUnsatisfied: an
+// unsatisfied party reopens the case.
 type Rule struct {
 	Action          Action
 	From            []State
 	Grants          []Grant
 	When            []Condition
+	NotBy           Action // separation of duties: the step this one decides or checks, which its actor may not take
 	Needs           []Need
 	To              State
 	ToIfUnsatisfied State
@@ -98,13 +100,13 @@ type Rule struct {
 //	escalate        registered accepted assigned in_progress ✓     ✓                               accepted (at the parent)
 //	delegate        registered accepted                      ✓     ✓                               accepted (at the child)
 //	extend_request  in_progress                                           lead      at centre      (unchanged)
-//	extend_approve  in_progress                                    ✓                               (unchanged)
-//	extend_refuse   in_progress                                    ✓                               (unchanged)
+//	extend_approve  in_progress                                    ✓¹                              (unchanged)
+//	extend_refuse   in_progress                                    ✓¹                              (unchanged)
 //	suspend         accepted assigned in_progress            ✓     ✓                               suspended
 //	resume          suspended                                ✓     ✓                               the state it left
 //	resolve         in_progress                                           lead      at centre      resolved
-//	verify          resolved                                 ✓     ✓                               verified
-//	verify_fail     resolved                                 ✓     ✓                               in_progress
+//	verify          resolved                                 ✓²    ✓²                              verified
+//	verify_fail     resolved                                 ✓²    ✓²                              in_progress
 //	visit           verified                                 ✓     ✓                          ✓    followed_up, or in_progress if unsatisfied
 //	archive         followed_up                              ✓     ✓                               archived
 //	comment, attach every open state                         ✓     ✓      ✓         ✓         ✓    (unchanged)
@@ -113,6 +115,8 @@ type Rule struct {
 //	warning_respond every open state, a response pending     ✓     ✓                               (unchanged)
 //	warning_adjust  every open state                               ✓                               (unchanged)
 //
+//	¹ not by whoever requested the extension   ² not by whoever resolved the case
+//
 // Choices worth knowing:
 //   - Returning is possible only before signing: the 5-working-day objection of 信访工作条例
 //     Art 23 is about accepting the assignment, and a department that has signed owns
@@ -120,6 +124,11 @@ type Rule struct {
 //   - A case is not resolved while a co-handler has not reported: 中心吹哨、部门报到 means
 //     every department called in answers.
 //   - Extensions are asked for by whoever does the work and decided by a leader only.
+//   - Separation of duties (NotBy): nobody decides their own extension request or
+//     verifies their own result, whatever roles they hold. A leader who is also a
+//     mediator asks another leader; a clerk who resolved as a mediator leaves the
+//     check to a colleague. (Answering a supervision order one issued oneself is the
+//     same rule outside this table: MayAnswerOrder.)
 //   - A warning is about people, not paperwork: a case under an orange or red warning
 //     is not archived until the warning has stepped down (案结事了), so the return
 //     visits that let it step down are recorded on an open case.
@@ -143,15 +152,15 @@ var rules = []Rule{
 	{Action: ActionDelegate, From: []State{StateRegistered, StateAccepted}, Grants: centreStaff, When: []Condition{CondChildCentre}, Needs: []Need{NeedReason}, To: StateAccepted},
 
 	{Action: ActionExtendRequest, From: []State{StateInProgress}, Grants: caseWorkers, When: []Condition{CondNoExtension}, Needs: []Need{NeedReason}, To: Unchanged},
-	{Action: ActionExtendApprove, From: []State{StateInProgress}, Grants: grants(model.RoleLeader), When: []Condition{CondExtensionPending}, To: Unchanged},
-	{Action: ActionExtendRefuse, From: []State{StateInProgress}, Grants: grants(model.RoleLeader), When: []Condition{CondExtensionPending}, Needs: []Need{NeedReason}, To: Unchanged},
+	{Action: ActionExtendApprove, From: []State{StateInProgress}, Grants: grants(model.RoleLeader), When: []Condition{CondExtensionPending}, NotBy: ActionExtendRequest, To: Unchanged},
+	{Action: ActionExtendRefuse, From: []State{StateInProgress}, Grants: grants(model.RoleLeader), When: []Condition{CondExtensionPending}, NotBy: ActionExtendRequest, Needs: []Need{NeedReason}, To: Unchanged},
 
 	{Action: ActionSuspend, From: suspendable, Grants: centreStaff, Needs: []Need{NeedReason}, To: StateSuspended},
 	{Action: ActionResume, From: []State{StateSuspended}, Grants: centreStaff, When: []Condition{CondSuspendedFrom}, To: Resumed},
 
 	{Action: ActionResolve, From: []State{StateInProgress}, Grants: caseWorkers, When: []Condition{CondCoHandlersReported}, Needs: []Need{NeedOutcome}, To: StateResolved},
-	{Action: ActionVerify, From: []State{StateResolved}, Grants: centreStaff, To: StateVerified},
-	{Action: ActionVerifyFail, From: []State{StateResolved}, Grants: centreStaff, Needs: []Need{NeedReason}, To: StateInProgress},
+	{Action: ActionVerify, From: []State{StateResolved}, Grants: centreStaff, NotBy: ActionResolve, To: StateVerified},
+	{Action: ActionVerifyFail, From: []State{StateResolved}, Grants: centreStaff, NotBy: ActionResolve, Needs: []Need{NeedReason}, To: StateInProgress},
 	{Action: ActionVisit, From: []State{StateVerified}, Grants: grants(model.RoleClerk, model.RoleLeader, model.RoleGrid), Needs: []Need{NeedSatisfaction}, To: StateFollowedUp, ToIfUnsatisfied: StateInProgress},
 	{Action: ActionArchive, From: []State{StateFollowedUp}, Grants: centreStaff, When: []Condition{CondNoSeriousWarning}, To: StateArchived},
 
@@ -224,4 +233,17 @@ func (r Rule) clone() Rule {
 	r.When = slices.Clone(r.When)
 	r.Needs = slices.Clone(r.Needs)
 	return r
+}
+
+// AnswerOrder is separation of duties for a supervision order (督办), which lies
+// outside the transition table: whoever issued an order does not answer it, or the
+// order would hold no one to account. It returns the refusal (own_action) when actor
+// issued the order, nil otherwise; an order the warning rules raised (issuer 0) is
+// anyone's to answer. state is the case's, for the refusal to name.
+func AnswerOrder(state State, issuer, actor int64) error {
+	if issuer == 0 || issuer != actor {
+		return nil
+	}
+	return &Refusal{Code: RefuseOwnAction, Message: "该督办由您本人下达,须由他人回复。",
+		MessageEN: "You issued this supervision order yourself, so someone else must answer it.", State: state, Action: ActionSupervise}
 }

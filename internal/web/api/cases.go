@@ -11,6 +11,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -23,6 +24,8 @@ type caseView struct {
 	DueStatus      workflow.Status   `json:"due_status"`
 	DueStatusLabel string            `json:"due_status_label"`
 	Allowed        []workflow.Action `json:"allowed,omitempty"`
+	// On the case itself: its warning's explanation, worded for the caller.
+	RiskResult *risk.Result `json:"risk_result,omitempty"`
 }
 
 func (a *API) view(r *http.Request, c model.Case) caseView {
@@ -37,6 +40,16 @@ func (a *API) view(r *http.Request, c model.Case) caseView {
 	return caseView{Case: c, DueStatus: st, DueStatusLabel: label}
 }
 
+// viewOne is view of one case, with its warning explained to p.
+func (a *API) viewOne(r *http.Request, p *auth.Principal, c model.Case) (caseView, error) {
+	v := a.view(r, c)
+	res, ok, err := a.Cases.RiskResultFor(r.Context(), p, &c)
+	if ok {
+		v.RiskResult = &res
+	}
+	return v, err
+}
+
 func (a *API) createCase(r *http.Request, p *auth.Principal) (int, any, error) {
 	var in cases.RegisterInput
 	if err := httpx.DecodeJSON(r, &in); err != nil {
@@ -48,7 +61,8 @@ func (a *API) createCase(r *http.Request, p *auth.Principal) (int, any, error) {
 	}
 	// The case as registered, with its parties and any assignment its steps made: read
 	// back, it would cost a fifth of the intake.
-	return http.StatusCreated, a.view(r, c), nil
+	v, err := a.viewOne(r, p, c)
+	return http.StatusCreated, v, err
 }
 
 // caseFilter reads the list filters from the query string; a malformed one is a 422
@@ -161,7 +175,10 @@ func (a *API) getCase(r *http.Request, p *auth.Principal) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	v := a.view(r, c)
+	v, err := a.viewOne(r, p, c)
+	if err != nil {
+		return 0, nil, err
+	}
 	if v.Allowed, err = a.Cases.Allowed(r.Context(), p, &c); err != nil {
 		return 0, nil, err
 	}
@@ -200,7 +217,8 @@ func (a *API) caseAction(r *http.Request, p *auth.Principal) (int, any, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		// The action took the case out of the actor's sight (a department returned
 		// it): answer with the case as the action left it, and nothing more.
-		return http.StatusOK, a.view(r, done), nil
+		v, err := a.viewOne(r, p, done)
+		return http.StatusOK, v, err
 	}
 	return status, body, err
 }

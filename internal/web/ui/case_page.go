@@ -286,7 +286,7 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		d.Assignments = append(d.Assignments, assignmentRow{Assignment: a, Department: depName(a.DepartmentID)})
 	}
 
-	evs, err := u.Store.Events(ctx, c.ID)
+	evs, err := u.Cases.Timeline(ctx, p, c)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +297,7 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 	if d.Supervisions, err = u.caseSupervisions(ctx, p, c, failed); err != nil {
 		return nil, err
 	}
-	if err := u.caseWarning(ctx, c, d); err != nil {
+	if err := u.caseWarning(ctx, p, c, d); err != nil {
 		return nil, err
 	}
 	if d.Appointments, err = u.caseAppointments(ctx, r, c, failed); err != nil {

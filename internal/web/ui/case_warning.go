@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 
-	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/risk"
 )
@@ -14,7 +14,7 @@ var warningReasonCodes = []string{"computed", "leader", "step_down", "closed"}
 // caseWarning fills in the case page's warning card: the colour, the indicators that
 // set it with their weights, the response it demands and who holds it, and the
 // incidents recorded around the case.
-func (u *UI) caseWarning(ctx context.Context, c *model.Case, d *casePageData) error {
+func (u *UI) caseWarning(ctx context.Context, p *auth.Principal, c *model.Case, d *casePageData) error {
 	w := warningView{Level: c.RiskLevel, Computed: c.RiskComputed, Since: c.RiskSince, ResponseBy: c.RiskResponseBy,
 		RespondedAt: c.RiskRespondedAt, Escalated: c.RiskEscalated}
 	if _, err := risk.ParseLevel(w.Level); err != nil || w.Level == "" {
@@ -24,7 +24,11 @@ func (u *UI) caseWarning(ctx context.Context, c *model.Case, d *casePageData) er
 		w.Computed = risk.LevelNone.String()
 	}
 	w.Differs = w.Level != w.Computed
-	if res, ok := cases.RiskResult(c); ok {
+	res, ok, err := u.Cases.RiskResultFor(ctx, p, c)
+	if err != nil {
+		return err
+	}
+	if ok {
 		w.Result = res
 	}
 	w.Overdue = c.RiskResponseBy != nil && u.Cases.Now().After(*c.RiskResponseBy)

@@ -73,7 +73,10 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 	}
 	d := gridCaseData{Case: c, Due: u.Cases.DueStatus(&c, u.Cases.Now()), Risk: gridLevel(c.RiskLevel), Visits: c.RiskVisits,
 		Satisfactions: workflow.AllSatisfactions, Failed: failed}
-	if res, ok := cases.RiskResult(&c); ok && d.Risk != risk.LevelNone.String() {
+	if res, ok, err := u.Cases.RiskResultFor(ctx, p, &c); err != nil {
+		renderError(w, r, err)
+		return
+	} else if ok && d.Risk != risk.LevelNone.String() {
 		d.Fired = res.Fired
 	}
 	_, catIdx, err := u.categories(ctx, false)
@@ -83,7 +86,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 	}
 	d.Category = catIdx.Name(c.CategoryID)
 	d.Place = newNamer(u.Store, nil).place(ctx, c.RegionPath, p.Region)
-	evs, err := u.Store.Events(ctx, c.ID)
+	evs, err := u.Cases.Timeline(ctx, p, &c)
 	if err != nil {
 		u.renderError(w, r, err)
 		return
