@@ -74,7 +74,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 	d := gridCaseData{Case: c, Due: u.Cases.DueStatus(&c, u.Cases.Now()), Risk: gridLevel(c.RiskLevel), Visits: c.RiskVisits,
 		Satisfactions: workflow.AllSatisfactions, Failed: failed}
 	if res, ok, err := u.Cases.RiskResultFor(ctx, p, &c); err != nil {
-		renderError(w, r, err)
+		u.renderError(w, r, err)
 		return
 	} else if ok && d.Risk != risk.LevelNone.String() {
 		d.Fired = res.Fired
