@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -237,8 +238,9 @@ func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := g.submissionAccepted(ctx, ip); err != nil {
-		publicFail(w, r, err)
-		return
+		// The case is in: the citizen gets its code, rather than an error that would
+		// have them submit it again.
+		slog.ErrorContext(ctx, "public submission: counting it for the challenge", "err", err)
 	}
 	http.Redirect(w, r, "/p/submitted?code="+url.QueryEscape(c.TrackingCode), http.StatusSeeOther)
 }
