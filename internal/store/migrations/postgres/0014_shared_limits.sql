@@ -8,6 +8,7 @@
 -- last of them leaves the window: from then on the row counts nothing and may go.
 -- UNLOGGED: counts that last minutes need no write-ahead log; a clean restart keeps
 -- them, a crash of PostgreSQL empties the table, which only forgives what was counted.
+-- Nor is it copied to replicas: it is read on the primary.
 CREATE UNLOGGED TABLE rate_limits (
     limit_name TEXT NOT NULL,
     subject    TEXT NOT NULL,
