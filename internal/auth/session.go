@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -40,6 +41,24 @@ const (
 	IPWindow    = 10 * time.Minute
 )
 
+// signInFailures counts failed sign-ins per address in the store, so that every node
+// counts one limit and a restart keeps it.
+var signInFailures = store.RateLimit{Name: "login.failures", Max: IPFailures, Window: IPWindow}
+
+// AddressSubject is the client at address ip as a per-address limit counts it: an
+// IPv4 address whole, an IPv6 address by its /64 (the network one subscriber is
+// given, any address of which is theirs to take), anything else as it is.
+func AddressSubject(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
+}
+
 // Principal is who is acting: the user, where they sit, and what they may see.
 type Principal struct {
 	User       model.User
@@ -73,9 +92,6 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummyHash string
-
-	ipMu       sync.Mutex
-	ipFailures map[string][]time.Time
 
 	cacheMu  sync.Mutex
 	sessions map[string]cachedSession // token hash -> what Session found
@@ -118,16 +134,24 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		}
 		return nil, "", store.Session{}, err
 	}
-	if s.ipThrottled(ip) {
+	address := AddressSubject(ip)
+	failures, _, err := s.Store.RateCount(ctx, signInFailures, address, s.Now())
+	if err != nil {
+		return nil, "", store.Session{}, err
+	}
+	if failures >= IPFailures {
 		return fail("login.throttled", "该地址登录失败次数过多，暂停登录", 0, ErrThrottled)
 	}
+	addressFailed := func() error { return s.Store.RateRecord(ctx, signInFailures, address, s.Now()) }
 	u, hash, err := s.Store.UserCredentials(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check, so response time does not tell which
 		// user names exist.
 		s.dummyOnce.Do(func() { s.dummyHash, _ = HashPassword("not-a-real-password-1") })
 		_, _ = VerifyPassword(s.dummyHash, password)
-		s.recordIPFailure(ip)
+		if err := addressFailed(); err != nil {
+			return nil, "", store.Session{}, err
+		}
 		return fail("login.failed", "用户名不存在", 0, ErrBadCredentials)
 	}
 	if err != nil {
@@ -146,7 +170,9 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		return nil, "", store.Session{}, err
 	}
 	if !ok {
-		s.recordIPFailure(ip)
+		if err := addressFailed(); err != nil {
+			return nil, "", store.Session{}, err
+		}
 		state, err := s.Store.RecordLoginFailure(ctx, u.ID, MaxFailures, t.Add(LockFor))
 		if err != nil {
 			return nil, "", store.Session{}, err
@@ -179,47 +205,6 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		return nil, "", store.Session{}, err
 	}
 	return p, token, sess, nil
-}
-
-// ipThrottled reports whether ip has failed too often within the window.
-func (s *Service) ipThrottled(ip string) bool {
-	s.ipMu.Lock()
-	defer s.ipMu.Unlock()
-	return len(s.recentFailures(ip)) >= IPFailures
-}
-
-func (s *Service) recordIPFailure(ip string) {
-	s.ipMu.Lock()
-	defer s.ipMu.Unlock()
-	if s.ipFailures == nil {
-		s.ipFailures = map[string][]time.Time{}
-	}
-	s.ipFailures[ip] = append(s.recentFailures(ip), s.Now())
-	if len(s.ipFailures) > 100000 { // a flood of addresses: forget the quiet ones
-		for k, v := range s.ipFailures {
-			if len(v) < IPFailures/2 {
-				delete(s.ipFailures, k)
-			}
-		}
-	}
-}
-
-// recentFailures returns ip's failures inside the window; the caller holds ipMu.
-func (s *Service) recentFailures(ip string) []time.Time {
-	cut := s.Now().Add(-IPWindow)
-	old := s.ipFailures[ip]
-	keep := old[:0]
-	for _, t := range old {
-		if t.After(cut) {
-			keep = append(keep, t)
-		}
-	}
-	if len(keep) == 0 {
-		delete(s.ipFailures, ip)
-		return nil
-	}
-	s.ipFailures[ip] = keep
-	return keep
 }
 
 // Unlock clears an account's lock and failure count (an admin's action).

@@ -63,3 +63,10 @@ func (s *Store) LooksPlanCacheMode(ctx context.Context) (string, error) {
 	err := s.looks.QueryRowContext(ctx, "SHOW plan_cache_mode").Scan(&mode)
 	return mode, err
 }
+
+// RateLimitRows is how many rows rate_limits holds, spent or not.
+func (s *Store) RateLimitRows(ctx context.Context) (int, error) {
+	var n int
+	err := s.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM rate_limits").Scan(&n)
+	return n, err
+}

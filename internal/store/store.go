@@ -66,6 +66,8 @@ type Store struct {
 
 	identity atomic.Int64 // bumped by every change to users, sessions, regions, departments, categories
 
+	sharedKeys sync.Map // name -> []byte: SharedKey's keys, which never change once made
+
 	regionsByID    dictCache[int64, model.Region]              // Region (dictcache.go)
 	regionChildren dictCache[RegionFilter, []model.Region]     // Regions of a parent
 	categoriesByID dictCache[int64, model.Category]            // Category

@@ -31,9 +31,19 @@ type Server struct {
 // withDemo is set, and stops it when the test ends.
 func NewServer(t testing.TB, st *store.Store, withDemo bool) *Server {
 	t.Helper()
+	return NewServerWith(t, st, withDemo, nil)
+}
+
+// NewServerWith is NewServer with settings of the test's: configure, when not nil,
+// changes the defaults before the server is built.
+func NewServerWith(t testing.TB, st *store.Store, withDemo bool, configure func(*config.Config)) *Server {
+	t.Helper()
 	cfg, _, err := config.Load(nil, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if configure != nil {
+		configure(cfg)
 	}
 	if withDemo {
 		if err := demo.SeedCounty(context.Background(), st); err != nil {

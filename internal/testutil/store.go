@@ -42,15 +42,22 @@ func ForEachStore(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 // On PostgreSQL each store lives in its own schema, so tests run in parallel safely.
 func NewStore(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	dsn := NewDSN(t, d)
+	return OpenStore(t, NewDSN(t, d))
+}
+
+// OpenStore opens and migrates the store at dsn, closed when the test ends. Opened
+// twice over one dsn, it gives two nodes' stores on one database; opened again after
+// one was closed, a restarted node's.
+func OpenStore(t testing.TB, dsn string) *store.Store {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
-		t.Fatalf("open %s store: %v", d, err)
+		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
 	if _, err := st.Migrate(ctx, nil); err != nil {
-		t.Fatalf("migrate %s store: %v", d, err)
+		t.Fatalf("migrate %s store: %v", st.Dialect(), err)
 	}
 	return st
 }

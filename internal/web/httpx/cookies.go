@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/onedoor/onedoor/internal/auth"
 )
 
 // Cookie names. The session cookie is HttpOnly; the login CSRF cookie guards the one
@@ -38,6 +40,10 @@ func ClientIP(r *http.Request) string {
 }
 
 type clientIPKey struct{}
+
+// ClientSubject is the client as the per-address limits count it
+// (auth.AddressSubject).
+func ClientSubject(r *http.Request) string { return auth.AddressSubject(ClientIP(r)) }
 
 // peerIP is the address the connection comes from.
 func peerIP(r *http.Request) string {

@@ -16,7 +16,6 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/store"
-	"github.com/onedoor/onedoor/internal/web/ratelimit"
 )
 
 // Prefix is where the endpoint lives.
@@ -32,18 +31,19 @@ type API struct {
 	Cases *cases.Service
 	Log   *slog.Logger
 	Now   func() time.Time
-
-	// submissions bounds how fast one API key may submit: a runaway or stolen key
-	// must not flood a centre's desk.
-	submissions *ratelimit.Limiter
 }
 
-// SubmissionsPerMinute is how many requests one API key may submit a minute.
+// SubmissionsPerMinute is how many requests one API key may submit a minute: a
+// runaway or stolen key must not flood a centre's desk.
 const SubmissionsPerMinute = 60
+
+// submissions counts each API key's submissions in the store, so that every node
+// counts one limit.
+var submissions = store.RateLimit{Name: "open311.submit", Max: SubmissionsPerMinute, Window: time.Minute}
 
 // New returns the Open311 API over the store and the services.
 func New(st *store.Store, au *auth.Service, cs *cases.Service) *API {
-	a := &API{Store: st, Auth: au, Cases: cs, Log: slog.Default(), Now: time.Now, submissions: ratelimit.New(SubmissionsPerMinute, time.Minute)}
+	a := &API{Store: st, Auth: au, Cases: cs, Log: slog.Default(), Now: time.Now}
 	if cs != nil && cs.Now != nil {
 		// One clock with the case service, so that tests moving it move ours.
 		a.Now = func() time.Time { return cs.Now() }

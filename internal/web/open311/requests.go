@@ -98,7 +98,11 @@ func (a *API) postRequest(w http.ResponseWriter, r *http.Request, f format, _ st
 	if err != nil {
 		return a.asError(r, err)
 	}
-	if ok, retry := a.submissions.Allow(strconv.FormatInt(tok.ID, 10)); !ok {
+	ok, retry, err := a.Store.RateAllow(ctx, submissions, strconv.FormatInt(tok.ID, 10), a.Now())
+	if err != nil {
+		return a.internal(r, err)
+	}
+	if !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
 		return &Error{Status: http.StatusTooManyRequests, Description: fmt.Sprintf("too many service requests from this api_key: at most %d a minute", SubmissionsPerMinute)}
 	}
@@ -321,7 +325,7 @@ type tokenReplies struct {
 // same whether it is malformed or unknown.
 func (a *API) getToken(w http.ResponseWriter, r *http.Request, f format, token string) *Error {
 	notFound := &Error{Status: http.StatusNotFound, Field: "token", Description: "token: no service request has this token"}
-	code := normalizeToken(token)
+	code := cases.NormalizeTrackingCode(token) // as the portal reads a code
 	if code == "" {
 		return notFound
 	}
@@ -339,23 +343,4 @@ func (a *API) getToken(w http.ResponseWriter, r *http.Request, f format, token s
 		write(w, f, http.StatusOK, tokenReplies{Requests: []tokenReply{reply}})
 	}
 	return nil
-}
-
-// normalizeToken folds a token as a citizen might type it (lower case, dashes,
-// spaces) into a tracking code's form; "" when it cannot be one.
-func normalizeToken(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		switch {
-		case r == ' ' || r == '-':
-		case r >= '0' && r <= '9' || r >= 'A' && r <= 'Z':
-			b.WriteRune(r)
-		default:
-			return ""
-		}
-	}
-	if b.Len() != cases.TrackingCodeLen {
-		return ""
-	}
-	return b.String()
 }

@@ -1,16 +1,15 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
-	"github.com/onedoor/onedoor/internal/web/ratelimit"
 )
 
 // The citizen's booking page (约访), /p/book?code=<tracking code>: no account; the
@@ -18,27 +17,24 @@ import (
 // slots and its booking, with a cancel button. Each form carries both again: the page
 // keeps no session.
 
-// Limits of failed lookups on the booking page: per address, and per tracking code so
-// that the 10,000 possible digits of a known code cannot be walked from many addresses.
+// Limits of failed lookups on the booking page: per address here, and per case the
+// one count tracking keeps too (citizenCodeFailures), so that the 10,000 possible
+// digits of a known code can be walked neither from many addresses nor page by page.
 const (
-	bookFailuresPerIP   = 10
-	bookFailuresPerCode = 5
-	bookFailureWindow   = 15 * time.Minute
+	bookFailuresPerIP = 10
+	bookFailureWindow = 15 * time.Minute
 )
 
-type bookGuard struct {
-	ip, code *ratelimit.Limiter
-}
+var bookFailures = store.RateLimit{Name: "book.failures", Max: bookFailuresPerIP, Window: bookFailureWindow}
 
-var bookGuards sync.Map // *UI -> *bookGuard: counters belong to one server
-
-func (u *UI) bookGuard() *bookGuard {
-	if g, ok := bookGuards.Load(u); ok {
-		return g.(*bookGuard)
+// bookBlocked reports whether the address ip or the case code names has failed its
+// lookups too often lately, and for how long yet.
+func (u *UI) bookBlocked(ctx context.Context, ip, code string) (bool, time.Duration, error) {
+	n, retry, err := u.Store.RateCount(ctx, bookFailures, ip, time.Now())
+	if err != nil || n >= bookFailures.Max {
+		return err == nil, retry, err
 	}
-	g, _ := bookGuards.LoadOrStore(u, &bookGuard{ip: ratelimit.New(bookFailuresPerIP, bookFailureWindow),
-		code: ratelimit.New(bookFailuresPerCode, bookFailureWindow)})
-	return g.(*bookGuard)
+	return u.codeBlocked(ctx, code)
 }
 
 type publicBookData struct {
@@ -73,20 +69,25 @@ func (u *UI) publicBookPost(w http.ResponseWriter, r *http.Request) {
 	d := &publicBookData{Code: code, Last4: last4}
 	page.Data = d
 	page.Form = r.PostForm
-	g := u.bookGuard()
-	ip := httpx.ClientIP(r)
+	ctx := r.Context()
+	ip := httpx.ClientSubject(r)
 	// Only failed lookups count: a citizen who got in may book and cancel freely.
-	if g.ip.Count(ip) >= bookFailuresPerIP || g.code.Count(code) >= bookFailuresPerCode {
-		u.tooManyBook(w, r, page)
+	blocked, retry, err := u.bookBlocked(ctx, ip, code)
+	if err != nil {
+		u.bookFailed(w, r, page, err)
 		return
 	}
-	ctx := r.Context()
+	if blocked {
+		u.tooManyBook(w, r, page, retry)
+		return
+	}
 	c, err := u.Cases.CitizenCase(ctx, code, last4)
 	if err != nil {
 		var fe *model.FieldError
 		if errors.As(err, &fe) {
-			g.ip.Record(ip)
-			g.code.Record(code)
+			if cerr := errors.Join(u.Store.RateRecord(ctx, bookFailures, ip, time.Now()), u.codeFailed(ctx, code)); cerr != nil {
+				err = cerr
+			}
 		}
 		u.bookFailed(w, r, page, err)
 		return
@@ -182,9 +183,9 @@ func bookCode(s string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
 }
 
-func (u *UI) tooManyBook(w http.ResponseWriter, r *http.Request, page *Page) {
+func (u *UI) tooManyBook(w http.ResponseWriter, r *http.Request, page *Page, retry time.Duration) {
 	page.Error = page.T("appointment.public.too_many")
-	w.Header().Set("Retry-After", "900")
+	setRetryAfter(w, retry)
 	u.renderBook(w, r, http.StatusTooManyRequests, page)
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -57,35 +58,42 @@ func (g *publicGuard) newChallenge(ip string) challenge {
 
 // checkChallenge reports whether answer answers the question token was issued with,
 // for ip, before it expired, and not already once.
-func (g *publicGuard) checkChallenge(ip, token, answer string) bool {
+func (g *publicGuard) checkChallenge(ctx context.Context, ip, token, answer string) (bool, error) {
 	head, sig, ok := strings.Cut(token, ".")
 	if !ok {
-		return false
+		return false, nil
 	}
 	enc := base64.RawURLEncoding
 	h, err1 := enc.DecodeString(head)
 	s, err2 := enc.DecodeString(sig)
 	if err1 != nil || err2 != nil || len(h) != 20 {
-		return false
+		return false, nil
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(answer))
 	if err != nil || n < 0 || n > 1000 {
-		return false
+		return false, nil
 	}
 	exp := int64(binary.BigEndian.Uint64(h[:8]))
 	if g.now().Unix() > exp {
-		return false
+		return false, nil
 	}
 	if !hmac.Equal(s, g.mac(ip, exp, h[8:], n)) {
-		return false
+		return false, nil
 	}
-	// Each question answers once: a bot may not reuse one solved answer.
-	ok, _ = g.used.Allow(head)
-	return ok
+	// Each question answers once, on whichever node: a bot may not reuse one solved
+	// answer.
+	ok, _, err = g.st.RateAllow(ctx, publicAnswered, head, g.now())
+	return ok, err
 }
 
 // needsChallenge reports whether ip has submitted often enough lately that its next
 // submission must answer a question.
-func (g *publicGuard) needsChallenge(ip string) bool {
-	return g.accepted.Count(ip) >= PublicChallengeAfter
+func (g *publicGuard) needsChallenge(ctx context.Context, ip string) (bool, error) {
+	n, _, err := g.st.RateCount(ctx, publicAccepted, ip, g.now())
+	return n >= PublicChallengeAfter, err
+}
+
+// submissionAccepted counts an accepted submission of ip, towards its challenge.
+func (g *publicGuard) submissionAccepted(ctx context.Context, ip string) error {
+	return g.st.RateRecord(ctx, publicAccepted, ip, g.now())
 }

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -132,9 +134,18 @@ func (u *UI) renderPublicForm(w http.ResponseWriter, r *http.Request, status int
 	}
 	data := publicFormData{Kinds: publicKinds, Categories: cats, Towns: towns, MaxPhotos: cases.MaxPublicPhotos,
 		MaxPhotoMB: PublicMaxPhotoBytes >> 20, MaxTotalMB: PublicMaxBody >> 20}
-	g := u.guard()
-	ip := httpx.ClientIP(r)
-	if g.needsChallenge(ip) {
+	g, err := u.guard(ctx)
+	if err != nil {
+		u.publicFail(w, r, err)
+		return
+	}
+	ip := httpx.ClientSubject(r)
+	challenged, err := g.needsChallenge(ctx, ip)
+	if err != nil {
+		u.publicFail(w, r, err)
+		return
+	}
+	if challenged {
 		c := g.newChallenge(ip)
 		data.Challenge = &c
 	}
@@ -151,9 +162,19 @@ func (u *UI) renderPublicForm(w http.ResponseWriter, r *http.Request, status int
 // publicSubmit registers a citizen's report with its photos and sends them to the
 // page with its tracking code.
 func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
-	g := u.guard()
-	ip := httpx.ClientIP(r)
-	if ok, retry := g.submit.Allow(ip); !ok {
+	ctx := r.Context()
+	g, err := u.guard(ctx)
+	if err != nil {
+		u.publicFail(w, r, err)
+		return
+	}
+	ip := httpx.ClientSubject(r)
+	ok, retry, err := u.Store.RateAllow(ctx, publicSubmits, ip, time.Now())
+	if err != nil {
+		u.publicFail(w, r, err)
+		return
+	}
+	if !ok {
 		u.tooMany(w, r, retry)
 		return
 	}
@@ -179,14 +200,23 @@ func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	form := r.PostForm
 	refuse := func(field, msg string) { u.renderPublicForm(w, r, http.StatusUnprocessableEntity, form, field, msg) }
-	if g.needsChallenge(ip) && !g.checkChallenge(ip, form.Get("challenge_token"), form.Get("challenge_answer")) {
-		refuse("challenge_answer", i18n.T(loc, "public.challenge.wrong"))
+	challenged, err := g.needsChallenge(ctx, ip)
+	if err == nil && challenged {
+		var answered bool
+		answered, err = g.checkChallenge(ctx, ip, form.Get("challenge_token"), form.Get("challenge_answer"))
+		if err == nil && !answered {
+			refuse("challenge_answer", i18n.T(loc, "public.challenge.wrong"))
+			return
+		}
+	}
+	if err != nil {
+		u.publicFail(w, r, err)
 		return
 	}
 	in, err := u.publicInput(r, form)
 	var c model.Case
 	if err == nil {
-		c, err = u.Cases.RegisterPublic(r.Context(), in, "portal")
+		c, err = u.Cases.RegisterPublic(ctx, in, "portal")
 	}
 	if err != nil {
 		e := httpx.FromErr(r, err)
@@ -207,7 +237,11 @@ func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
 		refuse(field, e.Message)
 		return
 	}
-	g.accepted.Record(ip)
+	if err := g.submissionAccepted(ctx, ip); err != nil {
+		// The case is in: the citizen gets its code, rather than an error that would
+		// have them submit it again.
+		slog.ErrorContext(ctx, "public submission: counting it for the challenge", "err", err)
+	}
 	http.Redirect(w, r, "/p/submitted?code="+url.QueryEscape(c.TrackingCode), http.StatusSeeOther)
 }
 

@@ -5,21 +5,20 @@ package ui
 // navigation), their own abuse limits per address, and never show a case's id.
 
 import (
-	"crypto/rand"
+	"context"
 	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
-	"github.com/onedoor/onedoor/internal/web/ratelimit"
 )
 
-// Abuse limits of the public pages, per client address.
+// Abuse limits of the public pages, per client address (auth.AddressSubject).
 const (
 	PublicSubmitLimit  = 5                // submissions (attempts) …
 	PublicSubmitWindow = 10 * time.Minute // … per this long
@@ -31,56 +30,64 @@ const (
 	PublicChallengeWindow = time.Hour
 	// PublicChallengeTTL is how long a question may be answered.
 	PublicChallengeTTL = 15 * time.Minute
-	// PublicCodeFailures failed lookups of one tracking code within
-	// PublicCodeFailureWindow, from any address, stop its lookups for a while: the
-	// 10,000 endings of a known code's phone cannot be walked from many addresses.
-	// Failures count whether or not the code exists, so this tells nothing either.
+	// PublicCodeFailures failed lookups of one case within PublicCodeFailureWindow,
+	// from any address and on any page that looks a case up (tracking, rating,
+	// booking), stop its lookups for a while: the 10,000 endings of a known code's
+	// phone cannot be walked from many addresses, nor page by page. Failures count
+	// whether or not the code exists, so this tells nothing either.
 	PublicCodeFailures      = 5
 	PublicCodeFailureWindow = 15 * time.Minute
 )
 
-// publicGuard holds one server's abuse counters and its challenge key.
+// The limits' counts are kept in the store, so that every node behind one proxy
+// counts the same and a restart forgets nothing.
+var (
+	publicSubmits  = store.RateLimit{Name: "portal.submit", Max: PublicSubmitLimit, Window: PublicSubmitWindow}
+	publicLookups  = store.RateLimit{Name: "portal.lookup", Max: PublicTrackLimit, Window: PublicTrackWindow}
+	publicAccepted = store.RateLimit{Name: "portal.accepted", Max: 50, Window: PublicChallengeWindow}
+	// publicAnswered holds the questions already answered, each for as long as it
+	// could be: a question answers once.
+	publicAnswered = store.RateLimit{Name: "portal.answered", Max: 1, Window: PublicChallengeTTL}
+	// citizenCodeFailures counts a case's failed lookups by its code as the lookup
+	// reads it (lookupKey), one count for tracking, rating and booking.
+	citizenCodeFailures = store.RateLimit{Name: "citizen.code_failures", Max: PublicCodeFailures, Window: PublicCodeFailureWindow}
+)
+
+// publicChallengeKey names the challenge's HMAC key among the store's shared keys:
+// a question asked on one node is answered on another, or after a restart.
+const publicChallengeKey = "portal.challenge"
+
+// publicGuard asks and checks the public form's challenge, on the store's counts and
+// its shared key.
 type publicGuard struct {
-	submit   *ratelimit.Limiter
-	track    *ratelimit.Limiter
-	accepted *ratelimit.Limiter // accepted submissions, for the challenge
-	used     *ratelimit.Limiter // challenge nonces already answered
-	codeFail *ratelimit.Limiter // failed lookups per tracking code
-	key      []byte
-	now      func() time.Time
+	st  *store.Store
+	key []byte
+	now func() time.Time
 }
 
-// guards keeps a guard per UI: the counters belong to one server, not to the process
-// (tests run many servers side by side).
-var guards sync.Map // *UI -> *publicGuard
-
-func (u *UI) guard() *publicGuard {
-	if g, ok := guards.Load(u); ok {
-		return g.(*publicGuard)
-	}
-	actual, _ := guards.LoadOrStore(u, newPublicGuard(time.Now))
-	return actual.(*publicGuard)
+func (u *UI) guard(ctx context.Context) (*publicGuard, error) {
+	return newPublicGuard(ctx, u.Store, time.Now)
 }
 
-// newPublicGuard returns fresh counters and a fresh challenge key, on the clock now.
-func newPublicGuard(now func() time.Time) *publicGuard {
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		panic(err)
+// newPublicGuard returns the guard of st's database on the clock now.
+func newPublicGuard(ctx context.Context, st *store.Store, now func() time.Time) (*publicGuard, error) {
+	key, err := st.SharedKey(ctx, publicChallengeKey)
+	if err != nil {
+		return nil, err
 	}
-	g := &publicGuard{
-		submit:   ratelimit.New(PublicSubmitLimit, PublicSubmitWindow),
-		track:    ratelimit.New(PublicTrackLimit, PublicTrackWindow),
-		accepted: ratelimit.New(50, PublicChallengeWindow),
-		used:     ratelimit.New(1, PublicChallengeTTL),
-		codeFail: ratelimit.New(PublicCodeFailures, PublicCodeFailureWindow),
-		key:      key,
-		now:      now,
-	}
-	for _, l := range []*ratelimit.Limiter{g.submit, g.track, g.accepted, g.used, g.codeFail} {
-		l.Now = now
-	}
-	return g
+	return &publicGuard{st: st, key: key, now: now}, nil
+}
+
+// codeBlocked reports whether the case code names has failed its lookups too often
+// lately, and for how long yet.
+func (u *UI) codeBlocked(ctx context.Context, code string) (bool, time.Duration, error) {
+	n, retry, err := u.Store.RateCount(ctx, citizenCodeFailures, lookupKey(code), time.Now())
+	return n >= citizenCodeFailures.Max, retry, err
+}
+
+// codeFailed counts a failed lookup of the case code names.
+func (u *UI) codeFailed(ctx context.Context, code string) error {
+	return u.Store.RateRecord(ctx, citizenCodeFailures, lookupKey(code), time.Now())
 }
 
 // renderPublic writes page through the named public template with status.
@@ -114,12 +121,16 @@ func (u *UI) publicFail(w http.ResponseWriter, r *http.Request, err error) {
 
 // tooMany answers 429 with Retry-After, in the citizen's language.
 func (u *UI) tooMany(w http.ResponseWriter, r *http.Request, retry time.Duration) {
-	secs := int(math.Ceil(retry.Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	secs := setRetryAfter(w, retry)
 	u.publicError(w, r, http.StatusTooManyRequests, i18n.T(httpx.Locale(r), "public.too_many", (secs+59)/60))
+}
+
+// setRetryAfter says in Retry-After when to try again, in whole seconds (at least 1),
+// and returns them.
+func setRetryAfter(w http.ResponseWriter, retry time.Duration) int {
+	secs := max(int(math.Ceil(retry.Seconds())), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	return secs
 }
 
 // publicURL is the absolute URL of path on this server, for a QR code a phone scans.

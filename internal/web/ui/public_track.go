@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
@@ -35,23 +36,34 @@ func (u *UI) publicTrack(w http.ResponseWriter, r *http.Request) {
 	u.showTrack(w, r, http.StatusOK, "", "")
 }
 
-// admitLookup applies the lookup limits, per address and per code, and answers 429
+// admitLookup applies the lookup limits, per case and per address, and answers 429
 // when one is reached.
 func (u *UI) admitLookup(w http.ResponseWriter, r *http.Request) bool {
-	g := u.guard()
-	code := lookupKey(r.PostFormValue("code"))
-	if g.codeFail.Count(code) >= PublicCodeFailures {
-		u.tooMany(w, r, PublicCodeFailureWindow)
+	ctx := r.Context()
+	blocked, retry, err := u.codeBlocked(ctx, r.PostFormValue("code"))
+	if err != nil {
+		u.publicFail(w, r, err)
 		return false
 	}
-	if ok, retry := g.track.Allow(httpx.ClientIP(r)); !ok {
+	if blocked {
+		u.tooMany(w, r, retry)
+		return false
+	}
+	ok, retry, err := u.Store.RateAllow(ctx, publicLookups, httpx.ClientSubject(r), time.Now())
+	if err != nil {
+		u.publicFail(w, r, err)
+		return false
+	}
+	if !ok {
 		u.tooMany(w, r, retry)
 		return false
 	}
 	return true
 }
 
-// lookupKey is what the per-code limit counts a typed code as.
+// lookupKey is what the per-case limit counts a typed code as: the code as the lookup
+// reads it (cases.NormalizeTrackingCode), so that every way of writing one case's
+// code (case, dashes, spaces) is one count.
 func lookupKey(code string) string {
 	if c := cases.NormalizeTrackingCode(code); c != "" {
 		return c
@@ -69,7 +81,10 @@ func (u *UI) showTrack(w http.ResponseWriter, r *http.Request, status int, notic
 	}
 	v, err := u.Cases.Track(r.Context(), code, last4)
 	if errors.Is(err, cases.ErrNoMatch) {
-		u.guard().codeFail.Record(lookupKey(code))
+		if err := u.codeFailed(r.Context(), code); err != nil {
+			u.publicFail(w, r, err)
+			return
+		}
 		page.Error = i18n.T(page.Locale, "public.track.no_match")
 		page.Data = publicTrackData{}
 		u.renderPublic(w, r, http.StatusNotFound, "public_track.html", page)
