@@ -189,7 +189,12 @@ func benchCommand(ctx context.Context, args []string, stderr io.Writer) error {
 // yet, and measures the raw commit rate on it; then closes it for the server.
 func benchPrepareStore(ctx context.Context, dsn string, n int, rep *benchReport, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := openAndMigrate(ctx, &config.Config{DB: dsn}, log)
+	// The server the bench starts reads the same environment, and so the same audit key.
+	cfg, _, err := config.Load([]string{"-db", dsn}, os.Getenv, io.Discard)
+	if err != nil {
+		return err
+	}
+	st, err := openAudited(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
