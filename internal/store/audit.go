@@ -88,7 +88,7 @@ type AuditRow struct {
 // chainHash is the row's hash over the previous hash and every field, each
 // length-prefixed so no two different rows can serialise alike: HMAC-SHA256 under key
 // for a keyed row (its key id among the fields), plain SHA-256 for a row chained
-// before keying began (KeyID ”, key nil).
+// before keying began (empty KeyID, nil key).
 func chainHash(r AuditRow, key *AuditKey) string {
 	fields := []string{r.PrevHash, strconv.FormatInt(r.ID, 10), r.At.UTC().Format(time.RFC3339Nano),
 		strconv.FormatInt(r.ActorID, 10), r.Actor, r.ClientIP, r.Action, r.Object, r.Summary}
@@ -106,7 +106,7 @@ func chainHash(r AuditRow, key *AuditKey) string {
 }
 
 // seal gives row its key id and hash: under the store's current key, or unkeyed while
-// the store holds none and the chain was never keyed (headKey ”).
+// the store holds none and the chain was never keyed (empty headKey).
 func (s *Store) seal(row *AuditRow, headKey string) error {
 	key := s.auditKey()
 	if key == nil {

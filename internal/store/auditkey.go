@@ -110,7 +110,7 @@ func (s *Store) AuditKeyIDs() []string {
 	return append(ids, ring.current.ID)
 }
 
-// AuditKeyInUse is the id of the key the chain is keyed with, ” while it was never
+// AuditKeyInUse is the id of the key the chain is keyed with, empty while it was never
 // keyed: the key audit_head was adopted to, or else the last row's.
 func (s *Store) AuditKeyInUse(ctx context.Context) (string, error) {
 	var id string
