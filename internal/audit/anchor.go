@@ -135,8 +135,7 @@ func appendLine(path string, line []byte) error {
 	return nil
 }
 
-// ReadAnchors reads the anchors in path; none when it does not exist. A last line
-// without its newline is a write a crash cut short, and is left out.
+// ReadAnchors reads the anchors in path; none when it does not exist.
 func ReadAnchors(path string) ([]store.AuditAnchor, error) {
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -145,15 +144,25 @@ func ReadAnchors(path string) ([]store.AuditAnchor, error) {
 	if err != nil {
 		return nil, err
 	}
+	anchors, err := parseAnchors(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s %w", path, err)
+	}
+	return anchors, nil
+}
+
+// parseAnchors reads anchor lines. A last line without its newline is a write a crash
+// cut short, and is left out.
+func parseAnchors(raw []byte) ([]store.AuditAnchor, error) {
 	var out []store.AuditAnchor
 	lines := bytes.Split(raw, []byte("\n"))
-	for i, line := range lines[:len(lines)-1] { // after the last "\n": "" or a torn line
+	for i, line := range lines[:len(lines)-1] { // after the last "\n": nothing, or a torn line
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 		var a store.AuditAnchor
-		if err := json.Unmarshal(line, &a); err != nil || a.Seq < 0 {
-			return nil, fmt.Errorf("%s line %d: not an anchor", path, i+1)
+		if err := json.Unmarshal(line, &a); err != nil || a.Seq < 0 || a.Seq > 0 && a.Hash == "" {
+			return nil, fmt.Errorf("line %d: not an anchor", i+1)
 		}
 		out = append(out, a)
 	}
