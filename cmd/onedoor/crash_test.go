@@ -38,7 +38,7 @@ func startBinary(t *testing.T, bin, dsn string, logTo *os.File) (*exec.Cmd, stri
 	}
 	addr := l.Addr().String()
 	l.Close()
-	cmd := exec.Command(bin, "-addr", addr, "-db", dsn, "-demo", "-jobs=false")
+	cmd := exec.Command(bin, append([]string{"-addr", addr, "-db", dsn, "-demo", "-jobs=false"}, auditArgs(t, dsn)...)...)
 	cmd.Stdout, cmd.Stderr = logTo, logTo
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -209,7 +209,7 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 			cmd2.Wait()
 
 			var out strings.Builder
-			if err := run(context.Background(), []string{"audit-verify", "-db", dsn}, &out); err != nil || !strings.Contains(out.String(), "chain intact") {
+			if err := run(context.Background(), append([]string{"audit-verify", "-db", dsn}, auditArgs(t, dsn)...), &out); err != nil || !strings.Contains(out.String(), "chain intact") {
 				t.Fatalf("audit chain after the kill: %v %s", err, out.String())
 			}
 			t.Logf("%d cases acknowledged before SIGKILL (%d red), all present after restart; %s", len(acked), red, strings.TrimSpace(out.String()))

@@ -6,7 +6,7 @@
 //	onedoor setup ...          start a real deployment: its root region and first admin
 //	onedoor demo -cases N      add the demo county (if empty) and N generated cases
 //	onedoor bench [flags]      measure intake, queue, case page and lookups over HTTP
-//	onedoor audit-verify       walk the audit log's hash chain; name the first broken row
+//	onedoor audit-verify       walk the audit log's keyed chain against its anchors; name what is wrong
 //
 // Every flag has an ONEDOOR_* environment variable; see README.md.
 package main
@@ -26,10 +26,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/audit"
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web"
 )
@@ -105,13 +107,42 @@ func openAndMigrate(ctx context.Context, cfg *config.Config, log *slog.Logger) (
 	return st, nil
 }
 
+// openAudited opens and migrates the store and gives it its audit key, creating the
+// key file when the log was never keyed (audit.UseKeys): what every command that
+// writes audit entries opens.
+func openAudited(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {
+	st, err := openAndMigrate(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := audit.UseKeys(ctx, st, auditKeySource(cfg), log); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func auditKeySource(cfg *config.Config) audit.KeySource {
+	return audit.KeySource{Value: cfg.AuditKey, Path: cfg.AuditKeyPath()}
+}
+
+// newAnchorer anchors st's audit chain in the configured file and, when set, the webhook.
+func newAnchorer(cfg *config.Config, st *store.Store, log *slog.Logger) *audit.Anchorer {
+	host, _ := os.Hostname()
+	a := &audit.Anchorer{Store: st, Path: cfg.AuditAnchorPath(), Node: fmt.Sprintf("%s-%d", host, os.Getpid()), Now: time.Now, Log: log}
+	if cfg.WebhookURL != "" {
+		a.Webhook = &notify.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret}
+	}
+	return a
+}
+
 // demoCases is how many generated cases -demo adds to the demo county.
 const demoCases = 300
 
 // serve runs the server until ctx ends, then lets in-flight requests finish before
 // closing the store. ready, when not nil, receives the bound address.
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan<- string) error {
-	st, err := openAndMigrate(ctx, cfg, log)
+	st, err := openAudited(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -134,6 +165,26 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
+	anchors := newAnchorer(cfg, st, log)
+	anchors.WarnIfBehind(ctx)
+	if _, err := anchors.Anchor(ctx, "start"); err != nil {
+		return err
+	}
+	// Deferred calls run last-in first-out: the shutdown anchor is written after the
+	// HTTP server has drained and the jobs and the interval's anchoring have stopped,
+	// and before the store closes, so it holds the head this server leaves.
+	defer func() {
+		actx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if _, err := anchors.Anchor(actx, "shutdown"); err != nil {
+			log.Error("audit anchor at shutdown", "err", err)
+		}
+	}()
+	tick := time.NewTicker(cfg.AuditAnchorEvery)
+	actx, stopAnchoring := context.WithCancel(context.WithoutCancel(ctx))
+	anchoring := make(chan struct{})
+	go func() { defer close(anchoring); anchors.Run(actx, tick.C) }()
+	defer func() { stopAnchoring(); tick.Stop(); <-anchoring }()
 	if cfg.Jobs {
 		runner := app.Jobs()
 		jctx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
@@ -183,6 +234,8 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	n := fs.Int("cases", 1000, "how many cases to generate")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same cases")
 	db := fs.String("db", os.Getenv("ONEDOOR_DB"), "SQLite file path, or a postgres:// URL")
+	cfg := &config.Config{}
+	config.AuditFlags(fs, cfg, os.Getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -193,8 +246,8 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("-cases must be ≥ 0")
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	cfg := &config.Config{DB: *db}
-	st, err := openAndMigrate(ctx, cfg, log)
+	cfg.DB = *db
+	st, err := openAudited(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -213,28 +266,54 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log.Info("generated cases swept", "items", swept)
-	return nil
+	_, err = newAnchorer(cfg, st, log).Anchor(ctx, "demo")
+	return err
 }
 
 // errAuditBroken makes audit-verify exit non-zero when the chain does not verify.
 var errAuditBroken = errors.New("audit log does not verify")
 
-// auditVerify walks the audit chain and reports the first broken row.
+// auditVerify walks the audit chain with its keys, against the anchors of its head, and
+// reports the first broken row, or rows missing from its end.
 func auditVerify(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writer) error {
 	st, err := openAndMigrate(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	n, broken, err := st.VerifyAudit(ctx)
+	if err := audit.VerifierKeys(ctx, st, auditKeySource(cfg)); err != nil {
+		return err
+	}
+	path := cfg.AuditAnchorPath()
+	anchors, err := audit.ReadAnchors(path)
 	if err != nil {
 		return err
 	}
-	if broken != nil {
-		fmt.Fprintf(out, "audit log BROKEN at row %d: %s (%d rows before it verify)\n", broken.ID, broken.Reason, n)
+	rep, err := st.CheckAudit(ctx, anchors)
+	if err != nil {
+		return err
+	}
+	if rep.Break != nil {
+		fmt.Fprintf(out, "audit log BROKEN at row %d: %s (%d rows before it verify)\n", rep.Break.ID, rep.Break.Reason, rep.Rows)
 		return errAuditBroken
 	}
-	fmt.Fprintf(out, "audit log OK: %d rows, chain intact\n", n)
+	if rep.KeyedFrom > 0 && rep.Anchor == nil {
+		fmt.Fprintf(out, "audit log NOT ANCHORED: %d rows verify, sealed with a key from row %d, but %s holds no anchor of the chain's head: rows cut from its end cannot be ruled out\n", rep.Rows, rep.KeyedFrom, path)
+		return errAuditBroken
+	}
+	fmt.Fprintf(out, "audit log OK: %d rows, chain intact", rep.Rows)
+	switch {
+	case rep.KeyedFrom == 1:
+		fmt.Fprintf(out, "; every row sealed with the audit key")
+	case rep.KeyedFrom > 1:
+		fmt.Fprintf(out, "; rows 1–%d from before keying are plain SHA-256, rows from %d on sealed with the audit key", rep.KeyedFrom-1, rep.KeyedFrom)
+	case rep.Rows > 0:
+		fmt.Fprintf(out, "; unkeyed (no row is sealed with an audit key yet)")
+	}
+	if a := rep.Anchor; a != nil {
+		fmt.Fprintf(out, "; checked against the anchor at seq %d (%s, %s, %s)", a.Seq, a.At.UTC().Format(time.RFC3339), a.Node, a.Reason)
+	}
+	fmt.Fprintln(out)
 	return nil
 }
 
@@ -250,6 +329,8 @@ func setupCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	level := fs.String("level", "county", "level of the root region: province, city or county")
 	admin := fs.String("admin", "admin", "user name of the first administrator")
 	password := fs.String("password", os.Getenv("ONEDOOR_ADMIN_PASSWORD"), "the administrator's password (or ONEDOOR_ADMIN_PASSWORD)")
+	cfg := &config.Config{}
+	config.AuditFlags(fs, cfg, os.Getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -270,7 +351,8 @@ func setupCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("-password: %s", err.MessageEN)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	st, err := openAndMigrate(ctx, &config.Config{DB: *db}, log)
+	cfg.DB = *db
+	st, err := openAudited(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -282,8 +364,8 @@ func setupCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx = store.WithAudit(store.WithActor(ctx, store.Actor{Name: "setup"}), "setup", "region:"+*code, "建立部署："+*name+"，管理员 "+*admin)
-	return st.InTx(ctx, func(tx *store.Tx) error {
+	actx := store.WithAudit(store.WithActor(ctx, store.Actor{Name: "setup"}), "setup", "region:"+*code, "建立部署："+*name+"，管理员 "+*admin)
+	err = st.InTx(actx, func(tx *store.Tx) error {
 		root := model.Region{Code: *code, Name: *name, Level: lv}
 		if err := tx.CreateRegion(ctx, &root); err != nil {
 			return err
@@ -295,4 +377,9 @@ func setupCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		log.Info("deployment set up", "region", *name, "admin", *admin)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	_, err = newAnchorer(cfg, st, log).Anchor(ctx, "setup")
+	return err
 }

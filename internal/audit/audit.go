@@ -1,6 +1,7 @@
 // Package audit reads the hash-chained audit log for admins: listing, filtering,
-// exporting, and verifying the chain. Writing happens in internal/store, inside the
-// transaction of whatever is recorded.
+// exporting; and keeps what proves the chain from outside the database: its key
+// (key.go) and the anchors of its head (anchor.go). Writing and walking the chain
+// happen in internal/store, the entries inside the transaction of whatever is recorded.
 package audit
 
 import (

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/audit"
+	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web"
@@ -172,12 +174,20 @@ func Run(ctx context.Context, opts Options, out io.Writer) (*Report, error) {
 // closes it for the server.
 func prepareStore(ctx context.Context, dsn string, n int, rep *Report, out io.Writer) error {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// The server the bench starts reads the same environment, and so the same audit key.
+	cfg, _, err := config.Load([]string{"-db", dsn}, os.Getenv, io.Discard)
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if _, err := st.Migrate(ctx, log); err != nil {
+		return err
+	}
+	if err := audit.UseKeys(ctx, st, audit.KeySource{Value: cfg.AuditKey, Path: cfg.AuditKeyPath()}, log); err != nil {
 		return err
 	}
 	rep.Store = string(st.Dialect())

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,12 @@ type Config struct {
 	SMTPPassword  string
 	WebhookURL    string
 	WebhookSecret string
+
+	// The audit chain's key and anchors (internal/audit, docs/audit.md).
+	AuditKey         string // the key text itself, usually from ONEDOOR_AUDIT_KEY; wins over AuditKeyFile
+	AuditKeyFile     string // "": AuditKeyPath's default
+	AuditAnchorFile  string // "": AuditAnchorPath's default
+	AuditAnchorEvery time.Duration
 
 	// TrustedProxies are the reverse proxies (CIDRs) whose X-Forwarded-For names the
 	// client: rate limits, throttling and the audit log see the citizen's address,
@@ -90,6 +97,8 @@ func newFlagSet(c *Config, out io.Writer) (*flag.FlagSet, error) {
 	fs.StringVar(&c.SMTPPassword, "smtp-password", "", "SMTP password")
 	fs.StringVar(&c.WebhookURL, "webhook-url", "", "URL that receives every notification as signed JSON; empty for none")
 	fs.StringVar(&c.WebhookSecret, "webhook-secret", "", "HMAC-SHA256 key of the X-Onedoor-Signature header")
+	AuditFlags(fs, c, func(string) string { return "" })
+	fs.DurationVar(&c.AuditAnchorEvery, "audit-anchor-every", time.Hour, "how often a running server anchors the audit chain's head, besides at start and shutdown (1s to 1h)")
 	fs.Func("trusted-proxies", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client; empty trusts none", func(v string) error {
 		c.TrustedProxies = nil
 		for _, part := range strings.Split(v, ",") {
@@ -136,10 +145,45 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, []
 	if c.SweepInterval < time.Second || c.YellowAfter < 1 || c.RedAfter <= c.YellowAfter {
 		return nil, nil, fmt.Errorf("sweep-interval must be ≥ 1s and 1 ≤ yellow-after < red-after")
 	}
+	if c.AuditAnchorEvery < time.Second || c.AuditAnchorEvery > time.Hour {
+		return nil, nil, fmt.Errorf("audit-anchor-every must be between 1s and 1h, got %s", c.AuditAnchorEvery)
+	}
 	if c.MaxBodyBytes < 1024 {
 		return nil, nil, fmt.Errorf("max-body must be at least 1024, got %s", strconv.FormatInt(c.MaxBodyBytes, 10))
 	}
 	return c, fs.Args(), nil
+}
+
+// AuditFlags adds the audit key and anchor file settings to fs, with defaults from
+// getenv: commands with flag sets of their own (setup, demo) take them too.
+func AuditFlags(fs *flag.FlagSet, c *Config, getenv func(string) string) {
+	fs.StringVar(&c.AuditKey, "audit-key", getenv("ONEDOOR_AUDIT_KEY"), "the audit chain's HMAC key, hex (the current key last, after retired ones, comma-separated); set it in the environment, not on the command line; empty reads -audit-key-file")
+	fs.StringVar(&c.AuditKeyFile, "audit-key-file", getenv("ONEDOOR_AUDIT_KEY_FILE"), "file of the audit chain's HMAC key, created when missing on a log never keyed; empty: beside the SQLite file (NAME.audit-key), or data/onedoor.audit-key for PostgreSQL")
+	fs.StringVar(&c.AuditAnchorFile, "audit-anchor-file", getenv("ONEDOOR_AUDIT_ANCHOR_FILE"), "append-only file the audit chain's head is written to (at start, shutdown, every -audit-anchor-every); empty: beside the key file (NAME.audit-anchors)")
+}
+
+// AuditKeyPath is the audit key file: the setting, or beside the SQLite file, or
+// data/onedoor.audit-key for PostgreSQL.
+func (c *Config) AuditKeyPath() string {
+	switch {
+	case c.AuditKeyFile != "":
+		return c.AuditKeyFile
+	case c.IsPostgres():
+		return filepath.Join("data", "onedoor.audit-key")
+	}
+	return strings.TrimSuffix(c.DB, filepath.Ext(c.DB)) + ".audit-key"
+}
+
+// AuditAnchorPath is the anchor file: the setting, or beside the key file.
+func (c *Config) AuditAnchorPath() string {
+	if c.AuditAnchorFile != "" {
+		return c.AuditAnchorFile
+	}
+	key := c.AuditKeyPath()
+	if base, ok := strings.CutSuffix(key, ".audit-key"); ok {
+		return base + ".audit-anchors"
+	}
+	return key + ".anchors"
 }
 
 // IsPostgres reports whether the DB setting names a PostgreSQL server.

@@ -53,6 +53,11 @@ func TestLoad(t *testing.T) {
 			return len(c.TrustedProxies) == 2 && c.TrustedProxies[1].String() == "127.0.0.1/32"
 		}, ""},
 		{"bad proxy", nil, []string{"-trusted-proxies", "10.0.0.0/8,proxy.local"}, nil, "proxy.local"},
+		{"audit anchors hourly by default", nil, nil, func(c *Config) bool { return c.AuditAnchorEvery == time.Hour }, ""},
+		{"audit anchors less often than hourly", nil, []string{"-audit-anchor-every", "61m"}, nil, "audit-anchor-every"},
+		{"audit anchors too often", nil, []string{"-audit-anchor-every", "500ms"}, nil, "audit-anchor-every"},
+		{"audit key from the environment", map[string]string{"ONEDOOR_AUDIT_KEY": "ab12", "ONEDOOR_AUDIT_KEY_FILE": "/etc/onedoor/key"}, nil,
+			func(c *Config) bool { return c.AuditKey == "ab12" && c.AuditKeyPath() == "/etc/onedoor/key" }, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,5 +73,24 @@ func TestLoad(t *testing.T) {
 				t.Fatalf("config = %+v, err %v", c, err)
 			}
 		})
+	}
+}
+
+// The audit key and anchors lie beside the SQLite file unless set; on PostgreSQL in
+// data/; the anchors beside the key file.
+func TestAuditPaths(t *testing.T) {
+	for _, tc := range []struct {
+		c           Config
+		key, anchor string
+	}{
+		{Config{DB: "data/onedoor.db"}, "data/onedoor.audit-key", "data/onedoor.audit-anchors"},
+		{Config{DB: "/srv/od/county"}, "/srv/od/county.audit-key", "/srv/od/county.audit-anchors"},
+		{Config{DB: "postgres://db/onedoor"}, "data/onedoor.audit-key", "data/onedoor.audit-anchors"},
+		{Config{DB: "data/onedoor.db", AuditKeyFile: "/etc/onedoor/audit.key"}, "/etc/onedoor/audit.key", "/etc/onedoor/audit.key.anchors"},
+		{Config{DB: "data/onedoor.db", AuditAnchorFile: "/var/log/onedoor/anchors"}, "data/onedoor.audit-key", "/var/log/onedoor/anchors"},
+	} {
+		if key, anchor := tc.c.AuditKeyPath(), tc.c.AuditAnchorPath(); key != tc.key || anchor != tc.anchor {
+			t.Errorf("%+v: key %s, anchors %s; want %s, %s", tc.c, key, anchor, tc.key, tc.anchor)
+		}
 	}
 }

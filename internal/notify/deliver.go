@@ -90,13 +90,21 @@ func Sign(secret string, body []byte) string {
 
 // Send posts the message.
 func (w Webhook) Send(ctx context.Context, m store.OutboxItem) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, strings.NewReader(m.Body))
+	return w.Post(ctx, []byte(m.Body), fmt.Sprint(m.ID))
+}
+
+// Post posts a JSON body, signed, and names its delivery in X-Onedoor-Delivery
+// unless delivery is empty.
+func (w Webhook) Post(ctx context.Context, body []byte, delivery string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Onedoor-Signature", Sign(w.Secret, []byte(m.Body)))
-	req.Header.Set("X-Onedoor-Delivery", fmt.Sprint(m.ID))
+	req.Header.Set("X-Onedoor-Signature", Sign(w.Secret, body))
+	if delivery != "" {
+		req.Header.Set("X-Onedoor-Delivery", delivery)
+	}
 	c := w.Client
 	if c == nil {
 		c = &http.Client{Timeout: 10 * time.Second}

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -80,17 +82,43 @@ type AuditRow struct {
 	Summary  string    `json:"summary"`
 	PrevHash string    `json:"prev_hash"`
 	Hash     string    `json:"hash"`
+	KeyID    string    `json:"key_id,omitempty"` // the key that sealed the row; '' before keying began (auditkey.go)
 }
 
-// chainHash is the row's hash: SHA-256 over the previous hash and every field, each
-// length-prefixed so no two different rows can serialise alike.
-func chainHash(r AuditRow) string {
-	h := sha256.New()
-	for _, f := range []string{r.PrevHash, strconv.FormatInt(r.ID, 10), r.At.UTC().Format(time.RFC3339Nano),
-		strconv.FormatInt(r.ActorID, 10), r.Actor, r.ClientIP, r.Action, r.Object, r.Summary} {
+// chainHash is the row's hash over the previous hash and every field, each
+// length-prefixed so no two different rows can serialise alike: HMAC-SHA256 under key
+// for a keyed row (its key id among the fields), plain SHA-256 for a row chained
+// before keying began (empty KeyID, nil key).
+func chainHash(r AuditRow, key *AuditKey) string {
+	fields := []string{r.PrevHash, strconv.FormatInt(r.ID, 10), r.At.UTC().Format(time.RFC3339Nano),
+		strconv.FormatInt(r.ActorID, 10), r.Actor, r.ClientIP, r.Action, r.Object, r.Summary}
+	var h hash.Hash
+	if r.KeyID == "" {
+		h = sha256.New()
+	} else {
+		h = hmac.New(sha256.New, key.secret)
+		fields = append(fields, r.KeyID)
+	}
+	for _, f := range fields {
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// seal gives row its key id and hash: under the store's current key, or unkeyed while
+// the store holds none and the chain was never keyed (empty headKey).
+func (s *Store) seal(row *AuditRow, headKey string) error {
+	key := s.auditKey()
+	if key == nil {
+		if headKey != "" {
+			return errNoAuditKey
+		}
+		row.KeyID = ""
+	} else {
+		row.KeyID = key.ID
+	}
+	row.Hash = chainHash(*row, key)
+	return nil
 }
 
 // appendAudit writes one entry inside tx: on PostgreSQL to audit_pending, for the
@@ -105,20 +133,23 @@ func (tx *Tx) appendAudit(ctx context.Context, a Actor, e AuditEntry) error {
 	if tx.s.dialect == Postgres {
 		return tx.appendPending(ctx, row)
 	}
+	var headKey string
 	if tx.head != nil {
-		row.ID, row.PrevHash = tx.head.id, tx.head.hash
-	} else if err := tx.queryRow(ctx, "SELECT last_id, last_hash FROM audit_head WHERE id = 1").Scan(&row.ID, &row.PrevHash); err != nil {
+		row.ID, row.PrevHash, headKey = tx.head.id, tx.head.hash, tx.head.key
+	} else if err := tx.queryRow(ctx, "SELECT last_id, last_hash, key_id FROM audit_head WHERE id = 1").Scan(&row.ID, &row.PrevHash, &headKey); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	row.ID++
-	row.Hash = chainHash(row)
-	if _, err := tx.exec(ctx, `INSERT INTO audit_log (id, at, actor_id, actor, client_ip, action, object, summary, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, row.ID, row.At, nullInt64(row.ActorID), row.Actor, row.ClientIP,
-		row.Action, row.Object, row.Summary, row.PrevHash, row.Hash); err != nil {
+	if err := tx.s.seal(&row, headKey); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO audit_log (id, at, actor_id, actor, client_ip, action, object, summary, prev_hash, hash, key_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, row.ID, row.At, nullInt64(row.ActorID), row.Actor, row.ClientIP,
+		row.Action, row.Object, row.Summary, row.PrevHash, row.Hash, row.KeyID); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	if tx.batched {
-		tx.head = &auditHead{id: row.ID, hash: row.Hash}
+		tx.head = &auditHead{id: row.ID, hash: row.Hash, key: headKey}
 		return nil
 	}
 	_, err := tx.exec(ctx, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", row.ID, row.Hash)
@@ -129,6 +160,7 @@ func (tx *Tx) appendAudit(ctx context.Context, a Actor, e AuditEntry) error {
 type auditHead struct {
 	id   int64
 	hash string
+	key  string // the key audit_head was adopted to (auditkey.go)
 }
 
 // flushAuditHead writes the head a batched transaction carried, if it wrote entries.
@@ -170,7 +202,7 @@ func (s *Store) AuditRows(ctx context.Context, f AuditFilter) ([]AuditRow, error
 	if err := s.settleAudit(ctx); err != nil {
 		return nil, err
 	}
-	q := "SELECT id, at, COALESCE(actor_id, 0), actor, client_ip, action, object, summary, prev_hash, hash FROM audit_log WHERE 1=1"
+	q := "SELECT " + auditColumns + " FROM audit_log WHERE 1=1"
 	var args []any
 	if f.ActorID != 0 {
 		q += " AND actor_id = ?"
@@ -210,9 +242,12 @@ func (s *Store) AuditRows(ctx context.Context, f AuditFilter) ([]AuditRow, error
 	return scanAll(rows, err, scanAuditRow)
 }
 
+// auditColumns are what scanAuditRow reads.
+const auditColumns = "id, at, COALESCE(actor_id, 0), actor, client_ip, action, object, summary, prev_hash, hash, key_id"
+
 func scanAuditRow(r *sql.Rows) (AuditRow, error) {
 	var a AuditRow
-	err := r.Scan(&a.ID, &a.At, &a.ActorID, &a.Actor, &a.ClientIP, &a.Action, &a.Object, &a.Summary, &a.PrevHash, &a.Hash)
+	err := r.Scan(&a.ID, &a.At, &a.ActorID, &a.Actor, &a.ClientIP, &a.Action, &a.Object, &a.Summary, &a.PrevHash, &a.Hash, &a.KeyID)
 	a.At = a.At.UTC()
 	return a, err
 }
@@ -223,61 +258,154 @@ type AuditBreak struct {
 	Reason string
 }
 
-// VerifyAudit walks the whole chain in order and returns the number of rows checked
-// and the first broken row, if any: a row whose hash does not match its contents, whose
-// prev_hash is not its predecessor's hash, a gap in the ids, a head that does not
-// point at the last row, or a row past the head. Entries chained while it walks are
-// left to the next walk.
-func (s *Store) VerifyAudit(ctx context.Context) (int64, *AuditBreak, error) {
+// AuditAnchor is the chain's head as a server wrote it down where the database's writer
+// cannot rewrite it (internal/audit keeps the file and posts the webhook).
+type AuditAnchor struct {
+	Seq    int64     `json:"seq"`
+	Hash   string    `json:"hash"`
+	At     time.Time `json:"at"`
+	KeyID  string    `json:"key_id,omitempty"`
+	Node   string    `json:"node,omitempty"`
+	Reason string    `json:"reason,omitempty"` // start, hourly, shutdown, setup, demo
+}
+
+// AuditHead is the chain's head now, once what waits is sealed: its last row's id
+// and hash, as an anchor records them.
+func (s *Store) AuditHead(ctx context.Context) (AuditAnchor, error) {
 	if err := s.settleAudit(ctx); err != nil {
-		return 0, nil, err
+		return AuditAnchor{}, err
 	}
-	var n int64
+	var a AuditAnchor
+	err := s.w.QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE id = 1").Scan(&a.Seq, &a.Hash)
+	return a, err
+}
+
+// AuditReport is what a walk of the chain found.
+type AuditReport struct {
+	Rows      int64        // rows that verify, up to the break if there is one
+	Break     *AuditBreak  // the first thing wrong; nil when the chain verifies
+	KeyedFrom int64        // the first keyed row; 0 when none is
+	Anchor    *AuditAnchor // the latest anchor (by seq) the chain was checked against
+}
+
+// VerifyAudit walks the chain (CheckAudit) and returns the rows that verify and the
+// first break.
+func (s *Store) VerifyAudit(ctx context.Context, anchors ...AuditAnchor) (int64, *AuditBreak, error) {
+	r, err := s.CheckAudit(ctx, anchors)
+	return r.Rows, r.Break, err
+}
+
+// CheckAudit walks the whole chain in order and reports the first broken row, if any:
+// a row whose hash does not match its contents (an HMAC under the key it names, with
+// the store's keys; plain SHA-256 for rows from before keying began), an unkeyed row
+// after keyed ones, whose prev_hash is not its predecessor's hash, a gap in the ids, a
+// head that does not point at the last row, a row past the head, a row whose hash is
+// not what an anchor wrote down for it, and a chain that ends before the latest
+// anchor: rows cut from the end, with the head rewritten to match. Entries chained
+// while it walks are left to the next walk.
+func (s *Store) CheckAudit(ctx context.Context, anchors []AuditAnchor) (AuditReport, error) {
+	var rep AuditReport
+	if err := s.settleAudit(ctx); err != nil {
+		return rep, err
+	}
+	anchored := map[int64][]AuditAnchor{}
+	for i, a := range anchors {
+		if a.Seq > 0 {
+			anchored[a.Seq] = append(anchored[a.Seq], a)
+		}
+		if rep.Anchor == nil || a.Seq > rep.Anchor.Seq {
+			rep.Anchor = &anchors[i]
+		}
+	}
+	ring := s.auditKeys.Load()
 	prev, lastID := "", int64(0)
 	// The head first, and the chain up to it: entries sealed while the walk goes on
 	// lie beyond it and are not the walk's to judge (a live server seals all the time).
 	var headID int64
 	var headHash string
 	if err := s.queryRow(ctx, "SELECT last_id, last_hash FROM audit_head WHERE id = 1").Scan(&headID, &headHash); err != nil {
-		return 0, nil, err
+		return rep, err
+	}
+	broken := func(id int64, format string, args ...any) (AuditReport, error) {
+		rep.Break = &AuditBreak{ID: id, Reason: fmt.Sprintf(format, args...)}
+		return rep, nil
 	}
 	const page = 5000
 	for lastID < headID {
-		rows, err := s.query(ctx, fmt.Sprintf("SELECT id, at, COALESCE(actor_id, 0), actor, client_ip, action, object, summary, prev_hash, hash FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT %d", page), lastID, headID)
+		rows, err := s.query(ctx, fmt.Sprintf("SELECT %s FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT %d", auditColumns, page), lastID, headID)
 		batch, err := scanAll(rows, err, scanAuditRow)
 		if err != nil {
-			return n, nil, err
+			return rep, err
 		}
 		for _, r := range batch {
 			switch {
 			case r.ID != lastID+1:
-				return n, &AuditBreak{ID: r.ID, Reason: fmt.Sprintf("row %d is missing before it", lastID+1)}, nil
+				return broken(r.ID, "row %d is missing before it", lastID+1)
 			case r.PrevHash != prev:
-				return n, &AuditBreak{ID: r.ID, Reason: "prev_hash does not match the row before"}, nil
-			case chainHash(r) != r.Hash:
-				return n, &AuditBreak{ID: r.ID, Reason: "contents do not match the row's hash"}, nil
+				return broken(r.ID, "prev_hash does not match the row before")
+			case r.KeyID == "" && rep.KeyedFrom > 0:
+				return broken(r.ID, "the row is unkeyed, but the chain is keyed from row %d on: it was rewritten without the audit key", rep.KeyedFrom)
+			case r.KeyID == "" && chainHash(r, nil) != r.Hash:
+				return broken(r.ID, "contents do not match the row's hash")
+			case r.KeyID != "" && ring == nil:
+				return broken(r.ID, "the row is sealed with audit key %s, and no audit key was given to check it", r.KeyID)
+			case r.KeyID != "" && !ring.has(r.KeyID):
+				return broken(r.ID, "the row is sealed with audit key %s, which the given keys (%s) do not include", r.KeyID, strings.Join(s.AuditKeyIDs(), ", "))
+			}
+			if r.KeyID != "" {
+				key := ring.byID[r.KeyID]
+				if !hmac.Equal([]byte(chainHash(r, &key)), []byte(r.Hash)) {
+					return broken(r.ID, "HMAC mismatch under audit key %s: the row's contents or hash were rewritten without the key", r.KeyID)
+				}
+				if rep.KeyedFrom == 0 {
+					rep.KeyedFrom = r.ID
+				}
+			}
+			for _, a := range anchored[r.ID] {
+				if a.Hash != r.Hash {
+					return broken(r.ID, "anchor at seq %d hash %s (written %s by %s) but the row's hash is %s: the chain was rewritten after it was anchored",
+						a.Seq, shortHash(a.Hash), a.At.UTC().Format(time.RFC3339), a.Node, shortHash(r.Hash))
+				}
 			}
 			prev, lastID = r.Hash, r.ID
-			n++
+			rep.Rows++
 		}
 		if len(batch) < page {
 			break
 		}
 	}
 	if headID != lastID || headHash != prev {
-		return n, &AuditBreak{ID: headID, Reason: fmt.Sprintf("the chain ends at row %d but the head points at row %d: rows were removed from the end", lastID, headID)}, nil
+		return broken(headID, "the chain ends at row %d but the head points at row %d: rows were removed from the end", lastID, headID)
 	}
 	// Rows past the head are sealed after the walk began, or else were put there by
 	// hand: the highest id first, then the head again, which a seal only moves past it.
 	var maxID int64
 	if err := s.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM audit_log").Scan(&maxID); err != nil {
-		return n, nil, err
+		return rep, err
 	}
 	if err := s.queryRow(ctx, "SELECT last_id FROM audit_head WHERE id = 1").Scan(&headID); err != nil {
-		return n, nil, err
+		return rep, err
 	}
 	if maxID > headID {
-		return n, &AuditBreak{ID: maxID, Reason: fmt.Sprintf("row %d lies past the chain's head (row %d): it was added outside the chain", maxID, headID)}, nil
+		return broken(maxID, "row %d lies past the chain's head (row %d): it was added outside the chain", maxID, headID)
 	}
-	return n, nil, nil
+	// The anchors were read before the head, and a head only grows: a chain that ends
+	// before the latest anchor lost its end, though what is left holds together.
+	if a := rep.Anchor; a != nil && a.Seq > lastID {
+		missing := fmt.Sprintf("rows %d–%d are missing", lastID+1, a.Seq)
+		if a.Seq == lastID+1 {
+			missing = fmt.Sprintf("row %d is missing", a.Seq)
+		}
+		return broken(lastID+1, "anchor at seq %d hash %s (written %s by %s) but the log ends at seq %d: %s",
+			a.Seq, shortHash(a.Hash), a.At.UTC().Format(time.RFC3339), a.Node, lastID, missing)
+	}
+	return rep, nil
+}
+
+// shortHash is a hash as a message quotes it.
+func shortHash(h string) string {
+	if len(h) > 16 {
+		return h[:16] + "…"
+	}
+	return h
 }

@@ -52,7 +52,7 @@ func (tx *Tx) appendPending(ctx context.Context, row AuditRow) error {
 }
 
 // startSealer runs the sealer of a PostgreSQL store until Close, from the first entry
-// this process writes or the end of Migrate: it seals whenever a transaction of this
+// this process writes or UseAuditKeys: it seals whenever a transaction of this
 // process has written an entry, and every second for entries another process left
 // (one that crashed between its commit and its seal).
 func (s *Store) startSealer() {
@@ -188,8 +188,8 @@ func (s *Store) sealOnce(ctx context.Context) (int, error) {
 	}
 	defer tx.Rollback()
 	var headID int64
-	var headHash string
-	if err := tx.QueryRowContext(ctx, "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR UPDATE").Scan(&headID, &headHash); err != nil {
+	var headHash, headKey string
+	if err := tx.QueryRowContext(ctx, "SELECT last_id, last_hash, key_id FROM audit_head WHERE id = 1 FOR UPDATE").Scan(&headID, &headHash, &headKey); err != nil {
 		return 0, fmt.Errorf("audit head: %w", err)
 	}
 	rows, err := tx.QueryContext(ctx, sealTakeSQL)
@@ -220,22 +220,24 @@ func (s *Store) sealOnce(ctx context.Context) (int, error) {
 	n := len(entries)
 	ids, ats, actorIDs := make([]int64, n), make([]time.Time, n), make([]int64, n)
 	actors, ips, actions, objects, summaries := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	prevs, hashes := make([]string, n), make([]string, n)
+	prevs, hashes, keys := make([]string, n), make([]string, n), make([]string, n)
 	for i := range entries {
 		r := &entries[i].row
 		r.At = r.At.UTC()
 		r.ID, r.PrevHash = headID+1, headHash
-		r.Hash = chainHash(*r)
+		if err := s.seal(r, headKey); err != nil {
+			return 0, err
+		}
 		headID, headHash = r.ID, r.Hash
 		ids[i], ats[i], actorIDs[i] = r.ID, r.At, r.ActorID
 		actors[i], ips[i], actions[i], objects[i], summaries[i] = r.Actor, r.ClientIP, r.Action, r.Object, r.Summary
-		prevs[i], hashes[i] = r.PrevHash, r.Hash
+		prevs[i], hashes[i], keys[i] = r.PrevHash, r.Hash, r.KeyID
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor, client_ip, action, object, summary, prev_hash, hash)
-		SELECT id, at, NULLIF(actor_id, 0), actor, client_ip, action, object, summary, prev_hash, hash
-		FROM unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-			AS u(id, at, actor_id, actor, client_ip, action, object, summary, prev_hash, hash)`,
-		ids, ats, actorIDs, actors, ips, actions, objects, summaries, prevs, hashes); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor, client_ip, action, object, summary, prev_hash, hash, key_id)
+		SELECT id, at, NULLIF(actor_id, 0), actor, client_ip, action, object, summary, prev_hash, hash, key_id
+		FROM unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+			AS u(id, at, actor_id, actor, client_ip, action, object, summary, prev_hash, hash, key_id)`,
+		ids, ats, actorIDs, actors, ips, actions, objects, summaries, prevs, hashes, keys); err != nil {
 		return 0, fmt.Errorf("audit: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1", headID, headHash); err != nil {

@@ -64,17 +64,22 @@ func TestAuditChainUnderParallelWriters(t *testing.T) {
 }
 
 // Entries that a process committed and did not live to chain (killed between its
-// commit and its sealer's next batch) are chained when the next process starts, after
-// those already in the chain and in the order they were written.
+// commit and its sealer's next batch) are chained when the next process starts (once
+// it has its audit key), after those already in the chain and in the order they were
+// written.
 func TestAuditPendingSealedAtStart(t *testing.T) {
 	dsn := testutil.NewDSN(t, store.Postgres)
 	ctx := context.Background()
+	key := testutil.NewAuditKey(t)
 	open := func() *store.Store {
 		st, err := store.Open(ctx, dsn)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.Migrate(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.UseAuditKeys(ctx, nil, key); err != nil {
 			t.Fatal(err)
 		}
 		return st

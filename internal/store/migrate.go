@@ -107,13 +107,8 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 			log.Info("migration applied", "version", m.version, "name", m.name)
 		}
 	}
-	if s.dialect == Postgres {
-		// Entries a process committed and did not live to seal (auditseal.go).
-		if _, err := s.SealAudit(ctx); err != nil {
-			return applied, err
-		}
-		s.startSealer()
-	}
+	// The audit entries a killed process left waiting are sealed by UseAuditKeys, once
+	// the key they are sealed with is known.
 	return applied, nil
 }
 

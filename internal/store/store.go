@@ -74,6 +74,8 @@ type Store struct {
 	categoryLists  dictCache[CategoryFilter, []model.Category] // Categories
 	activeUsers    dictCache[UserFilter, []model.User]         // ActiveUsers
 
+	auditKeys atomic.Pointer[auditKeyring] // the keys audit rows are sealed with (auditkey.go); nil: unkeyed
+
 	// PostgreSQL's audit sealer (auditseal.go).
 	sealStart, sealClose sync.Once
 	sealMu               sync.Mutex

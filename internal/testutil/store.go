@@ -38,17 +38,18 @@ func ForEachStore(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 	}
 }
 
-// NewStore opens a fresh, migrated store of dialect d, removed when the test ends.
+// NewStore opens a fresh, migrated store of dialect d, its audit chain keyed with a
+// random key, removed when the test ends.
 // On PostgreSQL each store lives in its own schema, so tests run in parallel safely.
 func NewStore(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	return OpenStore(t, NewDSN(t, d))
+	return OpenStore(t, NewDSN(t, d), NewAuditKey(t))
 }
 
-// OpenStore opens and migrates the store at dsn, closed when the test ends. Opened
-// twice over one dsn, it gives two nodes' stores on one database; opened again after
-// one was closed, a restarted node's.
-func OpenStore(t testing.TB, dsn string) *store.Store {
+// OpenStore opens the database at dsn, migrates it and, when keys are given, keys its
+// audit chain with them (the last seals new rows), as a server starting over it
+// would; it is closed when the test ends.
+func OpenStore(t testing.TB, dsn string, keys ...store.AuditKey) *store.Store {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dsn)
@@ -59,7 +60,24 @@ func OpenStore(t testing.TB, dsn string) *store.Store {
 	if _, err := st.Migrate(ctx, nil); err != nil {
 		t.Fatalf("migrate %s store: %v", st.Dialect(), err)
 	}
+	if len(keys) > 0 {
+		if err := st.UseAuditKeys(ctx, nil, keys...); err != nil {
+			t.Fatalf("audit keys of the %s store: %v", st.Dialect(), err)
+		}
+	}
 	return st
+}
+
+// NewAuditKey is a fresh random audit key.
+func NewAuditKey(t testing.TB) store.AuditKey {
+	t.Helper()
+	secret := make([]byte, store.AuditKeyMinBytes)
+	rand.Read(secret)
+	k, err := store.NewAuditKey(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 // NewDSN returns the address of a fresh empty database of dialect d: a file in a
