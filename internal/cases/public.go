@@ -81,15 +81,16 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 		return model.Case{}, publicField(err)
 	}
 	var atts []model.Attachment
+	var photos [][]byte
 	for i, ph := range in.Photos {
-		att, err := s.newAttachment(fmt.Sprintf("photos[%d]", i), ph.Name, ph.Data, 0)
+		att, data, err := s.newAttachment(fmt.Sprintf("photos[%d]", i), ph.Name, ph.Data, 0, false)
 		if err != nil {
 			return model.Case{}, err
 		}
 		if !strings.HasPrefix(att.ContentType, "image/") {
 			return model.Case{}, fe(fmt.Sprintf("photos[%d]", i), "type", "只接受照片（JPEG、PNG、GIF、WebP）", "only photos (JPEG, PNG, GIF, WebP)")
 		}
-		atts = append(atts, att)
+		atts, photos = append(atts, att), append(photos, data)
 	}
 	centre, err := s.publicCentre(ctx, c.RegionPath)
 	if err != nil {
@@ -111,7 +112,7 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 		}
 		for i := range atts {
 			atts[i].CaseID = c.ID
-			if err := tx.InsertAttachment(ctx, &atts[i], in.Photos[i].Data); err != nil {
+			if err := tx.InsertAttachment(ctx, &atts[i], photos[i]); err != nil {
 				return err
 			}
 		}

@@ -106,14 +106,28 @@ var officeExt = map[string]string{
 	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
+// AttachInput is a file a user attaches to a case.
+type AttachInput struct {
+	Name string
+	Data []byte
+	// KeepOriginal keeps an image byte for byte, with its metadata, as evidence: a
+	// clerk's explicit choice, marked on the attachment and in the audit log.
+	// Without it an image is redrawn (reencodePhoto).
+	KeepOriginal bool
+}
+
 // Attach stores a file with a case p may act on; its type is judged by its content,
 // not by its name or the client's word.
-func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, name string, data []byte) (model.Attachment, error) {
-	att, err := s.newAttachment("file", name, data, p.User.ID)
+func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, in AttachInput) (model.Attachment, error) {
+	att, data, err := s.newAttachment("file", in.Name, in.Data, p.User.ID, in.KeepOriginal)
 	if err != nil {
 		return att, err
 	}
-	ctx = store.WithAudit(ctx, "case.attach", fmt.Sprintf("case:%d", id), fmt.Sprintf("上传附件 %s（%d 字节，%s）", att.Name, len(data), att.ContentType))
+	detail := fmt.Sprintf("上传附件 %s（%d 字节，%s）", att.Name, len(data), att.ContentType)
+	if att.KeptOriginal {
+		detail = fmt.Sprintf("上传附件 %s（%d 字节，%s，保留原件（证据），未去除元数据）", att.Name, len(data), att.ContentType)
+	}
+	ctx = store.WithAudit(ctx, "case.attach", fmt.Sprintf("case:%d", id), detail)
 	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, id)
 		if err != nil {
@@ -133,31 +147,40 @@ func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, name 
 
 // newAttachment checks an upload sent as field and describes it: a clean name, a type
 // judged by its content (never by its name or the client's word), its size and hash.
-func (s *Service) newAttachment(field, name string, data []byte, by int64) (model.Attachment, error) {
+// An image is redrawn without its metadata unless keepOriginal; the bytes to store
+// are returned with it.
+func (s *Service) newAttachment(field, name string, data []byte, by int64, keepOriginal bool) (model.Attachment, []byte, error) {
 	var att model.Attachment
 	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
 	if name == "" || name == "." || name == "/" {
-		return att, fe(field, "required", "请选择文件", "choose a file")
+		return att, nil, fe(field, "required", "请选择文件", "choose a file")
 	}
 	if len([]rune(name)) > 120 {
 		name = string([]rune(name)[:120])
 	}
 	if len(data) == 0 {
-		return att, fe(field, "empty", "文件为空", "the file is empty")
+		return att, nil, fe(field, "empty", "文件为空", "the file is empty")
 	}
 	if len(data) > MaxAttachmentBytes {
-		return att, fe(field, "too_large", "文件不能超过 10 MB", "must be at most 10 MB")
+		return att, nil, fe(field, "too_large", "文件不能超过 10 MB", "must be at most 10 MB")
 	}
 	ct := http.DetectContentType(data)
 	if ct == "application/zip" {
 		ct = officeExt[strings.ToLower(path.Ext(name))]
 	}
 	if !allowedTypes[ct] && !strings.HasPrefix(ct, "application/vnd.openxmlformats") || bytes.HasPrefix(data, []byte("<")) {
-		return att, fe(field, "type", "只接受图片、PDF、Word/Excel 文档或纯文本", "only images, PDF, Word/Excel documents or plain text")
+		return att, nil, fe(field, "type", "只接受图片、PDF、Word/Excel 文档或纯文本", "only images, PDF, Word/Excel documents or plain text")
+	}
+	if strings.HasPrefix(ct, "image/") && !keepOriginal {
+		var err error
+		if data, ct, err = reencodePhoto(field, data); err != nil {
+			return att, nil, err
+		}
+		name = photoName(name, ct)
 	}
 	sum := sha256.Sum256(data)
 	return model.Attachment{Name: name, ContentType: ct, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: by,
-		CreatedAt: s.Now().UTC()}, nil
+		CreatedAt: s.Now().UTC(), KeptOriginal: keepOriginal}, data, nil
 }
 
 // Attachments lists the files of a case p may see.

@@ -186,6 +186,9 @@ type Attachment struct {
 	SHA256      string    `json:"sha256"`
 	UploadedBy  int64     `json:"uploaded_by,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
+	// KeptOriginal says the bytes are exactly those uploaded, as a clerk chose for
+	// evidence; every other image was redrawn without its metadata.
+	KeptOriginal bool `json:"kept_original"`
 }
 
 // Incident kinds: what happens around a case that the warning counts (DESIGN.md §4).

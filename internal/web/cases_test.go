@@ -381,14 +381,14 @@ func TestAttachments(t *testing.T) {
 			req.Header.Set("X-CSRF-Token", c.CSRF)
 			return c.Send(req)
 		}
-		png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 100)...)
+		png := publicPNG(t)
 		resp, raw := upload(clerk, "现场照片.png", png)
 		if resp.StatusCode != 201 {
 			t.Fatalf("upload: %d %s", resp.StatusCode, raw)
 		}
 		var att model.Attachment
 		json.Unmarshal(raw, &att)
-		if att.ContentType != "image/png" || att.Size != int64(len(png)) {
+		if att.ContentType != "image/png" || att.Size == 0 || att.KeptOriginal {
 			t.Fatalf("attachment: %+v", att)
 		}
 		for _, bad := range []struct {
@@ -398,17 +398,20 @@ func TestAttachments(t *testing.T) {
 		}{
 			{"page.html", []byte("<html><script>alert(1)</script></html>"), "type"},
 			{"fake.png", []byte("MZ\x90\x00 not an image"), "type"},
+			{"says PNG, is not one.png", append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 100)...), "unreadable"},
 			{"empty.png", nil, "empty"},
 			{"huge.pdf", append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 10<<20)...), "too_large"},
 		} {
 			resp, raw := upload(clerk, bad.name, bad.data)
 			if resp.StatusCode != 422 && resp.StatusCode != 413 {
 				t.Errorf("%s: %d %s", bad.name, resp.StatusCode, raw)
+			} else if e := testutil.DecodeError(t, raw); resp.StatusCode == 422 && e.Error.Code != bad.code {
+				t.Errorf("%s: %s, want %s", bad.name, e.Error.Code, bad.code)
 			}
 		}
 		path := fmt.Sprintf("/api/v1/cases/%d/attachments/%d", f.id, att.ID)
 		resp, data := clerk.Do("GET", path, nil)
-		if resp.StatusCode != 200 || !bytes.Equal(data, png) || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+		if resp.StatusCode != 200 || int64(len(data)) != att.Size || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
 			t.Fatalf("download: %d %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
 		}
 		for who, c := range map[string]*testutil.Client{"other township": srv.Login(t, "suji.clerk", demo.Password), "anonymous": srv.NewClient(t)} {

@@ -249,7 +249,11 @@ func (a *API) uploadAttachment(r *http.Request, p *auth.Principal) (int, any, er
 	if err != nil {
 		return 0, nil, err
 	}
-	att, err := a.Cases.Attach(r.Context(), p, id, name, data)
+	keep, err := httpx.KeepOriginal(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	att, err := a.Cases.Attach(r.Context(), p, id, cases.AttachInput{Name: name, Data: data, KeepOriginal: keep})
 	if err != nil {
 		return 0, nil, err
 	}

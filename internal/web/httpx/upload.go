@@ -36,6 +36,24 @@ func ReadUpload(r *http.Request, field string, max int64) (string, []byte, error
 	return hdr.Filename, data, nil
 }
 
+// KeepOriginal reads the keep_original field of an upload form read by ReadUpload:
+// whether the user chose to keep an image byte for byte, as evidence. Absent is no;
+// a checkbox sends 1 or on, an API client true or false.
+func KeepOriginal(r *http.Request) (bool, error) {
+	v := r.FormValue("keep_original")
+	switch v {
+	case "":
+		return false, nil
+	case "on":
+		return true, nil
+	}
+	keep, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, &model.FieldError{Field: "keep_original", Code: "invalid", Message: "须为 true 或 false", MessageEN: "must be true or false"}
+	}
+	return keep, nil
+}
+
 // ServeAttachment writes a stored file as a download.
 func ServeAttachment(w http.ResponseWriter, att model.Attachment, data []byte) {
 	w.Header().Set("Content-Type", att.ContentType)

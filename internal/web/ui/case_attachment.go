@@ -9,8 +9,10 @@ import (
 	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
-// caseUpload stores a file sent from the case page's upload form; a refused file
-// (type, size, empty) shows the page again with the message next to the file input.
+// caseUpload stores a file sent from the case page's upload form, an image redrawn
+// without its metadata unless the clerk ticked 保留原件（证据）; a refused file (type,
+// size, empty, too many pixels) shows the page again with the message next to the
+// file input.
 func (u *UI) caseUpload(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -18,8 +20,12 @@ func (u *UI) caseUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, data, err := httpx.ReadUpload(r, "file", cases.MaxAttachmentBytes)
+	keep := false
 	if err == nil {
-		_, err = u.Cases.Attach(r.Context(), httpx.Principal(r), id, name, data)
+		keep, err = httpx.KeepOriginal(r)
+	}
+	if err == nil {
+		_, err = u.Cases.Attach(r.Context(), httpx.Principal(r), id, cases.AttachInput{Name: name, Data: data, KeepOriginal: keep})
 	}
 	if err != nil {
 		ce := classify(r, err)

@@ -35,6 +35,7 @@ type casePageData struct {
 	Detailed      []actionForm // actions with inputs
 	CanAttach     bool
 	AttachFailed  bool
+	PhotoMaxSide  int // the longest side an image is kept at, unless kept as evidence
 	Departments   []departmentOption
 	Delegates     []model.Region
 	Outcomes      []workflow.Outcome
@@ -249,7 +250,7 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		c.Parties[i] = c.Parties[i].Masked()
 	}
 	d := &casePageData{Case: *c, Due: u.Cases.DueStatus(c, u.Cases.Now()), Outcomes: workflow.AllOutcomes,
-		Satisfactions: workflow.AllSatisfactions, AttachFailed: failed == "attach"}
+		Satisfactions: workflow.AllSatisfactions, AttachFailed: failed == "attach", PhotoMaxSide: cases.PhotoMaxSide}
 	if c.DueAt != nil {
 		d.DueAt = *c.DueAt
 	}

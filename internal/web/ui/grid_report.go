@@ -115,7 +115,7 @@ func (u *UI) gridReportSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, ph := range photos {
-		if _, err := u.Cases.Attach(r.Context(), p, c.ID, ph.Name, ph.Data); err != nil {
+		if _, err := u.Cases.Attach(r.Context(), p, c.ID, cases.AttachInput{Name: ph.Name, Data: ph.Data}); err != nil {
 			// The case stands; say what became of the photo on its page.
 			ce := classify(r, err)
 			if ce == nil {
@@ -151,7 +151,8 @@ func gridFieldError(r *http.Request, field, zh, en string) *caseError {
 
 // readGridPhotos reads the report's photos (an empty file input sends one empty part,
 // which is no photo) and checks them before anything is registered: at most
-// gridMaxPhotos, each a real image by its content, within the attachment size.
+// gridMaxPhotos, each a real image by its content and its header (within the pixels
+// a photo may have), within the attachment size.
 func readGridPhotos(r *http.Request) ([]gridPhoto, error) {
 	if r.MultipartForm == nil {
 		return nil, nil
@@ -183,6 +184,10 @@ func readGridPhotos(r *http.Request) ([]gridPhoto, error) {
 		if !strings.HasPrefix(http.DetectContentType(data), "image/") {
 			return nil, photoError("type", fmt.Sprintf("第 %d 张不是照片：只接受 JPEG、PNG、GIF、WebP 图片", n),
 				fmt.Sprintf("photo %d is not a photo: only JPEG, PNG, GIF or WebP images", n))
+		}
+		var bad *model.FieldError
+		if errors.As(cases.CheckPhoto("photos", data), &bad) {
+			return nil, photoError(bad.Code, fmt.Sprintf("第 %d 张照片：%s", n, bad.Message), fmt.Sprintf("photo %d: %s", n, bad.MessageEN))
 		}
 		out = append(out, gridPhoto{Name: fh.Filename, Data: data})
 	}
