@@ -36,7 +36,8 @@ func (c *Case) Private() Private {
 //   - every ID number: 18 characters (and any longer run of digits), or 15 digits whose
 //     province and birth date are those of an old number;
 //   - the names, phones (a landline's local number too) and ID numbers of priv's
-//     parties, and priv's tracking code.
+//     parties, and seven digits or more of one of those numbers (a title is cut short
+//     where it may), and priv's tracking code.
 //
 // Numbers are found as Chinese input methods and people write them: each character is
 // read in NFKC (full-width ０-９ and Ｘ, circled or bold digits are digits), and
@@ -269,7 +270,8 @@ func (rule textRule) masksNumber(run []viewRune) bool {
 		}
 	}
 	for n := range rule.numbers {
-		if strings.Contains(d, n) {
+		// A title cut at 30 characters may end inside a party's number.
+		if strings.Contains(d, n) || len(d) >= 7 && strings.Contains(n, d) {
 			return true
 		}
 	}

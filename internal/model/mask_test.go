@@ -68,6 +68,8 @@ func TestMaskText(t *testing.T) {
 		{"群众 is no name, one character too few", "群众孙某反映", "群众孙某反映", zhaoLiu},
 		{"a party's landline without its area code", "打7123456找钱七", "打***找***", zhaoLiu},
 		{"the party's ID number, mistyped date", "身份证110105194913310021", "身份证***", zhaoLiu},
+		{"a party's phone cut short by a title", "赵六电话1371234…", "***电话***…", zhaoLiu},
+		{"six digits of it are not enough", "编号123456", "编号123456", zhaoLiu},
 		{"tracking code typed loosely", "查询码9q7p-kqbh-2xx5", "查询码***", zhaoLiu},
 		{"nothing of the case", "村口消防栓损坏", "村口消防栓损坏", zhaoLiu},
 		{"empty", "", "", zhaoLiu},
