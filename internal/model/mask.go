@@ -37,7 +37,8 @@ func (c *Case) Private() Private {
 //     province and birth date are those of an old number;
 //   - the names, phones (a landline's local number too) and ID numbers of priv's
 //     parties, and seven digits or more of one of those numbers (a title is cut short
-//     where it may), and priv's tracking code.
+//     where it may), and priv's tracking code;
+//   - seven digits or more that end where the text was cut short ("…").
 //
 // Numbers are found as Chinese input methods and people write them: each character is
 // read in NFKC (full-width ０-９ and Ｘ, circled or bold digits are digits), and
@@ -186,7 +187,7 @@ func (rule textRule) apply(s string) (string, bool) {
 		if j-i == 17 && j < len(v) && !hidden[j] && v[j].r == 'X' {
 			j++
 		}
-		if rule.masksNumber(v[i:j]) {
+		if rule.masksNumber(v[i:j]) || j-i >= 7 && cutShort(s[v[j-1].end:]) {
 			from := i
 			if from > 0 && !hidden[from-1] && v[from-1].r == '+' { // +86 goes with its number
 				from--
@@ -276,6 +277,14 @@ func (rule textRule) masksNumber(run []viewRune) bool {
 		}
 	}
 	return false
+}
+
+// cutShort reports whether the text after a number says it was cut there ("…"), as a
+// title made of a description's first words may be: what is left of a phone or an ID
+// number cannot be told from a count of things.
+func cutShort(rest string) bool {
+	rest = strings.TrimLeft(rest, " \u3000")
+	return strings.HasPrefix(rest, "…") || strings.HasPrefix(rest, "...")
 }
 
 // oldIDNumber reports whether 15 digits read as a pre-1999 ID number: a province and a

@@ -57,6 +57,9 @@ func TestMaskText(t *testing.T) {
 		{"service numbers", "已拨打110和12345", "已拨打110和12345", Private{}},
 		{"full-width house number", "城关村１２号门前", "城关村１２号门前", Private{}},
 		{"10 digits", "1391234567", "1391234567", Private{}},
+		{"a number cut short", "身份证110105 1949…", "身份证***…", Private{}},
+		{"a number cut short, three dots", "电话1391234...", "电话***...", Private{}},
+		{"six digits cut short", "共计123456…", "共计123456…", Private{}},
 		{"16-digit date pair", "20260301 20260305", "20260301 20260305", Private{}},
 		{"text around kept as written", "（电话：１３９ １２３４ ５６７８）ｏｋ", "（电话：***）ｏｋ", Private{}},
 
