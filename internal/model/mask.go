@@ -125,13 +125,17 @@ type viewRune struct {
 // the separators people put between digits. A character NFKC makes several of
 // (⑽ is "(10)") gives each of them the same bytes.
 func textView(s string) []viewRune {
-	v := make([]viewRune, 0, len(s))
+	v := make([]viewRune, 0, utf8.RuneCountInString(s))
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		end := i + size
 		if r < utf8.RuneSelf {
 			if !isTextSeparator(r) {
 				v = append(v, viewRune{unicode.ToUpper(r), i, end})
+			}
+		} else if m, ok := singleNFKC(s[i:end], r); ok {
+			if !isTextSeparator(m) {
+				v = append(v, viewRune{unicode.ToUpper(m), i, end})
 			}
 		} else {
 			for _, m := range norm.NFKC.String(s[i:end]) {
@@ -143,6 +147,21 @@ func textView(s string) []viewRune {
 		i = end
 	}
 	return v
+}
+
+// singleNFKC is the one character r is in NFKC, when it is one: most characters, the
+// Chinese ones among them, are their own; full-width forms are one ASCII character.
+// Reading them without norm.NFKC.String spares an allocation each.
+func singleNFKC(c string, r rune) (rune, bool) {
+	d := norm.NFKC.PropertiesString(c).Decomposition()
+	if d == nil {
+		return r, true
+	}
+	// A decomposition to one character is a starter that composes with nothing alone.
+	if m, size := utf8.DecodeRune(d); size == len(d) {
+		return m, true
+	}
+	return 0, false
 }
 
 // isTextSeparator reports whether r may stand between the digits of one number in a
