@@ -426,7 +426,7 @@ func (s *Service) book(ctx context.Context, p *auth.Principal, caseID, slotID in
 			to = append(to, clerks...)
 		}
 		return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: "appointment_booked", CaseID: c.ID, Title: "新的接访预约",
-			Body: fmt.Sprintf("%s（%s）：%s %s，%s", c.Title, c.TrackingCode, sess.LeaderName, whenText(sl.StartsAt), sess.Place)}, now)
+			Body: fmt.Sprintf("%s：%s %s，%s", noticeSubject(&c), sess.LeaderName, whenText(sl.StartsAt), sess.Place)}, now)
 	})
 	return a, err
 }
@@ -543,7 +543,7 @@ func (s *Service) cancelIn(ctx context.Context, tx *store.Tx, p *auth.Principal,
 	if by == "withdrawn" {
 		kind, title = "reception_withdrawn", "领导接访已撤回，预约已取消"
 	}
-	body := fmt.Sprintf("%s（%s）：%s %s", c.Title, c.TrackingCode, a.LeaderName, whenText(a.StartsAt))
+	body := fmt.Sprintf("%s：%s %s", noticeSubject(&c), a.LeaderName, whenText(a.StartsAt))
 	if note != "" {
 		body += "。" + note
 	}

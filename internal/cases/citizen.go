@@ -154,7 +154,10 @@ func (s *Service) Track(ctx context.Context, code, last4 string) (PublicView, er
 	if err != nil {
 		return PublicView{}, err
 	}
-	v := PublicView{TrackingCode: c.TrackingCode, Kind: c.Kind, Title: c.Title, State: workflow.State(c.State),
+	// The title and a refusal's reason are staff's words: they may name the other
+	// side, or a number that is no one's business on a page opened with a code.
+	priv := c.Private()
+	v := PublicView{TrackingCode: c.TrackingCode, Kind: c.Kind, Title: model.MaskText(c.Title, priv), State: workflow.State(c.State),
 		Outcome: workflow.Outcome(c.Outcome), CreatedAt: c.CreatedAt, Due: s.DueStatus(&c, s.Now())}
 	if v.Due != workflow.StatusNone {
 		v.DueAt, v.DueStage = c.DueAt, workflow.Stage(c.DueStage)
@@ -175,6 +178,7 @@ func (s *Service) Track(ctx context.Context, code, last4 string) (PublicView, er
 	}
 	for _, ev := range evs {
 		if st, ok := publicStep(ev); ok {
+			st.Reason = model.MaskText(st.Reason, priv)
 			v.Steps = append(v.Steps, st)
 		}
 	}

@@ -121,7 +121,7 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 			return err
 		}
 		return s.Notifier.Send(ctx, tx, clerks, notify.Message{Kind: "public_case", CaseID: c.ID, Title: "群众反映待受理",
-			Body: fmt.Sprintf("%s（%s），来源：%s", c.Title, c.TrackingCode, source)}, now)
+			Body: fmt.Sprintf("%s，来源：%s", noticeSubject(c), source)}, now)
 	})
 	return *c, err
 }

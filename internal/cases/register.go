@@ -333,17 +333,23 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 		return err
 	}
 	return withTrackingCode(c, func() error {
-		// The notices name the tracking code, drawn afresh for each attempt.
+		// The notices mask the tracking code, drawn afresh for each attempt.
 		c.ID = ids.Case
 		evs := firstEvents(c, actorID, payload, now, warn)
 		follow := &store.CaseFollowUps{}
-		notices := []notify.Composed{s.Notifier.Compose(r.to, r.message(c, warn), now)}
+		// Composed without a transaction, the notices are given what to mask.
+		priv := c.Private()
+		warning := r.message(c, warn)
+		warning.Private = &priv
+		notices := []notify.Composed{s.Notifier.Compose(r.to, warning, now)}
 		if r.order != nil {
 			r.order.v.ID, r.order.v.CaseID = ids.Supervisions[0], c.ID
 			follow.Supervisions = []*store.Supervision{&r.order.v}
 			ev := r.order.event(c, now)
 			evs = append(evs, &ev)
-			notices = append(notices, s.Notifier.Compose(r.order.to, r.order.message(c), now))
+			order := r.order.message(c)
+			order.Private = &priv
+			notices = append(notices, s.Notifier.Compose(r.order.to, order, now))
 		}
 		next := ids.Notifications
 		for _, n := range notices {

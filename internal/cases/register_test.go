@@ -188,7 +188,9 @@ func TestRegistrationsAtTheSameMomentStayApart(t *testing.T) {
 // shared with the other registrations of the moment (no further steps), or a
 // transaction (a step after it); on SQLite, the group commit. Every notice is in its
 // recipient's inbox with its SMS, e-mail and webhook copies; the SMS names its
-// notification, the webhook the case; the order's event names the order.
+// notification, the webhook the case; the order's event names the order. None of them
+// carries the applicant's name, phone or ID number, however typed, nor the tracking
+// code.
 func TestRedRegistrationWritesItsNoticesAndOrderEitherWay(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		ctx, svc, p, category := clerkAtDesk(t, st)
@@ -209,11 +211,16 @@ func TestRedRegistrationWritesItsNoticesAndOrderEitherWay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The applicant's name, phone and ID number are in the title, as a clerk types
+		// them: none of them, nor the tracking code, may reach a notice or its copies.
+		id := model.MakeIDNumber("110105", time.Date(1949, 12, 31, 0, 0, 0, 0, time.UTC), 2)
+		private := []string{"赵六", "13712345678", "１３７１２３４５６７８", id, id[:6] + " " + id[6:14] + " " + id[14:]}
 		register := func(then []cases.Step) model.Case {
 			t.Helper()
 			c, err := svc.Register(ctx, p, cases.RegisterInput{Kind: model.KindDispute, CategoryID: category["dispute.labour.wages"],
 				Channel: model.ChannelWalkIn, RegionID: p.Region.ID, PeopleCount: 40,
-				Description: "四十名农民工讨薪，工头扬言同归于尽，还有人说要跳楼。", Parties: []cases.PartyInput{{Name: "李某", Phone: "13893001003"}},
+				Title:       "求助人赵六电话１３７１２３４５６７８身份证" + private[4] + "，四十名农民工讨薪",
+				Description: "四十名农民工讨薪，工头扬言同归于尽，还有人说要跳楼。", Parties: []cases.PartyInput{{Name: "赵六", Phone: "13712345678", IDNumber: id}},
 				Then: then})
 			if err != nil {
 				t.Fatal(err)
@@ -227,8 +234,14 @@ func TestRedRegistrationWritesItsNoticesAndOrderEitherWay(t *testing.T) {
 		written := func(c model.Case) []string {
 			t.Helper()
 			var out []string
+			number := fmt.Sprintf("案件编号 %d", c.ID)
 			anon := func(s string) string {
-				return strings.ReplaceAll(strings.ReplaceAll(s, c.TrackingCode, "CODE"), fmt.Sprintf(`"case_id":%d`, c.ID), `"case_id":ID`)
+				for _, v := range append(private, c.TrackingCode) {
+					if strings.Contains(s, v) {
+						t.Errorf("%q is written in full: %s", v, s)
+					}
+				}
+				return strings.ReplaceAll(strings.ReplaceAll(s, number, "案件编号 ID"), fmt.Sprintf(`"case_id":%d`, c.ID), `"case_id":ID`)
 			}
 			// Accepting sets a new deadline, against which no order is issued yet.
 			got, err := st.Case(ctx, c.ID, store.CaseScope{All: true})
@@ -261,7 +274,7 @@ func TestRedRegistrationWritesItsNoticesAndOrderEitherWay(t *testing.T) {
 				for _, n := range ns {
 					if n.CaseID == c.ID {
 						mine[n.ID] = n
-						out = append(out, fmt.Sprintf("notice to %s: %s %s %s", u.Username, n.Kind, n.Title, anon(n.Body)))
+						out = append(out, fmt.Sprintf("notice to %s: %s %s %s", u.Username, n.Kind, anon(n.Title), anon(n.Body)))
 					}
 				}
 			}
@@ -274,8 +287,8 @@ func TestRedRegistrationWritesItsNoticesAndOrderEitherWay(t *testing.T) {
 				switch {
 				case o.Channel == "sms" && ours:
 					out = append(out, fmt.Sprintf("sms to %s for user %d: %s", o.Recipient, n.UserID, anon(o.Body)))
-				case o.Channel != "sms" && strings.Contains(o.Body, c.TrackingCode):
-					out = append(out, fmt.Sprintf("%s to %s: %s %s", o.Channel, o.Recipient, o.Subject, anon(o.Body)))
+				case o.Channel != "sms" && strings.Contains(o.Body, number):
+					out = append(out, fmt.Sprintf("%s to %s: %s %s", o.Channel, o.Recipient, anon(o.Subject), anon(o.Body)))
 				}
 			}
 			slices.Sort(out)
@@ -286,7 +299,8 @@ func TestRedRegistrationWritesItsNoticesAndOrderEitherWay(t *testing.T) {
 		if !slices.Equal(alone, inTx) {
 			t.Errorf("registered alone:\n%s\nwith a step:\n%s", strings.Join(alone, "\n"), strings.Join(inTx, "\n"))
 		}
-		for _, want := range []string{"notice to county.leader: warning_red", "notice to county.leader: supervision", "sms to 13893002000",
+		for _, want := range []string{"notice to county.leader: warning_red 红色预警 求助人***电话***身份证***，四十名农民工讨薪（案件编号 ID）：",
+			"notice to county.leader: supervision", "sms to 13893002000",
 			"email to county.leader@example.cn: 红色预警", "webhook to warning_red", "webhook to supervision", "event supervise"} {
 			if !slices.ContainsFunc(alone, func(s string) bool { return strings.HasPrefix(s, want) }) {
 				t.Errorf("nothing written as %q:\n%s", want, strings.Join(alone, "\n"))

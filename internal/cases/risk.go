@@ -306,7 +306,7 @@ func (s *Service) planResponse(ctx context.Context, c *model.Case, ch *warningCh
 
 // message is the warning's notice about c, which has its tracking code.
 func (r *responsePlan) message(c *model.Case, ch *warningChange) notify.Message {
-	msg := notify.Message{CaseID: c.ID, Body: fmt.Sprintf("%s（%s）：%s。", c.Title, c.TrackingCode, ch.note)}
+	msg := notify.Message{CaseID: c.ID, Body: fmt.Sprintf("%s：%s。", noticeSubject(c), ch.note)}
 	due := ""
 	if c.RiskResponseBy != nil {
 		due = c.RiskResponseBy.In(workflow.ChinaTime).Format("2006-01-02 15:04")
@@ -524,7 +524,7 @@ func (s *Service) escalateLateResponses(ctx context.Context, now time.Time) (int
 					to = append(to, us...)
 				}
 				if err := s.Notifier.Send(ctx, tx, to, notify.Message{Kind: "warning_escalate", CaseID: c.ID, Title: what,
-					Body: fmt.Sprintf("%s（%s）：%s", c.Title, c.TrackingCode, note)}, now); err != nil {
+					Body: fmt.Sprintf("%s：%s", noticeSubject(&c), note)}, now); err != nil {
 					return err
 				}
 				return s.superviseIn(ctx, tx, &c, nil, order, what+"，请立即处置并报告", s.policy().ReplyWorkdays, now, 0, "risk")

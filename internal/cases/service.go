@@ -6,6 +6,7 @@ package cases
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -185,4 +186,11 @@ func NewTrackingCode() string {
 		}
 	}
 	return string(out)
+}
+
+// noticeSubject is how a notification names its case: its title and its number
+// (案件编号), never its tracking code, which is the citizen's key to the case. The
+// notifier masks the title's personal data (model.MaskText).
+func noticeSubject(c *model.Case) string {
+	return fmt.Sprintf("%s（案件编号 %d）", c.Title, c.ID)
 }

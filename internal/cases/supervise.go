@@ -134,7 +134,7 @@ func (s *Service) ReplySupervision(ctx context.Context, p *auth.Principal, id in
 			return err
 		}
 		return s.Notifier.Send(ctx, tx, []model.User{issuer}, notify.Message{Kind: "supervision_reply", CaseID: c.ID,
-			Title: "督办已回复", Body: fmt.Sprintf("%s（%s）：%s", c.Title, c.TrackingCode, summarise(reply, 60))}, now)
+			Title: "督办已回复", Body: fmt.Sprintf("%s：%s", noticeSubject(&c), summarise(reply, 60))}, now)
 	})
 	return v, err
 }

@@ -91,7 +91,7 @@ func (s *Service) flag(ctx context.Context, tx *store.Tx, d store.DueTransition,
 	if d.Flag == "overdue" {
 		title = fmt.Sprintf("案件%s已超期", stage)
 	}
-	body := fmt.Sprintf("%s（%s），期限 %s", c.Title, c.TrackingCode, c.DueAt.In(workflow.ChinaTime).Format("2006-01-02 15:04"))
+	body := fmt.Sprintf("%s，期限 %s", noticeSubject(&c), c.DueAt.In(workflow.ChinaTime).Format("2006-01-02 15:04"))
 	return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: d.Flag, CaseID: c.ID, Title: title, Body: body}, now)
 }
 
@@ -309,7 +309,7 @@ func (o *orderPlan) event(c *model.Case, now time.Time) model.CaseEvent {
 // message is the order's notice.
 func (o *orderPlan) message(c *model.Case) notify.Message {
 	title := map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}[o.v.Level]
-	body := fmt.Sprintf("%s（%s）：%s。请于 %s 前回复。", c.Title, c.TrackingCode, o.v.Requirement, o.v.ReplyBy.In(workflow.ChinaTime).Format("2006-01-02"))
+	body := fmt.Sprintf("%s：%s。请于 %s 前回复。", noticeSubject(c), o.v.Requirement, o.v.ReplyBy.In(workflow.ChinaTime).Format("2006-01-02"))
 	return notify.Message{Kind: "supervision", CaseID: c.ID, Title: title, Body: body}
 }
 

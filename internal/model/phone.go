@@ -60,10 +60,10 @@ func foldPhoneInput(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		switch r {
-		case ' ', '\t', '\n', '\r', '\u3000', '\u00a0', '-', '－', '—', '–', '.', '(', ')', '（', '）':
+		switch {
+		case isPhoneSeparator(r):
 			continue
-		case '＋':
+		case r == '＋':
 			r = '+'
 		default:
 			r = foldFullWidthDigit(r)
@@ -71,6 +71,16 @@ func foldPhoneInput(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isPhoneSeparator reports whether r is one of what people type between the digits of
+// a phone number: spaces, dashes, dots and brackets, half- or full-width.
+func isPhoneSeparator(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\r', '\u3000', '\u00a0', '-', '－', '—', '–', '.', '(', ')', '（', '）':
+		return true
+	}
+	return false
 }
 
 // stripCountryCode removes China's country code and reports whether one was there. A

@@ -15,12 +15,30 @@ import (
 	"github.com/onedoor/onedoor/internal/store"
 )
 
-// Message is one notification to a set of users.
+// Message is one notification to a set of users. Its texts leave the case's staff
+// (an SMS through the operator, an e-mail, a webhook to another system), so every copy,
+// the inbox's too, carries them masked by model.MaskText: no phone or ID number, no
+// name of a party, no tracking code, which is the citizen's alone.
 type Message struct {
 	Kind   string // due_soon, overdue, supervision, supervision_late, …
 	CaseID int64
 	Title  string
 	Body   string
+	// Private is what identifies the case's people. Send reads it when nil; Compose,
+	// which has no transaction, masks with what it is given.
+	Private *model.Private
+}
+
+// masked is m with its texts masked, and without what they were masked with: the SMS
+// template, an administrator's, renders the message it is given.
+func (m Message) masked() Message {
+	var priv model.Private
+	if m.Private != nil {
+		priv = *m.Private
+	}
+	m.Title, m.Body = model.MaskText(m.Title, priv), model.MaskText(m.Body, priv)
+	m.Private = nil
+	return m
 }
 
 // Config says which outbound channels are on. The in-app inbox always is.
@@ -50,6 +68,7 @@ type Composed struct {
 
 // Compose is m for each of to, deduplicated and active only, as Send writes it.
 func (n *Notifier) Compose(to []model.User, m Message, at time.Time) Composed {
+	m = m.masked()
 	var out Composed
 	seen := map[int64]bool{}
 	for _, u := range to {
@@ -104,6 +123,13 @@ func (c Composed) Outbox() []*store.OutboxItem {
 // Send puts m in each recipient's inbox and queues its outbound copies, inside tx.
 // Recipients are deduplicated.
 func (n *Notifier) Send(ctx context.Context, tx *store.Tx, to []model.User, m Message, at time.Time) error {
+	if m.Private == nil && m.CaseID != 0 {
+		priv, err := tx.CasePrivate(ctx, m.CaseID)
+		if err != nil {
+			return err
+		}
+		m.Private = &priv
+	}
 	c := n.Compose(to, m, at)
 	if err := tx.InsertNotifications(ctx, c.Notifications); err != nil {
 		return err

@@ -376,6 +376,21 @@ func (tx *Tx) Parties(ctx context.Context, caseID int64) ([]model.Party, error) 
 	return partiesOf(ctx, tx.tx, tx.s.q, caseID)
 }
 
+// CasePrivate reads inside the transaction what identifies a case's people in its
+// texts (model.MaskText): its parties and its tracking code.
+func (tx *Tx) CasePrivate(ctx context.Context, caseID int64) (model.Private, error) {
+	var p model.Private
+	err := tx.queryRow(ctx, "SELECT tracking_code FROM cases WHERE id = ?", caseID).Scan(&p.TrackingCode)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	if err != nil {
+		return p, err
+	}
+	p.Parties, err = tx.Parties(ctx, caseID)
+	return p, err
+}
+
 func partiesOf(ctx context.Context, q queryer, rebind func(string) string, caseID int64) ([]model.Party, error) {
 	rows, err := q.QueryContext(ctx, rebind("SELECT "+partyCols+" FROM case_parties WHERE case_id = ? ORDER BY seq"), caseID)
 	return scanAll(rows, err, scanParty)

@@ -420,8 +420,11 @@ func TestAppointments(t *testing.T) {
 				t.Fatalf("the citizen's booking in the timeline: %+v", last)
 			}
 			_, raw := clerk.Do("GET", "/api/v1/notifications", nil)
-			if !strings.Contains(string(raw), "appointment_booked") || !strings.Contains(string(raw), c.TrackingCode) {
+			if !strings.Contains(string(raw), "appointment_booked") || !strings.Contains(string(raw), fmt.Sprintf(`"case_id":%d`, c.ID)) {
 				t.Fatalf("the desk is not told of the citizen's booking: %s", raw)
+			}
+			if strings.Contains(string(raw), c.TrackingCode) {
+				t.Fatalf("the desk's notice carries the citizen's tracking code: %s", raw)
 			}
 			_, raw = clerk.Do("GET", fmt.Sprintf("/api/v1/cases/%d/appointments", c.ID), nil)
 			var list struct{ Items []apptJSON }

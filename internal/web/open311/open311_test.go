@@ -555,6 +555,52 @@ func TestOpen311Privacy(t *testing.T) {
 	})
 }
 
+// Numbers typed the way Chinese input methods type them are masked whole, in the
+// description and the address, on the listing and on the request itself; the rest of
+// the text is shown as the citizen wrote it.
+func TestOpen311MasksNumbersAsTyped(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		e := setup(t, st)
+		for _, tc := range []struct {
+			name, description, address, want, wantAddress string
+		}{
+			{"full-width mobile", "电话１３９１２３４５６７８，路灯坏了", "", "电话***，路灯坏了", ""},
+			{"full-width ID number", "身份证１１０１０５１９４９１２３１００２Ｘ，井盖丢了", "", "身份证***，井盖丢了", ""},
+			{"spaced mobile", "有事打1 3 9 1 2 3 4 5 6 7 8", "", "有事打***", ""},
+			{"grouped ID number", "身份证110105 19491231 002X，桥栏杆断了", "", "身份证***，桥栏杆断了", ""},
+			{"the submitter's name and phone", "我是王秀兰，电话138-9300-1122，消防栓坏了", "", "我是***，电话***，消防栓坏了", ""},
+			{"a phone in the address", "配电箱漏电", "城关村三社 找老王 0931 8123456", "配电箱漏电", "城关村三社 找老王 ***"},
+			{"no number at all", "２号楼前的路灯坏了３天", "", "２号楼前的路灯坏了３天", ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				f := e.hazardForm()
+				f.Set("description", tc.description)
+				if tc.address != "" {
+					f.Set("address_string", tc.address)
+				}
+				posted := e.post("json", f)
+				resp, body := e.get("/open311/v2/requests/" + posted.ServiceRequestID + ".json")
+				one := decodeRequests(t, resp, body, "json")
+				resp, body = e.get("/open311/v2/requests.json?page_size=200")
+				var listed request
+				for _, r := range decodeRequests(t, resp, body, "json") {
+					if r.ServiceRequestID == posted.ServiceRequestID {
+						listed = r
+					}
+				}
+				for _, got := range []request{one[0], listed} {
+					if got.Description != tc.want {
+						t.Errorf("description %q, want %q", got.Description, tc.want)
+					}
+					if tc.wantAddress != "" && got.Address != tc.wantAddress {
+						t.Errorf("address %q, want %q", got.Address, tc.wantAddress)
+					}
+				}
+			})
+		}
+	})
+}
+
 func strconvID(id int64) string {
 	b, _ := json.Marshal(id)
 	return string(b)

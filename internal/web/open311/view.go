@@ -3,11 +3,8 @@ package open311
 import (
 	"encoding/xml"
 	"net/http"
-	"regexp"
 	"sort"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
@@ -129,7 +126,8 @@ func (a *API) writeRequests(w http.ResponseWriter, r *http.Request, f format, fo
 
 // publicRequest is what the public may know of a case (DESIGN.md §8): never a party's
 // name, phone or ID number; no description or exact place of a dispute or petition —
-// only its village or township; no staff names.
+// only its village or township; no staff names; the texts it shows masked by the one
+// rule for what leaves the staff (model.MaskText).
 func publicRequest(c store.Open311Case, events []model.CaseEvent) request {
 	st := workflow.State(c.State)
 	rq := request{
@@ -155,10 +153,10 @@ func publicRequest(c store.Open311Case, events []model.CaseEvent) request {
 		rq.Description = hidden
 		rq.Address = place
 	} else {
-		rq.Description = redact(c.Description, c.Parties)
+		rq.Description = model.MaskText(c.Description, c.Private())
 		rq.Address = place
 		if c.Address != "" {
-			rq.Address = redact(c.Address, c.Parties)
+			rq.Address = model.MaskText(c.Address, c.Private())
 		}
 		rq.Lat, rq.Long = c.Lat, c.Lng
 	}
@@ -171,28 +169,4 @@ func publicRequest(c store.Open311Case, events []model.CaseEvent) request {
 		rq.StatusNotes = ev.At.In(chinaTime).Format("2006-01-02") + " " + note
 	}
 	return rq
-}
-
-var (
-	// idNumberRe finds what looks like a resident ID number (GB 11643, 18 characters).
-	idNumberRe = regexp.MustCompile(`\d{17}[\dXx]`)
-	// phoneRe finds what looks like a mobile or a fixed-line number.
-	phoneRe = regexp.MustCompile(`(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}[- ]?\d{7,8}`)
-)
-
-// redact takes out of a text that may be shown the parties' names, phones and ID
-// numbers, and anything else that looks like a phone or an ID number.
-func redact(s string, parties []model.Party) string {
-	for _, p := range parties {
-		for _, v := range []string{p.IDNumber, p.Phone} {
-			if v != "" {
-				s = strings.ReplaceAll(s, v, "***")
-			}
-		}
-		if name := strings.TrimSpace(p.Name); utf8.RuneCountInString(name) >= 2 && name != "群众" {
-			s = strings.ReplaceAll(s, name, "**")
-		}
-	}
-	s = idNumberRe.ReplaceAllString(s, "***")
-	return phoneRe.ReplaceAllString(s, "***")
 }

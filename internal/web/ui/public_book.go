@@ -137,7 +137,7 @@ func (u *UI) fillBook(r *http.Request, d *publicBookData, c *model.Case) error {
 		return err
 	}
 	now := u.Cases.Now()
-	d.Verified, d.Title = true, c.Title
+	d.Verified, d.Title = true, model.MaskText(c.Title, c.Private())
 	for _, a := range list {
 		v := viewAppointment(a, now)
 		v.CanCancel = v.Upcoming
