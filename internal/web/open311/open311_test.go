@@ -27,7 +27,7 @@ import (
 type env struct {
 	t     *testing.T
 	srv   *testutil.Server
-	key   string          // an API token of an integration account
+	key   string          // the API token of an integration: it acts as county.clerk, who registers cases county-wide
 	clerk *auth.Principal // fucheng.clerk, who takes the township's public cases
 }
 
@@ -39,7 +39,11 @@ func setup(t *testing.T, st *store.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, _, err := srv.App.Auth().IssueAPIToken(ctx, "wechat-miniapp", admin.ID, admin.ID)
+	integration, _, err := st.UserCredentials(ctx, "county.clerk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := srv.App.Auth().IssueAPIToken(ctx, "wechat-miniapp", integration.ID, admin.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
