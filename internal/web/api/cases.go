@@ -243,6 +243,10 @@ func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, "unauthenticated", ""))
 		return
 	}
+	if _, err := httpx.ReadQuery(r); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
 	caseID, err := pathID(r)
 	if err != nil {
 		httpx.WriteError(w, r, err)

@@ -262,7 +262,9 @@ func target(t reflect.Type) reflect.Type {
 func isTextUnmarshaler(t reflect.Type) bool { return reflect.PointerTo(t).Implements(textUnmarshaler) }
 
 // isBytes reports whether t is a byte slice, which encoding/json reads from base64 text.
-func isBytes(t reflect.Type) bool { return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 }
+func isBytes(t reflect.Type) bool {
+	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8
+}
 
 // numberFits reports whether the number n can land in t as encoding/json would put it.
 func numberFits(n string, t reflect.Type) bool {
