@@ -28,6 +28,11 @@ Admins run the system and see no cases (separation of duties). Full ID numbers a
 phones are shown only on an explicit request by a role below holding ` + "`personal.reveal`" + `,
 and every such view is audited.
 
+An API token acts as the user it was issued for, as that user is at each request —
+their roles, region and department — and never as more: on the API, and on Open311,
+where filing a request is registering a case (` + "`cases.register`" + `, at a place inside
+the user's scope; docs/open311.md). A deactivated user's tokens are revoked.
+
 ## Permissions
 
 `
