@@ -180,7 +180,3 @@ func (q *Query) Values() url.Values {
 
 // Err returns the first problem the reads met, nil when there was none.
 func (q *Query) Err() error { return q.err }
-
-// Fail records a problem a caller found in a value it read, so that Err reports the
-// first problem of the query whoever found it.
-func (q *Query) Fail(err error) { q.fail(err) }
