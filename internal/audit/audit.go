@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -20,37 +19,44 @@ import (
 
 var cst = time.FixedZone("CST", 8*3600)
 
+// FilterParams are the query parameters FilterFrom reads.
+var FilterParams = []string{"actor_id", "action", "object", "from", "to", "before", "limit"}
+
+// Params is how FilterFrom reads query parameters: strictly, the first problem kept
+// for Err (the web layer's httpx.Query).
+type Params interface {
+	String(name string) string
+	Int(name string, min, max int64) int64
+	Err() error
+}
+
 // FilterFrom reads a filter from query parameters: actor_id, action (a prefix when it
 // ends in "."), object, from and to (dates, YYYY-MM-DD, China time), before, limit.
-func FilterFrom(q url.Values) (store.AuditFilter, error) {
+func FilterFrom(q Params) (store.AuditFilter, error) {
 	var f store.AuditFilter
-	bad := func(field, zh, en string) error {
-		return &model.FieldError{Field: field, Code: "invalid", Message: zh, MessageEN: en}
-	}
-	var err error
-	if f.ActorID, err = model.QueryInt(q, "actor_id", 0, 1<<62); err != nil {
+	f.ActorID = q.Int("actor_id", 0, 1<<62)
+	f.Before = q.Int("before", 0, 1<<62)
+	f.Limit = int(q.Int("limit", 1, 1000))
+	f.Action, f.Object = q.String("action"), q.String("object")
+	from, to := q.String("from"), q.String("to")
+	if err := q.Err(); err != nil {
 		return f, err
 	}
-	if f.Before, err = model.QueryInt(q, "before", 0, 1<<62); err != nil {
-		return f, err
-	}
-	limit, err := model.QueryInt(q, "limit", 1, 1000)
-	if err != nil {
-		return f, err
-	}
-	f.Limit = int(limit)
-	f.Action, f.Object = q.Get("action"), q.Get("object")
-	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
-		if v := q.Get(name); v != "" {
-			t, err := time.ParseInLocation(time.DateOnly, v, cst)
-			if err != nil {
-				return f, bad(name, "日期格式须为 YYYY-MM-DD", "must be a date, YYYY-MM-DD")
-			}
-			if name == "to" {
-				t = t.AddDate(0, 0, 1) // through the end of that day
-			}
-			*dst = t
+	for _, d := range []struct {
+		name, value string
+		dst         *time.Time
+	}{{"from", from, &f.From}, {"to", to, &f.To}} {
+		if d.value == "" {
+			continue
 		}
+		t, err := time.ParseInLocation(time.DateOnly, d.value, cst)
+		if err != nil {
+			return f, &model.FieldError{Field: d.name, Code: "invalid", Message: "日期格式须为 YYYY-MM-DD", MessageEN: "must be a date, YYYY-MM-DD"}
+		}
+		if d.name == "to" {
+			t = t.AddDate(0, 0, 1) // through the end of that day
+		}
+		*d.dst = t
 	}
 	return f, nil
 }

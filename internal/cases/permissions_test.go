@@ -36,6 +36,11 @@ warnings — are told that there are records outside their scope (辖区外另�
 many; nobody else learns of them. A warning's notices, read by people of every scope,
 count the case's own records and say only that other cases have some.
 
+An API token acts as the user it was issued for, as that user is at each request —
+their roles, region and department — and never as more: on the API, and on Open311,
+where filing a request is registering a case (` + "`cases.register`" + `, at a place inside
+the user's scope; docs/open311.md). A deactivated user's tokens are revoked.
+
 ## Permissions
 
 `

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/store"
@@ -42,6 +43,32 @@ type PublicInput struct {
 
 // publicChannels are the channels a submission without an account may come by.
 var publicChannels = []model.Channel{model.ChannelPortal, model.ChannelPhoto, model.ChannelOpen311}
+
+// A client filing for a citizen is refused with these (both are auth.ErrForbidden).
+var (
+	ErrMayNotRegister   = fmt.Errorf("%w: %s", auth.ErrForbidden, auth.PermCasesRegister)
+	ErrRegionOutOfScope = fmt.Errorf("%w: the place lies outside the area where the user may register cases", auth.ErrForbidden)
+)
+
+// RegisterFor registers a citizen's submission that a client files with an API token
+// acting as p (an Open311 integration). A token can do no more than its user can
+// today: p must hold cases.register, and the place must lie inside the area where
+// they hold it — as at the intake desk. The case is then taken as RegisterPublic takes
+// it.
+func (s *Service) RegisterFor(ctx context.Context, p *auth.Principal, in PublicInput, source string) (model.Case, error) {
+	scope := scopeFor(p, auth.PermCasesRegister)
+	if scope.RegionPath == "" {
+		return model.Case{}, ErrMayNotRegister
+	}
+	region, err := s.Store.Region(ctx, in.RegionID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return model.Case{}, err
+	}
+	if err == nil && !strings.HasPrefix(region.Path, scope.RegionPath) {
+		return model.Case{}, ErrRegionOutOfScope
+	}
+	return s.RegisterPublic(ctx, in, source)
+}
 
 // RegisterPublic registers a citizen's submission as a new case waiting at the
 // centre nearest to the place that has clerks to take it (a village's report goes to

@@ -20,6 +20,9 @@ type Open311Filter struct {
 	TrackingCodes []string // only these tracking codes
 	CategoryCodes []string // service_code
 	Kinds         []model.CaseKind
+	// Beyond widens Kinds: inside this scope cases of every kind are listed (a client
+	// whose API key's user reads cases there). The zero scope widens nothing.
+	Beyond        CaseScope
 	States        []string
 	From, To      time.Time // created_at in [From, To)
 	Offset, Limit int       // offset paging over newest-first
@@ -73,10 +76,16 @@ func (s *Store) Open311Cases(ctx context.Context, f Open311Filter) ([]Open311Cas
 		}
 	}
 	if len(f.Kinds) > 0 {
-		q += " AND c.kind IN (" + placeholders(len(f.Kinds)) + ")"
+		kinds := "c.kind IN (" + placeholders(len(f.Kinds)) + ")"
 		for _, k := range f.Kinds {
 			args = append(args, string(k))
 		}
+		if f.Beyond != (CaseScope{}) {
+			scope, scopeArgs := f.Beyond.where(s.Dialect())
+			kinds = "(" + kinds + " OR " + scope + ")"
+			args = append(args, scopeArgs...)
+		}
+		q += " AND " + kinds
 	}
 	if len(f.States) > 0 {
 		q += " AND c.state IN (" + placeholders(len(f.States)) + ")"

@@ -155,6 +155,28 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// checkForms refuses a form whose text is not UTF-8 before any handler stores it
+// (httpx.CheckForm). It runs after authenticate, to speak the user's language, and
+// before the CSRF check, which reads the form too. Open311 checks its forms itself,
+// to answer in the specification's format.
+func (s *Server) checkForms(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isSafeMethod(r.Method) || strings.HasPrefix(r.URL.Path, "/open311/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if err := httpx.CheckForm(r); err != nil {
+			if httpx.WantsJSON(r) {
+				httpx.WriteError(w, r, err)
+			} else {
+				s.pages.RenderError(w, r, err)
+			}
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 func isSafeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }

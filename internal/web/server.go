@@ -152,6 +152,7 @@ func (s *Server) Handler() http.Handler {
 
 	var h http.Handler = mux
 	h = s.checkCSRF(h)
+	h = s.checkForms(h)
 	h = s.authenticate(h)
 	h = limitBody(s.cfg.MaxBodyBytes, h)
 	h = securityHeaders(h)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/onedoor/onedoor/internal/audit"
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/org"
@@ -23,64 +24,71 @@ type API struct {
 	SecureCookies bool
 }
 
-// Register adds every endpoint to mux.
-func (a *API) Register(mux *http.ServeMux) {
+// Router is where endpoints are registered: an *http.ServeMux, or a test that lists
+// the routes.
+type Router interface {
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
+// Register adds every endpoint to mux. An endpoint that reads query parameters names
+// them here (handleQuery); every other parameter is refused, on every endpoint.
+func (a *API) Register(mux Router) {
 	mux.HandleFunc("POST /api/v1/session", a.login)
 	mux.HandleFunc("DELETE /api/v1/session", a.logout)
 	mux.HandleFunc("GET /api/v1/me", a.handle(a.me))
 
-	mux.HandleFunc("GET /api/v1/regions", a.handle(a.listRegions))
+	mux.HandleFunc("GET /api/v1/regions", a.handleQuery(a.listRegions, "active"))
 	mux.HandleFunc("POST /api/v1/regions", a.handle(a.createRegion))
 	mux.HandleFunc("GET /api/v1/regions/{id}", a.handle(a.getRegion))
 	mux.HandleFunc("PATCH /api/v1/regions/{id}", a.handle(a.updateRegion))
-	mux.HandleFunc("GET /api/v1/departments", a.handle(a.listDepartments))
+	mux.HandleFunc("GET /api/v1/departments", a.handleQuery(a.listDepartments, "active"))
 	mux.HandleFunc("POST /api/v1/departments", a.handle(a.createDepartment))
 	mux.HandleFunc("GET /api/v1/departments/{id}", a.handle(a.getDepartment))
 	mux.HandleFunc("PATCH /api/v1/departments/{id}", a.handle(a.updateDepartment))
-	mux.HandleFunc("GET /api/v1/users", a.handle(a.listUsers))
+	mux.HandleFunc("GET /api/v1/users", a.handleQuery(a.listUsers, "role", "active"))
 	mux.HandleFunc("POST /api/v1/users", a.handle(a.createUser))
 	mux.HandleFunc("GET /api/v1/users/{id}", a.handle(a.getUser))
 	mux.HandleFunc("PATCH /api/v1/users/{id}", a.handle(a.updateUser))
-	mux.HandleFunc("GET /api/v1/categories", a.handle(a.listCategories))
+	mux.HandleFunc("GET /api/v1/categories", a.handleQuery(a.listCategories, "kind", "active"))
 	mux.HandleFunc("POST /api/v1/categories", a.handle(a.createCategory))
 	mux.HandleFunc("GET /api/v1/categories/{id}", a.handle(a.getCategory))
 	mux.HandleFunc("PATCH /api/v1/categories/{id}", a.handle(a.updateCategory))
 	mux.HandleFunc("POST /api/v1/{kind}/{id}/{switch}", a.handle(a.setActive))
 	mux.HandleFunc("POST /api/v1/users/{id}/unlock", a.handle(a.unlockUser))
-	mux.HandleFunc("GET /api/v1/audit", a.handle(a.listAudit))
+	mux.HandleFunc("GET /api/v1/audit", a.handleQuery(a.listAudit, audit.FilterParams...))
 	mux.HandleFunc("GET /api/v1/deadline-rules", a.handle(a.listDeadlineRules))
 	mux.HandleFunc("POST /api/v1/deadline-rules", a.handle(a.createDeadlineRule))
 	mux.HandleFunc("PUT /api/v1/deadline-rules/{id}", a.handle(a.updateDeadlineRule))
 	mux.HandleFunc("DELETE /api/v1/deadline-rules/{id}", a.handle(a.deleteDeadlineRule))
 	mux.HandleFunc("GET /api/v1/risk-rules", a.handle(a.getRiskRules))
 	mux.HandleFunc("PUT /api/v1/risk-rules", a.handle(a.putRiskRules))
-	mux.HandleFunc("GET /api/v1/calendar", a.handle(a.listCalendar))
+	mux.HandleFunc("GET /api/v1/calendar", a.handleQuery(a.listCalendar, "year"))
 	mux.HandleFunc("PUT /api/v1/calendar/{day}", a.handle(a.setCalendarDay))
 	mux.HandleFunc("DELETE /api/v1/calendar/{day}", a.handle(a.deleteCalendarDay))
-	mux.HandleFunc("GET /api/v1/notifications", a.handle(a.listNotifications))
+	mux.HandleFunc("GET /api/v1/notifications", a.handleQuery(a.listNotifications, "unread", "before"))
 	mux.HandleFunc("POST /api/v1/notifications/{id}/read", a.handle(a.readNotification))
 	mux.HandleFunc("POST /api/v1/notifications/read-all", a.handle(a.readNotification))
-	mux.HandleFunc("GET /api/v1/supervisions", a.handle(a.supervisionBoard))
-	mux.HandleFunc("GET /api/v1/warnings", a.handle(a.warningsBoard))
+	mux.HandleFunc("GET /api/v1/supervisions", a.handleQuery(a.supervisionBoard, "status", "level"))
+	mux.HandleFunc("GET /api/v1/warnings", a.handleQuery(a.warningsBoard, "level"))
 	mux.HandleFunc("POST /api/v1/supervisions/{id}/reply", a.handle(a.replySupervision))
 	mux.HandleFunc("GET /api/v1/reception/sessions", a.handle(a.receptionSessions))
 	mux.HandleFunc("POST /api/v1/reception/sessions", a.handle(a.publishSession))
-	mux.HandleFunc("DELETE /api/v1/reception/sessions/{id}", a.handle(a.withdrawSession))
+	mux.HandleFunc("DELETE /api/v1/reception/sessions/{id}", a.handleQuery(a.withdrawSession, "note"))
 	mux.HandleFunc("GET /api/v1/cases/{id}/appointments", a.handle(a.caseAppointments))
 	mux.HandleFunc("POST /api/v1/cases/{id}/appointments", a.handle(a.bookAppointment))
-	mux.HandleFunc("DELETE /api/v1/appointments/{id}", a.handle(a.cancelAppointment))
+	mux.HandleFunc("DELETE /api/v1/appointments/{id}", a.handleQuery(a.cancelAppointment, "note"))
 	mux.HandleFunc("GET /api/v1/tokens", a.handle(a.listTokens))
 	mux.HandleFunc("POST /api/v1/tokens", a.handle(a.createToken))
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", a.handle(a.revokeToken))
 	mux.HandleFunc("POST /api/v1/cases", a.handle(a.createCase))
-	mux.HandleFunc("GET /api/v1/cases", a.handle(a.listCases))
+	mux.HandleFunc("GET /api/v1/cases", a.handleQuery(a.listCases, caseListParams...))
 	mux.HandleFunc("GET /api/v1/cases/{id}", a.handle(a.getCase))
 	mux.HandleFunc("GET /api/v1/cases/{id}/events", a.handle(a.caseEvents))
 	mux.HandleFunc("POST /api/v1/cases/{id}/actions/{action}", a.handle(a.caseAction))
 	mux.HandleFunc("POST /api/v1/cases/{id}/attachments", a.handle(a.uploadAttachment))
 	mux.HandleFunc("GET /api/v1/cases/{id}/attachments", a.handle(a.listAttachments))
 	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{aid}", a.downloadAttachment)
-	mux.HandleFunc("GET /api/v1/intake/prior-cases", a.handle(a.priorCases))
+	mux.HandleFunc("GET /api/v1/intake/prior-cases", a.handleQuery(a.priorCases, "id_number", "phone", "address"))
 	mux.HandleFunc("POST /api/v1/cases/{id}/parties/{pid}/reveal", a.handle(a.revealParty))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))
@@ -90,8 +98,19 @@ func (a *API) Register(mux *http.ServeMux) {
 // endpoint is a handler that returns its status and body instead of writing them.
 type endpoint func(r *http.Request, p *auth.Principal) (int, any, error)
 
-// handle admits only a recognised caller and writes the endpoint's answer or error.
+// queryEndpoint is an endpoint that reads query parameters, from q: only those it
+// was registered with reach it.
+type queryEndpoint func(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error)
+
+// handle is handleQuery for an endpoint that takes no query parameters.
 func (a *API) handle(h endpoint) http.HandlerFunc {
+	return a.handleQuery(func(r *http.Request, p *auth.Principal, _ *httpx.Query) (int, any, error) { return h(r, p) })
+}
+
+// handleQuery admits only a recognised caller, refuses a query parameter the
+// endpoint does not accept before anything else is done, and writes the endpoint's
+// answer or error.
+func (a *API) handleQuery(h queryEndpoint, accepted ...string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := httpx.Principal(r)
 		if p == nil {
@@ -102,7 +121,12 @@ func (a *API) handle(h endpoint) http.HandlerFunc {
 			httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, code, ""))
 			return
 		}
-		status, body, err := h(r, p)
+		q, err := httpx.ReadQuery(r, accepted...)
+		if err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		status, body, err := h(r, p, q)
 		if err != nil {
 			httpx.WriteError(w, r, err)
 			return

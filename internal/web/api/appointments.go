@@ -57,12 +57,16 @@ func (a *API) publishSession(r *http.Request, p *auth.Principal) (int, any, erro
 
 // withdrawSession is DELETE /api/v1/reception/sessions/{id}[?note=…]: its upcoming
 // bookings are cancelled and their desks told.
-func (a *API) withdrawSession(r *http.Request, p *auth.Principal) (int, any, error) {
+func (a *API) withdrawSession(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
 	id, err := pathID(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	sess, n, err := a.Cases.WithdrawSession(r.Context(), p, id, r.URL.Query().Get("note"))
+	note := q.String("note")
+	if err := q.Err(); err != nil {
+		return 0, nil, err
+	}
+	sess, n, err := a.Cases.WithdrawSession(r.Context(), p, id, note)
 	if err != nil {
 		return 0, nil, appointmentError(r, err)
 	}
@@ -121,12 +125,16 @@ func (a *API) bookAppointment(r *http.Request, p *auth.Principal) (int, any, err
 }
 
 // cancelAppointment is DELETE /api/v1/appointments/{id}[?note=…].
-func (a *API) cancelAppointment(r *http.Request, p *auth.Principal) (int, any, error) {
+func (a *API) cancelAppointment(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, nil, store.ErrNotFound
 	}
-	ap, err := a.Cases.CancelAppointment(r.Context(), p, id, r.URL.Query().Get("note"))
+	note := q.String("note")
+	if err := q.Err(); err != nil {
+		return 0, nil, err
+	}
+	ap, err := a.Cases.CancelAppointment(r.Context(), p, id, note)
 	if err != nil {
 		return 0, nil, appointmentError(r, err)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/audit"
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
 func (a *API) unlockUser(r *http.Request, p *auth.Principal) (int, any, error) {
@@ -16,8 +17,8 @@ func (a *API) unlockUser(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 // listAudit is the audit log for an admin, filtered like the admin page.
-func (a *API) listAudit(r *http.Request, p *auth.Principal) (int, any, error) {
-	f, err := audit.FilterFrom(r.URL.Query())
+func (a *API) listAudit(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	f, err := audit.FilterFrom(q)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -65,15 +65,17 @@ func (a *API) createCase(r *http.Request, p *auth.Principal) (int, any, error) {
 	return http.StatusCreated, v, err
 }
 
+// caseListParams are the query parameters of GET /api/v1/cases.
+var caseListParams = []string{"state", "kind", "urgency", "category_id", "before", "limit", "region_id", "overdue", "queue"}
+
 // caseFilter reads the list filters from the query string; a malformed one is a 422
 // naming the parameter.
-func caseFilter(r *http.Request, p *auth.Principal, now time.Time, regionPath func(int64) (string, error)) (store.CaseFilter, error) {
-	q := r.URL.Query()
+func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath func(int64) (string, error)) (store.CaseFilter, error) {
 	var f store.CaseFilter
 	bad := func(field, zh, en string) error {
 		return &model.FieldError{Field: field, Code: "invalid", Message: zh, MessageEN: en}
 	}
-	for _, st := range q["state"] {
+	for _, st := range q.List("state") {
 		for _, one := range strings.Split(st, ",") {
 			if !workflow.State(one).Valid() {
 				return f, bad("state", "状态无效："+one, "unknown state: "+one)
@@ -81,54 +83,37 @@ func caseFilter(r *http.Request, p *auth.Principal, now time.Time, regionPath fu
 			f.States = append(f.States, one)
 		}
 	}
-	if k := q.Get("kind"); k != "" {
+	if k := q.String("kind"); k != "" {
 		if !model.CaseKind(k).Valid() {
 			return f, bad("kind", "事项类型无效", "unknown kind")
 		}
 		f.Kind = model.CaseKind(k)
 	}
-	if u := q.Get("urgency"); u != "" {
+	if u := q.String("urgency"); u != "" {
 		if !workflow.Urgency(u).Valid() {
 			return f, bad("urgency", "紧急程度无效", "unknown urgency")
 		}
 		f.Urgency = u
 	}
-	var err error
-	if f.CategoryID, err = model.QueryInt(q, "category_id", 0, 1<<62); err != nil {
+	f.CategoryID = q.Int("category_id", 0, 1<<62)
+	f.Before = q.Int("before", 0, 1<<62)
+	f.Limit = int(q.Int("limit", 1, 200))
+	regionID := q.Int("region_id", 1, 1<<62)
+	if q.Bool("overdue") {
+		f.OverdueAt = now
+	}
+	if q.OneOf("queue", "mine", "all") == "mine" {
+		f.Queue = cases.QueueFor(p)
+	}
+	if err := q.Err(); err != nil {
 		return f, err
 	}
-	if f.Before, err = model.QueryInt(q, "before", 0, 1<<62); err != nil {
-		return f, err
-	}
-	limit, err := model.QueryInt(q, "limit", 1, 200)
-	if err != nil {
-		return f, err
-	}
-	f.Limit = int(limit)
-	if v := q.Get("region_id"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return f, bad("region_id", "须为正整数", "must be a positive integer")
-		}
-		path, err := regionPath(id)
+	if regionID != 0 {
+		path, err := regionPath(regionID)
 		if err != nil {
 			return f, bad("region_id", "区域不存在", "no such region")
 		}
 		f.Within = path
-	}
-	switch q.Get("overdue") {
-	case "", "false":
-	case "true":
-		f.OverdueAt = now
-	default:
-		return f, bad("overdue", "须为 true 或 false", "must be true or false")
-	}
-	switch q.Get("queue") {
-	case "", "all":
-	case "mine":
-		f.Queue = cases.QueueFor(p)
-	default:
-		return f, bad("queue", "须为 mine 或 all", "must be mine or all")
 	}
 	return f, nil
 }
@@ -138,8 +123,8 @@ type casePage struct {
 	Next  string     `json:"next,omitempty"` // the URL of the next page, when there may be one
 }
 
-func (a *API) listCases(r *http.Request, p *auth.Principal) (int, any, error) {
-	f, err := caseFilter(r, p, a.Cases.Now(), func(id int64) (string, error) {
+func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	f, err := caseFilter(q, p, a.Cases.Now(), func(id int64) (string, error) {
 		g, err := a.Store.Region(r.Context(), id)
 		return g.Path, err
 	})
@@ -159,9 +144,9 @@ func (a *API) listCases(r *http.Request, p *auth.Principal) (int, any, error) {
 		limit = 50
 	}
 	if len(list) == limit {
-		q := r.URL.Query()
-		q.Set("before", strconv.FormatInt(list[len(list)-1].ID, 10))
-		page.Next = (&url.URL{Path: r.URL.Path, RawQuery: q.Encode()}).String()
+		next := q.Values()
+		next.Set("before", strconv.FormatInt(list[len(list)-1].ID, 10))
+		page.Next = (&url.URL{Path: r.URL.Path, RawQuery: next.Encode()}).String()
 	}
 	return http.StatusOK, page, nil
 }
@@ -223,9 +208,12 @@ func (a *API) caseAction(r *http.Request, p *auth.Principal) (int, any, error) {
 	return status, body, err
 }
 
-func (a *API) priorCases(r *http.Request, p *auth.Principal) (int, any, error) {
-	q := r.URL.Query()
-	found, err := a.Cases.PriorCases(r.Context(), p, q.Get("id_number"), q.Get("phone"), q.Get("address"))
+func (a *API) priorCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	idNumber, phone, address := q.String("id_number"), q.String("phone"), q.String("address")
+	if err := q.Err(); err != nil {
+		return 0, nil, err
+	}
+	found, err := a.Cases.PriorCases(r.Context(), p, idNumber, phone, address)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -275,6 +263,10 @@ func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
 	if p == nil {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, "unauthenticated", ""))
+		return
+	}
+	if _, err := httpx.ReadQuery(r); err != nil {
+		httpx.WriteError(w, r, err)
 		return
 	}
 	caseID, err := pathID(r)

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
-	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 )
@@ -16,12 +15,12 @@ type inbox struct {
 }
 
 // listNotifications is the caller's inbox, newest first (unread=true for unread only).
-func (a *API) listNotifications(r *http.Request, p *auth.Principal) (int, any, error) {
-	before, err := model.QueryInt(r.URL.Query(), "before", 0, 1<<62)
-	if err != nil {
+func (a *API) listNotifications(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	before, unreadOnly := q.Int("before", 0, 1<<62), q.Bool("unread")
+	if err := q.Err(); err != nil {
 		return 0, nil, err
 	}
-	items, err := a.Store.Notifications(r.Context(), p.User.ID, r.URL.Query().Get("unread") == "true", before, 50)
+	items, err := a.Store.Notifications(r.Context(), p.User.ID, unreadOnly, before, 50)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -45,8 +44,12 @@ func (a *API) readNotification(r *http.Request, p *auth.Principal) (int, any, er
 }
 
 // supervisionBoard lists supervision orders on cases the caller sees.
-func (a *API) supervisionBoard(r *http.Request, p *auth.Principal) (int, any, error) {
-	list, err := a.Cases.Board(r.Context(), p, r.URL.Query().Get("status"), r.URL.Query().Get("level"))
+func (a *API) supervisionBoard(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	status, level := q.String("status"), q.String("level")
+	if err := q.Err(); err != nil {
+		return 0, nil, err
+	}
+	list, err := a.Cases.Board(r.Context(), p, status, level)
 	if list == nil {
 		list = []store.Supervision{}
 	}

@@ -37,8 +37,12 @@ func byID[Out any](r *http.Request, get func(int64) (Out, error)) (int, any, err
 	return http.StatusOK, out, nil
 }
 
-func (a *API) listRegions(r *http.Request, p *auth.Principal) (int, any, error) {
-	regions, err := a.Org.Regions(r.Context(), p, r.URL.Query().Get("active") == "true")
+func (a *API) listRegions(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	active := q.Bool("active")
+	if err := q.Err(); err != nil {
+		return 0, nil, err
+	}
+	regions, err := a.Org.Regions(r.Context(), p, active)
 	return http.StatusOK, list(regions), err
 }
 
@@ -64,8 +68,12 @@ func (a *API) updateRegion(r *http.Request, p *auth.Principal) (int, any, error)
 	})
 }
 
-func (a *API) listDepartments(r *http.Request, p *auth.Principal) (int, any, error) {
-	deps, err := a.Org.Departments(r.Context(), p, r.URL.Query().Get("active") == "true")
+func (a *API) listDepartments(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	active := q.Bool("active")
+	if err := q.Err(); err != nil {
+		return 0, nil, err
+	}
+	deps, err := a.Org.Departments(r.Context(), p, active)
 	return http.StatusOK, list(deps), err
 }
 
@@ -91,9 +99,11 @@ func (a *API) updateDepartment(r *http.Request, p *auth.Principal) (int, any, er
 	})
 }
 
-func (a *API) listUsers(r *http.Request, p *auth.Principal) (int, any, error) {
-	q := r.URL.Query()
-	f := store.UserFilter{Role: model.Role(q.Get("role")), ActiveOnly: q.Get("active") == "true"}
+func (a *API) listUsers(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	f := store.UserFilter{Role: model.Role(q.String("role")), ActiveOnly: q.Bool("active")}
+	if err := q.Err(); err != nil {
+		return 0, nil, err
+	}
 	if f.Role != "" && !f.Role.Valid() {
 		return 0, nil, &model.FieldError{Field: "role", Code: "invalid", Message: "角色无效", MessageEN: "is not a known role"}
 	}
@@ -128,9 +138,11 @@ func (a *API) updateUser(r *http.Request, p *auth.Principal) (int, any, error) {
 	})
 }
 
-func (a *API) listCategories(r *http.Request, p *auth.Principal) (int, any, error) {
-	q := r.URL.Query()
-	f := store.CategoryFilter{Kind: model.CaseKind(q.Get("kind")), ActiveOnly: q.Get("active") == "true"}
+func (a *API) listCategories(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	f := store.CategoryFilter{Kind: model.CaseKind(q.String("kind")), ActiveOnly: q.Bool("active")}
+	if err := q.Err(); err != nil {
+		return 0, nil, err
+	}
 	if f.Kind != "" && !f.Kind.Valid() {
 		return 0, nil, &model.FieldError{Field: "kind", Code: "invalid", Message: "事项类型无效", MessageEN: "is not a known kind"}
 	}

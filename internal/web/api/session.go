@@ -28,6 +28,10 @@ func meOf(p *auth.Principal, csrf string) meResponse {
 
 // login opens a session: JSON in, session cookie out.
 func (a *API) login(w http.ResponseWriter, r *http.Request) {
+	if _, err := httpx.ReadQuery(r); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
 	var in loginRequest
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		httpx.WriteError(w, r, err)
@@ -66,6 +70,10 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 
 // logout ends the caller's session; without one it is a no-op.
 func (a *API) logout(w http.ResponseWriter, r *http.Request) {
+	if _, err := httpx.ReadQuery(r); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
 	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
 		if err := a.Auth.Logout(r.Context(), c.Value); err != nil {
 			httpx.WriteError(w, r, err)

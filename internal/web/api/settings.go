@@ -2,13 +2,12 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
-	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
 func (a *API) listDeadlineRules(r *http.Request, p *auth.Principal) (int, any, error) {
@@ -40,14 +39,13 @@ func (a *API) deleteDeadlineRule(r *http.Request, p *auth.Principal) (int, any, 
 	return http.StatusNoContent, nil, a.Cases.DeleteDeadlineRule(r.Context(), p, id)
 }
 
-func (a *API) listCalendar(r *http.Request, p *auth.Principal) (int, any, error) {
-	year := time.Now().Year()
-	if v := r.URL.Query().Get("year"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 2000 || n > 2100 {
-			return 0, nil, &model.FieldError{Field: "year", Code: "invalid", Message: "年份无效", MessageEN: "is not a year"}
-		}
-		year = n
+func (a *API) listCalendar(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	year := int(q.Int("year", 2000, 2100))
+	if err := q.Err(); err != nil {
+		return 0, nil, err
+	}
+	if year == 0 {
+		year = time.Now().Year()
 	}
 	days, err := a.Cases.CalendarDays(r.Context(), year)
 	return http.StatusOK, list(days), err

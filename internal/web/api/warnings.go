@@ -6,6 +6,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
 // warningsPage is the warnings board: the cases under a warning that match the level
@@ -19,8 +20,12 @@ type warningsPage struct {
 // warningsBoard lists the cases under a warning that the caller sees, the most
 // serious first (?level=red|orange|yellow|blue narrows to one colour), with the
 // counts by colour.
-func (a *API) warningsBoard(r *http.Request, p *auth.Principal) (int, any, error) {
-	items, err := a.Cases.Warnings(r.Context(), p, r.URL.Query().Get("level"))
+func (a *API) warningsBoard(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
+	level := q.String("level")
+	if err := q.Err(); err != nil {
+		return 0, nil, err
+	}
+	items, err := a.Cases.Warnings(r.Context(), p, level)
 	if err != nil {
 		return 0, nil, err
 	}

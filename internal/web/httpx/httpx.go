@@ -6,10 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -181,49 +178,6 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	WriteJSON(w, e.Status, map[string]*Error{"error": e})
-}
-
-// DecodeJSON reads one JSON object from r's body into dst. It refuses a body that is
-// not JSON, is malformed, has unknown fields or trailing data, or exceeds the limit
-// (the body is already wrapped by http.MaxBytesReader in the middleware).
-func DecodeJSON(r *http.Request, dst any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return Errorf(r, http.StatusUnsupportedMediaType, "unsupported_media_type", "")
-		}
-	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
-	if err == nil {
-		if dec.More() {
-			return Errorf(r, http.StatusBadRequest, "malformed_json", "", "trailing data")
-		}
-		if _, err := dec.Token(); err != io.EOF {
-			return Errorf(r, http.StatusBadRequest, "malformed_json", "", "trailing data")
-		}
-		return nil
-	}
-	var tooBig *http.MaxBytesError
-	var syntax *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &tooBig):
-		return Errorf(r, http.StatusRequestEntityTooLarge, "body_too_large", "", tooBig.Limit)
-	case errors.As(err, &syntax):
-		return Errorf(r, http.StatusBadRequest, "malformed_json", "", fmt.Sprintf("offset %d", syntax.Offset))
-	case errors.As(err, &typeErr):
-		return Errorf(r, http.StatusUnprocessableEntity, "wrong_type", typeErr.Field, typeErr.Field)
-	case errors.Is(err, io.EOF):
-		return Errorf(r, http.StatusBadRequest, "empty_body", "")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return Errorf(r, http.StatusBadRequest, "malformed_json", "", "unexpected end")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return Errorf(r, http.StatusUnprocessableEntity, "unknown_field", name, name)
-	}
-	return Errorf(r, http.StatusBadRequest, "malformed_json", "", err.Error())
 }
 
 // WantsJSON reports whether a request is an API call rather than a page visit.

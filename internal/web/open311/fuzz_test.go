@@ -3,6 +3,7 @@ package open311_test
 import (
 	"math"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +24,8 @@ func FuzzOpen311Form(f *testing.F) {
 		"start_date=2026&end_date=2025&status=OPEN",
 		"page=0&page_size=-1&service_code=,,,",
 		"%ff=%fe&description=%ff",
+		"service_code=hazard.fire&description=a&description=b&phone=1&address_id=1",
+		"service_code=hazard.fire&description=a&phone=1&address_id=1&attribute[x]=1&colour=red",
 	} {
 		f.Add(seed)
 	}
@@ -44,6 +47,11 @@ func FuzzOpen311Form(f *testing.F) {
 			}
 			if s.Lat == nil && s.AddressString == "" && s.AddressID == "" && s.JurisdictionID == "" {
 				t.Fatalf("accepted without a location: %+v", s)
+			}
+			for k, vals := range v {
+				if !strings.HasPrefix(k, "attribute[") && len(vals) != 1 {
+					t.Fatalf("accepted %s given %d times", k, len(vals))
+				}
 			}
 		} else if ferr.Status != 400 || ferr.Field == "" || ferr.Description == "" {
 			t.Fatalf("refusal without status, field or description: %+v", ferr)

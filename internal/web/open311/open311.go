@@ -16,6 +16,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
 // Prefix is where the endpoint lives.
@@ -91,24 +92,28 @@ func (a *API) route(w http.ResponseWriter, r *http.Request) {
 	get := r.Method == http.MethodGet || r.Method == http.MethodHead
 	allow := "GET, HEAD"
 	var h func(http.ResponseWriter, *http.Request, format, string) *Error
+	// params are the query parameters of the resource, as the specification names
+	// them (jurisdiction_id everywhere but discovery) with ours; a POST's query
+	// string is part of its form, which ParseSubmission checks.
+	var params []string
 	switch {
 	case len(segs) == 1 && segs[0] == "discovery":
 		h = a.discovery
 	case len(segs) == 1 && segs[0] == "services":
-		h = a.services
+		h, params = a.services, []string{"jurisdiction_id"}
 	case len(segs) == 2 && segs[0] == "services" && segs[1] != "":
-		h = a.serviceDefinition
+		h, params = a.serviceDefinition, []string{"jurisdiction_id"}
 	case len(segs) == 1 && segs[0] == "requests":
 		allow = "GET, HEAD, POST"
 		if r.Method == http.MethodPost {
-			get, h = true, a.postRequest
+			get, h, params = true, a.postRequest, nil
 		} else {
-			h = a.listRequests
+			h, params = a.listRequests, listParams
 		}
 	case len(segs) == 2 && segs[0] == "requests" && segs[1] != "":
-		h = a.getRequest
+		h, params = a.getRequest, []string{"jurisdiction_id", "api_key"}
 	case len(segs) == 2 && segs[0] == "tokens" && segs[1] != "":
-		h = a.getToken
+		h, params = a.getToken, []string{"jurisdiction_id"}
 	default:
 		writeError(w, f, &Error{Status: http.StatusNotFound, Description: "no such resource: " + r.URL.Path})
 		return
@@ -118,6 +123,12 @@ func (a *API) route(w http.ResponseWriter, r *http.Request) {
 		writeError(w, f, &Error{Status: http.StatusMethodNotAllowed, Description: r.Method + " is not allowed here; allowed: " + allow})
 		return
 	}
+	if r.Method != http.MethodPost {
+		if err := checkQuery(r, params); err != nil {
+			writeError(w, f, err)
+			return
+		}
+	}
 	arg := ""
 	if len(segs) == 2 {
 		arg = segs[1]
@@ -125,6 +136,52 @@ func (a *API) route(w http.ResponseWriter, r *http.Request) {
 	if err := h(w, r, f, arg); err != nil {
 		writeError(w, f, err)
 	}
+}
+
+// listParams are the query parameters of GET requests: the specification's, with
+// paging and the api_key that shows more than hazards.
+var listParams = []string{"jurisdiction_id", "service_request_id", "service_code", "start_date", "end_date", "status",
+	"page", "page_size", "api_key"}
+
+// checkQuery refuses, with 400 naming the parameter, a query string that does not
+// parse or is not UTF-8, a parameter the resource does not take, and one given twice
+// (every GeoReport parameter takes one value; lists are comma-separated).
+func checkQuery(r *http.Request, params []string) *Error {
+	q, err := httpx.ReadQuery(r, params...)
+	var he *httpx.Error
+	if errors.As(err, &he) {
+		switch he.Code {
+		case "unknown_parameter":
+			takes := "no parameters"
+			if len(params) > 0 {
+				takes = strings.Join(params, ", ")
+			}
+			return badRequest(clientName(he.Field), "unknown parameter; this resource takes %s", takes)
+		case "invalid_utf8":
+			return badRequest(clientName(he.Field), "is not valid UTF-8")
+		}
+		return &Error{Status: http.StatusBadRequest, Description: "the query string cannot be read"}
+	}
+	if err != nil {
+		return &Error{Status: http.StatusBadRequest, Description: err.Error()}
+	}
+	values := q.Values()
+	for _, name := range params {
+		if len(values[name]) > 1 {
+			return badRequest(name, "is given more than once; a list is comma-separated")
+		}
+	}
+	return nil
+}
+
+// clientName is a parameter name a client made up, fit to be quoted back: valid
+// UTF-8 and not longer than 40 characters.
+func clientName(name string) string {
+	name = strings.ToValidUTF8(name, "\uFFFD")
+	if r := []rune(name); len(r) > 40 {
+		name = string(r[:40]) + "…"
+	}
+	return name
 }
 
 // internal turns an unexpected failure into a 500 that tells the client nothing of

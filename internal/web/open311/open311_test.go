@@ -27,7 +27,7 @@ import (
 type env struct {
 	t     *testing.T
 	srv   *testutil.Server
-	key   string          // an API token of an integration account
+	key   string          // the API token of an integration: it acts as county.clerk, who registers cases county-wide
 	clerk *auth.Principal // fucheng.clerk, who takes the township's public cases
 }
 
@@ -39,7 +39,11 @@ func setup(t *testing.T, st *store.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, _, err := srv.App.Auth().IssueAPIToken(ctx, "wechat-miniapp", admin.ID, admin.ID)
+	integration, _, err := st.UserCredentials(ctx, "county.clerk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := srv.App.Auth().IssueAPIToken(ctx, "wechat-miniapp", integration.ID, admin.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -748,4 +752,183 @@ func TestOpen311SubmissionLimit(t *testing.T) {
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), `"code":429`) {
 		t.Fatalf("past the limit: %d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
+}
+
+// keyOf issues an API token acting as username.
+func (e *env) keyOf(username string) string {
+	e.t.Helper()
+	ctx := context.Background()
+	u, _, err := e.srv.Store.UserCredentials(ctx, username)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	key, _, err := e.srv.App.Auth().IssueAPIToken(ctx, username+"-client", u.ID, u.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return key
+}
+
+func (e *env) caseCount() int {
+	e.t.Helper()
+	list, err := e.srv.Store.Cases(context.Background(), store.CaseFilter{Limit: 1000}, store.CaseScope{All: true})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return len(list)
+}
+
+// An API key files a request only as its user could at the desk: the user must hold
+// cases.register, the place must lie in their area, and what they are today counts —
+// a user who lost the role, or was deactivated, files nothing with an old key.
+func TestOpen311KeyIsNeverMoreThanItsUser(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		e := setup(t, st)
+		ctx := context.Background()
+		viewer, admin, clerk := e.keyOf("fucheng.viewer"), e.keyOf("county.admin"), e.keyOf("fucheng.clerk")
+		before := e.caseCount()
+		for _, tc := range []struct {
+			name  string
+			key   string
+			edit  func(url.Values)
+			field string
+		}{
+			{"a viewer's key", viewer, func(url.Values) {}, "api_key"},
+			{"an admin's key", admin, func(url.Values) {}, "api_key"},
+			{"another township's village", clerk, func(v url.Values) { v.Set("address_id", "622922101001") }, "address_id"},
+			{"another township by name", clerk, func(v url.Values) { v.Del("address_id"); v.Set("address_string", "康乐县苏集镇古城村村口") }, "address_id"},
+			{"another township as jurisdiction", clerk, func(v url.Values) { v.Del("address_id"); v.Set("jurisdiction_id", "622922101") }, "address_id"},
+			{"the county above the township", clerk, func(v url.Values) { v.Del("address_id"); v.Set("jurisdiction_id", "622922") }, "address_id"},
+		} {
+			for _, ext := range []string{"json", "xml"} {
+				f := e.hazardForm()
+				f.Set("api_key", tc.key)
+				tc.edit(f)
+				resp, body := e.do("POST", "/open311/v2/requests."+ext, f)
+				wantError(t, resp, body, ext, http.StatusForbidden, tc.field)
+			}
+		}
+		if n := e.caseCount(); n != before {
+			t.Fatalf("%d requests filed past their users", n-before)
+		}
+		// In its own township the clerk's key files.
+		f := e.hazardForm()
+		f.Set("api_key", clerk)
+		e.post("json", f)
+
+		// What the user is now counts: a clerk made a viewer files nothing more ...
+		u, _, _ := st.UserCredentials(ctx, "fucheng.clerk")
+		u.Roles = []model.Role{model.RoleViewer}
+		if err := st.UpdateUser(ctx, &u); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := e.do("POST", "/open311/v2/requests.json", f)
+		wantError(t, resp, body, "json", http.StatusForbidden, "api_key")
+		// ... and a deactivated user's key files nothing at all.
+		u.Roles = []model.Role{model.RoleClerk}
+		if err := st.UpdateUser(ctx, &u); err != nil {
+			t.Fatal(err)
+		}
+		e.post("json", f)
+		if err := st.SetUserActive(ctx, u.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		resp, body = e.do("POST", "/open311/v2/requests.json", f)
+		wantError(t, resp, body, "json", http.StatusForbidden, "api_key")
+	})
+}
+
+// With a key the listing shows more than hazards only where the key's user reads
+// cases: a township's key reads its township's disputes and not another's, an
+// administrator's key (who reads no cases) reads hazards only.
+func TestOpen311KeyReadsOnlyItsUsersArea(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		e := setup(t, st)
+		dispute := func(addressID string) string {
+			f := e.hazardForm()
+			f.Set("service_code", "dispute.neighbour")
+			f.Set("address_id", addressID)
+			f.Set("description", "邻居在院墙边堆放柴草，双方多次争吵。")
+			return e.post("json", f).ServiceRequestID
+		}
+		fucheng, suji := dispute("622922100001"), dispute("622922101001")
+		hazard := e.post("json", e.hazardForm()).ServiceRequestID
+		listed := func(key string) map[string]bool {
+			t.Helper()
+			resp, body := e.get("/open311/v2/requests.json?page_size=200&api_key=" + url.QueryEscape(key))
+			out := map[string]bool{}
+			for _, r := range decodeRequests(t, resp, body, "json") {
+				out[r.ServiceRequestID] = true
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			who                   string
+			key                   string
+			fucheng, suji, hazard bool
+		}{
+			{"county.clerk", e.key, true, true, true},
+			{"fucheng.clerk", e.keyOf("fucheng.clerk"), true, false, true},
+			{"fucheng.viewer", e.keyOf("fucheng.viewer"), true, false, true},
+			{"suji.handler", e.keyOf("suji.handler"), false, false, true}, // reads only what its department is given
+			{"county.admin", e.keyOf("county.admin"), false, false, true},
+			{"no key", "", false, false, true},
+		} {
+			got := listed(tc.key)
+			if got[fucheng] != tc.fucheng || got[suji] != tc.suji || got[hazard] != tc.hazard {
+				t.Errorf("%s lists fucheng %v, suji %v, hazard %v; want %v %v %v", tc.who, got[fucheng], got[suji], got[hazard], tc.fucheng, tc.suji, tc.hazard)
+			}
+			resp, body := e.get("/open311/v2/requests/" + suji + ".json?api_key=" + url.QueryEscape(tc.key))
+			if tc.suji != (resp.StatusCode == http.StatusOK) {
+				t.Errorf("%s reads the suji dispute: %d %s", tc.who, resp.StatusCode, body)
+			}
+		}
+	})
+}
+
+// Parameters and form fields the resource does not take, or that come twice, are
+// refused naming them, in the specification's error format.
+func TestOpen311StrictParameters(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		e := setup(t, st)
+		for _, ext := range []string{"json", "xml"} {
+			for _, tc := range []struct{ path, want string }{
+				{"/open311/v2/requests." + ext + "?colour=red", "colour: unknown parameter"},
+				{"/open311/v2/requests." + ext + "?status=open&status=closed", "status: is given more than once"},
+				{"/open311/v2/requests." + ext + "?service_code=%FF", "service_code: is not valid UTF-8"},
+				{"/open311/v2/services." + ext + "?lang=en", "lang: unknown parameter"},
+				{"/open311/v2/discovery." + ext + "?jurisdiction_id=622922", "jurisdiction_id: unknown parameter"},
+				{"/open311/v2/tokens/ABCDEFGHJKMN." + ext + "?api_key=x", "api_key: unknown parameter"},
+			} {
+				resp, body := e.get(tc.path)
+				wantError(t, resp, body, ext, http.StatusBadRequest, tc.want)
+			}
+			for _, ok := range []string{"/open311/v2/services." + ext + "?jurisdiction_id=622922",
+				"/open311/v2/requests." + ext + "?jurisdiction_id=622922&status=open,closed&page=1&page_size=5"} {
+				if resp, body := e.get(ok); resp.StatusCode != http.StatusOK {
+					t.Errorf("%s: %d %s", ok, resp.StatusCode, body)
+				}
+			}
+		}
+		before := e.caseCount()
+		f := e.hazardForm()
+		f.Set("colour", "red")
+		resp, body := e.do("POST", "/open311/v2/requests.json", f)
+		wantError(t, resp, body, "json", http.StatusBadRequest, "colour: unknown field")
+		f = e.hazardForm()
+		f.Add("description", "第二个说法")
+		resp, body = e.do("POST", "/open311/v2/requests.json", f)
+		wantError(t, resp, body, "json", http.StatusBadRequest, "description: is given more than once")
+		f = e.hazardForm()
+		f.Set("description", "村口\xff")
+		resp, body = e.do("POST", "/open311/v2/requests.json", f)
+		wantError(t, resp, body, "json", http.StatusBadRequest, "description: a value is not valid UTF-8")
+		if n := e.caseCount(); n != before {
+			t.Fatalf("%d requests filed from refused forms", n-before)
+		}
+		// A service definition's attribute is the specification's, and is taken.
+		f = e.hazardForm()
+		f.Set("attribute[WHISPACE]", "1")
+		e.post("json", f)
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -60,20 +61,43 @@ var knownFields = map[string]bool{"api_key": true, "jurisdiction_id": true, "ser
 	"address_string": true, "address_id": true, "email": true, "device_id": true, "account_id": true, "first_name": true,
 	"last_name": true, "phone": true, "description": true, "media_url": true}
 
+// isAttribute reports whether a form field is a service definition's attribute:
+// attribute[code] or, for a multivaluelist, attribute[code][].
+func isAttribute(k string) bool {
+	rest, ok := strings.CutPrefix(k, "attribute[")
+	return ok && len(rest) > 1 && (strings.HasSuffix(rest, "]") || strings.HasSuffix(rest, "][]"))
+}
+
 // maxField bounds any one form value before the case service checks it properly.
 const maxField = 10000
 
-// ParseSubmission reads a POST requests form. It checks the form's shape — what is
-// required, what must be a number — and leaves the content (a valid phone, a known
-// region, the length of the description) to the case service.
+// ParseSubmission reads a POST requests form. It checks the form's shape — only
+// known fields, each once, in UTF-8; what is required, what must be a number — and
+// leaves the content (a valid phone, a known region, the length of the description)
+// to the case service. A service definition's attribute[code] is taken and ignored,
+// as the specification allows (onedoor's services define none).
 func ParseSubmission(v url.Values) (Submission, *Error) {
 	get := func(k string) string { return strings.TrimSpace(v.Get(k)) }
-	for k, vals := range v {
-		field := k
-		if !knownFields[k] {
-			field = "request" // never echo a name the client made up
+	names := make([]string, 0, len(v))
+	for k := range v {
+		names = append(names, k)
+	}
+	sort.Strings(names) // the same answer for the same form
+	for _, k := range names {
+		field := clientName(k)
+		if field == "" {
+			field = "request"
 		}
-		for _, s := range vals {
+		if !utf8.ValidString(k) {
+			return Submission{}, badRequest(field, "the field's name is not valid UTF-8")
+		}
+		if !knownFields[k] && !isAttribute(k) {
+			return Submission{}, badRequest(field, "unknown field; see services/{service_code} and docs/open311.md")
+		}
+		if len(v[k]) > 1 && knownFields[k] {
+			return Submission{}, badRequest(field, "is given more than once")
+		}
+		for _, s := range v[k] {
 			if len(s) > maxField {
 				return Submission{}, badRequest(field, "a value is too long")
 			}

@@ -51,21 +51,28 @@ func apiKey(r *http.Request) string {
 	return ""
 }
 
-// visibleKinds are the kinds of request a caller may read: without a valid key only
-// hazards (安全隐患), the reports of public interest; a dispute, a petition or a plea
-// for help speaks of people — a category such as 家庭暴力 and a village can name a
-// victim — and is read only by a client holding an API key. nil means every kind.
-func (a *API) visibleKinds(r *http.Request) []model.CaseKind {
+// publicKinds are the kinds of request anyone may read: hazards (安全隐患), the
+// reports of public interest. A dispute, a petition or a plea for help speaks of
+// people — a category such as 家庭暴力 and a village can name a victim.
+var publicKinds = []model.CaseKind{model.KindHazard}
+
+// keyScope is where a caller may read requests of every kind: with an API key, where
+// the key's user reads cases on their own pages — a key is never more than its user,
+// so a user who reads no cases (an administrator) widens nothing, and a township's
+// key reads its township's. Without a valid key: nowhere.
+func (a *API) keyScope(r *http.Request) store.CaseScope {
 	key := strings.TrimSpace(r.URL.Query().Get("api_key"))
 	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && key == "" {
 		key = strings.TrimSpace(tok)
 	}
-	if key != "" {
-		if _, err := a.Auth.Token(r.Context(), key); err == nil {
-			return nil
-		}
+	if key == "" {
+		return store.CaseScope{}
 	}
-	return []model.CaseKind{model.KindHazard}
+	p, err := a.Auth.Token(r.Context(), key)
+	if err != nil {
+		return store.CaseScope{}
+	}
+	return cases.ScopeOf(p)
 }
 
 func (a *API) postRequest(w http.ResponseWriter, r *http.Request, f format, _ string) *Error {
@@ -134,10 +141,17 @@ func (a *API) postRequest(w http.ResponseWriter, r *http.Request, f format, _ st
 	in := cases.PublicInput{Kind: svc.Category.Kind, CategoryID: svc.Category.ID, Channel: model.ChannelOpen311,
 		RegionID: region.ID, Address: sub.AddressString, Lat: sub.Lat, Lng: sub.Long,
 		Description: sub.Description, Name: sub.Name, Phone: sub.Phone}
-	c, err := a.Cases.RegisterPublic(ctx, in, "open311:"+tok.Name)
+	c, err := a.Cases.RegisterFor(ctx, p, in, "open311:"+tok.Name)
 	if err != nil {
 		var fe *model.FieldError
-		if errors.As(err, &fe) {
+		switch {
+		case errors.Is(err, cases.ErrMayNotRegister):
+			return &Error{Status: http.StatusForbidden, Field: "api_key",
+				Description: "api_key: the token's user (" + p.User.Username + ") may not register cases; ask the administrator for the token of a user who may (cases.register)"}
+		case errors.Is(err, cases.ErrRegionOutOfScope):
+			return &Error{Status: http.StatusForbidden, Field: "address_id",
+				Description: fmt.Sprintf("address_id: %s (%s) lies outside %s, where this api_key's user may register cases", region.Name, region.Code, p.Region.Name)}
+		case errors.As(err, &fe):
 			return badRequest(fieldName(fe.Field), "%s (%s)", fe.MessageEN, fe.Message)
 		}
 		return a.asError(r, err)
@@ -278,7 +292,7 @@ func (a *API) listRequests(w http.ResponseWriter, r *http.Request, f format, _ s
 	if len(q.Statuses) == 1 {
 		flt.States = statesOf(q.Statuses[0])
 	}
-	flt.Kinds = a.visibleKinds(r)
+	flt.Kinds, flt.Beyond = publicKinds, a.keyScope(r)
 	found, serr := a.Store.Open311Cases(r.Context(), flt)
 	if serr != nil {
 		return a.internal(r, serr)
@@ -299,7 +313,8 @@ func (a *API) getRequest(w http.ResponseWriter, r *http.Request, f format, id st
 	if err != nil || n <= 0 {
 		return notFound
 	}
-	found, err := a.Store.Open311Cases(r.Context(), store.Open311Filter{Channels: publicChannels, IDs: []int64{n}, Kinds: a.visibleKinds(r), Limit: 1})
+	found, err := a.Store.Open311Cases(r.Context(), store.Open311Filter{Channels: publicChannels, IDs: []int64{n},
+		Kinds: publicKinds, Beyond: a.keyScope(r), Limit: 1})
 	if err != nil {
 		return a.internal(r, err)
 	}

@@ -19,7 +19,7 @@ type auditData struct {
 
 // auditList shows the audit log, newest first, filtered and paged.
 func (u *UI) auditList(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q := httpx.PageQuery(r)
 	f, err := audit.FilterFrom(q)
 	if err != nil {
 		u.renderError(w, r, err)
@@ -33,17 +33,14 @@ func (u *UI) auditList(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, err)
 		return
 	}
-	data := auditData{Rows: rows, Query: q}
+	data := auditData{Rows: rows, Query: q.Values()}
 	if len(rows) == f.Limit {
-		next := url.Values{}
-		for k, v := range q {
-			next[k] = v
-		}
+		next := q.Values()
 		next.Set("before", strconv.FormatInt(rows[len(rows)-1].ID, 10))
 		data.NextURL = "/admin/audit?" + next.Encode()
 	}
 	exp := url.Values{}
-	for k, v := range q {
+	for k, v := range data.Query {
 		if k != "before" && k != "notice" {
 			exp[k] = v
 		}
@@ -57,7 +54,7 @@ func (u *UI) auditList(w http.ResponseWriter, r *http.Request) {
 
 // auditExport downloads the filtered log as CSV; the export is audited.
 func (u *UI) auditExport(w http.ResponseWriter, r *http.Request) {
-	f, err := audit.FilterFrom(r.URL.Query())
+	f, err := audit.FilterFrom(httpx.PageQuery(r))
 	if err != nil {
 		u.renderError(w, r, err)
 		return

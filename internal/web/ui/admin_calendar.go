@@ -18,9 +18,10 @@ type calendarData struct {
 	Workdays int // working days in the year under this calendar
 }
 
+// calendarYear is the year the page shows: ?year=, else this year.
 func calendarYear(r *http.Request) int {
-	if y, err := strconv.Atoi(r.FormValue("year")); err == nil && y >= 2000 && y <= 2100 {
-		return y
+	if y := httpx.PageQuery(r).Int("year", 2000, 2100); y != 0 {
+		return int(y)
 	}
 	return time.Now().Year()
 }

@@ -41,7 +41,7 @@ func (u *UI) renderRegionForm(w http.ResponseWriter, r *http.Request, status int
 	if g != nil {
 		page.Form = map[string][]string{"code": {g.Code}, "name": {g.Name}}
 	} else {
-		page.Form = map[string][]string{"parent_id": {r.URL.Query().Get("parent_id")}}
+		page.Form = map[string][]string{"parent_id": {httpx.PageQuery(r).String("parent_id")}} // a preselection the form checks
 	}
 	u.render(w, r, status, "admin_region_form.html", page)
 }

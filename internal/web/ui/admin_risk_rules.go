@@ -343,14 +343,8 @@ func (u *UI) riskRulesSave(w http.ResponseWriter, r *http.Request) {
 	var rules risk.Rules
 	var errs map[string]string
 	if jsonMode {
-		dec := json.NewDecoder(strings.NewReader(r.PostFormValue("rules_json")))
-		dec.DisallowUnknownFields()
-		err := dec.Decode(&rules)
-		if err == nil && dec.More() {
-			err = errors.New("trailing data")
-		}
-		if err != nil {
-			errs = map[string]string{"rules": i18n.T(loc, "risk_rules.err.json", err.Error())}
+		if err := httpx.DecodeJSONBytes(r, []byte(r.PostFormValue("rules_json")), &rules); err != nil {
+			errs = map[string]string{"rules": i18n.T(loc, "risk_rules.err.json", httpx.FromErr(r, err).Message)}
 		}
 	} else {
 		current, _, err := u.Cases.RiskRules(r.Context())

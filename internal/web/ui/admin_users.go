@@ -23,7 +23,7 @@ type userListData struct {
 // userList shows the users of the admin's subtree, optionally of one role.
 func (u *UI) userList(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
-	role := model.Role(r.URL.Query().Get("role"))
+	role := model.Role(httpx.PageQuery(r).String("role"))
 	if role != "" && !role.Valid() {
 		role = ""
 	}

@@ -86,7 +86,7 @@ func (u *UI) caseAppointments(ctx context.Context, r *http.Request, c *model.Cas
 	}
 	now := u.Cases.Now()
 	sec := &appointmentSection{Failed: failed == appointmentFormKey}
-	switch r.URL.Query().Get("appointment") {
+	switch httpx.PageQuery(r).String("appointment") { // a notice only: an odd one shows none
 	case "booked":
 		sec.Done = "appointment.notice.booked"
 	case "cancelled":

@@ -41,8 +41,13 @@ func (u *UI) priorData(r *http.Request, found []store.PriorCase) *priorData {
 // or phone, or the address: an HTML fragment listing that person's earlier cases and
 // the open cases at the same address, in the user's scope.
 func (u *UI) priorCases(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	found, err := u.Cases.PriorCases(r.Context(), httpx.Principal(r), q.Get("id_number"), q.Get("phone"), q.Get("address"))
+	q := httpx.PageQuery(r)
+	idNumber, phone, address := q.String("id_number"), q.String("phone"), q.String("address")
+	err := q.Err()
+	var found []store.PriorCase
+	if err == nil {
+		found, err = u.Cases.PriorCases(r.Context(), httpx.Principal(r), idNumber, phone, address)
+	}
 	if err != nil {
 		e := httpx.FromErr(r, err)
 		if e.Status == 499 {

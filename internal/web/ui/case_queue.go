@@ -43,12 +43,12 @@ type queueData struct {
 // queueFilter reads the list filters from the query string, as the API does; a
 // malformed value is a field error naming it.
 func queueFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (string, error), now time.Time) (store.CaseFilter, string, error) {
-	q := r.URL.Query()
+	q := httpx.PageQuery(r)
 	f := store.CaseFilter{Limit: queuePageSize}
 	bad := func(field string) error {
 		return &model.FieldError{Field: field, Code: "invalid", Message: "筛选条件无效", MessageEN: "is not a valid filter"}
 	}
-	queue := q.Get("queue")
+	queue := q.String("queue")
 	switch queue {
 	case "":
 		queue = "all"
@@ -62,7 +62,7 @@ func queueFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (str
 	if queue == "mine" {
 		f.Queue = cases.QueueFor(p)
 	}
-	for _, st := range q["state"] {
+	for _, st := range q.List("state") {
 		if st == "" {
 			continue
 		}
@@ -71,47 +71,38 @@ func queueFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (str
 		}
 		f.States = append(f.States, st)
 	}
-	if k := q.Get("kind"); k != "" {
+	if k := q.String("kind"); k != "" {
 		if !model.CaseKind(k).Valid() {
 			return f, queue, bad("kind")
 		}
 		f.Kind = model.CaseKind(k)
 	}
-	if v := q.Get("urgency"); v != "" {
+	if v := q.String("urgency"); v != "" {
 		if !workflow.Urgency(v).Valid() {
 			return f, queue, bad("urgency")
 		}
 		f.Urgency = v
 	}
-	for name, dst := range map[string]*int64{"category_id": &f.CategoryID, "before": &f.Before} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 0 {
-				return f, queue, bad(name)
-			}
-			*dst = n
-		}
-	}
-	if v := q.Get("region_id"); v != "" && v != "0" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return f, queue, bad("region_id")
-		}
-		path, err := regionPath(id)
-		if err != nil {
-			return f, queue, bad("region_id")
-		}
-		f.Within = path
-	}
-	switch q.Get("overdue") {
+	f.CategoryID = q.Int("category_id", 0, 1<<62)
+	f.Before = q.Int("before", 0, 1<<62)
+	regionID := q.Int("region_id", 0, 1<<62) // 0: the form's "any region"
+	switch q.String("overdue") {
 	case "", "false":
-	case "true", "on", "1":
+	case "true", "on": // on: the filter form's checkbox
 		f.OverdueAt = now
 	default:
 		return f, queue, bad("overdue")
 	}
-	if code := strings.ToUpper(strings.TrimSpace(q.Get("code"))); code != "" {
-		f.TrackingCode = code
+	f.TrackingCode = strings.ToUpper(strings.TrimSpace(q.String("code")))
+	if err := q.Err(); err != nil {
+		return f, queue, err
+	}
+	if regionID != 0 {
+		path, err := regionPath(regionID)
+		if err != nil {
+			return f, queue, bad("region_id")
+		}
+		f.Within = path
 	}
 	return f, queue, nil
 }
@@ -145,7 +136,7 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	page := newPage(r, title)
 	page.Active = active
-	page.Form = r.URL.Query()
+	page.Form = httpx.PageQuery(r).Values()
 	data := queueData{Queue: queue, Mine: hasAny(p, queueRoles), States: workflow.AllStates, Kinds: model.AllKinds, Groups: groupCategories(cats),
 		Regions: treeRows(regions, p.Region), Urgencies: workflow.AllUrgencies}
 	page.Data = &data
@@ -167,7 +158,7 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		data.Rows[i] = queueRow{Case: c, Due: u.Cases.DueStatus(&c, now), Category: catIdx.Name(c.CategoryID),
 			Place: names.place(ctx, c.RegionPath, p.Region)}
 	}
-	q := r.URL.Query()
+	q := httpx.PageQuery(r).Values()
 	q.Del("notice")
 	if f.Before != 0 {
 		q.Del("before")

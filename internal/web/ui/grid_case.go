@@ -114,7 +114,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 	}
 	page := newPage(r, "grid.case.title")
 	page.Active = "nav.grid"
-	if key, ok := gridNotices[r.URL.Query().Get("done")]; ok {
+	if key, ok := gridNotices[httpx.PageQuery(r).String("done")]; ok { // a notice only
 		page.Notice = key
 	}
 	page.Data = d

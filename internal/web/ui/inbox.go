@@ -48,20 +48,20 @@ func inboxURL(unreadOnly bool, before int64) string {
 	return "/inbox?" + q.Encode()
 }
 
-// inboxCursor reads the listing's filter and cursor from a query or a form; a
-// malformed cursor starts from the top.
-func inboxCursor(v url.Values) (bool, int64) {
-	before, err := strconv.ParseInt(v.Get("before"), 10, 64)
-	if err != nil || before < 0 {
-		before = 0
-	}
-	return v.Get("unread") == "true", before
+// inboxCursor reads the listing's filter and cursor from a query or a form.
+func inboxCursor(q *httpx.Query) (bool, int64, error) {
+	unread, before := q.Bool("unread"), q.Int("before", 0, 1<<62)
+	return unread, before, q.Err()
 }
 
 // inbox lists the user's notifications, newest first, a page at a time.
 func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
-	unreadOnly, before := inboxCursor(r.URL.Query())
+	unreadOnly, before, err := inboxCursor(httpx.PageQuery(r))
+	if err != nil {
+		u.renderError(w, r, err)
+		return
+	}
 	items, err := u.Store.Notifications(r.Context(), p.User.ID, unreadOnly, before, inboxPageSize)
 	if err != nil {
 		u.renderError(w, r, err)
@@ -98,12 +98,16 @@ func (u *UI) inboxRead(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
+	unreadOnly, before, err := inboxCursor(httpx.FormQuery(r, r.PostForm))
+	if err != nil {
+		u.renderError(w, r, err)
+		return
+	}
 	if err := u.Store.MarkRead(r.Context(), httpx.Principal(r).User.ID, id, time.Now()); err != nil {
 		u.renderError(w, r, err)
 		return
 	}
-	back := inboxURL(inboxCursor(r.PostForm))
-	redirect(w, r, back, "inbox_read")
+	redirect(w, r, inboxURL(unreadOnly, before), "inbox_read")
 }
 
 // inboxReadAll marks every notification of the user read.

@@ -38,7 +38,11 @@ func (u *UI) renderLogin(w http.ResponseWriter, r *http.Request, status int, err
 	if page.Notice == "" && errors.Is(httpx.SessionError(r), auth.ErrSessionExpired) {
 		page.Notice = "notice.session_expired"
 	}
-	page.Data = loginData{Next: safeNext(r.FormValue("next"))}
+	next := r.PostFormValue("next") // a refused sign-in keeps where it was going
+	if next == "" {
+		next = httpx.PageQuery(r).String("next")
+	}
+	page.Data = loginData{Next: safeNext(next)}
 	u.render(w, r, status, "login.html", page)
 }
 

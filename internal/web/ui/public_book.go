@@ -52,7 +52,7 @@ type publicBookData struct {
 // last 4 digits of the phone.
 func (u *UI) publicBook(w http.ResponseWriter, r *http.Request) {
 	page := newPage(r, "appointment.public.title")
-	page.Data = &publicBookData{Code: bookCode(r.URL.Query().Get("code"))}
+	page.Data = &publicBookData{Code: bookCode(httpx.PageQuery(r).String("code"))}
 	u.renderBook(w, r, http.StatusOK, page)
 }
 

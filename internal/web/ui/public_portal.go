@@ -331,7 +331,7 @@ func (u *UI) publicInput(r *http.Request, form url.Values) (in cases.PublicInput
 // well-formed code it is given without looking it up, so it tells nothing of
 // which codes exist.
 func (u *UI) publicSubmitted(w http.ResponseWriter, r *http.Request) {
-	code := cases.NormalizeTrackingCode(r.URL.Query().Get("code"))
+	code := cases.NormalizeTrackingCode(httpx.PageQuery(r).String("code"))
 	if code == "" {
 		u.publicFail(w, r, store.ErrNotFound)
 		return

@@ -22,7 +22,7 @@ type publicTrackData struct {
 // and the last four digits of the phone.
 func (u *UI) publicTrackForm(w http.ResponseWriter, r *http.Request) {
 	page := newPage(r, "public.track.title")
-	page.Form = url.Values{"code": {cases.NormalizeTrackingCode(r.URL.Query().Get("code"))}}
+	page.Form = url.Values{"code": {cases.NormalizeTrackingCode(httpx.PageQuery(r).String("code"))}}
 	page.Data = publicTrackData{}
 	u.renderPublic(w, r, http.StatusOK, "public_track.html", page)
 }

@@ -75,7 +75,7 @@ func (u *UI) renderReception(w http.ResponseWriter, r *http.Request, status int,
 	page := newPage(r, "reception.title")
 	page.Active = "nav.reception"
 	page.Data = d
-	page.Notice = receptionNotices[r.URL.Query().Get("done")]
+	page.Notice = receptionNotices[httpx.PageQuery(r).String("done")] // a notice only: an odd one shows none
 	if ferr != nil {
 		page.Form = r.PostForm
 		page.Errors = map[string]string{ferr.Field: ferr.Message}

@@ -143,7 +143,7 @@ var funcs = template.FuncMap{
 func newPage(r *http.Request, title string) *Page {
 	p := httpx.Principal(r)
 	return &Page{Locale: httpx.Locale(r), P: p, CSRF: httpx.CSRFToken(r), Title: title, Nav: navFor(p),
-		Active: title, Notice: noticeKey(r.URL.Query().Get("notice")), Request: r, Unread: unreadCount(r, p)}
+		Active: title, Notice: noticeKey(httpx.PageQuery(r).String("notice")), Request: r, Unread: unreadCount(r, p)}
 }
 
 // storeKey carries the store into a signed-in request, so that newPage can count the

@@ -176,8 +176,12 @@ type boardData struct {
 func (u *UI) supervisionBoard(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
 	ctx := r.Context()
-	q := r.URL.Query()
-	d := &boardData{Level: q.Get("level"), Status: q.Get("status"), Levels: supervisionLevelCodes, Statuses: supervisionStatusCodes}
+	q := httpx.PageQuery(r)
+	d := &boardData{Level: q.String("level"), Status: q.String("status"), Levels: supervisionLevelCodes, Statuses: supervisionStatusCodes}
+	if err := q.Err(); err != nil {
+		u.renderError(w, r, err)
+		return
+	}
 	if !slices.Contains(supervisionLevelCodes, d.Level) {
 		d.Level = ""
 	}
@@ -205,7 +209,7 @@ func (u *UI) supervisionBoard(w http.ResponseWriter, r *http.Request) {
 	}
 	page := newPage(r, "supervision.title")
 	page.Active = "nav.supervision"
-	page.Form = q
+	page.Form = q.Values()
 	page.Data = d
 	u.render(w, r, http.StatusOK, "supervision_board.html", page)
 }

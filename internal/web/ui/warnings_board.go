@@ -89,7 +89,7 @@ func (u *UI) warningsBoard(w http.ResponseWriter, r *http.Request) {
 	page.Active = "nav.warnings"
 	loc := page.Locale
 	d := &warningsData{}
-	if l, err := risk.ParseLevel(r.URL.Query().Get("level")); err == nil && l != risk.LevelNone {
+	if l, err := risk.ParseLevel(httpx.PageQuery(r).String("level")); err == nil && l != risk.LevelNone {
 		d.Level = l.String()
 	}
 	m, err := u.Cases.WarningMap(ctx, p)
