@@ -62,7 +62,12 @@ func (a *Anchorer) Anchor(ctx context.Context, reason string) (store.AuditAnchor
 			Kind string `json:"kind"`
 			store.AuditAnchor
 		}{AnchorKind, head})
-		if err := a.Webhook.Post(ctx, body, ""); err != nil {
+		// An anchor in the file is posted too, even when the server is stopping the
+		// interval's anchoring meanwhile: the two records must not disagree.
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		err := a.Webhook.Post(pctx, body, "")
+		cancel()
+		if err != nil {
 			a.Log.Warn("audit anchor: webhook", "seq", head.Seq, "err", err)
 		}
 	}
