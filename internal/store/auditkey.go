@@ -157,6 +157,9 @@ func (s *Store) UseAuditKeys(ctx context.Context, log *slog.Logger, keys ...Audi
 		if err := s.w.QueryRowContext(ctx, s.q("SELECT last_id, key_id FROM audit_head WHERE id = 1")).Scan(&headID, &headKey); err != nil {
 			return fmt.Errorf("audit head: %w", err)
 		}
+		if headKey != "" && headKey != inUse {
+			continue // another node adopted a key since inUse was read: check that one
+		}
 		summary := fmt.Sprintf("审计链改用密钥 %s（此前为 %s）", ring.current.ID, inUse)
 		if inUse == "" {
 			summary = fmt.Sprintf("审计链自此以密钥 %s 签记，此前 %d 行未签", ring.current.ID, headID)
