@@ -23,8 +23,8 @@ type Scenario struct {
 	URL         string
 	Body        any // nil, url.Values (a form), Upload (a file), []byte (raw JSON), or a value sent as JSON
 	Status      int
-	Contains    []string                                            // each must appear in the body
-	NotContains []string                                            // none may appear in the body
+	Contains    []string                                             // each must appear in the body
+	NotContains []string                                             // none may appear in the body
 	Check       func(t *testing.T, resp *http.Response, body []byte) // anything else the answer must show
 }
 
