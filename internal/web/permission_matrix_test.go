@@ -22,6 +22,7 @@ type answer struct {
 	status   int
 	contains []string
 	lacks    []string
+	check    func(t *testing.T, resp *http.Response, body []byte)
 }
 
 // probe is one request the matrix sends on behalf of each account (and of a visitor
@@ -47,9 +48,16 @@ const (
 
 func (s surface) anonymous() answer {
 	if s == pageSurface {
-		return answer{status: http.StatusSeeOther}
+		return answer{status: http.StatusSeeOther, check: toLogin}
 	}
 	return answer{status: http.StatusUnauthorized}
+}
+
+// toLogin checks that a page sent its visitor to the login page.
+func toLogin(t *testing.T, resp *http.Response, _ []byte) {
+	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/login") {
+		t.Errorf("sent to %q, want the login page", loc)
+	}
 }
 
 // matrixCast is who tries a route that is not about one case: every role at the
@@ -601,6 +609,20 @@ func (w *world) ownNotices(s surface) func(*demo.Account) answer {
 				}
 			}
 		}
+		if s == apiSurface {
+			me := w.users[a.Username]
+			ans.check = func(t *testing.T, _ *http.Response, body []byte) {
+				var inbox struct {
+					Items []store.Notification `json:"items"`
+				}
+				testutil.DecodeJSON(t, body, &inbox)
+				for _, n := range inbox.Items {
+					if n.UserID != me {
+						t.Errorf("notice %d of user %d in the inbox of user %d", n.ID, n.UserID, me)
+					}
+				}
+			}
+		}
 		return ans
 	}
 }
@@ -626,7 +648,7 @@ func TestPermissionMatrix(t *testing.T) {
 					continue
 				}
 				ans := p.want(a)
-				sc := testutil.Scenario{Method: p.method, URL: p.url, Body: p.body, Status: ans.status, Contains: ans.contains, NotContains: ans.lacks}
+				sc := testutil.Scenario{Method: p.method, URL: p.url, Body: p.body, Status: ans.status, Contains: ans.contains, NotContains: ans.lacks, Check: ans.check}
 				who := "visitor"
 				if a != nil {
 					who, sc.As = a.Username, w.clients[a.Username]
