@@ -170,7 +170,9 @@ func (w *world) probes() []probe {
 	notFound := answer{status: http.StatusNotFound}
 	emptyForm := url.Values{}
 	emptyJSON := map[string]any{}
-	fucheng, suji := "622922100", "622922101"
+	// Jinggu's region path begins as Fucheng's does ("/1/22/", "/1/2/"): objects
+	// there are out of reach of Fucheng's admin, and must look so.
+	fucheng, jinggu := "622922100", "622922102"
 	id := func(n int64) string { return fmt.Sprint(n) }
 	okFor := func(ans answer) func(demo.Account) answer { return func(demo.Account) answer { return ans } }
 
@@ -234,20 +236,20 @@ func (w *world) probes() []probe {
 		})},
 		probe{route: "GET /admin/regions/new", method: GET, url: "/admin/regions/new", want: w.granted(pageSurface, org, okFor(ok200))},
 		probe{route: "POST /admin/regions", method: POST, url: "/admin/regions", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
-		probe{route: "GET /admin/regions/{id}/edit", method: GET, url: "/admin/regions/" + id(w.regions[suji]) + "/edit", want: w.inSubtree(pageSurface, org, suji, ok200)},
+		probe{route: "GET /admin/regions/{id}/edit", method: GET, url: "/admin/regions/" + id(w.regions[jinggu]) + "/edit", want: w.inSubtree(pageSurface, org, jinggu, ok200)},
 		probe{route: "POST /admin/regions/{id}", method: POST, url: "/admin/regions/" + id(w.regions[fucheng]), body: emptyForm, want: w.inSubtree(pageSurface, org, fucheng, unprocessable)},
 		probe{route: "GET /admin/departments", method: GET, url: "/admin/departments", want: w.granted(pageSurface, org, okFor(ok200))},
 		probe{route: "GET /admin/departments/new", method: GET, url: "/admin/departments/new", want: w.granted(pageSurface, org, okFor(ok200))},
 		probe{route: "POST /admin/departments", method: POST, url: "/admin/departments", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
-		probe{route: "GET /admin/departments/{id}/edit", method: GET, url: "/admin/departments/" + id(w.departments[suji+"/justice-office"]) + "/edit", want: w.inSubtree(pageSurface, org, suji, ok200)},
+		probe{route: "GET /admin/departments/{id}/edit", method: GET, url: "/admin/departments/" + id(w.departments[jinggu+"/justice-office"]) + "/edit", want: w.inSubtree(pageSurface, org, jinggu, ok200)},
 		probe{route: "POST /admin/departments/{id}", method: POST, url: "/admin/departments/" + id(w.fuchengDept), body: emptyForm, want: w.inSubtree(pageSurface, org, fucheng, unprocessable)},
 		probe{route: "GET /admin/users", method: GET, url: "/admin/users", want: w.granted(pageSurface, org, okFor(ok200))},
 		probe{route: "GET /admin/users/new", method: GET, url: "/admin/users/new", want: w.granted(pageSurface, org, okFor(ok200))},
 		probe{route: "POST /admin/users", method: POST, url: "/admin/users", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
-		probe{route: "GET /admin/users/{id}/edit", method: GET, url: "/admin/users/" + id(w.users["suji.clerk"]) + "/edit", want: w.inSubtree(pageSurface, org, suji, ok200)},
+		probe{route: "GET /admin/users/{id}/edit", method: GET, url: "/admin/users/" + id(w.users["jinggu.clerk"]) + "/edit", want: w.inSubtree(pageSurface, org, jinggu, ok200)},
 		probe{route: "POST /admin/users/{id}", method: POST, url: "/admin/users/" + id(w.users["fucheng.clerk"]), body: emptyForm, want: w.inSubtree(pageSurface, org, fucheng, unprocessable)},
 		probe{route: "POST /admin/{kind}/{id}/{switch}", method: POST, url: "/admin/users/" + id(w.users["fucheng.clerk"]) + "/activate", want: w.inSubtree(pageSurface, org, fucheng, see)},
-		probe{route: "POST /admin/users/{id}/unlock", method: POST, url: "/admin/users/" + id(w.users["suji.clerk"]) + "/unlock", want: w.inSubtree(pageSurface, org, suji, see)},
+		probe{route: "POST /admin/users/{id}/unlock", method: POST, url: "/admin/users/" + id(w.users["jinggu.clerk"]) + "/unlock", want: w.inSubtree(pageSurface, org, jinggu, see)},
 		probe{route: "GET /admin/categories", method: GET, url: "/admin/categories", want: w.granted(pageSurface, org, okFor(ok200))},
 		probe{route: "GET /admin/categories/new", method: GET, url: "/admin/categories/new", want: w.granted(pageSurface, org, okFor(ok200))},
 		probe{route: "GET /admin/categories/{id}/edit", method: GET, url: "/admin/categories/" + id(w.category) + "/edit", want: w.granted(pageSurface, org, okFor(ok200))},
@@ -264,18 +266,18 @@ func (w *world) probes() []probe {
 			return w.subtreeNames(*a, ok200)
 		}},
 		probe{route: "POST /api/v1/regions", method: POST, url: "/api/v1/regions", body: emptyJSON, want: w.granted(apiSurface, org, okFor(unprocessable))},
-		probe{route: "GET /api/v1/regions/{id}", method: GET, url: "/api/v1/regions/" + id(w.regions[suji]), want: w.inSubtreeOfAnyone(suji)},
+		probe{route: "GET /api/v1/regions/{id}", method: GET, url: "/api/v1/regions/" + id(w.regions[jinggu]), want: w.inSubtreeOfAnyone(jinggu)},
 		probe{route: "PATCH /api/v1/regions/{id}", method: PATCH, url: "/api/v1/regions/" + id(w.regions[fucheng]), body: emptyJSON, want: w.inSubtree(apiSurface, org, fucheng, unprocessable)},
 		probe{route: "GET /api/v1/departments", method: GET, url: "/api/v1/departments", want: member(apiSurface, ok200)},
 		probe{route: "POST /api/v1/departments", method: POST, url: "/api/v1/departments", body: emptyJSON, want: w.granted(apiSurface, org, okFor(unprocessable))},
-		probe{route: "GET /api/v1/departments/{id}", method: GET, url: "/api/v1/departments/" + id(w.departments[suji+"/justice-office"]), want: w.inSubtreeOfAnyone(suji)},
+		probe{route: "GET /api/v1/departments/{id}", method: GET, url: "/api/v1/departments/" + id(w.departments[jinggu+"/justice-office"]), want: w.inSubtreeOfAnyone(jinggu)},
 		probe{route: "PATCH /api/v1/departments/{id}", method: PATCH, url: "/api/v1/departments/" + id(w.fuchengDept), body: emptyJSON, want: w.inSubtree(apiSurface, org, fucheng, unprocessable)},
 		probe{route: "GET /api/v1/users", method: GET, url: "/api/v1/users", want: w.granted(apiSurface, org, okFor(ok200))},
 		probe{route: "POST /api/v1/users", method: POST, url: "/api/v1/users", body: emptyJSON, want: w.granted(apiSurface, org, okFor(unprocessable))},
-		probe{route: "GET /api/v1/users/{id}", method: GET, url: "/api/v1/users/" + id(w.users["suji.clerk"]), want: w.inSubtree(apiSurface, org, suji, ok200)},
+		probe{route: "GET /api/v1/users/{id}", method: GET, url: "/api/v1/users/" + id(w.users["jinggu.clerk"]), want: w.inSubtree(apiSurface, org, jinggu, ok200)},
 		probe{route: "PATCH /api/v1/users/{id}", method: PATCH, url: "/api/v1/users/" + id(w.users["fucheng.clerk"]), body: emptyJSON, want: w.inSubtree(apiSurface, org, fucheng, unprocessable)},
 		probe{route: "POST /api/v1/{kind}/{id}/{switch}", method: POST, url: "/api/v1/users/" + id(w.users["fucheng.clerk"]) + "/activate", want: w.inSubtree(apiSurface, org, fucheng, ok204)},
-		probe{route: "POST /api/v1/users/{id}/unlock", method: POST, url: "/api/v1/users/" + id(w.users["suji.clerk"]) + "/unlock", want: w.inSubtree(apiSurface, org, suji, ok204)},
+		probe{route: "POST /api/v1/users/{id}/unlock", method: POST, url: "/api/v1/users/" + id(w.users["jinggu.clerk"]) + "/unlock", want: w.inSubtree(apiSurface, org, jinggu, ok204)},
 		probe{route: "GET /api/v1/categories", method: GET, url: "/api/v1/categories", want: member(apiSurface, ok200)},
 		probe{route: "GET /api/v1/categories/{id}", method: GET, url: "/api/v1/categories/" + id(w.category), want: member(apiSurface, ok200)},
 		probe{route: "POST /api/v1/categories", method: POST, url: "/api/v1/categories", body: emptyJSON, want: w.granted(apiSurface, auth.PermDictionary, okFor(unprocessable))},
