@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,7 +48,7 @@ func TestAppointmentThroughPages(t *testing.T) {
 		t.Fatalf("register: %d %s", resp.StatusCode, raw)
 	}
 	var c model.Case
-	json.Unmarshal(raw, &c)
+	testutil.DecodeJSON(t, raw, &c)
 
 	// 1. The leader publishes a session: the form comes filled in for tomorrow morning.
 	leader := b.newTab(t, srv.URL)

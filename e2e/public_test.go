@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -166,7 +165,7 @@ func TestPublicPhotoReport(t *testing.T) {
 			var cj struct {
 				State string `json:"state"`
 			}
-			json.Unmarshal(raw, &cj)
+			testutil.DecodeJSON(t, raw, &cj)
 			if resp.StatusCode != 200 || cj.State != step.state {
 				t.Fatalf("%s: %d %s", step.do, resp.StatusCode, raw)
 			}

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -60,7 +59,7 @@ func TestWarningsBoard(t *testing.T) {
 		TrackingCode string `json:"tracking_code"`
 		RiskLevel    string `json:"risk_level"`
 	}
-	json.Unmarshal(raw, &c)
+	testutil.DecodeJSON(t, raw, &c)
 	if c.RiskLevel != "red" {
 		t.Fatalf("the case is %q, want red: %s", c.RiskLevel, raw)
 	}

@@ -50,7 +50,7 @@ func actOK(t *testing.T, c *testutil.Client, id int64, action string, in map[str
 		t.Fatalf("%s on %d: %d %s", action, id, resp.StatusCode, raw)
 	}
 	var w warningJSON
-	json.Unmarshal(raw, &w)
+	testutil.DecodeJSON(t, raw, &w)
 	return w
 }
 
@@ -248,7 +248,7 @@ func TestRedWarningFromThreatAndFailedMediationsStepsDownToCleared(t *testing.T)
 				continue
 			}
 			var p struct{ From, To, Reason string }
-			json.Unmarshal(ev.Payload, &p)
+			testutil.DecodeJSON(t, ev.Payload, &p)
 			if ev.Note == "" {
 				t.Errorf("warning event %s→%s has no reason", p.From, p.To)
 			}
