@@ -55,8 +55,8 @@ func publicChoose(tb *tab, sel, value string) string {
 // 满意, which is the return visit.
 func TestPublicPhotoReport(t *testing.T) {
 	b := newBrowser(t)
-	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		srv := testutil.NewServer(t, st, true)
+	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
+		st := srv.Store
 		tb := b.newTab(t, srv.URL)
 		tb.do("emulate a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight,
 			chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait, chromedp.EmulateScale(3)))
