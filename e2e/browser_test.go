@@ -384,12 +384,12 @@ func (tb *tab) checkText(sel, want string) {
 }
 
 // onEachStore runs fn on a demo county of each store the run covers (PostgreSQL too
-// when ONEDOOR_TEST_PG is set), the stores side by side in the one browser: the pages
-// are the same on every database, what they read and write is not.
+// when ONEDOOR_TEST_PG is set), one after the other in the one browser: the pages are
+// the same on every database, what they read and write is not. Side by side, two long
+// flows outlast a tab's timeout on a busy two-core machine.
 func onEachStore(t *testing.T, fn func(t *testing.T, srv *testutil.Server)) {
 	t.Helper()
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		t.Parallel()
 		fn(t, testutil.NewServer(t, st, true))
 	})
 }
