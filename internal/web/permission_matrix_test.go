@@ -543,7 +543,6 @@ func (w *world) probes() []probe {
 		probe{route: "POST /appointments/{id}/cancel", method: POST, url: "/appointments/" + id(w.cancelledAppointment) + "/cancel", body: emptyForm, want: cancelled(pageSurface), by: everyone},
 		probe{route: "DELETE /api/v1/appointments/{id}", method: DELETE, url: "/api/v1/appointments/" + id(w.cancelledAppointment), want: cancelled(apiSurface), by: everyone},
 	)
-	_ = see
 	return ps
 }
 
