@@ -25,6 +25,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/testutil"
 )
 
 // chromiumEnv names the variable that gives the browser's path explicitly.
@@ -379,4 +381,15 @@ func (tb *tab) checkText(sel, want string) {
 	if got := tb.text(sel); got != want {
 		tb.t.Errorf("%s on %s = %q, want %q", sel, tb.location(), got, want)
 	}
+}
+
+// onEachStore runs fn on a demo county of each store the run covers (PostgreSQL too
+// when ONEDOOR_TEST_PG is set), one after the other in the one browser: the pages are
+// the same on every database, what they read and write is not. Side by side, two long
+// flows outlast a tab's timeout on a busy two-core machine.
+func onEachStore(t *testing.T, fn func(t *testing.T, srv *testutil.Server)) {
+	t.Helper()
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		fn(t, testutil.NewServer(t, st, true))
+	})
 }

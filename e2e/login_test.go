@@ -144,68 +144,70 @@ func checkLoginPage(t *testing.T, tb *tab) {
 // and for an unknown user alike, and keeps the user name typed.
 func TestWrongPassword(t *testing.T) {
 	b := newBrowser(t)
-	srv := testutil.NewServer(t, testutil.NewStore(t, store.SQLite), true)
-	for _, c := range []struct{ name, username, password string }{
-		{"wrong password", "county.admin", "Wrong@2026"},
-		{"unknown user", "nobody", demo.Password},
-		{"password of another case", "county.admin", strings.ToLower(demo.Password)},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			tb := b.newTab(t, srv.URL)
-			tb.expectStatus(401)
-			if status := tb.open("/login"); status != 200 {
-				t.Fatalf("GET /login = %d", status)
-			}
-			tb.typeKeys(`input[name=username]`, c.username)
-			tb.typeKeys(`input[name=password]`, c.password)
-			if status := tb.click(`form.login button[type=submit]`); status != 401 {
-				t.Errorf("status %d, want 401", status)
-			}
-			checkLoginPage(t, tb)
-			got := tb.text("[data-testid=error]")
-			if !strings.Contains(got, "用户名或密码错误") || got != i18n.T(zh, "error.invalid_credentials") {
-				t.Errorf("error shows %q, want %q", got, i18n.T(zh, "error.invalid_credentials"))
-			}
-			if v := tb.value("input[name=username]"); v != c.username {
-				t.Errorf("user name field holds %q, want %q kept", v, c.username)
-			}
-			if v := tb.value("input[name=password]"); v != "" {
-				t.Errorf("password field holds %q, want it empty", v)
-			}
-			// The form still works: the right password now signs in.
-			if c.username == "county.admin" {
-				tb.typeKeys(`input[name=password]`, demo.Password)
-				if status := tb.click(`form.login button[type=submit]`); status != 200 || tb.location() != "/" {
-					t.Errorf("second try: status %d on %s, want 200 on /", status, tb.location())
+	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
+		for _, c := range []struct{ name, username, password string }{
+			{"wrong password", "county.admin", "Wrong@2026"},
+			{"unknown user", "nobody", demo.Password},
+			{"password of another case", "county.admin", strings.ToLower(demo.Password)},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				tb := b.newTab(t, srv.URL)
+				tb.expectStatus(401)
+				if status := tb.open("/login"); status != 200 {
+					t.Fatalf("GET /login = %d", status)
 				}
-			}
-		})
-	}
+				tb.typeKeys(`input[name=username]`, c.username)
+				tb.typeKeys(`input[name=password]`, c.password)
+				if status := tb.click(`form.login button[type=submit]`); status != 401 {
+					t.Errorf("status %d, want 401", status)
+				}
+				checkLoginPage(t, tb)
+				got := tb.text("[data-testid=error]")
+				if !strings.Contains(got, "用户名或密码错误") || got != i18n.T(zh, "error.invalid_credentials") {
+					t.Errorf("error shows %q, want %q", got, i18n.T(zh, "error.invalid_credentials"))
+				}
+				if v := tb.value("input[name=username]"); v != c.username {
+					t.Errorf("user name field holds %q, want %q kept", v, c.username)
+				}
+				if v := tb.value("input[name=password]"); v != "" {
+					t.Errorf("password field holds %q, want it empty", v)
+				}
+				// The form still works: the right password now signs in.
+				if c.username == "county.admin" {
+					tb.typeKeys(`input[name=password]`, demo.Password)
+					if status := tb.click(`form.login button[type=submit]`); status != 200 || tb.location() != "/" {
+						t.Errorf("second try: status %d on %s, want 200 on /", status, tb.location())
+					}
+				}
+			})
+		}
+	})
 }
 
 // TestSignInReturnsToPage sends a signed-out visitor of an admin page to sign in, and
 // back to that page afterwards.
 func TestSignInReturnsToPage(t *testing.T) {
 	b := newBrowser(t)
-	srv := testutil.NewServer(t, testutil.NewStore(t, store.SQLite), true)
-	tb := b.newTab(t, srv.URL)
-	if status := tb.open("/admin/users"); status != 200 {
-		t.Fatalf("GET /admin/users signed out: status %d", status)
-	}
-	checkLoginPage(t, tb)
-	if loc := tb.location(); loc != "/login?next=%2Fadmin%2Fusers" {
-		t.Errorf("sent to %s, want /login?next=%%2Fadmin%%2Fusers", loc)
-	}
-	tb.fill(`input[name=username]`, "county.admin")
-	tb.fill(`input[name=password]`, demo.Password)
-	if status := tb.click(`form.login button[type=submit]`); status != 200 {
-		t.Fatalf("sign in: status %d", status)
-	}
-	if loc := tb.location(); loc != "/admin/users" {
-		t.Errorf("after signing in on %s, want back on /admin/users", loc)
-	}
-	tb.checkText("main h1", i18n.T(zh, "users.title"))
-	if got := tb.texts(`nav.sidenav a[aria-current=page]`); !slices.Equal(got, []string{i18n.T(zh, "nav.users")}) {
-		t.Errorf("current page in the navigation = %q, want the users link", got)
-	}
+	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
+		tb := b.newTab(t, srv.URL)
+		if status := tb.open("/admin/users"); status != 200 {
+			t.Fatalf("GET /admin/users signed out: status %d", status)
+		}
+		checkLoginPage(t, tb)
+		if loc := tb.location(); loc != "/login?next=%2Fadmin%2Fusers" {
+			t.Errorf("sent to %s, want /login?next=%%2Fadmin%%2Fusers", loc)
+		}
+		tb.fill(`input[name=username]`, "county.admin")
+		tb.fill(`input[name=password]`, demo.Password)
+		if status := tb.click(`form.login button[type=submit]`); status != 200 {
+			t.Fatalf("sign in: status %d", status)
+		}
+		if loc := tb.location(); loc != "/admin/users" {
+			t.Errorf("after signing in on %s, want back on /admin/users", loc)
+		}
+		tb.checkText("main h1", i18n.T(zh, "users.title"))
+		if got := tb.texts(`nav.sidenav a[aria-current=page]`); !slices.Equal(got, []string{i18n.T(zh, "nav.users")}) {
+			t.Errorf("current page in the navigation = %q, want the users link", got)
+		}
+	})
 }

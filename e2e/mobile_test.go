@@ -9,7 +9,6 @@ import (
 
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/i18n"
-	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
 )
 
@@ -65,71 +64,72 @@ func checkOnScreen(t *testing.T, tb *tab, sel string) {
 // touch, and neither it nor the pages after it scroll sideways.
 func TestPhoneViewport(t *testing.T) {
 	b := newBrowser(t)
-	srv := testutil.NewServer(t, testutil.NewStore(t, store.SQLite), true)
-	for _, c := range []struct {
-		user    string
-		english bool     // switch the UI to English after signing in
-		pages   []string // pages to check after the home page
-	}{
-		{user: "fucheng.grid"},
-		{user: "county.clerk"},
-		{user: "county.admin", pages: []string{"/admin/departments", "/admin/users/new"}},
-		{user: "jinggu.admin", english: true},
-	} {
-		name := c.user
-		if c.english {
-			name += "/en"
-		}
-		t.Run(name, func(t *testing.T) {
-			tb := b.newTab(t, srv.URL)
-			tb.do("emulate a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight,
-				chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait, chromedp.EmulateScale(3)))
-			if status := tb.open("/login"); status != 200 {
-				t.Fatalf("GET /login = %d", status)
-			}
-			if o := overflow(tb); o != "" {
-				t.Error(o)
-			}
-			for _, sel := range []string{`input[name=username]`, `input[name=password]`, `form.login button[type=submit]`} {
-				checkOnScreen(t, tb, sel)
-			}
-			tb.do("tap the user name field", chromedp.Tap(chromedp.CSS(`input[name=username]`)))
-			tb.typeKeys(`input[name=username]`, c.user)
-			tb.do("tap the password field", chromedp.Tap(chromedp.CSS(`input[name=password]`)))
-			tb.typeKeys(`input[name=password]`, demo.Password)
-			if status := tb.load("tap sign in", chromedp.Tap(chromedp.CSS(`form.login button[type=submit]`))); status != 200 {
-				t.Fatalf("sign in by touch: status %d on %s", status, tb.location())
-			}
-			if loc := tb.location(); loc != "/" {
-				t.Fatalf("after signing in on %s, want /", loc)
-			}
+	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
+		for _, c := range []struct {
+			user    string
+			english bool     // switch the UI to English after signing in
+			pages   []string // pages to check after the home page
+		}{
+			{user: "fucheng.grid"},
+			{user: "county.clerk"},
+			{user: "county.admin", pages: []string{"/admin/departments", "/admin/users/new"}},
+			{user: "jinggu.admin", english: true},
+		} {
+			name := c.user
 			if c.english {
-				if status := tb.load("tap English", chromedp.Tap(chromedp.CSS("form.lang button"))); status != 200 {
-					t.Fatalf("switch to English: status %d", status)
-				}
-				tb.checkText("main h1", i18n.T("en", "home.title"))
+				name += "/en"
 			}
-			var wide []string
-			if o := overflow(tb); o != "" {
-				wide = append(wide, o)
-			}
-			for _, sel := range []string{"[data-testid=who]", "[data-testid=logout]", "[data-testid=profile]"} {
-				if !eval[bool](tb, `(() => { const r = document.querySelector(`+jsString(sel)+`).getBoundingClientRect();
-					return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth; })()`) {
-					t.Errorf("%s is not shown within the phone's width", sel)
+			t.Run(name, func(t *testing.T) {
+				tb := b.newTab(t, srv.URL)
+				tb.do("emulate a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight,
+					chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait, chromedp.EmulateScale(3)))
+				if status := tb.open("/login"); status != 200 {
+					t.Fatalf("GET /login = %d", status)
 				}
-			}
-			for _, p := range c.pages {
-				if status := tb.open(p); status != 200 {
-					t.Fatalf("GET %s = %d", p, status)
+				if o := overflow(tb); o != "" {
+					t.Error(o)
 				}
+				for _, sel := range []string{`input[name=username]`, `input[name=password]`, `form.login button[type=submit]`} {
+					checkOnScreen(t, tb, sel)
+				}
+				tb.do("tap the user name field", chromedp.Tap(chromedp.CSS(`input[name=username]`)))
+				tb.typeKeys(`input[name=username]`, c.user)
+				tb.do("tap the password field", chromedp.Tap(chromedp.CSS(`input[name=password]`)))
+				tb.typeKeys(`input[name=password]`, demo.Password)
+				if status := tb.load("tap sign in", chromedp.Tap(chromedp.CSS(`form.login button[type=submit]`))); status != 200 {
+					t.Fatalf("sign in by touch: status %d on %s", status, tb.location())
+				}
+				if loc := tb.location(); loc != "/" {
+					t.Fatalf("after signing in on %s, want /", loc)
+				}
+				if c.english {
+					if status := tb.load("tap English", chromedp.Tap(chromedp.CSS("form.lang button"))); status != 200 {
+						t.Fatalf("switch to English: status %d", status)
+					}
+					tb.checkText("main h1", i18n.T("en", "home.title"))
+				}
+				var wide []string
 				if o := overflow(tb); o != "" {
 					wide = append(wide, o)
 				}
-			}
-			if len(wide) > 0 {
-				t.Error(strings.Join(wide, "\n"))
-			}
-		})
-	}
+				for _, sel := range []string{"[data-testid=who]", "[data-testid=logout]", "[data-testid=profile]"} {
+					if !eval[bool](tb, `(() => { const r = document.querySelector(`+jsString(sel)+`).getBoundingClientRect();
+						return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth; })()`) {
+						t.Errorf("%s is not shown within the phone's width", sel)
+					}
+				}
+				for _, p := range c.pages {
+					if status := tb.open(p); status != 200 {
+						t.Fatalf("GET %s = %d", p, status)
+					}
+					if o := overflow(tb); o != "" {
+						wide = append(wide, o)
+					}
+				}
+				if len(wide) > 0 {
+					t.Error(strings.Join(wide, "\n"))
+				}
+			})
+		}
+	})
 }

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -56,8 +55,8 @@ func publicChoose(tb *tab, sel, value string) string {
 // 满意, which is the return visit.
 func TestPublicPhotoReport(t *testing.T) {
 	b := newBrowser(t)
-	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		srv := testutil.NewServer(t, st, true)
+	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
+		st := srv.Store
 		tb := b.newTab(t, srv.URL)
 		tb.do("emulate a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight,
 			chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait, chromedp.EmulateScale(3)))
@@ -166,7 +165,7 @@ func TestPublicPhotoReport(t *testing.T) {
 			var cj struct {
 				State string `json:"state"`
 			}
-			json.Unmarshal(raw, &cj)
+			testutil.DecodeJSON(t, raw, &cj)
 			if resp.StatusCode != 200 || cj.State != step.state {
 				t.Fatalf("%s: %d %s", step.do, resp.StatusCode, raw)
 			}

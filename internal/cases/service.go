@@ -52,7 +52,19 @@ func (s *Service) deadlines(ctx context.Context) ([]workflow.DeadlineRule, *work
 	if s.calendar != nil && time.Since(s.loadedAt) < rulesTTL {
 		return s.rules, s.calendar, nil
 	}
-	rows, err := s.Store.DeadlineRules(ctx)
+	rules, cal, err := LoadDeadlines(ctx, s.Store)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.rules, s.calendar, s.loadedAt = rules, cal, time.Now()
+	return rules, cal, nil
+}
+
+// LoadDeadlines reads the deadline rules and the working-day calendar in force: the
+// admin's, seeded by migration 0004 (the rules of DESIGN.md §3, the calendar of
+// internal/workflow/holidays.txt). Every deadline of a case is computed from them.
+func LoadDeadlines(ctx context.Context, st *store.Store) ([]workflow.DeadlineRule, *workflow.Calendar, error) {
+	rows, err := st.DeadlineRules(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -61,7 +73,7 @@ func (s *Service) deadlines(ctx context.Context) ([]workflow.DeadlineRule, *work
 		rules[i] = workflow.DeadlineRule{Kind: model.CaseKind(r.Kind), Category: r.CategoryCode, Urgency: workflow.Urgency(r.Urgency),
 			Stage: workflow.Stage(r.Stage), Days: r.Days, Workdays: r.Workdays, Basis: r.Basis}
 	}
-	days, err := s.Store.CalendarDays(ctx)
+	days, err := st.CalendarDays(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,7 +89,6 @@ func (s *Service) deadlines(ctx context.Context) ([]workflow.DeadlineRule, *work
 	if err != nil {
 		return nil, nil, err
 	}
-	s.rules, s.calendar, s.loadedAt = rules, cal, time.Now()
 	return rules, cal, nil
 }
 

@@ -75,7 +75,7 @@ func mustBook(t *testing.T, c *testutil.Client, caseID, slotID int64) apptJSON {
 		t.Fatalf("book case %d slot %d: %d %s", caseID, slotID, status, raw)
 	}
 	var a apptJSON
-	json.Unmarshal(raw, &a)
+	testutil.DecodeJSON(t, raw, &a)
 	return a
 }
 
@@ -124,7 +124,7 @@ func caseEvents(t *testing.T, c *testutil.Client, id int64) []struct {
 			ActorID int64  `json:"actor_id"`
 		}
 	}
-	json.Unmarshal(raw, &evs)
+	testutil.DecodeJSON(t, raw, &evs)
 	return evs.Items
 }
 
@@ -174,7 +174,7 @@ func TestAppointments(t *testing.T) {
 				t.Fatalf("publish: %d %s", resp.StatusCode, raw)
 			}
 			var s apptSession
-			json.Unmarshal(raw, &s)
+			testutil.DecodeJSON(t, raw, &s)
 			if len(s.Slots) != 4 || s.Status != "open" {
 				t.Fatalf("a 2-hour session of 30-minute slots: %s", raw)
 			}
@@ -199,7 +199,7 @@ func TestAppointments(t *testing.T) {
 					ID int64 `json:"id"`
 				} `json:"free_slots"`
 			}
-			json.Unmarshal(raw, &list)
+			testutil.DecodeJSON(t, raw, &list)
 			if len(list.Items) != 0 || len(list.Free) != 4 {
 				t.Fatalf("before booking: %s", raw)
 			}
@@ -348,7 +348,7 @@ func TestAppointments(t *testing.T) {
 			}
 			_, raw := countyLeader.Do("GET", "/api/v1/reception/sessions", nil)
 			var cal struct{ Items []apptSession }
-			json.Unmarshal(raw, &cal)
+			testutil.DecodeJSON(t, raw, &cal)
 			found := false
 			for _, x := range cal.Items {
 				for _, sl := range x.Slots {
@@ -367,7 +367,7 @@ func TestAppointments(t *testing.T) {
 		t.Run("a clerk cancels; the slot is free again", func(t *testing.T) {
 			_, raw := clerk.Do("GET", fmt.Sprintf("/api/v1/cases/%d/appointments", first.ID), nil)
 			var list struct{ Items []apptJSON }
-			json.Unmarshal(raw, &list)
+			testutil.DecodeJSON(t, raw, &list)
 			if len(list.Items) != 1 {
 				t.Fatalf("bookings: %s", raw)
 			}
@@ -428,7 +428,7 @@ func TestAppointments(t *testing.T) {
 			}
 			_, raw = clerk.Do("GET", fmt.Sprintf("/api/v1/cases/%d/appointments", c.ID), nil)
 			var list struct{ Items []apptJSON }
-			json.Unmarshal(raw, &list)
+			testutil.DecodeJSON(t, raw, &list)
 			if len(list.Items) != 1 || list.Items[0].BookedBy != 0 {
 				t.Fatalf("bookings: %s", raw)
 			}
@@ -486,7 +486,7 @@ func TestAppointments(t *testing.T) {
 			}
 			_, raw := fuchengLeader.Do("GET", "/api/v1/reception/sessions", nil)
 			var cal struct{ Items []apptSession }
-			json.Unmarshal(raw, &cal)
+			testutil.DecodeJSON(t, raw, &cal)
 			var slot int64
 			for _, x := range cal.Items {
 				if x.SlotMinutes == 20 && x.Status == "open" {

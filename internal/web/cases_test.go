@@ -29,6 +29,24 @@ func walkIn(t testing.TB, st *store.Store, then ...map[string]any) map[string]an
 	}
 }
 
+// listedCount is how many items a list of the API holds; anything but a list fails
+// the test, so that "nothing listed" cannot pass on an error.
+func listedCount(t *testing.T, c *testutil.Client, path string) int {
+	t.Helper()
+	resp, raw := c.Do("GET", path, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, raw)
+	}
+	var list struct {
+		Items *[]json.RawMessage `json:"items"`
+	}
+	testutil.DecodeJSON(t, raw, &list)
+	if list.Items == nil {
+		t.Fatalf("GET %s: no list of items in %s", path, raw)
+	}
+	return len(*list.Items)
+}
+
 func TestCaseSideFlowsAndRefusals(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		srv := testutil.NewServer(t, st, true)
@@ -95,14 +113,22 @@ func TestCaseSideFlowsAndRefusals(t *testing.T) {
 			f.register(clerk, walkIn(t, st, map[string]any{"action": "accept"}, map[string]any{"action": "assign", "lead_department_id": police}))
 			police := srv.Login(t, "county.handler", demo.Password) // 县人社局: not this case's department
 			f.refused(police, "sign", nil, 404, "not_found")
-			g := &flow{t: t}
-			g.register(clerk, walkIn(t, st, map[string]any{"action": "accept"}, map[string]any{"action": "assign", "lead_department_id": justice}))
-			g.refused(handler, "return", nil, 422, "reason_required")
-			srv.App.Cases().Now = func() time.Time { return time.Now().AddDate(0, 0, 10) }
-			g.refused(handler, "return", map[string]any{"note": "不属于司法所职责"}, 422, "return_window_closed")
-			srv.App.Cases().Now = time.Now
-			g.act(handler, "return", map[string]any{"note": "属于派出所职责范围，请改派"}, "accepted")
-			g.refused(handler, "sign", nil, 404, "not_found")
+
+			// 《信访工作条例》Art 23: 5 working days to object to an assignment. Assigned
+			// on the eve of 国庆 (2026-09-30), the window closes at the end of 10-13:
+			// 10-08, 10-09, 10-10 (a make-up Saturday), 10-12 and 10-13.
+			clk := &clock{t: time.Date(2026, 9, 30, 15, 0, 0, 0, cst)}
+			srv.App.Cases().Now = clk.Now
+			defer func() { srv.App.Cases().Now = time.Now }()
+			late, last := &flow{t: t}, &flow{t: t}
+			late.register(clerk, walkIn(t, st, map[string]any{"action": "accept"}, map[string]any{"action": "assign", "lead_department_id": justice}))
+			last.register(clerk, walkIn(t, st, map[string]any{"action": "accept"}, map[string]any{"action": "assign", "lead_department_id": justice}))
+			last.refused(handler, "return", nil, 422, "reason_required")
+			clk.Set(time.Date(2026, 10, 14, 8, 30, 0, 0, cst))
+			late.refused(handler, "return", map[string]any{"note": "不属于司法所职责"}, 422, "return_window_closed")
+			clk.Set(time.Date(2026, 10, 13, 17, 30, 0, 0, cst))
+			last.act(handler, "return", map[string]any{"note": "属于派出所职责范围，请改派"}, "accepted")
+			last.refused(handler, "sign", nil, 404, "not_found")
 		})
 
 		t.Run("extension: requested, refused, requested, approved", func(t *testing.T) {
@@ -265,9 +291,8 @@ func TestIntakeValidation(t *testing.T) {
 			}
 		}
 		// Nothing of a refused registration is left behind.
-		_, raw := clerk.Do("GET", "/api/v1/cases?queue=all", nil)
-		if strings.Contains(string(raw), `"id"`) {
-			t.Fatalf("refused registrations left cases: %s", raw)
+		if n := listedCount(t, clerk, "/api/v1/cases?queue=all"); n != 0 {
+			t.Fatalf("refused registrations left %d cases", n)
 		}
 		// A refused step after registration rolls the registration back too.
 		viewer := srv.Login(t, "fucheng.viewer", demo.Password)
@@ -302,7 +327,7 @@ func TestQueuesPagingAndPriorCases(t *testing.T) {
 				Items []caseJSON
 				Next  string
 			}
-			json.Unmarshal(raw, &page)
+			testutil.DecodeJSON(t, raw, &page)
 			return page.Items, page.Next
 		}
 		// Keyset paging walks every case once, newest first.
@@ -347,18 +372,17 @@ func TestQueuesPagingAndPriorCases(t *testing.T) {
 				MatchedBy string `json:"matched_by"`
 			}
 		}
-		json.Unmarshal(raw, &prior)
+		testutil.DecodeJSON(t, raw, &prior)
 		if len(prior.Items) != 7 || prior.Items[0].MatchedBy != "id_number" {
 			t.Fatalf("prior cases by ID number: %s", raw)
 		}
 		_, raw = clerk.Do("GET", "/api/v1/intake/prior-cases?address=附城镇城关村二社12号", nil)
-		json.Unmarshal(raw, &prior)
+		testutil.DecodeJSON(t, raw, &prior)
 		if len(prior.Items) != 7 || prior.Items[0].MatchedBy != "address" {
 			t.Fatalf("prior cases by address: %s", raw)
 		}
 		other := srv.Login(t, "suji.clerk", demo.Password)
-		_, raw = other.Do("GET", "/api/v1/intake/prior-cases?id_number="+idNumber, nil)
-		if strings.Contains(string(raw), `"id"`) {
+		if listedCount(t, other, "/api/v1/intake/prior-cases?id_number="+idNumber) != 0 {
 			t.Fatalf("another township's clerk sees prior cases: %s", raw)
 		}
 	})
@@ -387,7 +411,7 @@ func TestAttachments(t *testing.T) {
 			t.Fatalf("upload: %d %s", resp.StatusCode, raw)
 		}
 		var att model.Attachment
-		json.Unmarshal(raw, &att)
+		testutil.DecodeJSON(t, raw, &att)
 		if att.ContentType != "image/png" || att.Size == 0 || att.KeptOriginal {
 			t.Fatalf("attachment: %+v", att)
 		}

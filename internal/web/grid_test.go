@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -366,7 +365,7 @@ func TestGridOneTapReturnVisit(t *testing.T) {
 			RiskLevel  string `json:"risk_level"`
 			RiskVisits int    `json:"risk_visits"`
 		}
-		json.Unmarshal(raw, &cj)
+		testutil.DecodeJSON(t, raw, &cj)
 		if cj.RiskLevel != "yellow" || cj.RiskVisits != 2 {
 			t.Fatalf("after two return visits: level %s, risk_visits %d, want yellow and 2", cj.RiskLevel, cj.RiskVisits)
 		}

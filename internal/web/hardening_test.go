@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -23,7 +22,7 @@ func login(srv *testutil.Server, t *testing.T, user, pw, ip string) (*http.Respo
 	}
 	resp, body := srv.NewClient(t).Send(req)
 	var e testutil.APIError
-	json.Unmarshal(body, &e)
+	testutil.DecodeJSON(t, body, &e)
 	return resp, e
 }
 
@@ -105,7 +104,7 @@ func TestAuditTrail(t *testing.T) {
 			t.Fatalf("audit: %d %s", resp.StatusCode, raw)
 		}
 		var rows struct{ Items []store.AuditRow }
-		json.Unmarshal(raw, &rows)
+		testutil.DecodeJSON(t, raw, &rows)
 		var got []string
 		for i := len(rows.Items) - 1; i >= 0; i-- {
 			r := rows.Items[i]

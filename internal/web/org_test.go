@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -94,7 +93,7 @@ func TestOrganisationAPI(t *testing.T) {
 		// The township admin's lists hold only their township.
 		_, body := fucheng.Do("GET", "/api/v1/regions", nil)
 		var regions struct{ Items []struct{ Code string } }
-		json.Unmarshal(body, &regions)
+		testutil.DecodeJSON(t, body, &regions)
 		if len(regions.Items) != 1+4+6 { // the township, its 3 villages and the one added, 2 grids under each of the 3
 			t.Errorf("township admin sees %d regions", len(regions.Items))
 		}
@@ -108,7 +107,7 @@ func TestOrganisationAPI(t *testing.T) {
 		li := srv.Login(t, "li.ming", "Strong#2026")
 		var me struct{ User struct{ ID int64 } }
 		_, body = li.Do("GET", "/api/v1/me", nil)
-		json.Unmarshal(body, &me)
+		testutil.DecodeJSON(t, body, &me)
 		if resp, body := county.Do("PATCH", fmt.Sprintf("/api/v1/users/%d", me.User.ID), withField(newUser("li.ming", fuchengID, ""), "roles", []string{"clerk", "grid"})); resp.StatusCode != 200 || !strings.Contains(string(body), `"grid"`) {
 			t.Fatalf("edit roles: %d %s", resp.StatusCode, body)
 		}
@@ -172,7 +171,7 @@ func TestAPITokens(t *testing.T) {
 			}
 		}
 		var issued struct{ ID int64 }
-		json.Unmarshal(body, &issued)
+		testutil.DecodeJSON(t, body, &issued)
 		if resp, _ := admin.Do("DELETE", fmt.Sprintf("/api/v1/tokens/%d", issued.ID), nil); resp.StatusCode != 204 {
 			t.Fatalf("revoke: %d", resp.StatusCode)
 		}

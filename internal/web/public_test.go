@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -123,7 +122,7 @@ func publicAct(t *testing.T, c *testutil.Client, id int64, action string, in map
 	var cj struct {
 		State string `json:"state"`
 	}
-	json.Unmarshal(raw, &cj)
+	testutil.DecodeJSON(t, raw, &cj)
 	if resp.StatusCode != 200 || cj.State != want {
 		t.Fatalf("%s: %d %s, want state %s", action, resp.StatusCode, raw, want)
 	}

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -52,7 +51,7 @@ func (f *flow) register(c *testutil.Client, body map[string]any) caseJSON {
 		f.t.Fatalf("register: %d %s", resp.StatusCode, raw)
 	}
 	var cj caseJSON
-	json.Unmarshal(raw, &cj)
+	testutil.DecodeJSON(f.t, raw, &cj)
 	f.id = cj.ID
 	return cj
 }
@@ -65,7 +64,7 @@ func (f *flow) act(c *testutil.Client, action string, in map[string]any, wantSta
 		f.t.Fatalf("%s: %d %s", action, resp.StatusCode, raw)
 	}
 	var cj caseJSON
-	json.Unmarshal(raw, &cj)
+	testutil.DecodeJSON(f.t, raw, &cj)
 	if cj.State != wantState {
 		f.t.Fatalf("%s: state %s, want %s", action, cj.State, wantState)
 	}
@@ -87,7 +86,7 @@ func (f *flow) refused(c *testutil.Client, action string, in map[string]any, sta
 				Allowed []string `json:"allowed"`
 			} `json:"error"`
 		}
-		json.Unmarshal(raw, &body)
+		testutil.DecodeJSON(f.t, raw, &body)
 		if body.Error.State == "" {
 			f.t.Fatalf("%s: a 409 must say the current state: %s", action, raw)
 		}
@@ -98,7 +97,7 @@ func (f *flow) events(c *testutil.Client) []model.CaseEvent {
 	f.t.Helper()
 	_, raw := c.Do("GET", fmt.Sprintf("/api/v1/cases/%d/events", f.id), nil)
 	var evs struct{ Items []model.CaseEvent }
-	json.Unmarshal(raw, &evs)
+	testutil.DecodeJSON(f.t, raw, &evs)
 	return evs.Items
 }
 

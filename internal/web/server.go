@@ -142,13 +142,7 @@ func (s *Server) Cases() *cases.Service { return s.cases }
 // Handler returns the whole application as one http.Handler.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /static/", static.Handler())
-	mux.HandleFunc("GET /healthz", s.health)
-	s.pages.Register(mux)
-	(&api.API{Store: s.st, Auth: s.auth, Org: s.orgs, Cases: s.cases, SecureCookies: s.cfg.SecureCookies}).Register(mux)
-	o311 := open311.New(s.st, s.auth, s.cases)
-	o311.Log = s.log
-	o311.Register(mux)
+	s.register(mux)
 
 	var h http.Handler = mux
 	h = s.checkCSRF(h)
@@ -159,6 +153,34 @@ func (s *Server) Handler() http.Handler {
 	h = logRequests(s.log, h)
 	trusted := s.cfg.TrustedProxies
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, httpx.WithClientIP(r, trusted)) })
+}
+
+// register adds every route: the assets, the health check, the pages, the API and
+// Open311.
+func (s *Server) register(mux httpx.Mux) {
+	mux.Handle("GET /static/", static.Handler())
+	mux.HandleFunc("GET /healthz", s.health)
+	s.pages.Register(mux)
+	(&api.API{Store: s.st, Auth: s.auth, Org: s.orgs, Cases: s.cases, SecureCookies: s.cfg.SecureCookies}).Register(mux)
+	o311 := open311.New(s.st, s.auth, s.cases)
+	o311.Log = s.log
+	o311.Register(mux)
+}
+
+// Routes lists the patterns Handler serves, in the order they are registered, so a
+// test can hold every route to a scenario of the permission matrix.
+func (s *Server) Routes() []string {
+	var rec routeList
+	s.register(&rec)
+	return rec
+}
+
+// routeList is a Mux that only records the patterns registered on it.
+type routeList []string
+
+func (l *routeList) Handle(pattern string, _ http.Handler) { *l = append(*l, pattern) }
+func (l *routeList) HandleFunc(pattern string, _ func(http.ResponseWriter, *http.Request)) {
+	*l = append(*l, pattern)
 }
 
 // health answers 200 while the store answers, 503 otherwise.

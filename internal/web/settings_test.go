@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -23,7 +22,7 @@ func TestDeadlineRulesAndCalendarAreAdminData(t *testing.T) {
 		var rules struct {
 			Items []store.DeadlineRuleRow
 		}
-		json.Unmarshal(raw, &rules)
+		testutil.DecodeJSON(t, raw, &rules)
 		var labour store.DeadlineRuleRow
 		for _, r := range rules.Items {
 			if r.CategoryCode == "dispute.labour" && r.Stage == "handle" {

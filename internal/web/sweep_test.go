@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,7 +31,7 @@ func inboxOf(t *testing.T, c *testutil.Client) []string {
 	var in struct {
 		Items []store.Notification
 	}
-	json.Unmarshal(raw, &in)
+	testutil.DecodeJSON(t, raw, &in)
 	var kinds []string
 	for i := len(in.Items) - 1; i >= 0; i-- {
 		kinds = append(kinds, in.Items[i].Kind)
@@ -123,7 +122,7 @@ func TestDeadlinesNotificationsAndSupervisionOverTime(t *testing.T) {
 		sweep()
 		var board struct{ Items []store.Supervision }
 		_, raw = leader.Do("GET", "/api/v1/supervisions", nil)
-		json.Unmarshal(raw, &board)
+		testutil.DecodeJSON(t, raw, &board)
 		if len(board.Items) != 1 || board.Items[0].Level != "yellow" || board.Items[0].IssuedBy != 0 {
 			t.Fatalf("board after three working days overdue: %s", raw)
 		}
@@ -139,7 +138,7 @@ func TestDeadlinesNotificationsAndSupervisionOverTime(t *testing.T) {
 		clk.Add(4 * 24 * time.Hour)
 		sweep()
 		_, raw = countyLeader.Do("GET", "/api/v1/supervisions?level=red", nil)
-		json.Unmarshal(raw, &board)
+		testutil.DecodeJSON(t, raw, &board)
 		if len(board.Items) != 1 {
 			t.Fatalf("red board: %s", raw)
 		}

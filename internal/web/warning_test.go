@@ -50,7 +50,7 @@ func actOK(t *testing.T, c *testutil.Client, id int64, action string, in map[str
 		t.Fatalf("%s on %d: %d %s", action, id, resp.StatusCode, raw)
 	}
 	var w warningJSON
-	json.Unmarshal(raw, &w)
+	testutil.DecodeJSON(t, raw, &w)
 	return w
 }
 
@@ -248,7 +248,7 @@ func TestRedWarningFromThreatAndFailedMediationsStepsDownToCleared(t *testing.T)
 				continue
 			}
 			var p struct{ From, To, Reason string }
-			json.Unmarshal(ev.Payload, &p)
+			testutil.DecodeJSON(t, ev.Payload, &p)
 			if ev.Note == "" {
 				t.Errorf("warning event %s→%s has no reason", p.From, p.To)
 			}
@@ -342,5 +342,30 @@ func TestOrangeWarningReachesTheTownship(t *testing.T) {
 		}
 		// Only the response: the township does not take the county's other steps.
 		f.refused(townClerk, "reject", map[string]any{"note": "x"}, 409, "role")
+	})
+}
+
+// A case is archived only once no orange or red warning is in force (DESIGN.md §4):
+// with a red and then an orange warning the clerk's archive is refused for the
+// warning, and when the leader steps it down to yellow the case archives.
+func TestArchiveWaitsForTheWarningToStepDownBelowOrange(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
+		mediator := srv.Login(t, "fucheng.mediator", demo.Password)
+		leader := srv.Login(t, "fucheng.leader", demo.Password)
+		f := &flow{t: t}
+		c := f.register(clerk, walkIn(t, st, map[string]any{"action": "accept"}, map[string]any{"action": "handle"}))
+		f.act(mediator, "resolve", map[string]any{"outcome": "mediated_oral"}, "resolved")
+		f.act(clerk, "verify", nil, "verified")
+		f.act(clerk, "visit", map[string]any{"satisfaction": "satisfied", "note": "当事人表示满意"}, "followed_up")
+		for _, level := range []string{"red", "orange"} {
+			if w := actOK(t, leader, c.ID, "warning_adjust", map[string]any{"warning_level": level, "note": "回访中当事人再次表示不满"}); w.RiskLevel != level {
+				t.Fatalf("adjusted to %s, the case is %s", level, w.RiskLevel)
+			}
+			f.refused(clerk, "archive", nil, 409, "serious_warning")
+		}
+		actOK(t, leader, c.ID, "warning_adjust", map[string]any{"warning_level": "yellow", "note": "经疏导情绪平稳"})
+		f.act(clerk, "archive", nil, "archived")
 	})
 }

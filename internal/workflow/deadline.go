@@ -59,11 +59,6 @@ const (
 	StageVisit     Stage = "visit"     // return visit after the case is resolved
 )
 
-// CategoryLabourDispute is the category code the default rules give labour disputes
-// their own mediation time limit under: the code of 劳动争议 in the default dictionary
-// (migration 0002). Its second-level categories (dispute.labour.wages …) match too.
-const CategoryLabourDispute = "dispute.labour"
-
 // categoryMatches reports whether a rule for category rule covers a case of category
 // code: the same code, or one of its second-level categories ("dispute.labour" covers
 // "dispute.labour.injury").
@@ -74,7 +69,8 @@ func categoryMatches(rule, code string) bool {
 // DeadlineRule sets how long a stage of a case may take. Empty Kind, Category and
 // Urgency match anything; Stage must match exactly. Days count calendar days, or
 // working days of the Calendar when Workdays is set. Basis says where the number comes
-// from, for the admin page and for anyone who asks why a case is overdue.
+// from, for the admin page and for anyone who asks why a case is overdue. The rules in
+// force are the admin's, in the database; migration 0004 seeds those of DESIGN.md §3.
 type DeadlineRule struct {
 	Kind     model.CaseKind
 	Category string
@@ -83,25 +79,6 @@ type DeadlineRule struct {
 	Days     int
 	Workdays bool
 	Basis    string
-}
-
-// DefaultDeadlineRules returns the defaults of DESIGN.md §3, a fresh slice each time so
-// callers may edit it. Ordinary handling has a catch-all 30 days; "normal" urgency has
-// no rule of its own, since ResolveRule lets an urgency rule override any kind's limit.
-func DefaultDeadlineRules() []DeadlineRule {
-	return []DeadlineRule{
-		{Stage: StageHandle, Days: 30, Basis: "一般事项30日(通行做法)"},
-		{Urgency: UrgencyUrgent, Stage: StageHandle, Days: 3, Basis: "急件3日(通行做法)"},
-		{Urgency: UrgencyCritical, Stage: StageHandle, Days: 1, Basis: "紧急事项1日(通行做法)"},
-		{Kind: model.KindPetition, Stage: StageAccept, Days: 15, Basis: "《信访工作条例》第二十二、二十三条:15日内决定是否受理并告知信访人"},
-		{Stage: StageObjection, Days: 5, Workdays: true, Basis: "《信访工作条例》第二十三条:对交办事项有异议的,5个工作日内提出"},
-		{Kind: model.KindPetition, Stage: StageHandle, Days: 60, Basis: "《信访工作条例》第三十四条:自受理之日起60日内办结"},
-		{Kind: model.KindPetition, Stage: StageExtension, Days: 30, Basis: "《信访工作条例》第三十四条:经批准可延长,延长期限不超过30日"},
-		{Kind: model.KindDispute, Stage: StageHandle, Days: 30, Basis: "《人民调解工作若干规定》:一般在30日内调结"},
-		{Kind: model.KindDispute, Category: CategoryLabourDispute, Stage: StageHandle, Days: 15, Basis: "《劳动争议调解仲裁法》第十四条:15日内未达成协议的,可申请仲裁"},
-		{Kind: model.KindDispute, Stage: StageConfirm, Days: 30, Basis: "《人民调解法》第三十三条:协议生效之日起30日内申请司法确认"},
-		{Stage: StageVisit, Days: 7, Basis: "办结后7日内回访(通行做法)"},
-	}
 }
 
 // ResolveRule picks the rule for one stage of a case. Of the rules that match, the most

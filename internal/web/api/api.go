@@ -24,15 +24,9 @@ type API struct {
 	SecureCookies bool
 }
 
-// Router is where endpoints are registered: an *http.ServeMux, or a test that lists
-// the routes.
-type Router interface {
-	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
-}
-
 // Register adds every endpoint to mux. An endpoint that reads query parameters names
 // them here (handleQuery); every other parameter is refused, on every endpoint.
-func (a *API) Register(mux Router) {
+func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /api/v1/session", a.login)
 	mux.HandleFunc("DELETE /api/v1/session", a.logout)
 	mux.HandleFunc("GET /api/v1/me", a.handle(a.me))

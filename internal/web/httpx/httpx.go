@@ -18,6 +18,13 @@ import (
 	"github.com/onedoor/onedoor/internal/workflow"
 )
 
+// Mux is what pages and the API register their routes on: an *http.ServeMux when
+// serving, a list of patterns when a test holds every route to a scenario.
+type Mux interface {
+	Handle(pattern string, handler http.Handler)
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
 type ctxKey int
 
 const (

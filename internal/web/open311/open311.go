@@ -55,7 +55,7 @@ func New(st *store.Store, au *auth.Service, cs *cases.Service) *API {
 // Register adds the endpoint to mux. Everything under /open311/ goes through one
 // router, so that every answer, a wrong path or method included, is in the
 // specification's own format.
-func (a *API) Register(mux *http.ServeMux) {
+func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("/open311/", a.route)
 }
 

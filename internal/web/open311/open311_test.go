@@ -261,7 +261,7 @@ func TestOpen311Services(t *testing.T) {
 			wantFormat(t, resp, body, ext)
 			var list []service
 			if ext == "json" {
-				json.Unmarshal(body, &list)
+				testutil.DecodeJSON(t, body, &list)
 			} else {
 				var doc struct {
 					XMLName  xml.Name  `xml:"services"`
@@ -299,7 +299,7 @@ func TestOpen311Services(t *testing.T) {
 				Attributes  []any    `json:"attributes"`
 			}
 			if ext == "json" {
-				json.Unmarshal(body, &def)
+				testutil.DecodeJSON(t, body, &def)
 				if !strings.Contains(string(body), `"attributes":[]`) {
 					t.Errorf("attributes are an empty list: %s", body)
 				}
@@ -627,7 +627,7 @@ func TestOpen311Filters(t *testing.T) {
 
 		// The clerk turns the first one down: it is closed, with a public note.
 		var first int64
-		json.Unmarshal([]byte(ids[0]), &first)
+		testutil.DecodeJSON(t, []byte(ids[0]), &first)
 		if _, err := e.srv.App.Cases().Act(ctx, e.clerk, first, workflow.ActionReject, cases.ActInput{Note: "不属于本中心受理范围"}); err != nil {
 			t.Fatal(err)
 		}

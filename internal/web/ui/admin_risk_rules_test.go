@@ -53,7 +53,9 @@ func TestRiskRulesKeysAreCatalogued(t *testing.T) {
 func TestRiskFormRoundTrip(t *testing.T) {
 	want := risk.DefaultRules()
 	var got risk.Rules
-	json.Unmarshal([]byte(`{"floors":[{"name":"x"}]}`), &got) // what the form does not show stays
+	if err := json.Unmarshal([]byte(`{"floors":[{"name":"x"}]}`), &got); err != nil { // what the form does not show stays
+		t.Fatal(err)
+	}
 	got.Floors = want.Floors
 	got.DomesticViolence.Categories = want.DomesticViolence.Categories
 	got.DomesticViolence.FamilyCategories = want.DomesticViolence.FamilyCategories

@@ -31,7 +31,7 @@ func New(st *store.Store, au *auth.Service, orgs *org.Service, cs *cases.Service
 }
 
 // Register adds every page and form action to mux.
-func (u *UI) Register(mux *http.ServeMux) {
+func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /login", u.loginPage)
 	mux.HandleFunc("POST /login", u.loginSubmit)
 	mux.HandleFunc("POST /logout", u.logout)

@@ -1,0 +1,702 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/testutil"
+	"github.com/onedoor/onedoor/internal/web/static"
+)
+
+// answer is what one account must get from one probe.
+type answer struct {
+	status   int
+	contains []string
+	lacks    []string
+	check    func(t *testing.T, resp *http.Response, body []byte)
+}
+
+// probe is one request the matrix sends on behalf of each account (and of a visitor
+// without a session, for whom want gets nil).
+type probe struct {
+	route  string // the pattern it exercises, as the router registers it
+	name   string // tells apart probes of one route; "" when there is one
+	method string
+	url    string
+	body   any
+	want   func(a *demo.Account) answer
+	// by chooses who sends it; nil for the matrix's usual cast (matrixCast).
+	by func(a *demo.Account) bool
+}
+
+// surface is how a kind of route says "sign in" and "not yours".
+type surface int
+
+const (
+	pageSurface surface = iota // pages: 303 to /login without a session
+	apiSurface                 // the API: 401 without a session
+)
+
+func (s surface) anonymous() answer {
+	if s == pageSurface {
+		return answer{status: http.StatusSeeOther, check: toLogin}
+	}
+	return answer{status: http.StatusUnauthorized}
+}
+
+// toLogin checks that a page sent its visitor to the login page.
+func toLogin(t *testing.T, resp *http.Response, _ []byte) {
+	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/login") {
+		t.Errorf("sent to %q, want the login page", loc)
+	}
+}
+
+// matrixCast is who tries a route that is not about one case: every role at the
+// county (the deployment's root) and at a township, and a visitor. Routes on a case
+// are tried by all 28 accounts, whose regions and departments decide what they see.
+func matrixCast(a *demo.Account) bool {
+	return a == nil || a.RegionCode == demo.CountyCode || a.RegionCode == "622922100"
+}
+
+func everyone(*demo.Account) bool { return true }
+
+// publicCast tries the public door's forms: a visitor and one of the staff. The door
+// limits how often one address may post, and everyone posts from 127.0.0.1 here.
+func publicCast(a *demo.Account) bool { return a == nil || a.Username == "county.clerk" }
+
+// is matches one account by name (a nil account is the visitor).
+func is(names ...string) func(*demo.Account) bool {
+	return func(a *demo.Account) bool { return a != nil && slices.Contains(names, a.Username) }
+}
+
+func not(f func(*demo.Account) bool) func(*demo.Account) bool {
+	return func(a *demo.Account) bool { return matrixCast(a) && !f(a) }
+}
+
+// same answers everyone, signed in or not, alike.
+func same(ans answer) func(*demo.Account) answer { return func(*demo.Account) answer { return ans } }
+
+// member answers ok to anyone signed in.
+func member(s surface, ok answer) func(*demo.Account) answer {
+	return func(a *demo.Account) answer {
+		if a == nil {
+			return s.anonymous()
+		}
+		return ok
+	}
+}
+
+// granted answers ok to those holding perm, 403 to the others.
+func (w *world) granted(s surface, perm auth.Permission, ok func(a demo.Account) answer) func(*demo.Account) answer {
+	return func(a *demo.Account) answer {
+		switch {
+		case a == nil:
+			return s.anonymous()
+		case !w.doc.can(*a, perm):
+			return answer{status: http.StatusForbidden}
+		}
+		return ok(*a)
+	}
+}
+
+// inSubtree answers ok to those holding perm whose subtree holds the region code, 404
+// to those holding it elsewhere: an object out of reach looks like no object.
+func (w *world) inSubtree(s surface, perm auth.Permission, code string, ok answer) func(*demo.Account) answer {
+	return w.granted(s, perm, func(a demo.Account) answer {
+		if !strings.HasPrefix(code, a.RegionCode) {
+			return answer{status: http.StatusNotFound}
+		}
+		return ok
+	})
+}
+
+// onCase answers a request about case c: 404 to whoever does not see it (an admin's
+// page says 403 first: admins hold no case permission at all), ok to whoever does.
+func (w *world) onCase(s surface, c *worldCase, ok func(a demo.Account) answer) func(*demo.Account) answer {
+	return func(a *demo.Account) answer {
+		switch {
+		case a == nil:
+			return s.anonymous()
+		case s == pageSurface && !w.doc.can(*a, auth.PermCasesRead):
+			return answer{status: http.StatusForbidden}
+		case !w.doc.sees(*a, c):
+			return answer{status: http.StatusNotFound}
+		}
+		return ok(*a)
+	}
+}
+
+// masked is what a page or answer showing c's party must and must not hold: the
+// masked ID number and phone, never the full ones.
+func masked(c *worldCase, status int) answer {
+	return answer{status: status, contains: []string{c.marker, model.MaskIDNumber(c.idNumber), model.MaskPhone(c.phone)},
+		lacks: []string{c.idNumber, c.phone}}
+}
+
+// listing is what a list of cases shows a: the markers of the cases a sees, and none
+// of the others', and no full personal data at all.
+func (w *world) listing(a demo.Account, status int) answer {
+	ans := answer{status: status}
+	for _, c := range w.cases() {
+		if w.doc.sees(a, c) {
+			ans.contains = append(ans.contains, c.marker)
+		} else {
+			ans.lacks = append(ans.lacks, c.marker)
+		}
+		ans.lacks = append(ans.lacks, c.idNumber, c.phone)
+	}
+	return ans
+}
+
+func (w *world) probes() []probe {
+	var ps []probe
+	add := func(p ...probe) { ps = append(ps, p...) }
+	const (
+		GET, POST, PUT, PATCH, DELETE = "GET", "POST", "PUT", "PATCH", "DELETE"
+	)
+	ok200 := answer{status: http.StatusOK}
+	ok204 := answer{status: http.StatusNoContent}
+	see := answer{status: http.StatusSeeOther}
+	unprocessable := answer{status: http.StatusUnprocessableEntity}
+	notFound := answer{status: http.StatusNotFound}
+	emptyForm := url.Values{}
+	emptyJSON := map[string]any{}
+	// Jinggu's region path begins as Fucheng's does ("/1/22/", "/1/2/"): objects
+	// there are out of reach of Fucheng's admin, and must look so.
+	fucheng, jinggu := "622922100", "622922102"
+	id := func(n int64) string { return fmt.Sprint(n) }
+	okFor := func(ans answer) func(demo.Account) answer { return func(demo.Account) answer { return ans } }
+
+	// The public door, assets and health: the same for everyone.
+	add(
+		probe{route: "GET /static/", method: GET, url: static.URL("app.css"), want: same(ok200)},
+		probe{route: "GET /healthz", method: GET, url: "/healthz", want: same(answer{status: 200, contains: []string{`"status":"ok"`}})},
+		// Signed in, the login page sends one home; a login form without the token of
+		// the page it came from is refused.
+		probe{route: "GET /login", method: GET, url: "/login", want: func(a *demo.Account) answer {
+			if a == nil {
+				return ok200
+			}
+			return see
+		}},
+		probe{route: "POST /login", method: POST, url: "/login", body: url.Values{"username": {"nobody"}, "password": {"x"}}, want: same(answer{status: http.StatusForbidden})},
+		probe{route: "POST /logout", method: POST, url: "/logout", want: same(see), by: func(a *demo.Account) bool { return a == nil }},
+		probe{route: "GET /p", method: GET, url: "/p", want: same(answer{status: http.StatusMovedPermanently})},
+		probe{route: "GET /p/{$}", method: GET, url: "/p/", want: same(ok200)},
+		probe{route: "POST /p/{$}", method: POST, url: "/p/", body: emptyForm, want: same(unprocessable), by: publicCast},
+		probe{route: "GET /p/submitted", method: GET, url: "/p/submitted?code=" + w.c.tracking, want: same(answer{status: 200, contains: []string{w.c.tracking}})},
+		probe{route: "GET /p/qr/{file}", method: GET, url: "/p/qr/" + w.c.tracking + ".png", want: same(ok200)},
+		probe{route: "GET /p/track", method: GET, url: "/p/track", want: same(ok200)},
+		probe{route: "POST /p/track", method: POST, url: "/p/track", body: url.Values{"code": {w.c.tracking}, "last4": {w.c.phone[7:]}},
+			want: same(answer{status: 200, contains: []string{w.c.tracking}, lacks: []string{w.c.idNumber, w.c.phone}}), by: publicCast},
+		probe{route: "POST /p/track/rate", method: POST, url: "/p/track/rate", body: url.Values{"code": {w.c.tracking}, "last4": {w.c.phone[7:]}}, want: same(unprocessable), by: publicCast},
+		probe{route: "POST /locale", method: POST, url: "/locale", body: url.Values{"locale": {"zh-CN"}}, want: same(see)},
+		probe{route: "GET /p/book", method: GET, url: "/p/book", want: same(ok200)},
+		probe{route: "POST /p/book", method: POST, url: "/p/book", body: emptyForm, want: same(unprocessable), by: publicCast},
+		probe{route: "/open311/", method: GET, url: "/open311/v2/discovery.json", want: same(ok200)},
+		probe{route: "/api/", method: GET, url: "/api/v1/no-such-thing", want: same(notFound)},
+	)
+
+	// Anyone signed in: their own home, notices and session.
+	add(
+		probe{route: "GET /{$}", method: GET, url: "/", want: member(pageSurface, ok200)},
+		probe{route: "GET /inbox", method: GET, url: "/inbox", want: w.ownNotices(pageSurface)},
+		probe{route: "GET /api/v1/notifications", method: GET, url: "/api/v1/notifications", want: w.ownNotices(apiSurface)},
+		// Another's notice cannot be marked read: the matrix checks afterwards that
+		// fucheng.handler's is still unread; they themselves leave it alone.
+		probe{route: "POST /inbox/{id}/read", method: POST, url: "/inbox/" + id(w.notice) + "/read", want: member(pageSurface, notFound), by: not(is("fucheng.handler"))},
+		probe{route: "POST /inbox/read-all", method: POST, url: "/inbox/read-all", want: member(pageSurface, see), by: not(is("fucheng.handler"))},
+		probe{route: "POST /api/v1/notifications/{id}/read", method: POST, url: "/api/v1/notifications/" + id(w.notice) + "/read", want: member(apiSurface, notFound), by: not(is("fucheng.handler"))},
+		probe{route: "POST /api/v1/notifications/read-all", method: POST, url: "/api/v1/notifications/read-all", want: member(apiSurface, ok204), by: not(is("fucheng.handler"))},
+		probe{route: "GET /api/v1/me", method: GET, url: "/api/v1/me", want: func(a *demo.Account) answer {
+			if a == nil {
+				return apiSurface.anonymous()
+			}
+			return answer{status: 200, contains: []string{`"username":"` + a.Username + `"`}}
+		}},
+		probe{route: "POST /api/v1/session", method: POST, url: "/api/v1/session", body: map[string]any{"username": "nobody", "password": "x"}, want: same(answer{status: http.StatusUnauthorized})},
+		probe{route: "DELETE /api/v1/session", method: DELETE, url: "/api/v1/session", want: same(ok204), by: func(a *demo.Account) bool { return a == nil }},
+	)
+
+	// The organisation: org.manage, inside the admin's subtree. Writes send an empty
+	// form, refused after the permission and the subtree are checked.
+	org := auth.PermOrgManage
+	add(
+		probe{route: "GET /admin/regions", method: GET, url: "/admin/regions", want: w.granted(pageSurface, org, func(a demo.Account) answer {
+			return w.subtreeNames(a, ok200)
+		})},
+		probe{route: "GET /admin/regions/new", method: GET, url: "/admin/regions/new", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "POST /admin/regions", method: POST, url: "/admin/regions", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "GET /admin/regions/{id}/edit", method: GET, url: "/admin/regions/" + id(w.regions[jinggu]) + "/edit", want: w.inSubtree(pageSurface, org, jinggu, ok200)},
+		probe{route: "POST /admin/regions/{id}", method: POST, url: "/admin/regions/" + id(w.regions[fucheng]), body: emptyForm, want: w.inSubtree(pageSurface, org, fucheng, unprocessable)},
+		probe{route: "GET /admin/departments", method: GET, url: "/admin/departments", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "GET /admin/departments/new", method: GET, url: "/admin/departments/new", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "POST /admin/departments", method: POST, url: "/admin/departments", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "GET /admin/departments/{id}/edit", method: GET, url: "/admin/departments/" + id(w.departments[jinggu+"/justice-office"]) + "/edit", want: w.inSubtree(pageSurface, org, jinggu, ok200)},
+		probe{route: "POST /admin/departments/{id}", method: POST, url: "/admin/departments/" + id(w.fuchengDept), body: emptyForm, want: w.inSubtree(pageSurface, org, fucheng, unprocessable)},
+		probe{route: "GET /admin/users", method: GET, url: "/admin/users", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "GET /admin/users/new", method: GET, url: "/admin/users/new", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "POST /admin/users", method: POST, url: "/admin/users", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "GET /admin/users/{id}/edit", method: GET, url: "/admin/users/" + id(w.users["jinggu.clerk"]) + "/edit", want: w.inSubtree(pageSurface, org, jinggu, ok200)},
+		probe{route: "POST /admin/users/{id}", method: POST, url: "/admin/users/" + id(w.users["fucheng.clerk"]), body: emptyForm, want: w.inSubtree(pageSurface, org, fucheng, unprocessable)},
+		probe{route: "POST /admin/{kind}/{id}/{switch}", method: POST, url: "/admin/users/" + id(w.users["fucheng.clerk"]) + "/activate", want: w.inSubtree(pageSurface, org, fucheng, see)},
+		probe{route: "POST /admin/users/{id}/unlock", method: POST, url: "/admin/users/" + id(w.users["jinggu.clerk"]) + "/unlock", want: w.inSubtree(pageSurface, org, jinggu, see)},
+		probe{route: "GET /admin/categories", method: GET, url: "/admin/categories", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "GET /admin/categories/new", method: GET, url: "/admin/categories/new", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "GET /admin/categories/{id}/edit", method: GET, url: "/admin/categories/" + id(w.category) + "/edit", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "POST /admin/categories", method: POST, url: "/admin/categories", body: emptyForm, want: w.granted(pageSurface, auth.PermDictionary, okFor(unprocessable))},
+		probe{route: "POST /admin/categories/{id}", method: POST, url: "/admin/categories/" + id(w.category), body: emptyForm, want: w.granted(pageSurface, auth.PermDictionary, okFor(unprocessable))},
+		probe{route: "GET /admin/tokens", method: GET, url: "/admin/tokens", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "POST /admin/tokens", method: POST, url: "/admin/tokens", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/tokens/{id}/revoke", method: POST, url: "/admin/tokens/" + id(w.token) + "/revoke", want: w.inSubtree(pageSurface, org, demo.CountyCode, see)},
+
+		probe{route: "GET /api/v1/regions", method: GET, url: "/api/v1/regions", want: func(a *demo.Account) answer {
+			if a == nil {
+				return apiSurface.anonymous()
+			}
+			return w.subtreeNames(*a, ok200)
+		}},
+		probe{route: "POST /api/v1/regions", method: POST, url: "/api/v1/regions", body: emptyJSON, want: w.granted(apiSurface, org, okFor(unprocessable))},
+		probe{route: "GET /api/v1/regions/{id}", method: GET, url: "/api/v1/regions/" + id(w.regions[jinggu]), want: w.inSubtreeOfAnyone(jinggu)},
+		probe{route: "PATCH /api/v1/regions/{id}", method: PATCH, url: "/api/v1/regions/" + id(w.regions[fucheng]), body: emptyJSON, want: w.inSubtree(apiSurface, org, fucheng, unprocessable)},
+		probe{route: "GET /api/v1/departments", method: GET, url: "/api/v1/departments", want: member(apiSurface, ok200)},
+		probe{route: "POST /api/v1/departments", method: POST, url: "/api/v1/departments", body: emptyJSON, want: w.granted(apiSurface, org, okFor(unprocessable))},
+		probe{route: "GET /api/v1/departments/{id}", method: GET, url: "/api/v1/departments/" + id(w.departments[jinggu+"/justice-office"]), want: w.inSubtreeOfAnyone(jinggu)},
+		probe{route: "PATCH /api/v1/departments/{id}", method: PATCH, url: "/api/v1/departments/" + id(w.fuchengDept), body: emptyJSON, want: w.inSubtree(apiSurface, org, fucheng, unprocessable)},
+		probe{route: "GET /api/v1/users", method: GET, url: "/api/v1/users", want: w.granted(apiSurface, org, okFor(ok200))},
+		probe{route: "POST /api/v1/users", method: POST, url: "/api/v1/users", body: emptyJSON, want: w.granted(apiSurface, org, okFor(unprocessable))},
+		probe{route: "GET /api/v1/users/{id}", method: GET, url: "/api/v1/users/" + id(w.users["jinggu.clerk"]), want: w.inSubtree(apiSurface, org, jinggu, ok200)},
+		probe{route: "PATCH /api/v1/users/{id}", method: PATCH, url: "/api/v1/users/" + id(w.users["fucheng.clerk"]), body: emptyJSON, want: w.inSubtree(apiSurface, org, fucheng, unprocessable)},
+		probe{route: "POST /api/v1/{kind}/{id}/{switch}", method: POST, url: "/api/v1/users/" + id(w.users["fucheng.clerk"]) + "/activate", want: w.inSubtree(apiSurface, org, fucheng, ok204)},
+		probe{route: "POST /api/v1/users/{id}/unlock", method: POST, url: "/api/v1/users/" + id(w.users["jinggu.clerk"]) + "/unlock", want: w.inSubtree(apiSurface, org, jinggu, ok204)},
+		probe{route: "GET /api/v1/categories", method: GET, url: "/api/v1/categories", want: member(apiSurface, ok200)},
+		probe{route: "GET /api/v1/categories/{id}", method: GET, url: "/api/v1/categories/" + id(w.category), want: member(apiSurface, ok200)},
+		probe{route: "POST /api/v1/categories", method: POST, url: "/api/v1/categories", body: emptyJSON, want: w.granted(apiSurface, auth.PermDictionary, okFor(unprocessable))},
+		probe{route: "PATCH /api/v1/categories/{id}", method: PATCH, url: "/api/v1/categories/" + id(w.category), body: emptyJSON, want: w.granted(apiSurface, auth.PermDictionary, okFor(unprocessable))},
+		probe{route: "GET /api/v1/tokens", method: GET, url: "/api/v1/tokens", want: w.granted(apiSurface, org, okFor(ok200))},
+		probe{route: "POST /api/v1/tokens", method: POST, url: "/api/v1/tokens", body: emptyJSON, want: w.granted(apiSurface, org, okFor(unprocessable))},
+		probe{route: "DELETE /api/v1/tokens/{id}", method: DELETE, url: "/api/v1/tokens/" + id(w.token2), want: w.inSubtree(apiSurface, org, demo.CountyCode, ok204)},
+	)
+
+	// The dictionary, deadlines, calendar and warning rules: dictionary.edit, which
+	// only an admin at the deployment's root holds.
+	dict := auth.PermDictionary
+	add(
+		probe{route: "GET /admin/deadlines", method: GET, url: "/admin/deadlines", want: w.granted(pageSurface, dict, okFor(ok200))},
+		probe{route: "POST /admin/deadlines", method: POST, url: "/admin/deadlines", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "POST /admin/deadlines/{id}", method: POST, url: "/admin/deadlines/" + id(w.deadlineRule), body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "POST /admin/deadlines/{id}/delete", method: POST, url: "/admin/deadlines/" + id(w.spareRules[0]) + "/delete", want: w.granted(pageSurface, dict, okFor(see))},
+		probe{route: "GET /admin/calendar", method: GET, url: "/admin/calendar", want: w.granted(pageSurface, dict, okFor(ok200))},
+		probe{route: "POST /admin/calendar", method: POST, url: "/admin/calendar", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "POST /admin/calendar/{day}/delete", method: POST, url: "/admin/calendar/2031-01-01/delete", want: w.granted(pageSurface, dict, okFor(notFound))},
+		probe{route: "GET /admin/risk", method: GET, url: "/admin/risk", want: w.granted(pageSurface, dict, okFor(ok200))},
+		probe{route: "POST /admin/risk", method: POST, url: "/admin/risk", body: url.Values{"threshold.blue": {"many"}}, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "POST /admin/risk/reset", method: POST, url: "/admin/risk/reset", want: w.granted(pageSurface, dict, okFor(see))},
+		probe{route: "GET /api/v1/deadline-rules", method: GET, url: "/api/v1/deadline-rules", want: w.granted(apiSurface, dict, okFor(ok200))},
+		probe{route: "POST /api/v1/deadline-rules", method: POST, url: "/api/v1/deadline-rules", body: emptyJSON, want: w.granted(apiSurface, dict, okFor(unprocessable))},
+		probe{route: "PUT /api/v1/deadline-rules/{id}", method: PUT, url: "/api/v1/deadline-rules/" + id(w.deadlineRule), body: emptyJSON, want: w.granted(apiSurface, dict, okFor(unprocessable))},
+		probe{route: "DELETE /api/v1/deadline-rules/{id}", method: DELETE, url: "/api/v1/deadline-rules/" + id(w.spareRules[1]), want: w.granted(apiSurface, dict, okFor(ok204))},
+		probe{route: "GET /api/v1/risk-rules", method: GET, url: "/api/v1/risk-rules", want: w.granted(apiSurface, dict, okFor(ok200))},
+		probe{route: "PUT /api/v1/risk-rules", method: PUT, url: "/api/v1/risk-rules", body: map[string]any{"thresholds": map[string]any{"blue": -1}}, want: w.granted(apiSurface, dict, okFor(unprocessable))},
+		probe{route: "GET /api/v1/calendar", method: GET, url: "/api/v1/calendar?year=2026", want: member(apiSurface, answer{status: 200, contains: []string{"2026-10-01"}})},
+		probe{route: "PUT /api/v1/calendar/{day}", method: PUT, url: "/api/v1/calendar/2031-01-01", body: emptyJSON, want: w.granted(apiSurface, dict, okFor(unprocessable))},
+		probe{route: "DELETE /api/v1/calendar/{day}", method: DELETE, url: "/api/v1/calendar/2031-01-01", want: w.granted(apiSurface, dict, okFor(notFound))},
+	)
+
+	// The audit log: audit.read, each admin the rows of the actors in their subtree.
+	// Each case's registration is a row of its clerk's.
+	auditRows := func(a demo.Account) answer {
+		ans := answer{status: 200}
+		for clerk, code := range map[string]string{"fucheng.clerk": fucheng, "county.clerk": demo.CountyCode, "jinggu.clerk": "622922102"} {
+			if strings.HasPrefix(code, a.RegionCode) {
+				ans.contains = append(ans.contains, clerk)
+			} else {
+				ans.lacks = append(ans.lacks, clerk)
+			}
+		}
+		return ans
+	}
+	add(
+		probe{route: "GET /admin/audit", method: GET, url: "/admin/audit?action=case.register", want: w.granted(pageSurface, auth.PermAuditRead, auditRows), by: everyAdmin},
+		probe{route: "GET /admin/audit.csv", method: GET, url: "/admin/audit.csv?action=case.register", want: w.granted(pageSurface, auth.PermAuditRead, auditRows), by: everyAdmin},
+		probe{route: "GET /api/v1/audit", method: GET, url: "/api/v1/audit?action=case.register", want: w.granted(apiSurface, auth.PermAuditRead, auditRows), by: everyAdmin},
+	)
+
+	// Registering, and the grid worker's phone pages: cases.register.
+	reg := auth.PermCasesRegister
+	add(
+		probe{route: "GET /cases/new", method: GET, url: "/cases/new", want: w.granted(pageSurface, reg, okFor(ok200))},
+		probe{route: "POST /cases", method: POST, url: "/cases", body: emptyForm, want: w.granted(pageSurface, reg, okFor(unprocessable))},
+		// The API leaves registering to the workflow's table, whose "register" row
+		// refuses other roles as any action is refused: 409.
+		probe{route: "POST /api/v1/cases", method: POST, url: "/api/v1/cases", body: emptyJSON, want: func(a *demo.Account) answer {
+			switch {
+			case a == nil:
+				return apiSurface.anonymous()
+			case !slices.ContainsFunc(w.doc.actors["register"], func(x actor) bool { return x.role == a.Role }):
+				return answer{status: http.StatusConflict}
+			}
+			return unprocessable
+		}},
+		probe{route: "GET /grid", method: GET, url: "/grid", want: w.granted(pageSurface, reg, okFor(ok200))},
+		probe{route: "GET /grid/report", method: GET, url: "/grid/report", want: w.granted(pageSurface, reg, okFor(ok200))},
+		probe{route: "POST /grid/report", method: POST, url: "/grid/report", body: emptyForm, want: w.granted(pageSurface, reg, okFor(unprocessable))},
+	)
+
+	// Lists of cases, supervision orders and warnings: each shows what its reader sees.
+	// An admin, who reads no cases, is refused the pages and the API's warnings, and
+	// gets empty lists of cases and orders from the API.
+	list := func(s surface) func(*demo.Account) answer {
+		return func(a *demo.Account) answer {
+			switch {
+			case a == nil:
+				return s.anonymous()
+			case s == pageSurface && !w.doc.can(*a, auth.PermCasesRead):
+				return answer{status: http.StatusForbidden}
+			}
+			return w.listing(*a, 200)
+		}
+	}
+	refusing := func(s surface) func(*demo.Account) answer {
+		return func(a *demo.Account) answer {
+			if a != nil && !w.doc.can(*a, auth.PermCasesRead) {
+				return answer{status: http.StatusForbidden}
+			}
+			return list(s)(a)
+		}
+	}
+	supervised := func(s surface) func(*demo.Account) answer {
+		return func(a *demo.Account) answer {
+			ans := list(s)(a)
+			if ans.status == 200 && w.doc.sees(*a, w.c) {
+				// C is under no order.
+				ans.contains = slices.DeleteFunc(ans.contains, func(m string) bool { return m == w.c.marker })
+				ans.lacks = append(ans.lacks, w.c.marker)
+			}
+			return ans
+		}
+	}
+	add(
+		probe{route: "GET /cases", method: GET, url: "/cases?queue=all", want: list(pageSurface), by: everyone},
+		probe{route: "GET /api/v1/cases", method: GET, url: "/api/v1/cases?queue=all&limit=200", want: list(apiSurface), by: everyone},
+		probe{route: "GET /supervision", method: GET, url: "/supervision", want: supervised(pageSurface), by: everyone},
+		probe{route: "GET /api/v1/supervisions", method: GET, url: "/api/v1/supervisions", want: supervised(apiSurface), by: everyone},
+		probe{route: "GET /warnings", method: GET, url: "/warnings", want: list(pageSurface), by: everyone},
+		probe{route: "GET /api/v1/warnings", method: GET, url: "/api/v1/warnings", want: refusing(apiSurface), by: everyone},
+	)
+
+	// Reception sessions (领导接访): reception.publish, a leader's own sessions.
+	rec := auth.PermReception
+	add(
+		probe{route: "GET /reception", method: GET, url: "/reception", want: w.granted(pageSurface, rec, okFor(ok200))},
+		probe{route: "POST /reception/sessions", method: POST, url: "/reception/sessions", body: emptyForm, want: w.granted(pageSurface, rec, okFor(unprocessable))},
+		probe{route: "POST /reception/sessions/{id}/withdraw", method: POST, url: "/reception/sessions/" + id(w.spareSessions[0]) + "/withdraw",
+			want: w.granted(pageSurface, rec, ownSession(see))},
+		probe{route: "GET /api/v1/reception/sessions", method: GET, url: "/api/v1/reception/sessions", want: w.granted(apiSurface, rec, okFor(ok200))},
+		probe{route: "POST /api/v1/reception/sessions", method: POST, url: "/api/v1/reception/sessions", body: emptyJSON, want: w.granted(apiSurface, rec, okFor(unprocessable))},
+		probe{route: "DELETE /api/v1/reception/sessions/{id}", method: DELETE, url: "/api/v1/reception/sessions/" + id(w.spareSessions[1]),
+			want: w.granted(apiSurface, rec, ownSession(ok200))},
+	)
+
+	// Everything on one case, for each of the three cases and all 28 accounts.
+	for _, c := range w.cases() {
+		caseURL := "/cases/" + id(c.id)
+		apiURL := "/api/v1/cases/" + id(c.id)
+		comment := func(s surface, ok int) func(*demo.Account) answer {
+			return w.onCase(s, c, func(a demo.Account) answer {
+				if !w.doc.actsOn(a, "comment", c) {
+					return answer{status: http.StatusConflict}
+				}
+				return answer{status: ok}
+			})
+		}
+		attach := func(s surface, ok int) func(*demo.Account) answer {
+			return w.onCase(s, c, func(a demo.Account) answer {
+				if !w.doc.actsOn(a, "attach", c) {
+					return answer{status: http.StatusConflict}
+				}
+				return answer{status: ok}
+			})
+		}
+		reveal := func(s surface) func(*demo.Account) answer {
+			return w.onCase(s, c, func(a demo.Account) answer {
+				if !w.doc.can(a, auth.PermPersonalReveal) {
+					return answer{status: http.StatusForbidden}
+				}
+				return answer{status: 200, contains: []string{c.idNumber, c.phone}}
+			})
+		}
+		upload := testutil.Upload{Field: "file", Filename: "补充材料.pdf", Content: []byte("%PDF-1.4\n% more\n")}
+		prior := func(s surface) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case s == pageSurface && !w.doc.can(*a, reg):
+					return answer{status: http.StatusForbidden}
+				case w.doc.sees(*a, c):
+					return answer{status: 200, contains: []string{c.marker}, lacks: []string{c.idNumber, c.phone}}
+				}
+				return answer{status: 200, lacks: []string{c.marker}}
+			}
+		}
+		grid := func(ok func(demo.Account) answer) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return pageSurface.anonymous()
+				case !w.doc.can(*a, reg):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.sees(*a, c):
+					return answer{status: http.StatusNotFound}
+				}
+				return ok(*a)
+			}
+		}
+		booking := func(s surface) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case !w.doc.can(*a, auth.PermAppointments):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.sees(*a, c):
+					return answer{status: http.StatusNotFound}
+				}
+				return unprocessable
+			}
+		}
+		each := func(p probe) probe {
+			p.name = c.label
+			p.by = everyone
+			return p
+		}
+		add(
+			each(probe{route: "GET /cases/{id}", method: GET, url: caseURL, want: w.onCase(pageSurface, c, okFor(masked(c, 200)))}),
+			each(probe{route: "POST /cases/{id}/actions/{action}", method: POST, url: caseURL + "/actions/comment", body: url.Values{"note": {"矩阵核对"}}, want: comment(pageSurface, http.StatusSeeOther)}),
+			each(probe{route: "POST /cases/{id}/attachments", method: POST, url: caseURL + "/attachments", body: upload, want: attach(pageSurface, http.StatusSeeOther)}),
+			each(probe{route: "POST /cases/{id}/parties/{pid}/reveal", method: POST, url: caseURL + "/parties/" + id(c.party) + "/reveal", want: reveal(pageSurface)}),
+			each(probe{route: "GET /cases/{id}/attachments/{aid}", method: GET, url: caseURL + "/attachments/" + id(c.attachment), want: w.onCase(pageSurface, c, okFor(ok200))}),
+			each(probe{route: "GET /ui/prior-cases", method: GET, url: "/ui/prior-cases?id_number=" + c.idNumber, want: prior(pageSurface)}),
+			each(probe{route: "GET /grid/cases/{id}", method: GET, url: "/grid/cases/" + id(c.id), want: grid(okFor(masked(c, 200)))}),
+			each(probe{route: "POST /grid/cases/{id}/{action}", method: POST, url: "/grid/cases/" + id(c.id) + "/return_visit", body: url.Values{"note": {"走访，情绪平稳"}}, want: grid(func(a demo.Account) answer {
+				if !w.doc.actsOn(a, "record", c) { // a return visit is recorded as an incident
+					return answer{status: http.StatusConflict}
+				}
+				return see
+			})}),
+			each(probe{route: "POST /cases/{id}/appointments", method: POST, url: caseURL + "/appointments", body: url.Values{"slot_id": {"0"}}, want: booking(pageSurface)}),
+
+			each(probe{route: "GET /api/v1/cases/{id}", method: GET, url: apiURL, want: w.onCase(apiSurface, c, okFor(masked(c, 200)))}),
+			each(probe{route: "GET /api/v1/cases/{id}/events", method: GET, url: apiURL + "/events", want: w.onCase(apiSurface, c, okFor(ok200))}),
+			each(probe{route: "POST /api/v1/cases/{id}/actions/{action}", method: POST, url: apiURL + "/actions/comment", body: map[string]any{"note": "矩阵核对"}, want: comment(apiSurface, 200)}),
+			each(probe{route: "POST /api/v1/cases/{id}/attachments", method: POST, url: apiURL + "/attachments", body: upload, want: attach(apiSurface, http.StatusCreated)}),
+			each(probe{route: "GET /api/v1/cases/{id}/attachments", method: GET, url: apiURL + "/attachments", want: w.onCase(apiSurface, c, okFor(ok200))}),
+			each(probe{route: "GET /api/v1/cases/{id}/attachments/{aid}", method: GET, url: apiURL + "/attachments/" + id(c.attachment), want: w.onCase(apiSurface, c, okFor(ok200))}),
+			each(probe{route: "GET /api/v1/intake/prior-cases", method: GET, url: "/api/v1/intake/prior-cases?id_number=" + c.idNumber, want: prior(apiSurface)}),
+			each(probe{route: "POST /api/v1/cases/{id}/parties/{pid}/reveal", method: POST, url: apiURL + "/parties/" + id(c.party) + "/reveal", want: reveal(apiSurface)}),
+			each(probe{route: "GET /api/v1/cases/{id}/appointments", method: GET, url: apiURL + "/appointments", want: w.onCase(apiSurface, c, okFor(ok200))}),
+			each(probe{route: "POST /api/v1/cases/{id}/appointments", method: POST, url: apiURL + "/appointments", body: map[string]any{"slot_id": 0}, want: booking(apiSurface)}),
+		)
+	}
+	// A case id nobody has: the same answer as a case out of sight.
+	add(probe{route: "GET /api/v1/cases/{id}", name: "unknown", method: GET, url: "/api/v1/cases/" + id(w.c.id+1000), want: member(apiSurface, notFound)})
+
+	// Supervision replies: the order's addressee answers it — the department working
+	// the case. Each order is answered once: by the page (B's) or the API (A's).
+	reply := func(s surface, c *worldCase, addressee string, ok int) func(*demo.Account) answer {
+		return w.onCase(s, c, func(a demo.Account) answer {
+			if a.Username != addressee {
+				return answer{status: http.StatusForbidden}
+			}
+			return answer{status: ok}
+		})
+	}
+	add(
+		probe{route: "POST /cases/{id}/supervisions/{sid}/reply", method: POST, url: "/cases/" + id(w.b.id) + "/supervisions/" + id(w.orderB) + "/reply",
+			body: url.Values{"reply": {"已约谈用人单位，限期整改"}}, want: reply(pageSurface, w.b, "county.handler", http.StatusSeeOther), by: everyone},
+		probe{route: "POST /api/v1/supervisions/{id}/reply", method: POST, url: "/api/v1/supervisions/" + id(w.orderA) + "/reply",
+			body: map[string]any{"reply": "已组织双方调解"}, want: reply(apiSurface, w.a, "fucheng.handler", 200), by: everyone},
+	)
+
+	// Cancelling a booking: those who book (appointments.book) and the leader whose
+	// session it is, when they see the case. The booking is one cancelled already, so
+	// the matrix changes nothing.
+	cancelled := func(s surface) func(*demo.Account) answer {
+		return w.onCase(s, w.a, func(a demo.Account) answer {
+			if !w.doc.can(a, auth.PermAppointments) && a.Username != "fucheng.leader" {
+				return answer{status: http.StatusForbidden}
+			}
+			return unprocessable
+		})
+	}
+	add(
+		probe{route: "POST /appointments/{id}/cancel", method: POST, url: "/appointments/" + id(w.cancelledAppointment) + "/cancel", body: emptyForm, want: cancelled(pageSurface), by: everyone},
+		probe{route: "DELETE /api/v1/appointments/{id}", method: DELETE, url: "/api/v1/appointments/" + id(w.cancelledAppointment), want: cancelled(apiSurface), by: everyone},
+	)
+	return ps
+}
+
+// everyAdmin: the audit log is tried by the admins of every township, and a visitor.
+func everyAdmin(a *demo.Account) bool {
+	return matrixCast(a) || a.Role == model.RoleAdmin
+}
+
+// ownSession: a leader may withdraw their own session, and no one else's.
+func ownSession(ok answer) func(demo.Account) answer {
+	return func(a demo.Account) answer {
+		if a.Username != "fucheng.leader" {
+			return answer{status: http.StatusNotFound}
+		}
+		return ok
+	}
+}
+
+// inSubtreeOfAnyone: regions and departments are read by anyone signed in, inside their
+// own subtree (the pickers of the forms need them).
+func (w *world) inSubtreeOfAnyone(code string) func(*demo.Account) answer {
+	return func(a *demo.Account) answer {
+		switch {
+		case a == nil:
+			return apiSurface.anonymous()
+		case !strings.HasPrefix(code, a.RegionCode):
+			return answer{status: http.StatusNotFound}
+		}
+		return answer{status: 200}
+	}
+}
+
+// subtreeNames: a list of regions names those of the reader's subtree only.
+func (w *world) subtreeNames(a demo.Account, ok answer) answer {
+	ans := ok
+	for code, name := range map[string]string{"622922100": "附城镇", "622922101": "苏集镇", "622922102": "景古镇"} {
+		if strings.HasPrefix(code, a.RegionCode) {
+			ans.contains = append(ans.contains, name)
+		} else {
+			ans.lacks = append(ans.lacks, name)
+		}
+	}
+	return ans
+}
+
+// ownNotices: the inbox lists the reader's own notices and nobody else's.
+func (w *world) ownNotices(s surface) func(*demo.Account) answer {
+	return func(a *demo.Account) answer {
+		if a == nil {
+			return s.anonymous()
+		}
+		ans := answer{status: 200}
+		mine := map[string]bool{}
+		for _, n := range w.notices[w.users[a.Username]] {
+			mine[n.Body] = true
+			ans.contains = append(ans.contains, n.Body)
+		}
+		for uid, ns := range w.notices {
+			if uid == w.users[a.Username] {
+				continue
+			}
+			for _, n := range ns {
+				if !mine[n.Body] {
+					ans.lacks = append(ans.lacks, n.Body)
+				}
+			}
+		}
+		if s == apiSurface {
+			me := w.users[a.Username]
+			ans.check = func(t *testing.T, _ *http.Response, body []byte) {
+				var inbox struct {
+					Items []store.Notification `json:"items"`
+				}
+				testutil.DecodeJSON(t, body, &inbox)
+				for _, n := range inbox.Items {
+					if n.UserID != me {
+						t.Errorf("notice %d of user %d in the inbox of user %d", n.ID, n.UserID, me)
+					}
+				}
+			}
+		}
+		return ans
+	}
+}
+
+// TestPermissionMatrix holds every route, pages and API, to docs/permissions.md: each
+// probe is sent by the accounts of the demo county and a visitor without a session,
+// and the status and what the body must and must not show follow from the page's
+// tables, the cases' regions and departments, and the masking rule.
+func TestPermissionMatrix(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		probes := w.probes()
+		checkEveryRouteProbed(t, w.srv.App.Routes(), probes)
+
+		var scenarios []testutil.Scenario
+		for _, p := range probes {
+			by := p.by
+			if by == nil {
+				by = matrixCast
+			}
+			for _, a := range w.accounts() {
+				if !by(a) {
+					continue
+				}
+				ans := p.want(a)
+				sc := testutil.Scenario{Method: p.method, URL: p.url, Body: p.body, Status: ans.status, Contains: ans.contains, NotContains: ans.lacks, Check: ans.check}
+				who := "visitor"
+				if a != nil {
+					who, sc.As = a.Username, w.clients[a.Username]
+				}
+				sc.Name = strings.TrimSpace(p.route+" "+p.name) + "/" + who
+				scenarios = append(scenarios, sc)
+			}
+		}
+		t.Run("scenarios", func(t *testing.T) { testutil.RunScenarios(t, w.srv, scenarios) })
+
+		// What the writes of the matrix must not have done.
+		ctx := context.Background()
+		notes, err := st.Notifications(ctx, w.users["fucheng.handler"], true, 0, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(notes, func(n store.Notification) bool { return n.ID == w.notice }) {
+			t.Errorf("others marked fucheng.handler's notice %d read", w.notice)
+		}
+		t.Logf("%d scenarios", len(scenarios))
+	})
+}
+
+// checkEveryRouteProbed fails for a route the router serves that no probe tries, and
+// for a probe naming a route the router does not serve: a new route enters the
+// matrix before it ships.
+func checkEveryRouteProbed(t *testing.T, routes []string, probes []probe) {
+	t.Helper()
+	mux := http.NewServeMux()
+	for _, r := range routes {
+		mux.HandleFunc(r, func(http.ResponseWriter, *http.Request) {})
+	}
+	tried := map[string]bool{}
+	for _, p := range probes {
+		req, err := http.NewRequest(p.method, "http://onedoor.test"+p.url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, pattern := mux.Handler(req)
+		if pattern != p.route {
+			t.Errorf("probe %s %s is served by %q, not by the route %q it names", p.method, p.url, pattern, p.route)
+		}
+		tried[pattern] = true
+	}
+	for _, r := range routes {
+		if !tried[r] {
+			t.Errorf("route %q has no probe in the permission matrix: add one to probes()", r)
+		}
+	}
+}
