@@ -25,6 +25,9 @@ type PartyInput struct {
 	IDNumber string          `json:"id_number"`
 	Phone    string          `json:"phone"`
 	Address  string          `json:"address"`
+	// ActsFor is, for an agent or a guardian, the number (1-based, in the order given)
+	// of the party they act for.
+	ActsFor int `json:"acts_for"`
 
 	SevereMentalIllness bool `json:"severe_mental_illness"` // 严重精神障碍患者
 	Minor               bool `json:"minor"`                 // 未成年人, when the ID number does not say it
@@ -46,6 +49,7 @@ type RegisterInput struct {
 	Description string         `json:"description"`
 	Urgency     string         `json:"urgency"`
 	PeopleCount int            `json:"people_count"`
+	Households  int            `json:"households"` // 涉及户数 of a group case; 0 when not counted
 	AmountYuan  float64        `json:"amount_yuan"`
 	Injured     bool           `json:"injured"` // 有人受伤
 	Parties     []PartyInput   `json:"parties"`
@@ -104,7 +108,7 @@ func withField(err error, field string) error {
 // validate checks and normalises the input, returning the case to insert.
 // The case must lie in the subtree of within (the registrant's region).
 func (s *Service) validate(ctx context.Context, within model.Region, in *RegisterInput) (*model.Case, error) {
-	c := &model.Case{Kind: in.Kind, Channel: in.Channel, Urgency: in.Urgency, PeopleCount: in.PeopleCount, Injured: in.Injured}
+	c := &model.Case{Kind: in.Kind, Channel: in.Channel, Urgency: in.Urgency, PeopleCount: in.PeopleCount, Households: in.Households, Injured: in.Injured}
 	if !in.Kind.Valid() {
 		return nil, fe("kind", "invalid", "请选择事项类型", "choose a kind")
 	}
@@ -135,10 +139,17 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 		return nil, fe("urgency", "invalid", "紧急程度无效", "is not a known urgency")
 	}
 	if c.PeopleCount == 0 {
-		c.PeopleCount = max(1, len(in.Parties))
+		// Not counted: at least one a party, and one a household.
+		c.PeopleCount = max(1, len(in.Parties), in.Households)
 	}
 	if c.PeopleCount < 1 || c.PeopleCount > MaxPeopleInvolved {
 		return nil, fe("people_count", "range", "涉及人数须在 1–100000 之间", "must be between 1 and 100000")
+	}
+	if c.Households < 0 || c.Households > MaxPeopleInvolved {
+		return nil, fe("households", "range", "涉及户数须在 0–100000 之间", "must be between 0 and 100000")
+	}
+	if c.Households > c.PeopleCount {
+		return nil, fe("households", "more_than_people", "涉及户数不能多于涉及人数", "cannot exceed the people involved")
 	}
 	if in.AmountYuan < 0 || in.AmountYuan > MaxAmountYuan || math.IsNaN(in.AmountYuan) {
 		return nil, fe("amount_yuan", "range", "涉及金额无效", "must be between 0 and 100 billion")
@@ -219,7 +230,42 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 		}
 		c.Parties = append(c.Parties, party)
 	}
-	return c, nil
+	return c, checkPartyLinks(c, in.Parties)
+}
+
+// checkPartyLinks checks what the parties' roles say of each other: an agent or a
+// guardian names a party of the case who is neither (a principal, a ward), nobody
+// else names one; representatives speak for a group, five at most.
+func checkPartyLinks(c *model.Case, in []PartyInput) error {
+	reps := 0
+	for i, pi := range in {
+		field := fmt.Sprintf("parties[%d].", i)
+		role := c.Parties[i].Role
+		if role == model.PartyRepresentative {
+			reps++
+		}
+		if !role.ActsForAnother() {
+			if pi.ActsFor != 0 {
+				return fe(field+"acts_for", "not_an_agent", "只有委托代理人、监护人须注明代理或监护的当事人", "only an agent or a guardian acts for another party")
+			}
+			continue
+		}
+		if pi.ActsFor < 1 || pi.ActsFor > len(in) || pi.ActsFor == i+1 {
+			return fe(field+"acts_for", "required", "请选择代理或监护的当事人", "choose the party they act for")
+		}
+		if c.Parties[pi.ActsFor-1].Role.ActsForAnother() {
+			return fe(field+"acts_for", "acts_for_agent", "代理或监护的对象须是当事人本人，不能是另一名代理人或监护人", "must be a party, not another agent or guardian")
+		}
+		c.Parties[i].ActsFor = pi.ActsFor
+	}
+	if reps > model.MaxRepresentatives {
+		return fe("parties", "too_many_representatives", fmt.Sprintf("代表人不超过 %d 名", model.MaxRepresentatives), fmt.Sprintf("at most %d representatives", model.MaxRepresentatives))
+	}
+	if reps > 0 && c.Households < 2 && c.PeopleCount < model.GroupPeople {
+		return fe("households", "not_a_group", fmt.Sprintf("登记了代表人的须是群体案件：请填写涉及户数（至少 2 户）或涉及人数（至少 %d 人）", model.GroupPeople),
+			fmt.Sprintf("a case with representatives is a group case: give at least 2 households or %d people", model.GroupPeople))
+	}
+	return nil
 }
 
 // summarise is the first n characters of the first line of text.

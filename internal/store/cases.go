@@ -73,7 +73,8 @@ const caseCols = `c.id, c.tracking_code, c.kind, c.category_id, c.category_code,
 	c.extension_pending, c.extension_days, c.due_stage, c.due_at, COALESCE(c.registered_by, 0), c.created_at,
 	c.updated_at, c.accepted_at, c.resolved_at, c.closed_at, c.version, c.due_flag, c.supervision_level,
 	c.injured, c.risk_level, c.risk_computed, c.risk_score, c.risk_result, c.risk_since, COALESCE(c.risk_holder_id, 0),
-	c.risk_response_by, c.risk_responded_at, c.risk_escalated, c.risk_quiet_since, c.risk_visits, c.risk_report_at`
+	c.risk_response_by, c.risk_responded_at, c.risk_escalated, c.risk_quiet_since, c.risk_visits, c.risk_report_at,
+	c.households`
 
 func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 	var c model.Case
@@ -86,7 +87,7 @@ func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 		&c.ExtensionPending, &c.ExtensionDays, &c.DueStage, &due, &c.RegisteredBy, &c.CreatedAt,
 		&c.UpdatedAt, &accepted, &resolved, &closed, &c.Version, &c.DueFlag, &c.SupervisionLevel,
 		&c.Injured, &c.RiskLevel, &c.RiskComputed, &c.RiskScore, &riskResult, &riskSince, &c.RiskHolderID,
-		&riskBy, &riskAt, &c.RiskEscalated, &riskQuiet, &c.RiskVisits, &riskReport)
+		&riskBy, &riskAt, &c.RiskEscalated, &riskQuiet, &c.RiskVisits, &riskReport, &c.Households)
 	if riskResult != "" {
 		c.RiskResult = json.RawMessage(riskResult)
 	}
@@ -130,7 +131,7 @@ const caseInsertCols = `tracking_code, kind, category_id, category_code, channel
 		suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
 		registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version,
 		injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_response_by, risk_quiet_since,
-		supervision_level`
+		supervision_level, households`
 
 var caseInsertValues = placeholders(strings.Count(caseInsertCols, ",") + 1)
 
@@ -142,7 +143,7 @@ func caseInsertArgs(c *model.Case) []any {
 		nullInt64(c.RegisteredBy), c.CreatedAt.UTC(), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt),
 		nullTime(c.ClosedAt), c.Version,
 		c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), c.RiskScore, string(c.RiskResult), nullTime(c.RiskSince),
-		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince), c.SupervisionLevel}
+		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince), c.SupervisionLevel, c.Households}
 }
 
 // insertCaseQuery skips a case whose tracking code is taken, rather than failing: on
@@ -178,9 +179,9 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 	for i := range c.Parties {
 		p := &c.Parties[i]
 		p.Seq = i + 1
-		if p.ID, err = tx.insertID(ctx, `INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, p.Seq, p.Role, p.Name, p.IDNumber, p.Phone, p.Address,
-			p.SevereMentalIllness, p.Minor); err != nil {
+		if p.ID, err = tx.insertID(ctx, `INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor, acts_for)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, p.Seq, p.Role, p.Name, p.IDNumber, p.Phone, p.Address,
+			p.SevereMentalIllness, p.Minor, p.ActsFor); err != nil {
 			return err
 		}
 	}
@@ -396,11 +397,11 @@ func partiesOf(ctx context.Context, q queryer, rebind func(string) string, caseI
 	return scanAll(rows, err, scanParty)
 }
 
-const partyCols = "id, seq, role, name, id_number, phone, address, severe_mental_illness, minor"
+const partyCols = "id, seq, role, name, id_number, phone, address, severe_mental_illness, minor, acts_for"
 
 func scanParty(r *sql.Rows) (model.Party, error) {
 	var p model.Party
-	err := r.Scan(&p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address, &p.SevereMentalIllness, &p.Minor)
+	err := r.Scan(&p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address, &p.SevereMentalIllness, &p.Minor, &p.ActsFor)
 	return p, err
 }
 
@@ -614,7 +615,7 @@ func (s *Store) fillParties(ctx context.Context, cases []model.Case) error {
 	for rows.Next() {
 		var caseID int64
 		var p model.Party
-		if err := rows.Scan(&caseID, &p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address, &p.SevereMentalIllness, &p.Minor); err != nil {
+		if err := rows.Scan(&caseID, &p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address, &p.SevereMentalIllness, &p.Minor, &p.ActsFor); err != nil {
 			return err
 		}
 		cases[idx[caseID]].Parties = append(cases[idx[caseID]].Parties, p)

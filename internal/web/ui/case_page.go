@@ -18,9 +18,10 @@ import (
 )
 
 type casePageData struct {
-	Case          model.Case // parties masked, but for the one Revealed
-	CanReveal     bool       // the user may ask to see full ID numbers and phones
-	Revealed      int64      // the party shown in full on this answer, 0 for none
+	Case          model.Case     // parties masked, but for the one Revealed; a group's representatives first
+	PartyNames    map[int]string // parties' names by Seq: whom an agent or a guardian acts for
+	CanReveal     bool           // the user may ask to see full ID numbers and phones
+	Revealed      int64          // the party shown in full on this answer, 0 for none
 	Due           workflow.Status
 	DueAt         time.Time // zero when the case has no deadline
 	Category      string
@@ -246,10 +247,13 @@ func (u *UI) renderCaseRevealing(w http.ResponseWriter, r *http.Request, id int6
 
 func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, failed string) (*casePageData, error) {
 	p := httpx.Principal(r)
+	partyNames := map[int]string{}
 	for i := range c.Parties {
 		c.Parties[i] = c.Parties[i].Masked()
+		partyNames[c.Parties[i].Seq] = c.Parties[i].Name
 	}
-	d := &casePageData{Case: *c, Due: u.Cases.DueStatus(c, u.Cases.Now()), Outcomes: workflow.AllOutcomes,
+	c.Parties = model.PartiesInOrder(c.Parties)
+	d := &casePageData{Case: *c, PartyNames: partyNames, Due: u.Cases.DueStatus(c, u.Cases.Now()), Outcomes: workflow.AllOutcomes,
 		Satisfactions: workflow.AllSatisfactions, AttachFailed: failed == "attach", PhotoMaxSide: cases.PhotoMaxSide}
 	if c.DueAt != nil {
 		d.DueAt = *c.DueAt
