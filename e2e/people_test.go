@@ -112,3 +112,87 @@ func TestGroupCaseAtTheDesk(t *testing.T) {
 		clerk.screenshot("people-group-case-1366", 1366, 768)
 	})
 }
+
+// TestLinkedCasesOnBothPages: the county clerk links a township's dispute to the
+// legal-aid case another township opened for the same man; both case pages show the
+// link with its reason, and the first township's clerk, who may not see the other
+// township's case, is told a link exists and nothing of that case.
+func TestLinkedCasesOnBothPages(t *testing.T) {
+	b := newBrowser(t)
+	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
+		category := kangleCategory(t, srv.Store, "dispute.neighbour")
+		register := func(username, what string) model.Case {
+			api := srv.Login(t, username, demo.Password)
+			var me struct {
+				Region struct {
+					ID int64 `json:"id"`
+				} `json:"region"`
+			}
+			_, raw := api.Do("GET", "/api/v1/me", nil)
+			testutil.DecodeJSON(t, raw, &me)
+			resp, raw := api.Do("POST", "/api/v1/cases", map[string]any{"kind": "dispute", "category_id": category, "region_id": me.Region.ID,
+				"description": what, "parties": []map[string]any{{"name": "马某", "phone": "13893005566"}}})
+			if resp.StatusCode != 201 {
+				t.Fatalf("register: %d %s", resp.StatusCode, raw)
+			}
+			var c model.Case
+			testutil.DecodeJSON(t, raw, &c)
+			return c
+		}
+		dispute := register("fucheng.clerk", "马某与邻居宅基地纠纷，调解未成。")
+		legalAid := register("suji.clerk", "马某申请法律援助，苏集镇司法所受理。")
+
+		clerk := &kangleDesk{tab: b.newTab(t, srv.URL), who: "county.clerk"}
+		clerk.mustLogin("county.clerk", demo.Password)
+		path := "/cases/" + strconv.FormatInt(dispute.ID, 10)
+		if status := clerk.open(path); status != 200 {
+			t.Fatalf("open the case: %d", status)
+		}
+		clerk.tap(`[data-testid=links] details summary`)
+		clerk.fill(`[data-testid=link-form] input[name=tracking_code]`, strings.ToLower(legalAid.TrackingCode))
+		clerk.choose(`[data-testid=link-form] select[name=link_kind]`, string(model.LinkLegalAid))
+		clerk.fill(`[data-testid=link-form] input[name=link_note]`, "当事人在苏集镇司法所申请的法律援助")
+		if status := clerk.click(`[data-testid=link-submit]`); status != 200 {
+			t.Fatalf("link: %d %q", status, clerk.texts("[data-testid=error], .field-error"))
+		}
+		clerk.checkText("p.notice", i18n.T(zh, "notice.case_linked"))
+		if got := clerk.text(`[data-testid=link-case]`); got != legalAid.TrackingCode {
+			t.Errorf("the link names %q", got)
+		}
+		clerk.checkText(`[data-testid=link-note]`, "当事人在苏集镇司法所申请的法律援助")
+		clerk.screenshot("people-links-1366", 1366, 768)
+
+		// The other case's page shows it too, naming the dispute.
+		if status := clerk.open("/cases/" + strconv.FormatInt(legalAid.ID, 10)); status != 200 {
+			t.Fatalf("open the legal-aid case: %d", status)
+		}
+		if got := clerk.text(`[data-testid=link-case]`); got != dispute.TrackingCode {
+			t.Errorf("the legal-aid case's link names %q", got)
+		}
+		if tl := strings.Join(clerk.texts("[data-testid=timeline] li"), "\n"); !strings.Contains(tl, i18n.T(zh, "case_action.link")) {
+			t.Errorf("the legal-aid case's timeline lacks the link:\n%s", tl)
+		}
+
+		// Fucheng's clerk: a link exists, to a case they may not see.
+		own := &kangleDesk{tab: b.newTab(t, srv.URL), who: "fucheng.clerk"}
+		own.mustLogin("fucheng.clerk", demo.Password)
+		if status := own.open(path); status != 200 {
+			t.Fatalf("open the case as fucheng.clerk: %d", status)
+		}
+		links := own.text(`[data-testid=link-list]`)
+		if !strings.Contains(links, i18n.T(zh, "link.outside")) || strings.Contains(links, legalAid.TrackingCode) || strings.Contains(links, "司法所") {
+			t.Errorf("fucheng.clerk sees the link as %q", links)
+		}
+		// Naming a case they may not see is refused at the field.
+		own.tap(`[data-testid=links] details summary`)
+		own.fill(`[data-testid=link-form] input[name=tracking_code]`, legalAid.TrackingCode)
+		own.choose(`[data-testid=link-form] select[name=link_kind]`, string(model.LinkEarlier))
+		own.expectStatus(422)
+		if status := own.click(`[data-testid=link-submit]`); status != 422 {
+			t.Fatalf("link to an unseen case: %d", status)
+		}
+		if got := own.text(`[data-testid=link-form] .field-error`); !strings.Contains(got, "未找到该编号的案件") {
+			t.Errorf("refusal reads %q", got)
+		}
+	})
+}

@@ -475,6 +475,21 @@ func (w *world) probes() []probe {
 				return unprocessable
 			}
 		}
+		// Linking (关联案件) needs cases.link, then the case in sight; the probes name a
+		// case no one has, and a link no one made, so the matrix changes nothing.
+		linking := func(s surface, ok answer) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case !w.doc.can(*a, auth.PermCasesLink):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.sees(*a, c):
+					return answer{status: http.StatusNotFound}
+				}
+				return ok
+			}
+		}
 		each := func(p probe) probe {
 			p.name = c.label
 			p.by = everyone
@@ -495,6 +510,8 @@ func (w *world) probes() []probe {
 				return see
 			})}),
 			each(probe{route: "POST /cases/{id}/appointments", method: POST, url: caseURL + "/appointments", body: url.Values{"slot_id": {"0"}}, want: booking(pageSurface)}),
+			each(probe{route: "POST /cases/{id}/links", method: POST, url: caseURL + "/links", body: url.Values{"tracking_code": {"NOSUCHCASE"}, "link_kind": {"earlier"}}, want: linking(pageSurface, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/links/{lid}/delete", method: POST, url: caseURL + "/links/999999/delete", body: emptyForm, want: linking(pageSurface, notFound)}),
 
 			each(probe{route: "GET /api/v1/cases/{id}", method: GET, url: apiURL, want: w.onCase(apiSurface, c, okFor(masked(c, 200)))}),
 			each(probe{route: "GET /api/v1/cases/{id}/events", method: GET, url: apiURL + "/events", want: w.onCase(apiSurface, c, okFor(ok200))}),
@@ -506,6 +523,9 @@ func (w *world) probes() []probe {
 			each(probe{route: "POST /api/v1/cases/{id}/parties/{pid}/reveal", method: POST, url: apiURL + "/parties/" + id(c.party) + "/reveal", want: reveal(apiSurface)}),
 			each(probe{route: "GET /api/v1/cases/{id}/appointments", method: GET, url: apiURL + "/appointments", want: w.onCase(apiSurface, c, okFor(ok200))}),
 			each(probe{route: "POST /api/v1/cases/{id}/appointments", method: POST, url: apiURL + "/appointments", body: map[string]any{"slot_id": 0}, want: booking(apiSurface)}),
+			each(probe{route: "GET /api/v1/cases/{id}/links", method: GET, url: apiURL + "/links", want: w.onCase(apiSurface, c, okFor(ok200))}),
+			each(probe{route: "POST /api/v1/cases/{id}/links", method: POST, url: apiURL + "/links", body: map[string]any{"tracking_code": "NOSUCHCASE", "kind": "earlier"}, want: linking(apiSurface, unprocessable)}),
+			each(probe{route: "DELETE /api/v1/cases/{id}/links/{lid}", method: DELETE, url: apiURL + "/links/999999", want: linking(apiSurface, notFound)}),
 		)
 	}
 	// A case id nobody has: the same answer as a case out of sight.

@@ -51,6 +51,7 @@ type casePageData struct {
 	Holders       []model.User     // who may be named 包案 leader
 
 	Appointments *appointmentSection // 约访: bookings, and the booking form
+	Links        *linkSection        // 关联案件
 }
 
 // warningView is the warning as the case page explains it.
@@ -306,6 +307,9 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		return nil, err
 	}
 	if d.Appointments, err = u.caseAppointments(ctx, r, c, failed); err != nil {
+		return nil, err
+	}
+	if d.Links, err = u.caseLinks(ctx, p, c, failed); err != nil {
 		return nil, err
 	}
 	atts, err := u.Store.Attachments(ctx, c.ID)
