@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/testutil"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // shotsEnv names a directory to keep screenshots in; unset, they are taken (the
@@ -194,5 +196,120 @@ func TestLinkedCasesOnBothPages(t *testing.T) {
 		if got := own.text(`[data-testid=link-form] .field-error`); !strings.Contains(got, "未找到该编号的案件") {
 			t.Errorf("refusal reads %q", got)
 		}
+	})
+}
+
+// TestReceptionConvenedThroughPages: a county leader's reception is booked for a
+// township case; the township clerk invites the township's 司法所 and the county's
+// 人社局 from the case page; the 司法所's handler confirms who attends on the 约访邀请
+// page; after the reception the clerk records its result on the case.
+func TestReceptionConvenedThroughPages(t *testing.T) {
+	b := newBrowser(t)
+	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
+		ctx := context.Background()
+		st := srv.Store
+		township, err := st.RegionByCode(ctx, "622922100")
+		if err != nil {
+			t.Fatal(err)
+		}
+		county, err := st.RegionByCode(ctx, demo.CountyCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		justice, hrss := kangleDepartment(t, st, township.ID, "justice-office"), kangleDepartment(t, st, county.ID, "hrss")
+		village, err := st.RegionByCode(ctx, "622922100001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		api := srv.Login(t, "fucheng.clerk", demo.Password)
+		resp, raw := api.Do("POST", "/api/v1/cases", map[string]any{"kind": "dispute", "category_id": kangleCategory(t, st, "dispute.neighbour"),
+			"region_id": village.ID, "description": "相邻宅基地界线不清，双方多次争执，约县领导接访。", "parties": []map[string]any{{"name": "马某"}}})
+		if resp.StatusCode != 201 {
+			t.Fatalf("register: %d %s", resp.StatusCode, raw)
+		}
+		var c model.Case
+		testutil.DecodeJSON(t, raw, &c)
+		leaderAPI := srv.Login(t, "county.leader", demo.Password)
+		tomorrow := time.Now().In(workflow.ChinaTime).AddDate(0, 0, 1).Format(time.DateOnly)
+		resp, raw = leaderAPI.Do("POST", "/api/v1/reception/sessions", map[string]any{"date": tomorrow, "start": "09:00", "end": "10:00", "place": "县综治中心接访室"})
+		if resp.StatusCode != 201 {
+			t.Fatalf("publish: %d %s", resp.StatusCode, raw)
+		}
+		var sess struct {
+			Slots []struct {
+				ID int64 `json:"id"`
+			} `json:"slots"`
+		}
+		testutil.DecodeJSON(t, raw, &sess)
+		resp, raw = api.Do("POST", "/api/v1/cases/"+strconv.FormatInt(c.ID, 10)+"/appointments", map[string]any{"slot_id": sess.Slots[0].ID})
+		if resp.StatusCode != 201 {
+			t.Fatalf("book: %d %s", resp.StatusCode, raw)
+		}
+		var booking struct {
+			StartsAt time.Time `json:"starts_at"`
+		}
+		testutil.DecodeJSON(t, raw, &booking)
+
+		// 1. The clerk convenes the two departments from the case page.
+		clerk := &kangleDesk{tab: b.newTab(t, srv.URL), who: "fucheng.clerk"}
+		clerk.mustLogin("fucheng.clerk", demo.Password)
+		path := "/cases/" + strconv.FormatInt(c.ID, 10)
+		if status := clerk.open(path); status != 200 {
+			t.Fatalf("open the case: %d", status)
+		}
+		clerk.tap(`[data-testid=appointment-upcoming] details summary`)
+		clerk.chooseMany(`[data-testid=invite-select]`, []string{strconv.FormatInt(justice.ID, 10), strconv.FormatInt(hrss.ID, 10)})
+		if status := clerk.click(`[data-testid=invite-submit]`); status != 200 {
+			t.Fatalf("invite: %d %q", status, clerk.texts("[data-testid=error], .field-error"))
+		}
+		clerk.checkText(`#appointments p.notice`, i18n.T(zh, "appointment.notice.invited"))
+		invited := strings.Join(clerk.texts(`[data-testid=appointment-upcoming] [data-testid=appointment-invite]`), "\n")
+		if !strings.Contains(invited, justice.Name+" · "+i18n.T(zh, "invite.status.invited")) ||
+			!strings.Contains(invited, hrss.Name+" · "+i18n.T(zh, "invite.status.invited")) {
+			t.Fatalf("invited: %q", invited)
+		}
+
+		// 2. The 司法所's handler confirms on their invitations page, reached from the menu.
+		handler := &kangleDesk{tab: b.newTab(t, srv.URL), who: "fucheng.handler"}
+		handler.mustLogin("fucheng.handler", demo.Password)
+		if status := handler.click(`nav.sidenav a[href="/invites"]`); status != 200 {
+			t.Fatalf("the invitations page: %d", status)
+		}
+		if got := handler.text(`[data-testid=invite] td.mono`); got != c.TrackingCode {
+			t.Errorf("the invite names case %q", got)
+		}
+		handler.fill(`[data-testid=invite-form] input[name=attendee]`, "司法所所长李某")
+		handler.screenshot("people-invites-1366", 1366, 768)
+		if status := handler.click(`[data-testid=invite-confirm]`); status != 200 {
+			t.Fatalf("confirm: %d %q", status, handler.texts("[data-testid=error], .field-error"))
+		}
+		handler.checkText("p.notice", i18n.T(zh, "notice.invite_confirmed"))
+		if got := handler.text(`[data-testid=invite] td:last-child`); !strings.Contains(got, "司法所所长李某") {
+			t.Errorf("after confirming: %q", got)
+		}
+
+		// 3. The reception over, the clerk records its result on the case.
+		srv.App.Cases().Now = func() time.Time { return booking.StartsAt.Add(40 * time.Minute) }
+		t.Cleanup(func() { srv.App.Cases().Now = time.Now })
+		if status := clerk.open(path); status != 200 {
+			t.Fatalf("reopen the case: %d", status)
+		}
+		if got := strings.Join(clerk.texts(`[data-testid=appointment-past] [data-testid=appointment-invite]`), "\n"); !strings.Contains(got, "司法所所长李某") {
+			t.Errorf("the past booking's invites: %q", got)
+		}
+		clerk.fill(`[data-testid=result-form] textarea[name=result]`, "县领导接访，司法所参加；双方同意由司法所组织调解，界线由村委会现场确认。")
+		if status := clerk.click(`[data-testid=result-submit]`); status != 200 {
+			t.Fatalf("record the result: %d %q", status, clerk.texts("[data-testid=error], .field-error"))
+		}
+		if got := clerk.text(`[data-testid=appointment-result]`); !strings.Contains(got, "由司法所组织调解") {
+			t.Errorf("the result reads %q", got)
+		}
+		tl := strings.Join(clerk.texts("[data-testid=timeline] li"), "\n")
+		for _, key := range []string{"case_action.appointment_invite", "case_action.appointment_confirm", "case_action.appointment_result"} {
+			if !strings.Contains(tl, i18n.T(zh, key)) {
+				t.Errorf("the timeline lacks %s:\n%s", key, tl)
+			}
+		}
+		clerk.screenshot("people-convene-case-1366", 1366, 768)
 	})
 }

@@ -563,6 +563,37 @@ func (w *world) probes() []probe {
 		probe{route: "POST /appointments/{id}/cancel", method: POST, url: "/appointments/" + id(w.cancelledAppointment) + "/cancel", body: emptyForm, want: cancelled(pageSurface), by: everyone},
 		probe{route: "DELETE /api/v1/appointments/{id}", method: DELETE, url: "/api/v1/appointments/" + id(w.cancelledAppointment), want: cancelled(apiSurface), by: everyone},
 	)
+
+	// Convening departments to a booking and recording its result (约访召集): the same
+	// people as cancelling, on the same cancelled booking, which refuses both.
+	add(
+		probe{route: "POST /appointments/{id}/invites", method: POST, url: "/appointments/" + id(w.cancelledAppointment) + "/invites",
+			body: url.Values{"department_ids": {"1"}}, want: cancelled(pageSurface), by: everyone},
+		probe{route: "POST /api/v1/appointments/{id}/invites", method: POST, url: "/api/v1/appointments/" + id(w.cancelledAppointment) + "/invites",
+			body: map[string]any{"department_ids": []int64{1}}, want: cancelled(apiSurface), by: everyone},
+		probe{route: "POST /appointments/{id}/result", method: POST, url: "/appointments/" + id(w.cancelledAppointment) + "/result",
+			body: url.Values{"result": {"矩阵核对"}}, want: cancelled(pageSurface), by: everyone},
+		probe{route: "POST /api/v1/appointments/{id}/result", method: POST, url: "/api/v1/appointments/" + id(w.cancelledAppointment) + "/result",
+			body: map[string]any{"result": "矩阵核对"}, want: cancelled(apiSurface), by: everyone},
+	)
+	// A department's invitations: its handlers only; an invite no one has is not found.
+	invited := func(s surface, ok answer) func(*demo.Account) answer {
+		return func(a *demo.Account) answer {
+			switch {
+			case a == nil:
+				return s.anonymous()
+			case a.Role != model.RoleHandler || a.Department == "":
+				return answer{status: http.StatusForbidden}
+			}
+			return ok
+		}
+	}
+	add(
+		probe{route: "GET /invites", method: GET, url: "/invites", want: invited(pageSurface, answer{status: 200}), by: everyone},
+		probe{route: "GET /api/v1/invites", method: GET, url: "/api/v1/invites", want: invited(apiSurface, answer{status: 200}), by: everyone},
+		probe{route: "POST /invites/{id}/confirm", method: POST, url: "/invites/999999/confirm", body: url.Values{"attendee": {"李某"}}, want: invited(pageSurface, notFound), by: everyone},
+		probe{route: "POST /api/v1/invites/{id}/confirm", method: POST, url: "/api/v1/invites/999999/confirm", body: map[string]any{"attendee": "李某"}, want: invited(apiSurface, notFound), by: everyone},
+	)
 	return ps
 }
 

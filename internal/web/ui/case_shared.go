@@ -269,7 +269,8 @@ func (u *UI) reachableDepartments(ctx context.Context, centre model.Region) ([]d
 // supervise_reply (the answer to a supervision order).
 func caseActionCode(a string) string {
 	if workflow.Action(a).Valid() || a == "merged_in" || a == "supervise_reply" || a == "warning" || a == "warning_escalate" ||
-		a == "appointment_book" || a == "appointment_cancel" || a == "evaluate" || a == "link" || a == "unlink" {
+		a == "appointment_book" || a == "appointment_cancel" || a == "evaluate" || a == "link" || a == "unlink" ||
+		a == "appointment_invite" || a == "appointment_confirm" || a == "appointment_result" {
 		return a
 	}
 	return "other"
@@ -277,7 +278,7 @@ func caseActionCode(a string) string {
 
 // timelineActions are the codes caseActionCode may return.
 var timelineActions = func() []string {
-	out := []string{"merged_in", "supervise_reply", "warning", "warning_escalate", "appointment_book", "appointment_cancel", "evaluate", "link", "unlink", "other"}
+	out := []string{"merged_in", "supervise_reply", "warning", "warning_escalate", "appointment_book", "appointment_cancel", "evaluate", "link", "unlink", "appointment_invite", "appointment_confirm", "appointment_result", "other"}
 	for _, a := range workflow.AllActions {
 		out = append(out, string(a))
 	}

@@ -95,6 +95,9 @@ func navFor(p *auth.Principal) []NavItem {
 	if p.Can(auth.PermReception) {
 		items = append(items, NavItem{"nav.reception", "/reception"})
 	}
+	if p.Has(model.RoleHandler) && p.Department != nil {
+		items = append(items, NavItem{"nav.invites", "/invites"})
+	}
 	if p.Can(auth.PermOrgManage) {
 		items = append(items,
 			NavItem{"nav.regions", "/admin/regions"},
