@@ -32,7 +32,7 @@ func (u *UI) renderCategoryForm(w http.ResponseWriter, r *http.Request, c *model
 	if c != nil {
 		title = "categories.edit"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = "nav.categories"
 	page.Data = categoryForm{Category: c, Kinds: model.AllKinds, Parents: tops}
 	if err != nil {

@@ -31,7 +31,7 @@ func (u *UI) renderDepartmentForm(w http.ResponseWriter, r *http.Request, d *mod
 	if d != nil {
 		title = "departments.edit"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = "nav.departments"
 	page.Data = departmentForm{Department: d, Regions: rows}
 	if err != nil {

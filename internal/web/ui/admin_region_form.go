@@ -31,7 +31,7 @@ func (u *UI) renderRegionForm(w http.ResponseWriter, r *http.Request, status int
 	if g != nil {
 		title = "regions.edit"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = "nav.regions"
 	page.Data = regionForm{Region: g, Parents: parentRows, Levels: model.AllLevels[1:]}
 	if err != nil {

@@ -41,7 +41,7 @@ func (u *UI) renderTokens(w http.ResponseWriter, r *http.Request, status int, ne
 	for i, t := range toks {
 		rows[i] = tokenRow{APIToken: t, UserName: names[t.UserID]}
 	}
-	page := newPage(r, "tokens.title")
+	page := u.newPage(r, "tokens.title")
 	page.Active = "nav.tokens"
 	page.Data = tokenData{Rows: rows, Users: users, NewToken: newToken}
 	if err != nil {

@@ -42,7 +42,7 @@ func (u *UI) renderUserForm(w http.ResponseWriter, r *http.Request, us *model.Us
 	if us != nil {
 		title = "users.edit"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = "nav.users"
 	data := userForm{User: us, Regions: treeRows(regions, p.Region), Departments: depRows, Roles: model.AllRoles,
 		Locales: model.Locales, Checked: map[model.Role]bool{}}

@@ -94,7 +94,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 	for _, id := range form["co_department_ids"] {
 		data.CoChecked[id] = true
 	}
-	page := newPage(r, "cases.new.title")
+	page := u.newPage(r, "cases.new.title")
 	page.Active = "nav.case_new"
 	page.Form = form
 	page.Data = data

@@ -64,7 +64,7 @@ func (u *UI) renderGridReport(w http.ResponseWriter, r *http.Request, status int
 			form.Set("region_id", strconv.FormatInt(d.Regions[0].ID, 10))
 		}
 	}
-	page := newPage(r, "grid.report.title")
+	page := u.newPage(r, "grid.report.title")
 	page.Active = "nav.grid"
 	page.Form = form
 	page.Data = d

@@ -51,7 +51,7 @@ type publicBookData struct {
 // publicBook shows the booking page's first step: the code (from the link) and the
 // last 4 digits of the phone.
 func (u *UI) publicBook(w http.ResponseWriter, r *http.Request) {
-	page := newPage(r, "appointment.public.title")
+	page := u.newPage(r, "appointment.public.title")
 	page.Data = &publicBookData{Code: bookCode(httpx.PageQuery(r).String("code"))}
 	u.renderBook(w, r, http.StatusOK, page)
 }
@@ -65,7 +65,7 @@ func (u *UI) publicBookPost(w http.ResponseWriter, r *http.Request) {
 	}
 	code := bookCode(r.PostFormValue("code"))
 	last4 := strings.TrimSpace(r.PostFormValue("last4"))
-	page := newPage(r, "appointment.public.title")
+	page := u.newPage(r, "appointment.public.title")
 	d := &publicBookData{Code: code, Last4: last4}
 	page.Data = d
 	page.Form = r.PostForm

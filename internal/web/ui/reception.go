@@ -72,7 +72,7 @@ func (u *UI) renderReception(w http.ResponseWriter, r *http.Request, status int,
 		}
 		d.Sessions = append(d.Sessions, v)
 	}
-	page := newPage(r, "reception.title")
+	page := u.newPage(r, "reception.title")
 	page.Active = "nav.reception"
 	page.Data = d
 	page.Notice = receptionNotices[httpx.PageQuery(r).String("done")] // a notice only: an odd one shows none

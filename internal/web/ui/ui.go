@@ -141,7 +141,7 @@ func (u *UI) signedIn(h http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		h(w, withStore(r, u.Store)) // newPage counts the unread notifications for the header
+		h(w, r)
 	}
 }
 
