@@ -25,11 +25,7 @@ func appointmentError(r *http.Request, err error) error {
 	if !ok {
 		return err
 	}
-	msg := fe.Message
-	if loc == "en" && fe.MessageEN != "" {
-		msg = fe.MessageEN
-	}
-	return &httpx.Error{Status: http.StatusUnprocessableEntity, Code: fe.Code, Field: fe.Field, Message: label + i18n.T(loc, "error.field_sep") + msg}
+	return &httpx.Error{Status: http.StatusUnprocessableEntity, Code: fe.Code, Field: fe.Field, Message: label + i18n.T(loc, "error.field_sep") + fe.Message(loc)}
 }
 
 // receptionSessions is GET /api/v1/reception/sessions: the caller's own reception

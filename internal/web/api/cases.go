@@ -72,26 +72,26 @@ var caseListParams = []string{"state", "kind", "urgency", "category_id", "before
 // naming the parameter.
 func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath func(int64) (string, error)) (store.CaseFilter, error) {
 	var f store.CaseFilter
-	bad := func(field, zh, en string) error {
-		return &model.FieldError{Field: field, Code: "invalid", Message: zh, MessageEN: en}
+	bad := func(field, key string, args ...any) error {
+		return model.Invalid(field, "invalid", key, args...)
 	}
 	for _, st := range q.List("state") {
 		for _, one := range strings.Split(st, ",") {
 			if !workflow.State(one).Valid() {
-				return f, bad("state", "状态无效："+one, "unknown state: "+one)
+				return f, bad("state", "invalid.state.unknown", one)
 			}
 			f.States = append(f.States, one)
 		}
 	}
 	if k := q.String("kind"); k != "" {
 		if !model.CaseKind(k).Valid() {
-			return f, bad("kind", "事项类型无效", "unknown kind")
+			return f, bad("kind", "invalid.kind.unknown")
 		}
 		f.Kind = model.CaseKind(k)
 	}
 	if u := q.String("urgency"); u != "" {
 		if !workflow.Urgency(u).Valid() {
-			return f, bad("urgency", "紧急程度无效", "unknown urgency")
+			return f, bad("urgency", "invalid.urgency.unknown")
 		}
 		f.Urgency = u
 	}
@@ -111,7 +111,7 @@ func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath fun
 	if regionID != 0 {
 		path, err := regionPath(regionID)
 		if err != nil {
-			return f, bad("region_id", "区域不存在", "no such region")
+			return f, bad("region_id", "invalid.region.not_found")
 		}
 		f.Within = path
 	}

@@ -110,10 +110,7 @@ func FromErr(r *http.Request, err error) *Error {
 	case errors.As(err, &e):
 		return e
 	case errors.As(err, &refusal):
-		msg := refusal.Message
-		if Locale(r) == "en" {
-			msg = refusal.MessageEN
-		}
+		msg := refusal.Message(Locale(r))
 		if field := refusal.Field(); field != "" {
 			// Missing or invalid input is a validation error naming the field, not a conflict.
 			return &Error{Status: http.StatusUnprocessableEntity, Code: refusal.Code, Message: msg, Field: field}
@@ -126,10 +123,7 @@ func FromErr(r *http.Request, err error) *Error {
 	case errors.Is(err, store.ErrStale):
 		return Errorf(r, http.StatusConflict, "stale", "")
 	case errors.As(err, &fe):
-		msg := fe.Message
-		if Locale(r) == "en" && fe.MessageEN != "" {
-			msg = fe.MessageEN
-		}
+		msg := fe.Message(Locale(r))
 		if fe.Field != "" {
 			msg = FieldLabel(Locale(r), fe.Field) + i18n.T(Locale(r), "error.field_sep") + msg
 		}

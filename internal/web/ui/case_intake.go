@@ -126,13 +126,13 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		return in, nil, err
 	}
 	if people < 0 || people > cases.MaxPeopleInvolved {
-		return in, nil, &model.FieldError{Field: "people_count", Code: "range", Message: "涉及人数须在 1–100000 之间", MessageEN: "must be between 1 and 100000"}
+		return in, nil, model.Invalid("people_count", "range", "invalid.people_count.range")
 	}
 	in.PeopleCount = int(people)
 	in.Injured = f.Get("injured") != ""
 	if v := strings.NewReplacer(",", "", "，", "", " ", "").Replace(f.Get("amount_yuan")); v != "" {
 		if in.AmountYuan, err = strconv.ParseFloat(v, 64); err != nil {
-			return in, nil, &model.FieldError{Field: "amount_yuan", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+			return in, nil, model.Invalid("amount_yuan", "not_a_number", "invalid.not_a_number")
 		}
 	}
 	for i := 0; i < intakeParties; i++ {
@@ -159,7 +159,7 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		for _, v := range f["co_department_ids"] {
 			id, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
-				return in, rows, &model.FieldError{Field: "co_department_ids", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+				return in, rows, model.Invalid("co_department_ids", "not_a_number", "invalid.not_a_number")
 			}
 			if id != 0 && id != assign.LeadDepartmentID {
 				assign.CoDepartmentIDs = append(assign.CoDepartmentIDs, id)
@@ -167,7 +167,7 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		}
 		in.Then = []cases.Step{{Action: workflow.ActionAccept}, assign}
 	default:
-		return in, rows, &model.FieldError{Field: "then", Code: "invalid", Message: "请选择登记后的处理方式", MessageEN: "choose what to do after registering"}
+		return in, rows, model.Invalid("then", "invalid", "invalid.then.invalid")
 	}
 	return in, rows, nil
 }

@@ -46,7 +46,7 @@ func queueFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (str
 	q := httpx.PageQuery(r)
 	f := store.CaseFilter{Limit: queuePageSize}
 	bad := func(field string) error {
-		return &model.FieldError{Field: field, Code: "invalid", Message: "筛选条件无效", MessageEN: "is not a valid filter"}
+		return model.Invalid(field, "invalid", "invalid.filter")
 	}
 	queue := q.String("queue")
 	switch queue {

@@ -70,10 +70,7 @@ func classify(r *http.Request, err error) *caseError {
 	ce := &caseError{Status: e.Status, Field: e.Field, Message: e.Message}
 	var fe *model.FieldError
 	if errors.As(err, &fe) {
-		ce.Message = fe.Message
-		if httpx.Locale(r) == "en" && fe.MessageEN != "" {
-			ce.Message = fe.MessageEN
-		}
+		ce.Message = fe.Message(httpx.Locale(r))
 	}
 	return ce
 }

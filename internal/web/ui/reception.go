@@ -102,7 +102,7 @@ func (u *UI) receptionPublish(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if v := strings.TrimSpace(r.PostFormValue("slot_minutes")); v != "" {
 		if in.SlotMinutes, err = strconv.Atoi(v); err != nil {
-			err = &model.FieldError{Field: "slot_minutes", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+			err = model.Invalid("slot_minutes", "not_a_number", "invalid.not_a_number")
 		}
 	}
 	if err == nil {

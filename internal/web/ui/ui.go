@@ -179,7 +179,7 @@ func formInt(r *http.Request, field string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, &model.FieldError{Field: field, Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+		return 0, model.Invalid(field, "not_a_number", "invalid.not_a_number")
 	}
 	return n, nil
 }
