@@ -26,7 +26,7 @@ func decodeAndCall[In, Out any](r *http.Request, status int, do func(In) (Out, e
 
 // byID reads the path id and passes it to get.
 func byID[Out any](r *http.Request, get func(int64) (Out, error)) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -185,7 +185,7 @@ func (a *API) setActive(r *http.Request, p *auth.Principal) (int, any, error) {
 	if !ok || (sw != "activate" && sw != "deactivate") {
 		return 0, nil, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", "")
 	}
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}

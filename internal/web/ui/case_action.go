@@ -100,7 +100,7 @@ func (u *UI) mergeTarget(r *http.Request) (int64, error) {
 // invalid input (422) shows the case page again with the message, next to the field
 // when there is one.
 func (u *UI) caseAct(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -100,7 +101,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 	page.Data = data
 	if ce != nil {
 		page.Errors = map[string]string{ce.Field: ce.Message}
-		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		page.Error = caseFields.Prefixed(page.Locale, ce.Field, ce.Message)
 	}
 	u.render(w, r, status, "case_intake.html", page)
 }
@@ -171,6 +172,9 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 	}
 	return in, rows, nil
 }
+
+// partyField is a field of a party the service names: parties[<row>].<name>.
+var partyField = regexp.MustCompile(`^parties\[(\d+)\]\.([a-z_]+)$`)
 
 // intakeField maps a field the service names to the intake form's input: parties by
 // their form row, and the inputs of the "then" steps.

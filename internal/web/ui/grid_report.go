@@ -70,7 +70,7 @@ func (u *UI) renderGridReport(w http.ResponseWriter, r *http.Request, status int
 	page.Data = d
 	if ce != nil {
 		page.Errors = map[string]string{ce.Field: ce.Message}
-		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		page.Error = caseFields.Prefixed(page.Locale, ce.Field, ce.Message)
 	}
 	u.render(w, r, status, "grid_report.html", page)
 }
