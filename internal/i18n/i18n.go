@@ -1,5 +1,8 @@
 // Package i18n holds the UI's words: one catalogue per locale, zh-CN the default.
-// Every string a page shows comes from here, never from a template.
+// Every string a page shows comes from here, never from a template; so do the
+// messages of validation errors and refused case actions, which code carries as a
+// key and its arguments (Msg, model.FieldError, workflow.Refusal) and which are put
+// into the reader's language only where they are shown.
 package i18n
 
 import (
