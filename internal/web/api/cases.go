@@ -135,7 +135,7 @@ func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath fun
 type casePage struct {
 	Items []caseView `json:"items"`
 	Total *int64     `json:"total,omitempty"` // with stat: how many cases the figure counts, all pages together
-	Next  string     `json:"next,omitempty"` // the URL of the next page, when there may be one
+	Next  string     `json:"next,omitempty"`  // the URL of the next page, when there may be one
 }
 
 func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
