@@ -3,7 +3,9 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,6 +165,62 @@ func TestStatsEveryNumberIsItsCaseList(t *testing.T) {
 			if resp.StatusCode != 403 {
 				t.Errorf("%s asked for the figures: %d, want 403", who, resp.StatusCode)
 			}
+		}
+	})
+}
+
+var (
+	statLinkRE  = regexp.MustCompile(`<a class="stat-value" href="([^"]+)"[^>]*data-testid="stat-([a-z_]+)">([^<]+)</a>`)
+	listTotalRE = regexp.MustCompile(`data-testid="figure-list" data-total="(\d+)"`)
+)
+
+// A leader's and a viewer's home is the dashboard; each headline number opens the
+// case list, which says it holds that many cases. A clerk's home is not.
+func TestStatsDashboardIsTheLeadersHome(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		if err := demo.GenerateCases(context.Background(), st, 1500, 11); err != nil {
+			t.Fatal(err)
+		}
+		for _, who := range []string{"county.leader", "fucheng.viewer"} {
+			c := srv.Login(t, who, demo.Password)
+			for _, path := range []string{"/", "/stats?period=year", "/stats?from=2025-01-01&to=2026-12-31&kind=dispute"} {
+				resp, raw := c.Do("GET", path, nil)
+				if resp.StatusCode != 200 {
+					t.Fatalf("%s %s: %d %s", who, path, resp.StatusCode, testutil.Excerpt(raw))
+				}
+				found := statLinkRE.FindAllStringSubmatch(string(raw), -1)
+				if len(found) < 12 {
+					t.Fatalf("%s %s: %d headline numbers", who, path, len(found))
+				}
+				for _, m := range found {
+					link := html.UnescapeString(m[1])
+					_, list := c.Do("GET", link, nil)
+					total := listTotalRE.FindStringSubmatch(string(list))
+					if total == nil {
+						t.Fatalf("%s: the list of %s says no total: %s", who, m[2], testutil.Excerpt(list))
+					}
+					want := m[3]
+					if strings.HasSuffix(want, "%") || strings.Contains(m[2], "days") {
+						continue // a rate's or a duration's list holds its cases, not its value
+					}
+					if total[1] != want {
+						t.Errorf("%s %s: %s shows %s, its list holds %s", who, path, m[2], want, total[1])
+					}
+				}
+			}
+		}
+		c := srv.Login(t, "fucheng.clerk", demo.Password)
+		if _, raw := c.Do("GET", "/", nil); strings.Contains(string(raw), "stat-cards") {
+			t.Error("a clerk's home shows the dashboard")
+		}
+		if resp, _ := c.Do("GET", "/stats", nil); resp.StatusCode != 403 {
+			t.Errorf("a clerk opened /stats: %d", resp.StatusCode)
+		}
+		// A malformed period is named on the page.
+		lc := srv.Login(t, "county.leader", demo.Password)
+		if resp, raw := lc.Do("GET", "/stats?period=fortnight", nil); resp.StatusCode != 422 || !strings.Contains(string(raw), `field-error-period`) {
+			t.Errorf("a bad period: %d %s", resp.StatusCode, testutil.Excerpt(raw))
 		}
 	})
 }
