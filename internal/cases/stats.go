@@ -28,20 +28,20 @@ func (s *Service) Stats(ctx context.Context, pr *auth.Principal, per report.Peri
 	if cut.RegionID != 0 {
 		g, err := s.Store.Region(ctx, cut.RegionID)
 		if err != nil || !inSubtree(pr.Region.Path, g.Path) {
-			return report.Result{}, fe("region_id", "invalid", "所选区域不在本级辖区内", "must be a region within yours")
+			return report.Result{}, model.Invalid("region_id", "invalid", "invalid.region.out_of_scope")
 		}
 		root, cut.RegionPath = g, g.Path
 	}
 	if cut.CategoryID != 0 {
 		if _, err := s.Store.Category(ctx, cut.CategoryID); err != nil {
-			return report.Result{}, fe("category_id", "invalid", "分类不存在", "is not a category")
+			return report.Result{}, model.Invalid("category_id", "invalid", "invalid.category_id.not_found")
 		}
 	}
 	if cut.Channel != "" && !model.Channel(cut.Channel).Valid() {
-		return report.Result{}, fe("channel", "invalid", "渠道无效", "is not a channel")
+		return report.Result{}, model.Invalid("channel", "invalid", "invalid.channel.invalid")
 	}
 	if cut.Kind != "" && !model.CaseKind(cut.Kind).Valid() {
-		return report.Result{}, fe("kind", "invalid", "类型无效", "is not a kind")
+		return report.Result{}, model.Invalid("kind", "invalid", "invalid.kind.invalid")
 	}
 	_, cal, err := s.deadlines(ctx)
 	if err != nil {

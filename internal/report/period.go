@@ -70,25 +70,23 @@ const MaxRangeDays = 5 * 366
 // (from=2026-12-01&to=2026-12-31). Nothing given is this month. A malformed value
 // is a field error naming it.
 func ParsePeriod(unit, date, from, to string, now time.Time) (Period, error) {
-	bad := func(field, zh, en string) error {
-		return &model.FieldError{Field: field, Code: "invalid", Message: zh, MessageEN: en}
-	}
+	bad := func(field, key string) error { return model.Invalid(field, "invalid", key) }
 	day := func(field, s string) (time.Time, error) {
 		t, err := time.ParseInLocation("2006-01-02", s, workflow.ChinaTime)
 		if err != nil {
-			return t, bad(field, "日期格式应为 2026-01-31", "must be a date such as 2026-01-31")
+			return t, bad(field, "invalid.stats.date")
 		}
 		return t, nil
 	}
 	if from != "" || to != "" {
 		if unit != "" && unit != string(Range) {
-			return Period{}, bad("period", "按起止日期统计时不能再选周期", "cannot be given with from and to")
+			return Period{}, bad("period", "invalid.stats.period_with_range")
 		}
 		if from == "" {
-			return Period{}, bad("from", "请填写开始日期", "is required with to")
+			return Period{}, bad("from", "invalid.stats.from_required")
 		}
 		if to == "" {
-			return Period{}, bad("to", "请填写结束日期", "is required with from")
+			return Period{}, bad("to", "invalid.stats.to_required")
 		}
 		f, err := day("from", from)
 		if err != nil {
@@ -99,10 +97,10 @@ func ParsePeriod(unit, date, from, to string, now time.Time) (Period, error) {
 			return Period{}, err
 		}
 		if t.Before(f) {
-			return Period{}, bad("to", "结束日期不能早于开始日期", "must not be before from")
+			return Period{}, bad("to", "invalid.stats.to_before_from")
 		}
 		if t.Sub(f) > MaxRangeDays*24*time.Hour {
-			return Period{}, bad("to", "统计区间不能超过五年", "must be within five years of from")
+			return Period{}, bad("to", "invalid.stats.range_too_long")
 		}
 		return Period{Range, f, t.AddDate(0, 0, 1)}, nil
 	}
@@ -112,7 +110,7 @@ func ParsePeriod(unit, date, from, to string, now time.Time) (Period, error) {
 		u = Month
 	case Day, Week, Month, Quarter, Year:
 	default:
-		return Period{}, bad("period", "周期应为日、周、月、季或年", "must be day, week, month, quarter or year")
+		return Period{}, bad("period", "invalid.stats.period")
 	}
 	at := now
 	if date != "" {

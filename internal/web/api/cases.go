@@ -109,7 +109,7 @@ func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath fun
 	}
 	if ch := q.String("channel"); ch != "" {
 		if !model.Channel(ch).Valid() {
-			return f, bad("channel", "渠道无效", "unknown channel")
+			return f, bad("channel", "invalid.channel.invalid")
 		}
 		f.Channel = model.Channel(ch)
 	}

@@ -68,6 +68,9 @@ type crumb struct {
 	Link string
 }
 
+// statsFields names the fields of the figures' period and cut.
+var statsFields = httpx.Fields{Prefix: "stats.field.", Sep: " "}
+
 // dashboard is the leader's and viewer's desk (领导驾驶舱): the headline figures of a
 // period with 环比 and 同比, intake and endings by day, the region comparison drilled
 // level by level, the breakdowns by category, channel and kind, and the deadlines
@@ -98,7 +101,7 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		page.Errors = map[string]string{ce.Field: ce.Message}
-		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		page.Error = statsFields.Prefixed(page.Locale, ce.Field, ce.Message)
 		u.render(w, r, ce.Status, "dashboard.html", page)
 		return
 	}
