@@ -194,7 +194,9 @@ func (u *UI) fillDashboard(r *http.Request, page *Page, data *dashboardData, per
 		data.Regions = append(data.Regions, sr)
 	}
 	for _, row := range res.Categories {
-		data.Categories = append(data.Categories, rowOf(loc, row))
+		if !quiet(row) { // thirty-odd categories: those with nothing to count are left out
+			data.Categories = append(data.Categories, rowOf(loc, row))
+		}
 	}
 	for _, row := range res.Channels {
 		data.Channels = append(data.Channels, rowOf(loc, row))
@@ -216,7 +218,11 @@ func (u *UI) fillDashboard(r *http.Request, page *Page, data *dashboardData, per
 	}
 	var ch chart
 	ch.IntakeName, ch.EndedName = page.T("stats.chart_intake"), page.T("stats.chart_ended")
+	today := report.PeriodOf(report.Day, u.Cases.Now()).FromDate()
 	for _, d := range res.Daily {
+		if d.Day > today {
+			break // the days to come have nothing to draw
+		}
 		ch.Days = append(ch.Days, d.Day[5:])
 		ch.Intake, ch.Ended = append(ch.Intake, d.Intake), append(ch.Ended, d.Ended)
 		ch.IntakeLinks, ch.EndedLinks = append(ch.IntakeLinks, d.IntakeLink), append(ch.EndedLinks, d.EndedLink)
@@ -315,3 +321,13 @@ func abs(f float64) float64 {
 
 // readsStats says whether p's home is the dashboard: a leader's and a viewer's.
 func readsStats(p *auth.Principal) bool { return p.Can(auth.PermStatsRead) }
+
+// quiet says a breakdown row counts nothing at all.
+func quiet(row report.Row) bool {
+	for _, v := range row.Values {
+		if v.Num != 0 || v.Den != 0 {
+			return false
+		}
+	}
+	return true
+}
