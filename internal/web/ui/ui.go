@@ -107,6 +107,7 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /p/book", u.publicBook)
 	mux.HandleFunc("POST /p/book", u.publicBookPost)
 	mux.HandleFunc("GET /warnings", onCases(u.warningsBoard))
+	mux.HandleFunc("GET /stats", u.withPerm(auth.PermStatsRead)(u.dashboard))
 
 	mux.HandleFunc("GET /inbox", u.signedIn(u.inbox))
 	// The grid worker's phone pages: whoever may register cases (grid, clerk, leader).
