@@ -39,14 +39,14 @@ func canConvene(p *auth.Principal, a *store.Appointment) bool {
 func (s *Service) Invite(ctx context.Context, p *auth.Principal, appointmentID int64, departmentIDs []int64) (store.Appointment, error) {
 	var a store.Appointment
 	if len(departmentIDs) == 0 {
-		return a, fe("department_ids", "required", "请选择要邀请的部门", "choose the departments to invite")
+		return a, model.Invalid("department_ids", "required", "invalid.invite.departments_required")
 	}
 	if len(departmentIDs) > MaxInvites {
-		return a, fe("department_ids", "too_many", fmt.Sprintf("一次约访最多邀请 %d 个部门", MaxInvites), fmt.Sprintf("at most %d departments", MaxInvites))
+		return a, model.Invalid("department_ids", "too_many", "invalid.invite.too_many", MaxInvites)
 	}
 	now := s.Now().UTC()
-	ctx = store.WithAudit(ctx, "appointment.invite", fmt.Sprintf("appointment:%d", appointmentID), fmt.Sprintf("约访邀请 %d 个部门", len(departmentIDs)))
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("appointment.invite", fmt.Sprintf("appointment:%d", appointmentID), fmt.Sprintf("约访邀请 %d 个部门", len(departmentIDs)))
+	err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		var err error
 		if a, err = tx.AppointmentForUpdate(ctx, appointmentID); err != nil {
 			return err
@@ -58,10 +58,10 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, appointmentID i
 			return auth.ErrForbidden
 		}
 		if a.Status != "booked" {
-			return fe("appointment", "cancelled", "该预约已取消", "this appointment is cancelled")
+			return model.Invalid("appointment", "cancelled", "invalid.appointment.cancelled")
 		}
 		if !a.StartsAt.After(now) {
-			return fe("appointment", "past", "接访已开始，不能再邀请部门", "the reception has begun; no more invitations")
+			return model.Invalid("appointment", "past", "invalid.invite.begun")
 		}
 		c, err := tx.CaseForUpdate(ctx, a.CaseID)
 		if err != nil {
@@ -76,7 +76,7 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, appointmentID i
 			v := store.Invite{AppointmentID: a.ID, DepartmentID: d.ID, Department: d.Name, Status: store.InviteInvited, InvitedBy: p.User.ID, InvitedAt: now}
 			if err := tx.InsertInvite(ctx, &v); err != nil {
 				if errors.Is(err, store.ErrConflict) {
-					return fe("department_ids", "duplicate", d.Name+"已受邀", d.Name+" is invited already")
+					return model.Invalid("department_ids", "duplicate", "invalid.invite.duplicate", d.Name)
 				}
 				return err
 			}
@@ -109,9 +109,9 @@ func (s *Service) ConfirmInvite(ctx context.Context, p *auth.Principal, inviteID
 		return store.Invite{}, auth.ErrForbidden
 	}
 	now := s.Now().UTC()
-	ctx = store.WithAudit(ctx, "appointment.confirm", fmt.Sprintf("invite:%d", inviteID), "确认参加约访："+attendee)
+	audit := store.Audited("appointment.confirm", fmt.Sprintf("invite:%d", inviteID), "确认参加约访："+attendee)
 	var v store.Invite
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		if v, err = tx.InviteForUpdate(ctx, inviteID); err != nil {
 			return err
 		}
@@ -123,13 +123,13 @@ func (s *Service) ConfirmInvite(ctx context.Context, p *auth.Principal, inviteID
 			return err
 		}
 		if a.Status != "booked" {
-			return fe("attendee", "cancelled", "该约访已取消", "this reception is cancelled")
+			return model.Invalid("attendee", "cancelled", "invalid.invite.cancelled")
 		}
 		if !a.EndsAt.After(now) {
-			return fe("attendee", "past", "该约访已结束", "this reception is over")
+			return model.Invalid("attendee", "past", "invalid.invite.over")
 		}
 		if v.Status == store.InviteConfirmed {
-			return fe("attendee", "confirmed", "已确认参加", "confirmed already")
+			return model.Invalid("attendee", "confirmed", "invalid.invite.confirmed")
 		}
 		v.ConfirmedBy, v.ConfirmedAt, v.Attendee = p.User.ID, &now, attendee
 		if err := tx.ConfirmInvite(ctx, &v); err != nil {
@@ -161,9 +161,9 @@ func (s *Service) RecordResult(ctx context.Context, p *auth.Principal, appointme
 		return store.Appointment{}, err
 	}
 	now := s.Now().UTC()
-	ctx = store.WithAudit(ctx, "appointment.result", fmt.Sprintf("appointment:%d", appointmentID), summarise("约访结果："+result, 80))
+	audit := store.Audited("appointment.result", fmt.Sprintf("appointment:%d", appointmentID), summarise("约访结果："+result, 80))
 	var a store.Appointment
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		if a, err = tx.AppointmentForUpdate(ctx, appointmentID); err != nil {
 			return err
 		}
@@ -174,13 +174,13 @@ func (s *Service) RecordResult(ctx context.Context, p *auth.Principal, appointme
 			return auth.ErrForbidden
 		}
 		if a.Status != "booked" {
-			return fe("result", "cancelled", "该预约已取消", "this appointment is cancelled")
+			return model.Invalid("result", "cancelled", "invalid.appointment.cancelled")
 		}
 		if a.StartsAt.After(now) {
-			return fe("result", "not_begun", "接访尚未开始，不能记录结果", "the reception has not begun")
+			return model.Invalid("result", "not_begun", "invalid.appointment.not_begun")
 		}
 		if a.Result != "" {
-			return fe("result", "recorded", "接访结果已记录", "the result is recorded already")
+			return model.Invalid("result", "recorded", "invalid.appointment.recorded")
 		}
 		a.Result, a.ResultBy, a.ResultAt = result, p.User.ID, &now
 		if err := tx.SetAppointmentResult(ctx, &a); err != nil {

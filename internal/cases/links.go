@@ -58,10 +58,10 @@ func (s *Service) Link(ctx context.Context, p *auth.Principal, caseID int64, in 
 	}
 	code := strings.ToUpper(strings.TrimSpace(in.TrackingCode))
 	if code == "" {
-		return model.CaseLink{}, fe("tracking_code", "required", "请填写要关联的案件编号", "give the tracking code of the case to link")
+		return model.CaseLink{}, model.Invalid("tracking_code", "required", "invalid.link.tracking_code_required")
 	}
 	if !in.Kind.Valid() {
-		return model.CaseLink{}, fe("kind", "invalid", "请选择关联原因", "choose why the cases are linked")
+		return model.CaseLink{}, model.Invalid("kind", "invalid", "invalid.link.kind")
 	}
 	note, err := cleanText("note", in.Note, MaxLinkNote, in.Kind.NeedsNote())
 	if err != nil {
@@ -72,16 +72,16 @@ func (s *Service) Link(ctx context.Context, p *auth.Principal, caseID int64, in 
 		return model.CaseLink{}, err
 	}
 	if len(found) == 0 {
-		return model.CaseLink{}, fe("tracking_code", "not_found", "未找到该编号的案件，或该案件不在您的查看范围内", "no case with this code that you may see")
+		return model.CaseLink{}, model.Invalid("tracking_code", "not_found", "invalid.link.not_found")
 	}
 	there := found[0]
 	if there.ID == here.ID {
-		return model.CaseLink{}, fe("tracking_code", "self", "不能关联本案自身", "a case cannot be linked to itself")
+		return model.CaseLink{}, model.Invalid("tracking_code", "self", "invalid.link.self")
 	}
 	now := s.Now().UTC()
 	l := model.CaseLink{FromCase: here.ID, ToCase: there.ID, Kind: in.Kind, Note: note, CreatedBy: p.User.ID, CreatedAt: now}
-	ctx = store.WithAudit(ctx, "case.link", fmt.Sprintf("case:%d", here.ID), fmt.Sprintf("关联案件 case:%d（%s）", there.ID, in.Kind))
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.link", fmt.Sprintf("case:%d", here.ID), fmt.Sprintf("关联案件 case:%d（%s）", there.ID, in.Kind))
+	err = s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		both, err := lockPair(ctx, tx, here.ID, there.ID)
 		if err != nil {
 			return err
@@ -90,12 +90,12 @@ func (s *Service) Link(ctx context.Context, p *auth.Principal, caseID int64, in 
 			if n, err := tx.CountLinks(ctx, id); err != nil {
 				return err
 			} else if n >= store.MaxCaseLinks {
-				return fe("tracking_code", "too_many", fmt.Sprintf("一个案件最多关联 %d 个案件", store.MaxCaseLinks), fmt.Sprintf("a case links to at most %d cases", store.MaxCaseLinks))
+				return model.Invalid("tracking_code", "too_many", "invalid.link.too_many", store.MaxCaseLinks)
 			}
 		}
 		if err := tx.InsertLink(ctx, &l); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return fe("tracking_code", "linked", "两案已关联", "the cases are linked already")
+				return model.Invalid("tracking_code", "linked", "invalid.link.linked")
 			}
 			return err
 		}
@@ -113,8 +113,8 @@ func (s *Service) Unlink(ctx context.Context, p *auth.Principal, caseID, linkID 
 		return err
 	}
 	now := s.Now().UTC()
-	ctx = store.WithAudit(ctx, "case.unlink", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("取消关联（关联 %d）", linkID))
-	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.unlink", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("取消关联（关联 %d）", linkID))
+	return s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		l, err := tx.LinkOf(ctx, caseID, linkID)
 		if err != nil {
 			return err

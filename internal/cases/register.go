@@ -72,27 +72,23 @@ const (
 	MaxPeopleInvolved = 100000
 )
 
-func fe(field, code, zh, en string) *model.FieldError {
-	return &model.FieldError{Field: field, Code: code, Message: zh, MessageEN: en}
-}
-
 // cleanText trims s and refuses control characters other than newlines and tabs.
 func cleanText(field, s string, max int, required bool) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if required {
-			return "", fe(field, "required", "必填", "is required")
+			return "", model.Invalid(field, "required", "invalid.required")
 		}
 		return "", nil
 	}
 	if !utf8.ValidString(s) {
-		return "", fe(field, "bad_chars", "含有无效字符", "is not valid text")
+		return "", model.Invalid(field, "bad_chars", "invalid.bad_text")
 	}
 	if utf8.RuneCountInString(s) > max {
-		return "", fe(field, "too_long", fmt.Sprintf("不能超过 %d 个字", max), fmt.Sprintf("must be at most %d characters", max))
+		return "", model.Invalid(field, "too_long", "invalid.too_long_n", max)
 	}
 	if strings.ContainsFunc(s, func(r rune) bool { return (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f }) {
-		return "", fe(field, "bad_chars", "含有控制字符", "contains control characters")
+		return "", model.Invalid(field, "bad_chars", "invalid.control_chars")
 	}
 	return s, nil
 }
@@ -110,49 +106,49 @@ func withField(err error, field string) error {
 func (s *Service) validate(ctx context.Context, within model.Region, in *RegisterInput) (*model.Case, error) {
 	c := &model.Case{Kind: in.Kind, Channel: in.Channel, Urgency: in.Urgency, PeopleCount: in.PeopleCount, Households: in.Households, Injured: in.Injured}
 	if !in.Kind.Valid() {
-		return nil, fe("kind", "invalid", "请选择事项类型", "choose a kind")
+		return nil, model.Invalid("kind", "invalid", "invalid.kind.choose")
 	}
 	if in.CategoryID == 0 {
-		return nil, fe("category_id", "required", "请选择事项分类", "choose a category")
+		return nil, model.Invalid("category_id", "required", "invalid.category_id.required")
 	}
 	cat, err := s.Store.Category(ctx, in.CategoryID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && !cat.Active {
-		return nil, fe("category_id", "not_found", "分类不存在或已停用", "no such active category")
+		return nil, model.Invalid("category_id", "not_found", "invalid.category_id.not_found")
 	}
 	if err != nil {
 		return nil, err
 	}
 	if cat.Kind != in.Kind {
-		return nil, fe("category_id", "kind_mismatch", "分类与事项类型不符", "does not belong to the chosen kind")
+		return nil, model.Invalid("category_id", "kind_mismatch", "invalid.category_id.kind_mismatch")
 	}
 	c.CategoryID, c.CategoryCode = cat.ID, cat.Code
 	if c.Channel == "" {
 		c.Channel = model.ChannelWalkIn
 	}
 	if !c.Channel.Valid() {
-		return nil, fe("channel", "invalid", "来源渠道无效", "is not a known channel")
+		return nil, model.Invalid("channel", "invalid", "invalid.channel.invalid")
 	}
 	if c.Urgency == "" {
 		c.Urgency = string(workflow.UrgencyNormal)
 	}
 	if !workflow.Urgency(c.Urgency).Valid() {
-		return nil, fe("urgency", "invalid", "紧急程度无效", "is not a known urgency")
+		return nil, model.Invalid("urgency", "invalid", "invalid.urgency.invalid")
 	}
 	if c.PeopleCount == 0 {
 		// Not counted: at least one a party, and one a household.
 		c.PeopleCount = max(1, len(in.Parties), in.Households)
 	}
 	if c.PeopleCount < 1 || c.PeopleCount > MaxPeopleInvolved {
-		return nil, fe("people_count", "range", "涉及人数须在 1–100000 之间", "must be between 1 and 100000")
+		return nil, model.Invalid("people_count", "range", "invalid.people_count.range")
 	}
 	if c.Households < 0 || c.Households > MaxPeopleInvolved {
-		return nil, fe("households", "range", "涉及户数须在 0–100000 之间", "must be between 0 and 100000")
+		return nil, model.Invalid("households", "range", "invalid.households.range")
 	}
 	if c.Households > c.PeopleCount {
-		return nil, fe("households", "more_than_people", "涉及户数不能多于涉及人数", "cannot exceed the people involved")
+		return nil, model.Invalid("households", "more_than_people", "invalid.households.more_than_people")
 	}
 	if in.AmountYuan < 0 || in.AmountYuan > MaxAmountYuan || math.IsNaN(in.AmountYuan) {
-		return nil, fe("amount_yuan", "range", "涉及金额无效", "must be between 0 and 100 billion")
+		return nil, model.Invalid("amount_yuan", "range", "invalid.amount_yuan.range")
 	}
 	c.AmountFen = int64(math.Round(in.AmountYuan * 100))
 	if c.Description, err = cleanText("description", in.Description, MaxDescription, true); err != nil {
@@ -168,19 +164,19 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 		return nil, err
 	}
 	if (in.Lat == nil) != (in.Lng == nil) {
-		return nil, fe("lat", "pair", "经纬度须同时填写", "latitude and longitude go together")
+		return nil, model.Invalid("lat", "pair", "invalid.lat.pair")
 	}
 	if in.Lat != nil && (*in.Lat < 3 || *in.Lat > 54 || *in.Lng < 73 || *in.Lng > 136) {
-		return nil, fe("lat", "range", "经纬度不在中国境内", "is outside China")
+		return nil, model.Invalid("lat", "range", "invalid.lat.range")
 	}
 	c.Lat, c.Lng = in.Lat, in.Lng
 
 	if in.RegionID == 0 {
-		return nil, fe("region_id", "required", "请选择所在区域", "choose the region")
+		return nil, model.Invalid("region_id", "required", "invalid.case_region.required")
 	}
 	region, err := s.Store.Region(ctx, in.RegionID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && (!region.Active || !strings.HasPrefix(region.Path, within.Path)) {
-		return nil, fe("region_id", "out_of_scope", "区域不存在或不在您的辖区内", "no such region in your area")
+		return nil, model.Invalid("region_id", "out_of_scope", "invalid.case_region.out_of_scope")
 	}
 	if err != nil {
 		return nil, err
@@ -192,16 +188,16 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 	if in.GridID != 0 && in.GridID != c.GridID {
 		grid, err := s.Store.Region(ctx, in.GridID)
 		if err != nil || grid.Level != model.LevelGrid || !grid.Active || !strings.HasPrefix(grid.Path, region.Path) {
-			return nil, fe("grid_id", "invalid", "网格须属于所选区域", "must be a grid inside the region")
+			return nil, model.Invalid("grid_id", "invalid", "invalid.grid_id.invalid")
 		}
 		c.GridID = grid.ID
 		c.RegionID, c.RegionPath = grid.ID, grid.Path
 	}
 	if len(in.Parties) == 0 {
-		return nil, fe("parties", "required", "至少登记一名当事人", "add at least one party")
+		return nil, model.Invalid("parties", "required", "invalid.parties.required")
 	}
 	if len(in.Parties) > MaxParties {
-		return nil, fe("parties", "too_many", fmt.Sprintf("当事人最多 %d 名", MaxParties), fmt.Sprintf("at most %d parties", MaxParties))
+		return nil, model.Invalid("parties", "too_many", "invalid.parties.too_many", MaxParties)
 	}
 	for i, pi := range in.Parties {
 		field := fmt.Sprintf("parties[%d].", i)
@@ -210,7 +206,7 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 			party.Role = model.PartyApplicant
 		}
 		if !party.Role.Valid() {
-			return nil, fe(field+"role", "invalid", "当事人身份无效", "is not a known party role")
+			return nil, model.Invalid(field+"role", "invalid", "invalid.party.role")
 		}
 		if party.Name, err = cleanText(field+"name", pi.Name, 40, true); err != nil {
 			return nil, err
@@ -246,24 +242,23 @@ func checkPartyLinks(c *model.Case, in []PartyInput) error {
 		}
 		if !role.ActsForAnother() {
 			if pi.ActsFor != 0 {
-				return fe(field+"acts_for", "not_an_agent", "只有委托代理人、监护人须注明代理或监护的当事人", "only an agent or a guardian acts for another party")
+				return model.Invalid(field+"acts_for", "not_an_agent", "invalid.acts_for.not_an_agent")
 			}
 			continue
 		}
 		if pi.ActsFor < 1 || pi.ActsFor > len(in) || pi.ActsFor == i+1 {
-			return fe(field+"acts_for", "required", "请选择代理或监护的当事人", "choose the party they act for")
+			return model.Invalid(field+"acts_for", "required", "invalid.acts_for.required")
 		}
 		if c.Parties[pi.ActsFor-1].Role.ActsForAnother() {
-			return fe(field+"acts_for", "acts_for_agent", "代理或监护的对象须是当事人本人，不能是另一名代理人或监护人", "must be a party, not another agent or guardian")
+			return model.Invalid(field+"acts_for", "acts_for_agent", "invalid.acts_for.acts_for_agent")
 		}
 		c.Parties[i].ActsFor = pi.ActsFor
 	}
 	if reps > model.MaxRepresentatives {
-		return fe("parties", "too_many_representatives", fmt.Sprintf("代表人不超过 %d 名", model.MaxRepresentatives), fmt.Sprintf("at most %d representatives", model.MaxRepresentatives))
+		return model.Invalid("parties", "too_many_representatives", "invalid.parties.too_many_representatives", model.MaxRepresentatives)
 	}
 	if reps > 0 && c.Households < 2 && c.PeopleCount < model.GroupPeople {
-		return fe("households", "not_a_group", fmt.Sprintf("登记了代表人的须是群体案件：请填写涉及户数（至少 2 户）或涉及人数（至少 %d 人）", model.GroupPeople),
-			fmt.Sprintf("a case with representatives is a group case: give at least 2 households or %d people", model.GroupPeople))
+		return model.Invalid("households", "not_a_group", "invalid.households.not_a_group", model.GroupPeople)
 	}
 	return nil
 }
@@ -304,13 +299,8 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	for _, st := range in.Then {
 		steps += " → " + string(st.Action)
 	}
-	ctx = store.WithAudit(ctx, "case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
-	if len(in.Then) == 0 && s.Store.WritesCaseAlone() {
-		return *c, s.registerAlone(ctx, c, p.User.ID, payload, now)
-	}
-	// Group commit: intakes arriving together share one transaction and one fsync, each
-	// in its own savepoint, and each is acknowledged only once it is on disk.
-	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
+	nc := store.NewCase{InTx: func(tx *store.Tx) error {
 		if err := s.insertNew(ctx, tx, c, p.User.ID, payload, now); err != nil {
 			return err
 		}
@@ -320,7 +310,11 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 			}
 		}
 		return nil
-	})
+	}}
+	if len(in.Then) == 0 {
+		nc.Shared = func(w store.SharedInsert) error { return s.insertShared(ctx, w, c, p.User.ID, payload, now) }
+	}
+	err = s.Store.RegisterCase(ctx, audit, nc)
 	return *c, err
 }
 
@@ -337,25 +331,22 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 	if err := withTrackingCode(c, func() error { return tx.InsertCaseWithEvents(ctx, c, evs) }); err != nil {
 		return err
 	}
-	store.SetAuditObject(ctx, fmt.Sprintf("case:%d", c.ID))
+	tx.SetAuditObject(fmt.Sprintf("case:%d", c.ID))
 	if warn != nil {
 		return s.warningNotices(ctx, tx, c, warn, now)
 	}
 	return nil
 }
 
-// registerAlone writes a new case with no further steps in one statement, shared with
-// the cases registered at the same moment (PostgreSQL: store.InsertCaseAlone). Its
-// history is read first, outside the write, as a PostgreSQL transaction would read
-// it. What an orange or red warning demands is gathered first too (planResponse) and
-// written in the same statement: the notices, with their SMS, e-mail and webhook
-// copies, and for red the supervision order and its event, under ids drawn for them
-// beforehand (store.ReserveIDs). In a transaction of its own, such a registration took
-// a dozen round trips and its own flush, and made intake's p99.
-// SQLite keeps the history read inside the group commit: read before it, on a reader
-// connection whose page cache every commit empties, intake took more of the server's
-// CPU a case (`onedoor bench -what intake`).
-func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int64, payload []byte, now time.Time) error {
+// insertShared writes a new case with no further steps by w, the statement it shares
+// with the cases registered at the same moment (store.NewCase.Shared). Its history is
+// read first, outside the write. What an orange or red warning demands is gathered
+// first too (planResponse) and written in the same statement: the notices, with their
+// SMS, e-mail and webhook copies, and for red the supervision order and its event,
+// under ids drawn for them beforehand (SharedInsert.ReserveIDs). In a transaction of
+// its own, such a registration took a dozen round trips and its own flush, and made
+// intake's p99.
+func (s *Service) insertShared(ctx context.Context, w store.SharedInsert, c *model.Case, actorID int64, payload []byte, now time.Time) error {
 	warn, err := s.reassessFrom(ctx, s.Store, c, now)
 	if err != nil {
 		return err
@@ -368,13 +359,13 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 	}
 	if r == nil {
 		evs := firstEvents(c, actorID, payload, now, warn)
-		return withTrackingCode(c, func() error { return s.Store.InsertCaseAlone(ctx, c, evs, nil) })
+		return withTrackingCode(c, func() error { return w.Insert(ctx, c, evs, nil) })
 	}
 	if r.order != nil {
 		r.order.mark(c, now)
 	}
 	notifications, orders := r.rows()
-	ids, err := s.Store.ReserveIDs(ctx, notifications, orders)
+	ids, err := w.ReserveIDs(ctx, notifications, orders)
 	if err != nil {
 		return err
 	}
@@ -405,7 +396,7 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 			follow.Notifications = append(follow.Notifications, n.Notifications...)
 			follow.Outbox = append(follow.Outbox, n.Outbox()...)
 		}
-		return s.Store.InsertCaseAlone(ctx, c, evs, follow)
+		return w.Insert(ctx, c, evs, follow)
 	})
 }
 
@@ -457,7 +448,7 @@ func stepError(err error, i int) error {
 	}
 	var r *workflow.Refusal
 	if errors.As(err, &r) && r.Field() != "" {
-		return &model.FieldError{Field: fmt.Sprintf("then[%d].%s", i, r.Field()), Code: r.Code, Message: r.Message, MessageEN: r.MessageEN}
+		return model.Invalid(fmt.Sprintf("then[%d].%s", i, r.Field()), r.Code, "invalid.refusal", r)
 	}
 	return err
 }

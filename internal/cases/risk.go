@@ -65,8 +65,8 @@ func (s *Service) SetRiskRules(ctx context.Context, p *auth.Principal, r risk.Ru
 	if err != nil {
 		return err
 	}
-	ctx = store.WithAudit(ctx, "risk.rules", "risk_rules", fmt.Sprintf("修改预警规则：阈值 蓝%d 黄%d 橙%d 红%d", r.Thresholds.Blue, r.Thresholds.Yellow, r.Thresholds.Orange, r.Thresholds.Red))
-	if err := s.Store.SaveRiskRules(ctx, raw, p.User.ID); err != nil {
+	audit := store.Audited("risk.rules", "risk_rules", fmt.Sprintf("修改预警规则：阈值 蓝%d 黄%d 橙%d 红%d", r.Thresholds.Blue, r.Thresholds.Yellow, r.Thresholds.Orange, r.Thresholds.Red))
+	if err := s.Store.SaveRiskRules(ctx, audit, raw, p.User.ID); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -78,21 +78,30 @@ func (s *Service) SetRiskRules(ctx context.Context, p *auth.Principal, r risk.Ru
 // rulesError is every problem with the rules in one field error, on the field of the
 // first, each named by its JSON path: "thresholds：须满足 蓝 < 黄 < 橙 < 红；…".
 func rulesError(ps []risk.Problem) error {
-	zh, en := make([]string, len(ps)), make([]string, len(ps))
+	return model.Invalid(ps[0].Field, "invalid", "invalid.risk_rules", rulesProblems(ps))
+}
+
+// rulesProblems are the problems with the rules, said one after the other; the
+// catalogue decides how each is said ("invalid.risk_rules.problem": in Chinese its
+// field and the catalogue's words for its rule, in English the risk package's text).
+type rulesProblems []risk.Problem
+
+func (ps rulesProblems) Localize(loc string) string {
+	parts := make([]string, len(ps))
 	for i, p := range ps {
 		text := p.Text
 		switch key := "risk_rules.err." + p.Code; {
 		case p.Code == "between":
-			text = i18n.T("zh-CN", key, p.Min, p.Max)
+			text = i18n.T(loc, key, p.Min, p.Max)
 		case p.Code == "floor":
 		default:
-			if t, ok := i18n.Lookup("zh-CN", key); ok {
+			if t, ok := i18n.Lookup(loc, key); ok {
 				text = t
 			}
 		}
-		zh[i], en[i] = p.Field+"："+text, p.Text
+		parts[i] = i18n.T(loc, "invalid.risk_rules.problem", p.Field, text, p.Text)
 	}
-	return &model.FieldError{Field: ps[0].Field, Code: "invalid", Message: strings.Join(zh, "；"), MessageEN: strings.Join(en, "; ")}
+	return strings.Join(parts, i18n.T(loc, "invalid.risk_rules.sep"))
 }
 
 // level reads a stored level code; anything unknown reads as none.
@@ -369,10 +378,10 @@ func (s *Service) applyWarningAction(ctx context.Context, p *auth.Principal, c *
 	case workflow.ActionWarningAdjust:
 		to, err := risk.ParseLevel(strings.TrimSpace(in.WarningLevel))
 		if err != nil {
-			return nil, fe("warning_level", "invalid", "预警等级无效", "is not a warning level")
+			return nil, model.Invalid("warning_level", "invalid", "invalid.warning_level.invalid")
 		}
 		if to == from {
-			return nil, fe("warning_level", "unchanged", "与当前预警等级相同", "is the level already in force")
+			return nil, model.Invalid("warning_level", "unchanged", "invalid.warning_level.unchanged")
 		}
 		setWarning(c, rules, from, to, now)
 		payload["from"], payload["to"] = from.String(), to.String()
@@ -394,9 +403,9 @@ func (s *Service) applyWarningAction(ctx context.Context, p *auth.Principal, c *
 // holder checks the 包案 leader named for a red warning: an active leader of the
 // case's centre or a centre above it.
 func (s *Service) holder(ctx context.Context, id int64, c *model.Case) (model.User, error) {
-	bad := fe("holder_id", "invalid", "请选择本级或上级中心的领导作为包案领导", "must be a leader of the case's centre or a centre above")
+	bad := model.Invalid("holder_id", "invalid", "invalid.holder_id.invalid")
 	if id == 0 {
-		return model.User{}, fe("holder_id", "required", "红色预警须明确包案领导", "a red warning needs its leader named")
+		return model.User{}, model.Invalid("holder_id", "required", "invalid.holder_id.required")
 	}
 	u, err := s.Store.User(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -483,8 +492,8 @@ func (s *Service) escalateLateResponses(ctx context.Context, now time.Time) (int
 			return total, err
 		}
 		for _, id := range ids {
-			ctx := store.WithAudit(ctx, "case.warning_escalate", fmt.Sprintf("case:%d", id), "预警处置逾期，升级")
-			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+			audit := store.Audited("case.warning_escalate", fmt.Sprintf("case:%d", id), "预警处置逾期，升级")
+			err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 				c, err := tx.CaseForUpdate(ctx, id)
 				if err != nil {
 					return err
@@ -554,8 +563,8 @@ func (s *Service) keepRedSupervised(ctx context.Context, rules risk.Rules, now t
 		}
 		issued := 0
 		for _, id := range ids {
-			ctx := store.WithAudit(ctx, "case.supervise", fmt.Sprintf("case:%d", id), "红色预警未解除，督办报告进展")
-			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+			audit := store.Audited("case.supervise", fmt.Sprintf("case:%d", id), "红色预警未解除，督办报告进展")
+			err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 				c, err := tx.CaseForUpdate(ctx, id)
 				if err != nil || c.RiskLevel != risk.LevelRed.String() || c.RiskReportAt == nil || c.RiskReportAt.After(cutoff) {
 					return err
@@ -588,8 +597,8 @@ func (s *Service) stepDown(ctx context.Context, rules risk.Rules, now time.Time)
 		}
 		changed := 0
 		for _, id := range cands {
-			ctx := store.WithAudit(ctx, "case.warning_step_down", fmt.Sprintf("case:%d", id), "预警稳控降级")
-			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+			audit := store.Audited("case.warning_step_down", fmt.Sprintf("case:%d", id), "预警稳控降级")
+			err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 				c, err := tx.CaseForUpdate(ctx, id)
 				if err != nil || c.RiskSince == nil {
 					return err

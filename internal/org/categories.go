@@ -30,7 +30,7 @@ func (in *CategoryInput) check() error {
 		return err
 	}
 	if in.SortOrder < 0 || in.SortOrder > 9999 {
-		return fieldErr("sort_order", "range", "排序须在 0–9999 之间", "must be between 0 and 9999")
+		return model.Invalid("sort_order", "range", "invalid.sort_order.range")
 	}
 	return nil
 }
@@ -45,19 +45,19 @@ func (s *Service) CreateCategory(ctx context.Context, p *auth.Principal, in Cate
 		return model.Category{}, err
 	}
 	if !in.Kind.Valid() {
-		return model.Category{}, fieldErr("kind", "invalid", "事项类型无效", "is not a known kind")
+		return model.Category{}, model.Invalid("kind", "invalid", "invalid.kind.invalid")
 	}
 	if err := in.check(); err != nil {
 		return model.Category{}, err
 	}
 	c := model.Category{Kind: in.Kind, ParentID: in.ParentID, Code: in.Code, Name: in.Name, SortOrder: in.SortOrder}
-	ctx = store.WithAudit(ctx, "category.create", "category:"+in.Code, "新增分类 "+in.Name)
-	err := s.Store.CreateCategory(ctx, &c)
+	audit := store.Audited("category.create", "category:"+in.Code, "新增分类 "+in.Name)
+	err := s.Store.CreateCategory(ctx, audit, &c)
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return c, taken("code")
 	case errors.Is(err, store.ErrNotFound):
-		return c, fieldErr("parent_id", "not_found", "上级分类不存在", "no such parent category")
+		return c, model.Invalid("parent_id", "not_found", "invalid.parent_category.not_found")
 	}
 	return c, err
 }
@@ -70,8 +70,8 @@ func (s *Service) UpdateCategory(ctx context.Context, p *auth.Principal, id int6
 	if err := in.check(); err != nil {
 		return model.Category{}, err
 	}
-	ctx = store.WithAudit(ctx, "category.update", fmt.Sprintf("category:%d", id), fmt.Sprintf("分类改为 %s（%s），排序 %d", in.Name, in.Code, in.SortOrder))
-	err := s.Store.UpdateCategory(ctx, id, in.Code, in.Name, in.SortOrder)
+	audit := store.Audited("category.update", fmt.Sprintf("category:%d", id), fmt.Sprintf("分类改为 %s（%s），排序 %d", in.Name, in.Code, in.SortOrder))
+	err := s.Store.UpdateCategory(ctx, audit, id, in.Code, in.Name, in.SortOrder)
 	if errors.Is(err, store.ErrConflict) {
 		return model.Category{}, taken("code")
 	}
@@ -86,5 +86,5 @@ func (s *Service) SetCategoryActive(ctx context.Context, p *auth.Principal, id i
 	if err := requireDictionaryAdmin(p); err != nil {
 		return err
 	}
-	return s.Store.SetCategoryActive(auditSwitch(ctx, "category", id, active), id, active)
+	return s.Store.SetCategoryActive(ctx, auditSwitch("category", id, active), id, active)
 }

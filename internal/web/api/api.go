@@ -5,7 +5,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/onedoor/onedoor/internal/audit"
 	"github.com/onedoor/onedoor/internal/auth"
@@ -64,6 +63,7 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /api/v1/notifications/read-all", a.handle(a.readNotification))
 	mux.HandleFunc("GET /api/v1/supervisions", a.handleQuery(a.supervisionBoard, "status", "level"))
 	mux.HandleFunc("GET /api/v1/warnings", a.handleQuery(a.warningsBoard, "level"))
+	mux.HandleFunc("GET /api/v1/stats", a.handleQuery(a.stats, httpx.StatsParams...))
 	mux.HandleFunc("POST /api/v1/supervisions/{id}/reply", a.handle(a.replySupervision))
 	mux.HandleFunc("GET /api/v1/reception/sessions", a.handle(a.receptionSessions))
 	mux.HandleFunc("POST /api/v1/reception/sessions", a.handle(a.publishSession))
@@ -138,14 +138,6 @@ func (a *API) handleQuery(h queryEndpoint, accepted ...string) http.HandlerFunc 
 		}
 		httpx.WriteJSON(w, status, body)
 	}
-}
-
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, store.ErrNotFound
-	}
-	return id, nil
 }
 
 // list wraps a slice as {"items": [...]} so the envelope can grow paging later.

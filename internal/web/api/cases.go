@@ -11,6 +11,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -89,32 +90,33 @@ func (a *API) createCase(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 // caseListParams are the query parameters of GET /api/v1/cases.
-var caseListParams = []string{"state", "kind", "urgency", "category_id", "before", "limit", "region_id", "overdue", "queue"}
+var caseListParams = []string{"state", "kind", "urgency", "category_id", "before", "limit", "region_id", "overdue", "queue",
+	"channel", "stat", "part", "from", "to"}
 
 // caseFilter reads the list filters from the query string; a malformed one is a 422
 // naming the parameter.
 func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath func(int64) (string, error)) (store.CaseFilter, error) {
 	var f store.CaseFilter
-	bad := func(field, zh, en string) error {
-		return &model.FieldError{Field: field, Code: "invalid", Message: zh, MessageEN: en}
+	bad := func(field, key string, args ...any) error {
+		return model.Invalid(field, "invalid", key, args...)
 	}
 	for _, st := range q.List("state") {
 		for _, one := range strings.Split(st, ",") {
 			if !workflow.State(one).Valid() {
-				return f, bad("state", "状态无效："+one, "unknown state: "+one)
+				return f, bad("state", "invalid.state.unknown", one)
 			}
 			f.States = append(f.States, one)
 		}
 	}
 	if k := q.String("kind"); k != "" {
 		if !model.CaseKind(k).Valid() {
-			return f, bad("kind", "事项类型无效", "unknown kind")
+			return f, bad("kind", "invalid.kind.unknown")
 		}
 		f.Kind = model.CaseKind(k)
 	}
 	if u := q.String("urgency"); u != "" {
 		if !workflow.Urgency(u).Valid() {
-			return f, bad("urgency", "紧急程度无效", "unknown urgency")
+			return f, bad("urgency", "invalid.urgency.unknown")
 		}
 		f.Urgency = u
 	}
@@ -128,13 +130,25 @@ func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath fun
 	if q.OneOf("queue", "mine", "all") == "mine" {
 		f.Queue = cases.QueueFor(p)
 	}
+	if ch := q.String("channel"); ch != "" {
+		if !model.Channel(ch).Valid() {
+			return f, bad("channel", "invalid.channel.invalid")
+		}
+		f.Channel = model.Channel(ch)
+	}
+	stat, part, from, to := q.String("stat"), q.String("part"), q.String("from"), q.String("to")
 	if err := q.Err(); err != nil {
 		return f, err
 	}
+	cond, err := report.ListCond(stat, part, from, to, now)
+	if err != nil {
+		return f, err
+	}
+	f.Cond = cond
 	if regionID != 0 {
 		path, err := regionPath(regionID)
 		if err != nil {
-			return f, bad("region_id", "区域不存在", "no such region")
+			return f, bad("region_id", "invalid.region.not_found")
 		}
 		f.Within = path
 	}
@@ -143,7 +157,8 @@ func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath fun
 
 type casePage struct {
 	Items []caseView `json:"items"`
-	Next  string     `json:"next,omitempty"` // the URL of the next page, when there may be one
+	Total *int64     `json:"total,omitempty"` // with stat: how many cases the figure counts, all pages together
+	Next  string     `json:"next,omitempty"`  // the URL of the next page, when there may be one
 }
 
 func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
@@ -162,6 +177,13 @@ func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int
 	for i, c := range list {
 		page.Items[i] = a.view(r, c)
 	}
+	if f.Cond != nil {
+		n, err := a.Cases.Count(r.Context(), p, f)
+		if err != nil {
+			return 0, nil, err
+		}
+		page.Total = &n
+	}
 	limit := f.Limit
 	if limit == 0 {
 		limit = 50
@@ -175,7 +197,7 @@ func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int
 }
 
 func (a *API) getCase(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -194,7 +216,7 @@ func (a *API) getCase(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 func (a *API) caseEvents(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -203,7 +225,7 @@ func (a *API) caseEvents(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 func (a *API) caseAction(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -252,7 +274,7 @@ func (a *API) priorCases(r *http.Request, p *auth.Principal, q *httpx.Query) (in
 }
 
 func (a *API) uploadAttachment(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -272,7 +294,7 @@ func (a *API) uploadAttachment(r *http.Request, p *auth.Principal) (int, any, er
 }
 
 func (a *API) listAttachments(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -292,12 +314,12 @@ func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	caseID, err := pathID(r)
+	caseID, err := httpx.PathID(r, "id")
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	aid, err := httpx.PathID(r, "aid")
 	if err != nil {
 		httpx.WriteError(w, r, store.ErrNotFound)
 		return
@@ -312,11 +334,11 @@ func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
 
 // revealParty shows one party's full ID number and phone, audited.
 func (a *API) revealParty(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
-	pid, err := strconv.ParseInt(r.PathValue("pid"), 10, 64)
+	pid, err := httpx.PathID(r, "pid")
 	if err != nil {
 		return 0, nil, store.ErrNotFound
 	}

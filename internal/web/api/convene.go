@@ -11,7 +11,7 @@ import (
 // inviteDepartments is POST /api/v1/appointments/{id}/invites {"department_ids":[…]}:
 // convene departments to an upcoming booking (约访召集).
 func (a *API) inviteDepartments(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -30,7 +30,7 @@ func (a *API) inviteDepartments(r *http.Request, p *auth.Principal) (int, any, e
 
 // recordAppointmentResult is POST /api/v1/appointments/{id}/result {"result"}.
 func (a *API) recordAppointmentResult(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -62,7 +62,7 @@ func (a *API) departmentInvites(r *http.Request, p *auth.Principal) (int, any, e
 
 // confirmInvite is POST /api/v1/invites/{id}/confirm {"attendee"}.
 func (a *API) confirmInvite(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}

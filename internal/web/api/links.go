@@ -13,7 +13,7 @@ import (
 // caseLinks is GET /api/v1/cases/{id}/links: the case's links as the caller sees
 // them (cases.LinkView).
 func (a *API) caseLinks(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -33,7 +33,7 @@ func (a *API) caseLinks(r *http.Request, p *auth.Principal) (int, any, error) {
 
 // linkCase is POST /api/v1/cases/{id}/links {"tracking_code","kind","note"}.
 func (a *API) linkCase(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -50,7 +50,7 @@ func (a *API) linkCase(r *http.Request, p *auth.Principal) (int, any, error) {
 
 // unlinkCase is DELETE /api/v1/cases/{id}/links/{lid}.
 func (a *API) unlinkCase(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}

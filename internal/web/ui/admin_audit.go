@@ -46,7 +46,7 @@ func (u *UI) auditList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	data.ExportURL = "/admin/audit.csv?" + exp.Encode()
-	page := newPage(r, "audit.title")
+	page := u.newPage(r, "audit.title")
 	page.Active = "nav.audit"
 	page.Data = data
 	u.render(w, r, http.StatusOK, "admin_audit.html", page)
@@ -68,7 +68,7 @@ func (u *UI) auditExport(w http.ResponseWriter, r *http.Request) {
 
 // userUnlock lifts the lock that repeated wrong passwords put on an account.
 func (u *UI) userUnlock(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
 		err = u.Org.Unlock(r.Context(), httpx.Principal(r), u.Auth, id)
 	}

@@ -25,7 +25,7 @@ func (u *UI) renderDeadlines(w http.ResponseWriter, r *http.Request, editID int6
 		u.renderError(w, r, lerr)
 		return
 	}
-	page := newPage(r, "deadlines.title")
+	page := u.newPage(r, "deadlines.title")
 	page.Active = "nav.deadlines"
 	page.Data = deadlineData{Rules: rules, Kinds: model.AllKinds, Urgencies: []workflow.Urgency{workflow.UrgencyNormal, workflow.UrgencyUrgent, workflow.UrgencyCritical},
 		Stages: cases.Stages(), EditID: editID}
@@ -44,7 +44,7 @@ func (u *UI) deadlineSave(w http.ResponseWriter, r *http.Request) {
 	var id int64
 	if r.PathValue("id") != "" {
 		var err error
-		if id, err = pathID(r); err != nil {
+		if id, err = httpx.PathID(r, "id"); err != nil {
 			u.renderError(w, r, err)
 			return
 		}
@@ -63,7 +63,7 @@ func (u *UI) deadlineSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) deadlineDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
 		err = u.Cases.DeleteDeadlineRule(r.Context(), httpx.Principal(r), id)
 	}

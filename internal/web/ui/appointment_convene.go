@@ -15,7 +15,7 @@ func (u *UI) appointmentInvite(w http.ResponseWriter, r *http.Request) {
 		for _, v := range r.PostForm["department_ids"] {
 			d, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
-				return 0, &model.FieldError{Field: "department_ids", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+				return 0, model.Invalid("department_ids", "not_a_number", "invalid.not_a_number")
 			}
 			ids = append(ids, d)
 		}
@@ -36,7 +36,7 @@ func (u *UI) appointmentResult(w http.ResponseWriter, r *http.Request) {
 // done's notice; refused, it shows the case the form came from (case_id, read in the
 // user's scope like any case page) with the form and its error.
 func (u *UI) appointmentStep(w http.ResponseWriter, r *http.Request, form, done string, step func(id int64) (int64, error)) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
@@ -45,7 +45,7 @@ func (u *UI) appointmentStep(w http.ResponseWriter, r *http.Request, form, done 
 		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
-	from, err := formInt(r, "case_id")
+	from, err := httpx.FormInt(r, "case_id")
 	var caseID int64
 	if err == nil {
 		caseID, err = step(id)

@@ -20,30 +20,27 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 	f := r.PostForm
 	in := cases.ActInput{Note: f.Get("note"), Outcome: f.Get("outcome"), Satisfaction: f.Get("satisfaction")}
 	var err error
-	if in.LeadDepartmentID, err = formInt(r, "lead_department_id"); err != nil {
+	if in.LeadDepartmentID, err = httpx.FormInt(r, "lead_department_id"); err != nil {
 		return in, err
 	}
-	for _, v := range f["co_department_ids"] {
-		if v == "" {
-			continue
-		}
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return in, &model.FieldError{Field: "co_department_ids", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
-		}
+	coIDs, err := httpx.FormIDs(r, "co_department_ids")
+	if err != nil {
+		return in, err
+	}
+	for _, id := range coIDs {
 		if id != in.LeadDepartmentID {
 			in.CoDepartmentIDs = append(in.CoDepartmentIDs, id)
 		}
 	}
-	if in.ToRegionID, err = formInt(r, "to_region_id"); err != nil {
+	if in.ToRegionID, err = httpx.FormInt(r, "to_region_id"); err != nil {
 		return in, err
 	}
-	days, err := formInt(r, "days")
+	days, err := httpx.FormInt(r, "days")
 	if err != nil {
 		return in, err
 	}
 	if days < 0 || days > 3650 {
-		return in, &model.FieldError{Field: "days", Code: "range", Message: "延期天数无效", MessageEN: "is not a valid number of days"}
+		return in, model.Invalid("days", "range", "invalid.extension_days.invalid")
 	}
 	in.Days = int(days)
 	// The supervise form: a level, and the working days to reply. A blank or absurd
@@ -51,7 +48,7 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 	// than taken for "the default".
 	in.Level = strings.TrimSpace(f.Get("level"))
 	if f.Has("reply_days") {
-		n, err := formInt(r, "reply_days")
+		n, err := httpx.FormInt(r, "reply_days")
 		if err != nil {
 			return in, err
 		}
@@ -61,7 +58,7 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 		}
 	}
 	in.Incident, in.WarningLevel = strings.TrimSpace(f.Get("incident")), strings.TrimSpace(f.Get("warning_level"))
-	if in.HolderID, err = formInt(r, "holder_id"); err != nil {
+	if in.HolderID, err = httpx.FormInt(r, "holder_id"); err != nil {
 		return in, err
 	}
 	in.SeenState = r.PostFormValue("state")
@@ -81,7 +78,7 @@ func (u *UI) mergeTarget(r *http.Request) (int64, error) {
 	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
 		return id, nil
 	}
-	notFound := &model.FieldError{Field: "merge_into", Code: "not_found", Message: "要并入的案件不存在或不在您的权限范围内", MessageEN: "no such case in your scope"}
+	notFound := model.Invalid("merge_into", "not_found", "invalid.merge_into.not_found")
 	code := strings.ToUpper(v)
 	if len(code) != cases.TrackingCodeLen {
 		return 0, notFound
@@ -100,7 +97,7 @@ func (u *UI) mergeTarget(r *http.Request) (int64, error) {
 // invalid input (422) shows the case page again with the message, next to the field
 // when there is one.
 func (u *UI) caseAct(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

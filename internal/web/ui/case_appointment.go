@@ -75,9 +75,9 @@ type appointmentSection struct {
 	Failed   bool              // the booking form was refused
 	Done     string            // catalogue key of what just happened
 
-	Departments   []departmentOption // whom the upcoming booking may convene, not asked yet
-	InviteFailed  bool               // the convene form was refused
-	ResultFailed  bool               // the result form was refused
+	Departments  []departmentOption // whom the upcoming booking may convene, not asked yet
+	InviteFailed bool               // the convene form was refused
+	ResultFailed bool               // the result form was refused
 }
 
 // Form keys of the convene and result forms, when the case page shows them refused.
@@ -152,7 +152,7 @@ func (u *UI) caseAppointments(ctx context.Context, r *http.Request, c *model.Cas
 
 // caseBook books a slot for the case from the case page.
 func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
@@ -161,7 +161,7 @@ func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
-	slot, err := formInt(r, "slot_id")
+	slot, err := httpx.FormInt(r, "slot_id")
 	if err == nil {
 		_, err = u.Cases.Book(r.Context(), httpx.Principal(r), id, slot)
 	}
@@ -180,7 +180,7 @@ func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
 // appointmentCancel cancels a booking from the case page or the reception calendar,
 // and goes back to where it was sent from.
 func (u *UI) appointmentCancel(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

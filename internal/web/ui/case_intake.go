@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -105,13 +106,13 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 	for _, id := range form["co_department_ids"] {
 		data.CoChecked[id] = true
 	}
-	page := newPage(r, "cases.new.title")
+	page := u.newPage(r, "cases.new.title")
 	page.Active = "nav.case_new"
 	page.Form = form
 	page.Data = data
 	if ce != nil {
 		page.Errors = map[string]string{ce.Field: ce.Message}
-		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		page.Error = caseFields.Prefixed(page.Locale, ce.Field, ce.Message)
 	}
 	u.render(w, r, status, "case_intake.html", page)
 }
@@ -123,35 +124,35 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 	f := r.PostForm
 	in = cases.RegisterInput{Kind: model.CaseKind(f.Get("kind")), Channel: model.Channel(f.Get("channel")),
 		Address: f.Get("address"), Title: f.Get("title"), Description: f.Get("description"), Urgency: f.Get("urgency")}
-	if in.CategoryID, err = formInt(r, "category_id"); err != nil {
+	if in.CategoryID, err = httpx.FormInt(r, "category_id"); err != nil {
 		return in, nil, err
 	}
-	if in.RegionID, err = formInt(r, "region_id"); err != nil {
+	if in.RegionID, err = httpx.FormInt(r, "region_id"); err != nil {
 		return in, nil, err
 	}
-	if in.GridID, err = formInt(r, "grid_id"); err != nil {
+	if in.GridID, err = httpx.FormInt(r, "grid_id"); err != nil {
 		return in, nil, err
 	}
-	people, err := formInt(r, "people_count")
+	people, err := httpx.FormInt(r, "people_count")
 	if err != nil {
 		return in, nil, err
 	}
 	if people < 0 || people > cases.MaxPeopleInvolved {
-		return in, nil, &model.FieldError{Field: "people_count", Code: "range", Message: "涉及人数须在 1–100000 之间", MessageEN: "must be between 1 and 100000"}
+		return in, nil, model.Invalid("people_count", "range", "invalid.people_count.range")
 	}
 	in.PeopleCount = int(people)
-	households, err := formInt(r, "households")
+	households, err := httpx.FormInt(r, "households")
 	if err != nil {
 		return in, nil, err
 	}
 	if households < 0 || households > cases.MaxPeopleInvolved {
-		return in, nil, &model.FieldError{Field: "households", Code: "range", Message: "涉及户数须在 0–100000 之间", MessageEN: "must be between 0 and 100000"}
+		return in, nil, model.Invalid("households", "range", "invalid.households.range")
 	}
 	in.Households = int(households)
 	in.Injured = f.Get("injured") != ""
 	if v := strings.NewReplacer(",", "", "，", "", " ", "").Replace(f.Get("amount_yuan")); v != "" {
 		if in.AmountYuan, err = strconv.ParseFloat(v, 64); err != nil {
-			return in, nil, &model.FieldError{Field: "amount_yuan", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+			return in, nil, model.Invalid("amount_yuan", "not_a_number", "invalid.not_a_number")
 		}
 	}
 	// An agent's or a guardian's acts_for names a form row (1-based); the service
@@ -164,7 +165,7 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		if pi.Name == "" && pi.IDNumber == "" && pi.Phone == "" && pi.Address == "" {
 			continue
 		}
-		n, err := formInt(r, fmt.Sprintf("parties[%d].acts_for", i))
+		n, err := httpx.FormInt(r, fmt.Sprintf("parties[%d].acts_for", i))
 		if err != nil {
 			return in, nil, err // names the form's row already
 		}
@@ -191,24 +192,27 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		in.Then = []cases.Step{{Action: workflow.ActionAccept}, {Action: workflow.ActionHandle}}
 	case "assign":
 		assign := cases.Step{Action: workflow.ActionAssign}
-		if assign.LeadDepartmentID, err = formInt(r, "lead_department_id"); err != nil {
+		if assign.LeadDepartmentID, err = httpx.FormInt(r, "lead_department_id"); err != nil {
 			return in, rows, err
 		}
-		for _, v := range f["co_department_ids"] {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return in, rows, &model.FieldError{Field: "co_department_ids", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
-			}
+		coIDs, err := httpx.FormIDs(r, "co_department_ids")
+		if err != nil {
+			return in, rows, err
+		}
+		for _, id := range coIDs {
 			if id != 0 && id != assign.LeadDepartmentID {
 				assign.CoDepartmentIDs = append(assign.CoDepartmentIDs, id)
 			}
 		}
 		in.Then = []cases.Step{{Action: workflow.ActionAccept}, assign}
 	default:
-		return in, rows, &model.FieldError{Field: "then", Code: "invalid", Message: "请选择登记后的处理方式", MessageEN: "choose what to do after registering"}
+		return in, rows, model.Invalid("then", "invalid", "invalid.then.invalid")
 	}
 	return in, rows, nil
 }
+
+// partyField is a field of a party the service names: parties[<row>].<name>.
+var partyField = regexp.MustCompile(`^parties\[(\d+)\]\.([a-z_]+)$`)
 
 // intakeField maps a field the service names to the intake form's input: parties by
 // their form row, and the inputs of the "then" steps.

@@ -34,7 +34,7 @@ func (u *UI) caseLinks(ctx context.Context, p *auth.Principal, c *model.Case, fa
 
 // caseLink links the case to the one named by its tracking code.
 func (u *UI) caseLink(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
@@ -63,7 +63,7 @@ func (u *UI) caseLink(w http.ResponseWriter, r *http.Request) {
 
 // caseUnlink takes a link of the case back.
 func (u *UI) caseUnlink(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

@@ -48,7 +48,7 @@ type gridCaseData struct {
 
 // gridCase shows the compact case page a grid worker needs in the field.
 func (u *UI) gridCase(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
@@ -112,7 +112,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 	for _, k := range gridPresets {
 		d.Presets = append(d.Presets, i18n.T(loc, k))
 	}
-	page := newPage(r, "grid.case.title")
+	page := u.newPage(r, "grid.case.title")
 	page.Active = "nav.grid"
 	if key, ok := gridNotices[httpx.PageQuery(r).String("done")]; ok { // a notice only
 		page.Notice = key
@@ -131,7 +131,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 // stepping a warning down), with a preset or typed note; visit is the return visit
 // of a verified case with the party's satisfaction.
 func (u *UI) gridCaseAct(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

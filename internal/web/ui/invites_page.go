@@ -36,20 +36,20 @@ func (u *UI) renderInvites(w http.ResponseWriter, r *http.Request, status int, f
 		d.Rows = append(d.Rows, inviteRow{DepartmentInvite: v, Day: v.StartsAt.In(cst).Format(time.DateOnly),
 			From: v.StartsAt.In(cst).Format("15:04"), To: v.EndsAt.In(cst).Format("15:04")})
 	}
-	page := newPage(r, "invites.title")
+	page := u.newPage(r, "invites.title")
 	page.Active = "nav.invites"
 	page.Data = d
 	if ce != nil {
 		page.Form = r.PostForm
 		page.Errors = map[string]string{ce.Field: ce.Message}
-		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		page.Error = caseFields.Prefixed(page.Locale, ce.Field, ce.Message)
 	}
 	u.render(w, r, status, "invites.html", page)
 }
 
 // inviteConfirm confirms an invite of the handler's department.
 func (u *UI) inviteConfirm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

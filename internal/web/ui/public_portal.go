@@ -149,7 +149,7 @@ func (u *UI) renderPublicForm(w http.ResponseWriter, r *http.Request, status int
 		c := g.newChallenge(ip)
 		data.Challenge = &c
 	}
-	page := newPage(r, "public.form.title")
+	page := u.newPage(r, "public.form.title")
 	form.Del("challenge_answer")
 	page.Form, page.Data = form, data
 	if msg != "" {
@@ -249,10 +249,8 @@ func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
 // its message.
 func (u *UI) publicInput(r *http.Request, form url.Values) (in cases.PublicInput, err error) {
 	ctx := r.Context()
-	loc := httpx.Locale(r)
 	bad := func(field, key string, args ...any) (cases.PublicInput, error) {
-		msg := i18n.T(loc, key, args...)
-		return in, &model.FieldError{Field: field, Code: "invalid", Message: msg, MessageEN: msg}
+		return in, model.Invalid(field, "invalid", key, args...)
 	}
 	in = cases.PublicInput{Kind: model.CaseKind(form.Get("kind")), Channel: model.ChannelPortal, Address: form.Get("address"),
 		Description: form.Get("description"), Name: form.Get("name"), Phone: form.Get("phone"), IDNumber: form.Get("id_number")}
@@ -336,7 +334,7 @@ func (u *UI) publicSubmitted(w http.ResponseWriter, r *http.Request) {
 		u.publicFail(w, r, store.ErrNotFound)
 		return
 	}
-	page := newPage(r, "public.submitted.title")
+	page := u.newPage(r, "public.submitted.title")
 	page.Data = map[string]string{"Code": code, "TrackURL": u.publicURL(r, "/p/track?code="+code)}
 	u.renderPublic(w, r, http.StatusOK, "public_submitted.html", page)
 }
