@@ -497,6 +497,21 @@ func (w *world) probes() []probe {
 				return ok
 			}
 		}
+		// A follow-up plan (回访计划) needs cases.follow_up, then the case in sight; the
+		// probes' input is refused, so the matrix changes nothing.
+		following := func(s surface) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case !w.doc.can(*a, auth.PermFollowUp):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.sees(*a, c):
+					return answer{status: http.StatusNotFound}
+				}
+				return unprocessable
+			}
+		}
 		each := func(p probe) probe {
 			p.name = c.label
 			p.by = everyone
@@ -518,6 +533,8 @@ func (w *world) probes() []probe {
 			})}),
 			each(probe{route: "POST /cases/{id}/appointments", method: POST, url: caseURL + "/appointments", body: url.Values{"slot_id": {"0"}}, want: booking(pageSurface)}),
 			each(probe{route: "POST /cases/{id}/links", method: POST, url: caseURL + "/links", body: url.Values{"tracking_code": {"NOSUCHCASE"}, "link_kind": {"earlier"}}, want: linking(pageSurface, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/follow-up", method: POST, url: caseURL + "/follow-up", body: url.Values{"every_days": {"0"}}, want: following(pageSurface)}),
+			each(probe{route: "POST /cases/{id}/follow-up/end", method: POST, url: caseURL + "/follow-up/end", body: url.Values{"follow_up_note": {"\x01"}}, want: following(pageSurface)}),
 			each(probe{route: "POST /cases/{id}/links/{lid}/delete", method: POST, url: caseURL + "/links/999999/delete", body: emptyForm, want: linking(pageSurface, notFound)}),
 
 			each(probe{route: "GET /api/v1/cases/{id}", method: GET, url: apiURL, want: w.onCase(apiSurface, c, okFor(masked(c, 200)))}),
@@ -530,6 +547,9 @@ func (w *world) probes() []probe {
 			each(probe{route: "POST /api/v1/cases/{id}/parties/{pid}/reveal", method: POST, url: apiURL + "/parties/" + id(c.party) + "/reveal", want: reveal(apiSurface)}),
 			each(probe{route: "GET /api/v1/cases/{id}/appointments", method: GET, url: apiURL + "/appointments", want: w.onCase(apiSurface, c, okFor(ok200))}),
 			each(probe{route: "POST /api/v1/cases/{id}/appointments", method: POST, url: apiURL + "/appointments", body: map[string]any{"slot_id": 0}, want: booking(apiSurface)}),
+			each(probe{route: "GET /api/v1/cases/{id}/follow-up", method: GET, url: apiURL + "/follow-up", want: w.onCase(apiSurface, c, okFor(ok200))}),
+			each(probe{route: "POST /api/v1/cases/{id}/follow-up", method: POST, url: apiURL + "/follow-up", body: map[string]any{"every_days": 0}, want: following(apiSurface)}),
+			each(probe{route: "POST /api/v1/cases/{id}/follow-up/end", method: POST, url: apiURL + "/follow-up/end", body: map[string]any{"note": "\x01"}, want: following(apiSurface)}),
 			each(probe{route: "GET /api/v1/cases/{id}/links", method: GET, url: apiURL + "/links", want: w.onCase(apiSurface, c, okFor(ok200))}),
 			each(probe{route: "POST /api/v1/cases/{id}/links", method: POST, url: apiURL + "/links", body: map[string]any{"tracking_code": "NOSUCHCASE", "kind": "earlier"}, want: linking(apiSurface, unprocessable)}),
 			each(probe{route: "DELETE /api/v1/cases/{id}/links/{lid}", method: DELETE, url: apiURL + "/links/999999", want: linking(apiSurface, notFound)}),

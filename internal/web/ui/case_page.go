@@ -52,6 +52,7 @@ type casePageData struct {
 
 	Appointments *appointmentSection // 约访: bookings, and the booking form
 	Links        *linkSection        // 关联案件
+	FollowUp     *followUpSection    // 回访计划
 }
 
 // warningView is the warning as the case page explains it.
@@ -310,6 +311,9 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		return nil, err
 	}
 	if d.Links, err = u.caseLinks(ctx, p, c, failed); err != nil {
+		return nil, err
+	}
+	if d.FollowUp, err = u.caseFollowUp(ctx, p, c, failed); err != nil {
 		return nil, err
 	}
 	atts, err := u.Store.Attachments(ctx, c.ID)

@@ -97,6 +97,8 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /cases/{id}/parties/{pid}/reveal", onCases(u.revealParty))
 	mux.HandleFunc("GET /cases/{id}/attachments/{aid}", onCases(u.caseDownload))
 	mux.HandleFunc("POST /cases/{id}/links", onCases(u.caseLink))
+	mux.HandleFunc("POST /cases/{id}/follow-up", onCases(u.caseFollowUpStart))
+	mux.HandleFunc("POST /cases/{id}/follow-up/end", onCases(u.caseFollowUpEnd))
 	mux.HandleFunc("POST /cases/{id}/links/{lid}/delete", onCases(u.caseUnlink))
 	mux.HandleFunc("GET /ui/prior-cases", registrar(u.priorCases))
 	mux.HandleFunc("POST /cases/{id}/supervisions/{sid}/reply", onCases(u.supervisionReply))
