@@ -313,3 +313,83 @@ func TestReceptionConvenedThroughPages(t *testing.T) {
 		clerk.screenshot("people-convene-case-1366", 1366, 768)
 	})
 }
+
+// TestFollowUpPlanForTheGridWorker: the township clerk sets a warned case on a weekly
+// plan (回访每周一次，直至稳定); the grid worker finds the dated visit on their phone's
+// home, opens the case and records the visit in two taps; the case page shows it done
+// and the next one dated.
+func TestFollowUpPlanForTheGridWorker(t *testing.T) {
+	b := newBrowser(t)
+	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
+		ctx := context.Background()
+		gridRegion, err := srv.Store.RegionByCode(ctx, "62292210000201")
+		if err != nil {
+			t.Fatal(err)
+		}
+		api := srv.Login(t, "fucheng.clerk", demo.Password)
+		resp, raw := api.Do("POST", "/api/v1/cases", map[string]any{"kind": "dispute", "category_id": kangleCategory(t, srv.Store, "dispute.neighbour"),
+			"region_id": gridRegion.ID, "people_count": 12, "description": "两户村民因共用水井多次争吵，双方亲属聚集，情绪激动。",
+			"parties": []map[string]any{{"name": "王某"}}})
+		if resp.StatusCode != 201 {
+			t.Fatalf("register: %d %s", resp.StatusCode, raw)
+		}
+		var c model.Case
+		testutil.DecodeJSON(t, raw, &c)
+
+		clerk := &kangleDesk{tab: b.newTab(t, srv.URL), who: "fucheng.clerk"}
+		clerk.mustLogin("fucheng.clerk", demo.Password)
+		path := "/cases/" + strconv.FormatInt(c.ID, 10)
+		if status := clerk.open(path); status != 200 {
+			t.Fatalf("open the case: %d", status)
+		}
+		clerk.tap(`[data-testid=follow-up] details summary`)
+		if got := clerk.value(`[data-testid=follow-up-form] input[name=every_days]`); got != "7" {
+			t.Errorf("the plan's pace is offered as %q, want weekly", got)
+		}
+		clerk.fill(`[data-testid=follow-up-form] input[name=follow_up_note]`, "回访每周一次，直至稳定")
+		if status := clerk.click(`[data-testid=follow-up-submit]`); status != 200 {
+			t.Fatalf("set the plan: %d %q", status, clerk.texts("[data-testid=error], .field-error"))
+		}
+		clerk.checkText("p.notice", i18n.T(zh, "notice.follow_up_started"))
+		clerk.checkText(`[data-testid=follow-up-plan]`, i18n.T(zh, "follow_up.active", 7)+" · 回访每周一次，直至稳定")
+
+		// The grid worker's phone: the dated visit on the home page.
+		grid := b.newTab(t, srv.URL)
+		grid.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait, chromedp.EmulateScale(2)))
+		grid.mustLogin("fucheng.grid", demo.Password)
+		if status := grid.open("/grid"); status != 200 {
+			t.Fatalf("the grid home: %d", status)
+		}
+		planned := grid.text(`[data-testid=planned-visit]`)
+		if !strings.Contains(planned, c.TrackingCode) || !strings.Contains(planned, i18n.T(zh, "follow_up.status.planned")) {
+			t.Errorf("the planned visit reads %q", planned)
+		}
+		var png []byte
+		if png, err = chromedp.Run(grid.ctx, chromedp.CaptureScreenshot()); err != nil {
+			t.Fatal(err)
+		}
+		if dir := os.Getenv(shotsEnv); dir != "" {
+			if err := os.WriteFile(filepath.Join(dir, "people-grid-planned-390.png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if status := grid.load("tap the visit", chromedp.Tap(chromedp.CSS(`[data-testid=planned-visit]`))); status != 200 || grid.location() != "/grid/cases/"+strconv.FormatInt(c.ID, 10) {
+			t.Fatalf("tap the visit: %d on %s", status, grid.location())
+		}
+		preset := `[data-testid=grid-preset][value="当事人情绪稳定"]`
+		grid.do("scroll to the preset", chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(preset)+`).scrollIntoView({block: "center"})`))
+		if status := grid.load("tap a preset note", chromedp.Tap(chromedp.CSS(preset))); status != 200 {
+			t.Fatalf("record the visit: %d", status)
+		}
+
+		// The case page: the visit done, the next one dated a week on.
+		if status := clerk.open(path); status != 200 {
+			t.Fatalf("reopen the case: %d", status)
+		}
+		states := eval[[]string](clerk.tab, `Array.from(document.querySelectorAll("[data-testid=follow-up-visits] li"), li => li.dataset.status)`)
+		if strings.Join(states, " ") != "planned done" {
+			t.Errorf("the plan's visits, newest first: %v", states)
+		}
+		clerk.screenshot("people-follow-up-1366", 1366, 768)
+	})
+}
