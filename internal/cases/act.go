@@ -382,6 +382,13 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 		}
 	case workflow.ActionResolve:
 		c.Outcome, c.ResolvedAt = in.Outcome, &now
+		// The handling deadline gives way to the return visit's below; 按期办结 is
+		// judged against the one in force now.
+		c.ResolvedDueAt = nil
+		if c.DueAt != nil {
+			due := *c.DueAt
+			c.ResolvedDueAt = &due
+		}
 		payload["outcome"] = in.Outcome
 		if err := s.setLeadDone(ctx, tx, c, true, in.Note, now); err != nil {
 			return err
@@ -394,7 +401,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 		}
 		return s.setDue(ctx, c, workflow.StageVisit, now)
 	case workflow.ActionVerifyFail:
-		c.Outcome, c.ResolvedAt = "", nil
+		c.Outcome, c.ResolvedAt, c.ResolvedDueAt = "", nil, nil
 		if err := s.setLeadDone(ctx, tx, c, false, "", now); err != nil {
 			return err
 		}
@@ -407,7 +414,8 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 			return err
 		}
 		if *to == workflow.StateInProgress { // 不满意: reopened
-			c.Outcome, c.ResolvedAt = "", nil
+			c.Outcome, c.ResolvedAt, c.ResolvedDueAt = "", nil, nil
+			c.Reopened++
 			payload["reopened"] = true
 			if err := s.setLeadDone(ctx, tx, c, false, "", now); err != nil {
 				return err

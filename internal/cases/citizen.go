@@ -337,7 +337,8 @@ func (s *Service) Rate(ctx context.Context, code, last4 string, satisfaction wor
 		c.Satisfaction = string(satisfaction)
 		if satisfaction == workflow.Unsatisfied {
 			to = workflow.StateInProgress
-			c.Outcome, c.ResolvedAt = "", nil
+			c.Outcome, c.ResolvedAt, c.ResolvedDueAt = "", nil, nil
+			c.Reopened++
 			payload["reopened"] = true
 			if err := s.setDue(ctx, &c, workflow.StageHandle, now); err != nil {
 				return err

@@ -412,7 +412,7 @@ var caseInsertPGTypes = []string{"text", "text", "bigint", "text", "text", "bigi
 	"bigint", "bigint", "text", "text", "float8", "float8", "text", "text", "text", "bigint", "bigint", "text",
 	"text", "boolean", "text", "text", "bigint", "boolean", "bigint", "text", "timestamptz",
 	"bigint", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bigint",
-	"boolean", "text", "text", "bigint", "text", "timestamptz", "timestamptz", "timestamptz", "text"}
+	"boolean", "text", "text", "bigint", "text", "timestamptz", "timestamptz", "timestamptz", "text", "timestamptz", "bigint"}
 
 // caseArrayParams is one array parameter per column of caseInsertCols, for unnest.
 var caseArrayParams = func() string {

@@ -49,7 +49,7 @@ func (u *UI) departmentNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) departmentCreate(w http.ResponseWriter, r *http.Request) {
-	regionID, err := formInt(r, "region_id")
+	regionID, err := httpx.FormInt(r, "region_id")
 	if err == nil {
 		in := org.DepartmentInput{RegionID: regionID, Code: r.PostFormValue("code"), Name: r.PostFormValue("name")}
 		_, err = u.Org.CreateDepartment(r.Context(), httpx.Principal(r), in)

@@ -51,7 +51,7 @@ func (u *UI) regionNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) regionCreate(w http.ResponseWriter, r *http.Request) {
-	parentID, err := formInt(r, "parent_id")
+	parentID, err := httpx.FormInt(r, "parent_id")
 	if err == nil {
 		in := org.RegionInput{ParentID: parentID, Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), Level: model.RegionLevel(r.PostFormValue("level"))}
 		_, err = u.Org.CreateRegion(r.Context(), httpx.Principal(r), in)

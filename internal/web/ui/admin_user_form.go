@@ -72,10 +72,10 @@ func userInput(r *http.Request) (org.UserInput, error) {
 		in.Roles = append(in.Roles, model.Role(role))
 	}
 	var err error
-	if in.RegionID, err = formInt(r, "region_id"); err != nil {
+	if in.RegionID, err = httpx.FormInt(r, "region_id"); err != nil {
 		return in, err
 	}
-	in.DepartmentID, err = formInt(r, "department_id")
+	in.DepartmentID, err = httpx.FormInt(r, "department_id")
 	return in, err
 }
 

@@ -95,7 +95,7 @@ func (u *UI) publicBookPost(w http.ResponseWriter, r *http.Request) {
 	var opErr error
 	switch r.PostFormValue("op") {
 	case "book":
-		slot, err := formInt(r, "slot_id")
+		slot, err := httpx.FormInt(r, "slot_id")
 		if err == nil {
 			_, err = u.Cases.BookPublic(ctx, code, last4, slot)
 		}
@@ -103,7 +103,7 @@ func (u *UI) publicBookPost(w http.ResponseWriter, r *http.Request) {
 			d.Done = "appointment.notice.booked"
 		}
 	case "cancel":
-		id, err := formInt(r, "appointment_id")
+		id, err := httpx.FormInt(r, "appointment_id")
 		if err == nil {
 			_, err = u.Cases.CancelPublic(ctx, code, last4, id)
 		}

@@ -91,6 +91,9 @@ func navFor(p *auth.Principal) []NavItem {
 	if p.Can(auth.PermCasesRead) {
 		items = append(items, NavItem{"nav.cases_all", "/cases?queue=all"}, NavItem{"nav.supervision", "/supervision"}, NavItem{"nav.warnings", "/warnings"})
 	}
+	if p.Can(auth.PermStatsRead) {
+		items = append(items, NavItem{"nav.stats", "/stats"})
+	}
 	if p.Can(auth.PermReception) {
 		items = append(items, NavItem{"nav.reception", "/reception"})
 	}
