@@ -25,7 +25,8 @@ type monthlyData struct {
 	Total      []statCell
 	BreakCols  []statColumn
 	Categories []statRow
-	Query      string
+	XLSXLink   string // the same report as a workbook
+	BackLink   string // the dashboard of the same period and cut
 }
 
 // monthly is the monthly report of a period (a month unless another is asked) over
@@ -59,7 +60,14 @@ func (u *UI) monthlyReport(w http.ResponseWriter, r *http.Request, xlsx bool) {
 	loc := page.Locale
 	d := &monthlyData{Label: per.Label(), Range: per.FromDate() + " — " + per.ToDate(),
 		Generated: u.Cases.Now().In(cst).Format("2006-01-02 15:04"), Cols: columns(loc, report.RegionColumns),
-		BreakCols: columns(loc, report.BreakdownColumns), Query: q.Values().Encode()}
+		BreakCols: columns(loc, report.BreakdownColumns)}
+	same := url.Values{}
+	for _, k := range httpx.StatsParams {
+		if v := q.String(k); v != "" {
+			same.Set(k, v)
+		}
+	}
+	d.XLSXLink, d.BackLink = "/stats/monthly.xlsx?"+same.Encode(), "/stats?"+same.Encode()
 	if loc == "en" {
 		d.Label = per.LabelEN()
 	}
