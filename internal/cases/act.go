@@ -46,8 +46,8 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, a workfl
 		return s.Supervise(ctx, p, id, in)
 	}
 	var c model.Case
-	ctx = store.WithAudit(ctx, "case."+string(a), fmt.Sprintf("case:%d", id), summariseNote(in.Note))
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case."+string(a), fmt.Sprintf("case:%d", id), summariseNote(in.Note))
+	err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		var err error
 		c, err = tx.CaseForUpdate(ctx, id)
 		if err != nil {

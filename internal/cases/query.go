@@ -124,8 +124,8 @@ func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, in At
 	if att.KeptOriginal {
 		detail = fmt.Sprintf("上传附件 %s（%d 字节，%s，保留原件（证据），未去除元数据）", att.Name, len(data), att.ContentType)
 	}
-	ctx = store.WithAudit(ctx, "case.attach", fmt.Sprintf("case:%d", id), detail)
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.attach", fmt.Sprintf("case:%d", id), detail)
+	err = s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, id)
 		if err != nil {
 			return err

@@ -150,7 +150,7 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		title = "cases.queue.all"
 		active = "nav.cases_all"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = active
 	page.Form = httpx.PageQuery(r).Values()
 	data := queueData{Queue: queue, Mine: hasAny(p, queueRoles), States: workflow.AllStates, Kinds: model.AllKinds, Groups: groupCategories(cats),

@@ -24,7 +24,7 @@ func (u *UI) home(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, err)
 		return
 	}
-	page := newPage(r, "home.title")
+	page := u.newPage(r, "home.title")
 	page.Active = "nav.home"
 	page.Data = homeData{RegionPath: path}
 	u.render(w, r, http.StatusOK, "home.html", page)
