@@ -77,7 +77,7 @@ var statsFields = httpx.Fields{Prefix: "stats.field.", Sep: " "}
 // and warnings now. Every number links to the case list holding its cases.
 func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
-	page := newPage(r, "stats.title")
+	page := u.newPage(r, "stats.title")
 	page.Active = "nav.stats"
 	if r.URL.Path == "/" {
 		page.Active = "nav.home"
