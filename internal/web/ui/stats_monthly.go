@@ -38,7 +38,7 @@ func (u *UI) monthlyExport(w http.ResponseWriter, r *http.Request) { u.monthlyRe
 
 func (u *UI) monthlyReport(w http.ResponseWriter, r *http.Request, xlsx bool) {
 	p := httpx.Principal(r)
-	page := newPage(r, "stats.monthly_title")
+	page := u.newPage(r, "stats.monthly_title")
 	page.Active = "nav.stats"
 	q := httpx.PageQuery(r)
 	per, cut, err := httpx.StatsQuery(q, u.Cases.Now())
