@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/url"
 	"regexp"
@@ -10,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/report"
@@ -221,6 +225,150 @@ func TestStatsDashboardIsTheLeadersHome(t *testing.T) {
 		lc := srv.Login(t, "county.leader", demo.Password)
 		if resp, raw := lc.Do("GET", "/stats?period=fortnight", nil); resp.StatusCode != 422 || !strings.Contains(string(raw), `field-error-period`) {
 			t.Errorf("a bad period: %d %s", resp.StatusCode, testutil.Excerpt(raw))
+		}
+	})
+}
+
+// The monthly report reads back from its xlsx: Chinese sheet names, the header
+// frozen, one row per township with the numbers the API gives (real numbers, not
+// text), and the counts totalled by formulas. Its printable page holds the same.
+func TestStatsMonthlyReportXLSX(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		if err := demo.GenerateCases(context.Background(), st, 1500, 3); err != nil {
+			t.Fatal(err)
+		}
+		c := srv.Login(t, "county.leader", demo.Password)
+		api := getStats(t, c, "period=year")
+		resp, raw := c.Do("GET", "/stats/monthly.xlsx?period=year", nil)
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("xlsx: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		if got := x.GetSheetList(); strings.Join(got, ",") != "月报,主要指标,分类别" {
+			t.Errorf("sheets %v", got)
+		}
+		header, _ := x.GetRows("月报")
+		if len(header) < 5 || header[3][0] != "所属区域" || header[3][1] != "受理量" || header[3][3] != "化解率" {
+			t.Fatalf("the header row reads %v", header[min(3, len(header)-1)])
+		}
+		panes, err := x.GetPanes("月报")
+		if err != nil || !panes.Freeze || panes.YSplit != 4 {
+			t.Errorf("the header is not frozen: %+v %v", panes, err)
+		}
+		for i, reg := range api.Regions {
+			row := 5 + i
+			name, _ := x.GetCellValue("月报", "A"+strconv.Itoa(row))
+			if !strings.Contains(name, reg.Name) {
+				t.Errorf("row %d is %q, want %s", row, name, reg.Name)
+			}
+			typ, _ := x.GetCellType("月报", "B"+strconv.Itoa(row))
+			got, _ := x.GetCellValue("月报", "B"+strconv.Itoa(row))
+			if got != strconv.FormatInt(reg.Values[0].Num, 10) || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+				t.Errorf("%s's intake is %q (type %v), the API says %d", reg.Name, got, typ, reg.Values[0].Num)
+			}
+			if rate := reg.Values[2]; !rate.Empty {
+				got, _ := x.GetCellValue("月报", "D"+strconv.Itoa(row), excelize.Options{RawCellValue: true})
+				if f, err := strconv.ParseFloat(got, 64); err != nil || f != rate.Value {
+					t.Errorf("%s's 化解率 is %q, the API says %v", reg.Name, got, rate.Value)
+				}
+			}
+		}
+		total := 5 + len(api.Regions)
+		if label, _ := x.GetCellValue("月报", "A"+strconv.Itoa(total)); label != "合计" {
+			t.Errorf("the total row is labelled %q", label)
+		}
+		formula, _ := x.GetCellFormula("月报", "B"+strconv.Itoa(total))
+		if want := fmt.Sprintf("SUM(B5:B%d)", total-1); formula != want {
+			t.Errorf("the intake total is %q, want %s", formula, want)
+		}
+		var sum int64
+		for _, reg := range api.Regions {
+			sum += reg.Values[0].Num
+		}
+		if sum != api.Headline[0].Num {
+			t.Errorf("the townships' intake adds up to %d, the county's is %d", sum, api.Headline[0].Num)
+		}
+		resp, raw = c.Do("GET", "/stats/monthly?period=year", nil)
+		if resp.StatusCode != 200 || !strings.Contains(string(raw), `data-testid="monthly-regions"`) {
+			t.Fatalf("the printable report: %d %s", resp.StatusCode, testutil.Excerpt(raw))
+		}
+	})
+}
+
+// The figures count what their definitions say, on cases taken through the
+// workflow: a rejected case is no intake; a diversion to court ends a case without
+// resolving it; a case resolved after its deadline is not on time; a 不满意 reopens a
+// case, which counts as reopened when it ends again; the satisfaction rate is over
+// the visited cases. Each flipped rule changes one of the numbers checked.
+func TestStatsFiguresFollowTheirDefinitions(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		at := time.Date(2026, 3, 10, 10, 0, 0, 0, workflow.ChinaTime)
+		srv.App.Cases().Now = func() time.Time { return at }
+		clerk := srv.Login(t, "county.clerk", demo.Password)
+		mediator := srv.Login(t, "county.mediator", demo.Password)
+		register := func(seq int, then ...map[string]any) int64 {
+			resp, raw := clerk.Do("POST", "/api/v1/cases", map[string]any{
+				"kind": "dispute", "category_id": categoryID(t, st, "dispute.neighbour"), "channel": "walk_in",
+				"region_id": regionID(t, st, demo.CountyCode), "address": "康乐县城关",
+				"description": "邻里因排水沟发生争执，请求调解。", "urgency": "normal",
+				"parties": []map[string]any{{"role": "applicant", "name": "李某", "phone": fmt.Sprintf("1389311%04d", seq)}},
+				"then":    then,
+			})
+			if resp.StatusCode != 201 {
+				t.Fatalf("register: %d %s", resp.StatusCode, raw)
+			}
+			var c struct{ ID int64 }
+			testutil.DecodeJSON(t, raw, &c)
+			return c.ID
+		}
+		act := func(c *testutil.Client, id int64, action string, body map[string]any) {
+			t.Helper()
+			resp, raw := c.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/%s", id, action), body)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s on %d: %d %s", action, id, resp.StatusCode, raw)
+			}
+		}
+		handled := []map[string]any{{"action": "accept"}, {"action": "handle"}}
+		agreed := register(1, handled...)
+		diverted := register(2, handled...)
+		reopened := register(3, handled...)
+		register(4, map[string]any{"action": "reject", "note": "不属于受理范围"})
+
+		act(mediator, agreed, "resolve", map[string]any{"outcome": "mediated_agreement", "note": "达成协议"})
+		act(clerk, agreed, "verify", nil)
+		act(clerk, agreed, "visit", map[string]any{"satisfaction": "satisfied", "note": "满意"})
+		act(mediator, reopened, "resolve", map[string]any{"outcome": "explained", "note": "解释说明"})
+		act(clerk, reopened, "verify", nil)
+		act(clerk, reopened, "visit", map[string]any{"satisfaction": "unsatisfied", "note": "不满意"})
+		act(mediator, reopened, "resolve", map[string]any{"outcome": "mediated_oral", "note": "再次调解成功"})
+		at = at.AddDate(0, 0, 45) // past the 30-day mediation deadline
+		act(mediator, diverted, "resolve", map[string]any{"outcome": "to_litigation", "note": "调解不成"})
+
+		c := srv.Login(t, "county.leader", demo.Password)
+		s := getStats(t, c, "from=2026-03-01&to=2026-05-31")
+		want := map[string][2]int64{ // figure: numerator, denominator
+			"intake": {3, 0}, "ended": {3, 0}, "resolve_rate": {2, 3}, "on_time_rate": {2, 3},
+			"visit_rate": {1, 3}, "satisfaction_rate": {1, 1}, "reopen_rate": {1, 3}, "local_rate": {0, 3},
+			"avg_days": {3, 0},
+			"overdue":  {1, 0}, // the reopened case, resolved again, waits for a return visit due in 7 days
+		}
+		for _, h := range s.Headline {
+			w, ok := want[h.Figure]
+			if !ok {
+				continue
+			}
+			if h.Num != w[0] || h.Den != w[1] {
+				t.Errorf("%s is %d/%d, want %d/%d", h.Figure, h.Num, h.Den, w[0], w[1])
+			}
+			if h.Figure == "avg_days" && h.Value.Value < 10 {
+				t.Errorf("the mean handling time is %v working days; one case took 45 days", h.Value.Value)
+			}
 		}
 	})
 }
