@@ -51,7 +51,10 @@ func (s *Service) Supervise(ctx context.Context, p *auth.Principal, id int64, in
 	if in.ReplyDays < 1 || in.ReplyDays > 30 {
 		return c, fe("reply_days", "range", "回复期限须在 1–30 个工作日之间", "must be between 1 and 30 working days")
 	}
-	if err := s.supervise(ctx, &p.User, id, in.Level, note, in.ReplyDays, s.Now().UTC(), 0); err != nil {
+	if in.DepartmentID != 0 && !livePart(&c, in.DepartmentID) {
+		return c, fe("department_id", "not_working", "该部门不在办理本案，或已反馈办结", "does not work on this case now")
+	}
+	if err := s.supervise(ctx, &p.User, id, in.Level, note, in.ReplyDays, s.Now().UTC(), 0, in.DepartmentID); err != nil {
 		return c, err
 	}
 	return s.Store.Case(ctx, id, store.CaseScope{All: true})
