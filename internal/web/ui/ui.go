@@ -87,6 +87,11 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /admin/tokens", admin(u.tokenList))
 	mux.HandleFunc("POST /admin/tokens", admin(u.tokenCreate))
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", admin(u.tokenRevoke))
+	mux.HandleFunc("GET /admin/roster", admin(u.rotaPage))
+	mux.HandleFunc("POST /admin/roster/stations", admin(u.stationSave))
+	mux.HandleFunc("POST /admin/roster/stations/{id}/delete", admin(u.stationDelete))
+	mux.HandleFunc("POST /admin/roster/shifts", admin(u.shiftAdd))
+	mux.HandleFunc("POST /admin/roster/shifts/{id}/delete", admin(u.shiftDelete))
 
 	onCases := u.withPerm(auth.PermCasesRead)
 	registrar := u.withPerm(auth.PermCasesRegister)
@@ -109,6 +114,9 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /p/book", u.publicBook)
 	mux.HandleFunc("POST /p/book", u.publicBookPost)
 	mux.HandleFunc("GET /warnings", onCases(u.warningsBoard))
+	mux.HandleFunc("GET /roster", u.withPerm(auth.PermRosterRead)(u.roster))
+	mux.HandleFunc("GET /approvals", u.withPerm(auth.PermApprovals)(u.approvals))
+	mux.HandleFunc("POST /approvals/replies/{id}/review", u.withPerm(auth.PermApprovals)(u.approvalReview))
 
 	mux.HandleFunc("GET /inbox", u.signedIn(u.inbox))
 	// The grid worker's phone pages: whoever may register cases (grid, clerk, leader).
