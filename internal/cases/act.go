@@ -498,8 +498,7 @@ func (s *Service) addAssignment(ctx context.Context, tx *store.Tx, c *model.Case
 
 func (s *Service) coAssign(ctx context.Context, tx *store.Tx, c *model.Case, ids []int64, days int, now time.Time, payload map[string]any) error {
 	if days < 0 || days > workflow.MaxCoHandleWorkdays {
-		return fe("co_due_days", "range", fmt.Sprintf("协办期限须在 1–%d 个工作日之间，或留空按规则", workflow.MaxCoHandleWorkdays),
-			fmt.Sprintf("must be between 1 and %d working days, or empty for the rule", workflow.MaxCoHandleWorkdays))
+		return model.Invalid("co_due_days", "range", "invalid.co_due_days.range", workflow.MaxCoHandleWorkdays)
 	}
 	var names []string
 	var dues []*time.Time

@@ -52,7 +52,7 @@ func (s *Service) Supervise(ctx context.Context, p *auth.Principal, id int64, in
 		return c, model.Invalid("reply_days", "range", "invalid.reply_days.range")
 	}
 	if in.DepartmentID != 0 && !livePart(&c, in.DepartmentID) {
-		return c, fe("department_id", "not_working", "该部门不在办理本案，或已反馈办结", "does not work on this case now")
+		return c, model.Invalid("department_id", "not_working", "invalid.supervise_department.not_working")
 	}
 	if err := s.supervise(ctx, &p.User, id, in.Level, note, in.ReplyDays, s.Now().UTC(), 0, in.DepartmentID); err != nil {
 		return c, err

@@ -110,7 +110,7 @@ func (s *Service) stationCentre(ctx context.Context, p *auth.Principal, id int64
 	}
 	g, err := s.regionInScope(ctx, p, id, "centre_id")
 	if err == nil && g.Level == model.LevelGrid {
-		err = fieldErr("centre_id", "not_a_centre", "网格没有综治中心", "a grid has no centre")
+		err = model.Invalid("centre_id", "not_a_centre", "invalid.centre_id.not_a_centre")
 	}
 	return g, err
 }
@@ -148,7 +148,7 @@ func (s *Service) SaveStation(ctx context.Context, p *auth.Principal, in Station
 	t := store.Station{CentreID: g.ID, DepartmentID: in.DepartmentID, Mode: in.Mode, Place: strings.TrimSpace(in.Place)}
 	d, err := s.Store.Department(ctx, in.DepartmentID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && !d.Active {
-		return t, fieldErr("department_id", "not_found", "请选择在用的部门", "choose an active department")
+		return t, model.Invalid("department_id", "not_found", "invalid.station_department.not_found")
 	}
 	if err != nil {
 		return t, err
@@ -158,29 +158,29 @@ func (s *Service) SaveStation(ctx context.Context, p *auth.Principal, in Station
 		return t, err
 	}
 	if !strings.HasPrefix(dr.Path, g.Path) && !strings.HasPrefix(g.Path, dr.Path) {
-		return t, fieldErr("department_id", "out_of_reach", "该部门不属于本中心的协作范围", "is outside the centre's reach")
+		return t, model.Invalid("department_id", "out_of_reach", "invalid.station_department.out_of_reach")
 	}
 	mode := workflow.StationMode(in.Mode)
 	if !mode.Valid() {
-		return t, fieldErr("mode", "invalid", "请选择常驻、轮驻或随驻", "must be resident, rotating or on call")
+		return t, model.Invalid("mode", "invalid", "invalid.station_mode.invalid")
 	}
 	if mode == workflow.StationRotating {
 		days, ok := workflow.ParseWeekdays(in.Weekdays)
 		if !ok {
-			return t, fieldErr("weekdays", "weekdays", "轮驻须写明周几进驻，如 1,3,5（1 为周一）", "list the weekdays, e.g. 1,3,5 (1 is Monday)")
+			return t, model.Invalid("weekdays", "weekdays", "invalid.weekdays.weekdays")
 		}
 		t.Weekdays = strings.Trim(strings.ReplaceAll(fmt.Sprint(days), " ", ","), "[]")
 	}
 	if utf8.RuneCountInString(t.Place) > 40 {
-		return t, fieldErr("place", "too_long", "最多 40 个字", "at most 40 characters")
+		return t, model.Invalid("place", "too_long", "invalid.too_long_n", 40)
 	}
 	if phone := strings.TrimSpace(in.Phone); phone != "" {
 		if t.Phone, err = model.NormalizePhone(phone); err != nil {
-			return t, fieldErr("phone", "phone", "请填写有效的值班电话", "must be a valid duty phone")
+			return t, model.Invalid("phone", "phone", "invalid.duty_phone.phone")
 		}
 	}
 	if mode == workflow.StationOnCall && t.Phone == "" {
-		return t, fieldErr("phone", "required", "随驻部门须留值班电话", "an on-call department needs its duty phone")
+		return t, model.Invalid("phone", "required", "invalid.duty_phone.required")
 	}
 	ctx = store.WithAudit(ctx, "roster.station", fmt.Sprintf("region:%d", g.ID), fmt.Sprintf("%s进驻%s（%s）", d.Name, g.Name, in.Mode))
 	err = s.Store.SaveStation(ctx, &t)
@@ -227,20 +227,19 @@ func (s *Service) AddShift(ctx context.Context, p *auth.Principal, in ShiftInput
 	}
 	u, err := s.Store.User(ctx, in.UserID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && (!u.Active || !u.Has(model.RoleLeader) || u.RegionID != g.ID) {
-		return h, fieldErr("user_id", "not_leader", "请选择本中心在岗的领导", "choose an active leader of this centre")
+		return h, model.Invalid("user_id", "not_leader", "invalid.shift_user.not_leader")
 	}
 	if err != nil {
 		return h, err
 	}
 	if !workflow.DutyKind(in.Kind).Valid() {
-		return h, fieldErr("kind", "invalid", "请选择值班、值周或领导接访", "must be duty, week or reception")
+		return h, model.Invalid("kind", "invalid", "invalid.duty_kind.invalid")
 	}
 	if field, ok := workflow.CheckDutySpan(h.FromDay, h.ToDay); !ok {
-		return h, fieldErr(field, "date_span", fmt.Sprintf("日期须为 YYYY-MM-DD，结束不早于开始，最长 %d 天", workflow.MaxDutySpan),
-			fmt.Sprintf("must be YYYY-MM-DD, ending no earlier than it starts, at most %d days", workflow.MaxDutySpan))
+		return h, model.Invalid(field, "date_span", "invalid.duty_span.date_span", workflow.MaxDutySpan)
 	}
 	if utf8.RuneCountInString(h.Note) > 60 {
-		return h, fieldErr("note", "too_long", "最多 60 个字", "at most 60 characters")
+		return h, model.Invalid("note", "too_long", "invalid.too_long_n", 60)
 	}
 	ctx = store.WithAudit(ctx, "roster.shift", fmt.Sprintf("region:%d", g.ID), fmt.Sprintf("%s %s %s–%s", u.DisplayName, in.Kind, h.FromDay, h.ToDay))
 	err = s.Store.AddShift(ctx, &h)

@@ -105,7 +105,7 @@ func (u *UI) stationSave(w http.ResponseWriter, r *http.Request) {
 
 // stationDelete ends a department's station at the centre.
 func (u *UI) stationDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	centre, cerr := rotaCentre(r)
 	if err == nil {
 		err = cerr
@@ -142,7 +142,7 @@ func (u *UI) shiftAdd(w http.ResponseWriter, r *http.Request) {
 
 // shiftDelete takes a turn off the rota.
 func (u *UI) shiftDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	centre, cerr := rotaCentre(r)
 	if err == nil {
 		err = cerr

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
@@ -63,9 +62,9 @@ func (u *UI) approvals(w http.ResponseWriter, r *http.Request) {
 // approvalReview marks an answer to a supervision order read (阅知) and goes back to
 // the queue.
 func (u *UI) approvalReview(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		u.renderError(w, r, store.ErrNotFound)
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		u.renderError(w, r, err)
 		return
 	}
 	if err := u.Cases.ReviewReply(r.Context(), httpx.Principal(r), id); err != nil {

@@ -27,7 +27,7 @@ func rosterDay(q *httpx.Query, now time.Time) (time.Time, error) {
 	}
 	d, err := time.ParseInLocation(time.DateOnly, s, workflow.ChinaTime)
 	if err != nil {
-		return now, &model.FieldError{Field: "day", Code: "invalid", Message: "日期须为 YYYY-MM-DD", MessageEN: "must be YYYY-MM-DD"}
+		return now, model.Invalid("day", "invalid", "invalid.date.invalid")
 	}
 	return d.Add(12 * time.Hour), nil // midday: the day, whatever the zone reads it in
 }
