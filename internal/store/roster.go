@@ -32,10 +32,11 @@ type Shift struct {
 	UserName string `json:"user_name"` // the leader's display name, read with it
 }
 
-// Stations lists the departments stationed at a centre, by mode then name.
+// Stations lists the departments stationed at a centre: resident, rotating, on call,
+// each by name.
 func (s *Store) Stations(ctx context.Context, centreID int64) ([]Station, error) {
 	rows, err := s.query(ctx, `SELECT t.id, t.centre_id, t.department_id, t.mode, t.weekdays, t.place, t.phone, d.name
-		FROM centre_stations t JOIN departments d ON d.id = t.department_id WHERE t.centre_id = ? ORDER BY t.mode DESC, d.name, t.id`, centreID)
+		FROM centre_stations t JOIN departments d ON d.id = t.department_id WHERE t.centre_id = ? ORDER BY CASE t.mode WHEN 'resident' THEN 0 WHEN 'rotating' THEN 1 ELSE 2 END, d.name, t.id`, centreID)
 	return scanAll(rows, err, func(r *sql.Rows) (Station, error) {
 		var t Station
 		err := r.Scan(&t.ID, &t.CentreID, &t.DepartmentID, &t.Mode, &t.Weekdays, &t.Place, &t.Phone, &t.Department)

@@ -20,6 +20,7 @@ import (
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/web/static"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // Page is what every template receives.
@@ -57,6 +58,19 @@ func (p *Page) FiredDetail(f risk.Fired) string {
 		parts[i] = p.T("risk_fact."+fact.Key, fact.Values(p.T("risk_fact.list_sep"))...)
 	}
 	return strings.Join(parts, p.T("risk_fact.sep"))
+}
+
+// Weekdays names a rotating station's days ("1,5") in the page's locale: 周一、周五.
+func (p *Page) Weekdays(days string) string {
+	list, ok := workflow.ParseWeekdays(days)
+	if !ok {
+		return days
+	}
+	names := make([]string, len(list))
+	for i, d := range list {
+		names[i] = p.T(fmt.Sprintf("weekday.%d", d))
+	}
+	return strings.Join(names, p.T("weekday.sep"))
 }
 
 // FieldError returns the message for one form field, "" when it is fine.
