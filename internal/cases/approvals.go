@@ -35,8 +35,7 @@ func (s *Service) ReviewReply(ctx context.Context, p *auth.Principal, id int64) 
 	if err := p.Require(auth.PermApprovals); err != nil {
 		return err
 	}
-	ctx = store.WithAudit(ctx, "case.supervise_review", fmt.Sprintf("supervision:%d", id), "")
-	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, store.Audited("case.supervise_review", fmt.Sprintf("supervision:%d", id), "阅知督办回复"), func(tx *store.Tx) error {
 		ok, err := tx.ReviewReply(ctx, id, p.User.ID, p.Region.Path, s.Now())
 		if err == nil && !ok {
 			err = store.ErrNotFound

@@ -54,7 +54,7 @@ func (s *Service) SweepDeadlines(ctx context.Context, now time.Time) (int, error
 			n, err := s.sweepParts(ctx, now)
 			return total + n, err
 		}
-		err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		err = s.Store.InTx(ctx, store.NotAudited("the deadline sweep's flags, on each case's timeline"), func(tx *store.Tx) error {
 			for _, d := range batch {
 				if err := s.flag(ctx, tx, d, now); err != nil {
 					return err
@@ -79,7 +79,7 @@ func (s *Service) sweepParts(ctx context.Context, now time.Time) (int, error) {
 		if err != nil || len(batch) == 0 {
 			return total, err
 		}
-		err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		err = s.Store.InTx(ctx, store.NotAudited("the deadline sweep's flags on co-handlers' parts"), func(tx *store.Tx) error {
 			for _, d := range batch {
 				if err := s.flagPart(ctx, tx, d, now); err != nil {
 					return err
@@ -264,8 +264,8 @@ func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, err
 // notifications. replaces is the order it escalates, if any; department the one it is
 // aimed at (0 for the lead department, else the centre).
 func (s *Service) supervise(ctx context.Context, issuer *model.User, caseID int64, level, requirement string, replyDays int, now time.Time, replaces, department int64) error {
-	ctx = store.WithAudit(ctx, "case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s督办：%s", level, summarise(requirement, 60)))
-	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s督办：%s", level, summarise(requirement, 60)))
+	return s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, caseID)
 		if err != nil {
 			return err

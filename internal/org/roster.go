@@ -182,8 +182,7 @@ func (s *Service) SaveStation(ctx context.Context, p *auth.Principal, in Station
 	if mode == workflow.StationOnCall && t.Phone == "" {
 		return t, model.Invalid("phone", "required", "invalid.duty_phone.required")
 	}
-	ctx = store.WithAudit(ctx, "roster.station", fmt.Sprintf("region:%d", g.ID), fmt.Sprintf("%s进驻%s（%s）", d.Name, g.Name, in.Mode))
-	err = s.Store.SaveStation(ctx, &t)
+	err = s.Store.SaveStation(ctx, store.Audited("roster.station", fmt.Sprintf("region:%d", g.ID), fmt.Sprintf("%s进驻%s（%s）", d.Name, g.Name, in.Mode)), &t)
 	t.Department = d.Name
 	return t, err
 }
@@ -197,8 +196,7 @@ func (s *Service) DeleteStation(ctx context.Context, p *auth.Principal, centre, 
 	if err != nil {
 		return centreNotFound(err)
 	}
-	ctx = store.WithAudit(ctx, "roster.station_end", fmt.Sprintf("region:%d", g.ID), fmt.Sprintf("结束进驻 %d", id))
-	return s.Store.DeleteStation(ctx, g.ID, id)
+	return s.Store.DeleteStation(ctx, store.Audited("roster.station_end", fmt.Sprintf("region:%d", g.ID), fmt.Sprintf("结束进驻 %d", id)), g.ID, id)
 }
 
 // ShiftInput is a leader's turn as an admin enters it.
@@ -241,8 +239,7 @@ func (s *Service) AddShift(ctx context.Context, p *auth.Principal, in ShiftInput
 	if utf8.RuneCountInString(h.Note) > 60 {
 		return h, model.Invalid("note", "too_long", "invalid.too_long_n", 60)
 	}
-	ctx = store.WithAudit(ctx, "roster.shift", fmt.Sprintf("region:%d", g.ID), fmt.Sprintf("%s %s %s–%s", u.DisplayName, in.Kind, h.FromDay, h.ToDay))
-	err = s.Store.AddShift(ctx, &h)
+	err = s.Store.AddShift(ctx, store.Audited("roster.shift", fmt.Sprintf("region:%d", g.ID), fmt.Sprintf("%s %s %s–%s", u.DisplayName, in.Kind, h.FromDay, h.ToDay)), &h)
 	h.UserName = u.DisplayName
 	return h, err
 }
@@ -256,6 +253,5 @@ func (s *Service) DeleteShift(ctx context.Context, p *auth.Principal, centre, id
 	if err != nil {
 		return centreNotFound(err)
 	}
-	ctx = store.WithAudit(ctx, "roster.shift_delete", fmt.Sprintf("region:%d", g.ID), fmt.Sprintf("删除值班 %d", id))
-	return s.Store.DeleteShift(ctx, g.ID, id)
+	return s.Store.DeleteShift(ctx, store.Audited("roster.shift_delete", fmt.Sprintf("region:%d", g.ID), fmt.Sprintf("删除值班 %d", id)), g.ID, id)
 }

@@ -46,8 +46,8 @@ func (s *Store) Stations(ctx context.Context, centreID int64) ([]Station, error)
 
 // SaveStation stations a department at a centre, or changes how it is stationed
 // there: one row per department and centre.
-func (s *Store) SaveStation(ctx context.Context, t *Station) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+func (s *Store) SaveStation(ctx context.Context, e AuditEntry, t *Station) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE centre_stations SET mode = ?, weekdays = ?, place = ?, phone = ? WHERE centre_id = ? AND department_id = ?`,
 			t.Mode, t.Weekdays, t.Place, t.Phone, t.CentreID, t.DepartmentID)
 		if err != nil {
@@ -65,8 +65,8 @@ func (s *Store) SaveStation(ctx context.Context, t *Station) error {
 }
 
 // DeleteStation ends a department's station at a centre.
-func (s *Store) DeleteStation(ctx context.Context, centreID, id int64) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+func (s *Store) DeleteStation(ctx context.Context, e AuditEntry, centreID, id int64) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		res, err := tx.exec(ctx, "DELETE FROM centre_stations WHERE id = ? AND centre_id = ?", id, centreID)
 		return affectedOne(res, err, "station")
 	})
@@ -86,16 +86,16 @@ func (s *Store) Shifts(ctx context.Context, centreID int64, from, to string) ([]
 }
 
 // AddShift records a leader's turn.
-func (s *Store) AddShift(ctx context.Context, h *Shift) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+func (s *Store) AddShift(ctx context.Context, e AuditEntry, h *Shift) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		return tx.queryRow(ctx, `INSERT INTO duty_shifts (centre_id, user_id, kind, from_day, to_day, note) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 			h.CentreID, h.UserID, h.Kind, h.FromDay, h.ToDay, h.Note).Scan(&h.ID)
 	})
 }
 
 // DeleteShift removes a turn from a centre's rota.
-func (s *Store) DeleteShift(ctx context.Context, centreID, id int64) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+func (s *Store) DeleteShift(ctx context.Context, e AuditEntry, centreID, id int64) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		res, err := tx.exec(ctx, "DELETE FROM duty_shifts WHERE id = ? AND centre_id = ?", id, centreID)
 		return affectedOne(res, err, "shift")
 	})

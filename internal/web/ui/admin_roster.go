@@ -59,7 +59,7 @@ func (u *UI) renderRota(w http.ResponseWriter, r *http.Request, centre int64, er
 		u.renderError(w, r, lerr)
 		return
 	}
-	page := newPage(r, "rota.title")
+	page := u.newPage(r, "rota.title")
 	page.Active = "nav.roster_admin"
 	page.Data = d
 	if err != nil {
@@ -81,7 +81,7 @@ func (u *UI) rotaPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // rotaCentre reads the centre a rota form is for.
-func rotaCentre(r *http.Request) (int64, error) { return formInt(r, "centre_id") }
+func rotaCentre(r *http.Request) (int64, error) { return httpx.FormInt(r, "centre_id") }
 
 // stationSave stations a department at the centre, or changes how.
 func (u *UI) stationSave(w http.ResponseWriter, r *http.Request) {
@@ -90,7 +90,7 @@ func (u *UI) stationSave(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, err)
 		return
 	}
-	dep, err := formInt(r, "department_id")
+	dep, err := httpx.FormInt(r, "department_id")
 	if err == nil {
 		in := org.StationInput{CentreID: centre, DepartmentID: dep, Mode: r.PostFormValue("mode"), Weekdays: r.PostFormValue("weekdays"),
 			Place: r.PostFormValue("place"), Phone: r.PostFormValue("phone")}
@@ -127,7 +127,7 @@ func (u *UI) shiftAdd(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, err)
 		return
 	}
-	user, err := formInt(r, "user_id")
+	user, err := httpx.FormInt(r, "user_id")
 	if err == nil {
 		in := org.ShiftInput{CentreID: centre, UserID: user, Kind: r.PostFormValue("kind"), FromDay: r.PostFormValue("from_day"),
 			ToDay: r.PostFormValue("to_day"), Note: r.PostFormValue("note")}

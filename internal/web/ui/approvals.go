@@ -53,7 +53,7 @@ func (u *UI) approvals(w http.ResponseWriter, r *http.Request) {
 		d.Warnings = append(d.Warnings, approvalCase{Case: c, Centre: names.regions.name(ctx, c.CentreID),
 			Late: c.RiskResponseBy != nil && now.After(*c.RiskResponseBy)})
 	}
-	page := newPage(r, "approvals.title")
+	page := u.newPage(r, "approvals.title")
 	page.Active = "nav.approvals"
 	page.Data = d
 	u.render(w, r, http.StatusOK, "approvals.html", page)

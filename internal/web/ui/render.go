@@ -4,7 +4,6 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -113,6 +112,9 @@ func navFor(p *auth.Principal) []NavItem {
 	if p.Can(auth.PermRosterRead) {
 		items = append(items, NavItem{Key: "nav.roster", Href: "/roster"})
 	}
+	if p.Can(auth.PermStatsRead) {
+		items = append(items, NavItem{Key: "nav.stats", Href: "/stats"})
+	}
 	if p.Can(auth.PermReception) {
 		items = append(items, NavItem{Key: "nav.reception", Href: "/reception"})
 	}
@@ -162,13 +164,13 @@ var funcs = template.FuncMap{
 }
 
 // newPage starts a page for r with the title key.
-func newPage(r *http.Request, title string) *Page {
+func (u *UI) newPage(r *http.Request, title string) *Page {
 	p := httpx.Principal(r)
 	page := &Page{Locale: httpx.Locale(r), P: p, CSRF: httpx.CSRFToken(r), Title: title, Nav: navFor(p),
-		Active: title, Notice: noticeKey(httpx.PageQuery(r).String("notice")), Request: r, Unread: unreadCount(r, p)}
+		Active: title, Notice: noticeKey(httpx.PageQuery(r).String("notice")), Request: r, Unread: u.unreadCount(r, p)}
 	for i := range page.Nav {
 		if page.Nav[i].Key == "nav.approvals" {
-			page.Nav[i].Badge = approvalCount(r, p)
+			page.Nav[i].Badge = u.approvalCount(r, p)
 		}
 	}
 	return page
@@ -176,12 +178,11 @@ func newPage(r *http.Request, title string) *Page {
 
 // approvalCount is the 待审批 badge's number: one query per rendered page for a
 // leader, 0 when it cannot be had (the page still renders).
-func approvalCount(r *http.Request, p *auth.Principal) int {
-	st, _ := r.Context().Value(storeKey{}).(*store.Store)
-	if st == nil || p == nil || !p.Can(auth.PermApprovals) {
+func (u *UI) approvalCount(r *http.Request, p *auth.Principal) int {
+	if u.Store == nil || p == nil || !p.Can(auth.PermApprovals) {
 		return 0
 	}
-	n, err := st.CountApprovals(r.Context(), p.User.ID, p.Region.Path)
+	n, err := u.Store.CountApprovals(r.Context(), p.User.ID, p.Region.Path)
 	if err != nil {
 		slog.WarnContext(r.Context(), "approval count", "err", err)
 		return 0
@@ -189,26 +190,13 @@ func approvalCount(r *http.Request, p *auth.Principal) int {
 	return n.Total()
 }
 
-// storeKey carries the store into a signed-in request, so that newPage can count the
-// user's unread notifications for the header.
-type storeKey struct{}
-
-// withStore makes st reachable by newPage while r is served.
-func withStore(r *http.Request, st *store.Store) *http.Request {
-	if st == nil {
-		return r
-	}
-	return r.WithContext(context.WithValue(r.Context(), storeKey{}, st))
-}
-
 // unreadCount is the header badge's number: one COUNT query per rendered page, 0 when
 // nobody is signed in or the count cannot be had (the page still renders).
-func unreadCount(r *http.Request, p *auth.Principal) int {
-	st, _ := r.Context().Value(storeKey{}).(*store.Store)
-	if st == nil || p == nil || p.User.ID == 0 {
+func (u *UI) unreadCount(r *http.Request, p *auth.Principal) int {
+	if u.Store == nil || p == nil || p.User.ID == 0 {
 		return 0
 	}
-	n, err := st.UnreadCount(r.Context(), p.User.ID)
+	n, err := u.Store.UnreadCount(r.Context(), p.User.ID)
 	if err != nil {
 		slog.WarnContext(r.Context(), "unread count", "err", err)
 		return 0
@@ -258,7 +246,7 @@ func (u *UI) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == 499 {
 		return
 	}
-	page := newPage(r, "error.title")
+	page := u.newPage(r, "error.title")
 	page.Error = e.Message
 	u.render(w, r, e.Status, "error.html", page)
 }

@@ -62,7 +62,7 @@ func (u *UI) roster(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, err)
 		return
 	}
-	page := newPage(r, "roster.title")
+	page := u.newPage(r, "roster.title")
 	page.Active = "nav.roster"
 	page.Form = q.Values()
 	page.Data = d
