@@ -44,44 +44,33 @@ var systemActor = store.Actor{Name: "system"}
 // supervision on cases overdue past the policy. It returns how many cases it touched.
 func (s *Service) SweepDeadlines(ctx context.Context, now time.Time) (int, error) {
 	ctx = store.WithActor(ctx, systemActor)
-	total := 0
-	for {
-		batch, err := s.Store.DueTransitions(ctx, now, now.Add(s.policy().DueSoonWindow), 500)
-		if err != nil {
-			return total, err
-		}
-		if len(batch) == 0 {
-			n, err := s.sweepParts(ctx, now)
-			return total + n, err
-		}
-		err = s.Store.InTx(ctx, store.NotAudited("the deadline sweep's flags, on each case's timeline"), func(tx *store.Tx) error {
-			for _, d := range batch {
-				if err := s.flag(ctx, tx, d, now); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return total, err
-		}
-		total += len(batch)
+	soon := now.Add(s.policy().DueSoonWindow)
+	total, err := sweepBatches(ctx, s.Store, store.NotAudited("the deadline sweep's flags, on each case's timeline"),
+		func() ([]store.DueTransition, error) { return s.Store.DueTransitions(ctx, now, soon, 500) },
+		func(tx *store.Tx, d store.DueTransition) error { return s.flag(ctx, tx, d, now) })
+	if err != nil {
+		return total, err
 	}
+	// Then each co-handler's part, on its own: the co-handling department is told,
+	// and when its part is overdue, the centre that whistled it in (clerks, leaders).
+	parts, err := sweepBatches(ctx, s.Store, store.NotAudited("the deadline sweep's flags on co-handlers' parts"),
+		func() ([]store.PartTransition, error) { return s.Store.PartDueTransitions(ctx, now, soon, 500) },
+		func(tx *store.Tx, d store.PartTransition) error { return s.flagPart(ctx, tx, d, now) })
+	return total + parts, err
 }
 
-// sweepParts flags the co-handling parts that turned 将到期 or 已超期, each on its
-// own: the co-handling department is told, and when its part is overdue, the centre
-// that whistled it in (clerks and leaders) too.
-func (s *Service) sweepParts(ctx context.Context, now time.Time) (int, error) {
+// sweepBatches applies each to what next finds, a batch to a transaction, until next
+// finds nothing (each changes what next finds), and returns how many it applied.
+func sweepBatches[T any](ctx context.Context, st *store.Store, e store.AuditEntry, next func() ([]T, error), each func(*store.Tx, T) error) (int, error) {
 	total := 0
 	for {
-		batch, err := s.Store.PartDueTransitions(ctx, now, now.Add(s.policy().DueSoonWindow), 500)
+		batch, err := next()
 		if err != nil || len(batch) == 0 {
 			return total, err
 		}
-		err = s.Store.InTx(ctx, store.NotAudited("the deadline sweep's flags on co-handlers' parts"), func(tx *store.Tx) error {
+		err = st.InTx(ctx, e, func(tx *store.Tx) error {
 			for _, d := range batch {
-				if err := s.flagPart(ctx, tx, d, now); err != nil {
+				if err := each(tx, d); err != nil {
 					return err
 				}
 			}

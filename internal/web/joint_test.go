@@ -139,14 +139,19 @@ func TestRoster(t *testing.T) {
 		jingguJustice := departmentID(t, st, "622922102", "justice-office")
 		leaderID := userID(t, st, "fucheng.leader")
 
-		save := func(form url.Values, want int, field string) {
-			t.Helper()
-			form.Set("centre_id", centre)
-			resp, body := postForm(t, srv, admin, "/admin/roster/stations", form)
-			if resp.StatusCode != want || field != "" && !strings.Contains(body, `data-testid="field-error-`+field+`"`) {
-				t.Fatalf("station %v: %d, want %d naming %s", form, resp.StatusCode, want, field)
+		// post sends a rota form for the township's centre and checks the answer and,
+		// for a refusal, the field it names.
+		post := func(path string) func(url.Values, int, string) {
+			return func(form url.Values, want int, field string) {
+				t.Helper()
+				form.Set("centre_id", centre)
+				resp, body := postForm(t, srv, admin, path, form)
+				if resp.StatusCode != want || field != "" && !strings.Contains(body, `data-testid="field-error-`+field+`"`) {
+					t.Fatalf("%s %v: %d, want %d naming %s", path, form, resp.StatusCode, want, field)
+				}
 			}
 		}
+		save, shift := post("/admin/roster/stations"), post("/admin/roster/shifts")
 		save(url.Values{"department_id": {fmt.Sprint(justice)}, "mode": {"resident"}, "place": {"3号窗口"}}, 303, "")
 		save(url.Values{"department_id": {fmt.Sprint(police)}, "mode": {"rotating"}, "weekdays": {"3,1"}}, 303, "")
 		save(url.Values{"department_id": {fmt.Sprint(court)}, "mode": {"rotating"}, "weekdays": {"2,4"}}, 303, "")
@@ -156,14 +161,6 @@ func TestRoster(t *testing.T) {
 		save(url.Values{"department_id": {fmt.Sprint(court)}, "mode": {"daily"}}, 422, "mode")
 		save(url.Values{"department_id": {fmt.Sprint(jingguJustice)}, "mode": {"resident"}}, 422, "department_id")
 
-		shift := func(form url.Values, want int, field string) {
-			t.Helper()
-			form.Set("centre_id", centre)
-			resp, body := postForm(t, srv, admin, "/admin/roster/shifts", form)
-			if resp.StatusCode != want || field != "" && !strings.Contains(body, `data-testid="field-error-`+field+`"`) {
-				t.Fatalf("shift %v: %d, want %d naming %s", form, resp.StatusCode, want, field)
-			}
-		}
 		shift(url.Values{"user_id": {fmt.Sprint(leaderID)}, "kind": {"duty"}, "from_day": {"2026-12-07"}}, 303, "")
 		shift(url.Values{"user_id": {fmt.Sprint(leaderID)}, "kind": {"reception"}, "from_day": {"2026-12-09"}}, 303, "")
 		shift(url.Values{"user_id": {fmt.Sprint(userID(t, st, "fucheng.clerk"))}, "kind": {"duty"}, "from_day": {"2026-12-07"}}, 422, "user_id")

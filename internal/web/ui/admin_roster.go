@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
@@ -105,19 +107,24 @@ func (u *UI) stationSave(w http.ResponseWriter, r *http.Request) {
 
 // stationDelete ends a department's station at the centre.
 func (u *UI) stationDelete(w http.ResponseWriter, r *http.Request) {
+	u.rotaDelete(w, r, u.Org.DeleteStation, "station_deleted")
+}
+
+// rotaDelete takes the {id} row off the rota of the form's centre with del.
+func (u *UI) rotaDelete(w http.ResponseWriter, r *http.Request, del func(context.Context, *auth.Principal, int64, int64) error, notice string) {
 	id, err := httpx.PathID(r, "id")
 	centre, cerr := rotaCentre(r)
 	if err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = u.Org.DeleteStation(r.Context(), httpx.Principal(r), centre, id)
+		err = del(r.Context(), httpx.Principal(r), centre, id)
 	}
 	if err != nil {
 		u.renderError(w, r, err)
 		return
 	}
-	redirect(w, r, rotaURL(centre), "station_deleted")
+	redirect(w, r, rotaURL(centre), notice)
 }
 
 // shiftAdd puts a leader's turn on the rota.
@@ -142,17 +149,5 @@ func (u *UI) shiftAdd(w http.ResponseWriter, r *http.Request) {
 
 // shiftDelete takes a turn off the rota.
 func (u *UI) shiftDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	centre, cerr := rotaCentre(r)
-	if err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = u.Org.DeleteShift(r.Context(), httpx.Principal(r), centre, id)
-	}
-	if err != nil {
-		u.renderError(w, r, err)
-		return
-	}
-	redirect(w, r, rotaURL(centre), "shift_deleted")
+	u.rotaDelete(w, r, u.Org.DeleteShift, "shift_deleted")
 }
