@@ -151,7 +151,7 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 		return nil, err
 	}
 	if c.Title == "" {
-		c.Title = summarise(c.Description, 30)
+		c.Title = TitleFrom(c.Description)
 	}
 	if c.Address, err = cleanText("address", in.Address, MaxAddress, false); err != nil {
 		return nil, err
@@ -222,14 +222,17 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 	return c, nil
 }
 
-// summarise is the first n characters of the first line of text.
-func summarise(text string, n int) string {
-	line, _, _ := strings.Cut(text, "\n")
-	if utf8.RuneCountInString(line) <= n {
-		return line
-	}
-	return string([]rune(line)[:n]) + "…"
-}
+// summarise is the first line of text, cut to n characters where a reader expects a
+// pause (model.Headline).
+func summarise(text string, n int) string { return model.Headline(text, n) }
+
+// titleRunes is how long a title made from a description may be: a clause or two, as
+// a clerk would sum the case up.
+const titleRunes = 40
+
+// TitleFrom is the title of a case registered without one: its description's first
+// clauses (model.Headline).
+func TitleFrom(description string) string { return model.Headline(description, titleRunes) }
 
 // Register creates a case, and takes the steps of in.Then in the same transaction.
 func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterInput) (model.Case, error) {

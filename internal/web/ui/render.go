@@ -137,6 +137,9 @@ var funcs = template.FuncMap{
 	// indent pads an option's text to show tree depth inside a <select>.
 	"indent":   func(n int) string { return strings.Repeat("\u3000", n) },
 	"datetime": func(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04") },
+	// headline cuts a title to n characters for a narrow cell, where a reader expects
+	// a pause (model.Headline); the cell's title attribute carries it whole.
+	"headline": func(n int, s string) string { return model.Headline(s, n) },
 }
 
 // newPage starts a page for r with the title key.
