@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -62,7 +64,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 		u.renderError(w, r, err)
 		return
 	}
-	data := intakeData{Kinds: model.AllKinds, Groups: groups, Channels: model.AllChannels,
+	data := intakeData{Kinds: model.AllKinds, Groups: groups, Channels: model.HandChannels,
 		Urgencies: workflow.AllUrgencies, PartyRoles: model.AllPartyRoles, Then: thenChoices,
 		ShowThen: p.Has(model.RoleClerk) || p.Has(model.RoleLeader), CoChecked: map[string]bool{}, Prior: prior}
 	for i := 0; i < intakeParties; i++ {
@@ -112,6 +114,10 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 	f := r.PostForm
 	in = cases.RegisterInput{Kind: model.CaseKind(f.Get("kind")), Channel: model.Channel(f.Get("channel")),
 		Address: f.Get("address"), Title: f.Get("title"), Description: f.Get("description"), Urgency: f.Get("urgency")}
+	if in.Channel != "" && in.Channel.Valid() && !slices.Contains(model.HandChannels, in.Channel) {
+		return in, nil, &model.FieldError{Field: "channel", Code: "not_by_hand", Message: i18n.T("zh-CN", "intake.channel_not_by_hand"),
+			MessageEN: i18n.T("en", "intake.channel_not_by_hand")}
+	}
 	if in.CategoryID, err = formInt(r, "category_id"); err != nil {
 		return in, nil, err
 	}
