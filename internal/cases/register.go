@@ -259,9 +259,9 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "category": c.CategoryCode, "urgency": c.Urgency})
 	steps := ""
 	for _, st := range in.Then {
-		steps += " → " + string(st.Action)
+		steps += " → " + st.Action.Label()
 	}
-	ctx = store.WithAudit(ctx, "case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
+	ctx = store.WithAudit(ctx, "case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind.Label(), c.Title, steps))
 	if len(in.Then) == 0 && s.Store.WritesCaseAlone() {
 		return *c, s.registerAlone(ctx, c, p.User.ID, payload, now)
 	}

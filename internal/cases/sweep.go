@@ -193,7 +193,7 @@ func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, err
 // one transaction with its event, the case's level, the replaced order and the
 // notifications. replaces is the order it escalates, if any.
 func (s *Service) supervise(ctx context.Context, issuer *model.User, caseID int64, level, requirement string, replyDays int, now time.Time, replaces int64) error {
-	ctx = store.WithAudit(ctx, "case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s督办：%s", level, summarise(requirement, 60)))
+	ctx = store.WithAudit(ctx, "case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s：%s", supervisionTitles[level], summarise(requirement, 60)))
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, caseID)
 		if err != nil {
@@ -299,6 +299,9 @@ func (o *orderPlan) mark(c *model.Case, now time.Time) {
 	c.UpdatedAt = now
 }
 
+// supervisionTitles name an order by its level, in its notice and the audit log.
+var supervisionTitles = map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}
+
 // event is the order's event on c's timeline; the order has its id.
 func (o *orderPlan) event(c *model.Case, now time.Time) model.CaseEvent {
 	raw := fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q}`, o.v.ID, o.v.Level, o.v.ReplyBy.Format(time.RFC3339))
@@ -308,7 +311,7 @@ func (o *orderPlan) event(c *model.Case, now time.Time) model.CaseEvent {
 
 // message is the order's notice.
 func (o *orderPlan) message(c *model.Case) notify.Message {
-	title := map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}[o.v.Level]
+	title := supervisionTitles[o.v.Level]
 	body := fmt.Sprintf("%s：%s。请于 %s 前回复。", noticeSubject(c), o.v.Requirement, o.v.ReplyBy.In(workflow.ChinaTime).Format("2006-01-02"))
 	return notify.Message{Kind: "supervision", CaseID: c.ID, Title: title, Body: body}
 }

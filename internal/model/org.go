@@ -97,6 +97,17 @@ const (
 // AllKinds in the order the UI lists them.
 var AllKinds = []CaseKind{KindDispute, KindPetition, KindHazard, KindService}
 
+// kindLabels name the kinds as the audit log's summaries and the catalogue do.
+var kindLabels = map[CaseKind]string{KindDispute: "矛盾纠纷", KindPetition: "信访事项", KindHazard: "安全隐患", KindService: "求助服务"}
+
+// Label is the Chinese name of the kind, or its code when unknown.
+func (k CaseKind) Label() string {
+	if l, ok := kindLabels[k]; ok {
+		return l
+	}
+	return string(k)
+}
+
 // Valid reports whether k is a known kind.
 func (k CaseKind) Valid() bool {
 	for _, x := range AllKinds {
