@@ -48,7 +48,7 @@ func TestAuditPageReadsInWords(t *testing.T) {
 		_, page := admin.Do("GET", "/admin/audit", nil)
 		body := string(page)
 		text := visibleText(body)
-		for _, want := range []string{"登录失败", "案件·督办", "黄牌督办：请本周内约谈双方", "登记案件", "登记矛盾纠纷：", fmt.Sprintf("案件 %d", id), } {
+		for _, want := range []string{"登录失败", "案件·督办", "黄牌督办：请本周内约谈双方", "登记案件", "登记矛盾纠纷：", fmt.Sprintf("案件 %d", id)} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the audit page lacks %q", want)
 			}
@@ -96,4 +96,3 @@ func visibleText(html string) string {
 	})
 	return regexp.MustCompile(`<[^>]*>`).ReplaceAllString(html, " ")
 }
-

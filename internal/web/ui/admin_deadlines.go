@@ -19,7 +19,7 @@ type deadlineData struct {
 	// Categories offer the new rule's category by name; CategoryName names a rule's.
 	Categories   []model.Category
 	CategoryName map[string]string
-	EditID    int64 // the rule whose form came back refused, 0 for the new-rule form
+	EditID       int64 // the rule whose form came back refused, 0 for the new-rule form
 }
 
 func (u *UI) renderDeadlines(w http.ResponseWriter, r *http.Request, editID int64, err error) {
