@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/onedoor/onedoor/internal/i18n"
 )
 
 // RegionLevel is a rung of the administrative ladder; a deployment may start at any
@@ -97,12 +99,10 @@ const (
 // AllKinds in the order the UI lists them.
 var AllKinds = []CaseKind{KindDispute, KindPetition, KindHazard, KindService}
 
-// kindLabels name the kinds as the audit log's summaries and the catalogue do.
-var kindLabels = map[CaseKind]string{KindDispute: "矛盾纠纷", KindPetition: "信访事项", KindHazard: "安全隐患", KindService: "求助服务"}
-
-// Label is the Chinese name of the kind, or its code when unknown.
+// Label is the kind's name in the default language (the catalogue's kind.<code>), as
+// the audit log's summaries say it; its code when unknown.
 func (k CaseKind) Label() string {
-	if l, ok := kindLabels[k]; ok {
+	if l, ok := i18n.Lookup(i18n.Default, "kind."+string(k)); ok {
 		return l
 	}
 	return string(k)
@@ -142,11 +142,11 @@ func CheckName(field, s string, max int) error {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
-		return &FieldError{Field: field, Code: "required", Message: "必填", MessageEN: "is required"}
+		return Invalid(field, "required", "invalid.required")
 	case utf8.RuneCountInString(s) > max:
-		return &FieldError{Field: field, Code: "too_long", Message: "过长", MessageEN: "is too long"}
+		return Invalid(field, "too_long", "invalid.too_long")
 	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return &FieldError{Field: field, Code: "bad_chars", Message: "含有控制字符", MessageEN: "contains control characters"}
+		return Invalid(field, "bad_chars", "invalid.control_chars")
 	}
 	return nil
 }
@@ -155,15 +155,15 @@ func CheckName(field, s string, max int) error {
 // user name): 1–max characters of ASCII letters, digits, '.', '-' and '_'.
 func CheckCode(field, s string, max int) error {
 	if s == "" {
-		return &FieldError{Field: field, Code: "required", Message: "必填", MessageEN: "is required"}
+		return Invalid(field, "required", "invalid.required")
 	}
 	if len(s) > max {
-		return &FieldError{Field: field, Code: "too_long", Message: "过长", MessageEN: "is too long"}
+		return Invalid(field, "too_long", "invalid.too_long")
 	}
 	for _, r := range s {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_'
 		if !ok {
-			return &FieldError{Field: field, Code: "bad_chars", Message: "只能包含字母、数字、点、横线和下划线", MessageEN: "may contain only letters, digits, '.', '-' and '_'"}
+			return Invalid(field, "bad_chars", "invalid.code_chars")
 		}
 	}
 	return nil

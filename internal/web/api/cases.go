@@ -72,26 +72,26 @@ var caseListParams = []string{"state", "kind", "urgency", "category_id", "before
 // naming the parameter.
 func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath func(int64) (string, error)) (store.CaseFilter, error) {
 	var f store.CaseFilter
-	bad := func(field, zh, en string) error {
-		return &model.FieldError{Field: field, Code: "invalid", Message: zh, MessageEN: en}
+	bad := func(field, key string, args ...any) error {
+		return model.Invalid(field, "invalid", key, args...)
 	}
 	for _, st := range q.List("state") {
 		for _, one := range strings.Split(st, ",") {
 			if !workflow.State(one).Valid() {
-				return f, bad("state", "状态无效："+one, "unknown state: "+one)
+				return f, bad("state", "invalid.state.unknown", one)
 			}
 			f.States = append(f.States, one)
 		}
 	}
 	if k := q.String("kind"); k != "" {
 		if !model.CaseKind(k).Valid() {
-			return f, bad("kind", "事项类型无效", "unknown kind")
+			return f, bad("kind", "invalid.kind.unknown")
 		}
 		f.Kind = model.CaseKind(k)
 	}
 	if u := q.String("urgency"); u != "" {
 		if !workflow.Urgency(u).Valid() {
-			return f, bad("urgency", "紧急程度无效", "unknown urgency")
+			return f, bad("urgency", "invalid.urgency.unknown")
 		}
 		f.Urgency = u
 	}
@@ -111,7 +111,7 @@ func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath fun
 	if regionID != 0 {
 		path, err := regionPath(regionID)
 		if err != nil {
-			return f, bad("region_id", "区域不存在", "no such region")
+			return f, bad("region_id", "invalid.region.not_found")
 		}
 		f.Within = path
 	}
@@ -152,7 +152,7 @@ func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int
 }
 
 func (a *API) getCase(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -171,7 +171,7 @@ func (a *API) getCase(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 func (a *API) caseEvents(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -180,7 +180,7 @@ func (a *API) caseEvents(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 func (a *API) caseAction(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -229,7 +229,7 @@ func (a *API) priorCases(r *http.Request, p *auth.Principal, q *httpx.Query) (in
 }
 
 func (a *API) uploadAttachment(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -249,7 +249,7 @@ func (a *API) uploadAttachment(r *http.Request, p *auth.Principal) (int, any, er
 }
 
 func (a *API) listAttachments(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -269,12 +269,12 @@ func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	caseID, err := pathID(r)
+	caseID, err := httpx.PathID(r, "id")
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	aid, err := httpx.PathID(r, "aid")
 	if err != nil {
 		httpx.WriteError(w, r, store.ErrNotFound)
 		return
@@ -289,11 +289,11 @@ func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
 
 // revealParty shows one party's full ID number and phone, audited.
 func (a *API) revealParty(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
-	pid, err := strconv.ParseInt(r.PathValue("pid"), 10, 64)
+	pid, err := httpx.PathID(r, "pid")
 	if err != nil {
 		return 0, nil, store.ErrNotFound
 	}

@@ -160,11 +160,9 @@ func (u *UI) auditFilter(ctx context.Context, p *auth.Principal, loc string, q *
 	}
 	switch {
 	case len(found) == 0:
-		return f, &model.FieldError{Field: "actor", Code: "not_found", Message: i18n.T("zh-CN", "audit.actor_not_found", actor),
-			MessageEN: i18n.T("en", "audit.actor_not_found", actor)}
+		return f, model.Invalid("actor", "not_found", "invalid.actor.not_found", actor)
 	case len(found) > 1:
-		return f, &model.FieldError{Field: "actor", Code: "ambiguous", Message: i18n.T("zh-CN", "audit.actor_ambiguous", actor),
-			MessageEN: i18n.T("en", "audit.actor_ambiguous", actor)}
+		return f, model.Invalid("actor", "ambiguous", "invalid.actor.ambiguous", actor)
 	}
 	f.ActorID = found[0].ID
 	return f, nil
@@ -185,10 +183,7 @@ func (u *UI) auditList(w http.ResponseWriter, r *http.Request) {
 	f, err := u.auditFilter(r.Context(), httpx.Principal(r), loc, q)
 	if fe, ok := err.(*model.FieldError); ok {
 		// A name that is nobody's is said beside the field, the filter kept.
-		msg := fe.Message
-		if loc == "en" {
-			msg = fe.MessageEN
-		}
+		msg := fe.Message(loc)
 		page.Errors = map[string]string{fe.Field: msg}
 		page.Error = i18n.T(loc, "audit.actor") + i18n.T(loc, "error.field_sep") + msg
 		page.Data = auditData{Query: q.Values(), Ops: auditOpChoices(loc)}
@@ -245,7 +240,7 @@ func (u *UI) auditExport(w http.ResponseWriter, r *http.Request) {
 
 // userUnlock lifts the lock that repeated wrong passwords put on an account.
 func (u *UI) userUnlock(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
 		err = u.Org.Unlock(r.Context(), httpx.Principal(r), u.Auth, id)
 	}

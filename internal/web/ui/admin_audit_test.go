@@ -21,7 +21,7 @@ func TestAuditOperationsAreNamed(t *testing.T) {
 				t.Errorf("%s catalogue lacks audit_obj.%s", loc, kind)
 			}
 		}
-		for _, k := range []string{"audit.any_action", "audit.object_placeholder", "audit.actor_placeholder", "audit.actor_not_found", "audit.actor_ambiguous"} {
+		for _, k := range []string{"audit.any_action", "audit.object_placeholder", "audit.actor_placeholder", "invalid.actor.not_found", "invalid.actor.ambiguous", "invalid.channel.not_by_hand"} {
 			if _, ok := i18n.Lookup(loc, k); !ok {
 				t.Errorf("%s catalogue lacks %s", loc, k)
 			}

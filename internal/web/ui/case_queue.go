@@ -46,7 +46,7 @@ func queueFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (str
 	q := httpx.PageQuery(r)
 	f := store.CaseFilter{Limit: queuePageSize}
 	bad := func(field string) error {
-		return &model.FieldError{Field: field, Code: "invalid", Message: "筛选条件无效", MessageEN: "is not a valid filter"}
+		return model.Invalid(field, "invalid", "invalid.filter")
 	}
 	queue := q.String("queue")
 	switch queue {
@@ -143,7 +143,7 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 	if ferr != nil {
 		ce := classify(r, ferr)
 		page.Errors = map[string]string{ce.Field: ce.Message}
-		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		page.Error = caseFields.Prefixed(page.Locale, ce.Field, ce.Message)
 		u.render(w, r, ce.Status, "case_queue.html", page)
 		return
 	}
