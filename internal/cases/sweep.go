@@ -180,7 +180,7 @@ func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, err
 		if r := levelRank(v.Level); r < len(supervisionLevels) {
 			next = supervisionLevels[r]
 		}
-		req := fmt.Sprintf("督办（%s）逾期未回复，升级督办：%s", v.Level, v.Requirement)
+		req := fmt.Sprintf("%s逾期未回复，升级督办：%s", supervisionTitles[v.Level], v.Requirement)
 		if err := s.supervise(ctx, nil, v.CaseID, next, req, p.ReplyWorkdays, now, v.ID); err != nil {
 			return issued, err
 		}

@@ -1,8 +1,13 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"slices"
 	"time"
 
@@ -273,7 +278,7 @@ func (l *liveCounty) stories() {
 	// booked the leader's reception too.
 	lamp := l.portal(l.day(1, 19, 40), cases.PublicInput{Kind: model.KindHazard, CategoryID: l.cats["hazard.traffic"], Channel: model.ChannelPhoto,
 		RegionID: l.regions["城关村第二网格"].ID, Address: "城关村小学门口", Description: "城关村小学门口路灯杆被车撞歪，向路面倾斜，学生上下学从下面经过，存在倒塌隐患。",
-		Name: "赵海燕", Phone: "13993015566"})
+		Name: "赵海燕", Phone: "13993015566", Photos: []cases.Upload{{Name: "路灯杆.png", Data: streetPhoto(true)}, {Name: "校门口.png", Data: streetPhoto(false)}}})
 	l.at(l.day(1, 20, 5), "book", func(ctx context.Context) error {
 		return l.bookPublic(ctx, &lamp.c, "13993015566", "fucheng.leader")
 	})
@@ -469,6 +474,41 @@ func (l *liveCounty) stories() {
 	})
 	l.at(l.day(1, 11, 0), "book", func(ctx context.Context) error { return l.bookDesk(ctx, "county.clerk", &petition.c, "county.leader") })
 	l.at(l.day(1, 11, 10), "book", func(ctx context.Context) error { return l.bookDesk(ctx, "fucheng.clerk", &land.c, "fucheng.leader") })
+}
+
+// streetPhoto draws the citizen's photo of the school gate: sky, houses, the road and
+// the lamp post, leaning over it when leaning is set (the close-up), upright far off.
+func streetPhoto(leaning bool) []byte {
+	const w, h = 960, 720
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	fill := func(r image.Rectangle, c color.RGBA) { draw.Draw(img, r, &image.Uniform{c}, image.Point{}, draw.Src) }
+	for y := 0; y < h*3/5; y++ { // a hazy sky
+		v := uint8(170 + 60*y/(h*3/5))
+		fill(image.Rect(0, y, w, y+1), color.RGBA{v - 40, v - 10, v, 255})
+	}
+	fill(image.Rect(0, h*3/5, w, h), color.RGBA{92, 92, 96, 255})           // the road
+	fill(image.Rect(0, h*3/5, w, h*3/5+14), color.RGBA{180, 180, 172, 255}) // the kerb
+	for i, x := range []int{40, 330, 620} {                                  // houses and the school gate
+		fill(image.Rect(x, h*3/5-180+30*i, x+250, h*3/5), color.RGBA{196, 160, 120, 255})
+		fill(image.Rect(x+20, h*3/5-220+30*i, x+230, h*3/5-180+30*i), color.RGBA{150, 60, 50, 255})
+		fill(image.Rect(x+95, h*3/5-90, x+155, h*3/5), color.RGBA{70, 50, 40, 255})
+	}
+	for y := h*3/5 + 60; y < h; y += 90 { // the lane's dashes
+		fill(image.Rect(w/2-6, y, w/2+6, y+45), color.RGBA{230, 230, 220, 255})
+	}
+	top, lean := 120, 0
+	if leaning {
+		top, lean = 60, 260
+	}
+	for y := top; y < h*3/5+40; y++ { // the pole, leaning over the road
+		x := 760 - lean*(h*3/5+40-y)/(h*3/5+40-top)
+		fill(image.Rect(x-9, y, x+9, y+1), color.RGBA{60, 64, 70, 255})
+	}
+	lampX := 760 - lean
+	fill(image.Rect(lampX-45, top-14, lampX+10, top+8), color.RGBA{240, 220, 120, 255})
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return buf.Bytes()
 }
 
 // publishSessions publishes who's reception sessions on n working days, from the

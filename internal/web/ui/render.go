@@ -140,6 +140,8 @@ var funcs = template.FuncMap{
 	// headline cuts a title to n characters for a narrow cell, where a reader expects
 	// a pause (model.Headline); the cell's title attribute carries it whole.
 	"headline": func(n int, s string) string { return model.Headline(s, n) },
+	// isImage tells the attachments a page shows as photos.
+	"isImage": func(contentType string) bool { return strings.HasPrefix(contentType, "image/") },
 }
 
 // newPage starts a page for r with the title key.
