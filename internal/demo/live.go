@@ -488,7 +488,7 @@ func streetPhoto(leaning bool) []byte {
 	}
 	fill(image.Rect(0, h*3/5, w, h), color.RGBA{92, 92, 96, 255})           // the road
 	fill(image.Rect(0, h*3/5, w, h*3/5+14), color.RGBA{180, 180, 172, 255}) // the kerb
-	for i, x := range []int{40, 330, 620} {                                  // houses and the school gate
+	for i, x := range []int{40, 330, 620} {                                 // houses and the school gate
 		fill(image.Rect(x, h*3/5-180+30*i, x+250, h*3/5), color.RGBA{196, 160, 120, 255})
 		fill(image.Rect(x+20, h*3/5-220+30*i, x+230, h*3/5-180+30*i), color.RGBA{150, 60, 50, 255})
 		fill(image.Rect(x+95, h*3/5-90, x+155, h*3/5), color.RGBA{70, 50, 40, 255})
