@@ -27,8 +27,8 @@ func TestAuditChainUnderParallelWriters(t *testing.T) {
 				defer wg.Done()
 				for i := 0; i < each; i++ {
 					object := fmt.Sprintf("test:%d-%d", w, i)
-					actx := store.WithAudit(store.WithActor(ctx, store.Actor{ID: int64(w), Name: fmt.Sprintf("写者%d", w)}), "test.write", object, "并行写入")
-					if err := st.InTx(actx, func(*store.Tx) error { return nil }); err != nil {
+					actx := store.WithActor(ctx, store.Actor{ID: int64(w), Name: fmt.Sprintf("写者%d", w)})
+					if err := st.InTx(actx, store.Audited("test.write", object, "并行写入"), func(*store.Tx) error { return nil }); err != nil {
 						errs <- err
 						return
 					}

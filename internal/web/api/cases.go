@@ -11,6 +11,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -66,7 +67,8 @@ func (a *API) createCase(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 // caseListParams are the query parameters of GET /api/v1/cases.
-var caseListParams = []string{"state", "kind", "urgency", "category_id", "before", "limit", "region_id", "overdue", "queue"}
+var caseListParams = []string{"state", "kind", "urgency", "category_id", "before", "limit", "region_id", "overdue", "queue",
+	"channel", "stat", "part", "from", "to"}
 
 // caseFilter reads the list filters from the query string; a malformed one is a 422
 // naming the parameter.
@@ -105,9 +107,21 @@ func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath fun
 	if q.OneOf("queue", "mine", "all") == "mine" {
 		f.Queue = cases.QueueFor(p)
 	}
+	if ch := q.String("channel"); ch != "" {
+		if !model.Channel(ch).Valid() {
+			return f, bad("channel", "invalid.channel.invalid")
+		}
+		f.Channel = model.Channel(ch)
+	}
+	stat, part, from, to := q.String("stat"), q.String("part"), q.String("from"), q.String("to")
 	if err := q.Err(); err != nil {
 		return f, err
 	}
+	cond, err := report.ListCond(stat, part, from, to, now)
+	if err != nil {
+		return f, err
+	}
+	f.Cond = cond
 	if regionID != 0 {
 		path, err := regionPath(regionID)
 		if err != nil {
@@ -120,7 +134,8 @@ func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath fun
 
 type casePage struct {
 	Items []caseView `json:"items"`
-	Next  string     `json:"next,omitempty"` // the URL of the next page, when there may be one
+	Total *int64     `json:"total,omitempty"` // with stat: how many cases the figure counts, all pages together
+	Next  string     `json:"next,omitempty"`  // the URL of the next page, when there may be one
 }
 
 func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
@@ -138,6 +153,13 @@ func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int
 	page := casePage{Items: make([]caseView, len(list))}
 	for i, c := range list {
 		page.Items[i] = a.view(r, c)
+	}
+	if f.Cond != nil {
+		n, err := a.Cases.Count(r.Context(), p, f)
+		if err != nil {
+			return 0, nil, err
+		}
+		page.Total = &n
 	}
 	limit := f.Limit
 	if limit == 0 {

@@ -177,7 +177,7 @@ var objectKinds = []string{"case", "party", "user", "region", "department", "cat
 func (u *UI) auditList(w http.ResponseWriter, r *http.Request) {
 	q := httpx.PageQuery(r)
 	loc := httpx.Locale(r)
-	page := newPage(r, "audit.title")
+	page := u.newPage(r, "audit.title")
 	page.Active = "nav.audit"
 	page.Form = q.Values()
 	f, err := u.auditFilter(r.Context(), httpx.Principal(r), loc, q)

@@ -10,6 +10,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -35,6 +36,9 @@ type queueData struct {
 	Regions   []regionRow
 	Urgencies []workflow.Urgency
 	Next      string // the next page's URL, when there may be one
+	Figure    string // the figure the list holds the cases of (its name), if any
+	Total     int64  // with Figure: how many cases it counts, all pages together
+	Channels  []model.Channel
 	First     string // the first page's URL, when this is a later one
 
 	Bookings []appointmentView // upcoming 约访 bookings at the clerk's desk
@@ -94,9 +98,21 @@ func queueFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (str
 		return f, queue, bad("overdue")
 	}
 	f.TrackingCode = strings.ToUpper(strings.TrimSpace(q.String("code")))
+	if ch := q.String("channel"); ch != "" {
+		if !model.Channel(ch).Valid() {
+			return f, queue, bad("channel")
+		}
+		f.Channel = model.Channel(ch)
+	}
+	stat, part, from, to := q.String("stat"), q.String("part"), q.String("from"), q.String("to")
 	if err := q.Err(); err != nil {
 		return f, queue, err
 	}
+	cond, err := report.ListCond(stat, part, from, to, now)
+	if err != nil {
+		return f, queue, err
+	}
+	f.Cond = cond
 	if regionID != 0 {
 		path, err := regionPath(regionID)
 		if err != nil {
@@ -134,11 +150,11 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		title = "cases.queue.all"
 		active = "nav.cases_all"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = active
 	page.Form = httpx.PageQuery(r).Values()
 	data := queueData{Queue: queue, Mine: hasAny(p, queueRoles), States: workflow.AllStates, Kinds: model.AllKinds, Groups: groupCategories(cats),
-		Regions: treeRows(regions, p.Region), Urgencies: workflow.AllUrgencies}
+		Regions: treeRows(regions, p.Region), Urgencies: workflow.AllUrgencies, Channels: model.AllChannels}
 	page.Data = &data
 	if ferr != nil {
 		ce := classify(r, ferr)
@@ -151,6 +167,14 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		u.renderError(w, r, err)
 		return
+	}
+	if f.Cond != nil {
+		if data.Total, err = u.Cases.Count(ctx, p, f); err != nil {
+			u.renderError(w, r, err)
+			return
+		}
+		fig, _ := report.ByID(httpx.PageQuery(r).String("stat"))
+		data.Figure, _ = fig.Local(page.Locale)
 	}
 	data.Bookings = u.deskAppointments(ctx, p)
 	data.Rows = make([]queueRow, len(list))
