@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
@@ -138,6 +140,20 @@ func TestWorkingMorningInTheBrowser(t *testing.T) {
 				t.Errorf("the heading reads %q (title %q)", h, wages.Title)
 			}
 			tb.shot("desk-case-heading")
+			if fired := strings.Join(tb.texts("[data-indicator]"), " "); !strings.Contains(fired, "劳动争议 · 拖欠工资") || strings.Contains(fired, "dispute.") {
+				t.Errorf("the warning's facts read %q: want the category's name", fired)
+			}
+			// The desk's form offers the channels a clerk registers by hand.
+			if status := tb.open("/cases/new"); status != 200 {
+				t.Fatalf("intake: %d", status)
+			}
+			offered := strings.Join(tb.texts("select[name=channel] option"), " ")
+			for _, c := range model.AllChannels {
+				label := i18n.T(zh, "channel."+string(c))
+				if strings.Contains(offered, label) != slices.Contains(model.HandChannels, c) {
+					t.Errorf("the intake form's channels read %q: %s (%s) wrongly offered or missing", offered, c, label)
+				}
+			}
 			if status := tb.open("/cases/" + itoa(lamp.ID)); status != 200 {
 				t.Fatalf("case page: %d", status)
 			}
@@ -185,6 +201,24 @@ func TestWorkingMorningInTheBrowser(t *testing.T) {
 				t.Fatalf("audit log: %d", status)
 			}
 			tb.shot("desk-audit")
+			// The actor filter takes a person's name.
+			tb.fill("[data-testid=audit-actor]", demoAccountName("fucheng.leader"))
+			if status := tb.click("form.filters button"); status != 200 {
+				t.Fatalf("filter by name: %d", status)
+			}
+			actors := tb.texts("[data-testid=audit] tbody td:nth-child(3)")
+			if len(actors) == 0 {
+				t.Error("filtering the log by the leader's name finds nothing")
+			}
+			for _, a := range actors {
+				if a != "fucheng.leader" {
+					t.Errorf("filtered by the leader's name, a row is %s's", a)
+				}
+			}
+			tb.shot("desk-audit-by-name")
+			if status := tb.open("/admin/audit"); status != 200 {
+				t.Fatalf("audit log: %d", status)
+			}
 			for _, op := range tb.texts("[data-testid=audit-op]") {
 				if strings.ContainsAny(op, "._") && !strings.Contains(op, "·") || op == "" {
 					t.Errorf("an operation reads %q", op)
@@ -249,6 +283,16 @@ func TestWorkingMorningInTheBrowser(t *testing.T) {
 			tb.report()
 		})
 	})
+}
+
+// demoAccountName is a demo account's display name.
+func demoAccountName(username string) string {
+	for _, a := range demo.Accounts() {
+		if a.Username == username {
+			return a.Name
+		}
+	}
+	return ""
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -36,6 +36,9 @@ type Page struct {
 	Data    any
 	Request *http.Request
 	Unread  int // the signed-in user's unread notifications, for the header badge
+	// CategoryNames name categories by code, for a warning's facts; nil where none
+	// are shown.
+	CategoryNames map[string]string
 }
 
 // UnreadMore says the unread count went past what is counted (store.MaxUnreadCount).
@@ -53,6 +56,9 @@ func (p *Page) FiredDetail(f risk.Fired) string {
 	}
 	parts := make([]string, len(f.Facts))
 	for i, fact := range f.Facts {
+		if fact.Key == "category" && len(fact.Args) == 1 && p.CategoryNames[fact.Args[0]] != "" {
+			fact.Args = []string{p.CategoryNames[fact.Args[0]]} // 劳动争议 · 拖欠工资, not dispute.labour.wages
+		}
 		parts[i] = p.T("risk_fact."+fact.Key, fact.Values(p.T("risk_fact.list_sep"))...)
 	}
 	return strings.Join(parts, p.T("risk_fact.sep"))
