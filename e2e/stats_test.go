@@ -75,5 +75,12 @@ func TestStatsDashboard(t *testing.T) {
 		}
 		tb.do("wait for the charts", chromedp.WaitVisible(`#chart-days[data-drawn=true] canvas`), chromedp.Sleep(300*time.Millisecond))
 		t.Logf("township: %s", screenshot(t, tb, "dashboard-township-"+string(srv.Store.Dialect())))
+		if status := tb.click(`[data-testid=monthly-link]`); status != 200 {
+			t.Fatalf("the monthly report: %d", status)
+		}
+		if !strings.Contains(tb.text(".monthly-title"), township) {
+			t.Errorf("the monthly report of %s is titled %q", township, tb.text(".monthly-title"))
+		}
+		t.Logf("monthly: %s", screenshot(t, tb, "monthly-"+string(srv.Store.Dialect())))
 	})
 }

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/url"
 	"regexp"
@@ -10,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/report"
@@ -221,6 +225,77 @@ func TestStatsDashboardIsTheLeadersHome(t *testing.T) {
 		lc := srv.Login(t, "county.leader", demo.Password)
 		if resp, raw := lc.Do("GET", "/stats?period=fortnight", nil); resp.StatusCode != 422 || !strings.Contains(string(raw), `field-error-period`) {
 			t.Errorf("a bad period: %d %s", resp.StatusCode, testutil.Excerpt(raw))
+		}
+	})
+}
+
+// The monthly report reads back from its xlsx: Chinese sheet names, the header
+// frozen, one row per township with the numbers the API gives (real numbers, not
+// text), and the counts totalled by formulas. Its printable page holds the same.
+func TestStatsMonthlyReportXLSX(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		if err := demo.GenerateCases(context.Background(), st, 1500, 3); err != nil {
+			t.Fatal(err)
+		}
+		c := srv.Login(t, "county.leader", demo.Password)
+		api := getStats(t, c, "period=year")
+		resp, raw := c.Do("GET", "/stats/monthly.xlsx?period=year", nil)
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("xlsx: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		if got := x.GetSheetList(); strings.Join(got, ",") != "月报,主要指标,分类别" {
+			t.Errorf("sheets %v", got)
+		}
+		header, _ := x.GetRows("月报")
+		if len(header) < 5 || header[3][0] != "所属区域" || header[3][1] != "受理量" || header[3][3] != "化解率" {
+			t.Fatalf("the header row reads %v", header[min(3, len(header)-1)])
+		}
+		panes, err := x.GetPanes("月报")
+		if err != nil || !panes.Freeze || panes.YSplit != 4 {
+			t.Errorf("the header is not frozen: %+v %v", panes, err)
+		}
+		for i, reg := range api.Regions {
+			row := 5 + i
+			name, _ := x.GetCellValue("月报", "A"+strconv.Itoa(row))
+			if !strings.Contains(name, reg.Name) {
+				t.Errorf("row %d is %q, want %s", row, name, reg.Name)
+			}
+			typ, _ := x.GetCellType("月报", "B"+strconv.Itoa(row))
+			got, _ := x.GetCellValue("月报", "B"+strconv.Itoa(row))
+			if got != strconv.FormatInt(reg.Values[0].Num, 10) || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+				t.Errorf("%s's intake is %q (type %v), the API says %d", reg.Name, got, typ, reg.Values[0].Num)
+			}
+			if rate := reg.Values[2]; !rate.Empty {
+				got, _ := x.GetCellValue("月报", "D"+strconv.Itoa(row), excelize.Options{RawCellValue: true})
+				if f, err := strconv.ParseFloat(got, 64); err != nil || f != rate.Value {
+					t.Errorf("%s's 化解率 is %q, the API says %v", reg.Name, got, rate.Value)
+				}
+			}
+		}
+		total := 5 + len(api.Regions)
+		if label, _ := x.GetCellValue("月报", "A"+strconv.Itoa(total)); label != "合计" {
+			t.Errorf("the total row is labelled %q", label)
+		}
+		formula, _ := x.GetCellFormula("月报", "B"+strconv.Itoa(total))
+		if want := fmt.Sprintf("SUM(B5:B%d)", total-1); formula != want {
+			t.Errorf("the intake total is %q, want %s", formula, want)
+		}
+		var sum int64
+		for _, reg := range api.Regions {
+			sum += reg.Values[0].Num
+		}
+		if sum != api.Headline[0].Num {
+			t.Errorf("the townships' intake adds up to %d, the county's is %d", sum, api.Headline[0].Num)
+		}
+		resp, raw = c.Do("GET", "/stats/monthly?period=year", nil)
+		if resp.StatusCode != 200 || !strings.Contains(string(raw), `data-testid="monthly-regions"`) {
+			t.Fatalf("the printable report: %d %s", resp.StatusCode, testutil.Excerpt(raw))
 		}
 	})
 }

@@ -59,7 +59,7 @@ type dashboardData struct {
 	Channels             []statRow
 	Kinds                []statRow
 	Chart                string // the day chart's data as JSON, for dashboard.js
-	Query                string // the period and cut, to carry into the monthly report
+	MonthlyLink          string // the monthly report of the same period and cut
 }
 
 // crumb is a step of the region path from the reader's region to the one shown.
@@ -141,7 +141,7 @@ func (u *UI) fillDashboard(r *http.Request, page *Page, data *dashboardData, per
 	if cut.RegionID != 0 {
 		all.Set("region_id", strconv.FormatInt(cut.RegionID, 10))
 	}
-	data.Query = all.Encode()
+	data.MonthlyLink = "/stats/monthly?" + all.Encode()
 	// The path from the reader's own region down to the one shown.
 	p := httpx.Principal(r)
 	data.Crumbs = []crumb{{Name: p.Region.Name, Link: withRegion(0)}}

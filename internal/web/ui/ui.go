@@ -108,6 +108,8 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /p/book", u.publicBookPost)
 	mux.HandleFunc("GET /warnings", onCases(u.warningsBoard))
 	mux.HandleFunc("GET /stats", u.withPerm(auth.PermStatsRead)(u.dashboard))
+	mux.HandleFunc("GET /stats/monthly", u.withPerm(auth.PermStatsRead)(u.monthly))
+	mux.HandleFunc("GET /stats/monthly.xlsx", u.withPerm(auth.PermStatsRead)(u.monthlyExport))
 
 	mux.HandleFunc("GET /inbox", u.signedIn(u.inbox))
 	// The grid worker's phone pages: whoever may register cases (grid, clerk, leader).
