@@ -267,6 +267,17 @@ func TestWorkingMorningInTheBrowser(t *testing.T) {
 			tb.report()
 		})
 
+		t.Run("grid worker at a desk", func(t *testing.T) {
+			tb := deskTab(t, b, srv, "fucheng.grid") // lands on /grid
+			tb.shot("desk-grid-home")
+			if status := tb.open("/grid/cases/" + itoa(lamp.ID)); status != 200 {
+				t.Fatalf("grid case page: %d", status)
+			}
+			tb.shot("desk-grid-case")
+			openPhoto(t, tb, "desk-grid-photo-large", false)
+			tb.report()
+		})
+
 		t.Run("citizen", func(t *testing.T) {
 			tb := phoneTab(t, b, srv)
 			if status := tb.open("/p/track?code=" + lamp.TrackingCode); status != 200 {
