@@ -87,6 +87,7 @@ type Case struct {
 	DueStage         string     `json:"due_stage,omitempty"`
 	DueAt            *time.Time `json:"due_at,omitempty"`
 	DueFlag          string     `json:"due_flag,omitempty"`          // as the last deadline sweep saw it: due_soon, overdue; paused while suspended
+	DueBasis         string     `json:"due_basis,omitempty"`         // the rule in force for the deadline's stage: its legal basis; filled on reading one case
 	SupervisionLevel string     `json:"supervision_level,omitempty"` // highest open supervision: normal, yellow, red
 	RegisteredBy     int64      `json:"registered_by,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
@@ -160,6 +161,11 @@ type Assignment struct {
 	SignedAt     *time.Time `json:"signed_at,omitempty"`
 	ReportedAt   *time.Time `json:"reported_at,omitempty"`
 	Report       string     `json:"report,omitempty"`
+	// A co-handler's part has its own deadline (吹哨报到), set when it is whistled in,
+	// on the basis given; the deadline sweep keeps its flag (due_soon, overdue).
+	DueAt    *time.Time `json:"due_at,omitempty"`
+	DueFlag  string     `json:"due_flag,omitempty"`
+	DueBasis string     `json:"due_basis,omitempty"`
 }
 
 // Assignment statuses.

@@ -74,9 +74,7 @@ func condSQL(cond *model.CaseCond) (string, []any) {
 		args = append(args, cond.DueFrom.UTC())
 	}
 	if cond.DueSoon {
-		// Each bound compared with due_at directly: PostgreSQL types a parameter by its
-		// comparison, and one inside CASE … THEN ? arrives as text ("timestamptz <= text").
-		parts = append(parts, "c.state IN "+openStates+" AND c.due_at >= ? AND (c.urgency = ? AND c.due_at <= ? OR c.urgency <> ? AND c.due_at <= ?)")
+		parts = append(parts, "c.state IN "+openStates+" AND c.due_at >= ? AND ((c.urgency = ? AND c.due_at <= ?) OR (c.urgency <> ? AND c.due_at <= ?))")
 		args = append(args, cond.DueFrom.UTC(), cond.UrgentCode, cond.DueSoonUrgentTo.UTC(), cond.UrgentCode, cond.DueSoonTo.UTC())
 	}
 	if len(parts) == 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -36,7 +37,8 @@ type intakeData struct {
 	Then        []string
 	Departments []departmentOption
 	CoChecked   map[string]bool
-	Prior       *priorData // the "查找既往案件" panel, when the desk asked without script
+	Prior       *priorData  // the "查找既往案件" panel, when the desk asked without script
+	Roster      *org.Roster // who is at the centre today, for the front desk (导诊台) to send a walk-in on
 }
 
 // partyRow is one party's rows of inputs: parties[Index].*, labelled 当事人 Number.
@@ -92,6 +94,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 			u.renderError(w, r, err)
 			return
 		}
+		data.Roster = u.deskRoster(r)
 	}
 	for _, id := range form["co_department_ids"] {
 		data.CoChecked[id] = true

@@ -41,14 +41,15 @@ type casePageData struct {
 	Delegates     []model.Region
 	Outcomes      []workflow.Outcome
 	Satisfactions []workflow.Satisfaction
-	Supervisions  []supervisionRow // the case's supervision orders (督办), oldest first
-	Levels        []string         // the supervise form's levels
-	ReplyDays     int              // the supervise form's default working days to reply
-	Warning       warningView      // the four-colour warning and what set it
-	Incidents     []incidentRow    // what was recorded around the case, newest first
-	IncidentKinds []string         // the record form's kinds
-	WarningLevels []string         // the adjust form's levels
-	Holders       []model.User     // who may be named 包案 leader
+	Supervisions  []supervisionRow  // the case's supervision orders (督办), oldest first
+	Levels        []string          // the supervise form's levels
+	Addressees    []addresseeOption // the supervise form's departments: those working on the case now
+	ReplyDays     int               // the supervise form's default working days to reply
+	Warning       warningView       // the four-colour warning and what set it
+	Incidents     []incidentRow     // what was recorded around the case, newest first
+	IncidentKinds []string          // the record form's kinds
+	WarningLevels []string          // the adjust form's levels
+	Holders       []model.User      // who may be named 包案 leader
 
 	Appointments *appointmentSection // 约访: bookings, and the booking form
 }
@@ -76,6 +77,16 @@ type incidentRow struct {
 type assignmentRow struct {
 	model.Assignment
 	Department string
+	Due        workflow.Status // the part's own deadline, for a co-handler (吹哨报到)
+}
+
+// addresseeOption is a department a supervision order may be aimed at: one working on
+// the case, lead or co-handler, with where its part stands.
+type addresseeOption struct {
+	ID   int64
+	Name string
+	Lead bool
+	Due  workflow.Status
 }
 
 type eventRow struct {
@@ -285,8 +296,13 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		depNames[id] = n
 		return n
 	}
+	now := u.Cases.Now()
 	for _, a := range c.Assignments {
-		d.Assignments = append(d.Assignments, assignmentRow{Assignment: a, Department: depName(a.DepartmentID)})
+		row := assignmentRow{Assignment: a, Department: depName(a.DepartmentID), Due: u.Cases.PartStatus(c, a, now)}
+		d.Assignments = append(d.Assignments, row)
+		if a.Status == model.AssignmentAssigned || a.Status == model.AssignmentSigned {
+			d.Addressees = append(d.Addressees, addresseeOption{ID: a.DepartmentID, Name: row.Department, Lead: a.IsLead, Due: row.Due})
+		}
 	}
 
 	evs, err := u.Cases.Timeline(ctx, p, c)

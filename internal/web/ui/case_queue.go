@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -24,6 +25,10 @@ type queueRow struct {
 	Due      workflow.Status
 	Category string
 	Place    string
+	// The viewer's department's own part, when it co-handles the case (吹哨报到): its
+	// deadline is the one the department answers for.
+	PartDueAt *time.Time
+	PartDue   workflow.Status
 }
 
 type queueData struct {
@@ -123,6 +128,19 @@ func queueFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (str
 	return f, queue, nil
 }
 
+// departmentParts reads the handler's department's parts of the listed cases; none
+// for anyone else.
+func (u *UI) departmentParts(ctx context.Context, p *auth.Principal, list []model.Case) (map[int64]model.Assignment, error) {
+	if !p.Has(model.RoleHandler) || p.Department == nil {
+		return nil, nil
+	}
+	ids := make([]int64, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	return u.Store.DepartmentParts(ctx, p.Department.ID, ids)
+}
+
 // caseQueue lists the cases waiting on the user (待我处理, the default) or every case
 // they may see (全部案件, queue=all), newest first, a page at a time.
 func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
@@ -177,10 +195,18 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		data.Figure, _ = fig.Local(page.Locale)
 	}
 	data.Bookings = u.deskAppointments(ctx, p)
+	parts, err := u.departmentParts(ctx, p, list)
+	if err != nil {
+		u.renderError(w, r, err)
+		return
+	}
 	data.Rows = make([]queueRow, len(list))
 	for i, c := range list {
 		data.Rows[i] = queueRow{Case: c, Due: u.Cases.DueStatus(&c, now), Category: catIdx.Name(c.CategoryID),
 			Place: names.place(ctx, c.RegionPath, p.Region)}
+		if a, ok := parts[c.ID]; ok && !a.IsLead && a.DueAt != nil {
+			data.Rows[i].PartDueAt, data.Rows[i].PartDue = a.DueAt, u.Cases.PartStatus(&c, a, now)
+		}
 	}
 	q := httpx.PageQuery(r).Values()
 	q.Del("notice")

@@ -267,7 +267,7 @@ var timelineActions = func() []string {
 
 // dueStages are the stages a deadline may belong to, for "case.stage.<code>".
 var dueStages = []workflow.Stage{workflow.StageAccept, workflow.StageObjection, workflow.StageHandle,
-	workflow.StageExtension, workflow.StageConfirm, workflow.StageVisit}
+	workflow.StageExtension, workflow.StageConfirm, workflow.StageVisit, workflow.StageCoHandle}
 
 // dueStatuses are the codes of workflow.Status, for "due.<code>".
 var dueStatuses = []workflow.Status{workflow.StatusNone, workflow.StatusNotDue, workflow.StatusDueSoon, workflow.StatusOverdue}
