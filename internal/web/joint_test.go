@@ -236,3 +236,26 @@ func userID(t *testing.T, st *store.Store, username string) int64 {
 	}
 	return u.ID
 }
+
+// The supervision board names who must answer an order: on a case still at the
+// desk, the centre (its front desk and leaders), never "中心自办"; once the centre
+// handles it itself, that.
+func TestBoardNamesTheAddressee(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
+		leader := srv.Login(t, "fucheng.leader", demo.Password)
+		f := &flow{t: t}
+		f.register(clerk, walkIn(t, st))
+		f.act(leader, "supervise", map[string]any{"level": "normal", "note": "登记三天未受理，请尽快决定"}, "registered")
+		row := section(pageBody(t, leader, "/supervision"), "board")
+		if !strings.Contains(row, "附城镇（受理窗口、中心领导）") || strings.Contains(row, "中心自办") {
+			t.Fatalf("the board names a registered case's addressee as %q", countIn(t, row, "addressee-centre"))
+		}
+		f.act(clerk, "accept", nil, "accepted")
+		f.act(clerk, "handle", nil, "in_progress")
+		if got := countIn(t, section(pageBody(t, leader, "/supervision"), "board"), "addressee-centre"); got != "附城镇（中心自办）" {
+			t.Fatalf("the addressee of a case the centre handles: %q", got)
+		}
+	})
+}
