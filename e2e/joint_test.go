@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +34,23 @@ func (c *jointClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func (tb *tab) desktop() {
 	tb.t.Helper()
 	tb.do("a 1366×768 screen", chromedp.EmulateViewport(1366, 768))
+}
+
+// shot saves the window as name.png under $ONEDOOR_SHOTS, when it is set, for a
+// person to look at; the test never reads it.
+func (tb *tab) shot(name string) {
+	tb.t.Helper()
+	dir := os.Getenv("ONEDOOR_SHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		tb.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
 }
 
 // 吹哨报到 through the pages, seeds/001's Kangle case: the county centre whistles in
