@@ -409,6 +409,14 @@ func (w *world) probes() []probe {
 	add(
 		probe{route: "GET /approvals", method: GET, url: "/approvals", want: w.granted(pageSurface, auth.PermApprovals, okFor(ok200))},
 		probe{route: "POST /approvals/replies/{id}/review", method: POST, url: "/approvals/replies/999999/review", want: w.granted(pageSurface, auth.PermApprovals, okFor(notFound))},
+		probe{route: "GET /api/v1/approvals", method: GET, url: "/api/v1/approvals", want: w.granted(apiSurface, auth.PermApprovals, okFor(ok200))},
+		probe{route: "POST /api/v1/approvals/replies/{id}/review", method: POST, url: "/api/v1/approvals/replies/999999/review", want: w.granted(apiSurface, auth.PermApprovals, okFor(notFound))},
+		probe{route: "GET /api/v1/roster", method: GET, url: "/api/v1/roster?centre_id=" + id(w.regions[jinggu]), want: w.granted(apiSurface, auth.PermRosterRead, func(a demo.Account) answer {
+			if strings.HasPrefix(jinggu, a.RegionCode) || strings.HasPrefix(a.RegionCode, jinggu) {
+				return ok200
+			}
+			return notFound
+		})},
 		probe{route: "GET /roster", method: GET, url: "/roster?centre_id=" + id(w.regions[jinggu]), want: w.granted(pageSurface, auth.PermRosterRead, func(a demo.Account) answer {
 			if strings.HasPrefix(jinggu, a.RegionCode) || strings.HasPrefix(a.RegionCode, jinggu) {
 				return ok200

@@ -110,8 +110,10 @@ type eventDetail struct {
 	WarningFrom    string // a warning change: the levels and why
 	WarningTo      string
 	WarningReason  string
-	Incident       string // record: what happened
-	Holder         string // warning_respond: the 包案 leader named
+	Incident       string    // record: what happened
+	Holder         string    // warning_respond: the 包案 leader named
+	Addressee      string    // supervise: the department the order was aimed at
+	CoDue          time.Time // assign, co_assign: the co-handlers' deadline, zero when none
 }
 
 type attachmentRow struct {
@@ -406,24 +408,32 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 // detailOf reads what the timeline shows of an event's payload.
 func detailOf(raw json.RawMessage) eventDetail {
 	var p struct {
-		LeadDepartment string   `json:"lead_department"`
-		CoDepartments  []string `json:"co_departments"`
-		ToCentre       string   `json:"to_centre"`
-		Outcome        string   `json:"outcome"`
-		Satisfaction   string   `json:"satisfaction"`
-		Days           int      `json:"days"`
-		MergeIntoCode  string   `json:"merge_into_code"`
-		From           string   `json:"from"`
-		To             string   `json:"to"`
-		Reason         string   `json:"reason"`
-		Incident       string   `json:"incident"`
-		Holder         string   `json:"holder"`
+		LeadDepartment string       `json:"lead_department"`
+		CoDepartments  []string     `json:"co_departments"`
+		ToCentre       string       `json:"to_centre"`
+		Outcome        string       `json:"outcome"`
+		Satisfaction   string       `json:"satisfaction"`
+		Days           int          `json:"days"`
+		MergeIntoCode  string       `json:"merge_into_code"`
+		From           string       `json:"from"`
+		To             string       `json:"to"`
+		Reason         string       `json:"reason"`
+		Incident       string       `json:"incident"`
+		Holder         string       `json:"holder"`
+		Department     string       `json:"department"`
+		CoDueAt        []*time.Time `json:"co_due_at"`
 	}
 	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil {
 		return eventDetail{}
 	}
 	d := eventDetail{LeadDepartment: p.LeadDepartment, CoDepartments: p.CoDepartments, ToCentre: p.ToCentre, Days: p.Days, MergeInto: p.MergeIntoCode,
-		Holder: p.Holder}
+		Holder: p.Holder, Addressee: p.Department}
+	for _, due := range p.CoDueAt { // one whistle gives its co-handlers one deadline
+		if due != nil {
+			d.CoDue = *due
+			break
+		}
+	}
 	if from, err := risk.ParseLevel(p.From); err == nil && p.To != "" {
 		if to, err := risk.ParseLevel(p.To); err == nil && slices.Contains(warningReasonCodes, p.Reason) {
 			d.WarningFrom, d.WarningTo, d.WarningReason = from.String(), to.String(), p.Reason
