@@ -238,7 +238,7 @@ func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, err
 		if r := levelRank(v.Level); r < len(supervisionLevels) {
 			next = supervisionLevels[r]
 		}
-		req := fmt.Sprintf("督办（%s）逾期未回复，升级督办：%s", v.Level, v.Requirement)
+		req := fmt.Sprintf("%s逾期未回复，升级督办：%s", supervisionTitles[v.Level], v.Requirement)
 		// A late answer rises against the department the order was aimed at.
 		if err := s.supervise(ctx, nil, v.CaseID, next, req, p.ReplyWorkdays, now, v.ID, v.DepartmentID); err != nil {
 			return issued, err
@@ -253,7 +253,7 @@ func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, err
 // notifications. replaces is the order it escalates, if any; department the one it is
 // aimed at (0 for the lead department, else the centre).
 func (s *Service) supervise(ctx context.Context, issuer *model.User, caseID int64, level, requirement string, replyDays int, now time.Time, replaces, department int64) error {
-	audit := store.Audited("case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s督办：%s", level, summarise(requirement, 60)))
+	audit := store.Audited("case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s：%s", supervisionTitles[level], summarise(requirement, 60)))
 	return s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, caseID)
 		if err != nil {
@@ -375,6 +375,9 @@ func (o *orderPlan) mark(c *model.Case, now time.Time) {
 	c.UpdatedAt = now
 }
 
+// supervisionTitles name an order by its level, in its notice and the audit log.
+var supervisionTitles = map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}
+
 // event is the order's event on c's timeline; the order has its id.
 func (o *orderPlan) event(c *model.Case, now time.Time) model.CaseEvent {
 	raw := fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q}`, o.v.ID, o.v.Level, o.v.ReplyBy.Format(time.RFC3339))
@@ -387,7 +390,7 @@ func (o *orderPlan) event(c *model.Case, now time.Time) model.CaseEvent {
 
 // message is the order's notice.
 func (o *orderPlan) message(c *model.Case) notify.Message {
-	title := map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}[o.v.Level]
+	title := supervisionTitles[o.v.Level]
 	body := fmt.Sprintf("%s：%s。请于 %s 前回复。", noticeSubject(c), o.v.Requirement, o.v.ReplyBy.In(workflow.ChinaTime).Format("2006-01-02"))
 	return notify.Message{Kind: "supervision", CaseID: c.ID, Title: title, Body: body}
 }

@@ -23,6 +23,11 @@ const (
 // AllChannels in the order the intake desk lists them.
 var AllChannels = []Channel{ChannelWalkIn, ChannelPhone, ChannelPortal, ChannelPhoto, ChannelGrid, ChannelTransfer, ChannelHotline, ChannelOpen311, ChannelImport}
 
+// HandChannels are the channels the intake desk registers by hand, in its order: the
+// others register themselves — the public portal (网上/扫码, 随手拍), Open311 and
+// imports of old ledgers.
+var HandChannels = []Channel{ChannelWalkIn, ChannelPhone, ChannelHotline, ChannelGrid, ChannelTransfer}
+
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool {
 	for _, x := range AllChannels {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,7 +66,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 		u.renderError(w, r, err)
 		return
 	}
-	data := intakeData{Kinds: model.AllKinds, Groups: groups, Channels: model.AllChannels,
+	data := intakeData{Kinds: model.AllKinds, Groups: groups, Channels: model.HandChannels,
 		Urgencies: workflow.AllUrgencies, PartyRoles: model.AllPartyRoles, Then: thenChoices,
 		ShowThen: p.Has(model.RoleClerk) || p.Has(model.RoleLeader), CoChecked: map[string]bool{}, Prior: prior}
 	for i := 0; i < intakeParties; i++ {
@@ -116,6 +117,9 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 	f := r.PostForm
 	in = cases.RegisterInput{Kind: model.CaseKind(f.Get("kind")), Channel: model.Channel(f.Get("channel")),
 		Address: f.Get("address"), Title: f.Get("title"), Description: f.Get("description"), Urgency: f.Get("urgency")}
+	if in.Channel != "" && in.Channel.Valid() && !slices.Contains(model.HandChannels, in.Channel) {
+		return in, nil, model.Invalid("channel", "not_by_hand", "invalid.channel.not_by_hand")
+	}
 	if in.CategoryID, err = httpx.FormInt(r, "category_id"); err != nil {
 		return in, nil, err
 	}

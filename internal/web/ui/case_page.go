@@ -24,6 +24,7 @@ type casePageData struct {
 	Due           workflow.Status
 	DueAt         time.Time // zero when the case has no deadline
 	Category      string
+	CategoryNames map[string]string // every category's name by its code
 	Place         string
 	Grid          string
 	Centre        string
@@ -247,6 +248,7 @@ func (u *UI) renderCaseRevealing(w http.ResponseWriter, r *http.Request, id int6
 		page.Active = "nav.cases_mine"
 	}
 	page.Data = data
+	page.CategoryNames = data.CategoryNames
 	if ce != nil {
 		page.Form = r.PostForm
 		page.Errors = map[string]string{ce.Field: ce.Message}
@@ -272,7 +274,7 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 	if err != nil {
 		return nil, err
 	}
-	d.Category = catIdx.Name(c.CategoryID)
+	d.Category, d.CategoryNames = catIdx.Name(c.CategoryID), catIdx.ByCode()
 	names := newNamer(u.Store, nil)
 	d.Place = names.place(ctx, c.RegionPath, model.Region{})
 	if c.GridID != 0 {

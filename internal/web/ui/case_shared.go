@@ -150,6 +150,15 @@ func (idx categoryIndex) Name(id int64) string {
 	return c.Name
 }
 
+// ByCode names every category by its code, as Name does.
+func (idx categoryIndex) ByCode() map[string]string {
+	out := make(map[string]string, len(idx))
+	for id, c := range idx {
+		out[c.Code] = idx.Name(id)
+	}
+	return out
+}
+
 // categoryGroup is one kind's categories, for a <select> with an <optgroup> per kind.
 type categoryGroup struct {
 	Kind    model.CaseKind

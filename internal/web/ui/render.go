@@ -37,6 +37,9 @@ type Page struct {
 	Data    any
 	Request *http.Request
 	Unread  int // the signed-in user's unread notifications, for the header badge
+	// CategoryNames name categories by code, for a warning's facts; nil where none
+	// are shown.
+	CategoryNames map[string]string
 }
 
 // UnreadMore says the unread count went past what is counted (store.MaxUnreadCount).
@@ -54,6 +57,9 @@ func (p *Page) FiredDetail(f risk.Fired) string {
 	}
 	parts := make([]string, len(f.Facts))
 	for i, fact := range f.Facts {
+		if fact.Key == "category" && len(fact.Args) == 1 && p.CategoryNames[fact.Args[0]] != "" {
+			fact.Args = []string{p.CategoryNames[fact.Args[0]]} // 劳动争议 · 拖欠工资, not dispute.labour.wages
+		}
 		parts[i] = p.T("risk_fact."+fact.Key, fact.Values(p.T("risk_fact.list_sep"))...)
 	}
 	return strings.Join(parts, p.T("risk_fact.sep"))
@@ -161,6 +167,11 @@ var funcs = template.FuncMap{
 	// indent pads an option's text to show tree depth inside a <select>.
 	"indent":   func(n int) string { return strings.Repeat("\u3000", n) },
 	"datetime": func(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04") },
+	// headline cuts a title to n characters for a narrow cell, where a reader expects
+	// a pause (model.Headline); the cell's title attribute carries it whole.
+	"headline": func(n int, s string) string { return model.Headline(s, n) },
+	// isImage tells the attachments a page shows as photos.
+	"isImage": func(contentType string) bool { return strings.HasPrefix(contentType, "image/") },
 }
 
 // newPage starts a page for r with the title key.
