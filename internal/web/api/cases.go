@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
@@ -65,72 +63,22 @@ func (a *API) createCase(r *http.Request, p *auth.Principal) (int, any, error) {
 	return http.StatusCreated, v, err
 }
 
-// caseListParams are the query parameters of GET /api/v1/cases.
-var caseListParams = []string{"state", "kind", "urgency", "category_id", "before", "limit", "region_id", "overdue", "queue"}
-
-// caseFilter reads the list filters from the query string; a malformed one is a 422
-// naming the parameter.
-func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath func(int64) (string, error)) (store.CaseFilter, error) {
-	var f store.CaseFilter
-	bad := func(field, zh, en string) error {
-		return &model.FieldError{Field: field, Code: "invalid", Message: zh, MessageEN: en}
-	}
-	for _, st := range q.List("state") {
-		for _, one := range strings.Split(st, ",") {
-			if !workflow.State(one).Valid() {
-				return f, bad("state", "状态无效："+one, "unknown state: "+one)
-			}
-			f.States = append(f.States, one)
-		}
-	}
-	if k := q.String("kind"); k != "" {
-		if !model.CaseKind(k).Valid() {
-			return f, bad("kind", "事项类型无效", "unknown kind")
-		}
-		f.Kind = model.CaseKind(k)
-	}
-	if u := q.String("urgency"); u != "" {
-		if !workflow.Urgency(u).Valid() {
-			return f, bad("urgency", "紧急程度无效", "unknown urgency")
-		}
-		f.Urgency = u
-	}
-	f.CategoryID = q.Int("category_id", 0, 1<<62)
-	f.Before = q.Int("before", 0, 1<<62)
-	f.Limit = int(q.Int("limit", 1, 200))
-	regionID := q.Int("region_id", 1, 1<<62)
-	if q.Bool("overdue") {
-		f.OverdueAt = now
-	}
-	if q.OneOf("queue", "mine", "all") == "mine" {
-		f.Queue = cases.QueueFor(p)
-	}
-	if err := q.Err(); err != nil {
-		return f, err
-	}
-	if regionID != 0 {
-		path, err := regionPath(regionID)
-		if err != nil {
-			return f, bad("region_id", "区域不存在", "no such region")
-		}
-		f.Within = path
-	}
-	return f, nil
-}
-
 type casePage struct {
 	Items []caseView `json:"items"`
 	Next  string     `json:"next,omitempty"` // the URL of the next page, when there may be one
 }
 
 func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
-	f, err := caseFilter(q, p, a.Cases.Now(), func(id int64) (string, error) {
-		g, err := a.Store.Region(r.Context(), id)
-		return g.Path, err
-	})
+	l, err := httpx.ParseCaseList(q, httpx.CaseListEnv{Now: a.Cases.Now(), DefaultQueue: "all",
+		QueueFor: func() *store.Queue { return cases.QueueFor(p) },
+		RegionPath: func(id int64) (string, error) {
+			g, err := a.Store.Region(r.Context(), id)
+			return g.Path, err
+		}})
 	if err != nil {
 		return 0, nil, err
 	}
+	f := l.Filter
 	list, err := a.Cases.List(r.Context(), p, f)
 	if err != nil {
 		return 0, nil, err

@@ -4,10 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
-	"time"
 
-	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
@@ -40,73 +37,6 @@ type queueData struct {
 	Bookings []appointmentView // upcoming 约访 bookings at the clerk's desk
 }
 
-// queueFilter reads the list filters from the query string, as the API does; a
-// malformed value is a field error naming it.
-func queueFilter(r *http.Request, p *auth.Principal, regionPath func(int64) (string, error), now time.Time) (store.CaseFilter, string, error) {
-	q := httpx.PageQuery(r)
-	f := store.CaseFilter{Limit: queuePageSize}
-	bad := func(field string) error {
-		return &model.FieldError{Field: field, Code: "invalid", Message: "筛选条件无效", MessageEN: "is not a valid filter"}
-	}
-	queue := q.String("queue")
-	switch queue {
-	case "":
-		queue = "all"
-		if hasAny(p, queueRoles) {
-			queue = "mine"
-		}
-	case "mine", "all":
-	default:
-		return f, "all", bad("queue")
-	}
-	if queue == "mine" {
-		f.Queue = cases.QueueFor(p)
-	}
-	for _, st := range q.List("state") {
-		if st == "" {
-			continue
-		}
-		if !workflow.State(st).Valid() {
-			return f, queue, bad("state")
-		}
-		f.States = append(f.States, st)
-	}
-	if k := q.String("kind"); k != "" {
-		if !model.CaseKind(k).Valid() {
-			return f, queue, bad("kind")
-		}
-		f.Kind = model.CaseKind(k)
-	}
-	if v := q.String("urgency"); v != "" {
-		if !workflow.Urgency(v).Valid() {
-			return f, queue, bad("urgency")
-		}
-		f.Urgency = v
-	}
-	f.CategoryID = q.Int("category_id", 0, 1<<62)
-	f.Before = q.Int("before", 0, 1<<62)
-	regionID := q.Int("region_id", 0, 1<<62) // 0: the form's "any region"
-	switch q.String("overdue") {
-	case "", "false":
-	case "true", "on": // on: the filter form's checkbox
-		f.OverdueAt = now
-	default:
-		return f, queue, bad("overdue")
-	}
-	f.TrackingCode = strings.ToUpper(strings.TrimSpace(q.String("code")))
-	if err := q.Err(); err != nil {
-		return f, queue, err
-	}
-	if regionID != 0 {
-		path, err := regionPath(regionID)
-		if err != nil {
-			return f, queue, bad("region_id")
-		}
-		f.Within = path
-	}
-	return f, queue, nil
-}
-
 // caseQueue lists the cases waiting on the user (待我处理, the default) or every case
 // they may see (全部案件, queue=all), newest first, a page at a time.
 func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
@@ -124,10 +54,17 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := u.Cases.Now()
-	f, queue, ferr := queueFilter(r, p, func(id int64) (string, error) {
-		g, err := u.Org.Region(ctx, p, id)
-		return g.Path, err
-	}, now)
+	defaultQueue := "all"
+	if hasAny(p, queueRoles) {
+		defaultQueue = "mine"
+	}
+	l, ferr := httpx.ParseCaseList(httpx.PageQuery(r), httpx.CaseListEnv{Now: now, DefaultQueue: defaultQueue, Limit: queuePageSize,
+		QueueFor: func() *store.Queue { return cases.QueueFor(p) },
+		RegionPath: func(id int64) (string, error) {
+			g, err := u.Org.Region(ctx, p, id)
+			return g.Path, err
+		}})
+	f, queue := l.Filter, l.Queue
 	title := "cases.queue.mine"
 	active := "nav.cases_mine"
 	if queue == "all" {

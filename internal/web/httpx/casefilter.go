@@ -1,0 +1,113 @@
+package httpx
+
+import (
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// CaseListParams are the query parameters of a case list, the same on the pages
+// (/cases) and in the API (GET /api/v1/cases): a list's URL can be bookmarked, sent,
+// and read by either. A new filter is added here, in ParseCaseList, and in
+// CaseListParams' test table.
+var CaseListParams = []string{"queue", "state", "kind", "urgency", "category_id", "region_id", "overdue", "code", "before", "limit"}
+
+// CaseList is a case list's request as read from its query string: the store's filter
+// and what the list needs besides to show it.
+type CaseList struct {
+	Filter   store.CaseFilter
+	Queue    string // mine (what waits on the user) or all
+	RegionID int64  // the region_id asked for, 0 for any
+}
+
+// CaseListEnv is what ParseCaseList needs from outside the query string to turn what
+// it names into the store's filter.
+type CaseListEnv struct {
+	Now          time.Time
+	DefaultQueue string                      // the queue of a list that names none: mine or all
+	QueueFor     func() *store.Queue         // what waits on the user, for queue=mine
+	RegionPath   func(int64) (string, error) // a region the user may see, by id; an error when there is none
+	Limit        int                         // the page size when the query names none
+}
+
+// ParseCaseList reads a case list's filters. Every value is checked: an unknown
+// state, kind, urgency or queue, a number out of range, a region the user cannot see,
+// is a field error naming the parameter (422 in the API, the field marked on a page),
+// never a silently wider list.
+func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
+	out := CaseList{Filter: store.CaseFilter{Limit: env.Limit}}
+	f := &out.Filter
+	switch out.Queue = q.String("queue"); out.Queue {
+	case "":
+		out.Queue = env.DefaultQueue
+	case "mine", "all":
+	default:
+		return out, invalidFilter("queue")
+	}
+	if out.Queue == "" {
+		out.Queue = "all"
+	}
+	if out.Queue == "mine" && env.QueueFor != nil {
+		f.Queue = env.QueueFor()
+	}
+	// state=a&state=b (a form's multiple select) and state=a,b (a hand-written URL)
+	// mean the same; an empty one is the form's "any state".
+	for _, st := range q.List("state") {
+		for _, one := range strings.Split(st, ",") {
+			if one = strings.TrimSpace(one); one == "" {
+				continue
+			}
+			if !workflow.State(one).Valid() {
+				return out, invalidFilter("state")
+			}
+			f.States = append(f.States, one)
+		}
+	}
+	if k := q.String("kind"); k != "" {
+		if !model.CaseKind(k).Valid() {
+			return out, invalidFilter("kind")
+		}
+		f.Kind = model.CaseKind(k)
+	}
+	if v := q.String("urgency"); v != "" {
+		if !workflow.Urgency(v).Valid() {
+			return out, invalidFilter("urgency")
+		}
+		f.Urgency = v
+	}
+	switch q.String("overdue") {
+	case "", "false":
+	case "true", "on": // on: what a checkbox without a value sends
+		f.OverdueAt = env.Now
+	default:
+		return out, invalidFilter("overdue")
+	}
+	f.TrackingCode = strings.ToUpper(strings.TrimSpace(q.String("code")))
+	f.CategoryID = q.Int("category_id", 0, 1<<62)
+	f.Before = q.Int("before", 0, 1<<62)
+	out.RegionID = q.Int("region_id", 0, 1<<62) // 0: the form's "any region"
+	if n := q.Int("limit", 1, 200); n != 0 {
+		f.Limit = int(n)
+	}
+	if err := q.Err(); err != nil {
+		return out, err
+	}
+	if out.RegionID != 0 {
+		path, err := env.RegionPath(out.RegionID)
+		if err != nil {
+			return out, invalidFilter("region_id")
+		}
+		f.Within = path
+	}
+	return out, nil
+}
+
+// invalidFilter is the error of a filter parameter whose value the list does not know.
+func invalidFilter(field string) error {
+	return &model.FieldError{Field: field, Code: "invalid",
+		Message: i18n.T("zh-CN", "filter.invalid"), MessageEN: i18n.T("en", "filter.invalid")}
+}
