@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/search"
 )
 
 // ErrStale means the case changed since it was read: someone else acted first.
@@ -184,7 +185,7 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 			return err
 		}
 	}
-	return nil
+	return tx.insertSearch(ctx, c.ID, caseDocument(c, nil))
 }
 
 // eventPayload is what an event's payload column holds: its JSON, or an empty object.
@@ -297,6 +298,9 @@ func (tx *Tx) AppendEvent(ctx context.Context, ev *model.CaseEvent) error {
 func (tx *Tx) AppendEvents(ctx context.Context, evs ...*model.CaseEvent) error {
 	if len(evs) == 0 {
 		return nil
+	}
+	if err := tx.indexNotes(ctx, evs); err != nil {
+		return err
 	}
 	var b strings.Builder
 	b.WriteString("INSERT INTO case_events (case_id, actor_id, at, action, from_state, to_state, note, payload) VALUES ")
@@ -441,8 +445,20 @@ type CaseFilter struct {
 	Queue        *Queue    // when set, only cases waiting on this actor
 	Before       int64     // keyset cursor: only ids below it
 	Limit        int
+	Offset       int // page numbers: the rows before the page
 	TrackingCode string
+
+	Text          search.Query // words in the case's texts (search.Parse)
+	Sort          string       // SortNewest (the default) or SortRelevance, for a search
+	PartyIDNumber string       // a party's ID number, whole and normalised
+	PartyPhone    string       // a party's phone, whole and normalised
 }
+
+// The orders a case list can be read in.
+const (
+	SortNewest    = ""
+	SortRelevance = "relevance"
+)
 
 // Queue describes what waits on an actor ("待我处理"): each non-zero field adds the
 // cases one of their roles must move.
@@ -510,8 +526,56 @@ func handlerQueueOn(a, c string) string {
 // Cases lists cases in scope matching f, newest first, at most f.Limit (default 50),
 // with keyset paging on id: pass the last id seen as f.Before for the next page.
 func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.Case, error) {
+	q, args, order, viaAssignments := s.casesQuery(f, sc, caseCols)
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
+	if f.Offset > 0 {
+		q += fmt.Sprintf(" OFFSET %d", f.Offset)
+	}
+	cases, err := listAll(s, ctx, q, args, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
+	if err != nil {
+		return nil, err
+	}
+	if viaAssignments {
+		// A department holding two live assignments of one case (lead and co-handler)
+		// would list it twice, side by side.
+		cases = slices.CompactFunc(cases, func(a, b model.Case) bool { return a.ID == b.ID })
+	}
+	return cases, s.fillParties(ctx, cases)
+}
+
+// CountListed counts the cases in scope matching f (its paging aside), up to max: a
+// list says "约" past it rather than counting a county's million cases for a number
+// nobody reads exactly. over tells that there were more than max.
+func (s *Store) CountListed(ctx context.Context, f CaseFilter, sc CaseScope, max int) (n int, over bool, err error) {
+	f.Before, f.Offset = 0, 0
+	q, args, _, viaAssignments := s.casesQuery(f, sc, "c.id")
+	if viaAssignments {
+		q = strings.Replace(q, "SELECT c.id", "SELECT DISTINCT c.id", 1)
+	}
+	q = fmt.Sprintf("SELECT COUNT(*) FROM (%s LIMIT %d) counted", q, max+1)
+	rows, err := listAll(s, ctx, q, args, func(r *sql.Rows) (int, error) {
+		var n int
+		return n, r.Scan(&n)
+	})
+	if err != nil || len(rows) == 0 {
+		return 0, false, err
+	}
+	if rows[0] > max {
+		return max, true, nil
+	}
+	return rows[0], false, nil
+}
+
+// casesQuery is the listing's SELECT of cols, without its ORDER BY and LIMIT, with
+// its arguments and the order it is to be read in.
+func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, args []any, order string, viaAssignments bool) {
 	where, args := sc.where(s.dialect)
 	from, idCol := "cases c", "c.id"
+	searching := !f.Text.Empty()
 	// A department's handlers see the cases of its assignments. Walked from the
 	// assignments, newest first through (department_id, case_id), a page costs its own
 	// rows; from the cases, probing each for an assignment, a page of a department that
@@ -520,13 +584,39 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 	// Not for the overdue filter: overdue cases are few, and walking them through
 	// (state, due_at), each probed for an assignment, beats walking every assignment of
 	// the department (tens of thousands at 1M cases, for a search that may find none):
-	// the mixed load of `onedoor bench` sends handlers' overdue searches.
-	viaAssignments := !sc.All && sc.RegionPath == "" && sc.DepartmentID != 0 && f.OverdueAt.IsZero()
+	// the mixed load of `onedoor bench` sends handlers' overdue searches. Nor for a
+	// search, which walks its index's matches.
+	viaAssignments = !sc.All && sc.RegionPath == "" && sc.DepartmentID != 0 && f.OverdueAt.IsZero() && !searching
 	if viaAssignments {
 		from, idCol = "case_assignments sa CROSS JOIN cases c", "sa.case_id"
 		where, args = "c.id = sa.case_id AND sa.department_id = ? AND sa.status <> 'returned'", []any{sc.DepartmentID}
 	}
-	q := "SELECT " + caseCols + " FROM " + from + " WHERE " + where
+	order = idCol + " DESC"
+	if searching {
+		// The index's matches, newest first, each joined to its case and kept when the
+		// scope and filters let it: FTS5 hands its rowids out in order, so a page of a
+		// common word stops after a page of matches.
+		if s.dialect == Postgres {
+			from, idCol = "(SELECT ?::tsquery AS tq) sq CROSS JOIN case_search cs CROSS JOIN cases c", "cs.case_id"
+			where = "c.id = cs.case_id AND cs.doc @@ sq.tq AND " + where
+			args = append([]any{f.Text.TSQuery()}, args...)
+			if f.Sort == SortRelevance {
+				order = "ts_rank(cs.doc, sq.tq) DESC, cs.case_id DESC"
+			} else {
+				order = idCol + " DESC"
+			}
+		} else {
+			from, idCol = "case_search cs CROSS JOIN cases c", "cs.rowid"
+			where = "c.id = cs.rowid AND case_search MATCH ? AND " + where
+			args = append([]any{f.Text.FTS5()}, args...)
+			if f.Sort == SortRelevance {
+				order = "cs.rank, cs.rowid DESC"
+			} else {
+				order = idCol + " DESC"
+			}
+		}
+	}
+	q = "SELECT " + cols + " FROM " + from + " WHERE " + where
 	if len(f.States) > 0 {
 		q += " AND c.state IN (" + strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",") + ")"
 		for _, st := range f.States {
@@ -550,13 +640,12 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		q += " AND c.urgency = ?"
 		args = append(args, f.Urgency)
 	}
-	order := idCol + " DESC"
 	if !f.OverdueAt.IsZero() {
 		// Through the (state, due_at) index: overdue cases are few among many, and
 		// reading newest-first until a page of them is found walked the whole table.
 		q += " AND c.state IN " + openStates + " AND c.due_at < ?"
 		args = append(args, f.OverdueAt.UTC())
-		if s.dialect == SQLite && !viaAssignments {
+		if s.dialect == SQLite && !viaAssignments && !searching {
 			order = "+c.id DESC" // not the primary key's order, or SQLite walks it
 		}
 	}
@@ -573,25 +662,19 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		q += " AND c.tracking_code = ?"
 		args = append(args, f.TrackingCode)
 	}
+	if f.PartyIDNumber != "" {
+		q += " AND c.id IN (SELECT pi.case_id FROM case_parties pi WHERE pi.id_number = ?)"
+		args = append(args, f.PartyIDNumber)
+	}
+	if f.PartyPhone != "" {
+		q += " AND c.id IN (SELECT pp.case_id FROM case_parties pp WHERE pp.phone = ?)"
+		args = append(args, f.PartyPhone)
+	}
 	if f.Before > 0 {
 		q += " AND " + idCol + " < ?"
 		args = append(args, f.Before)
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
-	cases, err := listAll(s, ctx, q, args, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
-	if err != nil {
-		return nil, err
-	}
-	if viaAssignments {
-		// A department holding two live assignments of one case (lead and co-handler)
-		// would list it twice, side by side.
-		cases = slices.CompactFunc(cases, func(a, b model.Case) bool { return a.ID == b.ID })
-	}
-	return cases, s.fillParties(ctx, cases)
+	return q, args, order, viaAssignments
 }
 
 // fillParties loads the parties of a page of cases in one query.
