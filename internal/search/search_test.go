@@ -22,7 +22,7 @@ func TestTokens(t *testing.T) {
 		{"郭家庄，宅基地。", []string{"郭家", "家庄", "庄", "宅基", "基地", "地"}},
 		{"Room 12B 欠薪", []string{"room", "12b", "欠薪", "薪"}},
 		{"ｈｅｌｌｏ　ＷＯＲＬＤ", []string{"hello", "world"}}, // and the ideographic space
-		{"①号", []string{"1", "号"}},                          // NFKC: circled digits
+		{"①号", []string{"1", "号"}},                  // NFKC: circled digits
 		{"a-b_c", []string{"a", "b", "c"}},
 		{"カタカナ", []string{"カタ", "タカ", "カナ", "ナ"}},
 		{strings.Repeat("x", 50), []string{strings.Repeat("x", maxWord)}},

@@ -65,16 +65,16 @@ func TestSearchIndex(t *testing.T) {
 		}
 		check("宅基地", store.CaseFilter{}, all, land.ID)
 		check("郭家庄 协商", store.CaseFilter{}, all, land.ID)
-		check("郭建国", store.CaseFilter{}, all, land.ID)                 // a party's name
-		check("3号楼", store.CaseFilter{}, all, land.ID)                  // a party's address, mixed text
-		check("护栏", store.CaseFilter{}, all, rail.ID)                   // the filter that found nothing before
-		check("g312国道", store.CaseFilter{}, all, rail.ID)               // full-width in the text
-		check("情绪激动", store.CaseFilter{}, all, rail.ID)                 // the registration's note
-		check("土地", store.CaseFilter{}, all, wages.ID)                  // a 2-character word inside a longer one
+		check("郭建国", store.CaseFilter{}, all, land.ID)    // a party's name
+		check("3号楼", store.CaseFilter{}, all, land.ID)    // a party's address, mixed text
+		check("护栏", store.CaseFilter{}, all, rail.ID)     // the filter that found nothing before
+		check("g312国道", store.CaseFilter{}, all, rail.ID) // full-width in the text
+		check("情绪激动", store.CaseFilter{}, all, rail.ID)   // the registration's note
+		check("土地", store.CaseFilter{}, all, wages.ID)    // a 2-character word inside a longer one
 		check("欠薪", store.CaseFilter{Kind: model.KindPetition}, all, wages.ID)
-		check("欠薪", store.CaseFilter{Kind: model.KindDispute}, all)     // filters combine
-		check("宅基地 护栏", store.CaseFilter{}, all)                        // every word must match
-		check(`"护栏国道"`, store.CaseFilter{}, all)                        // a phrase in its order
+		check("欠薪", store.CaseFilter{Kind: model.KindDispute}, all)              // filters combine
+		check("宅基地 护栏", store.CaseFilter{}, all)                                 // every word must match
+		check(`"护栏国道"`, store.CaseFilter{}, all)                                 // a phrase in its order
 		check("纠纷", store.CaseFilter{}, store.CaseScope{RegionPath: other.Path}) // out of scope
 		check("欠薪", store.CaseFilter{}, store.CaseScope{RegionPath: other.Path}, wages.ID)
 		check("欠薪", store.CaseFilter{Within: town.Path}, all)
