@@ -13,6 +13,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -55,6 +56,67 @@ func QueueFor(p *auth.Principal) *store.Queue {
 // List returns a page of the cases p may see that match f.
 func (s *Service) List(ctx context.Context, p *auth.Principal, f store.CaseFilter) ([]model.Case, error) {
 	return s.Store.Cases(ctx, f, ScopeOf(p))
+}
+
+// Listing is a page of a case list with the list's size.
+type Listing struct {
+	Cases []model.Case
+	Total int  // how many cases the list holds, up to MaxTotal
+	Over  bool // more than MaxTotal: shown as "约 10,000"
+	// Direct: the search named one case by its tracking code, and this is it.
+	Direct bool
+}
+
+// MaxTotal is as far as a list's total is counted exactly.
+const MaxTotal = 10000
+
+// Find returns a page of the cases p may see that match f, and how many there are.
+// code is the search read as a tracking code (when it can be one): the case it
+// names, when p may see it, is the answer; else f's words are searched for.
+func (s *Service) Find(ctx context.Context, p *auth.Principal, f store.CaseFilter, code string) (Listing, error) {
+	sc := ScopeOf(p)
+	if code != "" {
+		byCode := f
+		byCode.Text, byCode.TrackingCode, byCode.Offset, byCode.Before = search.Query{}, code, 0, 0
+		found, err := s.Store.Cases(ctx, byCode, sc)
+		if err != nil {
+			return Listing{}, err
+		}
+		if len(found) == 1 {
+			return Listing{Cases: found, Total: 1, Direct: true}, nil
+		}
+	}
+	list, err := s.Store.Cases(ctx, f, sc)
+	if err != nil {
+		return Listing{}, err
+	}
+	out := Listing{Cases: list}
+	pageSize := f.Limit
+	if pageSize <= 0 || pageSize > 200 {
+		pageSize = 50 // the store's default
+	}
+	if f.Offset == 0 && f.Before == 0 && len(list) < pageSize {
+		out.Total = len(list) // the whole list is on this page
+		return out, nil
+	}
+	out.Total, out.Over, err = s.Store.CountListed(ctx, f, sc, MaxTotal)
+	return out, err
+}
+
+// passageWidth is how many characters of a case's text a search result shows.
+const passageWidth = 80
+
+// Passage is the part of c's title or description that q matched, its matches
+// marked; nil without a search, or when q matched another of its texts (a party's
+// name, a note).
+func Passage(c *model.Case, q search.Query) []search.Segment {
+	if q.Empty() {
+		return nil
+	}
+	if p := search.Passage(c.Description, q, passageWidth); p != nil {
+		return p
+	}
+	return search.Passage(c.Title, q, passageWidth)
 }
 
 // PriorCases finds p-visible cases of the same person (ID number or phone) and open

@@ -10,6 +10,7 @@ import (
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/risk"
+	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -64,8 +65,21 @@ func (a *API) createCase(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 type casePage struct {
-	Items []caseView `json:"items"`
-	Next  string     `json:"next,omitempty"` // the URL of the next page, when there may be one
+	Items []listItem `json:"items"`
+	// Total is how many cases the list holds, counted up to cases.MaxTotal;
+	// TotalOver says there are more (a page shows "约 10,000").
+	Total     int  `json:"total"`
+	TotalOver bool `json:"total_over,omitempty"`
+	// Direct: q named one case by its tracking code, and this is it.
+	Direct bool   `json:"direct,omitempty"`
+	Next   string `json:"next,omitempty"` // the URL of the next page, when there may be one
+}
+
+// listItem is a case in a list: with, for a search, the passage of its text that
+// matched, the matches marked.
+type listItem struct {
+	caseView
+	Passage []search.Segment `json:"passage,omitempty"`
 }
 
 func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
@@ -79,24 +93,28 @@ func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int
 		return 0, nil, err
 	}
 	f := l.Filter
-	list, err := a.Cases.List(r.Context(), p, f)
+	found, err := a.Cases.Find(r.Context(), p, f, l.Code)
 	if err != nil {
 		return 0, nil, err
 	}
-	page := casePage{Items: make([]caseView, len(list))}
-	for i, c := range list {
-		page.Items[i] = a.view(r, c)
+	out := casePage{Total: found.Total, TotalOver: found.Over, Direct: found.Direct, Items: make([]listItem, len(found.Cases))}
+	for i, c := range found.Cases {
+		out.Items[i] = listItem{caseView: a.view(r, c), Passage: cases.Passage(&c, f.Text)}
 	}
 	limit := f.Limit
 	if limit == 0 {
 		limit = 50
 	}
-	if len(list) == limit {
+	if len(found.Cases) == limit && !found.Direct {
 		next := q.Values()
-		next.Set("before", strconv.FormatInt(list[len(list)-1].ID, 10))
-		page.Next = (&url.URL{Path: r.URL.Path, RawQuery: next.Encode()}).String()
+		if f.Sort == store.SortRelevance || f.Offset > 0 {
+			next.Set("page", strconv.Itoa(l.Page+1))
+		} else {
+			next.Set("before", strconv.FormatInt(found.Cases[len(found.Cases)-1].ID, 10))
+		}
+		out.Next = (&url.URL{Path: r.URL.Path, RawQuery: next.Encode()}).String()
 	}
-	return http.StatusOK, page, nil
+	return http.StatusOK, out, nil
 }
 
 func (a *API) getCase(r *http.Request, p *auth.Principal) (int, any, error) {

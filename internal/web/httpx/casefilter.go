@@ -3,9 +3,12 @@ package httpx
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -14,7 +17,7 @@ import (
 // (/cases) and in the API (GET /api/v1/cases): a list's URL can be bookmarked, sent,
 // and read by either. A new filter is added here, in ParseCaseList, and in
 // CaseListParams' test table.
-var CaseListParams = []string{"queue", "state", "kind", "urgency", "category_id", "region_id", "overdue", "code", "before", "limit"}
+var CaseListParams = []string{"queue", "state", "kind", "urgency", "category_id", "region_id", "overdue", "code", "q", "sort", "before", "page", "limit"}
 
 // CaseList is a case list's request as read from its query string: the store's filter
 // and what the list needs besides to show it.
@@ -22,7 +25,17 @@ type CaseList struct {
 	Filter   store.CaseFilter
 	Queue    string // mine (what waits on the user) or all
 	RegionID int64  // the region_id asked for, 0 for any
+	Page     int    // the page asked for, from 1
+	// Code is q read as a tracking code, when it can be one: the case it names, if
+	// there is one in scope, is the answer, else q's words are (cases.Find).
+	Code string
 }
+
+// maxSearch bounds what the search box takes, in characters.
+const maxSearch = 200
+
+// maxPage bounds page numbers: past it a list is narrowed, not paged.
+const maxPage = 1000
 
 // CaseListEnv is what ParseCaseList needs from outside the query string to turn what
 // it names into the store's filter.
@@ -93,6 +106,27 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 	if n := q.Int("limit", 1, 200); n != 0 {
 		f.Limit = int(n)
 	}
+	if err := readSearch(q.String("q"), env.Now, &out); err != nil {
+		return out, err
+	}
+	switch v := q.String("sort"); v {
+	case "", "newest":
+	case store.SortRelevance:
+		f.Sort = v
+	default:
+		return out, invalidFilter("sort")
+	}
+	out.Page = int(q.Int("page", 1, maxPage))
+	if out.Page > 1 {
+		size := f.Limit
+		if size <= 0 {
+			size = 50
+		}
+		f.Offset = (out.Page - 1) * size
+	}
+	if out.Page == 0 {
+		out.Page = 1
+	}
 	if err := q.Err(); err != nil {
 		return out, err
 	}
@@ -110,4 +144,35 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 func invalidFilter(field string) error {
 	return &model.FieldError{Field: field, Code: "invalid",
 		Message: i18n.T("zh-CN", "filter.invalid"), MessageEN: i18n.T("en", "filter.invalid")}
+}
+
+// readSearch reads the search box: a phone or an ID number typed whole is looked up
+// among the parties (never indexed as words); anything else is words and phrases
+// (search.Parse), and may also be a tracking code.
+func readSearch(text string, now time.Time, out *CaseList) error {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil
+	}
+	if utf8.RuneCountInString(text) > maxSearch {
+		return &model.FieldError{Field: "q", Code: "too_long",
+			Message: i18n.T("zh-CN", "search.too_long", maxSearch), MessageEN: i18n.T("en", "search.too_long", maxSearch)}
+	}
+	if !strings.ContainsAny(text, " \t\u3000\"") {
+		if id, err := model.NormalizeIDNumberAt(text, now); err == nil {
+			out.Filter.PartyIDNumber = id
+			return nil
+		}
+		if phone, err := model.NormalizePhone(text); err == nil {
+			out.Filter.PartyPhone = phone
+			return nil
+		}
+		out.Code = cases.NormalizeTrackingCode(text)
+	}
+	out.Filter.Text = search.Parse(text)
+	if out.Filter.Text.Empty() {
+		return &model.FieldError{Field: "q", Code: "no_words",
+			Message: i18n.T("zh-CN", "search.no_words"), MessageEN: i18n.T("en", "search.no_words")}
+	}
+	return nil
 }

@@ -2,11 +2,11 @@ package ui
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -20,6 +20,7 @@ type queueRow struct {
 	Due      workflow.Status
 	Category string
 	Place    string
+	Passage  []search.Segment // for a search: the text that matched, marked
 }
 
 type queueData struct {
@@ -31,8 +32,10 @@ type queueData struct {
 	Groups    []categoryGroup
 	Regions   []regionRow
 	Urgencies []workflow.Urgency
-	Next      string // the next page's URL, when there may be one
-	First     string // the first page's URL, when this is a later one
+	Search    bool // the list is a search's result
+	Total     int  // the cases the list holds, counted up to cases.MaxTotal
+	TotalOver bool // more than that
+	Pager     pager
 
 	Bookings []appointmentView // upcoming 约访 bookings at the clerk's desk
 }
@@ -84,26 +87,26 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		u.render(w, r, ce.Status, "case_queue.html", page)
 		return
 	}
-	list, err := u.Cases.List(ctx, p, f)
+	found, err := u.Cases.Find(ctx, p, f, l.Code)
 	if err != nil {
 		u.renderError(w, r, err)
 		return
 	}
-	data.Bookings = u.deskAppointments(ctx, p)
-	data.Rows = make([]queueRow, len(list))
-	for i, c := range list {
-		data.Rows[i] = queueRow{Case: c, Due: u.Cases.DueStatus(&c, now), Category: catIdx.Name(c.CategoryID),
-			Place: names.place(ctx, c.RegionPath, p.Region)}
+	if found.Direct {
+		// A tracking code typed whole: its case, not a list of one.
+		http.Redirect(w, r, "/cases/"+strconv.FormatInt(found.Cases[0].ID, 10), http.StatusSeeOther)
+		return
 	}
+	data.Bookings = u.deskAppointments(ctx, p)
+	data.Rows = make([]queueRow, len(found.Cases))
+	for i, c := range found.Cases {
+		data.Rows[i] = queueRow{Case: c, Due: u.Cases.DueStatus(&c, now), Category: catIdx.Name(c.CategoryID),
+			Place: names.place(ctx, c.RegionPath, p.Region), Passage: cases.Passage(&c, f.Text)}
+	}
+	data.Search = !f.Text.Empty() || f.PartyPhone != "" || f.PartyIDNumber != ""
+	data.Total, data.TotalOver = found.Total, found.Over
 	q := httpx.PageQuery(r).Values()
 	q.Del("notice")
-	if f.Before != 0 {
-		q.Del("before")
-		data.First = (&url.URL{Path: "/cases", RawQuery: q.Encode()}).String()
-	}
-	if len(list) == queuePageSize {
-		q.Set("before", strconv.FormatInt(list[len(list)-1].ID, 10))
-		data.Next = (&url.URL{Path: "/cases", RawQuery: q.Encode()}).String()
-	}
+	data.Pager = newPager(q, l.Page, queuePageSize, len(found.Cases), found.Total, found.Over)
 	u.render(w, r, http.StatusOK, "case_queue.html", page)
 }
