@@ -368,7 +368,7 @@ func setupCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("-region-name: %v", err)
 	}
 	if err := auth.CheckPassword(*admin, *password); err != nil {
-		return fmt.Errorf("-password: %s", err.MessageEN)
+		return fmt.Errorf("-password: %s", err.Message("en"))
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	cfg.DB = *db

@@ -51,7 +51,7 @@ func FilterFrom(q Params) (store.AuditFilter, error) {
 		}
 		t, err := time.ParseInLocation(time.DateOnly, d.value, cst)
 		if err != nil {
-			return f, &model.FieldError{Field: d.name, Code: "invalid", Message: "日期格式须为 YYYY-MM-DD", MessageEN: "must be a date, YYYY-MM-DD"}
+			return f, model.Invalid(d.name, "invalid", "invalid.date_format")
 		}
 		if d.name == "to" {
 			t = t.AddDate(0, 0, 1) // through the end of that day

@@ -109,15 +109,12 @@ const (
 // CheckPassword applies the password rules: 8–128 characters, at least two of letters,
 // digits and symbols, not containing the user name, not a common password.
 func CheckPassword(username, pw string) *model.FieldError {
-	fail := func(code, zh, en string) *model.FieldError {
-		return &model.FieldError{Field: "password", Code: code, Message: zh, MessageEN: en}
-	}
 	n := utf8.RuneCountInString(pw)
 	if n < MinPasswordLen {
-		return fail("password_too_short", fmt.Sprintf("密码至少 %d 个字符", MinPasswordLen), fmt.Sprintf("must be at least %d characters", MinPasswordLen))
+		return model.Invalid("password", "password_too_short", "invalid.password.too_short", MinPasswordLen)
 	}
 	if n > MaxPasswordLen {
-		return fail("password_too_long", fmt.Sprintf("密码最多 %d 个字符", MaxPasswordLen), fmt.Sprintf("must be at most %d characters", MaxPasswordLen))
+		return model.Invalid("password", "password_too_long", "invalid.password.too_long", MaxPasswordLen)
 	}
 	var letters, digits, others bool
 	for _, r := range pw {
@@ -137,14 +134,14 @@ func CheckPassword(username, pw string) *model.FieldError {
 		}
 	}
 	if classes < 2 {
-		return fail("password_too_simple", "密码须包含字母、数字、符号中的至少两类", "must mix at least two of letters, digits and symbols")
+		return model.Invalid("password", "password_too_simple", "invalid.password.too_simple")
 	}
 	lower := strings.ToLower(pw)
 	if username != "" && strings.Contains(lower, strings.ToLower(username)) {
-		return fail("password_contains_username", "密码不能包含用户名", "must not contain the user name")
+		return model.Invalid("password", "password_contains_username", "invalid.password.contains_username")
 	}
 	if commonPasswords[lower] {
-		return fail("password_common", "密码过于常见，请换一个", "is too common; choose another")
+		return model.Invalid("password", "password_common", "invalid.password.common")
 	}
 	return nil
 }

@@ -194,7 +194,7 @@ func rolesFor(p *auth.Principal, c *model.Case, centrePath string, a workflow.Ac
 // act applies a to c inside tx: decide, apply the effects, write case and event.
 func (s *Service) act(ctx context.Context, tx *store.Tx, p *auth.Principal, c *model.Case, a workflow.Action, in ActInput, now time.Time) error {
 	if !a.Valid() || a == workflow.ActionRegister {
-		return fe("action", "unknown_action", "没有这个操作", "no such action")
+		return model.Invalid("action", "unknown_action", "invalid.action.unknown_action")
 	}
 	note, err := cleanText("note", in.Note, MaxNote, false)
 	if err != nil {
@@ -332,7 +332,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 	case workflow.ActionDelegate:
 		target, err := s.Store.Region(ctx, in.ToRegionID)
 		if err != nil || target.ParentID != c.CentreID || target.Level == model.LevelGrid || !target.Active || !strings.HasPrefix(c.RegionPath, target.Path) {
-			return fe("to_region_id", "invalid", "须选择案件所在地的下级中心", "must be the child centre the case lies in")
+			return model.Invalid("to_region_id", "invalid", "invalid.to_region_id.invalid")
 		}
 		payload["from_centre_id"], payload["to_centre_id"], payload["to_centre"] = c.CentreID, target.ID, target.Name
 		c.CentreID, c.AtCentre = target.ID, false
@@ -346,7 +346,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 			limit = r.Days
 		}
 		if in.Days < 1 || in.Days > limit {
-			return fe("days", "range", fmt.Sprintf("延期天数须在 1–%d 之间", limit), fmt.Sprintf("must be between 1 and %d", limit))
+			return model.Invalid("days", "range", "invalid.extension_days.range", limit)
 		}
 		c.ExtensionPending, c.ExtensionDays = true, in.Days
 		payload["days"] = in.Days
@@ -439,7 +439,7 @@ func (s *Service) lastEventAt(ctx context.Context, caseID int64, a workflow.Acti
 func (s *Service) department(ctx context.Context, field string, id int64, c *model.Case) (model.Department, error) {
 	d, err := s.Store.Department(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || err == nil && !d.Active {
-		return d, fe(field, "not_found", "部门不存在或已停用", "no such active department")
+		return d, model.Invalid(field, "not_found", "invalid.department.not_found")
 	}
 	if err != nil {
 		return d, err
@@ -453,7 +453,7 @@ func (s *Service) department(ctx context.Context, field string, id int64, c *mod
 		return d, err
 	}
 	if !strings.HasPrefix(dr.Path, centre.Path) && !strings.HasPrefix(centre.Path, dr.Path) {
-		return d, fe(field, "out_of_reach", "该部门不属于本中心可交办的范围", "is outside the centre's reach")
+		return d, model.Invalid(field, "out_of_reach", "invalid.department.out_of_reach")
 	}
 	return d, nil
 }
@@ -461,7 +461,7 @@ func (s *Service) department(ctx context.Context, field string, id int64, c *mod
 func (s *Service) addAssignment(ctx context.Context, tx *store.Tx, c *model.Case, d model.Department, lead bool, now time.Time) error {
 	for _, a := range c.Assignments {
 		if a.DepartmentID == d.ID && a.Status != model.AssignmentReturned {
-			return fe("co_department_ids", "duplicate", d.Name+"已在办理本案", d.Name+" already works on this case")
+			return model.Invalid("co_department_ids", "duplicate", "invalid.co_department.duplicate", d.Name)
 		}
 	}
 	ret, err := s.due(ctx, c, workflow.StageObjection, now)
@@ -508,7 +508,7 @@ func (s *Service) departmentStep(ctx context.Context, tx *store.Tx, p *auth.Prin
 			as.Status, as.SignedAt = model.AssignmentSigned, &now
 		case workflow.ActionReturn:
 			if as.ReturnBy != nil && now.After(*as.ReturnBy) {
-				return fe("note", "return_window_closed", "已超过回退期限（交办后 5 个工作日内），请与中心协商", "the window to return this assignment has closed")
+				return model.Invalid("note", "return_window_closed", "invalid.note.return_window_closed")
 			}
 			as.Status = model.AssignmentReturned
 		case workflow.ActionCoReport:
@@ -563,17 +563,17 @@ func (s *Service) withdrawAssignments(ctx context.Context, tx *store.Tx, c *mode
 // merge joins c into the case it repeats; both timelines record it.
 func (s *Service) merge(ctx context.Context, tx *store.Tx, p *auth.Principal, c *model.Case, into int64, now time.Time, payload map[string]any) error {
 	if into == c.ID {
-		return fe("merge_into", "self", "不能并入自身", "cannot merge a case into itself")
+		return model.Invalid("merge_into", "self", "invalid.merge_into.self")
 	}
 	target, err := tx.CaseForUpdate(ctx, into)
 	if errors.Is(err, store.ErrNotFound) || err == nil && !visible(p, &target) {
-		return fe("merge_into", "not_found", "要并入的案件不存在或不在您的权限范围内", "no such case in your scope")
+		return model.Invalid("merge_into", "not_found", "invalid.merge_into.not_found")
 	}
 	if err != nil {
 		return err
 	}
 	if !workflow.State(target.State).Open() || target.State == string(workflow.StateMerged) {
-		return fe("merge_into", "closed", "要并入的案件已办结或已关闭", "the case to merge into is closed")
+		return model.Invalid("merge_into", "closed", "invalid.merge_into.closed")
 	}
 	c.MergedInto, c.ClosedAt, c.DueAt, c.DueStage = target.ID, &now, nil, ""
 	payload["merge_into"], payload["merge_into_code"] = target.ID, target.TrackingCode

@@ -62,8 +62,7 @@ type CalendarSlot struct {
 
 // refuseSlotTaken is the answer to a booking of a slot someone else holds.
 func refuseSlotTaken(state string) error {
-	return &workflow.Refusal{Code: "slot_taken", Message: "该时段已被预约", MessageEN: "this slot is already booked",
-		State: workflow.State(state)}
+	return &workflow.Refusal{Code: "slot_taken", Key: "refusal.slot_taken", State: workflow.State(state)}
 }
 
 // PublishSession publishes a reception session of p (a leader) at their centre, cut
@@ -75,33 +74,32 @@ func (s *Service) PublishSession(ctx context.Context, p *auth.Principal, in Sess
 	}
 	day, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(in.Date), workflow.ChinaTime)
 	if err != nil {
-		return out, fe("date", "invalid", "请填写日期，如 2026-12-08", "must be a date such as 2026-12-08")
+		return out, model.Invalid("date", "invalid", "invalid.date.invalid")
 	}
 	start, err := clockOn(day, in.Start)
 	if err != nil {
-		return out, fe("start", "invalid", "请填写开始时间，如 09:00", "must be a time such as 09:00")
+		return out, model.Invalid("start", "invalid", "invalid.start.invalid")
 	}
 	end, err := clockOn(day, in.End)
 	if err != nil {
-		return out, fe("end", "invalid", "请填写结束时间，如 11:30", "must be a time such as 11:30")
+		return out, model.Invalid("end", "invalid", "invalid.end.invalid")
 	}
 	if !end.After(start) {
-		return out, fe("end", "range", "结束时间须晚于开始时间", "must be after the start")
+		return out, model.Invalid("end", "range", "invalid.end.range")
 	}
 	if in.SlotMinutes == 0 {
 		in.SlotMinutes = DefaultSlotMinutes
 	}
 	if in.SlotMinutes < MinSlotMinutes || in.SlotMinutes > MaxSlotMinutes {
-		return out, fe("slot_minutes", "range", fmt.Sprintf("每个时段须在 %d–%d 分钟之间", MinSlotMinutes, MaxSlotMinutes),
-			fmt.Sprintf("must be between %d and %d minutes", MinSlotMinutes, MaxSlotMinutes))
+		return out, model.Invalid("slot_minutes", "range", "invalid.slot_minutes.range", MinSlotMinutes, MaxSlotMinutes)
 	}
 	slotLen := time.Duration(in.SlotMinutes) * time.Minute
 	n := int(end.Sub(start) / slotLen)
 	if n < 1 {
-		return out, fe("slot_minutes", "too_long", "接访时长不足一个时段", "the session is shorter than one slot")
+		return out, model.Invalid("slot_minutes", "too_long", "invalid.slot_minutes.too_long")
 	}
 	if n > MaxSessionSlots {
-		return out, fe("slot_minutes", "too_many", fmt.Sprintf("一次接访最多 %d 个时段", MaxSessionSlots), fmt.Sprintf("at most %d slots a session", MaxSessionSlots))
+		return out, model.Invalid("slot_minutes", "too_many", "invalid.slot_minutes.too_many", MaxSessionSlots)
 	}
 	place, err := cleanText("place", in.Place, MaxPlace, true)
 	if err != nil {
@@ -109,10 +107,10 @@ func (s *Service) PublishSession(ctx context.Context, p *auth.Principal, in Sess
 	}
 	now := s.Now().UTC()
 	if !start.After(now) {
-		return out, fe("date", "past", "接访时间须晚于现在", "must be in the future")
+		return out, model.Invalid("date", "past", "invalid.date.past")
 	}
 	if start.After(now.AddDate(0, 0, MaxSessionAheadDay)) {
-		return out, fe("date", "range", "最多提前一年发布接访安排", "at most a year ahead")
+		return out, model.Invalid("date", "range", "invalid.date.range")
 	}
 	sess := store.ReceptionSession{LeaderID: p.User.ID, CentreID: p.Region.ID, StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(n) * slotLen).UTC(),
 		SlotMinutes: in.SlotMinutes, Place: place, Status: "open", CreatedAt: now, LeaderName: p.User.DisplayName, CentreName: p.Region.Name}
@@ -128,7 +126,7 @@ func (s *Service) PublishSession(ctx context.Context, p *auth.Principal, in Sess
 			return err
 		}
 		if overlap > 0 {
-			return fe("start", "overlap", "与您已发布的接访时间重叠", "overlaps a session you have already published")
+			return model.Invalid("start", "overlap", "invalid.start.overlap")
 		}
 		if err := tx.InsertSession(ctx, &sess, slots); err != nil {
 			return err
@@ -235,10 +233,10 @@ func (s *Service) WithdrawSession(ctx context.Context, p *auth.Principal, id int
 			return store.ErrNotFound // another leader's calendar is not theirs to see
 		}
 		if sess.Status != "open" {
-			return fe("session", "withdrawn", "该接访安排已撤回", "this session is already withdrawn")
+			return model.Invalid("session", "withdrawn", "invalid.session.withdrawn")
 		}
 		if !sess.EndsAt.After(now) {
-			return fe("session", "ended", "该接访已结束，不能撤回", "this session is over")
+			return model.Invalid("session", "ended", "invalid.session.ended")
 		}
 		if err := tx.WithdrawSession(ctx, id, now); err != nil {
 			return err
@@ -334,7 +332,7 @@ func (s *Service) BookPublic(ctx context.Context, code, last4 string, slotID int
 // citizen.
 func (s *Service) book(ctx context.Context, p *auth.Principal, caseID, slotID int64) (store.Appointment, error) {
 	if slotID <= 0 {
-		return store.Appointment{}, fe("slot_id", "required", "请选择接访时段", "choose a slot")
+		return store.Appointment{}, model.Invalid("slot_id", "required", "invalid.slot_id.required")
 	}
 	now := s.Now().UTC()
 	var a store.Appointment
@@ -342,7 +340,7 @@ func (s *Service) book(ctx context.Context, p *auth.Principal, caseID, slotID in
 		// The session first, then the case: the order a withdrawal takes them in.
 		sl, sess, err := tx.Slot(ctx, slotID)
 		if errors.Is(err, store.ErrNotFound) {
-			return fe("slot_id", "not_found", "该接访时段不存在", "no such slot")
+			return model.Invalid("slot_id", "not_found", "invalid.slot_id.not_found")
 		}
 		if err != nil {
 			return err
@@ -355,21 +353,21 @@ func (s *Service) book(ctx context.Context, p *auth.Principal, caseID, slotID in
 			return store.ErrNotFound
 		}
 		if !workflow.State(c.State).Open() {
-			return &workflow.Refusal{Code: "case_closed", Message: fmt.Sprintf("案件%s，不能预约接访", workflow.State(c.State).Label()),
-				MessageEN: "the case is closed; no appointment can be booked", State: workflow.State(c.State)}
+			return &workflow.Refusal{Code: "case_closed", Key: "refusal.case_closed", Args: []any{workflow.State(c.State).Label()},
+				State: workflow.State(c.State)}
 		}
 		offered := false
 		for _, id := range centresOnPath(c.RegionPath) {
 			offered = offered || id == sess.CentreID
 		}
 		if !offered {
-			return fe("slot_id", "not_offered", "该领导不接待本案所在地的来访", "this leader does not receive cases from the case's place")
+			return model.Invalid("slot_id", "not_offered", "invalid.slot_id.not_offered")
 		}
 		if sess.Status != "open" {
-			return fe("slot_id", "withdrawn", "该接访安排已撤回", "this session was withdrawn")
+			return model.Invalid("slot_id", "withdrawn", "invalid.slot_id.withdrawn")
 		}
 		if !sl.StartsAt.After(now) {
-			return fe("slot_id", "past", "该时段已过，不能预约", "this slot is in the past")
+			return model.Invalid("slot_id", "past", "invalid.slot_id.past")
 		}
 		upcoming, err := tx.Appointments(ctx, store.AppointmentFilter{CaseID: c.ID, Status: "booked", StartsFrom: now})
 		if err != nil {
@@ -377,9 +375,8 @@ func (s *Service) book(ctx context.Context, p *auth.Principal, caseID, slotID in
 		}
 		if len(upcoming) > 0 {
 			u := upcoming[0]
-			return &workflow.Refusal{Code: "appointment_exists",
-				Message:   fmt.Sprintf("本案已预约%s %s接访，请先取消原预约", u.LeaderName, whenText(u.StartsAt)),
-				MessageEN: "the case already has an upcoming appointment; cancel it first", State: workflow.State(c.State)}
+			return &workflow.Refusal{Code: "appointment_exists", Key: "refusal.appointment_exists",
+				Args: []any{u.LeaderName, whenText(u.StartsAt)}, State: workflow.State(c.State)}
 		}
 		if taken, err := tx.SlotBooked(ctx, sl.ID); err != nil {
 			return err
@@ -474,10 +471,10 @@ func (s *Service) cancel(ctx context.Context, p *auth.Principal, id int64, citiz
 			}
 		}
 		if a.Status != "booked" {
-			return fe("appointment", "cancelled", "该预约已取消", "this appointment is already cancelled")
+			return model.Invalid("appointment", "cancelled", "invalid.appointment.cancelled")
 		}
 		if !a.StartsAt.After(now) {
-			return fe("appointment", "past", "接访时间已过，不能取消", "the appointment is in the past")
+			return model.Invalid("appointment", "past", "invalid.appointment.past")
 		}
 		by := "staff"
 		if p == nil {
@@ -552,7 +549,7 @@ func (s *Service) cancelIn(ctx context.Context, tx *store.Tx, p *auth.Principal,
 
 // errCitizenMismatch is the one answer to a wrong tracking code or wrong digits: the
 // caller cannot tell which was wrong.
-var errCitizenMismatch = fe("last4", "no_match", "查询码或手机号后四位不正确", "the tracking code or the last 4 digits of the phone do not match")
+var errCitizenMismatch = model.Invalid("last4", "no_match", "invalid.last4.no_match")
 
 // CitizenCase finds the case a citizen names by its tracking code and the last 4
 // digits of the applicant's phone, both compared in constant time; a wrong code and
@@ -560,7 +557,7 @@ var errCitizenMismatch = fe("last4", "no_match", "查询码或手机号后四位
 func (s *Service) CitizenCase(ctx context.Context, code, last4 string) (model.Case, error) {
 	last4 = strings.TrimSpace(last4)
 	if len(last4) != 4 || strings.Trim(last4, "0123456789") != "" {
-		return model.Case{}, fe("last4", "invalid", "请输入手机号后四位数字", "enter the last 4 digits of the phone")
+		return model.Case{}, model.Invalid("last4", "invalid", "invalid.last4.invalid")
 	}
 	c, err := s.lookupPublic(ctx, code, last4) // the tracking page's own constant-time check
 	if errors.Is(err, ErrNoMatch) {

@@ -291,7 +291,7 @@ func publicStep(ev model.CaseEvent) (PublicStep, bool) {
 // evaluation, and 不满意 reopens the case all the same. One rating per result.
 func (s *Service) Rate(ctx context.Context, code, last4 string, satisfaction workflow.Satisfaction, comment string) error {
 	if !satisfaction.Valid() {
-		return fe("satisfaction", "required", "请选择满意程度", "choose how satisfied you are")
+		return model.Invalid("satisfaction", "required", "invalid.satisfaction.required")
 	}
 	comment, err := cleanText("comment", comment, MaxRatingComment, false)
 	if err != nil {

@@ -2,7 +2,6 @@ package cases
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	_ "image/gif" // decoded to be redrawn; never kept as it came
 	"image/jpeg"
@@ -11,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/onedoor/onedoor/internal/model"
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // the portal accepts WebP; what cannot be decoded cannot be cleaned
 )
@@ -56,16 +56,14 @@ func photoHeader(field string, data []byte) (string, error) {
 		return "", photoUnreadable(field)
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > PhotoMaxPixels {
-		return "", fe(field, "too_many_pixels",
-			fmt.Sprintf("图片像素过多（%d×%d），不能超过 %d 万像素，请缩小后再上传", cfg.Width, cfg.Height, PhotoMaxPixels/10000),
-			fmt.Sprintf("the image has too many pixels (%d×%d): at most %d megapixels, scale it down first", cfg.Width, cfg.Height, PhotoMaxPixels/1000000))
+		return "", model.Invalid(field, "too_many_pixels", "invalid.photo.too_many_pixels",
+			cfg.Width, cfg.Height, PhotoMaxPixels/10000, PhotoMaxPixels/1000000)
 	}
 	return format, nil
 }
 
 func photoUnreadable(field string) error {
-	return fe(field, "unreadable", "图片无法读取：文件已损坏，或不是 JPEG、PNG、GIF、WebP 图片",
-		"the image cannot be read: it is damaged, or not a JPEG, PNG, GIF or WebP image")
+	return model.Invalid(field, "unreadable", "invalid.image.unreadable")
 }
 
 // reencodePhoto redraws an image sent as field: turned upright by its EXIF

@@ -84,13 +84,13 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 		ok = ok || in.Channel == ch
 	}
 	if !ok {
-		return model.Case{}, fe("channel", "invalid", "来源渠道无效", "is not a public channel")
+		return model.Case{}, model.Invalid("channel", "invalid", "invalid.channel.not_public")
 	}
 	if strings.TrimSpace(in.Phone) == "" {
-		return model.Case{}, fe("phone", "required", "请留下联系电话，以便中心联系您并查询进度", "is required, to call you back and to track the case")
+		return model.Case{}, model.Invalid("phone", "required", "invalid.phone.required")
 	}
 	if len(in.Photos) > MaxPublicPhotos {
-		return model.Case{}, fe("photos", "too_many", fmt.Sprintf("照片最多 %d 张", MaxPublicPhotos), fmt.Sprintf("at most %d photos", MaxPublicPhotos))
+		return model.Case{}, model.Invalid("photos", "too_many", "invalid.photos.too_many", MaxPublicPhotos)
 	}
 	root, err := s.Store.RootRegion(ctx)
 	if err != nil {
@@ -115,7 +115,7 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 			return model.Case{}, err
 		}
 		if !strings.HasPrefix(att.ContentType, "image/") {
-			return model.Case{}, fe(fmt.Sprintf("photos[%d]", i), "type", "只接受照片（JPEG、PNG、GIF、WebP）", "only photos (JPEG, PNG, GIF, WebP)")
+			return model.Case{}, model.Invalid(fmt.Sprintf("photos[%d]", i), "type", "invalid.photos.type_one")
 		}
 		atts, photos = append(atts, att), append(photos, data)
 	}

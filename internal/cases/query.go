@@ -215,23 +215,23 @@ func (s *Service) newAttachment(field, name string, data []byte, by int64, keepO
 	var att model.Attachment
 	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
 	if name == "" || name == "." || name == "/" {
-		return att, nil, fe(field, "required", "请选择文件", "choose a file")
+		return att, nil, model.Invalid(field, "required", "invalid.file.required")
 	}
 	if len([]rune(name)) > 120 {
 		name = string([]rune(name)[:120])
 	}
 	if len(data) == 0 {
-		return att, nil, fe(field, "empty", "文件为空", "the file is empty")
+		return att, nil, model.Invalid(field, "empty", "invalid.file.empty")
 	}
 	if len(data) > MaxAttachmentBytes {
-		return att, nil, fe(field, "too_large", "文件不能超过 10 MB", "must be at most 10 MB")
+		return att, nil, model.Invalid(field, "too_large", "invalid.file.too_large_10mb")
 	}
 	ct := http.DetectContentType(data)
 	if ct == "application/zip" {
 		ct = officeExt[strings.ToLower(path.Ext(name))]
 	}
 	if !allowedTypes[ct] && !strings.HasPrefix(ct, "application/vnd.openxmlformats") || bytes.HasPrefix(data, []byte("<")) {
-		return att, nil, fe(field, "type", "只接受图片、PDF、Word/Excel 文档或纯文本", "only images, PDF, Word/Excel documents or plain text")
+		return att, nil, model.Invalid(field, "type", "invalid.file.type")
 	}
 	if strings.HasPrefix(ct, "image/") && !keepOriginal {
 		var err error

@@ -68,27 +68,23 @@ const (
 	MaxPeopleInvolved = 100000
 )
 
-func fe(field, code, zh, en string) *model.FieldError {
-	return &model.FieldError{Field: field, Code: code, Message: zh, MessageEN: en}
-}
-
 // cleanText trims s and refuses control characters other than newlines and tabs.
 func cleanText(field, s string, max int, required bool) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if required {
-			return "", fe(field, "required", "必填", "is required")
+			return "", model.Invalid(field, "required", "invalid.required")
 		}
 		return "", nil
 	}
 	if !utf8.ValidString(s) {
-		return "", fe(field, "bad_chars", "含有无效字符", "is not valid text")
+		return "", model.Invalid(field, "bad_chars", "invalid.bad_text")
 	}
 	if utf8.RuneCountInString(s) > max {
-		return "", fe(field, "too_long", fmt.Sprintf("不能超过 %d 个字", max), fmt.Sprintf("must be at most %d characters", max))
+		return "", model.Invalid(field, "too_long", "invalid.too_long_n", max)
 	}
 	if strings.ContainsFunc(s, func(r rune) bool { return (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f }) {
-		return "", fe(field, "bad_chars", "含有控制字符", "contains control characters")
+		return "", model.Invalid(field, "bad_chars", "invalid.control_chars")
 	}
 	return s, nil
 }
@@ -106,42 +102,42 @@ func withField(err error, field string) error {
 func (s *Service) validate(ctx context.Context, within model.Region, in *RegisterInput) (*model.Case, error) {
 	c := &model.Case{Kind: in.Kind, Channel: in.Channel, Urgency: in.Urgency, PeopleCount: in.PeopleCount, Injured: in.Injured}
 	if !in.Kind.Valid() {
-		return nil, fe("kind", "invalid", "请选择事项类型", "choose a kind")
+		return nil, model.Invalid("kind", "invalid", "invalid.kind.choose")
 	}
 	if in.CategoryID == 0 {
-		return nil, fe("category_id", "required", "请选择事项分类", "choose a category")
+		return nil, model.Invalid("category_id", "required", "invalid.category_id.required")
 	}
 	cat, err := s.Store.Category(ctx, in.CategoryID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && !cat.Active {
-		return nil, fe("category_id", "not_found", "分类不存在或已停用", "no such active category")
+		return nil, model.Invalid("category_id", "not_found", "invalid.category_id.not_found")
 	}
 	if err != nil {
 		return nil, err
 	}
 	if cat.Kind != in.Kind {
-		return nil, fe("category_id", "kind_mismatch", "分类与事项类型不符", "does not belong to the chosen kind")
+		return nil, model.Invalid("category_id", "kind_mismatch", "invalid.category_id.kind_mismatch")
 	}
 	c.CategoryID, c.CategoryCode = cat.ID, cat.Code
 	if c.Channel == "" {
 		c.Channel = model.ChannelWalkIn
 	}
 	if !c.Channel.Valid() {
-		return nil, fe("channel", "invalid", "来源渠道无效", "is not a known channel")
+		return nil, model.Invalid("channel", "invalid", "invalid.channel.invalid")
 	}
 	if c.Urgency == "" {
 		c.Urgency = string(workflow.UrgencyNormal)
 	}
 	if !workflow.Urgency(c.Urgency).Valid() {
-		return nil, fe("urgency", "invalid", "紧急程度无效", "is not a known urgency")
+		return nil, model.Invalid("urgency", "invalid", "invalid.urgency.invalid")
 	}
 	if c.PeopleCount == 0 {
 		c.PeopleCount = max(1, len(in.Parties))
 	}
 	if c.PeopleCount < 1 || c.PeopleCount > MaxPeopleInvolved {
-		return nil, fe("people_count", "range", "涉及人数须在 1–100000 之间", "must be between 1 and 100000")
+		return nil, model.Invalid("people_count", "range", "invalid.people_count.range")
 	}
 	if in.AmountYuan < 0 || in.AmountYuan > MaxAmountYuan || math.IsNaN(in.AmountYuan) {
-		return nil, fe("amount_yuan", "range", "涉及金额无效", "must be between 0 and 100 billion")
+		return nil, model.Invalid("amount_yuan", "range", "invalid.amount_yuan.range")
 	}
 	c.AmountFen = int64(math.Round(in.AmountYuan * 100))
 	if c.Description, err = cleanText("description", in.Description, MaxDescription, true); err != nil {
@@ -157,19 +153,19 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 		return nil, err
 	}
 	if (in.Lat == nil) != (in.Lng == nil) {
-		return nil, fe("lat", "pair", "经纬度须同时填写", "latitude and longitude go together")
+		return nil, model.Invalid("lat", "pair", "invalid.lat.pair")
 	}
 	if in.Lat != nil && (*in.Lat < 3 || *in.Lat > 54 || *in.Lng < 73 || *in.Lng > 136) {
-		return nil, fe("lat", "range", "经纬度不在中国境内", "is outside China")
+		return nil, model.Invalid("lat", "range", "invalid.lat.range")
 	}
 	c.Lat, c.Lng = in.Lat, in.Lng
 
 	if in.RegionID == 0 {
-		return nil, fe("region_id", "required", "请选择所在区域", "choose the region")
+		return nil, model.Invalid("region_id", "required", "invalid.case_region.required")
 	}
 	region, err := s.Store.Region(ctx, in.RegionID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && (!region.Active || !strings.HasPrefix(region.Path, within.Path)) {
-		return nil, fe("region_id", "out_of_scope", "区域不存在或不在您的辖区内", "no such region in your area")
+		return nil, model.Invalid("region_id", "out_of_scope", "invalid.case_region.out_of_scope")
 	}
 	if err != nil {
 		return nil, err
@@ -181,16 +177,16 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 	if in.GridID != 0 && in.GridID != c.GridID {
 		grid, err := s.Store.Region(ctx, in.GridID)
 		if err != nil || grid.Level != model.LevelGrid || !grid.Active || !strings.HasPrefix(grid.Path, region.Path) {
-			return nil, fe("grid_id", "invalid", "网格须属于所选区域", "must be a grid inside the region")
+			return nil, model.Invalid("grid_id", "invalid", "invalid.grid_id.invalid")
 		}
 		c.GridID = grid.ID
 		c.RegionID, c.RegionPath = grid.ID, grid.Path
 	}
 	if len(in.Parties) == 0 {
-		return nil, fe("parties", "required", "至少登记一名当事人", "add at least one party")
+		return nil, model.Invalid("parties", "required", "invalid.parties.required")
 	}
 	if len(in.Parties) > MaxParties {
-		return nil, fe("parties", "too_many", fmt.Sprintf("当事人最多 %d 名", MaxParties), fmt.Sprintf("at most %d parties", MaxParties))
+		return nil, model.Invalid("parties", "too_many", "invalid.parties.too_many", MaxParties)
 	}
 	for i, pi := range in.Parties {
 		field := fmt.Sprintf("parties[%d].", i)
@@ -199,7 +195,7 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 			party.Role = model.PartyApplicant
 		}
 		if !party.Role.Valid() {
-			return nil, fe(field+"role", "invalid", "当事人身份无效", "is not a known party role")
+			return nil, model.Invalid(field+"role", "invalid", "invalid.party.role")
 		}
 		if party.Name, err = cleanText(field+"name", pi.Name, 40, true); err != nil {
 			return nil, err
@@ -411,7 +407,7 @@ func stepError(err error, i int) error {
 	}
 	var r *workflow.Refusal
 	if errors.As(err, &r) && r.Field() != "" {
-		return &model.FieldError{Field: fmt.Sprintf("then[%d].%s", i, r.Field()), Code: r.Code, Message: r.Message, MessageEN: r.MessageEN}
+		return model.Invalid(fmt.Sprintf("then[%d].%s", i, r.Field()), r.Code, "invalid.refusal", r)
 	}
 	return err
 }

@@ -78,21 +78,30 @@ func (s *Service) SetRiskRules(ctx context.Context, p *auth.Principal, r risk.Ru
 // rulesError is every problem with the rules in one field error, on the field of the
 // first, each named by its JSON path: "thresholds：须满足 蓝 < 黄 < 橙 < 红；…".
 func rulesError(ps []risk.Problem) error {
-	zh, en := make([]string, len(ps)), make([]string, len(ps))
+	return model.Invalid(ps[0].Field, "invalid", "invalid.risk_rules", rulesProblems(ps))
+}
+
+// rulesProblems are the problems with the rules, said one after the other; the
+// catalogue decides how each is said ("invalid.risk_rules.problem": in Chinese its
+// field and the catalogue's words for its rule, in English the risk package's text).
+type rulesProblems []risk.Problem
+
+func (ps rulesProblems) Localize(loc string) string {
+	parts := make([]string, len(ps))
 	for i, p := range ps {
 		text := p.Text
 		switch key := "risk_rules.err." + p.Code; {
 		case p.Code == "between":
-			text = i18n.T("zh-CN", key, p.Min, p.Max)
+			text = i18n.T(loc, key, p.Min, p.Max)
 		case p.Code == "floor":
 		default:
-			if t, ok := i18n.Lookup("zh-CN", key); ok {
+			if t, ok := i18n.Lookup(loc, key); ok {
 				text = t
 			}
 		}
-		zh[i], en[i] = p.Field+"："+text, p.Text
+		parts[i] = i18n.T(loc, "invalid.risk_rules.problem", p.Field, text, p.Text)
 	}
-	return &model.FieldError{Field: ps[0].Field, Code: "invalid", Message: strings.Join(zh, "；"), MessageEN: strings.Join(en, "; ")}
+	return strings.Join(parts, i18n.T(loc, "invalid.risk_rules.sep"))
 }
 
 // level reads a stored level code; anything unknown reads as none.
@@ -369,10 +378,10 @@ func (s *Service) applyWarningAction(ctx context.Context, p *auth.Principal, c *
 	case workflow.ActionWarningAdjust:
 		to, err := risk.ParseLevel(strings.TrimSpace(in.WarningLevel))
 		if err != nil {
-			return nil, fe("warning_level", "invalid", "预警等级无效", "is not a warning level")
+			return nil, model.Invalid("warning_level", "invalid", "invalid.warning_level.invalid")
 		}
 		if to == from {
-			return nil, fe("warning_level", "unchanged", "与当前预警等级相同", "is the level already in force")
+			return nil, model.Invalid("warning_level", "unchanged", "invalid.warning_level.unchanged")
 		}
 		setWarning(c, rules, from, to, now)
 		payload["from"], payload["to"] = from.String(), to.String()
@@ -394,9 +403,9 @@ func (s *Service) applyWarningAction(ctx context.Context, p *auth.Principal, c *
 // holder checks the 包案 leader named for a red warning: an active leader of the
 // case's centre or a centre above it.
 func (s *Service) holder(ctx context.Context, id int64, c *model.Case) (model.User, error) {
-	bad := fe("holder_id", "invalid", "请选择本级或上级中心的领导作为包案领导", "must be a leader of the case's centre or a centre above")
+	bad := model.Invalid("holder_id", "invalid", "invalid.holder_id.invalid")
 	if id == 0 {
-		return model.User{}, fe("holder_id", "required", "红色预警须明确包案领导", "a red warning needs its leader named")
+		return model.User{}, model.Invalid("holder_id", "required", "invalid.holder_id.required")
 	}
 	u, err := s.Store.User(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {

@@ -31,20 +31,20 @@ func Stages() []workflow.Stage { return stages }
 
 func (s *Service) checkRule(ctx context.Context, in *DeadlineRuleInput) error {
 	if in.Kind != "" && !model.CaseKind(in.Kind).Valid() {
-		return fe("kind", "invalid", "事项类型无效", "is not a known kind")
+		return model.Invalid("kind", "invalid", "invalid.kind.invalid")
 	}
 	if in.Urgency != "" && !workflow.Urgency(in.Urgency).Valid() {
-		return fe("urgency", "invalid", "紧急程度无效", "is not a known urgency")
+		return model.Invalid("urgency", "invalid", "invalid.urgency.invalid")
 	}
 	known := false
 	for _, st := range stages {
 		known = known || string(st) == in.Stage
 	}
 	if !known {
-		return fe("stage", "invalid", "请选择时限环节", "choose a stage")
+		return model.Invalid("stage", "invalid", "invalid.stage.invalid")
 	}
 	if in.Days < 1 || in.Days > 365 {
-		return fe("days", "range", "天数须在 1–365 之间", "must be between 1 and 365")
+		return model.Invalid("days", "range", "invalid.deadline_days.range")
 	}
 	in.CategoryCode = strings.TrimSpace(in.CategoryCode)
 	if in.CategoryCode != "" {
@@ -57,7 +57,7 @@ func (s *Service) checkRule(ctx context.Context, in *DeadlineRuleInput) error {
 			found = found || c.Code == in.CategoryCode
 		}
 		if !found {
-			return fe("category_code", "not_found", "没有这个分类编码", "no such category code")
+			return model.Invalid("category_code", "not_found", "invalid.category_code.not_found")
 		}
 	}
 	var err error
@@ -134,10 +134,10 @@ func (s *Service) SetCalendarDay(ctx context.Context, p *auth.Principal, in Cale
 	}
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(in.Day))
 	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-		return fe("day", "invalid", "日期格式须为 YYYY-MM-DD", "must be a date, YYYY-MM-DD")
+		return model.Invalid("day", "invalid", "invalid.date_format")
 	}
 	if in.Kind != string(workflow.Holiday) && in.Kind != string(workflow.Workday) {
-		return fe("kind", "invalid", "请选择节假日或调休上班", "choose holiday or make-up working day")
+		return model.Invalid("kind", "invalid", "invalid.day_kind.invalid")
 	}
 	name, err := cleanText("name", in.Name, 20, true)
 	if err != nil {
@@ -145,7 +145,7 @@ func (s *Service) SetCalendarDay(ctx context.Context, p *auth.Principal, in Cale
 	}
 	wd := t.Weekday()
 	if in.Kind == string(workflow.Workday) && wd != time.Saturday && wd != time.Sunday {
-		return fe("kind", "not_weekend", "调休上班日只能是周末", "a make-up working day must fall on a weekend")
+		return model.Invalid("kind", "not_weekend", "invalid.kind.not_weekend")
 	}
 	day := t.Format(time.DateOnly)
 	ctx = store.WithAudit(ctx, "calendar.set", "calendar:"+day, fmt.Sprintf("%s 设为 %s（%s）", day, in.Kind, name))

@@ -43,13 +43,13 @@ func (s *Service) Supervise(ctx context.Context, p *auth.Principal, id int64, in
 		in.Level = "normal"
 	}
 	if !slices.Contains(supervisionLevels, in.Level) {
-		return c, fe("level", "invalid", "督办级别须为普通、黄牌或红牌", "must be normal, yellow or red")
+		return c, model.Invalid("level", "invalid", "invalid.supervision_level.invalid")
 	}
 	if in.ReplyDays == 0 {
 		in.ReplyDays = s.policy().ReplyWorkdays
 	}
 	if in.ReplyDays < 1 || in.ReplyDays > 30 {
-		return c, fe("reply_days", "range", "回复期限须在 1–30 个工作日之间", "must be between 1 and 30 working days")
+		return c, model.Invalid("reply_days", "range", "invalid.reply_days.range")
 	}
 	if err := s.supervise(ctx, &p.User, id, in.Level, note, in.ReplyDays, s.Now().UTC(), 0); err != nil {
 		return c, err
@@ -103,7 +103,7 @@ func (s *Service) ReplySupervision(ctx context.Context, p *auth.Principal, id in
 			return err
 		}
 		if v.Status != "open" {
-			return fe("reply", "closed", "该督办已回复或已升级", "this order is already answered or escalated")
+			return model.Invalid("reply", "closed", "invalid.supervision_reply.closed")
 		}
 		v.Status, v.Reply, v.RepliedBy, v.RepliedAt = "replied", reply, p.User.ID, &now
 		if err := tx.UpdateSupervision(ctx, &v); err != nil {
@@ -146,10 +146,10 @@ func (s *Service) Board(ctx context.Context, p *auth.Principal, status, level st
 		status = "open"
 	}
 	if level != "" && !slices.Contains(supervisionLevels, level) {
-		return nil, fe("level", "invalid", "督办级别无效", "unknown level")
+		return nil, model.Invalid("level", "invalid", "invalid.supervision_level.unknown")
 	}
 	if !slices.Contains([]string{"open", "replied", "escalated"}, strings.TrimSpace(status)) {
-		return nil, fe("status", "invalid", "状态无效", "unknown status")
+		return nil, model.Invalid("status", "invalid", "invalid.supervision_status.unknown")
 	}
 	return s.Store.Supervisions(ctx, store.SupervisionFilter{Status: status, Level: level}, ScopeOf(p))
 }

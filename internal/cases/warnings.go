@@ -30,7 +30,7 @@ func (s *Service) Warnings(ctx context.Context, p *auth.Principal, level string)
 	if level != "" {
 		l, err := risk.ParseLevel(level)
 		if err != nil || l == risk.LevelNone {
-			return nil, fe("level", "invalid", "预警等级须为红、橙、黄或蓝", "must be red, orange, yellow or blue")
+			return nil, model.Invalid("level", "invalid", "invalid.warning_level.not_a_level")
 		}
 		level = l.String()
 	}

@@ -47,43 +47,31 @@ func NormalizeIDNumber(s string) (string, error) {
 func NormalizeIDNumberAt(s string, now time.Time) (string, error) {
 	id := foldIDInput(s)
 	if id == "" {
-		return "", fieldError(CodeIDNumberEmpty, "请填写身份证号码", "ID number is required")
+		return "", Invalid("", CodeIDNumberEmpty, "invalid.id_number.empty")
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		if c >= '0' && c <= '9' || c == 'X' && i == len(id)-1 && len(id) != 15 {
 			continue
 		}
-		return "", fieldError(CodeIDNumberChars,
-			"身份证号码只能包含数字,18位号码的最后一位可以是X",
-			"An ID number contains only digits; the last character of an 18-character number may be X")
+		return "", Invalid("", CodeIDNumberChars, "invalid.id_number.chars")
 	}
 	if len(id) != 18 && len(id) != 15 {
-		return "", fieldError(CodeIDNumberLength,
-			"身份证号码应为18位(旧版为15位)",
-			"An ID number has 18 characters (15 digits for the old format)")
+		return "", Invalid("", CodeIDNumberLength, "invalid.id_number.length")
 	}
 	if !validProvinceCode(id[:2]) {
-		return "", fieldError(CodeIDNumberRegion,
-			"身份证号码前两位不是有效的省级行政区划代码",
-			"The first two digits of the ID number are not a valid province code")
+		return "", Invalid("", CodeIDNumberRegion, "invalid.id_number.region")
 	}
 	birth, ok := idBirthDate(id)
 	if !ok {
-		return "", fieldError(CodeIDNumberBirthDate,
-			"身份证号码中的出生日期无效",
-			"The birth date in the ID number is not a valid date")
+		return "", Invalid("", CodeIDNumberBirthDate, "invalid.id_number.birth_date")
 	}
 	y, m, d := now.In(chinaTime).Date()
 	if birth.After(time.Date(y, m, d, 0, 0, 0, 0, chinaTime)) {
-		return "", fieldError(CodeIDNumberBirthDate,
-			"身份证号码中的出生日期晚于今天",
-			"The birth date in the ID number is in the future")
+		return "", Invalid("", CodeIDNumberBirthDate, "invalid.id_number.birth_future")
 	}
 	if len(id) == 18 && idCheckChar(id[:17]) != id[17] {
-		return "", fieldError(CodeIDNumberChecksum,
-			"身份证号码校验位不正确,请核对",
-			"The check character of the ID number does not match; please check the number")
+		return "", Invalid("", CodeIDNumberChecksum, "invalid.id_number.checksum")
 	}
 	return id, nil
 }

@@ -131,11 +131,11 @@ func CheckName(field, s string, max int) error {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
-		return &FieldError{Field: field, Code: "required", Message: "必填", MessageEN: "is required"}
+		return Invalid(field, "required", "invalid.required")
 	case utf8.RuneCountInString(s) > max:
-		return &FieldError{Field: field, Code: "too_long", Message: "过长", MessageEN: "is too long"}
+		return Invalid(field, "too_long", "invalid.too_long")
 	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return &FieldError{Field: field, Code: "bad_chars", Message: "含有控制字符", MessageEN: "contains control characters"}
+		return Invalid(field, "bad_chars", "invalid.control_chars")
 	}
 	return nil
 }
@@ -144,15 +144,15 @@ func CheckName(field, s string, max int) error {
 // user name): 1–max characters of ASCII letters, digits, '.', '-' and '_'.
 func CheckCode(field, s string, max int) error {
 	if s == "" {
-		return &FieldError{Field: field, Code: "required", Message: "必填", MessageEN: "is required"}
+		return Invalid(field, "required", "invalid.required")
 	}
 	if len(s) > max {
-		return &FieldError{Field: field, Code: "too_long", Message: "过长", MessageEN: "is too long"}
+		return Invalid(field, "too_long", "invalid.too_long")
 	}
 	for _, r := range s {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_'
 		if !ok {
-			return &FieldError{Field: field, Code: "bad_chars", Message: "只能包含字母、数字、点、横线和下划线", MessageEN: "may contain only letters, digits, '.', '-' and '_'"}
+			return Invalid(field, "bad_chars", "invalid.code_chars")
 		}
 	}
 	return nil

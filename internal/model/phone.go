@@ -23,14 +23,12 @@ const (
 func NormalizePhone(s string) (string, error) {
 	p := foldPhoneInput(s)
 	if p == "" {
-		return "", fieldError(CodePhoneEmpty, "请填写电话号码", "Phone number is required")
+		return "", Invalid("", CodePhoneEmpty, "invalid.phone.empty")
 	}
 	p, intl := stripCountryCode(p)
 	for i := 0; i < len(p); i++ {
 		if p[i] < '0' || p[i] > '9' {
-			return "", fieldError(CodePhoneChars,
-				"电话号码只能包含数字(可带+86、空格和横线)",
-				"A phone number contains only digits (with an optional +86, spaces and dashes)")
+			return "", Invalid("", CodePhoneChars, "invalid.phone.chars")
 		}
 	}
 	if mobile, ok := mobileNumber(p); ok {
@@ -45,13 +43,9 @@ func NormalizePhone(s string) (string, error) {
 		return area + "-" + local, nil
 	}
 	if isServiceNumber(p) {
-		return "", fieldError(CodePhoneService,
-			"服务号码不能作为当事人联系电话,请填写手机或固定电话",
-			"A service number cannot be a contact phone; give a mobile or landline number")
+		return "", Invalid("", CodePhoneService, "invalid.phone.service")
 	}
-	return "", fieldError(CodePhoneFormat,
-		"电话号码格式不正确:手机为11位,固定电话为区号加7至8位号码",
-		"Not a valid phone number: a mobile has 11 digits, a landline an area code and 7–8 digits")
+	return "", Invalid("", CodePhoneFormat, "invalid.phone.format")
 }
 
 // foldPhoneInput drops the separators people type inside phone numbers and folds the

@@ -65,7 +65,7 @@ func TestNormalizePhone(t *testing.T) {
 			if !errors.As(err, &fe) || fe.Code != tt.code {
 				t.Fatalf("NormalizePhone(%q) = %q, %v; want code %s", tt.in, got, err, tt.code)
 			}
-			if fe.Message == "" || fe.MessageEN == "" || got != "" {
+			if !hasMessages(fe) || got != "" {
 				t.Fatalf("NormalizePhone(%q): incomplete error %+v or value %q", tt.in, fe, got)
 			}
 		})
@@ -118,7 +118,7 @@ func FuzzNormalizePhone(f *testing.F) {
 		p, err := NormalizePhone(s)
 		if err != nil {
 			var fe *FieldError
-			if !errors.As(err, &fe) || fe.Code == "" || fe.Message == "" || fe.MessageEN == "" || p != "" {
+			if !errors.As(err, &fe) || fe.Code == "" || !hasMessages(fe) || p != "" {
 				t.Fatalf("NormalizePhone(%q) = %q, %#v: want a complete *FieldError and no value", s, p, err)
 			}
 			return

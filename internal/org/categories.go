@@ -30,7 +30,7 @@ func (in *CategoryInput) check() error {
 		return err
 	}
 	if in.SortOrder < 0 || in.SortOrder > 9999 {
-		return fieldErr("sort_order", "range", "排序须在 0–9999 之间", "must be between 0 and 9999")
+		return model.Invalid("sort_order", "range", "invalid.sort_order.range")
 	}
 	return nil
 }
@@ -45,7 +45,7 @@ func (s *Service) CreateCategory(ctx context.Context, p *auth.Principal, in Cate
 		return model.Category{}, err
 	}
 	if !in.Kind.Valid() {
-		return model.Category{}, fieldErr("kind", "invalid", "事项类型无效", "is not a known kind")
+		return model.Category{}, model.Invalid("kind", "invalid", "invalid.kind.invalid")
 	}
 	if err := in.check(); err != nil {
 		return model.Category{}, err
@@ -57,7 +57,7 @@ func (s *Service) CreateCategory(ctx context.Context, p *auth.Principal, in Cate
 	case errors.Is(err, store.ErrConflict):
 		return c, taken("code")
 	case errors.Is(err, store.ErrNotFound):
-		return c, fieldErr("parent_id", "not_found", "上级分类不存在", "no such parent category")
+		return c, model.Invalid("parent_id", "not_found", "invalid.parent_category.not_found")
 	}
 	return c, err
 }

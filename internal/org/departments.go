@@ -36,7 +36,7 @@ func (s *Service) CreateDepartment(ctx context.Context, p *auth.Principal, in De
 		return model.Department{}, err
 	}
 	if in.RegionID == 0 {
-		return model.Department{}, fieldErr("region_id", "required", "请选择所属区域", "is required")
+		return model.Department{}, model.Invalid("region_id", "required", "invalid.own_region.required")
 	}
 	if _, err := s.regionInScope(ctx, p, in.RegionID, "region_id"); err != nil {
 		return model.Department{}, err

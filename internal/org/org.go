@@ -23,12 +23,8 @@ type Service struct {
 	Store *store.Store
 }
 
-func fieldErr(field, code, zh, en string) *model.FieldError {
-	return &model.FieldError{Field: field, Code: code, Message: zh, MessageEN: en}
-}
-
 func taken(field string) *model.FieldError {
-	return fieldErr(field, "taken", "已被占用", "is already taken")
+	return model.Invalid(field, "taken", "invalid.taken")
 }
 
 // requireAdmin refuses anyone the matrix does not let manage the organisation.
@@ -38,13 +34,13 @@ func requireAdmin(p *auth.Principal) error { return p.Require(auth.PermOrgManage
 func (s *Service) regionInScope(ctx context.Context, p *auth.Principal, id int64, field string) (model.Region, error) {
 	g, err := s.Store.Region(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return g, fieldErr(field, "not_found", "区域不存在", "no such region")
+		return g, model.Invalid(field, "not_found", "invalid.region.not_found")
 	}
 	if err != nil {
 		return g, err
 	}
 	if !strings.HasPrefix(g.Path, p.Scope()) {
-		return g, fieldErr(field, "out_of_scope", "不在您的管辖范围内", "is outside your region")
+		return g, model.Invalid(field, "out_of_scope", "invalid.region.out_of_scope")
 	}
 	return g, nil
 }
@@ -65,10 +61,10 @@ func (in *RegionInput) normalise() {
 // checkRegionCode enforces GB/T 2260-style numeric codes: 2–15 digits.
 func checkRegionCode(code string) error {
 	if code == "" {
-		return fieldErr("code", "required", "必填", "is required")
+		return model.Invalid("code", "required", "invalid.required")
 	}
 	if len(code) < 2 || len(code) > 15 || strings.Trim(code, "0123456789") != "" {
-		return fieldErr("code", "region_code", "区划代码须为 2–15 位数字", "must be 2–15 digits")
+		return model.Invalid("code", "region_code", "invalid.code.region_code")
 	}
 	return nil
 }
@@ -87,17 +83,17 @@ func (s *Service) CreateRegion(ctx context.Context, p *auth.Principal, in Region
 		return model.Region{}, err
 	}
 	if !in.Level.Valid() {
-		return model.Region{}, fieldErr("level", "invalid", "层级无效", "is not a known level")
+		return model.Region{}, model.Invalid("level", "invalid", "invalid.region_level.invalid")
 	}
 	if in.ParentID == 0 {
-		return model.Region{}, fieldErr("parent_id", "required", "请选择上级区域", "is required")
+		return model.Region{}, model.Invalid("parent_id", "required", "invalid.parent_region.required")
 	}
 	parent, err := s.regionInScope(ctx, p, in.ParentID, "parent_id")
 	if err != nil {
 		return model.Region{}, err
 	}
 	if !parent.Active {
-		return model.Region{}, fieldErr("parent_id", "inactive", "上级区域已停用", "is deactivated")
+		return model.Region{}, model.Invalid("parent_id", "inactive", "invalid.parent_region.inactive")
 	}
 	g := model.Region{ParentID: in.ParentID, Code: in.Code, Name: in.Name, Level: in.Level}
 	ctx = store.WithAudit(ctx, "region.create", "region:"+in.Code, fmt.Sprintf("新增区域 %s（%s，%s），上级 %s", in.Name, in.Code, in.Level, parent.Name))
@@ -145,7 +141,7 @@ func (s *Service) SetRegionActive(ctx context.Context, p *auth.Principal, id int
 		return notFoundIfID(err)
 	}
 	if !active && id == p.Region.ID {
-		return fieldErr("active", "own_region", "不能停用自己所在的区域", "you cannot deactivate your own region")
+		return model.Invalid("active", "own_region", "invalid.region.own")
 	}
 	return s.Store.SetRegionActive(auditSwitch(ctx, "region", id, active), id, active)
 }

@@ -29,17 +29,17 @@ func (s *Service) IssueToken(ctx context.Context, p *auth.Principal, a *auth.Ser
 		return "", store.APIToken{}, err
 	}
 	if in.UserID == 0 {
-		return "", store.APIToken{}, fieldErr("user_id", "required", "请选择令牌代表的用户", "is required")
+		return "", store.APIToken{}, model.Invalid("user_id", "required", "invalid.token_user.required")
 	}
 	u, err := s.userInScope(ctx, p, in.UserID)
 	if errors.Is(err, store.ErrNotFound) {
-		return "", store.APIToken{}, fieldErr("user_id", "not_found", "用户不存在", "no such user")
+		return "", store.APIToken{}, model.Invalid("user_id", "not_found", "invalid.token_user.not_found")
 	}
 	if err != nil {
 		return "", store.APIToken{}, err
 	}
 	if !u.Active {
-		return "", store.APIToken{}, fieldErr("user_id", "inactive", "用户已停用", "is deactivated")
+		return "", store.APIToken{}, model.Invalid("user_id", "inactive", "invalid.token_user.inactive")
 	}
 	ctx = store.WithAudit(ctx, "token.issue", fmt.Sprintf("user:%d", u.ID), fmt.Sprintf("签发接口令牌「%s」，代表 %s", in.Name, u.Username))
 	return a.IssueAPIToken(ctx, in.Name, u.ID, p.User.ID)

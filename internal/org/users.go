@@ -34,7 +34,7 @@ func (s *Service) checkUser(ctx context.Context, p *auth.Principal, in *UserInpu
 		return err
 	}
 	if len(in.Username) < 3 {
-		return fieldErr("username", "too_short", "用户名至少 3 个字符", "must be at least 3 characters")
+		return model.Invalid("username", "too_short", "invalid.username.too_short")
 	}
 	if err := model.CheckName("display_name", in.DisplayName, 40); err != nil {
 		return err
@@ -50,23 +50,23 @@ func (s *Service) checkUser(ctx context.Context, p *auth.Principal, in *UserInpu
 	if in.Email != "" {
 		a, err := mail.ParseAddress(in.Email)
 		if err != nil || a.Name != "" || len(in.Email) > 120 {
-			return fieldErr("email", "invalid", "电子邮箱格式不正确", "is not an email address")
+			return model.Invalid("email", "invalid", "invalid.email.invalid")
 		}
 	}
 	if in.Locale == "" {
 		in.Locale = model.Locales[0]
 	}
 	if !model.ValidLocale(in.Locale) {
-		return fieldErr("locale", "invalid", "语言无效", "is not a supported language")
+		return model.Invalid("locale", "invalid", "invalid.locale.invalid")
 	}
 	if len(in.Roles) == 0 {
-		return fieldErr("roles", "required", "至少选择一个角色", "choose at least one role")
+		return model.Invalid("roles", "required", "invalid.roles.required")
 	}
 	seen := map[model.Role]bool{}
 	roles := in.Roles[:0]
 	for _, r := range in.Roles {
 		if !r.Valid() {
-			return fieldErr("roles", "invalid", "角色无效："+string(r), "unknown role: "+string(r))
+			return model.Invalid("roles", "invalid", "invalid.roles.unknown", string(r))
 		}
 		if !seen[r] {
 			seen[r] = true
@@ -75,32 +75,32 @@ func (s *Service) checkUser(ctx context.Context, p *auth.Principal, in *UserInpu
 	}
 	in.Roles = roles
 	if in.RegionID == 0 {
-		return fieldErr("region_id", "required", "请选择所属区域", "is required")
+		return model.Invalid("region_id", "required", "invalid.own_region.required")
 	}
 	g, err := s.regionInScope(ctx, p, in.RegionID, "region_id")
 	if err != nil {
 		return err
 	}
 	if !g.Active {
-		return fieldErr("region_id", "inactive", "区域已停用", "is deactivated")
+		return model.Invalid("region_id", "inactive", "invalid.own_region.inactive")
 	}
 	if in.DepartmentID != 0 {
 		d, err := s.Store.Department(ctx, in.DepartmentID)
 		if errors.Is(err, store.ErrNotFound) {
-			return fieldErr("department_id", "not_found", "部门不存在", "no such department")
+			return model.Invalid("department_id", "not_found", "invalid.department_id.not_found")
 		}
 		if err != nil {
 			return err
 		}
 		if d.RegionID != in.RegionID {
-			return fieldErr("department_id", "other_region", "部门须属于用户所在区域", "must belong to the user's region")
+			return model.Invalid("department_id", "other_region", "invalid.department_id.other_region")
 		}
 		if !d.Active {
-			return fieldErr("department_id", "inactive", "部门已停用", "is deactivated")
+			return model.Invalid("department_id", "inactive", "invalid.department_id.inactive")
 		}
 	}
 	if seen[model.RoleHandler] && in.DepartmentID == 0 {
-		return fieldErr("department_id", "required_for_handler", "部门办理人必须属于一个部门", "a handler must belong to a department")
+		return model.Invalid("department_id", "required_for_handler", "invalid.department_id.required_for_handler")
 	}
 	return nil
 }
@@ -163,7 +163,7 @@ func (s *Service) UpdateUser(ctx context.Context, p *auth.Principal, id int64, i
 		return u, err
 	}
 	if id == p.User.ID && !containsRole(in.Roles, model.RoleAdmin) {
-		return u, fieldErr("roles", "own_admin", "不能取消自己的管理员角色", "you cannot remove your own admin role")
+		return u, model.Invalid("roles", "own_admin", "invalid.roles.own_admin")
 	}
 	if in.Password != "" {
 		if err := auth.CheckPassword(u.Username, in.Password); err != nil {
@@ -205,7 +205,7 @@ func (s *Service) SetUserActive(ctx context.Context, p *auth.Principal, id int64
 		return err
 	}
 	if !active && id == p.User.ID {
-		return fieldErr("active", "self", "不能停用自己的账号", "you cannot deactivate yourself")
+		return model.Invalid("active", "self", "invalid.user.self")
 	}
 	return s.Store.SetUserActive(auditSwitch(ctx, "user", id, active), id, active)
 }

@@ -36,10 +36,10 @@ func (tx *Tx) CreateCategory(ctx context.Context, c *model.Category) error {
 			return err
 		}
 		if grand.Valid {
-			return &InvalidError{Field: "parent_id", Code: "too_deep", Message: "分类只有两级", MessageEN: "categories have two levels only"}
+			return model.Invalid("parent_id", "too_deep", "invalid.parent_category.too_deep")
 		}
 		if kind != c.Kind {
-			return &InvalidError{Field: "kind", Code: "kind_mismatch", Message: "必须与上级分类的类型相同", MessageEN: "must match the parent category's kind"}
+			return model.Invalid("kind", "kind_mismatch", "invalid.parent_category.kind_mismatch")
 		}
 	}
 	c.Active = true

@@ -38,7 +38,7 @@ func (tx *Tx) CreateRegion(ctx context.Context, g *model.Region) error {
 			return err
 		}
 		if g.Level.Rank() <= parentLevel.Rank() {
-			return &InvalidError{Field: "level", Code: "below_parent", Message: "层级必须低于上级区域", MessageEN: "level must be below the parent's level"}
+			return model.Invalid("level", "below_parent", "invalid.region_level.below_parent")
 		}
 	}
 	g.CreatedAt = now()
@@ -143,7 +143,7 @@ func (s *Store) SetRegionActive(ctx context.Context, id int64, active bool) erro
 				return err
 			}
 			if n > 0 {
-				return &InvalidError{Field: "active", Code: "has_active_children", Message: "该区域还有启用的下级区域，请先停用下级", MessageEN: "the region still has active children; deactivate them first"}
+				return model.Invalid("active", "has_active_children", "invalid.region.active_children")
 			}
 		}
 		res, err := tx.exec(ctx, "UPDATE regions SET active = ? WHERE id = ?", active, id)

@@ -1,5 +1,11 @@
 package workflow
 
+import (
+	"slices"
+
+	"github.com/onedoor/onedoor/internal/i18n"
+)
+
 // Action is something a user does to a case. Every action taken becomes an event in the
 // case's timeline, whether or not it changes the state.
 type Action string
@@ -53,59 +59,14 @@ var AllActions = []Action{
 	ActionRecord, ActionWarningRespond, ActionWarningAdjust,
 }
 
-var actionLabels = map[Action][2]string{
-	ActionRegister:       {"登记", "register"},
-	ActionAccept:         {"受理", "accept"},
-	ActionReject:         {"不予受理", "reject"},
-	ActionMerge:          {"合并", "merge"},
-	ActionHandle:         {"中心自办", "handle at the centre"},
-	ActionAssign:         {"交办", "assign"},
-	ActionSign:           {"签收", "sign for"},
-	ActionReturn:         {"回退", "return"},
-	ActionCoAssign:       {"吹哨(增加协办)", "add co-handlers"},
-	ActionCoSign:         {"协办签收", "sign for co-handling"},
-	ActionCoReport:       {"协办反馈", "report co-handling"},
-	ActionEscalate:       {"上报", "escalate"},
-	ActionDelegate:       {"下派", "delegate"},
-	ActionExtendRequest:  {"申请延期", "request an extension"},
-	ActionExtendApprove:  {"批准延期", "approve the extension"},
-	ActionExtendRefuse:   {"不批准延期", "refuse the extension"},
-	ActionSuspend:        {"挂起", "suspend"},
-	ActionResume:         {"恢复办理", "resume"},
-	ActionResolve:        {"办结", "resolve"},
-	ActionVerify:         {"核实", "verify"},
-	ActionVerifyFail:     {"核实不通过", "fail verification"},
-	ActionVisit:          {"回访", "return visit"},
-	ActionArchive:        {"归档", "archive"},
-	ActionComment:        {"备注", "comment"},
-	ActionAttach:         {"上传附件", "attach a file"},
-	ActionSupervise:      {"督办", "supervise"},
-	ActionRecord:         {"记录情况", "record an incident"},
-	ActionWarningAdjust:  {"调整预警等级", "adjust the warning"},
-	ActionWarningRespond: {"预警处置", "respond to the warning"},
-}
-
 // Valid reports whether a is one of AllActions.
-func (a Action) Valid() bool {
-	_, ok := actionLabels[a]
-	return ok
-}
+func (a Action) Valid() bool { return slices.Contains(AllActions, a) }
 
 // Label is the Chinese name of the action, or its code when unknown.
-func (a Action) Label() string {
-	if l, ok := actionLabels[a]; ok {
-		return l[0]
-	}
-	return string(a)
-}
+func (a Action) Label() string { return label(i18n.Default, "workflow.action.", string(a)) }
 
 // LabelEN is the English name of the action, or its code when unknown.
-func (a Action) LabelEN() string {
-	if l, ok := actionLabels[a]; ok {
-		return l[1]
-	}
-	return string(a)
-}
+func (a Action) LabelEN() string { return label("en", "workflow.action.", string(a)) }
 
 // Outcome is how a resolved case ended (DESIGN.md §3).
 type Outcome string
@@ -131,41 +92,14 @@ var AllOutcomes = []Outcome{
 	OutcomeDone, OutcomeWithdrawn,
 }
 
-var outcomeLabels = map[Outcome][2]string{
-	OutcomeMediatedAgreement: {"调解成功(协议)", "Mediated (written agreement)"},
-	OutcomeMediatedOral:      {"调解成功(口头)", "Mediated (oral agreement)"},
-	OutcomeToLitigation:      {"调解不成,导入诉讼", "Not mediated, referred to court"},
-	OutcomeToArbitration:     {"导入仲裁", "Referred to arbitration"},
-	OutcomeToReview:          {"导入行政复议", "Referred to administrative review"},
-	OutcomeSupported:         {"予以支持", "Supported"},
-	OutcomeExplained:         {"解释说明", "Explained"},
-	OutcomeNotSupported:      {"不予支持", "Not supported"},
-	OutcomeRectified:         {"已整改", "Rectified"},
-	OutcomeDone:              {"已办理", "Done"},
-	OutcomeWithdrawn:         {"撤回", "Withdrawn"},
-}
-
 // Valid reports whether o is one of AllOutcomes.
-func (o Outcome) Valid() bool {
-	_, ok := outcomeLabels[o]
-	return ok
-}
+func (o Outcome) Valid() bool { return slices.Contains(AllOutcomes, o) }
 
 // Label is the Chinese name of the outcome, or its code when unknown.
-func (o Outcome) Label() string {
-	if l, ok := outcomeLabels[o]; ok {
-		return l[0]
-	}
-	return string(o)
-}
+func (o Outcome) Label() string { return label(i18n.Default, "outcome.", string(o)) }
 
 // LabelEN is the English name of the outcome, or its code when unknown.
-func (o Outcome) LabelEN() string {
-	if l, ok := outcomeLabels[o]; ok {
-		return l[1]
-	}
-	return string(o)
-}
+func (o Outcome) LabelEN() string { return label("en", "outcome.", string(o)) }
 
 // Satisfaction is what a party said on the return visit.
 type Satisfaction string
@@ -179,30 +113,21 @@ const (
 // AllSatisfactions in the order the visit form lists them.
 var AllSatisfactions = []Satisfaction{Satisfied, BasicallySatisfied, Unsatisfied}
 
-var satisfactionLabels = map[Satisfaction][2]string{
-	Satisfied:          {"满意", "Satisfied"},
-	BasicallySatisfied: {"基本满意", "Basically satisfied"},
-	Unsatisfied:        {"不满意", "Unsatisfied"},
-}
-
 // Valid reports whether s is one of AllSatisfactions.
-func (s Satisfaction) Valid() bool {
-	_, ok := satisfactionLabels[s]
-	return ok
-}
+func (s Satisfaction) Valid() bool { return slices.Contains(AllSatisfactions, s) }
 
 // Label is the Chinese name of the satisfaction level, or its code when unknown.
-func (s Satisfaction) Label() string {
-	if l, ok := satisfactionLabels[s]; ok {
-		return l[0]
-	}
-	return string(s)
-}
+func (s Satisfaction) Label() string { return label(i18n.Default, "satisfaction.", string(s)) }
 
 // LabelEN is the English name of the satisfaction level, or its code when unknown.
-func (s Satisfaction) LabelEN() string {
-	if l, ok := satisfactionLabels[s]; ok {
-		return l[1]
+func (s Satisfaction) LabelEN() string { return label("en", "satisfaction.", string(s)) }
+
+// label is a code's name in loc from the catalogue (prefix+code), or the code itself
+// when the catalogue has none: the names of the workflow's words live with every
+// other word the UI shows.
+func label(loc, prefix, code string) string {
+	if s, ok := i18n.Lookup(loc, prefix+code); ok {
+		return s
 	}
-	return string(s)
+	return code
 }

@@ -1,9 +1,11 @@
 package workflow
 
 import (
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 )
 
@@ -19,33 +21,14 @@ const (
 // AllUrgencies from the least to the most pressing.
 var AllUrgencies = []Urgency{UrgencyNormal, UrgencyUrgent, UrgencyCritical}
 
-var urgencyLabels = map[Urgency][2]string{
-	UrgencyNormal:   {"一般", "Normal"},
-	UrgencyUrgent:   {"急", "Urgent"},
-	UrgencyCritical: {"紧急", "Critical"},
-}
-
 // Valid reports whether u is one of AllUrgencies.
-func (u Urgency) Valid() bool {
-	_, ok := urgencyLabels[u]
-	return ok
-}
+func (u Urgency) Valid() bool { return slices.Contains(AllUrgencies, u) }
 
 // Label is the Chinese name of the urgency, or its code when unknown.
-func (u Urgency) Label() string {
-	if l, ok := urgencyLabels[u]; ok {
-		return l[0]
-	}
-	return string(u)
-}
+func (u Urgency) Label() string { return label(i18n.Default, "urgency.", string(u)) }
 
 // LabelEN is the English name of the urgency, or its code when unknown.
-func (u Urgency) LabelEN() string {
-	if l, ok := urgencyLabels[u]; ok {
-		return l[1]
-	}
-	return string(u)
-}
+func (u Urgency) LabelEN() string { return label("en", "urgency.", string(u)) }
 
 // Stage is the step of a case a deadline applies to.
 type Stage string
@@ -131,28 +114,11 @@ const (
 	StatusOverdue Status = "overdue"  // 已超期
 )
 
-var statusLabels = map[Status][2]string{
-	StatusNone:    {"无期限", "No deadline"},
-	StatusNotDue:  {"未到期", "Not due"},
-	StatusDueSoon: {"将到期", "Due soon"},
-	StatusOverdue: {"已超期", "Overdue"},
-}
-
 // Label is the Chinese name of the status, or its code when unknown.
-func (s Status) Label() string {
-	if l, ok := statusLabels[s]; ok {
-		return l[0]
-	}
-	return string(s)
-}
+func (s Status) Label() string { return label(i18n.Default, "due.", string(s)) }
 
 // LabelEN is the English name of the status, or its code when unknown.
-func (s Status) LabelEN() string {
-	if l, ok := statusLabels[s]; ok {
-		return l[1]
-	}
-	return string(s)
-}
+func (s Status) LabelEN() string { return label("en", "due.", string(s)) }
 
 // DueStatus says whether due has passed at now, or will within warnWindow. A zero due
 // means the case has no deadline. The deadline instant itself still counts as in time:

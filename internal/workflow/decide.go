@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 )
 
@@ -83,16 +84,18 @@ const (
 // Refusal is the error Decide returns: what was refused, why (Code), in which state,
 // and what the actor may do instead, so that the UI and the API can say more than no.
 type Refusal struct {
-	Code      string
-	Message   string // Chinese, naming the state and the allowed actions
-	MessageEN string
-	State     State
-	Action    Action
-	Allowed   []Action
+	Code    string
+	State   State
+	Action  Action
+	Allowed []Action
+	// Key and Args are the message of a refusal given outside Decide, whose words are
+	// its own (a booked slot); "" for the code's own text. See Message.
+	Key  string
+	Args []any
 }
 
 // Error returns the Chinese message, which is what the user was shown.
-func (r *Refusal) Error() string { return r.Message }
+func (r *Refusal) Error() string { return r.Message(i18n.Default) }
 
 // Decide says what action a by someone holding roles does to a case in state from: the
 // state the case moves to (from itself for actions that change nothing), or a
@@ -321,86 +324,64 @@ func checkNeed(n Need, in Input) string {
 	return ""
 }
 
-// refusalTexts explain each code, in Chinese and English; {action} and {state} stand
-// for the action and the state, {earlier} for the step the action's rule keeps apart
-// from it (Rule.NotBy).
-var refusalTexts = map[string][2]string{
-	RefuseUnknownAction:         {"未知操作{action}", "unknown action {action}"},
-	RefuseState:                 {"案件当前状态为「{state}」,不能{action}", "cannot {action} a case that is {state}"},
-	RefuseRole:                  {"您的角色不能对案件{action}", "your roles do not allow you to {action}"},
-	RefuseNotLead:               {"只有主办单位可以{action}", "only the lead department may {action}"},
-	RefuseNotCoHandler:          {"只有协办单位可以{action}", "only a co-handling department may {action}"},
-	RefuseNotAtCentre:           {"该案件不是由中心自办,调解员不能{action}", "the case is not handled at the centre, so a mediator cannot {action}"},
-	RefuseCoAlreadySigned:       {"本单位已签收协办任务", "your department has already signed for its part"},
-	RefuseCoNotSigned:           {"请先签收协办任务再反馈", "sign for your department's part before reporting it"},
-	RefuseCoAlreadyReported:     {"本单位已反馈协办情况", "your department has already reported its part"},
-	RefuseCoHandlersPending:     {"还有协办单位未反馈,暂不能{action}", "co-handling departments have not all reported, so you cannot {action} yet"},
-	RefuseNoExtensionPending:    {"没有待审批的延期申请", "there is no extension request to decide"},
-	RefuseExtensionPending:      {"已有延期申请等待审批", "an extension request is already waiting for a decision"},
-	RefusePriorState:            {"无法确定挂起前的状态,不能{action}", "the state before suspension is unknown, so the case cannot {action}"},
-	RefuseNoParentCentre:        {"本级中心没有上级中心,不能{action}", "this centre has no parent centre to escalate to"},
-	RefuseNoChildCentre:         {"本级中心没有下级中心,不能{action}", "this centre has no child centre to delegate to"},
-	RefuseReasonRequired:        {"{action}需要填写理由或说明", "a reason or note is required to {action}"},
-	RefuseOutcomeRequired:       {"{action}需要选择办理结果", "an outcome is required to {action}"},
-	RefuseOutcomeInvalid:        {"办理结果无效", "the outcome is not one of the known outcomes"},
-	RefuseSatisfactionRequired:  {"{action}需要选择满意度", "the party's satisfaction is required to record a {action}"},
-	RefuseSatisfactionInvalid:   {"满意度无效", "the satisfaction is not one of the known levels"},
-	RefuseDepartmentRequired:    {"{action}需要选择主办单位", "a lead department is required to {action}"},
-	RefuseCoDepartmentsRequired: {"{action}需要至少选择一个协办单位", "at least one co-handling department is required to {action}"},
-	RefuseMergeIntoRequired:     {"{action}需要指定要并入的案件", "the case to merge into is required to {action}"},
-	RefuseNoWarningPending:      {"本案预警没有待落实的处置要求", "the case's warning awaits no response"},
-	RefuseIncidentRequired:      {"{action}需要选择情况类型", "the kind of incident is required to {action}"},
-	RefuseIncidentInvalid:       {"情况类型无效", "the incident is not one of the known kinds"},
-	RefuseWarningLevelRequired:  {"{action}需要选择预警等级", "a warning level is required to {action}"},
-	RefuseSeriousWarning:        {"本案仍有橙色或红色预警,须稳控降级后才能{action}", "an orange or red warning is still in force; it must step down before you can {action}"},
-	RefuseOwnAction:             {"本案的{earlier}由您本人办理,{action}须由他人进行", "you took the step to {earlier} on this case yourself, so someone else must {action}"},
-}
-
 func newRefusal(code string, from State, a Action, allowed []Action) *Refusal {
-	texts := refusalTexts[code]
+	return &Refusal{Code: code, State: from, Action: a, Allowed: allowed}
+}
+
+// Message says the refusal in loc: the code's own text ("refusal.<code>", said of the
+// action, the state and the step the action's rule keeps apart from it), and for a
+// refusal by state or role what may be done instead; or Key's text when the refusal
+// was given one.
+func (r *Refusal) Message(loc string) string {
+	if r.Key != "" {
+		return i18n.T(loc, r.Key, r.Args...)
+	}
 	var earlier Action
-	if r, ok := rulesByAction[a]; ok {
-		earlier = r.NotBy
+	if rule, ok := rulesByAction[r.Action]; ok {
+		earlier = rule.NotBy
 	}
-	zh := strings.NewReplacer("{action}", "「"+a.Label()+"」", "{state}", stateName(from), "{earlier}", "「"+earlier.Label()+"」").Replace(texts[0])
-	en := strings.NewReplacer("{action}", a.LabelEN(), "{state}", stateNameEN(from), "{earlier}", earlier.LabelEN()).Replace(texts[1])
-	if code == RefuseState || code == RefuseRole {
-		zh += "。" + allowedText(allowed, Action.Label, "当前可以:", "、", "当前没有可执行的操作")
-		en += ". " + allowedText(allowed, Action.LabelEN, "Allowed now: ", ", ", "Nothing can be done now")
+	msg := i18n.T(loc, "refusal."+r.Code, actionWord(r.Action), stateWord(r.State), actionWord(earlier))
+	if r.Code == RefuseState || r.Code == RefuseRole {
+		if len(r.Allowed) == 0 {
+			msg += i18n.T(loc, "refusal.allowed_none")
+		} else {
+			names := make(i18n.List, len(r.Allowed))
+			for i, a := range r.Allowed {
+				names[i] = actionLabel(a, loc)
+			}
+			msg += i18n.T(loc, "refusal.allowed", names)
+		}
 	}
-	zh += "。"
-	en += "."
-	return &Refusal{Code: code, Message: zh, MessageEN: capitalize(en), State: from, Action: a, Allowed: allowed}
+	return msg + i18n.T(loc, "refusal.end")
 }
 
-func allowedText(allowed []Action, label func(Action) string, lead, sep, none string) string {
-	if len(allowed) == 0 {
-		return none
-	}
-	names := make([]string, len(allowed))
-	for i, a := range allowed {
-		names[i] = label(a)
-	}
-	return lead + strings.Join(names, sep)
+// Localize is Message, so that a refusal may be part of another message.
+func (r *Refusal) Localize(loc string) string { return r.Message(loc) }
+
+// actionWord is an action named inside a refusal: 「签收」, sign for.
+type actionWord Action
+
+func (a actionWord) Localize(loc string) string {
+	return i18n.T(loc, "refusal.word", actionLabel(Action(a), loc))
 }
 
-func capitalize(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
+// actionLabel is the action's label in loc.
+func actionLabel(a Action, loc string) string {
+	if loc == "en" {
+		return a.LabelEN()
 	}
-	return string(s[0]-'a'+'A') + s[1:]
+	return a.Label()
 }
 
-func stateName(s State) string {
-	if s == StateNone {
-		return "未登记"
-	}
-	return s.Label()
-}
+// stateWord is a state named inside a refusal: 已登记, registered.
+type stateWord State
 
-func stateNameEN(s State) string {
-	if s == StateNone {
-		return "not yet registered"
+func (s stateWord) Localize(loc string) string {
+	switch {
+	case State(s) == StateNone:
+		return i18n.T(loc, "refusal.no_state")
+	case loc == "en":
+		return strings.ToLower(State(s).LabelEN())
 	}
-	return strings.ToLower(s.LabelEN())
+	return State(s).Label()
 }

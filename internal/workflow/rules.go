@@ -244,6 +244,5 @@ func AnswerOrder(state State, issuer, actor int64) error {
 	if issuer == 0 || issuer != actor {
 		return nil
 	}
-	return &Refusal{Code: RefuseOwnAction, Message: "该督办由您本人下达,须由他人回复。",
-		MessageEN: "You issued this supervision order yourself, so someone else must answer it.", State: state, Action: ActionSupervise}
+	return &Refusal{Code: RefuseOwnAction, Key: "refusal.supervise_own", State: state, Action: ActionSupervise}
 }

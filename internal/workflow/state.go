@@ -4,8 +4,14 @@
 // on its own and the same on every node.
 package workflow
 
-// State is where a case stands; a case has exactly one. The UI labels states through
-// the i18n catalogue with the keys "state.<code>"; the labels here are for logs,
+import (
+	"slices"
+
+	"github.com/onedoor/onedoor/internal/i18n"
+)
+
+// State is where a case stands; a case has exactly one. Its names are the i18n
+// catalogue's "state.<code>", which pages show too; Label and LabelEN are for logs,
 // exports and error messages.
 type State string
 
@@ -34,25 +40,8 @@ var AllStates = []State{
 	StateResolved, StateVerified, StateFollowedUp, StateArchived, StateRejected, StateMerged,
 }
 
-var stateLabels = map[State][2]string{
-	StateRegistered: {"已登记", "Registered"},
-	StateAccepted:   {"已受理", "Accepted"},
-	StateAssigned:   {"已交办", "Assigned"},
-	StateInProgress: {"办理中", "In progress"},
-	StateSuspended:  {"已挂起", "Suspended"},
-	StateResolved:   {"已办结", "Resolved"},
-	StateVerified:   {"已核实", "Verified"},
-	StateFollowedUp: {"已回访", "Followed up"},
-	StateArchived:   {"已归档", "Archived"},
-	StateRejected:   {"不予受理", "Not accepted"},
-	StateMerged:     {"已合并", "Merged"},
-}
-
 // Valid reports whether s is one of AllStates.
-func (s State) Valid() bool {
-	_, ok := stateLabels[s]
-	return ok
-}
+func (s State) Valid() bool { return slices.Contains(AllStates, s) }
 
 // Terminal reports whether nothing more can happen to a case in state s: archived,
 // rejected and merged cases are history; a merged case lives on in the case it joined.
@@ -65,17 +54,7 @@ func (s State) Terminal() bool {
 func (s State) Open() bool { return s.Valid() && !s.Terminal() }
 
 // Label is the Chinese name of the state, or its code when unknown.
-func (s State) Label() string {
-	if l, ok := stateLabels[s]; ok {
-		return l[0]
-	}
-	return string(s)
-}
+func (s State) Label() string { return label(i18n.Default, "state.", string(s)) }
 
 // LabelEN is the English name of the state, or its code when unknown.
-func (s State) LabelEN() string {
-	if l, ok := stateLabels[s]; ok {
-		return l[1]
-	}
-	return string(s)
-}
+func (s State) LabelEN() string { return label("en", "state.", string(s)) }

@@ -5,7 +5,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/onedoor/onedoor/internal/audit"
 	"github.com/onedoor/onedoor/internal/auth"
@@ -131,14 +130,6 @@ func (a *API) handleQuery(h queryEndpoint, accepted ...string) http.HandlerFunc 
 		}
 		httpx.WriteJSON(w, status, body)
 	}
-}
-
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, store.ErrNotFound
-	}
-	return id, nil
 }
 
 // list wraps a slice as {"items": [...]} so the envelope can grow paging later.

@@ -3,11 +3,9 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
-	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -21,15 +19,12 @@ func appointmentError(r *http.Request, err error) error {
 		return err
 	}
 	loc := httpx.Locale(r)
-	label, ok := i18n.Lookup(loc, "reception.field."+fe.Field)
-	if !ok {
+	if _, ok := httpx.ReceptionFields.Label(loc, fe.Field); !ok {
 		return err
 	}
-	msg := fe.Message
-	if loc == "en" && fe.MessageEN != "" {
-		msg = fe.MessageEN
-	}
-	return &httpx.Error{Status: http.StatusUnprocessableEntity, Code: fe.Code, Field: fe.Field, Message: label + i18n.T(loc, "error.field_sep") + msg}
+	e := httpx.FromErr(r, err)
+	e.Message = httpx.ReceptionFields.Prefixed(loc, fe.Field, e.Detail)
+	return e
 }
 
 // receptionSessions is GET /api/v1/reception/sessions: the caller's own reception
@@ -58,7 +53,7 @@ func (a *API) publishSession(r *http.Request, p *auth.Principal) (int, any, erro
 // withdrawSession is DELETE /api/v1/reception/sessions/{id}[?note=…]: its upcoming
 // bookings are cancelled and their desks told.
 func (a *API) withdrawSession(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -76,7 +71,7 @@ func (a *API) withdrawSession(r *http.Request, p *auth.Principal, q *httpx.Query
 // caseAppointments is GET /api/v1/cases/{id}/appointments: the case's bookings, and
 // the free slots it may book.
 func (a *API) caseAppointments(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -107,7 +102,7 @@ func (a *API) caseAppointments(r *http.Request, p *auth.Principal) (int, any, er
 
 // bookAppointment is POST /api/v1/cases/{id}/appointments {slot_id}.
 func (a *API) bookAppointment(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -126,8 +121,8 @@ func (a *API) bookAppointment(r *http.Request, p *auth.Principal) (int, any, err
 
 // cancelAppointment is DELETE /api/v1/appointments/{id}[?note=…].
 func (a *API) cancelAppointment(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
 		return 0, nil, store.ErrNotFound
 	}
 	note := q.String("note")

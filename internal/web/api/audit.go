@@ -9,7 +9,7 @@ import (
 )
 
 func (a *API) unlockUser(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}

@@ -118,7 +118,7 @@ func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int
 }
 
 func (a *API) getCase(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -137,7 +137,7 @@ func (a *API) getCase(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 func (a *API) caseEvents(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -146,7 +146,7 @@ func (a *API) caseEvents(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 func (a *API) caseAction(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -195,7 +195,7 @@ func (a *API) priorCases(r *http.Request, p *auth.Principal, q *httpx.Query) (in
 }
 
 func (a *API) uploadAttachment(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -215,7 +215,7 @@ func (a *API) uploadAttachment(r *http.Request, p *auth.Principal) (int, any, er
 }
 
 func (a *API) listAttachments(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -235,12 +235,12 @@ func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	caseID, err := pathID(r)
+	caseID, err := httpx.PathID(r, "id")
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	aid, err := httpx.PathID(r, "aid")
 	if err != nil {
 		httpx.WriteError(w, r, store.ErrNotFound)
 		return
@@ -255,11 +255,11 @@ func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
 
 // revealParty shows one party's full ID number and phone, audited.
 func (a *API) revealParty(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
-	pid, err := strconv.ParseInt(r.PathValue("pid"), 10, 64)
+	pid, err := httpx.PathID(r, "pid")
 	if err != nil {
 		return 0, nil, store.ErrNotFound
 	}

@@ -36,7 +36,7 @@ func (a *API) readNotification(r *http.Request, p *auth.Principal) (int, any, er
 	var id int64
 	if r.PathValue("id") != "" {
 		var err error
-		if id, err = pathID(r); err != nil {
+		if id, err = httpx.PathID(r, "id"); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -61,7 +61,7 @@ type replyRequest struct {
 }
 
 func (a *API) replySupervision(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}

@@ -26,7 +26,7 @@ func decodeAndCall[In, Out any](r *http.Request, status int, do func(In) (Out, e
 
 // byID reads the path id and passes it to get.
 func byID[Out any](r *http.Request, get func(int64) (Out, error)) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -105,7 +105,7 @@ func (a *API) listUsers(r *http.Request, p *auth.Principal, q *httpx.Query) (int
 		return 0, nil, err
 	}
 	if f.Role != "" && !f.Role.Valid() {
-		return 0, nil, &model.FieldError{Field: "role", Code: "invalid", Message: "角色无效", MessageEN: "is not a known role"}
+		return 0, nil, model.Invalid("role", "invalid", "invalid.role.invalid")
 	}
 	users, err := a.Org.Users(r.Context(), p, f)
 	return http.StatusOK, list(users), err
@@ -144,7 +144,7 @@ func (a *API) listCategories(r *http.Request, p *auth.Principal, q *httpx.Query)
 		return 0, nil, err
 	}
 	if f.Kind != "" && !f.Kind.Valid() {
-		return 0, nil, &model.FieldError{Field: "kind", Code: "invalid", Message: "事项类型无效", MessageEN: "is not a known kind"}
+		return 0, nil, model.Invalid("kind", "invalid", "invalid.kind.invalid")
 	}
 	cats, err := a.Store.Categories(r.Context(), f)
 	return http.StatusOK, list(cats), err
@@ -185,7 +185,7 @@ func (a *API) setActive(r *http.Request, p *auth.Principal) (int, any, error) {
 	if !ok || (sw != "activate" && sw != "deactivate") {
 		return 0, nil, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", "")
 	}
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}

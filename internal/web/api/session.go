@@ -38,11 +38,11 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.Username == "" {
-		httpx.WriteError(w, r, &model.FieldError{Field: "username", Code: "required", Message: "必填", MessageEN: "is required"})
+		httpx.WriteError(w, r, model.Invalid("username", "required", "invalid.required"))
 		return
 	}
 	if in.Password == "" {
-		httpx.WriteError(w, r, &model.FieldError{Field: "password", Code: "required", Message: "必填", MessageEN: "is required"})
+		httpx.WriteError(w, r, model.Invalid("password", "required", "invalid.required"))
 		return
 	}
 	if len(in.Password) > 4*auth.MaxPasswordLen {

@@ -22,7 +22,7 @@ func (a *API) createDeadlineRule(r *http.Request, p *auth.Principal) (int, any, 
 }
 
 func (a *API) updateDeadlineRule(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -32,7 +32,7 @@ func (a *API) updateDeadlineRule(r *http.Request, p *auth.Principal) (int, any, 
 }
 
 func (a *API) deleteDeadlineRule(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}

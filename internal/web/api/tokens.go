@@ -6,6 +6,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
 // issuedToken is the answer to issuing: the token itself appears here and nowhere else.
@@ -52,7 +53,7 @@ func (a *API) createToken(r *http.Request, p *auth.Principal) (int, any, error) 
 }
 
 func (a *API) revokeToken(r *http.Request, p *auth.Principal) (int, any, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}

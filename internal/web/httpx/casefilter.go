@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/cases"
-	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
@@ -142,8 +141,7 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 
 // invalidFilter is the error of a filter parameter whose value the list does not know.
 func invalidFilter(field string) error {
-	return &model.FieldError{Field: field, Code: "invalid",
-		Message: i18n.T("zh-CN", "filter.invalid"), MessageEN: i18n.T("en", "filter.invalid")}
+	return model.Invalid(field, "invalid", "invalid.filter")
 }
 
 // readSearch reads the search box: a phone or an ID number typed whole is looked up
@@ -155,24 +153,22 @@ func readSearch(text string, now time.Time, out *CaseList) error {
 		return nil
 	}
 	if utf8.RuneCountInString(text) > maxSearch {
-		return &model.FieldError{Field: "q", Code: "too_long",
-			Message: i18n.T("zh-CN", "search.too_long", maxSearch), MessageEN: i18n.T("en", "search.too_long", maxSearch)}
+		return model.Invalid("q", "too_long", "invalid.q.too_long", maxSearch)
+	}
+	if id, err := model.NormalizeIDNumberAt(text, now); err == nil {
+		out.Filter.PartyIDNumber = id
+		return nil
+	}
+	if phone, err := model.NormalizePhone(text); err == nil {
+		out.Filter.PartyPhone = phone // also as written on a card: +86 138-9300-1122
+		return nil
 	}
 	if !strings.ContainsAny(text, " \t\u3000\"") {
-		if id, err := model.NormalizeIDNumberAt(text, now); err == nil {
-			out.Filter.PartyIDNumber = id
-			return nil
-		}
-		if phone, err := model.NormalizePhone(text); err == nil {
-			out.Filter.PartyPhone = phone
-			return nil
-		}
 		out.Code = cases.NormalizeTrackingCode(text)
 	}
 	out.Filter.Text = search.Parse(text)
 	if out.Filter.Text.Empty() {
-		return &model.FieldError{Field: "q", Code: "no_words",
-			Message: i18n.T("zh-CN", "search.no_words"), MessageEN: i18n.T("en", "search.no_words")}
+		return model.Invalid("q", "no_words", "invalid.q.no_words")
 	}
 	return nil
 }

@@ -3,10 +3,14 @@ package httpx
 import (
 	"errors"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 )
@@ -15,6 +19,8 @@ import (
 // accepted spellings, and each refusal naming the parameter.
 func TestParseCaseList(t *testing.T) {
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	id := model.MakeIDNumber("622922", time.Date(1970, 5, 5, 0, 0, 0, 0, time.UTC), 11)
+	code := strings.Repeat("AB3", 4)[:cases.TrackingCodeLen]
 	mine := &store.Queue{CentreID: 7}
 	env := CaseListEnv{Now: now, DefaultQueue: "mine", Limit: 50,
 		QueueFor: func() *store.Queue { return mine },
@@ -52,11 +58,28 @@ func TestParseCaseList(t *testing.T) {
 		{"queue=all&region_id=3", CaseList{Queue: "all", RegionID: 3, Filter: store.CaseFilter{Limit: 50, Within: "/1/3/"}}, ""},
 		{"region_id=4", CaseList{}, "region_id"},
 		{"region_id=x", CaseList{}, "region_id"},
+		// The search box: words, a phone or an ID number whole, a possible tracking code.
+		{"queue=all&q=" + url.QueryEscape(" 宅基地  护栏 "), CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, Text: search.Parse("宅基地 护栏")}}, ""},
+		{"queue=all&q=13893001122", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, PartyPhone: "13893001122"}}, ""},
+		{"queue=all&q=" + url.QueryEscape("+86 138-9300-1122"), CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, PartyPhone: "13893001122"}}, ""},
+		{"queue=all&q=" + id, CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, PartyIDNumber: id}}, ""},
+		{"queue=all&q=" + id[:17] + "0", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, Text: search.Parse(id[:17] + "0")}}, ""}, // a wrong check digit: words
+		{"queue=all&q=" + strings.ToLower(code), CaseList{Queue: "all", Code: code, Filter: store.CaseFilter{Limit: 50, Text: search.Parse(code)}}, ""},
+		{"q=" + url.QueryEscape("，。"), CaseList{}, "q"},
+		{"q=" + strings.Repeat("字", 201), CaseList{}, "q"},
+		{"queue=all&sort=relevance&page=3", CaseList{Queue: "all", Page: 3, Filter: store.CaseFilter{Limit: 50, Sort: store.SortRelevance, Offset: 100}}, ""},
+		{"queue=all&sort=newest", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50}}, ""},
+		{"sort=oldest", CaseList{}, "sort"},
+		{"page=0", CaseList{}, "page"},
+		{"page=1001", CaseList{}, "page"},
 	} {
+		if tc.want.Page == 0 {
+			tc.want.Page = 1
+		}
 		got, err := ParseCaseList(PageQuery(httptest.NewRequest("GET", "/cases?"+tc.raw, nil)), env)
 		if tc.field != "" {
 			var fe *model.FieldError
-			if !errors.As(err, &fe) || fe.Field != tc.field || fe.Message == "" || fe.MessageEN == "" {
+			if !errors.As(err, &fe) || fe.Field != tc.field || fe.Message("zh-CN") == fe.Key || fe.Message("en") == fe.Key {
 				t.Errorf("%q: want a field error naming %s, got %v", tc.raw, tc.field, err)
 			}
 			continue
@@ -70,7 +93,7 @@ func TestParseCaseList(t *testing.T) {
 		}
 	}
 	// The API takes exactly the list's parameters, and refuses any other.
-	r := httptest.NewRequest("GET", "/api/v1/cases?queue=all&sort=x", nil)
+	r := httptest.NewRequest("GET", "/api/v1/cases?queue=all&foo=x", nil)
 	if _, err := ReadQuery(r, CaseListParams...); err == nil {
 		t.Error("an unknown parameter was accepted")
 	}

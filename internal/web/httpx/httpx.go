@@ -8,7 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/auth"
@@ -87,6 +86,9 @@ type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Detail is Message without the field's name in front, for a form that shows it
+	// next to the field; Message when no field is named.
+	Detail string `json:"-"`
 	// A refused case action also says where the case stands and what may be done.
 	State   string   `json:"state,omitempty"`
 	Allowed []string `json:"allowed,omitempty"`
@@ -99,10 +101,22 @@ func Errorf(r *http.Request, status int, code, field string, args ...any) *Error
 	return &Error{Status: status, Code: code, Field: field, Message: i18n.T(Locale(r), "error."+code, args...)}
 }
 
-// FromErr classifies err into an API error: field errors are 422 naming the field,
+// FromErr classifies err, for the API and pages alike: field errors are 422 naming
+// the field, a refused case action 409 (422 when it is about input to fill in),
 // missing or out-of-scope objects 404, forbidden 403, anything else 500 with nothing
-// of the cause shown (it is logged instead).
+// of the cause shown (it is logged instead). The message is in the request's locale
+// (Locale: the user's choice, else the browser's), the API's as the pages'.
 func FromErr(r *http.Request, err error) *Error {
+	e := fromErr(r, err)
+	if e.Detail == "" {
+		c := *e // err's own *Error stays as it was made
+		c.Detail = c.Message
+		e = &c
+	}
+	return e
+}
+
+func fromErr(r *http.Request, err error) *Error {
 	var e *Error
 	var fe *model.FieldError
 	var refusal *workflow.Refusal
@@ -110,10 +124,7 @@ func FromErr(r *http.Request, err error) *Error {
 	case errors.As(err, &e):
 		return e
 	case errors.As(err, &refusal):
-		msg := refusal.Message
-		if Locale(r) == "en" {
-			msg = refusal.MessageEN
-		}
+		msg := refusal.Message(Locale(r))
 		if field := refusal.Field(); field != "" {
 			// Missing or invalid input is a validation error naming the field, not a conflict.
 			return &Error{Status: http.StatusUnprocessableEntity, Code: refusal.Code, Message: msg, Field: field}
@@ -126,14 +137,13 @@ func FromErr(r *http.Request, err error) *Error {
 	case errors.Is(err, store.ErrStale):
 		return Errorf(r, http.StatusConflict, "stale", "")
 	case errors.As(err, &fe):
-		msg := fe.Message
-		if Locale(r) == "en" && fe.MessageEN != "" {
-			msg = fe.MessageEN
-		}
+		msg := fe.Message(Locale(r))
 		if fe.Field != "" {
-			msg = FieldLabel(Locale(r), fe.Field) + i18n.T(Locale(r), "error.field_sep") + msg
+			label, _ := APIFields.Label(Locale(r), fe.Field)
+			return &Error{Status: http.StatusUnprocessableEntity, Code: fe.Code, Field: fe.Field,
+				Message: label + i18n.T(Locale(r), "error.field_sep") + msg, Detail: msg}
 		}
-		return &Error{Status: http.StatusUnprocessableEntity, Code: fe.Code, Field: fe.Field, Message: msg}
+		return &Error{Status: http.StatusUnprocessableEntity, Code: fe.Code, Message: msg}
 	case errors.Is(err, store.ErrNotFound):
 		return Errorf(r, http.StatusNotFound, "not_found", "")
 	case errors.Is(err, auth.ErrForbidden):
@@ -143,30 +153,6 @@ func FromErr(r *http.Request, err error) *Error {
 	}
 	slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	return Errorf(r, http.StatusInternalServerError, "internal", "")
-}
-
-// FieldLabel names a field for a reader: "parties[1].id_number" becomes "当事人2 证件号码".
-// A field without a catalogue label is named by its code rather than a raw key.
-func FieldLabel(loc, field string) string {
-	var parts []string
-	for _, seg := range strings.Split(field, ".") {
-		name, index, hasIndex := strings.Cut(seg, "[")
-		label, ok := i18n.Lookup(loc, "field."+name)
-		if !ok {
-			label = name
-		}
-		if label == "" {
-			label = seg
-		}
-		if hasIndex {
-			n, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
-			if err == nil {
-				label = i18n.T(loc, "field.nth", label, n+1)
-			}
-		}
-		parts = append(parts, label)
-	}
-	return strings.Join(parts, " ")
 }
 
 // WriteJSON writes v as JSON with status.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/onedoor/onedoor/internal/i18n"
+
 	"github.com/onedoor/onedoor/internal/model"
 )
 
@@ -137,7 +139,7 @@ func (q *Query) Bool(name string) bool {
 	case "true":
 		return true
 	}
-	q.fail(&model.FieldError{Field: name, Code: "invalid", Message: "须为 true 或 false", MessageEN: "must be true or false"})
+	q.fail(model.Invalid(name, "invalid", "invalid.bool"))
 	return false
 }
 
@@ -149,9 +151,7 @@ func (q *Query) Int(name string, min, max int64) int64 {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < min || n > max {
-		q.fail(&model.FieldError{Field: name, Code: "invalid",
-			Message:   fmt.Sprintf("须为 %d–%d 之间的整数", min, max),
-			MessageEN: fmt.Sprintf("must be a whole number from %d to %d", min, max)})
+		q.fail(model.Invalid(name, "invalid", "invalid.int_range", min, max))
 		return 0
 	}
 	return n
@@ -163,9 +163,7 @@ func (q *Query) OneOf(name string, allowed ...string) string {
 	if v == "" || slices.Contains(allowed, v) {
 		return v
 	}
-	q.fail(&model.FieldError{Field: name, Code: "invalid",
-		Message:   "须为 " + strings.Join(allowed, "、") + " 之一",
-		MessageEN: "must be one of " + strings.Join(allowed, ", ")})
+	q.fail(model.Invalid(name, "invalid", "invalid.one_of", i18n.List(allowed)))
 	return ""
 }
 

@@ -23,7 +23,7 @@ func ReadUpload(r *http.Request, field string, max int64) (string, []byte, error
 	}
 	f, hdr, err := r.FormFile(field)
 	if err != nil {
-		return "", nil, &model.FieldError{Field: field, Code: "required", Message: "请选择文件", MessageEN: "choose a file"}
+		return "", nil, model.Invalid(field, "required", "invalid.file.required")
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
@@ -31,7 +31,7 @@ func ReadUpload(r *http.Request, field string, max int64) (string, []byte, error
 		return "", nil, err
 	}
 	if int64(len(data)) > max {
-		return "", nil, &model.FieldError{Field: field, Code: "too_large", Message: "文件过大", MessageEN: "the file is too large"}
+		return "", nil, model.Invalid(field, "too_large", "invalid.file.too_large")
 	}
 	return hdr.Filename, data, nil
 }
@@ -49,7 +49,7 @@ func KeepOriginal(r *http.Request) (bool, error) {
 	}
 	keep, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, &model.FieldError{Field: "keep_original", Code: "invalid", Message: "须为 true 或 false", MessageEN: "must be true or false"}
+		return false, model.Invalid("keep_original", "invalid", "invalid.bool")
 	}
 	return keep, nil
 }

@@ -152,7 +152,7 @@ func (a *API) postRequest(w http.ResponseWriter, r *http.Request, f format, _ st
 			return &Error{Status: http.StatusForbidden, Field: "address_id",
 				Description: fmt.Sprintf("address_id: %s (%s) lies outside %s, where this api_key's user may register cases", region.Name, region.Code, p.Region.Name)}
 		case errors.As(err, &fe):
-			return badRequest(fieldName(fe.Field), "%s (%s)", fe.MessageEN, fe.Message)
+			return badRequest(fieldName(fe.Field), "%s (%s)", fe.Message("en"), fe.Message("zh-CN"))
 		}
 		return a.asError(r, err)
 	}

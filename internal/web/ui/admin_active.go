@@ -24,7 +24,7 @@ func (u *UI) setActive(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, store.ErrNotFound)
 		return
 	}
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
 		err = set(r.Context(), httpx.Principal(r), id, sw == "activate")
 	}

@@ -68,7 +68,7 @@ func (u *UI) auditExport(w http.ResponseWriter, r *http.Request) {
 
 // userUnlock lifts the lock that repeated wrong passwords put on an account.
 func (u *UI) userUnlock(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
 		err = u.Org.Unlock(r.Context(), httpx.Principal(r), u.Auth, id)
 	}

@@ -73,7 +73,7 @@ func (u *UI) categoryCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) categoryFromPath(r *http.Request) (model.Category, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return model.Category{}, err
 	}

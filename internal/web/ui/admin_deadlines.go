@@ -44,7 +44,7 @@ func (u *UI) deadlineSave(w http.ResponseWriter, r *http.Request) {
 	var id int64
 	if r.PathValue("id") != "" {
 		var err error
-		if id, err = pathID(r); err != nil {
+		if id, err = httpx.PathID(r, "id"); err != nil {
 			u.renderError(w, r, err)
 			return
 		}
@@ -63,7 +63,7 @@ func (u *UI) deadlineSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) deadlineDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
 		err = u.Cases.DeleteDeadlineRule(r.Context(), httpx.Principal(r), id)
 	}

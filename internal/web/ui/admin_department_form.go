@@ -71,7 +71,7 @@ func (u *UI) departmentEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) departmentFromPath(r *http.Request) (model.Department, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return model.Department{}, err
 	}

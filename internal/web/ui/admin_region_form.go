@@ -64,7 +64,7 @@ func (u *UI) regionCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) regionEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
@@ -78,7 +78,7 @@ func (u *UI) regionEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) regionUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

@@ -187,11 +187,7 @@ func phraseLines(s string) []string {
 func riskProblems(r risk.Rules, loc string, jsonMode bool, refusal *model.FieldError) map[string]string {
 	problems := r.Problems()
 	if len(problems) == 0 { // refused for a reason the rules themselves do not show
-		msg := refusal.Message
-		if loc == "en" && refusal.MessageEN != "" {
-			msg = refusal.MessageEN
-		}
-		return map[string]string{"rules": msg}
+		return map[string]string{"rules": refusal.Message(loc)}
 	}
 	known := map[string]bool{"thresholds": true, "floors": true}
 	for _, b := range riskBindings(&r) {

@@ -108,7 +108,7 @@ func TestRiskProblemsLandByTheirField(t *testing.T) {
 	} {
 		r := risk.DefaultRules()
 		tt.edit(&r)
-		refusal := &model.FieldError{Field: "rules", Code: "invalid", Message: "预警规则有误"}
+		refusal := model.Invalid("rules", "invalid", "invalid.risk_rules", "预警规则有误")
 		errs := riskProblems(r, i18n.Default, false, refusal)
 		if len(errs) != 1 || !strings.Contains(errs[tt.field], tt.zh) {
 			t.Errorf("%s: %v, want %q by %s", tt.field, errs, tt.zh, tt.field)
@@ -119,7 +119,7 @@ func TestRiskProblemsLandByTheirField(t *testing.T) {
 			t.Errorf("%s as JSON: %v", tt.field, errs)
 		}
 	}
-	if errs := riskProblems(risk.DefaultRules(), "en", false, &model.FieldError{Message: "坏", MessageEN: "bad"}); errs["rules"] != "bad" {
+	if errs := riskProblems(risk.DefaultRules(), "en", false, model.Invalid("rules", "invalid", "invalid.risk_rules", "bad")); errs["rules"] != "bad" {
 		t.Errorf("a refusal valid rules do not explain: %v", errs)
 	}
 	r := risk.DefaultRules()

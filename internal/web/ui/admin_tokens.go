@@ -67,7 +67,7 @@ func (u *UI) tokenCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) tokenRevoke(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
 		err = u.Org.RevokeToken(r.Context(), httpx.Principal(r), id)
 	}

@@ -94,7 +94,7 @@ func (u *UI) userCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) userFromPath(r *http.Request) (model.User, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return model.User{}, err
 	}

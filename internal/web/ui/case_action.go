@@ -29,7 +29,7 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 		}
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return in, &model.FieldError{Field: "co_department_ids", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+			return in, model.Invalid("co_department_ids", "not_a_number", "invalid.not_a_number")
 		}
 		if id != in.LeadDepartmentID {
 			in.CoDepartmentIDs = append(in.CoDepartmentIDs, id)
@@ -43,7 +43,7 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 		return in, err
 	}
 	if days < 0 || days > 3650 {
-		return in, &model.FieldError{Field: "days", Code: "range", Message: "延期天数无效", MessageEN: "is not a valid number of days"}
+		return in, model.Invalid("days", "range", "invalid.extension_days.invalid")
 	}
 	in.Days = int(days)
 	// The supervise form: a level, and the working days to reply. A blank or absurd
@@ -81,7 +81,7 @@ func (u *UI) mergeTarget(r *http.Request) (int64, error) {
 	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
 		return id, nil
 	}
-	notFound := &model.FieldError{Field: "merge_into", Code: "not_found", Message: "要并入的案件不存在或不在您的权限范围内", MessageEN: "no such case in your scope"}
+	notFound := model.Invalid("merge_into", "not_found", "invalid.merge_into.not_found")
 	code := strings.ToUpper(v)
 	if len(code) != cases.TrackingCodeLen {
 		return 0, notFound
@@ -100,7 +100,7 @@ func (u *UI) mergeTarget(r *http.Request) (int64, error) {
 // invalid input (422) shows the case page again with the message, next to the field
 // when there is one.
 func (u *UI) caseAct(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

@@ -115,7 +115,7 @@ func (u *UI) caseAppointments(ctx context.Context, r *http.Request, c *model.Cas
 
 // caseBook books a slot for the case from the case page.
 func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
@@ -143,7 +143,7 @@ func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
 // appointmentCancel cancels a booking from the case page or the reception calendar,
 // and goes back to where it was sent from.
 func (u *UI) appointmentCancel(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

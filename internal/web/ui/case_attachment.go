@@ -14,7 +14,7 @@ import (
 // size, empty, too many pixels) shows the page again with the message next to the
 // file input.
 func (u *UI) caseUpload(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
@@ -46,13 +46,13 @@ func (u *UI) caseUpload(w http.ResponseWriter, r *http.Request) {
 // caseDownload serves a file of a case the user may see, always as a download, so a
 // crafted file can never run as a page of ours.
 func (u *UI) caseDownload(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
 	}
-	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
-	if err != nil || aid <= 0 {
+	aid, err := httpx.PathID(r, "aid")
+	if err != nil {
 		u.renderError(w, r, store.ErrNotFound)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -100,7 +101,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 	page.Data = data
 	if ce != nil {
 		page.Errors = map[string]string{ce.Field: ce.Message}
-		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		page.Error = caseFields.Prefixed(page.Locale, ce.Field, ce.Message)
 	}
 	u.render(w, r, status, "case_intake.html", page)
 }
@@ -126,13 +127,13 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		return in, nil, err
 	}
 	if people < 0 || people > cases.MaxPeopleInvolved {
-		return in, nil, &model.FieldError{Field: "people_count", Code: "range", Message: "涉及人数须在 1–100000 之间", MessageEN: "must be between 1 and 100000"}
+		return in, nil, model.Invalid("people_count", "range", "invalid.people_count.range")
 	}
 	in.PeopleCount = int(people)
 	in.Injured = f.Get("injured") != ""
 	if v := strings.NewReplacer(",", "", "，", "", " ", "").Replace(f.Get("amount_yuan")); v != "" {
 		if in.AmountYuan, err = strconv.ParseFloat(v, 64); err != nil {
-			return in, nil, &model.FieldError{Field: "amount_yuan", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+			return in, nil, model.Invalid("amount_yuan", "not_a_number", "invalid.not_a_number")
 		}
 	}
 	for i := 0; i < intakeParties; i++ {
@@ -159,7 +160,7 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		for _, v := range f["co_department_ids"] {
 			id, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
-				return in, rows, &model.FieldError{Field: "co_department_ids", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+				return in, rows, model.Invalid("co_department_ids", "not_a_number", "invalid.not_a_number")
 			}
 			if id != 0 && id != assign.LeadDepartmentID {
 				assign.CoDepartmentIDs = append(assign.CoDepartmentIDs, id)
@@ -167,10 +168,13 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		}
 		in.Then = []cases.Step{{Action: workflow.ActionAccept}, assign}
 	default:
-		return in, rows, &model.FieldError{Field: "then", Code: "invalid", Message: "请选择登记后的处理方式", MessageEN: "choose what to do after registering"}
+		return in, rows, model.Invalid("then", "invalid", "invalid.then.invalid")
 	}
 	return in, rows, nil
 }
+
+// partyField is a field of a party the service names: parties[<row>].<name>.
+var partyField = regexp.MustCompile(`^parties\[(\d+)\]\.([a-z_]+)$`)
 
 // intakeField maps a field the service names to the intake form's input: parties by
 // their form row, and the inputs of the "then" steps.

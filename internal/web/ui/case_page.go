@@ -193,7 +193,7 @@ func (f actionForm) simple() bool {
 // casePage shows one case: what it is, who is in it, who works on it, what happened,
 // its files, and the forms of exactly the actions the user may take now.
 func (u *UI) casePage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
@@ -239,7 +239,7 @@ func (u *UI) renderCaseRevealing(w http.ResponseWriter, r *http.Request, id int6
 	if ce != nil {
 		page.Form = r.PostForm
 		page.Errors = map[string]string{ce.Field: ce.Message}
-		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		page.Error = caseFields.Prefixed(page.Locale, ce.Field, ce.Message)
 	}
 	u.render(w, r, status, "case_page.html", page)
 }
@@ -425,12 +425,12 @@ func sizeText(n int64) string {
 // revealParty shows one party's full ID number and phone on the case page; the view is
 // audited, so it is a POST and its answer is not cached.
 func (u *UI) revealParty(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
 	}
-	pid, err := strconv.ParseInt(r.PathValue("pid"), 10, 64)
+	pid, err := httpx.PathID(r, "pid")
 	if err != nil {
 		u.renderError(w, r, store.ErrNotFound)
 		return

@@ -83,7 +83,7 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 	if ferr != nil {
 		ce := classify(r, ferr)
 		page.Errors = map[string]string{ce.Field: ce.Message}
-		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		page.Error = caseFields.Prefixed(page.Locale, ce.Field, ce.Message)
 		u.render(w, r, ce.Status, "case_queue.html", page)
 		return
 	}

@@ -3,11 +3,9 @@ package ui
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -58,48 +56,22 @@ type caseError struct {
 	Message string
 }
 
-// classify turns err into a caseError when the page itself should show it (422 and
-// 409); other errors (not found, forbidden, internal) return nil and become the error
-// page. Unlike httpx.FromErr it does not prefix a field error's message with the
-// field's name: the message stands next to the field.
+// classify is httpx.FromErr's classification of err for a page: a caseError when the
+// page itself should show it (422 and 409), its message without the field's name as
+// it stands next to the field; nil for other errors (not found, forbidden, internal),
+// which become the error page.
 func classify(r *http.Request, err error) *caseError {
 	e := httpx.FromErr(r, err)
 	if e.Status != http.StatusUnprocessableEntity && e.Status != http.StatusConflict {
 		return nil
 	}
-	ce := &caseError{Status: e.Status, Field: e.Field, Message: e.Message}
-	var fe *model.FieldError
-	if errors.As(err, &fe) {
-		ce.Message = fe.Message
-		if httpx.Locale(r) == "en" && fe.MessageEN != "" {
-			ce.Message = fe.MessageEN
-		}
-	}
-	return ce
+	return &caseError{Status: e.Status, Field: e.Field, Message: e.Detail}
 }
 
-var partyField = regexp.MustCompile(`^parties\[(\d+)\]\.([a-z_]+)$`)
-
-// fieldLabel names a form field for the message at the top of a page, "" when the
-// field has no name of its own.
-func fieldLabel(loc, field string) string {
-	if m := partyField.FindStringSubmatch(field); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return i18n.T(loc, "case.party_n", n+1) + " · " + i18n.T(loc, "case.f.party_"+m[2])
-	}
-	if s, ok := i18n.Lookup(loc, "case.f."+field); ok {
-		return s
-	}
-	return ""
-}
-
-// withLabel prefixes msg with the field's name, when it has one.
-func withLabel(loc, field, msg string) string {
-	if l := fieldLabel(loc, field); l != "" {
-		return l + i18n.T(loc, "error.field_sep") + msg
-	}
-	return msg
-}
+// caseFields names the fields of the case forms (intake, actions, the grid's report)
+// in the message at the top of a page: "当事人2 · 身份证号码：…".
+var caseFields = httpx.Fields{Prefix: "case.f.", Sep: " · ",
+	Lists: map[string]httpx.ListFields{"parties": {Item: "case.party_n", Prefix: "case.f.party_"}}}
 
 // namer finds region names, from a preloaded subtree, else one query per unknown id.
 type namer struct {

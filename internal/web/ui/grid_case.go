@@ -48,7 +48,7 @@ type gridCaseData struct {
 
 // gridCase shows the compact case page a grid worker needs in the field.
 func (u *UI) gridCase(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
@@ -131,7 +131,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 // stepping a warning down), with a preset or typed note; visit is the return visit
 // of a verified case with the party's satisfaction.
 func (u *UI) gridCaseAct(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

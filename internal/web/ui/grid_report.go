@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -70,7 +70,7 @@ func (u *UI) renderGridReport(w http.ResponseWriter, r *http.Request, status int
 	page.Data = d
 	if ce != nil {
 		page.Errors = map[string]string{ce.Field: ce.Message}
-		page.Error = withLabel(page.Locale, ce.Field, ce.Message)
+		page.Error = caseFields.Prefixed(page.Locale, ce.Field, ce.Message)
 	}
 	u.render(w, r, status, "grid_report.html", page)
 }
@@ -88,8 +88,8 @@ func (u *UI) gridReportSubmit(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			u.renderGridReport(w, r, http.StatusRequestEntityTooLarge, cloneForm(r.PostForm),
-				gridFieldError(r, "photos", fmt.Sprintf("照片合计不能超过 %d MB，请少选几张", httpx.MaxUploadBytes>>20),
-					fmt.Sprintf("the photos together must stay under %d MB: choose fewer", httpx.MaxUploadBytes>>20)), true)
+				&caseError{Status: http.StatusRequestEntityTooLarge, Field: "photos",
+					Message: i18n.T(httpx.Locale(r), "invalid.photos.total_too_large", httpx.MaxUploadBytes>>20)}, true)
 			return
 		}
 		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
@@ -141,14 +141,6 @@ func cloneForm(f url.Values) url.Values {
 	return out
 }
 
-func gridFieldError(r *http.Request, field, zh, en string) *caseError {
-	msg := zh
-	if httpx.Locale(r) == "en" {
-		msg = en
-	}
-	return &caseError{Status: http.StatusUnprocessableEntity, Field: field, Message: msg}
-}
-
 // readGridPhotos reads the report's photos (an empty file input sends one empty part,
 // which is no photo) and checks them before anything is registered: at most
 // gridMaxPhotos, each a real image by its content and its header (within the pixels
@@ -163,11 +155,11 @@ func readGridPhotos(r *http.Request) ([]gridPhoto, error) {
 			continue
 		}
 		if len(out) == gridMaxPhotos {
-			return nil, photoError("too_many", fmt.Sprintf("照片最多 %d 张", gridMaxPhotos), fmt.Sprintf("at most %d photos", gridMaxPhotos))
+			return nil, model.Invalid("photos", "too_many", "invalid.photos.too_many", gridMaxPhotos)
 		}
 		n := len(out) + 1
 		if fh.Size > cases.MaxAttachmentBytes {
-			return nil, photoError("too_large", fmt.Sprintf("第 %d 张照片超过 10 MB", n), fmt.Sprintf("photo %d is larger than 10 MB", n))
+			return nil, model.Invalid("photos", "too_large", "invalid.photos.too_large", n)
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -179,23 +171,18 @@ func readGridPhotos(r *http.Request) ([]gridPhoto, error) {
 			return nil, err
 		}
 		if len(data) == 0 {
-			return nil, photoError("empty", fmt.Sprintf("第 %d 张照片是空文件", n), fmt.Sprintf("photo %d is empty", n))
+			return nil, model.Invalid("photos", "empty", "invalid.photos.empty", n)
 		}
 		if !strings.HasPrefix(http.DetectContentType(data), "image/") {
-			return nil, photoError("type", fmt.Sprintf("第 %d 张不是照片：只接受 JPEG、PNG、GIF、WebP 图片", n),
-				fmt.Sprintf("photo %d is not a photo: only JPEG, PNG, GIF or WebP images", n))
+			return nil, model.Invalid("photos", "type", "invalid.photos.type", n)
 		}
 		var bad *model.FieldError
 		if errors.As(cases.CheckPhoto("photos", data), &bad) {
-			return nil, photoError(bad.Code, fmt.Sprintf("第 %d 张照片：%s", n, bad.Message), fmt.Sprintf("photo %d: %s", n, bad.MessageEN))
+			return nil, model.Invalid("photos", bad.Code, "invalid.photos.nth", n, bad)
 		}
 		out = append(out, gridPhoto{Name: fh.Filename, Data: data})
 	}
 	return out, nil
-}
-
-func photoError(code, zh, en string) error {
-	return &model.FieldError{Field: "photos", Code: code, Message: zh, MessageEN: en}
 }
 
 // gridReportInput reads the report form. A hazard or a request for help may name
@@ -217,7 +204,7 @@ func gridReportInput(r *http.Request, worker string) (cases.RegisterInput, error
 		return in, err
 	}
 	if people < 0 || people > cases.MaxPeopleInvolved {
-		return in, &model.FieldError{Field: "people_count", Code: "range", Message: "涉及人数须在 1–100000 之间", MessageEN: "must be between 1 and 100000"}
+		return in, model.Invalid("people_count", "range", "invalid.people_count.range")
 	}
 	in.PeopleCount = int(people)
 	lat, lng := strings.TrimSpace(f.Get("lat")), strings.TrimSpace(f.Get("lng"))
@@ -225,7 +212,7 @@ func gridReportInput(r *http.Request, worker string) (cases.RegisterInput, error
 		la, err1 := strconv.ParseFloat(lat, 64)
 		ln, err2 := strconv.ParseFloat(lng, 64)
 		if err1 != nil || err2 != nil {
-			return in, &model.FieldError{Field: "lat", Code: "not_a_number", Message: "经纬度须为数字，且须同时填写", MessageEN: "latitude and longitude must both be numbers"}
+			return in, model.Invalid("lat", "not_a_number", "invalid.lat.not_a_number")
 		}
 		in.Lat, in.Lng = &la, &ln
 	}

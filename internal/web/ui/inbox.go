@@ -89,7 +89,7 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 
 // inboxRead marks one notification read and goes back to the page it was on.
 func (u *UI) inboxRead(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

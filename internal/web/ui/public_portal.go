@@ -249,10 +249,8 @@ func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
 // its message.
 func (u *UI) publicInput(r *http.Request, form url.Values) (in cases.PublicInput, err error) {
 	ctx := r.Context()
-	loc := httpx.Locale(r)
 	bad := func(field, key string, args ...any) (cases.PublicInput, error) {
-		msg := i18n.T(loc, key, args...)
-		return in, &model.FieldError{Field: field, Code: "invalid", Message: msg, MessageEN: msg}
+		return in, model.Invalid(field, "invalid", key, args...)
 	}
 	in = cases.PublicInput{Kind: model.CaseKind(form.Get("kind")), Channel: model.ChannelPortal, Address: form.Get("address"),
 		Description: form.Get("description"), Name: form.Get("name"), Phone: form.Get("phone"), IDNumber: form.Get("id_number")}

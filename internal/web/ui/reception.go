@@ -80,8 +80,8 @@ func (u *UI) renderReception(w http.ResponseWriter, r *http.Request, status int,
 		page.Form = r.PostForm
 		page.Errors = map[string]string{ferr.Field: ferr.Message}
 		page.Error = ferr.Message
-		if l, ok := i18n.Lookup(page.Locale, "reception.field."+ferr.Field); ok && ferr.Field != "session" {
-			page.Error = l + i18n.T(page.Locale, "error.field_sep") + ferr.Message
+		if ferr.Field != "session" { // the session's message says which on its own
+			page.Error = httpx.ReceptionFields.Prefixed(page.Locale, ferr.Field, ferr.Message)
 		}
 	} else {
 		tomorrow := now.In(cst).AddDate(0, 0, 1)
@@ -102,7 +102,7 @@ func (u *UI) receptionPublish(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if v := strings.TrimSpace(r.PostFormValue("slot_minutes")); v != "" {
 		if in.SlotMinutes, err = strconv.Atoi(v); err != nil {
-			err = &model.FieldError{Field: "slot_minutes", Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+			err = model.Invalid("slot_minutes", "not_a_number", "invalid.not_a_number")
 		}
 	}
 	if err == nil {
@@ -122,7 +122,7 @@ func (u *UI) receptionPublish(w http.ResponseWriter, r *http.Request) {
 
 // receptionWithdraw withdraws a session; its bookings are cancelled and their desks told.
 func (u *UI) receptionWithdraw(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return

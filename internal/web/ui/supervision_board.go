@@ -118,13 +118,13 @@ func supervisionFormKey(id int64) string { return fmt.Sprintf("supervision:%d", 
 
 // supervisionReply records the addressee's answer to an order from the case page.
 func (u *UI) supervisionReply(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		u.renderError(w, r, err)
 		return
 	}
-	sid, err := strconv.ParseInt(r.PathValue("sid"), 10, 64)
-	if err != nil || sid <= 0 {
+	sid, err := httpx.PathID(r, "sid")
+	if err != nil {
 		u.renderError(w, r, store.ErrNotFound)
 		return
 	}

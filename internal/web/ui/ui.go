@@ -162,15 +162,6 @@ func (u *UI) withPerm(perm auth.Permission) func(http.HandlerFunc) http.HandlerF
 // RenderError shows err as an error page; the middleware uses it for refused CSRF.
 func (u *UI) RenderError(w http.ResponseWriter, r *http.Request, err error) { u.renderError(w, r, err) }
 
-// pathID reads the {id} path value; a malformed one is simply not found.
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, store.ErrNotFound
-	}
-	return id, nil
-}
-
 // formInt reads an optional integer form field; a malformed value is a field error.
 func formInt(r *http.Request, field string) (int64, error) {
 	v := strings.TrimSpace(r.PostFormValue(field))
@@ -179,7 +170,7 @@ func formInt(r *http.Request, field string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, &model.FieldError{Field: field, Code: "not_a_number", Message: "须为数字", MessageEN: "must be a number"}
+		return 0, model.Invalid(field, "not_a_number", "invalid.not_a_number")
 	}
 	return n, nil
 }
