@@ -73,10 +73,10 @@ func TestSearchOverHTTP(t *testing.T) {
 			{"q=" + url.QueryEscape("g312国道 琥珀"), []int64{rail.ID}},
 			{"q=" + url.QueryEscape("玛瑙组"), []int64{rail.ID}}, // a note written later
 			{"q=" + url.QueryEscape(`"翡翠湾3号楼"`), []int64{land.ID}},
-			{"q=" + url.QueryEscape("翡翠湾 琥珀巷"), nil}, // every word
+			{"q=" + url.QueryEscape("翡翠湾 琥珀巷"), nil},                    // every word
 			{"q=" + url.QueryEscape("138 9300 7788"), []int64{land.ID}}, // a phone as written on a card
 			{"q=" + url.QueryEscape("9300 7788"), nil},                  // a phone's pieces are not indexed
-			{"q=13893007788", []int64{land.ID}},          // whole, the party's phone
+			{"q=13893007788", []int64{land.ID}},                         // whole, the party's phone
 		} {
 			r := search(clerk, tc.q)
 			want := fmt.Sprint(tc.want)

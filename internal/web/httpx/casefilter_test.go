@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/onedoor/onedoor/internal/cases"
-	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 )
 
