@@ -526,7 +526,8 @@ func handlerQueueOn(a, c string) string {
 // Cases lists cases in scope matching f, newest first, at most f.Limit (default 50),
 // with keyset paging on id: pass the last id seen as f.Before for the next page.
 func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.Case, error) {
-	q, args, order, viaAssignments := s.casesQuery(f, sc, caseCols)
+	q, args, order, orderArgs, viaAssignments := s.casesQuery(f, sc, caseCols)
+	args = append(args, orderArgs...)
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 50
@@ -552,7 +553,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 // nobody reads exactly. over tells that there were more than max.
 func (s *Store) CountListed(ctx context.Context, f CaseFilter, sc CaseScope, max int) (n int, over bool, err error) {
 	f.Before, f.Offset = 0, 0
-	q, args, _, viaAssignments := s.casesQuery(f, sc, "c.id")
+	q, args, _, _, viaAssignments := s.casesQuery(f, sc, "c.id")
 	if viaAssignments {
 		q = strings.Replace(q, "SELECT c.id", "SELECT DISTINCT c.id", 1)
 	}
@@ -571,8 +572,8 @@ func (s *Store) CountListed(ctx context.Context, f CaseFilter, sc CaseScope, max
 }
 
 // casesQuery is the listing's SELECT of cols, without its ORDER BY and LIMIT, with
-// its arguments and the order it is to be read in.
-func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, args []any, order string, viaAssignments bool) {
+// its arguments and the order it is to be read in (with the order's own arguments).
+func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, args []any, order string, orderArgs []any, viaAssignments bool) {
 	where, args := sc.where(s.dialect)
 	from, idCol := "cases c", "c.id"
 	searching := !f.Text.Empty()
@@ -597,13 +598,19 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 		// scope and filters let it: FTS5 hands its rowids out in order, so a page of a
 		// common word stops after a page of matches.
 		if s.dialect == Postgres {
-			from, idCol = "(SELECT ?::tsquery AS tq) sq CROSS JOIN case_search cs CROSS JOIN cases c", "cs.case_id"
-			where = "c.id = cs.case_id AND cs.doc @@ sq.tq AND " + where
+			// The tsquery is a constant of the statement, not a joined row's value, so
+			// that the planner reads the GIN index with it.
+			from, idCol = "case_search cs CROSS JOIN cases c", "cs.case_id"
+			where = "c.id = cs.case_id AND cs.doc @@ ?::tsquery AND " + where
 			args = append([]any{f.Text.TSQuery()}, args...)
 			if f.Sort == SortRelevance {
-				order = "ts_rank(cs.doc, sq.tq) DESC, cs.case_id DESC"
+				order = "ts_rank(cs.doc, ?::tsquery) DESC, cs.case_id DESC"
+				orderArgs = []any{f.Text.TSQuery()}
 			} else {
-				order = idCol + " DESC"
+				// Newest first from the GIN index's matches, sorted: walked down the
+				// primary key instead, each row's tsvector is read to test it, and a
+				// rare word reads them all.
+				order = "cs.case_id + 0 DESC"
 			}
 		} else {
 			from, idCol = "case_search cs CROSS JOIN cases c", "cs.rowid"
@@ -674,7 +681,7 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 		q += " AND " + idCol + " < ?"
 		args = append(args, f.Before)
 	}
-	return q, args, order, viaAssignments
+	return q, args, order, orderArgs, viaAssignments
 }
 
 // fillParties loads the parties of a page of cases in one query.
