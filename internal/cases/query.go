@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
@@ -119,10 +120,12 @@ func Passage(c *model.Case, q search.Query) []search.Segment {
 	return search.Passage(c.Title, q, passageWidth)
 }
 
-// PriorCases finds p-visible cases of the same person (ID number or phone) and open
-// cases at the same address, for the intake desk. Inputs are normalised first, so a
+// PriorCases finds p-visible cases of the same person (ID number or phone), open
+// cases at the same address, and open cases whose texts are like text (what the
+// clerk has typed of the title and description), for the intake desk: a repeat
+// complaint is merged rather than registered twice. Inputs are normalised first, so a
 // half-typed number simply finds nothing.
-func (s *Service) PriorCases(ctx context.Context, p *auth.Principal, idNumber, phone, address string) ([]store.PriorCase, error) {
+func (s *Service) PriorCases(ctx context.Context, p *auth.Principal, idNumber, phone, address, text string) ([]store.PriorCase, error) {
 	id, err := model.NormalizeIDNumberAt(idNumber, s.Now())
 	if err != nil {
 		id = ""
@@ -131,11 +134,19 @@ func (s *Service) PriorCases(ctx context.Context, p *auth.Principal, idNumber, p
 	if err != nil {
 		ph = ""
 	}
-	if id == "" && ph == "" && len([]rune(store.AddressKey(address))) < 4 {
+	var words search.Query
+	if utf8.RuneCountInString(strings.TrimSpace(text)) >= minSimilarText {
+		words = search.Similar(text)
+	}
+	if id == "" && ph == "" && len([]rune(store.AddressKey(address))) < 4 && words.Empty() {
 		return nil, nil
 	}
-	return s.Store.PriorCases(ctx, id, ph, address, 20, ScopeOf(p))
+	return s.Store.PriorCases(ctx, id, ph, address, words, 20, ScopeOf(p))
 }
+
+// minSimilarText is how much of a new case's text is typed before alike cases are
+// looked for.
+const minSimilarText = 6
 
 // Due status of a case now: 未到期, 将到期 (inside the warning window) or 已超期.
 func (s *Service) DueStatus(c *model.Case, now time.Time) workflow.Status {

@@ -109,9 +109,10 @@ type Term struct {
 	Prefix bool
 }
 
-// Query is a parsed search: every term must match.
+// Query is a parsed search: every term must match, or with Any at least one.
 type Query struct {
 	Terms []Term
+	Any   bool
 }
 
 // Limits of a query: more is never typed by hand.
@@ -200,6 +201,9 @@ func (q Query) FTS5() string {
 			parts[i] += "*"
 		}
 	}
+	if q.Any {
+		return strings.Join(parts, " OR ")
+	}
 	return strings.Join(parts, " AND ")
 }
 
@@ -216,6 +220,9 @@ func (q Query) TSQuery() string {
 			toks[len(toks)-1] += ":*"
 		}
 		parts[i] = "(" + strings.Join(toks, " <-> ") + ")"
+	}
+	if q.Any {
+		return strings.Join(parts, " | ")
 	}
 	return strings.Join(parts, " & ")
 }
@@ -269,4 +276,42 @@ func itoa(n int) string {
 			return string(buf[i:])
 		}
 	}
+}
+
+// maxSimilar is how many of a text's terms a likeness search asks for.
+const maxSimilar = 16
+
+// Similar is a query for the texts that share terms with text (a case being
+// registered, to find the same complaint registered before): any of its first
+// distinct terms of two or more characters, the stores ranking those that share
+// more, and rarer ones, first. Shared judges how alike a found text is.
+func Similar(text string) Query {
+	q := Query{Any: true}
+	seen := map[string]bool{}
+	for _, t := range Tokens(text) {
+		if utf8.RuneCountInString(t) < 2 || seen[t] {
+			continue
+		}
+		seen[t] = true
+		q.Terms = append(q.Terms, Term{Text: t, Tokens: []string{t}})
+		if len(q.Terms) == maxSimilar {
+			break
+		}
+	}
+	return q
+}
+
+// Shared tells how many of q's terms text holds.
+func Shared(q Query, text string) int {
+	have := map[string]bool{}
+	for _, t := range Tokens(text) {
+		have[t] = true
+	}
+	n := 0
+	for _, t := range q.Terms {
+		if len(t.Tokens) == 1 && have[t.Tokens[0]] {
+			n++
+		}
+	}
+	return n
 }

@@ -178,3 +178,24 @@ func FuzzTokens(f *testing.F) {
 		_ = TSVector(doc)
 	})
 }
+
+// A likeness query asks for any of a text's terms, and counts how many another
+// text shares.
+func TestSimilar(t *testing.T) {
+	q := Similar("郭家庄宅基地纠纷，郭家庄")
+	if got := q.FTS5(); got != `"郭家" OR "家庄" OR "庄宅" OR "宅基" OR "基地" OR "地纠" OR "纠纷"` {
+		t.Errorf("FTS5: %s", got)
+	}
+	if got := q.TSQuery(); !strings.HasPrefix(got, "('郭家') | ('家庄')") {
+		t.Errorf("tsquery: %s", got)
+	}
+	if n := Shared(q, "郭家庄的宅基地"); n != 4 { // 郭家 家庄 宅基 基地
+		t.Errorf("shared %d", n)
+	}
+	if n := Shared(q, "欠薪"); n != 0 {
+		t.Errorf("shared %d", n)
+	}
+	if len(Similar(strings.Repeat("甲乙丙丁戊己庚辛壬癸", 5)).Terms) > maxSimilar {
+		t.Error("too many terms")
+	}
+}

@@ -777,12 +777,13 @@ func (s *Store) LastActors(ctx context.Context, caseID int64, actions []string) 
 // intake desk.
 type PriorCase struct {
 	model.Case
-	MatchedBy string `json:"matched_by"` // id_number, phone or address
+	MatchedBy string `json:"matched_by"` // id_number, phone, address or words
 }
 
 // PriorCases finds the cases in scope that share a party's ID number or phone, and the
-// open cases at the same address, newest first, at most limit of each kind.
-func (s *Store) PriorCases(ctx context.Context, idNumber, phone, address string, limit int, sc CaseScope) ([]PriorCase, error) {
+// open cases at the same address, newest first, at most limit of each kind; then the
+// open cases whose texts are like words (search.Similar), best first.
+func (s *Store) PriorCases(ctx context.Context, idNumber, phone, address string, words search.Query, limit int, sc CaseScope) ([]PriorCase, error) {
 	where, scopeArgs := sc.where(s.dialect)
 	var out []PriorCase
 	seen := map[int64]bool{}
@@ -816,7 +817,49 @@ func (s *Store) PriorCases(ctx context.Context, idNumber, phone, address string,
 			return nil, err
 		}
 	}
+	if !words.Empty() {
+		similar, err := s.similarCases(ctx, words, sc)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range similar {
+			if !seen[c.ID] && len(out) < 3*limit {
+				seen[c.ID] = true
+				out = append(out, PriorCase{Case: c, MatchedBy: "words"})
+			}
+		}
+	}
 	return out, fillPartiesOf(s, ctx, out, func(pc *PriorCase) *model.Case { return &pc.Case })
+}
+
+// similarCandidates is how many best-ranked matches of a likeness query are judged;
+// similarShown how many of the alike are offered.
+const (
+	similarCandidates = 20
+	similarShown      = 5
+)
+
+// similarCases finds open cases in scope whose texts are like words (search.Similar):
+// the index's best-ranked matches, kept when their title and description share half
+// of the words and at least three (two texts about one village share its name, not
+// the complaint).
+func (s *Store) similarCases(ctx context.Context, words search.Query, sc CaseScope) ([]model.Case, error) {
+	f := CaseFilter{Text: words, Sort: SortRelevance, States: openStateList, Limit: similarCandidates}
+	found, err := s.Cases(ctx, f, sc)
+	if err != nil {
+		return nil, err
+	}
+	need := max(3, (len(words.Terms)+1)/2)
+	var out []model.Case
+	for _, c := range found {
+		if search.Shared(words, c.Title+" "+c.Description) >= need {
+			out = append(out, c)
+			if len(out) == similarShown {
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // fillPartiesOf loads, in one query, the parties of rows that embed a case.
@@ -842,6 +885,9 @@ type DueTransition struct {
 
 // openStates are the states of cases that still need work (workflow.State.Open).
 const openStates = "('registered','accepted','assigned','in_progress','suspended','resolved','verified','followed_up')"
+
+// openStateList is openStates as a filter's list.
+var openStateList = strings.Split(strings.Trim(strings.ReplaceAll(openStates, "'", ""), "()"), ",")
 
 // sweepableStates are the states whose deadlines run; a suspended case's clock stops.
 const sweepableStates = "('registered','accepted','assigned','in_progress','resolved','verified')"

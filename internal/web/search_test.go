@@ -111,6 +111,37 @@ func TestSearchOverHTTP(t *testing.T) {
 			}
 		}
 
+		// At intake, what the clerk types of a new complaint offers the open case alike
+		// in words, in scope; a text about something else offers nothing.
+		prior := func(c *testutil.Client, text string) []string {
+			t.Helper()
+			resp, raw := c.Do("GET", "/api/v1/intake/prior-cases?text="+url.QueryEscape(text), nil)
+			if resp.StatusCode != 200 {
+				t.Fatalf("prior cases: %d %s", resp.StatusCode, raw)
+			}
+			var list struct {
+				Items []struct {
+					ID        int64  `json:"id"`
+					MatchedBy string `json:"matched_by"`
+				} `json:"items"`
+			}
+			testutil.DecodeJSON(t, raw, &list)
+			var out []string
+			for _, it := range list.Items {
+				out = append(out, fmt.Sprintf("%d:%s", it.ID, it.MatchedBy))
+			}
+			return out
+		}
+		if got := prior(clerk, "翡翠湾小区邻居修围墙占用宅基地"); len(got) != 1 || got[0] != fmt.Sprintf("%d:words", land.ID) {
+			t.Errorf("alike at intake: %v, want the 翡翠湾 case", got)
+		}
+		if got := prior(clerk, "翡翠湾小区停车位收费太贵"); len(got) != 0 {
+			t.Errorf("a text sharing only the place offers %v", got)
+		}
+		if got := prior(other, "翡翠湾小区邻居修围墙占用宅基地"); len(got) != 0 {
+			t.Errorf("another township's clerk is offered %v", got)
+		}
+
 		// The page: the passage marked, the count, and a code typed whole opens its case.
 		resp, page := clerk.Do("GET", "/cases?queue=all&q="+url.QueryEscape("围墙"), nil)
 		if resp.StatusCode != 200 || !strings.Contains(string(page), "<mark>围墙</mark>") || !strings.Contains(string(page), "共 1 件") {

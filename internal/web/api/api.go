@@ -81,7 +81,7 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /api/v1/cases/{id}/attachments", a.handle(a.uploadAttachment))
 	mux.HandleFunc("GET /api/v1/cases/{id}/attachments", a.handle(a.listAttachments))
 	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{aid}", a.downloadAttachment)
-	mux.HandleFunc("GET /api/v1/intake/prior-cases", a.handleQuery(a.priorCases, "id_number", "phone", "address"))
+	mux.HandleFunc("GET /api/v1/intake/prior-cases", a.handleQuery(a.priorCases, "id_number", "phone", "address", "text"))
 	mux.HandleFunc("POST /api/v1/cases/{id}/parties/{pid}/reveal", a.handle(a.revealParty))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))

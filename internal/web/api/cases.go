@@ -175,11 +175,11 @@ func (a *API) caseAction(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 func (a *API) priorCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
-	idNumber, phone, address := q.String("id_number"), q.String("phone"), q.String("address")
+	idNumber, phone, address, text := q.String("id_number"), q.String("phone"), q.String("address"), q.String("text")
 	if err := q.Err(); err != nil {
 		return 0, nil, err
 	}
-	found, err := a.Cases.PriorCases(r.Context(), p, idNumber, phone, address)
+	found, err := a.Cases.PriorCases(r.Context(), p, idNumber, phone, address, text)
 	if err != nil {
 		return 0, nil, err
 	}
