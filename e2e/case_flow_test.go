@@ -213,7 +213,7 @@ func kangleAddUser(t *testing.T, st *store.Store, username, name string, regionI
 		t.Fatal(err)
 	}
 	u := model.User{Username: username, DisplayName: name, RegionID: regionID, DepartmentID: deptID, Roles: []model.Role{role}}
-	if err := st.CreateUser(context.Background(), &u, hash); err != nil {
+	if err := st.CreateUser(context.Background(), store.NotAudited("test fixture"), &u, hash); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -149,6 +149,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 		return err
 	}
 	defer st.Close()
+	// The server's background work starts here, in sight: the audit sealer (PostgreSQL)
+	// now, the anchoring and the jobs below.
+	st.StartAuditSealer()
 	app, err := web.New(cfg, log, st)
 	if err != nil {
 		return err
@@ -384,8 +387,8 @@ func setupCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	actx := store.WithAudit(store.WithActor(ctx, store.Actor{Name: "setup"}), "setup", "region:"+*code, "建立部署："+*name+"，管理员 "+*admin)
-	err = st.InTx(actx, func(tx *store.Tx) error {
+	actx := store.WithActor(ctx, store.Actor{Name: "setup"})
+	err = st.InTx(actx, store.Audited("setup", "region:"+*code, "建立部署："+*name+"，管理员 "+*admin), func(tx *store.Tx) error {
 		root := model.Region{Code: *code, Name: *name, Level: lv}
 		if err := tx.CreateRegion(ctx, &root); err != nil {
 			return err

@@ -24,6 +24,7 @@ const (
 	PermAuditRead      Permission = "audit.read"        // read and export the audit log
 	PermReception      Permission = "reception.publish" // publish and withdraw one's own reception sessions (领导接访)
 	PermAppointments   Permission = "appointments.book" // book and cancel reception slots for cases (约访)
+	PermStatsRead      Permission = "stats.read"        // the figures, the dashboard and the monthly report of one's subtree
 	// Be told, where a warning's history counts records outside one's scope, that there
 	// are such records (辖区外另有记录, never how many): those who must act on warnings.
 	PermRiskOutside Permission = "risk.outside_records"
@@ -71,6 +72,8 @@ var Matrix = []Grant{
 	{model.RoleAdmin, PermAuditRead, ScopeSubtree},
 
 	{model.RoleLeader, PermReception, ScopeSubtree},
+	{model.RoleLeader, PermStatsRead, ScopeSubtree},
+	{model.RoleViewer, PermStatsRead, ScopeSubtree},
 	{model.RoleClerk, PermAppointments, ScopeSubtree},
 
 	{model.RoleLeader, PermRiskOutside, ScopeSubtree},

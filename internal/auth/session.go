@@ -186,7 +186,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		return fail("login.failed", "账号已停用", u.ID, ErrAccountDisabled)
 	}
 	if state.Failed > 0 || state.LockedUntil != nil {
-		if err := s.Store.ResetLoginFailures(ctx, u.ID); err != nil {
+		if err := s.Store.ResetLoginFailures(ctx, store.NotAudited("a login's own success, audited as the login"), u.ID); err != nil {
 			return nil, "", store.Session{}, err
 		}
 	}
@@ -200,16 +200,16 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		CreatedAt: t, LastSeenAt: t, ExpiresAt: t.Add(s.AbsoluteTimeout),
 		ClientIP: ip, UserAgent: truncate(userAgent, 300),
 	}
-	actx := store.WithAudit(store.WithActor(ctx, store.Actor{ID: u.ID, Name: u.Username, IP: ip}), "login", fmt.Sprintf("user:%d", u.ID), "登录成功")
-	if err := s.Store.CreateSession(actx, sess); err != nil {
+	actx := store.WithActor(ctx, store.Actor{ID: u.ID, Name: u.Username, IP: ip})
+	if err := s.Store.CreateSession(actx, store.Audited("login", fmt.Sprintf("user:%d", u.ID), "登录成功"), sess); err != nil {
 		return nil, "", store.Session{}, err
 	}
 	return p, token, sess, nil
 }
 
-// Unlock clears an account's lock and failure count (an admin's action).
-func (s *Service) Unlock(ctx context.Context, userID int64) error {
-	return s.Store.ResetLoginFailures(ctx, userID)
+// Unlock clears an account's lock and failure count (an admin's action, audited as e).
+func (s *Service) Unlock(ctx context.Context, e store.AuditEntry, userID int64) error {
+	return s.Store.ResetLoginFailures(ctx, e, userID)
 }
 
 // touchEvery limits how often a busy session's last-seen time is written: once a
@@ -235,7 +235,7 @@ func (s *Service) Session(ctx context.Context, token string) (*Principal, store.
 		return nil, sess, err
 	}
 	if t.After(sess.ExpiresAt) || t.Sub(sess.LastSeenAt) > s.IdleTimeout {
-		_ = s.Store.DeleteSession(ctx, hash)
+		_ = s.Store.DeleteSession(ctx, store.NotAudited("an expired session"), hash)
 		return nil, sess, ErrSessionExpired
 	}
 	u, err := s.Store.User(ctx, sess.UserID)
@@ -243,7 +243,7 @@ func (s *Service) Session(ctx context.Context, token string) (*Principal, store.
 		return nil, sess, err
 	}
 	if !u.Active {
-		_ = s.Store.DeleteSession(ctx, hash)
+		_ = s.Store.DeleteSession(ctx, store.NotAudited("a session of a deactivated account"), hash)
 		return nil, sess, ErrSessionExpired
 	}
 	if t.Sub(sess.LastSeenAt) > touchEvery {
@@ -295,19 +295,19 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if err != nil {
 		return err
 	}
-	return s.Store.DeleteSession(store.WithAudit(ctx, "logout", fmt.Sprintf("user:%d", sess.UserID), "退出登录"), sess.TokenHash)
+	return s.Store.DeleteSession(ctx, store.Audited("logout", fmt.Sprintf("user:%d", sess.UserID), "退出登录"), sess.TokenHash)
 }
 
 // APITokenPrefix starts every API token, so a leaked one is recognisable in logs and
 // by secret scanners.
 const APITokenPrefix = "odt_"
 
-// IssueAPIToken creates a token acting as userID; the token itself is returned once
-// and never stored.
-func (s *Service) IssueAPIToken(ctx context.Context, name string, userID, createdBy int64) (string, store.APIToken, error) {
+// IssueAPIToken creates a token acting as userID, audited as e; the token itself is
+// returned once and never stored.
+func (s *Service) IssueAPIToken(ctx context.Context, e store.AuditEntry, name string, userID, createdBy int64) (string, store.APIToken, error) {
 	tok := APITokenPrefix + NewToken()
 	t := store.APIToken{Name: name, UserID: userID, CreatedBy: createdBy, Prefix: tok[:len(APITokenPrefix)+6]}
-	err := s.Store.CreateAPIToken(ctx, &t, HashToken(tok))
+	err := s.Store.CreateAPIToken(ctx, e, &t, HashToken(tok))
 	return tok, t, err
 }
 

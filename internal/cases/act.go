@@ -46,8 +46,8 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, a workfl
 		return s.Supervise(ctx, p, id, in)
 	}
 	var c model.Case
-	ctx = store.WithAudit(ctx, "case."+string(a), fmt.Sprintf("case:%d", id), summariseNote(in.Note))
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case."+string(a), fmt.Sprintf("case:%d", id), summariseNote(in.Note))
+	err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		var err error
 		c, err = tx.CaseForUpdate(ctx, id)
 		if err != nil {
@@ -382,6 +382,13 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 		}
 	case workflow.ActionResolve:
 		c.Outcome, c.ResolvedAt = in.Outcome, &now
+		// The handling deadline gives way to the return visit's below; 按期办结 is
+		// judged against the one in force now.
+		c.ResolvedDueAt = nil
+		if c.DueAt != nil {
+			due := *c.DueAt
+			c.ResolvedDueAt = &due
+		}
 		payload["outcome"] = in.Outcome
 		if err := s.setLeadDone(ctx, tx, c, true, in.Note, now); err != nil {
 			return err
@@ -394,7 +401,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 		}
 		return s.setDue(ctx, c, workflow.StageVisit, now)
 	case workflow.ActionVerifyFail:
-		c.Outcome, c.ResolvedAt = "", nil
+		c.Outcome, c.ResolvedAt, c.ResolvedDueAt = "", nil, nil
 		if err := s.setLeadDone(ctx, tx, c, false, "", now); err != nil {
 			return err
 		}
@@ -407,7 +414,8 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 			return err
 		}
 		if *to == workflow.StateInProgress { // 不满意: reopened
-			c.Outcome, c.ResolvedAt = "", nil
+			c.Outcome, c.ResolvedAt, c.ResolvedDueAt = "", nil, nil
+			c.Reopened++
 			payload["reopened"] = true
 			if err := s.setLeadDone(ctx, tx, c, false, "", now); err != nil {
 				return err

@@ -119,8 +119,8 @@ func (s *Service) PublishSession(ctx context.Context, p *auth.Principal, in Sess
 		at := start.Add(time.Duration(i) * slotLen).UTC()
 		slots[i] = store.ReceptionSlot{StartsAt: at, EndsAt: at.Add(slotLen)}
 	}
-	ctx = store.WithAudit(ctx, "reception.publish", "reception_session:new", fmt.Sprintf("发布接访安排：%s %s", whenText(start), place))
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("reception.publish", "reception_session:new", fmt.Sprintf("发布接访安排：%s %s", whenText(start), place))
+	err = s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		overlap, err := tx.OverlappingSessions(ctx, p.User.ID, sess.StartsAt, sess.EndsAt)
 		if err != nil {
 			return err
@@ -131,7 +131,7 @@ func (s *Service) PublishSession(ctx context.Context, p *auth.Principal, in Sess
 		if err := tx.InsertSession(ctx, &sess, slots); err != nil {
 			return err
 		}
-		store.SetAuditObject(ctx, fmt.Sprintf("reception_session:%d", sess.ID))
+		tx.SetAuditObject(fmt.Sprintf("reception_session:%d", sess.ID))
 		return nil
 	})
 	if err != nil {
@@ -223,8 +223,8 @@ func (s *Service) WithdrawSession(ctx context.Context, p *auth.Principal, id int
 	}
 	now := s.Now().UTC()
 	cancelled := 0
-	ctx = store.WithAudit(ctx, "reception.withdraw", fmt.Sprintf("reception_session:%d", id), "撤回接访安排")
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("reception.withdraw", fmt.Sprintf("reception_session:%d", id), "撤回接访安排")
+	err = s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		var err error
 		if sess, err = tx.SessionForUpdate(ctx, id); err != nil {
 			return err
@@ -312,8 +312,8 @@ func (s *Service) Book(ctx context.Context, p *auth.Principal, caseID, slotID in
 	if _, err := s.Get(ctx, p, caseID); err != nil {
 		return store.Appointment{}, err
 	}
-	ctx = store.WithAudit(ctx, "appointment.book", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("预约领导接访（时段 %d）", slotID))
-	return s.book(ctx, p, caseID, slotID)
+	audit := store.Audited("appointment.book", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("预约领导接访（时段 %d）", slotID))
+	return s.book(ctx, audit, p, caseID, slotID)
 }
 
 // BookPublic books slotID for the case the citizen names by its tracking code and the
@@ -324,19 +324,19 @@ func (s *Service) BookPublic(ctx context.Context, code, last4 string, slotID int
 		return store.Appointment{}, err
 	}
 	ctx = store.WithActor(ctx, store.Actor{Name: "群众（约访）", IP: store.ActorFrom(ctx).IP})
-	ctx = store.WithAudit(ctx, "appointment.book_public", fmt.Sprintf("case:%d", c.ID), fmt.Sprintf("群众预约领导接访（时段 %d）", slotID))
-	return s.book(ctx, nil, c.ID, slotID)
+	audit := store.Audited("appointment.book_public", fmt.Sprintf("case:%d", c.ID), fmt.Sprintf("群众预约领导接访（时段 %d）", slotID))
+	return s.book(ctx, audit, nil, c.ID, slotID)
 }
 
 // book books a slot for a case in one transaction with its event; p is nil for the
 // citizen.
-func (s *Service) book(ctx context.Context, p *auth.Principal, caseID, slotID int64) (store.Appointment, error) {
+func (s *Service) book(ctx context.Context, audit store.AuditEntry, p *auth.Principal, caseID, slotID int64) (store.Appointment, error) {
 	if slotID <= 0 {
 		return store.Appointment{}, model.Invalid("slot_id", "required", "invalid.slot_id.required")
 	}
 	now := s.Now().UTC()
 	var a store.Appointment
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		// The session first, then the case: the order a withdrawal takes them in.
 		sl, sess, err := tx.Slot(ctx, slotID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -435,8 +435,8 @@ func (s *Service) CancelAppointment(ctx context.Context, p *auth.Principal, id i
 	if err != nil {
 		return store.Appointment{}, err
 	}
-	ctx = store.WithAudit(ctx, "appointment.cancel", fmt.Sprintf("appointment:%d", id), summarise("取消接访预约 "+note, 80))
-	return s.cancel(ctx, p, id, nil, note)
+	audit := store.Audited("appointment.cancel", fmt.Sprintf("appointment:%d", id), summarise("取消接访预约 "+note, 80))
+	return s.cancel(ctx, audit, p, id, nil, note)
 }
 
 // CancelPublic cancels a booking of the citizen's case from the public page.
@@ -446,15 +446,15 @@ func (s *Service) CancelPublic(ctx context.Context, code, last4 string, id int64
 		return store.Appointment{}, err
 	}
 	ctx = store.WithActor(ctx, store.Actor{Name: "群众（约访）", IP: store.ActorFrom(ctx).IP})
-	ctx = store.WithAudit(ctx, "appointment.cancel_public", fmt.Sprintf("appointment:%d", id), "群众取消接访预约")
-	return s.cancel(ctx, nil, id, &c, "")
+	audit := store.Audited("appointment.cancel_public", fmt.Sprintf("appointment:%d", id), "群众取消接访预约")
+	return s.cancel(ctx, audit, nil, id, &c, "")
 }
 
 // cancel cancels booking id; p is nil for the citizen, whose case is citizen.
-func (s *Service) cancel(ctx context.Context, p *auth.Principal, id int64, citizen *model.Case, note string) (store.Appointment, error) {
+func (s *Service) cancel(ctx context.Context, audit store.AuditEntry, p *auth.Principal, id int64, citizen *model.Case, note string) (store.Appointment, error) {
 	now := s.Now().UTC()
 	var a store.Appointment
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		var err error
 		if a, err = tx.AppointmentForUpdate(ctx, id); err != nil {
 			return err

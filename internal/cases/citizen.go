@@ -312,8 +312,8 @@ func (s *Service) Rate(ctx context.Context, code, last4 string, satisfaction wor
 		return ErrAlreadyRated
 	}
 	ctx = store.WithActor(ctx, store.Actor{Name: citizenName, IP: store.ActorFrom(ctx).IP})
-	ctx = store.WithAudit(ctx, "case.citizen_rate", fmt.Sprintf("case:%d", found.ID), "群众评价："+satisfaction.Label())
-	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.citizen_rate", fmt.Sprintf("case:%d", found.ID), "群众评价："+satisfaction.Label())
+	return s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, found.ID)
 		if err != nil {
 			return err
@@ -337,7 +337,8 @@ func (s *Service) Rate(ctx context.Context, code, last4 string, satisfaction wor
 		c.Satisfaction = string(satisfaction)
 		if satisfaction == workflow.Unsatisfied {
 			to = workflow.StateInProgress
-			c.Outcome, c.ResolvedAt = "", nil
+			c.Outcome, c.ResolvedAt, c.ResolvedDueAt = "", nil, nil
+			c.Reopened++
 			payload["reopened"] = true
 			if err := s.setDue(ctx, &c, workflow.StageHandle, now); err != nil {
 				return err

@@ -132,8 +132,8 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "category": c.CategoryCode, "urgency": c.Urgency,
 		"photos": len(atts), "source": source})
 	ctx = store.WithActor(ctx, store.Actor{Name: "群众（" + source + "）", IP: store.ActorFrom(ctx).IP})
-	ctx = store.WithAudit(ctx, "case.register_public", "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind, c.Title, source))
-	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.register_public", "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind, c.Title, source))
+	err = s.Store.RegisterCase(ctx, audit, store.NewCase{InTx: func(tx *store.Tx) error {
 		if err := s.insertNew(ctx, tx, c, 0, payload, now); err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 		}
 		return s.Notifier.Send(ctx, tx, clerks, notify.Message{Kind: "public_case", CaseID: c.ID, Title: "群众反映待受理",
 			Body: fmt.Sprintf("%s，来源：%s", noticeSubject(c), source)}, now)
-	})
+	}})
 	return *c, err
 }
 

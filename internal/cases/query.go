@@ -59,6 +59,12 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f store.CaseFilte
 	return s.Store.Cases(ctx, f, ScopeOf(p))
 }
 
+// Count counts the cases p may see that match f, for a list that shows its total
+// (the cases behind a figure).
+func (s *Service) Count(ctx context.Context, p *auth.Principal, f store.CaseFilter) (int64, error) {
+	return s.Store.CountMatching(ctx, f, ScopeOf(p))
+}
+
 // Listing is a page of a case list with the list's size.
 type Listing struct {
 	Cases []model.Case
@@ -99,6 +105,12 @@ func (s *Service) Find(ctx context.Context, p *auth.Principal, f store.CaseFilte
 	if f.Offset == 0 && f.Before == 0 && len(list) < pageSize {
 		out.Total = len(list) // the whole list is on this page
 		return out, nil
+	}
+	if f.Cond != nil && f.Text.Empty() {
+		// The cases behind a figure: counted exactly, as the figure was.
+		n, err := s.Store.CountMatching(ctx, f, sc)
+		out.Total = int(n)
+		return out, err
 	}
 	out.Total, out.Over, err = s.Store.CountListed(ctx, f, sc, MaxTotal)
 	return out, err
@@ -153,16 +165,7 @@ func (s *Service) DueStatus(c *model.Case, now time.Time) workflow.Status {
 	if c.DueAt == nil || !workflow.State(c.State).Open() {
 		return workflow.StatusNone
 	}
-	return workflow.DueStatus(*c.DueAt, now, warnWindow(c))
-}
-
-// warnWindow is how early a deadline turns 将到期: a quarter of a day for one-day
-// cases, else two days.
-func warnWindow(c *model.Case) time.Duration {
-	if c.Urgency == string(workflow.UrgencyCritical) {
-		return 6 * time.Hour
-	}
-	return 48 * time.Hour
+	return workflow.DueStatus(*c.DueAt, now, workflow.WarnWindow(workflow.Urgency(c.Urgency)))
 }
 
 // Attachment limits: photos from a phone, scanned agreements, office documents.
@@ -200,8 +203,8 @@ func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, in At
 	if att.KeptOriginal {
 		detail = fmt.Sprintf("上传附件 %s（%d 字节，%s，保留原件（证据），未去除元数据）", att.Name, len(data), att.ContentType)
 	}
-	ctx = store.WithAudit(ctx, "case.attach", fmt.Sprintf("case:%d", id), detail)
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.attach", fmt.Sprintf("case:%d", id), detail)
+	err = s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, id)
 		if err != nil {
 			return err

@@ -254,13 +254,8 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	for _, st := range in.Then {
 		steps += " → " + string(st.Action)
 	}
-	ctx = store.WithAudit(ctx, "case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
-	if len(in.Then) == 0 && s.Store.WritesCaseAlone() {
-		return *c, s.registerAlone(ctx, c, p.User.ID, payload, now)
-	}
-	// Group commit: intakes arriving together share one transaction and one fsync, each
-	// in its own savepoint, and each is acknowledged only once it is on disk.
-	err = s.Store.InBatch(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
+	nc := store.NewCase{InTx: func(tx *store.Tx) error {
 		if err := s.insertNew(ctx, tx, c, p.User.ID, payload, now); err != nil {
 			return err
 		}
@@ -270,7 +265,11 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 			}
 		}
 		return nil
-	})
+	}}
+	if len(in.Then) == 0 {
+		nc.Shared = func(w store.SharedInsert) error { return s.insertShared(ctx, w, c, p.User.ID, payload, now) }
+	}
+	err = s.Store.RegisterCase(ctx, audit, nc)
 	return *c, err
 }
 
@@ -287,25 +286,22 @@ func (s *Service) insertNew(ctx context.Context, tx *store.Tx, c *model.Case, ac
 	if err := withTrackingCode(c, func() error { return tx.InsertCaseWithEvents(ctx, c, evs) }); err != nil {
 		return err
 	}
-	store.SetAuditObject(ctx, fmt.Sprintf("case:%d", c.ID))
+	tx.SetAuditObject(fmt.Sprintf("case:%d", c.ID))
 	if warn != nil {
 		return s.warningNotices(ctx, tx, c, warn, now)
 	}
 	return nil
 }
 
-// registerAlone writes a new case with no further steps in one statement, shared with
-// the cases registered at the same moment (PostgreSQL: store.InsertCaseAlone). Its
-// history is read first, outside the write, as a PostgreSQL transaction would read
-// it. What an orange or red warning demands is gathered first too (planResponse) and
-// written in the same statement: the notices, with their SMS, e-mail and webhook
-// copies, and for red the supervision order and its event, under ids drawn for them
-// beforehand (store.ReserveIDs). In a transaction of its own, such a registration took
-// a dozen round trips and its own flush, and made intake's p99.
-// SQLite keeps the history read inside the group commit: read before it, on a reader
-// connection whose page cache every commit empties, intake took more of the server's
-// CPU a case (`onedoor bench -what intake`).
-func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int64, payload []byte, now time.Time) error {
+// insertShared writes a new case with no further steps by w, the statement it shares
+// with the cases registered at the same moment (store.NewCase.Shared). Its history is
+// read first, outside the write. What an orange or red warning demands is gathered
+// first too (planResponse) and written in the same statement: the notices, with their
+// SMS, e-mail and webhook copies, and for red the supervision order and its event,
+// under ids drawn for them beforehand (SharedInsert.ReserveIDs). In a transaction of
+// its own, such a registration took a dozen round trips and its own flush, and made
+// intake's p99.
+func (s *Service) insertShared(ctx context.Context, w store.SharedInsert, c *model.Case, actorID int64, payload []byte, now time.Time) error {
 	warn, err := s.reassessFrom(ctx, s.Store, c, now)
 	if err != nil {
 		return err
@@ -318,13 +314,13 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 	}
 	if r == nil {
 		evs := firstEvents(c, actorID, payload, now, warn)
-		return withTrackingCode(c, func() error { return s.Store.InsertCaseAlone(ctx, c, evs, nil) })
+		return withTrackingCode(c, func() error { return w.Insert(ctx, c, evs, nil) })
 	}
 	if r.order != nil {
 		r.order.mark(c, now)
 	}
 	notifications, orders := r.rows()
-	ids, err := s.Store.ReserveIDs(ctx, notifications, orders)
+	ids, err := w.ReserveIDs(ctx, notifications, orders)
 	if err != nil {
 		return err
 	}
@@ -355,7 +351,7 @@ func (s *Service) registerAlone(ctx context.Context, c *model.Case, actorID int6
 			follow.Notifications = append(follow.Notifications, n.Notifications...)
 			follow.Outbox = append(follow.Outbox, n.Outbox()...)
 		}
-		return s.Store.InsertCaseAlone(ctx, c, evs, follow)
+		return w.Insert(ctx, c, evs, follow)
 	})
 }
 

@@ -203,7 +203,7 @@ func TestRedRegistrationWritesItsNoticesAndOrderEitherWay(t *testing.T) {
 				t.Fatal(err)
 			}
 			u.Phone, u.Email = fmt.Sprintf("1389300200%d", i), name+"@example.cn"
-			if err := st.UpdateUser(ctx, &u); err != nil {
+			if err := st.UpdateUser(ctx, store.NotAudited("test fixture"), &u); err != nil {
 				t.Fatal(err)
 			}
 		}

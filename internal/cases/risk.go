@@ -65,8 +65,8 @@ func (s *Service) SetRiskRules(ctx context.Context, p *auth.Principal, r risk.Ru
 	if err != nil {
 		return err
 	}
-	ctx = store.WithAudit(ctx, "risk.rules", "risk_rules", fmt.Sprintf("修改预警规则：阈值 蓝%d 黄%d 橙%d 红%d", r.Thresholds.Blue, r.Thresholds.Yellow, r.Thresholds.Orange, r.Thresholds.Red))
-	if err := s.Store.SaveRiskRules(ctx, raw, p.User.ID); err != nil {
+	audit := store.Audited("risk.rules", "risk_rules", fmt.Sprintf("修改预警规则：阈值 蓝%d 黄%d 橙%d 红%d", r.Thresholds.Blue, r.Thresholds.Yellow, r.Thresholds.Orange, r.Thresholds.Red))
+	if err := s.Store.SaveRiskRules(ctx, audit, raw, p.User.ID); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -492,8 +492,8 @@ func (s *Service) escalateLateResponses(ctx context.Context, now time.Time) (int
 			return total, err
 		}
 		for _, id := range ids {
-			ctx := store.WithAudit(ctx, "case.warning_escalate", fmt.Sprintf("case:%d", id), "预警处置逾期，升级")
-			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+			audit := store.Audited("case.warning_escalate", fmt.Sprintf("case:%d", id), "预警处置逾期，升级")
+			err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 				c, err := tx.CaseForUpdate(ctx, id)
 				if err != nil {
 					return err
@@ -563,8 +563,8 @@ func (s *Service) keepRedSupervised(ctx context.Context, rules risk.Rules, now t
 		}
 		issued := 0
 		for _, id := range ids {
-			ctx := store.WithAudit(ctx, "case.supervise", fmt.Sprintf("case:%d", id), "红色预警未解除，督办报告进展")
-			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+			audit := store.Audited("case.supervise", fmt.Sprintf("case:%d", id), "红色预警未解除，督办报告进展")
+			err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 				c, err := tx.CaseForUpdate(ctx, id)
 				if err != nil || c.RiskLevel != risk.LevelRed.String() || c.RiskReportAt == nil || c.RiskReportAt.After(cutoff) {
 					return err
@@ -597,8 +597,8 @@ func (s *Service) stepDown(ctx context.Context, rules risk.Rules, now time.Time)
 		}
 		changed := 0
 		for _, id := range cands {
-			ctx := store.WithAudit(ctx, "case.warning_step_down", fmt.Sprintf("case:%d", id), "预警稳控降级")
-			err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+			audit := store.Audited("case.warning_step_down", fmt.Sprintf("case:%d", id), "预警稳控降级")
+			err := s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 				c, err := tx.CaseForUpdate(ctx, id)
 				if err != nil || c.RiskSince == nil {
 					return err

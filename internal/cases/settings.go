@@ -86,8 +86,8 @@ func (s *Service) SaveDeadlineRule(ctx context.Context, p *auth.Principal, id in
 	if in.Workdays {
 		unit = "个工作日"
 	}
-	ctx = store.WithAudit(ctx, "deadline.save", fmt.Sprintf("deadline_rule:%d", id), fmt.Sprintf("时限：%s/%s/%s/%s %d%s（%s）", in.Kind, in.CategoryCode, in.Urgency, in.Stage, in.Days, unit, in.Basis))
-	if err := s.Store.SaveDeadlineRule(ctx, &r); err != nil {
+	audit := store.Audited("deadline.save", fmt.Sprintf("deadline_rule:%d", id), fmt.Sprintf("时限：%s/%s/%s/%s %d%s（%s）", in.Kind, in.CategoryCode, in.Urgency, in.Stage, in.Days, unit, in.Basis))
+	if err := s.Store.SaveDeadlineRule(ctx, audit, &r); err != nil {
 		return r, err
 	}
 	s.Reload()
@@ -99,7 +99,7 @@ func (s *Service) DeleteDeadlineRule(ctx context.Context, p *auth.Principal, id 
 	if err := p.Require(auth.PermDictionary); err != nil {
 		return err
 	}
-	err := s.Store.DeleteDeadlineRule(store.WithAudit(ctx, "deadline.delete", fmt.Sprintf("deadline_rule:%d", id), "删除时限规则"), id)
+	err := s.Store.DeleteDeadlineRule(ctx, store.Audited("deadline.delete", fmt.Sprintf("deadline_rule:%d", id), "删除时限规则"), id)
 	s.Reload()
 	return err
 }
@@ -148,8 +148,8 @@ func (s *Service) SetCalendarDay(ctx context.Context, p *auth.Principal, in Cale
 		return model.Invalid("kind", "not_weekend", "invalid.kind.not_weekend")
 	}
 	day := t.Format(time.DateOnly)
-	ctx = store.WithAudit(ctx, "calendar.set", "calendar:"+day, fmt.Sprintf("%s 设为 %s（%s）", day, in.Kind, name))
-	if err := s.Store.SetCalendarDay(ctx, store.CalendarDay{Day: day, Kind: in.Kind, Name: name}); err != nil {
+	audit := store.Audited("calendar.set", "calendar:"+day, fmt.Sprintf("%s 设为 %s（%s）", day, in.Kind, name))
+	if err := s.Store.SetCalendarDay(ctx, audit, store.CalendarDay{Day: day, Kind: in.Kind, Name: name}); err != nil {
 		return err
 	}
 	s.Reload()
@@ -164,7 +164,7 @@ func (s *Service) DeleteCalendarDay(ctx context.Context, p *auth.Principal, day 
 	if _, err := time.Parse(time.DateOnly, day); err != nil {
 		return store.ErrNotFound
 	}
-	err := s.Store.DeleteCalendarDay(store.WithAudit(ctx, "calendar.delete", "calendar:"+day, day+" 恢复为普通日"), day)
+	err := s.Store.DeleteCalendarDay(ctx, store.Audited("calendar.delete", "calendar:"+day, day+" 恢复为普通日"), day)
 	s.Reload()
 	return err
 }

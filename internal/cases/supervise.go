@@ -83,8 +83,8 @@ func (s *Service) ReplySupervision(ctx context.Context, p *auth.Principal, id in
 	}
 	var v store.Supervision
 	now := s.Now().UTC()
-	ctx = store.WithAudit(ctx, "case.supervise_reply", fmt.Sprintf("supervision:%d", id), summarise(reply, 80))
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.supervise_reply", fmt.Sprintf("supervision:%d", id), summarise(reply, 80))
+	err = s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		var err error
 		if v, err = tx.SupervisionForUpdate(ctx, id); err != nil {
 			return err

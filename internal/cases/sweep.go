@@ -50,7 +50,7 @@ func (s *Service) SweepDeadlines(ctx context.Context, now time.Time) (int, error
 		if err != nil || len(batch) == 0 {
 			return total, err
 		}
-		err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		err = s.Store.InTx(ctx, store.NotAudited("the deadline sweep's flags, on each case's timeline"), func(tx *store.Tx) error {
 			for _, d := range batch {
 				if err := s.flag(ctx, tx, d, now); err != nil {
 					return err
@@ -193,8 +193,8 @@ func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, err
 // one transaction with its event, the case's level, the replaced order and the
 // notifications. replaces is the order it escalates, if any.
 func (s *Service) supervise(ctx context.Context, issuer *model.User, caseID int64, level, requirement string, replyDays int, now time.Time, replaces int64) error {
-	ctx = store.WithAudit(ctx, "case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s督办：%s", level, summarise(requirement, 60)))
-	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+	audit := store.Audited("case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s督办：%s", level, summarise(requirement, 60)))
+	return s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, caseID)
 		if err != nil {
 			return err

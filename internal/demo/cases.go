@@ -852,6 +852,7 @@ func (g *generator) work(c *model.Case, upTo workflow.State, clerk int64) {
 				p.add(g.between(day, 7*day), g.visitor(c, clerk), workflow.ActionVisit, workflow.StateInProgress,
 					visitNotes[workflow.Unsatisfied], []byte(`{"reopened":true,"satisfaction":"unsatisfied"}`))
 				c.Satisfaction = string(workflow.Unsatisfied)
+				c.Reopened++
 			}
 			c.Outcome, p.resolve = "", -1
 			g.setLeadDone(c, false)
@@ -1064,6 +1065,10 @@ func (g *generator) settle(b genBatchOf, i int) {
 	}
 	c.UpdatedAt = at
 	c.AcceptedAt, c.ResolvedAt = stepAt(p.accept), stepAt(p.resolve)
+	if c.ResolvedAt != nil {
+		due := c.CreatedAt.AddDate(0, 0, 30) // the handling deadline fill gives every case
+		c.ResolvedDueAt = &due
+	}
 	if t := stepAt(p.respond); t != nil {
 		c.RiskRespondedAt = t
 	}

@@ -160,7 +160,7 @@ func TestGenerateCases(t *testing.T) {
 		fresh := cases[0]
 		fresh.ID, fresh.TrackingCode = 0, "FRESH2345678"
 		fresh.Parties = []model.Party{{Role: model.PartyApplicant, Name: "新来人", Phone: "13800000000"}}
-		err := st.InTx(ctx, func(tx *store.Tx) error {
+		err := st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error {
 			if err := tx.InsertCase(ctx, &fresh); err != nil {
 				return err
 			}
@@ -297,7 +297,7 @@ func TestBulkLoadRejectsBadBatches(t *testing.T) {
 		// The writer enforces foreign keys again.
 		bad := existing[0]
 		bad.ID, bad.TrackingCode, bad.RegionID, bad.Parties = 0, "BADREGION234", 999999, nil
-		err := st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertCase(ctx, &bad) })
+		err := st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error { return tx.InsertCase(ctx, &bad) })
 		if err == nil {
 			t.Fatal("a case in a missing region was stored after a bulk load")
 		}

@@ -91,6 +91,10 @@ type Case struct {
 	ClosedAt         *time.Time `json:"closed_at,omitempty"`
 	Version          int        `json:"version"`
 	Injured          bool       `json:"injured"` // 有人受伤
+	// ResolvedDueAt is the handling deadline in force when the case was resolved (nil
+	// while it is not, or when it had none): 按期办结 compares ResolvedAt with it.
+	ResolvedDueAt *time.Time `json:"resolved_due_at,omitempty"`
+	Reopened      int        `json:"reopened,omitempty"` // times a party's 不满意 reopened it (重新办理)
 
 	// The four-colour warning (DESIGN.md §4), as codes of internal/risk: none, blue,
 	// yellow, orange, red. RiskLevel is in force; RiskComputed is what the rules gave

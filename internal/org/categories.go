@@ -51,8 +51,8 @@ func (s *Service) CreateCategory(ctx context.Context, p *auth.Principal, in Cate
 		return model.Category{}, err
 	}
 	c := model.Category{Kind: in.Kind, ParentID: in.ParentID, Code: in.Code, Name: in.Name, SortOrder: in.SortOrder}
-	ctx = store.WithAudit(ctx, "category.create", "category:"+in.Code, "新增分类 "+in.Name)
-	err := s.Store.CreateCategory(ctx, &c)
+	audit := store.Audited("category.create", "category:"+in.Code, "新增分类 "+in.Name)
+	err := s.Store.CreateCategory(ctx, audit, &c)
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return c, taken("code")
@@ -70,8 +70,8 @@ func (s *Service) UpdateCategory(ctx context.Context, p *auth.Principal, id int6
 	if err := in.check(); err != nil {
 		return model.Category{}, err
 	}
-	ctx = store.WithAudit(ctx, "category.update", fmt.Sprintf("category:%d", id), fmt.Sprintf("分类改为 %s（%s），排序 %d", in.Name, in.Code, in.SortOrder))
-	err := s.Store.UpdateCategory(ctx, id, in.Code, in.Name, in.SortOrder)
+	audit := store.Audited("category.update", fmt.Sprintf("category:%d", id), fmt.Sprintf("分类改为 %s（%s），排序 %d", in.Name, in.Code, in.SortOrder))
+	err := s.Store.UpdateCategory(ctx, audit, id, in.Code, in.Name, in.SortOrder)
 	if errors.Is(err, store.ErrConflict) {
 		return model.Category{}, taken("code")
 	}
@@ -86,5 +86,5 @@ func (s *Service) SetCategoryActive(ctx context.Context, p *auth.Principal, id i
 	if err := requireDictionaryAdmin(p); err != nil {
 		return err
 	}
-	return s.Store.SetCategoryActive(auditSwitch(ctx, "category", id, active), id, active)
+	return s.Store.SetCategoryActive(ctx, auditSwitch("category", id, active), id, active)
 }

@@ -42,8 +42,8 @@ func (s *Service) CreateDepartment(ctx context.Context, p *auth.Principal, in De
 		return model.Department{}, err
 	}
 	d := model.Department{RegionID: in.RegionID, Code: in.Code, Name: in.Name}
-	ctx = store.WithAudit(ctx, "department.create", "department:"+in.Code, fmt.Sprintf("新增部门 %s（%s），区域 %d", in.Name, in.Code, in.RegionID))
-	err := s.Store.CreateDepartment(ctx, &d)
+	audit := store.Audited("department.create", "department:"+in.Code, fmt.Sprintf("新增部门 %s（%s），区域 %d", in.Name, in.Code, in.RegionID))
+	err := s.Store.CreateDepartment(ctx, audit, &d)
 	if errors.Is(err, store.ErrConflict) {
 		return d, taken("code")
 	}
@@ -72,8 +72,8 @@ func (s *Service) UpdateDepartment(ctx context.Context, p *auth.Principal, id in
 	if err := in.check(); err != nil {
 		return model.Department{}, err
 	}
-	ctx = store.WithAudit(ctx, "department.update", fmt.Sprintf("department:%d", id), fmt.Sprintf("部门 %s（%s）改为 %s（%s）", old.Name, old.Code, in.Name, in.Code))
-	err = s.Store.UpdateDepartment(ctx, id, in.Code, in.Name)
+	audit := store.Audited("department.update", fmt.Sprintf("department:%d", id), fmt.Sprintf("部门 %s（%s）改为 %s（%s）", old.Name, old.Code, in.Name, in.Code))
+	err = s.Store.UpdateDepartment(ctx, audit, id, in.Code, in.Name)
 	if errors.Is(err, store.ErrConflict) {
 		return model.Department{}, taken("code")
 	}
@@ -91,7 +91,7 @@ func (s *Service) SetDepartmentActive(ctx context.Context, p *auth.Principal, id
 	if _, err := s.departmentInScope(ctx, p, id); err != nil {
 		return err
 	}
-	return s.Store.SetDepartmentActive(auditSwitch(ctx, "department", id, active), id, active)
+	return s.Store.SetDepartmentActive(ctx, auditSwitch("department", id, active), id, active)
 }
 
 // Departments lists the departments in the actor's subtree.

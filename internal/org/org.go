@@ -96,8 +96,8 @@ func (s *Service) CreateRegion(ctx context.Context, p *auth.Principal, in Region
 		return model.Region{}, model.Invalid("parent_id", "inactive", "invalid.parent_region.inactive")
 	}
 	g := model.Region{ParentID: in.ParentID, Code: in.Code, Name: in.Name, Level: in.Level}
-	ctx = store.WithAudit(ctx, "region.create", "region:"+in.Code, fmt.Sprintf("新增区域 %s（%s，%s），上级 %s", in.Name, in.Code, in.Level, parent.Name))
-	err = s.Store.CreateRegion(ctx, &g)
+	audit := store.Audited("region.create", "region:"+in.Code, fmt.Sprintf("新增区域 %s（%s，%s），上级 %s", in.Name, in.Code, in.Level, parent.Name))
+	err = s.Store.CreateRegion(ctx, audit, &g)
 	if errors.Is(err, store.ErrConflict) {
 		return g, taken("code")
 	}
@@ -120,8 +120,8 @@ func (s *Service) UpdateRegion(ctx context.Context, p *auth.Principal, id int64,
 	if err := model.CheckName("name", in.Name, 60); err != nil {
 		return model.Region{}, err
 	}
-	ctx = store.WithAudit(ctx, "region.update", fmt.Sprintf("region:%d", id), fmt.Sprintf("区域 %s（%s）改为 %s（%s）", old.Name, old.Code, in.Name, in.Code))
-	err = s.Store.UpdateRegion(ctx, id, in.Code, in.Name)
+	audit := store.Audited("region.update", fmt.Sprintf("region:%d", id), fmt.Sprintf("区域 %s（%s）改为 %s（%s）", old.Name, old.Code, in.Name, in.Code))
+	err = s.Store.UpdateRegion(ctx, audit, id, in.Code, in.Name)
 	if errors.Is(err, store.ErrConflict) {
 		return model.Region{}, taken("code")
 	}
@@ -143,16 +143,16 @@ func (s *Service) SetRegionActive(ctx context.Context, p *auth.Principal, id int
 	if !active && id == p.Region.ID {
 		return model.Invalid("active", "own_region", "invalid.region.own")
 	}
-	return s.Store.SetRegionActive(auditSwitch(ctx, "region", id, active), id, active)
+	return s.Store.SetRegionActive(ctx, auditSwitch("region", id, active), id, active)
 }
 
-// auditSwitch attaches the audit entry of a deactivation or reactivation.
-func auditSwitch(ctx context.Context, kind string, id int64, active bool) context.Context {
+// auditSwitch is the audit entry of a deactivation or reactivation.
+func auditSwitch(kind string, id int64, active bool) store.AuditEntry {
 	action, summary := ".deactivate", "停用"
 	if active {
 		action, summary = ".activate", "启用"
 	}
-	return store.WithAudit(ctx, kind+action, fmt.Sprintf("%s:%d", kind, id), summary)
+	return store.Audited(kind+action, fmt.Sprintf("%s:%d", kind, id), summary)
 }
 
 // inScope loads an object by id and checks that its region lies in the actor's

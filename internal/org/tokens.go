@@ -41,8 +41,8 @@ func (s *Service) IssueToken(ctx context.Context, p *auth.Principal, a *auth.Ser
 	if !u.Active {
 		return "", store.APIToken{}, model.Invalid("user_id", "inactive", "invalid.token_user.inactive")
 	}
-	ctx = store.WithAudit(ctx, "token.issue", fmt.Sprintf("user:%d", u.ID), fmt.Sprintf("签发接口令牌「%s」，代表 %s", in.Name, u.Username))
-	return a.IssueAPIToken(ctx, in.Name, u.ID, p.User.ID)
+	audit := store.Audited("token.issue", fmt.Sprintf("user:%d", u.ID), fmt.Sprintf("签发接口令牌「%s」，代表 %s", in.Name, u.Username))
+	return a.IssueAPIToken(ctx, audit, in.Name, u.ID, p.User.ID)
 }
 
 // Tokens lists the tokens acting as users in the admin's subtree.
@@ -79,7 +79,7 @@ func (s *Service) RevokeToken(ctx context.Context, p *auth.Principal, id int64) 
 	}
 	for _, t := range toks {
 		if t.ID == id {
-			return s.Store.RevokeAPIToken(store.WithAudit(ctx, "token.revoke", fmt.Sprintf("token:%d", id), "吊销接口令牌「"+t.Name+"」"), id)
+			return s.Store.RevokeAPIToken(ctx, store.Audited("token.revoke", fmt.Sprintf("token:%d", id), "吊销接口令牌「"+t.Name+"」"), id)
 		}
 	}
 	return store.ErrNotFound

@@ -130,8 +130,8 @@ func (s *Service) CreateUser(ctx context.Context, p *auth.Principal, in UserInpu
 	}
 	u := model.User{Username: in.Username, DisplayName: in.DisplayName, Phone: in.Phone, Email: in.Email, RegionID: in.RegionID,
 		DepartmentID: in.DepartmentID, Roles: in.Roles, Locale: in.Locale}
-	ctx = store.WithAudit(ctx, "user.create", "user:"+in.Username, fmt.Sprintf("新增用户 %s（%s），区域 %d，部门 %d，角色 %v", in.Username, in.DisplayName, in.RegionID, in.DepartmentID, in.Roles))
-	err = s.Store.CreateUser(ctx, &u, hash)
+	audit := store.Audited("user.create", "user:"+in.Username, fmt.Sprintf("新增用户 %s（%s），区域 %d，部门 %d，角色 %v", in.Username, in.DisplayName, in.RegionID, in.DepartmentID, in.Roles))
+	err = s.Store.CreateUser(ctx, audit, &u, hash)
 	if errors.Is(err, store.ErrConflict) {
 		return u, taken("username")
 	}
@@ -172,7 +172,7 @@ func (s *Service) UpdateUser(ctx context.Context, p *auth.Principal, id int64, i
 	}
 	summary := fmt.Sprintf("用户 %s：区域 %d→%d，部门 %d→%d，角色 %v→%v", u.Username, u.RegionID, in.RegionID, u.DepartmentID, in.DepartmentID, u.Roles, in.Roles)
 	u.DisplayName, u.Phone, u.Email, u.RegionID, u.DepartmentID, u.Roles, u.Locale = in.DisplayName, in.Phone, in.Email, in.RegionID, in.DepartmentID, in.Roles, in.Locale
-	if err := s.Store.UpdateUser(store.WithAudit(ctx, "user.update", fmt.Sprintf("user:%d", id), summary), &u); err != nil {
+	if err := s.Store.UpdateUser(ctx, store.Audited("user.update", fmt.Sprintf("user:%d", id), summary), &u); err != nil {
 		return u, err
 	}
 	if in.Password != "" {
@@ -180,7 +180,7 @@ func (s *Service) UpdateUser(ctx context.Context, p *auth.Principal, id int64, i
 		if err != nil {
 			return u, err
 		}
-		if err := s.Store.SetUserPassword(store.WithAudit(ctx, "user.password", fmt.Sprintf("user:%d", id), "管理员重置密码"), id, hash); err != nil {
+		if err := s.Store.SetUserPassword(ctx, store.Audited("user.password", fmt.Sprintf("user:%d", id), "管理员重置密码"), id, hash); err != nil {
 			return u, err
 		}
 	}
@@ -207,7 +207,7 @@ func (s *Service) SetUserActive(ctx context.Context, p *auth.Principal, id int64
 	if !active && id == p.User.ID {
 		return model.Invalid("active", "self", "invalid.user.self")
 	}
-	return s.Store.SetUserActive(auditSwitch(ctx, "user", id, active), id, active)
+	return s.Store.SetUserActive(ctx, auditSwitch("user", id, active), id, active)
 }
 
 // Unlock clears a locked account (after repeated wrong passwords), for an admin.
@@ -219,7 +219,7 @@ func (s *Service) Unlock(ctx context.Context, p *auth.Principal, a *auth.Service
 	if err != nil {
 		return err
 	}
-	return a.Unlock(store.WithAudit(ctx, "user.unlock", fmt.Sprintf("user:%d", id), "解除锁定："+u.Username), id)
+	return a.Unlock(ctx, store.Audited("user.unlock", fmt.Sprintf("user:%d", id), "解除锁定："+u.Username), id)
 }
 
 // Users lists the users in the actor's subtree.

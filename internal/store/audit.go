@@ -6,11 +6,11 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -22,7 +22,6 @@ type Actor struct {
 }
 
 type actorKey struct{}
-type auditKey struct{}
 
 // WithActor records who is acting, for every audit entry written under ctx.
 func WithActor(ctx context.Context, a Actor) context.Context {
@@ -35,40 +34,48 @@ func ActorFrom(ctx context.Context) Actor {
 	return a
 }
 
-// pendingAudit is an audit entry waiting for the transaction it records.
-type pendingAudit struct {
-	AuditEntry
-	written atomic.Bool
-}
-
-// AuditEntry is what happened: the action ("login", "case.assign", "region.update"),
-// the object it concerns ("case:42", "user:7") and a short summary of the change.
+// AuditEntry is what a write records in the audit log: the action ("login",
+// "case.assign", "region.update"), the object it concerns ("case:42", "user:7") and a
+// short summary of the change. Every write of the store takes one (InTx, RegisterCase
+// and the single-statement writes alike) and records it in the write's own
+// transaction, so the entry exists exactly when the change does. A write that is none
+// of the log's business says so with NotAudited; a write given neither (the zero
+// AuditEntry) is refused with ErrNoAuditEntry before it touches the database, so a
+// forgotten entry fails the first test that takes the path.
 type AuditEntry struct {
 	Action, Object, Summary string
+
+	unaudited string // NotAudited's reason
 }
 
-// WithAudit attaches an audit entry to ctx: the next write transaction committed under
-// ctx (InTx, or any single-statement write of the store) records it in the same
-// transaction, so the entry exists exactly when the change does.
-func WithAudit(ctx context.Context, action, object, summary string) context.Context {
-	return context.WithValue(ctx, auditKey{}, &pendingAudit{AuditEntry: AuditEntry{Action: action, Object: object, Summary: summary}})
+// Audited is the entry a write records.
+func Audited(action, object, summary string) AuditEntry {
+	return AuditEntry{Action: action, Object: object, Summary: summary}
 }
 
-// SetAuditObject names the object of the audit entry pending in ctx, once it is known
-// (a new case's id exists only after its insert).
-func SetAuditObject(ctx context.Context, object string) {
-	if p, _ := ctx.Value(auditKey{}).(*pendingAudit); p != nil {
-		p.Object = object
+// NotAudited is what a write passes that records nothing in the audit log:
+// bookkeeping (a session's last visit, a delivery attempt, a rate limit's count), the
+// demo's generated county, a test's fixtures. why is for the reader of the call.
+func NotAudited(why string) AuditEntry {
+	if why == "" {
+		why = "not audited"
 	}
+	return AuditEntry{unaudited: why}
 }
 
-func pendingFrom(ctx context.Context) *pendingAudit {
-	p, _ := ctx.Value(auditKey{}).(*pendingAudit)
-	if p == nil || p.written.Load() {
-		return nil
+// ErrNoAuditEntry refuses a write that was given no audit entry.
+var ErrNoAuditEntry = errors.New("store: a write without an audit entry (store.Audited, or store.NotAudited saying why)")
+
+// check refuses the zero entry.
+func (e AuditEntry) check() error {
+	if e.Action == "" && e.unaudited == "" {
+		return ErrNoAuditEntry
 	}
-	return p
+	return nil
 }
+
+// recorded tells whether e writes a row.
+func (e AuditEntry) recorded() bool { return e.Action != "" }
 
 // AuditRow is one row of the audit log.
 type AuditRow struct {
@@ -183,7 +190,7 @@ func truncateRunes(s string, n int) string {
 // Audit writes an entry on its own, for what changes nothing else: a failed login, a
 // full view of personal data, an export.
 func (s *Store) Audit(ctx context.Context, action, object, summary string) error {
-	return s.InTx(WithAudit(ctx, action, object, summary), func(*Tx) error { return nil })
+	return s.InTx(ctx, Audited(action, object, summary), func(*Tx) error { return nil })
 }
 
 // AuditFilter narrows an audit listing.

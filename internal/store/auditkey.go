@@ -135,7 +135,8 @@ func (s *Store) AuditKeyInUse(ctx context.Context) (string, error) {
 // audit_head in a compare-and-set, so that of two nodes starting with different keys
 // one wins and the other refuses; an adoption after unkeyed rows, and a rotation, is
 // itself an audit entry, the marker from which rows are sealed with the new key. On
-// PostgreSQL it then seals what a process left waiting and starts the sealer.
+// PostgreSQL it then seals what a process left waiting; a server then starts the
+// sealer (StartAuditSealer).
 func (s *Store) UseAuditKeys(ctx context.Context, log *slog.Logger, keys ...AuditKey) error {
 	if err := s.SetAuditKeys(keys...); err != nil {
 		return err
@@ -165,11 +166,12 @@ func (s *Store) UseAuditKeys(ctx context.Context, log *slog.Logger, keys ...Audi
 			summary = fmt.Sprintf("审计链自此以密钥 %s 签记，此前 %d 行未签", ring.current.ID, headID)
 		}
 		adopted := false
-		actx := ctx
+		// A log with nothing in it yet records no change of key.
+		actx, entry := ctx, NotAudited("the first key of an empty log")
 		if headID > 0 || inUse != "" {
-			actx = WithAudit(WithActor(ctx, Actor{Name: "onedoor"}), "audit.key", "audit_key:"+ring.current.ID, summary)
+			actx, entry = WithActor(ctx, Actor{Name: "onedoor"}), Audited("audit.key", "audit_key:"+ring.current.ID, summary)
 		}
-		err = s.InTx(actx, func(tx *Tx) error {
+		err = s.InTx(actx, entry, func(tx *Tx) error {
 			res, err := tx.exec(ctx, "UPDATE audit_head SET key_id = ? WHERE id = 1 AND key_id = ?", ring.current.ID, headKey)
 			if err != nil {
 				return err
@@ -197,7 +199,6 @@ func (s *Store) UseAuditKeys(ctx context.Context, log *slog.Logger, keys ...Audi
 		if _, err := s.SealAudit(ctx); err != nil {
 			return err
 		}
-		s.startSealer()
 	}
 	return nil
 }

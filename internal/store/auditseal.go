@@ -51,16 +51,27 @@ func (tx *Tx) appendPending(ctx context.Context, row AuditRow) error {
 	return nil
 }
 
-// startSealer runs the sealer of a PostgreSQL store until Close, from the first entry
-// this process writes or UseAuditKeys: it seals whenever a transaction of this
-// process has written an entry, and every second for entries another process left
-// (one that crashed between its commit and its seal).
-func (s *Store) startSealer() {
-	s.sealStart.Do(s.runSealer)
+// StartAuditSealer runs PostgreSQL's audit sealer until Close: it seals whenever a
+// transaction of this process has written an entry, and every second for entries
+// another process left (one that crashed between its commit and its seal). A server
+// starts it once the store holds its audit keys (audit.UseKeys); a process that never
+// does (a command, most tests) leaves its entries waiting for whatever reads the log
+// next, which seals first, and seals them itself at Close. On SQLite, whose writes
+// chain their own entries, it does nothing.
+func (s *Store) StartAuditSealer() {
+	if s.dialect == Postgres {
+		s.sealStart.Do(s.runSealer)
+	}
+}
+
+// sealSignal is the channel that wakes the sealer, made on first use.
+func (s *Store) sealSignal() chan struct{} {
+	s.sealWakeOnce.Do(func() { s.sealWake = make(chan struct{}, 1) })
+	return s.sealWake
 }
 
 func (s *Store) runSealer() {
-	s.sealWake = make(chan struct{}, 1)
+	wake := s.sealSignal()
 	s.sealStop = make(chan struct{})
 	s.sealDone = make(chan struct{})
 	go func() {
@@ -72,7 +83,7 @@ func (s *Store) runSealer() {
 			select {
 			case <-s.sealStop:
 				return
-			case <-s.sealWake:
+			case <-wake:
 			case <-tick.C:
 				// Most ticks find nothing: look before taking the head's lock.
 				seal = func(ctx context.Context) (int, error) { return 0, s.settleAudit(ctx) }
@@ -101,25 +112,30 @@ func (s *Store) runSealer() {
 // sealPause is how long the sealer rests after a seal.
 const sealPause = 100 * time.Millisecond
 
-// wakeSealer tells the sealer that entries are waiting; it never blocks.
+// wakeSealer tells the sealer that entries are waiting; it never blocks, and with no
+// sealer running the entries wait for Close or the next reader of the log.
 func (s *Store) wakeSealer() {
-	s.startSealer()
+	s.pendingWritten.Store(true)
 	select {
-	case s.sealWake <- struct{}{}:
+	case s.sealSignal() <- struct{}{}:
 	default:
 	}
 }
 
-// stopSealer ends the sealer and seals what is left, for Close.
+// stopSealer ends the sealer, if it runs, and seals what is left: what this process
+// wrote, or what it saw others leave while its sealer ran. For Close.
 func (s *Store) stopSealer() error {
 	var err error
 	s.sealStart.Do(func() {}) // a sealer not started by now never starts
 	s.sealClose.Do(func() {
-		if s.sealStop == nil {
+		ran := s.sealStop != nil
+		if ran {
+			close(s.sealStop)
+			<-s.sealDone
+		}
+		if !ran && !s.pendingWritten.Load() {
 			return
 		}
-		close(s.sealStop)
-		<-s.sealDone
 		ctx, cancel := context.WithTimeout(context.Background(), sealTimeout)
 		defer cancel()
 		_, err = s.SealAudit(ctx)

@@ -27,8 +27,8 @@ func TestAuditChainUnderParallelWriters(t *testing.T) {
 				defer wg.Done()
 				for i := 0; i < each; i++ {
 					object := fmt.Sprintf("test:%d-%d", w, i)
-					actx := store.WithAudit(store.WithActor(ctx, store.Actor{ID: int64(w), Name: fmt.Sprintf("写者%d", w)}), "test.write", object, "并行写入")
-					if err := st.InTx(actx, func(*store.Tx) error { return nil }); err != nil {
+					actx := store.WithActor(ctx, store.Actor{ID: int64(w), Name: fmt.Sprintf("写者%d", w)})
+					if err := st.InTx(actx, store.Audited("test.write", object, "并行写入"), func(*store.Tx) error { return nil }); err != nil {
 						errs <- err
 						return
 					}
@@ -170,4 +170,63 @@ func TestAuditRowPastTheHead(t *testing.T) {
 			t.Fatalf("forged row past the head: %d rows, break %+v, %v", n, brk, err)
 		}
 	})
+}
+
+// The sealer is background work a server starts (serve calls StartAuditSealer):
+// opening, migrating and keying a PostgreSQL store start nothing. Until it runs, a
+// write's entry waits in audit_pending (whatever reads the log seals first); once
+// started, it seals with no reader; a store that never started it seals what it wrote
+// at Close.
+func TestTheAuditSealerRunsOnlyOnceStarted(t *testing.T) {
+	dsn := testutil.NewDSN(t, store.Postgres) // skips without PostgreSQL
+	key := testutil.NewAuditKey(t)
+	ctx := context.Background()
+	db, err := sql.Open("pgx", dsn)
+	must(t, err)
+	defer db.Close()
+	pending := func() int {
+		t.Helper()
+		var n int
+		must(t, db.QueryRow("SELECT COUNT(*) FROM audit_pending").Scan(&n))
+		return n
+	}
+	open := func() *store.Store {
+		t.Helper()
+		st, err := store.Open(ctx, dsn)
+		must(t, err)
+		_, err = st.Migrate(ctx, nil)
+		must(t, err)
+		must(t, st.UseAuditKeys(ctx, nil, key))
+		return st
+	}
+
+	st := open()
+	must(t, st.Audit(ctx, "test.write", "test:1", "未启动封存"))
+	// A running sealer seals as soon as a write wakes it and every second after.
+	time.Sleep(1500 * time.Millisecond)
+	if n := pending(); n != 1 {
+		t.Fatalf("%d entries waiting with no sealer started, want 1", n)
+	}
+	st.StartAuditSealer()
+	for start := time.Now(); pending() != 0; time.Sleep(50 * time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("the started sealer left %d entries waiting", pending())
+		}
+	}
+	must(t, st.Close())
+
+	other := open()
+	must(t, other.Audit(ctx, "test.write", "test:2", "关闭时封存"))
+	if n := pending(); n != 1 {
+		t.Fatalf("%d entries waiting before Close, want 1", n)
+	}
+	must(t, other.Close())
+	if n := pending(); n != 0 {
+		t.Fatalf("Close left %d entries waiting", n)
+	}
+	verify := open()
+	defer verify.Close()
+	if n, brk, err := verify.VerifyAudit(ctx); err != nil || brk != nil || n < 2 {
+		t.Fatalf("chain: %d rows, break %+v, %v", n, brk, err)
+	}
 }

@@ -74,12 +74,13 @@ const caseCols = `c.id, c.tracking_code, c.kind, c.category_id, c.category_code,
 	c.extension_pending, c.extension_days, c.due_stage, c.due_at, COALESCE(c.registered_by, 0), c.created_at,
 	c.updated_at, c.accepted_at, c.resolved_at, c.closed_at, c.version, c.due_flag, c.supervision_level,
 	c.injured, c.risk_level, c.risk_computed, c.risk_score, c.risk_result, c.risk_since, COALESCE(c.risk_holder_id, 0),
-	c.risk_response_by, c.risk_responded_at, c.risk_escalated, c.risk_quiet_since, c.risk_visits, c.risk_report_at`
+	c.risk_response_by, c.risk_responded_at, c.risk_escalated, c.risk_quiet_since, c.risk_visits, c.risk_report_at,
+	c.resolved_due_at, c.reopened`
 
 func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 	var c model.Case
 	var lat, lng sql.NullFloat64
-	var due, accepted, resolved, closed, riskSince, riskBy, riskAt, riskQuiet, riskReport sql.NullTime
+	var due, accepted, resolved, closed, riskSince, riskBy, riskAt, riskQuiet, riskReport, resolvedDue sql.NullTime
 	var riskResult string
 	err := r.Scan(&c.ID, &c.TrackingCode, &c.Kind, &c.CategoryID, &c.CategoryCode, &c.Channel, &c.RegionID, &c.RegionPath,
 		&c.GridID, &c.CentreID, &c.Address, &lat, &lng, &c.Title, &c.Description, &c.Urgency, &c.PeopleCount,
@@ -87,7 +88,8 @@ func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 		&c.ExtensionPending, &c.ExtensionDays, &c.DueStage, &due, &c.RegisteredBy, &c.CreatedAt,
 		&c.UpdatedAt, &accepted, &resolved, &closed, &c.Version, &c.DueFlag, &c.SupervisionLevel,
 		&c.Injured, &c.RiskLevel, &c.RiskComputed, &c.RiskScore, &riskResult, &riskSince, &c.RiskHolderID,
-		&riskBy, &riskAt, &c.RiskEscalated, &riskQuiet, &c.RiskVisits, &riskReport)
+		&riskBy, &riskAt, &c.RiskEscalated, &riskQuiet, &c.RiskVisits, &riskReport, &resolvedDue, &c.Reopened)
+	c.ResolvedDueAt = timePtr(resolvedDue)
 	if riskResult != "" {
 		c.RiskResult = json.RawMessage(riskResult)
 	}
@@ -131,7 +133,7 @@ const caseInsertCols = `tracking_code, kind, category_id, category_code, channel
 		suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
 		registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version,
 		injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_response_by, risk_quiet_since,
-		supervision_level`
+		supervision_level, resolved_due_at, reopened`
 
 var caseInsertValues = placeholders(strings.Count(caseInsertCols, ",") + 1)
 
@@ -143,7 +145,7 @@ func caseInsertArgs(c *model.Case) []any {
 		nullInt64(c.RegisteredBy), c.CreatedAt.UTC(), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt),
 		nullTime(c.ClosedAt), c.Version,
 		c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), c.RiskScore, string(c.RiskResult), nullTime(c.RiskSince),
-		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince), c.SupervisionLevel}
+		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince), c.SupervisionLevel, nullTime(c.ResolvedDueAt), c.Reopened}
 }
 
 // insertCaseQuery skips a case whose tracking code is taken, rather than failing: on
@@ -264,14 +266,14 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *model.Case) error {
 		updated_at = ?, accepted_at = ?, resolved_at = ?, closed_at = ?, urgency = ?, due_flag = ?, supervision_level = ?,
 		injured = ?, risk_level = ?, risk_computed = ?, risk_score = ?, risk_result = ?, risk_since = ?, risk_holder_id = ?,
 		risk_response_by = ?, risk_responded_at = ?, risk_escalated = ?, risk_quiet_since = ?, risk_visits = ?, risk_report_at = ?,
-		version = version + 1
+		resolved_due_at = ?, reopened = ?, version = version + 1
 		WHERE id = ? AND version = ?`,
 		c.CentreID, c.State, c.SuspendedFrom, c.AtCentre, c.Outcome, c.Satisfaction, nullInt64(c.MergedInto),
 		c.ExtensionPending, c.ExtensionDays, c.DueStage, nullTime(c.DueAt), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt),
 		nullTime(c.ResolvedAt), nullTime(c.ClosedAt), c.Urgency, c.DueFlag, c.SupervisionLevel,
 		c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), c.RiskScore, string(c.RiskResult), nullTime(c.RiskSince),
 		nullInt64(c.RiskHolderID), nullTime(c.RiskResponseBy), nullTime(c.RiskRespondedAt), c.RiskEscalated,
-		nullTime(c.RiskQuietSince), c.RiskVisits, nullTime(c.RiskReportAt),
+		nullTime(c.RiskQuietSince), c.RiskVisits, nullTime(c.RiskReportAt), nullTime(c.ResolvedDueAt), c.Reopened,
 		c.ID, c.Version)
 	if err != nil {
 		return err
@@ -447,8 +449,12 @@ type CaseFilter struct {
 	Limit        int
 	Offset       int // page numbers: the rows before the page
 	TrackingCode string
+	Channel      model.Channel
+	// Cond, when set, holds the list to the cases behind one of the leader's figures
+	// (internal/report), counted by the same condition.
+	Cond *model.CaseCond
 
-	Text          search.Query // words in the case's texts (search.Parse)
+	Text          search.Query // words in the case's texts (search.Parse); Cases and CountListed read it
 	Sort          string       // SortNewest (the default) or SortRelevance, for a search
 	PartyIDNumber string       // a party's ID number, whole and normalised
 	PartyPhone    string       // a party's phone, whole and normalised
@@ -521,6 +527,75 @@ func (qu *Queue) where() (string, []any) {
 // partial index case_assignments_live's, word for word, so that it applies.
 func handlerQueueOn(a, c string) string {
 	return fmt.Sprintf("(%[1]s.status IN ('assigned','signed') AND (%[1]s.status = 'assigned' OR NOT %[1]s.is_lead OR %[2]s.state = 'in_progress'))", a, c)
+}
+
+// where is f as a SQL condition on the cases alias c, its paging fields aside.
+func (f CaseFilter) where() (string, []any) {
+	w, args := f.terms(true)
+	return w, args
+}
+
+// terms is f as a SQL condition on the cases alias c, its paging fields aside, and
+// its Queue too unless withQueue (Cases words the queue for the way it walks).
+func (f CaseFilter) terms(withQueue bool) (string, []any) {
+	q := "1=1"
+	var args []any
+	if len(f.States) > 0 {
+		q += " AND c.state IN (" + strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",") + ")"
+		for _, st := range f.States {
+			args = append(args, st)
+		}
+	}
+	if f.Kind != "" {
+		q += " AND c.kind = ?"
+		args = append(args, f.Kind)
+	}
+	if f.Channel != "" {
+		q += " AND c.channel = ?"
+		args = append(args, f.Channel)
+	}
+	if f.CategoryID != 0 {
+		q += " AND (c.category_id = ? OR c.category_id IN (SELECT id FROM categories WHERE parent_id = ?))"
+		args = append(args, f.CategoryID, f.CategoryID)
+	}
+	if f.Within != "" {
+		lo, hi := pathRange(f.Within)
+		q += " AND c.region_path >= ? AND c.region_path < ?"
+		args = append(args, lo, hi)
+	}
+	if f.Urgency != "" {
+		q += " AND c.urgency = ?"
+		args = append(args, f.Urgency)
+	}
+	if !f.OverdueAt.IsZero() {
+		// Through the (state, due_at) index: overdue cases are few among many, and
+		// reading newest-first until a page of them is found walked the whole table.
+		q += " AND c.state IN " + openStates + " AND c.due_at < ?"
+		args = append(args, f.OverdueAt.UTC())
+	}
+	if f.Cond != nil {
+		cw, ca := condSQL(f.Cond)
+		q += " AND " + cw
+		args = append(args, ca...)
+	}
+	if withQueue && f.Queue != nil {
+		qw, qa := f.Queue.where()
+		q += " AND " + qw
+		args = append(args, qa...)
+	}
+	if f.TrackingCode != "" {
+		q += " AND c.tracking_code = ?"
+		args = append(args, f.TrackingCode)
+	}
+	if f.PartyIDNumber != "" {
+		q += " AND c.id IN (SELECT pi.case_id FROM case_parties pi WHERE pi.id_number = ?)"
+		args = append(args, f.PartyIDNumber)
+	}
+	if f.PartyPhone != "" {
+		q += " AND c.id IN (SELECT pp.case_id FROM case_parties pp WHERE pp.phone = ?)"
+		args = append(args, f.PartyPhone)
+	}
+	return q, args
 }
 
 // Cases lists cases in scope matching f, newest first, at most f.Limit (default 50),
@@ -624,37 +699,13 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 		}
 	}
 	q = "SELECT " + cols + " FROM " + from + " WHERE " + where
-	if len(f.States) > 0 {
-		q += " AND c.state IN (" + strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",") + ")"
-		for _, st := range f.States {
-			args = append(args, st)
-		}
-	}
-	if f.Kind != "" {
-		q += " AND c.kind = ?"
-		args = append(args, f.Kind)
-	}
-	if f.CategoryID != 0 {
-		q += " AND (c.category_id = ? OR c.category_id IN (SELECT id FROM categories WHERE parent_id = ?))"
-		args = append(args, f.CategoryID, f.CategoryID)
-	}
-	if f.Within != "" {
-		lo, hi := pathRange(f.Within)
-		q += " AND c.region_path >= ? AND c.region_path < ?"
-		args = append(args, lo, hi)
-	}
-	if f.Urgency != "" {
-		q += " AND c.urgency = ?"
-		args = append(args, f.Urgency)
-	}
-	if !f.OverdueAt.IsZero() {
-		// Through the (state, due_at) index: overdue cases are few among many, and
-		// reading newest-first until a page of them is found walked the whole table.
-		q += " AND c.state IN " + openStates + " AND c.due_at < ?"
-		args = append(args, f.OverdueAt.UTC())
-		if s.dialect == SQLite && !viaAssignments && !searching {
-			order = "+c.id DESC" // not the primary key's order, or SQLite walks it
-		}
+	fw, fa := f.terms(false)
+	q += " AND " + fw
+	args = append(args, fa...)
+	if (!f.OverdueAt.IsZero() || f.Cond != nil) && s.dialect == SQLite && !viaAssignments && !searching {
+		// Not the primary key's order, or SQLite walks it: overdue cases, and a
+		// figure's (a period's intake or endings), are read through their own index.
+		order = "+c.id DESC"
 	}
 	if f.Queue != nil {
 		qw, qa := f.Queue.where()
@@ -664,18 +715,6 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 		}
 		q += " AND " + qw
 		args = append(args, qa...)
-	}
-	if f.TrackingCode != "" {
-		q += " AND c.tracking_code = ?"
-		args = append(args, f.TrackingCode)
-	}
-	if f.PartyIDNumber != "" {
-		q += " AND c.id IN (SELECT pi.case_id FROM case_parties pi WHERE pi.id_number = ?)"
-		args = append(args, f.PartyIDNumber)
-	}
-	if f.PartyPhone != "" {
-		q += " AND c.id IN (SELECT pp.case_id FROM case_parties pp WHERE pp.phone = ?)"
-		args = append(args, f.PartyPhone)
 	}
 	if f.Before > 0 {
 		q += " AND " + idCol + " < ?"

@@ -19,8 +19,8 @@ func scanCategory(r interface{ Scan(...any) error }) (model.Category, error) {
 
 // CreateCategory inserts a category; a second-level one must sit under a top-level one
 // of the same kind.
-func (s *Store) CreateCategory(ctx context.Context, c *model.Category) error {
-	return s.InTx(ctx, func(tx *Tx) error { return tx.CreateCategory(ctx, c) })
+func (s *Store) CreateCategory(ctx context.Context, e AuditEntry, c *model.Category) error {
+	return s.InTx(ctx, e, func(tx *Tx) error { return tx.CreateCategory(ctx, c) })
 }
 
 // CreateCategory is the transactional form of Store.CreateCategory.
@@ -95,17 +95,17 @@ func (s *Store) categories(ctx context.Context, f CategoryFilter) ([]model.Categ
 }
 
 // UpdateCategory changes a category's code, name and order.
-func (s *Store) UpdateCategory(ctx context.Context, id int64, code, name string, sortOrder int) error {
+func (s *Store) UpdateCategory(ctx context.Context, e AuditEntry, id int64, code, name string, sortOrder int) error {
 	defer s.identityChanged()
-	res, err := s.exec(ctx, "UPDATE categories SET code = ?, name = ?, sort_order = ? WHERE id = ?", code, name, sortOrder, id)
+	res, err := s.exec(ctx, e, "UPDATE categories SET code = ?, name = ?, sort_order = ? WHERE id = ?", code, name, sortOrder, id)
 	return affectedOne(res, err, "category code "+code)
 }
 
 // SetCategoryActive deactivates or reactivates a category (and, when deactivating a
 // top-level one, its children with it).
-func (s *Store) SetCategoryActive(ctx context.Context, id int64, active bool) error {
+func (s *Store) SetCategoryActive(ctx context.Context, e AuditEntry, id int64, active bool) error {
 	defer s.identityChanged()
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		res, err := tx.exec(ctx, "UPDATE categories SET active = ? WHERE id = ?", active, id)
 		if err := affectedOne(res, err, ""); err != nil {
 			return err

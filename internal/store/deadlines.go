@@ -47,8 +47,8 @@ func (s *Store) CalendarDays(ctx context.Context) ([]CalendarDay, error) {
 }
 
 // SaveDeadlineRule inserts a rule (ID 0) or updates one.
-func (s *Store) SaveDeadlineRule(ctx context.Context, r *DeadlineRuleRow) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+func (s *Store) SaveDeadlineRule(ctx context.Context, e AuditEntry, r *DeadlineRuleRow) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		if r.ID == 0 {
 			return tx.queryRow(ctx, `INSERT INTO deadline_rules (kind, category_code, urgency, stage, days, workdays, basis)
 				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.Kind, r.CategoryCode, r.Urgency, r.Stage, r.Days, r.Workdays, r.Basis).Scan(&r.ID)
@@ -60,14 +60,14 @@ func (s *Store) SaveDeadlineRule(ctx context.Context, r *DeadlineRuleRow) error 
 }
 
 // DeleteDeadlineRule removes a rule: rules are settings, not records anything refers to.
-func (s *Store) DeleteDeadlineRule(ctx context.Context, id int64) error {
-	res, err := s.exec(ctx, "DELETE FROM deadline_rules WHERE id = ?", id)
+func (s *Store) DeleteDeadlineRule(ctx context.Context, e AuditEntry, id int64) error {
+	res, err := s.exec(ctx, e, "DELETE FROM deadline_rules WHERE id = ?", id)
 	return affectedOne(res, err, "")
 }
 
 // SetCalendarDay records that day is a holiday or a make-up working day.
-func (s *Store) SetCalendarDay(ctx context.Context, d CalendarDay) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+func (s *Store) SetCalendarDay(ctx context.Context, e AuditEntry, d CalendarDay) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, "DELETE FROM calendar_days WHERE day = ?", d.Day); err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func (s *Store) SetCalendarDay(ctx context.Context, d CalendarDay) error {
 }
 
 // DeleteCalendarDay makes day an ordinary day of its weekday again.
-func (s *Store) DeleteCalendarDay(ctx context.Context, day string) error {
-	res, err := s.exec(ctx, "DELETE FROM calendar_days WHERE day = ?", day)
+func (s *Store) DeleteCalendarDay(ctx context.Context, e AuditEntry, day string) error {
+	res, err := s.exec(ctx, e, "DELETE FROM calendar_days WHERE day = ?", day)
 	return affectedOne(res, err, "")
 }

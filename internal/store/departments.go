@@ -19,8 +19,8 @@ func scanDepartment(r interface{ Scan(...any) error }) (model.Department, error)
 }
 
 // CreateDepartment inserts a department at a region.
-func (s *Store) CreateDepartment(ctx context.Context, d *model.Department) error {
-	return s.InTx(ctx, func(tx *Tx) error { return tx.CreateDepartment(ctx, d) })
+func (s *Store) CreateDepartment(ctx context.Context, e AuditEntry, d *model.Department) error {
+	return s.InTx(ctx, e, func(tx *Tx) error { return tx.CreateDepartment(ctx, d) })
 }
 
 // CreateDepartment is the transactional form of Store.CreateDepartment.
@@ -76,16 +76,16 @@ func (s *Store) Departments(ctx context.Context, f DepartmentFilter) ([]model.De
 }
 
 // UpdateDepartment changes a department's code and name.
-func (s *Store) UpdateDepartment(ctx context.Context, id int64, code, name string) error {
+func (s *Store) UpdateDepartment(ctx context.Context, e AuditEntry, id int64, code, name string) error {
 	defer s.identityChanged()
-	res, err := s.exec(ctx, "UPDATE departments SET code = ?, name = ? WHERE id = ?", code, name, id)
+	res, err := s.exec(ctx, e, "UPDATE departments SET code = ?, name = ? WHERE id = ?", code, name, id)
 	return affectedOne(res, err, "department code "+code)
 }
 
 // SetDepartmentActive deactivates or reactivates a department.
-func (s *Store) SetDepartmentActive(ctx context.Context, id int64, active bool) error {
+func (s *Store) SetDepartmentActive(ctx context.Context, e AuditEntry, id int64, active bool) error {
 	defer s.identityChanged()
-	res, err := s.exec(ctx, "UPDATE departments SET active = ? WHERE id = ?", active, id)
+	res, err := s.exec(ctx, e, "UPDATE departments SET active = ? WHERE id = ?", active, id)
 	return affectedOne(res, err, "")
 }
 

@@ -27,19 +27,27 @@ func (s *Store) ExecForTest(ctx context.Context, query string, args ...any) erro
 	return err
 }
 
-// InsertCasesAloneTogether writes cases as one batch of InsertCaseAlone's writer, as if
-// their callers had come at the same moment, and returns each one's outcome.
-func (s *Store) InsertCasesAloneTogether(ctx context.Context, cases []*model.Case, evs [][]*model.CaseEvent) []error {
-	items := make([]*aloneCase, len(cases))
+// InsertSharedTogether writes cases as one shared insert, as if their callers had
+// come at the same moment, and returns each one's outcome.
+func (s *Store) InsertSharedTogether(ctx context.Context, e AuditEntry, cases []*model.Case, evs [][]*model.CaseEvent) []error {
+	items := make([]*sharedCase, len(cases))
 	for i, c := range cases {
-		items[i] = newAloneCase(ctx, c, evs[i], nil)
+		items[i] = newSharedCase(ctx, e, c, evs[i], nil)
 	}
-	s.writeAloneBatch(items)
+	s.insertShared(items)
 	errs := make([]error, len(items))
 	for i, it := range items {
 		errs[i] = <-it.done
 	}
 	return errs
+}
+
+// SharedInsertFor is the shared insert NewCase.Shared is given, for e (PostgreSQL's).
+func (s *Store) SharedInsertFor(e AuditEntry) SharedInsert { return SharedInsert{s: s, audit: e} }
+
+// InGroupCommit runs fn in SQLite's group commit (groupcommit.go).
+func (s *Store) InGroupCommit(ctx context.Context, e AuditEntry, fn func(*Tx) error) error {
+	return s.groupCommit(ctx, e, fn)
 }
 
 // ProbePartiesTogether asks, for each of the parties' ID numbers and phones, whether a

@@ -31,12 +31,6 @@ type RateLimit struct {
 // come, and the table holds little more than the subjects counted within a window.
 const pruneBatch = 100
 
-// withoutAudit keeps an audit entry pending in ctx out of a limit's writes: a count is
-// not the action the caller audits, and must not take its entry.
-func withoutAudit(ctx context.Context) context.Context {
-	return context.WithValue(ctx, auditKey{}, (*pendingAudit)(nil))
-}
-
 // RateAllow records an event of subject at now and reports true when subject is
 // within l; when it is not, nothing is recorded and retry says how long until the
 // next event may be.
@@ -92,9 +86,8 @@ func (s *Store) RateCount(ctx context.Context, l RateLimit, subject string, now 
 // locked by one statement that returns its events, so two nodes counting one subject
 // take turns. change says the new events and whether to write them.
 func (s *Store) rateWrite(ctx context.Context, l RateLimit, subject string, now time.Time, change func(live []int64) ([]int64, bool)) error {
-	ctx = withoutAudit(ctx)
 	started := false
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.InTx(ctx, NotAudited("a rate limit's count"), func(tx *Tx) error {
 		var events string
 		if err := tx.queryRow(ctx, `INSERT INTO rate_limits (limit_name, subject, events, expires_ms) VALUES (?, ?, '', 0)
 			ON CONFLICT (limit_name, subject) DO UPDATE SET events = rate_limits.events
@@ -131,7 +124,7 @@ func (s *Store) pruneRateLimits(ctx context.Context, now time.Time) error {
 		query = `DELETE FROM rate_limits WHERE (limit_name, subject) IN
 		(SELECT limit_name, subject FROM rate_limits WHERE expires_ms <= ? LIMIT ` + strconv.Itoa(pruneBatch) + ` FOR UPDATE SKIP LOCKED)`
 	}
-	if _, err := s.exec(ctx, query, now.UnixMilli()); err != nil {
+	if _, err := s.exec(ctx, NotAudited("a rate limit's spent rows"), query, now.UnixMilli()); err != nil {
 		return fmt.Errorf("prune rate limits: %w", err)
 	}
 	return nil
@@ -185,8 +178,7 @@ func (s *Store) SharedKey(ctx context.Context, name string) ([]byte, error) {
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
 	}
-	ctx = withoutAudit(ctx)
-	if _, err := s.exec(ctx, "INSERT INTO shared_keys (name, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+	if _, err := s.exec(ctx, NotAudited("a key made once"), "INSERT INTO shared_keys (name, secret, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
 		name, fresh, now()); err != nil {
 		return nil, fmt.Errorf("shared key %s: %w", name, err)
 	}

@@ -25,7 +25,7 @@ func (s *Store) LoginState(ctx context.Context, userID int64) (LoginState, error
 // locks the account until lockUntil. It returns the new state.
 func (s *Store) RecordLoginFailure(ctx context.Context, userID int64, max int, lockUntil time.Time) (LoginState, error) {
 	var st LoginState
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.InTx(ctx, NotAudited("a failed login, audited by its caller on its own"), func(tx *Tx) error {
 		if err := tx.queryRow(ctx, "SELECT failed_logins FROM users WHERE id = ?", userID).Scan(&st.Failed); err != nil {
 			return err
 		}
@@ -43,7 +43,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, userID int64, max int, l
 
 // ResetLoginFailures clears the failure count and lock: after a good sign-in, or when
 // an admin unlocks the account.
-func (s *Store) ResetLoginFailures(ctx context.Context, userID int64) error {
-	res, err := s.exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", userID)
+func (s *Store) ResetLoginFailures(ctx context.Context, e AuditEntry, userID int64) error {
+	res, err := s.exec(ctx, e, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", userID)
 	return affectedOne(res, err, "")
 }

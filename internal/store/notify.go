@@ -141,10 +141,10 @@ func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
 // MarkRead marks one of a user's notifications read (id 0: all of them).
 func (s *Store) MarkRead(ctx context.Context, userID, id int64, at time.Time) error {
 	if id == 0 {
-		_, err := s.exec(ctx, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", at.UTC(), userID)
+		_, err := s.exec(ctx, NotAudited("a notice read"), "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", at.UTC(), userID)
 		return err
 	}
-	res, err := s.exec(ctx, "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE user_id = ? AND id = ?", at.UTC(), userID, id)
+	res, err := s.exec(ctx, NotAudited("a notice read"), "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE user_id = ? AND id = ?", at.UTC(), userID, id)
 	return affectedOne(res, err, "")
 }
 
@@ -163,14 +163,14 @@ func (s *Store) DueOutbox(ctx context.Context, at time.Time, limit int) ([]Outbo
 // when to try again (giveUp marks it failed for good).
 func (s *Store) RecordDelivery(ctx context.Context, id int64, at time.Time, deliveryErr string, next time.Time, giveUp bool) error {
 	if deliveryErr == "" {
-		_, err := s.exec(ctx, "UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, last_error = '' WHERE id = ?", at.UTC(), id)
+		_, err := s.exec(ctx, NotAudited("a delivery attempt"), "UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, last_error = '' WHERE id = ?", at.UTC(), id)
 		return err
 	}
 	var failed any
 	if giveUp {
 		failed = at.UTC()
 	}
-	_, err := s.exec(ctx, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, failed_at = ? WHERE id = ?",
+	_, err := s.exec(ctx, NotAudited("a delivery attempt"), "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, failed_at = ? WHERE id = ?",
 		deliveryErr, next.UTC(), failed, id)
 	return err
 }

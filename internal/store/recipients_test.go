@@ -27,9 +27,9 @@ func TestActiveUsersFollowChangesAtOnce(t *testing.T) {
 			t.Fatalf("leaders of an empty county: %+v", got)
 		}
 		li := model.User{Username: "li", DisplayName: "李主任", RegionID: county.ID, Roles: []model.Role{model.RoleLeader}}
-		must(t, st.CreateUser(ctx, &li, "hash"))
+		must(t, st.CreateUser(ctx, store.NotAudited("test fixture"), &li, "hash"))
 		zhao := model.User{Username: "zhao", DisplayName: "赵书记", RegionID: county.ID, Roles: []model.Role{model.RoleClerk}}
-		must(t, st.CreateUser(ctx, &zhao, "hash"))
+		must(t, st.CreateUser(ctx, store.NotAudited("test fixture"), &zhao, "hash"))
 		if got := leaders(); len(got) != 1 || got[0].ID != li.ID {
 			t.Fatalf("leaders after a leader joined: %+v", got)
 		}
@@ -39,11 +39,11 @@ func TestActiveUsersFollowChangesAtOnce(t *testing.T) {
 			t.Fatalf("a caller's change reached the cache: %+v", again)
 		}
 		zhao.Roles = []model.Role{model.RoleClerk, model.RoleLeader}
-		must(t, st.UpdateUser(ctx, &zhao))
+		must(t, st.UpdateUser(ctx, store.NotAudited("test fixture"), &zhao))
 		if got := leaders(); len(got) != 2 {
 			t.Fatalf("leaders after a clerk became one: %+v", got)
 		}
-		must(t, st.SetUserActive(ctx, li.ID, false))
+		must(t, st.SetUserActive(ctx, store.NotAudited("test fixture"), li.ID, false))
 		if got := leaders(); len(got) != 1 || got[0].ID != zhao.ID {
 			t.Fatalf("leaders after one left: %+v", got)
 		}
@@ -59,10 +59,10 @@ func TestInsertNotificationsMatchesEachToItsUser(t *testing.T) {
 		var ns []*store.Notification
 		for _, name := range []string{"a", "b", "c"} {
 			u := model.User{Username: name, DisplayName: name, RegionID: county.ID, Roles: []model.Role{model.RoleLeader}}
-			must(t, st.CreateUser(ctx, &u, "hash"))
+			must(t, st.CreateUser(ctx, store.NotAudited("test fixture"), &u, "hash"))
 			ns = append(ns, &store.Notification{UserID: u.ID, Kind: "warning_red", Title: "红色预警", Body: "给 " + name, CreatedAt: time.Now()})
 		}
-		must(t, st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertNotifications(ctx, ns) }))
+		must(t, st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error { return tx.InsertNotifications(ctx, ns) }))
 		for _, n := range ns {
 			inbox, err := st.Notifications(ctx, n.UserID, false, 0, 10)
 			must(t, err)
@@ -71,7 +71,7 @@ func TestInsertNotificationsMatchesEachToItsUser(t *testing.T) {
 			}
 		}
 		twice := []*store.Notification{{UserID: ns[0].UserID, Kind: "x", CreatedAt: time.Now()}, {UserID: ns[0].UserID, Kind: "y", CreatedAt: time.Now()}}
-		if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertNotifications(ctx, twice) }); err == nil {
+		if err := st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error { return tx.InsertNotifications(ctx, twice) }); err == nil {
 			t.Fatal("the same user twice was accepted")
 		}
 	})

@@ -21,8 +21,8 @@ func scanRegion(r interface{ Scan(...any) error }) (model.Region, error) {
 
 // CreateRegion inserts a region under g.ParentID (0 makes a root) and fills in its
 // id and materialised path.
-func (s *Store) CreateRegion(ctx context.Context, g *model.Region) error {
-	return s.InTx(ctx, func(tx *Tx) error { return tx.CreateRegion(ctx, g) })
+func (s *Store) CreateRegion(ctx context.Context, e AuditEntry, g *model.Region) error {
+	return s.InTx(ctx, e, func(tx *Tx) error { return tx.CreateRegion(ctx, g) })
 }
 
 // CreateRegion is the transactional form of Store.CreateRegion.
@@ -126,17 +126,17 @@ func (s *Store) regions(ctx context.Context, f RegionFilter) ([]model.Region, er
 
 // UpdateRegion changes a region's name and code (its place in the tree is fixed:
 // cases refer to it).
-func (s *Store) UpdateRegion(ctx context.Context, id int64, code, name string) error {
+func (s *Store) UpdateRegion(ctx context.Context, e AuditEntry, id int64, code, name string) error {
 	defer s.identityChanged()
-	res, err := s.exec(ctx, "UPDATE regions SET code = ?, name = ? WHERE id = ?", code, name, id)
+	res, err := s.exec(ctx, e, "UPDATE regions SET code = ?, name = ? WHERE id = ?", code, name, id)
 	return affectedOne(res, err, "region code "+code)
 }
 
 // SetRegionActive deactivates or reactivates a region. A region with active children
 // cannot be deactivated: the children would be orphaned in every picker.
-func (s *Store) SetRegionActive(ctx context.Context, id int64, active bool) error {
+func (s *Store) SetRegionActive(ctx context.Context, e AuditEntry, id int64, active bool) error {
 	defer s.identityChanged()
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		if !active {
 			var n int
 			if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM regions WHERE parent_id = ? AND active = ?", id, true).Scan(&n); err != nil {

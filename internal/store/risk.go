@@ -90,7 +90,7 @@ func anyPartyKnown(ctx context.Context, query func(context.Context, string, ...a
 // RiskHistory is Tx.RiskHistory outside a transaction: what is committed when the
 // query starts, which is what a PostgreSQL transaction (read committed) reads too. It
 // is for PostgreSQL: on SQLite it reads a reader connection, which does not see what
-// a group commit (InBatch) is still writing. For a case not yet stored, the callers
+// the group commit (groupcommit.go) is still writing. For a case not yet stored, the callers
 // of one moment first look together for earlier cases of their parties
 // (riskhistory.go); only those who have some read the rest.
 func (s *Store) RiskHistory(ctx context.Context, caseID int64, idNumbers, phones []string, since time.Time) (RiskHistory, error) {
@@ -304,8 +304,8 @@ func (s *Store) RiskRules(ctx context.Context) (raw []byte, ok bool, err error) 
 }
 
 // SaveRiskRules stores the warning rules (already validated) as JSON.
-func (s *Store) SaveRiskRules(ctx context.Context, raw []byte, by int64) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+func (s *Store) SaveRiskRules(ctx context.Context, e AuditEntry, raw []byte, by int64) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		res, err := tx.exec(ctx, "UPDATE risk_rules SET rules = ?, updated_at = ?, updated_by = ? WHERE id = 1", string(raw), now(), nullInt64(by))
 		if err != nil {
 			return err

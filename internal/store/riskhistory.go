@@ -76,8 +76,8 @@ func (s *Store) probe(ps []*historyProbe) {
 		}
 	}
 	err := func() error {
-		// The callers' deadlines stay theirs: the shared query is bounded like a writer's.
-		ctx, cancel := context.WithTimeout(context.Background(), aloneTimeout)
+		// The callers' deadlines stay theirs: the shared query is bounded like a shared insert.
+		ctx, cancel := context.WithTimeout(context.Background(), sharedInsertTimeout)
 		defer cancel()
 		rows, err := s.looks.QueryContext(ctx, probeSQL, nonNil(idIdx), nonNil(ids), nonNil(phoneIdx), nonNil(phones))
 		if err != nil {

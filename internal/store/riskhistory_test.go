@@ -24,7 +24,7 @@ func TestRiskHistoryOfNewCasesReadTogether(t *testing.T) {
 			at := now.AddDate(0, 0, -10*i)
 			c := newVillageCase(fmt.Sprintf("HIST%08d", i), village, cats[0], at)
 			c.Parties = []model.Party{{Role: model.PartyApplicant, Name: "甲", IDNumber: fmt.Sprintf("ID%d", i%3), Phone: fmt.Sprintf("1390000%04d", i%5)}}
-			err := st.InTx(ctx, func(tx *store.Tx) error {
+			err := st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error {
 				if err := tx.InsertCase(ctx, c); err != nil {
 					return err
 				}
@@ -52,7 +52,7 @@ func TestRiskHistoryOfNewCasesReadTogether(t *testing.T) {
 		}
 		want := make([]store.RiskHistory, len(qs))
 		for i, q := range qs {
-			err := st.InTx(ctx, func(tx *store.Tx) error {
+			err := st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error {
 				var err error
 				want[i], err = tx.RiskHistory(ctx, 0, q.ids, q.phones, since)
 				return err

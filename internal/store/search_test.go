@@ -18,12 +18,13 @@ import (
 // the count stops at its cap; Reindex rebuilds the same index.
 func TestSearchIndex(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		ctx := store.WithAudit(context.Background(), "test", "case", "")
+		ctx := context.Background()
+		fixture := store.NotAudited("test fixture")
 		county := createCounty(t, st)
 		town := model.Region{ParentID: county.ID, Code: "622922100", Name: "附城镇", Level: model.LevelTownship}
-		must(t, st.CreateRegion(ctx, &town))
+		must(t, st.CreateRegion(ctx, fixture, &town))
 		other := model.Region{ParentID: county.ID, Code: "622922101", Name: "苏集镇", Level: model.LevelTownship}
-		must(t, st.CreateRegion(ctx, &other))
+		must(t, st.CreateRegion(ctx, fixture, &other))
 		cats, err := st.Categories(ctx, store.CategoryFilter{})
 		must(t, err)
 		at := time.Now().UTC().Truncate(time.Microsecond)
@@ -38,10 +39,10 @@ func TestSearchIndex(t *testing.T) {
 		rail := newCase("SEARCH02", town, "G312国道护栏损坏", "Ｇ３１２国道旁护栏被撞，存在安全隐患。")
 		wages := newCase("SEARCH03", other, "农民工欠薪", "工地欠薪三个月，涉及土地平整工程。")
 		wages.Kind = model.KindPetition
-		must(t, st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertCase(ctx, land) }))
+		must(t, st.InTx(ctx, fixture, func(tx *store.Tx) error { return tx.InsertCase(ctx, land) }))
 		reg := &model.CaseEvent{At: at, Action: "register", ToState: "registered", Note: "来访登记，情绪激动"}
-		must(t, st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertCaseWithEvents(ctx, rail, []*model.CaseEvent{reg}) }))
-		must(t, st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertCase(ctx, wages) }))
+		must(t, st.InTx(ctx, fixture, func(tx *store.Tx) error { return tx.InsertCaseWithEvents(ctx, rail, []*model.CaseEvent{reg}) }))
+		must(t, st.InTx(ctx, fixture, func(tx *store.Tx) error { return tx.InsertCase(ctx, wages) }))
 
 		find := func(q string, f store.CaseFilter, sc store.CaseScope) []int64 {
 			t.Helper()
@@ -81,14 +82,14 @@ func TestSearchIndex(t *testing.T) {
 		check("国", store.CaseFilter{}, all, rail.ID, land.ID) // one character: 国道, 郭建国
 
 		// A note written later is found, in its own transaction's commit.
-		must(t, st.InTx(ctx, func(tx *store.Tx) error {
+		must(t, st.InTx(ctx, fixture, func(tx *store.Tx) error {
 			return tx.AppendEvents(ctx, &model.CaseEvent{CaseID: wages.ID, At: at, Action: "comment", FromState: "registered", ToState: "registered", Note: "已联系劳动监察大队"},
 				&model.CaseEvent{CaseID: wages.ID, At: at, Action: "comment", FromState: "registered", ToState: "registered", Note: "包工头承诺月底结清"})
 		}))
 		check("劳动监察", store.CaseFilter{}, all, wages.ID)
 		check("包工头 劳动监察", store.CaseFilter{}, all, wages.ID)
 		// A rolled-back note leaves no trace in the index.
-		_ = st.InTx(ctx, func(tx *store.Tx) error {
+		_ = st.InTx(ctx, fixture, func(tx *store.Tx) error {
 			must(t, tx.AppendEvents(ctx, &model.CaseEvent{CaseID: land.ID, At: at, Action: "comment", FromState: "registered", ToState: "registered", Note: "撤回的备注"}))
 			return context.Canceled
 		})

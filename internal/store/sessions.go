@@ -21,8 +21,8 @@ type Session struct {
 }
 
 // CreateSession stores a new session.
-func (s *Store) CreateSession(ctx context.Context, ss Session) error {
-	_, err := s.exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, client_ip, user_agent)
+func (s *Store) CreateSession(ctx context.Context, e AuditEntry, ss Session) error {
+	_, err := s.exec(ctx, e, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, client_ip, user_agent)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, ss.TokenHash, ss.UserID, ss.CSRFToken, ss.CreatedAt.UTC(), ss.LastSeenAt.UTC(), ss.ExpiresAt.UTC(), ss.ClientIP, ss.UserAgent)
 	return err
 }
@@ -41,14 +41,14 @@ func (s *Store) SessionByHash(ctx context.Context, hash string) (Session, error)
 
 // TouchSession records activity on a session.
 func (s *Store) TouchSession(ctx context.Context, hash string, at time.Time) error {
-	_, err := s.exec(ctx, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", at.UTC(), hash)
+	_, err := s.exec(ctx, NotAudited("a session's last visit"), "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", at.UTC(), hash)
 	return err
 }
 
 // DeleteSession ends one session.
-func (s *Store) DeleteSession(ctx context.Context, hash string) error {
+func (s *Store) DeleteSession(ctx context.Context, e AuditEntry, hash string) error {
 	defer s.identityChanged()
-	_, err := s.exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hash)
+	_, err := s.exec(ctx, e, "DELETE FROM sessions WHERE token_hash = ?", hash)
 	return err
 }
 
@@ -56,7 +56,7 @@ func (s *Store) DeleteSession(ctx context.Context, hash string) error {
 // before idleBefore, and returns how many.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, at, idleBefore time.Time) (int64, error) {
 	defer s.identityChanged()
-	res, err := s.exec(ctx, "DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?", at.UTC(), idleBefore.UTC())
+	res, err := s.exec(ctx, NotAudited("expired sessions"), "DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?", at.UTC(), idleBefore.UTC())
 	if err != nil {
 		return 0, err
 	}
@@ -77,9 +77,9 @@ type APIToken struct {
 }
 
 // CreateAPIToken stores a token by its hash and fills in its id.
-func (s *Store) CreateAPIToken(ctx context.Context, t *APIToken, hash string) error {
+func (s *Store) CreateAPIToken(ctx context.Context, e AuditEntry, t *APIToken, hash string) error {
 	t.CreatedAt = now()
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.InTx(ctx, e, func(tx *Tx) error {
 		return tx.queryRow(ctx, `INSERT INTO api_tokens (name, user_id, token_hash, prefix, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, t.Name, t.UserID, hash, t.Prefix, t.CreatedBy, t.CreatedAt).Scan(&t.ID)
 	})
@@ -120,13 +120,13 @@ func (s *Store) APITokens(ctx context.Context) ([]APIToken, error) {
 }
 
 // RevokeAPIToken revokes a token; revoking a revoked token is not an error.
-func (s *Store) RevokeAPIToken(ctx context.Context, id int64) error {
-	res, err := s.exec(ctx, "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", now(), id)
+func (s *Store) RevokeAPIToken(ctx context.Context, e AuditEntry, id int64) error {
+	res, err := s.exec(ctx, e, "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", now(), id)
 	return affectedOne(res, err, "")
 }
 
 // TouchAPIToken records a token's use.
 func (s *Store) TouchAPIToken(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", at.UTC(), id)
+	_, err := s.exec(ctx, NotAudited("a token's last use"), "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", at.UTC(), id)
 	return err
 }

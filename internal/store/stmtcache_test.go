@@ -27,9 +27,9 @@ func TestStatementCacheUnderMixedWriters(t *testing.T) {
 			go func(i int) {
 				defer wg.Done()
 				g := model.Region{Code: fmt.Sprintf("6230%02d", i), Name: fmt.Sprintf("县%d", i), Level: model.LevelCounty}
-				errs <- st.InBatch(ctx, func(tx *store.Tx) error { return tx.CreateRegion(ctx, &g) })
-				errs <- st.UpdateRegion(ctx, g.ID, g.Code, g.Name+"（改）") // one statement, no transaction
-				errs <- st.SetRegionActive(ctx, g.ID, i%2 == 0)          // a transaction of its own
+				errs <- st.RegisterCase(ctx, store.NotAudited("test fixture"), store.NewCase{InTx: func(tx *store.Tx) error { return tx.CreateRegion(ctx, &g) }})
+				errs <- st.UpdateRegion(ctx, store.NotAudited("test fixture"), g.ID, g.Code, g.Name+"（改）") // one statement, no transaction
+				errs <- st.SetRegionActive(ctx, store.NotAudited("test fixture"), g.ID, i%2 == 0)          // a transaction of its own
 				_, err := st.Regions(ctx, store.RegionFilter{})
 				errs <- err
 			}(i)

@@ -58,8 +58,8 @@ type Store struct {
 	batchOnce sync.Once
 	batches   chan *batchItem
 
-	aloneOnce sync.Once
-	alone     chan *aloneCase // PostgreSQL: cases waiting for InsertCaseAlone's writers
+	sharedOnce sync.Once
+	shared     chan *sharedCase // PostgreSQL: new cases waiting for a shared insert (sharedinsert.go)
 
 	probeOnce sync.Once
 	probes    chan *historyProbe // PostgreSQL: RiskHistory reads waiting for a shared look (riskhistory.go)
@@ -81,7 +81,9 @@ type Store struct {
 	sealMu               sync.Mutex
 	sealedSinceVacuum    int // under sealMu
 	vacuumEvery          int // under sealMu; 0: vacuumPendingEvery
-	sealWake             chan struct{}
+	sealWakeOnce         sync.Once
+	sealWake             chan struct{} // sealSignal
+	pendingWritten       atomic.Bool   // this process wrote entries to audit_pending
 	sealStop, sealDone   chan struct{}
 }
 
@@ -277,7 +279,8 @@ type Tx struct {
 	s  *Store
 	tx *sql.Tx
 
-	batched      bool       // a group commit's transaction (InBatch)
+	audit        AuditEntry // what the transaction records in the audit log (InTx)
+	batched      bool       // a group commit's transaction (groupcommit.go)
 	head         *auditHead // batched: the audit chain's head as this transaction left it
 	wrotePending bool       // PostgreSQL: wrote an entry to audit_pending (auditseal.go)
 	identity     bool       // changed what IdentityVersion watches: bump it after the commit
@@ -339,30 +342,30 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	return t.tx.QueryContext(ctx, t.s.q(query), args...)
 }
 
-// InTx runs fn in one write transaction, committing when fn returns nil. An audit
-// entry attached to ctx (WithAudit) is written in the same transaction.
-func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+// InTx runs fn in one write transaction, committing when fn returns nil, with the
+// audit entry e written in the same transaction (after fn, so fn may name its object:
+// Tx.SetAuditObject). The zero e is refused (ErrNoAuditEntry).
+func (s *Store) InTx(ctx context.Context, e AuditEntry, fn func(*Tx) error) error {
+	if err := e.check(); err != nil {
+		return err
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &Tx{s: s, tx: tx}
+	t := &Tx{s: s, tx: tx, audit: e}
 	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
-	pending := pendingFrom(ctx)
-	if pending != nil {
-		if err := t.appendAudit(ctx, ActorFrom(ctx), pending.AuditEntry); err != nil {
+	if t.audit.recorded() {
+		if err := t.appendAudit(ctx, ActorFrom(ctx), t.audit); err != nil {
 			_ = tx.Rollback()
 			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
-	}
-	if pending != nil {
-		pending.written.Store(true)
 	}
 	if t.wrotePending {
 		s.wakeSealer()
@@ -373,6 +376,10 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	s.wstmts.prepareWanted(ctx)
 	return nil
 }
+
+// SetAuditObject names the object of the transaction's audit entry once it is known:
+// a new case's id exists only after its insert.
+func (t *Tx) SetAuditObject(object string) { t.audit.Object = object }
 
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := s.rstmts.get(ctx, query, false); st != nil {
@@ -414,17 +421,20 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows
 	return s.r.QueryContext(ctx, s.q(query), args...)
 }
 
-// exec runs one write statement; with an audit entry pending in ctx, it runs in a
-// transaction with the entry.
-func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if pendingFrom(ctx) == nil {
+// exec runs one write statement, in a transaction with e when e is recorded; the
+// zero e is refused (ErrNoAuditEntry).
+func (s *Store) exec(ctx context.Context, e AuditEntry, query string, args ...any) (sql.Result, error) {
+	if err := e.check(); err != nil {
+		return nil, err
+	}
+	if !e.recorded() {
 		if st := s.wstmts.get(ctx, query, false); st != nil {
 			return st.ExecContext(ctx, args...)
 		}
 		return s.w.ExecContext(ctx, s.q(query), args...)
 	}
 	var res sql.Result
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.InTx(ctx, e, func(tx *Tx) error {
 		var err error
 		res, err = tx.exec(ctx, query, args...)
 		return err
@@ -480,7 +490,7 @@ func (s *Store) Analyze(ctx context.Context) error {
 	// undid the statement cache (re-preparing showed in a profile of the server under
 	// `onedoor bench`'s mixed load).
 	// The counts are what our plans depend on.
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.InTx(ctx, NotAudited("the planner's statistics"), func(tx *Tx) error {
 		if _, err := tx.tx.ExecContext(ctx, "ANALYZE"); err != nil {
 			return err
 		}

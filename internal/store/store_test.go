@@ -35,12 +35,12 @@ func TestRegionTree(t *testing.T) {
 		ctx := context.Background()
 		county := createCounty(t, st)
 		town := model.Region{ParentID: county.ID, Code: "622922100", Name: "附城镇", Level: model.LevelTownship}
-		must(t, st.CreateRegion(ctx, &town))
+		must(t, st.CreateRegion(ctx, store.NotAudited("test fixture"), &town))
 		// A level may be skipped: a grid straight under a township.
 		grid := model.Region{ParentID: town.ID, Code: "62292210001", Name: "一网格", Level: model.LevelGrid}
-		must(t, st.CreateRegion(ctx, &grid))
+		must(t, st.CreateRegion(ctx, store.NotAudited("test fixture"), &grid))
 		other := model.Region{ParentID: county.ID, Code: "622922101", Name: "苏集镇", Level: model.LevelTownship}
-		must(t, st.CreateRegion(ctx, &other))
+		must(t, st.CreateRegion(ctx, store.NotAudited("test fixture"), &other))
 
 		if !strings.HasPrefix(grid.Path, town.Path) || !strings.HasPrefix(town.Path, county.Path) {
 			t.Fatalf("paths do not nest: %q %q %q", county.Path, town.Path, grid.Path)
@@ -62,7 +62,7 @@ func TestRegionTree(t *testing.T) {
 			{"missing parent", model.Region{ParentID: 99999, Code: "3", Name: "x", Level: model.LevelGrid}, "not found"},
 		}
 		for _, tc := range tests {
-			err := st.CreateRegion(ctx, &tc.g)
+			err := st.CreateRegion(ctx, store.NotAudited("test fixture"), &tc.g)
 			var fe *model.FieldError
 			got := ""
 			if errors.As(err, &fe) {
@@ -76,11 +76,11 @@ func TestRegionTree(t *testing.T) {
 		}
 
 		// Deactivation, never deletion; a parent with active children stays active.
-		if err := st.SetRegionActive(ctx, town.ID, false); err == nil {
+		if err := st.SetRegionActive(ctx, store.NotAudited("test fixture"), town.ID, false); err == nil {
 			t.Fatal("deactivated a township with an active grid")
 		}
-		must(t, st.SetRegionActive(ctx, grid.ID, false))
-		must(t, st.SetRegionActive(ctx, town.ID, false))
+		must(t, st.SetRegionActive(ctx, store.NotAudited("test fixture"), grid.ID, false))
+		must(t, st.SetRegionActive(ctx, store.NotAudited("test fixture"), town.ID, false))
 		active, err := st.Regions(ctx, store.RegionFilter{ActiveOnly: true})
 		must(t, err)
 		if len(active) != 2 {
@@ -91,7 +91,7 @@ func TestRegionTree(t *testing.T) {
 		if g.Active {
 			t.Fatal("township still active")
 		}
-		if err := st.UpdateRegion(ctx, other.ID, "622922100", "苏集镇"); !errors.Is(err, store.ErrConflict) {
+		if err := st.UpdateRegion(ctx, store.NotAudited("test fixture"), other.ID, "622922100", "苏集镇"); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("rename to a taken code: %v, want ErrConflict", err)
 		}
 	})
@@ -102,13 +102,13 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 		ctx := context.Background()
 		county := createCounty(t, st)
 		dep := model.Department{RegionID: county.ID, Code: "hrss", Name: "县人社局"}
-		must(t, st.CreateDepartment(ctx, &dep))
-		if err := st.CreateDepartment(ctx, &model.Department{RegionID: county.ID, Code: "hrss", Name: "again"}); !errors.Is(err, store.ErrConflict) {
+		must(t, st.CreateDepartment(ctx, store.NotAudited("test fixture"), &dep))
+		if err := st.CreateDepartment(ctx, store.NotAudited("test fixture"), &model.Department{RegionID: county.ID, Code: "hrss", Name: "again"}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("duplicate department: %v", err)
 		}
 		u := model.User{Username: "wang", DisplayName: "王海燕", RegionID: county.ID, DepartmentID: dep.ID,
 			Roles: []model.Role{model.RoleHandler, model.RoleClerk}}
-		must(t, st.CreateUser(ctx, &u, "hash1"))
+		must(t, st.CreateUser(ctx, store.NotAudited("test fixture"), &u, "hash1"))
 		got, hash, err := st.UserCredentials(ctx, "wang")
 		must(t, err)
 		if hash != "hash1" || got.DepartmentID != dep.ID || len(got.Roles) != 2 || got.Roles[0] != model.RoleClerk {
@@ -116,7 +116,7 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 		}
 		u.Roles = []model.Role{model.RoleMediator}
 		u.DepartmentID = 0
-		must(t, st.UpdateUser(ctx, &u))
+		must(t, st.UpdateUser(ctx, store.NotAudited("test fixture"), &u))
 		got, err = st.User(ctx, u.ID)
 		must(t, err)
 		if got.DepartmentID != 0 || len(got.Roles) != 1 || got.Roles[0] != model.RoleMediator {
@@ -127,7 +127,7 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 		if len(list) != 1 {
 			t.Fatalf("mediators = %d", len(list))
 		}
-		must(t, st.SetUserActive(ctx, u.ID, false))
+		must(t, st.SetUserActive(ctx, store.NotAudited("test fixture"), u.ID, false))
 		if list, _ := st.Users(ctx, store.UserFilter{ActiveOnly: true}); len(list) != 0 {
 			t.Fatalf("active users after deactivation = %d", len(list))
 		}
@@ -139,11 +139,11 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 		}
 		sub := model.Category{Kind: model.KindHazard, ParentID: cats[0].ID, Code: "x.y", Name: "错类"}
 		var fe *model.FieldError
-		if err := st.CreateCategory(ctx, &sub); !errors.As(err, &fe) || fe.Code != "kind_mismatch" {
+		if err := st.CreateCategory(ctx, store.NotAudited("test fixture"), &sub); !errors.As(err, &fe) || fe.Code != "kind_mismatch" {
 			t.Fatalf("category under another kind: %v", err)
 		}
 		deep := model.Category{Kind: model.KindDispute, ParentID: cats[1].ID, Code: "x.z", Name: "三级"}
-		if err := st.CreateCategory(ctx, &deep); !errors.As(err, &fe) || fe.Code != "too_deep" {
+		if err := st.CreateCategory(ctx, store.NotAudited("test fixture"), &deep); !errors.As(err, &fe) || fe.Code != "too_deep" {
 			t.Fatalf("third-level category: %v", err)
 		}
 		// Category and Region are read through a cache; a change this process makes
@@ -153,20 +153,20 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 				t.Fatalf("category %d before deactivation: %+v %v", c.ID, got, err)
 			}
 		}
-		must(t, st.SetCategoryActive(ctx, cats[0].ID, false))
+		must(t, st.SetCategoryActive(ctx, store.NotAudited("test fixture"), cats[0].ID, false))
 		for _, c := range cats[:2] {
 			if got, err := st.Category(ctx, c.ID); err != nil || got.Active {
 				t.Fatalf("category %d after deactivation: %+v %v", c.ID, got, err)
 			}
 		}
-		must(t, st.UpdateCategory(ctx, cats[1].ID, cats[1].Code, "改名", 1))
+		must(t, st.UpdateCategory(ctx, store.NotAudited("test fixture"), cats[1].ID, cats[1].Code, "改名", 1))
 		if got, _ := st.Category(ctx, cats[1].ID); got.Name != "改名" {
 			t.Fatalf("renamed category read as %q", got.Name)
 		}
 		if got, _ := st.Region(ctx, county.ID); got.Name != "康乐县" {
 			t.Fatalf("county read as %q", got.Name)
 		}
-		must(t, st.UpdateRegion(ctx, county.ID, county.Code, "康乐"))
+		must(t, st.UpdateRegion(ctx, store.NotAudited("test fixture"), county.ID, county.Code, "康乐"))
 		if got, _ := st.Region(ctx, county.ID); got.Name != "康乐" {
 			t.Fatalf("renamed county read as %q", got.Name)
 		}
@@ -182,7 +182,7 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 			t.Fatal("the county has children before any was made")
 		}
 		town := model.Region{ParentID: county.ID, Code: "622922100", Name: "附城镇", Level: model.LevelTownship}
-		must(t, st.CreateRegion(ctx, &town))
+		must(t, st.CreateRegion(ctx, store.NotAudited("test fixture"), &town))
 		if list := children(); len(list) != 1 || list[0].Name != "附城镇" {
 			t.Fatalf("children after a new township: %+v", list)
 		} else {
@@ -191,14 +191,14 @@ func TestUsersDepartmentsCategories(t *testing.T) {
 		if list := children(); list[0].Name != "附城镇" {
 			t.Fatalf("a caller's change to its list reached the cache: %q", list[0].Name)
 		}
-		must(t, st.SetRegionActive(ctx, town.ID, false))
+		must(t, st.SetRegionActive(ctx, store.NotAudited("test fixture"), town.ID, false))
 		if len(children()) != 0 {
 			t.Fatal("a deactivated township is still listed among the active children")
 		}
 		before, err := st.Categories(ctx, store.CategoryFilter{Kind: model.KindHazard})
 		must(t, err)
 		extra := model.Category{Kind: model.KindHazard, Code: "hazard.test", Name: "新增隐患类"}
-		must(t, st.CreateCategory(ctx, &extra))
+		must(t, st.CreateCategory(ctx, store.NotAudited("test fixture"), &extra))
 		if after, err := st.Categories(ctx, store.CategoryFilter{Kind: model.KindHazard}); err != nil || len(after) != len(before)+1 {
 			t.Fatalf("hazard categories after adding one: %d, want %d (%v)", len(after), len(before)+1, err)
 		}
@@ -251,7 +251,7 @@ func newVillageCase(code string, village model.Region, cat model.Category, at ti
 func createCounty(t *testing.T, st *store.Store) model.Region {
 	t.Helper()
 	county := model.Region{Code: "622922", Name: "康乐县", Level: model.LevelCounty}
-	must(t, st.CreateRegion(context.Background(), &county))
+	must(t, st.CreateRegion(context.Background(), store.NotAudited("test fixture"), &county))
 	return county
 }
 

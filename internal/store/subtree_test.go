@@ -17,10 +17,10 @@ import (
 // query that takes a subtree is tried with such a pair of sibling townships.
 func TestSubtreeEndsAtItsPathsClosingSlash(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		ctx := store.WithAudit(context.Background(), "test", "region", "")
+		ctx := context.Background()
 		county := createCounty(t, st)
 		town := model.Region{ParentID: county.ID, Code: "622922100", Name: "附城镇", Level: model.LevelTownship}
-		must(t, st.CreateRegion(ctx, &town))
+		must(t, st.CreateRegion(ctx, store.NotAudited("test fixture"), &town))
 		// Siblings until one's path begins as the town's does without its "/".
 		var twin model.Region
 		for i := 1; !strings.HasPrefix(twin.Path, strings.TrimSuffix(town.Path, "/")); i++ {
@@ -28,7 +28,7 @@ func TestSubtreeEndsAtItsPathsClosingSlash(t *testing.T) {
 				t.Fatalf("no sibling of %s begins as it does after 200 regions", town.Path)
 			}
 			twin = model.Region{ParentID: county.ID, Code: fmt.Sprintf("622922%03d", 100+i), Name: fmt.Sprintf("镇%d", i), Level: model.LevelTownship}
-			must(t, st.CreateRegion(ctx, &twin))
+			must(t, st.CreateRegion(ctx, store.NotAudited("test fixture"), &twin))
 		}
 		t.Logf("town %s, twin %s", town.Path, twin.Path)
 
@@ -38,12 +38,12 @@ func TestSubtreeEndsAtItsPathsClosingSlash(t *testing.T) {
 		for _, g := range []model.Region{town, twin} {
 			c := newVillageCase("SUBTREE"+g.Code[6:], g, cats[0], time.Now().UTC().Truncate(time.Microsecond))
 			c.RiskLevel, c.CentreID = "yellow", g.ID
-			must(t, st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertCase(ctx, c) }))
+			must(t, st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error { return tx.InsertCase(ctx, c) }))
 			ids[g.Code] = c.ID
 			d := model.Department{RegionID: g.ID, Code: "justice-office", Name: g.Name + "司法所"}
-			must(t, st.CreateDepartment(ctx, &d))
+			must(t, st.CreateDepartment(ctx, store.NotAudited("test fixture"), &d))
 			u := model.User{Username: "clerk" + g.Code, DisplayName: "受理员", RegionID: g.ID, Roles: []model.Role{model.RoleClerk}}
-			must(t, st.CreateUser(ctx, &u, "x"))
+			must(t, st.CreateUser(ctx, store.NotAudited("test fixture"), &u, "x"))
 		}
 
 		for _, small := range []bool{false, true} {

@@ -21,8 +21,8 @@ func scanUser(r interface{ Scan(...any) error }) (model.User, error) {
 }
 
 // CreateUser inserts a user with their roles and password hash.
-func (s *Store) CreateUser(ctx context.Context, u *model.User, passwordHash string) error {
-	return s.InTx(ctx, func(tx *Tx) error { return tx.CreateUser(ctx, u, passwordHash) })
+func (s *Store) CreateUser(ctx context.Context, e AuditEntry, u *model.User, passwordHash string) error {
+	return s.InTx(ctx, e, func(tx *Tx) error { return tx.CreateUser(ctx, u, passwordHash) })
 }
 
 // CreateUser is the transactional form of Store.CreateUser.
@@ -200,9 +200,9 @@ func (s *Store) ActiveUsers(ctx context.Context, f UserFilter) ([]model.User, er
 }
 
 // UpdateUser changes a user's profile, placement and roles (not the password).
-func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
+func (s *Store) UpdateUser(ctx context.Context, e AuditEntry, u *model.User) error {
 	defer s.identityChanged()
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE users SET display_name = ?, phone = ?, email = ?, region_id = ?, department_id = ?, locale = ? WHERE id = ?`,
 			u.DisplayName, u.Phone, u.Email, u.RegionID, nullInt64(u.DepartmentID), u.Locale, u.ID)
 		if err != nil && isForeignKeyViolation(err) {
@@ -218,15 +218,15 @@ func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 // SetUserLocale stores the language a user chose.
 func (s *Store) SetUserLocale(ctx context.Context, id int64, locale string) error {
 	defer s.identityChanged()
-	res, err := s.exec(ctx, "UPDATE users SET locale = ? WHERE id = ?", locale, id)
+	res, err := s.exec(ctx, NotAudited("a user's choice of language"), "UPDATE users SET locale = ? WHERE id = ?", locale, id)
 	return affectedOne(res, err, "")
 }
 
 // SetUserPassword replaces a user's password hash and ends all their sessions, so a
 // changed password locks out whoever knew the old one.
-func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string) error {
+func (s *Store) SetUserPassword(ctx context.Context, e AuditEntry, id int64, hash string) error {
 	defer s.identityChanged()
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		res, err := tx.exec(ctx, "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?", hash, now(), id)
 		if err := affectedOne(res, err, ""); err != nil {
 			return err
@@ -238,9 +238,9 @@ func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string) erro
 
 // SetUserActive deactivates or reactivates a user; deactivation ends their sessions and
 // revokes their API tokens at once.
-func (s *Store) SetUserActive(ctx context.Context, id int64, active bool) error {
+func (s *Store) SetUserActive(ctx context.Context, e AuditEntry, id int64, active bool) error {
 	defer s.identityChanged()
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.InTx(ctx, e, func(tx *Tx) error {
 		res, err := tx.exec(ctx, "UPDATE users SET active = ? WHERE id = ?", active, id)
 		if err := affectedOne(res, err, ""); err != nil {
 			return err

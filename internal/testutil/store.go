@@ -64,6 +64,7 @@ func OpenStore(t testing.TB, dsn string, keys ...store.AuditKey) *store.Store {
 		if err := st.UseAuditKeys(ctx, nil, keys...); err != nil {
 			t.Fatalf("audit keys of the %s store: %v", st.Dialect(), err)
 		}
+		st.StartAuditSealer() // as a server does once it holds its keys
 	}
 	return st
 }

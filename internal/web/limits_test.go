@@ -238,7 +238,7 @@ func TestOpen311LimitAcrossNodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			key, _, err := a.App.Auth().IssueAPIToken(ctx, "wechat-miniapp", clerk.ID, admin.ID)
+			key, _, err := a.App.Auth().IssueAPIToken(ctx, store.NotAudited("test fixture"), "wechat-miniapp", clerk.ID, admin.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -56,7 +56,7 @@ func TestWhatLeavesTheStaffIsMasked(t *testing.T) {
 			t.Fatal(err)
 		}
 		clerkUser.Phone, clerkUser.Email = "13893002000", "clerk@example.cn"
-		if err := st.UpdateUser(ctx, &clerkUser); err != nil {
+		if err := st.UpdateUser(ctx, store.NotAudited("test fixture"), &clerkUser); err != nil {
 			t.Fatal(err)
 		}
 

@@ -394,6 +394,15 @@ func (w *world) probes() []probe {
 		probe{route: "GET /api/v1/warnings", method: GET, url: "/api/v1/warnings", want: refusing(apiSurface), by: everyone},
 	)
 
+	// The figures (stats.read): a leader's and a viewer's, over their own subtree.
+	stats := auth.PermStatsRead
+	add(
+		probe{route: "GET /stats", method: GET, url: "/stats", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /api/v1/stats", method: GET, url: "/api/v1/stats", want: w.granted(apiSurface, stats, okFor(ok200))},
+		probe{route: "GET /stats/monthly", method: GET, url: "/stats/monthly", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /stats/monthly.xlsx", method: GET, url: "/stats/monthly.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
+	)
+
 	// Reception sessions (领导接访): reception.publish, a leader's own sessions.
 	rec := auth.PermReception
 	add(

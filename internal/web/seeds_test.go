@@ -143,7 +143,7 @@ func addUser(t *testing.T, st *store.Store, username, name string, regionID, dep
 		t.Fatal(err)
 	}
 	u := model.User{Username: username, DisplayName: name, RegionID: regionID, DepartmentID: deptID, Roles: roles}
-	if err := st.CreateUser(context.Background(), &u, hash); err != nil {
+	if err := st.CreateUser(context.Background(), store.NotAudited("test fixture"), &u, hash); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -253,7 +253,7 @@ func buildJiayuguan(t *testing.T, st *store.Store) jiayuguan {
 	var j jiayuguan
 	mk := func(parent int64, code, name string, level model.RegionLevel) int64 {
 		g := model.Region{ParentID: parent, Code: code, Name: name, Level: level}
-		if err := st.CreateRegion(ctx, &g); err != nil {
+		if err := st.CreateRegion(ctx, store.NotAudited("test fixture"), &g); err != nil {
 			t.Fatal(err)
 		}
 		return g.ID
@@ -264,7 +264,7 @@ func buildJiayuguan(t *testing.T, st *store.Store) jiayuguan {
 	j.grid = mk(j.village, "62020010320101", "野麻湾村第一网格", model.LevelGrid)
 	dep := func(region int64, code, name string) int64 {
 		d := model.Department{RegionID: region, Code: code, Name: name}
-		if err := st.CreateDepartment(ctx, &d); err != nil {
+		if err := st.CreateDepartment(ctx, store.NotAudited("test fixture"), &d); err != nil {
 			t.Fatal(err)
 		}
 		return d.ID

@@ -226,7 +226,7 @@ func TestOutboxRetriesWithBackoff(t *testing.T) {
 		users, _ := st.Users(ctx, store.UserFilter{})
 		users[0].Phone = "13800138000"
 		n := &notify.Notifier{Config: notify.Config{SMS: true}}
-		if err := st.InTx(ctx, func(tx *store.Tx) error {
+		if err := st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error {
 			return n.Send(ctx, tx, users[:1], notify.Message{Kind: "overdue", Title: "案件已超期", Body: "请处理"}, clk.Now())
 		}); err != nil {
 			t.Fatal(err)
@@ -333,7 +333,7 @@ func TestEmailQueuedForRecipientsWithAnAddress(t *testing.T) {
 	}
 	users, _ := st.Users(ctx, store.UserFilter{Role: "leader"})
 	n := &notify.Notifier{Config: notify.Config{Email: true}}
-	if err := st.InTx(ctx, func(tx *store.Tx) error {
+	if err := st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error {
 		return n.Send(ctx, tx, append(users, users...), notify.Message{Kind: "overdue", Title: "案件已超期", Body: "请处理"}, time.Now())
 	}); err != nil {
 		t.Fatal(err)

@@ -45,7 +45,7 @@ func TestLoginErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.SetUserActive(context.Background(), u.ID, false); err != nil {
+		if err := st.SetUserActive(context.Background(), store.NotAudited("test fixture"), u.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		huge := `{"username":"county.admin","password":"` + strings.Repeat("x", 2<<20) + `"}`

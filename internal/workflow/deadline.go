@@ -134,3 +134,12 @@ func DueStatus(due, now time.Time, warnWindow time.Duration) Status {
 	}
 	return StatusNotDue
 }
+
+// WarnWindow is how early a deadline of a case of urgency u turns 将到期: a quarter of
+// a day for one-day cases, else two days.
+func WarnWindow(u Urgency) time.Duration {
+	if u == UrgencyCritical {
+		return 6 * time.Hour
+	}
+	return 48 * time.Hour
+}

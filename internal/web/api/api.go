@@ -63,6 +63,7 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /api/v1/notifications/read-all", a.handle(a.readNotification))
 	mux.HandleFunc("GET /api/v1/supervisions", a.handleQuery(a.supervisionBoard, "status", "level"))
 	mux.HandleFunc("GET /api/v1/warnings", a.handleQuery(a.warningsBoard, "level"))
+	mux.HandleFunc("GET /api/v1/stats", a.handleQuery(a.stats, httpx.StatsParams...))
 	mux.HandleFunc("POST /api/v1/supervisions/{id}/reply", a.handle(a.replySupervision))
 	mux.HandleFunc("GET /api/v1/reception/sessions", a.handle(a.receptionSessions))
 	mux.HandleFunc("POST /api/v1/reception/sessions", a.handle(a.publishSession))

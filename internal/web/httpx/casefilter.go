@@ -7,6 +7,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -16,7 +17,8 @@ import (
 // (/cases) and in the API (GET /api/v1/cases): a list's URL can be bookmarked, sent,
 // and read by either. A new filter is added here, in ParseCaseList, and in
 // CaseListParams' test table.
-var CaseListParams = []string{"queue", "state", "kind", "urgency", "category_id", "region_id", "overdue", "code", "q", "sort", "before", "page", "limit"}
+var CaseListParams = []string{"queue", "state", "kind", "urgency", "category_id", "region_id", "channel", "overdue", "code", "q", "sort",
+	"stat", "part", "from", "to", "before", "page", "limit"}
 
 // CaseList is a case list's request as read from its query string: the store's filter
 // and what the list needs besides to show it.
@@ -98,6 +100,12 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 	default:
 		return out, invalidFilter("overdue")
 	}
+	if ch := q.String("channel"); ch != "" {
+		if !model.Channel(ch).Valid() {
+			return out, invalidFilter("channel")
+		}
+		f.Channel = model.Channel(ch)
+	}
 	f.TrackingCode = strings.ToUpper(strings.TrimSpace(q.String("code")))
 	f.CategoryID = q.Int("category_id", 0, 1<<62)
 	f.Before = q.Int("before", 0, 1<<62)
@@ -126,9 +134,16 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 	if out.Page == 0 {
 		out.Page = 1
 	}
+	// The cases behind one of the leader's figures (the links of /stats).
+	stat, part, from, to := q.String("stat"), q.String("part"), q.String("from"), q.String("to")
 	if err := q.Err(); err != nil {
 		return out, err
 	}
+	cond, err := report.ListCond(stat, part, from, to, env.Now)
+	if err != nil {
+		return out, err
+	}
+	f.Cond = cond
 	if out.RegionID != 0 {
 		path, err := env.RegionPath(out.RegionID)
 		if err != nil {

@@ -5,8 +5,11 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/onedoor/onedoor/internal/model"
 )
 
 // formMemory is how much of a multipart form is held in memory; the rest of its files
@@ -73,4 +76,37 @@ func invalidFormField(r *http.Request) (string, bool) {
 	}
 	slices.Sort(names)
 	return strings.ToValidUTF8(names[0], "\uFFFD"), true
+}
+
+// FormInt reads an optional whole-number field of a posted form (an id from a
+// <select>, a count): blank is 0, anything else that is not a whole number is a
+// field error (not_a_number). Ranges are the service's to check.
+func FormInt(r *http.Request, field string) (int64, error) {
+	v := strings.TrimSpace(r.PostFormValue(field))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, model.Invalid(field, "not_a_number", "invalid.not_a_number")
+	}
+	return n, nil
+}
+
+// FormIDs reads a field of a posted form that may be given many times (a multiple
+// <select>, checkboxes) as ids: blanks are skipped, a value that is not a whole
+// number is a field error (not_a_number).
+func FormIDs(r *http.Request, field string) ([]int64, error) {
+	var ids []int64
+	for _, v := range r.PostForm[field] {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, model.Invalid(field, "not_a_number", "invalid.not_a_number")
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }

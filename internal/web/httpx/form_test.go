@@ -2,11 +2,15 @@ package httpx
 
 import (
 	"bytes"
+	"errors"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/onedoor/onedoor/internal/model"
 )
 
 // A form field whose name, value or file name is not UTF-8 is refused naming the
@@ -60,5 +64,26 @@ func TestCheckForm(t *testing.T) {
 	r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, 10)
 	if e := FromErr(r, CheckForm(r)); e.Status != http.StatusRequestEntityTooLarge {
 		t.Errorf("past the limit: %+v", e)
+	}
+}
+
+func TestFormIntAndIDs(t *testing.T) {
+	r := httptest.NewRequest("POST", "/", strings.NewReader("n=+7&blank=+&bad=x&ids=3&ids=&ids=5&badids=1&badids=z"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if n, err := FormInt(r, "n"); n != 7 || err != nil {
+		t.Errorf("n: %d %v", n, err)
+	}
+	if n, err := FormInt(r, "blank"); n != 0 || err != nil {
+		t.Errorf("blank: %d %v", n, err)
+	}
+	var fe *model.FieldError
+	if _, err := FormInt(r, "bad"); !errors.As(err, &fe) || fe.Field != "bad" || fe.Code != "not_a_number" {
+		t.Errorf("bad: %v", err)
+	}
+	if ids, err := FormIDs(r, "ids"); !slices.Equal(ids, []int64{3, 5}) || err != nil {
+		t.Errorf("ids: %v %v", ids, err)
+	}
+	if _, err := FormIDs(r, "badids"); !errors.As(err, &fe) || fe.Field != "badids" {
+		t.Errorf("badids: %v", err)
 	}
 }

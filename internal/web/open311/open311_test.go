@@ -43,7 +43,7 @@ func setup(t *testing.T, st *store.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, _, err := srv.App.Auth().IssueAPIToken(ctx, "wechat-miniapp", integration.ID, admin.ID)
+	key, _, err := srv.App.Auth().IssueAPIToken(ctx, store.NotAudited("test fixture"), "wechat-miniapp", integration.ID, admin.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func setup(t *testing.T, st *store.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctok, _, err := srv.App.Auth().IssueAPIToken(ctx, "clerk", clerk.ID, admin.ID)
+	ctok, _, err := srv.App.Auth().IssueAPIToken(ctx, store.NotAudited("test fixture"), "clerk", clerk.ID, admin.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -762,7 +762,7 @@ func (e *env) keyOf(username string) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	key, _, err := e.srv.App.Auth().IssueAPIToken(ctx, username+"-client", u.ID, u.ID)
+	key, _, err := e.srv.App.Auth().IssueAPIToken(ctx, store.NotAudited("test fixture"), username+"-client", u.ID, u.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -819,18 +819,18 @@ func TestOpen311KeyIsNeverMoreThanItsUser(t *testing.T) {
 		// What the user is now counts: a clerk made a viewer files nothing more ...
 		u, _, _ := st.UserCredentials(ctx, "fucheng.clerk")
 		u.Roles = []model.Role{model.RoleViewer}
-		if err := st.UpdateUser(ctx, &u); err != nil {
+		if err := st.UpdateUser(ctx, store.NotAudited("test fixture"), &u); err != nil {
 			t.Fatal(err)
 		}
 		resp, body := e.do("POST", "/open311/v2/requests.json", f)
 		wantError(t, resp, body, "json", http.StatusForbidden, "api_key")
 		// ... and a deactivated user's key files nothing at all.
 		u.Roles = []model.Role{model.RoleClerk}
-		if err := st.UpdateUser(ctx, &u); err != nil {
+		if err := st.UpdateUser(ctx, store.NotAudited("test fixture"), &u); err != nil {
 			t.Fatal(err)
 		}
 		e.post("json", f)
-		if err := st.SetUserActive(ctx, u.ID, false); err != nil {
+		if err := st.SetUserActive(ctx, store.NotAudited("test fixture"), u.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		resp, body = e.do("POST", "/open311/v2/requests.json", f)

@@ -46,7 +46,7 @@ func (u *UI) auditList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	data.ExportURL = "/admin/audit.csv?" + exp.Encode()
-	page := newPage(r, "audit.title")
+	page := u.newPage(r, "audit.title")
 	page.Active = "nav.audit"
 	page.Data = data
 	u.render(w, r, http.StatusOK, "admin_audit.html", page)

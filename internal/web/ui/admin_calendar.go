@@ -39,7 +39,7 @@ func (u *UI) renderCalendar(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	start := time.Date(year, 1, 1, 0, 0, 0, 0, cst)
-	page := newPage(r, "calendar.title")
+	page := u.newPage(r, "calendar.title")
 	page.Active = "nav.calendar"
 	page.Data = calendarData{Year: year, Prev: year - 1, Next: year + 1, Days: days,
 		Workdays: cal.WorkdaysBetween(start.AddDate(0, 0, -1), start.AddDate(1, 0, -1))}

@@ -19,7 +19,7 @@ func (u *UI) categoryList(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, err)
 		return
 	}
-	page := newPage(r, "categories.title")
+	page := u.newPage(r, "categories.title")
 	page.Active = "nav.categories"
 	page.Data = categoryListData{Rows: cats, Editable: page.P.Region.ParentID == 0}
 	u.render(w, r, http.StatusOK, "admin_categories.html", page)

@@ -32,7 +32,7 @@ func (u *UI) renderCategoryForm(w http.ResponseWriter, r *http.Request, c *model
 	if c != nil {
 		title = "categories.edit"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = "nav.categories"
 	page.Data = categoryForm{Category: c, Kinds: model.AllKinds, Parents: tops}
 	if err != nil {
@@ -48,10 +48,10 @@ func (u *UI) renderCategoryForm(w http.ResponseWriter, r *http.Request, c *model
 func categoryInput(r *http.Request) (org.CategoryInput, error) {
 	in := org.CategoryInput{Kind: model.CaseKind(r.PostFormValue("kind")), Code: r.PostFormValue("code"), Name: r.PostFormValue("name")}
 	var err error
-	if in.ParentID, err = formInt(r, "parent_id"); err != nil {
+	if in.ParentID, err = httpx.FormInt(r, "parent_id"); err != nil {
 		return in, err
 	}
-	order, err := formInt(r, "sort_order")
+	order, err := httpx.FormInt(r, "sort_order")
 	in.SortOrder = int(order)
 	return in, err
 }

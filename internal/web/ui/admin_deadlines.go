@@ -25,7 +25,7 @@ func (u *UI) renderDeadlines(w http.ResponseWriter, r *http.Request, editID int6
 		u.renderError(w, r, lerr)
 		return
 	}
-	page := newPage(r, "deadlines.title")
+	page := u.newPage(r, "deadlines.title")
 	page.Active = "nav.deadlines"
 	page.Data = deadlineData{Rules: rules, Kinds: model.AllKinds, Urgencies: []workflow.Urgency{workflow.UrgencyNormal, workflow.UrgencyUrgent, workflow.UrgencyCritical},
 		Stages: cases.Stages(), EditID: editID}

@@ -31,7 +31,7 @@ func (u *UI) renderDepartmentForm(w http.ResponseWriter, r *http.Request, d *mod
 	if d != nil {
 		title = "departments.edit"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = "nav.departments"
 	page.Data = departmentForm{Department: d, Regions: rows}
 	if err != nil {
@@ -49,7 +49,7 @@ func (u *UI) departmentNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) departmentCreate(w http.ResponseWriter, r *http.Request) {
-	regionID, err := formInt(r, "region_id")
+	regionID, err := httpx.FormInt(r, "region_id")
 	if err == nil {
 		in := org.DepartmentInput{RegionID: regionID, Code: r.PostFormValue("code"), Name: r.PostFormValue("name")}
 		_, err = u.Org.CreateDepartment(r.Context(), httpx.Principal(r), in)

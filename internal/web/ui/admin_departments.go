@@ -29,7 +29,7 @@ func (u *UI) departmentList(w http.ResponseWriter, r *http.Request) {
 	for i, d := range deps {
 		rows[i] = departmentRow{Department: d, RegionName: names[d.RegionID]}
 	}
-	page := newPage(r, "departments.title")
+	page := u.newPage(r, "departments.title")
 	page.Active = "nav.departments"
 	page.Data = rows
 	u.render(w, r, http.StatusOK, "admin_departments.html", page)

@@ -31,7 +31,7 @@ func (u *UI) renderRegionForm(w http.ResponseWriter, r *http.Request, status int
 	if g != nil {
 		title = "regions.edit"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = "nav.regions"
 	page.Data = regionForm{Region: g, Parents: parentRows, Levels: model.AllLevels[1:]}
 	if err != nil {
@@ -51,7 +51,7 @@ func (u *UI) regionNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) regionCreate(w http.ResponseWriter, r *http.Request) {
-	parentID, err := formInt(r, "parent_id")
+	parentID, err := httpx.FormInt(r, "parent_id")
 	if err == nil {
 		in := org.RegionInput{ParentID: parentID, Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), Level: model.RegionLevel(r.PostFormValue("level"))}
 		_, err = u.Org.CreateRegion(r.Context(), httpx.Principal(r), in)

@@ -34,7 +34,7 @@ func (u *UI) regionList(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, err)
 		return
 	}
-	page := newPage(r, "regions.title")
+	page := u.newPage(r, "regions.title")
 	page.Active = "nav.regions"
 	page.Data = treeRows(regions, p.Region)
 	u.render(w, r, http.StatusOK, "admin_regions.html", page)

@@ -307,7 +307,7 @@ func (u *UI) renderRiskRules(w http.ResponseWriter, r *http.Request, errs map[st
 		u.renderError(w, r, err)
 		return
 	}
-	page := newPage(r, "risk_rules.title")
+	page := u.newPage(r, "risk_rules.title")
 	page.Active = "nav.risk_rules"
 	page.Form = riskForm(rules)
 	data := riskRulesView(rules, custom)

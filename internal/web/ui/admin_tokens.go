@@ -41,7 +41,7 @@ func (u *UI) renderTokens(w http.ResponseWriter, r *http.Request, status int, ne
 	for i, t := range toks {
 		rows[i] = tokenRow{APIToken: t, UserName: names[t.UserID]}
 	}
-	page := newPage(r, "tokens.title")
+	page := u.newPage(r, "tokens.title")
 	page.Active = "nav.tokens"
 	page.Data = tokenData{Rows: rows, Users: users, NewToken: newToken}
 	if err != nil {
@@ -58,7 +58,7 @@ func (u *UI) tokenList(w http.ResponseWriter, r *http.Request) {
 // tokenCreate issues a token and shows it on the page it answers with: the one time
 // it can be seen.
 func (u *UI) tokenCreate(w http.ResponseWriter, r *http.Request) {
-	userID, err := formInt(r, "user_id")
+	userID, err := httpx.FormInt(r, "user_id")
 	var tok string
 	if err == nil {
 		tok, _, err = u.Org.IssueToken(r.Context(), httpx.Principal(r), u.Auth, org.TokenInput{Name: strings.TrimSpace(r.PostFormValue("name")), UserID: userID})

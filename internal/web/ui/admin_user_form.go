@@ -42,7 +42,7 @@ func (u *UI) renderUserForm(w http.ResponseWriter, r *http.Request, us *model.Us
 	if us != nil {
 		title = "users.edit"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = "nav.users"
 	data := userForm{User: us, Regions: treeRows(regions, p.Region), Departments: depRows, Roles: model.AllRoles,
 		Locales: model.Locales, Checked: map[model.Role]bool{}}
@@ -72,10 +72,10 @@ func userInput(r *http.Request) (org.UserInput, error) {
 		in.Roles = append(in.Roles, model.Role(role))
 	}
 	var err error
-	if in.RegionID, err = formInt(r, "region_id"); err != nil {
+	if in.RegionID, err = httpx.FormInt(r, "region_id"); err != nil {
 		return in, err
 	}
-	in.DepartmentID, err = formInt(r, "department_id")
+	in.DepartmentID, err = httpx.FormInt(r, "department_id")
 	return in, err
 }
 

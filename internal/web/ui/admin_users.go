@@ -50,7 +50,7 @@ func (u *UI) userList(w http.ResponseWriter, r *http.Request) {
 	for i, us := range users {
 		rows[i] = userRow{User: us, RegionName: names[us.RegionID], DepartmentName: depNames[us.DepartmentID]}
 	}
-	page := newPage(r, "users.title")
+	page := u.newPage(r, "users.title")
 	page.Active = "nav.users"
 	page.Data = userListData{Rows: rows, Roles: model.AllRoles, Role: string(role)}
 	u.render(w, r, http.StatusOK, "admin_users.html", page)

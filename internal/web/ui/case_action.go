@@ -20,25 +20,22 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 	f := r.PostForm
 	in := cases.ActInput{Note: f.Get("note"), Outcome: f.Get("outcome"), Satisfaction: f.Get("satisfaction")}
 	var err error
-	if in.LeadDepartmentID, err = formInt(r, "lead_department_id"); err != nil {
+	if in.LeadDepartmentID, err = httpx.FormInt(r, "lead_department_id"); err != nil {
 		return in, err
 	}
-	for _, v := range f["co_department_ids"] {
-		if v == "" {
-			continue
-		}
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return in, model.Invalid("co_department_ids", "not_a_number", "invalid.not_a_number")
-		}
+	coIDs, err := httpx.FormIDs(r, "co_department_ids")
+	if err != nil {
+		return in, err
+	}
+	for _, id := range coIDs {
 		if id != in.LeadDepartmentID {
 			in.CoDepartmentIDs = append(in.CoDepartmentIDs, id)
 		}
 	}
-	if in.ToRegionID, err = formInt(r, "to_region_id"); err != nil {
+	if in.ToRegionID, err = httpx.FormInt(r, "to_region_id"); err != nil {
 		return in, err
 	}
-	days, err := formInt(r, "days")
+	days, err := httpx.FormInt(r, "days")
 	if err != nil {
 		return in, err
 	}
@@ -51,7 +48,7 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 	// than taken for "the default".
 	in.Level = strings.TrimSpace(f.Get("level"))
 	if f.Has("reply_days") {
-		n, err := formInt(r, "reply_days")
+		n, err := httpx.FormInt(r, "reply_days")
 		if err != nil {
 			return in, err
 		}
@@ -61,7 +58,7 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 		}
 	}
 	in.Incident, in.WarningLevel = strings.TrimSpace(f.Get("incident")), strings.TrimSpace(f.Get("warning_level"))
-	if in.HolderID, err = formInt(r, "holder_id"); err != nil {
+	if in.HolderID, err = httpx.FormInt(r, "holder_id"); err != nil {
 		return in, err
 	}
 	in.SeenState = r.PostFormValue("state")

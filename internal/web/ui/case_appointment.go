@@ -124,7 +124,7 @@ func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
 		return
 	}
-	slot, err := formInt(r, "slot_id")
+	slot, err := httpx.FormInt(r, "slot_id")
 	if err == nil {
 		_, err = u.Cases.Book(r.Context(), httpx.Principal(r), id, slot)
 	}

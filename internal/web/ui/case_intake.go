@@ -95,7 +95,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 	for _, id := range form["co_department_ids"] {
 		data.CoChecked[id] = true
 	}
-	page := newPage(r, "cases.new.title")
+	page := u.newPage(r, "cases.new.title")
 	page.Active = "nav.case_new"
 	page.Form = form
 	page.Data = data
@@ -113,16 +113,16 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 	f := r.PostForm
 	in = cases.RegisterInput{Kind: model.CaseKind(f.Get("kind")), Channel: model.Channel(f.Get("channel")),
 		Address: f.Get("address"), Title: f.Get("title"), Description: f.Get("description"), Urgency: f.Get("urgency")}
-	if in.CategoryID, err = formInt(r, "category_id"); err != nil {
+	if in.CategoryID, err = httpx.FormInt(r, "category_id"); err != nil {
 		return in, nil, err
 	}
-	if in.RegionID, err = formInt(r, "region_id"); err != nil {
+	if in.RegionID, err = httpx.FormInt(r, "region_id"); err != nil {
 		return in, nil, err
 	}
-	if in.GridID, err = formInt(r, "grid_id"); err != nil {
+	if in.GridID, err = httpx.FormInt(r, "grid_id"); err != nil {
 		return in, nil, err
 	}
-	people, err := formInt(r, "people_count")
+	people, err := httpx.FormInt(r, "people_count")
 	if err != nil {
 		return in, nil, err
 	}
@@ -154,14 +154,14 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		in.Then = []cases.Step{{Action: workflow.ActionAccept}, {Action: workflow.ActionHandle}}
 	case "assign":
 		assign := cases.Step{Action: workflow.ActionAssign}
-		if assign.LeadDepartmentID, err = formInt(r, "lead_department_id"); err != nil {
+		if assign.LeadDepartmentID, err = httpx.FormInt(r, "lead_department_id"); err != nil {
 			return in, rows, err
 		}
-		for _, v := range f["co_department_ids"] {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return in, rows, model.Invalid("co_department_ids", "not_a_number", "invalid.not_a_number")
-			}
+		coIDs, err := httpx.FormIDs(r, "co_department_ids")
+		if err != nil {
+			return in, rows, err
+		}
+		for _, id := range coIDs {
 			if id != 0 && id != assign.LeadDepartmentID {
 				assign.CoDepartmentIDs = append(assign.CoDepartmentIDs, id)
 			}

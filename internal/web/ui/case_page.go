@@ -230,7 +230,7 @@ func (u *UI) renderCaseRevealing(w http.ResponseWriter, r *http.Request, id int6
 			}
 		}
 	}
-	page := newPage(r, "cases.page.title")
+	page := u.newPage(r, "cases.page.title")
 	page.Active = "nav.cases_all"
 	if hasAny(p, queueRoles) {
 		page.Active = "nav.cases_mine"

@@ -57,6 +57,6 @@ func (u *UI) priorCases(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, e.Message, e.Status)
 		return
 	}
-	page := newPage(r, "cases.new.title")
+	page := u.newPage(r, "cases.new.title")
 	u.renderPartial(w, r, http.StatusOK, "case_intake.html", "prior-cases", map[string]any{"Page": page, "Prior": u.priorData(r, found)})
 }

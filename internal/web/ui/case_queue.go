@@ -6,6 +6,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -32,9 +33,11 @@ type queueData struct {
 	Groups    []categoryGroup
 	Regions   []regionRow
 	Urgencies []workflow.Urgency
-	Search    bool // the list is a search's result
-	Total     int  // the cases the list holds, counted up to cases.MaxTotal
-	TotalOver bool // more than that
+	Channels  []model.Channel
+	Search    bool   // the list is a search's result
+	Figure    string // the figure the list holds the cases of (its name), if any
+	Total     int    // the cases the list holds, counted up to cases.MaxTotal (a figure's exactly)
+	TotalOver bool   // more than that
 	Pager     pager
 
 	Bookings []appointmentView // upcoming 约访 bookings at the clerk's desk
@@ -74,11 +77,11 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		title = "cases.queue.all"
 		active = "nav.cases_all"
 	}
-	page := newPage(r, title)
+	page := u.newPage(r, title)
 	page.Active = active
 	page.Form = httpx.PageQuery(r).Values()
 	data := queueData{Queue: queue, Mine: hasAny(p, queueRoles), States: workflow.AllStates, Kinds: model.AllKinds, Groups: groupCategories(cats),
-		Regions: treeRows(regions, p.Region), Urgencies: workflow.AllUrgencies}
+		Regions: treeRows(regions, p.Region), Urgencies: workflow.AllUrgencies, Channels: model.AllChannels}
 	page.Data = &data
 	if ferr != nil {
 		ce := classify(r, ferr)
@@ -96,6 +99,10 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		// A tracking code typed whole: its case, not a list of one.
 		http.Redirect(w, r, "/cases/"+strconv.FormatInt(found.Cases[0].ID, 10), http.StatusSeeOther)
 		return
+	}
+	if f.Cond != nil {
+		fig, _ := report.ByID(httpx.PageQuery(r).String("stat"))
+		data.Figure, _ = fig.Local(page.Locale)
 	}
 	data.Bookings = u.deskAppointments(ctx, p)
 	data.Rows = make([]queueRow, len(found.Cases))

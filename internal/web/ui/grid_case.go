@@ -112,7 +112,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 	for _, k := range gridPresets {
 		d.Presets = append(d.Presets, i18n.T(loc, k))
 	}
-	page := newPage(r, "grid.case.title")
+	page := u.newPage(r, "grid.case.title")
 	page.Active = "nav.grid"
 	if key, ok := gridNotices[httpx.PageQuery(r).String("done")]; ok { // a notice only
 		page.Notice = key

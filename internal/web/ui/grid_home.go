@@ -107,7 +107,7 @@ func (u *UI) gridHome(w http.ResponseWriter, r *http.Request) {
 			d.Others = append(d.Others, row(&rest[i]))
 		}
 	}
-	page := newPage(r, "grid.title")
+	page := u.newPage(r, "grid.title")
 	page.Active = "nav.grid"
 	page.Data = d
 	u.render(w, r, http.StatusOK, "grid_home.html", page)

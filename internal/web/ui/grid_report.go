@@ -64,7 +64,7 @@ func (u *UI) renderGridReport(w http.ResponseWriter, r *http.Request, status int
 			form.Set("region_id", strconv.FormatInt(d.Regions[0].ID, 10))
 		}
 	}
-	page := newPage(r, "grid.report.title")
+	page := u.newPage(r, "grid.report.title")
 	page.Active = "nav.grid"
 	page.Form = form
 	page.Data = d
@@ -193,13 +193,13 @@ func gridReportInput(r *http.Request, worker string) (cases.RegisterInput, error
 	in := cases.RegisterInput{Kind: model.CaseKind(f.Get("kind")), Channel: model.ChannelGrid, Address: f.Get("address"),
 		Description: f.Get("description"), Urgency: f.Get("urgency"), Injured: f.Get("injured") != ""}
 	var err error
-	if in.CategoryID, err = formInt(r, "category_id"); err != nil {
+	if in.CategoryID, err = httpx.FormInt(r, "category_id"); err != nil {
 		return in, err
 	}
-	if in.RegionID, err = formInt(r, "region_id"); err != nil {
+	if in.RegionID, err = httpx.FormInt(r, "region_id"); err != nil {
 		return in, err
 	}
-	people, err := formInt(r, "people_count")
+	people, err := httpx.FormInt(r, "people_count")
 	if err != nil {
 		return in, err
 	}

@@ -81,7 +81,7 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 	if before > 0 {
 		d.First = inboxURL(unreadOnly, 0)
 	}
-	page := newPage(r, "inbox.title")
+	page := u.newPage(r, "inbox.title")
 	page.Active = "nav.inbox"
 	page.Data = d
 	u.render(w, r, http.StatusOK, "inbox.html", page)

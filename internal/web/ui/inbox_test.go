@@ -235,7 +235,7 @@ func TestUnreadBadgeStopsCounting(t *testing.T) {
 		}
 		notify := func(n int) {
 			t.Helper()
-			err := cp.st.InTx(ctx, func(tx *store.Tx) error {
+			err := cp.st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error {
 				for i := 0; i < n; i++ {
 					if err := tx.InsertNotification(ctx, &store.Notification{UserID: u.ID, Kind: "warning_orange", Title: "橙色预警",
 						Body: fmt.Sprintf("第 %d 条", i), CreatedAt: time.Now()}); err != nil {

@@ -29,7 +29,7 @@ func (u *UI) renderLogin(w http.ResponseWriter, r *http.Request, status int, err
 	token := auth.NewToken()
 	http.SetCookie(w, &http.Cookie{Name: httpx.LoginCSRF, Value: token, Path: "/login", MaxAge: 3600,
 		HttpOnly: true, Secure: u.SecureCookies, SameSite: http.SameSiteStrictMode})
-	page := newPage(r, "login.title")
+	page := u.newPage(r, "login.title")
 	page.CSRF = token
 	page.Error = errMsg
 	if errMsg != "" {

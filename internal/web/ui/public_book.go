@@ -51,7 +51,7 @@ type publicBookData struct {
 // publicBook shows the booking page's first step: the code (from the link) and the
 // last 4 digits of the phone.
 func (u *UI) publicBook(w http.ResponseWriter, r *http.Request) {
-	page := newPage(r, "appointment.public.title")
+	page := u.newPage(r, "appointment.public.title")
 	page.Data = &publicBookData{Code: bookCode(httpx.PageQuery(r).String("code"))}
 	u.renderBook(w, r, http.StatusOK, page)
 }
@@ -65,7 +65,7 @@ func (u *UI) publicBookPost(w http.ResponseWriter, r *http.Request) {
 	}
 	code := bookCode(r.PostFormValue("code"))
 	last4 := strings.TrimSpace(r.PostFormValue("last4"))
-	page := newPage(r, "appointment.public.title")
+	page := u.newPage(r, "appointment.public.title")
 	d := &publicBookData{Code: code, Last4: last4}
 	page.Data = d
 	page.Form = r.PostForm
@@ -95,7 +95,7 @@ func (u *UI) publicBookPost(w http.ResponseWriter, r *http.Request) {
 	var opErr error
 	switch r.PostFormValue("op") {
 	case "book":
-		slot, err := formInt(r, "slot_id")
+		slot, err := httpx.FormInt(r, "slot_id")
 		if err == nil {
 			_, err = u.Cases.BookPublic(ctx, code, last4, slot)
 		}
@@ -103,7 +103,7 @@ func (u *UI) publicBookPost(w http.ResponseWriter, r *http.Request) {
 			d.Done = "appointment.notice.booked"
 		}
 	case "cancel":
-		id, err := formInt(r, "appointment_id")
+		id, err := httpx.FormInt(r, "appointment_id")
 		if err == nil {
 			_, err = u.Cases.CancelPublic(ctx, code, last4, id)
 		}

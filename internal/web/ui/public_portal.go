@@ -149,7 +149,7 @@ func (u *UI) renderPublicForm(w http.ResponseWriter, r *http.Request, status int
 		c := g.newChallenge(ip)
 		data.Challenge = &c
 	}
-	page := newPage(r, "public.form.title")
+	page := u.newPage(r, "public.form.title")
 	form.Del("challenge_answer")
 	page.Form, page.Data = form, data
 	if msg != "" {
@@ -334,7 +334,7 @@ func (u *UI) publicSubmitted(w http.ResponseWriter, r *http.Request) {
 		u.publicFail(w, r, store.ErrNotFound)
 		return
 	}
-	page := newPage(r, "public.submitted.title")
+	page := u.newPage(r, "public.submitted.title")
 	page.Data = map[string]string{"Code": code, "TrackURL": u.publicURL(r, "/p/track?code="+code)}
 	u.renderPublic(w, r, http.StatusOK, "public_submitted.html", page)
 }

@@ -101,7 +101,7 @@ func (u *UI) renderPublic(w http.ResponseWriter, r *http.Request, status int, na
 
 // publicError shows a message on the public layout.
 func (u *UI) publicError(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	page := newPage(r, "public.error.title")
+	page := u.newPage(r, "public.error.title")
 	page.Error = msg
 	u.renderPublic(w, r, status, "public_error.html", page)
 }

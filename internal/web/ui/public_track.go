@@ -21,7 +21,7 @@ type publicTrackData struct {
 // publicTrackForm asks for the tracking code (filled in when the QR code carried it)
 // and the last four digits of the phone.
 func (u *UI) publicTrackForm(w http.ResponseWriter, r *http.Request) {
-	page := newPage(r, "public.track.title")
+	page := u.newPage(r, "public.track.title")
 	page.Form = url.Values{"code": {cases.NormalizeTrackingCode(httpx.PageQuery(r).String("code"))}}
 	page.Data = publicTrackData{}
 	u.renderPublic(w, r, http.StatusOK, "public_track.html", page)
@@ -74,7 +74,7 @@ func lookupKey(code string) string {
 // showTrack looks the case up again and shows it, with a notice or an error.
 func (u *UI) showTrack(w http.ResponseWriter, r *http.Request, status int, notice, errMsg string) {
 	code, last4 := r.PostFormValue("code"), r.PostFormValue("last4")
-	page := newPage(r, "public.track.title")
+	page := u.newPage(r, "public.track.title")
 	page.Form = url.Values{"code": {cases.NormalizeTrackingCode(code)}}
 	if page.Form.Get("code") == "" {
 		page.Form.Set("code", truncate(code, 20))

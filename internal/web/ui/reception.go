@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/cases"
@@ -72,7 +71,7 @@ func (u *UI) renderReception(w http.ResponseWriter, r *http.Request, status int,
 		}
 		d.Sessions = append(d.Sessions, v)
 	}
-	page := newPage(r, "reception.title")
+	page := u.newPage(r, "reception.title")
 	page.Active = "nav.reception"
 	page.Data = d
 	page.Notice = receptionNotices[httpx.PageQuery(r).String("done")] // a notice only: an odd one shows none
@@ -99,12 +98,8 @@ func (u *UI) receptionPublish(w http.ResponseWriter, r *http.Request) {
 	}
 	in := cases.SessionInput{Date: r.PostFormValue("date"), Start: r.PostFormValue("start"), End: r.PostFormValue("end"),
 		Place: r.PostFormValue("place")}
-	var err error
-	if v := strings.TrimSpace(r.PostFormValue("slot_minutes")); v != "" {
-		if in.SlotMinutes, err = strconv.Atoi(v); err != nil {
-			err = model.Invalid("slot_minutes", "not_a_number", "invalid.not_a_number")
-		}
-	}
+	minutes, err := httpx.FormInt(r, "slot_minutes")
+	in.SlotMinutes = int(minutes)
 	if err == nil {
 		_, err = u.Cases.PublishSession(r.Context(), httpx.Principal(r), in)
 	}

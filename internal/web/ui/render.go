@@ -4,7 +4,6 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -92,6 +91,9 @@ func navFor(p *auth.Principal) []NavItem {
 	if p.Can(auth.PermCasesRead) {
 		items = append(items, NavItem{"nav.cases_all", "/cases?queue=all"}, NavItem{"nav.supervision", "/supervision"}, NavItem{"nav.warnings", "/warnings"})
 	}
+	if p.Can(auth.PermStatsRead) {
+		items = append(items, NavItem{"nav.stats", "/stats"})
+	}
 	if p.Can(auth.PermReception) {
 		items = append(items, NavItem{"nav.reception", "/reception"})
 	}
@@ -140,32 +142,19 @@ var funcs = template.FuncMap{
 }
 
 // newPage starts a page for r with the title key.
-func newPage(r *http.Request, title string) *Page {
+func (u *UI) newPage(r *http.Request, title string) *Page {
 	p := httpx.Principal(r)
 	return &Page{Locale: httpx.Locale(r), P: p, CSRF: httpx.CSRFToken(r), Title: title, Nav: navFor(p),
-		Active: title, Notice: noticeKey(httpx.PageQuery(r).String("notice")), Request: r, Unread: unreadCount(r, p)}
-}
-
-// storeKey carries the store into a signed-in request, so that newPage can count the
-// user's unread notifications for the header.
-type storeKey struct{}
-
-// withStore makes st reachable by newPage while r is served.
-func withStore(r *http.Request, st *store.Store) *http.Request {
-	if st == nil {
-		return r
-	}
-	return r.WithContext(context.WithValue(r.Context(), storeKey{}, st))
+		Active: title, Notice: noticeKey(httpx.PageQuery(r).String("notice")), Request: r, Unread: u.unreadCount(r, p)}
 }
 
 // unreadCount is the header badge's number: one COUNT query per rendered page, 0 when
 // nobody is signed in or the count cannot be had (the page still renders).
-func unreadCount(r *http.Request, p *auth.Principal) int {
-	st, _ := r.Context().Value(storeKey{}).(*store.Store)
-	if st == nil || p == nil || p.User.ID == 0 {
+func (u *UI) unreadCount(r *http.Request, p *auth.Principal) int {
+	if u.Store == nil || p == nil || p.User.ID == 0 {
 		return 0
 	}
-	n, err := st.UnreadCount(r.Context(), p.User.ID)
+	n, err := u.Store.UnreadCount(r.Context(), p.User.ID)
 	if err != nil {
 		slog.WarnContext(r.Context(), "unread count", "err", err)
 		return 0
@@ -215,7 +204,7 @@ func (u *UI) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == 499 {
 		return
 	}
-	page := newPage(r, "error.title")
+	page := u.newPage(r, "error.title")
 	page.Error = e.Message
 	u.render(w, r, e.Status, "error.html", page)
 }

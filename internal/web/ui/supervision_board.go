@@ -207,7 +207,7 @@ func (u *UI) supervisionBoard(w http.ResponseWriter, r *http.Request) {
 			d.Groups = append(d.Groups, boardGroup{Level: l, Rows: rows})
 		}
 	}
-	page := newPage(r, "supervision.title")
+	page := u.newPage(r, "supervision.title")
 	page.Active = "nav.supervision"
 	page.Form = q.Values()
 	page.Data = d

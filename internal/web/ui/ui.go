@@ -4,12 +4,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
-	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -109,6 +107,9 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /p/book", u.publicBook)
 	mux.HandleFunc("POST /p/book", u.publicBookPost)
 	mux.HandleFunc("GET /warnings", onCases(u.warningsBoard))
+	mux.HandleFunc("GET /stats", u.withPerm(auth.PermStatsRead)(u.dashboard))
+	mux.HandleFunc("GET /stats/monthly", u.withPerm(auth.PermStatsRead)(u.monthly))
+	mux.HandleFunc("GET /stats/monthly.xlsx", u.withPerm(auth.PermStatsRead)(u.monthlyExport))
 
 	mux.HandleFunc("GET /inbox", u.signedIn(u.inbox))
 	// The grid worker's phone pages: whoever may register cases (grid, clerk, leader).
@@ -141,7 +142,7 @@ func (u *UI) signedIn(h http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		h(w, withStore(r, u.Store)) // newPage counts the unread notifications for the header
+		h(w, r)
 	}
 }
 
@@ -161,19 +162,6 @@ func (u *UI) withPerm(perm auth.Permission) func(http.HandlerFunc) http.HandlerF
 
 // RenderError shows err as an error page; the middleware uses it for refused CSRF.
 func (u *UI) RenderError(w http.ResponseWriter, r *http.Request, err error) { u.renderError(w, r, err) }
-
-// formInt reads an optional integer form field; a malformed value is a field error.
-func formInt(r *http.Request, field string) (int64, error) {
-	v := strings.TrimSpace(r.PostFormValue(field))
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, model.Invalid(field, "not_a_number", "invalid.not_a_number")
-	}
-	return n, nil
-}
 
 // safeNext accepts only a local path as a post-login destination, so a crafted link
 // cannot send a user off-site after signing in.

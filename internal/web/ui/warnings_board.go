@@ -85,7 +85,7 @@ type warningsData struct {
 func (u *UI) warningsBoard(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
 	ctx := r.Context()
-	page := newPage(r, "warnings.title")
+	page := u.newPage(r, "warnings.title")
 	page.Active = "nav.warnings"
 	loc := page.Locale
 	d := &warningsData{}

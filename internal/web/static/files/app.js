@@ -159,6 +159,11 @@
     }
   });
 
+  // A print button ([data-print]) prints the page: the monthly report on A4.
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-print]")) { window.print(); }
+  });
+
   // onedoor.fetch is fetch with the session's CSRF token on state changes.
   window.onedoor = {
     fetch: function (url, opts) {

@@ -12,10 +12,11 @@ import (
 	"github.com/onedoor/onedoor/internal/testutil"
 )
 
-// Group commit: many callers at once each get their own outcome — a failing one is
-// undone alone, with its audit entry — while the others' writes and audit entries are
-// committed and the audit chain stays whole.
-func TestInBatchIsolatesEachCaller(t *testing.T) {
+// Registrations at once each get their own outcome — a failing one is undone alone,
+// with its audit entry — while the others' writes and audit entries are committed and
+// the audit chain stays whole: on SQLite they share the group commit's transaction, on
+// PostgreSQL each has its own (RegisterCase with InTx alone).
+func TestGroupCommitIsolatesEachCaller(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		const n = 40
@@ -26,8 +27,9 @@ func TestInBatchIsolatesEachCaller(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				ctx := store.WithAudit(store.WithActor(ctx, store.Actor{Name: "test"}), "region.create", fmt.Sprintf("region:%d", i), "batch")
-				errs[i] = st.InBatch(ctx, func(tx *store.Tx) error {
+				ctx := store.WithActor(ctx, store.Actor{Name: "test"})
+				audit := store.Audited("region.create", fmt.Sprintf("region:%d", i), "batch")
+				errs[i] = st.RegisterCase(ctx, audit, store.NewCase{InTx: func(tx *store.Tx) error {
 					g := model.Region{Code: fmt.Sprintf("6229%02d", i), Name: fmt.Sprintf("县%d", i), Level: model.LevelCounty}
 					if err := tx.CreateRegion(ctx, &g); err != nil {
 						return err
@@ -36,7 +38,7 @@ func TestInBatchIsolatesEachCaller(t *testing.T) {
 						return boom // after writing: the savepoint must undo it
 					}
 					return nil
-				})
+				}})
 			}(i)
 		}
 		wg.Wait()
@@ -66,7 +68,8 @@ func TestInBatchIsolatesEachCaller(t *testing.T) {
 		done, cancel := context.WithCancel(ctx)
 		cancel()
 		ran := false
-		if err := st.InBatch(done, func(*store.Tx) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
+		write := store.NewCase{InTx: func(*store.Tx) error { ran = true; return nil }}
+		if err := st.RegisterCase(done, store.NotAudited("test"), write); !errors.Is(err, context.Canceled) || ran {
 			t.Errorf("cancelled caller: %v, ran %v", err, ran)
 		}
 	})

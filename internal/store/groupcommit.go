@@ -6,40 +6,41 @@ import (
 	"time"
 )
 
+// The group commit is how SQLite registers new cases (RegisterCase): the callers
+// that arrive while a commit is in flight are batched into the next transaction, each
+// in a savepoint of its own, so one fsync makes the whole batch durable. SQLite has one
+// writer anyway; what it costs is the fsync a commit, and this spreads it over a burst.
+// PostgreSQL's counterpart is the shared insert (sharedinsert.go).
+
 // maxBatch bounds how many callers share one transaction: enough to spread one fsync
 // over a burst, few enough that the first caller's wait stays short.
 const maxBatch = 64
 
 // batchItem is one caller's work waiting for the group committer.
 type batchItem struct {
-	ctx  context.Context
-	fn   func(*Tx) error
-	done chan error
+	ctx   context.Context
+	audit AuditEntry
+	fn    func(*Tx) error
+	done  chan error
 }
 
-// InBatch runs fn in a write transaction it shares with the other callers of InBatch
-// at the same moment (group commit): callers that arrive while a commit is in flight
-// are batched into the next transaction, each in a savepoint of its own, so one fsync
-// makes the whole batch durable. A failing fn is rolled back to its savepoint and gets
-// its error; the others go on. InBatch returns only after the commit, so an
-// acknowledged write is on disk, exactly as with InTx. The audit entry attached to
-// ctx is written in fn's savepoint. fn must not call InTx or InBatch itself.
-//
-// On PostgreSQL InBatch is InTx: its connections write in parallel and the server
-// already flushes concurrent commits together, while one committer would serialise
-// every caller's statements (slower, by `onedoor bench -what intake`). SQLite has one
-// writer anyway.
-// PostgreSQL's intake gets its group commit from InsertCaseAlone instead, whose
-// batches are one statement, not one a caller.
-func (s *Store) InBatch(ctx context.Context, fn func(*Tx) error) error {
-	if s.dialect == Postgres {
-		return s.InTx(ctx, fn)
+// groupCommit runs fn in a write transaction it shares with the other callers at the
+// same moment, in a savepoint of its own, and writes the audit entry e in that
+// savepoint. A failing fn is rolled back to its savepoint and gets its error; the
+// others go on. groupCommit returns only after the commit, so an acknowledged write
+// is on disk, exactly as with InTx. fn must not call InTx or groupCommit itself.
+// SQLite's only: on PostgreSQL, whose connections write in parallel and whose server
+// already flushes concurrent commits together, one committer would serialise every
+// caller's statements (slower, by `onedoor bench -what intake`).
+func (s *Store) groupCommit(ctx context.Context, e AuditEntry, fn func(*Tx) error) error {
+	if err := e.check(); err != nil {
+		return err
 	}
 	s.batchOnce.Do(func() {
 		s.batches = make(chan *batchItem, maxBatch)
 		go s.groupCommitter()
 	})
-	it := &batchItem{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	it := &batchItem{ctx: ctx, audit: e, fn: fn, done: make(chan error, 1)}
 	return submit(ctx, s.batches, it, it.done)
 }
 
@@ -90,7 +91,6 @@ func (s *Store) commitBatch(items []*batchItem) {
 	}
 	t := &Tx{s: s, tx: tx, batched: true}
 	var ok []*batchItem
-	var written []*pendingAudit
 	for i, it := range items {
 		if err := it.ctx.Err(); err != nil {
 			it.done <- err
@@ -104,10 +104,10 @@ func (s *Store) commitBatch(items []*batchItem) {
 			return
 		}
 		head := t.head
+		t.audit = it.audit
 		err := it.fn(t)
-		pending := pendingFrom(it.ctx)
-		if err == nil && pending != nil {
-			err = t.appendAudit(it.ctx, ActorFrom(it.ctx), pending.AuditEntry)
+		if err == nil && t.audit.recorded() {
+			err = t.appendAudit(it.ctx, ActorFrom(it.ctx), t.audit)
 		}
 		if err != nil {
 			// Undo this caller's part only; the transaction goes on for the others.
@@ -122,9 +122,6 @@ func (s *Store) commitBatch(items []*batchItem) {
 			it.done <- err
 		} else {
 			ok = append(ok, it)
-			if pending != nil {
-				written = append(written, pending)
-			}
 		}
 		if _, err := t.exec(context.Background(), "RELEASE SAVEPOINT "+sp); err != nil {
 			_ = tx.Rollback()
@@ -141,9 +138,6 @@ func (s *Store) commitBatch(items []*batchItem) {
 	if err := tx.Commit(); err != nil {
 		fail(ok, fmt.Errorf("commit: %w", err))
 		return
-	}
-	for _, p := range written {
-		p.written.Store(true)
 	}
 	if t.identity {
 		s.identityChanged()

@@ -13,38 +13,45 @@ import (
 	"github.com/onedoor/onedoor/internal/search"
 )
 
-// aloneTimeout bounds the statement that writes cases for InsertCaseAlone, which runs
-// free of its callers' cancellation.
-const aloneTimeout = 30 * time.Second
+// The shared insert is how PostgreSQL registers a new case that has nothing else to
+// do in its transaction (RegisterCase, NewCase.Shared): the cases that callers
+// register at the same moment are written by one statement that commits on its own,
+// and each caller returns once it has committed. On PostgreSQL a commit's cost is its
+// flush of the WAL, and one flush for many cases is what lets intake outrun
+// one-row-per-transaction inserts; in a transaction of its own, each caller's case
+// would wait for its own flush behind the others'. SQLite's counterpart is the group
+// commit (groupcommit.go).
 
-// maxAloneBatch bounds how many cases share one statement; aloneWriters is how many
-// such statements are in flight at once: while one waits for its commit to reach the
-// disk, the next gathers the cases that arrive meanwhile.
+// sharedInsertTimeout bounds the statement that writes the cases of a shared insert,
+// which runs free of its callers' cancellation.
+const sharedInsertTimeout = 30 * time.Second
+
+// maxSharedInsert bounds how many cases share one statement; sharedInserters is how
+// many such statements are in flight at once: while one waits for its commit to reach
+// the disk, the next gathers the cases that arrive meanwhile.
 const (
-	maxAloneBatch = 64
-	aloneWriters  = 2
+	maxSharedInsert = 64
+	sharedInserters = 2
 )
 
-// aloneCase is one caller's case waiting for a writer, with what its statement needs
-// already drawn from the caller's context.
-type aloneCase struct {
-	c       *model.Case
-	evs     []*model.CaseEvent
-	follow  *CaseFollowUps
-	args    []any // caseInsertArgs(c)
-	pending *pendingAudit
-	actor   Actor
-	at      time.Time
-	done    chan error
+// sharedCase is one caller's case waiting for a shared insert, with what its
+// statement needs already drawn from the caller.
+type sharedCase struct {
+	c      *model.Case
+	evs    []*model.CaseEvent
+	follow *CaseFollowUps
+	args   []any // caseInsertArgs(c)
+	audit  AuditEntry
+	actor  Actor
+	at     time.Time
+	done   chan error
 }
 
-// WritesCaseAlone tells whether InsertCaseAlone is open to the caller: on PostgreSQL.
-func (s *Store) WritesCaseAlone() bool { return s.dialect == Postgres }
-
-// CaseFollowUps are rows written in a new case's statement (InsertCaseAlone): the
-// notices its warning sends and the supervision order it brings, each with the id
-// ReserveIDs drew for it, so that what refers to them is written in the same statement:
-// an outbox row its notification, an event its order. Their case id is the case's.
+// CaseFollowUps are rows written in a new case's shared insert: the notices its
+// warning sends and the supervision order it brings, each with the id
+// SharedInsert.ReserveIDs drew for it, so that what refers to them is written in the
+// same statement: an outbox row its notification, an event its order. Their case id
+// is the case's.
 type CaseFollowUps struct {
 	Notifications []*Notification
 	Outbox        []*OutboxItem
@@ -58,16 +65,20 @@ type ReservedIDs struct {
 	Supervisions  []int64
 }
 
+// SharedInsert is what NewCase.Shared writes its case with: PostgreSQL's shared
+// insert, under the registration's audit entry.
+type SharedInsert struct {
+	s     *Store
+	audit AuditEntry
+}
+
 // ReserveIDs draws an id for a case, and for as many notifications and supervision
-// orders, from their tables' sequences (PostgreSQL), in one round trip. An id left
-// unused is only a gap.
-func (s *Store) ReserveIDs(ctx context.Context, notifications, supervisions int) (ReservedIDs, error) {
+// orders, from their tables' sequences, in one round trip. An id left unused is only
+// a gap.
+func (w SharedInsert) ReserveIDs(ctx context.Context, notifications, supervisions int) (ReservedIDs, error) {
 	var r ReservedIDs
-	if s.dialect != Postgres {
-		return r, errors.New("ReserveIDs is for PostgreSQL")
-	}
 	var notices, orders string
-	err := s.w.QueryRowContext(ctx, `SELECT nextval(pg_get_serial_sequence('cases', 'id')),
+	err := w.s.w.QueryRowContext(ctx, `SELECT nextval(pg_get_serial_sequence('cases', 'id')),
 		array_to_string(ARRAY(SELECT nextval(pg_get_serial_sequence('notifications', 'id')) FROM generate_series(1, $1)), ','),
 		array_to_string(ARRAY(SELECT nextval(pg_get_serial_sequence('supervisions', 'id')) FROM generate_series(1, $2)), ',')`,
 		notifications, supervisions).Scan(&r.Case, &notices, &orders)
@@ -81,51 +92,46 @@ func (s *Store) ReserveIDs(ctx context.Context, notifications, supervisions int)
 	return r, fillIDs(orders, supervisions, func(i int, id int64) { r.Supervisions[i] = id })
 }
 
-// InsertCaseAlone writes a new case as InsertCase does, with its first events (as
+// Insert writes the new case c as InsertCase does, with its first events (as
 // AppendEvents; their case id is filled in), its follow-ups (nil for none; c.ID then
-// holds the case's reserved id) and the audit entry attached to ctx, in one statement
-// that commits on its own, and returns once it has committed. Callers
-// at the same moment share the statement (group commit): on PostgreSQL a commit's cost
-// is its flush of the WAL, and one flush for many cases is what lets intake outrun
-// one-row-per-transaction inserts; a case of their own, each caller's case would wait
-// for its own flush behind the others'. A tracking code already taken gives ErrConflict
-// to its case alone. SQLite's intake goes through its group commit (InBatch) instead.
-func (s *Store) InsertCaseAlone(ctx context.Context, c *model.Case, evs []*model.CaseEvent, follow *CaseFollowUps) error {
-	if s.dialect != Postgres {
-		return errors.New("InsertCaseAlone is for PostgreSQL")
-	}
+// holds the case's reserved id) and the registration's audit entry (its object the
+// case), in the statement it shares with the cases registered at the same moment, and
+// returns once that has committed. A tracking code already taken gives ErrConflict to
+// its case alone; the caller draws another and calls Insert again.
+func (w SharedInsert) Insert(ctx context.Context, c *model.Case, evs []*model.CaseEvent, follow *CaseFollowUps) error {
 	if follow != nil && c.ID == 0 {
-		return errors.New("InsertCaseAlone: follow-ups need the case's reserved id")
+		return errors.New("shared insert: follow-ups need the case's reserved id")
 	}
-	it := newAloneCase(ctx, c, evs, follow)
-	s.aloneOnce.Do(func() {
-		s.alone = make(chan *aloneCase, maxAloneBatch)
-		for range aloneWriters {
-			go s.aloneWriter()
+	s := w.s
+	it := newSharedCase(ctx, w.audit, c, evs, follow)
+	s.sharedOnce.Do(func() {
+		s.shared = make(chan *sharedCase, maxSharedInsert)
+		for range sharedInserters {
+			go s.sharedInserter()
 		}
 	})
-	return submit(ctx, s.alone, it, it.done)
+	return submit(ctx, s.shared, it, it.done)
 }
 
-// newAloneCase is c, at version 1, with evs, its follow-ups and ctx's audit entry,
-// ready for a writer.
-func newAloneCase(ctx context.Context, c *model.Case, evs []*model.CaseEvent, follow *CaseFollowUps) *aloneCase {
+// newSharedCase is c, at version 1, with evs, its follow-ups, the audit entry e and
+// the actor of ctx, ready for a shared insert.
+func newSharedCase(ctx context.Context, e AuditEntry, c *model.Case, evs []*model.CaseEvent, follow *CaseFollowUps) *sharedCase {
 	c.Version = 1
-	return &aloneCase{c: c, evs: evs, follow: follow, args: caseInsertArgs(c), pending: pendingFrom(ctx), actor: ActorFrom(ctx),
+	return &sharedCase{c: c, evs: evs, follow: follow, args: caseInsertArgs(c), audit: e, actor: ActorFrom(ctx),
 		at: now().Truncate(time.Microsecond), done: make(chan error, 1)}
 }
 
-// aloneWriter takes the cases waiting and writes them in one statement.
-func (s *Store) aloneWriter() {
-	for first := range s.alone {
-		s.writeAloneBatch(gather(s.alone, first, maxAloneBatch))
+// sharedInserter takes the cases waiting and writes them in one statement.
+func (s *Store) sharedInserter() {
+	for first := range s.shared {
+		s.insertShared(gather(s.shared, first, maxSharedInsert))
 	}
 }
 
-// writeAloneBatch writes items and tells each caller its outcome. A statement that
+// insertShared writes items and tells each caller its outcome. A statement that
 // fails for one case fails for all, so on an error each case is tried on its own and
 // gets its own answer.
-func (s *Store) writeAloneBatch(items []*aloneCase) {
+func (s *Store) insertShared(items []*sharedCase) {
 	seen := make(map[string]bool, len(items))
 	batch := items[:0:0]
 	for _, it := range items {
@@ -137,7 +143,7 @@ func (s *Store) writeAloneBatch(items []*aloneCase) {
 		seen[it.c.TrackingCode] = true
 		batch = append(batch, it)
 	}
-	err := s.writeAlone(batch)
+	err := s.insertSharedOnce(batch)
 	if err == nil {
 		return
 	}
@@ -146,22 +152,22 @@ func (s *Store) writeAloneBatch(items []*aloneCase) {
 		return
 	}
 	for _, it := range batch {
-		if err := s.writeAlone([]*aloneCase{it}); err != nil {
+		if err := s.insertSharedOnce([]*sharedCase{it}); err != nil {
 			it.done <- err
 		}
 	}
 }
 
-// writeAlone writes items in one statement. It answers every caller when the statement
-// commits; an error of the statement is returned for the caller to hand out.
-func (s *Store) writeAlone(items []*aloneCase) error {
-	query, args := aloneStatement(items)
-	ctx, cancel := context.WithTimeout(context.Background(), aloneTimeout)
+// insertSharedOnce writes items in one statement. It answers every caller when the
+// statement commits; an error of the statement is returned for the caller to hand out.
+func (s *Store) insertSharedOnce(items []*sharedCase) error {
+	query, args := sharedInsertStatement(items)
+	ctx, cancel := context.WithTimeout(context.Background(), sharedInsertTimeout)
 	defer cancel()
 	rows, err := s.w.QueryContext(ctx, s.q(query), args...)
-	byCode, err := scanAloneRows(rows, err)
+	byCode, err := scanSharedInsertRows(rows, err)
 	if err != nil {
-		return aloneError(err)
+		return sharedInsertError(err)
 	}
 	audited := false
 	for _, it := range items {
@@ -174,11 +180,7 @@ func (s *Store) writeAlone(items []*aloneCase) error {
 			it.done <- err
 			continue
 		}
-		if it.pending != nil {
-			it.pending.Object = fmt.Sprintf("case:%d", it.c.ID)
-			it.pending.written.Store(true)
-			audited = true
-		}
+		audited = audited || it.audit.recorded()
 		it.done <- nil
 	}
 	if audited {
@@ -187,23 +189,23 @@ func (s *Store) writeAlone(items []*aloneCase) error {
 	return nil
 }
 
-// aloneWritten is what aloneSQL returns for a case it wrote: its id and the ids of its
+// sharedInsertWritten is what sharedInsertSQL returns for a case it wrote: its id and the ids of its
 // parties and events, comma-separated in their order.
-type aloneWritten struct {
+type sharedInsertWritten struct {
 	id              int64
 	parties, events string
 }
 
-// scanAloneRows reads aloneSQL's answer, by tracking code.
-func scanAloneRows(rows *sql.Rows, err error) (map[string]aloneWritten, error) {
+// scanSharedInsertRows reads sharedInsertSQL's answer, by tracking code.
+func scanSharedInsertRows(rows *sql.Rows, err error) (map[string]sharedInsertWritten, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	byCode := map[string]aloneWritten{}
+	byCode := map[string]sharedInsertWritten{}
 	for rows.Next() {
 		var code string
-		var w aloneWritten
+		var w sharedInsertWritten
 		if err := rows.Scan(&code, &w.id, &w.parties, &w.events); err != nil {
 			return nil, err
 		}
@@ -216,7 +218,7 @@ func scanAloneRows(rows *sql.Rows, err error) (map[string]aloneWritten, error) {
 }
 
 // fill gives c and evs the ids w holds.
-func (w aloneWritten) fill(c *model.Case, evs []*model.CaseEvent) error {
+func (w sharedInsertWritten) fill(c *model.Case, evs []*model.CaseEvent) error {
 	c.ID = w.id
 	if err := fillIDs(w.parties, len(c.Parties), func(i int, id int64) { c.Parties[i].ID, c.Parties[i].Seq = id, i+1 }); err != nil {
 		return fmt.Errorf("case parties: %w", err)
@@ -228,7 +230,7 @@ func (w aloneWritten) fill(c *model.Case, evs []*model.CaseEvent) error {
 }
 
 // InsertCaseWithEvents is InsertCase and then AppendEvents of evs (their case id filled
-// in). On PostgreSQL it is one statement, the group commit's (aloneSQL) for one case
+// in). On PostgreSQL it is one statement, the shared insert's (sharedInsertSQL) for one case
 // without its audit entry, which the transaction writes: three round trips fewer for a
 // registration that takes further steps in its transaction.
 // A tracking code already taken gives ErrConflict, and the transaction goes on.
@@ -243,9 +245,9 @@ func (tx *Tx) InsertCaseWithEvents(ctx context.Context, c *model.Case, evs []*mo
 		return tx.AppendEvents(ctx, evs...)
 	}
 	c.Version = 1
-	query, args := aloneStatement([]*aloneCase{{c: c, evs: evs, args: caseInsertArgs(c)}})
+	query, args := sharedInsertStatement([]*sharedCase{{c: c, evs: evs, args: caseInsertArgs(c)}})
 	rows, err := tx.query(ctx, query, args...)
-	byCode, err := scanAloneRows(rows, err)
+	byCode, err := scanSharedInsertRows(rows, err)
 	if err != nil {
 		return err
 	}
@@ -256,16 +258,16 @@ func (tx *Tx) InsertCaseWithEvents(ctx context.Context, c *model.Case, evs []*mo
 	return w.fill(c, evs)
 }
 
-// aloneError names a unique violation of the statement: another writer took the same
+// sharedInsertError names a unique violation of the statement: another writer took the same
 // tracking code at the same moment.
-func aloneError(err error) error {
+func sharedInsertError(err error) error {
 	if isUniqueViolation(err) {
 		return fmt.Errorf("tracking code: %w", ErrConflict)
 	}
 	return err
 }
 
-// aloneSQL writes cases, their parties, their events and their audit entries in one
+// sharedInsertSQL writes cases, their parties, their events and their audit entries in one
 // statement. Everything is given as arrays, one a column, so the statement's text is
 // the same for every batch size and PostgreSQL plans it once a connection (with a
 // text a size, planning took a good part of the statement's time: `onedoor bench
@@ -275,7 +277,7 @@ func aloneError(err error) error {
 // skipped (ON CONFLICT), and so are its rows. Foreign keys are checked at
 // the statement's end, when the case rows are there. It returns, per case written, its
 // code, its id and the ids of its parties and events in their order.
-var aloneSQL = `WITH c AS (INSERT INTO cases (id, ` + caseInsertCols + `)
+var sharedInsertSQL = `WITH c AS (INSERT INTO cases (id, ` + caseInsertCols + `)
 		SELECT COALESCE(x.reserved_id, nextval(pg_get_serial_sequence('cases', 'id'))), ` + caseColumnsOf("x") + `
 		FROM unnest(?::bigint[], ` + caseArrayParams + `) AS x(reserved_id, ` + caseInsertCols + `)
 		ON CONFLICT (tracking_code) DO NOTHING RETURNING id, tracking_code),
@@ -321,8 +323,8 @@ var aloneSQL = `WITH c AS (INSERT INTO cases (id, ` + caseInsertCols + `)
 		COALESCE((SELECT string_agg(e.id::text, ',' ORDER BY e.id) FROM e WHERE e.case_id = c.id), '')
 	FROM c`
 
-// aloneStatement is aloneSQL for items, with its arguments.
-func aloneStatement(items []*aloneCase) (string, []any) {
+// sharedInsertStatement is sharedInsertSQL for items, with its arguments.
+func sharedInsertStatement(items []*sharedCase) (string, []any) {
 	caseRows := make([][]any, len(items))
 	reserved := make([]*int64, len(items))
 	for i, it := range items {
@@ -355,9 +357,9 @@ func aloneStatement(items []*aloneCase) (string, []any) {
 			eCode, eActor, eAt, eAction = append(eCode, code), append(eActor, ev.ActorID), append(eAt, ev.At.UTC()), append(eAction, ev.Action)
 			eFrom, eTo, eNote, ePayload = append(eFrom, ev.FromState), append(eTo, ev.ToState), append(eNote, ev.Note), append(ePayload, eventPayload(ev))
 		}
-		if it.pending != nil {
+		if it.audit.recorded() {
 			aCode, aAt, aActorID, aActor, aIP = append(aCode, code), append(aAt, it.at), append(aActorID, it.actor.ID), append(aActor, it.actor.Name), append(aIP, it.actor.IP)
-			aAction, aSummary = append(aAction, it.pending.Action), append(aSummary, truncateRunes(it.pending.Summary, 1000))
+			aAction, aSummary = append(aAction, it.audit.Action), append(aSummary, truncateRunes(it.audit.Summary, 1000))
 		}
 		if it.follow != nil {
 			f.add(code, it.follow)
@@ -367,11 +369,11 @@ func aloneStatement(items []*aloneCase) (string, []any) {
 		nonNil(eCode), nonNil(eActor), nonNil(eAt), nonNil(eAction), nonNil(eFrom), nonNil(eTo), nonNil(eNote), nonNil(ePayload),
 		nonNil(aCode), nonNil(aAt), nonNil(aActorID), nonNil(aActor), nonNil(aIP), nonNil(aAction), nonNil(aSummary))
 	args = append(args, f.args()...)
-	return aloneSQL, append(args, nonNil(sCode), nonNil(sDoc))
+	return sharedInsertSQL, append(args, nonNil(sCode), nonNil(sDoc))
 }
 
 // followUpColumns are the follow-ups of a statement's cases, one list a column of
-// aloneSQL's unnests, each row naming its case by tracking code.
+// sharedInsertSQL's unnests, each row naming its case by tracking code.
 type followUpColumns struct {
 	nCode, nKind, nTitle, nBody                   []string
 	nID, nUser                                    []int64
@@ -404,7 +406,7 @@ func (f *followUpColumns) add(code string, fu *CaseFollowUps) {
 	}
 }
 
-// args are the columns in aloneSQL's order.
+// args are the columns in sharedInsertSQL's order.
 func (f *followUpColumns) args() []any {
 	return []any{nonNil(f.nCode), nonNil(f.nID), nonNil(f.nUser), nonNil(f.nKind), nonNil(f.nTitle), nonNil(f.nBody), nonNil(f.nAt),
 		nonNil(f.oCode), nonNil(f.oNotification), nonNil(f.oChannel), nonNil(f.oRecipient), nonNil(f.oSubject), nonNil(f.oBody), nonNil(f.oAt), nonNil(f.oNext),
@@ -417,7 +419,7 @@ var caseInsertPGTypes = []string{"text", "text", "bigint", "text", "text", "bigi
 	"bigint", "bigint", "text", "text", "float8", "float8", "text", "text", "text", "bigint", "bigint", "text",
 	"text", "boolean", "text", "text", "bigint", "boolean", "bigint", "text", "timestamptz",
 	"bigint", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bigint",
-	"boolean", "text", "text", "bigint", "text", "timestamptz", "timestamptz", "timestamptz", "text"}
+	"boolean", "text", "text", "bigint", "text", "timestamptz", "timestamptz", "timestamptz", "text", "timestamptz", "bigint"}
 
 // caseArrayParams is one array parameter per column of caseInsertCols, for unnest.
 var caseArrayParams = func() string {

@@ -187,7 +187,7 @@ func TestBulkLoadHistory(t *testing.T) {
 			fresh.ID, fresh.TrackingCode, fresh.MergedInto, fresh.Assignments = 0, "FRESHHIST234", 0, nil
 			taken := fresh
 			taken.Title = "重复的查询码"
-			err = st.InTx(ctx, func(tx *store.Tx) error {
+			err = st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error {
 				if err := tx.InsertCase(ctx, &fresh); err != nil {
 					return err
 				}

@@ -11,15 +11,15 @@ import (
 	"github.com/onedoor/onedoor/internal/testutil"
 )
 
-// Cases written in one statement by InsertCaseAlone's writer each get their own
+// Cases written in one statement by a shared insert each get their own
 // outcome: a tracking code already taken, or drawn twice in the batch, refuses that
 // case alone; a case the database refuses (here a category that does not exist) fails
 // the statement, and the others are then written one by one. Every case written has
 // its own parties, events and audit entry.
-func TestInsertCaseAloneBatchGivesEachCaseItsOwnOutcome(t *testing.T) {
+func TestSharedInsertGivesEachCaseItsOwnOutcome(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		if !st.WritesCaseAlone() {
-			t.Skip("InsertCaseAlone is PostgreSQL's")
+		if st.Dialect() != store.Postgres {
+			t.Skip("the shared insert is PostgreSQL's")
 		}
 		ctx, village, cats, now := seededCounty(t, st, store.Actor{ID: 0, Name: "测试", IP: "10.0.0.1"})
 		newCase := func(code string, category int64, parties int) *model.Case {
@@ -42,7 +42,7 @@ func TestInsertCaseAloneBatchGivesEachCaseItsOwnOutcome(t *testing.T) {
 			for i, c := range cs {
 				evs[i] = events(c, eventsEach+i%2)
 			}
-			return st.InsertCasesAloneTogether(store.WithAudit(ctx, "case.register", "case:new", "登记"), cs, evs)
+			return st.InsertSharedTogether(ctx, store.Audited("case.register", "case:new", "登记"), cs, evs)
 		}
 		if errs := write([]*model.Case{newCase("TAKEN0000001", cats[0].ID, 1)}, 1); errs[0] != nil {
 			t.Fatal(errs[0])
@@ -121,7 +121,7 @@ func TestInsertCaseWithEventsInATransaction(t *testing.T) {
 			Payload: []byte(`{"to":"red"}`)}
 		taken := newVillageCase("WITHEVENTS01", village, cats[0], now)
 		again := model.CaseEvent{At: now, Action: "register", ToState: "registered"}
-		err := st.InTx(ctx, func(tx *store.Tx) error {
+		err := st.InTx(ctx, store.NotAudited("test fixture"), func(tx *store.Tx) error {
 			if err := tx.InsertCaseWithEvents(ctx, c, []*model.CaseEvent{&register, &warning}); err != nil {
 				return err
 			}
@@ -158,18 +158,19 @@ func TestInsertCaseWithEventsInATransaction(t *testing.T) {
 // notices, their outbox rows (a text message naming its notification) and its order,
 // all under the case's reserved id. A case whose tracking code is taken writes none of
 // them, and its ids stay free for its next attempt.
-func TestInsertCaseAloneWritesItsFollowUps(t *testing.T) {
+func TestSharedInsertWritesItsFollowUps(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		if !st.WritesCaseAlone() {
-			t.Skip("InsertCaseAlone is PostgreSQL's")
+		if st.Dialect() != store.Postgres {
+			t.Skip("the shared insert is PostgreSQL's")
 		}
 		ctx, village, cats, now := seededCounty(t, st, store.Actor{Name: "测试"})
+		w := st.SharedInsertFor(store.NotAudited("test fixture"))
 		leader, _, err := st.UserCredentials(ctx, "county.leader")
 		must(t, err)
 		first := newVillageCase("FOLLOWUPS001", village, cats[0], now)
-		must(t, st.InsertCaseAlone(ctx, first, []*model.CaseEvent{{At: now, Action: "register", ToState: "registered"}}, nil))
+		must(t, w.Insert(ctx, first, []*model.CaseEvent{{At: now, Action: "register", ToState: "registered"}}, nil))
 
-		ids, err := st.ReserveIDs(ctx, 2, 1)
+		ids, err := w.ReserveIDs(ctx, 2, 1)
 		if err != nil || ids.Case == 0 || len(ids.Notifications) != 2 || len(ids.Supervisions) != 1 || ids.Notifications[0] == ids.Notifications[1] {
 			t.Fatalf("reserved %+v, %v", ids, err)
 		}
@@ -187,7 +188,7 @@ func TestInsertCaseAloneWritesItsFollowUps(t *testing.T) {
 		}
 		taken := newVillageCase("FOLLOWUPS001", village, cats[0], now)
 		taken.ID = ids.Case
-		if err := st.InsertCaseAlone(ctx, taken, nil, follow()); !errors.Is(err, store.ErrConflict) {
+		if err := w.Insert(ctx, taken, nil, follow()); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("a taken code with follow-ups: %v, want ErrConflict", err)
 		}
 		inbox := func() []store.Notification {
@@ -201,7 +202,7 @@ func TestInsertCaseAloneWritesItsFollowUps(t *testing.T) {
 
 		c := newVillageCase("FOLLOWUPS002", village, cats[0], now)
 		c.ID, c.SupervisionLevel = ids.Case, "red"
-		if err := st.InsertCaseAlone(ctx, c, []*model.CaseEvent{{At: now, Action: "register", ToState: "registered"}}, follow()); err != nil {
+		if err := w.Insert(ctx, c, []*model.CaseEvent{{At: now, Action: "register", ToState: "registered"}}, follow()); err != nil {
 			t.Fatal(err)
 		}
 		got, err := st.Case(ctx, ids.Case, store.CaseScope{All: true})
@@ -224,7 +225,7 @@ func TestInsertCaseAloneWritesItsFollowUps(t *testing.T) {
 			t.Fatalf("orders %+v, %v", orders, err)
 		}
 		// The sequences moved past the reserved ids: the next rows take new ones.
-		next, err := st.ReserveIDs(ctx, 1, 1)
+		next, err := w.ReserveIDs(ctx, 1, 1)
 		if err != nil || next.Case <= ids.Case || next.Notifications[0] <= ids.Notifications[1] || next.Supervisions[0] <= ids.Supervisions[0] {
 			t.Fatalf("next reserved %+v after %+v, %v", next, ids, err)
 		}

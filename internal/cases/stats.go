@@ -1,0 +1,97 @@
+package cases
+
+import (
+	"context"
+
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/report"
+	"github.com/onedoor/onedoor/internal/store"
+)
+
+// StatsNames are the names a breakdown gives channels and kinds, in the reader's
+// language (the web layer's catalogue knows them).
+type StatsNames struct {
+	Channels []report.Named
+	Kinds    []report.Named
+}
+
+// Stats computes the leader's figures (internal/report) for period p over the cases p
+// may read within cut: the region cut must lie in the reader's subtree. Each figure
+// is counted by the same condition its linked case list applies, under the same scope.
+func (s *Service) Stats(ctx context.Context, pr *auth.Principal, per report.Period, cut report.Cut, names StatsNames) (report.Result, error) {
+	if !pr.Can(auth.PermStatsRead) {
+		return report.Result{}, auth.ErrForbidden
+	}
+	sc := ScopeOf(pr)
+	root := pr.Region
+	if cut.RegionID != 0 {
+		g, err := s.Store.Region(ctx, cut.RegionID)
+		if err != nil || !inSubtree(pr.Region.Path, g.Path) {
+			return report.Result{}, model.Invalid("region_id", "invalid", "invalid.region.out_of_scope")
+		}
+		root, cut.RegionPath = g, g.Path
+	}
+	if cut.CategoryID != 0 {
+		if _, err := s.Store.Category(ctx, cut.CategoryID); err != nil {
+			return report.Result{}, model.Invalid("category_id", "invalid", "invalid.category_id.not_found")
+		}
+	}
+	if cut.Channel != "" && !model.Channel(cut.Channel).Valid() {
+		return report.Result{}, model.Invalid("channel", "invalid", "invalid.channel.invalid")
+	}
+	if cut.Kind != "" && !model.CaseKind(cut.Kind).Valid() {
+		return report.Result{}, model.Invalid("kind", "invalid", "invalid.kind.invalid")
+	}
+	_, cal, err := s.deadlines(ctx)
+	if err != nil {
+		return report.Result{}, err
+	}
+	plan := report.NewPlan(per, s.Now(), cut)
+	filter := func(base model.CaseCond) store.CaseFilter {
+		return store.CaseFilter{Cond: &base, Kind: model.CaseKind(cut.Kind), Channel: model.Channel(cut.Channel),
+			CategoryID: cut.CategoryID, Within: cut.RegionPath}
+	}
+	groups := make([][]report.Group, len(plan.Batches))
+	for i, b := range plan.Batches {
+		got, err := s.Store.FigureCounts(ctx, filter(b.Base), b.Conds, sc, b.Grouped)
+		if err != nil {
+			return report.Result{}, err
+		}
+		groups[i] = make([]report.Group, len(got))
+		for j, g := range got {
+			groups[i][j] = report.Group(g)
+		}
+	}
+	var spans [3][]report.Span
+	for i, c := range plan.SpanConds {
+		got, err := s.Store.EndedSpans(ctx, filter(c), sc)
+		if err != nil {
+			return report.Result{}, err
+		}
+		spans[i] = make([]report.Span, len(got))
+		for j, sp := range got {
+			spans[i][j] = report.Span(sp)
+		}
+	}
+	tree := report.Tree{Root: root, HasBelow: map[int64]bool{}, Channels: names.Channels, Kinds: names.Kinds}
+	if tree.Children, err = s.Store.Regions(ctx, store.RegionFilter{ParentID: root.ID}); err != nil {
+		return report.Result{}, err
+	}
+	for _, c := range tree.Children {
+		below, err := s.Store.Regions(ctx, store.RegionFilter{ParentID: c.ID})
+		if err != nil {
+			return report.Result{}, err
+		}
+		tree.HasBelow[c.ID] = len(below) > 0
+	}
+	if tree.Categories, err = s.Store.Categories(ctx, store.CategoryFilter{}); err != nil {
+		return report.Result{}, err
+	}
+	return plan.Assemble(groups, spans, tree, cal), nil
+}
+
+// inSubtree reports whether path lies in the subtree rooted at root's path.
+func inSubtree(root, path string) bool {
+	return len(path) >= len(root) && path[:len(root)] == root
+}

@@ -1,0 +1,31 @@
+package model
+
+import "time"
+
+// CaseCond is a condition on a case's own columns: every non-zero field adds one
+// term, and all terms must hold. The leader's figures (internal/report) are written
+// in it, and the store turns the same value into SQL to count a figure and to list
+// its cases, so that a figure and the list behind it hold the same cases.
+type CaseCond struct {
+	CreatedFrom, CreatedTo time.Time // registered in [CreatedFrom, CreatedTo)
+	EndedFrom, EndedTo     time.Time // resolved in [EndedFrom, EndedTo), and not reopened since
+	NotStates              []string  // in none of these states
+	States                 []string  // in one of these states
+	Outcomes               []string  // resolved with one of these outcomes
+	OnTime                 bool      // resolved by the handling deadline in force then (or had none)
+	Satisfactions          []string  // the last return visit's rating is one of these
+	Reopened               bool      // reopened at least once after a party's 不满意
+	EndedLow               bool      // its centre, where it was resolved, is a village's or a grid's
+	RiskLevels             []string  // under a warning of one of these colours
+
+	// Deadlines now: Overdue, an open case whose deadline passed before DueFrom;
+	// DueSoon, an open case whose deadline is at or after DueFrom and at or before
+	// DueSoonUrgentTo (urgency UrgentCode) or DueSoonTo (any other urgency), the
+	// windows in which a deadline shows as 将到期.
+	Overdue         bool
+	DueSoon         bool
+	DueFrom         time.Time
+	DueSoonTo       time.Time
+	DueSoonUrgentTo time.Time
+	UrgentCode      string
+}

@@ -1,0 +1,198 @@
+package report
+
+import (
+	"time"
+
+	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// Kind is what a figure's number is.
+type Kind string
+
+const (
+	Count Kind = "count" // a number of cases
+	Rate  Kind = "rate"  // numerator ÷ denominator, in per cent
+	Days  Kind = "days"  // working days (a mean or a median over the ended cases)
+)
+
+// Part is which side of a figure a list shows: its cases (the numerator), or for a
+// rate the cases it is a share of.
+type Part string
+
+const (
+	Num Part = "num"
+	Den Part = "den"
+)
+
+// Figure is one of the leader's numbers, defined once: its name, its definition in
+// words (in the catalogue; shown on hover and in docs/statistics.md) and the conditions its cases meet.
+type Figure struct {
+	ID             string // its name and definition are the catalogue's figure.<ID>.name and .def
+	Kind           Kind
+	Now            bool // read at this moment (超期件 now), not over a period
+	Better         int  // +1 when more is better, -1 when less is, 0 neither
+	num, den, base func(p Period, now time.Time) model.CaseCond
+}
+
+// Cond is the condition the cases behind part of f meet, in period p at now.
+// A count has only its numerator; a duration's cases are its ended cases.
+func (f Figure) Cond(part Part, p Period, now time.Time) (model.CaseCond, bool) {
+	switch {
+	case part == Num || part == "":
+		return f.num(p, now), true
+	case part == Den && f.den != nil:
+		return f.den(p, now), true
+	}
+	return model.CaseCond{}, false
+}
+
+// The outcomes that resolve a matter (化解): a mediated agreement, written or oral, a
+// claim supported, a hazard put right, a service done, and an explanation the party
+// accepted. A diversion to court, arbitration or review, a claim not supported and a
+// withdrawal end the case without resolving it.
+var ResolvingOutcomes = []string{string(workflow.OutcomeMediatedAgreement), string(workflow.OutcomeMediatedOral),
+	string(workflow.OutcomeSupported), string(workflow.OutcomeExplained), string(workflow.OutcomeRectified),
+	string(workflow.OutcomeDone)}
+
+// visitedStates are the states of a case whose last resolution has had its return
+// visit (回访): a 不满意 reopens the case, so these are the rated resolutions.
+var visitedStates = []string{string(workflow.StateFollowedUp), string(workflow.StateArchived)}
+
+// satisfiedRatings count as 满意 in 满意率, as offices report it: 满意 and 基本满意.
+var satisfiedRatings = []string{string(workflow.Satisfied), string(workflow.BasicallySatisfied)}
+
+// WarnedLevels are the warning colours, the most serious first.
+var WarnedLevels = []string{"red", "orange", "yellow", "blue"}
+
+func intake(p Period, _ time.Time) model.CaseCond {
+	return model.CaseCond{CreatedFrom: p.From, CreatedTo: p.To,
+		NotStates: []string{string(workflow.StateRejected), string(workflow.StateMerged)}}
+}
+
+func ended(p Period, _ time.Time) model.CaseCond {
+	return model.CaseCond{EndedFrom: p.From, EndedTo: p.To}
+}
+
+// endedAnd is the ended cases of the period meeting more.
+func endedAnd(more func(c *model.CaseCond)) func(Period, time.Time) model.CaseCond {
+	return func(p Period, now time.Time) model.CaseCond {
+		c := ended(p, now)
+		more(&c)
+		return c
+	}
+}
+
+func visited(c *model.CaseCond) { c.States = visitedStates }
+
+func openCases(Period, time.Time) model.CaseCond {
+	var open []string
+	for _, s := range workflow.AllStates {
+		if s.Open() {
+			open = append(open, string(s))
+		}
+	}
+	return model.CaseCond{States: open}
+}
+
+func warnedCases(Period, time.Time) model.CaseCond { return model.CaseCond{RiskLevels: WarnedLevels} }
+
+func warned(level string) func(Period, time.Time) model.CaseCond {
+	return func(Period, time.Time) model.CaseCond { return model.CaseCond{RiskLevels: []string{level}} }
+}
+
+// dueSoon is 将到期 as every list shows it (workflow.DueStatus, workflow.WarnWindow).
+func dueSoon(_ Period, now time.Time) model.CaseCond {
+	return model.CaseCond{DueSoon: true, DueFrom: now, UrgentCode: string(workflow.UrgencyCritical),
+		DueSoonUrgentTo: now.Add(workflow.WarnWindow(workflow.UrgencyCritical)),
+		DueSoonTo:       now.Add(workflow.WarnWindow(workflow.UrgencyNormal))}
+}
+
+func overdue(_ Period, now time.Time) model.CaseCond {
+	return model.CaseCond{Overdue: true, DueFrom: now}
+}
+
+// Figures are every figure, in the order the dashboard and the report show them.
+var Figures = []Figure{
+	{ID: "intake", Kind: Count,
+		num: intake, base: intake},
+	{ID: "ended", Kind: Count, Better: 1,
+		num: ended, base: ended},
+	{ID: "resolve_rate", Kind: Rate, Better: 1,
+		num: endedAnd(func(c *model.CaseCond) { c.Outcomes = ResolvingOutcomes }), den: ended, base: ended},
+	{ID: "on_time_rate", Kind: Rate, Better: 1,
+		num: endedAnd(func(c *model.CaseCond) { c.OnTime = true }), den: ended, base: ended},
+	{ID: "avg_days", Kind: Days, Better: -1,
+		num: ended, base: ended},
+	{ID: "median_days", Kind: Days, Better: -1,
+		num: ended, base: ended},
+	{ID: "visit_rate", Kind: Rate, Better: 1,
+		num: endedAnd(visited), den: ended, base: ended},
+	{ID: "satisfaction_rate", Kind: Rate, Better: 1,
+		num: endedAnd(func(c *model.CaseCond) { visited(c); c.Satisfactions = satisfiedRatings }),
+		den: endedAnd(visited), base: ended},
+	{ID: "reopen_rate", Kind: Rate, Better: -1,
+		num: endedAnd(func(c *model.CaseCond) { c.Reopened = true }), den: ended, base: ended},
+	{ID: "local_rate", Kind: Rate, Better: 1,
+		num: endedAnd(func(c *model.CaseCond) { c.EndedLow = true }), den: ended, base: ended},
+	{ID: "overdue", Kind: Count, Now: true, Better: -1,
+		num: overdue, base: openCases},
+	{ID: "due_soon", Kind: Count, Now: true, Better: -1,
+		num: dueSoon, base: openCases},
+	{ID: "warn_red", Kind: Count, Now: true, Better: -1,
+		num: warned("red"), base: warnedCases},
+	{ID: "warn_orange", Kind: Count, Now: true, Better: -1,
+		num: warned("orange"), base: warnedCases},
+	{ID: "warn_yellow", Kind: Count, Now: true, Better: -1,
+		num: warned("yellow"), base: warnedCases},
+	{ID: "warn_blue", Kind: Count, Now: true, Better: -1,
+		num: warned("blue"), base: warnedCases},
+}
+
+// ByID finds a figure by its ID.
+func ByID(id string) (Figure, bool) {
+	for _, f := range Figures {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return Figure{}, false
+}
+
+// Local gives the figure's name and definition in locale.
+func (f Figure) Local(locale string) (name, def string) {
+	return i18n.T(locale, "figure."+f.ID+".name"), i18n.T(locale, "figure."+f.ID+".def")
+}
+
+// ListCond reads the figure a case list is asked to hold, as the figures' links give
+// it (stat=on_time_rate&part=den&from=2026-12-01&to=2026-12-31): the condition the
+// list applies, nil when stat is empty. A figure of a period needs its days; one of
+// the present moment is read at now.
+func ListCond(stat, part, from, to string, now time.Time) (*model.CaseCond, error) {
+	if stat == "" {
+		if part != "" {
+			return nil, model.Invalid("part", "invalid", "invalid.stats.part_without_stat")
+		}
+		return nil, nil
+	}
+	f, ok := ByID(stat)
+	if !ok {
+		return nil, model.Invalid("stat", "invalid", "invalid.stats.figure")
+	}
+	var p Period
+	if !f.Now {
+		var err error
+		if from == "" && to == "" {
+			return nil, model.Invalid("from", "required", "invalid.stats.dates_required")
+		}
+		if p, err = ParsePeriod("", "", from, to, now); err != nil {
+			return nil, err
+		}
+	}
+	c, ok := f.Cond(Part(part), p, now)
+	if !ok || (part != "" && part != string(Num) && part != string(Den)) {
+		return nil, model.Invalid("part", "invalid", "invalid.stats.part")
+	}
+	return &c, nil
+}

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/model"
+)
+
+// condSQL turns a figure's condition into SQL on the cases alias c: the one
+// translation both the counting below and the case list (CaseFilter.Cond) use.
+func condSQL(cond *model.CaseCond) (string, []any) {
+	var parts []string
+	var args []any
+	in := func(col string, vals []string) {
+		parts = append(parts, col+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")+")")
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	if !cond.CreatedFrom.IsZero() {
+		parts = append(parts, "c.created_at >= ?")
+		args = append(args, cond.CreatedFrom.UTC())
+	}
+	if !cond.CreatedTo.IsZero() {
+		parts = append(parts, "c.created_at < ?")
+		args = append(args, cond.CreatedTo.UTC())
+	}
+	if !cond.EndedFrom.IsZero() || !cond.EndedTo.IsZero() {
+		// resolved_at is cleared when a case is reopened, so it is set only on
+		// cases whose last resolution stands.
+		parts = append(parts, "c.resolved_at IS NOT NULL")
+	}
+	if !cond.EndedFrom.IsZero() {
+		parts = append(parts, "c.resolved_at >= ?")
+		args = append(args, cond.EndedFrom.UTC())
+	}
+	if !cond.EndedTo.IsZero() {
+		parts = append(parts, "c.resolved_at < ?")
+		args = append(args, cond.EndedTo.UTC())
+	}
+	if len(cond.NotStates) > 0 {
+		parts = append(parts, "c.state NOT IN ("+strings.TrimSuffix(strings.Repeat("?,", len(cond.NotStates)), ",")+")")
+		for _, v := range cond.NotStates {
+			args = append(args, v)
+		}
+	}
+	if len(cond.States) > 0 {
+		in("c.state", cond.States)
+	}
+	if len(cond.Outcomes) > 0 {
+		in("c.outcome", cond.Outcomes)
+	}
+	if cond.OnTime {
+		parts = append(parts, "c.resolved_at IS NOT NULL AND (c.resolved_due_at IS NULL OR c.resolved_at <= c.resolved_due_at)")
+	}
+	if len(cond.Satisfactions) > 0 {
+		in("c.satisfaction", cond.Satisfactions)
+	}
+	if cond.Reopened {
+		parts = append(parts, "c.reopened > 0")
+	}
+	if cond.EndedLow {
+		parts = append(parts, "c.centre_id IN (SELECT lr.id FROM regions lr WHERE lr.level IN ('village','grid'))")
+	}
+	if len(cond.RiskLevels) > 0 {
+		parts = append(parts, "c.risk_level <> 'none'") // so the partial warning index applies
+		in("c.risk_level", cond.RiskLevels)
+	}
+	if cond.Overdue {
+		parts = append(parts, "c.state IN "+openStates+" AND c.due_at < ?")
+		args = append(args, cond.DueFrom.UTC())
+	}
+	if cond.DueSoon {
+		parts = append(parts, "c.state IN "+openStates+" AND c.due_at >= ? AND c.due_at <= CASE WHEN c.urgency = ? THEN ? ELSE ? END")
+		args = append(args, cond.DueFrom.UTC(), cond.UrgentCode, cond.DueSoonUrgentTo.UTC(), cond.DueSoonTo.UTC())
+	}
+	if len(parts) == 0 {
+		return "1=1", nil
+	}
+	return "(" + strings.Join(parts, " AND ") + ")", args
+}
+
+// FigureGroup is what one group of cases counts toward each condition asked for:
+// the cases of one leaf region, category, channel and kind.
+type FigureGroup struct {
+	RegionPath string
+	CategoryID int64
+	Channel    string
+	Kind       string
+	Counts     []int64 // one per condition, in the order asked
+}
+
+// FigureCounts counts, among the cases in scope matching f (f.Cond the base: a
+// period's intake or endings, the open cases), those meeting each of conds: grouped by
+// leaf region, category, channel and kind, from which the caller folds every cut
+// (region subtree, category group, channel, kind) and the totals; or, not grouped, in
+// one total row. One pass over the base's cases, read through its own index.
+func (s *Store) FigureCounts(ctx context.Context, f CaseFilter, conds []model.CaseCond, sc CaseScope, grouped bool) ([]FigureGroup, error) {
+	where, args := sc.where(s.dialect)
+	fw, fa := f.where()
+	var sums []string
+	var sumArgs []any
+	for i := range conds {
+		cw, ca := condSQL(&conds[i])
+		sums = append(sums, "SUM(CASE WHEN "+cw+" THEN 1 ELSE 0 END)")
+		sumArgs = append(sumArgs, ca...)
+	}
+	keys, group := "'', 0, '', ''", ""
+	if grouped {
+		keys, group = "c.region_path, c.category_id, c.channel, c.kind", " GROUP BY c.region_path, c.category_id, c.channel, c.kind"
+	}
+	q := "SELECT " + keys + ", " + strings.Join(sums, ", ") + " FROM cases c WHERE " + fw + " AND " + where + group
+	all := append(append(sumArgs, fa...), args...)
+	rows, err := s.query(ctx, q, all...)
+	list, err := scanAll(rows, err, func(r *sql.Rows) (FigureGroup, error) {
+		g := FigureGroup{Counts: make([]int64, len(conds))}
+		sums := make([]sql.NullInt64, len(conds)) // SUM over no rows is NULL
+		dst := []any{&g.RegionPath, &g.CategoryID, &g.Channel, &g.Kind}
+		for i := range sums {
+			dst = append(dst, &sums[i])
+		}
+		err := r.Scan(dst...)
+		for i, n := range sums {
+			g.Counts[i] = n.Int64
+		}
+		return g, err
+	})
+	return list, err
+}
+
+// CaseSpan is when a case was registered and when it was resolved.
+type CaseSpan struct {
+	RegionPath        string
+	Created, Resolved time.Time
+}
+
+// EndedSpans lists, for the resolved cases in scope matching f, when each was
+// registered and resolved: the handling times a duration figure is computed from.
+func (s *Store) EndedSpans(ctx context.Context, f CaseFilter, sc CaseScope) ([]CaseSpan, error) {
+	where, args := sc.where(s.dialect)
+	fw, fa := f.where()
+	rows, err := s.query(ctx, "SELECT c.region_path, c.created_at, c.resolved_at FROM cases c WHERE c.resolved_at IS NOT NULL AND "+
+		fw+" AND "+where, append(fa, args...)...)
+	return scanAll(rows, err, func(r *sql.Rows) (CaseSpan, error) {
+		var sp CaseSpan
+		err := r.Scan(&sp.RegionPath, &sp.Created, &sp.Resolved)
+		return sp, err
+	})
+}
+
+// CountMatching counts the cases in scope matching f (its paging fields aside): the
+// total a list shows when it holds the cases behind a figure.
+func (s *Store) CountMatching(ctx context.Context, f CaseFilter, sc CaseScope) (int64, error) {
+	where, args := sc.where(s.dialect)
+	fw, fa := f.where()
+	var n int64
+	err := s.queryRow(ctx, "SELECT COUNT(*) FROM cases c WHERE "+fw+" AND "+where, append(fa, args...)...).Scan(&n)
+	return n, err
+}

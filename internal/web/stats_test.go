@@ -1,0 +1,301 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/report"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/testutil"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// statsAnswer is what the tests read of GET /api/v1/stats.
+type statsAnswer struct {
+	Period struct{ From, To string } `json:"period"`
+	report.Result
+}
+
+func getStats(t *testing.T, c *testutil.Client, query string) statsAnswer {
+	t.Helper()
+	resp, raw := c.Do("GET", "/api/v1/stats?"+query, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("stats?%s: %d %s", query, resp.StatusCode, testutil.Excerpt(raw))
+	}
+	var s statsAnswer
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// listTotal follows a figure's link to the case list, through the API, and returns
+// how many cases the list holds.
+func listTotal(t *testing.T, c *testutil.Client, link string) int64 {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil || u.Path != "/cases" {
+		t.Fatalf("link %q is not a case list", link)
+	}
+	q := u.Query()
+	q.Set("limit", "1")
+	q.Del("queue") // the API's default is every case the caller sees
+	resp, raw := c.Do("GET", "/api/v1/cases?"+q.Encode(), nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("list %s: %d %s", link, resp.StatusCode, testutil.Excerpt(raw))
+	}
+	var page struct {
+		Total *int64 `json:"total"`
+	}
+	if err := json.Unmarshal(raw, &page); err != nil || page.Total == nil {
+		t.Fatalf("list %s has no total: %s", link, testutil.Excerpt(raw))
+	}
+	return *page.Total
+}
+
+// every value of the answer, named for the failure message.
+func statValues(s statsAnswer) map[string]report.Value {
+	out := map[string]report.Value{}
+	for _, h := range s.Headline {
+		out["headline "+h.Figure] = h.Value
+		if h.Prev != nil {
+			out["环比 "+h.Figure] = *h.Prev
+			out["同比 "+h.Figure] = *h.YearAgo
+		}
+	}
+	for name, rows := range map[string][]report.Row{"region": s.Regions, "category": s.Categories, "channel": s.Channels, "kind": s.Kinds} {
+		for _, r := range rows {
+			for _, v := range r.Values {
+				out[name+" "+r.Name+" "+v.Figure] = v
+			}
+		}
+	}
+	return out
+}
+
+// Every number of the figures is a link to the case list holding exactly those
+// cases: the list's total equals the number (and a rate's denominator list its
+// denominator), for every figure, period, cut and row, for a county and a township
+// leader and a viewer, on both stores.
+func TestStatsEveryNumberIsItsCaseList(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		if err := demo.GenerateCases(context.Background(), st, 3000, 7); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().In(workflow.ChinaTime)
+		yearRange := "from=" + now.AddDate(-1, 0, 1).Format("2006-01-02") + "&to=" + now.Format("2006-01-02")
+		var countyIntake int64
+		for _, who := range []string{"county.leader", "fucheng.leader", "county.viewer"} {
+			c := srv.Login(t, who, demo.Password)
+			for _, query := range []string{yearRange, "period=month", yearRange + "&kind=dispute"} {
+				s := getStats(t, c, query)
+				checked, nonzero := 0, 0
+				for name, v := range statValues(s) {
+					if v.Link == "" {
+						continue
+					}
+					if got := listTotal(t, c, v.Link); got != v.Num {
+						t.Errorf("%s ?%s: %s is %d, its list holds %d (%s)", who, query, name, v.Num, got, v.Link)
+					}
+					if v.DenLink != "" {
+						if got := listTotal(t, c, v.DenLink); got != v.Den {
+							t.Errorf("%s ?%s: %s's denominator is %d, its list holds %d (%s)", who, query, name, v.Den, got, v.DenLink)
+						}
+					}
+					checked++
+					if v.Num > 0 {
+						nonzero++
+					}
+				}
+				for i, d := range s.Daily {
+					if i%29 != 0 {
+						continue
+					}
+					if got := listTotal(t, c, d.IntakeLink); got != d.Intake {
+						t.Errorf("%s: intake of %s is %d, its list holds %d", who, d.Day, d.Intake, got)
+					}
+					if got := listTotal(t, c, d.EndedLink); got != d.Ended {
+						t.Errorf("%s: endings of %s are %d, their list holds %d", who, d.Day, d.Ended, got)
+					}
+				}
+				if query == yearRange && (checked < 50 || nonzero < 20) {
+					t.Errorf("%s: only %d numbers checked, %d of them above zero", who, checked, nonzero)
+				}
+				if query == yearRange {
+					intake := s.Headline[0]
+					if intake.Figure != "intake" || intake.Num == 0 {
+						t.Fatalf("%s: no intake over a year: %+v", who, intake)
+					}
+					switch who {
+					case "county.leader":
+						countyIntake = intake.Num
+					case "fucheng.leader":
+						if intake.Num >= countyIntake {
+							t.Errorf("a township leader counts %d cases, the county %d: the township's are a part", intake.Num, countyIntake)
+						}
+					}
+				}
+			}
+		}
+		// A region outside one's own is refused, naming the field; so is a bad period.
+		c := srv.Login(t, "fucheng.leader", demo.Password)
+		for query, field := range map[string]string{
+			"region_id=" + strconv.FormatInt(regionID(t, st, demo.CountyCode), 10): "region_id",
+			"period=fortnight":              "period",
+			"from=2026-12-31&to=2026-12-01": "to",
+			"from=2026-13-01&to=2026-12-01": "from",
+		} {
+			resp, raw := c.Do("GET", "/api/v1/stats?"+query, nil)
+			if resp.StatusCode != 422 || !strings.Contains(string(raw), `"field":"`+field+`"`) {
+				t.Errorf("stats?%s: %d %s, want 422 naming %s", query, resp.StatusCode, testutil.Excerpt(raw), field)
+			}
+		}
+		// A clerk, a handler and an admin have no figures.
+		for _, who := range []string{"fucheng.clerk", "fucheng.handler", "county.admin"} {
+			resp, _ := srv.Login(t, who, demo.Password).Do("GET", "/api/v1/stats", nil)
+			if resp.StatusCode != 403 {
+				t.Errorf("%s asked for the figures: %d, want 403", who, resp.StatusCode)
+			}
+		}
+	})
+}
+
+var (
+	statLinkRE  = regexp.MustCompile(`<a class="stat-value" href="([^"]+)"[^>]*data-testid="stat-([a-z_]+)">([^<]+)</a>`)
+	listTotalRE = regexp.MustCompile(`data-testid="figure-list" data-total="(\d+)"`)
+)
+
+// A leader's and a viewer's home is the dashboard; each headline number opens the
+// case list, which says it holds that many cases. A clerk's home is not.
+func TestStatsDashboardIsTheLeadersHome(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		if err := demo.GenerateCases(context.Background(), st, 1500, 11); err != nil {
+			t.Fatal(err)
+		}
+		for _, who := range []string{"county.leader", "fucheng.viewer"} {
+			c := srv.Login(t, who, demo.Password)
+			for _, path := range []string{"/", "/stats?period=year", "/stats?from=2025-01-01&to=2026-12-31&kind=dispute"} {
+				resp, raw := c.Do("GET", path, nil)
+				if resp.StatusCode != 200 {
+					t.Fatalf("%s %s: %d %s", who, path, resp.StatusCode, testutil.Excerpt(raw))
+				}
+				found := statLinkRE.FindAllStringSubmatch(string(raw), -1)
+				if len(found) < 12 {
+					t.Fatalf("%s %s: %d headline numbers", who, path, len(found))
+				}
+				for _, m := range found {
+					link := html.UnescapeString(m[1])
+					_, list := c.Do("GET", link, nil)
+					total := listTotalRE.FindStringSubmatch(string(list))
+					if total == nil {
+						t.Fatalf("%s: the list of %s says no total: %s", who, m[2], testutil.Excerpt(list))
+					}
+					want := m[3]
+					if strings.HasSuffix(want, "%") || strings.Contains(m[2], "days") {
+						continue // a rate's or a duration's list holds its cases, not its value
+					}
+					if total[1] != want {
+						t.Errorf("%s %s: %s shows %s, its list holds %s", who, path, m[2], want, total[1])
+					}
+				}
+			}
+		}
+		c := srv.Login(t, "fucheng.clerk", demo.Password)
+		if _, raw := c.Do("GET", "/", nil); strings.Contains(string(raw), "stat-cards") {
+			t.Error("a clerk's home shows the dashboard")
+		}
+		if resp, _ := c.Do("GET", "/stats", nil); resp.StatusCode != 403 {
+			t.Errorf("a clerk opened /stats: %d", resp.StatusCode)
+		}
+		// A malformed period is named on the page.
+		lc := srv.Login(t, "county.leader", demo.Password)
+		if resp, raw := lc.Do("GET", "/stats?period=fortnight", nil); resp.StatusCode != 422 || !strings.Contains(string(raw), `field-error-period`) {
+			t.Errorf("a bad period: %d %s", resp.StatusCode, testutil.Excerpt(raw))
+		}
+	})
+}
+
+// The monthly report reads back from its xlsx: Chinese sheet names, the header
+// frozen, one row per township with the numbers the API gives (real numbers, not
+// text), and the counts totalled by formulas. Its printable page holds the same.
+func TestStatsMonthlyReportXLSX(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		if err := demo.GenerateCases(context.Background(), st, 1500, 3); err != nil {
+			t.Fatal(err)
+		}
+		c := srv.Login(t, "county.leader", demo.Password)
+		api := getStats(t, c, "period=year")
+		resp, raw := c.Do("GET", "/stats/monthly.xlsx?period=year", nil)
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("xlsx: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		if got := x.GetSheetList(); strings.Join(got, ",") != "月报,主要指标,分类别" {
+			t.Errorf("sheets %v", got)
+		}
+		header, _ := x.GetRows("月报")
+		if len(header) < 5 || header[3][0] != "所属区域" || header[3][1] != "受理量" || header[3][3] != "化解率" {
+			t.Fatalf("the header row reads %v", header[min(3, len(header)-1)])
+		}
+		panes, err := x.GetPanes("月报")
+		if err != nil || !panes.Freeze || panes.YSplit != 4 {
+			t.Errorf("the header is not frozen: %+v %v", panes, err)
+		}
+		for i, reg := range api.Regions {
+			row := 5 + i
+			name, _ := x.GetCellValue("月报", "A"+strconv.Itoa(row))
+			if !strings.Contains(name, reg.Name) {
+				t.Errorf("row %d is %q, want %s", row, name, reg.Name)
+			}
+			typ, _ := x.GetCellType("月报", "B"+strconv.Itoa(row))
+			got, _ := x.GetCellValue("月报", "B"+strconv.Itoa(row))
+			if got != strconv.FormatInt(reg.Values[0].Num, 10) || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+				t.Errorf("%s's intake is %q (type %v), the API says %d", reg.Name, got, typ, reg.Values[0].Num)
+			}
+			if rate := reg.Values[2]; !rate.Empty {
+				got, _ := x.GetCellValue("月报", "D"+strconv.Itoa(row), excelize.Options{RawCellValue: true})
+				if f, err := strconv.ParseFloat(got, 64); err != nil || f != rate.Value {
+					t.Errorf("%s's 化解率 is %q, the API says %v", reg.Name, got, rate.Value)
+				}
+			}
+		}
+		total := 5 + len(api.Regions)
+		if label, _ := x.GetCellValue("月报", "A"+strconv.Itoa(total)); label != "合计" {
+			t.Errorf("the total row is labelled %q", label)
+		}
+		formula, _ := x.GetCellFormula("月报", "B"+strconv.Itoa(total))
+		if want := fmt.Sprintf("SUM(B5:B%d)", total-1); formula != want {
+			t.Errorf("the intake total is %q, want %s", formula, want)
+		}
+		var sum int64
+		for _, reg := range api.Regions {
+			sum += reg.Values[0].Num
+		}
+		if sum != api.Headline[0].Num {
+			t.Errorf("the townships' intake adds up to %d, the county's is %d", sum, api.Headline[0].Num)
+		}
+		resp, raw = c.Do("GET", "/stats/monthly?period=year", nil)
+		if resp.StatusCode != 200 || !strings.Contains(string(raw), `data-testid="monthly-regions"`) {
+			t.Fatalf("the printable report: %d %s", resp.StatusCode, testutil.Excerpt(raw))
+		}
+	})
+}

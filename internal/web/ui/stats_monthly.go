@@ -1,0 +1,254 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/onedoor/onedoor/internal/report"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+)
+
+// monthlyData is the monthly report (月报) as offices send it upward: the main
+// figures against the month before and the same month a year earlier, then one row
+// per region below (the columns: RegionColumns) with the total, then the categories.
+type monthlyData struct {
+	Title      string
+	Label      string
+	Range      string
+	Generated  string
+	Main       []statCard
+	Cols       []statColumn
+	Regions    []statRow
+	Total      []statCell
+	BreakCols  []statColumn
+	Categories []statRow
+	XLSXLink   string // the same report as a workbook
+	BackLink   string // the dashboard of the same period and cut
+}
+
+// monthly is the monthly report of a period (a month unless another is asked) over
+// the reader's subtree or a region in it, printable on A4.
+func (u *UI) monthly(w http.ResponseWriter, r *http.Request) { u.monthlyReport(w, r, false) }
+
+// monthlyExport is the monthly report as an xlsx workbook.
+func (u *UI) monthlyExport(w http.ResponseWriter, r *http.Request) { u.monthlyReport(w, r, true) }
+
+func (u *UI) monthlyReport(w http.ResponseWriter, r *http.Request, xlsx bool) {
+	p := httpx.Principal(r)
+	page := u.newPage(r, "stats.monthly_title")
+	page.Active = "nav.stats"
+	q := httpx.PageQuery(r)
+	per, cut, err := httpx.StatsQuery(q, u.Cases.Now())
+	var res report.Result
+	if err == nil {
+		res, err = u.Cases.Stats(r.Context(), p, per, cut, httpx.StatsNames(page.Locale))
+	}
+	if err != nil {
+		u.renderError(w, r, err)
+		return
+	}
+	root := p.Region
+	if cut.RegionID != 0 {
+		if root, err = u.Store.Region(r.Context(), cut.RegionID); err != nil {
+			u.renderError(w, r, err)
+			return
+		}
+	}
+	loc := page.Locale
+	d := &monthlyData{Label: per.Label(), Range: per.FromDate() + " — " + per.ToDate(),
+		Generated: u.Cases.Now().In(cst).Format("2006-01-02 15:04"), Cols: columns(loc, report.RegionColumns),
+		BreakCols: columns(loc, report.BreakdownColumns)}
+	same := url.Values{}
+	for _, k := range httpx.StatsParams {
+		if v := q.String(k); v != "" {
+			same.Set(k, v)
+		}
+	}
+	d.XLSXLink, d.BackLink = "/stats/monthly.xlsx?"+same.Encode(), "/stats?"+same.Encode()
+	if loc == "en" {
+		d.Label = per.LabelEN()
+	}
+	d.Title = page.T("stats.monthly_heading", root.Name, d.Label)
+	byFigure := map[string]report.Headline{}
+	for _, h := range res.Headline {
+		byFigure[h.Figure] = h
+		f, _ := report.ByID(h.Figure)
+		if f.Now {
+			continue
+		}
+		card := statCard{statCell: cellOf(loc, f, h.Value)}
+		card.Name, card.Def = f.Local(loc)
+		prev, ago := cellOf(loc, f, *h.Prev), cellOf(loc, f, *h.YearAgo)
+		card.PrevLink, card.PrevText, card.YearAgoLink, card.YoYT = prev.Link, prev.Text, ago.Link, ago.Text
+		card.Ring, card.RingUp = changeText(loc, f, h.Ring)
+		card.YoY, card.YoYUp = changeText(loc, f, h.YoY)
+		d.Main = append(d.Main, card)
+	}
+	for _, row := range res.Regions {
+		sr := rowOf(loc, row)
+		if row.Own {
+			sr.Name = page.T("stats.own_cases", row.Name)
+		}
+		d.Regions = append(d.Regions, sr)
+	}
+	for _, id := range report.RegionColumns {
+		f, _ := report.ByID(id)
+		d.Total = append(d.Total, cellOf(loc, f, byFigure[id].Value))
+	}
+	for _, row := range res.Categories {
+		if !quiet(row) {
+			d.Categories = append(d.Categories, rowOf(loc, row))
+		}
+	}
+	if xlsx {
+		u.monthlyXLSX(w, r, page, d, res, per)
+		return
+	}
+	page.Data = d
+	u.render(w, r, http.StatusOK, "stats_monthly.html", page)
+}
+
+// monthlyXLSX writes the report as a workbook: 月报 (a row per region, real numbers,
+// the counts totalled by formulas, the header frozen), 主要指标 (the main figures
+// against the earlier periods) and 分类别.
+func (u *UI) monthlyXLSX(w http.ResponseWriter, r *http.Request, page *Page, d *monthlyData, res report.Result, per report.Period) {
+	x := excelize.NewFile()
+	defer x.Close()
+	main := page.T("stats.sheet_report")
+	if err := x.SetSheetName("Sheet1", main); err != nil {
+		u.renderError(w, r, err)
+		return
+	}
+	bold, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	title, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	pct, _ := x.NewStyle(&excelize.Style{CustomNumFmt: ptr(`0.0"%"`)})
+	one, _ := x.NewStyle(&excelize.Style{CustomNumFmt: ptr("0.0")})
+	cell := func(col, row int) string { name, _ := excelize.CoordinatesToCellName(col, row); return name }
+	set := func(sheet string, col, row int, v any) { _ = x.SetCellValue(sheet, cell(col, row), v) }
+	// value puts a figure's number: a rate or duration as its value (blank when there
+	// is nothing to measure), a count as its count.
+	value := func(sheet string, col, row int, v report.Value) {
+		f, _ := report.ByID(v.Figure)
+		switch {
+		case v.Empty:
+		case f.Kind == report.Rate:
+			set(sheet, col, row, v.Value)
+			_ = x.SetCellStyle(sheet, cell(col, row), cell(col, row), pct)
+		case f.Kind == report.Days:
+			set(sheet, col, row, v.Value)
+			_ = x.SetCellStyle(sheet, cell(col, row), cell(col, row), one)
+		default:
+			set(sheet, col, row, v.Num)
+		}
+	}
+	set(main, 1, 1, d.Title)
+	_ = x.SetCellStyle(main, "A1", "A1", title)
+	set(main, 1, 2, page.T("stats.report_range", d.Range, d.Generated))
+	const header = 4
+	set(main, 1, header, page.T("field.region"))
+	for i, c := range d.Cols {
+		set(main, i+2, header, c.Name)
+	}
+	_ = x.SetCellStyle(main, cell(1, header), cell(len(d.Cols)+1, header), bold)
+	row := header + 1
+	for _, reg := range res.Regions {
+		name := reg.Name
+		if reg.Own {
+			name = page.T("stats.own_cases", reg.Name)
+		}
+		set(main, 1, row, name)
+		for i, v := range reg.Values {
+			value(main, i+2, row, v)
+		}
+		row++
+	}
+	// The total: counts as formulas over the rows above; rates and durations are not
+	// sums of the rows', so they are the whole subtree's own figures.
+	set(main, 1, row, page.T("stats.total"))
+	_ = x.SetCellStyle(main, cell(1, row), cell(1, row), bold)
+	byFigure := map[string]report.Headline{}
+	for _, h := range res.Headline {
+		byFigure[h.Figure] = h
+	}
+	for i, id := range report.RegionColumns {
+		f, _ := report.ByID(id)
+		if f.Kind == report.Count {
+			_ = x.SetCellFormula(main, cell(i+2, row), fmt.Sprintf("SUM(%s:%s)", cell(i+2, header+1), cell(i+2, row-1)))
+			continue
+		}
+		value(main, i+2, row, byFigure[id].Value)
+	}
+	_ = x.SetColWidth(main, "A", "A", 18)
+	_ = x.SetColWidth(main, "B", cellCol(len(d.Cols)+1), 11)
+	_ = x.SetPanes(main, &excelize.Panes{Freeze: true, Split: false, XSplit: 1, YSplit: header, TopLeftCell: cell(2, header+1), ActivePane: "bottomRight"})
+	_ = x.SetPageLayout(main, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr("landscape")}) // 9: A4
+
+	figs := page.T("stats.sheet_main")
+	_, _ = x.NewSheet(figs)
+	for i, h := range []string{page.T("stats.col_figure"), per.Label(), per.Prev().Label(), page.T("stats.ring"),
+		per.YearAgo().Label(), page.T("stats.yoy")} {
+		set(figs, i+1, 1, h)
+	}
+	_ = x.SetCellStyle(figs, "A1", "F1", bold)
+	rowN := 2
+	for _, h := range res.Headline {
+		f, _ := report.ByID(h.Figure)
+		if f.Now {
+			continue
+		}
+		name, _ := f.Local(page.Locale)
+		set(figs, 1, rowN, name)
+		value(figs, 2, rowN, h.Value)
+		value(figs, 3, rowN, *h.Prev)
+		if h.Ring != nil {
+			set(figs, 4, rowN, *h.Ring)
+		}
+		value(figs, 5, rowN, *h.YearAgo)
+		if h.YoY != nil {
+			set(figs, 6, rowN, *h.YoY)
+		}
+		rowN++
+	}
+	_ = x.SetColWidth(figs, "A", "A", 16)
+	_ = x.SetColWidth(figs, "B", "F", 13)
+	_ = x.SetPanes(figs, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+
+	cats := page.T("stats.sheet_categories")
+	_, _ = x.NewSheet(cats)
+	set(cats, 1, 1, page.T("stats.by_category"))
+	for i, c := range d.BreakCols {
+		set(cats, i+2, 1, c.Name)
+	}
+	_ = x.SetCellStyle(cats, cell(1, 1), cell(len(d.BreakCols)+1, 1), bold)
+	rowN = 2
+	for _, c := range res.Categories {
+		if quiet(c) {
+			continue
+		}
+		set(cats, 1, rowN, c.Name)
+		for i, v := range c.Values {
+			value(cats, i+2, rowN, v)
+		}
+		rowN++
+	}
+	_ = x.SetColWidth(cats, "A", "A", 16)
+	_ = x.SetPanes(cats, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+
+	name := fmt.Sprintf("%s-%s.xlsx", page.T("stats.monthly"), per.FromDate())
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	if err := x.Write(w); err != nil {
+		u.renderError(w, r, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// cellCol is the letters of column n (1: A).
+func cellCol(n int) string {
+	name, _ := excelize.ColumnNumberToName(n)
+	return name
+}
