@@ -74,8 +74,8 @@ func condSQL(cond *model.CaseCond) (string, []any) {
 		args = append(args, cond.DueFrom.UTC())
 	}
 	if cond.DueSoon {
-		parts = append(parts, "c.state IN "+openStates+" AND c.due_at >= ? AND c.due_at <= CASE WHEN c.urgency = ? THEN ? ELSE ? END")
-		args = append(args, cond.DueFrom.UTC(), cond.UrgentCode, cond.DueSoonUrgentTo.UTC(), cond.DueSoonTo.UTC())
+		parts = append(parts, "c.state IN "+openStates+" AND c.due_at >= ? AND ((c.urgency = ? AND c.due_at <= ?) OR (c.urgency <> ? AND c.due_at <= ?))")
+		args = append(args, cond.DueFrom.UTC(), cond.UrgentCode, cond.DueSoonUrgentTo.UTC(), cond.UrgentCode, cond.DueSoonTo.UTC())
 	}
 	if len(parts) == 0 {
 		return "1=1", nil

@@ -10,9 +10,9 @@ import (
 // when nobody holds it, the holder is the same, or the previous lease ran out — so on
 // several nodes sharing one database exactly one runs each job at a time.
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, at, until time.Time) (bool, error) {
-	res, err := s.w.ExecContext(ctx, s.q(`INSERT INTO job_leases (name, holder, until) VALUES (?, ?, ?)
+	res, err := s.exec(ctx, NotAudited("a job's lease"), `INSERT INTO job_leases (name, holder, until) VALUES (?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
-		WHERE job_leases.until < ? OR job_leases.holder = excluded.holder`), name, holder, until.UTC(), at.UTC())
+		WHERE job_leases.until < ? OR job_leases.holder = excluded.holder`, name, holder, until.UTC(), at.UTC())
 	if err != nil {
 		return false, err
 	}
@@ -22,7 +22,7 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, at, until
 
 // ReleaseLease gives a lease up early (on shutdown), if holder still holds it.
 func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
-	_, err := s.w.ExecContext(ctx, s.q("DELETE FROM job_leases WHERE name = ? AND holder = ?"), name, holder)
+	_, err := s.exec(ctx, NotAudited("a job's lease"), "DELETE FROM job_leases WHERE name = ? AND holder = ?", name, holder)
 	return err
 }
 
@@ -39,7 +39,7 @@ type JobRun struct {
 
 // RecordJobRun stores a finished run.
 func (s *Store) RecordJobRun(ctx context.Context, r JobRun) error {
-	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO job_runs (name, holder, started_at, finished_at, items, error) VALUES (?, ?, ?, ?, ?, ?)`),
+	_, err := s.exec(ctx, NotAudited("a job's run"), `INSERT INTO job_runs (name, holder, started_at, finished_at, items, error) VALUES (?, ?, ?, ?, ?, ?)`,
 		r.Name, r.Holder, r.StartedAt.UTC(), nullTime(r.FinishedAt), r.Items, r.Error)
 	return err
 }

@@ -299,3 +299,76 @@ func TestStatsMonthlyReportXLSX(t *testing.T) {
 		}
 	})
 }
+
+// The figures count what their definitions say, on cases taken through the
+// workflow: a rejected case is no intake; a diversion to court ends a case without
+// resolving it; a case resolved after its deadline is not on time; a 不满意 reopens a
+// case, which counts as reopened when it ends again; the satisfaction rate is over
+// the visited cases. Each flipped rule changes one of the numbers checked.
+func TestStatsFiguresFollowTheirDefinitions(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		at := time.Date(2026, 3, 10, 10, 0, 0, 0, workflow.ChinaTime)
+		srv.App.Cases().Now = func() time.Time { return at }
+		clerk := srv.Login(t, "county.clerk", demo.Password)
+		mediator := srv.Login(t, "county.mediator", demo.Password)
+		register := func(seq int, then ...map[string]any) int64 {
+			resp, raw := clerk.Do("POST", "/api/v1/cases", map[string]any{
+				"kind": "dispute", "category_id": categoryID(t, st, "dispute.neighbour"), "channel": "walk_in",
+				"region_id": regionID(t, st, demo.CountyCode), "address": "康乐县城关",
+				"description": "邻里因排水沟发生争执，请求调解。", "urgency": "normal",
+				"parties": []map[string]any{{"role": "applicant", "name": "李某", "phone": fmt.Sprintf("1389311%04d", seq)}},
+				"then":    then,
+			})
+			if resp.StatusCode != 201 {
+				t.Fatalf("register: %d %s", resp.StatusCode, raw)
+			}
+			var c struct{ ID int64 }
+			testutil.DecodeJSON(t, raw, &c)
+			return c.ID
+		}
+		act := func(c *testutil.Client, id int64, action string, body map[string]any) {
+			t.Helper()
+			resp, raw := c.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/%s", id, action), body)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s on %d: %d %s", action, id, resp.StatusCode, raw)
+			}
+		}
+		handled := []map[string]any{{"action": "accept"}, {"action": "handle"}}
+		agreed := register(1, handled...)
+		diverted := register(2, handled...)
+		reopened := register(3, handled...)
+		register(4, map[string]any{"action": "reject", "note": "不属于受理范围"})
+
+		act(mediator, agreed, "resolve", map[string]any{"outcome": "mediated_agreement", "note": "达成协议"})
+		act(clerk, agreed, "verify", nil)
+		act(clerk, agreed, "visit", map[string]any{"satisfaction": "satisfied", "note": "满意"})
+		act(mediator, reopened, "resolve", map[string]any{"outcome": "explained", "note": "解释说明"})
+		act(clerk, reopened, "verify", nil)
+		act(clerk, reopened, "visit", map[string]any{"satisfaction": "unsatisfied", "note": "不满意"})
+		act(mediator, reopened, "resolve", map[string]any{"outcome": "mediated_oral", "note": "再次调解成功"})
+		at = at.AddDate(0, 0, 45) // past the 30-day mediation deadline
+		act(mediator, diverted, "resolve", map[string]any{"outcome": "to_litigation", "note": "调解不成"})
+
+		c := srv.Login(t, "county.leader", demo.Password)
+		s := getStats(t, c, "from=2026-03-01&to=2026-05-31")
+		want := map[string][2]int64{ // figure: numerator, denominator
+			"intake": {3, 0}, "ended": {3, 0}, "resolve_rate": {2, 3}, "on_time_rate": {2, 3},
+			"visit_rate": {1, 3}, "satisfaction_rate": {1, 1}, "reopen_rate": {1, 3}, "local_rate": {0, 3},
+			"avg_days": {3, 0},
+			"overdue":  {1, 0}, // the reopened case, resolved again, waits for a return visit due in 7 days
+		}
+		for _, h := range s.Headline {
+			w, ok := want[h.Figure]
+			if !ok {
+				continue
+			}
+			if h.Num != w[0] || h.Den != w[1] {
+				t.Errorf("%s is %d/%d, want %d/%d", h.Figure, h.Num, h.Den, w[0], w[1])
+			}
+			if h.Figure == "avg_days" && h.Value.Value < 10 {
+				t.Errorf("the mean handling time is %v working days; one case took 45 days", h.Value.Value)
+			}
+		}
+	})
+}

@@ -365,23 +365,15 @@ func (a actionWord) Localize(loc string) string {
 	return i18n.T(loc, "refusal.word", actionLabel(Action(a), loc))
 }
 
-// actionLabel is the action's label in loc.
-func actionLabel(a Action, loc string) string {
-	if loc == "en" {
-		return a.LabelEN()
-	}
-	return a.Label()
-}
+// actionLabel is the action's name in loc, as a sentence says it.
+func actionLabel(a Action, loc string) string { return label(loc, "workflow.action.", string(a)) }
 
 // stateWord is a state named inside a refusal: 已登记, registered.
 type stateWord State
 
 func (s stateWord) Localize(loc string) string {
-	switch {
-	case State(s) == StateNone:
+	if State(s) == StateNone {
 		return i18n.T(loc, "refusal.no_state")
-	case loc == "en":
-		return strings.ToLower(State(s).LabelEN())
 	}
-	return State(s).Label()
+	return label(loc, "workflow.state.", string(s))
 }

@@ -580,3 +580,20 @@ func TestHappyPaths(t *testing.T) {
 		})
 	}
 }
+
+// Refusals name actions and states by the catalogue's workflow.action.* and
+// workflow.state.*: every action and state has both in every locale.
+func TestRefusalWordsAreCatalogued(t *testing.T) {
+	for _, loc := range i18n.Locales() {
+		for _, a := range AllActions {
+			if _, ok := i18n.Lookup(loc, "workflow.action."+string(a)); !ok {
+				t.Errorf("%s: no workflow.action.%s", loc, a)
+			}
+		}
+		for _, s := range AllStates {
+			if _, ok := i18n.Lookup(loc, "workflow.state."+string(s)); !ok {
+				t.Errorf("%s: no workflow.state.%s", loc, s)
+			}
+		}
+	}
+}
