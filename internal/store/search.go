@@ -211,16 +211,19 @@ func (s *Store) Reindex(ctx context.Context, log *slog.Logger) (int, error) {
 // ReindexFrom is Reindex of the cases from id lo on: after a bulk load, which
 // writes no index rows.
 func (s *Store) ReindexFrom(ctx context.Context, lo int64, log *slog.Logger) (int, error) {
+	// Derived data rebuilt from what is stored: the index holds nothing the cases do
+	// not, so its rebuilding changes nothing an audit would follow.
+	rebuilt := NotAudited("the search index rebuilt from the stored cases")
 	var hi int64
-	if err := s.w.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM cases").Scan(&hi); err != nil {
+	if err := s.InTx(ctx, rebuilt, func(tx *Tx) error {
+		return tx.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM cases").Scan(&hi)
+	}); err != nil {
 		return 0, err
 	}
 	n := 0
 	for from := lo; from <= hi; from += reindexBatch {
 		to := min(from+reindexBatch-1, hi)
-		// Derived data rebuilt from what is stored: the index holds nothing the cases
-		// do not, so its rebuilding changes nothing an audit would follow.
-		err := s.InTx(ctx, NotAudited("the search index rebuilt from the stored cases"), func(tx *Tx) error {
+		err := s.InTx(ctx, rebuilt, func(tx *Tx) error {
 			docs, err := searchDocuments(ctx, tx.tx, s.q, from, to)
 			if err != nil {
 				return err
@@ -236,7 +239,10 @@ func (s *Store) ReindexFrom(ctx context.Context, lo int64, log *slog.Logger) (in
 		}
 	}
 	if lo <= 1 {
-		if _, err := s.w.ExecContext(ctx, "DELETE FROM search_reindex"); err != nil {
+		if err := s.InTx(ctx, rebuilt, func(tx *Tx) error {
+			_, err := tx.exec(ctx, "DELETE FROM search_reindex")
+			return err
+		}); err != nil {
 			return n, err
 		}
 	}
@@ -247,7 +253,7 @@ func (s *Store) ReindexFrom(ctx context.Context, lo int64, log *slog.Logger) (in
 // (migration 0018 applied to a store that had some).
 func (s *Store) ReindexPending(ctx context.Context) (bool, error) {
 	var n int
-	err := s.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM search_reindex").Scan(&n)
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM search_reindex").Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
