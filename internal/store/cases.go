@@ -462,8 +462,10 @@ type CaseFilter struct {
 
 // The orders a case list can be read in.
 const (
-	SortNewest    = ""
-	SortRelevance = "relevance"
+	SortNewest    = ""          // 登记时间, the newest first
+	SortOldest    = "oldest"    // 登记时间, the oldest first
+	SortDue       = "due"       // 办理期限, the soonest first; cases without one last
+	SortRelevance = "relevance" // for a search: how well the words match
 )
 
 // Queue describes what waits on an actor ("待我处理"): each non-zero field adds the
@@ -706,6 +708,12 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 		// Not the primary key's order, or SQLite walks it: overdue cases, and a
 		// figure's (a period's intake or endings), are read through their own index.
 		order = "+c.id DESC"
+	}
+	switch f.Sort {
+	case SortOldest:
+		order = idCol + " ASC"
+	case SortDue:
+		order = "c.due_at IS NULL, c.due_at, " + idCol
 	}
 	if f.Queue != nil {
 		qw, qa := f.Queue.where()

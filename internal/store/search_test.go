@@ -39,6 +39,8 @@ func TestSearchIndex(t *testing.T) {
 		rail := newCase("SEARCH02", town, "G312国道护栏损坏", "Ｇ３１２国道旁护栏被撞，存在安全隐患。")
 		wages := newCase("SEARCH03", other, "农民工欠薪", "工地欠薪三个月，涉及土地平整工程。")
 		wages.Kind = model.KindPetition
+		soon, later := at.Add(24*time.Hour), at.Add(48*time.Hour)
+		rail.DueAt, land.DueAt = &soon, &later
 		must(t, st.InTx(ctx, fixture, func(tx *store.Tx) error { return tx.InsertCase(ctx, land) }))
 		reg := &model.CaseEvent{At: at, Action: "register", ToState: "registered", Note: "来访登记，情绪激动"}
 		must(t, st.InTx(ctx, fixture, func(tx *store.Tx) error { return tx.InsertCaseWithEvents(ctx, rail, []*model.CaseEvent{reg}) }))
@@ -104,6 +106,27 @@ func TestSearchIndex(t *testing.T) {
 		must(t, err)
 		if n != 1 || !over {
 			t.Errorf("count capped at 1: %d, over %v", n, over)
+		}
+
+		// The list's orders: 登记时间 either way, 办理期限 soonest first (none last).
+		for _, tc := range []struct {
+			sort string
+			want []int64
+		}{
+			{store.SortNewest, []int64{wages.ID, rail.ID, land.ID}},
+			{store.SortOldest, []int64{land.ID, rail.ID, wages.ID}},
+			{store.SortDue, []int64{rail.ID, land.ID, wages.ID}},
+		} {
+			got, err := st.Cases(ctx, store.CaseFilter{Sort: tc.sort}, all)
+			must(t, err)
+			if !slices.Equal(caseIDs(got), tc.want) {
+				t.Errorf("sort %q: %v, want %v", tc.sort, caseIDs(got), tc.want)
+			}
+			got, err = st.Cases(ctx, store.CaseFilter{Sort: tc.sort, Limit: 1, Offset: 1}, all)
+			must(t, err)
+			if len(got) != 1 || got[0].ID != tc.want[1] {
+				t.Errorf("sort %q, page 2 of 1: %v", tc.sort, caseIDs(got))
+			}
 		}
 
 		// Rebuilt from the stored texts, the index finds what it found.

@@ -104,7 +104,7 @@ func TestSearchOverHTTP(t *testing.T) {
 		if r := search(clerk, "q="+strings.ToLower(land.TrackingCode)); !r.Direct || ids(r) != fmt.Sprint(land.ID) {
 			t.Errorf("by tracking code: %+v", r)
 		}
-		for _, bad := range []string{"q=" + url.QueryEscape("，。！"), "q=" + strings.Repeat("字", 201), "sort=oldest"} {
+		for _, bad := range []string{"q=" + url.QueryEscape("，。！"), "q=" + strings.Repeat("字", 201), "sort=latest"} {
 			resp, raw := clerk.Do("GET", "/api/v1/cases?"+bad, nil)
 			if e := testutil.DecodeError(t, raw); resp.StatusCode != 422 || (e.Error.Field != "q" && e.Error.Field != "sort") {
 				t.Errorf("%s: %d %s", bad, resp.StatusCode, raw)

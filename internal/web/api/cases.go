@@ -107,7 +107,7 @@ func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int
 	}
 	if len(found.Cases) == limit && !found.Direct {
 		next := q.Values()
-		if f.Sort == store.SortRelevance || f.Offset > 0 {
+		if f.Sort != store.SortNewest || f.Offset > 0 {
 			next.Set("page", strconv.Itoa(l.Page+1))
 		} else {
 			next.Set("before", strconv.FormatInt(found.Cases[len(found.Cases)-1].ID, 10))

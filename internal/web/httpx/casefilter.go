@@ -118,7 +118,7 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 	}
 	switch v := q.String("sort"); v {
 	case "", "newest":
-	case store.SortRelevance:
+	case store.SortRelevance, store.SortOldest, store.SortDue:
 		f.Sort = v
 	default:
 		return out, invalidFilter("sort")

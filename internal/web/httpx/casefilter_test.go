@@ -69,7 +69,9 @@ func TestParseCaseList(t *testing.T) {
 		{"q=" + strings.Repeat("字", 201), CaseList{}, "q"},
 		{"queue=all&sort=relevance&page=3", CaseList{Queue: "all", Page: 3, Filter: store.CaseFilter{Limit: 50, Sort: store.SortRelevance, Offset: 100}}, ""},
 		{"queue=all&sort=newest", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50}}, ""},
-		{"sort=oldest", CaseList{}, "sort"},
+		{"queue=all&sort=oldest", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, Sort: store.SortOldest}}, ""},
+		{"queue=all&sort=due&page=2", CaseList{Queue: "all", Page: 2, Filter: store.CaseFilter{Limit: 50, Sort: store.SortDue, Offset: 50}}, ""},
+		{"sort=latest", CaseList{}, "sort"},
 		{"page=0", CaseList{}, "page"},
 		{"page=1001", CaseList{}, "page"},
 	} {

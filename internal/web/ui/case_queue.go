@@ -39,6 +39,9 @@ type queueData struct {
 	Total     int    // the cases the list holds, counted up to cases.MaxTotal (a figure's exactly)
 	TotalOver bool   // more than that
 	Pager     pager
+	Sort      string // the list's order (store.Sort*)
+	// The column headers' links: 登记时间 turns the order over, 办理期限 sorts by it.
+	SortCreated, SortDue string
 
 	Bookings []appointmentView // upcoming 约访 bookings at the clerk's desk
 }
@@ -115,5 +118,8 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 	q := httpx.PageQuery(r).Values()
 	q.Del("notice")
 	data.Pager = newPager(q, l.Page, queuePageSize, len(found.Cases), found.Total, found.Over)
+	data.Sort = f.Sort
+	data.SortCreated = sortHref(q, store.SortOldest, f.Sort == store.SortNewest)
+	data.SortDue = sortHref(q, store.SortDue, f.Sort != store.SortDue)
 	u.render(w, r, http.StatusOK, "case_queue.html", page)
 }

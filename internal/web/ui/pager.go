@@ -65,3 +65,19 @@ func newPager(q url.Values, page, size, n, total int, over bool) pager {
 
 // maxPagerPage is the last page a list links to: httpx refuses pages past it.
 const maxPagerPage = 1000
+
+// sortHref is the list's URL in the order sort when on, else in the default order
+// (newest first), from its first page.
+func sortHref(q url.Values, sort string, on bool) string {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	v.Del("before")
+	v.Del("page")
+	v.Del("sort")
+	if on {
+		v.Set("sort", sort)
+	}
+	return (&url.URL{Path: "/cases", RawQuery: v.Encode()}).String()
+}
