@@ -359,7 +359,8 @@ func (tb *tab) location() string {
 	return eval[string](tb, `location.pathname + location.search`)
 }
 
-// mustLogin signs in through the login form and expects the home page.
+// mustLogin signs in through the login form and expects the user's landing page: the
+// home page, or a grid worker's phone pages.
 func (tb *tab) mustLogin(username, password string) {
 	tb.t.Helper()
 	if status := tb.open("/login"); status != 200 {
@@ -370,9 +371,18 @@ func (tb *tab) mustLogin(username, password string) {
 	if status := tb.click(`form.login button[type=submit]`); status != 200 {
 		tb.t.Fatalf("sign in as %s: status %d on %s: %q", username, status, tb.location(), tb.texts("[data-testid=error]"))
 	}
-	if loc := tb.location(); loc != "/" {
-		tb.t.Fatalf("sign in as %s: on %s, want /", username, loc)
+	if loc, want := tb.location(), landingOf(username); loc != want {
+		tb.t.Fatalf("sign in as %s: on %s, want %s", username, loc, want)
 	}
+}
+
+// landingOf is where signing in takes a demo account: a grid worker to /grid, the
+// others home.
+func landingOf(username string) string {
+	if strings.HasSuffix(username, ".grid") {
+		return "/grid"
+	}
+	return "/"
 }
 
 // checkText fails the test unless the one element sel matches reads want.

@@ -84,6 +84,11 @@ func TestGridWorkerReportsAndVisitsOnAPhone(t *testing.T) {
 			}
 		}
 
+		// Signing in lands on /grid; the home page leads there too.
+		check()
+		if status := tb.open("/"); status != 200 {
+			t.Fatalf("GET / = %d", status)
+		}
 		tapTarget(t, tb, "[data-testid=grid-link]")
 		if status := tb.load("tap the grid desk", chromedp.Tap(chromedp.CSS("[data-testid=grid-link]"))); status != 200 || tb.location() != "/grid" {
 			t.Fatalf("tap the grid desk: %d on %s", status, tb.location())

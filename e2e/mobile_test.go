@@ -99,8 +99,11 @@ func TestPhoneViewport(t *testing.T) {
 				if status := tb.load("tap sign in", chromedp.Tap(chromedp.CSS(`form.login button[type=submit]`))); status != 200 {
 					t.Fatalf("sign in by touch: status %d on %s", status, tb.location())
 				}
-				if loc := tb.location(); loc != "/" {
-					t.Fatalf("after signing in on %s, want /", loc)
+				if loc, want := tb.location(), landingOf(c.user); loc != want {
+					t.Fatalf("after signing in on %s, want %s", loc, want)
+				}
+				if loc := tb.location(); loc != "/" && tb.open("/") != 200 {
+					t.Fatalf("GET / after landing on %s", loc)
 				}
 				if c.english {
 					if status := tb.load("tap English", chromedp.Tap(chromedp.CSS("form.lang button"))); status != 200 {

@@ -159,9 +159,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 	if cfg.Demo {
 		switch err := demo.SeedCounty(ctx, st); {
 		case err == nil:
-			// A few hundred cases, so a newcomer finds queues, deadlines and warnings to look at.
+			// A few hundred cases of the last years as the archive, then the work in hand
+			// this morning, so a newcomer finds queues, deadlines, warnings, orders,
+			// reception bookings and notices to look at.
 			if err := demo.GenerateCases(ctx, st, demoCases, 1); err != nil {
 				return fmt.Errorf("demo cases: %w", err)
+			}
+			if err := demo.Live(ctx, st, time.Now()); err != nil {
+				return err
 			}
 			log.Info("demo county created", "cases", demoCases, "password", demo.Password, "try", "county.admin, county.clerk, county.leader …")
 		case errors.Is(err, demo.ErrNotEmpty):
@@ -275,8 +280,9 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	if err := demo.SeedCounty(ctx, st); err != nil && !errors.Is(err, demo.ErrNotEmpty) {
-		return err
+	seeded := demo.SeedCounty(ctx, st)
+	if seeded != nil && !errors.Is(seeded, demo.ErrNotEmpty) {
+		return seeded
 	}
 	start := time.Now()
 	if err := demo.GenerateCases(ctx, st, *n, *seed); err != nil {
@@ -289,6 +295,12 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log.Info("generated cases swept", "items", swept)
+	if seeded == nil {
+		// A county made now gets this morning's work in hand, after its archive.
+		if err := demo.Live(ctx, st, time.Now()); err != nil {
+			return err
+		}
+	}
 	_, err = newAnchorer(cfg, st, log).Anchor(ctx, "demo")
 	return err
 }

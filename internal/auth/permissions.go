@@ -28,6 +28,8 @@ const (
 	// Be told, where a warning's history counts records outside one's scope, that there
 	// are such records (辖区外另有记录, never how many): those who must act on warnings.
 	PermRiskOutside Permission = "risk.outside_records"
+	PermApprovals   Permission = "approvals.review" // the 待审批 queue: extension requests, supervision answers, warnings awaiting a leader
+	PermRosterRead  Permission = "roster.read"      // who is at the centre today: stationed departments, leaders on duty
 )
 
 // Scope is how far a grant reaches.
@@ -78,6 +80,16 @@ var Matrix = []Grant{
 
 	{model.RoleLeader, PermRiskOutside, ScopeSubtree},
 	{model.RoleClerk, PermRiskOutside, ScopeSubtree},
+
+	{model.RoleLeader, PermApprovals, ScopeSubtree},
+
+	{model.RoleLeader, PermRosterRead, ScopeSubtree},
+	{model.RoleClerk, PermRosterRead, ScopeSubtree},
+	{model.RoleMediator, PermRosterRead, ScopeSubtree},
+	{model.RoleHandler, PermRosterRead, ScopeSubtree},
+	{model.RoleViewer, PermRosterRead, ScopeSubtree},
+	{model.RoleGrid, PermRosterRead, ScopeSubtree},
+	{model.RoleAdmin, PermRosterRead, ScopeSubtree},
 }
 
 // Scopes returns the scopes in which p holds perm, through any of their roles.

@@ -33,6 +33,8 @@ type ActInput struct {
 	Incident         string  `json:"incident"`      // record: police_call, visit, mediation_failed, skipped_level, injury, return_visit
 	WarningLevel     string  `json:"warning_level"` // warning_adjust: none, blue, yellow, orange, red
 	HolderID         int64   `json:"holder_id"`     // warning_respond: the 包案 leader of a red warning
+	CoDueDays        int     `json:"co_due_days"`   // assign, co_assign: working days the centre gives the co-handlers; 0 for the co_handle rule
+	DepartmentID     int64   `json:"department_id"` // supervise: the department the order is aimed at; 0 for the lead (else the centre)
 }
 
 func summariseNote(note string) string { return summarise(strings.TrimSpace(note), 100) }
@@ -307,14 +309,14 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 		if err != nil {
 			return err
 		}
-		if err := s.addAssignment(ctx, tx, c, lead, true, now); err != nil {
+		if err := s.addAssignment(ctx, tx, c, lead, true, 0, now); err != nil {
 			return err
 		}
 		payload["lead_department_id"], payload["lead_department"] = lead.ID, lead.Name
 		c.AtCentre = false
-		return s.coAssign(ctx, tx, c, in.CoDepartmentIDs, now, payload)
+		return s.coAssign(ctx, tx, c, in.CoDepartmentIDs, in.CoDueDays, now, payload)
 	case workflow.ActionCoAssign:
-		return s.coAssign(ctx, tx, c, in.CoDepartmentIDs, now, payload)
+		return s.coAssign(ctx, tx, c, in.CoDepartmentIDs, in.CoDueDays, now, payload)
 	case workflow.ActionSign, workflow.ActionReturn, workflow.ActionCoSign, workflow.ActionCoReport:
 		return s.departmentStep(ctx, tx, p, c, a, in.Note, now, payload)
 	case workflow.ActionEscalate:
@@ -367,13 +369,17 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 	case workflow.ActionResume:
 		// The clock stops while a case is suspended: the deadline moves by the time lost.
 		*to = workflow.State(c.SuspendedFrom)
-		if c.DueAt != nil {
-			if at, ok, err := s.lastEventAt(ctx, c.ID, workflow.ActionSuspend); err != nil {
-				return err
-			} else if ok {
+		if at, ok, err := s.lastEventAt(ctx, c.ID, workflow.ActionSuspend); err != nil {
+			return err
+		} else if ok {
+			if c.DueAt != nil {
 				due := c.DueAt.Add(now.Sub(at))
 				c.DueAt, c.DueFlag = &due, ""
 				payload["paused_for_hours"] = int(now.Sub(at).Hours())
+			}
+			// The co-handlers' clocks stopped with the case's.
+			if err := s.shiftParts(ctx, tx, c, now.Sub(at)); err != nil {
+				return err
 			}
 		}
 		c.SuspendedFrom = ""
@@ -466,7 +472,10 @@ func (s *Service) department(ctx context.Context, field string, id int64, c *mod
 	return d, nil
 }
 
-func (s *Service) addAssignment(ctx context.Context, tx *store.Tx, c *model.Case, d model.Department, lead bool, now time.Time) error {
+// addAssignment gives department d its part in c: the lead's, or a co-handler's with
+// a deadline of its own (coDays working days set by the centre, else the co_handle
+// rule; workflow.CoHandleDeadline).
+func (s *Service) addAssignment(ctx context.Context, tx *store.Tx, c *model.Case, d model.Department, lead bool, coDays int, now time.Time) error {
 	for _, a := range c.Assignments {
 		if a.DepartmentID == d.ID && a.Status != model.AssignmentReturned {
 			return model.Invalid("co_department_ids", "duplicate", "invalid.co_department.duplicate", d.Name)
@@ -477,6 +486,17 @@ func (s *Service) addAssignment(ctx context.Context, tx *store.Tx, c *model.Case
 		return err
 	}
 	as := model.Assignment{CaseID: c.ID, DepartmentID: d.ID, IsLead: lead, Status: model.AssignmentAssigned, AssignedAt: now, ReturnBy: ret}
+	if !lead {
+		rules, cal, err := s.deadlines(ctx)
+		if err != nil {
+			return err
+		}
+		key := workflow.CaseKey{Kind: c.Kind, Category: c.CategoryCode, Urgency: workflow.Urgency(c.Urgency)}
+		if pd, ok := workflow.CoHandleDeadline(rules, cal, key, now, coDays, c.DueAt); ok {
+			due := pd.Due.UTC()
+			as.DueAt, as.DueBasis = &due, pd.Basis
+		}
+	}
 	if err := tx.InsertAssignment(ctx, &as); err != nil {
 		return err
 	}
@@ -484,20 +504,45 @@ func (s *Service) addAssignment(ctx context.Context, tx *store.Tx, c *model.Case
 	return nil
 }
 
-func (s *Service) coAssign(ctx context.Context, tx *store.Tx, c *model.Case, ids []int64, now time.Time, payload map[string]any) error {
+func (s *Service) coAssign(ctx context.Context, tx *store.Tx, c *model.Case, ids []int64, days int, now time.Time, payload map[string]any) error {
+	if days < 0 || days > workflow.MaxCoHandleWorkdays {
+		return model.Invalid("co_due_days", "range", "invalid.co_due_days.range", workflow.MaxCoHandleWorkdays)
+	}
 	var names []string
+	var dues []*time.Time
 	for _, id := range ids {
 		d, err := s.department(ctx, "co_department_ids", id, c)
 		if err != nil {
 			return err
 		}
-		if err := s.addAssignment(ctx, tx, c, d, false, now); err != nil {
+		if err := s.addAssignment(ctx, tx, c, d, false, days, now); err != nil {
 			return err
 		}
 		names = append(names, d.Name)
+		dues = append(dues, c.Assignments[len(c.Assignments)-1].DueAt)
 	}
 	if len(ids) > 0 {
-		payload["co_department_ids"], payload["co_departments"] = ids, names
+		payload["co_department_ids"], payload["co_departments"], payload["co_due_at"] = ids, names, dues
+		if days > 0 {
+			payload["co_due_days"] = days
+		}
+	}
+	return nil
+}
+
+// shiftParts moves the deadlines of c's live co-handling parts by the time the case
+// lay suspended, and clears their flags for the sweep to set afresh.
+func (s *Service) shiftParts(ctx context.Context, tx *store.Tx, c *model.Case, by time.Duration) error {
+	for i := range c.Assignments {
+		as := &c.Assignments[i]
+		if as.DueAt == nil || (as.Status != model.AssignmentAssigned && as.Status != model.AssignmentSigned) {
+			continue
+		}
+		due := as.DueAt.Add(by)
+		as.DueAt, as.DueFlag = &due, ""
+		if err := tx.UpdateAssignment(ctx, as); err != nil {
+			return err
+		}
 	}
 	return nil
 }

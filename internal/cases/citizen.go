@@ -44,7 +44,8 @@ type PublicView struct {
 	TrackingCode string
 	Kind         model.CaseKind
 	Category     string // the category's name from the dictionary
-	Title        string
+	Title        string // the title staff wrote, "" when it is the report's first clauses (TitleFrom)
+	Report       string // the description as registered, whole: what the citizen reported
 	Place        string // the region's names below the root, e.g. 附城镇 · 城关村
 	State        workflow.State
 	Outcome      workflow.Outcome
@@ -157,8 +158,11 @@ func (s *Service) Track(ctx context.Context, code, last4 string) (PublicView, er
 	// The title and a refusal's reason are staff's words: they may name the other
 	// side, or a number that is no one's business on a page opened with a code.
 	priv := c.Private()
-	v := PublicView{TrackingCode: c.TrackingCode, Kind: c.Kind, Title: model.MaskText(c.Title, priv), State: workflow.State(c.State),
+	v := PublicView{TrackingCode: c.TrackingCode, Kind: c.Kind, Report: model.MaskText(c.Description, priv), State: workflow.State(c.State),
 		Outcome: workflow.Outcome(c.Outcome), CreatedAt: c.CreatedAt, Due: s.DueStatus(&c, s.Now())}
+	if c.Title != TitleFrom(c.Description) {
+		v.Title = model.MaskText(c.Title, priv)
+	}
 	if v.Due != workflow.StatusNone {
 		v.DueAt, v.DueStage = c.DueAt, workflow.Stage(c.DueStage)
 	}

@@ -25,25 +25,38 @@ func citizenStaff(t *testing.T, st *store.Store, username string) *auth.Principa
 	return p
 }
 
+// citizenCounty seeds the demo county into st: the service, the village 城关村 and
+// the category of neighbours' disputes, where the citizens of these tests report.
+func citizenCounty(t *testing.T, st *store.Store) (context.Context, *cases.Service, model.Region, int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := demo.SeedCounty(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	village, err := st.RegionByCode(ctx, "622922100001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cats, err := st.Categories(ctx, store.CategoryFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cats {
+		if c.Code == "dispute.neighbour" {
+			return ctx, cases.New(st), village, c.ID
+		}
+	}
+	t.Fatal("no category dispute.neighbour")
+	return nil, nil, model.Region{}, 0
+}
+
 // Track answers only the right code with the right digits, the same way for every
 // other try; it shows the public steps only, and the rating follows the state: none
 // while open, the return visit once verified, an evaluation after the visit, and
 // 不满意 reopens.
 func TestCitizenTrackAndRate(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		if err := demo.SeedCounty(ctx, st); err != nil {
-			t.Fatal(err)
-		}
-		svc := cases.New(st)
-		village, _ := st.RegionByCode(ctx, "622922100001")
-		cats, _ := st.Categories(ctx, store.CategoryFilter{})
-		var neighbour int64
-		for _, c := range cats {
-			if c.Code == "dispute.neighbour" {
-				neighbour = c.ID
-			}
-		}
+		ctx, svc, village, neighbour := citizenCounty(t, st)
 		c, err := svc.RegisterPublic(ctx, cases.PublicInput{Kind: model.KindDispute, CategoryID: neighbour, RegionID: village.ID,
 			Description: "邻居在我家门口堆放柴草，多次协商未果。", Phone: "138 9300 1122"}, "portal")
 		if err != nil {
@@ -131,6 +144,39 @@ func TestCitizenTrackAndRate(t *testing.T) {
 			if strings.Contains(s.Reason+s.Department+s.Centre, "情绪") {
 				t.Errorf("step %+v leaks a note", s)
 			}
+		}
+	})
+}
+
+// The citizen sees their whole report on the tracking page, however long, with the
+// other side's name masked; the title made from it is not repeated, one a clerk
+// wrote is shown.
+func TestCitizenSeesTheirWholeReport(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx, svc, village, neighbour := citizenCounty(t, st)
+		report := "邻居在我家门口堆放柴草和废旧家具已经半年多了，多次协商未果，村委会调解过一次也没有结果，夏天容易起火，请求尽快处理。"
+		c, err := svc.RegisterPublic(ctx, cases.PublicInput{Kind: model.KindDispute, CategoryID: neighbour, RegionID: village.ID,
+			Description: report, Phone: "138 9300 1122"}, "portal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Title != "邻居在我家门口堆放柴草和废旧家具已经半年多了，多次协商未果…" {
+			t.Errorf("title made from the report: %q", c.Title)
+		}
+		v, err := svc.Track(ctx, c.TrackingCode, "1122")
+		if err != nil || v.Report != report || v.Title != "" {
+			t.Fatalf("track: report %q, title %q, %v", v.Report, v.Title, err)
+		}
+		clerk := citizenStaff(t, st, "fucheng.clerk")
+		staff, err := svc.Register(ctx, clerk, cases.RegisterInput{Kind: model.KindDispute, CategoryID: neighbour, RegionID: village.ID,
+			Title: "门前堆放柴草纠纷", Description: "马某反映邻居王某在其门前堆放柴草。", Parties: []cases.PartyInput{
+				{Name: "马某", Phone: "13893005566"}, {Role: model.PartyRespondent, Name: "王某"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err = svc.Track(ctx, staff.TrackingCode, "5566")
+		if err != nil || v.Title != "门前堆放柴草纠纷" || strings.Contains(v.Report, "王某") || !strings.Contains(v.Report, "堆放柴草") {
+			t.Errorf("track of a titled case: title %q, report %q, %v", v.Title, v.Report, err)
 		}
 	})
 }

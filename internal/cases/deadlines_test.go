@@ -65,6 +65,9 @@ func TestSeededDeadlineRulesFallDue(t *testing.T) {
 			{"hazard: the general 30 days", model.KindHazard, "", workflow.UrgencyNormal, workflow.StageHandle, "2026-03-01 09:00", "2026-03-31", "一般事项30日"},
 			{"judicial confirmation: 30 days", model.KindDispute, "dispute.neighbour", workflow.UrgencyNormal, workflow.StageConfirm, "2026-03-01 09:00", "2026-03-31", "人民调解法》第三十三条"},
 			{"return visit: 7 days", model.KindService, "", workflow.UrgencyNormal, workflow.StageVisit, "2026-03-01 09:00", "2026-03-08", "7日内回访"},
+			{"co-handler: 10 working days, across 国庆", model.KindDispute, "dispute.neighbour", workflow.UrgencyNormal, workflow.StageCoHandle, "2026-09-30 15:00", "2026-10-20", "10个工作日内反馈"},
+			{"urgent co-handler: 2 days", model.KindPetition, "", workflow.UrgencyUrgent, workflow.StageCoHandle, "2026-03-01 09:00", "2026-03-03", "急件协办2日"},
+			{"critical co-handler: 1 day", model.KindHazard, "", workflow.UrgencyCritical, workflow.StageCoHandle, "2026-03-01 09:00", "2026-03-02", "紧急事项协办1日"},
 			{"no judicial confirmation for a petition", model.KindPetition, "", workflow.UrgencyNormal, workflow.StageConfirm, "2026-03-01 09:00", "", ""},
 		}
 		pinned := map[string]bool{}

@@ -41,6 +41,18 @@ type PublicInput struct {
 	Photos      []Upload       `json:"-"`
 }
 
+// sourceLabel names where a submission came from, for the audit log: the public portal,
+// or Open311 with the name of the token it came with ("open311:12345 热线").
+func sourceLabel(source string) string {
+	if name, ok := strings.CutPrefix(source, "open311:"); ok {
+		return "Open311 接口 " + name
+	}
+	if source == "portal" {
+		return "群众端"
+	}
+	return source
+}
+
 // publicChannels are the channels a submission without an account may come by.
 var publicChannels = []model.Channel{model.ChannelPortal, model.ChannelPhoto, model.ChannelOpen311}
 
@@ -131,8 +143,8 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 	}
 	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "category": c.CategoryCode, "urgency": c.Urgency,
 		"photos": len(atts), "source": source})
-	ctx = store.WithActor(ctx, store.Actor{Name: "群众（" + source + "）", IP: store.ActorFrom(ctx).IP})
-	audit := store.Audited("case.register_public", "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind, c.Title, source))
+	ctx = store.WithActor(ctx, store.Actor{Name: "群众（" + sourceLabel(source) + "）", IP: store.ActorFrom(ctx).IP})
+	audit := store.Audited("case.register_public", "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind.Label(), c.Title, sourceLabel(source)))
 	err = s.Store.RegisterCase(ctx, audit, store.NewCase{InTx: func(tx *store.Tx) error {
 		if err := s.insertNew(ctx, tx, c, 0, payload, now); err != nil {
 			return err

@@ -21,7 +21,29 @@ import (
 
 // Get returns one case p may see, with parties and assignments.
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (model.Case, error) {
-	return s.Store.Case(ctx, id, ScopeOf(p))
+	c, err := s.Store.Case(ctx, id, ScopeOf(p))
+	if err != nil {
+		return c, err
+	}
+	c.DueBasis, err = s.DueBasis(ctx, &c)
+	return c, err
+}
+
+// DueBasis is the legal basis of c's deadline in force: the basis of the rule that
+// times its stage, "" when it has no deadline.
+func (s *Service) DueBasis(ctx context.Context, c *model.Case) (string, error) {
+	if c.DueAt == nil || c.DueStage == "" {
+		return "", nil
+	}
+	rules, _, err := s.deadlines(ctx)
+	if err != nil {
+		return "", err
+	}
+	r, ok := workflow.ResolveRule(rules, c.Kind, c.CategoryCode, workflow.Urgency(c.Urgency), workflow.Stage(c.DueStage))
+	if !ok {
+		return "", nil
+	}
+	return r.Basis, nil
 }
 
 // Events returns the timeline of a case p may see, as p is shown it (Timeline).
@@ -166,6 +188,15 @@ func (s *Service) DueStatus(c *model.Case, now time.Time) workflow.Status {
 		return workflow.StatusNone
 	}
 	return workflow.DueStatus(*c.DueAt, now, workflow.WarnWindow(workflow.Urgency(c.Urgency)))
+}
+
+// PartStatus is where department part a of c stands against its own deadline
+// (吹哨报到: each co-handler answers for its part), in the case's warning window.
+func (s *Service) PartStatus(c *model.Case, a model.Assignment, now time.Time) workflow.Status {
+	if !workflow.State(c.State).Open() {
+		return workflow.StatusNone
+	}
+	return workflow.PartStatus(a.Status, a.DueAt, now, workflow.WarnWindow(workflow.Urgency(c.Urgency)))
 }
 
 // Attachment limits: photos from a phone, scanned agreements, office documents.

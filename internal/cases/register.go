@@ -147,7 +147,7 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 		return nil, err
 	}
 	if c.Title == "" {
-		c.Title = summarise(c.Description, 30)
+		c.Title = TitleFrom(c.Description)
 	}
 	if c.Address, err = cleanText("address", in.Address, MaxAddress, false); err != nil {
 		return nil, err
@@ -218,14 +218,17 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 	return c, nil
 }
 
-// summarise is the first n characters of the first line of text.
-func summarise(text string, n int) string {
-	line, _, _ := strings.Cut(text, "\n")
-	if utf8.RuneCountInString(line) <= n {
-		return line
-	}
-	return string([]rune(line)[:n]) + "…"
-}
+// summarise is the first line of text, cut to n characters where a reader expects a
+// pause (model.Headline).
+func summarise(text string, n int) string { return model.Headline(text, n) }
+
+// titleRunes is how long a title made from a description may be: a clause or two, as
+// a clerk would sum the case up.
+const titleRunes = 40
+
+// TitleFrom is the title of a case registered without one: its description's first
+// clauses (model.Headline).
+func TitleFrom(description string) string { return model.Headline(description, titleRunes) }
 
 // Register creates a case, and takes the steps of in.Then in the same transaction.
 func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterInput) (model.Case, error) {
@@ -252,9 +255,9 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "category": c.CategoryCode, "urgency": c.Urgency})
 	steps := ""
 	for _, st := range in.Then {
-		steps += " → " + string(st.Action)
+		steps += " → " + st.Action.Label()
 	}
-	audit := store.Audited("case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind, c.Title, steps))
+	audit := store.Audited("case.register", "case:new", fmt.Sprintf("登记%s：%s%s", c.Kind.Label(), c.Title, steps))
 	nc := store.NewCase{InTx: func(tx *store.Tx) error {
 		if err := s.insertNew(ctx, tx, c, p.User.ID, payload, now); err != nil {
 			return err

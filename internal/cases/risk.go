@@ -294,7 +294,7 @@ func (s *Service) planResponse(ctx context.Context, c *model.Case, ch *warningCh
 			return nil, err
 		}
 		var err error
-		r.order, err = s.planOrder(ctx, c, nil, "red", redOrder, s.policy().ReplyWorkdays, now, "risk")
+		r.order, err = s.planOrder(ctx, c, nil, "red", redOrder, s.policy().ReplyWorkdays, now, "risk", 0)
 		return r, err
 	}
 	if err := add(c.CentreID, model.RoleClerk); err != nil {

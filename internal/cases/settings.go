@@ -24,7 +24,7 @@ type DeadlineRuleInput struct {
 	Basis        string `json:"basis"`
 }
 
-var stages = []workflow.Stage{workflow.StageAccept, workflow.StageObjection, workflow.StageHandle, workflow.StageExtension, workflow.StageConfirm, workflow.StageVisit}
+var stages = []workflow.Stage{workflow.StageAccept, workflow.StageObjection, workflow.StageHandle, workflow.StageExtension, workflow.StageConfirm, workflow.StageVisit, workflow.StageCoHandle}
 
 // Stages lists the stages a deadline rule may time.
 func Stages() []workflow.Stage { return stages }

@@ -51,7 +51,10 @@ func (s *Service) Supervise(ctx context.Context, p *auth.Principal, id int64, in
 	if in.ReplyDays < 1 || in.ReplyDays > 30 {
 		return c, model.Invalid("reply_days", "range", "invalid.reply_days.range")
 	}
-	if err := s.supervise(ctx, &p.User, id, in.Level, note, in.ReplyDays, s.Now().UTC(), 0); err != nil {
+	if in.DepartmentID != 0 && !livePart(&c, in.DepartmentID) {
+		return c, model.Invalid("department_id", "not_working", "invalid.supervise_department.not_working")
+	}
+	if err := s.supervise(ctx, &p.User, id, in.Level, note, in.ReplyDays, s.Now().UTC(), 0, in.DepartmentID); err != nil {
 		return c, err
 	}
 	return s.Store.Case(ctx, id, store.CaseScope{All: true})

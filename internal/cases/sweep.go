@@ -44,15 +44,33 @@ var systemActor = store.Actor{Name: "system"}
 // supervision on cases overdue past the policy. It returns how many cases it touched.
 func (s *Service) SweepDeadlines(ctx context.Context, now time.Time) (int, error) {
 	ctx = store.WithActor(ctx, systemActor)
+	soon := now.Add(s.policy().DueSoonWindow)
+	total, err := sweepBatches(ctx, s.Store, store.NotAudited("the deadline sweep's flags, on each case's timeline"),
+		func() ([]store.DueTransition, error) { return s.Store.DueTransitions(ctx, now, soon, 500) },
+		func(tx *store.Tx, d store.DueTransition) error { return s.flag(ctx, tx, d, now) })
+	if err != nil {
+		return total, err
+	}
+	// Then each co-handler's part, on its own: the co-handling department is told,
+	// and when its part is overdue, the centre that whistled it in (clerks, leaders).
+	parts, err := sweepBatches(ctx, s.Store, store.NotAudited("the deadline sweep's flags on co-handlers' parts"),
+		func() ([]store.PartTransition, error) { return s.Store.PartDueTransitions(ctx, now, soon, 500) },
+		func(tx *store.Tx, d store.PartTransition) error { return s.flagPart(ctx, tx, d, now) })
+	return total + parts, err
+}
+
+// sweepBatches applies each to what next finds, a batch to a transaction, until next
+// finds nothing (each changes what next finds), and returns how many it applied.
+func sweepBatches[T any](ctx context.Context, st *store.Store, e store.AuditEntry, next func() ([]T, error), each func(*store.Tx, T) error) (int, error) {
 	total := 0
 	for {
-		batch, err := s.Store.DueTransitions(ctx, now, now.Add(s.policy().DueSoonWindow), 500)
+		batch, err := next()
 		if err != nil || len(batch) == 0 {
 			return total, err
 		}
-		err = s.Store.InTx(ctx, store.NotAudited("the deadline sweep's flags, on each case's timeline"), func(tx *store.Tx) error {
+		err = st.InTx(ctx, e, func(tx *store.Tx) error {
 			for _, d := range batch {
-				if err := s.flag(ctx, tx, d, now); err != nil {
+				if err := each(tx, d); err != nil {
 					return err
 				}
 			}
@@ -63,6 +81,46 @@ func (s *Service) SweepDeadlines(ctx context.Context, now time.Time) (int, error
 		}
 		total += len(batch)
 	}
+}
+
+// flagPart records one part's new flag and notifies.
+func (s *Service) flagPart(ctx context.Context, tx *store.Tx, d store.PartTransition, now time.Time) error {
+	c, err := tx.CaseForUpdate(ctx, d.CaseID)
+	if err != nil {
+		return err
+	}
+	for i := range c.Assignments {
+		as := &c.Assignments[i]
+		if as.ID != d.AssignmentID {
+			continue
+		}
+		as.DueFlag = d.Flag
+		if err := tx.UpdateAssignment(ctx, as); err != nil {
+			return err
+		}
+		dep, err := s.Store.Department(ctx, as.DepartmentID)
+		if err != nil {
+			return err
+		}
+		to, err := s.Store.ActiveUsers(ctx, store.UserFilter{DepartmentID: as.DepartmentID, Role: model.RoleHandler})
+		if err != nil {
+			return err
+		}
+		title := "协办将到期"
+		if d.Flag == "overdue" {
+			title = "协办已超期"
+			for _, role := range []model.Role{model.RoleClerk, model.RoleLeader} {
+				us, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: c.CentreID, Role: role})
+				if err != nil {
+					return err
+				}
+				to = append(to, us...)
+			}
+		}
+		body := fmt.Sprintf("%s：%s的协办部分期限 %s", noticeSubject(&c), dep.Name, as.DueAt.In(workflow.ChinaTime).Format("2006-01-02 15:04"))
+		return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: "part_" + d.Flag, CaseID: c.ID, Title: title, Body: body}, now)
+	}
+	return nil
 }
 
 func (s *Service) policy() Policy {
@@ -164,7 +222,7 @@ func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, err
 			}
 			for _, id := range ids {
 				req := fmt.Sprintf("案件已超期 %d 个工作日以上，请立即办理并报告进展", step.after)
-				if err := s.supervise(ctx, nil, id, step.level, req, p.ReplyWorkdays, now, 0); err != nil {
+				if err := s.supervise(ctx, nil, id, step.level, req, p.ReplyWorkdays, now, 0, 0); err != nil {
 					return issued, err
 				}
 				issued++
@@ -180,8 +238,9 @@ func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, err
 		if r := levelRank(v.Level); r < len(supervisionLevels) {
 			next = supervisionLevels[r]
 		}
-		req := fmt.Sprintf("督办（%s）逾期未回复，升级督办：%s", v.Level, v.Requirement)
-		if err := s.supervise(ctx, nil, v.CaseID, next, req, p.ReplyWorkdays, now, v.ID); err != nil {
+		req := fmt.Sprintf("%s逾期未回复，升级督办：%s", supervisionTitles[v.Level], v.Requirement)
+		// A late answer rises against the department the order was aimed at.
+		if err := s.supervise(ctx, nil, v.CaseID, next, req, p.ReplyWorkdays, now, v.ID, v.DepartmentID); err != nil {
 			return issued, err
 		}
 		issued++
@@ -191,22 +250,27 @@ func (s *Service) SweepSupervision(ctx context.Context, now time.Time) (int, err
 
 // supervise issues an order on a case, as a leader (issuer non-nil) or the sweep, in
 // one transaction with its event, the case's level, the replaced order and the
-// notifications. replaces is the order it escalates, if any.
-func (s *Service) supervise(ctx context.Context, issuer *model.User, caseID int64, level, requirement string, replyDays int, now time.Time, replaces int64) error {
-	audit := store.Audited("case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s督办：%s", level, summarise(requirement, 60)))
+// notifications. replaces is the order it escalates, if any; department the one it is
+// aimed at (0 for the lead department, else the centre).
+func (s *Service) supervise(ctx context.Context, issuer *model.User, caseID int64, level, requirement string, replyDays int, now time.Time, replaces, department int64) error {
+	audit := store.Audited("case.supervise", fmt.Sprintf("case:%d", caseID), fmt.Sprintf("%s：%s", supervisionTitles[level], summarise(requirement, 60)))
 	return s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		c, err := tx.CaseForUpdate(ctx, caseID)
 		if err != nil {
 			return err
 		}
-		return s.superviseIn(ctx, tx, &c, issuer, level, requirement, replyDays, now, replaces, "")
+		o, err := s.planOrder(ctx, &c, issuer, level, requirement, replyDays, now, "", department)
+		if err != nil {
+			return err
+		}
+		return s.issueOrder(ctx, tx, &c, o, replaces, now)
 	})
 }
 
 // superviseIn issues the order inside tx on c, read in it; source marks why ("risk").
 func (s *Service) superviseIn(ctx context.Context, tx *store.Tx, c *model.Case, issuer *model.User, level, requirement string, replyDays int,
 	now time.Time, replaces int64, source string) error {
-	o, err := s.planOrder(ctx, c, issuer, level, requirement, replyDays, now, source)
+	o, err := s.planOrder(ctx, c, issuer, level, requirement, replyDays, now, source, 0)
 	if err != nil {
 		return err
 	}
@@ -223,9 +287,11 @@ type orderPlan struct {
 // planOrder prepares an order on c, by issuer (nil for the sweep), reading only: its
 // reply date in working days, its addressee (the lead department working c, else its
 // centre) and its recipients, who answer for c and, for a red card, the top centre's
-// leaders.
+// leaders. An order aimed at a department (department non-zero) with a live part in
+// c — a co-handler late with its part — is addressed to it instead: its handlers and
+// the centre's leaders hear of it. Aimed at a department without one, it falls back.
 func (s *Service) planOrder(ctx context.Context, c *model.Case, issuer *model.User, level, requirement string, replyDays int,
-	now time.Time, source string) (*orderPlan, error) {
+	now time.Time, source string, department int64) (*orderPlan, error) {
 	cal, err := s.Calendar(ctx)
 	if err != nil {
 		return nil, err
@@ -240,7 +306,17 @@ func (s *Service) planOrder(ctx context.Context, c *model.Case, issuer *model.Us
 	if issuer != nil {
 		o.v.IssuedBy = issuer.ID
 	}
-	if o.to, err = s.responsible(ctx, c, true); err != nil {
+	if department != 0 && livePart(c, department) {
+		o.v.DepartmentID = department
+		if o.to, err = s.Store.ActiveUsers(ctx, store.UserFilter{DepartmentID: department, Role: model.RoleHandler}); err != nil {
+			return nil, err
+		}
+		leaders, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: c.CentreID, Role: model.RoleLeader})
+		if err != nil {
+			return nil, err
+		}
+		o.to = append(o.to, leaders...)
+	} else if o.to, err = s.responsible(ctx, c, true); err != nil {
 		return nil, err
 	}
 	if level == "red" {
@@ -299,18 +375,35 @@ func (o *orderPlan) mark(c *model.Case, now time.Time) {
 	c.UpdatedAt = now
 }
 
+// supervisionTitles name an order by its level, in its notice and the audit log.
+var supervisionTitles = map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}
+
 // event is the order's event on c's timeline; the order has its id.
 func (o *orderPlan) event(c *model.Case, now time.Time) model.CaseEvent {
 	raw := fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q}`, o.v.ID, o.v.Level, o.v.ReplyBy.Format(time.RFC3339))
+	if o.v.DepartmentID != 0 {
+		raw = fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q,"department_id":%d}`, o.v.ID, o.v.Level, o.v.ReplyBy.Format(time.RFC3339), o.v.DepartmentID)
+	}
 	return model.CaseEvent{CaseID: c.ID, ActorID: o.v.IssuedBy, At: now, Action: string(workflow.ActionSupervise), FromState: c.State, ToState: c.State,
 		Note: o.v.Requirement, Payload: []byte(raw)}
 }
 
 // message is the order's notice.
 func (o *orderPlan) message(c *model.Case) notify.Message {
-	title := map[string]string{"normal": "督办", "yellow": "黄牌督办", "red": "红牌督办"}[o.v.Level]
+	title := supervisionTitles[o.v.Level]
 	body := fmt.Sprintf("%s：%s。请于 %s 前回复。", noticeSubject(c), o.v.Requirement, o.v.ReplyBy.In(workflow.ChinaTime).Format("2006-01-02"))
 	return notify.Message{Kind: "supervision", CaseID: c.ID, Title: title, Body: body}
+}
+
+// livePart tells whether department works on c now: a part signed for or awaiting
+// signature, lead or co-handler.
+func livePart(c *model.Case, department int64) bool {
+	for _, a := range c.Assignments {
+		if a.DepartmentID == department && (a.Status == model.AssignmentAssigned || a.Status == model.AssignmentSigned) {
+			return true
+		}
+	}
+	return false
 }
 
 // rootOf is the id of the first region on a path ("/1/4/17/" → 1).

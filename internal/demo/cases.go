@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/store"
@@ -265,7 +266,7 @@ func (g *generator) fill(c *model.Case, num uint64) {
 	due := created.AddDate(0, 0, 30)
 	*c = model.Case{TrackingCode: g.codes.code(num), Kind: kind, CategoryID: cat.ID, CategoryCode: cat.Code,
 		Channel: channels[rng.IntN(len(channels))], RegionID: place.ID, RegionPath: place.Path, CentreID: g.centreOf[place.ID],
-		Address: fmt.Sprintf("%s%d组%d号", place.Name, 1+rng.IntN(9), 1+rng.IntN(80)), Title: summariseDemo(desc),
+		Address: fmt.Sprintf("%s%d组%d号", place.Name, 1+rng.IntN(9), 1+rng.IntN(80)), Title: cases.TitleFrom(desc),
 		Description: desc, Urgency: urgencies[rng.IntN(len(urgencies))], PeopleCount: 1 + rng.IntN(3),
 		AmountFen: amount * 100, State: state, RegisteredBy: g.users[rng.IntN(len(g.users))].ID,
 		CreatedAt: created, UpdatedAt: created, DueStage: "handle", DueAt: &due}
@@ -417,14 +418,6 @@ func fillTemplate(tpl, a, b string, amount int64) string {
 		}
 	}
 	return fmt.Sprintf(tpl, args...)
-}
-
-func summariseDemo(s string) string {
-	r := []rune(s)
-	if len(r) > 30 {
-		return string(r[:30]) + "…"
-	}
-	return s
 }
 
 // Histories. A generated case went through what its state implies, as the workflow

@@ -65,7 +65,7 @@ func Accounts() []Account {
 	for _, pl := range places {
 		for _, r := range model.AllRoles {
 			a := Account{Username: pl.slug + "." + string(r), Role: r, RegionCode: pl.code,
-				Name: surnames[i%len(surnames)] + givenNames[(i*5)%len(givenNames)]}
+				Name: surnames[i%len(surnames)] + givenNames[(i*5+i/len(surnames))%len(givenNames)]} // no two alike
 			if r == model.RoleHandler {
 				a.Department = pl.handlerDept
 			}

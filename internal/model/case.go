@@ -23,6 +23,11 @@ const (
 // AllChannels in the order the intake desk lists them.
 var AllChannels = []Channel{ChannelWalkIn, ChannelPhone, ChannelPortal, ChannelPhoto, ChannelGrid, ChannelTransfer, ChannelHotline, ChannelOpen311, ChannelImport}
 
+// HandChannels are the channels the intake desk registers by hand, in its order: the
+// others register themselves — the public portal (网上/扫码, 随手拍), Open311 and
+// imports of old ledgers.
+var HandChannels = []Channel{ChannelWalkIn, ChannelPhone, ChannelHotline, ChannelGrid, ChannelTransfer}
+
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool {
 	for _, x := range AllChannels {
@@ -82,6 +87,7 @@ type Case struct {
 	DueStage         string     `json:"due_stage,omitempty"`
 	DueAt            *time.Time `json:"due_at,omitempty"`
 	DueFlag          string     `json:"due_flag,omitempty"`          // as the last deadline sweep saw it: due_soon, overdue; paused while suspended
+	DueBasis         string     `json:"due_basis,omitempty"`         // the rule in force for the deadline's stage: its legal basis; filled on reading one case
 	SupervisionLevel string     `json:"supervision_level,omitempty"` // highest open supervision: normal, yellow, red
 	RegisteredBy     int64      `json:"registered_by,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
@@ -155,6 +161,11 @@ type Assignment struct {
 	SignedAt     *time.Time `json:"signed_at,omitempty"`
 	ReportedAt   *time.Time `json:"reported_at,omitempty"`
 	Report       string     `json:"report,omitempty"`
+	// A co-handler's part has its own deadline (吹哨报到), set when it is whistled in,
+	// on the basis given; the deadline sweep keeps its flag (due_soon, overdue).
+	DueAt    *time.Time `json:"due_at,omitempty"`
+	DueFlag  string     `json:"due_flag,omitempty"`
+	DueBasis string     `json:"due_basis,omitempty"`
 }
 
 // Assignment statuses.

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/onedoor/onedoor/internal/i18n"
 )
 
 // RegionLevel is a rung of the administrative ladder; a deployment may start at any
@@ -96,6 +98,15 @@ const (
 
 // AllKinds in the order the UI lists them.
 var AllKinds = []CaseKind{KindDispute, KindPetition, KindHazard, KindService}
+
+// Label is the kind's name in the default language (the catalogue's kind.<code>), as
+// the audit log's summaries say it; its code when unknown.
+func (k CaseKind) Label() string {
+	if l, ok := i18n.Lookup(i18n.Default, "kind."+string(k)); ok {
+		return l
+	}
+	return string(k)
+}
 
 // Valid reports whether k is a known kind.
 func (k CaseKind) Valid() bool {

@@ -25,7 +25,7 @@ import (
 
 // Rows per statement on SQLite. A statement binds rows × columns parameters, which
 // must stay below SQLite's limit of 32766: at most 48 × 400 = 19200 for cases,
-// 7 × 1000 for parties, 8 × 1000 for events and 9 × 1000 for assignments.
+// 7 × 1000 for parties, 8 × 1000 for events and 12 × 1000 for assignments.
 const (
 	bulkCaseRows       = 400
 	bulkPartyRows      = 1000
@@ -574,13 +574,13 @@ func (s *Store) bulkWrite(b bulkBatch, lastEvent int64, write func(bulkRows) err
 		}
 	}
 	return write(bulkRows{table: "case_assignments",
-		cols: "case_id, department_id, is_lead, status, assigned_at, return_by, signed_at, reported_at, report",
-		row:  "?, ?, ?, ?, ?, ?, ?, ?, ?", n: len(assignments), perStmt: bulkAssignmentRows,
+		cols: "case_id, department_id, is_lead, status, assigned_at, return_by, signed_at, reported_at, report, due_at, due_flag, due_basis",
+		row:  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?", n: len(assignments), perStmt: bulkAssignmentRows,
 		id: func(i int) int64 { return assignments[i].ID },
 		values: func(args []any, i int) []any {
 			a := assignments[i]
 			return append(args, a.CaseID, a.DepartmentID, a.IsLead, a.Status, a.AssignedAt.UTC(), nullTime(a.ReturnBy),
-				nullTime(a.SignedAt), nullTime(a.ReportedAt), a.Report)
+				nullTime(a.SignedAt), nullTime(a.ReportedAt), a.Report, nullTime(a.DueAt), a.DueFlag, a.DueBasis)
 		}})
 }
 

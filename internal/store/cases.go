@@ -348,28 +348,79 @@ func (tx *Tx) AppendEvents(ctx context.Context, evs ...*model.CaseEvent) error {
 
 // InsertAssignment adds a department's part in a case.
 func (tx *Tx) InsertAssignment(ctx context.Context, a *model.Assignment) error {
-	return tx.queryRow(ctx, `INSERT INTO case_assignments (case_id, department_id, is_lead, status, assigned_at, return_by)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, a.CaseID, a.DepartmentID, a.IsLead, a.Status, a.AssignedAt.UTC(),
-		nullTime(a.ReturnBy)).Scan(&a.ID)
+	return tx.queryRow(ctx, `INSERT INTO case_assignments (case_id, department_id, is_lead, status, assigned_at, return_by, due_at, due_basis)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, a.CaseID, a.DepartmentID, a.IsLead, a.Status, a.AssignedAt.UTC(),
+		nullTime(a.ReturnBy), nullTime(a.DueAt), a.DueBasis).Scan(&a.ID)
 }
 
 // UpdateAssignment records an assignment's progress.
 func (tx *Tx) UpdateAssignment(ctx context.Context, a *model.Assignment) error {
-	_, err := tx.exec(ctx, `UPDATE case_assignments SET status = ?, signed_at = ?, reported_at = ?, report = ? WHERE id = ?`,
-		a.Status, nullTime(a.SignedAt), nullTime(a.ReportedAt), a.Report, a.ID)
+	_, err := tx.exec(ctx, `UPDATE case_assignments SET status = ?, signed_at = ?, reported_at = ?, report = ?, due_at = ?, due_flag = ? WHERE id = ?`,
+		a.Status, nullTime(a.SignedAt), nullTime(a.ReportedAt), a.Report, nullTime(a.DueAt), a.DueFlag, a.ID)
 	return err
 }
 
-const assignmentCols = "id, case_id, department_id, is_lead, status, assigned_at, return_by, signed_at, reported_at, report"
+const assignmentCols = "id, case_id, department_id, is_lead, status, assigned_at, return_by, signed_at, reported_at, report, due_at, due_flag, due_basis"
+
+func scanAssignment(r *sql.Rows) (model.Assignment, error) {
+	var a model.Assignment
+	var ret, signed, reported, due sql.NullTime
+	err := r.Scan(&a.ID, &a.CaseID, &a.DepartmentID, &a.IsLead, &a.Status, &a.AssignedAt, &ret, &signed, &reported, &a.Report, &due, &a.DueFlag, &a.DueBasis)
+	a.ReturnBy, a.SignedAt, a.ReportedAt, a.DueAt = timePtr(ret), timePtr(signed), timePtr(reported), timePtr(due)
+	return a, err
+}
 
 func (s *Store) assignments(ctx context.Context, q queryer, caseID int64) ([]model.Assignment, error) {
 	rows, err := q.QueryContext(ctx, s.q("SELECT "+assignmentCols+" FROM case_assignments WHERE case_id = ? ORDER BY id"), caseID)
-	return scanAll(rows, err, func(r *sql.Rows) (model.Assignment, error) {
-		var a model.Assignment
-		var ret, signed, reported sql.NullTime
-		err := r.Scan(&a.ID, &a.CaseID, &a.DepartmentID, &a.IsLead, &a.Status, &a.AssignedAt, &ret, &signed, &reported, &a.Report)
-		a.ReturnBy, a.SignedAt, a.ReportedAt = timePtr(ret), timePtr(signed), timePtr(reported)
-		return a, err
+	return scanAll(rows, err, scanAssignment)
+}
+
+// DepartmentParts returns, for each of caseIDs that department works on, its live
+// part (lead or co-handler, not returned), so a queue can show the department's own
+// deadline beside the case's. A department holding both parts of one case gets its
+// co-handling part, the one with a deadline of its own.
+func (s *Store) DepartmentParts(ctx context.Context, department int64, caseIDs []int64) (map[int64]model.Assignment, error) {
+	out := map[int64]model.Assignment{}
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	args := []any{department}
+	for _, id := range caseIDs {
+		args = append(args, id)
+	}
+	rows, err := s.query(ctx, "SELECT "+assignmentCols+" FROM case_assignments WHERE department_id = ? AND status <> 'returned' AND case_id IN ("+
+		strings.TrimSuffix(strings.Repeat("?,", len(caseIDs)), ",")+") ORDER BY id", args...)
+	list, err := scanAll(rows, err, scanAssignment)
+	for _, a := range list {
+		if prev, ok := out[a.CaseID]; !ok || prev.IsLead {
+			out[a.CaseID] = a
+		}
+	}
+	return out, err
+}
+
+// PartTransition is a co-handling part whose deadline flag must change.
+type PartTransition struct {
+	AssignmentID int64
+	CaseID       int64
+	Flag         string // due_soon or overdue
+}
+
+// PartDueTransitions is DueTransitions for the parts of co-handling departments: live
+// parts (to be signed, or signed and not reported) whose deadline passed or falls
+// within the warning window, on cases whose clock runs (not suspended, not closed).
+func (s *Store) PartDueTransitions(ctx context.Context, now, soon time.Time, limit int) ([]PartTransition, error) {
+	q := fmt.Sprintf(`SELECT a.id, a.case_id, 'overdue' FROM case_assignments a JOIN cases c ON c.id = a.case_id
+		WHERE a.status IN ('assigned','signed') AND a.due_at IS NOT NULL AND a.due_flag IN ('', 'due_soon') AND a.due_at < ? AND c.state IN %[1]s
+		UNION ALL
+		SELECT a.id, a.case_id, 'due_soon' FROM case_assignments a JOIN cases c ON c.id = a.case_id
+		WHERE a.status IN ('assigned','signed') AND a.due_at IS NOT NULL AND a.due_flag = '' AND a.due_at >= ? AND a.due_at < ? AND c.state IN %[1]s
+		LIMIT %[2]d`, sweepableStates, limit)
+	rows, err := s.query(ctx, q, now.UTC(), now.UTC(), soon.UTC())
+	return scanAll(rows, err, func(r *sql.Rows) (PartTransition, error) {
+		var d PartTransition
+		err := r.Scan(&d.AssignmentID, &d.CaseID, &d.Flag)
+		return d, err
 	})
 }
 

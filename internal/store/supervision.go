@@ -31,17 +31,18 @@ type Supervision struct {
 	// Of the case, read with the order so a board needs no lookup per row.
 	CaseTitle    string `json:"case_title,omitempty"`
 	TrackingCode string `json:"tracking_code,omitempty"`
+	CaseAtCentre bool   `json:"-"` // the centre handles the case itself (中心自办)
 }
 
 const supervisionCols = `v.id, v.case_id, v.level, v.requirement, v.reply_by, COALESCE(v.issued_by, 0), v.issued_at, v.centre_id,
 	COALESCE(v.department_id, 0), v.status, v.reply, COALESCE(v.replied_by, 0), v.replied_at, COALESCE(v.escalated_to, 0),
-	v.source, c.title, c.tracking_code`
+	v.source, c.title, c.tracking_code, c.at_centre`
 
 func scanSupervision(r interface{ Scan(...any) error }) (Supervision, error) {
 	var s Supervision
 	var replied sql.NullTime
 	err := r.Scan(&s.ID, &s.CaseID, &s.Level, &s.Requirement, &s.ReplyBy, &s.IssuedBy, &s.IssuedAt, &s.CentreID, &s.DepartmentID,
-		&s.Status, &s.Reply, &s.RepliedBy, &replied, &s.EscalatedTo, &s.Source, &s.CaseTitle, &s.TrackingCode)
+		&s.Status, &s.Reply, &s.RepliedBy, &replied, &s.EscalatedTo, &s.Source, &s.CaseTitle, &s.TrackingCode, &s.CaseAtCentre)
 	s.RepliedAt = timePtr(replied)
 	s.ReplyBy, s.IssuedAt = s.ReplyBy.UTC(), s.IssuedAt.UTC()
 	return s, err

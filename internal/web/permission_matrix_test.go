@@ -259,6 +259,16 @@ func (w *world) probes() []probe {
 		probe{route: "POST /admin/tokens", method: POST, url: "/admin/tokens", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
 		probe{route: "POST /admin/tokens/{id}/revoke", method: POST, url: "/admin/tokens/" + id(w.token) + "/revoke", want: w.inSubtree(pageSurface, org, demo.CountyCode, see)},
 
+		// The rota of a centre (驻点与值班): the admin's own centre by default, another
+		// only inside their subtree; writes refused after both are checked.
+		probe{route: "GET /admin/roster", method: GET, url: "/admin/roster?centre_id=" + id(w.regions[jinggu]), want: w.inSubtree(pageSurface, org, jinggu, ok200)},
+		probe{route: "POST /admin/roster/stations", method: POST, url: "/admin/roster/stations", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/roster/stations/{id}/delete", method: POST, url: "/admin/roster/stations/999999/delete",
+			body: url.Values{"centre_id": {id(w.regions[jinggu])}}, want: w.granted(pageSurface, org, okFor(notFound))},
+		probe{route: "POST /admin/roster/shifts", method: POST, url: "/admin/roster/shifts", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/roster/shifts/{id}/delete", method: POST, url: "/admin/roster/shifts/999999/delete",
+			body: url.Values{"centre_id": {id(w.regions[jinggu])}}, want: w.granted(pageSurface, org, okFor(notFound))},
+
 		probe{route: "GET /api/v1/regions", method: GET, url: "/api/v1/regions", want: func(a *demo.Account) answer {
 			if a == nil {
 				return apiSurface.anonymous()
@@ -392,6 +402,19 @@ func (w *world) probes() []probe {
 		probe{route: "GET /api/v1/supervisions", method: GET, url: "/api/v1/supervisions", want: supervised(apiSurface), by: everyone},
 		probe{route: "GET /warnings", method: GET, url: "/warnings", want: list(pageSurface), by: everyone},
 		probe{route: "GET /api/v1/warnings", method: GET, url: "/api/v1/warnings", want: refusing(apiSurface), by: everyone},
+	)
+
+	// 待审批: approvals.review, a leader's own queue; no answer waits under the id probed.
+	// 今日在岗: roster.read, a centre on the reader's own path (above or below them).
+	add(
+		probe{route: "GET /approvals", method: GET, url: "/approvals", want: w.granted(pageSurface, auth.PermApprovals, okFor(ok200))},
+		probe{route: "POST /approvals/replies/{id}/review", method: POST, url: "/approvals/replies/999999/review", want: w.granted(pageSurface, auth.PermApprovals, okFor(notFound))},
+		probe{route: "GET /roster", method: GET, url: "/roster?centre_id=" + id(w.regions[jinggu]), want: w.granted(pageSurface, auth.PermRosterRead, func(a demo.Account) answer {
+			if strings.HasPrefix(jinggu, a.RegionCode) || strings.HasPrefix(a.RegionCode, jinggu) {
+				return ok200
+			}
+			return notFound
+		})},
 	)
 
 	// The figures (stats.read): a leader's and a viewer's, over their own subtree.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/demo"
@@ -24,6 +25,7 @@ type caseJSON struct {
 	AmountFen    int64  `json:"amount_fen"`
 	DueStatus    string `json:"due_status"`
 	DueAt        string `json:"due_at"`
+	DueBasis     string `json:"due_basis"`
 	Version      int    `json:"version"`
 	Parties      []struct {
 		Name     string `json:"name"`
@@ -34,6 +36,9 @@ type caseJSON struct {
 		DepartmentID int64  `json:"department_id"`
 		IsLead       bool   `json:"is_lead"`
 		Status       string `json:"status"`
+		DueAt        string `json:"due_at"`
+		DueFlag      string `json:"due_flag"`
+		DueBasis     string `json:"due_basis"`
 	} `json:"assignments"`
 	Allowed []string `json:"allowed"`
 }
@@ -91,6 +96,18 @@ func (f *flow) refused(c *testutil.Client, action string, in map[string]any, sta
 			f.t.Fatalf("%s: a 409 must say the current state: %s", action, raw)
 		}
 	}
+}
+
+// get reads the case as c sees it.
+func (f *flow) get(c *testutil.Client) caseJSON {
+	f.t.Helper()
+	resp, raw := c.Do("GET", fmt.Sprintf("/api/v1/cases/%d", f.id), nil)
+	if resp.StatusCode != 200 {
+		f.t.Fatalf("read case %d: %d %s", f.id, resp.StatusCode, raw)
+	}
+	var out caseJSON
+	testutil.DecodeJSON(f.t, raw, &out)
+	return out
 }
 
 func (f *flow) events(c *testutil.Client) []model.CaseEvent {
@@ -154,6 +171,9 @@ func addUser(t *testing.T, st *store.Store, username, name string, regionID, dep
 func TestSeedKangleWorkInjury(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		srv := testutil.NewServer(t, st, true)
+		clk := &clock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, cst)} // a Monday
+		svc := srv.App.Cases()
+		svc.Now = clk.Now
 		county := regionID(t, st, demo.CountyCode)
 		court := departmentID(t, st, demo.CountyCode, "court")
 		procuratorate := departmentID(t, st, demo.CountyCode, "procuratorate")
@@ -187,16 +207,32 @@ func TestSeedKangleWorkInjury(t *testing.T) {
 		if !strings.Contains(c.Parties[0].IDNumber, "********") || !strings.Contains(c.Parties[0].Phone, "****") {
 			t.Fatalf("personal data not masked: %+v", c.Parties)
 		}
-		// Labour disputes: mediation within 15 days (劳动争议调解仲裁法 Art 14).
+		// Labour disputes: mediation within 15 days (劳动争议调解仲裁法 Art 14), and the
+		// case says so beside the date.
+		if !strings.Contains(c.DueBasis, "劳动争议调解仲裁法》第十四条") {
+			t.Fatalf("the deadline's basis: %q", c.DueBasis)
+		}
 		f.refused(clerk, "resolve", map[string]any{"outcome": "mediated_agreement"}, 409, "state")
 		f.refused(clerk, "sign", nil, 409, "state")
 		f.refused(clerk, "assign", map[string]any{}, 422, "department_required")
 		f.refused(fuchengClerk, "assign", map[string]any{"lead_department_id": labour}, 404, "not_found")
 
+		f.refused(clerk, "assign", map[string]any{"lead_department_id": labour, "co_department_ids": []int64{court}, "co_due_days": 61}, 422, "range")
+		// 吹哨: the centre gives the court and the procuratorate three working days for
+		// their parts (Monday → Thursday); the lead answers for the case's 15 days.
 		c = f.act(clerk, "assign", map[string]any{"lead_department_id": labour, "co_department_ids": []int64{court, procuratorate},
-			"note": "县综治中心组织县法院、县检察院、县劳动监察大队联合调解"}, "assigned")
+			"co_due_days": 3, "note": "县综治中心组织县法院、县检察院、县劳动监察大队联合调解"}, "assigned")
 		if len(c.Assignments) != 3 {
 			t.Fatalf("assignments: %+v", c.Assignments)
+		}
+		for _, a := range c.Assignments {
+			due, _ := time.Parse(time.RFC3339, a.DueAt)
+			switch {
+			case a.IsLead && a.DueAt != "":
+				t.Fatalf("the lead has a part deadline of its own: %+v", a)
+			case !a.IsLead && (!due.Equal(time.Date(2026, 12, 10, 23, 59, 59, 0, cst)) || !strings.Contains(a.DueBasis, "中心吹哨时指定：3个工作日")):
+				t.Fatalf("a co-handler's deadline: %+v", a)
+			}
 		}
 		// A co-handler cannot sign for the lead, nor report before signing.
 		f.refused(judge, "sign", nil, 409, "not_lead")
@@ -207,6 +243,47 @@ func TestSeedKangleWorkInjury(t *testing.T) {
 		f.act(judge, "co_report", map[string]any{"note": "已就《工伤保险条例》释法说理"}, "in_progress")
 		// Resolving waits for every co-handler (中心吹哨、部门报到).
 		f.refused(labourHandler, "resolve", map[string]any{"outcome": "mediated_agreement"}, 409, "co_handlers_pending")
+
+		// The procuratorate lets its three days pass: its part alone turns overdue,
+		// its handlers and the county centre are told, the case itself is in time.
+		clk.Set(time.Date(2026, 12, 11, 9, 0, 0, 0, cst))
+		if _, err := svc.SweepDeadlines(context.Background(), clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		c = f.get(clerk)
+		for _, a := range c.Assignments {
+			want := map[int64]string{court: "", procuratorate: "overdue", labour: ""}[a.DepartmentID]
+			if a.DueFlag != want {
+				t.Fatalf("after the sweep, department %d's part flag %q, want %q", a.DepartmentID, a.DueFlag, want)
+			}
+		}
+		if c.DueStatus != "not_due" {
+			t.Fatalf("the case itself: %s", c.DueStatus)
+		}
+		if got := inboxOf(t, procurator); strings.Join(got, ",") != "part_overdue" {
+			t.Fatalf("the procurator's inbox: %v", got)
+		}
+		if got := inboxOf(t, judge); len(got) != 0 {
+			t.Fatalf("the court, which reported, is told: %v", got)
+		}
+		// The county leader supervises the late department itself, not the lead.
+		leader := srv.Login(t, "county.leader", demo.Password)
+		f.refused(leader, "supervise", map[string]any{"level": "yellow", "note": "x", "department_id": court}, 422, "not_working")
+		f.act(leader, "supervise", map[string]any{"level": "yellow", "department_id": procuratorate,
+			"note": "县检察院协办部分已超期，请于两日内反馈监督意见"}, "in_progress")
+		var board struct{ Items []store.Supervision }
+		_, raw := procurator.Do("GET", "/api/v1/supervisions", nil)
+		testutil.DecodeJSON(t, raw, &board)
+		if len(board.Items) != 1 || board.Items[0].DepartmentID != procuratorate {
+			t.Fatalf("the procuratorate's board: %s", raw)
+		}
+		order := board.Items[0]
+		if resp, _ := labourHandler.Do("POST", fmt.Sprintf("/api/v1/supervisions/%d/reply", order.ID), map[string]string{"reply": "x"}); resp.StatusCode != 403 {
+			t.Fatalf("the lead answers the procuratorate's order: %d", resp.StatusCode)
+		}
+		if resp, raw := procurator.Do("POST", fmt.Sprintf("/api/v1/supervisions/%d/reply", order.ID), map[string]string{"reply": "已派员参与调解，今日反馈"}); resp.StatusCode != 200 {
+			t.Fatalf("the procuratorate answers: %d %s", resp.StatusCode, raw)
+		}
 		f.act(procurator, "co_report", map[string]any{"note": "已参与调解，监督协议履行"}, "in_progress")
 		f.refused(labourHandler, "resolve", nil, 422, "outcome_required")
 		c = f.act(labourHandler, "resolve", map[string]any{"outcome": "mediated_agreement",
@@ -226,7 +303,7 @@ func TestSeedKangleWorkInjury(t *testing.T) {
 		for _, e := range evs {
 			actions = append(actions, e.Action)
 		}
-		want := "register accept assign sign co_sign co_sign co_report co_report resolve verify visit archive"
+		want := "register accept assign sign co_sign co_sign co_report supervise supervise_reply co_report resolve verify visit archive"
 		if strings.Join(actions, " ") != want {
 			t.Fatalf("timeline = %s\nwant      %s", strings.Join(actions, " "), want)
 		}

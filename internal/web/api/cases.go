@@ -42,6 +42,11 @@ func (a *API) view(r *http.Request, c model.Case) caseView {
 // viewOne is view of one case, with its warning explained to p.
 func (a *API) viewOne(r *http.Request, p *auth.Principal, c model.Case) (caseView, error) {
 	v := a.view(r, c)
+	basis, err := a.Cases.DueBasis(r.Context(), &c)
+	if err != nil {
+		return v, err
+	}
+	v.DueBasis = basis
 	res, ok, err := a.Cases.RiskResultFor(r.Context(), p, &c)
 	if ok {
 		v.RiskResult = &res

@@ -16,7 +16,10 @@ type deadlineData struct {
 	Kinds     []model.CaseKind
 	Urgencies []workflow.Urgency
 	Stages    []workflow.Stage
-	EditID    int64 // the rule whose form came back refused, 0 for the new-rule form
+	// Categories offer the new rule's category by name; CategoryName names a rule's.
+	Categories   []model.Category
+	CategoryName map[string]string
+	EditID       int64 // the rule whose form came back refused, 0 for the new-rule form
 }
 
 func (u *UI) renderDeadlines(w http.ResponseWriter, r *http.Request, editID int64, err error) {
@@ -25,10 +28,31 @@ func (u *UI) renderDeadlines(w http.ResponseWriter, r *http.Request, editID int6
 		u.renderError(w, r, lerr)
 		return
 	}
+	cats, lerr := u.Store.Categories(r.Context(), store.CategoryFilter{})
+	if lerr != nil {
+		u.renderError(w, r, lerr)
+		return
+	}
 	page := u.newPage(r, "deadlines.title")
 	page.Active = "nav.deadlines"
-	page.Data = deadlineData{Rules: rules, Kinds: model.AllKinds, Urgencies: []workflow.Urgency{workflow.UrgencyNormal, workflow.UrgencyUrgent, workflow.UrgencyCritical},
-		Stages: cases.Stages(), EditID: editID}
+	data := deadlineData{Rules: rules, Kinds: model.AllKinds, Urgencies: []workflow.Urgency{workflow.UrgencyNormal, workflow.UrgencyUrgent, workflow.UrgencyCritical},
+		Stages: cases.Stages(), EditID: editID, CategoryName: map[string]string{}}
+	parents := map[int64]string{}
+	for _, c := range cats {
+		if c.ParentID == 0 {
+			parents[c.ID] = c.Name
+		}
+	}
+	for _, c := range cats {
+		if c.ParentID != 0 {
+			c.Name = parents[c.ParentID] + " · " + c.Name
+		}
+		data.CategoryName[c.Code] = c.Name
+		if c.Active {
+			data.Categories = append(data.Categories, c)
+		}
+	}
+	page.Data = data
 	if err != nil {
 		u.formError(w, r, "admin_deadlines.html", page, err)
 		return

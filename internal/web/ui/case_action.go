@@ -57,6 +57,19 @@ func (u *UI) actInput(r *http.Request) (cases.ActInput, error) {
 			in.ReplyDays = int(n)
 		}
 	}
+	// The whistle's own deadline for the co-handlers, in working days; blank for the rule.
+	coDays, err := httpx.FormInt(r, "co_due_days")
+	if err != nil {
+		return in, err
+	}
+	if coDays < 0 || coDays > 1000 {
+		coDays = -1 // refused by the service's range check, naming the field
+	}
+	in.CoDueDays = int(coDays)
+	// The supervise form's addressee: blank for the lead department.
+	if in.DepartmentID, err = httpx.FormInt(r, "department_id"); err != nil {
+		return in, err
+	}
 	in.Incident, in.WarningLevel = strings.TrimSpace(f.Get("incident")), strings.TrimSpace(f.Get("warning_level"))
 	if in.HolderID, err = httpx.FormInt(r, "holder_id"); err != nil {
 		return in, err

@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -35,7 +37,8 @@ type intakeData struct {
 	Then        []string
 	Departments []departmentOption
 	CoChecked   map[string]bool
-	Prior       *priorData // the "查找既往案件" panel, when the desk asked without script
+	Prior       *priorData  // the "查找既往案件" panel, when the desk asked without script
+	Roster      *org.Roster // who is at the centre today, for the front desk (导诊台) to send a walk-in on
 }
 
 // partyRow is one party's rows of inputs: parties[Index].*, labelled 当事人 Number.
@@ -63,7 +66,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 		u.renderError(w, r, err)
 		return
 	}
-	data := intakeData{Kinds: model.AllKinds, Groups: groups, Channels: model.AllChannels,
+	data := intakeData{Kinds: model.AllKinds, Groups: groups, Channels: model.HandChannels,
 		Urgencies: workflow.AllUrgencies, PartyRoles: model.AllPartyRoles, Then: thenChoices,
 		ShowThen: p.Has(model.RoleClerk) || p.Has(model.RoleLeader), CoChecked: map[string]bool{}, Prior: prior}
 	for i := 0; i < intakeParties; i++ {
@@ -91,6 +94,7 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 			u.renderError(w, r, err)
 			return
 		}
+		data.Roster = u.deskRoster(r)
 	}
 	for _, id := range form["co_department_ids"] {
 		data.CoChecked[id] = true
@@ -113,6 +117,9 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 	f := r.PostForm
 	in = cases.RegisterInput{Kind: model.CaseKind(f.Get("kind")), Channel: model.Channel(f.Get("channel")),
 		Address: f.Get("address"), Title: f.Get("title"), Description: f.Get("description"), Urgency: f.Get("urgency")}
+	if in.Channel != "" && in.Channel.Valid() && !slices.Contains(model.HandChannels, in.Channel) {
+		return in, nil, model.Invalid("channel", "not_by_hand", "invalid.channel.not_by_hand")
+	}
 	if in.CategoryID, err = httpx.FormInt(r, "category_id"); err != nil {
 		return in, nil, err
 	}

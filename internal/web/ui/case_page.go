@@ -24,6 +24,7 @@ type casePageData struct {
 	Due           workflow.Status
 	DueAt         time.Time // zero when the case has no deadline
 	Category      string
+	CategoryNames map[string]string // every category's name by its code
 	Place         string
 	Grid          string
 	Centre        string
@@ -40,14 +41,15 @@ type casePageData struct {
 	Delegates     []model.Region
 	Outcomes      []workflow.Outcome
 	Satisfactions []workflow.Satisfaction
-	Supervisions  []supervisionRow // the case's supervision orders (督办), oldest first
-	Levels        []string         // the supervise form's levels
-	ReplyDays     int              // the supervise form's default working days to reply
-	Warning       warningView      // the four-colour warning and what set it
-	Incidents     []incidentRow    // what was recorded around the case, newest first
-	IncidentKinds []string         // the record form's kinds
-	WarningLevels []string         // the adjust form's levels
-	Holders       []model.User     // who may be named 包案 leader
+	Supervisions  []supervisionRow  // the case's supervision orders (督办), oldest first
+	Levels        []string          // the supervise form's levels
+	Addressees    []addresseeOption // the supervise form's departments: those working on the case now
+	ReplyDays     int               // the supervise form's default working days to reply
+	Warning       warningView       // the four-colour warning and what set it
+	Incidents     []incidentRow     // what was recorded around the case, newest first
+	IncidentKinds []string          // the record form's kinds
+	WarningLevels []string          // the adjust form's levels
+	Holders       []model.User      // who may be named 包案 leader
 
 	Appointments *appointmentSection // 约访: bookings, and the booking form
 }
@@ -75,6 +77,16 @@ type incidentRow struct {
 type assignmentRow struct {
 	model.Assignment
 	Department string
+	Due        workflow.Status // the part's own deadline, for a co-handler (吹哨报到)
+}
+
+// addresseeOption is a department a supervision order may be aimed at: one working on
+// the case, lead or co-handler, with where its part stands.
+type addresseeOption struct {
+	ID   int64
+	Name string
+	Lead bool
+	Due  workflow.Status
 }
 
 type eventRow struct {
@@ -236,6 +248,7 @@ func (u *UI) renderCaseRevealing(w http.ResponseWriter, r *http.Request, id int6
 		page.Active = "nav.cases_mine"
 	}
 	page.Data = data
+	page.CategoryNames = data.CategoryNames
 	if ce != nil {
 		page.Form = r.PostForm
 		page.Errors = map[string]string{ce.Field: ce.Message}
@@ -261,7 +274,7 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 	if err != nil {
 		return nil, err
 	}
-	d.Category = catIdx.Name(c.CategoryID)
+	d.Category, d.CategoryNames = catIdx.Name(c.CategoryID), catIdx.ByCode()
 	names := newNamer(u.Store, nil)
 	d.Place = names.place(ctx, c.RegionPath, model.Region{})
 	if c.GridID != 0 {
@@ -283,8 +296,13 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		depNames[id] = n
 		return n
 	}
+	now := u.Cases.Now()
 	for _, a := range c.Assignments {
-		d.Assignments = append(d.Assignments, assignmentRow{Assignment: a, Department: depName(a.DepartmentID)})
+		row := assignmentRow{Assignment: a, Department: depName(a.DepartmentID), Due: u.Cases.PartStatus(c, a, now)}
+		d.Assignments = append(d.Assignments, row)
+		if a.Status == model.AssignmentAssigned || a.Status == model.AssignmentSigned {
+			d.Addressees = append(d.Addressees, addresseeOption{ID: a.DepartmentID, Name: row.Department, Lead: a.IsLead, Due: row.Due})
+		}
 	}
 
 	evs, err := u.Cases.Timeline(ctx, p, c)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -252,6 +253,21 @@ func TestIntakeRefusedKeepsInputAndShowsErrorNextToField(t *testing.T) {
 		resp, body = cp.post(cp.clerk, "/cases", form)
 		if resp.StatusCode != 422 || fieldError(body, "lead_department_id") == "" {
 			t.Errorf("no lead department: %d, message %q, alert %q", resp.StatusCode, fieldError(body, "lead_department_id"), alertOf(body))
+		}
+		// The desk registers by hand only what comes to it by hand: Open311, imports and
+		// the citizens' own portal register themselves.
+		form = cp.walkIn(id18(40))
+		form.Set("channel", "open311")
+		resp, body = cp.post(cp.clerk, "/cases", form)
+		if resp.StatusCode != 422 || !strings.Contains(fieldError(body, "channel"), "来访") {
+			t.Errorf("an Open311 case at the desk: %d, message %q", resp.StatusCode, fieldError(body, "channel"))
+		}
+		_, body = cp.get(cp.clerk, "/cases/new")
+		for _, c := range model.AllChannels {
+			offered := strings.Contains(body, `<option value="`+string(c)+`"`)
+			if offered != slices.Contains(model.HandChannels, c) {
+				t.Errorf("the intake form offers channel %s: %v", c, offered)
+			}
 		}
 		if _, list := cp.get(cp.clerk, "/cases?queue=all"); strings.Contains(list, `data-testid="case-row"`) {
 			t.Error("a refused intake registered a case")

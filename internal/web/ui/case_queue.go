@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"time"
 
+	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/report"
@@ -22,6 +25,10 @@ type queueRow struct {
 	Category string
 	Place    string
 	Passage  []search.Segment // for a search: the text that matched, marked
+	// The viewer's department's own part, when it co-handles the case (吹哨报到): its
+	// deadline is the one the department answers for.
+	PartDueAt *time.Time
+	PartDue   workflow.Status
 }
 
 type queueData struct {
@@ -44,6 +51,19 @@ type queueData struct {
 	SortCreated, SortDue string
 
 	Bookings []appointmentView // upcoming 约访 bookings at the clerk's desk
+}
+
+// departmentParts reads the handler's department's parts of the listed cases; none
+// for anyone else.
+func (u *UI) departmentParts(ctx context.Context, p *auth.Principal, list []model.Case) (map[int64]model.Assignment, error) {
+	if !p.Has(model.RoleHandler) || p.Department == nil {
+		return nil, nil
+	}
+	ids := make([]int64, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	return u.Store.DepartmentParts(ctx, p.Department.ID, ids)
 }
 
 // caseQueue lists the cases waiting on the user (待我处理, the default) or every case
@@ -108,10 +128,18 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 		data.Figure, _ = fig.Local(page.Locale)
 	}
 	data.Bookings = u.deskAppointments(ctx, p)
+	parts, err := u.departmentParts(ctx, p, found.Cases)
+	if err != nil {
+		u.renderError(w, r, err)
+		return
+	}
 	data.Rows = make([]queueRow, len(found.Cases))
 	for i, c := range found.Cases {
 		data.Rows[i] = queueRow{Case: c, Due: u.Cases.DueStatus(&c, now), Category: catIdx.Name(c.CategoryID),
 			Place: names.place(ctx, c.RegionPath, p.Region), Passage: cases.Passage(&c, f.Text)}
+		if a, ok := parts[c.ID]; ok && !a.IsLead && a.DueAt != nil {
+			data.Rows[i].PartDueAt, data.Rows[i].PartDue = a.DueAt, u.Cases.PartStatus(&c, a, now)
+		}
 	}
 	data.Search = !f.Text.Empty() || f.PartyPhone != "" || f.PartyIDNumber != ""
 	data.Total, data.TotalOver = found.Total, found.Over

@@ -150,6 +150,15 @@ func (idx categoryIndex) Name(id int64) string {
 	return c.Name
 }
 
+// ByCode names every category by its code, as Name does.
+func (idx categoryIndex) ByCode() map[string]string {
+	out := make(map[string]string, len(idx))
+	for id, c := range idx {
+		out[c.Code] = idx.Name(id)
+	}
+	return out
+}
+
 // categoryGroup is one kind's categories, for a <select> with an <optgroup> per kind.
 type categoryGroup struct {
 	Kind    model.CaseKind
@@ -258,7 +267,7 @@ var timelineActions = func() []string {
 
 // dueStages are the stages a deadline may belong to, for "case.stage.<code>".
 var dueStages = []workflow.Stage{workflow.StageAccept, workflow.StageObjection, workflow.StageHandle,
-	workflow.StageExtension, workflow.StageConfirm, workflow.StageVisit}
+	workflow.StageExtension, workflow.StageConfirm, workflow.StageVisit, workflow.StageCoHandle}
 
 // dueStatuses are the codes of workflow.Status, for "due.<code>".
 var dueStatuses = []workflow.Status{workflow.StatusNone, workflow.StatusNotDue, workflow.StatusDueSoon, workflow.StatusOverdue}

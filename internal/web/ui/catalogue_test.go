@@ -68,6 +68,12 @@ func TestTemplatesUseOnlyCataloguedWords(t *testing.T) {
 	for _, r := range model.AllPartyRoles {
 		codes["party_role"] = append(codes["party_role"], string(r))
 	}
+	for _, m := range workflow.StationModes {
+		codes["station_mode"] = append(codes["station_mode"], string(m))
+	}
+	for _, k := range workflow.DutyKinds {
+		codes["duty_kind"] = append(codes["duty_kind"], string(k))
+	}
 	for _, d := range dueStatuses {
 		codes["due"] = append(codes["due"], string(d))
 	}

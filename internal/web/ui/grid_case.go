@@ -32,6 +32,7 @@ var gridNotices = map[string]string{
 type gridCaseData struct {
 	Case          model.Case // parties masked
 	Category      string
+	CategoryNames map[string]string // every category's name by its code
 	Place         string
 	Due           workflow.Status
 	Risk          string
@@ -84,7 +85,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 		u.renderError(w, r, err)
 		return
 	}
-	d.Category = catIdx.Name(c.CategoryID)
+	d.Category, d.CategoryNames = catIdx.Name(c.CategoryID), catIdx.ByCode()
 	d.Place = newNamer(u.Store, nil).place(ctx, c.RegionPath, p.Region)
 	evs, err := u.Cases.Timeline(ctx, p, &c)
 	if err != nil {
@@ -118,6 +119,7 @@ func (u *UI) renderGridCase(w http.ResponseWriter, r *http.Request, id int64, st
 		page.Notice = key
 	}
 	page.Data = d
+	page.CategoryNames = d.CategoryNames
 	if ce != nil {
 		page.Form = r.PostForm
 		page.Errors = map[string]string{ce.Field: ce.Message}

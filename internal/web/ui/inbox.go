@@ -16,7 +16,7 @@ const inboxPageSize = 50
 
 // notificationKinds are the kinds a notification's label is known for, for
 // "notif_kind.<code>"; any other kind shows as "other".
-var notificationKinds = []string{"due_soon", "overdue", "supervision", "supervision_reply", "supervision_late",
+var notificationKinds = []string{"due_soon", "overdue", "part_due_soon", "part_overdue", "supervision", "supervision_reply", "supervision_late",
 	"warning_red", "warning_orange", "warning_escalate", "public_case",
 	"appointment_booked", "appointment_cancelled", "reception_withdrawn", "other"}
 

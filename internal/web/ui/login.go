@@ -4,9 +4,11 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
@@ -18,8 +20,8 @@ type loginData struct {
 // cookie set here, so another site cannot sign a browser in to an account of its
 // choosing (login CSRF).
 func (u *UI) loginPage(w http.ResponseWriter, r *http.Request) {
-	if httpx.Principal(r) != nil {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+	if p := httpx.Principal(r); p != nil {
+		http.Redirect(w, r, landing(p), http.StatusSeeOther)
 		return
 	}
 	u.renderLogin(w, r, http.StatusOK, "")
@@ -82,5 +84,18 @@ func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, httpx.SessionCookieFor(token, sess.ExpiresAt, u.SecureCookies))
 	http.SetCookie(w, &http.Cookie{Name: httpx.LoginCSRF, Value: "", Path: "/login", MaxAge: -1, HttpOnly: true})
 	http.SetCookie(w, &http.Cookie{Name: httpx.LocaleCookie, Value: p.User.Locale, Path: "/", Expires: time.Now().AddDate(1, 0, 0), SameSite: http.SameSiteLaxMode, Secure: u.SecureCookies})
-	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	dest := safeNext(r.PostFormValue("next"))
+	if dest == "/" {
+		dest = landing(p)
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
+}
+
+// landing is where a sign-in with nowhere else to go takes the user: a grid worker to
+// their phone pages (/grid), everyone else to the home page.
+func landing(p *auth.Principal) string {
+	if len(p.User.Roles) > 0 && !slices.ContainsFunc(p.User.Roles, func(r model.Role) bool { return r != model.RoleGrid }) {
+		return "/grid"
+	}
+	return "/"
 }

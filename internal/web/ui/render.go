@@ -19,6 +19,7 @@ import (
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/web/static"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // Page is what every template receives.
@@ -36,6 +37,9 @@ type Page struct {
 	Data    any
 	Request *http.Request
 	Unread  int // the signed-in user's unread notifications, for the header badge
+	// CategoryNames name categories by code, for a warning's facts; nil where none
+	// are shown.
+	CategoryNames map[string]string
 }
 
 // UnreadMore says the unread count went past what is counted (store.MaxUnreadCount).
@@ -53,9 +57,25 @@ func (p *Page) FiredDetail(f risk.Fired) string {
 	}
 	parts := make([]string, len(f.Facts))
 	for i, fact := range f.Facts {
+		if fact.Key == "category" && len(fact.Args) == 1 && p.CategoryNames[fact.Args[0]] != "" {
+			fact.Args = []string{p.CategoryNames[fact.Args[0]]} // 劳动争议 · 拖欠工资, not dispute.labour.wages
+		}
 		parts[i] = p.T("risk_fact."+fact.Key, fact.Values(p.T("risk_fact.list_sep"))...)
 	}
 	return strings.Join(parts, p.T("risk_fact.sep"))
+}
+
+// Weekdays names a rotating station's days ("1,5") in the page's locale: 周一、周五.
+func (p *Page) Weekdays(days string) string {
+	list, ok := workflow.ParseWeekdays(days)
+	if !ok {
+		return days
+	}
+	names := make([]string, len(list))
+	for i, d := range list {
+		names[i] = p.T(fmt.Sprintf("weekday.%d", d))
+	}
+	return strings.Join(names, p.T("weekday.sep"))
 }
 
 // FieldError returns the message for one form field, "" when it is fine.
@@ -69,8 +89,9 @@ func (p *Page) Has(r string) bool { return p.P.Has(model.Role(r)) }
 
 // NavItem is one link of the navigation.
 type NavItem struct {
-	Key  string // catalogue key and active marker
-	Href string
+	Key   string // catalogue key and active marker
+	Href  string
+	Badge int // how many items wait there (待审批), 0 for no badge
 }
 
 // navFor lists the links a principal's roles open.
@@ -78,39 +99,46 @@ func navFor(p *auth.Principal) []NavItem {
 	if p == nil {
 		return nil
 	}
-	items := []NavItem{{"nav.home", "/"}}
+	items := []NavItem{{Key: "nav.home", Href: "/"}}
 	if p.Has(model.RoleGrid) {
-		items = append(items, NavItem{"nav.grid", "/grid"})
+		items = append(items, NavItem{Key: "nav.grid", Href: "/grid"})
 	}
 	if hasAny(p, queueRoles) {
-		items = append(items, NavItem{"nav.cases_mine", "/cases"})
+		items = append(items, NavItem{Key: "nav.cases_mine", Href: "/cases"})
 	}
 	if p.Can(auth.PermCasesRegister) {
-		items = append(items, NavItem{"nav.case_new", "/cases/new"})
+		items = append(items, NavItem{Key: "nav.case_new", Href: "/cases/new"})
 	}
 	if p.Can(auth.PermCasesRead) {
-		items = append(items, NavItem{"nav.cases_all", "/cases?queue=all"}, NavItem{"nav.supervision", "/supervision"}, NavItem{"nav.warnings", "/warnings"})
+		items = append(items, NavItem{Key: "nav.cases_all", Href: "/cases?queue=all"}, NavItem{Key: "nav.supervision", Href: "/supervision"}, NavItem{Key: "nav.warnings", Href: "/warnings"})
+	}
+	if p.Can(auth.PermApprovals) {
+		items = append(items, NavItem{Key: "nav.approvals", Href: "/approvals"})
+	}
+	if p.Can(auth.PermRosterRead) {
+		items = append(items, NavItem{Key: "nav.roster", Href: "/roster"})
 	}
 	if p.Can(auth.PermStatsRead) {
-		items = append(items, NavItem{"nav.stats", "/stats"})
+		items = append(items, NavItem{Key: "nav.stats", Href: "/stats"})
 	}
 	if p.Can(auth.PermReception) {
-		items = append(items, NavItem{"nav.reception", "/reception"})
+		items = append(items, NavItem{Key: "nav.reception", Href: "/reception"})
 	}
 	if p.Can(auth.PermOrgManage) {
 		items = append(items,
-			NavItem{"nav.regions", "/admin/regions"},
-			NavItem{"nav.departments", "/admin/departments"},
-			NavItem{"nav.users", "/admin/users"},
-			NavItem{"nav.categories", "/admin/categories"},
-			NavItem{"nav.tokens", "/admin/tokens"},
+			NavItem{Key: "nav.regions", Href: "/admin/regions"},
+			NavItem{Key: "nav.departments", Href: "/admin/departments"},
+			NavItem{Key: "nav.users", Href: "/admin/users"},
+			NavItem{Key: "nav.categories", Href: "/admin/categories"},
+			NavItem{Key: "nav.tokens", Href: "/admin/tokens"},
+			NavItem{Key: "nav.roster_admin", Href: "/admin/roster"},
 		)
 	}
 	if p.Can(auth.PermDictionary) {
-		items = append(items, NavItem{"nav.deadlines", "/admin/deadlines"}, NavItem{"nav.calendar", "/admin/calendar"}, NavItem{"nav.risk_rules", "/admin/risk"})
+		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"})
 	}
 	if p.Can(auth.PermAuditRead) {
-		items = append(items, NavItem{"nav.audit", "/admin/audit"})
+		items = append(items, NavItem{Key: "nav.audit", Href: "/admin/audit"})
 	}
 	return items
 }
@@ -139,13 +167,38 @@ var funcs = template.FuncMap{
 	// indent pads an option's text to show tree depth inside a <select>.
 	"indent":   func(n int) string { return strings.Repeat("\u3000", n) },
 	"datetime": func(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04") },
+	// headline cuts a title to n characters for a narrow cell, where a reader expects
+	// a pause (model.Headline); the cell's title attribute carries it whole.
+	"headline": func(n int, s string) string { return model.Headline(s, n) },
+	// isImage tells the attachments a page shows as photos.
+	"isImage": func(contentType string) bool { return strings.HasPrefix(contentType, "image/") },
 }
 
 // newPage starts a page for r with the title key.
 func (u *UI) newPage(r *http.Request, title string) *Page {
 	p := httpx.Principal(r)
-	return &Page{Locale: httpx.Locale(r), P: p, CSRF: httpx.CSRFToken(r), Title: title, Nav: navFor(p),
+	page := &Page{Locale: httpx.Locale(r), P: p, CSRF: httpx.CSRFToken(r), Title: title, Nav: navFor(p),
 		Active: title, Notice: noticeKey(httpx.PageQuery(r).String("notice")), Request: r, Unread: u.unreadCount(r, p)}
+	for i := range page.Nav {
+		if page.Nav[i].Key == "nav.approvals" {
+			page.Nav[i].Badge = u.approvalCount(r, p)
+		}
+	}
+	return page
+}
+
+// approvalCount is the 待审批 badge's number: one query per rendered page for a
+// leader, 0 when it cannot be had (the page still renders).
+func (u *UI) approvalCount(r *http.Request, p *auth.Principal) int {
+	if u.Store == nil || p == nil || !p.Can(auth.PermApprovals) {
+		return 0
+	}
+	n, err := u.Store.CountApprovals(r.Context(), p.User.ID, p.Region.Path)
+	if err != nil {
+		slog.WarnContext(r.Context(), "approval count", "err", err)
+		return 0
+	}
+	return n.Total()
 }
 
 // unreadCount is the header badge's number: one COUNT query per rendered page, 0 when

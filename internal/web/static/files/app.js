@@ -14,6 +14,35 @@
     }
   });
 
+  // ---- The phone's tab bar ----
+
+  // On a phone the navigation is a tab bar that scrolls sideways: it opens with the
+  // current tab in view, and data-more says on which sides more tabs lie (the CSS
+  // shows a fade and an arrow there).
+  function tabBar() {
+    var nav = document.querySelector(".sidenav");
+    var ul = nav && nav.querySelector("ul");
+    if (!ul) { return; }
+    function update() {
+      var more = [];
+      if (ul.scrollLeft > 2) { more.push("left"); }
+      if (ul.scrollLeft + ul.clientWidth < ul.scrollWidth - 2) { more.push("right"); }
+      nav.setAttribute("data-more", more.join(" "));
+    }
+    var active = ul.querySelector("a.active");
+    if (active && ul.scrollWidth > ul.clientWidth) {
+      ul.scrollLeft = active.offsetLeft - ul.offsetLeft - (ul.clientWidth - active.offsetWidth) / 2;
+    }
+    ul.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+    update();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", tabBar);
+  } else {
+    tabBar();
+  }
+
   // ---- Case intake desk ----
 
   // A category <select> shows only the kind chosen in its form's kind <select>.
