@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,7 +73,7 @@ func TestSearchBox(t *testing.T) {
 		if tb.value("[data-testid=list-search]") != "郭家庄" {
 			t.Errorf("the list's box holds %q", tb.value("[data-testid=list-search]"))
 		}
-		shot(t, tb, "search-1366x768.png")
+		tb.shot("search-1366x768")
 
 		// The list's box keeps the filters and narrows: every word must match.
 		eval[bool](tb, `(document.querySelector("[data-testid=list-search]").value = "") === ""`)
@@ -99,20 +97,4 @@ func TestSearchBox(t *testing.T) {
 			t.Errorf("a tracking code lands on %s, want %s", loc, ids[0])
 		}
 	})
-}
-
-// shot saves a screenshot of the tab under ONEDOOR_SHOTS (a directory), when set, for
-// a person to look at.
-func shot(t *testing.T, tb *tab, name string) {
-	dir := os.Getenv("ONEDOOR_SHOTS")
-	if dir == "" {
-		return
-	}
-	buf, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }

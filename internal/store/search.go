@@ -12,7 +12,7 @@ import (
 	"github.com/onedoor/onedoor/internal/search"
 )
 
-// The search index (case_search, migration 0019) holds each case's texts as the
+// The search index (case_search, migration 0020) holds each case's texts as the
 // search package's terms: on SQLite an FTS5 row whose rowid is the case's id, on
 // PostgreSQL a tsvector with the terms' positions under a GIN index. It is written
 // in the transaction that writes the text: a new case's row with its parties (and
@@ -250,7 +250,7 @@ func (s *Store) ReindexFrom(ctx context.Context, lo int64, log *slog.Logger) (in
 }
 
 // ReindexPending tells whether the index was never built over the stored cases
-// (migration 0019 applied to a store that had some).
+// (migration 0020 applied to a store that had some).
 func (s *Store) ReindexPending(ctx context.Context) (bool, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM search_reindex").Scan(&n)
