@@ -497,7 +497,7 @@ type CaseFilter struct {
 	Urgency      string
 	OverdueAt    time.Time // when set, only cases whose deadline passed before it
 	Queue        *Queue    // when set, only cases waiting on this actor
-	Before       int64     // keyset cursor: only ids below it
+	Before       int64     // keyset cursor: the last case seen, for the newest-first page after it
 	Limit        int
 	Offset       int // page numbers: the rows before the page
 	TrackingCode string
@@ -652,8 +652,9 @@ func (f CaseFilter) terms(withQueue bool) (string, []any) {
 	return q, args
 }
 
-// Cases lists cases in scope matching f, newest first, at most f.Limit (default 50),
-// with keyset paging on id: pass the last id seen as f.Before for the next page.
+// Cases lists cases in scope matching f, newest registered first (a search's matches
+// newest id first), at most f.Limit (default 50), with keyset paging: pass the last
+// id seen as f.Before for the next page.
 func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.Case, error) {
 	q, args, order, orderArgs, viaAssignments := s.casesQuery(f, sc, caseCols)
 	args = append(args, orderArgs...)
@@ -721,7 +722,10 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 		from, idCol = "case_assignments sa CROSS JOIN cases c", "sa.case_id"
 		where, args = "c.id = sa.case_id AND sa.department_id = ? AND sa.status <> 'returned'", []any{sc.DepartmentID}
 	}
-	order = idCol + " DESC"
+	// 登记时间, the newest first: imported and back-entered cases are registered before
+	// their ids say, and a list by id reads as random to the clerk. Ties by id, so the
+	// order is total and paging neither skips nor repeats a row.
+	order = "c.created_at DESC, " + idCol + " DESC"
 	if searching {
 		// The index's matches, newest first, each joined to its case and kept when the
 		// scope and filters let it: FTS5 hands its rowids out in order, so a page of a
@@ -748,7 +752,7 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 			if f.Sort == SortRelevance {
 				order = "cs.rank, cs.rowid DESC"
 			} else {
-				order = idCol + " DESC"
+				order = "c.created_at DESC, " + idCol + " DESC"
 			}
 		}
 	}
@@ -759,11 +763,11 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 	if (!f.OverdueAt.IsZero() || f.Cond != nil) && s.dialect == SQLite && !viaAssignments && !searching {
 		// Not the primary key's order, or SQLite walks it: overdue cases, and a
 		// figure's (a period's intake or endings), are read through their own index.
-		order = "+c.id DESC"
+		order = "+c.created_at DESC, +c.id DESC"
 	}
 	switch f.Sort {
 	case SortOldest:
-		order = idCol + " ASC"
+		order = "c.created_at ASC, " + idCol + " ASC"
 	case SortDue:
 		order = "c.due_at IS NULL, c.due_at, " + idCol
 	}
@@ -777,8 +781,15 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 		args = append(args, qa...)
 	}
 	if f.Before > 0 {
-		q += " AND " + idCol + " < ?"
-		args = append(args, f.Before)
+		// The cursor is the last case seen; the next page is what follows it in the
+		// list's order: by id for a search's matches, by (登记时间, id) otherwise.
+		if searching {
+			q += " AND " + idCol + " < ?"
+			args = append(args, f.Before)
+		} else {
+			q += " AND (c.created_at < (SELECT b.created_at FROM cases b WHERE b.id = ?) OR (c.created_at = (SELECT b.created_at FROM cases b WHERE b.id = ?) AND " + idCol + " < ?))"
+			args = append(args, f.Before, f.Before, f.Before)
+		}
 	}
 	return q, args, order, orderArgs, viaAssignments
 }
