@@ -14,6 +14,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -309,6 +310,17 @@ func (l *liveCounty) stories() {
 		then(l.day(4, 10, 30), "county.handler", workflow.ActionSign, cases.ActInput{Note: "已签收，今日赴工地核查。"}).
 		reply(l.day(3, 16, 0), "fucheng.leader", "包案领导已明确，工人代表已约谈，施工方承诺本周内先行支付一半工资。")
 
+	// Urgent since yesterday: a restaurant's owner gone with eight waiters' wages. The
+	// 劳动保障所 leads and the 派出所 was whistled in to find him; under the co_handle
+	// rule its part of an urgent case is due in two days: 将到期 this morning.
+	eatery := in(model.KindDispute, "dispute.labour.wages", "城关村", "城关村某餐馆老板失联，拖欠8名服务员两个月工资共4.2万元，服务员聚集在店门口。",
+		party("黄雪芳", "13893012340", "某餐馆"))
+	eatery.PeopleCount, eatery.AmountYuan, eatery.Urgency = 8, 42000, string(workflow.UrgencyUrgent)
+	l.register(l.day(1, 14, 30), "fucheng.clerk", eatery).
+		then(l.day(1, 14, 40), "fucheng.clerk", workflow.ActionAccept, accept).
+		then(l.day(1, 15, 20), "fucheng.clerk", workflow.ActionAssign, cases.ActInput{LeadDepartmentID: l.dept(fucheng, "labour-office"),
+			CoDepartmentIDs: []int64{l.dept(fucheng, "police-station")}, Note: "请劳动保障所牵头核查欠薪，派出所协助查找餐馆负责人。"})
+
 	// Orange this morning: a wife beaten, in hospital; the day's response is due.
 	dv := in(model.KindDispute, "dispute.marriage.dv", "上湾村第一网格", "上湾村村民马春花反映丈夫酒后多次动手打人，前日被打伤送医，请求帮助。",
 		party("马春花", "13893012261", "杨德明"))
@@ -378,9 +390,13 @@ func (l *liveCounty) stories() {
 	// sweep's yellow card on it.
 	gas := in(model.KindHazard, "hazard.fire", "苏集村", "苏集村集市旁小饭馆违规存放十余个液化气罐，紧邻学校。", party("马国栋", "13893022110"))
 	gas.Urgency = string(workflow.UrgencyUrgent)
+	// Yesterday the desk whistled in the 司法所 (吹哨) to press the shop owner; a part
+	// never runs past its case's deadline, long passed here, so it is 已超期 at once.
 	l.register(l.day(9, 11, 0), "suji.clerk", gas).
 		then(l.day(9, 11, 10), "suji.clerk", workflow.ActionAccept, accept).
-		then(l.day(9, 11, 20), "suji.clerk", workflow.ActionAssign, assign(l.dept(suji, "police-station"), "请派出所立即检查处置。"))
+		then(l.day(9, 11, 20), "suji.clerk", workflow.ActionAssign, assign(l.dept(suji, "police-station"), "请派出所立即检查处置。")).
+		then(l.day(1, 15, 0), "suji.clerk", workflow.ActionCoAssign, cases.ActInput{CoDepartmentIDs: []int64{l.dept(suji, "justice-office")},
+			Note: "派出所逾期未签收，请司法所协助督促店主整改。"})
 
 	// Six weeks old and long overdue: the sweep's red card answered by the 司法所, an
 	// extension asked of the leader.
@@ -474,6 +490,57 @@ func (l *liveCounty) stories() {
 	})
 	l.at(l.day(1, 11, 0), "book", func(ctx context.Context) error { return l.bookDesk(ctx, "county.clerk", &petition.c, "county.leader") })
 	l.at(l.day(1, 11, 10), "book", func(ctx context.Context) error { return l.bookDesk(ctx, "fucheng.clerk", &land.c, "fucheng.leader") })
+
+	// The rota the admins keep: who is at each centre today.
+	l.at(l.day(7, 17, 0), "rota", l.rota)
+}
+
+// rota stations departments at the centres (常驻, 轮驻 on set weekdays, 随驻 at a duty
+// phone) and puts the leaders on their turns (值周 this week, 值班 today, 领导接访 on
+// the reception days ahead), through the admin's service as /admin/roster does.
+func (l *liveCounty) rota(ctx context.Context) error {
+	svc := &org.Service{Store: l.st}
+	type station struct {
+		centre, region, dept, mode, weekdays, place, phone string
+	}
+	stations := []station{
+		{"county", CountyCode, "petition", "resident", "", "一号窗口", ""},
+		{"county", CountyCode, "justice", "resident", "", "人民调解室", ""},
+		{"county", CountyCode, "hrss", "rotating", "1,3,5", "劳动争议窗口", ""},
+		{"county", CountyCode, "market", "rotating", "2,4", "消费维权窗口", ""},
+		{"county", CountyCode, "police", "on_call", "", "", "09322110110"},
+		{"fucheng", fucheng, "justice-office", "resident", "", "调解室", ""},
+		{"fucheng", fucheng, "labour-office", "rotating", "1,2,3,4,5", "劳动保障窗口", ""},
+		{"fucheng", fucheng, "police-station", "on_call", "", "", "09322110120"},
+		{"suji", suji, "justice-office", "resident", "", "调解室", ""},
+		{"suji", suji, "tribunal", "rotating", "2,4", "诉调对接室", ""},
+		{"jinggu", jinggu, "justice-office", "resident", "", "调解室", ""},
+		{"jinggu", jinggu, "police-station", "on_call", "", "", "09322110130"},
+	}
+	for _, t := range stations {
+		ctx, p := l.as(ctx, t.centre+".admin")
+		if _, err := svc.SaveStation(ctx, p, org.StationInput{DepartmentID: l.dept(t.region, t.dept), Mode: t.mode,
+			Weekdays: t.weekdays, Place: t.place, Phone: t.phone}); err != nil {
+			return fmt.Errorf("station %s/%s: %w", t.region, t.dept, err)
+		}
+	}
+	today := l.today.Format(time.DateOnly)
+	monday := l.today.AddDate(0, 0, -(int(l.today.Weekday())+6)%7)
+	type shift struct{ centre, kind, from, to, note string }
+	shifts := []shift{
+		{"county", "duty", today, today, "县中心带班领导"},
+		{"county", "reception", l.today.AddDate(0, 0, 1).Format(time.DateOnly), l.today.AddDate(0, 0, 3).Format(time.DateOnly), "县级领导接访日"},
+		{"fucheng", "week", monday.Format(time.DateOnly), monday.AddDate(0, 0, 6).Format(time.DateOnly), "本周值周"},
+		{"suji", "duty", today, today, ""},
+		{"jinggu", "duty", today, today, ""},
+	}
+	for _, h := range shifts {
+		ctx, p := l.as(ctx, h.centre+".admin")
+		if _, err := svc.AddShift(ctx, p, org.ShiftInput{UserID: l.people[h.centre+".leader"].User.ID, Kind: h.kind, FromDay: h.from, ToDay: h.to, Note: h.note}); err != nil {
+			return fmt.Errorf("shift of %s.leader: %w", h.centre, err)
+		}
+	}
+	return nil
 }
 
 // streetPhoto draws the citizen's photo of the school gate: sky, houses, the road and

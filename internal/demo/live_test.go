@@ -9,6 +9,7 @@ import (
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/model"
+	orgsvc "github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
 )
@@ -67,6 +68,48 @@ func TestLiveCountyStandsAsAWorkingMorning(t *testing.T) {
 		if flags["due_soon"] == 0 || flags["overdue"] == 0 {
 			t.Errorf("deadline flags of open cases %v, want some due_soon and some overdue", flags)
 		}
+		// Co-handlers' parts (吹哨报到) on their own deadlines: one 将到期, one 已超期.
+		parts := map[string]int{}
+		for _, c := range allCases(t, st) {
+			if c.ClosedAt != nil {
+				continue
+			}
+			full, err := st.Case(ctx, c.ID, store.CaseScope{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range full.Assignments {
+				if !a.IsLead && a.DueAt != nil && a.Status != model.AssignmentReported {
+					parts[a.DueFlag]++
+				}
+			}
+		}
+		if parts["due_soon"] == 0 || parts["overdue"] == 0 {
+			t.Errorf("co-handlers' parts by deadline flag %v, want some due_soon and some overdue", parts)
+		}
+		// The rota: departments stationed at each centre and a leader on a turn today,
+		// as /roster and the intake desk read them.
+		svc := cases.New(st)
+		cal, err := svc.Calendar(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, who := range []string{"county.clerk", "fucheng.clerk", "suji.clerk", "jinggu.clerk"} {
+			ro, err := (&orgsvc.Service{Store: st}).Roster(ctx, principal(t, st, who), 0, now, cal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ro.Leaders) == 0 {
+				t.Errorf("%s's roster names no leader on a turn today", who)
+			}
+			if len(ro.Present)+len(ro.Away) == 0 || len(ro.OnCall) == 0 && who != "suji.clerk" {
+				t.Errorf("%s's roster: present %d, away %d, on call %d; want stationed departments and one on call", who, len(ro.Present), len(ro.Away), len(ro.OnCall))
+			}
+			if ro.Workday && len(ro.Present) == 0 {
+				t.Errorf("%s's roster on a working day has no department present", who)
+			}
+		}
+
 		if redHeld == 0 || orangeWaiting == 0 || extension == 0 {
 			t.Errorf("red warnings with a 包案 leader %d, orange waiting for a response %d, extensions pending %d; want each", redHeld, orangeWaiting, extension)
 		}
@@ -85,7 +128,6 @@ func TestLiveCountyStandsAsAWorkingMorning(t *testing.T) {
 			t.Errorf("orders by status %v, source %v, level %v: want open and replied ones, a warning's, a leader's and a yellow card", byStatus, bySource, byLevel)
 		}
 
-		svc := cases.New(st)
 		booked := 0
 		for _, leader := range []string{"county.leader", "fucheng.leader"} {
 			cal, err := svc.ReceptionCalendar(ctx, principal(t, st, leader))
