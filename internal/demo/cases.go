@@ -106,22 +106,15 @@ func generate(ctx context.Context, st *store.Store, n int, seed uint64, allOpen 
 		return err
 	}
 	g.allOpen = allOpen
-	// Tracking codes come from numbering the cases on from the newest one's id, so a
-	// second run, even with the same seed, never repeats a code.
-	newest, err := st.Cases(ctx, store.CaseFilter{Limit: 1}, store.CaseScope{All: true})
-	if err != nil {
-		return err
-	}
-	next := uint64(1)
-	if len(newest) > 0 {
-		next = uint64(newest[0].ID) + 1
-	}
 	// The cases' and assignments' ids: events name them (a merge its target, a
 	// department's step its assignment), so the generator numbers the rows itself.
 	if g.nextCase, g.nextAssignment, err = st.BulkNextIDs(ctx); err != nil {
 		return err
 	}
 	first := g.nextCase
+	// Tracking codes number the cases on from the ids they get, past every case there
+	// is, so a second run, even with the same seed, never repeats a code.
+	next := uint64(first)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
