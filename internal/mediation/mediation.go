@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/mediation/recommend"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
@@ -270,7 +271,8 @@ type TalentInput struct {
 
 // SaveTalent adds a person to the pool (id 0) or changes one, in the admin's subtree.
 // Since and until are days (进出管理): a person leaves the pool by an until in the past,
-// and their history stays.
+// and their history stays. A change with no phone keeps the one on file: readers only
+// ever see it masked, so no form can send it back whole.
 func (s *Service) SaveTalent(ctx context.Context, p *auth.Principal, id int64, in TalentInput) (store.Talent, error) {
 	t := store.Talent{ID: id, RegionID: in.RegionID, Name: strings.TrimSpace(in.Name), Kind: in.Kind, Employer: strings.TrimSpace(in.Employer),
 		UserID: in.UserID, Since: strings.TrimSpace(in.Since), Until: strings.TrimSpace(in.Until), Note: strings.TrimSpace(in.Note)}
@@ -285,6 +287,7 @@ func (s *Service) SaveTalent(ctx context.Context, p *auth.Principal, id int64, i
 		if err != nil {
 			return t, err
 		}
+		t.Phone = old.Phone
 	}
 	g, err := s.regionInScope(ctx, p, in.RegionID, "region_id")
 	if err != nil {
@@ -379,4 +382,25 @@ func (s *Service) Recommend(ctx context.Context, p *auth.Principal, c model.Case
 		out = append(out, Recommendation{Talent: t, Reasons: r.Reasons})
 	}
 	return out, nil
+}
+
+// Why says a recommendation's reasons in loc, one phrase each; a specialty is named
+// by its code (the caller may name it better: see WhyNamed).
+func Why(loc string, r Recommendation) []string { return WhyNamed(loc, r, nil) }
+
+// WhyNamed is Why with category names for codes.
+func WhyNamed(loc string, r Recommendation, names map[string]string) []string {
+	out := make([]string, 0, len(r.Reasons))
+	for _, why := range r.Reasons {
+		arg := why.Arg
+		if code, ok := arg.(string); ok && names[code] != "" {
+			arg = names[code]
+		}
+		if arg == nil {
+			out = append(out, i18n.T(loc, "recommend.reason."+why.Code))
+		} else {
+			out = append(out, i18n.T(loc, "recommend.reason."+why.Code, arg))
+		}
+	}
+	return out
 }

@@ -50,8 +50,8 @@ const (
 // Reason is one thing said about a recommendation: a catalogue key's last part and
 // its argument ("specialty.exact" with the category code, "load" with a count…).
 type Reason struct {
-	Code string
-	Arg  any
+	Code string `json:"code"`
+	Arg  any    `json:"arg,omitempty"`
 }
 
 // Recommendation is a ranked person and why they are where they are.
