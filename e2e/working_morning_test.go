@@ -22,19 +22,15 @@ import (
 // The desk's screen and a phone's, in CSS pixels.
 const deskWidth, deskHeight = 1366, 768
 
-// shot saves what the tab shows (the whole page when name ends in -full) as name.png in $ONEDOOR_SHOTS, when it is set, for a
-// person to look at; the test's judgement is in its assertions.
-func (tb *tab) shot(name string) {
+// fullShot saves the whole page, beyond the window, as name.png under $ONEDOOR_SHOTS
+// when it is set (tab.shot saves the window).
+func (tb *tab) fullShot(name string) {
 	tb.t.Helper()
 	dir := os.Getenv("ONEDOOR_SHOTS")
 	if dir == "" {
 		return
 	}
-	take := chromedp.CaptureScreenshot()
-	if strings.HasSuffix(name, "-full") {
-		take = chromedp.FullScreenshot(100) // 100: PNG
-	}
-	png, err := chromedp.Run(tb.ctx, take)
+	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100)) // 100: PNG
 	if err != nil {
 		tb.t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -170,7 +166,7 @@ func TestWorkingMorningInTheBrowser(t *testing.T) {
 				t.Fatalf("warnings board: %d", status)
 			}
 			tb.shot("desk-warnings-board")
-			tb.shot("desk-warnings-board-full")
+			tb.fullShot("desk-warnings-board-full")
 			fit := eval[struct {
 				Page  int     `json:"page"`
 				Inner int     `json:"inner"`
@@ -264,6 +260,17 @@ func TestWorkingMorningInTheBrowser(t *testing.T) {
 			if o := overflow(tb); o != "" && !strings.Contains(o, "innerWidth") {
 				t.Error(o)
 			}
+			tb.report()
+		})
+
+		t.Run("grid worker at a desk", func(t *testing.T) {
+			tb := deskTab(t, b, srv, "fucheng.grid") // lands on /grid
+			tb.shot("desk-grid-home")
+			if status := tb.open("/grid/cases/" + itoa(lamp.ID)); status != 200 {
+				t.Fatalf("grid case page: %d", status)
+			}
+			tb.shot("desk-grid-case")
+			openPhoto(t, tb, "desk-grid-photo-large", false)
 			tb.report()
 		})
 

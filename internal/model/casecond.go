@@ -17,6 +17,7 @@ type CaseCond struct {
 	Reopened               bool      // reopened at least once after a party's 不满意
 	EndedLow               bool      // its centre, where it was resolved, is a village's or a grid's
 	RiskLevels             []string  // under a warning of one of these colours
+	DueTo                  time.Time // its deadline at or before DueTo
 
 	// Deadlines now: Overdue, an open case whose deadline passed before DueFrom;
 	// DueSoon, an open case whose deadline is at or after DueFrom and at or before

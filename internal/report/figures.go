@@ -86,14 +86,17 @@ func endedAnd(more func(c *model.CaseCond)) func(Period, time.Time) model.CaseCo
 
 func visited(c *model.CaseCond) { c.States = visitedStates }
 
-func openCases(Period, time.Time) model.CaseCond {
+// soonCases are the open cases whose deadline has passed or falls within the widest
+// warning window: every case overdue or due soon is among them, and they are read
+// through the (state, due_at) index rather than every open case.
+func soonCases(_ Period, now time.Time) model.CaseCond {
 	var open []string
 	for _, s := range workflow.AllStates {
 		if s.Open() {
 			open = append(open, string(s))
 		}
 	}
-	return model.CaseCond{States: open}
+	return model.CaseCond{States: open, DueTo: now.Add(workflow.WarnWindow(workflow.UrgencyNormal))}
 }
 
 func warnedCases(Period, time.Time) model.CaseCond { return model.CaseCond{RiskLevels: WarnedLevels} }
@@ -137,9 +140,9 @@ var Figures = []Figure{
 	{ID: "local_rate", Kind: Rate, Better: 1,
 		num: endedAnd(func(c *model.CaseCond) { c.EndedLow = true }), den: ended, base: ended},
 	{ID: "overdue", Kind: Count, Now: true, Better: -1,
-		num: overdue, base: openCases},
+		num: overdue, base: soonCases},
 	{ID: "due_soon", Kind: Count, Now: true, Better: -1,
-		num: dueSoon, base: openCases},
+		num: dueSoon, base: soonCases},
 	{ID: "warn_red", Kind: Count, Now: true, Better: -1,
 		num: warned("red"), base: warnedCases},
 	{ID: "warn_orange", Kind: Count, Now: true, Better: -1,

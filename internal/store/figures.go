@@ -69,6 +69,10 @@ func condSQL(cond *model.CaseCond) (string, []any) {
 		parts = append(parts, "c.risk_level <> 'none'") // so the partial warning index applies
 		in("c.risk_level", cond.RiskLevels)
 	}
+	if !cond.DueTo.IsZero() {
+		parts = append(parts, "c.due_at <= ?")
+		args = append(args, cond.DueTo.UTC())
+	}
 	if cond.Overdue {
 		parts = append(parts, "c.state IN "+openStates+" AND c.due_at < ?")
 		args = append(args, cond.DueFrom.UTC())

@@ -24,6 +24,7 @@ type caseJSON struct {
 	Satisfaction string `json:"satisfaction"`
 	AmountFen    int64  `json:"amount_fen"`
 	DueStatus    string `json:"due_status"`
+	DueLabel     string `json:"due_status_label"`
 	DueAt        string `json:"due_at"`
 	DueBasis     string `json:"due_basis"`
 	Version      int    `json:"version"`
@@ -201,7 +202,7 @@ func TestSeedKangleWorkInjury(t *testing.T) {
 			},
 			"then": []map[string]any{{"action": "accept"}},
 		})
-		if c.State != "accepted" || len(c.TrackingCode) != 12 || c.DueStatus != "not_due" {
+		if c.State != "accepted" || len(c.TrackingCode) != 12 || c.DueStatus != "not_due" || c.DueLabel != "未到期" {
 			t.Fatalf("registered: %+v", c)
 		}
 		if !strings.Contains(c.Parties[0].IDNumber, "********") || !strings.Contains(c.Parties[0].Phone, "****") {

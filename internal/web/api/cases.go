@@ -10,6 +10,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/risk"
@@ -34,11 +35,7 @@ func (a *API) view(r *http.Request, c model.Case) caseView {
 		c.Parties[i] = c.Parties[i].Masked()
 	}
 	st := a.Cases.DueStatus(&c, a.Cases.Now())
-	label := st.Label()
-	if httpx.Locale(r) == "en" {
-		label = st.LabelEN()
-	}
-	return caseView{Case: c, DueStatus: st, DueStatusLabel: label}
+	return caseView{Case: c, DueStatus: st, DueStatusLabel: i18n.T(httpx.Locale(r), "due."+string(st))}
 }
 
 // viewOne is view of one case, with its warning explained to p.
