@@ -150,6 +150,13 @@ func TestJointHandlingThroughPages(t *testing.T) {
 		leader.fill(`details[data-action-form="supervise"] textarea[name=note]`, "县检察院协办部分已超期，请于两日内反馈监督意见")
 		leader.shot("joint-2-supervise-form")
 		leader.submit("supervise")
+		// The timeline says whom the order went to, and when the whistle's parts fell due.
+		if got := leader.texts("[data-testid=timeline] [data-testid=addressee]"); len(got) != 1 || !strings.Contains(got[0], procuratorate.Name) {
+			t.Errorf("the supervise event's addressee: %q", got)
+		}
+		if got := leader.texts("[data-testid=timeline] [data-testid=co-due]"); len(got) != 1 || !strings.Contains(got[0], "2026-12-10 23:59") {
+			t.Errorf("the assign event's co-handlers' deadline: %q", got)
+		}
 
 		// 2. The procurator finds the order on the board, addressed to the procuratorate,
 		// and answers it on the case page.

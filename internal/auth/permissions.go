@@ -24,6 +24,8 @@ const (
 	PermAuditRead      Permission = "audit.read"        // read and export the audit log
 	PermReception      Permission = "reception.publish" // publish and withdraw one's own reception sessions (领导接访)
 	PermAppointments   Permission = "appointments.book" // book and cancel reception slots for cases (约访)
+	PermCasesLink      Permission = "cases.link"        // link a case to another one sees (关联案件), and take the link back
+	PermFollowUp       Permission = "cases.follow_up"   // set a case on a follow-up plan of dated return visits (回访计划), and end it
 	PermStatsRead      Permission = "stats.read"        // the figures, the dashboard and the monthly report of one's subtree
 	// Be told, where a warning's history counts records outside one's scope, that there
 	// are such records (辖区外另有记录, never how many): those who must act on warnings.
@@ -75,6 +77,14 @@ var Matrix = []Grant{
 	{model.RoleAdmin, PermOrgManage, ScopeSubtree},
 	{model.RoleAdmin, PermDictionary, ScopeDeployment},
 	{model.RoleAdmin, PermAuditRead, ScopeSubtree},
+
+	{model.RoleLeader, PermCasesLink, ScopeSubtree},
+	{model.RoleClerk, PermCasesLink, ScopeSubtree},
+	{model.RoleMediator, PermCasesLink, ScopeSubtree},
+	{model.RoleHandler, PermCasesLink, ScopeDepartment},
+
+	{model.RoleLeader, PermFollowUp, ScopeSubtree},
+	{model.RoleClerk, PermFollowUp, ScopeSubtree},
 
 	{model.RoleLeader, PermReception, ScopeSubtree},
 	{model.RoleLeader, PermStatsRead, ScopeSubtree},

@@ -290,8 +290,21 @@ func (s *Service) CaseAppointments(ctx context.Context, p *auth.Principal, caseI
 // AppointmentsOf is CaseAppointments for a case p has already read through Get (the
 // case page, which would otherwise read the case, its parties and its assignments a
 // second time).
+// Each booking comes with the departments convened to it.
 func (s *Service) AppointmentsOf(ctx context.Context, p *auth.Principal, c *model.Case) ([]store.Appointment, error) {
-	return s.Store.Appointments(ctx, store.AppointmentFilter{CaseID: c.ID}, ScopeOf(p))
+	list, err := s.Store.Appointments(ctx, store.AppointmentFilter{CaseID: c.ID}, ScopeOf(p))
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	invites, err := s.Invites(ctx, ids)
+	for i := range list {
+		list[i].Invites = invites[list[i].ID]
+	}
+	return list, err
 }
 
 // DeskAppointments are the upcoming bookings a clerk's queue shows: of cases held at

@@ -25,6 +25,9 @@ type PartyInput struct {
 	IDNumber string          `json:"id_number"`
 	Phone    string          `json:"phone"`
 	Address  string          `json:"address"`
+	// ActsFor is, for an agent or a guardian, the number (1-based, in the order given)
+	// of the party they act for.
+	ActsFor int `json:"acts_for"`
 
 	SevereMentalIllness bool `json:"severe_mental_illness"` // 严重精神障碍患者
 	Minor               bool `json:"minor"`                 // 未成年人, when the ID number does not say it
@@ -46,6 +49,7 @@ type RegisterInput struct {
 	Description string         `json:"description"`
 	Urgency     string         `json:"urgency"`
 	PeopleCount int            `json:"people_count"`
+	Households  int            `json:"households"` // 涉及户数 of a group case; 0 when not counted
 	AmountYuan  float64        `json:"amount_yuan"`
 	Injured     bool           `json:"injured"` // 有人受伤
 	Parties     []PartyInput   `json:"parties"`
@@ -100,7 +104,7 @@ func withField(err error, field string) error {
 // validate checks and normalises the input, returning the case to insert.
 // The case must lie in the subtree of within (the registrant's region).
 func (s *Service) validate(ctx context.Context, within model.Region, in *RegisterInput) (*model.Case, error) {
-	c := &model.Case{Kind: in.Kind, Channel: in.Channel, Urgency: in.Urgency, PeopleCount: in.PeopleCount, Injured: in.Injured}
+	c := &model.Case{Kind: in.Kind, Channel: in.Channel, Urgency: in.Urgency, PeopleCount: in.PeopleCount, Households: in.Households, Injured: in.Injured}
 	if !in.Kind.Valid() {
 		return nil, model.Invalid("kind", "invalid", "invalid.kind.choose")
 	}
@@ -131,10 +135,17 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 		return nil, model.Invalid("urgency", "invalid", "invalid.urgency.invalid")
 	}
 	if c.PeopleCount == 0 {
-		c.PeopleCount = max(1, len(in.Parties))
+		// Not counted: at least one a party, and one a household.
+		c.PeopleCount = max(1, len(in.Parties), in.Households)
 	}
 	if c.PeopleCount < 1 || c.PeopleCount > MaxPeopleInvolved {
 		return nil, model.Invalid("people_count", "range", "invalid.people_count.range")
+	}
+	if c.Households < 0 || c.Households > MaxPeopleInvolved {
+		return nil, model.Invalid("households", "range", "invalid.households.range")
+	}
+	if c.Households > c.PeopleCount {
+		return nil, model.Invalid("households", "more_than_people", "invalid.households.more_than_people")
 	}
 	if in.AmountYuan < 0 || in.AmountYuan > MaxAmountYuan || math.IsNaN(in.AmountYuan) {
 		return nil, model.Invalid("amount_yuan", "range", "invalid.amount_yuan.range")
@@ -215,7 +226,41 @@ func (s *Service) validate(ctx context.Context, within model.Region, in *Registe
 		}
 		c.Parties = append(c.Parties, party)
 	}
-	return c, nil
+	return c, checkPartyLinks(c, in.Parties)
+}
+
+// checkPartyLinks checks what the parties' roles say of each other: an agent or a
+// guardian names a party of the case who is neither (a principal, a ward), nobody
+// else names one; representatives speak for a group, five at most.
+func checkPartyLinks(c *model.Case, in []PartyInput) error {
+	reps := 0
+	for i, pi := range in {
+		field := fmt.Sprintf("parties[%d].", i)
+		role := c.Parties[i].Role
+		if role == model.PartyRepresentative {
+			reps++
+		}
+		if !role.ActsForAnother() {
+			if pi.ActsFor != 0 {
+				return model.Invalid(field+"acts_for", "not_an_agent", "invalid.acts_for.not_an_agent")
+			}
+			continue
+		}
+		if pi.ActsFor < 1 || pi.ActsFor > len(in) || pi.ActsFor == i+1 {
+			return model.Invalid(field+"acts_for", "required", "invalid.acts_for.required")
+		}
+		if c.Parties[pi.ActsFor-1].Role.ActsForAnother() {
+			return model.Invalid(field+"acts_for", "acts_for_agent", "invalid.acts_for.acts_for_agent")
+		}
+		c.Parties[i].ActsFor = pi.ActsFor
+	}
+	if reps > model.MaxRepresentatives {
+		return model.Invalid("parties", "too_many_representatives", "invalid.parties.too_many_representatives", model.MaxRepresentatives)
+	}
+	if reps > 0 && c.Households < 2 && c.PeopleCount < model.GroupPeople {
+		return model.Invalid("households", "not_a_group", "invalid.households.not_a_group", model.GroupPeople)
+	}
+	return nil
 }
 
 // summarise is the first line of text, cut to n characters where a reader expects a

@@ -459,6 +459,13 @@ func recordIncident(ctx context.Context, tx *store.Tx, c *model.Case, kind strin
 			c.RiskQuietSince = &now
 		}
 	}
+	if kind == model.IncidentReturnVisit && actorID != 0 {
+		// A visit by staff makes the follow-up plan's planned one (a citizen's own
+		// rating does not).
+		if err := visitDone(ctx, tx, c.ID, actorID, now); err != nil {
+			return err
+		}
+	}
 	return tx.InsertIncident(ctx, &model.Incident{CaseID: c.ID, Kind: kind, At: now, ActorID: actorID, Note: note})
 }
 
@@ -603,7 +610,11 @@ func (s *Service) stepDown(ctx context.Context, rules risk.Rules, now time.Time)
 				if err != nil || c.RiskSince == nil {
 					return err
 				}
-				q := risk.Quiet{Since: *c.RiskSince, Visits: c.RiskVisits}
+				missed, err := tx.MissedSince(ctx, c.ID, *c.RiskSince)
+				if err != nil {
+					return err
+				}
+				q := risk.Quiet{Since: *c.RiskSince, Visits: c.RiskVisits, MissedVisit: missed}
 				if c.RiskQuietSince != nil {
 					q.LastIncident = *c.RiskQuietSince
 				}

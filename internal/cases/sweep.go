@@ -280,8 +280,9 @@ func (s *Service) superviseIn(ctx context.Context, tx *store.Tx, c *model.Case, 
 // orderPlan is a supervision order about to be issued on a case: its row, still
 // without its own id and its case's (given where it is written), and who hears of it.
 type orderPlan struct {
-	v  store.Supervision
-	to []model.User
+	v          store.Supervision
+	to         []model.User
+	department string // the department it is aimed at, for the timeline; "" when not aimed
 }
 
 // planOrder prepares an order on c, by issuer (nil for the sweep), reading only: its
@@ -308,6 +309,11 @@ func (s *Service) planOrder(ctx context.Context, c *model.Case, issuer *model.Us
 	}
 	if department != 0 && livePart(c, department) {
 		o.v.DepartmentID = department
+		dep, err := s.Store.Department(ctx, department)
+		if err != nil {
+			return nil, err
+		}
+		o.department = dep.Name
 		if o.to, err = s.Store.ActiveUsers(ctx, store.UserFilter{DepartmentID: department, Role: model.RoleHandler}); err != nil {
 			return nil, err
 		}
@@ -381,8 +387,9 @@ var supervisionTitles = map[string]string{"normal": "督办", "yellow": "黄牌�
 // event is the order's event on c's timeline; the order has its id.
 func (o *orderPlan) event(c *model.Case, now time.Time) model.CaseEvent {
 	raw := fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q}`, o.v.ID, o.v.Level, o.v.ReplyBy.Format(time.RFC3339))
-	if o.v.DepartmentID != 0 {
-		raw = fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q,"department_id":%d}`, o.v.ID, o.v.Level, o.v.ReplyBy.Format(time.RFC3339), o.v.DepartmentID)
+	if o.department != "" {
+		raw = fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q,"department_id":%d,"department":%q}`, o.v.ID, o.v.Level,
+			o.v.ReplyBy.Format(time.RFC3339), o.v.DepartmentID, o.department)
 	}
 	return model.CaseEvent{CaseID: c.ID, ActorID: o.v.IssuedBy, At: now, Action: string(workflow.ActionSupervise), FromState: c.State, ToState: c.State,
 		Note: o.v.Requirement, Payload: []byte(raw)}

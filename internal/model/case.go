@@ -38,21 +38,87 @@ func (c Channel) Valid() bool {
 	return false
 }
 
-// PartyRole is a party's side in a case.
+// PartyRole is a party's place in a case.
 type PartyRole string
 
 const (
-	PartyApplicant  PartyRole = "applicant"  // 申请人/反映人
-	PartyRespondent PartyRole = "respondent" // 被申请人
-	PartyOther      PartyRole = "other"      // 其他当事人
+	PartyApplicant      PartyRole = "applicant"      // 申请人/反映人
+	PartyRepresentative PartyRole = "representative" // 代表人: elected by a group to speak for it
+	PartyRespondent     PartyRole = "respondent"     // 被申请人
+	PartyThirdParty     PartyRole = "third_party"    // 第三人: has a stake in the outcome
+	PartyAgent          PartyRole = "agent"          // 委托代理人: acts for a party by mandate
+	PartyGuardian       PartyRole = "guardian"       // 监护人: acts for a minor or a person without full capacity
+	PartyOther          PartyRole = "other"          // 其他当事人
 )
 
-// AllPartyRoles lists the party roles.
-var AllPartyRoles = []PartyRole{PartyApplicant, PartyRespondent, PartyOther}
+// AllPartyRoles lists the party roles in the order the intake desk offers them.
+var AllPartyRoles = []PartyRole{PartyApplicant, PartyRepresentative, PartyRespondent, PartyThirdParty, PartyAgent, PartyGuardian, PartyOther}
 
 // Valid reports whether r is a known party role.
 func (r PartyRole) Valid() bool {
-	return r == PartyApplicant || r == PartyRespondent || r == PartyOther
+	for _, x := range AllPartyRoles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// ActsForAnother reports whether a party of this role speaks for another party of the
+// case (Party.ActsFor names which): an agent for their principal, a guardian for
+// their ward.
+func (r PartyRole) ActsForAnother() bool {
+	return r == PartyAgent || r == PartyGuardian
+}
+
+// MaxRepresentatives is how many representatives a group may elect: the 信访工作条例
+// (多人走访推选代表) and 民事诉讼法解释 Art 78 (代表人诉讼) both allow at most five.
+const MaxRepresentatives = 5
+
+// GroupPeople is how many people involved make a case a group case (群体性), as the
+// warning rules count it (DESIGN.md §4).
+const GroupPeople = 5
+
+// IsGroup reports whether the case is a group case: at least two households, at least
+// GroupPeople people, or a representative elected.
+func (c *Case) IsGroup() bool {
+	if c.Households >= 2 || c.PeopleCount >= GroupPeople {
+		return true
+	}
+	for _, p := range c.Parties {
+		if p.Role == PartyRepresentative {
+			return true
+		}
+	}
+	return false
+}
+
+// Representatives counts the case's representative parties.
+func (c *Case) Representatives() int {
+	n := 0
+	for _, p := range c.Parties {
+		if p.Role == PartyRepresentative {
+			n++
+		}
+	}
+	return n
+}
+
+// PartiesInOrder is the parties as a case page lists them: a group's representatives
+// first, whom the centre talks to, then everyone else in the order registered.
+func PartiesInOrder(parties []Party) []Party {
+	out := make([]Party, 0, len(parties))
+	for _, p := range parties {
+		if p.Role == PartyRepresentative {
+			out = append(out, p)
+		}
+	}
+	for _, p := range parties {
+		if p.Role != PartyRepresentative {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Case is one registered matter. State and the other workflow fields hold the codes of
@@ -75,6 +141,7 @@ type Case struct {
 	Description      string     `json:"description"`
 	Urgency          string     `json:"urgency"`
 	PeopleCount      int        `json:"people_count"`
+	Households       int        `json:"households,omitempty"` // 涉及户数 of a group case; 0 when not counted
 	AmountFen        int64      `json:"amount_fen"`
 	State            string     `json:"state"`
 	SuspendedFrom    string     `json:"suspended_from,omitempty"`
@@ -133,6 +200,8 @@ type Party struct {
 	IDNumber string    `json:"id_number,omitempty"`
 	Phone    string    `json:"phone,omitempty"`
 	Address  string    `json:"address,omitempty"`
+	// ActsFor is the Seq of the party an agent or a guardian acts for; 0 for the others.
+	ActsFor int `json:"acts_for,omitempty"`
 
 	SevereMentalIllness bool `json:"severe_mental_illness,omitempty"` // 严重精神障碍患者
 	Minor               bool `json:"minor,omitempty"`                 // 未成年人 (also read off the ID number)

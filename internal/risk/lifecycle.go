@@ -56,18 +56,21 @@ func (r Rules) ResponseDue(level Level, at time.Time, loc *time.Location) (time.
 }
 
 // Quiet is what the step-down looks at: when the level was set, the last incident
-// since (zero when none), and the return visits recorded since.
+// since (zero when none), the return visits recorded since, and whether a visit its
+// follow-up plan set is missed and not yet made up.
 type Quiet struct {
 	Since        time.Time
 	LastIncident time.Time
 	Visits       int
+	MissedVisit  bool
 }
 
 // StepDownDue reports whether a warning at level should drop one colour now: it has
 // been quiet (no incident) for QuietDays since it was set or since the last
-// incident, whichever is later, and enough return visits were recorded.
+// incident, whichever is later, and enough return visits were recorded. A missed
+// planned visit holds it: nobody has seen that the case is quiet.
 func (r Rules) StepDownDue(level Level, q Quiet, now time.Time) bool {
-	if level <= LevelNone || q.Since.IsZero() {
+	if level <= LevelNone || q.Since.IsZero() || q.MissedVisit {
 		return false
 	}
 	days := r.StepDown.QuietDays

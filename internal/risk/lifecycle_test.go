@@ -72,6 +72,7 @@ func TestStepDownDue(t *testing.T) {
 		{"an incident before the level was set does not count", LevelYellow, Quiet{Since: set, LastIncident: day(-5), Visits: 1}, day(30), true},
 		{"cleared stays cleared", LevelNone, Quiet{Since: set, Visits: 3}, day(300), false},
 		{"no start", LevelBlue, Quiet{Visits: 3}, day(300), false},
+		{"a planned visit missed holds it", LevelOrange, Quiet{Since: set, Visits: 4, MissedVisit: true}, day(60), false},
 	}
 	for _, c := range cases {
 		if got := r.StepDownDue(c.level, c.q, c.now); got != c.want {

@@ -58,6 +58,12 @@ type Appointment struct {
 	CancelledBy int64      `json:"cancelled_by,omitempty"`
 	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
 	CancelNote  string     `json:"cancel_note,omitempty"`
+	// The meeting's result (约访结果), recorded once it has begun.
+	Result   string     `json:"result,omitempty"`
+	ResultBy int64      `json:"result_by,omitempty"`
+	ResultAt *time.Time `json:"result_at,omitempty"`
+	// The departments convened to it (约访召集), when read with them.
+	Invites []Invite `json:"invites,omitempty"`
 
 	// Of the session and the case, read with the booking.
 	SessionID    int64  `json:"session_id"`
@@ -267,18 +273,19 @@ func (tx *Tx) CancelAppointment(ctx context.Context, a *Appointment) error {
 
 const appointmentCols = `a.id, a.slot_id, a.case_id, a.starts_at, sl.ends_at, a.status, COALESCE(a.booked_by, 0), a.booked_at,
 	COALESCE(a.cancelled_by, 0), a.cancelled_at, a.cancel_note, rs.id, rs.leader_id, COALESCE(u.display_name, ''), rs.place,
-	c.title, c.tracking_code, c.centre_id`
+	c.title, c.tracking_code, c.centre_id, a.result, COALESCE(a.result_by, 0), a.result_at`
 
 const appointmentFrom = ` FROM appointments a JOIN reception_slots sl ON sl.id = a.slot_id JOIN reception_sessions rs ON rs.id = sl.session_id
 	LEFT JOIN users u ON u.id = rs.leader_id JOIN cases c ON c.id = a.case_id`
 
 func scanAppointment(r interface{ Scan(...any) error }) (Appointment, error) {
 	var a Appointment
-	var cancelled sql.NullTime
+	var cancelled, result sql.NullTime
 	err := r.Scan(&a.ID, &a.SlotID, &a.CaseID, &a.StartsAt, &a.EndsAt, &a.Status, &a.BookedBy, &a.BookedAt, &a.CancelledBy, &cancelled,
-		&a.CancelNote, &a.SessionID, &a.LeaderID, &a.LeaderName, &a.Place, &a.CaseTitle, &a.TrackingCode, &a.CaseCentreID)
+		&a.CancelNote, &a.SessionID, &a.LeaderID, &a.LeaderName, &a.Place, &a.CaseTitle, &a.TrackingCode, &a.CaseCentreID,
+		&a.Result, &a.ResultBy, &result)
 	a.StartsAt, a.EndsAt, a.BookedAt = a.StartsAt.UTC(), a.EndsAt.UTC(), a.BookedAt.UTC()
-	a.CancelledAt = timePtr(cancelled)
+	a.CancelledAt, a.ResultAt = timePtr(cancelled), timePtr(result)
 	return a, err
 }
 

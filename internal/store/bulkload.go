@@ -24,8 +24,8 @@ import (
 // (DESIGN.md §9), never for cases people register.
 
 // Rows per statement on SQLite. A statement binds rows × columns parameters, which
-// must stay below SQLite's limit of 32766: at most 48 × 400 = 19200 for cases,
-// 7 × 1000 for parties, 8 × 1000 for events and 12 × 1000 for assignments.
+// must stay below SQLite's limit of 32766: at most 49 × 400 = 19600 for cases,
+// 8 × 1000 for parties, 8 × 1000 for events and 12 × 1000 for assignments.
 const (
 	bulkCaseRows       = 400
 	bulkPartyRows      = 1000
@@ -40,7 +40,7 @@ const bulkCaseCols = `tracking_code, kind, category_id, category_code, channel, 
 	suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
 	registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version, due_flag,
 	injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_responded_at, risk_quiet_since, risk_report_at, risk_holder_id,
-	resolved_due_at, reopened`
+	resolved_due_at, reopened, households`
 
 // bulkCacheKiB is the page cache the SQLite writer gets while it loads (taken only as
 // pages are read): the index pages a batch touches are mostly the next one's too.
@@ -490,7 +490,7 @@ func (s *Store) bulkCopy(ctx context.Context, conn *sql.Conn, r bulkRows) error 
 // their events numbered after lastEvent, and their assignments.
 func (s *Store) bulkWrite(b bulkBatch, lastEvent int64, write func(bulkRows) error) error {
 	cases := b.cases
-	err := write(bulkRows{table: "cases", cols: bulkCaseCols, row: strings.Repeat("?, ", 47) + "?",
+	err := write(bulkRows{table: "cases", cols: bulkCaseCols, row: strings.Repeat("?, ", 48) + "?",
 		n: len(cases), perStmt: bulkCaseRows,
 		id: func(i int) int64 { return cases[i].ID },
 		values: func(args []any, i int) []any {
@@ -503,7 +503,7 @@ func (s *Store) bulkWrite(b bulkBatch, lastEvent int64, write func(bulkRows) err
 				c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt), nullTime(c.ClosedAt), int64(c.Version), c.DueFlag,
 				c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), int64(c.RiskScore), string(c.RiskResult),
 				nullTime(c.RiskSince), nullTime(c.RiskRespondedAt), nullTime(c.RiskQuietSince), nullTime(c.RiskReportAt),
-				bulkID(c.RiskHolderID), nullTime(c.ResolvedDueAt), int64(c.Reopened))
+				bulkID(c.RiskHolderID), nullTime(c.ResolvedDueAt), int64(c.Reopened), int64(c.Households))
 		}})
 	if err != nil {
 		return err
@@ -519,12 +519,12 @@ func (s *Store) bulkWrite(b bulkBatch, lastEvent int64, write func(bulkRows) err
 			parties = append(parties, party{cases[i].ID, &cases[i].Parties[j]})
 		}
 	}
-	err = write(bulkRows{table: "case_parties", cols: "case_id, seq, role, name, id_number, phone, address",
-		row: "?, ?, ?, ?, ?, ?, ?", n: len(parties), perStmt: bulkPartyRows,
+	err = write(bulkRows{table: "case_parties", cols: "case_id, seq, role, name, id_number, phone, address, acts_for",
+		row: "?, ?, ?, ?, ?, ?, ?, ?", n: len(parties), perStmt: bulkPartyRows,
 		id: func(i int) int64 { return parties[i].p.ID },
 		values: func(args []any, i int) []any {
 			r := parties[i]
-			return append(args, r.caseID, int64(r.p.Seq), string(r.p.Role), r.p.Name, r.p.IDNumber, r.p.Phone, r.p.Address)
+			return append(args, r.caseID, int64(r.p.Seq), string(r.p.Role), r.p.Name, r.p.IDNumber, r.p.Phone, r.p.Address, int64(r.p.ActsFor))
 		}})
 	if err != nil {
 		return err

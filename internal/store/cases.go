@@ -74,7 +74,7 @@ const caseCols = `c.id, c.tracking_code, c.kind, c.category_id, c.category_code,
 	c.updated_at, c.accepted_at, c.resolved_at, c.closed_at, c.version, c.due_flag, c.supervision_level,
 	c.injured, c.risk_level, c.risk_computed, c.risk_score, c.risk_result, c.risk_since, COALESCE(c.risk_holder_id, 0),
 	c.risk_response_by, c.risk_responded_at, c.risk_escalated, c.risk_quiet_since, c.risk_visits, c.risk_report_at,
-	c.resolved_due_at, c.reopened`
+	c.resolved_due_at, c.reopened, c.households`
 
 func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 	var c model.Case
@@ -87,7 +87,7 @@ func scanCase(r interface{ Scan(...any) error }) (model.Case, error) {
 		&c.ExtensionPending, &c.ExtensionDays, &c.DueStage, &due, &c.RegisteredBy, &c.CreatedAt,
 		&c.UpdatedAt, &accepted, &resolved, &closed, &c.Version, &c.DueFlag, &c.SupervisionLevel,
 		&c.Injured, &c.RiskLevel, &c.RiskComputed, &c.RiskScore, &riskResult, &riskSince, &c.RiskHolderID,
-		&riskBy, &riskAt, &c.RiskEscalated, &riskQuiet, &c.RiskVisits, &riskReport, &resolvedDue, &c.Reopened)
+		&riskBy, &riskAt, &c.RiskEscalated, &riskQuiet, &c.RiskVisits, &riskReport, &resolvedDue, &c.Reopened, &c.Households)
 	c.ResolvedDueAt = timePtr(resolvedDue)
 	if riskResult != "" {
 		c.RiskResult = json.RawMessage(riskResult)
@@ -132,7 +132,7 @@ const caseInsertCols = `tracking_code, kind, category_id, category_code, channel
 		suspended_from, at_centre, outcome, satisfaction, merged_into, extension_pending, extension_days, due_stage, due_at,
 		registered_by, created_at, updated_at, accepted_at, resolved_at, closed_at, version,
 		injured, risk_level, risk_computed, risk_score, risk_result, risk_since, risk_response_by, risk_quiet_since,
-		supervision_level, resolved_due_at, reopened`
+		supervision_level, resolved_due_at, reopened, households`
 
 var caseInsertValues = placeholders(strings.Count(caseInsertCols, ",") + 1)
 
@@ -144,7 +144,8 @@ func caseInsertArgs(c *model.Case) []any {
 		nullInt64(c.RegisteredBy), c.CreatedAt.UTC(), c.UpdatedAt.UTC(), nullTime(c.AcceptedAt), nullTime(c.ResolvedAt),
 		nullTime(c.ClosedAt), c.Version,
 		c.Injured, riskCode(c.RiskLevel), riskCode(c.RiskComputed), c.RiskScore, string(c.RiskResult), nullTime(c.RiskSince),
-		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince), c.SupervisionLevel, nullTime(c.ResolvedDueAt), c.Reopened}
+		nullTime(c.RiskResponseBy), nullTime(c.RiskQuietSince), c.SupervisionLevel, nullTime(c.ResolvedDueAt), c.Reopened,
+		c.Households}
 }
 
 // insertCaseQuery skips a case whose tracking code is taken, rather than failing: on
@@ -180,9 +181,9 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 	for i := range c.Parties {
 		p := &c.Parties[i]
 		p.Seq = i + 1
-		if p.ID, err = tx.insertID(ctx, `INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, p.Seq, p.Role, p.Name, p.IDNumber, p.Phone, p.Address,
-			p.SevereMentalIllness, p.Minor); err != nil {
+		if p.ID, err = tx.insertID(ctx, `INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor, acts_for)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.ID, p.Seq, p.Role, p.Name, p.IDNumber, p.Phone, p.Address,
+			p.SevereMentalIllness, p.Minor, p.ActsFor); err != nil {
 			return err
 		}
 	}
@@ -449,11 +450,11 @@ func partiesOf(ctx context.Context, q queryer, rebind func(string) string, caseI
 	return scanAll(rows, err, scanParty)
 }
 
-const partyCols = "id, seq, role, name, id_number, phone, address, severe_mental_illness, minor"
+const partyCols = "id, seq, role, name, id_number, phone, address, severe_mental_illness, minor, acts_for"
 
 func scanParty(r *sql.Rows) (model.Party, error) {
 	var p model.Party
-	err := r.Scan(&p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address, &p.SevereMentalIllness, &p.Minor)
+	err := r.Scan(&p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address, &p.SevereMentalIllness, &p.Minor, &p.ActsFor)
 	return p, err
 }
 
@@ -704,7 +705,7 @@ func (s *Store) fillParties(ctx context.Context, cases []model.Case) error {
 	for rows.Next() {
 		var caseID int64
 		var p model.Party
-		if err := rows.Scan(&caseID, &p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address, &p.SevereMentalIllness, &p.Minor); err != nil {
+		if err := rows.Scan(&caseID, &p.ID, &p.Seq, &p.Role, &p.Name, &p.IDNumber, &p.Phone, &p.Address, &p.SevereMentalIllness, &p.Minor, &p.ActsFor); err != nil {
 			return err
 		}
 		cases[idx[caseID]].Parties = append(cases[idx[caseID]].Parties, p)

@@ -280,10 +280,10 @@ var sharedInsertSQL = `WITH c AS (INSERT INTO cases (id, ` + caseInsertCols + `)
 		SELECT COALESCE(x.reserved_id, nextval(pg_get_serial_sequence('cases', 'id'))), ` + caseColumnsOf("x") + `
 		FROM unnest(?::bigint[], ` + caseArrayParams + `) AS x(reserved_id, ` + caseInsertCols + `)
 		ON CONFLICT (tracking_code) DO NOTHING RETURNING id, tracking_code),
-	p AS (INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor)
-		SELECT c.id, x.seq, x.role, x.name, x.id_number, x.phone, x.address, x.smi, x.minor
-		FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[])
-			AS x(tracking_code, seq, role, name, id_number, phone, address, smi, minor)
+	p AS (INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor, acts_for)
+		SELECT c.id, x.seq, x.role, x.name, x.id_number, x.phone, x.address, x.smi, x.minor, x.acts_for
+		FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::bigint[])
+			AS x(tracking_code, seq, role, name, id_number, phone, address, smi, minor, acts_for)
 		JOIN c USING (tracking_code)
 		RETURNING id, case_id, seq),
 	e AS (INSERT INTO case_events (case_id, actor_id, at, action, from_state, to_state, note, payload)
@@ -329,11 +329,11 @@ func sharedInsertStatement(items []*sharedCase) (string, []any) {
 			reserved[i] = &it.c.ID
 		}
 	}
-	args := append(make([]any, 0, len(caseInsertPGTypes)+51), any(reserved))
+	args := append(make([]any, 0, len(caseInsertPGTypes)+52), any(reserved))
 	args = append(args, caseColumns(caseRows)...)
 	var f followUpColumns
 	var pCode, pRole, pName, pID, pPhone, pAddr []string
-	var pSeq []int64
+	var pSeq, pActsFor []int64
 	var pMental, pMinor []bool
 	var eCode, eAction, eFrom, eTo, eNote, ePayload []string
 	var eActor []int64
@@ -346,6 +346,7 @@ func sharedInsertStatement(items []*sharedCase) (string, []any) {
 		for i, p := range it.c.Parties {
 			pCode, pSeq, pRole, pName, pID = append(pCode, code), append(pSeq, int64(i+1)), append(pRole, string(p.Role)), append(pName, p.Name), append(pID, p.IDNumber)
 			pPhone, pAddr, pMental, pMinor = append(pPhone, p.Phone), append(pAddr, p.Address), append(pMental, p.SevereMentalIllness), append(pMinor, p.Minor)
+			pActsFor = append(pActsFor, int64(p.ActsFor))
 		}
 		for _, ev := range it.evs {
 			eCode, eActor, eAt, eAction = append(eCode, code), append(eActor, ev.ActorID), append(eAt, ev.At.UTC()), append(eAction, ev.Action)
@@ -359,7 +360,7 @@ func sharedInsertStatement(items []*sharedCase) (string, []any) {
 			f.add(code, it.follow)
 		}
 	}
-	args = append(args, nonNil(pCode), nonNil(pSeq), nonNil(pRole), nonNil(pName), nonNil(pID), nonNil(pPhone), nonNil(pAddr), nonNil(pMental), nonNil(pMinor),
+	args = append(args, nonNil(pCode), nonNil(pSeq), nonNil(pRole), nonNil(pName), nonNil(pID), nonNil(pPhone), nonNil(pAddr), nonNil(pMental), nonNil(pMinor), nonNil(pActsFor),
 		nonNil(eCode), nonNil(eActor), nonNil(eAt), nonNil(eAction), nonNil(eFrom), nonNil(eTo), nonNil(eNote), nonNil(ePayload),
 		nonNil(aCode), nonNil(aAt), nonNil(aActorID), nonNil(aActor), nonNil(aIP), nonNil(aAction), nonNil(aSummary))
 	return sharedInsertSQL, append(args, f.args()...)
@@ -412,7 +413,8 @@ var caseInsertPGTypes = []string{"text", "text", "bigint", "text", "text", "bigi
 	"bigint", "bigint", "text", "text", "float8", "float8", "text", "text", "text", "bigint", "bigint", "text",
 	"text", "boolean", "text", "text", "bigint", "boolean", "bigint", "text", "timestamptz",
 	"bigint", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bigint",
-	"boolean", "text", "text", "bigint", "text", "timestamptz", "timestamptz", "timestamptz", "text", "timestamptz", "bigint"}
+	"boolean", "text", "text", "bigint", "text", "timestamptz", "timestamptz", "timestamptz", "text", "timestamptz", "bigint",
+	"bigint"}
 
 // caseArrayParams is one array parameter per column of caseInsertCols, for unnest.
 var caseArrayParams = func() string {

@@ -81,6 +81,16 @@ func TestApprovalsQueue(t *testing.T) {
 		if !strings.Contains(body, "已约周五调解") || !strings.Contains(body, fmt.Sprintf(`data-case-id="%d"`, f.id)) {
 			t.Errorf("the queue lacks the reply or the case")
 		}
+		// The API says the same.
+		var queue struct {
+			Counts     map[string]int `json:"counts"`
+			Extensions []caseJSON     `json:"extensions"`
+		}
+		_, raw = leader.Do("GET", "/api/v1/approvals", nil)
+		testutil.DecodeJSON(t, raw, &queue)
+		if queue.Counts["total"] != 3 || queue.Counts["replies"] != 1 || len(queue.Extensions) != 1 || queue.Extensions[0].ID != f.id {
+			t.Errorf("GET /api/v1/approvals: %s", raw)
+		}
 		// The county leader approves for the centres below: the extension and the
 		// warning wait on them too; the township leader's order is not theirs to read.
 		body = pageBody(t, county, "/approvals")
@@ -182,6 +192,19 @@ func TestRoster(t *testing.T) {
 		if !strings.Contains(leaders, "值班") || strings.Contains(leaders, "领导接访") {
 			t.Errorf("leaders on Monday: %s", leaders)
 		}
+		var api struct {
+			Present []store.Station `json:"present"`
+			OnCall  []store.Station `json:"on_call"`
+			Leaders []store.Shift   `json:"leaders"`
+		}
+		_, raw := clerk.Do("GET", "/api/v1/roster?day=2026-12-07", nil)
+		testutil.DecodeJSON(t, raw, &api)
+		if len(api.Present) != 2 || len(api.OnCall) != 1 || len(api.Leaders) != 1 || api.Leaders[0].Kind != "duty" {
+			t.Errorf("GET /api/v1/roster: %s", raw)
+		}
+		if resp, _ := clerk.Do("GET", "/api/v1/roster?day=7.12.2026", nil); resp.StatusCode != 422 {
+			t.Errorf("a malformed day: %d", resp.StatusCode)
+		}
 		// Tuesday the tribunal is in and the police station is not; nobody's turn.
 		body = pageBody(t, clerk, "/roster?day=2026-12-08")
 		if present := section(body, "roster-present"); !strings.Contains(present, "人民法庭") || strings.Contains(present, "派出所") {
@@ -235,4 +258,27 @@ func userID(t *testing.T, st *store.Store, username string) int64 {
 		t.Fatal(err)
 	}
 	return u.ID
+}
+
+// The supervision board names who must answer an order: on a case still at the
+// desk, the centre (its front desk and leaders), never "中心自办"; once the centre
+// handles it itself, that.
+func TestBoardNamesTheAddressee(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
+		leader := srv.Login(t, "fucheng.leader", demo.Password)
+		f := &flow{t: t}
+		f.register(clerk, walkIn(t, st))
+		f.act(leader, "supervise", map[string]any{"level": "normal", "note": "登记三天未受理，请尽快决定"}, "registered")
+		row := section(pageBody(t, leader, "/supervision"), "board")
+		if !strings.Contains(row, "附城镇（受理窗口、中心领导）") || strings.Contains(row, "中心自办") {
+			t.Fatalf("the board names a registered case's addressee as %q", countIn(t, row, "addressee-centre"))
+		}
+		f.act(clerk, "accept", nil, "accepted")
+		f.act(clerk, "handle", nil, "in_progress")
+		if got := countIn(t, section(pageBody(t, leader, "/supervision"), "board"), "addressee-centre"); got != "附城镇（中心自办）" {
+			t.Fatalf("the addressee of a case the centre handles: %q", got)
+		}
+	})
 }

@@ -421,6 +421,14 @@ func (w *world) probes() []probe {
 	add(
 		probe{route: "GET /approvals", method: GET, url: "/approvals", want: w.granted(pageSurface, auth.PermApprovals, okFor(ok200))},
 		probe{route: "POST /approvals/replies/{id}/review", method: POST, url: "/approvals/replies/999999/review", want: w.granted(pageSurface, auth.PermApprovals, okFor(notFound))},
+		probe{route: "GET /api/v1/approvals", method: GET, url: "/api/v1/approvals", want: w.granted(apiSurface, auth.PermApprovals, okFor(ok200))},
+		probe{route: "POST /api/v1/approvals/replies/{id}/review", method: POST, url: "/api/v1/approvals/replies/999999/review", want: w.granted(apiSurface, auth.PermApprovals, okFor(notFound))},
+		probe{route: "GET /api/v1/roster", method: GET, url: "/api/v1/roster?centre_id=" + id(w.regions[jinggu]), want: w.granted(apiSurface, auth.PermRosterRead, func(a demo.Account) answer {
+			if strings.HasPrefix(jinggu, a.RegionCode) || strings.HasPrefix(a.RegionCode, jinggu) {
+				return ok200
+			}
+			return notFound
+		})},
 		probe{route: "GET /roster", method: GET, url: "/roster?centre_id=" + id(w.regions[jinggu]), want: w.granted(pageSurface, auth.PermRosterRead, func(a demo.Account) answer {
 			if strings.HasPrefix(jinggu, a.RegionCode) || strings.HasPrefix(a.RegionCode, jinggu) {
 				return ok200
@@ -519,6 +527,36 @@ func (w *world) probes() []probe {
 				return unprocessable
 			}
 		}
+		// Linking (关联案件) needs cases.link, then the case in sight; the probes name a
+		// case no one has, and a link no one made, so the matrix changes nothing.
+		linking := func(s surface, ok answer) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case !w.doc.can(*a, auth.PermCasesLink):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.sees(*a, c):
+					return answer{status: http.StatusNotFound}
+				}
+				return ok
+			}
+		}
+		// A follow-up plan (回访计划) needs cases.follow_up, then the case in sight; the
+		// probes' input is refused, so the matrix changes nothing.
+		following := func(s surface) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case !w.doc.can(*a, auth.PermFollowUp):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.sees(*a, c):
+					return answer{status: http.StatusNotFound}
+				}
+				return unprocessable
+			}
+		}
 		each := func(p probe) probe {
 			p.name = c.label
 			p.by = everyone
@@ -539,6 +577,10 @@ func (w *world) probes() []probe {
 				return see
 			})}),
 			each(probe{route: "POST /cases/{id}/appointments", method: POST, url: caseURL + "/appointments", body: url.Values{"slot_id": {"0"}}, want: booking(pageSurface)}),
+			each(probe{route: "POST /cases/{id}/links", method: POST, url: caseURL + "/links", body: url.Values{"tracking_code": {"NOSUCHCASE"}, "link_kind": {"earlier"}}, want: linking(pageSurface, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/follow-up", method: POST, url: caseURL + "/follow-up", body: url.Values{"every_days": {"0"}}, want: following(pageSurface)}),
+			each(probe{route: "POST /cases/{id}/follow-up/end", method: POST, url: caseURL + "/follow-up/end", body: url.Values{"follow_up_note": {"\x01"}}, want: following(pageSurface)}),
+			each(probe{route: "POST /cases/{id}/links/{lid}/delete", method: POST, url: caseURL + "/links/999999/delete", body: emptyForm, want: linking(pageSurface, notFound)}),
 
 			each(probe{route: "GET /api/v1/cases/{id}", method: GET, url: apiURL, want: w.onCase(apiSurface, c, okFor(masked(c, 200)))}),
 			each(probe{route: "GET /api/v1/cases/{id}/events", method: GET, url: apiURL + "/events", want: w.onCase(apiSurface, c, okFor(ok200))}),
@@ -550,6 +592,12 @@ func (w *world) probes() []probe {
 			each(probe{route: "POST /api/v1/cases/{id}/parties/{pid}/reveal", method: POST, url: apiURL + "/parties/" + id(c.party) + "/reveal", want: reveal(apiSurface)}),
 			each(probe{route: "GET /api/v1/cases/{id}/appointments", method: GET, url: apiURL + "/appointments", want: w.onCase(apiSurface, c, okFor(ok200))}),
 			each(probe{route: "POST /api/v1/cases/{id}/appointments", method: POST, url: apiURL + "/appointments", body: map[string]any{"slot_id": 0}, want: booking(apiSurface)}),
+			each(probe{route: "GET /api/v1/cases/{id}/follow-up", method: GET, url: apiURL + "/follow-up", want: w.onCase(apiSurface, c, okFor(ok200))}),
+			each(probe{route: "POST /api/v1/cases/{id}/follow-up", method: POST, url: apiURL + "/follow-up", body: map[string]any{"every_days": 0}, want: following(apiSurface)}),
+			each(probe{route: "POST /api/v1/cases/{id}/follow-up/end", method: POST, url: apiURL + "/follow-up/end", body: map[string]any{"note": "\x01"}, want: following(apiSurface)}),
+			each(probe{route: "GET /api/v1/cases/{id}/links", method: GET, url: apiURL + "/links", want: w.onCase(apiSurface, c, okFor(ok200))}),
+			each(probe{route: "POST /api/v1/cases/{id}/links", method: POST, url: apiURL + "/links", body: map[string]any{"tracking_code": "NOSUCHCASE", "kind": "earlier"}, want: linking(apiSurface, unprocessable)}),
+			each(probe{route: "DELETE /api/v1/cases/{id}/links/{lid}", method: DELETE, url: apiURL + "/links/999999", want: linking(apiSurface, notFound)}),
 			// Whom to ask for help on a case: those who see it and may read the pool.
 			each(probe{route: "GET /api/v1/cases/{id}/recommendations", method: GET, url: apiURL + "/recommendations", want: w.onCase(apiSurface, c, func(a demo.Account) answer {
 				if !w.doc.can(a, auth.PermMediationRead) {
@@ -593,6 +641,37 @@ func (w *world) probes() []probe {
 	add(
 		probe{route: "POST /appointments/{id}/cancel", method: POST, url: "/appointments/" + id(w.cancelledAppointment) + "/cancel", body: emptyForm, want: cancelled(pageSurface), by: everyone},
 		probe{route: "DELETE /api/v1/appointments/{id}", method: DELETE, url: "/api/v1/appointments/" + id(w.cancelledAppointment), want: cancelled(apiSurface), by: everyone},
+	)
+
+	// Convening departments to a booking and recording its result (约访召集): the same
+	// people as cancelling, on the same cancelled booking, which refuses both.
+	add(
+		probe{route: "POST /appointments/{id}/invites", method: POST, url: "/appointments/" + id(w.cancelledAppointment) + "/invites",
+			body: url.Values{"department_ids": {"1"}}, want: cancelled(pageSurface), by: everyone},
+		probe{route: "POST /api/v1/appointments/{id}/invites", method: POST, url: "/api/v1/appointments/" + id(w.cancelledAppointment) + "/invites",
+			body: map[string]any{"department_ids": []int64{1}}, want: cancelled(apiSurface), by: everyone},
+		probe{route: "POST /appointments/{id}/result", method: POST, url: "/appointments/" + id(w.cancelledAppointment) + "/result",
+			body: url.Values{"result": {"矩阵核对"}}, want: cancelled(pageSurface), by: everyone},
+		probe{route: "POST /api/v1/appointments/{id}/result", method: POST, url: "/api/v1/appointments/" + id(w.cancelledAppointment) + "/result",
+			body: map[string]any{"result": "矩阵核对"}, want: cancelled(apiSurface), by: everyone},
+	)
+	// A department's invitations: its handlers only; an invite no one has is not found.
+	invited := func(s surface, ok answer) func(*demo.Account) answer {
+		return func(a *demo.Account) answer {
+			switch {
+			case a == nil:
+				return s.anonymous()
+			case a.Role != model.RoleHandler || a.Department == "":
+				return answer{status: http.StatusForbidden}
+			}
+			return ok
+		}
+	}
+	add(
+		probe{route: "GET /invites", method: GET, url: "/invites", want: invited(pageSurface, answer{status: 200}), by: everyone},
+		probe{route: "GET /api/v1/invites", method: GET, url: "/api/v1/invites", want: invited(apiSurface, answer{status: 200}), by: everyone},
+		probe{route: "POST /invites/{id}/confirm", method: POST, url: "/invites/999999/confirm", body: url.Values{"attendee": {"李某"}}, want: invited(pageSurface, notFound), by: everyone},
+		probe{route: "POST /api/v1/invites/{id}/confirm", method: POST, url: "/api/v1/invites/999999/confirm", body: map[string]any{"attendee": "李某"}, want: invited(apiSurface, notFound), by: everyone},
 	)
 	return ps
 }

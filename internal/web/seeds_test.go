@@ -448,3 +448,105 @@ func TestSeedJiayuguanDomesticViolence(t *testing.T) {
 		}
 	})
 }
+
+// Seeds 001, 平凉市崆峒区花所镇周柳村, July 2021: 86 households had leased their hill
+// land to 关某 for reforestation, who left two years' fees unpaid. The township centre
+// took the group case from their representatives, failed to settle it by talks, helped
+// them to legal aid, whose lawyer sued; the court held its circuit hearing in the
+// village and the parties settled. Here in the demo county's 附城镇.
+func TestSeedZhouliuLandTransferGroup(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
+		mediator := srv.Login(t, "fucheng.mediator", demo.Password)
+		otherTownship := srv.Login(t, "suji.clerk", demo.Password)
+		village := regionID(t, st, "622922100001")
+
+		f := &flow{t: t}
+		c := f.register(clerk, map[string]any{
+			"kind": "dispute", "category_id": categoryID(t, st, "dispute.land"), "channel": "walk_in",
+			"region_id": village, "address": "附城镇城关村",
+			"title":       "86户村民土地流转费纠纷",
+			"description": "城关村86户村民与关某签订《土地承包经营权流转合同》，将承包山地流转给关某退耕还林，关某拖欠两年流转费未付，村民推选代表请求镇综治中心帮助维权。",
+			"urgency":     "normal", "households": 86, "people_count": 312, "amount_yuan": 258000,
+			"parties": []map[string]any{
+				{"role": "representative", "name": "周某", "phone": "13893301001"},
+				{"role": "representative", "name": "柳某", "phone": "13893301002"},
+				{"role": "respondent", "name": "关某", "phone": "13893301003"},
+			},
+			"then": []map[string]any{{"action": "accept"}, {"action": "handle", "note": "镇综治中心组织双方协商"}},
+		})
+		if c.State != "in_progress" {
+			t.Fatalf("registered: %+v", c)
+		}
+		// The case reads back as a group: its households, its people, its two
+		// representatives, their phones masked.
+		var group struct {
+			Group struct {
+				Households      int   `json:"households"`
+				People          int   `json:"people"`
+				Representatives []int `json:"representatives"`
+			} `json:"group"`
+			Parties []struct {
+				Role  string `json:"role"`
+				Phone string `json:"phone"`
+			} `json:"parties"`
+		}
+		_, raw := clerk.Do("GET", fmt.Sprintf("/api/v1/cases/%d", f.id), nil)
+		testutil.DecodeJSON(t, raw, &group)
+		if g := group.Group; g.Households != 86 || g.People != 312 || fmt.Sprint(g.Representatives) != "[1 2]" {
+			t.Fatalf("group %+v", g)
+		}
+		if group.Parties[0].Phone != "138****1001" {
+			t.Fatalf("representative's phone %q", group.Parties[0].Phone)
+		}
+		// A sixth representative would be one too many.
+		resp, raw := clerk.Do("POST", "/api/v1/cases", map[string]any{"kind": "dispute", "category_id": categoryID(t, st, "dispute.land"),
+			"region_id": village, "description": "同上。", "households": 86, "parties": []map[string]any{
+				{"role": "representative", "name": "甲"}, {"role": "representative", "name": "乙"}, {"role": "representative", "name": "丙"},
+				{"role": "representative", "name": "丁"}, {"role": "representative", "name": "戊"}, {"role": "representative", "name": "己"}}})
+		if resp.StatusCode != 422 || !strings.Contains(string(raw), `"too_many_representatives"`) {
+			t.Fatalf("six representatives: %d %s", resp.StatusCode, raw)
+		}
+
+		// Talks fail; the centre helps the villagers to legal aid: a case of its own,
+		// linked to the dispute.
+		f.act(mediator, "record", map[string]any{"incident": "mediation_failed", "note": "多次同关某协商未果"}, "in_progress")
+		aid := (&flow{t: t}).register(clerk, map[string]any{
+			"kind": "service", "category_id": categoryID(t, st, "service.legal_aid"), "channel": "walk_in", "region_id": village,
+			"description": "周柳村86户村民土地流转费纠纷，申请法律援助，由法律援助律师代为起诉。",
+			"households":  86, "people_count": 312,
+			"parties": []map[string]any{{"role": "representative", "name": "周某", "phone": "13893301001"}, {"role": "agent", "name": "法律援助律师王某", "acts_for": 1}},
+		})
+		resp, raw = clerk.Do("POST", fmt.Sprintf("/api/v1/cases/%d/links", f.id), map[string]any{"tracking_code": aid.TrackingCode, "kind": "legal_aid", "note": "村民申请法律援助，律师网上立案起诉"})
+		if resp.StatusCode != 201 {
+			t.Fatalf("link the legal-aid case: %d %s", resp.StatusCode, raw)
+		}
+		var links struct {
+			Items []struct {
+				Kind         string `json:"kind"`
+				Visible      bool   `json:"visible"`
+				TrackingCode string `json:"tracking_code"`
+				Outgoing     bool   `json:"outgoing"`
+			} `json:"items"`
+		}
+		_, raw = clerk.Do("GET", fmt.Sprintf("/api/v1/cases/%d/links", aid.ID), nil)
+		testutil.DecodeJSON(t, raw, &links)
+		if len(links.Items) != 1 || links.Items[0].TrackingCode != c.TrackingCode || links.Items[0].Kind != "legal_aid" || links.Items[0].Outgoing {
+			t.Fatalf("the legal-aid case's links: %s", raw)
+		}
+		if resp, _ := otherTownship.Do("GET", fmt.Sprintf("/api/v1/cases/%d/links", aid.ID), nil); resp.StatusCode != 404 {
+			t.Fatalf("another township reads the links: %d", resp.StatusCode)
+		}
+		// The court settles it in the village: the centre's part ends in litigation.
+		f.act(mediator, "resolve", map[string]any{"outcome": "to_litigation", "note": "法律援助律师起诉至崆峒区法院，法院巡回审判就地促成调解，解除流转合同并赔偿流转费"}, "resolved")
+		var actions []string
+		for _, e := range f.events(clerk) {
+			actions = append(actions, e.Action)
+		}
+		// 312 people warn at intake (群体性), before the steps taken with it.
+		if got, want := strings.Join(actions, " "), "register warning accept handle record link resolve"; got != want {
+			t.Fatalf("timeline %s, want %s", got, want)
+		}
+	})
+}

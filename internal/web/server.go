@@ -111,9 +111,10 @@ type sweep struct {
 	run  func(context.Context, time.Time) (int, error)
 }
 
-// sweeps are the deadline, supervision and warning sweeps of cs, in the order they run.
+// sweeps are the deadline, supervision, follow-up and warning sweeps of cs, in the
+// order they run: a visit missed is marked before the warnings look for quiet cases.
 func sweeps(cs *cases.Service) []sweep {
-	return []sweep{{"deadline-sweep", cs.SweepDeadlines}, {"supervision-sweep", cs.SweepSupervision}, {"warning-sweep", cs.SweepRisk}}
+	return []sweep{{"deadline-sweep", cs.SweepDeadlines}, {"supervision-sweep", cs.SweepSupervision}, {"follow-up-sweep", cs.SweepFollowUps}, {"warning-sweep", cs.SweepRisk}}
 }
 
 // SweepOnce runs the sweeps of a server with the default settings once over st, at

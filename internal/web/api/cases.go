@@ -28,6 +28,29 @@ type caseView struct {
 	Allowed        []workflow.Action `json:"allowed,omitempty"`
 	// On the case itself: its warning's explanation, worded for the caller.
 	RiskResult *risk.Result `json:"risk_result,omitempty"`
+	// Group is set on a group case (model.Case.IsGroup): what the centre counts of it.
+	Group *groupView `json:"group,omitempty"`
+}
+
+// groupView counts a group case: households and people involved, and the
+// representatives the group elected (their seqs, in parties[], in the order registered).
+type groupView struct {
+	Households      int   `json:"households"`
+	People          int   `json:"people"`
+	Representatives []int `json:"representatives"`
+}
+
+func groupOf(c *model.Case) *groupView {
+	if !c.IsGroup() {
+		return nil
+	}
+	g := &groupView{Households: c.Households, People: c.PeopleCount, Representatives: []int{}}
+	for _, p := range c.Parties {
+		if p.Role == model.PartyRepresentative {
+			g.Representatives = append(g.Representatives, p.Seq)
+		}
+	}
+	return g
 }
 
 func (a *API) view(r *http.Request, c model.Case) caseView {
@@ -35,7 +58,7 @@ func (a *API) view(r *http.Request, c model.Case) caseView {
 		c.Parties[i] = c.Parties[i].Masked()
 	}
 	st := a.Cases.DueStatus(&c, a.Cases.Now())
-	return caseView{Case: c, DueStatus: st, DueStatusLabel: i18n.T(httpx.Locale(r), "due."+string(st))}
+	return caseView{Case: c, DueStatus: st, DueStatusLabel: i18n.T(httpx.Locale(r), "due."+string(st)), Group: groupOf(&c)}
 }
 
 // viewOne is view of one case, with its warning explained to p.

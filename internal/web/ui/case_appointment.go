@@ -22,6 +22,8 @@ type appointmentView struct {
 	From, To  string // 15:04
 	Upcoming  bool   // booked and not yet begun
 	CanCancel bool
+	CanInvite bool // the user may convene departments to it (upcoming)
+	CanRecord bool // the user may record its result (begun, booked, none yet)
 }
 
 func viewAppointment(a store.Appointment, now time.Time) appointmentView {
@@ -72,7 +74,17 @@ type appointmentSection struct {
 	Groups   []slotGroup       // the free slots offered to the case
 	Failed   bool              // the booking form was refused
 	Done     string            // catalogue key of what just happened
+
+	Departments  []departmentOption // whom the upcoming booking may convene, not asked yet
+	InviteFailed bool               // the convene form was refused
+	ResultFailed bool               // the result form was refused
 }
+
+// Form keys of the convene and result forms, when the case page shows them refused.
+const (
+	inviteFormKey = "invite"
+	resultFormKey = "result"
+)
 
 // appointmentFormKey names the booking form when the case page shows it refused.
 const appointmentFormKey = "appointment"
@@ -85,21 +97,46 @@ func (u *UI) caseAppointments(ctx context.Context, r *http.Request, c *model.Cas
 		return nil, err
 	}
 	now := u.Cases.Now()
-	sec := &appointmentSection{Failed: failed == appointmentFormKey}
+	sec := &appointmentSection{Failed: failed == appointmentFormKey, InviteFailed: failed == inviteFormKey, ResultFailed: failed == resultFormKey}
 	switch httpx.PageQuery(r).String("appointment") { // a notice only: an odd one shows none
 	case "booked":
 		sec.Done = "appointment.notice.booked"
 	case "cancelled":
 		sec.Done = "appointment.notice.cancelled"
+	case "invited":
+		sec.Done = "appointment.notice.invited"
+	case "recorded":
+		sec.Done = "appointment.notice.recorded"
 	}
 	mayBook := p.Can(auth.PermAppointments)
 	for _, a := range list {
 		v := viewAppointment(a, now)
 		v.CanCancel = v.Upcoming && (mayBook || a.LeaderID == p.User.ID)
+		v.CanInvite = v.CanCancel
+		v.CanRecord = a.Status == "booked" && !a.StartsAt.After(now) && a.Result == "" && (mayBook || a.LeaderID == p.User.ID)
 		sec.Bookings = append(sec.Bookings, v)
 		if v.Upcoming {
 			up := v
 			sec.Upcoming = &up
+		}
+	}
+	if up := sec.Upcoming; up != nil && up.CanInvite {
+		centre, err := u.Store.Region(ctx, c.CentreID)
+		if err != nil {
+			return nil, err
+		}
+		all, err := u.reachableDepartments(ctx, centre)
+		if err != nil {
+			return nil, err
+		}
+		asked := map[int64]bool{}
+		for _, v := range up.Invites {
+			asked[v.DepartmentID] = true
+		}
+		for _, d := range all {
+			if !asked[d.ID] {
+				sec.Departments = append(sec.Departments, d)
+			}
 		}
 	}
 	if mayBook && sec.Upcoming == nil && workflow.State(c.State).Open() {

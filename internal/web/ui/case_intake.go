@@ -18,8 +18,9 @@ import (
 )
 
 // intakeParties is how many party rows the intake form offers; empty rows are ignored.
-// A group case with more parties is registered through the API or an import.
-const intakeParties = 3
+// Six hold a group's representatives, their agent and the other side; a group case
+// naming every household is registered through the API or an import.
+const intakeParties = 6
 
 // thenChoices are what the desk may do right after registering (RegisterInput.Then).
 var thenChoices = []string{"none", "accept", "assign", "handle"}
@@ -42,7 +43,11 @@ type intakeData struct {
 }
 
 // partyRow is one party's rows of inputs: parties[Index].*, labelled 当事人 Number.
-type partyRow struct{ Index, Number int }
+// Others are the numbers of the other rows, whom an agent or a guardian may act for.
+type partyRow struct {
+	Index, Number int
+	Others        []int
+}
 
 // caseNew shows the empty intake form.
 func (u *UI) caseNew(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +75,13 @@ func (u *UI) renderIntake(w http.ResponseWriter, r *http.Request, status int, fo
 		Urgencies: workflow.AllUrgencies, PartyRoles: model.AllPartyRoles, Then: thenChoices,
 		ShowThen: p.Has(model.RoleClerk) || p.Has(model.RoleLeader), CoChecked: map[string]bool{}, Prior: prior}
 	for i := 0; i < intakeParties; i++ {
-		data.Rows = append(data.Rows, partyRow{Index: i, Number: i + 1})
+		row := partyRow{Index: i, Number: i + 1}
+		for j := 1; j <= intakeParties; j++ {
+			if j != i+1 {
+				row.Others = append(row.Others, j)
+			}
+		}
+		data.Rows = append(data.Rows, row)
 	}
 	for _, row := range rows {
 		if row.Level == model.LevelGrid {
@@ -137,12 +148,23 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		return in, nil, model.Invalid("people_count", "range", "invalid.people_count.range")
 	}
 	in.PeopleCount = int(people)
+	households, err := httpx.FormInt(r, "households")
+	if err != nil {
+		return in, nil, err
+	}
+	if households < 0 || households > cases.MaxPeopleInvolved {
+		return in, nil, model.Invalid("households", "range", "invalid.households.range")
+	}
+	in.Households = int(households)
 	in.Injured = f.Get("injured") != ""
 	if v := strings.NewReplacer(",", "", "，", "", " ", "").Replace(f.Get("amount_yuan")); v != "" {
 		if in.AmountYuan, err = strconv.ParseFloat(v, 64); err != nil {
 			return in, nil, model.Invalid("amount_yuan", "not_a_number", "invalid.not_a_number")
 		}
 	}
+	// An agent's or a guardian's acts_for names a form row (1-based); the service
+	// counts the parties given, so it is renumbered once the empty rows are dropped.
+	actsFor := make([]int, 0, intakeParties)
 	for i := 0; i < intakeParties; i++ {
 		get := func(name string) string { return strings.TrimSpace(f.Get(fmt.Sprintf("parties[%d].%s", i, name))) }
 		pi := cases.PartyInput{Role: model.PartyRole(get("role")), Name: get("name"), IDNumber: get("id_number"),
@@ -150,8 +172,24 @@ func intakeInput(r *http.Request) (in cases.RegisterInput, rows []int, err error
 		if pi.Name == "" && pi.IDNumber == "" && pi.Phone == "" && pi.Address == "" {
 			continue
 		}
+		n, err := httpx.FormInt(r, fmt.Sprintf("parties[%d].acts_for", i))
+		if err != nil {
+			return in, nil, err // names the form's row already
+		}
 		in.Parties = append(in.Parties, pi)
 		rows = append(rows, i)
+		actsFor = append(actsFor, int(n))
+	}
+	for i, formRow := range actsFor {
+		if formRow == 0 {
+			continue
+		}
+		in.Parties[i].ActsFor = -1 // a row left empty, or none of the form's: the service names the field
+		for j, row := range rows {
+			if row == formRow-1 {
+				in.Parties[i].ActsFor = j + 1
+			}
+		}
 	}
 	switch f.Get("then") {
 	case "", "none":

@@ -18,9 +18,10 @@ import (
 )
 
 type casePageData struct {
-	Case          model.Case // parties masked, but for the one Revealed
-	CanReveal     bool       // the user may ask to see full ID numbers and phones
-	Revealed      int64      // the party shown in full on this answer, 0 for none
+	Case          model.Case     // parties masked, but for the one Revealed; a group's representatives first
+	PartyNames    map[int]string // parties' names by Seq: whom an agent or a guardian acts for
+	CanReveal     bool           // the user may ask to see full ID numbers and phones
+	Revealed      int64          // the party shown in full on this answer, 0 for none
 	Due           workflow.Status
 	DueAt         time.Time // zero when the case has no deadline
 	Category      string
@@ -52,6 +53,8 @@ type casePageData struct {
 	Holders       []model.User      // who may be named 包案 leader
 
 	Appointments    *appointmentSection // 约访: bookings, and the booking form
+	Links           *linkSection        // 关联案件
+	FollowUp        *followUpSection    // 回访计划
 	Recommended     []recommendRow      // 推荐调解力量, for an open case; nil when not shown
 	ShowRecommended bool
 }
@@ -109,8 +112,10 @@ type eventDetail struct {
 	WarningFrom    string // a warning change: the levels and why
 	WarningTo      string
 	WarningReason  string
-	Incident       string // record: what happened
-	Holder         string // warning_respond: the 包案 leader named
+	Incident       string    // record: what happened
+	Holder         string    // warning_respond: the 包案 leader named
+	Addressee      string    // supervise: the department the order was aimed at
+	CoDue          time.Time // assign, co_assign: the co-handlers' deadline, zero when none
 }
 
 type attachmentRow struct {
@@ -261,10 +266,13 @@ func (u *UI) renderCaseRevealing(w http.ResponseWriter, r *http.Request, id int6
 
 func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, failed string) (*casePageData, error) {
 	p := httpx.Principal(r)
+	partyNames := map[int]string{}
 	for i := range c.Parties {
 		c.Parties[i] = c.Parties[i].Masked()
+		partyNames[c.Parties[i].Seq] = c.Parties[i].Name
 	}
-	d := &casePageData{Case: *c, Due: u.Cases.DueStatus(c, u.Cases.Now()), Outcomes: workflow.AllOutcomes,
+	c.Parties = model.PartiesInOrder(c.Parties)
+	d := &casePageData{Case: *c, PartyNames: partyNames, Due: u.Cases.DueStatus(c, u.Cases.Now()), Outcomes: workflow.AllOutcomes,
 		Satisfactions: workflow.AllSatisfactions, AttachFailed: failed == "attach", PhotoMaxSide: cases.PhotoMaxSide}
 	if c.DueAt != nil {
 		d.DueAt = *c.DueAt
@@ -322,6 +330,12 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		return nil, err
 	}
 	if d.Appointments, err = u.caseAppointments(ctx, r, c, failed); err != nil {
+		return nil, err
+	}
+	if d.Links, err = u.caseLinks(ctx, p, c, failed); err != nil {
+		return nil, err
+	}
+	if d.FollowUp, err = u.caseFollowUp(ctx, p, c, failed); err != nil {
 		return nil, err
 	}
 	if d.Recommended, err = u.caseRecommendations(ctx, p, httpx.Locale(r), c, d.CategoryNames); err != nil {
@@ -400,24 +414,32 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 // detailOf reads what the timeline shows of an event's payload.
 func detailOf(raw json.RawMessage) eventDetail {
 	var p struct {
-		LeadDepartment string   `json:"lead_department"`
-		CoDepartments  []string `json:"co_departments"`
-		ToCentre       string   `json:"to_centre"`
-		Outcome        string   `json:"outcome"`
-		Satisfaction   string   `json:"satisfaction"`
-		Days           int      `json:"days"`
-		MergeIntoCode  string   `json:"merge_into_code"`
-		From           string   `json:"from"`
-		To             string   `json:"to"`
-		Reason         string   `json:"reason"`
-		Incident       string   `json:"incident"`
-		Holder         string   `json:"holder"`
+		LeadDepartment string       `json:"lead_department"`
+		CoDepartments  []string     `json:"co_departments"`
+		ToCentre       string       `json:"to_centre"`
+		Outcome        string       `json:"outcome"`
+		Satisfaction   string       `json:"satisfaction"`
+		Days           int          `json:"days"`
+		MergeIntoCode  string       `json:"merge_into_code"`
+		From           string       `json:"from"`
+		To             string       `json:"to"`
+		Reason         string       `json:"reason"`
+		Incident       string       `json:"incident"`
+		Holder         string       `json:"holder"`
+		Department     string       `json:"department"`
+		CoDueAt        []*time.Time `json:"co_due_at"`
 	}
 	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil {
 		return eventDetail{}
 	}
 	d := eventDetail{LeadDepartment: p.LeadDepartment, CoDepartments: p.CoDepartments, ToCentre: p.ToCentre, Days: p.Days, MergeInto: p.MergeIntoCode,
-		Holder: p.Holder}
+		Holder: p.Holder, Addressee: p.Department}
+	for _, due := range p.CoDueAt { // one whistle gives its co-handlers one deadline
+		if due != nil {
+			d.CoDue = *due
+			break
+		}
+	}
 	if from, err := risk.ParseLevel(p.From); err == nil && p.To != "" {
 		if to, err := risk.ParseLevel(p.To); err == nil && slices.Contains(warningReasonCodes, p.Reason) {
 			d.WarningFrom, d.WarningTo, d.WarningReason = from.String(), to.String(), p.Reason

@@ -250,7 +250,9 @@ func (u *UI) reachableDepartments(ctx context.Context, centre model.Region) ([]d
 // supervise_reply (the answer to a supervision order).
 func caseActionCode(a string) string {
 	if workflow.Action(a).Valid() || a == "merged_in" || a == "supervise_reply" || a == "warning" || a == "warning_escalate" ||
-		a == "appointment_book" || a == "appointment_cancel" || a == "evaluate" {
+		a == "appointment_book" || a == "appointment_cancel" || a == "evaluate" || a == "link" || a == "unlink" ||
+		a == "appointment_invite" || a == "appointment_confirm" || a == "appointment_result" ||
+		a == "follow_up_plan" || a == "follow_up_end" || a == "follow_up_missed" {
 		return a
 	}
 	return "other"
@@ -258,7 +260,8 @@ func caseActionCode(a string) string {
 
 // timelineActions are the codes caseActionCode may return.
 var timelineActions = func() []string {
-	out := []string{"merged_in", "supervise_reply", "warning", "warning_escalate", "appointment_book", "appointment_cancel", "evaluate", "other"}
+	out := []string{"merged_in", "supervise_reply", "warning", "warning_escalate", "appointment_book", "appointment_cancel", "evaluate", "link", "unlink", "appointment_invite", "appointment_confirm", "appointment_result",
+		"follow_up_plan", "follow_up_end", "follow_up_missed", "other"}
 	for _, a := range workflow.AllActions {
 		out = append(out, string(a))
 	}

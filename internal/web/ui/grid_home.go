@@ -34,6 +34,9 @@ type gridHomeData struct {
 	Others []gridRow // every other open case, newest first
 	Counts cases.LevelCounts
 	Region string
+	// Planned []visitRow: the dated visits of follow-up plans in the area, missed first
+	// by date, soonest first.
+	Planned []visitRow
 }
 
 // gridHome is the grid worker's phone home: the open cases of their region subtree,
@@ -58,6 +61,12 @@ func (u *UI) gridHome(w http.ResponseWriter, r *http.Request) {
 		return g
 	}
 	d := gridHomeData{Region: p.Region.Name}
+	planned, err := u.Cases.AreaVisits(ctx, p)
+	if err != nil {
+		u.renderError(w, r, err)
+		return
+	}
+	d.Planned = visitRows(planned)
 
 	warned, err := u.Cases.Warnings(ctx, p, "")
 	if err != nil {

@@ -124,6 +124,9 @@ func navFor(p *auth.Principal) []NavItem {
 	if p.Can(auth.PermReception) {
 		items = append(items, NavItem{Key: "nav.reception", Href: "/reception"})
 	}
+	if p.Has(model.RoleHandler) && p.Department != nil {
+		items = append(items, NavItem{Key: "nav.invites", Href: "/invites"})
+	}
 	if p.Can(auth.PermOrgManage) {
 		items = append(items,
 			NavItem{Key: "nav.regions", Href: "/admin/regions"},
