@@ -80,8 +80,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		return st.Close()
+	case "reindex":
+		return reindex(ctx, cfg, log, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, migrate, setup, demo, bench, audit-verify)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, audit-verify)", cmd)
 	}
 }
 
@@ -172,6 +174,24 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan
 		default:
 			return fmt.Errorf("demo: %w", err)
 		}
+	}
+	if pending, err := st.ReindexPending(ctx); err != nil {
+		return err
+	} else if pending {
+		// A store upgraded to the search index: its cases are indexed while the server
+		// already serves (a case is found once its batch is done).
+		indexed := make(chan struct{})
+		defer func() { <-indexed }() // before the store closes
+		go func() {
+			defer close(indexed)
+			log.Info("search index: indexing the stored cases")
+			n, err := st.Reindex(ctx, log)
+			if err != nil {
+				log.Error("search index", "err", err)
+				return
+			}
+			log.Info("search index built", "cases", n)
+		}()
 	}
 	anchors := newAnchorer(cfg, st, log)
 	anchors.WarnIfBehind(ctx)
@@ -397,4 +417,25 @@ func setupCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	_, err = newAnchorer(cfg, st, log).Anchor(ctx, "setup")
 	return err
+}
+
+// reindex rebuilds the search index from the stored cases: after a restore, or when
+// the tokeniser changed.
+func reindex(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writer) error {
+	st, err := openAndMigrate(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	start := time.Now()
+	n, err := st.Reindex(ctx, log)
+	if err != nil {
+		return err
+	}
+	size, err := st.SearchIndexSize(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "reindexed %d cases in %s; the index takes %.1f MB\n", n, time.Since(start).Round(time.Millisecond), float64(size)/(1<<20))
+	return nil
 }

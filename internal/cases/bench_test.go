@@ -89,7 +89,7 @@ func BenchmarkPriorCases(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				c := sample[i%len(sample)]
-				found, err := svc.PriorCases(ctx, p, c.Parties[0].IDNumber, c.Parties[0].Phone, c.Address)
+				found, err := svc.PriorCases(ctx, p, c.Parties[0].IDNumber, c.Parties[0].Phone, c.Address, c.Title)
 				if err != nil || len(found) == 0 {
 					b.Fatalf("lookup found %d, %v", len(found), err)
 				}

@@ -10,9 +10,11 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -85,10 +87,79 @@ func (s *Service) Count(ctx context.Context, p *auth.Principal, f store.CaseFilt
 	return s.Store.CountMatching(ctx, f, ScopeOf(p))
 }
 
-// PriorCases finds p-visible cases of the same person (ID number or phone) and open
-// cases at the same address, for the intake desk. Inputs are normalised first, so a
+// Listing is a page of a case list with the list's size.
+type Listing struct {
+	Cases []model.Case
+	Total int  // how many cases the list holds, up to MaxTotal
+	Over  bool // more than MaxTotal: shown as "约 10,000"
+	// Direct: the search named one case by its tracking code, and this is it.
+	Direct bool
+}
+
+// MaxTotal is as far as a list's total is counted exactly.
+const MaxTotal = 10000
+
+// Find returns a page of the cases p may see that match f, and how many there are.
+// code is the search read as a tracking code (when it can be one): the case it
+// names, when p may see it, is the answer; else f's words are searched for.
+func (s *Service) Find(ctx context.Context, p *auth.Principal, f store.CaseFilter, code string) (Listing, error) {
+	sc := ScopeOf(p)
+	if code != "" {
+		byCode := f
+		byCode.Text, byCode.TrackingCode, byCode.Offset, byCode.Before = search.Query{}, code, 0, 0
+		found, err := s.Store.Cases(ctx, byCode, sc)
+		if err != nil {
+			return Listing{}, err
+		}
+		if len(found) == 1 {
+			return Listing{Cases: found, Total: 1, Direct: true}, nil
+		}
+	}
+	list, err := s.Store.Cases(ctx, f, sc)
+	if err != nil {
+		return Listing{}, err
+	}
+	out := Listing{Cases: list}
+	pageSize := f.Limit
+	if pageSize <= 0 || pageSize > 200 {
+		pageSize = 50 // the store's default
+	}
+	if f.Offset == 0 && f.Before == 0 && len(list) < pageSize {
+		out.Total = len(list) // the whole list is on this page
+		return out, nil
+	}
+	if f.Cond != nil && f.Text.Empty() {
+		// The cases behind a figure: counted exactly, as the figure was.
+		n, err := s.Store.CountMatching(ctx, f, sc)
+		out.Total = int(n)
+		return out, err
+	}
+	out.Total, out.Over, err = s.Store.CountListed(ctx, f, sc, MaxTotal)
+	return out, err
+}
+
+// passageWidth is how many characters of a case's text a search result shows.
+const passageWidth = 80
+
+// Passage is the part of c's title or description that q matched, its matches
+// marked; nil without a search, or when q matched another of its texts (a party's
+// name, a note).
+func Passage(c *model.Case, q search.Query) []search.Segment {
+	if q.Empty() {
+		return nil
+	}
+	if p := search.Passage(c.Description, q, passageWidth); p != nil {
+		return p
+	}
+	return search.Passage(c.Title, q, passageWidth)
+}
+
+// PriorCases finds p-visible cases of the same person (ID number or phone), open
+// cases at the same address, and open cases whose texts are like text (what the
+// clerk has typed of the title and description), for the intake desk: a repeat
+// complaint is merged rather than registered twice. Inputs are normalised first, so a
 // half-typed number simply finds nothing.
-func (s *Service) PriorCases(ctx context.Context, p *auth.Principal, idNumber, phone, address string) ([]store.PriorCase, error) {
+func (s *Service) PriorCases(ctx context.Context, p *auth.Principal, idNumber, phone, address, text string) ([]store.PriorCase, error) {
 	id, err := model.NormalizeIDNumberAt(idNumber, s.Now())
 	if err != nil {
 		id = ""
@@ -97,11 +168,19 @@ func (s *Service) PriorCases(ctx context.Context, p *auth.Principal, idNumber, p
 	if err != nil {
 		ph = ""
 	}
-	if id == "" && ph == "" && len([]rune(store.AddressKey(address))) < 4 {
+	var words search.Query
+	if utf8.RuneCountInString(strings.TrimSpace(text)) >= minSimilarText {
+		words = search.Similar(text)
+	}
+	if id == "" && ph == "" && len([]rune(store.AddressKey(address))) < 4 && words.Empty() {
 		return nil, nil
 	}
-	return s.Store.PriorCases(ctx, id, ph, address, 20, ScopeOf(p))
+	return s.Store.PriorCases(ctx, id, ph, address, words, 20, ScopeOf(p))
 }
+
+// minSimilarText is how much of a new case's text is typed before alike cases are
+// looked for.
+const minSimilarText = 6
 
 // Due status of a case now: 未到期, 将到期 (inside the warning window) or 已超期.
 func (s *Service) DueStatus(c *model.Case, now time.Time) workflow.Status {

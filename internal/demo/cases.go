@@ -121,6 +121,7 @@ func generate(ctx context.Context, st *store.Store, n int, seed uint64, allOpen 
 	if g.nextCase, g.nextAssignment, err = st.BulkNextIDs(ctx); err != nil {
 		return err
 	}
+	first := g.nextCase
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -162,6 +163,10 @@ func generate(ctx context.Context, st *store.Store, n int, seed uint64, allOpen 
 		return fmt.Errorf("demo cases: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// The bulk load writes no search index; the new cases are indexed as a whole.
+	if _, err := st.ReindexFrom(ctx, first, nil); err != nil {
 		return err
 	}
 	return st.Analyze(ctx)

@@ -14,6 +14,7 @@ import (
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -141,7 +142,7 @@ func TestGenerateCases(t *testing.T) {
 
 		// The columns only lookups read are filled too: address_key and the parties'.
 		for _, by := range []struct{ idNumber, address string }{{sample.Parties[0].IDNumber, ""}, {"", sample.Address}} {
-			prior, err := st.PriorCases(ctx, by.idNumber, "", by.address, 500, store.CaseScope{All: true})
+			prior, err := st.PriorCases(ctx, by.idNumber, "", by.address, search.Query{}, 500, store.CaseScope{All: true})
 			if err != nil {
 				t.Fatal(err)
 			}

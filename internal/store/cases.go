@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/search"
 )
 
 // ErrStale means the case changed since it was read: someone else acted first.
@@ -187,7 +188,7 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 			return err
 		}
 	}
-	return nil
+	return tx.insertSearch(ctx, c.ID, caseDocument(c, nil))
 }
 
 // eventPayload is what an event's payload column holds: its JSON, or an empty object.
@@ -300,6 +301,9 @@ func (tx *Tx) AppendEvent(ctx context.Context, ev *model.CaseEvent) error {
 func (tx *Tx) AppendEvents(ctx context.Context, evs ...*model.CaseEvent) error {
 	if len(evs) == 0 {
 		return nil
+	}
+	if err := tx.indexNotes(ctx, evs); err != nil {
+		return err
 	}
 	var b strings.Builder
 	b.WriteString("INSERT INTO case_events (case_id, actor_id, at, action, from_state, to_state, note, payload) VALUES ")
@@ -495,12 +499,26 @@ type CaseFilter struct {
 	Queue        *Queue    // when set, only cases waiting on this actor
 	Before       int64     // keyset cursor: only ids below it
 	Limit        int
+	Offset       int // page numbers: the rows before the page
 	TrackingCode string
 	Channel      model.Channel
 	// Cond, when set, holds the list to the cases behind one of the leader's figures
 	// (internal/report), counted by the same condition.
 	Cond *model.CaseCond
+
+	Text          search.Query // words in the case's texts (search.Parse); Cases and CountListed read it
+	Sort          string       // SortNewest (the default) or SortRelevance, for a search
+	PartyIDNumber string       // a party's ID number, whole and normalised
+	PartyPhone    string       // a party's phone, whole and normalised
 }
+
+// The orders a case list can be read in.
+const (
+	SortNewest    = ""          // 登记时间, the newest first
+	SortOldest    = "oldest"    // 登记时间, the oldest first
+	SortDue       = "due"       // 办理期限, the soonest first; cases without one last
+	SortRelevance = "relevance" // for a search: how well the words match
+)
 
 // Queue describes what waits on an actor ("待我处理"): each non-zero field adds the
 // cases one of their roles must move.
@@ -623,14 +641,71 @@ func (f CaseFilter) terms(withQueue bool) (string, []any) {
 		q += " AND c.tracking_code = ?"
 		args = append(args, f.TrackingCode)
 	}
+	if f.PartyIDNumber != "" {
+		q += " AND c.id IN (SELECT pi.case_id FROM case_parties pi WHERE pi.id_number = ?)"
+		args = append(args, f.PartyIDNumber)
+	}
+	if f.PartyPhone != "" {
+		q += " AND c.id IN (SELECT pp.case_id FROM case_parties pp WHERE pp.phone = ?)"
+		args = append(args, f.PartyPhone)
+	}
 	return q, args
 }
 
 // Cases lists cases in scope matching f, newest first, at most f.Limit (default 50),
 // with keyset paging on id: pass the last id seen as f.Before for the next page.
 func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.Case, error) {
+	q, args, order, orderArgs, viaAssignments := s.casesQuery(f, sc, caseCols)
+	args = append(args, orderArgs...)
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
+	if f.Offset > 0 {
+		q += fmt.Sprintf(" OFFSET %d", f.Offset)
+	}
+	cases, err := listAll(s, ctx, q, args, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
+	if err != nil {
+		return nil, err
+	}
+	if viaAssignments {
+		// A department holding two live assignments of one case (lead and co-handler)
+		// would list it twice, side by side.
+		cases = slices.CompactFunc(cases, func(a, b model.Case) bool { return a.ID == b.ID })
+	}
+	return cases, s.fillParties(ctx, cases)
+}
+
+// CountListed counts the cases in scope matching f (its paging aside), up to max: a
+// list says "约" past it rather than counting a county's million cases for a number
+// nobody reads exactly. over tells that there were more than max.
+func (s *Store) CountListed(ctx context.Context, f CaseFilter, sc CaseScope, max int) (n int, over bool, err error) {
+	f.Before, f.Offset = 0, 0
+	q, args, _, _, viaAssignments := s.casesQuery(f, sc, "c.id")
+	if viaAssignments {
+		q = strings.Replace(q, "SELECT c.id", "SELECT DISTINCT c.id", 1)
+	}
+	q = fmt.Sprintf("SELECT COUNT(*) FROM (%s LIMIT %d) counted", q, max+1)
+	rows, err := listAll(s, ctx, q, args, func(r *sql.Rows) (int, error) {
+		var n int
+		return n, r.Scan(&n)
+	})
+	if err != nil || len(rows) == 0 {
+		return 0, false, err
+	}
+	if rows[0] > max {
+		return max, true, nil
+	}
+	return rows[0], false, nil
+}
+
+// casesQuery is the listing's SELECT of cols, without its ORDER BY and LIMIT, with
+// its arguments and the order it is to be read in (with the order's own arguments).
+func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, args []any, order string, orderArgs []any, viaAssignments bool) {
 	where, args := sc.where(s.dialect)
 	from, idCol := "cases c", "c.id"
+	searching := !f.Text.Empty()
 	// A department's handlers see the cases of its assignments. Walked from the
 	// assignments, newest first through (department_id, case_id), a page costs its own
 	// rows; from the cases, probing each for an assignment, a page of a department that
@@ -639,21 +714,58 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 	// Not for the overdue filter: overdue cases are few, and walking them through
 	// (state, due_at), each probed for an assignment, beats walking every assignment of
 	// the department (tens of thousands at 1M cases, for a search that may find none):
-	// the mixed load of `onedoor bench` sends handlers' overdue searches.
-	viaAssignments := !sc.All && sc.RegionPath == "" && sc.DepartmentID != 0 && f.OverdueAt.IsZero()
+	// the mixed load of `onedoor bench` sends handlers' overdue searches. Nor for a
+	// search, which walks its index's matches.
+	viaAssignments = !sc.All && sc.RegionPath == "" && sc.DepartmentID != 0 && f.OverdueAt.IsZero() && !searching
 	if viaAssignments {
 		from, idCol = "case_assignments sa CROSS JOIN cases c", "sa.case_id"
 		where, args = "c.id = sa.case_id AND sa.department_id = ? AND sa.status <> 'returned'", []any{sc.DepartmentID}
 	}
-	q := "SELECT " + caseCols + " FROM " + from + " WHERE " + where
+	order = idCol + " DESC"
+	if searching {
+		// The index's matches, newest first, each joined to its case and kept when the
+		// scope and filters let it: FTS5 hands its rowids out in order, so a page of a
+		// common word stops after a page of matches.
+		if s.dialect == Postgres {
+			// The tsquery is a constant of the statement, not a joined row's value, so
+			// that the planner reads the GIN index with it.
+			from, idCol = "case_search cs CROSS JOIN cases c", "cs.case_id"
+			where = "c.id = cs.case_id AND cs.doc @@ ?::tsquery AND " + where
+			args = append([]any{f.Text.TSQuery()}, args...)
+			if f.Sort == SortRelevance {
+				order = "ts_rank(cs.doc, ?::tsquery) DESC, cs.case_id DESC"
+				orderArgs = []any{f.Text.TSQuery()}
+			} else {
+				// Newest first from the GIN index's matches, sorted: walked down the
+				// primary key instead, each row's tsvector is read to test it, and a
+				// rare word reads them all.
+				order = "cs.case_id + 0 DESC"
+			}
+		} else {
+			from, idCol = "case_search cs CROSS JOIN cases c", "cs.rowid"
+			where = "c.id = cs.rowid AND case_search MATCH ? AND " + where
+			args = append([]any{f.Text.FTS5()}, args...)
+			if f.Sort == SortRelevance {
+				order = "cs.rank, cs.rowid DESC"
+			} else {
+				order = idCol + " DESC"
+			}
+		}
+	}
+	q = "SELECT " + cols + " FROM " + from + " WHERE " + where
 	fw, fa := f.terms(false)
 	q += " AND " + fw
 	args = append(args, fa...)
-	order := idCol + " DESC"
-	if (!f.OverdueAt.IsZero() || f.Cond != nil) && s.dialect == SQLite && !viaAssignments {
+	if (!f.OverdueAt.IsZero() || f.Cond != nil) && s.dialect == SQLite && !viaAssignments && !searching {
 		// Not the primary key's order, or SQLite walks it: overdue cases, and a
 		// figure's (a period's intake or endings), are read through their own index.
 		order = "+c.id DESC"
+	}
+	switch f.Sort {
+	case SortOldest:
+		order = idCol + " ASC"
+	case SortDue:
+		order = "c.due_at IS NULL, c.due_at, " + idCol
 	}
 	if f.Queue != nil {
 		qw, qa := f.Queue.where()
@@ -668,21 +780,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		q += " AND " + idCol + " < ?"
 		args = append(args, f.Before)
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
-	cases, err := listAll(s, ctx, q, args, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
-	if err != nil {
-		return nil, err
-	}
-	if viaAssignments {
-		// A department holding two live assignments of one case (lead and co-handler)
-		// would list it twice, side by side.
-		cases = slices.CompactFunc(cases, func(a, b model.Case) bool { return a.ID == b.ID })
-	}
-	return cases, s.fillParties(ctx, cases)
+	return q, args, order, orderArgs, viaAssignments
 }
 
 // fillParties loads the parties of a page of cases in one query.
@@ -778,12 +876,13 @@ func (s *Store) LastActors(ctx context.Context, caseID int64, actions []string) 
 // intake desk.
 type PriorCase struct {
 	model.Case
-	MatchedBy string `json:"matched_by"` // id_number, phone or address
+	MatchedBy string `json:"matched_by"` // id_number, phone, address or words
 }
 
 // PriorCases finds the cases in scope that share a party's ID number or phone, and the
-// open cases at the same address, newest first, at most limit of each kind.
-func (s *Store) PriorCases(ctx context.Context, idNumber, phone, address string, limit int, sc CaseScope) ([]PriorCase, error) {
+// open cases at the same address, newest first, at most limit of each kind; then the
+// open cases whose texts are like words (search.Similar), best first.
+func (s *Store) PriorCases(ctx context.Context, idNumber, phone, address string, words search.Query, limit int, sc CaseScope) ([]PriorCase, error) {
 	where, scopeArgs := sc.where(s.dialect)
 	var out []PriorCase
 	seen := map[int64]bool{}
@@ -817,7 +916,49 @@ func (s *Store) PriorCases(ctx context.Context, idNumber, phone, address string,
 			return nil, err
 		}
 	}
+	if !words.Empty() {
+		similar, err := s.similarCases(ctx, words, sc)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range similar {
+			if !seen[c.ID] && len(out) < 3*limit {
+				seen[c.ID] = true
+				out = append(out, PriorCase{Case: c, MatchedBy: "words"})
+			}
+		}
+	}
 	return out, fillPartiesOf(s, ctx, out, func(pc *PriorCase) *model.Case { return &pc.Case })
+}
+
+// similarCandidates is how many best-ranked matches of a likeness query are judged;
+// similarShown how many of the alike are offered.
+const (
+	similarCandidates = 20
+	similarShown      = 5
+)
+
+// similarCases finds open cases in scope whose texts are like words (search.Similar):
+// the index's best-ranked matches, kept when their title and description share half
+// of the words and at least three (two texts about one village share its name, not
+// the complaint).
+func (s *Store) similarCases(ctx context.Context, words search.Query, sc CaseScope) ([]model.Case, error) {
+	f := CaseFilter{Text: words, Sort: SortRelevance, States: openStateList, Limit: similarCandidates}
+	found, err := s.Cases(ctx, f, sc)
+	if err != nil {
+		return nil, err
+	}
+	need := max(3, (len(words.Terms)+1)/2)
+	var out []model.Case
+	for _, c := range found {
+		if search.Shared(words, c.Title+" "+c.Description) >= need {
+			out = append(out, c)
+			if len(out) == similarShown {
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // fillPartiesOf loads, in one query, the parties of rows that embed a case.
@@ -843,6 +984,9 @@ type DueTransition struct {
 
 // openStates are the states of cases that still need work (workflow.State.Open).
 const openStates = "('registered','accepted','assigned','in_progress','suspended','resolved','verified','followed_up')"
+
+// openStateList is openStates as a filter's list.
+var openStateList = strings.Split(strings.Trim(strings.ReplaceAll(openStates, "'", ""), "()"), ",")
 
 // sweepableStates are the states whose deadlines run; a suspended case's clock stops.
 const sweepableStates = "('registered','accepted','assigned','in_progress','resolved','verified')"

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/search"
 )
 
 // The shared insert is how PostgreSQL registers a new case that has nothing else to
@@ -271,8 +272,8 @@ func sharedInsertError(err error) error {
 // the same for every batch size and PostgreSQL plans it once a connection (with a
 // text a size, planning took a good part of the statement's time: `onedoor bench
 // -what intake` at 1M cases). A case
-// takes its reserved id, or else the next. The parties', events', audit entries' and
-// follow-ups' rows name their case by tracking code: a case whose code is taken is
+// takes its reserved id, or else the next. The parties', events', audit entries',
+// follow-ups' and search index's rows name their case by tracking code: a case whose code is taken is
 // skipped (ON CONFLICT), and so are its rows. Foreign keys are checked at
 // the statement's end, when the case rows are there. It returns, per case written, its
 // code, its id and the ids of its parties and events in their order.
@@ -313,6 +314,9 @@ var sharedInsertSQL = `WITH c AS (INSERT INTO cases (id, ` + caseInsertCols + `)
 		SELECT x.id, c.id, x.level, x.requirement, x.reply_by, NULLIF(x.issued_by, 0), x.issued_at, x.centre_id, NULLIF(x.department_id, 0), x.status, x.source
 		FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
 			AS x(tracking_code, id, level, requirement, reply_by, issued_by, issued_at, centre_id, department_id, status, source)
+		JOIN c USING (tracking_code)),
+	s AS (INSERT INTO case_search (case_id, doc)
+		SELECT c.id, x.doc::tsvector FROM unnest(?::text[], ?::text[]) AS x(tracking_code, doc)
 		JOIN c USING (tracking_code))
 	SELECT c.tracking_code, c.id,
 		COALESCE((SELECT string_agg(p.id::text, ',' ORDER BY p.seq) FROM p WHERE p.case_id = c.id), ''),
@@ -341,8 +345,10 @@ func sharedInsertStatement(items []*sharedCase) (string, []any) {
 	var aCode, aActor, aIP, aAction, aSummary []string
 	var aAt []time.Time
 	var aActorID []int64
+	var sCode, sDoc []string
 	for _, it := range items {
 		code := it.c.TrackingCode
+		sCode, sDoc = append(sCode, code), append(sDoc, search.TSVector(caseDocument(it.c, it.evs)))
 		for i, p := range it.c.Parties {
 			pCode, pSeq, pRole, pName, pID = append(pCode, code), append(pSeq, int64(i+1)), append(pRole, string(p.Role)), append(pName, p.Name), append(pID, p.IDNumber)
 			pPhone, pAddr, pMental, pMinor = append(pPhone, p.Phone), append(pAddr, p.Address), append(pMental, p.SevereMentalIllness), append(pMinor, p.Minor)
@@ -363,7 +369,8 @@ func sharedInsertStatement(items []*sharedCase) (string, []any) {
 	args = append(args, nonNil(pCode), nonNil(pSeq), nonNil(pRole), nonNil(pName), nonNil(pID), nonNil(pPhone), nonNil(pAddr), nonNil(pMental), nonNil(pMinor), nonNil(pActsFor),
 		nonNil(eCode), nonNil(eActor), nonNil(eAt), nonNil(eAction), nonNil(eFrom), nonNil(eTo), nonNil(eNote), nonNil(ePayload),
 		nonNil(aCode), nonNil(aAt), nonNil(aActorID), nonNil(aActor), nonNil(aIP), nonNil(aAction), nonNil(aSummary))
-	return sharedInsertSQL, append(args, f.args()...)
+	args = append(args, f.args()...)
+	return sharedInsertSQL, append(args, nonNil(sCode), nonNil(sDoc))
 }
 
 // followUpColumns are the follow-ups of a statement's cases, one list a column of

@@ -5,15 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
-	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/risk"
+	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -91,111 +89,57 @@ func (a *API) createCase(r *http.Request, p *auth.Principal) (int, any, error) {
 	return http.StatusCreated, v, err
 }
 
-// caseListParams are the query parameters of GET /api/v1/cases.
-var caseListParams = []string{"state", "kind", "urgency", "category_id", "before", "limit", "region_id", "overdue", "queue",
-	"channel", "stat", "part", "from", "to"}
-
-// caseFilter reads the list filters from the query string; a malformed one is a 422
-// naming the parameter.
-func caseFilter(q *httpx.Query, p *auth.Principal, now time.Time, regionPath func(int64) (string, error)) (store.CaseFilter, error) {
-	var f store.CaseFilter
-	bad := func(field, key string, args ...any) error {
-		return model.Invalid(field, "invalid", key, args...)
-	}
-	for _, st := range q.List("state") {
-		for _, one := range strings.Split(st, ",") {
-			if !workflow.State(one).Valid() {
-				return f, bad("state", "invalid.state.unknown", one)
-			}
-			f.States = append(f.States, one)
-		}
-	}
-	if k := q.String("kind"); k != "" {
-		if !model.CaseKind(k).Valid() {
-			return f, bad("kind", "invalid.kind.unknown")
-		}
-		f.Kind = model.CaseKind(k)
-	}
-	if u := q.String("urgency"); u != "" {
-		if !workflow.Urgency(u).Valid() {
-			return f, bad("urgency", "invalid.urgency.unknown")
-		}
-		f.Urgency = u
-	}
-	f.CategoryID = q.Int("category_id", 0, 1<<62)
-	f.Before = q.Int("before", 0, 1<<62)
-	f.Limit = int(q.Int("limit", 1, 200))
-	regionID := q.Int("region_id", 1, 1<<62)
-	if q.Bool("overdue") {
-		f.OverdueAt = now
-	}
-	if q.OneOf("queue", "mine", "all") == "mine" {
-		f.Queue = cases.QueueFor(p)
-	}
-	if ch := q.String("channel"); ch != "" {
-		if !model.Channel(ch).Valid() {
-			return f, bad("channel", "invalid.channel.invalid")
-		}
-		f.Channel = model.Channel(ch)
-	}
-	stat, part, from, to := q.String("stat"), q.String("part"), q.String("from"), q.String("to")
-	if err := q.Err(); err != nil {
-		return f, err
-	}
-	cond, err := report.ListCond(stat, part, from, to, now)
-	if err != nil {
-		return f, err
-	}
-	f.Cond = cond
-	if regionID != 0 {
-		path, err := regionPath(regionID)
-		if err != nil {
-			return f, bad("region_id", "invalid.region.not_found")
-		}
-		f.Within = path
-	}
-	return f, nil
+type casePage struct {
+	Items []listItem `json:"items"`
+	// Total is how many cases the list holds, counted up to cases.MaxTotal;
+	// TotalOver says there are more (a page shows "约 10,000").
+	Total     int  `json:"total"`
+	TotalOver bool `json:"total_over,omitempty"`
+	// Direct: q named one case by its tracking code, and this is it.
+	Direct bool   `json:"direct,omitempty"`
+	Next   string `json:"next,omitempty"` // the URL of the next page, when there may be one
 }
 
-type casePage struct {
-	Items []caseView `json:"items"`
-	Total *int64     `json:"total,omitempty"` // with stat: how many cases the figure counts, all pages together
-	Next  string     `json:"next,omitempty"`  // the URL of the next page, when there may be one
+// listItem is a case in a list: with, for a search, the passage of its text that
+// matched, the matches marked.
+type listItem struct {
+	caseView
+	Passage []search.Segment `json:"passage,omitempty"`
 }
 
 func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
-	f, err := caseFilter(q, p, a.Cases.Now(), func(id int64) (string, error) {
-		g, err := a.Store.Region(r.Context(), id)
-		return g.Path, err
-	})
+	l, err := httpx.ParseCaseList(q, httpx.CaseListEnv{Now: a.Cases.Now(), DefaultQueue: "all",
+		QueueFor: func() *store.Queue { return cases.QueueFor(p) },
+		RegionPath: func(id int64) (string, error) {
+			g, err := a.Store.Region(r.Context(), id)
+			return g.Path, err
+		}})
 	if err != nil {
 		return 0, nil, err
 	}
-	list, err := a.Cases.List(r.Context(), p, f)
+	f := l.Filter
+	found, err := a.Cases.Find(r.Context(), p, f, l.Code)
 	if err != nil {
 		return 0, nil, err
 	}
-	page := casePage{Items: make([]caseView, len(list))}
-	for i, c := range list {
-		page.Items[i] = a.view(r, c)
-	}
-	if f.Cond != nil {
-		n, err := a.Cases.Count(r.Context(), p, f)
-		if err != nil {
-			return 0, nil, err
-		}
-		page.Total = &n
+	out := casePage{Total: found.Total, TotalOver: found.Over, Direct: found.Direct, Items: make([]listItem, len(found.Cases))}
+	for i, c := range found.Cases {
+		out.Items[i] = listItem{caseView: a.view(r, c), Passage: cases.Passage(&c, f.Text)}
 	}
 	limit := f.Limit
 	if limit == 0 {
 		limit = 50
 	}
-	if len(list) == limit {
+	if len(found.Cases) == limit && !found.Direct {
 		next := q.Values()
-		next.Set("before", strconv.FormatInt(list[len(list)-1].ID, 10))
-		page.Next = (&url.URL{Path: r.URL.Path, RawQuery: next.Encode()}).String()
+		if f.Sort != store.SortNewest || f.Offset > 0 {
+			next.Set("page", strconv.Itoa(l.Page+1))
+		} else {
+			next.Set("before", strconv.FormatInt(found.Cases[len(found.Cases)-1].ID, 10))
+		}
+		out.Next = (&url.URL{Path: r.URL.Path, RawQuery: next.Encode()}).String()
 	}
-	return http.StatusOK, page, nil
+	return http.StatusOK, out, nil
 }
 
 func (a *API) getCase(r *http.Request, p *auth.Principal) (int, any, error) {
@@ -256,11 +200,11 @@ func (a *API) caseAction(r *http.Request, p *auth.Principal) (int, any, error) {
 }
 
 func (a *API) priorCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
-	idNumber, phone, address := q.String("id_number"), q.String("phone"), q.String("address")
+	idNumber, phone, address, text := q.String("id_number"), q.String("phone"), q.String("address"), q.String("text")
 	if err := q.Err(); err != nil {
 		return 0, nil, err
 	}
-	found, err := a.Cases.PriorCases(r.Context(), p, idNumber, phone, address)
+	found, err := a.Cases.PriorCases(r.Context(), p, idNumber, phone, address, text)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -284,19 +284,19 @@ func (u *UI) caseCreate(w http.ResponseWriter, r *http.Request) {
 // cases at its address.
 func (u *UI) lookupFromForm(r *http.Request) (*priorData, error) {
 	f := r.PostForm
-	var queries [][3]string
+	var queries [][4]string
 	for i := 0; i < intakeParties; i++ {
 		id := f.Get(fmt.Sprintf("parties[%d].id_number", i))
 		ph := f.Get(fmt.Sprintf("parties[%d].phone", i))
 		if strings.TrimSpace(id+ph) != "" {
-			queries = append(queries, [3]string{id, ph, ""})
+			queries = append(queries, [4]string{id, ph, "", ""})
 		}
 	}
-	queries = append(queries, [3]string{"", "", f.Get("address")})
+	queries = append(queries, [4]string{"", "", f.Get("address"), f.Get("title") + " " + f.Get("description")})
 	var found []store.PriorCase
 	seen := map[int64]bool{}
 	for _, q := range queries {
-		list, err := u.Cases.PriorCases(r.Context(), httpx.Principal(r), q[0], q[1], q[2])
+		list, err := u.Cases.PriorCases(r.Context(), httpx.Principal(r), q[0], q[1], q[2], q[3])
 		if err != nil {
 			return nil, err
 		}

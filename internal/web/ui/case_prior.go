@@ -38,15 +38,16 @@ func (u *UI) priorData(r *http.Request, found []store.PriorCase) *priorData {
 }
 
 // priorCases answers the intake desk's script as the clerk types a party's ID number
-// or phone, or the address: an HTML fragment listing that person's earlier cases and
-// the open cases at the same address, in the user's scope.
+// or phone, the address, or the title and description: an HTML fragment listing that
+// person's earlier cases, the open cases at the same address and the open cases alike
+// in words, in the user's scope.
 func (u *UI) priorCases(w http.ResponseWriter, r *http.Request) {
 	q := httpx.PageQuery(r)
-	idNumber, phone, address := q.String("id_number"), q.String("phone"), q.String("address")
+	idNumber, phone, address, text := q.String("id_number"), q.String("phone"), q.String("address"), q.String("text")
 	err := q.Err()
 	var found []store.PriorCase
 	if err == nil {
-		found, err = u.Cases.PriorCases(r.Context(), httpx.Principal(r), idNumber, phone, address)
+		found, err = u.Cases.PriorCases(r.Context(), httpx.Principal(r), idNumber, phone, address, text)
 	}
 	if err != nil {
 		e := httpx.FromErr(r, err)

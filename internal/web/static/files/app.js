@@ -111,8 +111,9 @@
     update();
   }
 
-  // While the clerk types a party's ID number or phone, or the address, the panel
-  // shows that person's earlier cases and the open cases at the same address.
+  // While the clerk types a party's ID number or phone, the address, or the title and
+  // description, the panel shows that person's earlier cases, the open cases at the
+  // same address, and open cases alike in words (a repeat complaint to merge).
   function priorLookup(form) {
     var url = form.getAttribute("data-prior-url");
     var body = form.querySelector("[data-prior-body]");
@@ -122,7 +123,8 @@
     var ready = {
       id_number: function (v) { v = v.replace(/\s/g, ""); return v.length === 15 || v.length === 18 ? v : ""; },
       phone: function (v) { v = v.replace(/[\s-]/g, ""); return /^\d{11}$/.test(v) ? v : ""; },
-      address: function (v) { v = v.trim(); return v.length >= 4 ? v : ""; }
+      address: function (v) { v = v.trim(); return v.length >= 4 ? v : ""; },
+      text: function (v) { v = v.trim(); return v.length >= 6 ? v : ""; }
     };
     var lookup = function (input) {
       var q = new URLSearchParams();
@@ -137,6 +139,10 @@
       var addr = form.querySelector('[data-prior="address"]');
       var a = addr ? ready.address(addr.value) : "";
       if (a) { q.set("address", a); }
+      // The title and description typed so far: open cases alike in words.
+      var text = Array.prototype.map.call(form.querySelectorAll('[data-prior="text"]'), function (el) { return el.value; }).join(" ");
+      text = ready.text(text);
+      if (text) { q.set("text", text.slice(0, 300)); }
       var qs = q.toString();
       if (!qs || qs === last) { return; }
       last = qs;
