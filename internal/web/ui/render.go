@@ -135,6 +135,7 @@ func navFor(p *auth.Principal) []NavItem {
 			NavItem{Key: "nav.categories", Href: "/admin/categories"},
 			NavItem{Key: "nav.tokens", Href: "/admin/tokens"},
 			NavItem{Key: "nav.roster_admin", Href: "/admin/roster"},
+			NavItem{Key: "nav.mediation_admin", Href: "/admin/mediation"},
 		)
 	}
 	if p.Can(auth.PermDictionary) {
@@ -263,6 +264,21 @@ func (u *UI) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	page := u.newPage(r, "error.title")
 	page.Error = e.Message
 	u.render(w, r, e.Status, "error.html", page)
+}
+
+// postedTo reads the id a form is posted to (the path value name) and parses the form;
+// on a bad id or an unreadable form it has shown the error page and returns false.
+func (u *UI) postedTo(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
+	id, err := httpx.PathID(r, name)
+	if err != nil {
+		u.renderError(w, r, err)
+		return 0, false
+	}
+	if err := r.ParseForm(); err != nil {
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		return 0, false
+	}
+	return id, true
 }
 
 // formError refills a refused form with the user's input and the message next to the
