@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"html"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,6 +139,15 @@ func TestCaseExport(t *testing.T) {
 		}
 		check("xlsx q", readXLSX(fetch(clerk, "format=xlsx&queue=all&q=翡翠湾")), 3)
 
+		// The list page's button exports the list as shown, its filters kept.
+		_, page := clerk.Do("GET", "/cases?queue=all&q="+url.QueryEscape("翡翠湾")+"&page=1", nil)
+		m := regexp.MustCompile(`href="(/api/v1/cases/export\?format=xlsx[^"]*)" data-testid="export-xlsx"`).FindSubmatch(page)
+		if m == nil {
+			t.Fatalf("no export link on the list page")
+		}
+		link := html.UnescapeString(string(m[1]))
+		check("page link", readXLSX(fetch(clerk, strings.TrimPrefix(link, "/api/v1/cases/export?"))), 3)
+
 		// CSV: UTF-8 with a byte-order mark, and GBK.
 		raw := fetch(clerk, "format=csv&queue=all&q=翡翠湾")
 		if !bytes.HasPrefix(raw, []byte("\ufeff")) {
@@ -161,7 +173,7 @@ func TestCaseExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(audit) != 5 || !strings.Contains(audit[0].Summary, "1 条") || !strings.Contains(audit[0].Summary, "q=") || audit[0].Actor == "" {
+		if len(audit) != 6 || !strings.Contains(audit[0].Summary, "1 条") || !strings.Contains(audit[0].Summary, "q=") || audit[0].Actor == "" {
 			t.Errorf("audit %+v", audit)
 		}
 
