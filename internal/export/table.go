@@ -214,13 +214,8 @@ func (t *xlsxTable) Close() error {
 	if err := t.sw.Flush(); err != nil {
 		return err
 	}
-	last, err := excelize.CoordinatesToCellName(t.cols, t.row)
-	if err != nil {
-		return err
-	}
-	if err := t.f.AutoFilter(t.sheet, "A1:"+last, nil); err != nil {
-		return err
-	}
-	_, err = t.f.WriteTo(t.w)
+	// No auto filter: excelize sets one only by reading the streamed sheet back
+	// whole, which is what streaming is to avoid (Excel's 筛选 adds it in a click).
+	_, err := t.f.WriteTo(t.w)
 	return err
 }
