@@ -71,14 +71,7 @@ func (s *Service) UpdateCategory(ctx context.Context, p *auth.Principal, id int6
 		return model.Category{}, err
 	}
 	audit := store.Audited("category.update", fmt.Sprintf("category:%d", id), fmt.Sprintf("分类改为 %s（%s），排序 %d", in.Name, in.Code, in.SortOrder))
-	err := s.Store.UpdateCategory(ctx, audit, id, in.Code, in.Name, in.SortOrder)
-	if errors.Is(err, store.ErrConflict) {
-		return model.Category{}, taken("code")
-	}
-	if err != nil {
-		return model.Category{}, err
-	}
-	return s.Store.Category(ctx, id)
+	return updated(ctx, s.Store.UpdateCategory(ctx, audit, id, in.Code, in.Name, in.SortOrder), "code", id, s.Store.Category)
 }
 
 // SetCategoryActive deactivates or reactivates a category.

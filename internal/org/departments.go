@@ -73,14 +73,7 @@ func (s *Service) UpdateDepartment(ctx context.Context, p *auth.Principal, id in
 		return model.Department{}, err
 	}
 	audit := store.Audited("department.update", fmt.Sprintf("department:%d", id), fmt.Sprintf("部门 %s（%s）改为 %s（%s）", old.Name, old.Code, in.Name, in.Code))
-	err = s.Store.UpdateDepartment(ctx, audit, id, in.Code, in.Name)
-	if errors.Is(err, store.ErrConflict) {
-		return model.Department{}, taken("code")
-	}
-	if err != nil {
-		return model.Department{}, err
-	}
-	return s.Store.Department(ctx, id)
+	return updated(ctx, s.Store.UpdateDepartment(ctx, audit, id, in.Code, in.Name), "code", id, s.Store.Department)
 }
 
 // SetDepartmentActive deactivates or reactivates a department.

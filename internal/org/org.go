@@ -27,6 +27,19 @@ func taken(field string) *model.FieldError {
 	return model.Invalid(field, "taken", "invalid.taken")
 }
 
+// updated answers an update: a taken unique value as the field's error, else the row as
+// it now reads.
+func updated[T any](ctx context.Context, err error, field string, id int64, read func(context.Context, int64) (T, error)) (T, error) {
+	var zero T
+	if errors.Is(err, store.ErrConflict) {
+		return zero, taken(field)
+	}
+	if err != nil {
+		return zero, err
+	}
+	return read(ctx, id)
+}
+
 // requireAdmin refuses anyone the matrix does not let manage the organisation.
 func requireAdmin(p *auth.Principal) error { return p.Require(auth.PermOrgManage) }
 
@@ -121,14 +134,7 @@ func (s *Service) UpdateRegion(ctx context.Context, p *auth.Principal, id int64,
 		return model.Region{}, err
 	}
 	audit := store.Audited("region.update", fmt.Sprintf("region:%d", id), fmt.Sprintf("区域 %s（%s）改为 %s（%s）", old.Name, old.Code, in.Name, in.Code))
-	err = s.Store.UpdateRegion(ctx, audit, id, in.Code, in.Name)
-	if errors.Is(err, store.ErrConflict) {
-		return model.Region{}, taken("code")
-	}
-	if err != nil {
-		return model.Region{}, err
-	}
-	return s.Store.Region(ctx, id)
+	return updated(ctx, s.Store.UpdateRegion(ctx, audit, id, in.Code, in.Name), "code", id, s.Store.Region)
 }
 
 // SetRegionActive deactivates or reactivates a region. An admin cannot deactivate the

@@ -36,13 +36,8 @@ func (u *UI) appointmentResult(w http.ResponseWriter, r *http.Request) {
 // done's notice; refused, it shows the case the form came from (case_id, read in the
 // user's scope like any case page) with the form and its error.
 func (u *UI) appointmentStep(w http.ResponseWriter, r *http.Request, form, done string, step func(id int64) (int64, error)) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		u.renderError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+	id, ok := u.postedTo(w, r, "id")
+	if !ok {
 		return
 	}
 	from, err := httpx.FormInt(r, "case_id")

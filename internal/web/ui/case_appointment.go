@@ -152,13 +152,8 @@ func (u *UI) caseAppointments(ctx context.Context, r *http.Request, c *model.Cas
 
 // caseBook books a slot for the case from the case page.
 func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		u.renderError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+	id, ok := u.postedTo(w, r, "id")
+	if !ok {
 		return
 	}
 	slot, err := httpx.FormInt(r, "slot_id")
@@ -180,13 +175,8 @@ func (u *UI) caseBook(w http.ResponseWriter, r *http.Request) {
 // appointmentCancel cancels a booking from the case page or the reception calendar,
 // and goes back to where it was sent from.
 func (u *UI) appointmentCancel(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		u.renderError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+	id, ok := u.postedTo(w, r, "id")
+	if !ok {
 		return
 	}
 	a, err := u.Cases.CancelAppointment(r.Context(), httpx.Principal(r), id, r.PostFormValue("note"))

@@ -58,13 +58,8 @@ func (u *UI) caseFollowUp(ctx context.Context, p *auth.Principal, c *model.Case,
 
 // caseFollowUpStart sets the case on a follow-up plan.
 func (u *UI) caseFollowUpStart(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		u.renderError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+	id, ok := u.postedTo(w, r, "id")
+	if !ok {
 		return
 	}
 	every, err := httpx.FormInt(r, "every_days")
@@ -88,13 +83,8 @@ func (u *UI) caseFollowUpStart(w http.ResponseWriter, r *http.Request) {
 
 // caseFollowUpEnd ends the case's plan: it is stable.
 func (u *UI) caseFollowUpEnd(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		u.renderError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+	id, ok := u.postedTo(w, r, "id")
+	if !ok {
 		return
 	}
 	if err := u.Cases.EndPlan(r.Context(), httpx.Principal(r), id, r.PostFormValue("follow_up_note")); err != nil {

@@ -34,13 +34,8 @@ func (u *UI) caseLinks(ctx context.Context, p *auth.Principal, c *model.Case, fa
 
 // caseLink links the case to the one named by its tracking code.
 func (u *UI) caseLink(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		u.renderError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+	id, ok := u.postedTo(w, r, "id")
+	if !ok {
 		return
 	}
 	f := r.PostForm

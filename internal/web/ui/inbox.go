@@ -89,13 +89,8 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 
 // inboxRead marks one notification read and goes back to the page it was on.
 func (u *UI) inboxRead(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		u.renderError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+	id, ok := u.postedTo(w, r, "id")
+	if !ok {
 		return
 	}
 	unreadOnly, before, err := inboxCursor(httpx.FormQuery(r, r.PostForm))

@@ -49,13 +49,8 @@ func (u *UI) renderInvites(w http.ResponseWriter, r *http.Request, status int, f
 
 // inviteConfirm confirms an invite of the handler's department.
 func (u *UI) inviteConfirm(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		u.renderError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+	id, ok := u.postedTo(w, r, "id")
+	if !ok {
 		return
 	}
 	if _, err := u.Cases.ConfirmInvite(r.Context(), httpx.Principal(r), id, r.PostFormValue("attendee")); err != nil {

@@ -117,13 +117,8 @@ func (u *UI) receptionPublish(w http.ResponseWriter, r *http.Request) {
 
 // receptionWithdraw withdraws a session; its bookings are cancelled and their desks told.
 func (u *UI) receptionWithdraw(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		u.renderError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+	id, ok := u.postedTo(w, r, "id")
+	if !ok {
 		return
 	}
 	if _, _, err := u.Cases.WithdrawSession(r.Context(), httpx.Principal(r), id, r.PostFormValue("note")); err != nil {

@@ -265,6 +265,21 @@ func (u *UI) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	u.render(w, r, e.Status, "error.html", page)
 }
 
+// postedTo reads the id a form is posted to (the path value name) and parses the form;
+// on a bad id or an unreadable form it has shown the error page and returns false.
+func (u *UI) postedTo(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
+	id, err := httpx.PathID(r, name)
+	if err != nil {
+		u.renderError(w, r, err)
+		return 0, false
+	}
+	if err := r.ParseForm(); err != nil {
+		u.renderError(w, r, httpx.Errorf(r, http.StatusBadRequest, "malformed_form", ""))
+		return 0, false
+	}
+	return id, true
+}
+
 // formError refills a refused form with the user's input and the message next to the
 // field it concerns; other errors become an error page.
 func (u *UI) formError(w http.ResponseWriter, r *http.Request, name string, page *Page, err error) {
