@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -93,18 +94,13 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 	for _, d := range testutil.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			dsn := testutil.NewDSN(t, d)
-			// Without the sweeps, which would audit their work on the demo's cases, the log
-			// holds exactly the three sign-in attempts.
+			// Without the sweeps the log holds the demo's working morning and the three
+			// sign-in attempts after it.
 			addr, stop := serveFor(t, dsn, true, io.Discard, "-jobs=false")
 			signInAttempts(t, addr, `{"username":"county.clerk","password":"wrong-Pass1"}`, `{"username":"county.clerk","password":"Onedoor@2026"}`, `{"username":"nobody","password":"x"}`)
 			if err := stop(); err != nil {
 				t.Fatal(err)
 			}
-			out, err := auditVerifyOf(t, dsn)
-			if err != nil || !strings.Contains(out, "audit log OK: 3 rows, chain intact; every row sealed with the audit key; checked against the anchor at seq 3") {
-				t.Fatalf("honest log: %v %s", err, out)
-			}
-
 			driver := "sqlite"
 			if d == store.Postgres {
 				driver = "pgx"
@@ -114,6 +110,14 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
+			var n int
+			if err := db.QueryRow("SELECT count(*) FROM audit_log").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			out, err := auditVerifyOf(t, dsn)
+			if err != nil || !strings.Contains(out, fmt.Sprintf("audit log OK: %d rows, chain intact; every row sealed with the audit key; checked against the anchor at seq %d", n, n)) {
+				t.Fatalf("honest log: %v %s", err, out)
+			}
 			// The log refuses edits through SQL as long as its triggers stand.
 			if _, err := db.Exec("UPDATE audit_log SET summary = 'x' WHERE id = 2"); err == nil || !strings.Contains(err.Error(), "append-only") {
 				t.Fatalf("an edit went through the append-only trigger: %v", err)
@@ -133,7 +137,7 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 			restore := func() {
 				tamper.Exec("DELETE FROM audit_log")
 				tamper.Exec("INSERT INTO audit_log SELECT * FROM audit_copy")
-				tamper.Exec("UPDATE audit_head SET last_id = 3, last_hash = ?, key_id = ? WHERE id = 1", headHash, keys[0].ID)
+				tamper.Exec("UPDATE audit_head SET last_id = ?, last_hash = ?, key_id = ? WHERE id = 1", n, headHash, keys[0].ID)
 				os.Rename(anchorPath+".gone", anchorPath)
 			}
 			edit := func() { tamper.Exec("UPDATE audit_log SET summary = '登录成功' WHERE id = 1") }
@@ -146,12 +150,12 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 				{"the chain rehashed under another key", func() { edit(); tamper.Rehash(1, keys[0].ID, make([]byte, 32)) },
 					[]string{"BROKEN at row 1: HMAC mismatch"}},
 				{"the chain rehashed unkeyed", func() { edit(); tamper.Rehash(1, "", nil) },
-					[]string{"BROKEN at row 3: anchor at seq 3 hash " + headHash[:16] + "…", "the chain was rewritten after it was anchored"}},
-				{"the tail cut and the head rewritten", func() { tamper.CutTail(2) },
-					[]string{"BROKEN at row 2: anchor at seq 3 hash " + headHash[:16] + "… (written ", "but the log ends at seq 1: rows 2–3 are missing"}},
-				{"the last row deleted", func() { tamper.Exec("DELETE FROM audit_log WHERE id = 3") }, []string{"removed from the end"}},
+					[]string{"BROKEN at row ", "but the row's hash is", "the chain was rewritten after it was anchored"}},
+				{"the tail cut and the head rewritten", func() { tamper.CutTail(int64(n - 1)) },
+					[]string{fmt.Sprintf("BROKEN at row %d: anchor at seq %d hash %s… (written ", n-1, n, headHash[:16]), fmt.Sprintf("but the log ends at seq %d: rows %d–%d are missing", n-2, n-1, n)}},
+				{"the last row deleted", func() { tamper.Exec("DELETE FROM audit_log WHERE id = ?", n) }, []string{"removed from the end"}},
 				{"the anchors taken away", func() { os.Rename(anchorPath, anchorPath+".gone") },
-					[]string{"audit log NOT ANCHORED: 3 rows verify, sealed with a key from row 1, but " + anchorPath + " holds no anchor"}},
+					[]string{fmt.Sprintf("audit log NOT ANCHORED: %d rows verify, sealed with a key from row 1, but %s holds no anchor", n, anchorPath)}},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					defer restore()

@@ -32,6 +32,9 @@ const (
 	PermRiskOutside Permission = "risk.outside_records"
 	PermApprovals   Permission = "approvals.review" // the 待审批 queue: extension requests, supervision answers, warnings awaiting a leader
 	PermRosterRead  Permission = "roster.read"      // who is at the centre today: stationed departments, leaders on duty
+	// The mediation organisations and the talent pool of one's subtree (phones masked),
+	// and the people recommended for a case: those who assign work and those who keep them.
+	PermMediationRead Permission = "mediation.read"
 )
 
 // Scope is how far a grant reaches.
@@ -100,6 +103,11 @@ var Matrix = []Grant{
 	{model.RoleViewer, PermRosterRead, ScopeSubtree},
 	{model.RoleGrid, PermRosterRead, ScopeSubtree},
 	{model.RoleAdmin, PermRosterRead, ScopeSubtree},
+
+	{model.RoleLeader, PermMediationRead, ScopeSubtree},
+	{model.RoleClerk, PermMediationRead, ScopeSubtree},
+	{model.RoleMediator, PermMediationRead, ScopeSubtree},
+	{model.RoleAdmin, PermMediationRead, ScopeSubtree},
 }
 
 // Scopes returns the scopes in which p holds perm, through any of their roles.

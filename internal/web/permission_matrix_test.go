@@ -269,6 +269,18 @@ func (w *world) probes() []probe {
 		probe{route: "POST /admin/roster/shifts/{id}/delete", method: POST, url: "/admin/roster/shifts/999999/delete",
 			body: url.Values{"centre_id": {id(w.regions[jinggu])}}, want: w.granted(pageSurface, org, okFor(notFound))},
 
+		// Mediation organisations and the talent pool (调解组织与人才库): kept by admins in
+		// their subtree; an organisation or person of another subtree is not found.
+		probe{route: "GET /admin/mediation", method: GET, url: "/admin/mediation", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "POST /admin/mediation/orgs", method: POST, url: "/admin/mediation/orgs", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/mediation/orgs/{id}", method: POST, url: "/admin/mediation/orgs/999999", body: emptyForm, want: w.granted(pageSurface, org, okFor(notFound))},
+		probe{route: "POST /admin/mediation/orgs/{id}/members", method: POST, url: "/admin/mediation/orgs/999999/members", body: emptyForm, want: w.granted(pageSurface, org, okFor(notFound))},
+		probe{route: "POST /admin/mediation/orgs/{id}/members/{mid}/delete", method: POST, url: "/admin/mediation/orgs/999999/members/1/delete", want: w.granted(pageSurface, org, okFor(notFound))},
+		probe{route: "POST /admin/mediation/talent", method: POST, url: "/admin/mediation/talent", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/mediation/talent/{id}", method: POST, url: "/admin/mediation/talent/999999", body: emptyForm, want: w.granted(pageSurface, org, okFor(notFound))},
+		probe{route: "GET /api/v1/mediation/orgs", method: GET, url: "/api/v1/mediation/orgs", want: w.granted(apiSurface, auth.PermMediationRead, okFor(ok200))},
+		probe{route: "GET /api/v1/talent", method: GET, url: "/api/v1/talent", want: w.granted(apiSurface, auth.PermMediationRead, okFor(ok200))},
+
 		probe{route: "GET /api/v1/regions", method: GET, url: "/api/v1/regions", want: func(a *demo.Account) answer {
 			if a == nil {
 				return apiSurface.anonymous()
@@ -587,6 +599,13 @@ func (w *world) probes() []probe {
 			each(probe{route: "GET /api/v1/cases/{id}/links", method: GET, url: apiURL + "/links", want: w.onCase(apiSurface, c, okFor(ok200))}),
 			each(probe{route: "POST /api/v1/cases/{id}/links", method: POST, url: apiURL + "/links", body: map[string]any{"tracking_code": "NOSUCHCASE", "kind": "earlier"}, want: linking(apiSurface, unprocessable)}),
 			each(probe{route: "DELETE /api/v1/cases/{id}/links/{lid}", method: DELETE, url: apiURL + "/links/999999", want: linking(apiSurface, notFound)}),
+			// Whom to ask for help on a case: those who see it and may read the pool.
+			each(probe{route: "GET /api/v1/cases/{id}/recommendations", method: GET, url: apiURL + "/recommendations", want: w.onCase(apiSurface, c, func(a demo.Account) answer {
+				if !w.doc.can(a, auth.PermMediationRead) {
+					return answer{status: http.StatusForbidden}
+				}
+				return ok200
+			})}),
 		)
 	}
 	// A case id nobody has: the same answer as a case out of sight.

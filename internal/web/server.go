@@ -16,6 +16,7 @@ import (
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/jobs"
+	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
@@ -36,6 +37,8 @@ type Server struct {
 	cases *cases.Service
 	orgs  *org.Service
 	pages *ui.UI
+
+	mediation *mediation.Service
 }
 
 // New returns a server over st, with the page templates checked: a broken template
@@ -58,6 +61,8 @@ func newServer(cfg *config.Config, log *slog.Logger, st *store.Store, parse func
 	s := &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout),
 		cases: newCases(cfg, log, st), orgs: &org.Service{Store: st}}
 	s.pages = ui.New(st, s.auth, s.orgs, s.cases, cfg.SecureCookies, pages)
+	s.mediation = &mediation.Service{Store: st, Now: func() time.Time { return s.cases.Now() }}
+	s.pages.Mediation = s.mediation
 	return s, nil
 }
 
@@ -162,7 +167,7 @@ func (s *Server) register(mux httpx.Mux) {
 	mux.Handle("GET /static/", static.Handler())
 	mux.HandleFunc("GET /healthz", s.health)
 	s.pages.Register(mux)
-	(&api.API{Store: s.st, Auth: s.auth, Org: s.orgs, Cases: s.cases, SecureCookies: s.cfg.SecureCookies}).Register(mux)
+	(&api.API{Store: s.st, Auth: s.auth, Org: s.orgs, Cases: s.cases, Mediation: s.mediation, SecureCookies: s.cfg.SecureCookies}).Register(mux)
 	o311 := open311.New(s.st, s.auth, s.cases)
 	o311.Log = s.log
 	o311.Register(mux)

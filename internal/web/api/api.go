@@ -9,6 +9,7 @@ import (
 	"github.com/onedoor/onedoor/internal/audit"
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -20,6 +21,7 @@ type API struct {
 	Auth          *auth.Service
 	Org           *org.Service
 	Cases         *cases.Service
+	Mediation     *mediation.Service
 	SecureCookies bool
 }
 
@@ -98,6 +100,9 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{aid}", a.downloadAttachment)
 	mux.HandleFunc("GET /api/v1/intake/prior-cases", a.handleQuery(a.priorCases, "id_number", "phone", "address", "text"))
 	mux.HandleFunc("POST /api/v1/cases/{id}/parties/{pid}/reveal", a.handle(a.revealParty))
+	mux.HandleFunc("GET /api/v1/mediation/orgs", a.handle(a.mediationOrgs))
+	mux.HandleFunc("GET /api/v1/talent", a.handle(a.talentPool))
+	mux.HandleFunc("GET /api/v1/cases/{id}/recommendations", a.handle(a.caseRecommendations))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))
 	})

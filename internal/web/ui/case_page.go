@@ -52,9 +52,11 @@ type casePageData struct {
 	WarningLevels []string          // the adjust form's levels
 	Holders       []model.User      // who may be named 包案 leader
 
-	Appointments *appointmentSection // 约访: bookings, and the booking form
-	Links        *linkSection        // 关联案件
-	FollowUp     *followUpSection    // 回访计划
+	Appointments    *appointmentSection // 约访: bookings, and the booking form
+	Links           *linkSection        // 关联案件
+	FollowUp        *followUpSection    // 回访计划
+	Recommended     []recommendRow      // 推荐调解力量, for an open case; nil when not shown
+	ShowRecommended bool
 }
 
 // warningView is the warning as the case page explains it.
@@ -336,6 +338,10 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 	if d.FollowUp, err = u.caseFollowUp(ctx, p, c, failed); err != nil {
 		return nil, err
 	}
+	if d.Recommended, err = u.caseRecommendations(ctx, p, httpx.Locale(r), c, d.CategoryNames); err != nil {
+		return nil, err
+	}
+	d.ShowRecommended = d.Recommended != nil
 	atts, err := u.Store.Attachments(ctx, c.ID)
 	if err != nil {
 		return nil, err

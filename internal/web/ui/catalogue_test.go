@@ -11,6 +11,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/risk"
 	"github.com/onedoor/onedoor/internal/web/templates"
@@ -98,6 +99,9 @@ func TestTemplatesUseOnlyCataloguedWords(t *testing.T) {
 	}
 	codes["incident"] = model.IncidentKinds
 	codes["warning_reason"] = warningReasonCodes
+	codes["mediation_org_kind"] = mediation.OrgKinds
+	codes["talent_kind"] = mediation.TalentKinds
+	codes["talent.status"] = []string{"in", "out", "future"}
 	for p := range prefixes {
 		if codes[p] == nil {
 			t.Errorf("templates build keys from %q.<code>, which this test does not know the codes of", p)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -19,6 +20,7 @@ type UI struct {
 	Auth          *auth.Service
 	Org           *org.Service
 	Cases         *cases.Service
+	Mediation     *mediation.Service // set by the server after New
 	SecureCookies bool
 	pages         *Templates
 }
@@ -90,6 +92,13 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /admin/roster/stations/{id}/delete", admin(u.stationDelete))
 	mux.HandleFunc("POST /admin/roster/shifts", admin(u.shiftAdd))
 	mux.HandleFunc("POST /admin/roster/shifts/{id}/delete", admin(u.shiftDelete))
+	mux.HandleFunc("GET /admin/mediation", admin(u.mediationPage))
+	mux.HandleFunc("POST /admin/mediation/orgs", admin(u.mediationOrgSave))
+	mux.HandleFunc("POST /admin/mediation/orgs/{id}", admin(u.mediationOrgSave))
+	mux.HandleFunc("POST /admin/mediation/orgs/{id}/members", admin(u.mediationMemberAdd))
+	mux.HandleFunc("POST /admin/mediation/orgs/{id}/members/{mid}/delete", admin(u.mediationMemberRemove))
+	mux.HandleFunc("POST /admin/mediation/talent", admin(u.talentSave))
+	mux.HandleFunc("POST /admin/mediation/talent/{id}", admin(u.talentSave))
 
 	onCases := u.withPerm(auth.PermCasesRead)
 	registrar := u.withPerm(auth.PermCasesRegister)
