@@ -1029,3 +1029,27 @@ func (s *Store) CountCases(ctx context.Context) (int, error) {
 	err := s.queryRow(ctx, "SELECT COUNT(*) FROM cases").Scan(&n)
 	return n, err
 }
+
+// LeadDepartments maps each of caseIDs that has a lead department (主办单位, its
+// assignment not returned) to it, for a 台账's 承办单位.
+func (s *Store) LeadDepartments(ctx context.Context, caseIDs []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(caseIDs))
+	for i, id := range caseIDs {
+		args[i] = id
+	}
+	type pair struct{ c, d int64 }
+	rows, err := s.query(ctx, "SELECT case_id, department_id FROM case_assignments WHERE is_lead AND status <> 'returned' AND case_id IN ("+
+		strings.TrimSuffix(strings.Repeat("?,", len(caseIDs)), ",")+") ORDER BY id", args...)
+	list, err := scanAll(rows, err, func(r *sql.Rows) (pair, error) {
+		var p pair
+		return p, r.Scan(&p.c, &p.d)
+	})
+	for _, p := range list {
+		out[p.c] = p.d
+	}
+	return out, err
+}

@@ -410,6 +410,7 @@ func (w *world) probes() []probe {
 	add(
 		probe{route: "GET /cases", method: GET, url: "/cases?queue=all", want: list(pageSurface), by: everyone},
 		probe{route: "GET /api/v1/cases", method: GET, url: "/api/v1/cases?queue=all&limit=200", want: list(apiSurface), by: everyone},
+		probe{route: "GET /api/v1/cases/export", method: GET, url: "/api/v1/cases/export?format=csv&queue=all", want: refusing(apiSurface), by: everyone},
 		probe{route: "GET /supervision", method: GET, url: "/supervision", want: supervised(pageSurface), by: everyone},
 		probe{route: "GET /api/v1/supervisions", method: GET, url: "/api/v1/supervisions", want: supervised(apiSurface), by: everyone},
 		probe{route: "GET /warnings", method: GET, url: "/warnings", want: list(pageSurface), by: everyone},

@@ -90,6 +90,7 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /api/v1/tokens", a.handle(a.createToken))
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", a.handle(a.revokeToken))
 	mux.HandleFunc("POST /api/v1/cases", a.handle(a.createCase))
+	mux.HandleFunc("GET /api/v1/cases/export", a.exportCases)
 	mux.HandleFunc("GET /api/v1/cases", a.handleQuery(a.listCases, httpx.CaseListParams...))
 	mux.HandleFunc("GET /api/v1/cases/{id}", a.handle(a.getCase))
 	mux.HandleFunc("GET /api/v1/cases/{id}/events", a.handle(a.caseEvents))

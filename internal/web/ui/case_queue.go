@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -32,21 +33,24 @@ type queueRow struct {
 }
 
 type queueData struct {
-	Queue     string // mine or all
-	Mine      bool   // something can wait on the user (a viewer only reads)
-	Rows      []queueRow
-	States    []workflow.State
-	Kinds     []model.CaseKind
-	Groups    []categoryGroup
-	Regions   []regionRow
-	Urgencies []workflow.Urgency
-	Channels  []model.Channel
-	Search    bool   // the list is a search's result
-	Figure    string // the figure the list holds the cases of (its name), if any
-	Total     int    // the cases the list holds, counted up to cases.MaxTotal (a figure's exactly)
-	TotalOver bool   // more than that
-	Pager     pager
-	Sort      string // the list's order (store.Sort*)
+	Queue string // mine or all
+	// The export links: the list as shown (its queue named, its paging dropped) as a
+	// workbook, a CSV and a GBK CSV — every page of what the clerk sees.
+	ExportXLSX, ExportCSV, ExportGBK string
+	Mine                             bool // something can wait on the user (a viewer only reads)
+	Rows                             []queueRow
+	States                           []workflow.State
+	Kinds                            []model.CaseKind
+	Groups                           []categoryGroup
+	Regions                          []regionRow
+	Urgencies                        []workflow.Urgency
+	Channels                         []model.Channel
+	Search                           bool   // the list is a search's result
+	Figure                           string // the figure the list holds the cases of (its name), if any
+	Total                            int    // the cases the list holds, counted up to cases.MaxTotal (a figure's exactly)
+	TotalOver                        bool   // more than that
+	Pager                            pager
+	Sort                             string // the list's order (store.Sort*)
 	// The column headers' links: 登记时间 turns the order over, 办理期限 sorts by it.
 	SortCreated, SortDue string
 
@@ -145,6 +149,17 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 	data.Total, data.TotalOver = found.Total, found.Over
 	q := httpx.PageQuery(r).Values()
 	q.Del("notice")
+	exp := url.Values{}
+	for k, v := range q {
+		exp[k] = v
+	}
+	exp.Set("queue", queue)
+	for _, k := range []string{"page", "limit", "before"} {
+		exp.Del(k)
+	}
+	data.ExportXLSX = "/api/v1/cases/export?format=xlsx&" + exp.Encode()
+	data.ExportCSV = "/api/v1/cases/export?format=csv&" + exp.Encode()
+	data.ExportGBK = "/api/v1/cases/export?format=csv&encoding=gbk&" + exp.Encode()
 	data.Pager = newPager(q, l.Page, queuePageSize, len(found.Cases), found.Total, found.Over)
 	data.Sort = f.Sort
 	data.SortCreated = sortHref(q, store.SortOldest, f.Sort == store.SortNewest)
