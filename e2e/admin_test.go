@@ -24,11 +24,12 @@ type deptRow struct {
 	Button   string   `json:"button"`
 }
 
-// deptRows returns the rows of the departments table whose code is code.
-func (tb *tab) deptRows(code string) []deptRow {
+// deptRows returns the rows of the departments table named name (the list shows
+// no code column: administrators know departments by name).
+func (tb *tab) deptRows(name string) []deptRow {
 	tb.t.Helper()
 	return eval[[]deptRow](tb, `Array.from(document.querySelectorAll("[data-testid=departments] tbody tr"))
-		.filter(r => (r.querySelector("td.mono") || {}).innerText === `+jsString(code)+`)
+		.filter(r => r.cells.length > 1 && r.cells[1].innerText.trim() === `+jsString(name)+`)
 		.map(r => {
 			const f = r.querySelector("form.inline");
 			return {
@@ -41,12 +42,12 @@ func (tb *tab) deptRows(code string) []deptRow {
 		})`)
 }
 
-// deptRow returns the one row of the departments table whose code is code.
-func (tb *tab) deptRow(code string) deptRow {
+// deptRow returns the one row of the departments table named name.
+func (tb *tab) deptRow(name string) deptRow {
 	tb.t.Helper()
-	rows := tb.deptRows(code)
+	rows := tb.deptRows(name)
 	if len(rows) != 1 {
-		tb.t.Fatalf("departments list has %d rows with the code %s, want 1: %+v", len(rows), code, rows)
+		tb.t.Fatalf("departments list has %d rows named %s, want 1: %+v", len(rows), name, rows)
 	}
 	return rows[0]
 }
@@ -77,7 +78,7 @@ func TestDepartmentAdmin(t *testing.T) {
 			t.Fatalf("departments page: status %d", status)
 		}
 		tb.checkText("main h1", i18n.T(zh, "departments.title"))
-		if rows := tb.deptRows(code); len(rows) != 0 {
+		if rows := tb.deptRows(name); len(rows) != 0 {
 			t.Fatalf("department %s exists before the test: %+v", code, rows)
 		}
 
@@ -98,9 +99,9 @@ func TestDepartmentAdmin(t *testing.T) {
 			t.Errorf("after saving on %s, want the list with the saved notice", loc)
 		}
 		tb.checkText("p.notice", i18n.T(zh, "notice.saved"))
-		row := tb.deptRow(code)
-		wantCells := []string{county.Name, name, code, i18n.T(zh, "status.active")}
-		if !slices.Equal(row.Cells[:4], wantCells) || row.Inactive {
+		row := tb.deptRow(name)
+		wantCells := []string{county.Name, name, i18n.T(zh, "status.active")}
+		if !slices.Equal(row.Cells[:3], wantCells) || row.Inactive {
 			t.Errorf("new row shows %q (inactive %v), want %q, active", row.Cells, row.Inactive, wantCells)
 		}
 
@@ -136,9 +137,9 @@ func TestDepartmentAdmin(t *testing.T) {
 		if status := tb.click(`.form-actions a[href="/admin/departments"]`); status != 200 {
 			t.Fatalf("cancel: status %d", status)
 		}
-		row = tb.deptRow(code) // still one
-		if row.Cells[1] != name {
-			t.Errorf("row name = %q after the refused duplicate, want %q", row.Cells[1], name)
+		row = tb.deptRow(name) // still one, the refused duplicate (named name+"二") not added
+		if rows := tb.deptRows(name + "二"); len(rows) != 0 {
+			t.Errorf("the refused duplicate is listed: %+v", rows)
 		}
 
 		// Deactivate: dismissing the confirmation changes nothing…
@@ -156,7 +157,7 @@ func TestDepartmentAdmin(t *testing.T) {
 		if !eval[bool](tb, `window.e2eMark === 1`) {
 			t.Fatal("the page left although the confirmation was dismissed")
 		}
-		if r := tb.deptRow(code); r.Inactive || r.Cells[3] != i18n.T(zh, "status.active") {
+		if r := tb.deptRow(name); r.Inactive || r.Cells[2] != i18n.T(zh, "status.active") {
 			t.Errorf("after dismissing, the row shows %q (inactive %v), want it still active", r.Cells, r.Inactive)
 		}
 
@@ -172,8 +173,8 @@ func TestDepartmentAdmin(t *testing.T) {
 			t.Errorf("after deactivating on %s, want the list with the deactivated notice", loc)
 		}
 		tb.checkText("p.notice", i18n.T(zh, "notice.deactivated"))
-		row = tb.deptRow(code)
-		if row.Cells[3] != "已停用" || row.Cells[3] != i18n.T(zh, "status.inactive") || !row.Inactive {
+		row = tb.deptRow(name)
+		if row.Cells[2] != "已停用" || row.Cells[2] != i18n.T(zh, "status.inactive") || !row.Inactive {
 			t.Errorf("deactivated row shows %q (inactive %v), want the status 已停用", row.Cells, row.Inactive)
 		}
 		if !strings.HasSuffix(row.Action, "/activate") || row.Confirm != "" || row.Button != i18n.T(zh, "action.activate") {

@@ -179,7 +179,7 @@ func (d *kangleDesk) assignments() map[string]kangleAssignment {
 	d.t.Helper()
 	rows := eval[[]kangleAssignment](d.tab, `Array.from(document.querySelectorAll("[data-testid=assignments] tbody tr"), r => ({
 		department: r.cells[0].innerText.trim(), part: r.cells[1].innerText.trim(),
-		status: r.cells[2].innerText.trim(), report: r.cells[5].innerText.trim()}))`)
+		status: r.cells[2].innerText.trim(), report: r.querySelector("[data-testid=part-report]").innerText.trim()}))`)
 	out := map[string]kangleAssignment{}
 	for _, r := range rows {
 		out[r.Department] = r

@@ -28,8 +28,10 @@ func translate(loc string, keys []string) []string {
 }
 
 // TestDemoAccountsSignInAndOut signs every demo account in through the login form,
-// checks the home page shows who they are, where and in which role, with the admin
-// pages linked for admins only, and signs out again.
+// checks the header names them and their region, each role lands where it works (grid
+// workers on /grid, leaders and viewers on the dashboard), the profile card shows who
+// they are, where and in which role, the admin pages are linked for admins only, and
+// signs out again.
 func TestDemoAccountsSignInAndOut(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		b := newBrowser(t) // one per store, so each runs within the timeout
@@ -70,19 +72,47 @@ func TestDemoAccountsSignInAndOut(t *testing.T) {
 				if !strings.Contains(who, a.Name) || !strings.Contains(who, region.Name) {
 					t.Errorf("header shows %q, want the name %s and the region %s", who, a.Name, region.Name)
 				}
-				tb.checkText("[data-testid=display-name]", a.Name)
-				tb.checkText("[data-testid=roles]", i18n.T(zh, "role."+string(a.Role)))
-				if got := tb.text("[data-testid=region]"); !strings.Contains(got, region.Name) {
-					t.Errorf("region shows %q, want it to contain %s", got, region.Name)
+				// Where signing in lands: a grid worker on the phone pages, a leader and a
+				// viewer on the dashboard, anyone else on the profile card (home.html).
+				readsStats := a.Role == model.RoleLeader || a.Role == model.RoleViewer
+				current := "nav.home"
+				switch {
+				case a.Role == model.RoleGrid:
+					current = "nav.grid"
+					if !tb.has("[data-testid=grid-home]") {
+						t.Errorf("a grid worker lands on %s without the grid page", tb.location())
+					}
+				case readsStats:
+					if !tb.has("[data-testid=stat-cards]") || tb.has("[data-testid=display-name]") {
+						t.Errorf("a %s's home shows no dashboard (stat cards %v), or the profile card", a.Role, tb.has("[data-testid=stat-cards]"))
+					}
 				}
-				if got := tb.texts("[data-testid=region] li"); !slices.Equal(got, crumbs) {
-					t.Errorf("region path shows %q, want %q", got, crumbs)
+				if got := tb.texts(`nav.sidenav a[aria-current=page]`); !slices.Equal(got, []string{i18n.T(zh, current)}) {
+					t.Errorf("current page in the navigation = %q, want %s", got, i18n.T(zh, current))
 				}
-				if hasDept := tb.has("[data-testid=department]"); hasDept != (a.Department != "") {
-					t.Errorf("department shown = %v, want %v", hasDept, a.Department != "")
-				}
-				if got := tb.texts("ul.duties li"); len(got) != 1 || got[0] != i18n.T(zh, "duty."+string(a.Role)) {
-					t.Errorf("duties show %q, want the %s duty", got, a.Role)
+
+				// The profile card: on the home page for all but those whose home is the
+				// dashboard; a grid worker finds it there too, one link from /grid.
+				if !readsStats {
+					if a.Role == model.RoleGrid {
+						if status := tb.click(`nav.sidenav a[href="/"]`); status != 200 {
+							t.Fatalf("home from /grid: status %d", status)
+						}
+					}
+					tb.checkText("[data-testid=display-name]", a.Name)
+					tb.checkText("[data-testid=roles]", i18n.T(zh, "role."+string(a.Role)))
+					if got := tb.text("[data-testid=region]"); !strings.Contains(got, region.Name) {
+						t.Errorf("region shows %q, want it to contain %s", got, region.Name)
+					}
+					if got := tb.texts("[data-testid=region] li"); !slices.Equal(got, crumbs) {
+						t.Errorf("region path shows %q, want %q", got, crumbs)
+					}
+					if hasDept := tb.has("[data-testid=department]"); hasDept != (a.Department != "") {
+						t.Errorf("department shown = %v, want %v", hasDept, a.Department != "")
+					}
+					if got := tb.texts("ul.duties li"); len(got) != 1 || got[0] != i18n.T(zh, "duty."+string(a.Role)) {
+						t.Errorf("duties show %q, want the %s duty", got, a.Role)
+					}
 				}
 
 				// The admin pages are linked for admins only; every account has home first.
@@ -105,9 +135,6 @@ func TestDemoAccountsSignInAndOut(t *testing.T) {
 				}
 				if isAdmin && !slices.Equal(adminLinks[:min(len(adminLinks), len(adminNav))], translate(zh, adminNav)) {
 					t.Errorf("admin links in the order %q, want %q first", adminLinks, translate(zh, adminNav))
-				}
-				if got := tb.texts(`nav.sidenav a[aria-current=page]`); !slices.Equal(got, []string{i18n.T(zh, "nav.home")}) {
-					t.Errorf("current page in the navigation = %q, want the home link", got)
 				}
 
 				tb.checkText("[data-testid=logout]", i18n.T(zh, "nav.logout"))

@@ -315,7 +315,8 @@ func TestQueueListsCaseWithDueBadge(t *testing.T) {
 		if resp, _ := cp.get(cp.clerk, "/cases?queue=all&state=nonsense"); resp.StatusCode != 422 {
 			t.Errorf("state=nonsense: %d, want 422", resp.StatusCode)
 		}
-		// Keyset paging: the next page starts below the last id shown.
+		// Numbered paging: a full first page links 下一页 to page 2, which holds
+		// what the first left off (the oldest case, not the newest).
 		for i := 0; i < 50; i++ {
 			f := cp.walkIn("")
 			f.Set("then", "none")
@@ -323,7 +324,7 @@ func TestQueueListsCaseWithDueBadge(t *testing.T) {
 			cp.post(cp.clerk, "/cases", f)
 		}
 		_, body = cp.get(cp.clerk, "/cases?queue=all")
-		m := regexp.MustCompile(`href="(/cases\?[^"]*before=\d+[^"]*)" data-testid="next-page"`).FindStringSubmatch(body)
+		m := regexp.MustCompile(`href="(/cases\?[^"]*page=2[^"]*)" rel="next" data-testid="next-page"`).FindStringSubmatch(body)
 		if m == nil {
 			t.Fatal("a full page has no 下一页 link")
 		}

@@ -36,6 +36,10 @@
     ul.addEventListener("scroll", update, { passive: true });
     window.addEventListener("resize", update);
     update();
+    // Reading the bar's width above already drew it without data-more: had the arrows
+    // their fade then, each page would open with the arrow still transparent. They
+    // show at once, and fade only on later scrolls.
+    window.requestAnimationFrame(function () { nav.setAttribute("data-live", ""); });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", tabBar);
