@@ -19,6 +19,7 @@ import (
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/mediation/recommend"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -50,17 +51,7 @@ func requireAdmin(p *auth.Principal) error { return p.Require(auth.PermOrgManage
 
 // regionInScope loads a region of the admin's subtree, a field error naming field otherwise.
 func (s *Service) regionInScope(ctx context.Context, p *auth.Principal, id int64, field string) (model.Region, error) {
-	g, err := s.Store.Region(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return g, model.Invalid(field, "not_found", "invalid.region.not_found")
-	}
-	if err != nil {
-		return g, err
-	}
-	if !strings.HasPrefix(g.Path, p.Scope()) {
-		return g, model.Invalid(field, "out_of_scope", "invalid.region.out_of_scope")
-	}
-	return g, nil
+	return org.RegionInScope(ctx, s.Store, p, id, field)
 }
 
 // Orgs lists the organisations of p's subtree with their members.

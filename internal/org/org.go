@@ -45,7 +45,13 @@ func requireAdmin(p *auth.Principal) error { return p.Require(auth.PermOrgManage
 
 // regionInScope loads a region and checks it lies in the admin's subtree.
 func (s *Service) regionInScope(ctx context.Context, p *auth.Principal, id int64, field string) (model.Region, error) {
-	g, err := s.Store.Region(ctx, id)
+	return RegionInScope(ctx, s.Store, p, id, field)
+}
+
+// RegionInScope loads a region of the actor's subtree; a field error naming field
+// otherwise. Services that keep things by region (mediation, the rota) check with it.
+func RegionInScope(ctx context.Context, st *store.Store, p *auth.Principal, id int64, field string) (model.Region, error) {
+	g, err := st.Region(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return g, model.Invalid(field, "not_found", "invalid.region.not_found")
 	}
