@@ -46,7 +46,11 @@ var auditOps = []string{"login", "login.failed", "login.locked", "login.throttle
 	"risk.rules", "token.issue", "token.revoke", "reception.publish", "reception.withdraw", "appointment.book",
 	"appointment.book_public", "appointment.cancel", "appointment.cancel_public", "case.register", "case.register_public",
 	"case.supervise_reply", "case.citizen_rate", "case.warning_escalate", "case.warning_step_down", "personal.reveal",
-	"audit.export", "audit.key"}
+	"audit.export", "audit.key", "case.export", "case.supervise_review", "appointment.invite", "appointment.confirm",
+	"appointment.result", "roster.station", "roster.station_end", "roster.shift", "roster.shift_delete",
+	"mediation.org_create", "mediation.org_update", "mediation.member_add", "mediation.member_remove",
+	"talent.create", "talent.update", "case.link", "case.unlink", "case.follow_up_plan", "case.follow_up_end",
+	"case.follow_up_missed", "setup"}
 
 // switchedKinds are what an administrator deactivates and reactivates (org.auditSwitch).
 var switchedKinds = []string{"region", "department", "user", "category"}

@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -39,5 +43,34 @@ func TestAuditOperationsAreNamed(t *testing.T) {
 		if text, href := auditObject("zh-CN", ref); text != want[0] || href != want[1] {
 			t.Errorf("%s reads %q → %q, want %q → %q", ref, text, href, want[0], want[1])
 		}
+	}
+}
+
+// Every operation a write of the code names (store.Audited("…", …)) reads in words on
+// the audit page, so a new write cannot put a raw code before an administrator.
+func TestEveryAuditedOperationIsNamed(t *testing.T) {
+	literal := regexp.MustCompile(`Audited\("([a-z_.]*[a-z_])"`)
+	seen := 0
+	err := filepath.WalkDir("../../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(src), -1) {
+			seen++
+			if got := auditOpLabel("zh-CN", m[1]); got == m[1] {
+				t.Errorf("%s: operation %s has no name (audit_op.%s)", path, m[1], m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen < 40 {
+		t.Fatalf("found %d audited operations in the sources; the scan is looking in the wrong place", seen)
 	}
 }
