@@ -88,7 +88,7 @@ func (s *Service) Invite(ctx context.Context, p *auth.Principal, appointmentID i
 			}
 			// The department may not see the case: the notice names it by number only.
 			if err := s.Notifier.Send(ctx, tx, handlers, notify.Message{Kind: "appointment_invite", Title: "约访邀请",
-				Body: fmt.Sprintf("%s邀请贵单位参加%s接访（%s，案件编号 %s），请在“约访邀请”中确认参加人员", a.LeaderName, whenText(a.StartsAt), a.Place, c.TrackingCode)}, now); err != nil {
+				Body: fmt.Sprintf("%s邀请贵单位参加%s接访（%s，案件编号 %d），请在“约访邀请”中确认参加人员", a.LeaderName, whenText(a.StartsAt), a.Place, c.ID)}, now); err != nil {
 				return err
 			}
 		}

@@ -2,7 +2,9 @@ package cases_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +59,8 @@ func TestReceptionConvenesDepartments(t *testing.T) {
 			ns, err := st.Notifications(ctx, h.User.ID, true, 0, 10)
 			if err != nil || len(ns) == 0 || ns[0].Kind != "appointment_invite" {
 				t.Errorf("%s's notices: %+v %v", h.User.Username, ns, err)
+			} else if strings.Contains(ns[0].Body, c.TrackingCode) || !strings.Contains(ns[0].Body, fmt.Sprintf("案件编号 %d", c.ID)) {
+				t.Errorf("the invite names the case by its tracking code or not by its number: %s", ns[0].Body)
 			}
 			list, err := svc.DepartmentInvites(ctx, h)
 			if err != nil || len(list) != 1 || list[0].TrackingCode != c.TrackingCode {

@@ -182,7 +182,7 @@ func (n ledgerNamer) row(loc string, c *model.Case, lead int64) []any {
 	}
 	priv := model.Private{Parties: c.Parties}
 	sep := i18n.T(loc, "list.sep")
-	return []any{c.TrackingCode, c.CreatedAt, i18n.T(loc, "kind."+string(c.Kind)), n.categories[c.CategoryID],
+	return []any{c.ID, c.CreatedAt, i18n.T(loc, "kind."+string(c.Kind)), n.categories[c.CategoryID],
 		i18n.T(loc, "channel."+string(c.Channel)), n.regions[c.RegionID], model.MaskText(c.Title, priv),
 		strings.Join(names, sep), strings.Join(phones, sep), i18n.T(loc, "state."+c.State), n.departments[lead],
 		c.DueAt, c.ResolvedAt, model.MaskText(c.Outcome, priv)}
