@@ -103,6 +103,10 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /api/v1/mediation/orgs", a.handle(a.mediationOrgs))
 	mux.HandleFunc("GET /api/v1/talent", a.handle(a.talentPool))
 	mux.HandleFunc("GET /api/v1/cases/{id}/recommendations", a.handle(a.caseRecommendations))
+	mux.HandleFunc("GET /api/v1/saved-filters", a.handle(a.savedFilters))
+	mux.HandleFunc("POST /api/v1/saved-filters", a.handle(a.saveFilter))
+	mux.HandleFunc("PATCH /api/v1/saved-filters/{id}", a.handle(a.renameFilter))
+	mux.HandleFunc("DELETE /api/v1/saved-filters/{id}", a.handle(a.deleteFilter))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))
 	})
