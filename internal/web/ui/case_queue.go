@@ -18,6 +18,11 @@ import (
 	"github.com/onedoor/onedoor/internal/workflow"
 )
 
+// exportJobFrom is the length of a list from which its export runs as a job with its
+// progress shown: a few thousand rows leave in a second or two, more take longer than
+// a clerk waits on a download that shows nothing.
+const exportJobFrom = 2000
+
 // queuePageSize is how many cases one page of a list shows.
 const queuePageSize = 50
 
@@ -38,6 +43,9 @@ type queueData struct {
 	// The export links: the list as shown (its queue named, its paging dropped) as a
 	// workbook, a CSV and a GBK CSV — every page of what the clerk sees.
 	ExportXLSX, ExportCSV, ExportGBK string
+	// ExportJob: the list is long enough that the page runs its export as a job and
+	// shows its progress (the links still download directly without script).
+	ExportJob bool
 	Mine                             bool // something can wait on the user (a viewer only reads)
 	Rows                             []queueRow
 	States                           []workflow.State
@@ -198,6 +206,7 @@ func (u *UI) showQueue(w http.ResponseWriter, r *http.Request, status int, saveE
 	data.ExportXLSX = "/api/v1/cases/export?format=xlsx&" + exp.Encode()
 	data.ExportCSV = "/api/v1/cases/export?format=csv&" + exp.Encode()
 	data.ExportGBK = "/api/v1/cases/export?format=csv&encoding=gbk&" + exp.Encode()
+	data.ExportJob = found.Over || found.Total >= exportJobFrom
 	data.Pager = newPager(q, l.Page, queuePageSize, len(found.Cases), found.Total, found.Over)
 	data.Sort = f.Sort
 	data.SortCreated = sortHref(q, store.SortOldest, f.Sort == store.SortNewest)
