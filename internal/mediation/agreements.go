@@ -426,7 +426,8 @@ func (s *Service) Confirm(ctx context.Context, p *auth.Principal, id int64, in C
 	if err != nil {
 		return a, err
 	}
-	audit := store.Audited("case.confirm_"+in.Step, fmt.Sprintf("agreement:%d", id), "司法确认 "+in.Step)
+	op := map[string]string{"apply": "case.confirm_apply", "ruling": "case.confirm_ruling", "waive": "case.confirm_waive"}[in.Step]
+	audit := store.Audited(op, fmt.Sprintf("agreement:%d", id), "司法确认 "+in.Step)
 	err = s.Store.InTx(ctx, audit, func(tx *store.Tx) error {
 		var c model.Case
 		var err error

@@ -183,7 +183,7 @@ func (u *UI) caseTeamRemove(w http.ResponseWriter, r *http.Request) {
 func (u *UI) caseSessionRecord(w http.ResponseWriter, r *http.Request) {
 	u.mediationPost(w, r, fixed(sessionFormKey), "session_recorded", func(p *auth.Principal, id int64) error {
 		in := mediation.SessionInput{Venue: r.PostFormValue("venue"), Place: r.PostFormValue("place"), Mediators: r.PostFormValue("mediators"),
-			Attendees: r.PostFormValue("attendees"), Result: r.PostFormValue("result"), Agreed: r.PostFormValue("agreed"), WhyNot: r.PostFormValue("why_not")}
+			Attendees: r.PostFormValue("attendees"), Result: r.PostFormValue("session_result"), Agreed: r.PostFormValue("agreed"), WhyNot: r.PostFormValue("why_not")}
 		var err error
 		if in.OrgID, err = formID(r, "org_id"); err != nil {
 			return err
@@ -197,7 +197,7 @@ func (u *UI) caseSessionRecord(w http.ResponseWriter, r *http.Request) {
 			in.Statements = append(in.Statements, store.Statement{Side: r.PostFormValue(fmt.Sprintf("side_%d", i)), Said: r.PostFormValue(fmt.Sprintf("said_%d", i))})
 		}
 		_, err = u.Mediation.RecordSession(r.Context(), p, id, in)
-		return renameStatementField(err)
+		return renameField(renameStatementField(err), map[string]string{"result": "session_result"})
 	})
 }
 
