@@ -122,11 +122,15 @@ func (u *UI) caseMediation(ctx context.Context, p *auth.Principal, c *model.Case
 // isForbidden reports an auth.ErrForbidden.
 func isForbidden(err error) bool { return errors.Is(err, auth.ErrForbidden) }
 
-// mediationPost runs one of the section's forms: do with the case id, back to the case
+// mediationPost runs one of the section's forms for a holder of perm: do with the case id, back to the case
 // page with notice, or the page again with the refused form open.
-func (u *UI) mediationPost(w http.ResponseWriter, r *http.Request, formKey func(id int64) string, notice string, do func(p *auth.Principal, caseID int64) error) {
+func (u *UI) mediationPost(w http.ResponseWriter, r *http.Request, perm auth.Permission, formKey func(id int64) string, notice string, do func(p *auth.Principal, caseID int64) error) {
 	id, ok := u.postedTo(w, r, "id")
 	if !ok {
+		return
+	}
+	if err := httpx.Principal(r).Require(perm); err != nil {
+		u.renderError(w, r, err)
 		return
 	}
 	if err := do(httpx.Principal(r), id); err != nil {
@@ -154,7 +158,7 @@ func formID(r *http.Request, field string) (int64, error) {
 // caseTeamAdd puts a member on the case's team (from the form or, in one click, from
 // a recommendation).
 func (u *UI) caseTeamAdd(w http.ResponseWriter, r *http.Request) {
-	u.mediationPost(w, r, fixed(teamFormKey), "team_added", func(p *auth.Principal, id int64) error {
+	u.mediationPost(w, r, auth.PermCaseTeam, fixed(teamFormKey), "team_added", func(p *auth.Principal, id int64) error {
 		in := mediation.TeamInput{Role: r.PostFormValue("role"), Note: r.PostFormValue("team_note")}
 		var err error
 		if in.UserID, err = formID(r, "user_id"); err != nil {
@@ -170,7 +174,7 @@ func (u *UI) caseTeamAdd(w http.ResponseWriter, r *http.Request) {
 
 // caseTeamRemove takes a member off the team.
 func (u *UI) caseTeamRemove(w http.ResponseWriter, r *http.Request) {
-	u.mediationPost(w, r, fixed(teamFormKey), "team_removed", func(p *auth.Principal, id int64) error {
+	u.mediationPost(w, r, auth.PermCaseTeam, fixed(teamFormKey), "team_removed", func(p *auth.Principal, id int64) error {
 		mid, err := httpx.PathID(r, "mid")
 		if err != nil {
 			return err
@@ -181,7 +185,7 @@ func (u *UI) caseTeamRemove(w http.ResponseWriter, r *http.Request) {
 
 // caseSessionRecord records a mediation session.
 func (u *UI) caseSessionRecord(w http.ResponseWriter, r *http.Request) {
-	u.mediationPost(w, r, fixed(sessionFormKey), "session_recorded", func(p *auth.Principal, id int64) error {
+	u.mediationPost(w, r, auth.PermMediationRecord, fixed(sessionFormKey), "session_recorded", func(p *auth.Principal, id int64) error {
 		in := mediation.SessionInput{Venue: r.PostFormValue("venue"), Place: r.PostFormValue("place"), Mediators: r.PostFormValue("mediators"),
 			Attendees: r.PostFormValue("attendees"), Result: r.PostFormValue("session_result"), Agreed: r.PostFormValue("agreed"), WhyNot: r.PostFormValue("why_not")}
 		var err error
@@ -252,7 +256,7 @@ func renamePartyField(err error) error {
 
 // caseAgreementDraft drafts the case's agreement, numbered.
 func (u *UI) caseAgreementDraft(w http.ResponseWriter, r *http.Request) {
-	u.mediationPost(w, r, fixed(agreementFormKey), "agreement_drafted", func(p *auth.Principal, id int64) error {
+	u.mediationPost(w, r, auth.PermMediationRecord, fixed(agreementFormKey), "agreement_drafted", func(p *auth.Principal, id int64) error {
 		in, err := agreementInput(r)
 		if err != nil {
 			return err
@@ -282,7 +286,7 @@ func agreementForm(r *http.Request, form string) func(int64) string {
 
 // caseAgreementEdit changes a draft agreement.
 func (u *UI) caseAgreementEdit(w http.ResponseWriter, r *http.Request) {
-	u.mediationPost(w, r, agreementForm(r, "edit"), "agreement_saved", func(p *auth.Principal, id int64) error {
+	u.mediationPost(w, r, auth.PermMediationRecord, agreementForm(r, "edit"), "agreement_saved", func(p *auth.Principal, id int64) error {
 		aid, err := u.agreementOfCase(r, id)
 		if err != nil {
 			return err
@@ -298,7 +302,7 @@ func (u *UI) caseAgreementEdit(w http.ResponseWriter, r *http.Request) {
 
 // caseAgreementSign records the signing.
 func (u *UI) caseAgreementSign(w http.ResponseWriter, r *http.Request) {
-	u.mediationPost(w, r, agreementForm(r, "sign"), "agreement_signed", func(p *auth.Principal, id int64) error {
+	u.mediationPost(w, r, auth.PermMediationRecord, agreementForm(r, "sign"), "agreement_signed", func(p *auth.Principal, id int64) error {
 		aid, err := u.agreementOfCase(r, id)
 		if err != nil {
 			return err
@@ -314,7 +318,7 @@ func (u *UI) caseAgreementSign(w http.ResponseWriter, r *http.Request) {
 
 // caseAgreementPerformance records the performance.
 func (u *UI) caseAgreementPerformance(w http.ResponseWriter, r *http.Request) {
-	u.mediationPost(w, r, agreementForm(r, "performance"), "agreement_performance", func(p *auth.Principal, id int64) error {
+	u.mediationPost(w, r, auth.PermMediationRecord, agreementForm(r, "performance"), "agreement_performance", func(p *auth.Principal, id int64) error {
 		aid, err := u.agreementOfCase(r, id)
 		if err != nil {
 			return err
@@ -327,7 +331,7 @@ func (u *UI) caseAgreementPerformance(w http.ResponseWriter, r *http.Request) {
 
 // caseAgreementConfirmation records a step of the judicial confirmation.
 func (u *UI) caseAgreementConfirmation(w http.ResponseWriter, r *http.Request) {
-	u.mediationPost(w, r, agreementForm(r, "confirmation"), "confirmation_recorded", func(p *auth.Principal, id int64) error {
+	u.mediationPost(w, r, auth.PermMediationRecord, agreementForm(r, "confirmation"), "confirmation_recorded", func(p *auth.Principal, id int64) error {
 		aid, err := u.agreementOfCase(r, id)
 		if err != nil {
 			return err
@@ -341,7 +345,7 @@ func (u *UI) caseAgreementConfirmation(w http.ResponseWriter, r *http.Request) {
 
 // caseReferralAdd records a referral.
 func (u *UI) caseReferralAdd(w http.ResponseWriter, r *http.Request) {
-	u.mediationPost(w, r, fixed(referralFormKey), "referral_recorded", func(p *auth.Principal, id int64) error {
+	u.mediationPost(w, r, auth.PermMediationRecord, fixed(referralFormKey), "referral_recorded", func(p *auth.Principal, id int64) error {
 		in := mediation.ReferralInput{Kind: r.PostFormValue("referral_kind"), Partner: r.PostFormValue("partner"), Body: r.PostFormValue("body"),
 			ExternalNo: r.PostFormValue("external_no"), TimeLimit: r.PostFormValue("time_limit"), LinkedCode: r.PostFormValue("linked_tracking_code"),
 			Note: r.PostFormValue("referral_note")}
@@ -360,7 +364,7 @@ func (u *UI) caseReferralAdd(w http.ResponseWriter, r *http.Request) {
 // caseReferralResult records a referral's result.
 func (u *UI) caseReferralResult(w http.ResponseWriter, r *http.Request) {
 	key := func(int64) string { return "referral-" + r.PathValue("rid") }
-	u.mediationPost(w, r, key, "referral_closed", func(p *auth.Principal, id int64) error {
+	u.mediationPost(w, r, auth.PermMediationRecord, key, "referral_closed", func(p *auth.Principal, id int64) error {
 		rid, err := httpx.PathID(r, "rid")
 		if err != nil {
 			return err
