@@ -176,6 +176,16 @@ var funcs = template.FuncMap{
 	"headline": func(n int, s string) string { return model.Headline(s, n) },
 	// isImage tells the attachments a page shows as photos.
 	"isImage": func(contentType string) bool { return strings.HasPrefix(contentType, "image/") },
+	// seq is 0..n-1, for a form's fixed number of rows.
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+	// list is its arguments as a list.
+	"list": func(v ...string) []string { return v },
 }
 
 // newPage starts a page for r with the title key.
