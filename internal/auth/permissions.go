@@ -35,6 +35,11 @@ const (
 	// The mediation organisations and the talent pool of one's subtree (phones masked),
 	// and the people recommended for a case: those who assign work and those who keep them.
 	PermMediationRead Permission = "mediation.read"
+	// Issue a case's documents (文书: receipt, notice of acceptance, assignment and
+	// supervision orders, return-visit record, case file), each numbered (文号).
+	PermDocumentsIssue Permission = "documents.issue"
+	// Adjust the wording of the documents (templates, versioned): the deployment's.
+	PermDocumentTemplates Permission = "documents.templates"
 )
 
 // Scope is how far a grant reaches.
@@ -108,6 +113,12 @@ var Matrix = []Grant{
 	{model.RoleClerk, PermMediationRead, ScopeSubtree},
 	{model.RoleMediator, PermMediationRead, ScopeSubtree},
 	{model.RoleAdmin, PermMediationRead, ScopeSubtree},
+
+	{model.RoleLeader, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleClerk, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleMediator, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleGrid, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleAdmin, PermDocumentTemplates, ScopeDeployment},
 }
 
 // Scopes returns the scopes in which p holds perm, through any of their roles.

@@ -103,6 +103,12 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /api/v1/mediation/orgs", a.handle(a.mediationOrgs))
 	mux.HandleFunc("GET /api/v1/talent", a.handle(a.talentPool))
 	mux.HandleFunc("GET /api/v1/cases/{id}/recommendations", a.handle(a.caseRecommendations))
+	mux.HandleFunc("GET /api/v1/cases/{id}/documents", a.handle(a.caseDocuments))
+	mux.HandleFunc("POST /api/v1/cases/{id}/documents", a.handle(a.issueDocument))
+	mux.HandleFunc("GET /api/v1/documents/{id}", a.handle(a.getDocument))
+	mux.HandleFunc("GET /api/v1/documents/{id}/docx", a.documentDOCX)
+	mux.HandleFunc("GET /api/v1/document-templates/{kind}", a.handle(a.documentTemplate))
+	mux.HandleFunc("PUT /api/v1/document-templates/{kind}", a.handle(a.saveDocumentTemplate))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))
 	})
