@@ -305,3 +305,21 @@ func joinNonEmpty(sep string, parts ...string) string {
 	}
 	return strings.Join(out, sep)
 }
+
+// Sample are the facts of an invented case: what the template editor's preview fills
+// a wording with.
+func Sample() Facts {
+	reg := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+	return Facts{CaseID: 4711, Title: "王家庄土地承包纠纷", KindName: "信访事项", Category: "申诉求决", Place: "康乐县附城镇王家庄村",
+		Description: "二十余户反映土地承包经营权被调整。", RegisteredAt: reg, Centre: "康乐县综治中心", CentreName: "康乐县",
+		Parties:   []Party{{Role: "申请人", Name: "王建国", IDNumber: "622922********1234", Phone: "139****5678"}},
+		Recipient: "王建国", TrackingCode: "K7Q2-M9XD", TrackURL: "https://onedoor.example/p/track?code=K7Q2M9XD", Petition: true,
+		AcceptDays: 15, AcceptBy: reg.AddDate(0, 0, 15), Lead: "康乐县自然资源局", Co: []string{"附城镇司法所", "康乐县农业农村局"},
+		AssignedAt: reg.AddDate(0, 0, 1), DueAt: reg.AddDate(0, 0, 61), AssignNote: "请会同镇政府核实承包台账。",
+		Supervision: &SupervisionFacts{Addressee: "康乐县自然资源局", Level: "黄牌", Requirement: "五日内报送核实结果", IssuedAt: reg.AddDate(0, 0, 20), ReplyBy: reg.AddDate(0, 0, 27)},
+		Visit:       &VisitFacts{At: reg.AddDate(0, 2, 0), By: "李网格", Satisfaction: "满意", Note: "已按协议重新划定地界。"},
+		Events:      []EventFact{{At: reg, Actor: "张受理", Step: "登记"}, {At: reg.AddDate(0, 0, 1), Actor: "张受理", Step: "交办", Note: "主办：康乐县自然资源局"}},
+		Documents:   []IssuedFact{{Title: "交办单", Number: "康综治交〔2026〕第3号", At: reg.AddDate(0, 0, 1)}},
+		Attachments: []AttachmentFact{{Name: "承包合同.jpg", Size: "1.2 MB", At: reg}},
+		Outcome:     "调解成功（协议）", StateName: "已归档"}
+}

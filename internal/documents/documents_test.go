@@ -74,7 +74,7 @@ func FuzzValidate(f *testing.F) {
 			return
 		}
 		// What Validate accepts fills without a brace of a placeholder left over.
-		d := Compose(tpl, sampleFacts(), "X", time.Now())
+		d := Compose(tpl, Sample(), "X", time.Now())
 		for _, p := range append(d.Paragraphs, d.Title, d.Closing, d.Addressee) {
 			if placeholderRE.MatchString(p) && !strings.Contains(body+title+closing, "{{{{") {
 				t.Fatalf("placeholder left in %q", p)
@@ -101,24 +101,8 @@ func TestNumberAndYear(t *testing.T) {
 	}
 }
 
-func sampleFacts() Facts {
-	reg := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
-	return Facts{CaseID: 4711, Title: "王家庄土地承包纠纷", KindName: "信访事项", Category: "申诉求决", Place: "康乐县附城镇王家庄村",
-		Description: "二十余户反映土地承包经营权被调整。", RegisteredAt: reg, Centre: "康乐县综治中心", CentreName: "康乐县",
-		Parties:   []Party{{Role: "申请人", Name: "王建国", IDNumber: "622922********1234", Phone: "139****5678"}},
-		Recipient: "王建国", TrackingCode: "K7Q2-M9XD", TrackURL: "https://onedoor.example/p/track?code=K7Q2M9XD", Petition: true,
-		AcceptDays: 15, AcceptBy: reg.AddDate(0, 0, 15), Lead: "康乐县自然资源局", Co: []string{"附城镇司法所", "康乐县农业农村局"},
-		AssignedAt: reg.AddDate(0, 0, 1), DueAt: reg.AddDate(0, 0, 61), AssignNote: "请会同镇政府核实承包台账。",
-		Supervision: &SupervisionFacts{Addressee: "康乐县自然资源局", Level: "黄牌", Requirement: "五日内报送核实结果", IssuedAt: reg.AddDate(0, 0, 20), ReplyBy: reg.AddDate(0, 0, 27)},
-		Visit:       &VisitFacts{At: reg.AddDate(0, 2, 0), By: "李网格", Satisfaction: "满意", Note: "已按协议重新划定地界。"},
-		Events:      []EventFact{{At: reg, Actor: "张受理", Step: "登记"}, {At: reg.AddDate(0, 0, 1), Actor: "张受理", Step: "交办", Note: "主办：康乐县自然资源局"}},
-		Documents:   []IssuedFact{{Title: "交办单", Number: "康综治交〔2026〕第3号", At: reg.AddDate(0, 0, 1)}},
-		Attachments: []AttachmentFact{{Name: "承包合同.jpg", Size: "1.2 MB", At: reg}},
-		Outcome:     "调解成功（协议）", StateName: "已归档"}
-}
-
 func TestComposeFillsEveryKind(t *testing.T) {
-	f := sampleFacts()
+	f := Sample()
 	at := time.Date(2026, 3, 3, 2, 0, 0, 0, time.UTC)
 	want := map[Kind][]string{
 		KindReceipt:     {"王建国：", "查询码K7Q2-M9XD", "依照《信访工作条例》第二十二条、第二十三条的规定", "15日内（2026年3月17日前）"},
@@ -150,7 +134,7 @@ func TestComposeFillsEveryKind(t *testing.T) {
 		t.Error("a dispute's receipt cites 信访工作条例")
 	}
 	// The case file's contents count what its sections hold.
-	dos := Compose(Default(KindDossier), sampleFacts(), "", at)
+	dos := Compose(Default(KindDossier), Sample(), "", at)
 	if len(dos.Sections) != 4 || dos.Sections[0].Rows[1][2] != "2" || dos.Sections[0].Rows[3][2] != "1" {
 		t.Errorf("case file sections: %+v", dos.Sections)
 	}
@@ -168,7 +152,7 @@ func TestManyPartiesAreCut(t *testing.T) {
 }
 
 func TestRenderHTML(t *testing.T) {
-	d := Compose(Default(KindReceipt), sampleFacts(), "康综治登〔2026〕第1号", time.Now())
+	d := Compose(Default(KindReceipt), Sample(), "康综治登〔2026〕第1号", time.Now())
 	d.Paragraphs = append(d.Paragraphs, `<script>alert(1)</script>`)
 	var b bytes.Buffer
 	if err := RenderHTML(&b, d, HTMLOptions{Stylesheet: "/static/document.css", Toolbar: []ToolLink{{Label: "打印", Print: true}}}); err != nil {
@@ -187,7 +171,7 @@ func TestRenderHTML(t *testing.T) {
 
 func TestRenderDOCX(t *testing.T) {
 	for _, k := range Kinds {
-		d := Compose(Default(k), sampleFacts(), Number("康综治X", 2026, 7), time.Date(2026, 3, 3, 2, 0, 0, 0, time.UTC))
+		d := Compose(Default(k), Sample(), Number("康综治X", 2026, 7), time.Date(2026, 3, 3, 2, 0, 0, 0, time.UTC))
 		d.Paragraphs = append(d.Paragraphs, `甲 & 乙 <协议> "引号"`)
 		var b bytes.Buffer
 		if err := RenderDOCX(&b, d); err != nil {
