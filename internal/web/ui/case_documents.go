@@ -21,8 +21,8 @@ const documentsFormKey = "documents"
 // documentSection is the case page's 文书 section: what may be issued now, and what
 // was issued, each to print or download.
 type documentSection struct {
-	Offers []cases.DocumentOffer
-	Issued []store.IssuedDocument
+	Offers   []cases.DocumentOffer
+	Issued   []store.IssuedDocument
 	CanIssue bool
 	Failed   bool
 }
