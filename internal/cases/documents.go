@@ -189,15 +189,15 @@ type IssueInput struct {
 // wording in force and the case's facts as p may read them, numbers it (per issuing
 // centre, kind and year) and records it, all in one transaction.
 func (s *Service) IssueDocument(ctx context.Context, p *auth.Principal, id int64, in IssueInput) (store.IssuedDocument, error) {
-	if !in.Kind.Valid() {
-		return store.IssuedDocument{}, model.Invalid("kind", "invalid", "invalid.document_kind.invalid")
-	}
 	c, err := s.Get(ctx, p, id)
 	if err != nil {
 		return store.IssuedDocument{}, err
 	}
 	if err := p.Require(auth.PermDocumentsIssue); err != nil {
 		return store.IssuedDocument{}, err
+	}
+	if !in.Kind.Valid() {
+		return store.IssuedDocument{}, model.Invalid("kind", "invalid", "invalid.document_kind.invalid")
 	}
 	sub, err := s.documentSubject(ctx, p, &c, in.Kind, in.Ref)
 	if err != nil {

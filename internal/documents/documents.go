@@ -158,16 +158,13 @@ func Validate(t Template) error {
 	parts := []struct {
 		field, text string
 		max         int
-		required    string // the message when it is empty; "" when it may be
+		required    bool
 	}{
-		{"title", t.Title, MaxTitle, "invalid.document_title.required"},
-		{"prefix", t.Prefix, MaxPrefix, "invalid.document_prefix.required"},
-		{"body", t.Body, MaxBody, "invalid.document_body.required"},
-		{"closing", t.Closing, MaxClosing, ""},
-		{"note", t.Note, MaxNote, ""},
-	}
-	if !t.Kind.Numbered() {
-		parts[1].required = ""
+		{"title", t.Title, MaxTitle, true},
+		{"prefix", t.Prefix, MaxPrefix, t.Kind.Numbered()},
+		{"body", t.Body, MaxBody, true},
+		{"closing", t.Closing, MaxClosing, false},
+		{"note", t.Note, MaxNote, false},
 	}
 	known := map[string]bool{}
 	for _, p := range Placeholders(t.Kind) {
@@ -175,8 +172,8 @@ func Validate(t Template) error {
 	}
 	for _, p := range parts {
 		text := strings.TrimSpace(p.text)
-		if p.required != "" && text == "" {
-			return model.Invalid(p.field, "required", p.required)
+		if p.required && text == "" {
+			return requiredErr(p.field)
 		}
 		if utf8.RuneCountInString(text) > p.max {
 			return model.Invalid(p.field, "too_long", "invalid.document_template.too_long", p.max)
@@ -202,6 +199,17 @@ func Validate(t Template) error {
 		return model.Invalid("prefix", "shape", "invalid.document_prefix.shape")
 	}
 	return nil
+}
+
+// requiredErr is the refusal of an empty required part.
+func requiredErr(field string) error {
+	switch field {
+	case "title":
+		return model.Invalid(field, "required", "invalid.document_title.required")
+	case "prefix":
+		return model.Invalid(field, "required", "invalid.document_prefix.required")
+	}
+	return model.Invalid(field, "required", "invalid.document_body.required")
 }
 
 // Fill replaces the placeholders of text by their values; a placeholder without a
