@@ -42,6 +42,11 @@ const (
 	// its signing, performance and judicial confirmation, its referrals to and from the
 	// courts and other bodies (诉调对接).
 	PermMediationRecord Permission = "mediation.record"
+	// Issue a case's documents (文书: receipt, notice of acceptance, assignment and
+	// supervision orders, return-visit record, case file), each numbered (文号).
+	PermDocumentsIssue Permission = "documents.issue"
+	// Adjust the wording of the documents (templates, versioned): the deployment's.
+	PermDocumentTemplates Permission = "documents.templates"
 )
 
 // Scope is how far a grant reaches.
@@ -123,6 +128,11 @@ var Matrix = []Grant{
 	{model.RoleClerk, PermMediationRecord, ScopeSubtree},
 	{model.RoleMediator, PermMediationRecord, ScopeSubtree},
 	{model.RoleHandler, PermMediationRecord, ScopeDepartment},
+	{model.RoleLeader, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleClerk, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleMediator, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleGrid, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleAdmin, PermDocumentTemplates, ScopeDeployment},
 }
 
 // Scopes returns the scopes in which p holds perm, through any of their roles.

@@ -141,6 +141,9 @@ func navFor(p *auth.Principal) []NavItem {
 	if p.Can(auth.PermDictionary) {
 		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"})
 	}
+	if p.Can(auth.PermDocumentTemplates) {
+		items = append(items, NavItem{Key: "nav.document_templates", Href: "/admin/documents"})
+	}
 	if p.Can(auth.PermAuditRead) {
 		items = append(items, NavItem{Key: "nav.audit", Href: "/admin/audit"})
 	}
