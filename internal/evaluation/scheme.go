@@ -106,50 +106,47 @@ const (
 var codePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{1,31}$`)
 
 // Problem is one thing wrong with a scheme: the field (its JSON path, items.2.full),
-// a code, the catalogue key saying it and the key's arguments.
+// a code, and the field error saying it.
 type Problem struct {
 	Field string
 	Code  string
-	Key   string
-	Args  []any
+	Err   *model.FieldError
 }
-
-// Error is the problem as the field error the handlers show.
-func (p Problem) Error() error { return model.Invalid(p.Field, p.Code, p.Key, p.Args...) }
 
 // Problems lists every problem with s, nil when there is none.
 func (s Scheme) Problems() []Problem {
 	var ps []Problem
-	bad := func(field, code, key string, args ...any) {
-		ps = append(ps, Problem{Field: field, Code: code, Key: key, Args: args})
+	bad := func(err error) {
+		fe := err.(*model.FieldError)
+		ps = append(ps, Problem{Field: fe.Field, Code: fe.Code, Err: fe})
 	}
 	if !codePattern.MatchString(s.Code) {
-		bad("code", "invalid", "invalid.evaluation.code")
+		bad(model.Invalid("code", "invalid", "invalid.evaluation.code"))
 	}
 	if n := utf8.RuneCountInString(s.Name); n == 0 {
-		bad("name", "required", "invalid.evaluation.name_required")
+		bad(model.Invalid("name", "required", "invalid.evaluation.name_required"))
 	} else if n > MaxNameRunes {
-		bad("name", "too_long", "invalid.evaluation.name_too_long", MaxNameRunes)
+		bad(model.Invalid("name", "too_long", "invalid.evaluation.name_too_long", MaxNameRunes))
 	}
 	if s.Targets != Townships && s.Targets != Departments {
-		bad("targets", "invalid", "invalid.evaluation.targets")
+		bad(model.Invalid("targets", "invalid", "invalid.evaluation.targets"))
 	}
 	if len(s.Units) == 0 {
-		bad("units", "required", "invalid.evaluation.units_required")
+		bad(model.Invalid("units", "required", "invalid.evaluation.units_required"))
 	}
 	seenUnit := map[report.Unit]bool{}
 	for _, u := range s.Units {
 		if !slices.Contains(Units, u) || seenUnit[u] {
-			bad("units", "invalid", "invalid.evaluation.units")
+			bad(model.Invalid("units", "invalid", "invalid.evaluation.units"))
 			break
 		}
 		seenUnit[u] = true
 	}
 	if len(s.Items) == 0 {
-		bad("items", "required", "invalid.evaluation.items_required")
+		bad(model.Invalid("items", "required", "invalid.evaluation.items_required"))
 	}
 	if len(s.Items) > MaxItems {
-		bad("items", "too_many", "invalid.evaluation.items_too_many", MaxItems)
+		bad(model.Invalid("items", "too_many", "invalid.evaluation.items_too_many", MaxItems))
 	}
 	total := 0.0
 	seen := map[string]bool{}
@@ -158,52 +155,52 @@ func (s Scheme) Problems() []Problem {
 		f, known := report.ByID(it.Figure)
 		switch {
 		case !known:
-			bad(field("figure"), "invalid", "invalid.evaluation.figure")
+			bad(model.Invalid(field("figure"), "invalid", "invalid.evaluation.figure"))
 		case !Scorable(f, s.Targets):
-			bad(field("figure"), "not_scorable", "invalid.evaluation.figure_not_scorable")
+			bad(model.Invalid(field("figure"), "not_scorable", "invalid.evaluation.figure_not_scorable"))
 		case seen[it.Figure]:
-			bad(field("figure"), "duplicate", "invalid.evaluation.figure_twice")
+			bad(model.Invalid(field("figure"), "duplicate", "invalid.evaluation.figure_twice"))
 		}
 		seen[it.Figure] = true
 		if !(it.Weight > 0 && it.Weight <= MaxWeight) {
-			bad(field("weight"), "between", "invalid.evaluation.weight", MaxWeight)
+			bad(model.Invalid(field("weight"), "between", "invalid.evaluation.weight", MaxWeight))
 		} else {
 			total += it.Weight
 		}
 		switch it.Method {
 		case Linear:
 			if known && f.Kind != report.Rate {
-				bad(field("method"), "rate_only", "invalid.evaluation.linear_rate_only")
+				bad(model.Invalid(field("method"), "rate_only", "invalid.evaluation.linear_rate_only"))
 			}
 			for _, v := range []struct {
 				name string
 				v    float64
 			}{{"full", it.Full}, {"zero", it.Zero}} {
 				if v.v < 0 || v.v > 100 {
-					bad(field(v.name), "between", "invalid.evaluation.percent")
+					bad(model.Invalid(field(v.name), "between", "invalid.evaluation.percent"))
 				}
 			}
 			switch {
 			case it.Full == it.Zero:
-				bad(field("zero"), "equal", "invalid.evaluation.full_equals_zero")
+				bad(model.Invalid(field("zero"), "equal", "invalid.evaluation.full_equals_zero"))
 			case known && f.Better > 0 && it.Full < it.Zero:
-				bad(field("full"), "direction", "invalid.evaluation.higher_is_better")
+				bad(model.Invalid(field("full"), "direction", "invalid.evaluation.higher_is_better"))
 			case known && f.Better < 0 && it.Full > it.Zero:
-				bad(field("full"), "direction", "invalid.evaluation.lower_is_better")
+				bad(model.Invalid(field("full"), "direction", "invalid.evaluation.lower_is_better"))
 			}
 		case PerItem:
 			if known && f.Kind != report.Count {
-				bad(field("method"), "count_only", "invalid.evaluation.per_item_count_only")
+				bad(model.Invalid(field("method"), "count_only", "invalid.evaluation.per_item_count_only"))
 			}
 			if !(it.Per > 0 && it.Per <= it.Weight) {
-				bad(field("per"), "between", "invalid.evaluation.per")
+				bad(model.Invalid(field("per"), "between", "invalid.evaluation.per"))
 			}
 		default:
-			bad(field("method"), "invalid", "invalid.evaluation.method")
+			bad(model.Invalid(field("method"), "invalid", "invalid.evaluation.method"))
 		}
 	}
 	if total > MaxTotal {
-		bad("items", "total", "invalid.evaluation.total", MaxTotal)
+		bad(model.Invalid("items", "total", "invalid.evaluation.total", MaxTotal))
 	}
 	return ps
 }
@@ -211,7 +208,7 @@ func (s Scheme) Problems() []Problem {
 // Validate is the first problem with s as a field error, or nil.
 func (s Scheme) Validate() error {
 	if ps := s.Problems(); len(ps) > 0 {
-		return ps[0].Error()
+		return ps[0].Err
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/i18n"
@@ -258,4 +259,36 @@ func ListCondOf(stat, part, from, to string, department int64, now time.Time) (*
 	}
 	c.DepartmentID = department
 	return &c, nil
+}
+
+// Base is the condition of the cases among which f is counted in period p: a
+// superset of both its parts, read through its own index.
+func (f Figure) Base(p Period, now time.Time) model.CaseCond { return f.base(p, now) }
+
+// BatchKey names the figures counted among the same cases, so one pass counts them all.
+func (f Figure) BatchKey() string {
+	if f.Department {
+		return "parts"
+	}
+	return baseName(f)
+}
+
+// ValueOf is f's value from its counted parts in period p within cut, linked to the
+// case lists holding them: a count, or a rate in per cent to one decimal, Empty when
+// its denominator is nothing. (Durations are not made here.)
+func ValueOf(f Figure, num, den int64, p Period, cut Cut) Value {
+	v := Value{Figure: f.ID, Num: num, Value: float64(num)}
+	q := ListQuery(f, Num, p, cut)
+	v.Link = "/cases?" + q.Encode()
+	if f.Kind == Rate {
+		v.Den, v.Value = den, 0
+		dq := ListQuery(f, Den, p, cut)
+		v.DenLink = "/cases?" + dq.Encode()
+		if den == 0 {
+			v.Empty = true
+		} else {
+			v.Value = math.Round(float64(num)*1000/float64(den)) / 10
+		}
+	}
+	return v
 }
