@@ -76,7 +76,9 @@ func TestEvaluationPublish(t *testing.T) {
 		if total := eval[string](tb, `document.querySelector("[data-testid=figure-list]").dataset.total`); total != num {
 			t.Errorf("the score says %q, its list holds %s cases", said, total)
 		}
-		tb.do("back to the ranking", chromedp.NavigateBack())
+		if status := tb.open("/evaluation"); status != 200 {
+			t.Fatalf("back to the ranking: status %d", status)
+		}
 
 		// Publish, after confirming.
 		tb.acceptDialogs.Store(true)

@@ -141,6 +141,13 @@ func TestEvaluationPublishedRankingIsFrozen(t *testing.T) {
 				t.Errorf("%s publishing %s: %d %s, want %d naming %q", tc.who, tc.date, resp.StatusCode, testutil.Excerpt(raw), tc.status, tc.field)
 			}
 		}
+		// A department's list needs its figure, and a department figure its department.
+		for _, q := range []string{"department_id=5", "stat=dept_late_parts&from=2026-01-01&to=2026-01-31"} {
+			resp, raw := leader.Do("GET", "/api/v1/cases?"+q, nil)
+			if resp.StatusCode != 422 || testutil.DecodeError(t, raw).Error.Field != "department_id" {
+				t.Errorf("cases?%s: %d %s, want 422 naming department_id", q, resp.StatusCode, testutil.Excerpt(raw))
+			}
+		}
 		// The publishing is in the audit log, named.
 		resp, raw = admin.Do("GET", "/admin/audit?action=evaluation.publish", nil)
 		if resp.StatusCode != 200 || !strings.Contains(string(raw), "考评定稿") {

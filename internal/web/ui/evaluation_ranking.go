@@ -61,6 +61,7 @@ type evalData struct {
 	PubBy      string
 	PubAt      string
 	Computed   string
+	IssuedOn   string // the 通报's date: the day it was published, else today
 	CanPublish bool // a leader, and the period has ended
 	NotOver    bool // the period has not ended: it cannot be published yet
 	Query      string
@@ -110,6 +111,9 @@ func figureText(page *Page, f report.Figure, v report.Value) string {
 func itemRule(page *Page, it evaluation.Item) string {
 	if it.Method == evaluation.PerItem {
 		return page.T("evaluation.rule_per_item", fmtNum(it.Weight), fmtNum(it.Per))
+	}
+	if it.Full < it.Zero { // lower is better
+		return page.T("evaluation.rule_linear_down", fmtNum(it.Weight), fmtNum(it.Full), fmtNum(it.Zero))
 	}
 	return page.T("evaluation.rule_linear", fmtNum(it.Weight), fmtNum(it.Full), fmtNum(it.Zero))
 }
@@ -166,6 +170,14 @@ func fillEvaluation(page *Page, d *evalData, rk evaluation.Ranking) {
 		d.Published, d.PubBy, d.PubAt = true, p.By, p.At.In(cst).Format("2006-01-02 15:04")
 	}
 	d.Computed = rk.ComputedAt.In(cst).Format("2006-01-02 15:04")
+	issued := rk.ComputedAt
+	if p := rk.Published; p != nil {
+		issued = p.At
+	}
+	d.IssuedOn = issued.In(cst).Format("2006年1月2日")
+	if page.Locale == "en" {
+		d.IssuedOn = issued.In(cst).Format("2 January 2006")
+	}
 }
 
 // loadEvaluation reads the ranking asked for into a page's data.
