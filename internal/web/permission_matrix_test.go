@@ -454,6 +454,33 @@ func (w *world) probes() []probe {
 		probe{route: "GET /stats/monthly.xlsx", method: GET, url: "/stats/monthly.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
 	)
 
+	// 考评: the ranking is read with the figures (stats.read), published by a leader
+	// (evaluation.publish: refused here, the period asked for has not ended); its
+	// schemes are edited with the dictionaries, and read by both.
+	publish := auth.PermEvalPublish
+	notOver := url.Values{"scheme": {"township"}, "period": {"month"}, "date": {"2099-01-15"}}
+	add(
+		probe{route: "GET /evaluation", method: GET, url: "/evaluation", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /evaluation/notice", method: GET, url: "/evaluation/notice?scheme=department", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /evaluation.xlsx", method: GET, url: "/evaluation.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "POST /evaluation/publish", method: POST, url: "/evaluation/publish", body: notOver, want: w.granted(pageSurface, publish, okFor(unprocessable))},
+		probe{route: "GET /api/v1/evaluation/ranking", method: GET, url: "/api/v1/evaluation/ranking?scheme=township&period=quarter", want: w.granted(apiSurface, stats, okFor(ok200))},
+		probe{route: "POST /api/v1/evaluation/ranking/publish", method: POST, url: "/api/v1/evaluation/ranking/publish",
+			body: map[string]any{"scheme": "township", "period": "month", "date": "2099-01-15"}, want: w.granted(apiSurface, publish, okFor(unprocessable))},
+		probe{route: "GET /api/v1/evaluation/schemes", method: GET, url: "/api/v1/evaluation/schemes", want: func(a *demo.Account) answer {
+			switch {
+			case a == nil:
+				return apiSurface.anonymous()
+			case w.doc.can(*a, auth.PermDictionary) || w.doc.can(*a, stats):
+				return ok200
+			}
+			return answer{status: http.StatusForbidden}
+		}},
+		probe{route: "GET /admin/evaluation", method: GET, url: "/admin/evaluation", want: w.granted(pageSurface, auth.PermDictionary, okFor(ok200))},
+		probe{route: "POST /admin/evaluation", method: POST, url: "/admin/evaluation", body: url.Values{"code": {"township"}, "name": {""}}, want: w.granted(pageSurface, auth.PermDictionary, okFor(unprocessable))},
+		probe{route: "PUT /api/v1/evaluation/schemes/{code}", method: PUT, url: "/api/v1/evaluation/schemes/township", body: map[string]any{"name": ""}, want: w.granted(apiSurface, auth.PermDictionary, okFor(unprocessable))},
+	)
+
 	// Reception sessions (领导接访): reception.publish, a leader's own sessions.
 	rec := auth.PermReception
 	add(

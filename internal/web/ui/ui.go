@@ -86,6 +86,8 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /admin/documents/{kind}", templates(u.documentTemplates))
 	mux.HandleFunc("POST /admin/documents/{kind}", templates(u.documentTemplateSave))
 	mux.HandleFunc("POST /admin/documents/{kind}/preview", templates(u.documentTemplatePreview))
+	mux.HandleFunc("GET /admin/evaluation", dictionary(u.schemesPage))
+	mux.HandleFunc("POST /admin/evaluation", dictionary(u.schemesSave))
 	auditor := u.withPerm(auth.PermAuditRead)
 	mux.HandleFunc("GET /admin/audit", auditor(u.auditList))
 	mux.HandleFunc("GET /admin/audit.csv", auditor(u.auditExport))
@@ -156,6 +158,10 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /stats", u.withPerm(auth.PermStatsRead)(u.dashboard))
 	mux.HandleFunc("GET /stats/monthly", u.withPerm(auth.PermStatsRead)(u.monthly))
 	mux.HandleFunc("GET /stats/monthly.xlsx", u.withPerm(auth.PermStatsRead)(u.monthlyExport))
+	mux.HandleFunc("GET /evaluation", u.withPerm(auth.PermStatsRead)(u.evaluationPage))
+	mux.HandleFunc("GET /evaluation/notice", u.withPerm(auth.PermStatsRead)(u.evaluationNotice))
+	mux.HandleFunc("GET /evaluation.xlsx", u.withPerm(auth.PermStatsRead)(u.evaluationExport))
+	mux.HandleFunc("POST /evaluation/publish", u.withPerm(auth.PermEvalPublish)(u.evaluationPublish))
 
 	mux.HandleFunc("GET /inbox", u.signedIn(u.inbox))
 	// The grid worker's phone pages: whoever may register cases (grid, clerk, leader).
