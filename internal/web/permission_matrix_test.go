@@ -424,6 +424,24 @@ func (w *world) probes() []probe {
 		probe{route: "GET /api/v1/warnings", method: GET, url: "/api/v1/warnings", want: refusing(apiSurface), by: everyone},
 	)
 
+	// 我的筛选 and export jobs: anyone who reads case lists keeps their own filters and
+	// runs their own exports; another's (here: none under the id probed) look like none.
+	reader := func(s surface, ok answer) func(*demo.Account) answer {
+		return w.granted(s, auth.PermCasesRead, okFor(ok))
+	}
+	add(
+		probe{route: "POST /saved-filters", method: POST, url: "/saved-filters", body: url.Values{"name": {""}, "query": {"kind=dispute"}}, want: reader(pageSurface, unprocessable)},
+		probe{route: "POST /saved-filters/{id}/rename", method: POST, url: "/saved-filters/999999/rename", body: url.Values{"name": {"x"}}, want: reader(pageSurface, notFound)},
+		probe{route: "POST /saved-filters/{id}/delete", method: POST, url: "/saved-filters/999999/delete", body: emptyForm, want: reader(pageSurface, notFound)},
+		probe{route: "GET /api/v1/saved-filters", method: GET, url: "/api/v1/saved-filters", want: reader(apiSurface, ok200)},
+		probe{route: "POST /api/v1/saved-filters", method: POST, url: "/api/v1/saved-filters", body: map[string]any{"name": "", "query": "kind=dispute"}, want: reader(apiSurface, unprocessable)},
+		probe{route: "PATCH /api/v1/saved-filters/{id}", method: PATCH, url: "/api/v1/saved-filters/999999", body: map[string]any{"name": "x"}, want: reader(apiSurface, notFound)},
+		probe{route: "DELETE /api/v1/saved-filters/{id}", method: DELETE, url: "/api/v1/saved-filters/999999", want: reader(apiSurface, notFound)},
+		probe{route: "POST /api/v1/exports", method: POST, url: "/api/v1/exports?format=pdf", want: reader(apiSurface, unprocessable)},
+		probe{route: "GET /api/v1/exports/{id}", method: GET, url: "/api/v1/exports/0123456789abcdef0123456789abcdef", want: reader(apiSurface, notFound)},
+		probe{route: "GET /api/v1/exports/{id}/file", method: GET, url: "/api/v1/exports/0123456789abcdef0123456789abcdef/file", want: reader(apiSurface, notFound)},
+	)
+
 	// 待审批: approvals.review, a leader's own queue; no answer waits under the id probed.
 	// 今日在岗: roster.read, a centre on the reader's own path (above or below them).
 	add(
