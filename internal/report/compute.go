@@ -370,6 +370,7 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		res.Regions = append(res.Regions, Row{ID: c.ID, Name: c.Name, Drill: tree.HasBelow[c.ID],
 			Values: row(RegionColumns, get(regionTally, c.ID), durRegion[c.ID], withRegion(c))})
 	}
+	labels := CategoryLabels(tree.Categories, tree.Kinds)
 	for _, c := range tree.Categories {
 		// Under a cut by kind or category, the other rows would count nothing while
 		// their links dropped the cut: they are left out.
@@ -385,7 +386,7 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		if cut.CategoryID == 0 {
 			cut.CategoryID = c.ID
 		}
-		res.Categories = append(res.Categories, Row{ID: c.ID, Code: c.Code, Name: c.Name, Values: row(BreakdownColumns, get(catTally, c.ID), nil, cut)})
+		res.Categories = append(res.Categories, Row{ID: c.ID, Code: c.Code, Name: labels[c.ID], Values: row(BreakdownColumns, get(catTally, c.ID), nil, cut)})
 	}
 	for _, ch := range tree.Channels {
 		if pl.Cut.Channel != "" && ch.Code != pl.Cut.Channel {
