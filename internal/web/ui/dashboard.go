@@ -61,7 +61,7 @@ type dashboardData struct {
 	Kinds                []statRow
 	WarnFlow             []statRow // per colour: the warnings raised and cleared in the period
 	Chart                string    // the day chart's data as JSON, for dashboard.js
-	MonthlyLink          string // the monthly report of the same period and cut
+	MonthlyLink          string    // the monthly report of the same period and cut
 }
 
 // crumb is a step of the region path from the reader's region to the one shown.
