@@ -258,6 +258,16 @@ func (w *world) probes() []probe {
 		probe{route: "GET /admin/tokens", method: GET, url: "/admin/tokens", want: w.granted(pageSurface, org, okFor(ok200))},
 		probe{route: "POST /admin/tokens", method: POST, url: "/admin/tokens", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
 		probe{route: "POST /admin/tokens/{id}/revoke", method: POST, url: "/admin/tokens/" + id(w.token) + "/revoke", want: w.inSubtree(pageSurface, org, demo.CountyCode, see)},
+		probe{route: "GET /admin/screens", method: GET, url: "/admin/screens", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "POST /admin/screens", method: POST, url: "/admin/screens", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/screens/{id}/revoke", method: POST, url: "/admin/screens/" + id(w.spareScreen) + "/revoke", want: w.inSubtree(pageSurface, org, demo.CountyCode, see)},
+		probe{route: "POST /admin/outlines", method: POST, url: "/admin/outlines", body: testutil.Upload{Field: "geojson", Filename: "附城镇.geojson", Content: []byte(`{"type":"Point"}`)},
+			want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/outlines/{id}/delete", method: POST, url: "/admin/outlines/" + id(w.regions[fucheng]) + "/delete", want: w.inSubtree(pageSurface, org, fucheng, see)},
+		// The hall screen: no session; its token alone decides, the same for everyone.
+		probe{route: "GET /screen/{token}", method: GET, url: "/screen/" + w.screenToken, want: same(answer{status: 200, contains: []string{"screen-map"}})},
+		probe{route: "GET /screen/{token}/data", method: GET, url: "/screen/" + w.screenToken + "/data", want: same(answer{status: 200, contains: []string{`"ticker"`}})},
+		probe{route: "GET /screen/{token}/map", method: GET, url: "/screen/" + w.screenToken + "/map", want: same(answer{status: 200, contains: []string{"FeatureCollection"}})},
 
 		// The rota of a centre (驻点与值班): the admin's own centre by default, another
 		// only inside their subtree; writes refused after both are checked.
