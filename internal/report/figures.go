@@ -29,10 +29,13 @@ const (
 // Figure is one of the leader's numbers, defined once: its name, its definition in
 // words (in the catalogue; shown on hover and in docs/statistics.md) and the conditions its cases meet.
 type Figure struct {
-	ID             string // its name and definition are the catalogue's figure.<ID>.name and .def
-	Kind           Kind
-	Now            bool // read at this moment (超期件 now), not over a period
-	Better         int  // +1 when more is better, -1 when less is, 0 neither
+	ID     string // its name and definition are the catalogue's figure.<ID>.name and .def
+	Kind   Kind
+	Now    bool // read at this moment (超期件 now), not over a period
+	Better int  // +1 when more is better, -1 when less is, 0 neither
+	// Aside: counted where it is shown (the analysis page, 研判), not in the
+	// dashboard's plan, whose passes read other cases.
+	Aside          bool
 	num, den, base func(p Period, now time.Time) model.CaseCond
 }
 
@@ -90,13 +93,7 @@ func visited(c *model.CaseCond) { c.States = visitedStates }
 // warning window: every case overdue or due soon is among them, and they are read
 // through the (state, due_at) index rather than every open case.
 func soonCases(_ Period, now time.Time) model.CaseCond {
-	var open []string
-	for _, s := range workflow.AllStates {
-		if s.Open() {
-			open = append(open, string(s))
-		}
-	}
-	return model.CaseCond{States: open, DueTo: now.Add(workflow.WarnWindow(workflow.UrgencyNormal))}
+	return model.CaseCond{States: OpenStates(), DueTo: now.Add(workflow.WarnWindow(workflow.UrgencyNormal))}
 }
 
 func warnedCases(Period, time.Time) model.CaseCond { return model.CaseCond{RiskLevels: WarnedLevels} }
@@ -114,6 +111,36 @@ func dueSoon(_ Period, now time.Time) model.CaseCond {
 
 func overdue(_ Period, now time.Time) model.CaseCond {
 	return model.CaseCond{Overdue: true, DueFrom: now}
+}
+
+// intakeAnd is the period's intake meeting more.
+func intakeAnd(more func(c *model.CaseCond)) func(Period, time.Time) model.CaseCond {
+	return func(p Period, now time.Time) model.CaseCond {
+		c := intake(p, now)
+		more(&c)
+		return c
+	}
+}
+
+// LongOpenDays is how long a case must have been open to count among the cases open
+// longest (长期未结): two months, beyond any handling deadline but a petition's
+// extended one.
+const LongOpenDays = 60
+
+// longOpen are the cases open now that were registered more than LongOpenDays ago.
+func longOpen(_ Period, now time.Time) model.CaseCond {
+	return model.CaseCond{States: OpenStates(), CreatedTo: now.AddDate(0, 0, -LongOpenDays)}
+}
+
+// OpenStates are the states of a case still being worked on.
+func OpenStates() []string {
+	var open []string
+	for _, s := range workflow.AllStates {
+		if s.Open() {
+			open = append(open, string(s))
+		}
+	}
+	return open
 }
 
 // Figures are every figure, in the order the dashboard and the report show them.
@@ -139,6 +166,10 @@ var Figures = []Figure{
 		num: endedAnd(func(c *model.CaseCond) { c.Reopened = true }), den: ended, base: ended},
 	{ID: "local_rate", Kind: Rate, Better: 1,
 		num: endedAnd(func(c *model.CaseCond) { c.EndedLow = true }), den: ended, base: ended},
+	{ID: "repeat_rate", Kind: Rate, Better: -1,
+		num: intakeAnd(func(c *model.CaseCond) { c.RepeatParty = true }), den: intake, base: intake},
+	{ID: "group_intake", Kind: Count, Better: -1,
+		num: intakeAnd(func(c *model.CaseCond) { c.Group = true }), base: intake},
 	{ID: "overdue", Kind: Count, Now: true, Better: -1,
 		num: overdue, base: soonCases},
 	{ID: "due_soon", Kind: Count, Now: true, Better: -1,
@@ -151,6 +182,8 @@ var Figures = []Figure{
 		num: warned("yellow"), base: warnedCases},
 	{ID: "warn_blue", Kind: Count, Now: true, Better: -1,
 		num: warned("blue"), base: warnedCases},
+	{ID: "open_long", Kind: Count, Now: true, Better: -1, Aside: true,
+		num: longOpen, base: longOpen},
 }
 
 // ByID finds a figure by its ID.
