@@ -7,7 +7,7 @@ import (
 	"github.com/onedoor/onedoor/internal/model"
 )
 
-// partyKeySQL is model.PartyKey on the party alias p: '' for a party too little is
+// partyKeySQL is model.PartyKey on the party alias p: ” for a party too little is
 // known of to tell.
 const partyKeySQL = "CASE WHEN p.id_number <> '' THEN 'i:' || p.id_number WHEN p.phone <> '' THEN 'p:' || p.phone" +
 	" WHEN p.name <> '' AND p.address <> '' THEN 'n:' || p.name || '|' || p.address ELSE '' END"

@@ -135,6 +135,17 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /stats", u.withPerm(auth.PermStatsRead)(u.dashboard))
 	mux.HandleFunc("GET /stats/monthly", u.withPerm(auth.PermStatsRead)(u.monthly))
 	mux.HandleFunc("GET /stats/monthly.xlsx", u.withPerm(auth.PermStatsRead)(u.monthlyExport))
+	mux.HandleFunc("GET /analysis", u.withPerm(auth.PermStatsRead)(u.analysisPage))
+	mux.HandleFunc("POST /analysis/act", u.withPerm(auth.PermStatsRead)(u.analysisAct))
+	mux.HandleFunc("POST /analysis/agenda", u.withPerm(auth.PermMeetings)(u.analysisAgenda))
+	meetings := u.withPerm(auth.PermMeetings)
+	mux.HandleFunc("GET /meetings", meetings(u.meetingList))
+	mux.HandleFunc("POST /meetings", meetings(u.meetingCreate))
+	mux.HandleFunc("GET /meetings/{id}", meetings(u.meetingPage))
+	mux.HandleFunc("POST /meetings/{id}", meetings(u.meetingUpdate))
+	mux.HandleFunc("POST /meetings/{id}/agenda", meetings(u.meetingAgenda))
+	mux.HandleFunc("POST /meetings/{id}/decisions", meetings(u.meetingDecide))
+	mux.HandleFunc("GET /meetings/{id}/print", meetings(u.meetingPrint))
 
 	mux.HandleFunc("GET /inbox", u.signedIn(u.inbox))
 	// The grid worker's phone pages: whoever may register cases (grid, clerk, leader).
