@@ -1139,10 +1139,10 @@ func assignmentPayload(a *model.Assignment) []byte {
 	return append(strconv.AppendInt(append(b, `,"department_id":`...), a.DepartmentID, 10), '}')
 }
 
-// regulars are the people who keep coming back: some 3 % of the cases are brought by
-// one of a pool of them (one for every 500 cases, at least five), each of whom comes
-// some fifteen times over the three years — often within 90 days of their last
-// visit, as the 重复来访率 and the analysis page (研判) find them. They draw from a
+// regulars are the people who keep coming back: some 4 % of the cases are brought by
+// one of a pool of them (one for every 2,000 cases, at least three), each of whom
+// comes some forty times over the three years — three or more times in most 90 days,
+// as the 重复来访率 and the analysis page (研判) find them. They draw from a
 // random source of their own, so the rest of a seed's cases stay as they were.
 type regulars struct {
 	rng    *rand.Rand
@@ -1152,7 +1152,7 @@ type regulars struct {
 func newRegulars(n int, seed uint64) *regulars {
 	rng := rand.New(rand.NewPCG(seed^0x5eed, seed+7))
 	r := &regulars{rng: rng}
-	for i := 0; i < max(5, n/500); i++ {
+	for i := 0; i < max(3, n/2000); i++ {
 		birth := time.Date(1945+rng.IntN(40), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
 		r.people = append(r.people, model.Party{Role: model.PartyApplicant, Name: personName(rng),
 			IDNumber: model.MakeIDNumber(CountyCode, birth, rng.IntN(1000)), Phone: phone(rng)})
@@ -1162,7 +1162,7 @@ func newRegulars(n int, seed uint64) *regulars {
 
 // visit makes c, now and then, a regular's case: its applicant becomes one of them.
 func (r *regulars) visit(c *model.Case) {
-	if r.rng.IntN(100) >= 3 || len(c.Parties) == 0 || c.Parties[0].Role != model.PartyApplicant {
+	if r.rng.IntN(100) >= 4 || len(c.Parties) == 0 || c.Parties[0].Role != model.PartyApplicant {
 		return
 	}
 	c.Parties[0] = r.people[r.rng.IntN(len(r.people))]

@@ -127,9 +127,25 @@ func intakeAnd(more func(c *model.CaseCond)) func(Period, time.Time) model.CaseC
 // extended one.
 const LongOpenDays = 60
 
-// longOpen are the cases open now that were registered more than LongOpenDays ago.
+// longOpen are the cases not yet resolved now that were registered more than
+// LongOpenDays ago (a case resolved and awaiting its check or return visit is not
+// among them: its handling has ended).
 func longOpen(_ Period, now time.Time) model.CaseCond {
-	return model.CaseCond{States: OpenStates(), CreatedTo: now.AddDate(0, 0, -LongOpenDays)}
+	return model.CaseCond{States: UnresolvedStates(), CreatedTo: now.AddDate(0, 0, -LongOpenDays)}
+}
+
+// UnresolvedStates are the open states before a resolution: registered, accepted,
+// assigned, in progress, suspended.
+func UnresolvedStates() []string {
+	var out []string
+	for _, s := range OpenStates() {
+		switch workflow.State(s) {
+		case workflow.StateResolved, workflow.StateVerified, workflow.StateFollowedUp:
+		default:
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // OpenStates are the states of a case still being worked on.

@@ -144,6 +144,8 @@ func fillFindingTexts(page *Page, data *analysisData, per report.Period) {
 	}
 	this := a.Weeks[len(a.Weeks)-1]
 	data.ThisWeek = weekLabel(this)
+	// A trend's columns are headed by the weeks' first days; the range is on hover.
+	weekLabel = func(w analysis.Window) string { return w.From.In(workflow.ChinaTime).Format("01-02") }
 	trend := func(f cases.Finding) []weekCell {
 		out := make([]weekCell, len(a.Weeks))
 		for i, w := range a.Weeks {
@@ -169,7 +171,7 @@ func fillFindingTexts(page *Page, data *analysisData, per report.Period) {
 	for i := range a.People {
 		pf := a.People[i]
 		data.People = append(data.People, findingView{Kind: "person", Count: pf.Cases, Link: pf.Link, Person: &pf,
-			Text: i18n.T(loc, "analysis.person_text", pf.Name, pf.IDNumber+pf.Phone, pf.Cases, model.RepeatWindowDays)})
+			Text: i18n.T(loc, "analysis.person_text", pf.Name, strings.TrimSpace(pf.IDNumber+" "+pf.Phone), pf.Cases, model.RepeatWindowDays)})
 	}
 	g := a.Group
 	gt := g.Trend

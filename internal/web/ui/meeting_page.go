@@ -24,6 +24,19 @@ type agendaRow struct {
 type decisionRow struct {
 	store.MeetingDecision
 	Department string
+	LevelKey   string // the catalogue's name of its level: a supervision's or a warning's
+}
+
+func decisionOf(d store.MeetingDecision, dept string) decisionRow {
+	row := decisionRow{MeetingDecision: d, Department: dept}
+	switch {
+	case d.Level == "":
+	case d.Action == string(workflow.ActionSupervise):
+		row.LevelKey = "supervision_level." + d.Level
+	case d.Action == string(workflow.ActionWarningAdjust):
+		row.LevelKey = "risk_level." + d.Level
+	}
+	return row
 }
 
 type meetingData struct {
@@ -73,7 +86,7 @@ func (u *UI) renderMeeting(w http.ResponseWriter, r *http.Request, id int64, sta
 	}
 	byCase := map[int64][]decisionRow{}
 	for _, d := range m.Decisions {
-		row := decisionRow{MeetingDecision: d, Department: deptName[d.DepartmentID]}
+		row := decisionOf(d, deptName[d.DepartmentID])
 		byCase[d.CaseID] = append(byCase[d.CaseID], row)
 		data.Decisions = append(data.Decisions, row)
 	}

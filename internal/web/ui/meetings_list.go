@@ -21,6 +21,7 @@ type meetingListData struct {
 	Kinds       []string
 	Leaders     []model.User
 	Departments []model.Department
+	Selected    map[int64]bool // the departments ticked when the form comes back refused
 }
 
 // meetingForm reads a meeting's form.
@@ -56,7 +57,13 @@ func (u *UI) meetingList(w http.ResponseWriter, r *http.Request) {
 func (u *UI) renderMeetingList(w http.ResponseWriter, r *http.Request, status int, formErr error) {
 	page := u.newPage(r, "meeting.list_title")
 	page.Active = "nav.meetings"
-	data := &meetingListData{Kinds: cases.MeetingKinds}
+	data := &meetingListData{Kinds: cases.MeetingKinds, Selected: map[int64]bool{}}
+	if formErr != nil {
+		ids, _ := httpx.FormIDs(r, "department_ids")
+		for _, id := range ids {
+			data.Selected[id] = true
+		}
+	}
 	var err error
 	if data.Meetings, err = u.Cases.Meetings(r.Context(), httpx.Principal(r)); err == nil {
 		data.Leaders, data.Departments, err = u.meetingChoices(r)
