@@ -255,4 +255,3 @@ func (u *UI) findingList(ctx context.Context, r *http.Request, link string) (sto
 	}
 	return l.Filter, nil
 }
-
