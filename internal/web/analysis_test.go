@@ -53,10 +53,11 @@ func TestAnalysisPageFindingsAreTheirLists(t *testing.T) {
 		finding, link := html.UnescapeString(strings.TrimSpace(person[1])), html.UnescapeString(person[2])
 		resp, body := postForm(t, srv, c, "/analysis/act", url.Values{"link": {link}, "finding": {finding}, "action": {"warning_adjust"},
 			"level": {"orange"}, "note": {"研判：反复来访，提级关注"}, "back": {"/analysis?period=year"}})
-		if resp.StatusCode != 200 || !strings.Contains(resp.Request.URL.RawQuery, "done=") {
-			t.Fatalf("act on a finding: %d at %s %s", resp.StatusCode, resp.Request.URL, testutil.Excerpt([]byte(body)))
+		loc, _ := resp.Location()
+		if resp.StatusCode != 303 || loc == nil || loc.Query().Get("done") == "" {
+			t.Fatalf("act on a finding: %d to %v %s", resp.StatusCode, loc, testutil.Excerpt([]byte(body)))
 		}
-		done := resp.Request.URL.Query().Get("done")
+		done := loc.Query().Get("done")
 		n, _ := strconv.Atoi(strings.Split(done, "/")[0])
 		if n == 0 {
 			t.Fatalf("act on a finding: done %q", done)
@@ -146,10 +147,11 @@ func TestMeetingsCheckAndRecord(t *testing.T) {
 			}
 		}
 		resp, body := postForm(t, srv, leader, "/meetings", good)
-		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Request.URL.Path, "/meetings/") {
-			t.Fatalf("record a meeting: %d at %s %s", resp.StatusCode, resp.Request.URL.Path, testutil.Excerpt([]byte(body)))
+		loc, _ := resp.Location()
+		if resp.StatusCode != 303 || loc == nil || !strings.HasPrefix(loc.Path, "/meetings/") {
+			t.Fatalf("record a meeting: %d to %v %s", resp.StatusCode, loc, testutil.Excerpt([]byte(body)))
 		}
-		path := resp.Request.URL.Path
+		path := loc.Path
 		// A township leader does not see the county's meeting; a viewer has none.
 		if resp, _ := srv.Login(t, "fucheng.leader", demo.Password).Do("GET", path, nil); resp.StatusCode != 404 {
 			t.Errorf("a township leader opens the county's meeting: %d", resp.StatusCode)
@@ -162,7 +164,7 @@ func TestMeetingsCheckAndRecord(t *testing.T) {
 			t.Fatalf("open cases: %v", err)
 		}
 		on, off := open[0], open[1]
-		if resp, body := postForm(t, srv, leader, path+"/agenda", url.Values{"case_id": {fmt.Sprint(on.ID)}}); resp.StatusCode != 200 {
+		if resp, body := postForm(t, srv, leader, path+"/agenda", url.Values{"case_id": {fmt.Sprint(on.ID)}}); resp.StatusCode != 303 {
 			t.Fatalf("agenda: %d %s", resp.StatusCode, testutil.Excerpt([]byte(body)))
 		}
 		if resp, body := postForm(t, srv, leader, path+"/agenda", url.Values{"case_id": {fmt.Sprint(on.ID)}}); resp.StatusCode != 422 || !strings.Contains(body, "field-error-case_id") {
@@ -179,7 +181,7 @@ func TestMeetingsCheckAndRecord(t *testing.T) {
 		if status, body := decide(on.ID, "reject"); status != 422 || !strings.Contains(body, "field-error-action") {
 			t.Errorf("a decision that is not one a meeting takes: %d", status)
 		}
-		if status, body := decide(on.ID, "supervise"); status != 200 {
+		if status, body := decide(on.ID, "supervise"); status != 303 {
 			t.Fatalf("decide: %d %s", status, testutil.Excerpt([]byte(body)))
 		}
 		evs, err := st.Events(ctx, on.ID)
