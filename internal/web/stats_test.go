@@ -132,6 +132,11 @@ func TestStatsEveryNumberIsItsCaseList(t *testing.T) {
 						t.Errorf("%s: endings of %s are %d, their list holds %d", who, d.Day, d.Ended, got)
 					}
 				}
+				// The generated people who keep coming back (demo's regulars) make repeat
+				// visits: the figure is counted, not merely equal to an empty list.
+				if v := statValues(s)["headline repeat_rate"]; query == yearRange && (v.Num == 0 || v.Num >= v.Den) {
+					t.Errorf("%s: 重复来访 %d of %d intake: the generated repeat visits are not counted", who, v.Num, v.Den)
+				}
 				if query == yearRange && (checked < 50 || nonzero < 20) {
 					t.Errorf("%s: only %d numbers checked, %d of them above zero", who, checked, nonzero)
 				}
