@@ -617,6 +617,12 @@ func (n *normaliser) stateAndOutcome(r *Record, row int, cells map[Field]cell) {
 	}
 }
 
+// ImportableState reports whether a case may be imported in the state s.
+func ImportableState(s string) bool { return importableState(workflow.State(s)) }
+
+// ValidOutcome reports whether o is an outcome's code.
+func ValidOutcome(o string) bool { return workflow.Outcome(o).Valid() }
+
 // importableState reports whether a case may arrive in state s: not assigned (no
 // department's assignment is known), merged (no case to join) or suspended.
 func importableState(s workflow.State) bool {

@@ -132,7 +132,7 @@ var commonValues = map[Field]map[string]string{
 	},
 	FieldPartyRole: {
 		"申请人": "applicant", "反映人": "applicant", "被申请人": "respondent", "被反映人": "respondent",
-		"第三人": "third_party", "代表人": "representative", "代理人": "agent", "监护人": "guardian",
+		"第三人": "third_party", "代表人": "representative",
 	},
 }
 
