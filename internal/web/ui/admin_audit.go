@@ -50,7 +50,7 @@ var auditOps = []string{"login", "login.failed", "login.locked", "login.throttle
 	"appointment.result", "roster.station", "roster.station_end", "roster.shift", "roster.shift_delete",
 	"mediation.org_create", "mediation.org_update", "mediation.member_add", "mediation.member_remove",
 	"talent.create", "talent.update", "case.link", "case.unlink", "case.follow_up_plan", "case.follow_up_end",
-	"case.follow_up_missed", "setup", "import.run", "import.source_create", "import.mapping"}
+	"case.follow_up_missed", "setup", "import.run", "import.source_create", "import.mapping", "region.import"}
 
 // switchedKinds are what an administrator deactivates and reactivates (org.auditSwitch).
 var switchedKinds = []string{"region", "department", "user", "category"}
