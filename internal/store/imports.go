@@ -240,3 +240,39 @@ func (s *Store) ImportCases(ctx context.Context, sourceID, runID int64, cases []
 	}
 	return s.bulkLoad(ctx, bulkBatch{cases: cases, events: events, imp: &bulkImport{sourceID: sourceID, runID: runID, keys: keys}})
 }
+
+// ImportFile is an uploaded ledger.
+type ImportFile struct {
+	SHA256     string
+	Name       string
+	Size       int64
+	Data       []byte
+	UploadedBy int64
+	UploadedAt time.Time
+}
+
+// SaveImportFile keeps an uploaded ledger under its hash; the same bytes uploaded
+// again keep the first upload's row.
+func (s *Store) SaveImportFile(ctx context.Context, f *ImportFile) error {
+	f.UploadedAt = now()
+	return s.InTx(ctx, NotAudited("an uploaded ledger, audited when it is imported"), func(tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM import_files WHERE sha256 = ?", f.SHA256).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		_, err := tx.exec(ctx, "INSERT INTO import_files (sha256, name, size, data, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?)",
+			f.SHA256, f.Name, int64(len(f.Data)), f.Data, nullInt64(f.UploadedBy), f.UploadedAt)
+		return err
+	})
+}
+
+// ImportFileBySHA reads an uploaded ledger, ErrNotFound if none has that hash.
+func (s *Store) ImportFileBySHA(ctx context.Context, sha string) (ImportFile, error) {
+	var f ImportFile
+	err := s.queryRow(ctx, "SELECT sha256, name, size, data, COALESCE(uploaded_by, 0), uploaded_at FROM import_files WHERE sha256 = ?", sha).
+		Scan(&f.SHA256, &f.Name, &f.Size, &f.Data, &f.UploadedBy, &f.UploadedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, ErrNotFound
+	}
+	return f, err
+}

@@ -167,6 +167,7 @@ func (w *world) probes() []probe {
 	ok204 := answer{status: http.StatusNoContent}
 	see := answer{status: http.StatusSeeOther}
 	unprocessable := answer{status: http.StatusUnprocessableEntity}
+	noFile := strings.Repeat("0", 64) // a ledger's hash that no upload has
 	notFound := answer{status: http.StatusNotFound}
 	emptyForm := url.Values{}
 	emptyJSON := map[string]any{}
@@ -323,6 +324,14 @@ func (w *world) probes() []probe {
 		probe{route: "GET /admin/risk", method: GET, url: "/admin/risk", want: w.granted(pageSurface, dict, okFor(ok200))},
 		probe{route: "POST /admin/risk", method: POST, url: "/admin/risk", body: url.Values{"threshold.blue": {"many"}}, want: w.granted(pageSurface, dict, okFor(unprocessable))},
 		probe{route: "POST /admin/risk/reset", method: POST, url: "/admin/risk/reset", want: w.granted(pageSurface, dict, okFor(see))},
+		// 台账 import: a file that was never uploaded is not found; a form without its
+		// source or file is refused after the permission is checked.
+		probe{route: "GET /admin/imports", method: GET, url: "/admin/imports", want: w.granted(pageSurface, dict, okFor(ok200))},
+		probe{route: "POST /admin/imports", method: POST, url: "/admin/imports", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "GET /admin/imports/{file}", method: GET, url: "/admin/imports/" + noFile + "?source=1", want: w.granted(pageSurface, dict, okFor(notFound))},
+		probe{route: "GET /admin/imports/{file}/report.xlsx", method: GET, url: "/admin/imports/" + noFile + "/report.xlsx?source=1", want: w.granted(pageSurface, dict, okFor(notFound))},
+		probe{route: "POST /admin/imports/{file}/mapping", method: POST, url: "/admin/imports/" + noFile + "/mapping", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "POST /admin/imports/{file}/run", method: POST, url: "/admin/imports/" + noFile + "/run", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
 		probe{route: "GET /api/v1/deadline-rules", method: GET, url: "/api/v1/deadline-rules", want: w.granted(apiSurface, dict, okFor(ok200))},
 		probe{route: "POST /api/v1/deadline-rules", method: POST, url: "/api/v1/deadline-rules", body: emptyJSON, want: w.granted(apiSurface, dict, okFor(unprocessable))},
 		probe{route: "PUT /api/v1/deadline-rules/{id}", method: PUT, url: "/api/v1/deadline-rules/" + id(w.deadlineRule), body: emptyJSON, want: w.granted(apiSurface, dict, okFor(unprocessable))},

@@ -139,7 +139,7 @@ func navFor(p *auth.Principal) []NavItem {
 		)
 	}
 	if p.Can(auth.PermDictionary) {
-		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"})
+		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"}, NavItem{Key: "nav.imports", Href: "/admin/imports"})
 	}
 	if p.Can(auth.PermAuditRead) {
 		items = append(items, NavItem{Key: "nav.audit", Href: "/admin/audit"})

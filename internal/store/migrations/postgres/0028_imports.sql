@@ -39,3 +39,15 @@ CREATE TABLE import_rows (
     run_id    BIGINT NOT NULL REFERENCES import_runs(id),
     PRIMARY KEY (source_id, row_key)
 );
+
+-- The ledgers uploaded on the admin pages, kept by their hash until imported, so the
+-- mapping, the dry run and the import (or its resumption after a restart, on any
+-- node) read the same bytes.
+CREATE TABLE import_files (
+    sha256      TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    size        BIGINT NOT NULL,
+    data        BYTEA NOT NULL,
+    uploaded_by BIGINT REFERENCES users(id),
+    uploaded_at TIMESTAMPTZ NOT NULL
+);
