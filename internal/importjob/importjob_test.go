@@ -22,7 +22,7 @@ import (
 )
 
 // county seeds the demo county and returns its county admin's id.
-func county(t *testing.T, st *store.Store) int64 {
+func county(t testing.TB, st *store.Store) int64 {
 	t.Helper()
 	ctx := context.Background()
 	if err := demo.SeedCounty(ctx, st); err != nil {

@@ -9,6 +9,8 @@ package ledgertest
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -172,4 +174,74 @@ func MessyCSV(gbk bool) ([]byte, error) {
 		return append([]byte("\xef\xbb\xbf"), b.String()...), nil
 	}
 	return simplifiedchinese.GBK.NewEncoder().Bytes([]byte(b.String()))
+}
+
+// Big writes a clean ledger of n rows to w, as a county's years of 台账 look: the
+// messy ledger's header, dates over three years written the four ways, the demo
+// county's townships (some without 镇) and villages, the office's category names,
+// amounts in 元 and 万元, closed and open matters. For the import's benchmark.
+func Big(w io.Writer, n int) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "台账"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", []any{"康乐县矛盾纠纷排查化解工作台账"}); err != nil {
+		return err
+	}
+	hdr := make([]any, len(Headers))
+	for i, h := range Headers {
+		hdr[i] = h
+	}
+	if err := sw.SetRow("A2", hdr); err != nil {
+		return err
+	}
+	towns := [][2]string{{"附城", "城关村"}, {"苏集镇", "苏集村"}, {"景古", "马巴村"}, {"附城镇", "郭家庄村"}, {"苏集", "古城村"}}
+	cats := []string{"土地纠纷", "劳资纠纷", "婚姻家庭", "邻里", "房屋宅基地", "损害赔偿"}
+	names := []string{"张建国", "王秀兰", "李志强", "赵海燕", "马文博", "杨丽娟", "周国栋", "何晓梅"}
+	row := make([]any, len(Headers))
+	for i := 0; i < n; i++ {
+		d := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%1000)
+		var date any
+		switch i % 4 {
+		case 0:
+			date = float64(d.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+		case 1:
+			date = fmt.Sprintf("%d年%d月%d日", d.Year(), d.Month(), d.Day())
+		case 2:
+			date = fmt.Sprintf("%d.%d.%d", d.Year(), d.Month(), d.Day())
+		default:
+			date = d.Format("2006/01/02")
+		}
+		t := towns[i%len(towns)]
+		name := names[i%len(names)]
+		state, outcome, resolved := "已办结", "调解成功", d.AddDate(0, 0, 10).Format("2006-01-02")
+		if i%10 == 0 {
+			state, outcome, resolved = "办理中", "", ""
+		}
+		amount := ""
+		switch i % 3 {
+		case 0:
+			amount = fmt.Sprintf("%d元", 1000+i%50000)
+		case 1:
+			amount = fmt.Sprintf("%.1f", float64(i%90)/10+0.1)
+		}
+		row[0], row[1], row[2], row[3], row[4] = strconv.Itoa(i+1), date, name, ID(i), fmt.Sprintf("138 %04d %04d", i/10000%10000, i%10000)
+		row[5], row[6], row[7] = t[0], t[1], cats[i%len(cats)]
+		row[8] = fmt.Sprintf("%s反映与%s因%s发生纠纷，经%s调解，第%d号。", name, names[(i+3)%len(names)], cats[i%len(cats)], t[0], i+1)
+		row[9], row[10], row[11], row[12] = amount, state, outcome, resolved
+		cell, _ := excelize.CoordinatesToCellName(1, i+3)
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
 }
