@@ -90,7 +90,6 @@ func BenchmarkImportLedger(b *testing.B) {
 	}
 }
 
-
 // cpuTime is the CPU time (user and system) this process has used.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
