@@ -30,7 +30,7 @@ func TestOrganisationAPI(t *testing.T) {
 		clerk := srv.Login(t, "county.clerk", demo.Password)
 		fuchengID := regionID(t, st, "622922100")
 		sujiID := regionID(t, st, "622922101")
-		sujiVillage := regionID(t, st, "622922101001")
+		sujiVillage := regionID(t, st, "622922101206")
 
 		type call struct {
 			name   string

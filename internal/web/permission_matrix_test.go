@@ -173,7 +173,7 @@ func (w *world) probes() []probe {
 	emptyJSON := map[string]any{}
 	// Jinggu's region path begins as Fucheng's does ("/1/22/", "/1/2/"): objects
 	// there are out of reach of Fucheng's admin, and must look so.
-	fucheng, jinggu := "622922100", "622922102"
+	fucheng, jinggu := "622922100", "622922103"
 	id := func(n int64) string { return fmt.Sprint(n) }
 	okFor := func(ans answer) func(demo.Account) answer { return func(demo.Account) answer { return ans } }
 
@@ -347,7 +347,7 @@ func (w *world) probes() []probe {
 	// Each case's registration is a row of its clerk's.
 	auditRows := func(a demo.Account) answer {
 		ans := answer{status: 200}
-		for clerk, code := range map[string]string{"fucheng.clerk": fucheng, "county.clerk": demo.CountyCode, "jinggu.clerk": "622922102"} {
+		for clerk, code := range map[string]string{"fucheng.clerk": fucheng, "county.clerk": demo.CountyCode, "jinggu.clerk": "622922103"} {
 			if strings.HasPrefix(code, a.RegionCode) {
 				ans.contains = append(ans.contains, clerk)
 			} else {
@@ -718,7 +718,7 @@ func (w *world) inSubtreeOfAnyone(code string) func(*demo.Account) answer {
 // subtreeNames: a list of regions names those of the reader's subtree only.
 func (w *world) subtreeNames(a demo.Account, ok answer) answer {
 	ans := ok
-	for code, name := range map[string]string{"622922100": "附城镇", "622922101": "苏集镇", "622922102": "景古镇"} {
+	for code, name := range map[string]string{"622922100": "附城镇", "622922101": "苏集镇", "622922103": "景古镇"} {
 		if strings.HasPrefix(code, a.RegionCode) {
 			ans.contains = append(ans.contains, name)
 		} else {
