@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/divisions"
@@ -117,6 +118,7 @@ func SeedCounty(ctx context.Context, st *store.Store) error {
 			gridded[v] = true
 		}
 	}
+	tree = staffedFirst(tree, []string{"622922100", "622922103", "622922101"})
 	return st.InTx(ctx, store.NotAudited("the demo's generated county"), func(tx *store.Tx) error {
 		regionIDs := map[string]int64{}
 		deptIDs := map[string]int64{}
@@ -169,4 +171,30 @@ func SeedCounty(ctx context.Context, st *store.Store) error {
 		}
 		return nil
 	})
+}
+
+// staffedFirst orders the county's divisions for creation: the county, then the
+// subtrees of the staffed townships in the order given, then the rest in code order.
+// Ids follow creation: 附城镇 gets 2 and 景古镇 an id beginning with 2 (23), so their
+// paths ("/1/2/", "/1/23/") share a beginning and the permission tests catch a subtree
+// bound that forgets its closing "/".
+func staffedFirst(tree []divisions.Division, first []string) []divisions.Division {
+	out := make([]divisions.Division, 0, len(tree))
+	taken := map[string]bool{}
+	out = append(out, tree[0])
+	taken[tree[0].Code] = true
+	for _, code := range first {
+		for _, d := range tree {
+			if strings.HasPrefix(d.Code, code) && !taken[d.Code] {
+				out = append(out, d)
+				taken[d.Code] = true
+			}
+		}
+	}
+	for _, d := range tree {
+		if !taken[d.Code] {
+			out = append(out, d)
+		}
+	}
+	return out
 }

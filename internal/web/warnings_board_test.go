@@ -161,8 +161,9 @@ func TestWarningMapRollsUpTheRegionTree(t *testing.T) {
 		if m.Totals != want[demo.CountyCode].counts {
 			t.Errorf("totals %+v", m.Totals)
 		}
-		// The tree: 3 townships, 3 villages each, 2 grids each, in code order.
-		if len(m.Root.Children) != 3 || m.Root.Children[0].Region.Code != "622922100" || len(m.Nodes()) != 1+3+9+18 {
+		// The tree: 康乐县's 15 townships and 156 villages, 2 grids under 3 villages of
+		// the 3 staffed townships, in code order.
+		if len(m.Root.Children) != 15 || m.Root.Children[0].Region.Code != "622922100" || len(m.Nodes()) != 1+15+156+18 {
 			t.Fatalf("the tree: %d townships, %d regions", len(m.Root.Children), len(m.Nodes()))
 		}
 
@@ -171,7 +172,7 @@ func TestWarningMapRollsUpTheRegionTree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Root.Region.Code != "622922101" || len(m.Nodes()) != 1+3+6 || findNode(m, "622922100") != nil {
+		if m.Root.Region.Code != "622922101" || len(m.Nodes()) != 1+9+6 || findNode(m, "622922100") != nil { // 苏集镇, its 9 villages, 6 grids
 			t.Fatalf("苏集镇's map: root %s, %d regions", m.Root.Region.Code, len(m.Nodes()))
 		}
 		if m.Totals != (cases.LevelCounts{Orange: 1, Yellow: 1}) || m.Root.Highest != risk.LevelOrange {
