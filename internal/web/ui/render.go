@@ -145,7 +145,7 @@ func navFor(p *auth.Principal) []NavItem {
 	}
 	if p.Can(auth.PermDictionary) {
 		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"},
-			NavItem{Key: "nav.evaluation_schemes", Href: "/admin/evaluation"})
+			NavItem{Key: "nav.evaluation_schemes", Href: "/admin/evaluation"}, NavItem{Key: "nav.imports", Href: "/admin/imports"})
 	}
 	if p.Can(auth.PermDocumentTemplates) {
 		items = append(items, NavItem{Key: "nav.document_templates", Href: "/admin/documents"})
