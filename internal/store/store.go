@@ -64,6 +64,8 @@ type Store struct {
 	probeOnce sync.Once
 	probes    chan *historyProbe // PostgreSQL: RiskHistory reads waiting for a shared look (riskhistory.go)
 
+	retries atomic.Int64 // statements and transactions run again on a fresh connection (retry.go)
+
 	identity atomic.Int64 // bumped by every change to users, sessions, regions, departments, categories
 
 	sharedKeys sync.Map // name -> []byte: SharedKey's keys, which never change once made
@@ -344,28 +346,52 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 
 // InTx runs fn in one write transaction, committing when fn returns nil, with the
 // audit entry e written in the same transaction (after fn, so fn may name its object:
-// Tx.SetAuditObject). The zero e is refused (ErrNoAuditEntry).
+// Tx.SetAuditObject). The zero e is refused (ErrNoAuditEntry). A transaction whose
+// connection failed before its COMMIT was sent changed nothing: it runs once more, fn
+// included, on a fresh connection (retry.go), so fn must set what it returns afresh
+// on each run.
 func (s *Store) InTx(ctx context.Context, e AuditEntry, fn func(*Tx) error) error {
 	if err := e.check(); err != nil {
 		return err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	committing, err := s.inTxOn(ctx, s.w, e, fn)
+	if err == nil || committing || !s.retryable(ctx, err) {
+		return err
+	}
+	c, cerr := freshConn(ctx, s.w)
+	if cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	defer c.Close()
+	_, err = s.inTxOn(ctx, c, e, fn)
+	return err
+}
+
+// txBeginner is what *sql.DB and *sql.Conn offer to start a transaction.
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// inTxOn is one run of InTx on db. committing reports that the COMMIT was sent: an
+// error then leaves unknown whether the transaction took effect.
+func (s *Store) inTxOn(ctx context.Context, db txBeginner, e AuditEntry, fn func(*Tx) error) (committing bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return false, fmt.Errorf("begin: %w", err)
 	}
 	t := &Tx{s: s, tx: tx, audit: e}
 	if err := fn(t); err != nil {
 		_ = tx.Rollback()
-		return err
+		return false, err
 	}
 	if t.audit.recorded() {
 		if err := t.appendAudit(ctx, ActorFrom(ctx), t.audit); err != nil {
 			_ = tx.Rollback()
-			return err
+			return false, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return true, fmt.Errorf("commit: %w", err)
 	}
 	if t.wrotePending {
 		s.wakeSealer()
@@ -374,18 +400,17 @@ func (s *Store) InTx(ctx context.Context, e AuditEntry, fn func(*Tx) error) erro
 		s.identityChanged()
 	}
 	s.wstmts.prepareWanted(ctx)
-	return nil
+	return true, nil
 }
 
 // SetAuditObject names the object of the transaction's audit entry once it is known:
 // a new case's id exists only after its insert.
 func (t *Tx) SetAuditObject(object string) { t.audit.Object = object }
 
-func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := s.rstmts.get(ctx, query, false); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return s.r.QueryRowContext(ctx, s.q(query), args...)
+// queryRow reads one row; its Scan retries once on a fresh connection when the
+// connection failed (retry.go).
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *retryRow {
+	return &retryRow{s: s, ctx: ctx, query: query, args: args}
 }
 
 // listConns is the size of PostgreSQL's pool for listings.
@@ -411,14 +436,26 @@ func listAll[T any](s *Store, ctx context.Context, query string, args []any, sca
 	}
 	defer func() { <-s.listSlots }()
 	rows, err := s.lists.QueryContext(ctx, s.q(query), args...)
+	if err != nil && s.retryable(ctx, err) {
+		rows, err = s.queryFresh(ctx, s.lists, query, args)
+	}
 	return scanAll(rows, err, scan)
 }
 
+// query runs a read; a read whose connection failed runs once more on a fresh one
+// (retry.go).
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	var rows *sql.Rows
+	var err error
 	if st := s.rstmts.get(ctx, query, false); st != nil {
-		return st.QueryContext(ctx, args...)
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = s.r.QueryContext(ctx, s.q(query), args...)
 	}
-	return s.r.QueryContext(ctx, s.q(query), args...)
+	if err != nil && s.retryable(ctx, err) {
+		return s.queryFresh(ctx, s.r, query, args)
+	}
+	return rows, err
 }
 
 // exec runs one write statement, in a transaction with e when e is recorded; the
@@ -428,10 +465,17 @@ func (s *Store) exec(ctx context.Context, e AuditEntry, query string, args ...an
 		return nil, err
 	}
 	if !e.recorded() {
+		var res sql.Result
+		var err error
 		if st := s.wstmts.get(ctx, query, false); st != nil {
-			return st.ExecContext(ctx, args...)
+			res, err = st.ExecContext(ctx, args...)
+		} else {
+			res, err = s.w.ExecContext(ctx, s.q(query), args...)
 		}
-		return s.w.ExecContext(ctx, s.q(query), args...)
+		if err != nil && s.retryableWrite(ctx, err) {
+			return s.execFresh(ctx, s.w, query, args)
+		}
+		return res, err
 	}
 	var res sql.Result
 	err := s.InTx(ctx, e, func(tx *Tx) error {
