@@ -112,15 +112,54 @@ func withPlanCacheMode(dsn, mode string) string {
 }
 
 // Open connects to dsn: a postgres:// URL, or else a SQLite file path (its folder is
-// created). It does not migrate; call Migrate.
+// created), with the default pool sizes. It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// Options are the settings of a store's connections.
+type Options struct {
+	// MaxConns bounds the PostgreSQL connections the store opens, all pools together
+	// (PoolSizes); 0 is DefaultMaxConns. SQLite ignores it.
+	MaxConns int
+}
+
+// DefaultMaxConns is how many PostgreSQL connections a store opens at most by default.
+const DefaultMaxConns = 38
+
+// PoolSizes splits max PostgreSQL connections among the store's pools: a third to
+// the writers, the party look its probeReaders, a fifth to the listings, the rest to
+// the readers. The default 38 gives 12, 16, 8 and 2, the sizes the benchmarks were
+// measured with.
+func PoolSizes(max int) (writers, readers, listings, looks int) {
+	if max <= 0 {
+		max = DefaultMaxConns
+	}
+	max = maxInt(max, 8)
+	looks = probeReaders
+	writers = maxInt(2, max*12/DefaultMaxConns)
+	listings = maxInt(2, max*8/DefaultMaxConns)
+	readers = max - writers - listings - looks
+	return writers, readers, listings, looks
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// OpenWith is Open with the connection settings o.
+func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return openPostgres(ctx, dsn)
+		return openPostgres(ctx, dsn, o)
 	}
 	return openSQLite(ctx, dsn)
 }
 
-func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
+	wConns, rConns, lConns, lookConns := PoolSizes(o.MaxConns)
 	open := func(dsn string, conns int) (*sql.DB, error) {
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
@@ -139,11 +178,11 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		}
 		return db, nil
 	}
-	w, err := open(dsn, 12)
+	w, err := open(dsn, wConns)
 	if err != nil {
 		return nil, err
 	}
-	r, err := open(dsn, 16)
+	r, err := open(dsn, rConns)
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -154,7 +193,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	// far slower than the custom plan (BenchmarkQueue, `onedoor bench -what queue`).
 	// Only listings: planning every statement each time slowed intake and the case
 	// page, a dozen small lookups (`onedoor bench -what intake,case`).
-	l, err := open(withPlanCacheMode(dsn, "force_custom_plan"), listConns)
+	l, err := open(withPlanCacheMode(dsn, "force_custom_plan"), lConns)
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -166,14 +205,14 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	// chosen: the look was planned at every intake, and planning took longer than
 	// running it (pg_stat_statements' plan and execution times under `onedoor bench
 	// -what intake` at 1M cases).
-	looks, err := open(withPlanCacheMode(dsn, "force_generic_plan"), probeReaders)
+	looks, err := open(withPlanCacheMode(dsn, "force_generic_plan"), lookConns)
 	if err != nil {
 		w.Close()
 		r.Close()
 		l.Close()
 		return nil, err
 	}
-	return &Store{dialect: Postgres, w: w, r: r, lists: l, looks: looks, listSlots: make(chan struct{}, listConns)}, nil
+	return &Store{dialect: Postgres, w: w, r: r, lists: l, looks: looks, listSlots: make(chan struct{}, lConns)}, nil
 }
 
 func openSQLite(ctx context.Context, path string) (*Store, error) {
@@ -212,6 +251,24 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	return &Store{dialect: SQLite, w: w, r: r, wstmts: &stmtCache{db: w}, rstmts: &stmtCache{db: r}}, nil
+}
+
+// PoolStats are the statistics of one of the store's connection pools.
+type PoolStats struct {
+	Name string // writers, readers, listings, looks
+	sql.DBStats
+}
+
+// Pools gives the statistics of every pool the store holds (metrics).
+func (s *Store) Pools() []PoolStats {
+	out := []PoolStats{{"writers", s.w.Stats()}, {"readers", s.r.Stats()}}
+	if s.lists != nil {
+		out = append(out, PoolStats{"listings", s.lists.Stats()})
+	}
+	if s.looks != nil {
+		out = append(out, PoolStats{"looks", s.looks.Stats()})
+	}
+	return out
 }
 
 // Dialect tells which database is behind the store.
@@ -412,9 +469,6 @@ func (t *Tx) SetAuditObject(object string) { t.audit.Object = object }
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *retryRow {
 	return &retryRow{s: s, ctx: ctx, query: query, args: args}
 }
-
-// listConns is the size of PostgreSQL's pool for listings.
-const listConns = 8
 
 // listAll runs a listing, a query whose best plan depends on its parameters (a
 // scope's range, a queue's centre), and scans its rows. On SQLite it is query. On

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"text/template"
 	"time"
 
@@ -39,6 +40,8 @@ type Server struct {
 	pages *ui.UI
 
 	mediation *mediation.Service
+
+	schema atomic.Pointer[store.SchemaState] // SetSchema
 }
 
 // New returns a server over st, with the page templates checked: a broken template
@@ -154,6 +157,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.checkCSRF(h)
 	h = s.checkForms(h)
 	h = s.authenticate(h)
+	h = s.schemaGuard(h)
 	h = limitBody(s.cfg.MaxBodyBytes, h)
 	h = securityHeaders(h)
 	h = logRequests(s.log, h)
@@ -189,14 +193,33 @@ func (l *routeList) HandleFunc(pattern string, _ func(http.ResponseWriter, *http
 	*l = append(*l, pattern)
 }
 
-// health answers 200 while the store answers, 503 otherwise.
+// health answers 200 "ok" while the store answers and this binary runs on its
+// schema; 503 "down" when the store does not answer, 503 "schema_mismatch" when the
+// schema is one this binary does not run on. Before the server is up, its Gate
+// answers "starting".
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.st.Ping(ctx); err != nil {
-		s.log.Warn("health: store does not answer", "err", err)
-		httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": string(s.st.Dialect())})
+	h := health{Status: "ok", Store: string(s.st.Dialect())}
+	err := s.st.Ping(ctx)
+	if err == nil {
+		// Read afresh: a probe learns of another node's migration at once.
+		var st store.SchemaState
+		if st, err = s.st.SchemaStatus(ctx); err == nil {
+			s.SetSchema(st)
+			h.Schema = &schemaState{Database: st.Database, Binary: st.Binary, Requires: st.Requires}
+		}
+	}
+	if err != nil {
+		s.log.WarnContext(r.Context(), "health: store does not answer", "err", err)
+		h.Status = "down"
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, h)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": string(s.st.Dialect())})
+	if st := s.schema.Load(); st != nil && !st.Serves() {
+		h.Status = "schema_mismatch"
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, h)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, h)
 }
