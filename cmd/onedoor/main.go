@@ -32,6 +32,7 @@ import (
 	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web"
+	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
 func main() {
@@ -85,11 +86,18 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 }
 
+// newLogger is the process's logger, made its default too: the lines logged through
+// slog's default (the request errors of httpx) and the standard log package come out
+// in the same format, JSON with -log-json, each with its request's id and user
+// (httpx.LogHandler).
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if cfg.LogJSON {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		h = slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	log := slog.New(httpx.LogHandler(h))
+	slog.SetDefault(log)
+	return log
 }
 
 func openAndMigrate(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {

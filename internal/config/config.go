@@ -61,6 +61,49 @@ type Config struct {
 	DBMaxConns  int           // PostgreSQL connections this node opens at most, all pools together
 	HSTS        time.Duration // Strict-Transport-Security max-age; 0 sends none
 	JobRunsKeep time.Duration // how long the record of background job runs is kept
+	MetricsFrom PrefixList    // who may read /metrics, directly (not through a proxy)
+	PublicURL   string        // the address users reach the server at, behind a proxy
+}
+
+// PrefixList is a flag's list of addresses and CIDRs, comma-separated.
+type PrefixList []netip.Prefix
+
+func (l *PrefixList) String() string {
+	if l == nil {
+		return ""
+	}
+	parts := make([]string, len(*l))
+	for i, p := range *l {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *PrefixList) Set(v string) error {
+	out, err := parsePrefixes(v)
+	*l = out
+	return err
+}
+
+// parsePrefixes reads comma-separated addresses or CIDRs.
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(part)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(part)
+			if aerr != nil {
+				return nil, fmt.Errorf("%q is not an address or a CIDR", part)
+			}
+			pfx = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		out = append(out, pfx.Masked())
+	}
+	return out, nil
 }
 
 // Setting describes one flag and its variable, for -help and for the README table.
@@ -115,6 +158,9 @@ func newFlagSet(c *Config, out io.Writer) (*flag.FlagSet, error) {
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", 38, "PostgreSQL connections one node opens at most, split among its pools (writers ⅓, readers ⅓, listings and the party look the rest); at least 8")
 	fs.DurationVar(&c.HSTS, "hsts", 0, "max-age of the Strict-Transport-Security header sent on HTTPS requests (e.g. 8760h); 0 sends none")
 	fs.DurationVar(&c.JobRunsKeep, "job-runs-keep", 30*24*time.Hour, "how long the record of background job runs is kept before the hourly housekeeping prunes it")
+	c.MetricsFrom = PrefixList{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	fs.Var(&c.MetricsFrom, "metrics-from", "addresses or CIDRs that may read /metrics (Prometheus), comma-separated; asked directly, never through a proxy")
+	fs.StringVar(&c.PublicURL, "public-url", "", "the address users reach onedoor at (e.g. https://zongzhi.example.cn), when a proxy does not pass the Host: the CSRF check accepts forms from it")
 	fs.Func("trusted-proxies", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client; empty trusts none", func(v string) error {
 		c.TrustedProxies = nil
 		for _, part := range strings.Split(v, ",") {
@@ -202,6 +248,11 @@ func (c *Config) check() error {
 	if c.WebhookURL != "" {
 		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("-webhook-url must be an http:// or https:// URL, got %q", c.WebhookURL)
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-public-url must be an http:// or https:// URL, got %q", c.PublicURL)
 		}
 	}
 	if c.SMTPAddr != "" {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"text/template"
@@ -41,7 +42,9 @@ type Server struct {
 
 	mediation *mediation.Service
 
-	schema atomic.Pointer[store.SchemaState] // SetSchema
+	schema     atomic.Pointer[store.SchemaState] // SetSchema
+	metrics    *metrics
+	publicHost string // the host of -public-url, "" when unset
 }
 
 // New returns a server over st, with the page templates checked: a broken template
@@ -66,6 +69,11 @@ func newServer(cfg *config.Config, log *slog.Logger, st *store.Store, parse func
 	s.pages = ui.New(st, s.auth, s.orgs, s.cases, cfg.SecureCookies, pages)
 	s.mediation = &mediation.Service{Store: st, Cases: s.cases, Now: func() time.Time { return s.cases.Now() }}
 	s.pages.Mediation = s.mediation
+	s.metrics = newMetrics(s)
+	if u, err := url.Parse(cfg.PublicURL); err == nil {
+		s.publicHost = u.Host
+	}
+	s.cases.Registered = s.metrics.registered
 	return s, nil
 }
 
@@ -86,6 +94,7 @@ func newCases(cfg *config.Config, log *slog.Logger, st *store.Store) *cases.Serv
 // sweeps, outbox delivery, and session cleanup. The caller starts and stops them.
 func (s *Server) Jobs() *jobs.Runner {
 	r := jobs.New(s.st, s.log)
+	r.Ran = s.metrics.ran
 	channels := map[string]notify.Channel{"sms": notify.LogSink{Log: s.log}}
 	if s.cfg.SMSGateway != "" {
 		channels["sms"] = notify.SMSGateway{URL: s.cfg.SMSGateway, Token: s.cfg.SMSToken}
@@ -101,8 +110,14 @@ func (s *Server) Jobs() *jobs.Runner {
 		r.Add(sw.name, s.cfg.SweepInterval, sw.run)
 	}
 	r.Add("outbox", 10*time.Second, func(ctx context.Context, _ time.Time) (int, error) { return deliver.Deliver(ctx) })
-	r.Add("session-cleanup", time.Hour, func(ctx context.Context, now time.Time) (int, error) {
+	// Every ten minutes: the lease of a node that died holding it lapses within the
+	// interval (jobs.leaseFor), and sessions past their time go soon after.
+	r.Add("session-cleanup", 10*time.Minute, func(ctx context.Context, now time.Time) (int, error) {
 		n, err := s.st.DeleteExpiredSessions(ctx, now, now.Add(-s.cfg.IdleTimeout))
+		return int(n), err
+	})
+	r.Add("job-runs-prune", time.Hour, func(ctx context.Context, now time.Time) (int, error) {
+		n, err := s.st.PruneJobRuns(ctx, now.Add(-s.cfg.JobRunsKeep))
 		return int(n), err
 	})
 	return r
@@ -154,16 +169,28 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.register(mux)
 
-	var h http.Handler = mux
+	var h http.Handler = routeOf(mux)
 	h = s.checkCSRF(h)
 	h = s.checkForms(h)
 	h = s.authenticate(h)
 	h = s.schemaGuard(h)
 	h = limitBody(s.cfg.MaxBodyBytes, h)
-	h = securityHeaders(h)
-	h = logRequests(s.log, h)
+	h = securityHeaders(s.cfg.HSTS, h)
+	h = s.logRequests(h)
 	trusted := s.cfg.TrustedProxies
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, httpx.WithClientIP(r, trusted)) })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" {
+			// Outside the application: no session, no request log of every scrape.
+			s.serveMetrics(w, r)
+			return
+		}
+		fromProxy := httpx.PeerTrusted(r, trusted)
+		info := &httpx.RequestInfo{ID: httpx.RequestID(r, fromProxy)}
+		w.Header().Set("X-Request-Id", info.ID)
+		r = httpx.FromProxy(r, fromProxy)
+		r = r.WithContext(httpx.WithRequestInfo(r.Context(), info))
+		h.ServeHTTP(w, httpx.WithClientIP(r, trusted))
+	})
 }
 
 // register adds every route: the assets, the health check, the pages, the API and
