@@ -787,8 +787,18 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 			q += " AND " + idCol + " < ?"
 			args = append(args, f.Before)
 		} else {
-			q += " AND (c.created_at < (SELECT b.created_at FROM cases b WHERE b.id = ?) OR (c.created_at = (SELECT b.created_at FROM cases b WHERE b.id = ?) AND " + idCol + " < ?))"
-			args = append(args, f.Before, f.Before, f.Before)
+			// One row-value comparison, which both stores read as a range of the
+			// (created_at, id) index: the page after the cursor starts where the cursor
+			// is. Written as "earlier, or as early with a lower id", an OR of two
+			// conditions, it was no range, and every page walked the index from the
+			// newest case down to the cursor: an export of 1M cases, 200 at a time, read
+			// the index 5,000 times over (270 rows/s).
+			col := "c.created_at"
+			if strings.HasPrefix(order, "+") {
+				col = "+c.created_at" // SQLite: keep the list on the index its order names
+			}
+			q += " AND (" + col + ", " + idCol + ") < ((SELECT b.created_at FROM cases b WHERE b.id = ?), ?)"
+			args = append(args, f.Before, f.Before)
 		}
 	}
 	return q, args, order, orderArgs, viaAssignments
