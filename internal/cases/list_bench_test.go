@@ -34,7 +34,9 @@ var listShapes = []listShape{
 	{"all", func(e listEnv) store.CaseFilter { return store.CaseFilter{} }},
 	{"kind", func(e listEnv) store.CaseFilter { return store.CaseFilter{Kind: model.KindDispute} }},
 	{"kind+urgency", func(e listEnv) store.CaseFilter { return store.CaseFilter{Kind: model.KindDispute, Urgency: "urgent"} }},
-	{"urgency+channel", func(e listEnv) store.CaseFilter { return store.CaseFilter{Urgency: "critical", Channel: model.ChannelHotline} }},
+	{"urgency+channel", func(e listEnv) store.CaseFilter {
+		return store.CaseFilter{Urgency: "critical", Channel: model.ChannelHotline}
+	}},
 	{"state-open", func(e listEnv) store.CaseFilter { return store.CaseFilter{States: []string{"in_progress"}} }},
 	{"state-closed", func(e listEnv) store.CaseFilter { return store.CaseFilter{States: []string{"archived"}} }},
 	{"overdue", func(e listEnv) store.CaseFilter { return store.CaseFilter{OverdueAt: e.now} }},
