@@ -36,6 +36,18 @@ const (
 	// The mediation organisations and the talent pool of one's subtree (phones masked),
 	// and the people recommended for a case: those who assign work and those who keep them.
 	PermMediationRead Permission = "mediation.read"
+	// Form a case's team (包案/“1131”): name its 包案领导, 政法委值班, mediators,
+	// lawyers, psychologists and 信访跟踪 from the staff and the pool.
+	PermCaseTeam Permission = "cases.team"
+	// Keep a case's mediation: its sessions (调解记录), its agreement (调解协议书) and
+	// its signing, performance and judicial confirmation, its referrals to and from the
+	// courts and other bodies (诉调对接).
+	PermMediationRecord Permission = "mediation.record"
+	// Issue a case's documents (文书: receipt, notice of acceptance, assignment and
+	// supervision orders, return-visit record, case file), each numbered (文号).
+	PermDocumentsIssue Permission = "documents.issue"
+	// Adjust the wording of the documents (templates, versioned): the deployment's.
+	PermDocumentTemplates Permission = "documents.templates"
 )
 
 // Scope is how far a grant reaches.
@@ -110,6 +122,19 @@ var Matrix = []Grant{
 	{model.RoleClerk, PermMediationRead, ScopeSubtree},
 	{model.RoleMediator, PermMediationRead, ScopeSubtree},
 	{model.RoleAdmin, PermMediationRead, ScopeSubtree},
+
+	{model.RoleLeader, PermCaseTeam, ScopeSubtree},
+	{model.RoleClerk, PermCaseTeam, ScopeSubtree},
+
+	{model.RoleLeader, PermMediationRecord, ScopeSubtree},
+	{model.RoleClerk, PermMediationRecord, ScopeSubtree},
+	{model.RoleMediator, PermMediationRecord, ScopeSubtree},
+	{model.RoleHandler, PermMediationRecord, ScopeDepartment},
+	{model.RoleLeader, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleClerk, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleMediator, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleGrid, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleAdmin, PermDocumentTemplates, ScopeDeployment},
 }
 
 // Scopes returns the scopes in which p holds perm, through any of their roles.

@@ -137,6 +137,7 @@ type worldCase struct {
 	label                 string // A, B, C
 	marker                string // its title: appears wherever the case is listed
 	id, party, attachment int64
+	dossier, notice       int64 // documents issued on it: its case file, its notice of acceptance (editable)
 	tracking              string
 	regionCode            string   // where it happened
 	centreCode            string   // the centre holding it: its registering clerk's
@@ -159,7 +160,9 @@ type world struct {
 	cancelledAppointment int64    // a booking of A's, cancelled already
 	notice               int64    // a notice of fucheng.handler's
 	notices              map[int64][]store.Notification
-	token, token2        int64 // API tokens the county's admin issued, one to revoke by page, one by API
+	token, token2        int64  // API tokens the county's admin issued, one to revoke by page, one by API
+	spareScreen          int64  // a hall screen's token the county's admin issued, to revoke
+	screenToken          string // a live hall screen's token, of the county
 	spareRules           [2]int64
 	deadlineRule         int64
 	category             int64 // a category of the default dictionary
@@ -268,6 +271,13 @@ func newWorld(t *testing.T, st *store.Store) *world {
 		}
 		*tok = idOf(t, raw)
 	}
+	w.screenToken = issueScreen(t, w.srv, w.clients["county.admin"], "矩阵大屏", w.regions[demo.CountyCode])
+	issueScreen(t, w.srv, w.clients["county.admin"], "矩阵备用大屏", w.regions[demo.CountyCode])
+	screens, err := st.ScreenTokens(ctx, "/")
+	if err != nil || len(screens) != 2 {
+		t.Fatalf("the screens: %v %v", screens, err)
+	}
+	w.spareScreen = screens[0].ID // the newest
 
 	// Every notice sent so far, by addressee: the inbox shows its reader's own.
 	w.notices = map[int64][]store.Notification{}
@@ -336,6 +346,15 @@ func (w *world) register(t *testing.T, label, clerk, region, dept string, seq in
 	c.party = full.Parties[0].ID
 	att := uploadAttachment(t, w.srv, w.clients[clerk], c.id, "协议.pdf", []byte("%PDF-1.4\n% agreement\n"))
 	c.attachment = att.ID
+	for kind, to := range map[string]*int64{"dossier": &c.dossier, "acceptance": &c.notice} {
+		resp, raw := w.clients[clerk].Do("POST", fmt.Sprintf("/api/v1/cases/%d/documents", c.id), map[string]any{"kind": kind})
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("issue %s on case %s: %d %s", kind, label, resp.StatusCode, raw)
+		}
+		var d struct{ ID int64 }
+		testutil.DecodeJSON(t, raw, &d)
+		*to = d.ID
+	}
 	return c
 }
 

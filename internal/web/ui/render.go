@@ -134,6 +134,7 @@ func navFor(p *auth.Principal) []NavItem {
 			NavItem{Key: "nav.users", Href: "/admin/users"},
 			NavItem{Key: "nav.categories", Href: "/admin/categories"},
 			NavItem{Key: "nav.tokens", Href: "/admin/tokens"},
+			NavItem{Key: "nav.screens", Href: "/admin/screens"},
 			NavItem{Key: "nav.roster_admin", Href: "/admin/roster"},
 			NavItem{Key: "nav.mediation_admin", Href: "/admin/mediation"},
 		)
@@ -141,6 +142,9 @@ func navFor(p *auth.Principal) []NavItem {
 	if p.Can(auth.PermDictionary) {
 		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"},
 			NavItem{Key: "nav.evaluation_schemes", Href: "/admin/evaluation"})
+	}
+	if p.Can(auth.PermDocumentTemplates) {
+		items = append(items, NavItem{Key: "nav.document_templates", Href: "/admin/documents"})
 	}
 	if p.Can(auth.PermAuditRead) {
 		items = append(items, NavItem{Key: "nav.audit", Href: "/admin/audit"})
@@ -177,6 +181,16 @@ var funcs = template.FuncMap{
 	"headline": func(n int, s string) string { return model.Headline(s, n) },
 	// isImage tells the attachments a page shows as photos.
 	"isImage": func(contentType string) bool { return strings.HasPrefix(contentType, "image/") },
+	// seq is 0..n-1, for a form's fixed number of rows.
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+	// list is its arguments as a list.
+	"list": func(v ...string) []string { return v },
 }
 
 // newPage starts a page for r with the title key.
