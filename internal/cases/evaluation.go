@@ -241,7 +241,7 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 			cs, sl := conds(fs, 0)
 			// The reader's scope is the subtree: no region filter besides it, so each
 			// pass is read through its period's index (by time), not the region's.
-			groups, err := s.Store.FigureCounts(ctx, store.CaseFilter{Cond: &base}, cs, scope, true)
+			groups, err := s.Store.FigureCountsByRegion(ctx, store.CaseFilter{Cond: &base}, cs, scope)
 			if err != nil {
 				return nil, err
 			}

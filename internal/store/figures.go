@@ -202,6 +202,17 @@ type FigureGroup struct {
 // (region subtree, category group, channel, kind) and the totals; or, not grouped, in
 // one total row. One pass over the base's cases, read through its own index.
 func (s *Store) FigureCounts(ctx context.Context, f CaseFilter, conds []model.CaseCond, sc CaseScope, grouped bool) ([]FigureGroup, error) {
+	return s.figureCounts(ctx, f, conds, sc, grouped, false)
+}
+
+// FigureCountsByRegion is FigureCounts grouped by leaf region alone: what a ranking
+// of regions needs, without the groups by category, channel and kind the dashboard
+// folds (a fifth of the cost of a month's pass at 100,000 cases).
+func (s *Store) FigureCountsByRegion(ctx context.Context, f CaseFilter, conds []model.CaseCond, sc CaseScope) ([]FigureGroup, error) {
+	return s.figureCounts(ctx, f, conds, sc, false, true)
+}
+
+func (s *Store) figureCounts(ctx context.Context, f CaseFilter, conds []model.CaseCond, sc CaseScope, grouped, byRegion bool) ([]FigureGroup, error) {
 	where, args := sc.where(s.dialect)
 	fw, fa := f.where()
 	var sums []string
@@ -212,7 +223,9 @@ func (s *Store) FigureCounts(ctx context.Context, f CaseFilter, conds []model.Ca
 		sumArgs = append(sumArgs, ca...)
 	}
 	keys, group := "'', 0, '', ''", ""
-	if grouped {
+	if byRegion {
+		keys, group = "c.region_path, 0, '', ''", " GROUP BY c.region_path"
+	} else if grouped {
 		keys, group = "c.region_path, c.category_id, c.channel, c.kind", " GROUP BY c.region_path, c.category_id, c.channel, c.kind"
 	}
 	q := "SELECT " + keys + ", " + strings.Join(sums, ", ") + " FROM cases c WHERE " + fw + " AND " + where + group
@@ -277,7 +290,9 @@ func (s *Store) LeadFigureCounts(ctx context.Context, f CaseFilter, conds []mode
 	var sumArgs []any
 	for i := range conds {
 		cw, ca := condSQL(&conds[i])
-		sums = append(sums, "COUNT(DISTINCT CASE WHEN "+cw+" THEN c.id END)")
+		// A case has one lead part not returned (a return ends the part, and the case
+		// is routed anew), so each joined row is a case: a sum, not a distinct count.
+		sums = append(sums, "SUM(CASE WHEN "+cw+" THEN 1 ELSE 0 END)")
 		sumArgs = append(sumArgs, ca...)
 	}
 	q := "SELECT la.department_id, " + strings.Join(sums, ", ") + " FROM cases c JOIN case_assignments la ON la.case_id = c.id AND la.is_lead = TRUE AND la.status <> 'returned'" +
@@ -286,12 +301,16 @@ func (s *Store) LeadFigureCounts(ctx context.Context, f CaseFilter, conds []mode
 	out := map[int64][]int64{}
 	_, err = scanAll(rows, err, func(r *sql.Rows) (struct{}, error) {
 		var dept int64
-		counts := make([]int64, len(conds))
+		sums := make([]sql.NullInt64, len(conds))
 		dst := []any{&dept}
-		for i := range counts {
-			dst = append(dst, &counts[i])
+		for i := range sums {
+			dst = append(dst, &sums[i])
 		}
 		err := r.Scan(dst...)
+		counts := make([]int64, len(conds))
+		for i, n := range sums {
+			counts[i] = n.Int64
+		}
 		out[dept] = counts
 		return struct{}{}, err
 	})
