@@ -772,7 +772,8 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 	fw, fa := f.terms(s.dialect, false)
 	q += " AND " + fw
 	args = append(args, fa...)
-	if (!f.OverdueAt.IsZero() || f.Cond != nil) && s.dialect == SQLite && !viaAssignments && !searching {
+	ownIndex := (!f.OverdueAt.IsZero() || f.Cond != nil) && s.dialect == SQLite && !viaAssignments && !searching
+	if ownIndex {
 		// Not the primary key's order, or SQLite walks it: overdue cases, and a
 		// figure's (a period's intake or endings), are read through their own index.
 		order = "+c.created_at DESC, +c.id DESC"
@@ -780,6 +781,11 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 	switch f.Sort {
 	case SortOldest:
 		order = "c.created_at ASC, " + idCol + " ASC"
+		if ownIndex {
+			// The oldest of a figure's cases (研判's longest open): walking every case
+			// from the first registered until ten open ones turn up read most of the table.
+			order = "+c.created_at ASC, +c.id ASC"
+		}
 	case SortDue:
 		order = "c.due_at IS NULL, c.due_at, " + idCol
 	}
