@@ -51,4 +51,3 @@ func (u *UI) analysisAgenda(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, fmt.Sprintf("/meetings/%d#agenda", id), http.StatusSeeOther)
 }
-
