@@ -223,6 +223,21 @@ func newGenerator(ctx context.Context, st *store.Store, seed uint64) (*generator
 	if err != nil || len(g.users) == 0 {
 		return nil, fmt.Errorf("demo cases: need a clerk to register cases: %v", err)
 	}
+	// Cases happen where a centre has staff to register and handle them: the demo
+	// county has all of 康乐县's townships and villages, but staff in three.
+	staffed := map[int64]bool{}
+	for _, u := range g.users {
+		staffed[u.RegionID] = true
+	}
+	var atStaffed []model.Region
+	for _, r := range g.places {
+		if staffed[g.centreOf[r.ID]] {
+			atStaffed = append(atStaffed, r)
+		}
+	}
+	if len(atStaffed) > 0 {
+		g.places = atStaffed
+	}
 	if err := g.lives.init(ctx, st, seed, regions, g.places, g.centreOf); err != nil {
 		return nil, err
 	}

@@ -426,7 +426,7 @@ func (s *Store) PartDueTransitions(ctx context.Context, now, soon time.Time, lim
 }
 
 func (s *Store) parties(ctx context.Context, caseID int64) ([]model.Party, error) {
-	return partiesOf(ctx, s.r, s.q, caseID)
+	return partiesOf(ctx, retryingReaders{s}, s.q, caseID)
 }
 
 // Parties reads a case's parties inside the transaction (CaseForUpdate leaves them out).
@@ -484,7 +484,7 @@ func (s *Store) Case(ctx context.Context, id int64, sc CaseScope) (model.Case, e
 	if c.Parties, err = s.parties(ctx, id); err != nil {
 		return c, err
 	}
-	c.Assignments, err = s.assignments(ctx, s.r, id)
+	c.Assignments, err = s.assignments(ctx, retryingReaders{s}, id)
 	return c, err
 }
 

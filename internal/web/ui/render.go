@@ -138,13 +138,14 @@ func navFor(p *auth.Principal) []NavItem {
 			NavItem{Key: "nav.users", Href: "/admin/users"},
 			NavItem{Key: "nav.categories", Href: "/admin/categories"},
 			NavItem{Key: "nav.tokens", Href: "/admin/tokens"},
+			NavItem{Key: "nav.screens", Href: "/admin/screens"},
 			NavItem{Key: "nav.roster_admin", Href: "/admin/roster"},
 			NavItem{Key: "nav.mediation_admin", Href: "/admin/mediation"},
 		)
 	}
 	if p.Can(auth.PermDictionary) {
 		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"},
-			NavItem{Key: "nav.evaluation_schemes", Href: "/admin/evaluation"})
+			NavItem{Key: "nav.evaluation_schemes", Href: "/admin/evaluation"}, NavItem{Key: "nav.imports", Href: "/admin/imports"})
 	}
 	if p.Can(auth.PermDocumentTemplates) {
 		items = append(items, NavItem{Key: "nav.document_templates", Href: "/admin/documents"})
