@@ -781,10 +781,13 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 	switch f.Sort {
 	case SortOldest:
 		order = "c.created_at ASC, " + idCol + " ASC"
+		// The oldest of a figure's cases of the moment (研判's longest open, the warnings
+		// in force): walking every case from the first registered until ten of them
+		// turn up read most of the table; their own index finds them, then they are sorted.
 		if ownIndex {
-			// The oldest of a figure's cases (研判's longest open): walking every case
-			// from the first registered until ten open ones turn up read most of the table.
 			order = "+c.created_at ASC, +c.id ASC"
+		} else if s.dialect == Postgres && f.Cond != nil && f.Cond.CreatedFrom.IsZero() && f.Cond.EndedFrom.IsZero() && !viaAssignments && !searching {
+			order = "c.created_at + INTERVAL '0 seconds' ASC, c.id + 0 ASC"
 		}
 	case SortDue:
 		order = "c.due_at IS NULL, c.due_at, " + idCol
