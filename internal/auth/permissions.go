@@ -16,17 +16,18 @@ var ErrForbidden = errors.New("auth: not permitted")
 type Permission string
 
 const (
-	PermCasesRead      Permission = "cases.read"        // see cases, their timelines and attachments
-	PermCasesRegister  Permission = "cases.register"    // register a case
-	PermPersonalReveal Permission = "personal.reveal"   // see a party's full ID number and phone (audited)
-	PermOrgManage      Permission = "org.manage"        // regions, departments, users, API tokens, unlocking
-	PermDictionary     Permission = "dictionary.edit"   // the category dictionary
-	PermAuditRead      Permission = "audit.read"        // read and export the audit log
-	PermReception      Permission = "reception.publish" // publish and withdraw one's own reception sessions (领导接访)
-	PermAppointments   Permission = "appointments.book" // book and cancel reception slots for cases (约访)
-	PermCasesLink      Permission = "cases.link"        // link a case to another one sees (关联案件), and take the link back
-	PermFollowUp       Permission = "cases.follow_up"   // set a case on a follow-up plan of dated return visits (回访计划), and end it
-	PermStatsRead      Permission = "stats.read"        // the figures, the dashboard and the monthly report of one's subtree
+	PermCasesRead      Permission = "cases.read"         // see cases, their timelines and attachments
+	PermCasesRegister  Permission = "cases.register"     // register a case
+	PermPersonalReveal Permission = "personal.reveal"    // see a party's full ID number and phone (audited)
+	PermOrgManage      Permission = "org.manage"         // regions, departments, users, API tokens, unlocking
+	PermDictionary     Permission = "dictionary.edit"    // the category dictionary
+	PermAuditRead      Permission = "audit.read"         // read and export the audit log
+	PermReception      Permission = "reception.publish"  // publish and withdraw one's own reception sessions (领导接访)
+	PermAppointments   Permission = "appointments.book"  // book and cancel reception slots for cases (约访)
+	PermCasesLink      Permission = "cases.link"         // link a case to another one sees (关联案件), and take the link back
+	PermFollowUp       Permission = "cases.follow_up"    // set a case on a follow-up plan of dated return visits (回访计划), and end it
+	PermStatsRead      Permission = "stats.read"         // the figures, the dashboard and the monthly report of one's subtree
+	PermEvalPublish    Permission = "evaluation.publish" // publish (定稿) a period's 考评 ranking of one's subtree, freezing it
 	// Be told, where a warning's history counts records outside one's scope, that there
 	// are such records (辖区外另有记录, never how many): those who must act on warnings.
 	PermRiskOutside Permission = "risk.outside_records"
@@ -35,6 +36,9 @@ const (
 	// The mediation organisations and the talent pool of one's subtree (phones masked),
 	// and the people recommended for a case: those who assign work and those who keep them.
 	PermMediationRead Permission = "mediation.read"
+	// 会商研判 and 联席会议 of one's subtree: record a meeting, its agenda and minutes,
+	// and carry out its decisions on the cases (each action still the workflow's).
+	PermMeetings Permission = "meetings.run"
 	// Form a case's team (包案/“1131”): name its 包案领导, 政法委值班, mediators,
 	// lawyers, psychologists and 信访跟踪 from the staff and the pool.
 	PermCaseTeam Permission = "cases.team"
@@ -101,6 +105,7 @@ var Matrix = []Grant{
 	{model.RoleLeader, PermReception, ScopeSubtree},
 	{model.RoleLeader, PermStatsRead, ScopeSubtree},
 	{model.RoleViewer, PermStatsRead, ScopeSubtree},
+	{model.RoleLeader, PermEvalPublish, ScopeSubtree},
 	{model.RoleClerk, PermAppointments, ScopeSubtree},
 
 	{model.RoleLeader, PermRiskOutside, ScopeSubtree},
@@ -117,6 +122,8 @@ var Matrix = []Grant{
 	{model.RoleAdmin, PermRosterRead, ScopeSubtree},
 
 	{model.RoleLeader, PermMediationRead, ScopeSubtree},
+	{model.RoleLeader, PermMeetings, ScopeSubtree},
+	{model.RoleClerk, PermMeetings, ScopeSubtree},
 	{model.RoleClerk, PermMediationRead, ScopeSubtree},
 	{model.RoleMediator, PermMediationRead, ScopeSubtree},
 	{model.RoleAdmin, PermMediationRead, ScopeSubtree},
