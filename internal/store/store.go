@@ -64,6 +64,8 @@ type Store struct {
 	probeOnce sync.Once
 	probes    chan *historyProbe // PostgreSQL: RiskHistory reads waiting for a shared look (riskhistory.go)
 
+	readOnly bool // opened with Options.ReadOnly: audit entries waiting are not sealed
+
 	retries atomic.Int64 // statements and transactions run again on a fresh connection (retry.go)
 
 	identity atomic.Int64 // bumped by every change to users, sessions, regions, departments, categories
@@ -155,13 +157,20 @@ func maxInt(a, b int) int {
 
 // OpenWith is Open with the connection settings o.
 func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
+	var st *Store
+	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		if o.ReadOnly {
 			dsn = withRuntimeParam(dsn, "default_transaction_read_only", "on")
 		}
-		return openPostgres(ctx, dsn, o)
+		st, err = openPostgres(ctx, dsn, o)
+	} else {
+		st, err = openSQLite(ctx, dsn, o.ReadOnly)
 	}
-	return openSQLite(ctx, dsn, o.ReadOnly)
+	if st != nil {
+		st.readOnly = o.ReadOnly
+	}
+	return st, err
 }
 
 // withRuntimeParam is the PostgreSQL URL dsn setting a session parameter.
