@@ -144,6 +144,8 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /stats", u.withPerm(auth.PermStatsRead)(u.dashboard))
 	mux.HandleFunc("GET /stats/monthly", u.withPerm(auth.PermStatsRead)(u.monthly))
 	mux.HandleFunc("GET /stats/monthly.xlsx", u.withPerm(auth.PermStatsRead)(u.monthlyExport))
+	mux.HandleFunc("GET /stats/report", u.withPerm(auth.PermStatsRead)(u.statsReport))
+	mux.HandleFunc("GET /stats/report.xlsx", u.withPerm(auth.PermStatsRead)(u.statsReportExport))
 
 	mux.HandleFunc("GET /inbox", u.signedIn(u.inbox))
 	// The grid worker's phone pages: whoever may register cases (grid, clerk, leader).
