@@ -55,8 +55,8 @@ func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per repo
 	if cut.Urgency != "" && !workflow.Urgency(cut.Urgency).Valid() {
 		return report.Result{}, model.Invalid("urgency", "invalid", "invalid.filter")
 	}
-	if cut.DepartmentID != 0 {
-		if _, err := s.Store.Department(ctx, cut.DepartmentID); err != nil {
+	if cut.LeadDepartmentID != 0 {
+		if _, err := s.Store.Department(ctx, cut.LeadDepartmentID); err != nil {
 			return report.Result{}, model.Invalid("lead_department_id", "invalid", "invalid.lead_department_id.not_found")
 		}
 	}
@@ -69,7 +69,7 @@ func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per repo
 	filter := func(base model.CaseCond) store.CaseFilter {
 		return store.CaseFilter{Cond: &base, Kind: model.CaseKind(cut.Kind), Channel: model.Channel(cut.Channel),
 			CategoryID: cut.CategoryID, Within: cut.RegionPath, Urgency: cut.Urgency,
-			LeadDepartmentID: cut.DepartmentID, NoLeadDepartment: cut.NoDepartment}
+			LeadDepartmentID: cut.LeadDepartmentID, NoLeadDepartment: cut.NoLeadDepartment}
 	}
 	groups := make([][]report.Group, len(plan.Batches))
 	for i, b := range plan.Batches {

@@ -23,11 +23,13 @@ type Cut struct {
 	CategoryID int64
 	Channel    string
 	Kind       string
-	Urgency    string
-	// DepartmentID cuts to the cases led by a department (主办单位); NoDepartment to
-	// those led by none.
+	// DepartmentID narrows to one department's cases (the evaluation of departments).
 	DepartmentID int64
-	NoDepartment bool
+	Urgency      string
+	// LeadDepartmentID cuts to the cases led by a department (主办单位); NoLeadDepartment to
+	// those led by none.
+	LeadDepartmentID int64
+	NoLeadDepartment bool
 	// RegionOnly, in a link only, holds the region's own cases (本级), not its
 	// children's.
 	RegionOnly bool
@@ -104,7 +106,7 @@ func NewPlan(p Period, now time.Time, cut Cut) *Plan {
 		byBase := map[string]*Batch{}
 		var order []string
 		for _, f := range Figures {
-			if f.Kind == Days || (f.Now && when > 0) {
+			if f.Kind == Days || (f.Now && when > 0) || f.Department {
 				continue
 			}
 			base := f.base(per, now)
@@ -156,6 +158,8 @@ func baseName(f Figure) string {
 		return "warnflow"
 	case strings.HasPrefix(f.ID, "warn_"):
 		return "warned"
+	case strings.HasPrefix(f.ID, "supervis"):
+		return "supervised"
 	case f.Now:
 		return "open"
 	case f.ID == "intake":
@@ -221,7 +225,7 @@ type Result struct {
 
 // Headlines are the figures at the top of the dashboard, in order.
 var Headlines = []string{"intake", "ended", "resolve_rate", "on_time_rate", "satisfaction_rate", "visit_rate",
-	"reopen_rate", "local_rate", "avg_days", "median_days", "escalated", "delegated", "overdue", "due_soon",
+	"reopen_rate", "local_rate", "avg_days", "median_days", "supervised", "supervised_red", "supervision_reply_rate", "escalated", "delegated", "overdue", "due_soon",
 	"warn_red", "warn_orange", "warn_yellow", "warn_blue"}
 
 // WarningFlow are the warnings raised and cleared in the period, by colour: the
@@ -231,7 +235,7 @@ var WarningFlow = []string{"warn_raised_red", "warn_raised_orange", "warn_raised
 
 // RegionColumns are the figures of the region comparison and the monthly report.
 var RegionColumns = []string{"intake", "ended", "resolve_rate", "on_time_rate", "avg_days", "visit_rate",
-	"satisfaction_rate", "reopen_rate", "local_rate", "overdue", "due_soon", "warn_red", "warn_orange", "escalated", "delegated"}
+	"satisfaction_rate", "reopen_rate", "local_rate", "supervised", "supervision_reply_rate", "overdue", "due_soon", "warn_red", "warn_orange", "escalated", "delegated"}
 
 // NoDepartment is the value of lead_department_id that asks for the cases led by no
 // department.
@@ -482,25 +486,25 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 	listed := map[int64]bool{}
 	for _, d := range tree.Departments {
 		listed[d.ID] = true
-		if (pl.Cut.DepartmentID != 0 && d.ID != pl.Cut.DepartmentID) || pl.Cut.NoDepartment || (deptTally[d.ID] == nil && !d.Active) {
+		if (pl.Cut.LeadDepartmentID != 0 && d.ID != pl.Cut.LeadDepartmentID) || pl.Cut.NoLeadDepartment || (deptTally[d.ID] == nil && !d.Active) {
 			continue
 		}
 		cut := pl.Cut
-		cut.DepartmentID = d.ID
+		cut.LeadDepartmentID = d.ID
 		res.Departments = append(res.Departments, Row{ID: d.ID, Code: d.Code, Name: d.Name, Values: row(deptCols, get(deptTally, d.ID), durDept[d.ID], cut)})
 	}
-	if pl.Cut.DepartmentID == 0 {
+	if pl.Cut.LeadDepartmentID == 0 {
 		cut := pl.Cut
-		cut.NoDepartment = true
+		cut.NoLeadDepartment = true
 		res.Departments = append(res.Departments, Row{Name: tree.NoDepartment, Values: row(deptCols, get(deptTally, 0), durDept[0], cut)})
 	}
 	// A department of another subtree may lead a case of this one (a county bureau on
 	// a township's case): it has its row too.
 	others := slices.Sorted(maps.Keys(deptTally))
 	for _, id := range others {
-		if id != 0 && !listed[id] && (pl.Cut.DepartmentID == 0 || id == pl.Cut.DepartmentID) && !pl.Cut.NoDepartment {
+		if id != 0 && !listed[id] && (pl.Cut.LeadDepartmentID == 0 || id == pl.Cut.LeadDepartmentID) && !pl.Cut.NoLeadDepartment {
 			cut := pl.Cut
-			cut.DepartmentID = id
+			cut.LeadDepartmentID = id
 			res.Departments = append(res.Departments, Row{ID: id, Name: tree.DepartmentName(id), Values: row(deptCols, deptTally[id], durDept[id], cut)})
 		}
 	}
@@ -591,14 +595,17 @@ func ListQuery(f Figure, part Part, p Period, cut Cut) url.Values {
 	if cut.Urgency != "" {
 		q.Set("urgency", cut.Urgency)
 	}
-	if cut.DepartmentID != 0 {
-		q.Set("lead_department_id", strconv.FormatInt(cut.DepartmentID, 10))
+	if cut.LeadDepartmentID != 0 {
+		q.Set("lead_department_id", strconv.FormatInt(cut.LeadDepartmentID, 10))
 	}
-	if cut.NoDepartment {
+	if cut.NoLeadDepartment {
 		q.Set("lead_department_id", NoDepartment)
 	}
 	if cut.RegionOnly && cut.RegionID != 0 {
 		q.Set("region_only", "1")
+	}
+	if cut.DepartmentID != 0 {
+		q.Set("department_id", strconv.FormatInt(cut.DepartmentID, 10))
 	}
 	return q
 }

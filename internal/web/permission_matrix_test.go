@@ -288,6 +288,13 @@ func (w *world) probes() []probe {
 		probe{route: "POST /admin/mediation/orgs/{id}/members/{mid}/delete", method: POST, url: "/admin/mediation/orgs/999999/members/1/delete", want: w.granted(pageSurface, org, okFor(notFound))},
 		probe{route: "POST /admin/mediation/talent", method: POST, url: "/admin/mediation/talent", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
 		probe{route: "POST /admin/mediation/talent/{id}", method: POST, url: "/admin/mediation/talent/999999", body: emptyForm, want: w.granted(pageSurface, org, okFor(notFound))},
+		// The documents' wording (文书模板): the deployment's administrator's.
+		probe{route: "GET /admin/documents", method: GET, url: "/admin/documents", want: w.granted(pageSurface, auth.PermDocumentTemplates, okFor(ok200))},
+		probe{route: "GET /admin/documents/{kind}", method: GET, url: "/admin/documents/assignment", want: w.granted(pageSurface, auth.PermDocumentTemplates, okFor(ok200))},
+		probe{route: "POST /admin/documents/{kind}", method: POST, url: "/admin/documents/assignment", body: emptyForm, want: w.granted(pageSurface, auth.PermDocumentTemplates, okFor(unprocessable))},
+		probe{route: "POST /admin/documents/{kind}/preview", method: POST, url: "/admin/documents/assignment/preview", body: emptyForm, want: w.granted(pageSurface, auth.PermDocumentTemplates, okFor(unprocessable))},
+		probe{route: "GET /api/v1/document-templates/{kind}", method: GET, url: "/api/v1/document-templates/assignment", want: w.granted(apiSurface, auth.PermDocumentTemplates, okFor(ok200))},
+		probe{route: "PUT /api/v1/document-templates/{kind}", method: PUT, url: "/api/v1/document-templates/assignment", body: emptyJSON, want: w.granted(apiSurface, auth.PermDocumentTemplates, okFor(unprocessable))},
 		probe{route: "GET /api/v1/mediation/orgs", method: GET, url: "/api/v1/mediation/orgs", want: w.granted(apiSurface, auth.PermMediationRead, okFor(ok200))},
 		probe{route: "GET /api/v1/talent", method: GET, url: "/api/v1/talent", want: w.granted(apiSurface, auth.PermMediationRead, okFor(ok200))},
 
@@ -427,6 +434,24 @@ func (w *world) probes() []probe {
 		probe{route: "GET /api/v1/warnings", method: GET, url: "/api/v1/warnings", want: refusing(apiSurface), by: everyone},
 	)
 
+	// 我的筛选 and export jobs: anyone who reads case lists keeps their own filters and
+	// runs their own exports; another's (here: none under the id probed) look like none.
+	reader := func(s surface, ok answer) func(*demo.Account) answer {
+		return w.granted(s, auth.PermCasesRead, okFor(ok))
+	}
+	add(
+		probe{route: "POST /saved-filters", method: POST, url: "/saved-filters", body: url.Values{"name": {""}, "query": {"kind=dispute"}}, want: reader(pageSurface, unprocessable)},
+		probe{route: "POST /saved-filters/{id}/rename", method: POST, url: "/saved-filters/999999/rename", body: url.Values{"name": {"x"}}, want: reader(pageSurface, notFound)},
+		probe{route: "POST /saved-filters/{id}/delete", method: POST, url: "/saved-filters/999999/delete", body: emptyForm, want: reader(pageSurface, notFound)},
+		probe{route: "GET /api/v1/saved-filters", method: GET, url: "/api/v1/saved-filters", want: reader(apiSurface, ok200)},
+		probe{route: "POST /api/v1/saved-filters", method: POST, url: "/api/v1/saved-filters", body: map[string]any{"name": "", "query": "kind=dispute"}, want: reader(apiSurface, unprocessable)},
+		probe{route: "PATCH /api/v1/saved-filters/{id}", method: PATCH, url: "/api/v1/saved-filters/999999", body: map[string]any{"name": "x"}, want: reader(apiSurface, notFound)},
+		probe{route: "DELETE /api/v1/saved-filters/{id}", method: DELETE, url: "/api/v1/saved-filters/999999", want: reader(apiSurface, notFound)},
+		probe{route: "POST /api/v1/exports", method: POST, url: "/api/v1/exports?format=pdf", want: reader(apiSurface, unprocessable)},
+		probe{route: "GET /api/v1/exports/{id}", method: GET, url: "/api/v1/exports/0123456789abcdef0123456789abcdef", want: reader(apiSurface, notFound)},
+		probe{route: "GET /api/v1/exports/{id}/file", method: GET, url: "/api/v1/exports/0123456789abcdef0123456789abcdef/file", want: reader(apiSurface, notFound)},
+	)
+
 	// 待审批: approvals.review, a leader's own queue; no answer waits under the id probed.
 	// 今日在岗: roster.read, a centre on the reader's own path (above or below them).
 	add(
@@ -457,6 +482,33 @@ func (w *world) probes() []probe {
 		probe{route: "GET /stats/monthly.xlsx", method: GET, url: "/stats/monthly.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
 		probe{route: "GET /stats/report", method: GET, url: "/stats/report?rows=departments", want: w.granted(pageSurface, stats, okFor(ok200))},
 		probe{route: "GET /stats/report.xlsx", method: GET, url: "/stats/report.xlsx?rows=channels", want: w.granted(pageSurface, stats, okFor(ok200))},
+	)
+
+	// 考评: the ranking is read with the figures (stats.read), published by a leader
+	// (evaluation.publish: refused here, the period asked for has not ended); its
+	// schemes are edited with the dictionaries, and read by both.
+	publish := auth.PermEvalPublish
+	notOver := url.Values{"scheme": {"township"}, "period": {"month"}, "date": {"2099-01-15"}}
+	add(
+		probe{route: "GET /evaluation", method: GET, url: "/evaluation", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /evaluation/notice", method: GET, url: "/evaluation/notice?scheme=department", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /evaluation.xlsx", method: GET, url: "/evaluation.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "POST /evaluation/publish", method: POST, url: "/evaluation/publish", body: notOver, want: w.granted(pageSurface, publish, okFor(unprocessable))},
+		probe{route: "GET /api/v1/evaluation/ranking", method: GET, url: "/api/v1/evaluation/ranking?scheme=township&period=quarter", want: w.granted(apiSurface, stats, okFor(ok200))},
+		probe{route: "POST /api/v1/evaluation/ranking/publish", method: POST, url: "/api/v1/evaluation/ranking/publish",
+			body: map[string]any{"scheme": "township", "period": "month", "date": "2099-01-15"}, want: w.granted(apiSurface, publish, okFor(unprocessable))},
+		probe{route: "GET /api/v1/evaluation/schemes", method: GET, url: "/api/v1/evaluation/schemes", want: func(a *demo.Account) answer {
+			switch {
+			case a == nil:
+				return apiSurface.anonymous()
+			case w.doc.can(*a, auth.PermDictionary) || w.doc.can(*a, stats):
+				return ok200
+			}
+			return answer{status: http.StatusForbidden}
+		}},
+		probe{route: "GET /admin/evaluation", method: GET, url: "/admin/evaluation", want: w.granted(pageSurface, auth.PermDictionary, okFor(ok200))},
+		probe{route: "POST /admin/evaluation", method: POST, url: "/admin/evaluation", body: url.Values{"code": {"township"}, "name": {""}}, want: w.granted(pageSurface, auth.PermDictionary, okFor(unprocessable))},
+		probe{route: "PUT /api/v1/evaluation/schemes/{code}", method: PUT, url: "/api/v1/evaluation/schemes/township", body: map[string]any{"name": ""}, want: w.granted(apiSurface, auth.PermDictionary, okFor(unprocessable))},
 	)
 
 	// Reception sessions (领导接访): reception.publish, a leader's own sessions.
@@ -555,6 +607,37 @@ func (w *world) probes() []probe {
 				return ok
 			}
 		}
+		// The case's mediation (issue 25): the team needs cases.team, the records
+		// mediation.record, then the case in sight; the probes' input is refused, or
+		// names a member, an agreement or a referral no one has, so nothing changes.
+		holding := func(s surface, perm auth.Permission, ok answer) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case !w.doc.can(*a, perm):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.sees(*a, c):
+					return answer{status: http.StatusNotFound}
+				}
+				return ok
+			}
+		}
+		// An agreement of the page's routes is looked for before the case: one no one
+		// has is 404 to every holder.
+		anyHolder := func(s surface, perm auth.Permission, ok answer) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case s == pageSurface && !w.doc.can(*a, auth.PermCasesRead):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.can(*a, perm):
+					return answer{status: http.StatusForbidden}
+				}
+				return ok
+			}
+		}
 		// A follow-up plan (回访计划) needs cases.follow_up, then the case in sight; the
 		// probes' input is refused, so the matrix changes nothing.
 		following := func(s surface) func(*demo.Account) answer {
@@ -566,6 +649,24 @@ func (w *world) probes() []probe {
 					return answer{status: http.StatusForbidden}
 				case !w.doc.sees(*a, c):
 					return answer{status: http.StatusNotFound}
+				}
+				return unprocessable
+			}
+		}
+		// Issuing a document (文书) needs documents.issue and the case in sight; the
+		// probes ask for a kind there is none of, so the matrix issues nothing. The page's
+		// form asks the permission first, the API the case.
+		issuing := func(s surface) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case s == pageSurface && !w.doc.can(*a, auth.PermDocumentsIssue):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.sees(*a, c):
+					return answer{status: http.StatusNotFound}
+				case !w.doc.can(*a, auth.PermDocumentsIssue):
+					return answer{status: http.StatusForbidden}
 				}
 				return unprocessable
 			}
@@ -593,6 +694,13 @@ func (w *world) probes() []probe {
 			each(probe{route: "POST /cases/{id}/links", method: POST, url: caseURL + "/links", body: url.Values{"tracking_code": {"NOSUCHCASE"}, "link_kind": {"earlier"}}, want: linking(pageSurface, unprocessable)}),
 			each(probe{route: "POST /cases/{id}/follow-up", method: POST, url: caseURL + "/follow-up", body: url.Values{"every_days": {"0"}}, want: following(pageSurface)}),
 			each(probe{route: "POST /cases/{id}/follow-up/end", method: POST, url: caseURL + "/follow-up/end", body: url.Values{"follow_up_note": {"\x01"}}, want: following(pageSurface)}),
+			each(probe{route: "POST /cases/{id}/documents", method: POST, url: caseURL + "/documents", body: url.Values{"kind": {"memo"}}, want: issuing(pageSurface)}),
+			each(probe{route: "GET /documents/{id}", method: GET, url: "/documents/" + id(c.dossier), want: w.onCase(pageSurface, c, okFor(masked(c, 200)))}),
+			each(probe{route: "GET /documents/{id}/docx", method: GET, url: "/documents/" + id(c.notice) + "/docx", want: w.onCase(pageSurface, c, okFor(ok200))}),
+			each(probe{route: "GET /api/v1/cases/{id}/documents", method: GET, url: apiURL + "/documents", want: w.onCase(apiSurface, c, okFor(masked(c, 200)))}),
+			each(probe{route: "POST /api/v1/cases/{id}/documents", method: POST, url: apiURL + "/documents", body: map[string]any{"kind": "memo"}, want: issuing(apiSurface)}),
+			each(probe{route: "GET /api/v1/documents/{id}", method: GET, url: "/api/v1/documents/" + id(c.dossier), want: w.onCase(apiSurface, c, okFor(masked(c, 200)))}),
+			each(probe{route: "GET /api/v1/documents/{id}/docx", method: GET, url: "/api/v1/documents/" + id(c.notice) + "/docx", want: w.onCase(apiSurface, c, okFor(ok200))}),
 			each(probe{route: "POST /cases/{id}/links/{lid}/delete", method: POST, url: caseURL + "/links/999999/delete", body: emptyForm, want: linking(pageSurface, notFound)}),
 
 			each(probe{route: "GET /api/v1/cases/{id}", method: GET, url: apiURL, want: w.onCase(apiSurface, c, okFor(masked(c, 200)))}),
@@ -611,6 +719,23 @@ func (w *world) probes() []probe {
 			each(probe{route: "GET /api/v1/cases/{id}/links", method: GET, url: apiURL + "/links", want: w.onCase(apiSurface, c, okFor(ok200))}),
 			each(probe{route: "POST /api/v1/cases/{id}/links", method: POST, url: apiURL + "/links", body: map[string]any{"tracking_code": "NOSUCHCASE", "kind": "earlier"}, want: linking(apiSurface, unprocessable)}),
 			each(probe{route: "DELETE /api/v1/cases/{id}/links/{lid}", method: DELETE, url: apiURL + "/links/999999", want: linking(apiSurface, notFound)}),
+			each(probe{route: "POST /cases/{id}/team", method: POST, url: caseURL + "/team", body: url.Values{"role": {"judge"}}, want: holding(pageSurface, auth.PermCaseTeam, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/team/{mid}/delete", method: POST, url: caseURL + "/team/999999/delete", body: emptyForm, want: holding(pageSurface, auth.PermCaseTeam, notFound)}),
+			each(probe{route: "POST /cases/{id}/sessions", method: POST, url: caseURL + "/sessions", body: emptyForm, want: holding(pageSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/agreements", method: POST, url: caseURL + "/agreements", body: emptyForm, want: holding(pageSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/agreements/{aid}", method: POST, url: caseURL + "/agreements/999999", body: emptyForm, want: anyHolder(pageSurface, auth.PermMediationRecord, notFound)}),
+			each(probe{route: "POST /cases/{id}/agreements/{aid}/sign", method: POST, url: caseURL + "/agreements/999999/sign", body: emptyForm, want: anyHolder(pageSurface, auth.PermMediationRecord, notFound)}),
+			each(probe{route: "POST /cases/{id}/agreements/{aid}/performance", method: POST, url: caseURL + "/agreements/999999/performance", body: emptyForm, want: anyHolder(pageSurface, auth.PermMediationRecord, notFound)}),
+			each(probe{route: "POST /cases/{id}/agreements/{aid}/confirmation", method: POST, url: caseURL + "/agreements/999999/confirmation", body: emptyForm, want: anyHolder(pageSurface, auth.PermMediationRecord, notFound)}),
+			each(probe{route: "POST /cases/{id}/referrals", method: POST, url: caseURL + "/referrals", body: emptyForm, want: holding(pageSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/referrals/{rid}/result", method: POST, url: caseURL + "/referrals/999999/result", body: emptyForm, want: holding(pageSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "GET /api/v1/cases/{id}/mediation", method: GET, url: apiURL + "/mediation", want: w.onCase(apiSurface, c, okFor(ok200))}),
+			each(probe{route: "POST /api/v1/cases/{id}/team", method: POST, url: apiURL + "/team", body: map[string]any{"role": "judge"}, want: holding(apiSurface, auth.PermCaseTeam, unprocessable)}),
+			each(probe{route: "DELETE /api/v1/cases/{id}/team/{mid}", method: DELETE, url: apiURL + "/team/999999", want: holding(apiSurface, auth.PermCaseTeam, notFound)}),
+			each(probe{route: "POST /api/v1/cases/{id}/sessions", method: POST, url: apiURL + "/sessions", body: map[string]any{}, want: holding(apiSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /api/v1/cases/{id}/agreements", method: POST, url: apiURL + "/agreements", body: map[string]any{}, want: holding(apiSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /api/v1/cases/{id}/referrals", method: POST, url: apiURL + "/referrals", body: map[string]any{}, want: holding(apiSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /api/v1/cases/{id}/referrals/{rid}/result", method: POST, url: apiURL + "/referrals/999999/result", body: map[string]any{}, want: holding(apiSurface, auth.PermMediationRecord, unprocessable)}),
 			// Whom to ask for help on a case: those who see it and may read the pool.
 			each(probe{route: "GET /api/v1/cases/{id}/recommendations", method: GET, url: apiURL + "/recommendations", want: w.onCase(apiSurface, c, func(a demo.Account) answer {
 				if !w.doc.can(a, auth.PermMediationRead) {
@@ -620,6 +745,17 @@ func (w *world) probes() []probe {
 			})}),
 		)
 	}
+	// An agreement no one has: refused to those who may not keep mediation records,
+	// not found (or its input refused first) for those who may.
+	recordHolder := func(ok answer) func(*demo.Account) answer {
+		return w.granted(apiSurface, auth.PermMediationRecord, okFor(ok))
+	}
+	add(
+		probe{route: "PUT /api/v1/agreements/{id}", method: PUT, url: "/api/v1/agreements/999999", body: map[string]any{}, want: recordHolder(notFound)},
+		probe{route: "POST /api/v1/agreements/{id}/sign", method: POST, url: "/api/v1/agreements/999999/sign", body: map[string]any{}, want: recordHolder(unprocessable)},
+		probe{route: "POST /api/v1/agreements/{id}/performance", method: POST, url: "/api/v1/agreements/999999/performance", body: map[string]any{}, want: recordHolder(unprocessable)},
+		probe{route: "POST /api/v1/agreements/{id}/confirmation", method: POST, url: "/api/v1/agreements/999999/confirmation", body: map[string]any{}, want: recordHolder(unprocessable)},
+	)
 	// A case id nobody has: the same answer as a case out of sight.
 	add(probe{route: "GET /api/v1/cases/{id}", name: "unknown", method: GET, url: "/api/v1/cases/" + id(w.c.id+1000), want: member(apiSurface, notFound)})
 

@@ -23,11 +23,14 @@ type API struct {
 	Cases         *cases.Service
 	Mediation     *mediation.Service
 	SecureCookies bool
+
+	exports *exportJobs // this node's export jobs (exportjobs.go)
 }
 
 // Register adds every endpoint to mux. An endpoint that reads query parameters names
 // them here (handleQuery); every other parameter is refused, on every endpoint.
 func (a *API) Register(mux httpx.Mux) {
+	a.exports = newExportJobs()
 	mux.HandleFunc("POST /api/v1/session", a.login)
 	mux.HandleFunc("DELETE /api/v1/session", a.logout)
 	mux.HandleFunc("GET /api/v1/me", a.handle(a.me))
@@ -69,6 +72,10 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /api/v1/approvals/replies/{id}/review", a.handle(a.reviewReply))
 	mux.HandleFunc("GET /api/v1/roster", a.handleQuery(a.roster, "centre_id", "day"))
 	mux.HandleFunc("GET /api/v1/stats", a.handleQuery(a.stats, httpx.StatsParams...))
+	mux.HandleFunc("GET /api/v1/evaluation/schemes", a.handle(a.evaluationSchemes))
+	mux.HandleFunc("PUT /api/v1/evaluation/schemes/{code}", a.handle(a.putEvaluationScheme))
+	mux.HandleFunc("GET /api/v1/evaluation/ranking", a.handleQuery(a.evaluationRanking, "scheme", "period", "date"))
+	mux.HandleFunc("POST /api/v1/evaluation/ranking/publish", a.handle(a.publishRanking))
 	mux.HandleFunc("POST /api/v1/supervisions/{id}/reply", a.handle(a.replySupervision))
 	mux.HandleFunc("GET /api/v1/reception/sessions", a.handle(a.receptionSessions))
 	mux.HandleFunc("POST /api/v1/reception/sessions", a.handle(a.publishSession))
@@ -91,6 +98,9 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", a.handle(a.revokeToken))
 	mux.HandleFunc("POST /api/v1/cases", a.handle(a.createCase))
 	mux.HandleFunc("GET /api/v1/cases/export", a.exportCases)
+	mux.HandleFunc("POST /api/v1/exports", a.startExport)
+	mux.HandleFunc("GET /api/v1/exports/{id}", a.handle(a.exportStatus))
+	mux.HandleFunc("GET /api/v1/exports/{id}/file", a.exportFile)
 	mux.HandleFunc("GET /api/v1/cases", a.handleQuery(a.listCases, httpx.CaseListParams...))
 	mux.HandleFunc("GET /api/v1/cases/{id}", a.handle(a.getCase))
 	mux.HandleFunc("GET /api/v1/cases/{id}/events", a.handle(a.caseEvents))
@@ -103,6 +113,27 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /api/v1/mediation/orgs", a.handle(a.mediationOrgs))
 	mux.HandleFunc("GET /api/v1/talent", a.handle(a.talentPool))
 	mux.HandleFunc("GET /api/v1/cases/{id}/recommendations", a.handle(a.caseRecommendations))
+	mux.HandleFunc("GET /api/v1/cases/{id}/documents", a.handle(a.caseDocuments))
+	mux.HandleFunc("POST /api/v1/cases/{id}/documents", a.handle(a.issueDocument))
+	mux.HandleFunc("GET /api/v1/documents/{id}", a.handle(a.getDocument))
+	mux.HandleFunc("GET /api/v1/documents/{id}/docx", a.documentDOCX)
+	mux.HandleFunc("GET /api/v1/document-templates/{kind}", a.handle(a.documentTemplate))
+	mux.HandleFunc("PUT /api/v1/document-templates/{kind}", a.handle(a.saveDocumentTemplate))
+	mux.HandleFunc("GET /api/v1/saved-filters", a.handle(a.savedFilters))
+	mux.HandleFunc("POST /api/v1/saved-filters", a.handle(a.saveFilter))
+	mux.HandleFunc("PATCH /api/v1/saved-filters/{id}", a.handle(a.renameFilter))
+	mux.HandleFunc("DELETE /api/v1/saved-filters/{id}", a.handle(a.deleteFilter))
+	mux.HandleFunc("GET /api/v1/cases/{id}/mediation", a.handle(a.caseMediation))
+	mux.HandleFunc("POST /api/v1/cases/{id}/team", a.handle(a.addTeamMember))
+	mux.HandleFunc("DELETE /api/v1/cases/{id}/team/{mid}", a.handleQuery(a.removeTeamMember, "note"))
+	mux.HandleFunc("POST /api/v1/cases/{id}/sessions", a.handle(a.recordSession))
+	mux.HandleFunc("POST /api/v1/cases/{id}/agreements", a.handle(a.draftAgreement))
+	mux.HandleFunc("PUT /api/v1/agreements/{id}", a.handle(a.editAgreement))
+	mux.HandleFunc("POST /api/v1/agreements/{id}/sign", a.handle(a.signAgreement))
+	mux.HandleFunc("POST /api/v1/agreements/{id}/performance", a.handle(a.agreementPerformance))
+	mux.HandleFunc("POST /api/v1/agreements/{id}/confirmation", a.handle(a.agreementConfirmation))
+	mux.HandleFunc("POST /api/v1/cases/{id}/referrals", a.handle(a.addReferral))
+	mux.HandleFunc("POST /api/v1/cases/{id}/referrals/{rid}/result", a.handle(a.referralResult))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))
 	})

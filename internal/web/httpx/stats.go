@@ -29,7 +29,7 @@ func LeadDepartment(q *Query) (id int64, none bool) {
 func StatsQuery(q *Query, now time.Time) (report.Period, report.Cut, error) {
 	cut := report.Cut{RegionID: q.Int("region_id", 0, 1<<62), CategoryID: q.Int("category_id", 0, 1<<62),
 		Channel: q.String("channel"), Kind: q.String("kind"), Urgency: q.String("urgency")}
-	cut.DepartmentID, cut.NoDepartment = LeadDepartment(q)
+	cut.LeadDepartmentID, cut.NoLeadDepartment = LeadDepartment(q)
 	unit, date, from, to := q.String("period"), q.String("date"), q.String("from"), q.String("to")
 	if err := q.Err(); err != nil {
 		return report.Period{}, cut, err

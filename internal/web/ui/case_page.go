@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/risk"
@@ -55,8 +56,11 @@ type casePageData struct {
 	Appointments    *appointmentSection // 约访: bookings, and the booking form
 	Links           *linkSection        // 关联案件
 	FollowUp        *followUpSection    // 回访计划
+	Documents       *documentSection    // 文书
 	Recommended     []recommendRow      // 推荐调解力量, for an open case; nil when not shown
 	ShowRecommended bool
+	CanTeam         bool              // the recommendations offer to put a person on the team in one click
+	Mediation       *mediationSection // 调解与对接: team, sessions, agreements, referrals, requests
 }
 
 // warningView is the warning as the case page explains it.
@@ -338,10 +342,17 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 	if d.FollowUp, err = u.caseFollowUp(ctx, p, c, failed); err != nil {
 		return nil, err
 	}
+	if d.Documents, err = u.caseDocuments(ctx, p, c, failed); err != nil {
+		return nil, err
+	}
 	if d.Recommended, err = u.caseRecommendations(ctx, p, httpx.Locale(r), c, d.CategoryNames); err != nil {
 		return nil, err
 	}
 	d.ShowRecommended = d.Recommended != nil
+	d.CanTeam = p.Can(auth.PermCaseTeam) && workflow.State(c.State).Open()
+	if d.Mediation, err = u.caseMediation(ctx, p, c, failed); err != nil {
+		return nil, err
+	}
 	atts, err := u.Store.Attachments(ctx, c.ID)
 	if err != nil {
 		return nil, err
