@@ -571,7 +571,7 @@ func TestStatsReportBuilder(t *testing.T) {
 		if resp, raw := c.Do("GET", "/stats/monthly?period=year&rows=departments", nil); resp.StatusCode != 200 || !strings.Contains(string(raw), `data-testid="monthly-departments"`) {
 			t.Errorf("the printable report by department: %d", resp.StatusCode)
 		}
-		for q, field := range map[string]string{"rows=streets": "rows", "rows=regions&cols=repeat_rate": "cols", "rows=regions&period=fortnight": "period"} {
+		for q, field := range map[string]string{"rows=streets": "rows", "rows=regions&cols=no_such_figure": "cols", "rows=regions&period=fortnight": "period"} {
 			resp, raw := c.Do("GET", "/stats/report?"+q, nil)
 			if resp.StatusCode != 422 || !strings.Contains(string(raw), "field-error-"+field) {
 				t.Errorf("%s: %d, want 422 naming %s", q, resp.StatusCode, field)
