@@ -489,6 +489,8 @@ func (w *world) probes() []probe {
 		probe{route: "GET /api/v1/stats", method: GET, url: "/api/v1/stats", want: w.granted(apiSurface, stats, okFor(ok200))},
 		probe{route: "GET /stats/monthly", method: GET, url: "/stats/monthly", want: w.granted(pageSurface, stats, okFor(ok200))},
 		probe{route: "GET /stats/monthly.xlsx", method: GET, url: "/stats/monthly.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /stats/report", method: GET, url: "/stats/report?rows=departments", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /stats/report.xlsx", method: GET, url: "/stats/report.xlsx?rows=channels", want: w.granted(pageSurface, stats, okFor(ok200))},
 	)
 
 	// 考评: the ranking is read with the figures (stats.read), published by a leader

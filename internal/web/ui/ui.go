@@ -177,6 +177,8 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /stats", u.withPerm(auth.PermStatsRead)(u.dashboard))
 	mux.HandleFunc("GET /stats/monthly", u.withPerm(auth.PermStatsRead)(u.monthly))
 	mux.HandleFunc("GET /stats/monthly.xlsx", u.withPerm(auth.PermStatsRead)(u.monthlyExport))
+	mux.HandleFunc("GET /stats/report", u.withPerm(auth.PermStatsRead)(u.statsReport))
+	mux.HandleFunc("GET /stats/report.xlsx", u.withPerm(auth.PermStatsRead)(u.statsReportExport))
 	mux.HandleFunc("GET /analysis", u.withPerm(auth.PermStatsRead)(u.analysisPage))
 	mux.HandleFunc("POST /analysis/act", u.withPerm(auth.PermStatsRead)(u.analysisAct))
 	mux.HandleFunc("POST /analysis/agenda", u.withPerm(auth.PermMeetings)(u.analysisAgenda))
