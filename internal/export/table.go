@@ -211,11 +211,20 @@ func wall(t time.Time) time.Time {
 
 func (t *xlsxTable) Close() error {
 	defer t.f.Close()
+	// The header's filter buttons (自动筛选) over every row written. Set before the
+	// stream is flushed, it lands on the worksheet the stream writer holds and is
+	// written after the rows; set after, excelize would read the whole streamed
+	// sheet back to add it (167 MB of heap at 10,000 rows).
+	last, err := excelize.CoordinatesToCellName(t.cols, max(t.row, 1))
+	if err != nil {
+		return err
+	}
+	if err := t.f.AutoFilter(t.sheet, "A1:"+last, nil); err != nil {
+		return err
+	}
 	if err := t.sw.Flush(); err != nil {
 		return err
 	}
-	// No auto filter: excelize sets one only by reading the streamed sheet back
-	// whole, which is what streaming is to avoid (Excel's 筛选 adds it in a click).
-	_, err := t.f.WriteTo(t.w)
+	_, err = t.f.WriteTo(t.w)
 	return err
 }

@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"html"
+	"io"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -86,6 +89,10 @@ func TestCaseExport(t *testing.T) {
 			rows, err := x.GetRows(sheet)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The header's auto filter spans every row written.
+			if want := fmt.Sprintf(`<autoFilter ref="$A$1:$N$%d">`, len(rows)); !strings.Contains(sheetXML(t, raw), want) {
+				t.Errorf("no %s in the sheet", want)
 			}
 			return rows
 		}
@@ -187,4 +194,23 @@ func TestCaseExport(t *testing.T) {
 			}
 		}
 	})
+}
+
+// sheetXML is the first worksheet's XML of a workbook.
+func sheetXML(t *testing.T, raw []byte) string {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := z.Open("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

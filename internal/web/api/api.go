@@ -23,11 +23,14 @@ type API struct {
 	Cases         *cases.Service
 	Mediation     *mediation.Service
 	SecureCookies bool
+
+	exports *exportJobs // this node's export jobs (exportjobs.go)
 }
 
 // Register adds every endpoint to mux. An endpoint that reads query parameters names
 // them here (handleQuery); every other parameter is refused, on every endpoint.
 func (a *API) Register(mux httpx.Mux) {
+	a.exports = newExportJobs()
 	mux.HandleFunc("POST /api/v1/session", a.login)
 	mux.HandleFunc("DELETE /api/v1/session", a.logout)
 	mux.HandleFunc("GET /api/v1/me", a.handle(a.me))
@@ -91,6 +94,9 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", a.handle(a.revokeToken))
 	mux.HandleFunc("POST /api/v1/cases", a.handle(a.createCase))
 	mux.HandleFunc("GET /api/v1/cases/export", a.exportCases)
+	mux.HandleFunc("POST /api/v1/exports", a.startExport)
+	mux.HandleFunc("GET /api/v1/exports/{id}", a.handle(a.exportStatus))
+	mux.HandleFunc("GET /api/v1/exports/{id}/file", a.exportFile)
 	mux.HandleFunc("GET /api/v1/cases", a.handleQuery(a.listCases, httpx.CaseListParams...))
 	mux.HandleFunc("GET /api/v1/cases/{id}", a.handle(a.getCase))
 	mux.HandleFunc("GET /api/v1/cases/{id}/events", a.handle(a.caseEvents))
@@ -114,6 +120,10 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /api/v1/agreements/{id}/confirmation", a.handle(a.agreementConfirmation))
 	mux.HandleFunc("POST /api/v1/cases/{id}/referrals", a.handle(a.addReferral))
 	mux.HandleFunc("POST /api/v1/cases/{id}/referrals/{rid}/result", a.handle(a.referralResult))
+	mux.HandleFunc("GET /api/v1/saved-filters", a.handle(a.savedFilters))
+	mux.HandleFunc("POST /api/v1/saved-filters", a.handle(a.saveFilter))
+	mux.HandleFunc("PATCH /api/v1/saved-filters/{id}", a.handle(a.renameFilter))
+	mux.HandleFunc("DELETE /api/v1/saved-filters/{id}", a.handle(a.deleteFilter))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))
 	})

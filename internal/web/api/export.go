@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -21,31 +22,39 @@ import (
 // ignored: an export is the whole list.
 var exportParams = append([]string{"format", "encoding"}, httpx.CaseListParams...)
 
-// exportCases streams a case list (the same filters and scope as GET /api/v1/cases)
-// as an xlsx workbook or a CSV file, a 台账 with personal data masked, and audits it
-// with its filter and row count.
-func (a *API) exportCases(w http.ResponseWriter, r *http.Request) {
-	p := httpx.Principal(r)
-	if p == nil {
-		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, "unauthenticated", ""))
-		return
+// ledgerExport is an export's request, read and checked: whose, which list, in
+// which format.
+type ledgerExport struct {
+	p                *auth.Principal
+	list             httpx.CaseList
+	format, encoding string
+	kind             string // as the audit entry names it: xlsx, csv or csv/gbk
+	loc              string
+	filter           string // the list's filters, as the audit entry records them
+}
+
+// readExport reads an export's request: the list's filters (as GET /api/v1/cases
+// reads them) and the file's format.
+func (a *API) readExport(r *http.Request) (ledgerExport, error) {
+	e := ledgerExport{p: httpx.Principal(r), loc: httpx.Locale(r)}
+	if e.p == nil {
+		return e, httpx.Errorf(r, http.StatusUnauthorized, "unauthenticated", "")
 	}
 	// Whoever may open the case lists may take them away; an administrator, who sees
 	// no cases, is refused rather than handed an empty file.
 	q, err := httpx.ReadQuery(r, exportParams...)
 	if err == nil {
-		err = p.Require(auth.PermCasesRead)
+		err = e.p.Require(auth.PermCasesRead)
 	}
 	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
+		return e, err
 	}
-	format, encoding := q.String("format"), strings.ToLower(q.String("encoding"))
-	if err := export.Check(format, encoding); err != nil {
-		httpx.WriteError(w, r, err)
-		return
+	e.format, e.encoding = q.String("format"), strings.ToLower(q.String("encoding"))
+	if err := export.Check(e.format, e.encoding); err != nil {
+		return e, err
 	}
-	l, err := httpx.ParseCaseList(q, httpx.CaseListEnv{Now: a.Cases.Now(), DefaultQueue: "all",
+	p := e.p
+	e.list, err = httpx.ParseCaseList(q, httpx.CaseListEnv{Now: a.Cases.Now(), DefaultQueue: "all",
 		QueueFor: func() *store.Queue { return cases.QueueFor(p) },
 		RegionPath: func(id int64) (string, error) {
 			g, err := a.Store.Region(r.Context(), id)
@@ -55,39 +64,68 @@ func (a *API) exportCases(w http.ResponseWriter, r *http.Request) {
 		err = q.Err()
 	}
 	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	loc := httpx.Locale(r)
-	ctx := r.Context()
-	names, err := a.ledgerNames(ctx)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
+		return e, err
 	}
 	filter := q.Values()
 	for _, k := range []string{"format", "encoding", "page", "limit", "before"} {
 		filter.Del(k)
 	}
-	kind := format
-	if format == export.CSV && encoding == export.GBK {
-		kind = "csv/gbk"
+	e.filter = filter.Encode()
+	e.kind = e.format
+	if e.format == export.CSV && e.encoding == export.GBK {
+		e.kind = "csv/gbk"
 	}
+	return e, nil
+}
+
+// file is the export's content type and file name.
+func (e ledgerExport) file(at time.Time) (ctype, name string) {
 	ctype, ext := "text/csv; charset=utf-8", ".csv"
-	if format == export.XLSX {
+	if e.format == export.XLSX {
 		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
-	} else if encoding == export.GBK {
+	} else if e.encoding == export.GBK {
 		ctype = "text/csv; charset=gbk"
 	}
-	sheet := i18n.T(loc, "export.sheet")
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", "attachment; filename=\"cases-"+a.Cases.Now().In(cst).Format("20060102-1504")+ext+"\"")
-	t, err := export.New(w, format, encoding, sheet, ledgerHeader(loc))
+	return ctype, "cases-" + at.In(cst).Format("20060102-1504") + ext
+}
+
+// exportCases streams a case list (the same filters and scope as GET /api/v1/cases)
+// as an xlsx workbook or a CSV file, a 台账 with personal data masked, and audits it
+// with its filter and row count. A long list is better taken through an export job
+// (POST /api/v1/exports), whose progress the page shows.
+func (a *API) exportCases(w http.ResponseWriter, r *http.Request) {
+	e, err := a.readExport(r)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	n, err := a.Cases.EachListed(ctx, p, l.Filter, l.Code, func(batch []model.Case) error {
+	ctype, name := e.file(a.Cases.Now())
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", "attachment; filename=\""+name+"\"")
+	n, err := a.writeLedger(r.Context(), e, w, nil)
+	if err != nil {
+		// Part of a CSV may already be out: the connection is cut so the client sees
+		// a failed download, not a short list.
+		if errors.Is(err, context.Canceled) || n > 0 || e.format == export.CSV {
+			panic(http.ErrAbortHandler)
+		}
+		httpx.WriteError(w, r, err)
+	}
+}
+
+// writeLedger writes e's list to w as its 台账 and audits the export; progress, when
+// set, is told the rows written after each batch. It returns the rows written.
+func (a *API) writeLedger(ctx context.Context, e ledgerExport, w io.Writer, progress func(rows int)) (int, error) {
+	names, err := a.ledgerNames(ctx)
+	if err != nil {
+		return 0, err
+	}
+	t, err := export.New(w, e.format, e.encoding, i18n.T(e.loc, "export.sheet"), ledgerHeader(e.loc))
+	if err != nil {
+		return 0, err
+	}
+	written := 0
+	n, err := a.Cases.EachListed(ctx, e.p, e.list.Filter, e.list.Code, func(batch []model.Case) error {
 		ids := make([]int64, len(batch))
 		for i, c := range batch {
 			ids[i] = c.ID
@@ -97,32 +135,29 @@ func (a *API) exportCases(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		for i := range batch {
-			if err := t.Row(names.row(loc, &batch[i], leads[batch[i].ID])); err != nil {
+			if err := t.Row(names.row(e.loc, &batch[i], leads[batch[i].ID])); err != nil {
 				return err
 			}
+		}
+		written += len(batch)
+		if progress != nil {
+			progress(written)
 		}
 		return nil
 	})
 	if err == nil {
-		f := filter.Encode()
+		f := e.filter
 		if f == "" {
 			f = i18n.T("zh-CN", "export.no_filter")
 		}
 		// The entry is written before the file's last bytes leave: an export the log
 		// does not hold never completes.
-		err = a.Store.Audit(ctx, "case.export", "cases", i18n.T("zh-CN", "export.audit", n, kind, f))
+		err = a.Store.Audit(ctx, "case.export", "cases", i18n.T("zh-CN", "export.audit", n, e.kind, f))
 	}
 	if err == nil {
 		err = t.Close()
 	}
-	if err != nil {
-		// Part of a CSV may already be out: the connection is cut so the client sees
-		// a failed download, not a short list.
-		if errors.Is(err, context.Canceled) || n > 0 || format == export.CSV {
-			panic(http.ErrAbortHandler)
-		}
-		httpx.WriteError(w, r, err)
-	}
+	return n, err
 }
 
 // ledgerColumns are a 台账's columns, in order (their headers "export.col.*").

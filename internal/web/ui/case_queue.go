@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
@@ -16,6 +17,11 @@ import (
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
+
+// exportJobFrom is the length of a list from which its export runs as a job with its
+// progress shown: a few thousand rows leave in a second or two, more take longer than
+// a clerk waits on a download that shows nothing.
+const exportJobFrom = 2000
 
 // queuePageSize is how many cases one page of a list shows.
 const queuePageSize = 50
@@ -37,6 +43,9 @@ type queueData struct {
 	// The export links: the list as shown (its queue named, its paging dropped) as a
 	// workbook, a CSV and a GBK CSV — every page of what the clerk sees.
 	ExportXLSX, ExportCSV, ExportGBK string
+	// ExportJob: the list is long enough that the page runs its export as a job and
+	// shows its progress (the links still download directly without script).
+	ExportJob bool
 	Mine                             bool // something can wait on the user (a viewer only reads)
 	Rows                             []queueRow
 	States                           []workflow.State
@@ -55,6 +64,10 @@ type queueData struct {
 	SortCreated, SortDue string
 
 	Bookings []appointmentView // upcoming 约访 bookings at the clerk's desk
+
+	Saved     []savedFilterRow // the user's saved filters (我的筛选)
+	SaveQuery string           // the list's query as a filter saved now keeps it
+	SaveOpen  bool             // the save form was refused: shown open, with its error
 }
 
 // departmentParts reads the handler's department's parts of the listed cases; none
@@ -73,6 +86,22 @@ func (u *UI) departmentParts(ctx context.Context, p *auth.Principal, list []mode
 // caseQueue lists the cases waiting on the user (待我处理, the default) or every case
 // they may see (全部案件, queue=all), newest first, a page at a time.
 func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
+	u.showQueue(w, r, http.StatusOK, nil)
+}
+
+// caseListEnv is how the list pages read a case list's query for p (ParseCaseList).
+func (u *UI) caseListEnv(ctx context.Context, p *auth.Principal, defaultQueue string) httpx.CaseListEnv {
+	return httpx.CaseListEnv{Now: u.Cases.Now(), DefaultQueue: defaultQueue, Limit: queuePageSize,
+		QueueFor: func() *store.Queue { return cases.QueueFor(p) },
+		RegionPath: func(id int64) (string, error) {
+			g, err := u.Org.Region(ctx, p, id)
+			return g.Path, err
+		}}
+}
+
+// showQueue renders the list of r's query; saveErr, when set, is the refusal of a
+// filter the user tried to save from it (status is then its status).
+func (u *UI) showQueue(w http.ResponseWriter, r *http.Request, status int, saveErr *caseError) {
 	p := httpx.Principal(r)
 	ctx := r.Context()
 	regions, err := u.Org.Regions(ctx, p, true)
@@ -91,12 +120,7 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 	if hasAny(p, queueRoles) {
 		defaultQueue = "mine"
 	}
-	l, ferr := httpx.ParseCaseList(httpx.PageQuery(r), httpx.CaseListEnv{Now: now, DefaultQueue: defaultQueue, Limit: queuePageSize,
-		QueueFor: func() *store.Queue { return cases.QueueFor(p) },
-		RegionPath: func(id int64) (string, error) {
-			g, err := u.Org.Region(ctx, p, id)
-			return g.Path, err
-		}})
+	l, ferr := httpx.ParseCaseList(httpx.PageQuery(r), u.caseListEnv(ctx, p, defaultQueue))
 	f, queue := l.Filter, l.Queue
 	title := "cases.queue.mine"
 	active := "nav.cases_mine"
@@ -110,8 +134,30 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 	data := queueData{Queue: queue, Mine: hasAny(p, queueRoles), States: workflow.AllStates, Kinds: model.AllKinds, Groups: groupCategories(cats),
 		Regions: treeRows(regions, p.Region), Urgencies: workflow.AllUrgencies, Channels: model.AllChannels}
 	page.Data = &data
+	if data.Saved, err = u.savedFilterRows(r, p); err != nil {
+		u.renderError(w, r, err)
+		return
+	}
+	data.SaveQuery = savedQueryOf(httpx.PageQuery(r).Values())
+	if saveErr != nil {
+		// The save form's error, or a filter's rename form's (field rename_<id>); a
+		// list filter the saved query holds is named before its message.
+		key, msg := "filter_save", saveErr.Message
+		switch f := saveErr.Field; {
+		case strings.HasPrefix(f, "rename_"):
+			key = "filter_" + f
+		case f != "name" && f != "query" && f != "":
+			msg = caseFields.Prefixed(page.Locale, f, msg)
+		}
+		page.Errors = map[string]string{key: msg}
+		data.SaveOpen = key == "filter_save"
+	}
 	if ferr != nil {
 		ce := classify(r, ferr)
+		if ce == nil {
+			u.renderError(w, r, ferr)
+			return
+		}
 		page.Errors = map[string]string{ce.Field: ce.Message}
 		page.Error = caseFields.Prefixed(page.Locale, ce.Field, ce.Message)
 		u.render(w, r, ce.Status, "case_queue.html", page)
@@ -160,9 +206,10 @@ func (u *UI) caseQueue(w http.ResponseWriter, r *http.Request) {
 	data.ExportXLSX = "/api/v1/cases/export?format=xlsx&" + exp.Encode()
 	data.ExportCSV = "/api/v1/cases/export?format=csv&" + exp.Encode()
 	data.ExportGBK = "/api/v1/cases/export?format=csv&encoding=gbk&" + exp.Encode()
+	data.ExportJob = found.Over || found.Total >= exportJobFrom
 	data.Pager = newPager(q, l.Page, queuePageSize, len(found.Cases), found.Total, found.Over)
 	data.Sort = f.Sort
 	data.SortCreated = sortHref(q, store.SortOldest, f.Sort == store.SortNewest)
 	data.SortDue = sortHref(q, store.SortDue, f.Sort != store.SortDue)
-	u.render(w, r, http.StatusOK, "case_queue.html", page)
+	u.render(w, r, status, "case_queue.html", page)
 }

@@ -197,6 +197,49 @@
     if (e.target.closest && e.target.closest("[data-print]")) { window.print(); }
   });
 
+  // A long list's export ([data-export-job]) runs as a job: the page starts it
+  // (POST /api/v1/exports with the link's filters), shows the rows written as they
+  // grow, and offers the file when it is ready. Without script the link downloads
+  // the file directly.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a[data-export-job]");
+    var box = document.querySelector("[data-testid=export-progress]");
+    if (!a || !box) { return; }
+    e.preventDefault();
+    var say = function (text) { box.hidden = false; box.textContent = text; };
+    var fill = function (tpl, job) {
+      return tpl.replace("{rows}", (job.rows || 0).toLocaleString("zh-CN"))
+        .replace("{total}", job.total >= 0 ? job.total.toLocaleString("zh-CN") : "…");
+    };
+    var answer = function (r) {
+      return r.json().then(function (j) {
+        if (!r.ok) { throw new Error(j.error && j.error.message || box.dataset.failed); }
+        return j;
+      });
+    };
+    var follow = function (job) {
+      if (job.state === "done") {
+        say(fill(box.dataset.done, job) + " ");
+        var link = document.createElement("a");
+        link.href = job.file_url;
+        link.textContent = box.dataset.download;
+        link.setAttribute("data-testid", "export-download");
+        link.setAttribute("download", "");
+        box.appendChild(link);
+        return;
+      }
+      if (job.state === "failed") { say(job.error || box.dataset.failed); return; }
+      say(job.total < 0 ? box.dataset.counting : fill(box.dataset.progress, job));
+      window.setTimeout(function () {
+        onedoor.fetch(job.status_url, { headers: { "Accept": "application/json" } }).then(answer).then(follow)
+          .catch(function (err) { say(err.message); });
+      }, 1000);
+    };
+    say(box.dataset.starting);
+    onedoor.fetch("/api/v1/exports?" + a.getAttribute("href").split("?")[1], { method: "POST", headers: { "Accept": "application/json" } })
+      .then(answer).then(follow).catch(function (err) { say(err.message); });
+  });
+
   // onedoor.fetch is fetch with the session's CSRF token on state changes.
   window.onedoor = {
     fetch: function (url, opts) {
