@@ -493,6 +493,8 @@ func (l *liveCounty) stories() {
 
 	// The rota the admins keep: who is at each centre today.
 	l.at(l.day(7, 17, 0), "rota", l.rota)
+
+	l.mediationStories()
 }
 
 // rota stations departments at the centres (常驻, 轮驻 on set weekdays, 随驻 at a duty
