@@ -142,7 +142,8 @@ func (u *UI) mediationPost(w http.ResponseWriter, r *http.Request, perm auth.Per
 		u.renderCase(w, r, id, ce.Status, formKey(id), ce)
 		return
 	}
-	redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"#mediation", notice)
+	// Back to the section: the fragment after the notice's query.
+	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"?notice="+notice+"#mediation", http.StatusSeeOther)
 }
 
 func fixed(key string) func(int64) string { return func(int64) string { return key } }
