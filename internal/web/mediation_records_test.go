@@ -438,3 +438,57 @@ func TestConfirmationWindowEdges(t *testing.T) {
 		}
 	})
 }
+
+// 点菜式 on the portal: a citizen asks for kinds of help when submitting and on the
+// tracking page; an unknown kind is refused; a kind asked twice is kept once; the
+// case shows the requests, the desk is told, and a lawyer joining the team meets the
+// lawyer's request (a psychologist's stays open).
+func TestPortalHelpRequests(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		c := srv.NewClient(t)
+		report := url.Values{"kind": {"dispute"}, "category": {"dispute.marriage"}, "region": {"622922100001"}, "address": {"城关村三社"},
+			"description": {"丈夫长期酗酒，想咨询离婚和孩子抚养问题。"}, "phone": {"13993016677"}, "name": {"田女士"}}
+		bad := url.Values{}
+		for k, v := range report {
+			bad[k] = v
+		}
+		bad["help"] = []string{"astrologer"}
+		if resp, body := publicPost(t, c, srv.URL, "/p/", bad, nil); resp.StatusCode != 422 || !strings.Contains(body, `field-error-help`) {
+			t.Fatalf("an unknown kind of help: %d %s", resp.StatusCode, publicAlert(body))
+		}
+		report["help"] = []string{"lawyer", "psychologist"}
+		code := publicSubmit(t, c, srv.URL, report, nil)
+		kase := publicCase(t, st, code)
+		resp, body := publicForm(t, c, srv.URL, "/p/track/help", url.Values{"code": {code}, "last4": {"6677"}, "help": {"lawyer", "mediator"}, "help_note": {"希望女律师"}})
+		if resp.StatusCode != 200 || !strings.Contains(body, zhT("portal.help.sent")) {
+			t.Fatalf("asking on the tracking page: %d %s", resp.StatusCode, publicAlert(body))
+		}
+		if resp, _ := publicForm(t, c, srv.URL, "/p/track/help", url.Values{"code": {code}, "last4": {"0000"}, "help": {"lawyer"}}); resp.StatusCode != 404 {
+			t.Fatalf("the wrong phone: %d", resp.StatusCode)
+		}
+		hs, err := st.CaseHelpRequests(t.Context(), kase.ID)
+		if err != nil || len(hs) != 3 || hs[0].Kind != "lawyer" || hs[1].Kind != "psychologist" || hs[2].Kind != "mediator" || hs[2].Note != "希望女律师" || hs[0].Source != "portal" {
+			t.Fatalf("requests %+v %v", hs, err)
+		}
+		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
+		if _, raw := clerk.Do("GET", "/api/v1/notifications?unread=true", nil); !strings.Contains(string(raw), "群众点单") {
+			t.Errorf("the desk was not told: %s", raw)
+		}
+		admin := srv.Login(t, "fucheng.admin", demo.Password)
+		if resp, body := postForm(t, srv, admin, "/admin/mediation/talent", url.Values{"t_name": {"李律师"}, "t_kind": {"lawyer"}, "t_region_id": {fmt.Sprint(regionID(t, st, "622922100"))},
+			"specialties": {"dispute.marriage"}, "t_phone": {"13912340009"}}); resp.StatusCode != 303 {
+			t.Fatalf("talent: %d %s", resp.StatusCode, body)
+		}
+		apiWant(t, clerk, "POST", fmt.Sprintf("/api/v1/cases/%d/actions/accept", kase.ID), map[string]any{}, 200, "")
+		apiWant(t, clerk, "POST", fmt.Sprintf("/api/v1/cases/%d/team", kase.ID), map[string]any{"role": "lawyer", "talent_id": talentByName(t, clerk, "李律师")}, 201, "")
+		r := records(t, clerk, kase.ID)
+		if len(r.Help) != 3 || r.Help[0].MetAt == nil || r.Help[0].MetBy != r.Team[0].ID || r.Help[1].MetAt != nil || r.Help[2].MetAt != nil {
+			t.Fatalf("after the lawyer joined: %+v", r.Help)
+		}
+		page := pageBody(t, clerk, fmt.Sprintf("/cases/%d", kase.ID))
+		if help := section(page, "help-requests"); !strings.Contains(help, "群众点单：律师") || !strings.Contains(help, "已安排") || !strings.Contains(help, "待安排") {
+			t.Fatalf("the case page's requests: %q", help)
+		}
+	})
+}
