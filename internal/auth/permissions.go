@@ -16,17 +16,18 @@ var ErrForbidden = errors.New("auth: not permitted")
 type Permission string
 
 const (
-	PermCasesRead      Permission = "cases.read"        // see cases, their timelines and attachments
-	PermCasesRegister  Permission = "cases.register"    // register a case
-	PermPersonalReveal Permission = "personal.reveal"   // see a party's full ID number and phone (audited)
-	PermOrgManage      Permission = "org.manage"        // regions, departments, users, API tokens, unlocking
-	PermDictionary     Permission = "dictionary.edit"   // the category dictionary
-	PermAuditRead      Permission = "audit.read"        // read and export the audit log
-	PermReception      Permission = "reception.publish" // publish and withdraw one's own reception sessions (领导接访)
-	PermAppointments   Permission = "appointments.book" // book and cancel reception slots for cases (约访)
-	PermCasesLink      Permission = "cases.link"        // link a case to another one sees (关联案件), and take the link back
-	PermFollowUp       Permission = "cases.follow_up"   // set a case on a follow-up plan of dated return visits (回访计划), and end it
-	PermStatsRead      Permission = "stats.read"        // the figures, the dashboard and the monthly report of one's subtree
+	PermCasesRead      Permission = "cases.read"         // see cases, their timelines and attachments
+	PermCasesRegister  Permission = "cases.register"     // register a case
+	PermPersonalReveal Permission = "personal.reveal"    // see a party's full ID number and phone (audited)
+	PermOrgManage      Permission = "org.manage"         // regions, departments, users, API tokens, unlocking
+	PermDictionary     Permission = "dictionary.edit"    // the category dictionary
+	PermAuditRead      Permission = "audit.read"         // read and export the audit log
+	PermReception      Permission = "reception.publish"  // publish and withdraw one's own reception sessions (领导接访)
+	PermAppointments   Permission = "appointments.book"  // book and cancel reception slots for cases (约访)
+	PermCasesLink      Permission = "cases.link"         // link a case to another one sees (关联案件), and take the link back
+	PermFollowUp       Permission = "cases.follow_up"    // set a case on a follow-up plan of dated return visits (回访计划), and end it
+	PermStatsRead      Permission = "stats.read"         // the figures, the dashboard and the monthly report of one's subtree
+	PermEvalPublish    Permission = "evaluation.publish" // publish (定稿) a period's 考评 ranking of one's subtree, freezing it
 	// Be told, where a warning's history counts records outside one's scope, that there
 	// are such records (辖区外另有记录, never how many): those who must act on warnings.
 	PermRiskOutside Permission = "risk.outside_records"
@@ -42,6 +43,11 @@ const (
 	// its signing, performance and judicial confirmation, its referrals to and from the
 	// courts and other bodies (诉调对接).
 	PermMediationRecord Permission = "mediation.record"
+	// Issue a case's documents (文书: receipt, notice of acceptance, assignment and
+	// supervision orders, return-visit record, case file), each numbered (文号).
+	PermDocumentsIssue Permission = "documents.issue"
+	// Adjust the wording of the documents (templates, versioned): the deployment's.
+	PermDocumentTemplates Permission = "documents.templates"
 )
 
 // Scope is how far a grant reaches.
@@ -96,6 +102,7 @@ var Matrix = []Grant{
 	{model.RoleLeader, PermReception, ScopeSubtree},
 	{model.RoleLeader, PermStatsRead, ScopeSubtree},
 	{model.RoleViewer, PermStatsRead, ScopeSubtree},
+	{model.RoleLeader, PermEvalPublish, ScopeSubtree},
 	{model.RoleClerk, PermAppointments, ScopeSubtree},
 
 	{model.RoleLeader, PermRiskOutside, ScopeSubtree},
@@ -123,6 +130,11 @@ var Matrix = []Grant{
 	{model.RoleClerk, PermMediationRecord, ScopeSubtree},
 	{model.RoleMediator, PermMediationRecord, ScopeSubtree},
 	{model.RoleHandler, PermMediationRecord, ScopeDepartment},
+	{model.RoleLeader, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleClerk, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleMediator, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleGrid, PermDocumentsIssue, ScopeSubtree},
+	{model.RoleAdmin, PermDocumentTemplates, ScopeDeployment},
 }
 
 // Scopes returns the scopes in which p holds perm, through any of their roles.

@@ -279,6 +279,13 @@ func (w *world) probes() []probe {
 		probe{route: "POST /admin/mediation/orgs/{id}/members/{mid}/delete", method: POST, url: "/admin/mediation/orgs/999999/members/1/delete", want: w.granted(pageSurface, org, okFor(notFound))},
 		probe{route: "POST /admin/mediation/talent", method: POST, url: "/admin/mediation/talent", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
 		probe{route: "POST /admin/mediation/talent/{id}", method: POST, url: "/admin/mediation/talent/999999", body: emptyForm, want: w.granted(pageSurface, org, okFor(notFound))},
+		// The documents' wording (文书模板): the deployment's administrator's.
+		probe{route: "GET /admin/documents", method: GET, url: "/admin/documents", want: w.granted(pageSurface, auth.PermDocumentTemplates, okFor(ok200))},
+		probe{route: "GET /admin/documents/{kind}", method: GET, url: "/admin/documents/assignment", want: w.granted(pageSurface, auth.PermDocumentTemplates, okFor(ok200))},
+		probe{route: "POST /admin/documents/{kind}", method: POST, url: "/admin/documents/assignment", body: emptyForm, want: w.granted(pageSurface, auth.PermDocumentTemplates, okFor(unprocessable))},
+		probe{route: "POST /admin/documents/{kind}/preview", method: POST, url: "/admin/documents/assignment/preview", body: emptyForm, want: w.granted(pageSurface, auth.PermDocumentTemplates, okFor(unprocessable))},
+		probe{route: "GET /api/v1/document-templates/{kind}", method: GET, url: "/api/v1/document-templates/assignment", want: w.granted(apiSurface, auth.PermDocumentTemplates, okFor(ok200))},
+		probe{route: "PUT /api/v1/document-templates/{kind}", method: PUT, url: "/api/v1/document-templates/assignment", body: emptyJSON, want: w.granted(apiSurface, auth.PermDocumentTemplates, okFor(unprocessable))},
 		probe{route: "GET /api/v1/mediation/orgs", method: GET, url: "/api/v1/mediation/orgs", want: w.granted(apiSurface, auth.PermMediationRead, okFor(ok200))},
 		probe{route: "GET /api/v1/talent", method: GET, url: "/api/v1/talent", want: w.granted(apiSurface, auth.PermMediationRead, okFor(ok200))},
 
@@ -448,6 +455,33 @@ func (w *world) probes() []probe {
 		probe{route: "GET /stats/monthly.xlsx", method: GET, url: "/stats/monthly.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
 	)
 
+	// 考评: the ranking is read with the figures (stats.read), published by a leader
+	// (evaluation.publish: refused here, the period asked for has not ended); its
+	// schemes are edited with the dictionaries, and read by both.
+	publish := auth.PermEvalPublish
+	notOver := url.Values{"scheme": {"township"}, "period": {"month"}, "date": {"2099-01-15"}}
+	add(
+		probe{route: "GET /evaluation", method: GET, url: "/evaluation", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /evaluation/notice", method: GET, url: "/evaluation/notice?scheme=department", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /evaluation.xlsx", method: GET, url: "/evaluation.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "POST /evaluation/publish", method: POST, url: "/evaluation/publish", body: notOver, want: w.granted(pageSurface, publish, okFor(unprocessable))},
+		probe{route: "GET /api/v1/evaluation/ranking", method: GET, url: "/api/v1/evaluation/ranking?scheme=township&period=quarter", want: w.granted(apiSurface, stats, okFor(ok200))},
+		probe{route: "POST /api/v1/evaluation/ranking/publish", method: POST, url: "/api/v1/evaluation/ranking/publish",
+			body: map[string]any{"scheme": "township", "period": "month", "date": "2099-01-15"}, want: w.granted(apiSurface, publish, okFor(unprocessable))},
+		probe{route: "GET /api/v1/evaluation/schemes", method: GET, url: "/api/v1/evaluation/schemes", want: func(a *demo.Account) answer {
+			switch {
+			case a == nil:
+				return apiSurface.anonymous()
+			case w.doc.can(*a, auth.PermDictionary) || w.doc.can(*a, stats):
+				return ok200
+			}
+			return answer{status: http.StatusForbidden}
+		}},
+		probe{route: "GET /admin/evaluation", method: GET, url: "/admin/evaluation", want: w.granted(pageSurface, auth.PermDictionary, okFor(ok200))},
+		probe{route: "POST /admin/evaluation", method: POST, url: "/admin/evaluation", body: url.Values{"code": {"township"}, "name": {""}}, want: w.granted(pageSurface, auth.PermDictionary, okFor(unprocessable))},
+		probe{route: "PUT /api/v1/evaluation/schemes/{code}", method: PUT, url: "/api/v1/evaluation/schemes/township", body: map[string]any{"name": ""}, want: w.granted(apiSurface, auth.PermDictionary, okFor(unprocessable))},
+	)
+
 	// Reception sessions (领导接访): reception.publish, a leader's own sessions.
 	rec := auth.PermReception
 	add(
@@ -590,6 +624,24 @@ func (w *world) probes() []probe {
 				return unprocessable
 			}
 		}
+		// Issuing a document (文书) needs documents.issue and the case in sight; the
+		// probes ask for a kind there is none of, so the matrix issues nothing. The page's
+		// form asks the permission first, the API the case.
+		issuing := func(s surface) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case s == pageSurface && !w.doc.can(*a, auth.PermDocumentsIssue):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.sees(*a, c):
+					return answer{status: http.StatusNotFound}
+				case !w.doc.can(*a, auth.PermDocumentsIssue):
+					return answer{status: http.StatusForbidden}
+				}
+				return unprocessable
+			}
+		}
 		each := func(p probe) probe {
 			p.name = c.label
 			p.by = everyone
@@ -613,6 +665,13 @@ func (w *world) probes() []probe {
 			each(probe{route: "POST /cases/{id}/links", method: POST, url: caseURL + "/links", body: url.Values{"tracking_code": {"NOSUCHCASE"}, "link_kind": {"earlier"}}, want: linking(pageSurface, unprocessable)}),
 			each(probe{route: "POST /cases/{id}/follow-up", method: POST, url: caseURL + "/follow-up", body: url.Values{"every_days": {"0"}}, want: following(pageSurface)}),
 			each(probe{route: "POST /cases/{id}/follow-up/end", method: POST, url: caseURL + "/follow-up/end", body: url.Values{"follow_up_note": {"\x01"}}, want: following(pageSurface)}),
+			each(probe{route: "POST /cases/{id}/documents", method: POST, url: caseURL + "/documents", body: url.Values{"kind": {"memo"}}, want: issuing(pageSurface)}),
+			each(probe{route: "GET /documents/{id}", method: GET, url: "/documents/" + id(c.dossier), want: w.onCase(pageSurface, c, okFor(masked(c, 200)))}),
+			each(probe{route: "GET /documents/{id}/docx", method: GET, url: "/documents/" + id(c.notice) + "/docx", want: w.onCase(pageSurface, c, okFor(ok200))}),
+			each(probe{route: "GET /api/v1/cases/{id}/documents", method: GET, url: apiURL + "/documents", want: w.onCase(apiSurface, c, okFor(masked(c, 200)))}),
+			each(probe{route: "POST /api/v1/cases/{id}/documents", method: POST, url: apiURL + "/documents", body: map[string]any{"kind": "memo"}, want: issuing(apiSurface)}),
+			each(probe{route: "GET /api/v1/documents/{id}", method: GET, url: "/api/v1/documents/" + id(c.dossier), want: w.onCase(apiSurface, c, okFor(masked(c, 200)))}),
+			each(probe{route: "GET /api/v1/documents/{id}/docx", method: GET, url: "/api/v1/documents/" + id(c.notice) + "/docx", want: w.onCase(apiSurface, c, okFor(ok200))}),
 			each(probe{route: "POST /cases/{id}/links/{lid}/delete", method: POST, url: caseURL + "/links/999999/delete", body: emptyForm, want: linking(pageSurface, notFound)}),
 
 			each(probe{route: "GET /api/v1/cases/{id}", method: GET, url: apiURL, want: w.onCase(apiSurface, c, okFor(masked(c, 200)))}),

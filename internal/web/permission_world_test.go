@@ -137,6 +137,7 @@ type worldCase struct {
 	label                 string // A, B, C
 	marker                string // its title: appears wherever the case is listed
 	id, party, attachment int64
+	dossier, notice       int64 // documents issued on it: its case file, its notice of acceptance (editable)
 	tracking              string
 	regionCode            string   // where it happened
 	centreCode            string   // the centre holding it: its registering clerk's
@@ -336,6 +337,15 @@ func (w *world) register(t *testing.T, label, clerk, region, dept string, seq in
 	c.party = full.Parties[0].ID
 	att := uploadAttachment(t, w.srv, w.clients[clerk], c.id, "协议.pdf", []byte("%PDF-1.4\n% agreement\n"))
 	c.attachment = att.ID
+	for kind, to := range map[string]*int64{"dossier": &c.dossier, "acceptance": &c.notice} {
+		resp, raw := w.clients[clerk].Do("POST", fmt.Sprintf("/api/v1/cases/%d/documents", c.id), map[string]any{"kind": kind})
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("issue %s on case %s: %d %s", kind, label, resp.StatusCode, raw)
+		}
+		var d struct{ ID int64 }
+		testutil.DecodeJSON(t, raw, &d)
+		*to = d.ID
+	}
 	return c
 }
 

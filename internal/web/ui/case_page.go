@@ -56,6 +56,7 @@ type casePageData struct {
 	Appointments    *appointmentSection // 约访: bookings, and the booking form
 	Links           *linkSection        // 关联案件
 	FollowUp        *followUpSection    // 回访计划
+	Documents       *documentSection    // 文书
 	Recommended     []recommendRow      // 推荐调解力量, for an open case; nil when not shown
 	ShowRecommended bool
 	CanTeam         bool              // the recommendations offer to put a person on the team in one click
@@ -339,6 +340,9 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		return nil, err
 	}
 	if d.FollowUp, err = u.caseFollowUp(ctx, p, c, failed); err != nil {
+		return nil, err
+	}
+	if d.Documents, err = u.caseDocuments(ctx, p, c, failed); err != nil {
 		return nil, err
 	}
 	if d.Recommended, err = u.caseRecommendations(ctx, p, httpx.Locale(r), c, d.CategoryNames); err != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/onedoor/onedoor/internal/documents"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -102,6 +103,9 @@ func TestTemplatesUseOnlyCataloguedWords(t *testing.T) {
 	codes["mediation_org_kind"] = mediation.OrgKinds
 	codes["talent_kind"] = mediation.TalentKinds
 	codes["talent.status"] = []string{"in", "out", "future"}
+	for _, k := range documents.Kinds {
+		codes["document_kind"] = append(codes["document_kind"], string(k))
+	}
 	for p := range prefixes {
 		if codes[p] == nil {
 			t.Errorf("templates build keys from %q.<code>, which this test does not know the codes of", p)

@@ -119,7 +119,7 @@ func navFor(p *auth.Principal) []NavItem {
 		items = append(items, NavItem{Key: "nav.roster", Href: "/roster"})
 	}
 	if p.Can(auth.PermStatsRead) {
-		items = append(items, NavItem{Key: "nav.stats", Href: "/stats"})
+		items = append(items, NavItem{Key: "nav.stats", Href: "/stats"}, NavItem{Key: "nav.evaluation", Href: "/evaluation"})
 	}
 	if p.Can(auth.PermReception) {
 		items = append(items, NavItem{Key: "nav.reception", Href: "/reception"})
@@ -139,7 +139,11 @@ func navFor(p *auth.Principal) []NavItem {
 		)
 	}
 	if p.Can(auth.PermDictionary) {
-		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"})
+		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"},
+			NavItem{Key: "nav.evaluation_schemes", Href: "/admin/evaluation"})
+	}
+	if p.Can(auth.PermDocumentTemplates) {
+		items = append(items, NavItem{Key: "nav.document_templates", Href: "/admin/documents"})
 	}
 	if p.Can(auth.PermAuditRead) {
 		items = append(items, NavItem{Key: "nav.audit", Href: "/admin/audit"})
