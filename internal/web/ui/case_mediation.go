@@ -38,7 +38,8 @@ type mediationSection struct {
 	CanRecord    bool   // may record sessions, agreements, referrals
 	Open         bool   // the case is open: the team may still change
 	Orgs         []store.MediationOrg
-	Staff        []model.User // accounts that may join the team (those who see the case)
+	Staff        []model.User   // accounts that may join the team (those who see the case)
+	Pool         []store.Talent // people of the pool serving the case's place today
 	Roles        []string
 	Venues       []string
 	Results      []string
@@ -111,6 +112,13 @@ func (u *UI) caseMediation(ctx context.Context, p *auth.Principal, c *model.Case
 			if x.Has(model.RoleLeader) || x.Has(model.RoleClerk) || x.Has(model.RoleMediator) {
 				sec.Staff = append(sec.Staff, x)
 			}
+		}
+		if p.Can(auth.PermMediationRead) {
+			pool, err := u.Store.TalentPool(ctx, store.TalentFilter{Within: c.RegionPath, Above: c.RegionPath, Day: sec.Today})
+			if err != nil {
+				return nil, err
+			}
+			sec.Pool = pool
 		}
 	}
 	if len(recs.Team)+len(recs.Sessions)+len(recs.Agreements)+len(recs.Referrals)+len(recs.Help) == 0 && !sec.CanTeam && !sec.CanRecord {
