@@ -411,11 +411,18 @@ func TestConfirmationWindowEdges(t *testing.T) {
 			}
 			return c.DueFlag
 		}
+		apiWant(t, clerk, "POST", fmt.Sprintf("/api/v1/cases/%d/team", f.id), map[string]any{"role": "mediator", "user_id": userID(t, st, "fucheng.mediator")}, 201, "")
 		if flag := sweep(time.Date(2027, 1, 4, 23, 0, 0, 0, cst)); flag != "" {
 			t.Fatalf("on 01-04, flag %q; want none", flag)
 		}
 		if flag := sweep(time.Date(2027, 1, 5, 9, 0, 0, 0, cst)); flag != "due_soon" {
 			t.Fatalf("on 01-05, flag %q; want due_soon", flag)
+		}
+		// The team and the desk are told, as for every deadline.
+		for _, who := range []*testutil.Client{mediator, clerk} {
+			if _, raw := who.Do("GET", "/api/v1/notifications?unread=true", nil); !strings.Contains(string(raw), "案件司法确认将到期") {
+				t.Errorf("not told the window closes soon: %s", raw)
+			}
 		}
 		if flag := sweep(time.Date(2027, 1, 6, 23, 59, 0, 0, cst)); flag != "due_soon" {
 			t.Fatalf("the last minute of day 30, flag %q; want due_soon", flag)
