@@ -62,7 +62,7 @@ func TestMediationOnTheCasePage(t *testing.T) {
 			}
 		}
 		resp, raw := api.Do("POST", "/api/v1/cases", map[string]any{"kind": "dispute", "category_id": land, "channel": "walk_in",
-			"region_id": byCode["622922100001"], "title": "48户村民土地流转费纠纷", "description": "村民将承包山地流转给关某，关某拖欠两年流转费未付。",
+			"region_id": byCode["622922100200"], "title": "48户村民土地流转费纠纷", "description": "村民将承包山地流转给关某，关某拖欠两年流转费未付。",
 			"households": 48, "people_count": 176, "parties": []map[string]any{
 				{"role": "representative", "name": "马文清", "phone": "13893012301"}, {"role": "representative", "name": "韩国华", "phone": "13893012302"},
 				{"role": "respondent", "name": "关某", "phone": "13893012303"}},

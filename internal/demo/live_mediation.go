@@ -14,7 +14,7 @@ import (
 
 // mediationStories are the county's mediation of the last weeks (issue 25), played
 // through internal/mediation as the pages and the API do: the organisations and the
-// talent pool the admins keep; seed 001's group land case at 上湾村 — its 包案 team,
+// talent pool the admins keep; seed 001's group land case at 高丰村 — its 包案 team,
 // a failed session at the centre, legal aid as a case of its own, the lawyer's online
 // filing, the court's circuit hearing in the village, the agreement numbered by the
 // township committee and signed, the case resolved with it and its judicial
@@ -52,7 +52,7 @@ func (l *liveCounty) mediationStories() {
 			{"county.admin", "康乐县", mediation.TalentInput{Name: "马永福", Kind: "legal_aid", Specialties: []string{"dispute.land", "dispute.labour"}, Phone: "13909301102", Employer: "县法律援助中心", Since: "2024-03-01"}},
 			{"county.admin", "康乐县", mediation.TalentInput{Name: "李晓梅", Kind: "psychologist", Specialties: []string{"dispute.marriage", "service.psych"}, Phone: "13909301103", Employer: "县人民医院心理科", Since: "2025-06-01"}},
 			{"fucheng.admin", "附城镇", mediation.TalentInput{Name: "张秀英", Kind: "mediator_full", Specialties: []string{"dispute.land", "dispute.neighbour"}, Phone: "13909301104", Employer: "附城镇司法所", Since: "2023-01-01"}},
-			{"fucheng.admin", "上湾村", mediation.TalentInput{Name: "韩志明", Kind: "mediator_part", Specialties: []string{"dispute.land"}, Phone: "13909301105", Employer: "上湾村村委会", Since: "2024-01-01"}},
+			{"fucheng.admin", "高丰村", mediation.TalentInput{Name: "韩志明", Kind: "mediator_part", Specialties: []string{"dispute.land"}, Phone: "13909301105", Employer: "高丰村村委会", Since: "2024-01-01"}},
 		} {
 			ctx, p := l.as(ctx, t.admin)
 			t.in.RegionID = l.regions[t.region].ID
@@ -77,10 +77,10 @@ func (l *liveCounty) mediationStories() {
 		return err
 	})
 
-	// Seed 001's group land case, here at 上湾村.
+	// Seed 001's group land case, here at 高丰村.
 	group := l.register(l.day(30, 9, 30), "fucheng.clerk", cases.RegisterInput{Kind: model.KindDispute, CategoryID: l.cats["dispute.land"], Channel: model.ChannelWalkIn,
-		RegionID: l.regions["上湾村"].ID, Address: "附城镇上湾村", Title: "上湾村48户村民土地流转费纠纷",
-		Description: "上湾村48户村民将承包山地流转给关某种植苗木，关某拖欠两年流转费共12.6万元未付，村民推选代表请求镇综治中心帮助维权。",
+		RegionID: l.regions["高丰村"].ID, Address: "附城镇高丰村", Title: "高丰村48户村民土地流转费纠纷",
+		Description: "高丰村48户村民将承包山地流转给关某种植苗木，关某拖欠两年流转费共12.6万元未付，村民推选代表请求镇综治中心帮助维权。",
 		Households:  48, PeopleCount: 176, AmountYuan: 126000,
 		Parties: []cases.PartyInput{{Role: model.PartyRepresentative, Name: "马文清", Phone: "13893012301"}, {Role: model.PartyRepresentative, Name: "韩国华", Phone: "13893012302"},
 			{Role: model.PartyRespondent, Name: "关某", Phone: "13893012303"}}})
@@ -116,7 +116,7 @@ func (l *liveCounty) mediationStories() {
 
 	// Legal aid, as a case of its own, linked; its lawyer files online.
 	aid := l.register(l.day(27, 9, 0), "fucheng.clerk", cases.RegisterInput{Kind: model.KindService, CategoryID: l.cats["service.legal_aid"], Channel: model.ChannelWalkIn,
-		RegionID: l.regions["上湾村"].ID, Description: "上湾村48户村民土地流转费纠纷调解不成，村民代表申请法律援助，请律师代为起诉。", Households: 48,
+		RegionID: l.regions["高丰村"].ID, Description: "高丰村48户村民土地流转费纠纷调解不成，村民代表申请法律援助，请律师代为起诉。", Households: 48,
 		Parties: []cases.PartyInput{{Role: model.PartyRepresentative, Name: "马文清", Phone: "13893012301"}}})
 	refer := func(t time.Time, c *story, who string, in func() mediation.ReferralInput, then func(f store.Referral)) {
 		l.at(t, "referral", func(ctx context.Context) error {
@@ -150,7 +150,7 @@ func (l *liveCounty) mediationStories() {
 		at := l.day(12, 9, 30)
 		return mediation.ReferralInput{Kind: "circuit_trial", Body: "康乐县人民法院附城人民法庭", ExternalNo: "（2026）甘2922民初1187号", SessionAt: &at, Note: "就地开庭，方便村民参加"}
 	}, func(f store.Referral) { circuitRef = f.ID })
-	session(l.day(12, 12, 0), group, "fucheng.mediator", "附城镇人民调解委员会", mediation.SessionInput{Venue: "circuit_court", Place: "上湾村村委会", Mediators: "法官马志远、张秀英",
+	session(l.day(12, 12, 0), group, "fucheng.mediator", "附城镇人民调解委员会", mediation.SessionInput{Venue: "circuit_court", Place: "高丰村村委会", Mediators: "法官马志远、张秀英",
 		Attendees: "村民代表马文清、韩国华，关某，法律援助律师马永福", Result: "agreed", Agreed: "解除流转合同，关某分两期支付流转费12.6万元，苗木由关某限期移走。",
 		Statements: []store.Statement{{Side: "村民代表", Said: "同意分两期，但须写明期限。"}, {Side: "关某", Said: "同意解除合同，年底前付清。"}}})
 	result(l.day(12, 14, 0), group, "fucheng.clerk", &circuitRef, mediation.ReferralResultInput{Result: "mediated", Note: "巡回审判就地调解"})
@@ -159,10 +159,10 @@ func (l *liveCounty) mediationStories() {
 		ctx, p := l.as(ctx, "fucheng.mediator")
 		var err error
 		groupAgreement, err = ms.DraftAgreement(ctx, p, group.c.ID, mediation.AgreementInput{OrgID: ids["附城镇人民调解委员会"],
-			Facts: "上湾村48户村民与关某签订《土地承包经营权流转合同》，将承包山地流转给关某种植苗木；关某拖欠两年流转费共12.6万元未付。",
+			Facts: "高丰村48户村民与关某签订《土地承包经营权流转合同》，将承包山地流转给关某种植苗木；关某拖欠两年流转费共12.6万元未付。",
 			Items: "流转费的支付；流转合同的解除；地上苗木的处置。", Responsibilities: "关某未按合同约定支付流转费，应承担违约责任。",
 			Content:    "一、解除双方签订的土地流转合同；二、关某支付流转费12.6万元，首期6.3万元于签订之日起十日内支付，余款于本年12月31日前付清；三、关某于明年3月31日前移走地上苗木。",
-			PerformWay: "转账至上湾村村集体账户，由村委会分发各户", PerformBy: l.day(-19, 0, 0).In(workflow.ChinaTime).Format(time.DateOnly), Mediator: "张秀英"})
+			PerformWay: "转账至高丰村村集体账户，由村委会分发各户", PerformBy: l.day(-19, 0, 0).In(workflow.ChinaTime).Format(time.DateOnly), Mediator: "张秀英"})
 		return err
 	})
 	l.at(l.day(11, 10, 0), "agreement signed", func(ctx context.Context) error {
@@ -179,7 +179,7 @@ func (l *liveCounty) mediationStories() {
 
 	// Seed 001's labour case, mediated by the county's labour committee by video.
 	injury := l.register(l.day(6, 9, 0), "county.clerk", cases.RegisterInput{Kind: model.KindDispute, CategoryID: l.cats["dispute.labour"], Channel: model.ChannelWalkIn,
-		RegionID: l.regions["城关村"].ID, Description: "高某受雇在工地务工时右手中指被搅拌机夹断，与工地负责人就工伤赔偿协商未果，请求中心协调。",
+		RegionID: l.regions["高林湾村"].ID, Description: "高某受雇在工地务工时右手中指被搅拌机夹断，与工地负责人就工伤赔偿协商未果，请求中心协调。",
 		Parties: []cases.PartyInput{{Name: "高某", Phone: "13893012401"}, {Role: model.PartyRespondent, Name: "某建筑工程公司"}}})
 	injury.then(l.day(6, 9, 20), "county.clerk", workflow.ActionAccept, cases.ActInput{Note: "予以受理，由县劳动人事争议调解委员会调解。"}).
 		then(l.day(6, 9, 30), "county.clerk", workflow.ActionHandle, cases.ActInput{Note: "组织县法院、检察院、劳动监察大队专业人员共同调解。"})
@@ -219,7 +219,7 @@ func (l *liveCounty) mediationStories() {
 
 	// A contract dispute the county court delegated to the centre before filing.
 	delegated := l.register(l.day(3, 14, 0), "county.clerk", cases.RegisterInput{Kind: model.KindDispute, CategoryID: l.cats["dispute.contract"], Channel: model.ChannelWalkIn,
-		RegionID: l.regions["城关村"].ID, Description: "县人民法院委派调解：马某诉某农资店买卖合同纠纷，种子质量问题致减产，请求赔偿损失。",
+		RegionID: l.regions["高林湾村"].ID, Description: "县人民法院委派调解：马某诉某农资店买卖合同纠纷，种子质量问题致减产，请求赔偿损失。",
 		Parties: []cases.PartyInput{{Name: "马学军", Phone: "13893012501"}, {Role: model.PartyRespondent, Name: "某农资店"}}})
 	delegated.then(l.day(3, 14, 10), "county.clerk", workflow.ActionAccept, cases.ActInput{Note: "法院委派，予以受理。"}).
 		then(l.day(3, 14, 20), "county.clerk", workflow.ActionHandle, cases.ActInput{Note: "由驻中心调解室调解。"})
@@ -231,7 +231,7 @@ func (l *liveCounty) mediationStories() {
 
 	// A citizen asks on the portal for a lawyer and a psychologist; the lawyer is named.
 	marriage := l.portal(l.day(2, 20, 30), cases.PublicInput{Kind: model.KindDispute, CategoryID: l.cats["dispute.marriage"], Channel: model.ChannelPortal,
-		RegionID: l.regions["城关村"].ID, Description: "丈夫长期酗酒，家中争吵不断，想咨询离婚和孩子抚养问题，也想找人疏导情绪。", Name: "田女士", Phone: "13993016677"})
+		RegionID: l.regions["高林湾村"].ID, Description: "丈夫长期酗酒，家中争吵不断，想咨询离婚和孩子抚养问题，也想找人疏导情绪。", Name: "田女士", Phone: "13993016677"})
 	l.at(l.day(2, 20, 35), "help request", func(ctx context.Context) error {
 		_, err := ms.RequestHelp(store.WithActor(ctx, store.Actor{Name: "citizen", IP: "10.0.0.66"}), &marriage.c, []string{"lawyer", "psychologist"}, "希望女律师", "portal")
 		return err

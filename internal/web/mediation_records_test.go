@@ -117,7 +117,7 @@ func TestMediationGroupLandCaseThroughTheAPI(t *testing.T) {
 		leader := srv.Login(t, "fucheng.leader", demo.Password)
 		viewer := srv.Login(t, "fucheng.viewer", demo.Password)
 		other := srv.Login(t, "suji.clerk", demo.Password)
-		town, village := fmt.Sprint(regionID(t, st, "622922100")), regionID(t, st, "622922100001")
+		town, village := fmt.Sprint(regionID(t, st, "622922100")), regionID(t, st, "622922100200")
 
 		for _, form := range []url.Values{
 			{"name": {"附城镇联合人民调解委员会"}, "kind": {"township"}, "region_id": {town}, "categories": {"dispute.land"}},
@@ -331,7 +331,7 @@ func TestMediationLabourCaseBySpecialisedCommittee(t *testing.T) {
 		committee := orgByName(t, clerk, "康乐县劳动争议调解委员会")
 		f := &flow{t: t}
 		f.register(clerk, map[string]any{
-			"kind": "dispute", "category_id": categoryID(t, st, "dispute.labour"), "channel": "walk_in", "region_id": regionID(t, st, "622922100001"),
+			"kind": "dispute", "category_id": categoryID(t, st, "dispute.labour"), "channel": "walk_in", "region_id": regionID(t, st, "622922100200"),
 			"description": "高某在工地务工时右手中指被搅拌机夹断，与工地负责人就工伤赔偿协商未果。", "urgency": "normal",
 			"parties": []map[string]any{{"role": "applicant", "name": "高某", "phone": "13893001234"}, {"role": "respondent", "name": "某建筑公司"}},
 			"then":    []map[string]any{{"action": "accept"}, {"action": "handle"}},
@@ -379,7 +379,7 @@ func TestConfirmationWindowEdges(t *testing.T) {
 		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
 		mediator := srv.Login(t, "fucheng.mediator", demo.Password)
 		if resp, _ := postForm(t, srv, admin, "/admin/mediation/orgs", url.Values{"name": {"城关村人民调解委员会"}, "kind": {"village"},
-			"region_id": {fmt.Sprint(regionID(t, st, "622922100001"))}}); resp.StatusCode != 303 {
+			"region_id": {fmt.Sprint(regionID(t, st, "622922100200"))}}); resp.StatusCode != 303 {
 			t.Fatal("organisation")
 		}
 		committee := orgByName(t, clerk, "城关村人民调解委员会")
@@ -454,7 +454,7 @@ func TestPortalHelpRequests(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		srv := testutil.NewServer(t, st, true)
 		c := srv.NewClient(t)
-		report := url.Values{"kind": {"dispute"}, "category": {"dispute.marriage"}, "region": {"622922100001"}, "address": {"城关村三社"},
+		report := url.Values{"kind": {"dispute"}, "category": {"dispute.marriage"}, "region": {"622922100200"}, "address": {"城关村三社"},
 			"description": {"丈夫长期酗酒，想咨询离婚和孩子抚养问题。"}, "phone": {"13993016677"}, "name": {"田女士"}}
 		bad := url.Values{}
 		for k, v := range report {
