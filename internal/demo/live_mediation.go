@@ -31,10 +31,10 @@ func (l *liveCounty) mediationStories() {
 			admin, region string
 			in            mediation.OrgInput
 		}{
-			{"county.admin", "康乐县", mediation.OrgInput{Name: "县综治中心驻中心调解室", Kind: "centre_room", Categories: []string{"dispute.neighbour", "dispute.marriage", "dispute.contract"}, Phone: "0930-4421100", Address: "县综治中心一楼", Active: true}},
-			{"county.admin", "康乐县", mediation.OrgInput{Name: "康乐县劳动人事争议调解委员会", Kind: "trade", Categories: []string{"dispute.labour"}, Phone: "0930-4421188", Address: "县人社局三楼", Active: true, NumberPrefix: "康劳调字"}},
-			{"county.admin", "康乐县", mediation.OrgInput{Name: "县人民法院诉前调解工作室", Kind: "court", Categories: []string{"dispute.contract", "dispute.land"}, Address: "县综治中心二楼", Active: true}},
-			{"fucheng.admin", "附城镇", mediation.OrgInput{Name: "附城镇人民调解委员会", Kind: "township", Categories: []string{"dispute.land", "dispute.neighbour", "dispute.marriage"}, Phone: "0930-4425010", Address: "附城镇综治中心", Active: true}},
+			{"county.admin", "康乐县", mediation.OrgInput{Kind: "centre_room", Name: "县综治中心驻中心调解室", Categories: []string{"dispute.neighbour", "dispute.marriage", "dispute.contract"}, Phone: "0930-4421100", Address: "县综治中心一楼", Active: true}},
+			{"county.admin", "康乐县", mediation.OrgInput{Kind: "trade", Name: "康乐县劳动人事争议调解委员会", Categories: []string{"dispute.labour"}, Phone: "0930-4421188", Address: "县人社局三楼", Active: true, NumberPrefix: "康劳调字"}},
+			{"county.admin", "康乐县", mediation.OrgInput{Kind: "court", Name: "县人民法院诉前调解工作室", Categories: []string{"dispute.contract", "dispute.land"}, Address: "县综治中心二楼", Active: true}},
+			{"fucheng.admin", "附城镇", mediation.OrgInput{Kind: "township", Name: "附城镇人民调解委员会", Categories: []string{"dispute.land", "dispute.neighbour", "dispute.marriage"}, Phone: "0930-4425010", Address: "附城镇综治中心", Active: true}},
 		} {
 			ctx, p := l.as(ctx, o.admin)
 			o.in.RegionID = l.regions[o.region].ID
@@ -48,11 +48,11 @@ func (l *liveCounty) mediationStories() {
 			admin, region string
 			in            mediation.TalentInput
 		}{
-			{"county.admin", "康乐县", mediation.TalentInput{Name: "王建国", Kind: "lawyer", Specialties: []string{"dispute.labour", "dispute.contract"}, Phone: "13909301101", Employer: "甘肃康乐律师事务所", Since: "2025-01-01"}},
-			{"county.admin", "康乐县", mediation.TalentInput{Name: "马永福", Kind: "legal_aid", Specialties: []string{"dispute.land", "dispute.labour"}, Phone: "13909301102", Employer: "县法律援助中心", Since: "2024-03-01"}},
-			{"county.admin", "康乐县", mediation.TalentInput{Name: "李晓梅", Kind: "psychologist", Specialties: []string{"dispute.marriage", "service.psych"}, Phone: "13909301103", Employer: "县人民医院心理科", Since: "2025-06-01"}},
-			{"fucheng.admin", "附城镇", mediation.TalentInput{Name: "张秀英", Kind: "mediator_full", Specialties: []string{"dispute.land", "dispute.neighbour"}, Phone: "13909301104", Employer: "附城镇司法所", Since: "2023-01-01"}},
-			{"fucheng.admin", "高丰村", mediation.TalentInput{Name: "韩志明", Kind: "mediator_part", Specialties: []string{"dispute.land"}, Phone: "13909301105", Employer: "高丰村村委会", Since: "2024-01-01"}},
+			{"county.admin", "康乐县", mediation.TalentInput{Kind: "lawyer", Name: "王建国", Specialties: []string{"dispute.labour", "dispute.contract"}, Phone: "13909301101", Employer: "甘肃康乐律师事务所", Since: "2025-01-01"}},
+			{"county.admin", "康乐县", mediation.TalentInput{Kind: "legal_aid", Name: "马永福", Specialties: []string{"dispute.land", "dispute.labour"}, Phone: "13909301102", Employer: "县法律援助中心", Since: "2024-03-01"}},
+			{"county.admin", "康乐县", mediation.TalentInput{Kind: "psychologist", Name: "李晓梅", Specialties: []string{"dispute.marriage", "service.psych"}, Phone: "13909301103", Employer: "县人民医院心理科", Since: "2025-06-01"}},
+			{"fucheng.admin", "附城镇", mediation.TalentInput{Kind: "mediator_full", Name: "张秀英", Specialties: []string{"dispute.land", "dispute.neighbour"}, Phone: "13909301104", Employer: "附城镇司法所", Since: "2023-01-01"}},
+			{"fucheng.admin", "高丰村", mediation.TalentInput{Kind: "mediator_part", Name: "韩志明", Specialties: []string{"dispute.land"}, Phone: "13909301105", Employer: "高丰村村委会", Since: "2024-01-01"}},
 		} {
 			ctx, p := l.as(ctx, t.admin)
 			t.in.RegionID = l.regions[t.region].ID
