@@ -47,6 +47,7 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /p/track", u.publicTrackForm)
 	mux.HandleFunc("POST /p/track", u.publicTrack)
 	mux.HandleFunc("POST /p/track/rate", u.publicRate)
+	mux.HandleFunc("POST /p/track/help", u.publicHelp)
 	mux.HandleFunc("POST /locale", u.setLocale)
 	mux.HandleFunc("GET /{$}", u.signedIn(u.home))
 	// The hall's big screen: no session, its token in the address (screen.go).
