@@ -148,12 +148,13 @@ func TestDocumentsInTheBrowser(t *testing.T) {
 			t.Fatalf("templates page: %d", status)
 		}
 		admin.click(`[data-testid=document-kind-assignment]`)
+		eval[bool](admin, `(() => { document.querySelector("[data-testid=document-body]").value = ""; return true })()`)
 		admin.fill(`[data-testid=document-body]`, "{{承办单位}}：\n请于{{办结时限}}前办结。")
 		admin.expectStatus(422)
 		if status := admin.click(`[data-testid=document-template-save]`); status != 422 {
 			t.Fatalf("an unknown placeholder saved: %d", status)
 		}
-		if got := strings.Join(admin.texts(".field-error"), " "); !strings.Contains(got, "{{办结时限}}") {
+		if got := strings.Join(admin.texts(".field-error"), " "); !strings.Contains(got, "{{办结时限}}") || !strings.Contains(admin.text(`[data-testid=error]`), "正文") {
 			t.Fatalf("the refusal does not name the placeholder: %q", got)
 		}
 		admin.shot("document-templates-1366")
