@@ -16,17 +16,18 @@ var ErrForbidden = errors.New("auth: not permitted")
 type Permission string
 
 const (
-	PermCasesRead      Permission = "cases.read"        // see cases, their timelines and attachments
-	PermCasesRegister  Permission = "cases.register"    // register a case
-	PermPersonalReveal Permission = "personal.reveal"   // see a party's full ID number and phone (audited)
-	PermOrgManage      Permission = "org.manage"        // regions, departments, users, API tokens, unlocking
-	PermDictionary     Permission = "dictionary.edit"   // the category dictionary
-	PermAuditRead      Permission = "audit.read"        // read and export the audit log
-	PermReception      Permission = "reception.publish" // publish and withdraw one's own reception sessions (领导接访)
-	PermAppointments   Permission = "appointments.book" // book and cancel reception slots for cases (约访)
-	PermCasesLink      Permission = "cases.link"        // link a case to another one sees (关联案件), and take the link back
-	PermFollowUp       Permission = "cases.follow_up"   // set a case on a follow-up plan of dated return visits (回访计划), and end it
-	PermStatsRead      Permission = "stats.read"        // the figures, the dashboard and the monthly report of one's subtree
+	PermCasesRead      Permission = "cases.read"         // see cases, their timelines and attachments
+	PermCasesRegister  Permission = "cases.register"     // register a case
+	PermPersonalReveal Permission = "personal.reveal"    // see a party's full ID number and phone (audited)
+	PermOrgManage      Permission = "org.manage"         // regions, departments, users, API tokens, unlocking
+	PermDictionary     Permission = "dictionary.edit"    // the category dictionary
+	PermAuditRead      Permission = "audit.read"         // read and export the audit log
+	PermReception      Permission = "reception.publish"  // publish and withdraw one's own reception sessions (领导接访)
+	PermAppointments   Permission = "appointments.book"  // book and cancel reception slots for cases (约访)
+	PermCasesLink      Permission = "cases.link"         // link a case to another one sees (关联案件), and take the link back
+	PermFollowUp       Permission = "cases.follow_up"    // set a case on a follow-up plan of dated return visits (回访计划), and end it
+	PermStatsRead      Permission = "stats.read"         // the figures, the dashboard and the monthly report of one's subtree
+	PermEvalPublish    Permission = "evaluation.publish" // publish (定稿) a period's 考评 ranking of one's subtree, freezing it
 	// Be told, where a warning's history counts records outside one's scope, that there
 	// are such records (辖区外另有记录, never how many): those who must act on warnings.
 	PermRiskOutside Permission = "risk.outside_records"
@@ -35,6 +36,13 @@ const (
 	// The mediation organisations and the talent pool of one's subtree (phones masked),
 	// and the people recommended for a case: those who assign work and those who keep them.
 	PermMediationRead Permission = "mediation.read"
+	// Form a case's team (包案/“1131”): name its 包案领导, 政法委值班, mediators,
+	// lawyers, psychologists and 信访跟踪 from the staff and the pool.
+	PermCaseTeam Permission = "cases.team"
+	// Keep a case's mediation: its sessions (调解记录), its agreement (调解协议书) and
+	// its signing, performance and judicial confirmation, its referrals to and from the
+	// courts and other bodies (诉调对接).
+	PermMediationRecord Permission = "mediation.record"
 	// Issue a case's documents (文书: receipt, notice of acceptance, assignment and
 	// supervision orders, return-visit record, case file), each numbered (文号).
 	PermDocumentsIssue Permission = "documents.issue"
@@ -94,6 +102,7 @@ var Matrix = []Grant{
 	{model.RoleLeader, PermReception, ScopeSubtree},
 	{model.RoleLeader, PermStatsRead, ScopeSubtree},
 	{model.RoleViewer, PermStatsRead, ScopeSubtree},
+	{model.RoleLeader, PermEvalPublish, ScopeSubtree},
 	{model.RoleClerk, PermAppointments, ScopeSubtree},
 
 	{model.RoleLeader, PermRiskOutside, ScopeSubtree},
@@ -114,6 +123,13 @@ var Matrix = []Grant{
 	{model.RoleMediator, PermMediationRead, ScopeSubtree},
 	{model.RoleAdmin, PermMediationRead, ScopeSubtree},
 
+	{model.RoleLeader, PermCaseTeam, ScopeSubtree},
+	{model.RoleClerk, PermCaseTeam, ScopeSubtree},
+
+	{model.RoleLeader, PermMediationRecord, ScopeSubtree},
+	{model.RoleClerk, PermMediationRecord, ScopeSubtree},
+	{model.RoleMediator, PermMediationRecord, ScopeSubtree},
+	{model.RoleHandler, PermMediationRecord, ScopeDepartment},
 	{model.RoleLeader, PermDocumentsIssue, ScopeSubtree},
 	{model.RoleClerk, PermDocumentsIssue, ScopeSubtree},
 	{model.RoleMediator, PermDocumentsIssue, ScopeSubtree},

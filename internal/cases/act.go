@@ -405,7 +405,12 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 				return err
 			}
 		}
-		return s.setDue(ctx, c, workflow.StageVisit, now)
+		if err := s.setDue(ctx, c, workflow.StageVisit, now); err != nil {
+			return err
+		}
+		// A written agreement signed already starts its confirmation window now.
+		c.State = string(*to)
+		return s.SyncConfirmClock(ctx, tx, c)
 	case workflow.ActionVerifyFail:
 		c.Outcome, c.ResolvedAt, c.ResolvedDueAt = "", nil, nil
 		if err := s.setLeadDone(ctx, tx, c, false, "", now); err != nil {
@@ -428,7 +433,10 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, p *auth.Principal, c 
 			}
 			return s.setDue(ctx, c, workflow.StageHandle, now)
 		}
-		c.DueAt, c.DueStage = nil, ""
+		if c.DueStage != string(workflow.StageConfirm) {
+			// The confirmation window runs on past the return visit.
+			c.DueAt, c.DueStage = nil, ""
+		}
 	case workflow.ActionArchive:
 		c.ClosedAt = &now
 	}

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/mediation/recommend"
 	"github.com/onedoor/onedoor/internal/model"
@@ -33,6 +34,7 @@ var TalentKinds = []string{"mediator_full", "mediator_part", "lawyer", "legal_ai
 // Service reads and keeps the organisations and the pool.
 type Service struct {
 	Store *store.Store
+	Cases *cases.Service   // a case's reads, events, notices and deadline
 	Now   func() time.Time // the clock for who is in the pool today; time.Now when nil
 }
 
@@ -71,6 +73,8 @@ type OrgInput struct {
 	Phone      string   `json:"phone"`
 	Address    string   `json:"address"`
 	Active     bool     `json:"active"`
+	// NumberPrefix is the 机关代字 of its agreements' numbers; "" for the default.
+	NumberPrefix string `json:"number_prefix"`
 }
 
 // SaveOrg creates (id 0) or changes an organisation of the admin's subtree.
@@ -83,7 +87,8 @@ func (s *Service) SaveOrg(ctx context.Context, p *auth.Principal, id int64, in O
 			return store.MediationOrg{}, err
 		}
 	}
-	o := store.MediationOrg{ID: id, RegionID: in.RegionID, Name: strings.TrimSpace(in.Name), Kind: in.Kind, Address: strings.TrimSpace(in.Address), Active: in.Active}
+	o := store.MediationOrg{ID: id, RegionID: in.RegionID, Name: strings.TrimSpace(in.Name), Kind: in.Kind, Address: strings.TrimSpace(in.Address), Active: in.Active,
+		NumberPrefix: strings.TrimSpace(in.NumberPrefix)}
 	g, err := s.regionInScope(ctx, p, in.RegionID, "region_id")
 	if err != nil {
 		return o, err
@@ -101,6 +106,9 @@ func (s *Service) SaveOrg(ctx context.Context, p *auth.Principal, id int64, in O
 		if o.Phone, err = model.NormalizePhone(phone); err != nil {
 			return o, model.Invalid("phone", "phone", "invalid.phone.format")
 		}
+	}
+	if utf8.RuneCountInString(o.NumberPrefix) > 10 || strings.ContainsAny(o.NumberPrefix, "〔〕[]0123456789") {
+		return o, model.Invalid("number_prefix", "invalid", "invalid.mediation_org.number_prefix")
 	}
 	if utf8.RuneCountInString(o.Address) > 100 {
 		return o, model.Invalid("address", "too_long", "invalid.too_long_n", 100)

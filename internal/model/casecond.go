@@ -29,4 +29,31 @@ type CaseCond struct {
 	DueSoonTo       time.Time
 	DueSoonUrgentTo time.Time
 	UrgentCode      string
+
+	// Supervision (督办): a case with an order issued in [SupervisedFrom, SupervisedTo),
+	// of one of SupervisedLevels when set (normal, yellow, red); with SupervisionDueBy,
+	// only orders whose reply was due at or before it count; SupervisionOnTime: every
+	// order so counted was answered by its due time.
+	SupervisedFrom, SupervisedTo time.Time
+	SupervisedLevels             []string
+	SupervisionDueBy             time.Time
+	SupervisionOnTime            bool
+
+	// DepartmentID narrows to what one department was given: with the part terms
+	// below, its parts (lead or co-handling); without them, the cases it led (their
+	// outcome is its). The supervision terms then count only orders addressed to it.
+	DepartmentID int64
+	// Parts (PartsFrom set): a part finished in [PartsFrom, PartsTo), or still open
+	// with its deadline passed in that span before PartsNow (a late part). PartMode
+	// narrows them: PartOnTime, finished by its deadline (a co-handler's own, a lead's
+	// the case's handling deadline); PartLate, finished after it or still open past it.
+	PartsFrom, PartsTo, PartsNow time.Time
+	PartMode                     string
 }
+
+// The part modes of CaseCond.PartMode.
+const (
+	PartAny    = ""
+	PartOnTime = "on_time"
+	PartLate   = "late"
+)

@@ -22,6 +22,8 @@ type Cut struct {
 	CategoryID int64
 	Channel    string
 	Kind       string
+	// DepartmentID narrows to one department's cases (the evaluation of departments).
+	DepartmentID int64
 }
 
 // Group is what the store counted for the cases of one leaf region, category,
@@ -86,7 +88,7 @@ func NewPlan(p Period, now time.Time, cut Cut) *Plan {
 		byBase := map[string]*Batch{}
 		var order []string
 		for _, f := range Figures {
-			if f.Kind == Days || (f.Now && when > 0) {
+			if f.Kind == Days || (f.Now && when > 0) || f.Department {
 				continue
 			}
 			base := f.base(per, now)
@@ -134,6 +136,8 @@ func baseName(f Figure) string {
 	switch {
 	case strings.HasPrefix(f.ID, "warn_"):
 		return "warned"
+	case strings.HasPrefix(f.ID, "supervis"):
+		return "supervised"
 	case f.Now:
 		return "open"
 	case f.ID == "intake":
@@ -195,12 +199,12 @@ type Result struct {
 
 // Headlines are the figures at the top of the dashboard, in order.
 var Headlines = []string{"intake", "ended", "resolve_rate", "on_time_rate", "satisfaction_rate", "visit_rate",
-	"reopen_rate", "local_rate", "avg_days", "median_days", "overdue", "due_soon",
+	"reopen_rate", "local_rate", "avg_days", "median_days", "supervised", "supervised_red", "supervision_reply_rate", "overdue", "due_soon",
 	"warn_red", "warn_orange", "warn_yellow", "warn_blue"}
 
 // RegionColumns are the figures of the region comparison and the monthly report.
 var RegionColumns = []string{"intake", "ended", "resolve_rate", "on_time_rate", "avg_days", "visit_rate",
-	"satisfaction_rate", "reopen_rate", "local_rate", "overdue", "due_soon", "warn_red", "warn_orange"}
+	"satisfaction_rate", "reopen_rate", "local_rate", "supervised", "supervision_reply_rate", "overdue", "due_soon", "warn_red", "warn_orange"}
 
 // BreakdownColumns are the figures of the category, channel and kind breakdowns.
 var BreakdownColumns = []string{"intake", "ended", "resolve_rate", "on_time_rate", "satisfaction_rate", "overdue"}
@@ -493,6 +497,9 @@ func ListQuery(f Figure, part Part, p Period, cut Cut) url.Values {
 	}
 	if cut.Kind != "" {
 		q.Set("kind", cut.Kind)
+	}
+	if cut.DepartmentID != 0 {
+		q.Set("department_id", strconv.FormatInt(cut.DepartmentID, 10))
 	}
 	return q
 }

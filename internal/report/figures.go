@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/i18n"
@@ -29,10 +30,13 @@ const (
 // Figure is one of the leader's numbers, defined once: its name, its definition in
 // words (in the catalogue; shown on hover and in docs/statistics.md) and the conditions its cases meet.
 type Figure struct {
-	ID             string // its name and definition are the catalogue's figure.<ID>.name and .def
-	Kind           Kind
-	Now            bool // read at this moment (超期件 now), not over a period
-	Better         int  // +1 when more is better, -1 when less is, 0 neither
+	ID     string // its name and definition are the catalogue's figure.<ID>.name and .def
+	Kind   Kind
+	Now    bool // read at this moment (超期件 now), not over a period
+	Better int  // +1 when more is better, -1 when less is, 0 neither
+	// Department: a figure of one department's parts (lead and co-handling), read
+	// only for a department (Cut.DepartmentID); the dashboard, by region, has none.
+	Department     bool
 	num, den, base func(p Period, now time.Time) model.CaseCond
 }
 
@@ -116,6 +120,39 @@ func overdue(_ Period, now time.Time) model.CaseCond {
 	return model.CaseCond{Overdue: true, DueFrom: now}
 }
 
+// supervised is the cases with a supervision order (督办) issued in the period.
+func supervised(p Period, _ time.Time) model.CaseCond {
+	return model.CaseCond{SupervisedFrom: p.From, SupervisedTo: p.To}
+}
+
+func supervisedRed(p Period, now time.Time) model.CaseCond {
+	c := supervised(p, now)
+	c.SupervisedLevels = []string{"red"}
+	return c
+}
+
+// supervisionDue is the cases with an order issued in the period whose reply was
+// due by now: the orders a reply on time can be asked of.
+func supervisionDue(p Period, now time.Time) model.CaseCond {
+	c := supervised(p, now)
+	c.SupervisionDueBy = now
+	return c
+}
+
+func supervisionOnTime(p Period, now time.Time) model.CaseCond {
+	c := supervisionDue(p, now)
+	c.SupervisionOnTime = true
+	return c
+}
+
+// partsOf is a department's parts finished in the period or fallen late in it,
+// narrowed to mode (model.PartOnTime, model.PartLate).
+func partsOf(mode string) func(Period, time.Time) model.CaseCond {
+	return func(p Period, now time.Time) model.CaseCond {
+		return model.CaseCond{PartsFrom: p.From, PartsTo: p.To, PartsNow: now, PartMode: mode}
+	}
+}
+
 // Figures are every figure, in the order the dashboard and the report show them.
 var Figures = []Figure{
 	{ID: "intake", Kind: Count,
@@ -139,6 +176,16 @@ var Figures = []Figure{
 		num: endedAnd(func(c *model.CaseCond) { c.Reopened = true }), den: ended, base: ended},
 	{ID: "local_rate", Kind: Rate, Better: 1,
 		num: endedAnd(func(c *model.CaseCond) { c.EndedLow = true }), den: ended, base: ended},
+	{ID: "supervised", Kind: Count, Better: -1,
+		num: supervised, base: supervised},
+	{ID: "supervised_red", Kind: Count, Better: -1,
+		num: supervisedRed, base: supervised},
+	{ID: "supervision_reply_rate", Kind: Rate, Better: 1,
+		num: supervisionOnTime, den: supervisionDue, base: supervised},
+	{ID: "dept_on_time_rate", Kind: Rate, Better: 1, Department: true,
+		num: partsOf(model.PartOnTime), den: partsOf(model.PartAny), base: partsOf(model.PartAny)},
+	{ID: "dept_late_parts", Kind: Count, Better: -1, Department: true,
+		num: partsOf(model.PartLate), base: partsOf(model.PartAny)},
 	{ID: "overdue", Kind: Count, Now: true, Better: -1,
 		num: overdue, base: soonCases},
 	{ID: "due_soon", Kind: Count, Now: true, Better: -1,
@@ -173,7 +220,17 @@ func (f Figure) Local(locale string) (name, def string) {
 // list applies, nil when stat is empty. A figure of a period needs its days; one of
 // the present moment is read at now.
 func ListCond(stat, part, from, to string, now time.Time) (*model.CaseCond, error) {
+	return ListCondOf(stat, part, from, to, 0, now)
+}
+
+// ListCondOf is ListCond for the cases of one department (department_id), as the
+// evaluation's scores of departments link them: its parts for a department figure,
+// the cases it led and the orders addressed to it for the others.
+func ListCondOf(stat, part, from, to string, department int64, now time.Time) (*model.CaseCond, error) {
 	if stat == "" {
+		if department != 0 {
+			return nil, model.Invalid("department_id", "invalid", "invalid.stats.department_without_stat")
+		}
 		if part != "" {
 			return nil, model.Invalid("part", "invalid", "invalid.stats.part_without_stat")
 		}
@@ -197,5 +254,41 @@ func ListCond(stat, part, from, to string, now time.Time) (*model.CaseCond, erro
 	if !ok || (part != "" && part != string(Num) && part != string(Den)) {
 		return nil, model.Invalid("part", "invalid", "invalid.stats.part")
 	}
+	if f.Department && department == 0 {
+		return nil, model.Invalid("department_id", "required", "invalid.stats.department_required")
+	}
+	c.DepartmentID = department
 	return &c, nil
+}
+
+// Base is the condition of the cases among which f is counted in period p: a
+// superset of both its parts, read through its own index.
+func (f Figure) Base(p Period, now time.Time) model.CaseCond { return f.base(p, now) }
+
+// BatchKey names the figures counted among the same cases, so one pass counts them all.
+func (f Figure) BatchKey() string {
+	if f.Department {
+		return "parts"
+	}
+	return baseName(f)
+}
+
+// ValueOf is f's value from its counted parts in period p within cut, linked to the
+// case lists holding them: a count, or a rate in per cent to one decimal, Empty when
+// its denominator is nothing. (Durations are not made here.)
+func ValueOf(f Figure, num, den int64, p Period, cut Cut) Value {
+	v := Value{Figure: f.ID, Num: num, Value: float64(num)}
+	q := ListQuery(f, Num, p, cut)
+	v.Link = "/cases?" + q.Encode()
+	if f.Kind == Rate {
+		v.Den, v.Value = den, 0
+		dq := ListQuery(f, Den, p, cut)
+		v.DenLink = "/cases?" + dq.Encode()
+		if den == 0 {
+			v.Empty = true
+		} else {
+			v.Value = math.Round(float64(num)*1000/float64(den)) / 10
+		}
+	}
+	return v
 }

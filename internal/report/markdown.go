@@ -34,6 +34,18 @@ to the case list holding exactly those cases; a test follows every link and comp
   marked *now* are read at the moment the page is made, whatever the period.
 - A case reopened after an unsatisfied return visit leaves the endings until it is
   resolved again, and then counts in the period of its last resolution.
+- Supervision figures (督办件, 红牌督办, 督办按时回复率) count cases by the orders
+  issued on them in the period; 督办按时回复率 looks only at the orders whose reply
+  was due by the moment it is read, and a case counts as answered on time when every
+  such order was answered by its due time (an order answered late or not at all,
+  escalated or not, fails it).
+- Department figures (部门按期办理率, 部门超期件) are read for one department, as the
+  考评 of departments reads them (docs/evaluation.md): its parts, lead or
+  co-handling, finished in the period or still open with their deadline passed in it,
+  counted by case; a co-handler's part is held to its own deadline, a lead's to the
+  case's handling deadline. For a department the other figures count the cases it
+  led, and the supervision figures the orders addressed to it. Their case lists take
+  ` + "`department_id`" + ` beside ` + "`stat`" + `.
 - Handling time counts the working days (the working calendar of 系统设置, with
   holidays and make-up days) after the day of registration up to the day of
   resolution.

@@ -1026,8 +1026,10 @@ func (s *Store) OverdueForSupervision(ctx context.Context, level string, cutoff 
 	if level == "red" {
 		below = "('', 'normal', 'yellow')"
 	}
+	// A lapsed confirmation window (stage confirm) is the parties' right gone, not work
+	// late: it is told, never supervised.
 	rows, err := s.query(ctx, fmt.Sprintf(`SELECT id FROM cases WHERE due_flag = 'overdue' AND due_at < ? AND supervision_level IN %s
-		AND state IN %s LIMIT %d`, below, sweepableStates, limit), cutoff.UTC())
+		AND state IN %s AND due_stage <> 'confirm' LIMIT %d`, below, sweepableStates, limit), cutoff.UTC())
 	return scanAll(rows, err, func(r *sql.Rows) (int64, error) {
 		var id int64
 		return id, r.Scan(&id)

@@ -81,10 +81,82 @@ func condSQL(cond *model.CaseCond) (string, []any) {
 		parts = append(parts, "c.state IN "+openStates+" AND c.due_at >= ? AND ((c.urgency = ? AND c.due_at <= ?) OR (c.urgency <> ? AND c.due_at <= ?))")
 		args = append(args, cond.DueFrom.UTC(), cond.UrgentCode, cond.DueSoonUrgentTo.UTC(), cond.UrgentCode, cond.DueSoonTo.UTC())
 	}
+	if !cond.SupervisedFrom.IsZero() {
+		w, a := supervisedSQL(cond, false)
+		parts = append(parts, "c.id IN ("+w+")")
+		args = append(args, a...)
+		if cond.SupervisionOnTime {
+			w, a := supervisedSQL(cond, true)
+			parts = append(parts, "c.id NOT IN ("+w+")")
+			args = append(args, a...)
+		}
+	}
+	if cond.DepartmentID != 0 && !cond.PartsFrom.IsZero() {
+		w, a := partsSQL(cond)
+		parts = append(parts, "c.id IN ("+w+")")
+		args = append(args, a...)
+	} else if cond.DepartmentID != 0 && cond.SupervisedFrom.IsZero() {
+		// A department's outcomes are those of the cases it led.
+		parts = append(parts, "c.id IN (SELECT la.case_id FROM case_assignments la WHERE la.department_id = ? AND la.is_lead = TRUE AND la.status <> 'returned')")
+		args = append(args, cond.DepartmentID)
+	}
 	if len(parts) == 0 {
 		return "1=1", nil
 	}
 	return "(" + strings.Join(parts, " AND ") + ")", args
+}
+
+// supervisedSQL selects the cases with an order of cond's issued in its span (and
+// due by SupervisionDueBy, addressed to DepartmentID, when set); late, only those
+// with such an order answered after its due time or not at all. Uncorrelated, it is
+// read through the index on supervisions(issued_at).
+func supervisedSQL(cond *model.CaseCond, late bool) (string, []any) {
+	q := "SELECT v.case_id FROM supervisions v WHERE v.issued_at >= ? AND v.issued_at < ?"
+	args := []any{cond.SupervisedFrom.UTC(), cond.SupervisedTo.UTC()}
+	if len(cond.SupervisedLevels) > 0 {
+		q += " AND v.level IN (" + strings.TrimSuffix(strings.Repeat("?,", len(cond.SupervisedLevels)), ",") + ")"
+		for _, l := range cond.SupervisedLevels {
+			args = append(args, l)
+		}
+	}
+	if !cond.SupervisionDueBy.IsZero() {
+		q += " AND v.reply_by <= ?"
+		args = append(args, cond.SupervisionDueBy.UTC())
+	}
+	if cond.DepartmentID != 0 {
+		q += " AND v.department_id = ?"
+		args = append(args, cond.DepartmentID)
+	}
+	if late {
+		q += " AND (v.replied_at IS NULL OR v.replied_at > v.reply_by)"
+	}
+	return q, args
+}
+
+// partDeadline is a part's deadline: a co-handler's own, a lead's the case's
+// handling deadline in force when it was resolved.
+const partDeadline = "COALESCE(pa.due_at, CASE WHEN pa.is_lead = TRUE THEN pc.resolved_due_at END)"
+
+// partsSQL selects the cases of which cond's department had a part finished in the
+// span, or open with its deadline passed in it (a late part), narrowed by PartMode.
+func partsSQL(cond *model.CaseCond) (string, []any) {
+	from, to := cond.PartsFrom.UTC(), cond.PartsTo.UTC()
+	lateTo := to
+	if n := cond.PartsNow.UTC(); !n.IsZero() && n.Before(lateTo) {
+		lateTo = n
+	}
+	q := "SELECT pa.case_id FROM case_assignments pa JOIN cases pc ON pc.id = pa.case_id WHERE pa.department_id = ? AND pa.status = 'reported' AND pa.reported_at >= ? AND pa.reported_at < ?"
+	args := []any{cond.DepartmentID, from, to}
+	switch cond.PartMode {
+	case model.PartOnTime:
+		q += " AND (" + partDeadline + " IS NULL OR pa.reported_at <= " + partDeadline + ")"
+		return q, args
+	case model.PartLate:
+		q += " AND pa.reported_at > " + partDeadline
+	}
+	// Each side of the union is read through its own index on (department, status, time).
+	return q + " UNION ALL SELECT pa.case_id FROM case_assignments pa WHERE pa.department_id = ? AND pa.status IN ('assigned','signed') AND pa.due_at >= ? AND pa.due_at < ?",
+		append(args, cond.DepartmentID, from, lateTo)
 }
 
 // FigureGroup is what one group of cases counts toward each condition asked for:

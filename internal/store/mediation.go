@@ -19,6 +19,9 @@ type MediationOrg struct {
 	Phone      string   `json:"phone,omitempty"`
 	Address    string   `json:"address,omitempty"`
 	Active     bool     `json:"active"`
+	// NumberPrefix is the 机关代字 of its agreements' numbers (康调字〔2026〕第12号);
+	// "" for the default the service derives from its region's name.
+	NumberPrefix string `json:"number_prefix,omitempty"`
 
 	RegionName string            `json:"region_name"` // read with it
 	RegionPath string            `json:"-"`
@@ -68,7 +71,7 @@ func splitCodes(s string) []string {
 // each with its members.
 func (s *Store) MediationOrgs(ctx context.Context, within string) ([]MediationOrg, error) {
 	lo, hi := pathRange(within)
-	rows, err := s.query(ctx, `SELECT o.id, o.region_id, o.name, o.kind, o.categories, o.phone, o.address, o.active, g.name, g.path
+	rows, err := s.query(ctx, `SELECT o.id, o.region_id, o.name, o.kind, o.categories, o.phone, o.address, o.active, o.number_prefix, g.name, g.path
 		FROM mediation_orgs o JOIN regions g ON g.id = o.region_id WHERE g.path >= ? AND g.path < ? ORDER BY g.path, o.name, o.id`, lo, hi)
 	orgs, err := scanAll(rows, err, scanMediationOrg)
 	if err != nil || len(orgs) == 0 {
@@ -93,7 +96,7 @@ func (s *Store) MediationOrgs(ctx context.Context, within string) ([]MediationOr
 func scanMediationOrg(r *sql.Rows) (MediationOrg, error) {
 	var o MediationOrg
 	var cats string
-	err := r.Scan(&o.ID, &o.RegionID, &o.Name, &o.Kind, &cats, &o.Phone, &o.Address, &o.Active, &o.RegionName, &o.RegionPath)
+	err := r.Scan(&o.ID, &o.RegionID, &o.Name, &o.Kind, &cats, &o.Phone, &o.Address, &o.Active, &o.NumberPrefix, &o.RegionName, &o.RegionPath)
 	o.Categories = splitCodes(cats)
 	return o, err
 }
@@ -113,7 +116,7 @@ func (s *Store) mediationMembers(ctx context.Context, lo, hi string) ([]Mediatio
 
 // MediationOrg reads one organisation with its members.
 func (s *Store) MediationOrg(ctx context.Context, id int64) (MediationOrg, error) {
-	rows, err := s.query(ctx, `SELECT o.id, o.region_id, o.name, o.kind, o.categories, o.phone, o.address, o.active, g.name, g.path
+	rows, err := s.query(ctx, `SELECT o.id, o.region_id, o.name, o.kind, o.categories, o.phone, o.address, o.active, o.number_prefix, g.name, g.path
 		FROM mediation_orgs o JOIN regions g ON g.id = o.region_id WHERE o.id = ?`, id)
 	orgs, err := scanAll(rows, err, scanMediationOrg)
 	if err != nil {
@@ -139,15 +142,15 @@ func (s *Store) MediationOrg(ctx context.Context, id int64) (MediationOrg, error
 func (s *Store) SaveMediationOrg(ctx context.Context, e AuditEntry, o *MediationOrg) error {
 	return s.InTx(ctx, e, func(tx *Tx) error {
 		if o.ID == 0 {
-			err := tx.queryRow(ctx, `INSERT INTO mediation_orgs (region_id, name, kind, categories, phone, address, active) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				o.RegionID, o.Name, o.Kind, joinCodes(o.Categories), o.Phone, o.Address, o.Active).Scan(&o.ID)
+			err := tx.queryRow(ctx, `INSERT INTO mediation_orgs (region_id, name, kind, categories, phone, address, active, number_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				o.RegionID, o.Name, o.Kind, joinCodes(o.Categories), o.Phone, o.Address, o.Active, o.NumberPrefix).Scan(&o.ID)
 			if isUniqueViolation(err) {
 				return fmt.Errorf("mediation organisation %s: %w", o.Name, ErrConflict)
 			}
 			return err
 		}
-		res, err := tx.exec(ctx, `UPDATE mediation_orgs SET region_id = ?, name = ?, kind = ?, categories = ?, phone = ?, address = ?, active = ? WHERE id = ?`,
-			o.RegionID, o.Name, o.Kind, joinCodes(o.Categories), o.Phone, o.Address, o.Active, o.ID)
+		res, err := tx.exec(ctx, `UPDATE mediation_orgs SET region_id = ?, name = ?, kind = ?, categories = ?, phone = ?, address = ?, active = ?, number_prefix = ? WHERE id = ?`,
+			o.RegionID, o.Name, o.Kind, joinCodes(o.Categories), o.Phone, o.Address, o.Active, o.NumberPrefix, o.ID)
 		return affectedOne(res, err, "mediation organisation")
 	})
 }
@@ -248,35 +251,30 @@ func (s *Store) SaveTalent(ctx context.Context, e AuditEntry, t *Talent) error {
 	})
 }
 
-// CaseTeamMember is a person of the pool on a case.
+// CaseTeamMember is a member of a case's team (包案/“1131”): a staff account or a
+// person of the pool, in a role, from when until they leave.
 type CaseTeamMember struct {
-	ID       int64      `json:"id"`
-	CaseID   int64      `json:"case_id"`
-	TalentID int64      `json:"talent_id"`
-	Role     string     `json:"role"`
-	AddedBy  int64      `json:"added_by"`
-	AddedAt  time.Time  `json:"added_at"`
-	LeftAt   *time.Time `json:"left_at,omitempty"`
-	Name     string     `json:"name"`
+	ID        int64      `json:"id"`
+	CaseID    int64      `json:"case_id"`
+	TalentID  int64      `json:"talent_id,omitempty"`
+	UserID    int64      `json:"user_id,omitempty"`
+	Role      string     `json:"role"` // lead, duty, mediator, lawyer, psychologist, tracking
+	Note      string     `json:"note,omitempty"`
+	AddedBy   int64      `json:"added_by"`
+	AddedAt   time.Time  `json:"added_at"`
+	LeftAt    *time.Time `json:"left_at,omitempty"`
+	Name      string     `json:"name"`
+	Kind      string     `json:"kind,omitempty"`       // a pool person's kind
+	AccountID int64      `json:"account_id,omitempty"` // the account whose queue holds the case
 }
 
-// AddCaseTeamMember puts a person of the pool on a case.
+// AddCaseTeamMember puts a member on a case.
 func (s *Store) AddCaseTeamMember(ctx context.Context, e AuditEntry, m *CaseTeamMember) error {
 	m.AddedAt = now()
-	return s.InTx(ctx, e, func(tx *Tx) error {
-		err := tx.queryRow(ctx, `INSERT INTO case_team (case_id, talent_id, role, added_by, added_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			m.CaseID, m.TalentID, m.Role, nullID(m.AddedBy), m.AddedAt).Scan(&m.ID)
-		if err != nil && isForeignKeyViolation(err) {
-			return fmt.Errorf("case %d or talent %d: %w", m.CaseID, m.TalentID, ErrNotFound)
-		}
-		return err
-	})
+	return s.InTx(ctx, e, func(tx *Tx) error { return tx.InsertTeamMember(ctx, m) })
 }
 
-// LeaveCaseTeam ends a person's place on a case: they no longer count it in their load.
+// LeaveCaseTeam ends a member's place on a case: they no longer count it in their load.
 func (s *Store) LeaveCaseTeam(ctx context.Context, e AuditEntry, caseID, id int64) error {
-	return s.InTx(ctx, e, func(tx *Tx) error {
-		res, err := tx.exec(ctx, "UPDATE case_team SET left_at = ? WHERE id = ? AND case_id = ? AND left_at IS NULL", now(), id, caseID)
-		return affectedOne(res, err, "team member")
-	})
+	return s.InTx(ctx, e, func(tx *Tx) error { return tx.LeaveTeam(ctx, caseID, id, 0, now()) })
 }

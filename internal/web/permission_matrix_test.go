@@ -454,6 +454,33 @@ func (w *world) probes() []probe {
 		probe{route: "GET /stats/monthly.xlsx", method: GET, url: "/stats/monthly.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
 	)
 
+	// 考评: the ranking is read with the figures (stats.read), published by a leader
+	// (evaluation.publish: refused here, the period asked for has not ended); its
+	// schemes are edited with the dictionaries, and read by both.
+	publish := auth.PermEvalPublish
+	notOver := url.Values{"scheme": {"township"}, "period": {"month"}, "date": {"2099-01-15"}}
+	add(
+		probe{route: "GET /evaluation", method: GET, url: "/evaluation", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /evaluation/notice", method: GET, url: "/evaluation/notice?scheme=department", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /evaluation.xlsx", method: GET, url: "/evaluation.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "POST /evaluation/publish", method: POST, url: "/evaluation/publish", body: notOver, want: w.granted(pageSurface, publish, okFor(unprocessable))},
+		probe{route: "GET /api/v1/evaluation/ranking", method: GET, url: "/api/v1/evaluation/ranking?scheme=township&period=quarter", want: w.granted(apiSurface, stats, okFor(ok200))},
+		probe{route: "POST /api/v1/evaluation/ranking/publish", method: POST, url: "/api/v1/evaluation/ranking/publish",
+			body: map[string]any{"scheme": "township", "period": "month", "date": "2099-01-15"}, want: w.granted(apiSurface, publish, okFor(unprocessable))},
+		probe{route: "GET /api/v1/evaluation/schemes", method: GET, url: "/api/v1/evaluation/schemes", want: func(a *demo.Account) answer {
+			switch {
+			case a == nil:
+				return apiSurface.anonymous()
+			case w.doc.can(*a, auth.PermDictionary) || w.doc.can(*a, stats):
+				return ok200
+			}
+			return answer{status: http.StatusForbidden}
+		}},
+		probe{route: "GET /admin/evaluation", method: GET, url: "/admin/evaluation", want: w.granted(pageSurface, auth.PermDictionary, okFor(ok200))},
+		probe{route: "POST /admin/evaluation", method: POST, url: "/admin/evaluation", body: url.Values{"code": {"township"}, "name": {""}}, want: w.granted(pageSurface, auth.PermDictionary, okFor(unprocessable))},
+		probe{route: "PUT /api/v1/evaluation/schemes/{code}", method: PUT, url: "/api/v1/evaluation/schemes/township", body: map[string]any{"name": ""}, want: w.granted(apiSurface, auth.PermDictionary, okFor(unprocessable))},
+	)
+
 	// Reception sessions (领导接访): reception.publish, a leader's own sessions.
 	rec := auth.PermReception
 	add(
@@ -550,6 +577,37 @@ func (w *world) probes() []probe {
 				return ok
 			}
 		}
+		// The case's mediation (issue 25): the team needs cases.team, the records
+		// mediation.record, then the case in sight; the probes' input is refused, or
+		// names a member, an agreement or a referral no one has, so nothing changes.
+		holding := func(s surface, perm auth.Permission, ok answer) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case !w.doc.can(*a, perm):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.sees(*a, c):
+					return answer{status: http.StatusNotFound}
+				}
+				return ok
+			}
+		}
+		// An agreement of the page's routes is looked for before the case: one no one
+		// has is 404 to every holder.
+		anyHolder := func(s surface, perm auth.Permission, ok answer) func(*demo.Account) answer {
+			return func(a *demo.Account) answer {
+				switch {
+				case a == nil:
+					return s.anonymous()
+				case s == pageSurface && !w.doc.can(*a, auth.PermCasesRead):
+					return answer{status: http.StatusForbidden}
+				case !w.doc.can(*a, perm):
+					return answer{status: http.StatusForbidden}
+				}
+				return ok
+			}
+		}
 		// A follow-up plan (回访计划) needs cases.follow_up, then the case in sight; the
 		// probes' input is refused, so the matrix changes nothing.
 		following := func(s surface) func(*demo.Account) answer {
@@ -631,6 +689,23 @@ func (w *world) probes() []probe {
 			each(probe{route: "GET /api/v1/cases/{id}/links", method: GET, url: apiURL + "/links", want: w.onCase(apiSurface, c, okFor(ok200))}),
 			each(probe{route: "POST /api/v1/cases/{id}/links", method: POST, url: apiURL + "/links", body: map[string]any{"tracking_code": "NOSUCHCASE", "kind": "earlier"}, want: linking(apiSurface, unprocessable)}),
 			each(probe{route: "DELETE /api/v1/cases/{id}/links/{lid}", method: DELETE, url: apiURL + "/links/999999", want: linking(apiSurface, notFound)}),
+			each(probe{route: "POST /cases/{id}/team", method: POST, url: caseURL + "/team", body: url.Values{"role": {"judge"}}, want: holding(pageSurface, auth.PermCaseTeam, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/team/{mid}/delete", method: POST, url: caseURL + "/team/999999/delete", body: emptyForm, want: holding(pageSurface, auth.PermCaseTeam, notFound)}),
+			each(probe{route: "POST /cases/{id}/sessions", method: POST, url: caseURL + "/sessions", body: emptyForm, want: holding(pageSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/agreements", method: POST, url: caseURL + "/agreements", body: emptyForm, want: holding(pageSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/agreements/{aid}", method: POST, url: caseURL + "/agreements/999999", body: emptyForm, want: anyHolder(pageSurface, auth.PermMediationRecord, notFound)}),
+			each(probe{route: "POST /cases/{id}/agreements/{aid}/sign", method: POST, url: caseURL + "/agreements/999999/sign", body: emptyForm, want: anyHolder(pageSurface, auth.PermMediationRecord, notFound)}),
+			each(probe{route: "POST /cases/{id}/agreements/{aid}/performance", method: POST, url: caseURL + "/agreements/999999/performance", body: emptyForm, want: anyHolder(pageSurface, auth.PermMediationRecord, notFound)}),
+			each(probe{route: "POST /cases/{id}/agreements/{aid}/confirmation", method: POST, url: caseURL + "/agreements/999999/confirmation", body: emptyForm, want: anyHolder(pageSurface, auth.PermMediationRecord, notFound)}),
+			each(probe{route: "POST /cases/{id}/referrals", method: POST, url: caseURL + "/referrals", body: emptyForm, want: holding(pageSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /cases/{id}/referrals/{rid}/result", method: POST, url: caseURL + "/referrals/999999/result", body: emptyForm, want: holding(pageSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "GET /api/v1/cases/{id}/mediation", method: GET, url: apiURL + "/mediation", want: w.onCase(apiSurface, c, okFor(ok200))}),
+			each(probe{route: "POST /api/v1/cases/{id}/team", method: POST, url: apiURL + "/team", body: map[string]any{"role": "judge"}, want: holding(apiSurface, auth.PermCaseTeam, unprocessable)}),
+			each(probe{route: "DELETE /api/v1/cases/{id}/team/{mid}", method: DELETE, url: apiURL + "/team/999999", want: holding(apiSurface, auth.PermCaseTeam, notFound)}),
+			each(probe{route: "POST /api/v1/cases/{id}/sessions", method: POST, url: apiURL + "/sessions", body: map[string]any{}, want: holding(apiSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /api/v1/cases/{id}/agreements", method: POST, url: apiURL + "/agreements", body: map[string]any{}, want: holding(apiSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /api/v1/cases/{id}/referrals", method: POST, url: apiURL + "/referrals", body: map[string]any{}, want: holding(apiSurface, auth.PermMediationRecord, unprocessable)}),
+			each(probe{route: "POST /api/v1/cases/{id}/referrals/{rid}/result", method: POST, url: apiURL + "/referrals/999999/result", body: map[string]any{}, want: holding(apiSurface, auth.PermMediationRecord, unprocessable)}),
 			// Whom to ask for help on a case: those who see it and may read the pool.
 			each(probe{route: "GET /api/v1/cases/{id}/recommendations", method: GET, url: apiURL + "/recommendations", want: w.onCase(apiSurface, c, func(a demo.Account) answer {
 				if !w.doc.can(a, auth.PermMediationRead) {
@@ -640,6 +715,17 @@ func (w *world) probes() []probe {
 			})}),
 		)
 	}
+	// An agreement no one has: refused to those who may not keep mediation records,
+	// not found (or its input refused first) for those who may.
+	recordHolder := func(ok answer) func(*demo.Account) answer {
+		return w.granted(apiSurface, auth.PermMediationRecord, okFor(ok))
+	}
+	add(
+		probe{route: "PUT /api/v1/agreements/{id}", method: PUT, url: "/api/v1/agreements/999999", body: map[string]any{}, want: recordHolder(notFound)},
+		probe{route: "POST /api/v1/agreements/{id}/sign", method: POST, url: "/api/v1/agreements/999999/sign", body: map[string]any{}, want: recordHolder(unprocessable)},
+		probe{route: "POST /api/v1/agreements/{id}/performance", method: POST, url: "/api/v1/agreements/999999/performance", body: map[string]any{}, want: recordHolder(unprocessable)},
+		probe{route: "POST /api/v1/agreements/{id}/confirmation", method: POST, url: "/api/v1/agreements/999999/confirmation", body: map[string]any{}, want: recordHolder(unprocessable)},
+	)
 	// A case id nobody has: the same answer as a case out of sight.
 	add(probe{route: "GET /api/v1/cases/{id}", name: "unknown", method: GET, url: "/api/v1/cases/" + id(w.c.id+1000), want: member(apiSurface, notFound)})
 

@@ -61,7 +61,7 @@ func newServer(cfg *config.Config, log *slog.Logger, st *store.Store, parse func
 	s := &Server{cfg: cfg, log: log, st: st, auth: auth.NewService(st, cfg.IdleTimeout, cfg.AbsoluteTimeout),
 		cases: newCases(cfg, log, st), orgs: &org.Service{Store: st}}
 	s.pages = ui.New(st, s.auth, s.orgs, s.cases, cfg.SecureCookies, pages)
-	s.mediation = &mediation.Service{Store: st, Now: func() time.Time { return s.cases.Now() }}
+	s.mediation = &mediation.Service{Store: st, Cases: s.cases, Now: func() time.Time { return s.cases.Now() }}
 	s.pages.Mediation = s.mediation
 	return s, nil
 }
@@ -114,7 +114,8 @@ type sweep struct {
 // sweeps are the deadline, supervision, follow-up and warning sweeps of cs, in the
 // order they run: a visit missed is marked before the warnings look for quiet cases.
 func sweeps(cs *cases.Service) []sweep {
-	return []sweep{{"deadline-sweep", cs.SweepDeadlines}, {"supervision-sweep", cs.SweepSupervision}, {"follow-up-sweep", cs.SweepFollowUps}, {"warning-sweep", cs.SweepRisk}}
+	return []sweep{{"deadline-sweep", cs.SweepDeadlines}, {"supervision-sweep", cs.SweepSupervision}, {"follow-up-sweep", cs.SweepFollowUps},
+		{"agreement-term-sweep", cs.SweepAgreementTerms}, {"warning-sweep", cs.SweepRisk}}
 }
 
 // SweepOnce runs the sweeps of a server with the default settings once over st, at

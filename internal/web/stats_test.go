@@ -150,6 +150,40 @@ func TestStatsEveryNumberIsItsCaseList(t *testing.T) {
 				}
 			}
 		}
+		// The 考评 ranking's figures are the same figures: every item's number, for
+		// every township and county department, a year and a quarter back, opens the
+		// list holding exactly its cases (a department's: the parts it was given, late
+		// ones included, the cases it led, the orders addressed to it).
+		for _, who := range []string{"county.leader", "fucheng.leader"} {
+			c := srv.Login(t, who, demo.Password)
+			for _, scheme := range []string{"township", "department"} {
+				for _, period := range []string{"year", "quarter"} {
+					rk := getRanking(t, c, "scheme="+scheme+"&period="+period+"&date="+now.AddDate(0, -3, 0).Format("2006-01-02"))
+					checked, nonzero := 0, 0
+					for _, e := range rk.Entries {
+						for _, it := range e.Score.Items {
+							v := it.Value
+							if got := listTotal(t, c, v.Link); got != v.Num {
+								t.Errorf("%s %s %s: %s's %s is %d, its list holds %d (%s)", who, scheme, period, e.Name, v.Figure, v.Num, got, v.Link)
+							}
+							if v.DenLink != "" {
+								if got := listTotal(t, c, v.DenLink); got != v.Den {
+									t.Errorf("%s %s %s: %s's %s denominator is %d, its list holds %d (%s)", who, scheme, period, e.Name, v.Figure, v.Den, got, v.DenLink)
+								}
+							}
+							checked++
+							if v.Num > 0 || v.Den > 0 {
+								nonzero++
+							}
+						}
+					}
+					if who == "county.leader" && period == "year" && (checked < 18 || nonzero < 10) {
+						t.Errorf("%s %s: only %d numbers checked, %d above zero", who, scheme, checked, nonzero)
+					}
+				}
+			}
+		}
+
 		// A region outside one's own is refused, naming the field; so is a bad period.
 		c := srv.Login(t, "fucheng.leader", demo.Password)
 		for query, field := range map[string]string{

@@ -18,7 +18,7 @@ import (
 // and read by either. A new filter is added here, in ParseCaseList, and in
 // CaseListParams' test table.
 var CaseListParams = []string{"queue", "state", "kind", "urgency", "category_id", "region_id", "channel", "overdue", "code", "q", "sort",
-	"stat", "part", "from", "to", "before", "page", "limit"}
+	"stat", "part", "department_id", "from", "to", "before", "page", "limit"}
 
 // CaseList is a case list's request as read from its query string: the store's filter
 // and what the list needs besides to show it.
@@ -139,7 +139,11 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 	if err := q.Err(); err != nil {
 		return out, err
 	}
-	cond, err := report.ListCond(stat, part, from, to, env.Now)
+	dept := q.Int("department_id", 0, 1<<62)
+	if err := q.Err(); err != nil {
+		return out, err
+	}
+	cond, err := report.ListCondOf(stat, part, from, to, dept, env.Now)
 	if err != nil {
 		return out, err
 	}

@@ -133,7 +133,7 @@ func (u *UI) renderMediation(w http.ResponseWriter, r *http.Request, orgID, tale
 			o := d.Orgs[i]
 			d.EditOrg = &o
 			form = url.Values{"region_id": {strconv.FormatInt(o.RegionID, 10)}, "name": {o.Name}, "kind": {o.Kind}, "categories": o.Categories,
-				"phone": {o.Phone}, "address": {o.Address}}
+				"phone": {o.Phone}, "address": {o.Address}, "number_prefix": {o.NumberPrefix}}
 			if o.Active {
 				form.Set("active", "on")
 			}

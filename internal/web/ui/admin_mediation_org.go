@@ -21,7 +21,7 @@ func (u *UI) mediationOrgSave(w http.ResponseWriter, r *http.Request) {
 	region, err := httpx.FormInt(r, "region_id")
 	if err == nil {
 		in := mediation.OrgInput{RegionID: region, Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind"), Categories: r.PostForm["categories"],
-			Phone: r.PostFormValue("phone"), Address: r.PostFormValue("address"), Active: id == 0 || r.PostFormValue("active") != ""}
+			Phone: r.PostFormValue("phone"), Address: r.PostFormValue("address"), NumberPrefix: r.PostFormValue("number_prefix"), Active: id == 0 || r.PostFormValue("active") != ""}
 		_, err = u.Mediation.SaveOrg(r.Context(), httpx.Principal(r), id, in)
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/risk"
@@ -58,6 +59,8 @@ type casePageData struct {
 	Documents       *documentSection    // 文书
 	Recommended     []recommendRow      // 推荐调解力量, for an open case; nil when not shown
 	ShowRecommended bool
+	CanTeam         bool              // the recommendations offer to put a person on the team in one click
+	Mediation       *mediationSection // 调解与对接: team, sessions, agreements, referrals, requests
 }
 
 // warningView is the warning as the case page explains it.
@@ -346,6 +349,10 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 		return nil, err
 	}
 	d.ShowRecommended = d.Recommended != nil
+	d.CanTeam = p.Can(auth.PermCaseTeam) && workflow.State(c.State).Open()
+	if d.Mediation, err = u.caseMediation(ctx, p, c, failed); err != nil {
+		return nil, err
+	}
 	atts, err := u.Store.Attachments(ctx, c.ID)
 	if err != nil {
 		return nil, err

@@ -46,20 +46,20 @@ type queueData struct {
 	// ExportJob: the list is long enough that the page runs its export as a job and
 	// shows its progress (the links still download directly without script).
 	ExportJob bool
-	Mine                             bool // something can wait on the user (a viewer only reads)
-	Rows                             []queueRow
-	States                           []workflow.State
-	Kinds                            []model.CaseKind
-	Groups                           []categoryGroup
-	Regions                          []regionRow
-	Urgencies                        []workflow.Urgency
-	Channels                         []model.Channel
-	Search                           bool   // the list is a search's result
-	Figure                           string // the figure the list holds the cases of (its name), if any
-	Total                            int    // the cases the list holds, counted up to cases.MaxTotal (a figure's exactly)
-	TotalOver                        bool   // more than that
-	Pager                            pager
-	Sort                             string // the list's order (store.Sort*)
+	Mine      bool // something can wait on the user (a viewer only reads)
+	Rows      []queueRow
+	States    []workflow.State
+	Kinds     []model.CaseKind
+	Groups    []categoryGroup
+	Regions   []regionRow
+	Urgencies []workflow.Urgency
+	Channels  []model.Channel
+	Search    bool   // the list is a search's result
+	Figure    string // the figure the list holds the cases of (its name), if any
+	Total     int    // the cases the list holds, counted up to cases.MaxTotal (a figure's exactly)
+	TotalOver bool   // more than that
+	Pager     pager
+	Sort      string // the list's order (store.Sort*)
 	// The column headers' links: 登记时间 turns the order over, 办理期限 sorts by it.
 	SortCreated, SortDue string
 

@@ -16,7 +16,8 @@ const recommendShown = 5
 // recommendRow is a person recommended on the case page, with why in words.
 type recommendRow struct {
 	store.Talent
-	Why []string
+	Why      []string
+	TeamRole string // the role one click puts them on the case's team in
 }
 
 // caseRecommendations is the case page's 推荐调解力量: for an open case, to those who may
@@ -32,7 +33,7 @@ func (u *UI) caseRecommendations(ctx context.Context, p *auth.Principal, loc str
 	}
 	rows := make([]recommendRow, 0, len(recs))
 	for _, r := range recs {
-		rows = append(rows, recommendRow{Talent: r.Talent, Why: mediation.WhyNamed(loc, r, names)})
+		rows = append(rows, recommendRow{Talent: r.Talent, Why: mediation.WhyNamed(loc, r, names), TeamRole: teamRoleFor(r.Talent.Kind)})
 	}
 	return rows, nil
 }

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -252,7 +255,8 @@ func caseActionCode(a string) string {
 	if workflow.Action(a).Valid() || a == "merged_in" || a == "supervise_reply" || a == "warning" || a == "warning_escalate" ||
 		a == "appointment_book" || a == "appointment_cancel" || a == "evaluate" || a == "link" || a == "unlink" ||
 		a == "appointment_invite" || a == "appointment_confirm" || a == "appointment_result" ||
-		a == "follow_up_plan" || a == "follow_up_end" || a == "follow_up_missed" {
+		a == "follow_up_plan" || a == "follow_up_end" || a == "follow_up_missed" ||
+		slices.Contains(mediation.TimelineActions, a) || a == cases.ActionAgreementTerm {
 		return a
 	}
 	return "other"
@@ -261,7 +265,8 @@ func caseActionCode(a string) string {
 // timelineActions are the codes caseActionCode may return.
 var timelineActions = func() []string {
 	out := []string{"merged_in", "supervise_reply", "warning", "warning_escalate", "appointment_book", "appointment_cancel", "evaluate", "link", "unlink", "appointment_invite", "appointment_confirm", "appointment_result",
-		"follow_up_plan", "follow_up_end", "follow_up_missed", "other"}
+		"follow_up_plan", "follow_up_end", "follow_up_missed", cases.ActionAgreementTerm, "other"}
+	out = append(out, mediation.TimelineActions...)
 	for _, a := range workflow.AllActions {
 		out = append(out, string(a))
 	}

@@ -119,7 +119,7 @@ func navFor(p *auth.Principal) []NavItem {
 		items = append(items, NavItem{Key: "nav.roster", Href: "/roster"})
 	}
 	if p.Can(auth.PermStatsRead) {
-		items = append(items, NavItem{Key: "nav.stats", Href: "/stats"})
+		items = append(items, NavItem{Key: "nav.stats", Href: "/stats"}, NavItem{Key: "nav.evaluation", Href: "/evaluation"})
 	}
 	if p.Can(auth.PermReception) {
 		items = append(items, NavItem{Key: "nav.reception", Href: "/reception"})
@@ -139,7 +139,8 @@ func navFor(p *auth.Principal) []NavItem {
 		)
 	}
 	if p.Can(auth.PermDictionary) {
-		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"})
+		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"},
+			NavItem{Key: "nav.evaluation_schemes", Href: "/admin/evaluation"})
 	}
 	if p.Can(auth.PermDocumentTemplates) {
 		items = append(items, NavItem{Key: "nav.document_templates", Href: "/admin/documents"})
@@ -179,6 +180,16 @@ var funcs = template.FuncMap{
 	"headline": func(n int, s string) string { return model.Headline(s, n) },
 	// isImage tells the attachments a page shows as photos.
 	"isImage": func(contentType string) bool { return strings.HasPrefix(contentType, "image/") },
+	// seq is 0..n-1, for a form's fixed number of rows.
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+	// list is its arguments as a list.
+	"list": func(v ...string) []string { return v },
 }
 
 // newPage starts a page for r with the title key.

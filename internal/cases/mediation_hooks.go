@@ -1,0 +1,164 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/notify"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
+)
+
+// This file is what the mediation service (internal/mediation) needs of a case inside
+// its own transactions: an event on the timeline, notices, and the judicial
+// confirmation clock, which is the case's deadline.
+
+// RecordEvent writes an event that changes no state on c's timeline, inside tx.
+func (s *Service) RecordEvent(ctx context.Context, tx *store.Tx, c *model.Case, actorID int64, action, note string, payload any, now time.Time) error {
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	return caseNote(ctx, tx, c, actorID, action, note, raw, now)
+}
+
+// Tell notifies users about c inside tx; the body follows the case's name (its title
+// masked, and its number).
+func (s *Service) Tell(ctx context.Context, tx *store.Tx, to []model.User, c *model.Case, kind, title, body string, now time.Time) error {
+	return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: kind, CaseID: c.ID, Title: title, Body: noticeSubject(c) + "：" + body}, now)
+}
+
+// ConfirmWindowDays is how long after an agreement takes effect the parties may apply
+// for its judicial confirmation (人民调解法 第三十三条: 30 calendar days), when no
+// deadline rule of stage confirm applies to the case.
+const ConfirmWindowDays = 30
+
+// ConfirmDue is the last moment to apply for the judicial confirmation of an
+// agreement that took effect on day effective (YYYY-MM-DD): the end of the 30th
+// calendar day after it, or as the confirm rule in force for c says.
+func (s *Service) ConfirmDue(ctx context.Context, c *model.Case, effective string) (time.Time, error) {
+	day, err := time.ParseInLocation(time.DateOnly, effective, workflow.ChinaTime)
+	if err != nil {
+		return time.Time{}, err
+	}
+	rules, cal, err := s.deadlines(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	r, ok := workflow.ResolveRule(rules, c.Kind, c.CategoryCode, workflow.Urgency(c.Urgency), workflow.StageConfirm)
+	if !ok {
+		r = workflow.DeadlineRule{Stage: workflow.StageConfirm, Days: ConfirmWindowDays}
+	}
+	return r.Due(cal, day).UTC(), nil
+}
+
+// SyncConfirmClock sets c's deadline (not yet written) as its agreements stand, inside
+// tx: a case that ended with a written agreement (outcome mediated_agreement) and has
+// a signed one nobody has applied to confirm or waived runs the 30-day window from its
+// effect (stage confirm); once applied for or waived, the deadline goes back to the
+// return visit's (due from the resolution) while the case waits for one, else none.
+func (s *Service) SyncConfirmClock(ctx context.Context, tx *store.Tx, c *model.Case) error {
+	st := workflow.State(c.State)
+	ended := st == workflow.StateResolved || st == workflow.StateVerified || st == workflow.StateFollowedUp
+	if ended && workflow.Outcome(c.Outcome) == workflow.OutcomeMediatedAgreement {
+		a, err := tx.AgreementAwaitingConfirmation(ctx, c.ID)
+		if err == nil {
+			due, err := s.ConfirmDue(ctx, c, a.SignedOn)
+			if err != nil {
+				return err
+			}
+			if c.DueStage != string(workflow.StageConfirm) || c.DueAt == nil || !c.DueAt.Equal(due) {
+				c.DueStage, c.DueAt, c.DueFlag, c.SupervisionLevel = string(workflow.StageConfirm), &due, "", ""
+			}
+			return nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if c.DueStage != string(workflow.StageConfirm) {
+		return nil
+	}
+	// The window closed for the case: back to the deadline its state has.
+	c.DueStage, c.DueAt, c.DueFlag, c.SupervisionLevel = "", nil, "", ""
+	if (st == workflow.StateResolved || st == workflow.StateVerified) && c.ResolvedAt != nil {
+		due, err := s.due(ctx, c, workflow.StageVisit, *c.ResolvedAt)
+		if err != nil {
+			return err
+		}
+		if due != nil {
+			c.DueStage, c.DueAt = string(workflow.StageVisit), due
+		}
+	}
+	return nil
+}
+
+// ActionAgreementTerm is the timeline's entry when an agreement's performance term
+// has come: the committee follows up whether it was performed (人民调解法 第三十一条).
+const ActionAgreementTerm = "agreement_term"
+
+// SweepAgreementTerms tells, on the day a signed agreement's performance term (履行
+// 期限) comes, the case's team and its centre's mediators and clerks to follow up its
+// performance, once, with an event on the case; recording the performance answers it.
+// It returns how many agreements it reminded of.
+func (s *Service) SweepAgreementTerms(ctx context.Context, now time.Time) (int, error) {
+	ctx = store.WithActor(ctx, systemActor)
+	day := now.In(workflow.ChinaTime).Format(time.DateOnly)
+	return sweepBatches(ctx, s.Store, store.NotAudited("the agreement-term sweep's reminders, on each case's timeline"),
+		func() ([]store.Agreement, error) { return s.Store.AgreementTermsDue(ctx, day, 200) },
+		func(tx *store.Tx, due store.Agreement) error {
+			a, err := tx.AgreementForUpdate(ctx, due.ID)
+			if err != nil {
+				return err
+			}
+			c, err := tx.CaseForUpdate(ctx, a.CaseID)
+			if err != nil {
+				return err
+			}
+			a.PerformReminded, a.UpdatedAt = true, now
+			if err := tx.UpdateAgreement(ctx, &a); err != nil {
+				return err
+			}
+			text := "调解协议书 " + a.Number + " 履行期限 " + a.PerformBy + " 已到，请回访履行情况"
+			if err := s.RecordEvent(ctx, tx, &c, 0, ActionAgreementTerm, text, map[string]any{"agreement_id": a.ID, "perform_by": a.PerformBy}, now); err != nil {
+				return err
+			}
+			to, err := s.teamAccounts(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			for _, role := range []model.Role{model.RoleMediator, model.RoleClerk} {
+				us, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: c.CentreID, Role: role})
+				if err != nil {
+					return err
+				}
+				to = append(to, us...)
+			}
+			return s.Tell(ctx, tx, to, &c, "agreement_term", "协议履行回访", text, now)
+		})
+}
+
+// teamAccounts are the active accounts of a case's live team members.
+func (s *Service) teamAccounts(ctx context.Context, caseID int64) ([]model.User, error) {
+	team, err := s.Store.CaseTeam(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.User
+	for _, m := range team {
+		if m.LeftAt != nil || m.AccountID == 0 {
+			continue
+		}
+		u, err := s.Store.User(ctx, m.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		if u.Active {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
