@@ -135,6 +135,16 @@ func SeedCounty(ctx context.Context, st *store.Store) error {
 				}
 			}
 		}
+		// The hall screen's map: the county's outline and its townships'.
+		countyOutline, townOutlines := Outlines(len(townships))
+		if err := tx.SetRegionOutline(ctx, county.ID, 0, countyOutline); err != nil {
+			return err
+		}
+		for i, t := range townships {
+			if err := tx.SetRegionOutline(ctx, regionIDs[t.code], 0, townOutlines[i]); err != nil {
+				return err
+			}
+		}
 		for _, a := range Accounts() {
 			u := model.User{Username: a.Username, DisplayName: a.Name, RegionID: regionIDs[a.RegionCode], Roles: []model.Role{a.Role}}
 			if a.Department != "" {

@@ -19,6 +19,13 @@ type CaseCond struct {
 	RiskLevels             []string  // under a warning of one of these colours
 	DueTo                  time.Time // its deadline at or before DueTo
 
+	// Events of a period: the case has at least one event of one of EventActions at a
+	// time in [EventFrom, EventTo); of a warning's events, one changing the level from
+	// one of WarningFrom (when given) to one of WarningTo (when given).
+	EventActions           []string
+	EventFrom, EventTo     time.Time
+	WarningFrom, WarningTo []string
+
 	// Deadlines now: Overdue, an open case whose deadline passed before DueFrom;
 	// DueSoon, an open case whose deadline is at or after DueFrom and at or before
 	// DueSoonUrgentTo (urgency UrgentCode) or DueSoonTo (any other urgency), the

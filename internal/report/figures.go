@@ -153,6 +153,47 @@ func partsOf(mode string) func(Period, time.Time) model.CaseCond {
 	}
 }
 
+// levelOrder is the warning levels, the least serious first.
+var levelOrder = []string{"none", "blue", "yellow", "orange", "red"}
+
+// levelsBelow is the levels less serious than level.
+func levelsBelow(level string) []string {
+	for i, l := range levelOrder {
+		if l == level {
+			return levelOrder[:i]
+		}
+	}
+	return nil
+}
+
+// eventsIn is the cases with an event of one of actions in the period: 上报
+// (escalate) and 下派 (delegate) count a case once however often it moved.
+func eventsIn(actions ...string) func(Period, time.Time) model.CaseCond {
+	return func(p Period, _ time.Time) model.CaseCond {
+		return model.CaseCond{EventActions: actions, EventFrom: p.From, EventTo: p.To}
+	}
+}
+
+// warnRaised is the cases whose warning rose to level in the period (from any lower
+// level, none included: a warning set at registration is raised).
+func warnRaised(level string) func(Period, time.Time) model.CaseCond {
+	return func(p Period, now time.Time) model.CaseCond {
+		c := eventsIn("warning")(p, now)
+		c.WarningTo, c.WarningFrom = []string{level}, levelsBelow(level)
+		return c
+	}
+}
+
+// warnCleared is the cases whose warning of level was lowered or lifted in the
+// period: the colour was dealt with (化解), whether it stepped down or was cleared.
+func warnCleared(level string) func(Period, time.Time) model.CaseCond {
+	return func(p Period, now time.Time) model.CaseCond {
+		c := eventsIn("warning")(p, now)
+		c.WarningFrom, c.WarningTo = []string{level}, levelsBelow(level)
+		return c
+	}
+}
+
 // Figures are every figure, in the order the dashboard and the report show them.
 var Figures = []Figure{
 	{ID: "intake", Kind: Count,
@@ -198,6 +239,18 @@ var Figures = []Figure{
 		num: warned("yellow"), base: warnedCases},
 	{ID: "warn_blue", Kind: Count, Now: true, Better: -1,
 		num: warned("blue"), base: warnedCases},
+	{ID: "escalated", Kind: Count,
+		num: eventsIn(string(workflow.ActionEscalate)), base: eventsIn(string(workflow.ActionEscalate), string(workflow.ActionDelegate))},
+	{ID: "delegated", Kind: Count,
+		num: eventsIn(string(workflow.ActionDelegate)), base: eventsIn(string(workflow.ActionEscalate), string(workflow.ActionDelegate))},
+	{ID: "warn_raised_red", Kind: Count, Better: -1, num: warnRaised("red"), base: eventsIn("warning")},
+	{ID: "warn_raised_orange", Kind: Count, Better: -1, num: warnRaised("orange"), base: eventsIn("warning")},
+	{ID: "warn_raised_yellow", Kind: Count, Better: -1, num: warnRaised("yellow"), base: eventsIn("warning")},
+	{ID: "warn_raised_blue", Kind: Count, Better: -1, num: warnRaised("blue"), base: eventsIn("warning")},
+	{ID: "warn_cleared_red", Kind: Count, Better: 1, num: warnCleared("red"), base: eventsIn("warning")},
+	{ID: "warn_cleared_orange", Kind: Count, Better: 1, num: warnCleared("orange"), base: eventsIn("warning")},
+	{ID: "warn_cleared_yellow", Kind: Count, Better: 1, num: warnCleared("yellow"), base: eventsIn("warning")},
+	{ID: "warn_cleared_blue", Kind: Count, Better: 1, num: warnCleared("blue"), base: eventsIn("warning")},
 }
 
 // ByID finds a figure by its ID.

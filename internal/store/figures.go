@@ -69,6 +69,33 @@ func condSQL(cond *model.CaseCond) (string, []any) {
 		parts = append(parts, "c.risk_level <> 'none'") // so the partial warning index applies
 		in("c.risk_level", cond.RiskLevels)
 	}
+	if len(cond.EventActions) > 0 {
+		// Read from the events of the period (case_events_action_at), not from every
+		// case. A warning's payload is written with its keys in order, "computed"
+		// first and "to" last (cases.warningEvent), so its levels are matched at
+		// their places.
+		sub := "c.id IN (SELECT e.case_id FROM case_events e WHERE e.action IN (" +
+			strings.TrimSuffix(strings.Repeat("?,", len(cond.EventActions)), ",") + ") AND e.at >= ? AND e.at < ?"
+		for _, a := range cond.EventActions {
+			args = append(args, a)
+		}
+		args = append(args, cond.EventFrom.UTC(), cond.EventTo.UTC())
+		likeAny := func(pattern string, levels []string) {
+			var ors []string
+			for _, l := range levels {
+				ors = append(ors, "e.payload LIKE ?")
+				args = append(args, strings.Replace(pattern, "LEVEL", l, 1))
+			}
+			sub += " AND (" + strings.Join(ors, " OR ") + ")"
+		}
+		if len(cond.WarningFrom) > 0 {
+			likeAny(`{"computed":"%","from":"LEVEL",%`, cond.WarningFrom)
+		}
+		if len(cond.WarningTo) > 0 {
+			likeAny(`%"to":"LEVEL"}`, cond.WarningTo)
+		}
+		parts = append(parts, sub+")")
+	}
 	if !cond.DueTo.IsZero() {
 		parts = append(parts, "c.due_at <= ?")
 		args = append(args, cond.DueTo.UTC())

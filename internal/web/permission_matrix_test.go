@@ -258,6 +258,16 @@ func (w *world) probes() []probe {
 		probe{route: "GET /admin/tokens", method: GET, url: "/admin/tokens", want: w.granted(pageSurface, org, okFor(ok200))},
 		probe{route: "POST /admin/tokens", method: POST, url: "/admin/tokens", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
 		probe{route: "POST /admin/tokens/{id}/revoke", method: POST, url: "/admin/tokens/" + id(w.token) + "/revoke", want: w.inSubtree(pageSurface, org, demo.CountyCode, see)},
+		probe{route: "GET /admin/screens", method: GET, url: "/admin/screens", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "POST /admin/screens", method: POST, url: "/admin/screens", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/screens/{id}/revoke", method: POST, url: "/admin/screens/" + id(w.spareScreen) + "/revoke", want: w.inSubtree(pageSurface, org, demo.CountyCode, see)},
+		probe{route: "POST /admin/outlines", method: POST, url: "/admin/outlines", body: testutil.Upload{Field: "geojson", Filename: "附城镇.geojson", Content: []byte(`{"type":"Point"}`)},
+			want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/outlines/{id}/delete", method: POST, url: "/admin/outlines/" + id(w.regions[fucheng]) + "/delete", want: w.inSubtree(pageSurface, org, fucheng, see)},
+		// The hall screen: no session; its token alone decides, the same for everyone.
+		probe{route: "GET /screen/{token}", method: GET, url: "/screen/" + w.screenToken, want: same(answer{status: 200, contains: []string{"screen-map"}})},
+		probe{route: "GET /screen/{token}/data", method: GET, url: "/screen/" + w.screenToken + "/data", want: same(answer{status: 200, contains: []string{`"ticker"`}})},
+		probe{route: "GET /screen/{token}/map", method: GET, url: "/screen/" + w.screenToken + "/map", want: same(answer{status: 200, contains: []string{"FeatureCollection"}})},
 
 		// The rota of a centre (驻点与值班): the admin's own centre by default, another
 		// only inside their subtree; writes refused after both are checked.
@@ -422,6 +432,24 @@ func (w *world) probes() []probe {
 		probe{route: "GET /api/v1/supervisions", method: GET, url: "/api/v1/supervisions", want: supervised(apiSurface), by: everyone},
 		probe{route: "GET /warnings", method: GET, url: "/warnings", want: list(pageSurface), by: everyone},
 		probe{route: "GET /api/v1/warnings", method: GET, url: "/api/v1/warnings", want: refusing(apiSurface), by: everyone},
+	)
+
+	// 我的筛选 and export jobs: anyone who reads case lists keeps their own filters and
+	// runs their own exports; another's (here: none under the id probed) look like none.
+	reader := func(s surface, ok answer) func(*demo.Account) answer {
+		return w.granted(s, auth.PermCasesRead, okFor(ok))
+	}
+	add(
+		probe{route: "POST /saved-filters", method: POST, url: "/saved-filters", body: url.Values{"name": {""}, "query": {"kind=dispute"}}, want: reader(pageSurface, unprocessable)},
+		probe{route: "POST /saved-filters/{id}/rename", method: POST, url: "/saved-filters/999999/rename", body: url.Values{"name": {"x"}}, want: reader(pageSurface, notFound)},
+		probe{route: "POST /saved-filters/{id}/delete", method: POST, url: "/saved-filters/999999/delete", body: emptyForm, want: reader(pageSurface, notFound)},
+		probe{route: "GET /api/v1/saved-filters", method: GET, url: "/api/v1/saved-filters", want: reader(apiSurface, ok200)},
+		probe{route: "POST /api/v1/saved-filters", method: POST, url: "/api/v1/saved-filters", body: map[string]any{"name": "", "query": "kind=dispute"}, want: reader(apiSurface, unprocessable)},
+		probe{route: "PATCH /api/v1/saved-filters/{id}", method: PATCH, url: "/api/v1/saved-filters/999999", body: map[string]any{"name": "x"}, want: reader(apiSurface, notFound)},
+		probe{route: "DELETE /api/v1/saved-filters/{id}", method: DELETE, url: "/api/v1/saved-filters/999999", want: reader(apiSurface, notFound)},
+		probe{route: "POST /api/v1/exports", method: POST, url: "/api/v1/exports?format=pdf", want: reader(apiSurface, unprocessable)},
+		probe{route: "GET /api/v1/exports/{id}", method: GET, url: "/api/v1/exports/0123456789abcdef0123456789abcdef", want: reader(apiSurface, notFound)},
+		probe{route: "GET /api/v1/exports/{id}/file", method: GET, url: "/api/v1/exports/0123456789abcdef0123456789abcdef/file", want: reader(apiSurface, notFound)},
 	)
 
 	// 待审批: approvals.review, a leader's own queue; no answer waits under the id probed.

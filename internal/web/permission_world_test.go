@@ -160,7 +160,9 @@ type world struct {
 	cancelledAppointment int64    // a booking of A's, cancelled already
 	notice               int64    // a notice of fucheng.handler's
 	notices              map[int64][]store.Notification
-	token, token2        int64 // API tokens the county's admin issued, one to revoke by page, one by API
+	token, token2        int64  // API tokens the county's admin issued, one to revoke by page, one by API
+	spareScreen          int64  // a hall screen's token the county's admin issued, to revoke
+	screenToken          string // a live hall screen's token, of the county
 	spareRules           [2]int64
 	deadlineRule         int64
 	category             int64 // a category of the default dictionary
@@ -269,6 +271,13 @@ func newWorld(t *testing.T, st *store.Store) *world {
 		}
 		*tok = idOf(t, raw)
 	}
+	w.screenToken = issueScreen(t, w.srv, w.clients["county.admin"], "矩阵大屏", w.regions[demo.CountyCode])
+	issueScreen(t, w.srv, w.clients["county.admin"], "矩阵备用大屏", w.regions[demo.CountyCode])
+	screens, err := st.ScreenTokens(ctx, "/")
+	if err != nil || len(screens) != 2 {
+		t.Fatalf("the screens: %v %v", screens, err)
+	}
+	w.spareScreen = screens[0].ID // the newest
 
 	// Every notice sent so far, by addressee: the inbox shows its reader's own.
 	w.notices = map[int64][]store.Notification{}

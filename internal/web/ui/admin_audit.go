@@ -43,7 +43,7 @@ type auditOp struct{ Code, Label string }
 var auditOps = []string{"login", "login.failed", "login.locked", "login.throttled", "logout", "user.create", "user.update",
 	"user.password", "user.unlock", "region.create", "region.update", "department.create", "department.update",
 	"category.create", "category.update", "deadline.save", "deadline.delete", "calendar.set", "calendar.delete",
-	"risk.rules", "evaluation.scheme", "evaluation.publish", "token.issue", "token.revoke", "reception.publish", "reception.withdraw", "appointment.book",
+	"risk.rules", "evaluation.scheme", "evaluation.publish", "token.issue", "token.revoke", "screen.issue", "screen.revoke", "region.outline", "region.outline_delete", "reception.publish", "reception.withdraw", "appointment.book",
 	"appointment.book_public", "appointment.cancel", "appointment.cancel_public", "case.register", "case.register_public",
 	"case.supervise_reply", "case.citizen_rate", "case.warning_escalate", "case.warning_step_down", "personal.reveal",
 	"audit.export", "audit.key", "case.export", "case.supervise_review", "appointment.invite", "appointment.confirm",

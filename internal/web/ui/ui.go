@@ -46,6 +46,10 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /p/track/rate", u.publicRate)
 	mux.HandleFunc("POST /locale", u.setLocale)
 	mux.HandleFunc("GET /{$}", u.signedIn(u.home))
+	// The hall's big screen: no session, its token in the address (screen.go).
+	mux.HandleFunc("GET /screen/{token}", u.screen)
+	mux.HandleFunc("GET /screen/{token}/data", u.screenDataJSON)
+	mux.HandleFunc("GET /screen/{token}/map", u.screenMap)
 
 	admin := u.withPerm(auth.PermOrgManage)
 	mux.HandleFunc("GET /admin/regions", admin(u.regionList))
@@ -94,6 +98,11 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /admin/tokens", admin(u.tokenList))
 	mux.HandleFunc("POST /admin/tokens", admin(u.tokenCreate))
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", admin(u.tokenRevoke))
+	mux.HandleFunc("GET /admin/screens", admin(u.screenList))
+	mux.HandleFunc("POST /admin/screens", admin(u.screenIssue))
+	mux.HandleFunc("POST /admin/screens/{id}/revoke", admin(u.screenRevoke))
+	mux.HandleFunc("POST /admin/outlines", admin(u.outlineUpload))
+	mux.HandleFunc("POST /admin/outlines/{id}/delete", admin(u.outlineDelete))
 	mux.HandleFunc("GET /admin/roster", admin(u.rotaPage))
 	mux.HandleFunc("POST /admin/roster/stations", admin(u.stationSave))
 	mux.HandleFunc("POST /admin/roster/stations/{id}/delete", admin(u.stationDelete))
