@@ -17,6 +17,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
 )
 
@@ -141,6 +142,40 @@ func TestDocumentsInTheBrowser(t *testing.T) {
 		}
 		clerk.fullShot("document-dossier-a4")
 		checkA4(t, clerk.printPDF("document-dossier"), 2)
+
+		// The mediation's agreement, under its committee's own number, on A4.
+		org := store.MediationOrg{RegionID: county.ID, Name: "康乐县劳动争议调解委员会", Kind: "trade", Categories: []string{"dispute.labour"},
+			Active: true, NumberPrefix: "康劳调字"}
+		if err := srv.Store.SaveMediationOrg(t.Context(), store.NotAudited("test fixture"), &org); err != nil {
+			t.Fatal(err)
+		}
+		mediator, _, err := srv.Store.UserCredentials(t.Context(), "county.mediator")
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := fmt.Sprintf("/api/v1/cases/%d", c.ID)
+		for _, step := range []struct {
+			path string
+			body map[string]any
+		}{
+			{base + "/team", map[string]any{"role": "mediator", "user_id": mediator.ID}},
+			{base + "/agreements", map[string]any{"org_id": org.ID, "facts": "某建筑公司拖欠十二名务工人员2026年工资共计36万元。", "items": "工资数额及支付期限。",
+				"responsibilities": "公司应依法足额支付工资。", "content": "公司于2026年12月31日前一次性支付拖欠工资36万元。", "perform_way": "银行转账至各人工资卡",
+				"perform_by": "2026-12-31", "mediator": "张调解"}},
+		} {
+			if resp, body := api.Do("POST", step.path, step.body); resp.StatusCode != 201 {
+				t.Fatalf("POST %s: %d %s", step.path, resp.StatusCode, body)
+			}
+		}
+		clerk.open(fmt.Sprintf("/cases/%d", c.ID))
+		if status := clerk.click(`[data-testid=issue-agreement]`); status != 200 {
+			t.Fatalf("issue the agreement: %d", status)
+		}
+		if got := clerk.text(`[data-testid=doc-number]`); got != "康劳调字〔2026〕第1号" {
+			t.Fatalf("agreement number %q", got)
+		}
+		clerk.fullShot("document-agreement-a4")
+		checkA4(t, clerk.printPDF("document-agreement"), 1)
 
 		// The template editor: an unknown placeholder is refused by name.
 		admin := deskTab(t, b, srv, "county.admin")
