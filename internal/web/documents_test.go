@@ -218,6 +218,38 @@ func TestCaseDocuments(t *testing.T) {
 			t.Fatalf("concurrent numbers %v", seqs)
 		}
 
+		// A leader's supervision order, printed from its row on the case page: the
+		// department it is aimed at, its requirement, numbered 督.
+		leader := srv.Login(t, "county.leader", demo.Password)
+		f.act(leader, "supervise", map[string]any{"level": "yellow", "note": "五个工作日内报送核查结果", "department_id": labour}, "assigned")
+		var orders struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}
+		resp, body = leader.Do("GET", "/api/v1/supervisions", nil)
+		if resp.StatusCode != 200 || json.Unmarshal(body, &orders) != nil || len(orders.Items) == 0 {
+			t.Fatalf("supervisions: %d %s", resp.StatusCode, body)
+		}
+		order0 := orders.Items[len(orders.Items)-1].ID
+		if _, page := clerk.Do("GET", fmt.Sprintf("/cases/%d", c.ID), nil); !strings.Contains(string(page), fmt.Sprintf(`data-testid="issue-supervision-%d"`, order0)) {
+			t.Fatalf("the order's row offers no 督办单")
+		}
+		resp, _ = postForm(t, srv, leader, fmt.Sprintf("/cases/%d/documents", c.ID), url.Values{"kind": {"supervision"}, "ref": {fmt.Sprint(order0)}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("issuing the 督办单 from its row: %d", resp.StatusCode)
+		}
+		resp, body = leader.Do("GET", "/api/v1"+resp.Header.Get("Location"), nil)
+		var sup issuedJSON
+		if resp.StatusCode != 200 || json.Unmarshal(body, &sup) != nil {
+			t.Fatalf("the 督办单: %d %s", resp.StatusCode, body)
+		}
+		supText := sup.Content.Addressee + strings.Join(sup.Content.Paragraphs, "")
+		if sup.Number != "康综治督〔2026〕第1号" || sup.Content.Addressee != dep.Name+"：" || !strings.Contains(supText, "予以黄牌督办") ||
+			!strings.Contains(supText, "督办要求：五个工作日内报送核查结果") {
+			t.Fatalf("督办单 %s: %s", sup.Number, supText)
+		}
+
 		// The case page offers and lists them; its form issues and opens the document.
 		resp, body = clerk.Do("GET", fmt.Sprintf("/cases/%d", c.ID), nil)
 		page := string(body)
