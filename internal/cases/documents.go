@@ -151,7 +151,7 @@ func (s *Service) documentSubject(ctx context.Context, p *auth.Principal, c *mod
 			return sub, err
 		}
 		for i := len(evs) - 1; i >= 0; i-- {
-			if evs[i].Action == "visit" && (ref == 0 || evs[i].ID == ref) {
+			if isReturnVisit(evs[i]) && (ref == 0 || evs[i].ID == ref) {
 				sub.visit, sub.ref = &evs[i], evs[i].ID
 				break
 			}
@@ -195,6 +195,22 @@ func (s *Service) documentSubject(ctx context.Context, p *auth.Principal, c *mod
 		return sub, model.Invalid("kind", "invalid", "invalid.document_kind.invalid")
 	}
 	return sub, nil
+}
+
+// isReturnVisit tells the events a 回访记录 prints: the visit after the result (with
+// the party's rating), and a return visit recorded on the case (a follow-up plan's,
+// by the grid worker).
+func isReturnVisit(ev model.CaseEvent) bool {
+	if ev.Action == "visit" {
+		return true
+	}
+	if ev.Action != "record" {
+		return false
+	}
+	var pl struct {
+		Incident string `json:"incident"`
+	}
+	return json.Unmarshal(ev.Payload, &pl) == nil && pl.Incident == "return_visit"
 }
 
 // recipient is whom the citizen's documents are for: the first applicant (or
@@ -365,7 +381,11 @@ func (s *Service) documentFacts(ctx context.Context, p *auth.Principal, c *model
 			Satisfaction string `json:"satisfaction"`
 		}
 		_ = json.Unmarshal(ev.Payload, &pl)
-		f.Visit = &documents.VisitFacts{At: ev.At, By: ev.ActorName, Satisfaction: zh("satisfaction." + pl.Satisfaction), Note: ev.Note}
+		sat := "—" // a grid worker's visit on a follow-up plan asks for no rating
+		if pl.Satisfaction != "" {
+			sat = zh("satisfaction." + pl.Satisfaction)
+		}
+		f.Visit = &documents.VisitFacts{At: ev.At, By: ev.ActorName, Satisfaction: sat, Note: ev.Note}
 	}
 	if m := sub.session; m != nil {
 		sf := &documents.SessionFacts{HeldAt: m.HeldAt, Place: joinNonEmpty(" ", zh("session.venue."+m.Venue), m.Place), Org: m.OrgName,

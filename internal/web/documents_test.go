@@ -250,6 +250,14 @@ func TestCaseDocuments(t *testing.T) {
 			t.Fatalf("督办单 %s: %s", sup.Number, supText)
 		}
 
+		// A return visit recorded on the case (a follow-up plan's) is printed as a 回访记录.
+		f.act(clerk, "record", map[string]any{"incident": "return_visit", "note": "电话回访，工资已发放一半"}, "assigned")
+		visit := issueDoc(t, clerk, c.ID, "follow_up")
+		if vt := strings.Join(visit.Content.Paragraphs, ""); visit.Number != "康综治访〔2026〕第1号" || !strings.Contains(vt, "回访情况：电话回访，工资已发放一半") ||
+			!strings.Contains(vt, "当事人评价：—") {
+			t.Fatalf("回访记录 %s: %s", visit.Number, vt)
+		}
+
 		// The case page offers and lists them; its form issues and opens the document.
 		resp, body = clerk.Do("GET", fmt.Sprintf("/cases/%d", c.ID), nil)
 		page := string(body)
