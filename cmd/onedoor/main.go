@@ -6,6 +6,8 @@
 //	onedoor setup ...          start a real deployment: its root region and first admin
 //	onedoor demo -cases N      add the demo county (if empty) and N generated cases
 //	onedoor bench [flags]      measure intake, queue, case page and lookups over HTTP
+//	onedoor import -source S -file F [-dry-run]   import a historical 台账 (xlsx/CSV)
+//	onedoor regions import -code C [-file F]      build the region tree from the national division codes
 //	onedoor audit-verify       walk the audit log's keyed chain against its anchors; name what is wrong
 //
 // Every flag has an ONEDOOR_* environment variable; see README.md.
@@ -60,6 +62,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return setupCommand(ctx, args, stderr)
 	case "bench":
 		return benchCommand(ctx, args, stderr)
+	case "import":
+		return importCommand(ctx, args, os.Stdout, stderr)
+	case "regions":
+		return regionsCommand(ctx, args, os.Stdout, stderr)
 	}
 	cfg, rest, err := config.Load(args, os.Getenv, stderr)
 	if err != nil {
@@ -83,7 +89,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	case "reindex":
 		return reindex(ctx, cfg, log, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, audit-verify)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, import, regions, audit-verify)", cmd)
 	}
 }
 

@@ -510,6 +510,9 @@ type CaseFilter struct {
 	Sort          string       // SortNewest (the default) or SortRelevance, for a search
 	PartyIDNumber string       // a party's ID number, whole and normalised
 	PartyPhone    string       // a party's phone, whole and normalised
+	// SamePartyAs, a party's id: only the cases a coming party of which is the same
+	// person as it (model.PartyKey's rule), the party's own case among them.
+	SamePartyAs int64
 }
 
 // The orders a case list can be read in.
@@ -584,14 +587,14 @@ func handlerQueueOn(a, c string) string {
 }
 
 // where is f as a SQL condition on the cases alias c, its paging fields aside.
-func (f CaseFilter) where() (string, []any) {
-	w, args := f.terms(true)
+func (f CaseFilter) where(d Dialect) (string, []any) {
+	w, args := f.terms(d, true)
 	return w, args
 }
 
 // terms is f as a SQL condition on the cases alias c, its paging fields aside, and
 // its Queue too unless withQueue (Cases words the queue for the way it walks).
-func (f CaseFilter) terms(withQueue bool) (string, []any) {
+func (f CaseFilter) terms(d Dialect, withQueue bool) (string, []any) {
 	q := "1=1"
 	var args []any
 	if len(f.States) > 0 {
@@ -627,8 +630,17 @@ func (f CaseFilter) terms(withQueue bool) (string, []any) {
 		q += " AND c.state IN " + openStates + " AND c.due_at < ?"
 		args = append(args, f.OverdueAt.UTC())
 	}
+	if f.SamePartyAs != 0 {
+		var subs []string
+		for _, same := range samePartySQL("sp", "sq") {
+			subs = append(subs, "SELECT sq.case_id FROM case_parties sp JOIN case_parties sq ON "+same+
+				" WHERE sp.id = ? AND sp.role IN "+comingRoles+" AND sq.role IN "+comingRoles)
+			args = append(args, f.SamePartyAs)
+		}
+		q += " AND c.id IN (" + strings.Join(subs, " UNION ") + ")"
+	}
 	if f.Cond != nil {
-		cw, ca := condSQL(f.Cond)
+		cw, ca := condSQL(d, f.Cond)
 		q += " AND " + cw
 		args = append(args, ca...)
 	}
@@ -757,7 +769,7 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string) (q string, a
 		}
 	}
 	q = "SELECT " + cols + " FROM " + from + " WHERE " + where
-	fw, fa := f.terms(false)
+	fw, fa := f.terms(s.dialect, false)
 	q += " AND " + fw
 	args = append(args, fa...)
 	if (!f.OverdueAt.IsZero() || f.Cond != nil) && s.dialect == SQLite && !viaAssignments && !searching {

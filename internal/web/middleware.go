@@ -93,7 +93,9 @@ func securityHeaders(next http.Handler) http.Handler {
 func limitBody(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		max := limit
-		if httpx.IsUpload(r) {
+		if httpx.IsLedgerUpload(r) {
+			max = httpx.MaxLedgerBytes
+		} else if httpx.IsUpload(r) {
 			max = httpx.MaxUploadBytes
 		}
 		if r.ContentLength > max {

@@ -15,6 +15,7 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/config"
+	"github.com/onedoor/onedoor/internal/importjob"
 	"github.com/onedoor/onedoor/internal/jobs"
 	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/notify"
@@ -63,6 +64,7 @@ func newServer(cfg *config.Config, log *slog.Logger, st *store.Store, parse func
 	s.pages = ui.New(st, s.auth, s.orgs, s.cases, cfg.SecureCookies, pages)
 	s.mediation = &mediation.Service{Store: st, Cases: s.cases, Now: func() time.Time { return s.cases.Now() }}
 	s.pages.Mediation = s.mediation
+	s.pages.Imports = importjob.New(st)
 	return s, nil
 }
 
