@@ -56,7 +56,7 @@ func TestDocumentsInTheBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		hrss := kangleDepartment(t, srv.Store, county.ID, "hrss").ID
-		village, err := srv.Store.RegionByCode(t.Context(), "622922101002")
+		village, err := srv.Store.RegionByCode(t.Context(), "622922101201")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -80,7 +80,7 @@ func TestCaseDocuments(t *testing.T) {
 		f := &flow{t: t}
 		c := f.register(clerk, map[string]any{
 			"kind": "petition", "category_id": categoryID(t, st, "petition.claim"), "channel": "walk_in",
-			"region_id": regionID(t, st, "622922101002"), "title": "拖欠工资求决", "description": "反映某建筑公司拖欠二十名工人工资。",
+			"region_id": regionID(t, st, "622922101201"), "title": "拖欠工资求决", "description": "反映某建筑公司拖欠二十名工人工资。",
 			"urgency": "normal", "people_count": 20,
 			"parties": []map[string]any{{"role": "applicant", "name": "马福山", "id_number": idNumber, "phone": phone}},
 		})
@@ -300,7 +300,7 @@ func TestMediationDocuments(t *testing.T) {
 		idNumber := model.MakeIDNumber("622922", mustDate("1985-03-12"), 37)
 		f := &flow{t: t}
 		f.register(clerk, map[string]any{
-			"kind": "dispute", "category_id": categoryID(t, st, "dispute.labour"), "channel": "walk_in", "region_id": regionID(t, st, "622922100001"),
+			"kind": "dispute", "category_id": categoryID(t, st, "dispute.labour"), "channel": "walk_in", "region_id": regionID(t, st, "622922100200"),
 			"title": "务工受伤工伤赔偿纠纷", "description": "高某在工地务工时右手中指被搅拌机夹断，与工地负责人就工伤赔偿协商未果。", "urgency": "normal",
 			"parties": []map[string]any{{"role": "applicant", "name": "高某", "id_number": idNumber, "phone": "13893001234"}, {"role": "respondent", "name": "某建筑公司"}},
 			"then":    []map[string]any{{"action": "accept"}, {"action": "handle"}},
