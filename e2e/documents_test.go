@@ -105,6 +105,8 @@ func TestDocumentsInTheBrowser(t *testing.T) {
 		if !eval[bool](clerk, `(() => { const i = document.querySelector(".doc-qr img"); return !!i && i.complete && i.naturalWidth > 100 })()`) {
 			t.Error("the receipt's QR code is not shown")
 		}
+		clerk.do("a phone", chromedp.EmulateViewport(390, 844))
+		clerk.shot("document-receipt-390")
 		clerk.do("an A4 sheet's width", chromedp.EmulateViewport(900, 1200))
 		clerk.fullShot("document-receipt-a4")
 		checkA4(t, clerk.printPDF("document-receipt"), 1)
