@@ -791,7 +791,8 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting boo
 	fw, fa := f.terms(s.dialect, false, walk)
 	q += " AND " + fw
 	args = append(args, fa...)
-	if s.dialect == SQLite && !viaAssignments && !searching && (!f.OverdueAt.IsZero() || f.Cond != nil || f.Few) {
+	ownIndex := s.dialect == SQLite && !viaAssignments && !searching && (!f.OverdueAt.IsZero() || f.Cond != nil || f.Few)
+	if ownIndex {
 		// Not the primary key's order, or SQLite walks it: overdue cases, and a
 		// figure's (a period's intake or endings), are read through their own index.
 		order = "+c.created_at DESC, +c.id DESC"
@@ -799,6 +800,14 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting boo
 	switch f.Sort {
 	case SortOldest:
 		order = "c.created_at ASC, " + idCol + " ASC"
+		// The oldest of a figure's cases of the moment (研判's longest open, the warnings
+		// in force): walking every case from the first registered until ten of them
+		// turn up read most of the table; their own index finds them, then they are sorted.
+		if ownIndex {
+			order = "+c.created_at ASC, +c.id ASC"
+		} else if s.dialect == Postgres && f.Cond != nil && f.Cond.CreatedFrom.IsZero() && f.Cond.EndedFrom.IsZero() && !viaAssignments && !searching {
+			order = "c.created_at + INTERVAL '0 seconds' ASC, c.id + 0 ASC"
+		}
 	case SortDue:
 		order = "c.due_at IS NULL, c.due_at, " + idCol
 	}
