@@ -541,12 +541,15 @@ func (l *liveCounty) rota(ctx context.Context) error {
 			return fmt.Errorf("station %s/%s: %w", t.region, t.dept, err)
 		}
 	}
-	today := l.today.Format(time.DateOnly)
-	monday := l.today.AddDate(0, 0, -(int(l.today.Weekday())+6)%7)
+	// The turns are the calendar day's in China, which before 08:30 is a day after the
+	// morning the stories count back from.
+	day := l.now.In(workflow.ChinaTime)
+	today := day.Format(time.DateOnly)
+	monday := day.AddDate(0, 0, -(int(day.Weekday())+6)%7)
 	type shift struct{ centre, kind, from, to, note string }
 	shifts := []shift{
 		{"county", "duty", today, today, "县中心带班领导"},
-		{"county", "reception", l.today.AddDate(0, 0, 1).Format(time.DateOnly), l.today.AddDate(0, 0, 3).Format(time.DateOnly), "县级领导接访日"},
+		{"county", "reception", day.AddDate(0, 0, 1).Format(time.DateOnly), day.AddDate(0, 0, 3).Format(time.DateOnly), "县级领导接访日"},
 		{"fucheng", "week", monday.Format(time.DateOnly), monday.AddDate(0, 0, 6).Format(time.DateOnly), "本周值周"},
 		{"suji", "duty", today, today, ""},
 		{"jinggu", "duty", today, today, ""},
