@@ -69,9 +69,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	case "sweep":
 		return sweepCommand(ctx, args, stderr)
 	case "import":
-		return importCommand(ctx, args, os.Stdout, stderr)
+		return importCommand(ctx, args, stdout, stderr)
 	case "regions":
-		return regionsCommand(ctx, args, os.Stdout, stderr)
+		return regionsCommand(ctx, args, stdout, stderr)
 	}
 	cfg, rest, err := config.Load(args, os.Getenv, stderr)
 	if err != nil {
@@ -100,6 +100,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, import, regions, audit-verify, backup, restore-check, sweep)", cmd)
 	}
 }
+
+// stdout is where the import and regions commands write their reports (a test
+// reads them there).
+var stdout io.Writer = os.Stdout
 
 // newLogger is the process's logger, made its default too: the lines logged through
 // slog's default (the request errors of httpx) and the standard log package come out
