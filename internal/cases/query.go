@@ -115,28 +115,33 @@ func (s *Service) Find(ctx context.Context, p *auth.Principal, f store.CaseFilte
 			return Listing{Cases: found, Total: 1, Direct: true}, nil
 		}
 	}
-	list, err := s.Store.Cases(ctx, f, sc)
-	if err != nil {
-		return Listing{}, err
-	}
-	out := Listing{Cases: list}
-	pageSize := f.Limit
-	if pageSize <= 0 || pageSize > 200 {
-		pageSize = 50 // the store's default
-	}
-	if f.Offset == 0 && f.Before == 0 && len(list) < pageSize {
-		out.Total = len(list) // the whole list is on this page
-		return out, nil
-	}
+	// The list is counted before its page is read: counted through its filters'
+	// indexes (up to MaxTotal), its size tells the store how to read the page — a few
+	// cases through those indexes, then sorted; many by walking the list's order, in
+	// which at least one case in a hundred qualifies (store.CaseFilter.Few).
+	var out Listing
+	var err error
 	if f.Cond != nil && f.Text.Empty() {
 		// The cases behind a figure: counted exactly, as the figure was.
 		n, err := s.Store.CountMatching(ctx, f, sc)
+		if err != nil {
+			return Listing{}, err
+		}
 		out.Total = int(n)
-		return out, err
+	} else if out.Total, out.Over, err = s.Store.CountListed(ctx, f, sc, MaxTotal); err != nil {
+		return Listing{}, err
 	}
-	out.Total, out.Over, err = s.Store.CountListed(ctx, f, sc, MaxTotal)
-	return out, err
+	f.Few = !out.Over && out.Total <= fewCases
+	if out.Cases, err = s.Store.Cases(ctx, f, sc); err != nil {
+		return Listing{}, err
+	}
+	return out, nil
 }
+
+// fewCases is the size of a list up to which its page is read through its filters'
+// indexes and sorted. Past it at least 1 case in 200 of a 1M-case store qualifies,
+// and walking the list's order finds a page within 10,000 rows.
+const fewCases = 5000
 
 // passageWidth is how many characters of a case's text a search result shows.
 const passageWidth = 80

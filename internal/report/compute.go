@@ -3,6 +3,7 @@ package report
 import (
 	"math"
 	"net/url"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -88,7 +89,7 @@ func NewPlan(p Period, now time.Time, cut Cut) *Plan {
 		byBase := map[string]*Batch{}
 		var order []string
 		for _, f := range Figures {
-			if f.Kind == Days || (f.Now && when > 0) || f.Department {
+			if f.Kind == Days || f.Aside || (f.Now && when > 0) || f.Department {
 				continue
 			}
 			base := f.base(per, now)
@@ -144,8 +145,8 @@ func baseName(f Figure) string {
 		return "supervised"
 	case f.Now:
 		return "open"
-	case f.ID == "intake":
-		return "intake"
+	case reflect.ValueOf(f.base).Pointer() == reflect.ValueOf(intake).Pointer():
+		return "intake" // every figure counted among a period's intake
 	}
 	return "ended"
 }
@@ -203,7 +204,8 @@ type Result struct {
 
 // Headlines are the figures at the top of the dashboard, in order.
 var Headlines = []string{"intake", "ended", "resolve_rate", "on_time_rate", "satisfaction_rate", "visit_rate",
-	"reopen_rate", "local_rate", "avg_days", "median_days", "supervised", "supervised_red", "supervision_reply_rate", "escalated", "delegated", "overdue", "due_soon",
+	"reopen_rate", "local_rate", "repeat_rate", "group_intake", "avg_days", "median_days", "supervised", "supervised_red",
+	"supervision_reply_rate", "escalated", "delegated", "overdue", "due_soon",
 	"warn_red", "warn_orange", "warn_yellow", "warn_blue"}
 
 // WarningFlow are the warnings raised and cleared in the period, by colour: the

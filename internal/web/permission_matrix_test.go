@@ -167,12 +167,13 @@ func (w *world) probes() []probe {
 	ok204 := answer{status: http.StatusNoContent}
 	see := answer{status: http.StatusSeeOther}
 	unprocessable := answer{status: http.StatusUnprocessableEntity}
+	noFile := strings.Repeat("0", 64) // a ledger's hash that no upload has
 	notFound := answer{status: http.StatusNotFound}
 	emptyForm := url.Values{}
 	emptyJSON := map[string]any{}
 	// Jinggu's region path begins as Fucheng's does ("/1/22/", "/1/2/"): objects
 	// there are out of reach of Fucheng's admin, and must look so.
-	fucheng, jinggu := "622922100", "622922102"
+	fucheng, jinggu := "622922100", "622922103"
 	id := func(n int64) string { return fmt.Sprint(n) }
 	okFor := func(ans answer) func(demo.Account) answer { return func(demo.Account) answer { return ans } }
 
@@ -340,6 +341,14 @@ func (w *world) probes() []probe {
 		probe{route: "GET /admin/risk", method: GET, url: "/admin/risk", want: w.granted(pageSurface, dict, okFor(ok200))},
 		probe{route: "POST /admin/risk", method: POST, url: "/admin/risk", body: url.Values{"threshold.blue": {"many"}}, want: w.granted(pageSurface, dict, okFor(unprocessable))},
 		probe{route: "POST /admin/risk/reset", method: POST, url: "/admin/risk/reset", want: w.granted(pageSurface, dict, okFor(see))},
+		// 台账 import: a file that was never uploaded is not found; a form without its
+		// source or file is refused after the permission is checked.
+		probe{route: "GET /admin/imports", method: GET, url: "/admin/imports", want: w.granted(pageSurface, dict, okFor(ok200))},
+		probe{route: "POST /admin/imports", method: POST, url: "/admin/imports", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "GET /admin/imports/{file}", method: GET, url: "/admin/imports/" + noFile + "?source=1", want: w.granted(pageSurface, dict, okFor(notFound))},
+		probe{route: "GET /admin/imports/{file}/report.xlsx", method: GET, url: "/admin/imports/" + noFile + "/report.xlsx?source=1", want: w.granted(pageSurface, dict, okFor(notFound))},
+		probe{route: "POST /admin/imports/{file}/mapping", method: POST, url: "/admin/imports/" + noFile + "/mapping", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "POST /admin/imports/{file}/run", method: POST, url: "/admin/imports/" + noFile + "/run", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
 		probe{route: "GET /api/v1/deadline-rules", method: GET, url: "/api/v1/deadline-rules", want: w.granted(apiSurface, dict, okFor(ok200))},
 		probe{route: "POST /api/v1/deadline-rules", method: POST, url: "/api/v1/deadline-rules", body: emptyJSON, want: w.granted(apiSurface, dict, okFor(unprocessable))},
 		probe{route: "PUT /api/v1/deadline-rules/{id}", method: PUT, url: "/api/v1/deadline-rules/" + id(w.deadlineRule), body: emptyJSON, want: w.granted(apiSurface, dict, okFor(unprocessable))},
@@ -355,7 +364,7 @@ func (w *world) probes() []probe {
 	// Each case's registration is a row of its clerk's.
 	auditRows := func(a demo.Account) answer {
 		ans := answer{status: 200}
-		for clerk, code := range map[string]string{"fucheng.clerk": fucheng, "county.clerk": demo.CountyCode, "jinggu.clerk": "622922102"} {
+		for clerk, code := range map[string]string{"fucheng.clerk": fucheng, "county.clerk": demo.CountyCode, "jinggu.clerk": "622922103"} {
 			if strings.HasPrefix(code, a.RegionCode) {
 				ans.contains = append(ans.contains, clerk)
 			} else {
@@ -855,7 +864,7 @@ func (w *world) inSubtreeOfAnyone(code string) func(*demo.Account) answer {
 // subtreeNames: a list of regions names those of the reader's subtree only.
 func (w *world) subtreeNames(a demo.Account, ok answer) answer {
 	ans := ok
-	for code, name := range map[string]string{"622922100": "附城镇", "622922101": "苏集镇", "622922102": "景古镇"} {
+	for code, name := range map[string]string{"622922100": "附城镇", "622922101": "苏集镇", "622922103": "景古镇"} {
 		if strings.HasPrefix(code, a.RegionCode) {
 			ans.contains = append(ans.contains, name)
 		} else {

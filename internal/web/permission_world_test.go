@@ -196,7 +196,7 @@ func newWorld(t *testing.T, st *store.Store) *world {
 	// Fucheng's and Jinggu's region paths differ after a common beginning ("/1/2/" and
 	// "/1/22/" in the demo county): a subtree bound that forgets the closing "/" lets
 	// Fucheng's staff see case C. Should the demo's ids ever change, say so.
-	if f, j := paths["622922100"], paths["622922102"]; !strings.HasPrefix(j, strings.TrimSuffix(f, "/")) {
+	if f, j := paths["622922100"], paths["622922103"]; !strings.HasPrefix(j, strings.TrimSuffix(f, "/")) {
 		t.Logf("Jinggu's path %s does not begin as Fucheng's %s does: case C no longer guards the subtree's closing bound", j, f)
 	}
 	deps, err := st.Departments(ctx, store.DepartmentFilter{})
@@ -213,11 +213,11 @@ func newWorld(t *testing.T, st *store.Store) *world {
 	w.fuchengDept = w.departments["622922100/justice-office"]
 
 	// A: a Fucheng village's quarrel, assigned to Fucheng's 司法所.
-	w.a = w.register(t, "A", "fucheng.clerk", "622922100001", "622922100/justice-office", 1)
+	w.a = w.register(t, "A", "fucheng.clerk", "622922100200", "622922100/justice-office", 1)
 	// B: at a Suji village, registered by the county's desk and assigned to the county's 人社局.
-	w.b = w.register(t, "B", "county.clerk", "622922101001", demo.CountyCode+"/hrss", 2)
+	w.b = w.register(t, "B", "county.clerk", "622922101206", demo.CountyCode+"/hrss", 2)
 	// C: in a Jinggu grid, handled at Jinggu's centre itself.
-	w.c = w.register(t, "C", "jinggu.clerk", "62292210200301", "", 3)
+	w.c = w.register(t, "C", "jinggu.clerk", "62292210320201", "", 3)
 
 	leader := w.clients["county.leader"]
 	for _, c := range []*worldCase{w.a, w.b, w.c} {
