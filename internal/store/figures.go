@@ -329,11 +329,11 @@ func (s *Store) CountMatching(ctx context.Context, f CaseFilter, sc CaseScope) (
 // returned), as the list of a department's figure (CaseCond.DepartmentID) holds it.
 func (s *Store) LeadFigureCounts(ctx context.Context, f CaseFilter, conds []model.CaseCond, sc CaseScope) (map[int64][]int64, error) {
 	where, args := sc.where(s.dialect)
-	fw, fa := f.where()
+	fw, fa := f.where(s.dialect)
 	var sums []string
 	var sumArgs []any
 	for i := range conds {
-		cw, ca := condSQL(&conds[i])
+		cw, ca := condSQL(s.dialect, &conds[i])
 		// A case has one lead part not returned (a return ends the part, and the case
 		// is routed anew), so each joined row is a case: a sum, not a distinct count.
 		sums = append(sums, "SUM(CASE WHEN "+cw+" THEN 1 ELSE 0 END)")
