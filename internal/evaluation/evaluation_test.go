@@ -80,6 +80,10 @@ func TestScoreScalesOverItemsWithData(t *testing.T) {
 			}
 		})
 	}
+	// No rate measured, only deductions: no cases is not full marks, it is no score.
+	if sc := s.Score(map[string]report.Value{"on_time_rate": rate(0, 0), "supervision_reply_rate": rate(0, 0), "supervised_red": count(0)}); !sc.NoData || sc.Total != 0 {
+		t.Errorf("a unit with nothing measured but its deductions scored %+v", sc)
+	}
 	// Only rates, none with data: the unit has no score at all, and is said so.
 	rates := Scheme{Items: s.Items[:2]}
 	if sc := rates.Score(map[string]report.Value{"on_time_rate": rate(0, 0), "supervision_reply_rate": rate(0, 0)}); !sc.NoData || sc.Total != 0 {

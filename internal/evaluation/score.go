@@ -23,7 +23,7 @@ type Score struct {
 	// full points: an item with nothing to measure (no order fell due, no case was
 	// visited) neither gives nor takes marks (按有数据项目折算).
 	Total  float64 `json:"total"`
-	NoData bool    `json:"no_data,omitempty"` // no item had data: the unit is not ranked
+	NoData bool    `json:"no_data,omitempty"` // no rate (or no item) had data: the unit is not ranked
 }
 
 // round2 rounds to two decimals, as the 通报 prints points.
@@ -52,16 +52,26 @@ func (it Item) Points(v report.Value) (points float64, noData bool) {
 func (s Scheme) Score(values map[string]report.Value) Score {
 	var sc Score
 	earned, measured := 0.0, 0.0
+	rates, ratesMeasured := 0, 0
 	for _, it := range s.Items {
 		v := values[it.Figure]
 		p, noData := it.Points(v)
 		sc.Items = append(sc.Items, ItemScore{Figure: it.Figure, Value: v, Max: it.Weight, Points: p, NoData: noData})
+		if it.Method == Linear {
+			rates++
+		}
 		if !noData {
 			earned += p
 			measured += it.Weight
+			if it.Method == Linear {
+				ratesMeasured++
+			}
 		}
 	}
-	if measured == 0 {
+	// A unit none of whose rates could be measured (nothing ended, nothing visited,
+	// no order due) did nothing the scheme can judge: its deductions alone would give
+	// it full marks for having no cases. It is not ranked.
+	if measured == 0 || (rates > 0 && ratesMeasured == 0) {
 		sc.NoData = true
 		return sc
 	}
