@@ -13,6 +13,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/documents"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
@@ -162,7 +163,7 @@ func (l *liveCounty) play(ctx context.Context) error {
 
 // sweep runs the server's sweeps at the clock.
 func (l *liveCounty) sweep(ctx context.Context) error {
-	for _, sw := range []func(context.Context, time.Time) (int, error){l.svc.SweepDeadlines, l.svc.SweepSupervision, l.svc.SweepRisk} {
+	for _, sw := range []func(context.Context, time.Time) (int, error){l.svc.SweepDeadlines, l.svc.SweepSupervision, l.svc.SweepAgreementTerms, l.svc.SweepRisk} {
 		if _, err := sw(ctx, l.clock); err != nil {
 			return err
 		}
@@ -237,6 +238,17 @@ func (s *story) reply(t time.Time, who, text string) *story {
 	return s
 }
 
+// issue adds the move of who issuing a document of kind on the case (文书), its QR
+// code pointing at the demo's own address.
+func (s *story) issue(t time.Time, who string, kind documents.Kind) *story {
+	s.l.at(t, "issue "+string(kind), func(ctx context.Context) error {
+		ctx, p := s.l.as(ctx, who)
+		_, err := s.l.svc.IssueDocument(ctx, p, s.c.ID, cases.IssueInput{Kind: kind, TrackURL: "http://localhost:8080/p/track?code=" + s.c.TrackingCode})
+		return err
+	})
+	return s
+}
+
 // dept is a department's id by its region's code and its own.
 func (l *liveCounty) dept(region, code string) int64 { return l.depts[region+"/"+code] }
 
@@ -287,13 +299,16 @@ func (l *liveCounty) stories() {
 	// Accepted the day before yesterday, not yet routed: 已受理.
 	land := l.register(l.day(2, 10, 20), "fucheng.clerk", in(model.KindDispute, "dispute.land", "中园村",
 		"中园村村民马德明与邻村马立新因承包地界址发生争执，双方均称对方多占两垄地，协商未果。", party("马德明", "13893012230", "马立新")))
-	land.then(l.day(2, 10, 40), "fucheng.clerk", workflow.ActionAccept, accept)
+	land.then(l.day(2, 10, 40), "fucheng.clerk", workflow.ActionAccept, accept).
+		issue(l.day(2, 10, 45), "fucheng.clerk", documents.KindAcceptance)
 
 	// Routed to the township's 司法所 yesterday, not yet signed for: 已交办.
 	fence := l.register(l.day(1, 9, 15), "fucheng.clerk", in(model.KindDispute, "dispute.neighbour", "高丰村",
 		"高丰村村民周文博反映邻居吴志强新砌院墙占用公共通道，出行受阻，双方多次争吵。", party("周文博", "13893012241", "吴志强")))
 	fence.then(l.day(1, 9, 30), "fucheng.clerk", workflow.ActionAccept, accept).
-		then(l.day(1, 9, 35), "fucheng.clerk", workflow.ActionAssign, assign(l.dept(fucheng, "justice-office"), "请司法所组织双方调解。"))
+		then(l.day(1, 9, 35), "fucheng.clerk", workflow.ActionAssign, assign(l.dept(fucheng, "justice-office"), "请司法所组织双方调解。")).
+		issue(l.day(1, 9, 36), "fucheng.clerk", documents.KindReceipt).
+		issue(l.day(1, 9, 37), "fucheng.clerk", documents.KindAssignment)
 
 	// Red: forty workers owed wages, some threatening to jump. The order the warning
 	// brought was answered, the county leader holds it (包案), the county's 人社局
@@ -493,6 +508,8 @@ func (l *liveCounty) stories() {
 
 	// The rota the admins keep: who is at each centre today.
 	l.at(l.day(7, 17, 0), "rota", l.rota)
+
+	l.mediationStories()
 }
 
 // rota stations departments at the centres (常驻, 轮驻 on set weekdays, 随驻 at a duty

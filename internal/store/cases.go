@@ -502,6 +502,14 @@ type CaseFilter struct {
 	Offset       int // page numbers: the rows before the page
 	TrackingCode string
 	Channel      model.Channel
+	// RegionOnly narrows Within to the cases placed at that region itself, not at the
+	// regions below it: a region's own row of the figures (本级).
+	RegionOnly bool
+	// LeadDepartmentID holds the cases whose lead department (主办单位, its assignment
+	// not returned) is this one; NoLeadDepartment those that have none (handled at a
+	// centre, or not assigned yet).
+	LeadDepartmentID int64
+	NoLeadDepartment bool
 	// Cond, when set, holds the list to the cases behind one of the leader's figures
 	// (internal/report), counted by the same condition.
 	Cond *model.CaseCond
@@ -626,7 +634,10 @@ func (f CaseFilter) terms(d Dialect, withQueue, walk bool) (string, []any) {
 		q += " AND c.category_id IN (SELECT cat.id FROM categories cat WHERE cat.id = ? OR cat.parent_id = ?)"
 		args = append(args, f.CategoryID, f.CategoryID)
 	}
-	if f.Within != "" {
+	if f.Within != "" && f.RegionOnly {
+		q += " AND c.region_path = ?"
+		args = append(args, f.Within)
+	} else if f.Within != "" {
 		lo, hi := pathRange(f.Within)
 		col := "c.region_path"
 		if walk {
@@ -634,6 +645,14 @@ func (f CaseFilter) terms(d Dialect, withQueue, walk bool) (string, []any) {
 		}
 		q += " AND " + col + " >= ? AND " + col + " < ?"
 		args = append(args, lo, hi)
+	}
+	if f.LeadDepartmentID != 0 {
+		// Through case_assignments_department: a department's cases are few among all.
+		q += " AND c.id IN (SELECT la.case_id FROM case_assignments la WHERE la.department_id = ? AND la.is_lead AND la.status <> 'returned')"
+		args = append(args, f.LeadDepartmentID)
+	}
+	if f.NoLeadDepartment {
+		q += " AND NOT EXISTS (SELECT 1 FROM case_assignments la WHERE la.case_id = c.id AND la.is_lead AND la.status <> 'returned')"
 	}
 	if f.Urgency != "" {
 		q += " AND c.urgency = ?"

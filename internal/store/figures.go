@@ -150,6 +150,10 @@ func condSQL(d Dialect, cond *model.CaseCond) (string, []any) {
 	return "(" + strings.Join(parts, " AND ") + ")", args
 }
 
+// leadDepartment is a case's lead department (主办单位), 0 when none: its live lead
+// assignment's (at most one: a new one is made only after the last was returned).
+const leadDepartment = "COALESCE((SELECT la.department_id FROM case_assignments la WHERE la.case_id = c.id AND la.is_lead AND la.status <> 'returned' LIMIT 1), 0)"
+
 // comingRoles are the parties who bring a matter (来访人): its applicants and a
 // group's representatives. A respondent met again is not a repeat visitor.
 const comingRoles = "('applicant','representative')"
@@ -245,6 +249,8 @@ type FigureGroup struct {
 	CategoryID int64
 	Channel    string
 	Kind       string
+	Urgency    string
+	Department int64   // the lead department (主办单位), 0 when none
 	Counts     []int64 // one per condition, in the order asked
 }
 
@@ -274,11 +280,12 @@ func (s *Store) figureCounts(ctx context.Context, f CaseFilter, conds []model.Ca
 		sums = append(sums, "SUM(CASE WHEN "+cw+" THEN 1 ELSE 0 END)")
 		sumArgs = append(sumArgs, ca...)
 	}
-	keys, group := "'', 0, '', ''", ""
+	keys, group := "'', 0, '', '', '', 0", ""
 	if byRegion {
-		keys, group = "c.region_path, 0, '', ''", " GROUP BY c.region_path"
+		keys, group = "c.region_path, 0, '', '', '', 0", " GROUP BY c.region_path"
 	} else if grouped {
-		keys, group = "c.region_path, c.category_id, c.channel, c.kind", " GROUP BY c.region_path, c.category_id, c.channel, c.kind"
+		keys = "c.region_path, c.category_id, c.channel, c.kind, c.urgency, " + leadDepartment
+		group = " GROUP BY 1, 2, 3, 4, 5, 6"
 	}
 	q := "SELECT " + keys + ", " + strings.Join(sums, ", ") + " FROM cases c WHERE " + fw + " AND " + where + group
 	all := append(append(sumArgs, fa...), args...)
@@ -286,7 +293,7 @@ func (s *Store) figureCounts(ctx context.Context, f CaseFilter, conds []model.Ca
 	list, err := scanAll(rows, err, func(r *sql.Rows) (FigureGroup, error) {
 		g := FigureGroup{Counts: make([]int64, len(conds))}
 		sums := make([]sql.NullInt64, len(conds)) // SUM over no rows is NULL
-		dst := []any{&g.RegionPath, &g.CategoryID, &g.Channel, &g.Kind}
+		dst := []any{&g.RegionPath, &g.CategoryID, &g.Channel, &g.Kind, &g.Urgency, &g.Department}
 		for i := range sums {
 			dst = append(dst, &sums[i])
 		}
@@ -302,6 +309,10 @@ func (s *Store) figureCounts(ctx context.Context, f CaseFilter, conds []model.Ca
 // CaseSpan is when a case was registered and when it was resolved.
 type CaseSpan struct {
 	RegionPath        string
+	Department        int64 // the lead department, 0 when none
+	CategoryID        int64
+	Channel, Kind     string
+	Urgency           string
 	Created, Resolved time.Time
 }
 
@@ -310,11 +321,11 @@ type CaseSpan struct {
 func (s *Store) EndedSpans(ctx context.Context, f CaseFilter, sc CaseScope) ([]CaseSpan, error) {
 	where, args := sc.where(s.dialect)
 	fw, fa := f.where(s.dialect)
-	rows, err := s.query(ctx, "SELECT c.region_path, c.created_at, c.resolved_at FROM cases c WHERE c.resolved_at IS NOT NULL AND "+
+	rows, err := s.query(ctx, "SELECT c.region_path, "+leadDepartment+", c.category_id, c.channel, c.kind, c.urgency, c.created_at, c.resolved_at FROM cases c WHERE c.resolved_at IS NOT NULL AND "+
 		fw+" AND "+where, append(fa, args...)...)
 	return scanAll(rows, err, func(r *sql.Rows) (CaseSpan, error) {
 		var sp CaseSpan
-		err := r.Scan(&sp.RegionPath, &sp.Created, &sp.Resolved)
+		err := r.Scan(&sp.RegionPath, &sp.Department, &sp.CategoryID, &sp.Channel, &sp.Kind, &sp.Urgency, &sp.Created, &sp.Resolved)
 		return sp, err
 	})
 }
