@@ -444,6 +444,22 @@ func (w *world) probes() []probe {
 		probe{route: "GET /api/v1/warnings", method: GET, url: "/api/v1/warnings", want: refusing(apiSurface), by: everyone},
 	)
 
+	// 研判 reads as the dashboard does (stats.read); acting on a finding asks more of
+	// the actor (the action's own permission), refused here for the empty form. The
+	// meetings (会商研判) are leaders' and clerks' (meetings.run); none under the id probed.
+	add(
+		probe{route: "GET /analysis", method: GET, url: "/analysis", want: w.granted(pageSurface, auth.PermStatsRead, okFor(ok200))},
+		probe{route: "POST /analysis/act", method: POST, url: "/analysis/act", body: emptyForm, want: w.granted(pageSurface, auth.PermStatsRead, okFor(unprocessable))},
+		probe{route: "POST /analysis/agenda", method: POST, url: "/analysis/agenda", body: emptyForm, want: w.granted(pageSurface, auth.PermMeetings, okFor(unprocessable))},
+		probe{route: "GET /meetings", method: GET, url: "/meetings", want: w.granted(pageSurface, auth.PermMeetings, okFor(ok200))},
+		probe{route: "POST /meetings", method: POST, url: "/meetings", body: emptyForm, want: w.granted(pageSurface, auth.PermMeetings, okFor(unprocessable))},
+		probe{route: "GET /meetings/{id}", method: GET, url: "/meetings/999999", want: w.granted(pageSurface, auth.PermMeetings, okFor(notFound))},
+		probe{route: "POST /meetings/{id}", method: POST, url: "/meetings/999999", body: emptyForm, want: w.granted(pageSurface, auth.PermMeetings, okFor(notFound))},
+		probe{route: "POST /meetings/{id}/agenda", method: POST, url: "/meetings/999999/agenda", body: emptyForm, want: w.granted(pageSurface, auth.PermMeetings, okFor(notFound))},
+		probe{route: "POST /meetings/{id}/decisions", method: POST, url: "/meetings/999999/decisions", body: emptyForm, want: w.granted(pageSurface, auth.PermMeetings, okFor(notFound))},
+		probe{route: "GET /meetings/{id}/print", method: GET, url: "/meetings/999999/print", want: w.granted(pageSurface, auth.PermMeetings, okFor(notFound))},
+	)
+
 	// 我的筛选 and export jobs: anyone who reads case lists keeps their own filters and
 	// runs their own exports; another's (here: none under the id probed) look like none.
 	reader := func(s surface, ok answer) func(*demo.Account) answer {
