@@ -26,7 +26,7 @@ func TestAppointmentThroughPages(t *testing.T) {
 		ctx := context.Background()
 
 		// A case registered at 附城镇 through the API, as the desk would.
-		village, err := st.RegionByCode(ctx, "622922100001")
+		village, err := st.RegionByCode(ctx, "622922100200")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func TestAppointmentThroughPages(t *testing.T) {
 		}
 		api := srv.Login(t, "fucheng.clerk", demo.Password)
 		resp, raw := api.Do("POST", "/api/v1/cases", map[string]any{"kind": "dispute", "category_id": category, "channel": "walk_in",
-			"region_id": village.ID, "address": "附城镇城关村三社5号", "description": "相邻宅基地界线不清，双方多次争执。", "urgency": "normal",
+			"region_id": village.ID, "address": "附城镇高林湾村三社5号", "description": "相邻宅基地界线不清，双方多次争执。", "urgency": "normal",
 			"parties": []map[string]any{{"role": "applicant", "name": "马某", "phone": "13893005566", "id_number": ""}}})
 		if resp.StatusCode != http.StatusCreated {
 			t.Fatalf("register: %d %s", resp.StatusCode, raw)

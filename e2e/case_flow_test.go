@@ -275,7 +275,7 @@ func TestKangleCaseThroughPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		village, err := st.RegionByCode(ctx, "622922101002") // 苏集镇古城村 stands in for 八松乡
+		village, err := st.RegionByCode(ctx, "622922101201") // 苏集镇古洞沟村 stands in for 八松乡
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -320,14 +320,14 @@ func TestKangleCaseThroughPages(t *testing.T) {
 		clerk.fill(`textarea[name=description]`, "村民高某受雇在工地务工时右手中指被搅拌机夹断，与雇主就工伤赔偿协商未果，请求综治中心协调解决。")
 		clerk.fill(`input[name=people_count]`, "2")
 		clerk.fill(`input[name=amount_yuan]`, "70000")
-		clerk.fill(`input[name=address]`, "苏集镇古城村建筑工地")
+		clerk.fill(`input[name=address]`, "苏集镇古洞沟村建筑工地")
 		if got := clerk.value(`select[name="parties[0].role"]`); got != string(model.PartyApplicant) {
 			t.Errorf("the first party's role is %q, want the applicant", got)
 		}
 		clerk.fill(`input[name="parties[0].name"]`, "高某")
 		clerk.fill(`input[name="parties[0].id_number"]`, idNumber)
 		clerk.fill(`input[name="parties[0].phone"]`, phone)
-		clerk.fill(`input[name="parties[0].address"]`, "苏集镇古城村")
+		clerk.fill(`input[name="parties[0].address"]`, "苏集镇古洞沟村")
 		// A first-time applicant: the prior-cases panel, asked as the number was typed,
 		// finds nothing.
 		clerk.waitUntil("the prior-cases panel answers", `(() => { const p = document.querySelector("[data-prior-body] [data-testid=prior-cases]");
@@ -378,7 +378,7 @@ func TestKangleCaseThroughPages(t *testing.T) {
 		}
 		clerk.checkText("h2.case-title", title)
 		facts := clerk.text("dl.facts")
-		for _, want := range []string{"矛盾纠纷 · 劳动争议 · 工伤", "来访", "70000", "苏集镇 · 古城村", "苏集镇古城村建筑工地", county.Name} {
+		for _, want := range []string{"矛盾纠纷 · 劳动争议 · 工伤", "来访", "70000", "苏集镇 · 古洞沟村", "苏集镇古洞沟村建筑工地", county.Name} {
 			if !strings.Contains(facts, want) {
 				t.Errorf("case facts lack %q:\n%s", want, facts)
 			}

@@ -113,13 +113,13 @@ func TestGridWorkerReportsAndVisitsOnAPhone(t *testing.T) {
 				catID = c.ID
 			}
 		}
-		gridRegion, err := st.RegionByCode(ctx, "62292210000201")
+		gridRegion, err := st.RegionByCode(ctx, "62292210020101")
 		if err != nil {
 			t.Fatal(err)
 		}
 		tb.do("choose the category", chromedp.SetValue(chromedp.CSS(`select[name=category_id]`), strconv.FormatInt(catID, 10)))
 		tb.do("choose the grid", chromedp.SetValue(chromedp.CSS(`select[name=region_id]`), strconv.FormatInt(gridRegion.ID, 10)))
-		tb.fill(`input[name=address]`, "郭家庄村三社水井旁")
+		tb.fill(`input[name=address]`, "高丰村三社水井旁")
 		tb.fill(`textarea[name=description]`, "两户村民因共用水井的使用时间发生争吵，一方情绪激动。")
 		tb.fill(`input[name=party_name]`, "王某")
 		tb.do("take a photo", chromedp.SetUploadFiles(chromedp.CSS(`input[name=photos]`), []string{writePNG(t)}))

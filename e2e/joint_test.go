@@ -83,10 +83,10 @@ func TestJointHandlingThroughPages(t *testing.T) {
 		// registering are TestKangleCaseThroughPages'.
 		api := func(user string) *testutil.Client { return srv.Login(t, user, demo.Password) }
 		clerkAPI := api("county.clerk")
-		village, _ := st.RegionByCode(ctx, "622922101002")
+		village, _ := st.RegionByCode(ctx, "622922101201")
 		resp, raw := clerkAPI.Do("POST", "/api/v1/cases", map[string]any{
 			"kind": "dispute", "category_id": kangleCategory(t, st, "dispute.labour.injury"), "channel": "walk_in",
-			"region_id": village.ID, "address": "苏集镇古城村建筑工地", "title": "务工受伤工伤赔偿纠纷",
+			"region_id": village.ID, "address": "苏集镇古洞沟村建筑工地", "title": "务工受伤工伤赔偿纠纷",
 			"description": "村民高某受雇在工地务工时右手中指被搅拌机夹断，与雇主就工伤赔偿协商未果。", "urgency": "normal", "people_count": 2,
 			"parties": []map[string]any{{"role": "applicant", "name": "高某", "phone": "13909301234"}},
 			"then": []map[string]any{{"action": "accept"}, {"action": "assign", "lead_department_id": hrss.ID,

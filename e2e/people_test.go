@@ -217,7 +217,7 @@ func TestReceptionConvenedThroughPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		justice, hrss := kangleDepartment(t, st, township.ID, "justice-office"), kangleDepartment(t, st, county.ID, "hrss")
-		village, err := st.RegionByCode(ctx, "622922100001")
+		village, err := st.RegionByCode(ctx, "622922100200")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -322,7 +322,7 @@ func TestFollowUpPlanForTheGridWorker(t *testing.T) {
 	b := newBrowser(t)
 	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
 		ctx := context.Background()
-		gridRegion, err := srv.Store.RegionByCode(ctx, "62292210000201")
+		gridRegion, err := srv.Store.RegionByCode(ctx, "62292210020101")
 		if err != nil {
 			t.Fatal(err)
 		}

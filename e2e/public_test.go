@@ -90,14 +90,14 @@ func TestPublicPhotoReport(t *testing.T) {
 		if villages < 2 {
 			t.Errorf("附城镇 offers %d places", villages)
 		}
-		publicChoose(tb, `select[data-village-select]`, "622922100001")
-		if got := tb.value(`select[name=region]`); got != "622922100001" {
+		publicChoose(tb, `select[data-village-select]`, "622922100200")
+		if got := tb.value(`select[name=region]`); got != "622922100200" {
 			t.Errorf("the form sends the place %q", got)
 		}
 		for _, sel := range []string{`select[data-town-select]`, `select[data-village-select]`, `textarea[name=description]`, `input[name=phone]`, `[data-testid=submit]`} {
 			checkOnScreen(t, tb, sel)
 		}
-		tb.fill(`input[name=address]`, "城关村三社村口")
+		tb.fill(`input[name=address]`, "高林湾村三社村口")
 		tb.fill(`textarea[name=description]`, "村口小卖部门前堆放十几个液化气罐，旁边就是柴草垛，十分危险。")
 		tb.fill(`input[name=phone]`, "13893001122")
 		tb.do("choose a photo", chromedp.SetUploadFiles(chromedp.CSS(`input[name=photos]`), []string{publicPhoto(t)}))

@@ -19,7 +19,7 @@ func TestSavedFilters(t *testing.T) {
 	b := newBrowser(t)
 	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
 		ctx := context.Background()
-		village, err := srv.Store.RegionByCode(ctx, "622922100001")
+		village, err := srv.Store.RegionByCode(ctx, "622922100200")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestSavedFilters(t *testing.T) {
 			}
 			resp, raw := api.Do("POST", "/api/v1/cases", map[string]any{
 				"kind": strings.Split(c.Code, ".")[0], "category_id": c.ID, "channel": "walk_in", "region_id": village.ID,
-				"address": "附城镇城关村", "title": c.Name + "事项", "description": "城关村" + c.Name + "，请处理。", "urgency": "normal",
+				"address": "附城镇高林湾村", "title": c.Name + "事项", "description": "高林湾村" + c.Name + "，请处理。", "urgency": "normal",
 				"parties": []map[string]any{{"role": "applicant", "name": "马某", "phone": "13893004456"}}})
 			if resp.StatusCode != 201 {
 				t.Fatalf("register: %d %s", resp.StatusCode, raw)

@@ -21,7 +21,7 @@ func TestSearchBox(t *testing.T) {
 	b := newBrowser(t)
 	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
 		ctx := context.Background()
-		village, err := srv.Store.RegionByCode(ctx, "622922100001")
+		village, err := srv.Store.RegionByCode(ctx, "622922100200")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,7 +24,7 @@ func TestWarningOnTheCasePage(t *testing.T) {
 	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
 		st := srv.Store
 		ctx := context.Background()
-		village, err := st.RegionByCode(ctx, "622922100001") // 附城镇
+		village, err := st.RegionByCode(ctx, "622922100200") // 附城镇
 		if err != nil {
 			t.Fatal(err)
 		}

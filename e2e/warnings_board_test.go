@@ -24,11 +24,11 @@ func TestWarningsBoard(t *testing.T) {
 	onEachStore(t, func(t *testing.T, srv *testutil.Server) {
 		st := srv.Store
 		ctx := context.Background()
-		grid, err := st.RegionByCode(ctx, "62292210100201") // 苏集镇古城村第一网格
+		grid, err := st.RegionByCode(ctx, "62292210120101") // 苏集镇古洞沟村第一网格
 		if err != nil {
 			t.Fatal(err)
 		}
-		neighbour, err := st.RegionByCode(ctx, "62292210100202") // 古城村第二网格
+		neighbour, err := st.RegionByCode(ctx, "62292210120102") // 古洞沟村第二网格
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +45,7 @@ func TestWarningsBoard(t *testing.T) {
 
 		api := srv.Login(t, "county.clerk", demo.Password)
 		resp, raw := api.Do("POST", "/api/v1/cases", map[string]any{
-			"kind": "dispute", "category_id": category, "channel": "walk_in", "region_id": grid.ID, "address": "苏集镇古城村三社",
+			"kind": "dispute", "category_id": category, "channel": "walk_in", "region_id": grid.ID, "address": "苏集镇古洞沟村三社",
 			"title": "宅基地纠纷扬言同归于尽", "description": "两个家族因宅基地界线争执，一方扬言要和对方同归于尽，已有人受伤。",
 			"urgency": "normal", "injured": true, "people_count": 40,
 			"parties": []map[string]any{{"role": "applicant", "name": "马某", "phone": "13893005566",
@@ -80,7 +80,7 @@ func TestWarningsBoard(t *testing.T) {
 		}
 		tb.checkText(row+" [data-testid=warning-level]", i18n.T(zh, "risk_level.red"))
 		tb.checkText(row+" [data-testid=warning-code]", c.TrackingCode)
-		tb.checkText(row+" [data-testid=warning-place]", "苏集镇 · 古城村 · 古城村第一网格")
+		tb.checkText(row+" [data-testid=warning-place]", "苏集镇 · 古洞沟村 · 古洞沟村第一网格")
 		tb.checkText(row+" [data-testid=warning-holder]", i18n.T(zh, "warnings.no_holder"))
 		// The colours come from the stylesheet, under the CSP: no inline styles.
 		const red = "rgb(200, 22, 29)"
@@ -95,7 +95,7 @@ func TestWarningsBoard(t *testing.T) {
 		if got := eval[string](tb, `getComputedStyle(document.querySelector(`+jsString(cell+" rect")+`)).fill`); got != red {
 			t.Errorf("the grid's cell is filled %s, want %s", got, red)
 		}
-		if got := eval[string](tb, `document.querySelector(`+jsString(cell+" title")+`).textContent`); !strings.Contains(got, "古城村第一网格") || !strings.Contains(got, i18n.T(zh, "risk_level.red")) {
+		if got := eval[string](tb, `document.querySelector(`+jsString(cell+" title")+`).textContent`); !strings.Contains(got, "古洞沟村第一网格") || !strings.Contains(got, i18n.T(zh, "risk_level.red")) {
 			t.Errorf("the cell's tooltip reads %q", got)
 		}
 		other := fmt.Sprintf(`svg [data-testid="map-grid-%d"]`, neighbour.ID)

@@ -93,7 +93,7 @@ func TestKillLosesNoAcknowledgedCase(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			village, err := st.RegionByCode(context.Background(), "622922100001")
+			village, err := st.RegionByCode(context.Background(), "622922100200")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,8 @@
 //	onedoor setup ...          start a real deployment: its root region and first admin
 //	onedoor demo -cases N      add the demo county (if empty) and N generated cases
 //	onedoor bench [flags]      measure intake, queue, case page and lookups over HTTP
+//	onedoor import -source S -file F [-dry-run]   import a historical 台账 (xlsx/CSV)
+//	onedoor regions import -code C [-file F]      build the region tree from the national division codes
 //	onedoor audit-verify       walk the audit log's keyed chain against its anchors; name what is wrong
 //
 // Every flag has an ONEDOOR_* environment variable; see README.md.
@@ -18,8 +20,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -34,6 +34,7 @@ import (
 	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web"
+	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
 func main() {
@@ -60,6 +61,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return setupCommand(ctx, args, stderr)
 	case "bench":
 		return benchCommand(ctx, args, stderr)
+	case "import":
+		return importCommand(ctx, args, os.Stdout, stderr)
+	case "regions":
+		return regionsCommand(ctx, args, os.Stdout, stderr)
 	}
 	cfg, rest, err := config.Load(args, os.Getenv, stderr)
 	if err != nil {
@@ -83,15 +88,22 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	case "reindex":
 		return reindex(ctx, cfg, log, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, audit-verify)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, import, regions, audit-verify)", cmd)
 	}
 }
 
+// newLogger is the process's logger, made its default too: the lines logged through
+// slog's default (the request errors of httpx) and the standard log package come out
+// in the same format, JSON with -log-json, each with its request's id and user
+// (httpx.LogHandler).
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if cfg.LogJSON {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		h = slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	log := slog.New(httpx.LogHandler(h))
+	slog.SetDefault(log)
+	return log
 }
 
 func openAndMigrate(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {
@@ -140,119 +152,6 @@ func newAnchorer(cfg *config.Config, st *store.Store, log *slog.Logger) *audit.A
 
 // demoCases is how many generated cases -demo adds to the demo county.
 const demoCases = 300
-
-// serve runs the server until ctx ends, then lets in-flight requests finish before
-// closing the store. ready, when not nil, receives the bound address.
-func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, ready chan<- string) error {
-	st, err := openAudited(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	// The server's background work starts here, in sight: the audit sealer (PostgreSQL)
-	// now, the anchoring and the jobs below.
-	st.StartAuditSealer()
-	app, err := web.New(cfg, log, st)
-	if err != nil {
-		return err
-	}
-	if cfg.Demo {
-		switch err := demo.SeedCounty(ctx, st); {
-		case err == nil:
-			// A few hundred cases of the last years as the archive, then the work in hand
-			// this morning, so a newcomer finds queues, deadlines, warnings, orders,
-			// reception bookings and notices to look at.
-			if err := demo.GenerateCases(ctx, st, demoCases, 1); err != nil {
-				return fmt.Errorf("demo cases: %w", err)
-			}
-			if err := demo.Live(ctx, st, time.Now()); err != nil {
-				return err
-			}
-			log.Info("demo county created", "cases", demoCases, "password", demo.Password, "try", "county.admin, county.clerk, county.leader …")
-		case errors.Is(err, demo.ErrNotEmpty):
-			log.Info("demo skipped: the database already has users")
-		default:
-			return fmt.Errorf("demo: %w", err)
-		}
-	}
-	if pending, err := st.ReindexPending(ctx); err != nil {
-		return err
-	} else if pending {
-		// A store upgraded to the search index: its cases are indexed while the server
-		// already serves (a case is found once its batch is done).
-		indexed := make(chan struct{})
-		defer func() { <-indexed }() // before the store closes
-		go func() {
-			defer close(indexed)
-			log.Info("search index: indexing the stored cases")
-			n, err := st.Reindex(ctx, log)
-			if err != nil {
-				log.Error("search index", "err", err)
-				return
-			}
-			log.Info("search index built", "cases", n)
-		}()
-	}
-	anchors := newAnchorer(cfg, st, log)
-	anchors.WarnIfBehind(ctx)
-	if _, err := anchors.Anchor(ctx, "start"); err != nil {
-		return err
-	}
-	// Deferred calls run last-in first-out: the shutdown anchor is written after the
-	// HTTP server has drained and the jobs and the interval's anchoring have stopped,
-	// and before the store closes, so it holds the head this server leaves.
-	defer func() {
-		actx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		if _, err := anchors.Anchor(actx, "shutdown"); err != nil {
-			log.Error("audit anchor at shutdown", "err", err)
-		}
-	}()
-	tick := time.NewTicker(cfg.AuditAnchorEvery)
-	actx, stopAnchoring := context.WithCancel(context.WithoutCancel(ctx))
-	anchoring := make(chan struct{})
-	go func() { defer close(anchoring); anchors.Run(actx, tick.C) }()
-	defer func() { stopAnchoring(); tick.Stop(); <-anchoring }()
-	if cfg.Jobs {
-		runner := app.Jobs()
-		jctx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
-		runner.Start(jctx)
-		// Deferred calls run last-in first-out: jobs stop (and release their leases)
-		// after the HTTP server has drained and before the store closes.
-		defer func() { stopJobs(); runner.Wait() }()
-	}
-	srv := &http.Server{
-		Handler:           app.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
-	log.Info("listening", "addr", ln.Addr().String(), "store", st.Dialect())
-	if ready != nil {
-		ready <- ln.Addr().String()
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		log.Warn("shutdown", "err", err)
-	}
-	log.Info("stopped")
-	return nil
-}
 
 // demoCommand fills a database with the demo county and generated cases, for trying
 // onedoor at scale and for the benchmarks.

@@ -64,10 +64,10 @@ func TestServeStartsMigratesAndStopsGracefully(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var health map[string]string
+			var health map[string]any
 			json.NewDecoder(resp.Body).Decode(&health)
 			resp.Body.Close()
-			if resp.StatusCode != 200 || health["store"] != string(d) {
+			if resp.StatusCode != 200 || health["store"] != string(d) || health["status"] != "ok" {
 				t.Fatalf("healthz = %d %v", resp.StatusCode, health)
 			}
 			body := strings.NewReader(`{"username":"county.clerk","password":"Onedoor@2026"}`)

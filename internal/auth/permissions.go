@@ -36,6 +36,9 @@ const (
 	// The mediation organisations and the talent pool of one's subtree (phones masked),
 	// and the people recommended for a case: those who assign work and those who keep them.
 	PermMediationRead Permission = "mediation.read"
+	// 会商研判 and 联席会议 of one's subtree: record a meeting, its agenda and minutes,
+	// and carry out its decisions on the cases (each action still the workflow's).
+	PermMeetings Permission = "meetings.run"
 	// Form a case's team (包案/“1131”): name its 包案领导, 政法委值班, mediators,
 	// lawyers, psychologists and 信访跟踪 from the staff and the pool.
 	PermCaseTeam Permission = "cases.team"
@@ -119,6 +122,8 @@ var Matrix = []Grant{
 	{model.RoleAdmin, PermRosterRead, ScopeSubtree},
 
 	{model.RoleLeader, PermMediationRead, ScopeSubtree},
+	{model.RoleLeader, PermMeetings, ScopeSubtree},
+	{model.RoleClerk, PermMeetings, ScopeSubtree},
 	{model.RoleClerk, PermMediationRead, ScopeSubtree},
 	{model.RoleMediator, PermMediationRead, ScopeSubtree},
 	{model.RoleAdmin, PermMediationRead, ScopeSubtree},

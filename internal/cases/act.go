@@ -35,6 +35,17 @@ type ActInput struct {
 	HolderID         int64   `json:"holder_id"`     // warning_respond: the 包案 leader of a red warning
 	CoDueDays        int     `json:"co_due_days"`   // assign, co_assign: working days the centre gives the co-handlers; 0 for the co_handle rule
 	DepartmentID     int64   `json:"department_id"` // supervise: the department the order is aimed at; 0 for the lead (else the centre)
+	// Basis is why the action was taken when it was not the case's own course: a
+	// meeting's decision or a finding of the analysis page. Its event carries it, and
+	// the timeline links back to it.
+	Basis *Basis `json:"-"`
+}
+
+// Basis is what an action was decided on: a meeting (会商研判/联席会议) or a finding
+// of the analysis page (研判), in words.
+type Basis struct {
+	MeetingID int64  `json:"meeting_id,omitempty"`
+	Finding   string `json:"finding,omitempty"`
 }
 
 func summariseNote(note string) string { return summarise(strings.TrimSpace(note), 100) }
@@ -227,6 +238,9 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p *auth.Principal, c *m
 		return err
 	}
 	payload := map[string]any{}
+	if in.Basis != nil {
+		payload["basis"] = in.Basis
+	}
 	var changes []*warningChange
 	switch a {
 	case workflow.ActionWarningAdjust, workflow.ActionWarningRespond:

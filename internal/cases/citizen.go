@@ -46,7 +46,7 @@ type PublicView struct {
 	Category     string // the category's name from the dictionary
 	Title        string // the title staff wrote, "" when it is the report's first clauses (TitleFrom)
 	Report       string // the description as registered, whole: what the citizen reported
-	Place        string // the region's names below the root, e.g. 附城镇 · 城关村
+	Place        string // the region's names below the root, e.g. 附城镇 · 高林湾村
 	State        workflow.State
 	Outcome      workflow.Outcome
 	CreatedAt    time.Time

@@ -25,7 +25,7 @@ func citizenStaff(t *testing.T, st *store.Store, username string) *auth.Principa
 	return p
 }
 
-// citizenCounty seeds the demo county into st: the service, the village 城关村 and
+// citizenCounty seeds the demo county into st: the service, the village 高林湾村 and
 // the category of neighbours' disputes, where the citizens of these tests report.
 func citizenCounty(t *testing.T, st *store.Store) (context.Context, *cases.Service, model.Region, int64) {
 	t.Helper()
@@ -33,7 +33,7 @@ func citizenCounty(t *testing.T, st *store.Store) (context.Context, *cases.Servi
 	if err := demo.SeedCounty(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	village, err := st.RegionByCode(ctx, "622922100001")
+	village, err := st.RegionByCode(ctx, "622922100200")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,12 @@ their roles, region and department — and never as more: on the API, and on Ope
 where filing a request is registering a case (` + "`cases.register`" + `, at a place inside
 the user's scope; docs/open311.md). A deactivated user's tokens are revoked.
 
+A hall screen's token (大屏, ` + "`/screen/<token>`" + `; docs/statistics.md) is issued by an admin
+for a region of their subtree and reads as a ` + "`viewer`" + ` of that region reads the figures —
+that region's subtree, nothing else, personal data masked — and only on the screen's
+own three addresses; it is no API token and signs no one in. A revoked token, or one
+whose region was switched off, is refused at the screen's next refresh.
+
 ## Permissions
 
 `

@@ -162,6 +162,7 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 		return s.Notifier.Send(ctx, tx, clerks, notify.Message{Kind: "public_case", CaseID: c.ID, Title: "群众反映待受理",
 			Body: fmt.Sprintf("%s，来源：%s", noticeSubject(c), source)}, now)
 	}})
+	s.registered(c, err)
 	return *c, err
 }
 

@@ -35,7 +35,7 @@ func TestRegisterPublic(t *testing.T) {
 			t.Fatal(err)
 		}
 		svc := cases.New(st)
-		village, _ := st.RegionByCode(ctx, "622922100001") // 附城镇
+		village, _ := st.RegionByCode(ctx, "622922100200") // 附城镇
 		town, _ := st.RegionByCode(ctx, "622922100")
 		cats, _ := st.Categories(ctx, store.CategoryFilter{})
 		var hazard int64

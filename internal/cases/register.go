@@ -318,6 +318,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		nc.Shared = func(w store.SharedInsert) error { return s.insertShared(ctx, w, c, p.User.ID, payload, now) }
 	}
 	err = s.Store.RegisterCase(ctx, audit, nc)
+	s.registered(c, err)
 	return *c, err
 }
 

@@ -26,6 +26,10 @@ type Service struct {
 	Policy   Policy           // deadline escalation; DefaultPolicy when zero
 	Notifier *notify.Notifier // inbox and outbox writer
 
+	// Registered, when set, is told of every case registered, by any channel (the
+	// intake counts of /metrics).
+	Registered func(kind model.CaseKind, channel model.Channel)
+
 	mu       sync.Mutex
 	rules    []workflow.DeadlineRule
 	calendar *workflow.Calendar
@@ -34,6 +38,13 @@ type Service struct {
 	riskCached   risk.Rules
 	riskLoaded   bool
 	riskLoadedAt time.Time
+}
+
+// registered tells Registered of c, when err is nil.
+func (s *Service) registered(c *model.Case, err error) {
+	if err == nil && s.Registered != nil {
+		s.Registered(c.Kind, c.Channel)
+	}
 }
 
 // New returns a service over st with the real clock.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
@@ -23,41 +24,73 @@ func (s *Service) Supervise(ctx context.Context, p *auth.Principal, id int64, in
 	if in.Version != 0 && in.Version != c.Version {
 		return c, store.ErrStale
 	}
-	note, err := cleanText("note", in.Note, MaxNote, false)
+	note, err := s.checkSupervise(ctx, p, &c, &in)
 	if err != nil {
 		return c, err
-	}
-	facts, err := s.facts(ctx, p, &c)
-	if err != nil {
-		return c, err
-	}
-	facts.Reason = note
-	centre, err := s.Store.Region(ctx, c.CentreID)
-	if err != nil {
-		return c, err
-	}
-	if _, err := workflow.Decide(workflow.State(c.State), workflow.ActionSupervise, rolesOn(p, &c, centre.Path), facts); err != nil {
-		return c, err
-	}
-	if in.Level == "" {
-		in.Level = "normal"
-	}
-	if !slices.Contains(supervisionLevels, in.Level) {
-		return c, model.Invalid("level", "invalid", "invalid.supervision_level.invalid")
-	}
-	if in.ReplyDays == 0 {
-		in.ReplyDays = s.policy().ReplyWorkdays
-	}
-	if in.ReplyDays < 1 || in.ReplyDays > 30 {
-		return c, model.Invalid("reply_days", "range", "invalid.reply_days.range")
-	}
-	if in.DepartmentID != 0 && !livePart(&c, in.DepartmentID) {
-		return c, model.Invalid("department_id", "not_working", "invalid.supervise_department.not_working")
 	}
 	if err := s.supervise(ctx, &p.User, id, in.Level, note, in.ReplyDays, s.Now().UTC(), 0, in.DepartmentID); err != nil {
 		return c, err
 	}
 	return s.Store.Case(ctx, id, store.CaseScope{All: true})
+}
+
+// checkSupervise checks that p may supervise c as in asks, filling in the defaults
+// (level normal, the policy's reply days); it gives the requirement's text.
+func (s *Service) checkSupervise(ctx context.Context, p *auth.Principal, c *model.Case, in *ActInput) (string, error) {
+	note, err := cleanText("note", in.Note, MaxNote, false)
+	if err != nil {
+		return "", err
+	}
+	facts, err := s.facts(ctx, p, c)
+	if err != nil {
+		return "", err
+	}
+	facts.Reason = note
+	centre, err := s.Store.Region(ctx, c.CentreID)
+	if err != nil {
+		return "", err
+	}
+	if _, err := workflow.Decide(workflow.State(c.State), workflow.ActionSupervise, rolesOn(p, c, centre.Path), facts); err != nil {
+		return "", err
+	}
+	if in.Level == "" {
+		in.Level = "normal"
+	}
+	if !slices.Contains(supervisionLevels, in.Level) {
+		return "", model.Invalid("level", "invalid", "invalid.supervision_level.invalid")
+	}
+	if in.ReplyDays == 0 {
+		in.ReplyDays = s.policy().ReplyWorkdays
+	}
+	if in.ReplyDays < 1 || in.ReplyDays > 30 {
+		return "", model.Invalid("reply_days", "range", "invalid.reply_days.range")
+	}
+	if in.DepartmentID != 0 && !livePart(c, in.DepartmentID) {
+		return "", model.Invalid("department_id", "not_working", "invalid.supervise_department.not_working")
+	}
+	return note, nil
+}
+
+// actIn takes action a on c, read for update in tx, for p: the case's own action, or
+// a supervision order; in.Basis goes on its event. It gives the event's id.
+func (s *Service) actIn(ctx context.Context, tx *store.Tx, p *auth.Principal, c *model.Case, a workflow.Action, in ActInput, now time.Time) (int64, error) {
+	if a == workflow.ActionSupervise {
+		note, err := s.checkSupervise(ctx, p, c, &in)
+		if err != nil {
+			return 0, err
+		}
+		o, err := s.planOrder(ctx, c, &p.User, in.Level, note, in.ReplyDays, now, "", in.DepartmentID)
+		if err != nil {
+			return 0, err
+		}
+		o.basis = in.Basis
+		if err := s.issueOrder(ctx, tx, c, o, 0, now); err != nil {
+			return 0, err
+		}
+	} else if err := s.act(ctx, tx, p, c, a, in, now); err != nil {
+		return 0, err
+	}
+	return tx.LastEventID(ctx, c.ID, string(a))
 }
 
 // MayReply: the order's addressee answers it — the department working the case, or

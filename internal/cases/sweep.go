@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -283,6 +284,7 @@ type orderPlan struct {
 	v          store.Supervision
 	to         []model.User
 	department string // the department it is aimed at, for the timeline; "" when not aimed
+	basis      *Basis // a meeting's decision or a finding it was issued on
 }
 
 // planOrder prepares an order on c, by issuer (nil for the sweep), reading only: its
@@ -390,6 +392,10 @@ func (o *orderPlan) event(c *model.Case, now time.Time) model.CaseEvent {
 	if o.department != "" {
 		raw = fmt.Sprintf(`{"supervision_id":%d,"level":%q,"reply_by":%q,"department_id":%d,"department":%q}`, o.v.ID, o.v.Level,
 			o.v.ReplyBy.Format(time.RFC3339), o.v.DepartmentID, o.department)
+	}
+	if o.basis != nil {
+		b, _ := json.Marshal(o.basis)
+		raw = strings.TrimSuffix(raw, "}") + `,"basis":` + string(b) + "}"
 	}
 	return model.CaseEvent{CaseID: c.ID, ActorID: o.v.IssuedBy, At: now, Action: string(workflow.ActionSupervise), FromState: c.State, ToState: c.State,
 		Note: o.v.Requirement, Payload: []byte(raw)}

@@ -3,13 +3,17 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"text/template"
 	"time"
 )
 
@@ -50,6 +54,56 @@ type Config struct {
 	// client: rate limits, throttling and the audit log see the citizen's address,
 	// not the proxy's.
 	TrustedProxies []netip.Prefix
+
+	// Operations (docs/operations.md).
+	Migrate     bool          // serve applies pending migrations; false: refuse a schema that does not match
+	DBWait      time.Duration // how long serve waits for an unreachable database at start-up
+	DBMaxConns  int           // PostgreSQL connections this node opens at most, all pools together
+	HSTS        time.Duration // Strict-Transport-Security max-age; 0 sends none
+	JobRunsKeep time.Duration // how long the record of background job runs is kept
+	MetricsFrom PrefixList    // who may read /metrics, directly (not through a proxy)
+	PublicURL   string        // the address users reach the server at, behind a proxy
+}
+
+// PrefixList is a flag's list of addresses and CIDRs, comma-separated.
+type PrefixList []netip.Prefix
+
+func (l *PrefixList) String() string {
+	if l == nil {
+		return ""
+	}
+	parts := make([]string, len(*l))
+	for i, p := range *l {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *PrefixList) Set(v string) error {
+	out, err := parsePrefixes(v)
+	*l = out
+	return err
+}
+
+// parsePrefixes reads comma-separated addresses or CIDRs.
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(part)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(part)
+			if aerr != nil {
+				return nil, fmt.Errorf("%q is not an address or a CIDR", part)
+			}
+			pfx = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		out = append(out, pfx.Masked())
+	}
+	return out, nil
 }
 
 // Setting describes one flag and its variable, for -help and for the README table.
@@ -99,6 +153,14 @@ func newFlagSet(c *Config, out io.Writer) (*flag.FlagSet, error) {
 	fs.StringVar(&c.WebhookSecret, "webhook-secret", "", "HMAC-SHA256 key of the X-Onedoor-Signature header")
 	AuditFlags(fs, c, func(string) string { return "" })
 	fs.DurationVar(&c.AuditAnchorEvery, "audit-anchor-every", time.Hour, "how often a running server anchors the audit chain's head, besides at start and shutdown (1s to 1h)")
+	fs.BoolVar(&c.Migrate, "migrate", true, "serve applies pending migrations at start; false: serve refuses a schema it does not match (run `onedoor migrate` with the migration role first)")
+	fs.DurationVar(&c.DBWait, "db-wait", 2*time.Minute, "how long serve waits, with backoff, for a database it cannot reach at start-up; 0 fails at once")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", 38, "PostgreSQL connections one node opens at most, split among its pools (writers ⅓, readers ⅓, listings and the party look the rest); at least 8")
+	fs.DurationVar(&c.HSTS, "hsts", 0, "max-age of the Strict-Transport-Security header sent on HTTPS requests (e.g. 8760h); 0 sends none")
+	fs.DurationVar(&c.JobRunsKeep, "job-runs-keep", 30*24*time.Hour, "how long the record of background job runs is kept before the hourly housekeeping prunes it")
+	c.MetricsFrom = PrefixList{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	fs.Var(&c.MetricsFrom, "metrics-from", "addresses or CIDRs that may read /metrics (Prometheus), comma-separated; asked directly, never through a proxy")
+	fs.StringVar(&c.PublicURL, "public-url", "", "the address users reach onedoor at (e.g. https://zongzhi.example.cn), when a proxy does not pass the Host: the CSRF check accepts forms from it")
 	fs.Func("trusted-proxies", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client; empty trusts none", func(v string) error {
 		c.TrustedProxies = nil
 		for _, part := range strings.Split(v, ",") {
@@ -136,22 +198,82 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, []
 	if envErr != nil {
 		return nil, nil, envErr
 	}
+	// A mistaken flag is told in one line naming it, not followed by every flag's
+	// usage: that is what -help is for.
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(out)
+			fs.PrintDefaults()
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("%v (onedoor -help lists the settings)", err)
+	}
+	if err := c.check(); err != nil {
 		return nil, nil, err
 	}
-	if c.IdleTimeout <= 0 || c.AbsoluteTimeout <= 0 {
-		return nil, nil, fmt.Errorf("idle-timeout and session-max must be positive")
+	return c, fs.Args(), nil
+}
+
+// check refuses settings that cannot work, each error naming its one flag.
+func (c *Config) check() error {
+	switch {
+	case c.IdleTimeout <= 0:
+		return fmt.Errorf("-idle-timeout must be positive, got %s", c.IdleTimeout)
+	case c.AbsoluteTimeout <= 0:
+		return fmt.Errorf("-session-max must be positive, got %s", c.AbsoluteTimeout)
+	case c.SweepInterval < time.Second:
+		return fmt.Errorf("-sweep-interval must be at least 1s, got %s", c.SweepInterval)
+	case c.YellowAfter < 1:
+		return fmt.Errorf("-yellow-after must be at least 1, got %d", c.YellowAfter)
+	case c.RedAfter <= c.YellowAfter:
+		return fmt.Errorf("-red-after must be more than -yellow-after (%d), got %d", c.YellowAfter, c.RedAfter)
+	case c.DBWait < 0:
+		return fmt.Errorf("-db-wait must not be negative, got %s", c.DBWait)
+	case c.DBMaxConns < 8:
+		return fmt.Errorf("-db-max-conns must be at least 8, got %d", c.DBMaxConns)
+	case c.HSTS < 0:
+		return fmt.Errorf("-hsts must not be negative, got %s", c.HSTS)
+	case c.JobRunsKeep < time.Hour:
+		return fmt.Errorf("-job-runs-keep must be at least 1h, got %s", c.JobRunsKeep)
 	}
-	if c.SweepInterval < time.Second || c.YellowAfter < 1 || c.RedAfter <= c.YellowAfter {
-		return nil, nil, fmt.Errorf("sweep-interval must be ≥ 1s and 1 ≤ yellow-after < red-after")
+	if _, err := template.New("sms").Parse(c.SMSTemplate); err != nil {
+		return fmt.Errorf("-sms-template does not parse: %v", err)
 	}
+	if c.SMSGateway != "" {
+		if u, err := url.Parse(c.SMSGateway); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-sms-gateway must be an http:// or https:// URL, got %q", c.SMSGateway)
+		}
+	}
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-webhook-url must be an http:// or https:// URL, got %q", c.WebhookURL)
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-public-url must be an http:// or https:// URL, got %q", c.PublicURL)
+		}
+	}
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			return fmt.Errorf("-smtp-addr must be host:port, got %q", c.SMTPAddr)
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("-addr must be host:port or :port, got %q", c.Addr)
+	}
+	return c.checkRest()
+}
+
+func (c *Config) checkRest() error {
 	if c.AuditAnchorEvery < time.Second || c.AuditAnchorEvery > time.Hour {
-		return nil, nil, fmt.Errorf("audit-anchor-every must be between 1s and 1h, got %s", c.AuditAnchorEvery)
+		return fmt.Errorf("-audit-anchor-every must be between 1s and 1h, got %s", c.AuditAnchorEvery)
 	}
 	if c.MaxBodyBytes < 1024 {
-		return nil, nil, fmt.Errorf("max-body must be at least 1024, got %s", strconv.FormatInt(c.MaxBodyBytes, 10))
+		return fmt.Errorf("-max-body must be at least 1024, got %s", strconv.FormatInt(c.MaxBodyBytes, 10))
 	}
-	return c, fs.Args(), nil
+	return nil
 }
 
 // AuditFlags adds the audit key and anchor file settings to fs, with defaults from

@@ -56,6 +56,20 @@ func TestLoad(t *testing.T) {
 		{"audit anchors hourly by default", nil, nil, func(c *Config) bool { return c.AuditAnchorEvery == time.Hour }, ""},
 		{"audit anchors less often than hourly", nil, []string{"-audit-anchor-every", "61m"}, nil, "audit-anchor-every"},
 		{"audit anchors too often", nil, []string{"-audit-anchor-every", "500ms"}, nil, "audit-anchor-every"},
+		{"broken sms template names its flag", nil, []string{"-sms-template", "{{.Title"}, nil, "-sms-template"},
+		{"sms gateway not a url", nil, []string{"-sms-gateway", "not-a-url"}, nil, "-sms-gateway"},
+		{"sms gateway url", nil, []string{"-sms-gateway", "https://sms.example/send"}, func(c *Config) bool { return c.SMSGateway != "" }, ""},
+		{"webhook not a url", nil, []string{"-webhook-url", "ftp://x"}, nil, "-webhook-url"},
+		{"smtp without port", nil, []string{"-smtp-addr", "mail.example"}, nil, "-smtp-addr"},
+		{"yellow-after alone", nil, []string{"-yellow-after", "0"}, nil, "-yellow-after must"},
+		{"red-after alone", nil, []string{"-red-after", "2"}, nil, "-red-after must"},
+		{"sweep-interval alone", nil, []string{"-sweep-interval", "10ms"}, nil, "-sweep-interval must"},
+		{"too few connections", nil, []string{"-db-max-conns", "4"}, nil, "-db-max-conns"},
+		{"bad flag value names it", nil, []string{"-db-wait", "soon"}, nil, "-db-wait"},
+		{"migrate off", map[string]string{"ONEDOOR_MIGRATE": "false"}, nil, func(c *Config) bool { return !c.Migrate }, ""},
+		{"operations defaults", nil, nil, func(c *Config) bool {
+			return c.Migrate && c.DBWait == 2*time.Minute && c.DBMaxConns == 38 && c.HSTS == 0
+		}, ""},
 		{"audit key from the environment", map[string]string{"ONEDOOR_AUDIT_KEY": "ab12", "ONEDOOR_AUDIT_KEY_FILE": "/etc/onedoor/key"}, nil,
 			func(c *Config) bool { return c.AuditKey == "ab12" && c.AuditKeyPath() == "/etc/onedoor/key" }, ""},
 	}
@@ -92,5 +106,18 @@ func TestAuditPaths(t *testing.T) {
 		if key, anchor := tc.c.AuditKeyPath(), tc.c.AuditAnchorPath(); key != tc.key || anchor != tc.anchor {
 			t.Errorf("%+v: key %s, anchors %s; want %s, %s", tc.c, key, anchor, tc.key, tc.anchor)
 		}
+	}
+}
+
+// A mistaken flag is one line naming it, not the usage of every flag.
+func TestBadFlagIsOneLine(t *testing.T) {
+	var out strings.Builder
+	_, _, err := Load([]string{"-nope"}, func(string) string { return "" }, &out)
+	if err == nil || !strings.Contains(err.Error(), "-nope") || out.Len() != 0 {
+		t.Fatalf("err %v, printed %q", err, out.String())
+	}
+	out.Reset()
+	if _, _, err := Load([]string{"-help"}, func(string) string { return "" }, &out); err == nil || !strings.Contains(out.String(), "-db-max-conns") {
+		t.Fatalf("-help: err %v, printed %d bytes", err, out.Len())
 	}
 }

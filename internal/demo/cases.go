@@ -106,6 +106,7 @@ func generate(ctx context.Context, st *store.Store, n int, seed uint64, allOpen 
 		return err
 	}
 	g.allOpen = allOpen
+	g.regulars = newRegulars(n, seed)
 	// The cases' and assignments' ids: events name them (a merge its target, a
 	// department's step its assignment), so the generator numbers the rows itself.
 	if g.nextCase, g.nextAssignment, err = st.BulkNextIDs(ctx); err != nil {
@@ -177,6 +178,7 @@ type generator struct {
 	users    []model.User
 	rules    risk.Rules
 	warnNote string // the explanation of the warning warn gave the last case, "" for none
+	regulars *regulars
 
 	lives // what histories are made of
 }
@@ -220,6 +222,21 @@ func newGenerator(ctx context.Context, st *store.Store, seed uint64) (*generator
 	g.users, err = st.Users(ctx, store.UserFilter{Role: model.RoleClerk})
 	if err != nil || len(g.users) == 0 {
 		return nil, fmt.Errorf("demo cases: need a clerk to register cases: %v", err)
+	}
+	// Cases happen where a centre has staff to register and handle them: the demo
+	// county has all of 康乐县's townships and villages, but staff in three.
+	staffed := map[int64]bool{}
+	for _, u := range g.users {
+		staffed[u.RegionID] = true
+	}
+	var atStaffed []model.Region
+	for _, r := range g.places {
+		if staffed[g.centreOf[r.ID]] {
+			atStaffed = append(atStaffed, r)
+		}
+	}
+	if len(atStaffed) > 0 {
+		g.places = atStaffed
 	}
 	if err := g.lives.init(ctx, st, seed, regions, g.places, g.centreOf); err != nil {
 		return nil, err
@@ -286,6 +303,9 @@ func (g *generator) fill(c *model.Case, num uint64) {
 		{Role: model.PartyApplicant, Name: applicant, IDNumber: model.MakeIDNumber(CountyCode, birth, rng.IntN(1000)), Phone: phone(rng),
 			SevereMentalIllness: rng.IntN(200) == 0},
 		{Role: model.PartyRespondent, Name: respondent, Phone: phone(rng)},
+	}
+	if g.regulars != nil {
+		g.regulars.visit(c)
 	}
 	c.Injured = rng.IntN(25) == 0
 	g.warn(c)
@@ -1132,4 +1152,33 @@ func (g *generator) coDepartments(b []byte, co int64) []byte {
 func assignmentPayload(a *model.Assignment) []byte {
 	b := strconv.AppendInt([]byte(`{"assignment_id":`), a.ID, 10)
 	return append(strconv.AppendInt(append(b, `,"department_id":`...), a.DepartmentID, 10), '}')
+}
+
+// regulars are the people who keep coming back: some 4 % of the cases are brought by
+// one of a pool of them (one for every 2,000 cases, at least three), each of whom
+// comes some forty times over the three years — three or more times in most 90 days,
+// as the 重复来访率 and the analysis page (研判) find them. They draw from a
+// random source of their own, so the rest of a seed's cases stay as they were.
+type regulars struct {
+	rng    *rand.Rand
+	people []model.Party
+}
+
+func newRegulars(n int, seed uint64) *regulars {
+	rng := rand.New(rand.NewPCG(seed^0x5eed, seed+7))
+	r := &regulars{rng: rng}
+	for i := 0; i < max(3, n/2000); i++ {
+		birth := time.Date(1945+rng.IntN(40), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
+		r.people = append(r.people, model.Party{Role: model.PartyApplicant, Name: personName(rng),
+			IDNumber: model.MakeIDNumber(CountyCode, birth, rng.IntN(1000)), Phone: phone(rng)})
+	}
+	return r
+}
+
+// visit makes c, now and then, a regular's case: its applicant becomes one of them.
+func (r *regulars) visit(c *model.Case) {
+	if r.rng.IntN(100) >= 4 || len(c.Parties) == 0 || c.Parties[0].Role != model.PartyApplicant {
+		return
+	}
+	c.Parties[0] = r.people[r.rng.IntN(len(r.people))]
 }

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/divisions"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 )
@@ -18,15 +20,19 @@ const Password = "Onedoor@2026"
 // work-injury case of seeds/001 was mediated.
 const CountyCode = "622922"
 
+// township is a township of the demo county with its own staff: its slug names its
+// accounts (fucheng.clerk), and its grids are drawn under three of its real villages
+// (two each). The county's other townships and villages are there as the national
+// division codes list them, without staff or grids.
 type township struct {
-	slug, code, name string
-	villages         []string
+	slug, code string
+	villages   []string // codes of the villages with grids
 }
 
 var townships = []township{
-	{"fucheng", "622922100", "附城镇", []string{"城关村", "郭家庄村", "上湾村"}},
-	{"suji", "622922101", "苏集镇", []string{"苏集村", "古城村", "王家沟村"}},
-	{"jinggu", "622922102", "景古镇", []string{"景古村", "马巴村", "阳山村"}},
+	{"fucheng", "622922100", []string{"622922100200", "622922100201", "622922100202"}}, // 附城镇: 高林湾村, 高丰村, 中园村
+	{"suji", "622922101", []string{"622922101206", "622922101201", "622922101207"}},    // 苏集镇: 苏集村, 古洞沟村, 周家沟村
+	{"jinggu", "622922103", []string{"622922103204", "622922103201", "622922103202"}},  // 景古镇: 景古村, 安龙村, 八字沟村
 }
 
 // countyDepartments are the county-level 职能部门 of DESIGN.md §2.
@@ -95,44 +101,79 @@ func SeedCounty(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return err
 	}
+	// The county's real townships and villages, from the national division codes.
+	all, err := divisions.Bundled()
+	if err != nil {
+		return err
+	}
+	tree := divisions.Subtree(all, CountyCode)
+	if len(tree) == 0 {
+		return fmt.Errorf("demo: %s is not in the division codes", CountyCode)
+	}
+	staffed := map[string]bool{}
+	gridded := map[string]bool{}
+	for _, t := range townships {
+		staffed[t.code] = true
+		for _, v := range t.villages {
+			gridded[v] = true
+		}
+	}
+	tree = staffedFirst(tree, []string{"622922100", "622922103", "622922101"})
 	return st.InTx(ctx, store.NotAudited("the demo's generated county"), func(tx *store.Tx) error {
-		county := model.Region{Code: CountyCode, Name: "康乐县", Level: model.LevelCounty}
-		if err := tx.CreateRegion(ctx, &county); err != nil {
-			return err
-		}
-		regionIDs := map[string]int64{CountyCode: county.ID}
+		regionIDs := map[string]int64{}
 		deptIDs := map[string]int64{}
-		for _, d := range countyDepartments {
-			dep := model.Department{RegionID: county.ID, Code: d[0], Name: d[1]}
-			if err := tx.CreateDepartment(ctx, &dep); err != nil {
+		for _, d := range tree {
+			g := model.Region{Code: d.Code, Name: d.Name, Level: d.Level}
+			switch d.Level {
+			case model.LevelVillage:
+				g.ParentID = regionIDs[d.Code[:9]]
+			case model.LevelTownship:
+				g.ParentID = regionIDs[CountyCode]
+			}
+			if err := tx.CreateRegion(ctx, &g); err != nil {
 				return err
 			}
-			deptIDs[CountyCode+"/"+d[0]] = dep.ID
-		}
-		for _, t := range townships {
-			town := model.Region{ParentID: county.ID, Code: t.code, Name: t.name, Level: model.LevelTownship}
-			if err := tx.CreateRegion(ctx, &town); err != nil {
-				return err
-			}
-			regionIDs[t.code] = town.ID
-			for _, d := range townshipDepartments {
-				dep := model.Department{RegionID: town.ID, Code: d[0], Name: t.name + d[1]}
-				if err := tx.CreateDepartment(ctx, &dep); err != nil {
-					return err
+			regionIDs[d.Code] = g.ID
+			switch {
+			case d.Level == model.LevelCounty:
+				for _, c := range countyDepartments {
+					dep := model.Department{RegionID: g.ID, Code: c[0], Name: c[1]}
+					if err := tx.CreateDepartment(ctx, &dep); err != nil {
+						return err
+					}
+					deptIDs[CountyCode+"/"+c[0]] = dep.ID
 				}
-				deptIDs[t.code+"/"+d[0]] = dep.ID
-			}
-			for vi, vname := range t.villages {
-				village := model.Region{ParentID: town.ID, Code: fmt.Sprintf("%s%03d", t.code, vi+1), Name: vname, Level: model.LevelVillage}
-				if err := tx.CreateRegion(ctx, &village); err != nil {
-					return err
+			case d.Level == model.LevelTownship && staffed[d.Code]:
+				for _, c := range townshipDepartments {
+					dep := model.Department{RegionID: g.ID, Code: c[0], Name: d.Name + c[1]}
+					if err := tx.CreateDepartment(ctx, &dep); err != nil {
+						return err
+					}
+					deptIDs[d.Code+"/"+c[0]] = dep.ID
 				}
+			case d.Level == model.LevelVillage && gridded[d.Code]:
 				for gi, gname := range []string{"第一网格", "第二网格"} {
-					grid := model.Region{ParentID: village.ID, Code: fmt.Sprintf("%s%02d", village.Code, gi+1), Name: vname + gname, Level: model.LevelGrid}
+					grid := model.Region{ParentID: g.ID, Code: fmt.Sprintf("%s%02d", d.Code, gi+1), Name: d.Name + gname, Level: model.LevelGrid}
 					if err := tx.CreateRegion(ctx, &grid); err != nil {
 						return err
 					}
 				}
+			}
+		}
+		// The hall screen's map: the county's outline and its townships'.
+		var towns []string
+		for _, d := range tree {
+			if d.Level == model.LevelTownship {
+				towns = append(towns, d.Code)
+			}
+		}
+		countyOutline, townOutlines := Outlines(len(towns))
+		if err := tx.SetRegionOutline(ctx, regionIDs[CountyCode], 0, countyOutline); err != nil {
+			return err
+		}
+		for i, code := range towns {
+			if err := tx.SetRegionOutline(ctx, regionIDs[code], 0, townOutlines[i]); err != nil {
+				return err
 			}
 		}
 		for _, a := range Accounts() {
@@ -146,4 +187,30 @@ func SeedCounty(ctx context.Context, st *store.Store) error {
 		}
 		return nil
 	})
+}
+
+// staffedFirst orders the county's divisions for creation: the county, then the
+// subtrees of the staffed townships in the order given, then the rest in code order.
+// Ids follow creation: 附城镇 gets 2 and 景古镇 an id beginning with 2 (23), so their
+// paths ("/1/2/", "/1/23/") share a beginning and the permission tests catch a subtree
+// bound that forgets its closing "/".
+func staffedFirst(tree []divisions.Division, first []string) []divisions.Division {
+	out := make([]divisions.Division, 0, len(tree))
+	taken := map[string]bool{}
+	out = append(out, tree[0])
+	taken[tree[0].Code] = true
+	for _, code := range first {
+		for _, d := range tree {
+			if strings.HasPrefix(d.Code, code) && !taken[d.Code] {
+				out = append(out, d)
+				taken[d.Code] = true
+			}
+		}
+	}
+	for _, d := range tree {
+		if !taken[d.Code] {
+			out = append(out, d)
+		}
+	}
+	return out
 }

@@ -252,7 +252,7 @@ func party(name, phone string, against ...string) []cases.PartyInput {
 const (
 	fucheng = "622922100"
 	suji    = "622922101"
-	jinggu  = "622922102"
+	jinggu  = "622922103"
 )
 
 // stories are the last weeks at the county's centres, from the newest report back to
@@ -270,7 +270,7 @@ func (l *liveCounty) stories() {
 	// 附城镇 (Fucheng): the county seat's township, the busiest desk.
 
 	// A call this morning, not yet looked at: 已登记.
-	noise := in(model.KindDispute, "dispute.neighbour", "城关村第一网格", "城关村居民反映楼上邻居夜间装修噪音扰民，多次协商未果，请求调解。",
+	noise := in(model.KindDispute, "dispute.neighbour", "高林湾村第一网格", "高林湾村居民反映楼上邻居夜间装修噪音扰民，多次协商未果，请求调解。",
 		party("王秀兰", "13893012201", "李国栋"))
 	noise.Channel = model.ChannelPhone
 	l.register(l.day(0, 8, 5), "fucheng.clerk", noise)
@@ -278,28 +278,28 @@ func (l *liveCounty) stories() {
 	// A citizen's photo report last night (随手拍), waiting for the desk; they have
 	// booked the leader's reception too.
 	lamp := l.portal(l.day(1, 19, 40), cases.PublicInput{Kind: model.KindHazard, CategoryID: l.cats["hazard.traffic"], Channel: model.ChannelPhoto,
-		RegionID: l.regions["城关村第二网格"].ID, Address: "城关村小学门口", Description: "城关村小学门口路灯杆被车撞歪，向路面倾斜，学生上下学从下面经过，存在倒塌隐患。",
+		RegionID: l.regions["高林湾村第二网格"].ID, Address: "高林湾村小学门口", Description: "高林湾村小学门口路灯杆被车撞歪，向路面倾斜，学生上下学从下面经过，存在倒塌隐患。",
 		Name: "赵海燕", Phone: "13993015566", Photos: []cases.Upload{{Name: "路灯杆.png", Data: streetPhoto(true)}, {Name: "校门口.png", Data: streetPhoto(false)}}})
 	l.at(l.day(1, 20, 5), "book", func(ctx context.Context) error {
 		return l.bookPublic(ctx, &lamp.c, "13993015566", "fucheng.leader")
 	})
 
 	// Accepted the day before yesterday, not yet routed: 已受理.
-	land := l.register(l.day(2, 10, 20), "fucheng.clerk", in(model.KindDispute, "dispute.land", "上湾村",
-		"上湾村村民马德明与邻村马立新因承包地界址发生争执，双方均称对方多占两垄地，协商未果。", party("马德明", "13893012230", "马立新")))
+	land := l.register(l.day(2, 10, 20), "fucheng.clerk", in(model.KindDispute, "dispute.land", "中园村",
+		"中园村村民马德明与邻村马立新因承包地界址发生争执，双方均称对方多占两垄地，协商未果。", party("马德明", "13893012230", "马立新")))
 	land.then(l.day(2, 10, 40), "fucheng.clerk", workflow.ActionAccept, accept)
 
 	// Routed to the township's 司法所 yesterday, not yet signed for: 已交办.
-	fence := l.register(l.day(1, 9, 15), "fucheng.clerk", in(model.KindDispute, "dispute.neighbour", "郭家庄村",
-		"郭家庄村村民周文博反映邻居吴志强新砌院墙占用公共通道，出行受阻，双方多次争吵。", party("周文博", "13893012241", "吴志强")))
+	fence := l.register(l.day(1, 9, 15), "fucheng.clerk", in(model.KindDispute, "dispute.neighbour", "高丰村",
+		"高丰村村民周文博反映邻居吴志强新砌院墙占用公共通道，出行受阻，双方多次争吵。", party("周文博", "13893012241", "吴志强")))
 	fence.then(l.day(1, 9, 30), "fucheng.clerk", workflow.ActionAccept, accept).
 		then(l.day(1, 9, 35), "fucheng.clerk", workflow.ActionAssign, assign(l.dept(fucheng, "justice-office"), "请司法所组织双方调解。"))
 
 	// Red: forty workers owed wages, some threatening to jump. The order the warning
 	// brought was answered, the county leader holds it (包案), the county's 人社局
 	// leads and the township's 劳动保障所 was whistled in (吹哨).
-	wages := in(model.KindDispute, "dispute.labour.wages", "郭家庄村",
-		"郭家庄村安置房工地40余名农民工反映被拖欠工资86万元，多次讨薪未果，部分工人扬言要去跳楼。", party("孙建国", "13893012250", "某建筑公司"))
+	wages := in(model.KindDispute, "dispute.labour.wages", "高丰村",
+		"高丰村安置房工地40余名农民工反映被拖欠工资86万元，多次讨薪未果，部分工人扬言要去跳楼。", party("孙建国", "13893012250", "某建筑公司"))
 	wages.PeopleCount, wages.AmountYuan, wages.Urgency = 42, 860000, string(workflow.UrgencyUrgent)
 	red := l.register(l.day(4, 9, 10), "fucheng.clerk", wages)
 	red.then(l.day(4, 9, 20), "fucheng.clerk", workflow.ActionAccept, accept).
@@ -313,7 +313,7 @@ func (l *liveCounty) stories() {
 	// Urgent since yesterday: a restaurant's owner gone with eight waiters' wages. The
 	// 劳动保障所 leads and the 派出所 was whistled in to find him; under the co_handle
 	// rule its part of an urgent case is due in two days: 将到期 this morning.
-	eatery := in(model.KindDispute, "dispute.labour.wages", "城关村", "城关村某餐馆老板失联，拖欠8名服务员两个月工资共4.2万元，服务员聚集在店门口。",
+	eatery := in(model.KindDispute, "dispute.labour.wages", "高林湾村", "高林湾村某餐馆老板失联，拖欠8名服务员两个月工资共4.2万元，服务员聚集在店门口。",
 		party("黄雪芳", "13893012340", "某餐馆"))
 	eatery.PeopleCount, eatery.AmountYuan, eatery.Urgency = 8, 42000, string(workflow.UrgencyUrgent)
 	l.register(l.day(1, 14, 30), "fucheng.clerk", eatery).
@@ -322,7 +322,7 @@ func (l *liveCounty) stories() {
 			CoDepartmentIDs: []int64{l.dept(fucheng, "police-station")}, Note: "请劳动保障所牵头核查欠薪，派出所协助查找餐馆负责人。"})
 
 	// Orange this morning: a wife beaten, in hospital; the day's response is due.
-	dv := in(model.KindDispute, "dispute.marriage.dv", "上湾村第一网格", "上湾村村民马春花反映丈夫酒后多次动手打人，前日被打伤送医，请求帮助。",
+	dv := in(model.KindDispute, "dispute.marriage.dv", "中园村第一网格", "中园村村民马春花反映丈夫酒后多次动手打人，前日被打伤送医，请求帮助。",
 		party("马春花", "13893012261", "杨德明"))
 	dv.Injured = true
 	l.register(l.day(0, 7, 50), "fucheng.clerk", dv).
@@ -330,15 +330,15 @@ func (l *liveCounty) stories() {
 
 	// Yellow: a divorce in which the wife said she did not want to live; the
 	// 司法所 works it.
-	divorce := l.register(l.day(6, 14, 0), "fucheng.clerk", in(model.KindDispute, "dispute.marriage.divorce", "城关村",
-		"城关村村民刘丽娟反映与丈夫因离婚财产分割争执不下，情绪低落，称不想活了。", party("刘丽娟", "13893012270", "黄明辉")))
+	divorce := l.register(l.day(6, 14, 0), "fucheng.clerk", in(model.KindDispute, "dispute.marriage.divorce", "高林湾村",
+		"高林湾村村民刘丽娟反映与丈夫因离婚财产分割争执不下，情绪低落，称不想活了。", party("刘丽娟", "13893012270", "黄明辉")))
 	divorce.then(l.day(6, 14, 10), "fucheng.clerk", workflow.ActionAccept, accept).
 		then(l.day(6, 14, 15), "fucheng.clerk", workflow.ActionAssign, assign(l.dept(fucheng, "justice-office"), "请司法所调解，注意当事人情绪。")).
 		then(l.day(5, 9, 0), "fucheng.handler", workflow.ActionSign, cases.ActInput{Note: "已签收，安排调解员上门。"})
 
 	// Resolved by the 司法所 the day before yesterday: waiting for the desk to verify.
-	cattle := l.register(l.day(12, 10, 0), "fucheng.clerk", in(model.KindDispute, "dispute.damages", "上湾村第二网格",
-		"上湾村村民陈志强称邻居何国栋饲养的牛多次毁坏其玉米地，协商赔偿未果。", party("陈志强", "13893012280", "何国栋")))
+	cattle := l.register(l.day(12, 10, 0), "fucheng.clerk", in(model.KindDispute, "dispute.damages", "中园村第二网格",
+		"中园村村民陈志强称邻居何国栋饲养的牛多次毁坏其玉米地，协商赔偿未果。", party("陈志强", "13893012280", "何国栋")))
 	cattle.then(l.day(12, 10, 10), "fucheng.clerk", workflow.ActionAccept, accept).
 		then(l.day(12, 10, 20), "fucheng.clerk", workflow.ActionAssign, assign(l.dept(fucheng, "justice-office"), "请司法所调解。")).
 		then(l.day(11, 9, 0), "fucheng.handler", workflow.ActionSign, cases.ActInput{Note: "已签收。"}).
@@ -346,8 +346,8 @@ func (l *liveCounty) stories() {
 			Note: "经调解，何国栋赔偿陈志强玉米损失1200元，双方签订调解协议，当场履行。"})
 
 	// Verified five days ago: its return visit comes due for the grid worker.
-	debt := l.register(l.day(20, 11, 0), "fucheng.clerk", in(model.KindDispute, "dispute.contract", "城关村第二网格",
-		"城关村村民罗建国反映借给同村吴文博3万元，约定一年归还，现逾期两年未还。", party("罗建国", "13893012290", "吴文博")))
+	debt := l.register(l.day(20, 11, 0), "fucheng.clerk", in(model.KindDispute, "dispute.contract", "高林湾村第二网格",
+		"高林湾村村民罗建国反映借给同村吴文博3万元，约定一年归还，现逾期两年未还。", party("罗建国", "13893012290", "吴文博")))
 	debt.then(l.day(20, 11, 10), "fucheng.clerk", workflow.ActionAccept, accept).
 		then(l.day(20, 11, 20), "fucheng.clerk", workflow.ActionHandle, cases.ActInput{Note: "由中心调解室调解。"}).
 		then(l.day(6, 16, 0), "fucheng.mediator", workflow.ActionResolve, cases.ActInput{Outcome: string(workflow.OutcomeMediatedAgreement),
@@ -355,8 +355,8 @@ func (l *liveCounty) stories() {
 		then(l.day(5, 9, 30), "fucheng.clerk", workflow.ActionVerify, cases.ActInput{Note: "协议已附卷，核实无误。"})
 
 	// Visited, waiting to be archived.
-	help := l.register(l.day(16, 9, 40), "fucheng.clerk", in(model.KindService, "service.hardship", "郭家庄村",
-		"郭家庄村村民张玉兰丈夫因病去世，家中两个孩子上学，生活困难，申请临时救助。", party("张玉兰", "13893012300")))
+	help := l.register(l.day(16, 9, 40), "fucheng.clerk", in(model.KindService, "service.hardship", "高丰村",
+		"高丰村村民张玉兰丈夫因病去世，家中两个孩子上学，生活困难，申请临时救助。", party("张玉兰", "13893012300")))
 	help.then(l.day(16, 9, 50), "fucheng.clerk", workflow.ActionAccept, accept).
 		then(l.day(16, 10, 0), "fucheng.clerk", workflow.ActionHandle, cases.ActInput{Note: "中心协调民政办理。"}).
 		then(l.day(9, 15, 0), "fucheng.mediator", workflow.ActionResolve, cases.ActInput{Outcome: string(workflow.OutcomeDone), Note: "已协调发放临时救助金3000元。"}).
@@ -364,22 +364,22 @@ func (l *liveCounty) stories() {
 		then(l.day(3, 10, 0), "fucheng.grid", workflow.ActionVisit, cases.ActInput{Satisfaction: string(workflow.Satisfied), Note: "上门回访，当事人表示满意。"})
 
 	// Suspended while an injury is assessed.
-	crash := l.register(l.day(15, 15, 30), "fucheng.clerk", in(model.KindDispute, "dispute.traffic", "城关村",
-		"城关村村民吴春花骑电动车与货车相撞受伤，双方对赔偿金额分歧较大。", party("吴春花", "13893012310", "某物流公司")))
+	crash := l.register(l.day(15, 15, 30), "fucheng.clerk", in(model.KindDispute, "dispute.traffic", "高林湾村",
+		"高林湾村村民吴春花骑电动车与货车相撞受伤，双方对赔偿金额分歧较大。", party("吴春花", "13893012310", "某物流公司")))
 	crash.then(l.day(15, 15, 40), "fucheng.clerk", workflow.ActionAccept, accept).
 		then(l.day(15, 15, 50), "fucheng.clerk", workflow.ActionHandle, cases.ActInput{Note: "由中心调解室调解。"}).
 		then(l.day(10, 10, 0), "fucheng.clerk", workflow.ActionSuspend, cases.ActInput{Note: "需等待伤情鉴定结论。"})
 
 	// Mediated at the centre, its 30 days running out: 将到期 for the mediator.
-	wall := l.register(l.day(29, 10, 0), "fucheng.clerk", in(model.KindDispute, "dispute.housing", "郭家庄村第一网格",
-		"郭家庄村村民黄德明反映邻居翻建房屋时挖断其院墙地基，墙体开裂。", party("黄德明", "13893012320", "罗志强")))
+	wall := l.register(l.day(29, 10, 0), "fucheng.clerk", in(model.KindDispute, "dispute.housing", "高丰村第一网格",
+		"高丰村村民黄德明反映邻居翻建房屋时挖断其院墙地基，墙体开裂。", party("黄德明", "13893012320", "罗志强")))
 	wall.then(l.day(29, 10, 10), "fucheng.clerk", workflow.ActionAccept, accept).
 		then(l.day(29, 10, 20), "fucheng.clerk", workflow.ActionHandle, cases.ActInput{Note: "由中心调解室调解。"})
 
 	// 苏集镇 (Suji).
 
 	// Blue: a claim for land compensation of 150,000 yuan, with the 司法所.
-	claim := in(model.KindPetition, "petition.claim", "古城村", "古城村村民何秀兰反映征地补偿款15万元至今未足额发放。", party("何秀兰", "13893022101"))
+	claim := in(model.KindPetition, "petition.claim", "古洞沟村", "古洞沟村村民何秀兰反映征地补偿款15万元至今未足额发放。", party("何秀兰", "13893022101"))
 	claim.AmountYuan = 150000
 	l.register(l.day(8, 10, 0), "suji.clerk", claim).
 		then(l.day(8, 10, 10), "suji.clerk", workflow.ActionAccept, accept).
@@ -400,8 +400,8 @@ func (l *liveCounty) stories() {
 
 	// Six weeks old and long overdue: the sweep's red card answered by the 司法所, an
 	// extension asked of the leader.
-	village := in(model.KindDispute, "dispute.village", "王家沟村",
-		"王家沟村部分村民对村集体土地流转收益分配方案有异议，多次到村委会反映。", party("李文博", "13893022120"))
+	village := in(model.KindDispute, "dispute.village", "周家沟村",
+		"周家沟村部分村民对村集体土地流转收益分配方案有异议，多次到村委会反映。", party("李文博", "13893022120"))
 	village.PeopleCount = 12
 	old := l.register(l.day(45, 9, 30), "suji.clerk", village)
 	old.then(l.day(45, 9, 40), "suji.clerk", workflow.ActionAccept, accept).
@@ -428,7 +428,7 @@ func (l *liveCounty) stories() {
 		then(l.day(1, 11, 0), "suji.leader", workflow.ActionSupervise, cases.ActInput{Level: "normal", ReplyDays: 2, Note: "请于两个工作日内报告调解进展。"})
 
 	// Orange, answered the same day: 35 workers of a brickworks owed wages.
-	kiln := in(model.KindDispute, "dispute.labour.wages", "王家沟村", "王家沟村砖厂35名工人反映被拖欠工资，集体到镇政府讨薪。", party("赵立新", "13893022150", "某砖厂"))
+	kiln := in(model.KindDispute, "dispute.labour.wages", "周家沟村", "周家沟村砖厂35名工人反映被拖欠工资，集体到镇政府讨薪。", party("赵立新", "13893022150", "某砖厂"))
 	kiln.PeopleCount = 35
 	l.register(l.day(3, 9, 0), "suji.clerk", kiln).
 		then(l.day(3, 9, 10), "suji.clerk", workflow.ActionAccept, accept).
@@ -437,7 +437,7 @@ func (l *liveCounty) stories() {
 
 	// A grid worker's report this morning.
 	drain := cases.RegisterInput{Kind: model.KindHazard, CategoryID: l.cats["hazard.other"], Channel: model.ChannelGrid,
-		RegionID: l.regions["古城村第二网格"].ID, Description: "古城村第二网格巡查发现村道排水渠盖板缺失两块，夜间行人易跌落。",
+		RegionID: l.regions["古洞沟村第二网格"].ID, Description: "古洞沟村第二网格巡查发现村道排水渠盖板缺失两块，夜间行人易跌落。",
 		Parties: party("网格员巡查", "13893022160")}
 	l.register(l.day(0, 7, 40), "suji.grid", drain)
 
@@ -445,7 +445,7 @@ func (l *liveCounty) stories() {
 
 	// Red: a man with a severe mental illness, threatening his neighbours with a
 	// knife; 包案 by the township's leader, the order not yet answered.
-	knife := in(model.KindDispute, "dispute.housing", "马巴村", "马巴村村民因宅基地纠纷调解未果，马某持刀扬言要与对方同归于尽，已有一人受伤。",
+	knife := in(model.KindDispute, "dispute.housing", "安龙村", "安龙村村民因宅基地纠纷调解未果，马某持刀扬言要与对方同归于尽，已有一人受伤。",
 		[]cases.PartyInput{{Name: "马文博", Phone: "13893032101", SevereMentalIllness: true}, {Role: model.PartyRespondent, Name: "孙德明"}})
 	knife.Injured, knife.PeopleCount, knife.Urgency = true, 6, string(workflow.UrgencyCritical)
 	l.register(l.day(1, 16, 0), "jinggu.clerk", knife).
@@ -455,8 +455,8 @@ func (l *liveCounty) stories() {
 		then(l.day(1, 16, 40), "jinggu.clerk", workflow.ActionHandle, cases.ActInput{Note: "由中心牵头调处。"})
 
 	// Mediated at the centre, 将到期.
-	well := l.register(l.day(28, 14, 0), "jinggu.clerk", in(model.KindDispute, "dispute.village", "阳山村",
-		"阳山村两户村民因共用水井的维修费用分摊发生争执，一方封堵井口。", party("罗秀兰", "13893032110", "何志强")))
+	well := l.register(l.day(28, 14, 0), "jinggu.clerk", in(model.KindDispute, "dispute.village", "八字沟村",
+		"八字沟村两户村民因共用水井的维修费用分摊发生争执，一方封堵井口。", party("罗秀兰", "13893032110", "何志强")))
 	well.then(l.day(28, 14, 10), "jinggu.clerk", workflow.ActionAccept, accept).
 		then(l.day(28, 14, 20), "jinggu.clerk", workflow.ActionHandle, cases.ActInput{Note: "由中心调解室调解。"})
 

@@ -18,6 +18,17 @@ type CaseCond struct {
 	EndedLow               bool      // its centre, where it was resolved, is a village's or a grid's
 	RiskLevels             []string  // under a warning of one of these colours
 	DueTo                  time.Time // its deadline at or before DueTo
+	// RepeatParty: an applicant of the case had another case registered in the
+	// RepeatWindowDays before it (重复来访; the same person by PartyKey's rule).
+	RepeatParty bool
+	Group       bool // a group case (群体性), as Case.IsGroup tells it
+
+	// Events of a period: the case has at least one event of one of EventActions at a
+	// time in [EventFrom, EventTo); of a warning's events, one changing the level from
+	// one of WarningFrom (when given) to one of WarningTo (when given).
+	EventActions           []string
+	EventFrom, EventTo     time.Time
+	WarningFrom, WarningTo []string
 
 	// Deadlines now: Overdue, an open case whose deadline passed before DueFrom;
 	// DueSoon, an open case whose deadline is at or after DueFrom and at or before

@@ -3,6 +3,7 @@ package report
 import (
 	"math"
 	"net/url"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -88,7 +89,7 @@ func NewPlan(p Period, now time.Time, cut Cut) *Plan {
 		byBase := map[string]*Batch{}
 		var order []string
 		for _, f := range Figures {
-			if f.Kind == Days || (f.Now && when > 0) || f.Department {
+			if f.Kind == Days || f.Aside || (f.Now && when > 0) || f.Department {
 				continue
 			}
 			base := f.base(per, now)
@@ -134,14 +135,18 @@ func NewPlan(p Period, now time.Time, cut Cut) *Plan {
 // baseName groups figures that count among the same cases into one pass.
 func baseName(f Figure) string {
 	switch {
+	case f.ID == "escalated" || f.ID == "delegated":
+		return "moved"
+	case strings.HasPrefix(f.ID, "warn_raised_") || strings.HasPrefix(f.ID, "warn_cleared_"):
+		return "warnflow"
 	case strings.HasPrefix(f.ID, "warn_"):
 		return "warned"
 	case strings.HasPrefix(f.ID, "supervis"):
 		return "supervised"
 	case f.Now:
 		return "open"
-	case f.ID == "intake":
-		return "intake"
+	case reflect.ValueOf(f.base).Pointer() == reflect.ValueOf(intake).Pointer():
+		return "intake" // every figure counted among a period's intake
 	}
 	return "ended"
 }
@@ -199,12 +204,18 @@ type Result struct {
 
 // Headlines are the figures at the top of the dashboard, in order.
 var Headlines = []string{"intake", "ended", "resolve_rate", "on_time_rate", "satisfaction_rate", "visit_rate",
-	"reopen_rate", "local_rate", "avg_days", "median_days", "supervised", "supervised_red", "supervision_reply_rate", "overdue", "due_soon",
+	"reopen_rate", "local_rate", "repeat_rate", "group_intake", "avg_days", "median_days", "supervised", "supervised_red",
+	"supervision_reply_rate", "escalated", "delegated", "overdue", "due_soon",
 	"warn_red", "warn_orange", "warn_yellow", "warn_blue"}
+
+// WarningFlow are the warnings raised and cleared in the period, by colour: the
+// dashboard's table of them and the API's headline hold them.
+var WarningFlow = []string{"warn_raised_red", "warn_raised_orange", "warn_raised_yellow", "warn_raised_blue",
+	"warn_cleared_red", "warn_cleared_orange", "warn_cleared_yellow", "warn_cleared_blue"}
 
 // RegionColumns are the figures of the region comparison and the monthly report.
 var RegionColumns = []string{"intake", "ended", "resolve_rate", "on_time_rate", "avg_days", "visit_rate",
-	"satisfaction_rate", "reopen_rate", "local_rate", "supervised", "supervision_reply_rate", "overdue", "due_soon", "warn_red", "warn_orange"}
+	"satisfaction_rate", "reopen_rate", "local_rate", "supervised", "supervision_reply_rate", "overdue", "due_soon", "warn_red", "warn_orange", "escalated", "delegated"}
 
 // BreakdownColumns are the figures of the category, channel and kind breakdowns.
 var BreakdownColumns = []string{"intake", "ended", "resolve_rate", "on_time_rate", "satisfaction_rate", "overdue"}
@@ -336,7 +347,7 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		}
 		return v
 	}
-	for _, id := range Headlines {
+	for _, id := range append(slices.Clone(Headlines), WarningFlow...) {
 		f, _ := ByID(id)
 		h := Headline{Value: value(id, total, durTotal[0], 0, pl.Cut)}
 		if !f.Now {
@@ -374,6 +385,7 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		res.Regions = append(res.Regions, Row{ID: c.ID, Name: c.Name, Drill: tree.HasBelow[c.ID],
 			Values: row(RegionColumns, get(regionTally, c.ID), durRegion[c.ID], withRegion(c))})
 	}
+	labels := CategoryLabels(tree.Categories, tree.Kinds)
 	for _, c := range tree.Categories {
 		// Under a cut by kind or category, the other rows would count nothing while
 		// their links dropped the cut: they are left out.
@@ -389,7 +401,7 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		if cut.CategoryID == 0 {
 			cut.CategoryID = c.ID
 		}
-		res.Categories = append(res.Categories, Row{ID: c.ID, Code: c.Code, Name: c.Name, Values: row(BreakdownColumns, get(catTally, c.ID), nil, cut)})
+		res.Categories = append(res.Categories, Row{ID: c.ID, Code: c.Code, Name: labels[c.ID], Values: row(BreakdownColumns, get(catTally, c.ID), nil, cut)})
 	}
 	for _, ch := range tree.Channels {
 		if pl.Cut.Channel != "" && ch.Code != pl.Cut.Channel {

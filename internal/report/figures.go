@@ -34,6 +34,9 @@ type Figure struct {
 	Kind   Kind
 	Now    bool // read at this moment (超期件 now), not over a period
 	Better int  // +1 when more is better, -1 when less is, 0 neither
+	// Aside: counted where it is shown (the analysis page, 研判), not in the
+	// dashboard's plan, whose passes read other cases.
+	Aside bool
 	// Department: a figure of one department's parts (lead and co-handling), read
 	// only for a department (Cut.DepartmentID); the dashboard, by region, has none.
 	Department     bool
@@ -94,13 +97,7 @@ func visited(c *model.CaseCond) { c.States = visitedStates }
 // warning window: every case overdue or due soon is among them, and they are read
 // through the (state, due_at) index rather than every open case.
 func soonCases(_ Period, now time.Time) model.CaseCond {
-	var open []string
-	for _, s := range workflow.AllStates {
-		if s.Open() {
-			open = append(open, string(s))
-		}
-	}
-	return model.CaseCond{States: open, DueTo: now.Add(workflow.WarnWindow(workflow.UrgencyNormal))}
+	return model.CaseCond{States: OpenStates(), DueTo: now.Add(workflow.WarnWindow(workflow.UrgencyNormal))}
 }
 
 func warnedCases(Period, time.Time) model.CaseCond { return model.CaseCond{RiskLevels: WarnedLevels} }
@@ -118,6 +115,52 @@ func dueSoon(_ Period, now time.Time) model.CaseCond {
 
 func overdue(_ Period, now time.Time) model.CaseCond {
 	return model.CaseCond{Overdue: true, DueFrom: now}
+}
+
+// intakeAnd is the period's intake meeting more.
+func intakeAnd(more func(c *model.CaseCond)) func(Period, time.Time) model.CaseCond {
+	return func(p Period, now time.Time) model.CaseCond {
+		c := intake(p, now)
+		more(&c)
+		return c
+	}
+}
+
+// LongOpenDays is how long a case must have been open to count among the cases open
+// longest (长期未结): two months, beyond any handling deadline but a petition's
+// extended one.
+const LongOpenDays = 60
+
+// longOpen are the cases not yet resolved now that were registered more than
+// LongOpenDays ago (a case resolved and awaiting its check or return visit is not
+// among them: its handling has ended).
+func longOpen(_ Period, now time.Time) model.CaseCond {
+	return model.CaseCond{States: UnresolvedStates(), CreatedTo: now.AddDate(0, 0, -LongOpenDays)}
+}
+
+// UnresolvedStates are the open states before a resolution: registered, accepted,
+// assigned, in progress, suspended.
+func UnresolvedStates() []string {
+	var out []string
+	for _, s := range OpenStates() {
+		switch workflow.State(s) {
+		case workflow.StateResolved, workflow.StateVerified, workflow.StateFollowedUp:
+		default:
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// OpenStates are the states of a case still being worked on.
+func OpenStates() []string {
+	var open []string
+	for _, s := range workflow.AllStates {
+		if s.Open() {
+			open = append(open, string(s))
+		}
+	}
+	return open
 }
 
 // supervised is the cases with a supervision order (督办) issued in the period.
@@ -153,6 +196,47 @@ func partsOf(mode string) func(Period, time.Time) model.CaseCond {
 	}
 }
 
+// levelOrder is the warning levels, the least serious first.
+var levelOrder = []string{"none", "blue", "yellow", "orange", "red"}
+
+// levelsBelow is the levels less serious than level.
+func levelsBelow(level string) []string {
+	for i, l := range levelOrder {
+		if l == level {
+			return levelOrder[:i]
+		}
+	}
+	return nil
+}
+
+// eventsIn is the cases with an event of one of actions in the period: 上报
+// (escalate) and 下派 (delegate) count a case once however often it moved.
+func eventsIn(actions ...string) func(Period, time.Time) model.CaseCond {
+	return func(p Period, _ time.Time) model.CaseCond {
+		return model.CaseCond{EventActions: actions, EventFrom: p.From, EventTo: p.To}
+	}
+}
+
+// warnRaised is the cases whose warning rose to level in the period (from any lower
+// level, none included: a warning set at registration is raised).
+func warnRaised(level string) func(Period, time.Time) model.CaseCond {
+	return func(p Period, now time.Time) model.CaseCond {
+		c := eventsIn("warning")(p, now)
+		c.WarningTo, c.WarningFrom = []string{level}, levelsBelow(level)
+		return c
+	}
+}
+
+// warnCleared is the cases whose warning of level was lowered or lifted in the
+// period: the colour was dealt with (化解), whether it stepped down or was cleared.
+func warnCleared(level string) func(Period, time.Time) model.CaseCond {
+	return func(p Period, now time.Time) model.CaseCond {
+		c := eventsIn("warning")(p, now)
+		c.WarningFrom, c.WarningTo = []string{level}, levelsBelow(level)
+		return c
+	}
+}
+
 // Figures are every figure, in the order the dashboard and the report show them.
 var Figures = []Figure{
 	{ID: "intake", Kind: Count,
@@ -176,6 +260,10 @@ var Figures = []Figure{
 		num: endedAnd(func(c *model.CaseCond) { c.Reopened = true }), den: ended, base: ended},
 	{ID: "local_rate", Kind: Rate, Better: 1,
 		num: endedAnd(func(c *model.CaseCond) { c.EndedLow = true }), den: ended, base: ended},
+	{ID: "repeat_rate", Kind: Rate, Better: -1,
+		num: intakeAnd(func(c *model.CaseCond) { c.RepeatParty = true }), den: intake, base: intake},
+	{ID: "group_intake", Kind: Count, Better: -1,
+		num: intakeAnd(func(c *model.CaseCond) { c.Group = true }), base: intake},
 	{ID: "supervised", Kind: Count, Better: -1,
 		num: supervised, base: supervised},
 	{ID: "supervised_red", Kind: Count, Better: -1,
@@ -198,6 +286,20 @@ var Figures = []Figure{
 		num: warned("yellow"), base: warnedCases},
 	{ID: "warn_blue", Kind: Count, Now: true, Better: -1,
 		num: warned("blue"), base: warnedCases},
+	{ID: "escalated", Kind: Count,
+		num: eventsIn(string(workflow.ActionEscalate)), base: eventsIn(string(workflow.ActionEscalate), string(workflow.ActionDelegate))},
+	{ID: "delegated", Kind: Count,
+		num: eventsIn(string(workflow.ActionDelegate)), base: eventsIn(string(workflow.ActionEscalate), string(workflow.ActionDelegate))},
+	{ID: "warn_raised_red", Kind: Count, Better: -1, num: warnRaised("red"), base: eventsIn("warning")},
+	{ID: "warn_raised_orange", Kind: Count, Better: -1, num: warnRaised("orange"), base: eventsIn("warning")},
+	{ID: "warn_raised_yellow", Kind: Count, Better: -1, num: warnRaised("yellow"), base: eventsIn("warning")},
+	{ID: "warn_raised_blue", Kind: Count, Better: -1, num: warnRaised("blue"), base: eventsIn("warning")},
+	{ID: "warn_cleared_red", Kind: Count, Better: 1, num: warnCleared("red"), base: eventsIn("warning")},
+	{ID: "warn_cleared_orange", Kind: Count, Better: 1, num: warnCleared("orange"), base: eventsIn("warning")},
+	{ID: "warn_cleared_yellow", Kind: Count, Better: 1, num: warnCleared("yellow"), base: eventsIn("warning")},
+	{ID: "warn_cleared_blue", Kind: Count, Better: 1, num: warnCleared("blue"), base: eventsIn("warning")},
+	{ID: "open_long", Kind: Count, Now: true, Better: -1, Aside: true,
+		num: longOpen, base: longOpen},
 }
 
 // ByID finds a figure by its ID.

@@ -97,13 +97,17 @@ func (s *Store) BulkLoadCases(ctx context.Context, cases []model.Case) error {
 // batch refers to exists; a batch names only a few distinct ones, so that costs next
 // to nothing.
 func (s *Store) BulkLoadHistory(ctx context.Context, cases []model.Case, events [][]model.CaseEvent) error {
+	return s.bulkLoad(ctx, bulkBatch{cases: cases, events: events})
+}
+
+func (s *Store) bulkLoad(ctx context.Context, b bulkBatch) error {
+	cases, events := b.cases, b.events
 	if len(cases) == 0 {
 		return nil
 	}
 	if events != nil && len(events) != len(cases) {
 		return fmt.Errorf("bulk load: %d timelines for %d cases", len(events), len(cases))
 	}
-	b := bulkBatch{cases: cases, events: events}
 	var err error
 	if s.dialect == Postgres {
 		err = s.bulkLoadPostgres(ctx, b)
@@ -149,6 +153,15 @@ func (s *Store) bulkLastID(ctx context.Context, q queryer, table string) (last i
 type bulkBatch struct {
 	cases  []model.Case
 	events [][]model.CaseEvent // events[i] is cases[i]'s; nil: the registrations alone
+	imp    *bulkImport         // an import's batch: its rows' keys, written with the cases
+}
+
+// bulkImport is what an import's batch writes besides its cases, in the same
+// transaction: the source's key of each case (import_rows, which makes a second
+// import of the row add nothing) and the cases' search index rows.
+type bulkImport struct {
+	sourceID, runID int64
+	keys            []string // keys[i] is cases[i]'s
 }
 
 // slice is the part of b from case lo to case hi.
@@ -156,6 +169,9 @@ func (b bulkBatch) slice(lo, hi int) bulkBatch {
 	p := bulkBatch{cases: b.cases[lo:hi]}
 	if b.events != nil {
 		p.events = b.events[lo:hi]
+	}
+	if b.imp != nil {
+		p.imp = &bulkImport{sourceID: b.imp.sourceID, runID: b.imp.runID, keys: b.imp.keys[lo:hi]}
 	}
 	return p
 }
@@ -248,6 +264,9 @@ func (s *Store) bulkLoadSQLite(ctx context.Context, b bulkBatch) (err error) {
 		return err
 	}
 	if err = s.bulkWrite(b, last.events, func(r bulkRows) error { return s.bulkInsert(ctx, tx, r) }); err != nil {
+		return err
+	}
+	if err = s.bulkIndex(ctx, tx, b); err != nil {
 		return err
 	}
 	if err = s.checkBulkReferences(ctx, tx, b, b.cases[0].ID, b.cases[len(b.cases)-1].ID); err != nil {
@@ -448,6 +467,9 @@ func (s *Store) bulkPostgresPart(ctx context.Context, b bulkBatch, lastEvent int
 	if err != nil {
 		return nil, nil, err
 	}
+	if err = s.bulkIndex(ctx, tx, b); err != nil {
+		return nil, nil, err
+	}
 	if fast {
 		if err = s.checkBulkReferences(ctx, tx, b, lo, hi); err != nil {
 			return nil, nil, err
@@ -461,14 +483,21 @@ func (s *Store) bulkCopy(ctx context.Context, conn *sql.Conn, r bulkRows) error 
 	if r.n == 0 {
 		return nil
 	}
-	cols := append([]string{"id"}, strings.FieldsFunc(r.cols, func(c rune) bool { return c == ',' || unicode.IsSpace(c) })...)
+	cols := strings.FieldsFunc(r.cols, func(c rune) bool { return c == ',' || unicode.IsSpace(c) })
+	if r.id != nil {
+		cols = append([]string{"id"}, cols...)
+	}
 	row := make([]any, 0, len(cols))
 	i := 0
 	src := pgx.CopyFromFunc(func() ([]any, error) {
 		if i == r.n {
 			return nil, nil
 		}
-		row = r.values(append(row[:0], r.id(i)), i) // CopyFrom encodes a row before it asks for the next
+		row = row[:0]
+		if r.id != nil {
+			row = append(row, r.id(i))
+		}
+		row = r.values(row, i) // CopyFrom encodes a row before it asks for the next
 		i++
 		return row, nil
 	})
@@ -567,6 +596,18 @@ func (s *Store) bulkWrite(b bulkBatch, lastEvent int64, write func(bulkRows) err
 		return err
 	}
 
+	if b.imp != nil {
+		imp := b.imp
+		err = write(bulkRows{table: "import_rows", cols: "source_id, row_key, case_id, run_id", row: "?, ?, ?, ?",
+			n: len(cases), perStmt: bulkPartyRows,
+			values: func(args []any, i int) []any {
+				return append(args, imp.sourceID, imp.keys[i], cases[i].ID, imp.runID)
+			}})
+		if err != nil {
+			return err
+		}
+	}
+
 	assignments := make([]*model.Assignment, 0, n.assignments)
 	for i := range cases {
 		for j := range cases[i].Assignments {
@@ -585,8 +626,9 @@ func (s *Store) bulkWrite(b bulkBatch, lastEvent int64, write func(bulkRows) err
 }
 
 // bulkRows describes n rows for one table: row holds a value for each of cols, '?'
-// for each that values appends for row i; id(i) is row i's id, increasing by one;
-// perStmt is how many rows go to one INSERT on SQLite.
+// for each that values appends for row i; id(i) is row i's id, increasing by one
+// (nil for a table without ids of its own); perStmt is how many rows go to one
+// INSERT on SQLite.
 type bulkRows struct {
 	table, cols, row string
 	n, perStmt       int
@@ -653,6 +695,9 @@ func (s *Store) bulkInsert(ctx context.Context, tx *sql.Tx, r bulkRows) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.table, err)
 		}
+	}
+	if r.id == nil {
+		return nil
 	}
 	last, err := res.LastInsertId()
 	if err != nil {
@@ -771,4 +816,26 @@ func bulkID(v int64) any {
 		return nil
 	}
 	return v
+}
+
+// bulkIndex writes an import's batch's search index rows in the batch's transaction,
+// from the cases and timelines in hand (a generated batch is indexed afterwards, as a
+// whole, by ReindexFrom).
+func (s *Store) bulkIndex(ctx context.Context, tx *sql.Tx, b bulkBatch) error {
+	if b.imp == nil || len(b.cases) == 0 {
+		return nil
+	}
+	docs := make(map[int64]*strings.Builder, len(b.cases))
+	var evs []*model.CaseEvent
+	for i := range b.cases {
+		evs = evs[:0]
+		tl := b.timeline(i)
+		for j := range tl {
+			evs = append(evs, &tl[j])
+		}
+		var d strings.Builder
+		d.WriteString(caseDocument(&b.cases[i], evs))
+		docs[b.cases[i].ID] = &d
+	}
+	return writeSearchRows(ctx, tx, s, b.cases[0].ID, b.cases[len(b.cases)-1].ID, docs)
 }

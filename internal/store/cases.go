@@ -426,7 +426,7 @@ func (s *Store) PartDueTransitions(ctx context.Context, now, soon time.Time, lim
 }
 
 func (s *Store) parties(ctx context.Context, caseID int64) ([]model.Party, error) {
-	return partiesOf(ctx, s.r, s.q, caseID)
+	return partiesOf(ctx, retryingReaders{s}, s.q, caseID)
 }
 
 // Parties reads a case's parties inside the transaction (CaseForUpdate leaves them out).
@@ -484,7 +484,7 @@ func (s *Store) Case(ctx context.Context, id int64, sc CaseScope) (model.Case, e
 	if c.Parties, err = s.parties(ctx, id); err != nil {
 		return c, err
 	}
-	c.Assignments, err = s.assignments(ctx, s.r, id)
+	c.Assignments, err = s.assignments(ctx, retryingReaders{s}, id)
 	return c, err
 }
 
@@ -518,6 +518,10 @@ type CaseFilter struct {
 	// filter is kept off its index, so that a large subtree's page is the first cases
 	// of the walk. PostgreSQL plans both from its statistics.
 	Few bool
+
+	// SamePartyAs, a party's id: only the cases a coming party of which is the same
+	// person as it (model.PartyKey's rule), the party's own case among them.
+	SamePartyAs int64
 }
 
 // The orders a case list can be read in.
@@ -592,15 +596,15 @@ func handlerQueueOn(a, c string) string {
 }
 
 // where is f as a SQL condition on the cases alias c, its paging fields aside.
-func (f CaseFilter) where() (string, []any) {
-	w, args := f.terms(true, false)
+func (f CaseFilter) where(d Dialect) (string, []any) {
+	w, args := f.terms(d, true, false)
 	return w, args
 }
 
 // terms is f as a SQL condition on the cases alias c, its paging fields aside, and
 // its Queue too unless withQueue (Cases words the queue for the way it walks).
 // walk keeps the subtree's range off its index (SQLite: the listing walks its order).
-func (f CaseFilter) terms(withQueue, walk bool) (string, []any) {
+func (f CaseFilter) terms(d Dialect, withQueue, walk bool) (string, []any) {
 	q := "1=1"
 	var args []any
 	if len(f.States) > 0 {
@@ -642,8 +646,17 @@ func (f CaseFilter) terms(withQueue, walk bool) (string, []any) {
 		q += " AND c.state IN " + openStates + " AND c.due_at < ?"
 		args = append(args, f.OverdueAt.UTC())
 	}
+	if f.SamePartyAs != 0 {
+		var subs []string
+		for _, same := range samePartySQL("sp", "sq") {
+			subs = append(subs, "SELECT sq.case_id FROM case_parties sp JOIN case_parties sq ON "+same+
+				" WHERE sp.id = ? AND sp.role IN "+comingRoles+" AND sq.role IN "+comingRoles)
+			args = append(args, f.SamePartyAs)
+		}
+		q += " AND c.id IN (" + strings.Join(subs, " UNION ") + ")"
+	}
 	if f.Cond != nil {
-		cw, ca := condSQL(f.Cond)
+		cw, ca := condSQL(d, f.Cond)
 		q += " AND " + cw
 		args = append(args, ca...)
 	}
@@ -776,7 +789,7 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting boo
 	q = "SELECT " + cols + " FROM " + from + " WHERE " + where
 	special := !f.OverdueAt.IsZero() || f.Cond != nil || searching || viaAssignments
 	walk := s.dialect == SQLite && !counting && !f.Few && !special
-	fw, fa := f.terms(false, walk)
+	fw, fa := f.terms(s.dialect, false, walk)
 	q += " AND " + fw
 	args = append(args, fa...)
 	if s.dialect == SQLite && !viaAssignments && !searching && (!f.OverdueAt.IsZero() || f.Cond != nil || f.Few) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 
 // condSQL turns a figure's condition into SQL on the cases alias c: the one
 // translation both the counting below and the case list (CaseFilter.Cond) use.
-func condSQL(cond *model.CaseCond) (string, []any) {
+func condSQL(d Dialect, cond *model.CaseCond) (string, []any) {
 	var parts []string
 	var args []any
 	in := func(col string, vals []string) {
@@ -69,6 +70,33 @@ func condSQL(cond *model.CaseCond) (string, []any) {
 		parts = append(parts, "c.risk_level <> 'none'") // so the partial warning index applies
 		in("c.risk_level", cond.RiskLevels)
 	}
+	if len(cond.EventActions) > 0 {
+		// Read from the events of the period (case_events_action_at), not from every
+		// case. A warning's payload is written with its keys in order, "computed"
+		// first and "to" last (cases.warningEvent), so its levels are matched at
+		// their places.
+		sub := "c.id IN (SELECT e.case_id FROM case_events e WHERE e.action IN (" +
+			strings.TrimSuffix(strings.Repeat("?,", len(cond.EventActions)), ",") + ") AND e.at >= ? AND e.at < ?"
+		for _, a := range cond.EventActions {
+			args = append(args, a)
+		}
+		args = append(args, cond.EventFrom.UTC(), cond.EventTo.UTC())
+		likeAny := func(pattern string, levels []string) {
+			var ors []string
+			for _, l := range levels {
+				ors = append(ors, "e.payload LIKE ?")
+				args = append(args, strings.Replace(pattern, "LEVEL", l, 1))
+			}
+			sub += " AND (" + strings.Join(ors, " OR ") + ")"
+		}
+		if len(cond.WarningFrom) > 0 {
+			likeAny(`{"computed":"%","from":"LEVEL",%`, cond.WarningFrom)
+		}
+		if len(cond.WarningTo) > 0 {
+			likeAny(`%"to":"LEVEL"}`, cond.WarningTo)
+		}
+		parts = append(parts, sub+")")
+	}
 	if !cond.DueTo.IsZero() {
 		parts = append(parts, "c.due_at <= ?")
 		args = append(args, cond.DueTo.UTC())
@@ -80,6 +108,14 @@ func condSQL(cond *model.CaseCond) (string, []any) {
 	if cond.DueSoon {
 		parts = append(parts, "c.state IN "+openStates+" AND c.due_at >= ? AND ((c.urgency = ? AND c.due_at <= ?) OR (c.urgency <> ? AND c.due_at <= ?))")
 		args = append(args, cond.DueFrom.UTC(), cond.UrgentCode, cond.DueSoonUrgentTo.UTC(), cond.UrgentCode, cond.DueSoonTo.UTC())
+	}
+	if cond.RepeatParty {
+		parts = append(parts, repeatPartySQL(d))
+	}
+	if cond.Group {
+		// model.Case.IsGroup, word for word.
+		parts = append(parts, "(c.households >= 2 OR c.people_count >= "+strconv.Itoa(model.GroupPeople)+
+			" OR EXISTS (SELECT 1 FROM case_parties gp WHERE gp.case_id = c.id AND gp.role = 'representative'))")
 	}
 	if !cond.SupervisedFrom.IsZero() {
 		w, a := supervisedSQL(cond, false)
@@ -104,6 +140,41 @@ func condSQL(cond *model.CaseCond) (string, []any) {
 		return "1=1", nil
 	}
 	return "(" + strings.Join(parts, " AND ") + ")", args
+}
+
+// comingRoles are the parties who bring a matter (来访人): its applicants and a
+// group's representatives. A respondent met again is not a repeat visitor.
+const comingRoles = "('applicant','representative')"
+
+// samePartySQL is the condition that party q (alias) is the same person as party p,
+// model.PartyKey's rule: the same ID number; else, neither having one, the same
+// phone; else, neither having either, the same name and address. Each branch is
+// answered by its own index (id_number, phone, case_parties_name_address).
+func samePartySQL(p, q string) []string {
+	r := strings.NewReplacer("p.", p+".", "q.", q+".")
+	return []string{
+		r.Replace("p.id_number <> '' AND q.id_number = p.id_number"),
+		r.Replace("p.id_number = '' AND p.phone <> '' AND q.phone = p.phone AND q.id_number = ''"),
+		r.Replace("p.id_number = '' AND p.phone = '' AND p.name <> '' AND p.address <> '' AND q.name = p.name AND q.address = p.address AND q.id_number = '' AND q.phone = ''"),
+	}
+}
+
+// repeatPartySQL is model.CaseCond.RepeatParty on the cases alias c: a coming party
+// of c is the same person as a coming party of another case registered in the
+// model.RepeatWindowDays before c (ties in time broken by id).
+func repeatPartySQL(d Dialect) string {
+	since := "datetime(c.created_at, '-" + strconv.Itoa(model.RepeatWindowDays) + " days')"
+	if d == Postgres {
+		since = "c.created_at - INTERVAL '" + strconv.Itoa(model.RepeatWindowDays) + " days'"
+	}
+	var ors []string
+	for _, same := range samePartySQL("rp", "rq") {
+		ors = append(ors, "EXISTS (SELECT 1 FROM case_parties rp JOIN case_parties rq ON "+same+
+			" JOIN cases rc ON rc.id = rq.case_id WHERE rp.case_id = c.id AND rp.role IN "+comingRoles+
+			" AND rq.role IN "+comingRoles+" AND rc.id <> c.id AND rc.created_at >= "+since+
+			" AND (rc.created_at < c.created_at OR (rc.created_at = c.created_at AND rc.id < c.id)))")
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
 }
 
 // supervisedSQL selects the cases with an order of cond's issued in its span (and
@@ -176,11 +247,11 @@ type FigureGroup struct {
 // one total row. One pass over the base's cases, read through its own index.
 func (s *Store) FigureCounts(ctx context.Context, f CaseFilter, conds []model.CaseCond, sc CaseScope, grouped bool) ([]FigureGroup, error) {
 	where, args := sc.where(s.dialect)
-	fw, fa := f.where()
+	fw, fa := f.where(s.dialect)
 	var sums []string
 	var sumArgs []any
 	for i := range conds {
-		cw, ca := condSQL(&conds[i])
+		cw, ca := condSQL(s.dialect, &conds[i])
 		sums = append(sums, "SUM(CASE WHEN "+cw+" THEN 1 ELSE 0 END)")
 		sumArgs = append(sumArgs, ca...)
 	}
@@ -217,7 +288,7 @@ type CaseSpan struct {
 // registered and resolved: the handling times a duration figure is computed from.
 func (s *Store) EndedSpans(ctx context.Context, f CaseFilter, sc CaseScope) ([]CaseSpan, error) {
 	where, args := sc.where(s.dialect)
-	fw, fa := f.where()
+	fw, fa := f.where(s.dialect)
 	rows, err := s.query(ctx, "SELECT c.region_path, c.created_at, c.resolved_at FROM cases c WHERE c.resolved_at IS NOT NULL AND "+
 		fw+" AND "+where, append(fa, args...)...)
 	return scanAll(rows, err, func(r *sql.Rows) (CaseSpan, error) {
@@ -231,7 +302,7 @@ func (s *Store) EndedSpans(ctx context.Context, f CaseFilter, sc CaseScope) ([]C
 // total a list shows when it holds the cases behind a figure.
 func (s *Store) CountMatching(ctx context.Context, f CaseFilter, sc CaseScope) (int64, error) {
 	where, args := sc.where(s.dialect)
-	fw, fa := f.where()
+	fw, fa := f.where(s.dialect)
 	var n int64
 	err := s.queryRow(ctx, "SELECT COUNT(*) FROM cases c WHERE "+fw+" AND "+where, append(fa, args...)...).Scan(&n)
 	return n, err

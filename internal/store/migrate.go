@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -19,6 +21,30 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+	// compatibleFrom is the lowest schema version a binary must know to run on the
+	// schema once this migration is applied: the migration's own version unless its
+	// file says `-- onedoor:compatible-from NNNN` (an expand migration the previous
+	// release runs on: docs/operations.md, "Rolling upgrade").
+	compatibleFrom int
+}
+
+// compatibleMarker introduces an expand migration's compatibility line.
+const compatibleMarker = "-- onedoor:compatible-from "
+
+// compatibleFrom reads a migration's compatibility line; without one, it is v.
+func compatibleFrom(v int, sql string) (int, error) {
+	for _, line := range strings.Split(sql, "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), compatibleMarker)
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(rest))
+		if err != nil || n < 1 || n > v {
+			return 0, fmt.Errorf("%s%s: want a version from 1 to %d", compatibleMarker, rest, v)
+		}
+		return n, nil
+	}
+	return v, nil
 }
 
 func loadMigrations(d Dialect) ([]migration, error) {
@@ -39,7 +65,11 @@ func loadMigrations(d Dialect) ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, migration{version: v, name: name, sql: string(body)})
+		from, err := compatibleFrom(v, string(body))
+		if err != nil {
+			return nil, fmt.Errorf("migration %s/%s: %w", dir, name, err)
+		}
+		out = append(out, migration{version: v, name: name, sql: string(body), compatibleFrom: from})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	for i, m := range out {
@@ -75,15 +105,35 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 		ts = "TIMESTAMPTZ"
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at `+ts+` NOT NULL)`); err != nil {
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at `+ts+` NOT NULL, compatible_from INTEGER)`); err != nil {
 		return 0, fmt.Errorf("schema_version: %w", err)
+	}
+	// A table made before compatible_from existed gets the column; its rows keep
+	// NULL, which reads as their own version (no older binary runs on them).
+	if has, err := s.hasCompatibleFrom(ctx, conn); err != nil {
+		return 0, err
+	} else if !has {
+		if _, err := conn.ExecContext(ctx, "ALTER TABLE schema_version ADD COLUMN compatible_from INTEGER"); err != nil {
+			return 0, fmt.Errorf("schema_version: %w", err)
+		}
 	}
 	var current int
 	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_version").Scan(&current); err != nil {
 		return 0, err
 	}
 	if current > len(ms) {
-		return 0, fmt.Errorf("database is at schema version %d, newer than this binary knows (%d)", current, len(ms))
+		st, err := s.schemaStatusOn(ctx, conn)
+		if err != nil {
+			return 0, err
+		}
+		if !st.Serves() {
+			return 0, st.Err()
+		}
+		if log != nil {
+			log.Warn("the database's schema is newer than this binary, which still runs on it (an expand migration of a rolling upgrade)",
+				"schema_version", st.Database, "binary_knows", st.Binary, "requires", st.Requires)
+		}
+		return 0, nil
 	}
 	applied := 0
 	for _, m := range ms[current:] {
@@ -95,7 +145,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 			tx.Rollback()
 			return applied, fmt.Errorf("migration %s: %w", m.name, err)
 		}
-		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)"), m.version, m.name, now()); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO schema_version (version, name, applied_at, compatible_from) VALUES (?, ?, ?, ?)"), m.version, m.name, now(), m.compatibleFrom); err != nil {
 			tx.Rollback()
 			return applied, fmt.Errorf("migration %s: %w", m.name, err)
 		}
@@ -117,4 +167,91 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
 	err := s.queryRow(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_version").Scan(&v)
 	return v, err
+}
+
+// hasCompatibleFrom reports whether schema_version has its compatible_from column.
+func (s *Store) hasCompatibleFrom(ctx context.Context, q rowQueryer) (bool, error) {
+	query := "SELECT COUNT(*) FROM pragma_table_info('schema_version') WHERE name = 'compatible_from'"
+	if s.dialect == Postgres {
+		query = `SELECT COUNT(*) FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = 'schema_version' AND column_name = 'compatible_from'`
+	}
+	var n int
+	err := q.QueryRowContext(ctx, query).Scan(&n)
+	return n > 0, err
+}
+
+// KnownSchemaVersion is the highest migration this binary carries.
+func (s *Store) KnownSchemaVersion() int {
+	ms, _ := loadMigrations(s.dialect)
+	return len(ms)
+}
+
+// SchemaState compares the database's schema with what this binary knows.
+type SchemaState struct {
+	Database int // highest migration applied to the database
+	Binary   int // highest migration this binary carries
+	Requires int // lowest version a binary must know to run on the database's schema
+}
+
+// Serves reports whether this binary runs on the schema: every migration it needs is
+// applied, and every newer one is an expand migration it is compatible with.
+func (st SchemaState) Serves() bool { return st.Database >= st.Binary && st.Requires <= st.Binary }
+
+// Err says why the binary does not run on the schema, nil when it does.
+func (st SchemaState) Err() error {
+	switch {
+	case st.Database < st.Binary:
+		return fmt.Errorf("%w: the database is at schema version %d, this binary needs %d: run `onedoor migrate` (with the migration role) first",
+			ErrSchemaMismatch, st.Database, st.Binary)
+	case st.Requires > st.Binary:
+		return fmt.Errorf("%w: the database is at schema version %d, which needs a binary that knows version %d; this one knows %d: upgrade it",
+			ErrSchemaMismatch, st.Database, st.Requires, st.Binary)
+	}
+	return nil
+}
+
+// ErrSchemaMismatch is the error of a schema this binary does not run on.
+var ErrSchemaMismatch = errors.New("schema mismatch")
+
+// rowQueryer is what *sql.DB and *sql.Conn offer to read one row.
+type rowQueryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// SchemaStatus reads the database's schema version and what it requires of a binary.
+func (s *Store) SchemaStatus(ctx context.Context) (SchemaState, error) {
+	st, err := s.schemaStatusOn(ctx, s.w)
+	if err != nil && s.retryable(ctx, err) {
+		var c *sql.Conn
+		if c, err = freshConn(ctx, s.w); err != nil {
+			return st, err
+		}
+		defer c.Close()
+		return s.schemaStatusOn(ctx, c)
+	}
+	return st, err
+}
+
+func (s *Store) schemaStatusOn(ctx context.Context, q rowQueryer) (SchemaState, error) {
+	st := SchemaState{Binary: s.KnownSchemaVersion()}
+	has, err := s.hasCompatibleFrom(ctx, q)
+	if err != nil {
+		return st, err
+	}
+	query := "SELECT COALESCE(MAX(version), 0), COALESCE(MAX(COALESCE(compatible_from, version)), 0) FROM schema_version"
+	if !has {
+		query = "SELECT COALESCE(MAX(version), 0), COALESCE(MAX(version), 0) FROM schema_version"
+	}
+	err = q.QueryRowContext(ctx, query).Scan(&st.Database, &st.Requires)
+	if err != nil && isMissingTable(err) {
+		return st, nil // an empty database: version 0
+	}
+	return st, err
+}
+
+// isMissingTable recognises a query on a table that does not exist, on either database.
+func isMissingTable(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "no such table") || strings.Contains(msg, "SQLSTATE 42P01")
 }

@@ -189,3 +189,10 @@ func (s *Store) RegionAncestors(ctx context.Context, g model.Region) ([]model.Re
 	rows, err := s.query(ctx, "SELECT "+regionCols+" FROM regions WHERE id IN ("+strings.Join(ph, ",")+") ORDER BY LENGTH(path)", ids...)
 	return scanAll(rows, err, func(r *sql.Rows) (model.Region, error) { return scanRegion(r) })
 }
+
+// RenameRegion is UpdateRegion's name change inside a transaction.
+func (tx *Tx) RenameRegion(ctx context.Context, id int64, name string) error {
+	tx.identity = true
+	res, err := tx.exec(ctx, "UPDATE regions SET name = ? WHERE id = ?", name, id)
+	return affectedOne(res, err, "region")
+}

@@ -79,7 +79,11 @@ func (s *Store) probe(ps []*historyProbe) {
 		// The callers' deadlines stay theirs: the shared query is bounded like a shared insert.
 		ctx, cancel := context.WithTimeout(context.Background(), sharedInsertTimeout)
 		defer cancel()
-		rows, err := s.looks.QueryContext(ctx, probeSQL, nonNil(idIdx), nonNil(ids), nonNil(phoneIdx), nonNil(phones))
+		args := []any{nonNil(idIdx), nonNil(ids), nonNil(phoneIdx), nonNil(phones)}
+		rows, err := s.looks.QueryContext(ctx, probeSQL, args...)
+		if err != nil && s.retryable(ctx, err) {
+			rows, err = s.queryFresh(ctx, s.looks, probeSQL, args)
+		}
 		if err != nil {
 			return err
 		}

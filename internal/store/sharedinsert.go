@@ -78,7 +78,7 @@ type SharedInsert struct {
 func (w SharedInsert) ReserveIDs(ctx context.Context, notifications, supervisions int) (ReservedIDs, error) {
 	var r ReservedIDs
 	var notices, orders string
-	err := w.s.w.QueryRowContext(ctx, `SELECT nextval(pg_get_serial_sequence('cases', 'id')),
+	err := w.s.queryRowOn(ctx, w.s.w, `SELECT nextval(pg_get_serial_sequence('cases', 'id')),
 		array_to_string(ARRAY(SELECT nextval(pg_get_serial_sequence('notifications', 'id')) FROM generate_series(1, $1)), ','),
 		array_to_string(ARRAY(SELECT nextval(pg_get_serial_sequence('supervisions', 'id')) FROM generate_series(1, $2)), ',')`,
 		notifications, supervisions).Scan(&r.Case, &notices, &orders)
@@ -165,6 +165,11 @@ func (s *Store) insertSharedOnce(items []*sharedCase) error {
 	ctx, cancel := context.WithTimeout(context.Background(), sharedInsertTimeout)
 	defer cancel()
 	rows, err := s.w.QueryContext(ctx, s.q(query), args...)
+	if err != nil && s.retryableWrite(ctx, err) {
+		// The server ended the session without writing the cases: once more, on a
+		// connection that answers (retry.go).
+		rows, err = s.queryFresh(ctx, s.w, query, args)
+	}
 	byCode, err := scanSharedInsertRows(rows, err)
 	if err != nil {
 		return sharedInsertError(err)

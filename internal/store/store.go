@@ -64,6 +64,8 @@ type Store struct {
 	probeOnce sync.Once
 	probes    chan *historyProbe // PostgreSQL: RiskHistory reads waiting for a shared look (riskhistory.go)
 
+	retries atomic.Int64 // statements and transactions run again on a fresh connection (retry.go)
+
 	identity atomic.Int64 // bumped by every change to users, sessions, regions, departments, categories
 
 	sharedKeys sync.Map // name -> []byte: SharedKey's keys, which never change once made
@@ -110,15 +112,54 @@ func withPlanCacheMode(dsn, mode string) string {
 }
 
 // Open connects to dsn: a postgres:// URL, or else a SQLite file path (its folder is
-// created). It does not migrate; call Migrate.
+// created), with the default pool sizes. It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// Options are the settings of a store's connections.
+type Options struct {
+	// MaxConns bounds the PostgreSQL connections the store opens, all pools together
+	// (PoolSizes); 0 is DefaultMaxConns. SQLite ignores it.
+	MaxConns int
+}
+
+// DefaultMaxConns is how many PostgreSQL connections a store opens at most by default.
+const DefaultMaxConns = 38
+
+// PoolSizes splits max PostgreSQL connections among the store's pools: a third to
+// the writers, the party look its probeReaders, a fifth to the listings, the rest to
+// the readers. The default 38 gives 12, 16, 8 and 2, the sizes the benchmarks were
+// measured with.
+func PoolSizes(max int) (writers, readers, listings, looks int) {
+	if max <= 0 {
+		max = DefaultMaxConns
+	}
+	max = maxInt(max, 8)
+	looks = probeReaders
+	writers = maxInt(2, max*12/DefaultMaxConns)
+	listings = maxInt(2, max*8/DefaultMaxConns)
+	readers = max - writers - listings - looks
+	return writers, readers, listings, looks
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// OpenWith is Open with the connection settings o.
+func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return openPostgres(ctx, dsn)
+		return openPostgres(ctx, dsn, o)
 	}
 	return openSQLite(ctx, dsn)
 }
 
-func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
+	wConns, rConns, lConns, lookConns := PoolSizes(o.MaxConns)
 	open := func(dsn string, conns int) (*sql.DB, error) {
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
@@ -137,11 +178,11 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		}
 		return db, nil
 	}
-	w, err := open(dsn, 12)
+	w, err := open(dsn, wConns)
 	if err != nil {
 		return nil, err
 	}
-	r, err := open(dsn, 16)
+	r, err := open(dsn, rConns)
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -152,7 +193,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	// far slower than the custom plan (BenchmarkQueue, `onedoor bench -what queue`).
 	// Only listings: planning every statement each time slowed intake and the case
 	// page, a dozen small lookups (`onedoor bench -what intake,case`).
-	l, err := open(withPlanCacheMode(dsn, "force_custom_plan"), listConns)
+	l, err := open(withPlanCacheMode(dsn, "force_custom_plan"), lConns)
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -164,14 +205,14 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	// chosen: the look was planned at every intake, and planning took longer than
 	// running it (pg_stat_statements' plan and execution times under `onedoor bench
 	// -what intake` at 1M cases).
-	looks, err := open(withPlanCacheMode(dsn, "force_generic_plan"), probeReaders)
+	looks, err := open(withPlanCacheMode(dsn, "force_generic_plan"), lookConns)
 	if err != nil {
 		w.Close()
 		r.Close()
 		l.Close()
 		return nil, err
 	}
-	return &Store{dialect: Postgres, w: w, r: r, lists: l, looks: looks, listSlots: make(chan struct{}, listConns)}, nil
+	return &Store{dialect: Postgres, w: w, r: r, lists: l, looks: looks, listSlots: make(chan struct{}, lConns)}, nil
 }
 
 func openSQLite(ctx context.Context, path string) (*Store, error) {
@@ -210,6 +251,24 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	return &Store{dialect: SQLite, w: w, r: r, wstmts: &stmtCache{db: w}, rstmts: &stmtCache{db: r}}, nil
+}
+
+// PoolStats are the statistics of one of the store's connection pools.
+type PoolStats struct {
+	Name string // writers, readers, listings, looks
+	sql.DBStats
+}
+
+// Pools gives the statistics of every pool the store holds (metrics).
+func (s *Store) Pools() []PoolStats {
+	out := []PoolStats{{"writers", s.w.Stats()}, {"readers", s.r.Stats()}}
+	if s.lists != nil {
+		out = append(out, PoolStats{"listings", s.lists.Stats()})
+	}
+	if s.looks != nil {
+		out = append(out, PoolStats{"looks", s.looks.Stats()})
+	}
+	return out
 }
 
 // Dialect tells which database is behind the store.
@@ -344,28 +403,52 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 
 // InTx runs fn in one write transaction, committing when fn returns nil, with the
 // audit entry e written in the same transaction (after fn, so fn may name its object:
-// Tx.SetAuditObject). The zero e is refused (ErrNoAuditEntry).
+// Tx.SetAuditObject). The zero e is refused (ErrNoAuditEntry). A transaction whose
+// connection failed before its COMMIT was sent changed nothing: it runs once more, fn
+// included, on a fresh connection (retry.go), so fn must set what it returns afresh
+// on each run.
 func (s *Store) InTx(ctx context.Context, e AuditEntry, fn func(*Tx) error) error {
 	if err := e.check(); err != nil {
 		return err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	committing, err := s.inTxOn(ctx, s.w, e, fn)
+	if err == nil || committing || !s.retryable(ctx, err) {
+		return err
+	}
+	c, cerr := freshConn(ctx, s.w)
+	if cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	defer c.Close()
+	_, err = s.inTxOn(ctx, c, e, fn)
+	return err
+}
+
+// txBeginner is what *sql.DB and *sql.Conn offer to start a transaction.
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// inTxOn is one run of InTx on db. committing reports that the COMMIT was sent: an
+// error then leaves unknown whether the transaction took effect.
+func (s *Store) inTxOn(ctx context.Context, db txBeginner, e AuditEntry, fn func(*Tx) error) (committing bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return false, fmt.Errorf("begin: %w", err)
 	}
 	t := &Tx{s: s, tx: tx, audit: e}
 	if err := fn(t); err != nil {
 		_ = tx.Rollback()
-		return err
+		return false, err
 	}
 	if t.audit.recorded() {
 		if err := t.appendAudit(ctx, ActorFrom(ctx), t.audit); err != nil {
 			_ = tx.Rollback()
-			return err
+			return false, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return true, fmt.Errorf("commit: %w", err)
 	}
 	if t.wrotePending {
 		s.wakeSealer()
@@ -374,22 +457,18 @@ func (s *Store) InTx(ctx context.Context, e AuditEntry, fn func(*Tx) error) erro
 		s.identityChanged()
 	}
 	s.wstmts.prepareWanted(ctx)
-	return nil
+	return true, nil
 }
 
 // SetAuditObject names the object of the transaction's audit entry once it is known:
 // a new case's id exists only after its insert.
 func (t *Tx) SetAuditObject(object string) { t.audit.Object = object }
 
-func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := s.rstmts.get(ctx, query, false); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return s.r.QueryRowContext(ctx, s.q(query), args...)
+// queryRow reads one row; its Scan retries once on a fresh connection when the
+// connection failed (retry.go).
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *retryRow {
+	return &retryRow{s: s, ctx: ctx, query: query, args: args}
 }
-
-// listConns is the size of PostgreSQL's pool for listings.
-const listConns = 8
 
 // listAll runs a listing, a query whose best plan depends on its parameters (a
 // scope's range, a queue's centre), and scans its rows. On SQLite it is query. On
@@ -411,14 +490,26 @@ func listAll[T any](s *Store, ctx context.Context, query string, args []any, sca
 	}
 	defer func() { <-s.listSlots }()
 	rows, err := s.lists.QueryContext(ctx, s.q(query), args...)
+	if err != nil && s.retryable(ctx, err) {
+		rows, err = s.queryFresh(ctx, s.lists, query, args)
+	}
 	return scanAll(rows, err, scan)
 }
 
+// query runs a read; a read whose connection failed runs once more on a fresh one
+// (retry.go).
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	var rows *sql.Rows
+	var err error
 	if st := s.rstmts.get(ctx, query, false); st != nil {
-		return st.QueryContext(ctx, args...)
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = s.r.QueryContext(ctx, s.q(query), args...)
 	}
-	return s.r.QueryContext(ctx, s.q(query), args...)
+	if err != nil && s.retryable(ctx, err) {
+		return s.queryFresh(ctx, s.r, query, args)
+	}
+	return rows, err
 }
 
 // exec runs one write statement, in a transaction with e when e is recorded; the
@@ -428,10 +519,17 @@ func (s *Store) exec(ctx context.Context, e AuditEntry, query string, args ...an
 		return nil, err
 	}
 	if !e.recorded() {
+		var res sql.Result
+		var err error
 		if st := s.wstmts.get(ctx, query, false); st != nil {
-			return st.ExecContext(ctx, args...)
+			res, err = st.ExecContext(ctx, args...)
+		} else {
+			res, err = s.w.ExecContext(ctx, s.q(query), args...)
 		}
-		return s.w.ExecContext(ctx, s.q(query), args...)
+		if err != nil && s.retryableWrite(ctx, err) {
+			return s.execFresh(ctx, s.w, query, args)
+		}
+		return res, err
 	}
 	var res sql.Result
 	err := s.InTx(ctx, e, func(tx *Tx) error {

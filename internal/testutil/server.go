@@ -63,6 +63,15 @@ func NewServerWith(t testing.TB, st *store.Store, withDemo bool, configure func(
 	return &Server{Server: ts, Store: st, App: app, Cfg: cfg}
 }
 
+// Serve runs an application built by the test (with a logger of its own) over st,
+// with settings cfg, until the test ends.
+func Serve(t testing.TB, app *web.Server, st *store.Store, cfg *config.Config) *Server {
+	t.Helper()
+	ts := httptest.NewServer(app.Handler())
+	t.Cleanup(ts.Close)
+	return &Server{Server: ts, Store: st, App: app, Cfg: cfg}
+}
+
 type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(b []byte) (int, error) {

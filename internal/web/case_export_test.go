@@ -44,7 +44,7 @@ func TestCaseExport(t *testing.T) {
 			codes = append(codes, (&flow{t: t}).register(clerk, body).TrackingCode)
 		}
 		body := walkIn(t, st)
-		body["region_id"] = regionID(t, st, "622922101001")
+		body["region_id"] = regionID(t, st, "622922101206")
 		body["title"] = "翡翠湾苏集镇的纠纷"
 		(&flow{t: t}).register(suji, body)
 

@@ -21,7 +21,7 @@ import (
 func walkIn(t testing.TB, st *store.Store, then ...map[string]any) map[string]any {
 	return map[string]any{
 		"kind": "dispute", "category_id": categoryID(t, st, "dispute.neighbour"), "channel": "walk_in",
-		"region_id": regionID(t, st, "622922100001"), "address": "附城镇城关村二社12号",
+		"region_id": regionID(t, st, "622922100200"), "address": "附城镇高林湾村二社12号",
 		"description": "邻居在院墙边堆放柴草，双方多次争吵。", "urgency": "normal",
 		"parties": []map[string]any{{"role": "applicant", "name": "马某", "phone": "13893001122",
 			"id_number": model.MakeIDNumber("622922", mustDate("1970-05-05"), 11)}},
@@ -94,13 +94,13 @@ func TestCaseSideFlowsAndRefusals(t *testing.T) {
 				t.Fatalf("delegated to %d", c.CentreID)
 			}
 			f.refused(cc, "assign", map[string]any{"lead_department_id": justice}, 409, "role")
-			village := regionID(t, st, "622922100001")
+			village := regionID(t, st, "622922100200")
 			c = f.act(clerk, "delegate", map[string]any{"note": "由村综治中心就地化解", "to_region_id": village}, "accepted")
 			if c.CentreID != village {
 				t.Fatalf("delegated to %d, want the village %d", c.CentreID, village)
 			}
 			// A village centre has only grids below it: nothing to delegate to.
-			f.refused(countyLeader, "delegate", map[string]any{"note": "再下派", "to_region_id": regionID(t, st, "62292210000101")}, 409, "no_child_centre")
+			f.refused(countyLeader, "delegate", map[string]any{"note": "再下派", "to_region_id": regionID(t, st, "62292210020001")}, 409, "no_child_centre")
 			f.act(countyLeader, "escalate", map[string]any{"note": "村里调不了"}, "accepted")
 			c = f.act(clerk, "escalate", map[string]any{"note": "涉及多个乡镇，请县中心协调"}, "accepted")
 			if c.CentreID != regionID(t, st, demo.CountyCode) {
@@ -270,8 +270,8 @@ func TestIntakeValidation(t *testing.T) {
 			{"no kind", set("kind", ""), "invalid", "kind"},
 			{"category of another kind", set("category_id", categoryID(t, st, "hazard.fire")), "kind_mismatch", "category_id"},
 			{"no description", set("description", "  "), "required", "description"},
-			{"region outside the township", set("region_id", regionID(t, st, "622922101001")), "out_of_scope", "region_id"},
-			{"grid of another village", set("grid_id", regionID(t, st, "62292210000201")), "invalid", "grid_id"},
+			{"region outside the township", set("region_id", regionID(t, st, "622922101206")), "out_of_scope", "region_id"},
+			{"grid of another village", set("grid_id", regionID(t, st, "62292210020101")), "invalid", "grid_id"},
 			{"unknown channel", set("channel", "pigeon"), "invalid", "channel"},
 			{"unknown urgency", set("urgency", "asap"), "invalid", "urgency"},
 			{"negative amount", set("amount_yuan", -1), "range", "amount_yuan"},
@@ -376,7 +376,7 @@ func TestQueuesPagingAndPriorCases(t *testing.T) {
 		if len(prior.Items) != 7 || prior.Items[0].MatchedBy != "id_number" {
 			t.Fatalf("prior cases by ID number: %s", raw)
 		}
-		_, raw = clerk.Do("GET", "/api/v1/intake/prior-cases?address=附城镇城关村二社12号", nil)
+		_, raw = clerk.Do("GET", "/api/v1/intake/prior-cases?address=附城镇高林湾村二社12号", nil)
 		testutil.DecodeJSON(t, raw, &prior)
 		if len(prior.Items) != 7 || prior.Items[0].MatchedBy != "address" {
 			t.Fatalf("prior cases by address: %s", raw)

@@ -79,8 +79,8 @@ func getPage(t *testing.T, c *testutil.Client, path string) (int, string) {
 func gridReportForm(t *testing.T, st *store.Store) url.Values {
 	return url.Values{
 		"kind": {"dispute"}, "category_id": {strconv.FormatInt(categoryID(t, st, "dispute.neighbour"), 10)},
-		"region_id": {strconv.FormatInt(regionID(t, st, "62292210000101"), 10)}, "urgency": {"normal"},
-		"address": {"城关村二社路口"}, "description": {"两户村民因排水沟堵塞争吵，网格员现场劝解。"},
+		"region_id": {strconv.FormatInt(regionID(t, st, "62292210020001"), 10)}, "urgency": {"normal"},
+		"address": {"高林湾村二社路口"}, "description": {"两户村民因排水沟堵塞争吵，网格员现场劝解。"},
 		"people_count": {"2"}, "injured": {"1"}, "party_name": {"李某"}, "party_phone": {"13893005566"},
 		"lat": {"35.371234"}, "lng": {"103.712345"},
 	}
@@ -156,7 +156,7 @@ func TestGridReportWithPhoto(t *testing.T) {
 			t.Fatal(err)
 		}
 		town := regionID(t, st, "622922100")
-		if c.Channel != model.ChannelGrid || c.CentreID != town || c.State != "registered" || c.GridID != regionID(t, st, "62292210000101") ||
+		if c.Channel != model.ChannelGrid || c.CentreID != town || c.State != "registered" || c.GridID != regionID(t, st, "62292210020001") ||
 			!c.Injured || c.PeopleCount != 2 || c.Lat == nil || len(c.Parties) != 1 || c.Parties[0].Name != "李某" {
 			t.Fatalf("the reported case: channel %s centre %d (want %d) state %s grid %d injured %v people %d lat %v parties %+v",
 				c.Channel, c.CentreID, town, c.State, c.GridID, c.Injured, c.PeopleCount, c.Lat, c.Parties)
@@ -233,7 +233,7 @@ func TestGridReportValidation(t *testing.T) {
 			{"no description", func(f url.Values) { f.Set("description", " ") }, nil, "description", "必填"},
 			{"a dispute names nobody", func(f url.Values) { f.Del("party_name"); f.Del("party_phone") }, nil, "party_name", "必填"},
 			{"a bad phone", func(f url.Values) { f.Set("party_phone", "12345") }, nil, "party_phone", "电话"},
-			{"outside the area", func(f url.Values) { f.Set("region_id", strconv.FormatInt(regionID(t, st, "622922101001"), 10)) }, nil, "region_id", "不在您的辖区内"},
+			{"outside the area", func(f url.Values) { f.Set("region_id", strconv.FormatInt(regionID(t, st, "622922101206"), 10)) }, nil, "region_id", "不在您的辖区内"},
 			{"no region", func(f url.Values) { f.Del("region_id") }, nil, "region_id", "请选择所在区域"},
 			{"latitude alone", func(f url.Values) { f.Del("lng") }, nil, "lat", "经纬度"},
 			{"not a photo", nil, []gridFile{{"a.png", []byte("%PDF-1.4 not a photo")}}, "photos", "不是照片"},
@@ -253,7 +253,7 @@ func TestGridReportValidation(t *testing.T) {
 					t.Fatalf("no message %q next to %s; errors: %q", tc.msg, tc.field,
 						regexp.MustCompile(`data-testid="field-error-[^"]+">[^<]*`).FindAllString(body, -1))
 				}
-				if !strings.Contains(body, "城关村二社路口") {
+				if !strings.Contains(body, "高林湾村二社路口") {
 					t.Error("the address typed is not kept")
 				}
 				if len(tc.photos) > 0 && !strings.Contains(body, "请重新选择照片") {
@@ -277,14 +277,14 @@ func TestGridHomeWarnedFirstAndOnlyTheArea(t *testing.T) {
 		mediator := srv.Login(t, "fucheng.mediator", demo.Password)
 		sujiClerk := srv.Login(t, "suji.clerk", demo.Password)
 
-		plain := plainCase(t, st, clerk, "622922100002", 1)
-		yellow := registerWarned(t, st, clerk, "62292210000101", "yellow", 2)
-		verified := plainCase(t, st, clerk, "622922100003", 3, map[string]any{"action": "accept"}, map[string]any{"action": "handle"})
+		plain := plainCase(t, st, clerk, "622922100201", 1)
+		yellow := registerWarned(t, st, clerk, "62292210020001", "yellow", 2)
+		verified := plainCase(t, st, clerk, "622922100202", 3, map[string]any{"action": "accept"}, map[string]any{"action": "handle"})
 		f := &flow{t: t, id: verified.ID}
 		f.act(mediator, "resolve", map[string]any{"outcome": "mediated_oral", "note": "双方和解"}, "resolved")
 		f.act(clerk, "verify", nil, "verified")
-		red := registerWarned(t, st, clerk, "622922100001", "red", 4)
-		suji := plainCase(t, st, sujiClerk, "622922101001", 5)
+		red := registerWarned(t, st, clerk, "622922100200", "red", 4)
+		suji := plainCase(t, st, sujiClerk, "622922101206", 5)
 
 		fucheng := srv.Login(t, "fucheng.grid", demo.Password)
 		ids := gridListed(t, fucheng)
@@ -343,7 +343,7 @@ func TestGridOneTapReturnVisit(t *testing.T) {
 		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
 		mediator := srv.Login(t, "fucheng.mediator", demo.Password)
 		grid := srv.Login(t, "fucheng.grid", demo.Password)
-		yellow := registerWarned(t, st, clerk, "62292210000102", "yellow", 7)
+		yellow := registerWarned(t, st, clerk, "62292210020002", "yellow", 7)
 
 		path := fmt.Sprintf("/grid/cases/%d", yellow.ID)
 		_, page := getPage(t, grid, path)
@@ -391,7 +391,7 @@ func TestGridOneTapReturnVisit(t *testing.T) {
 			{"satisfied", "followed_up", "visited"},
 			{"unsatisfied", "in_progress", "reopened"},
 		} {
-			c := plainCase(t, st, clerk, "622922100003", 20+i, map[string]any{"action": "accept"}, map[string]any{"action": "handle"})
+			c := plainCase(t, st, clerk, "622922100202", 20+i, map[string]any{"action": "accept"}, map[string]any{"action": "handle"})
 			f := &flow{t: t, id: c.ID}
 			f.act(mediator, "resolve", map[string]any{"outcome": "mediated_oral"}, "resolved")
 			f.act(clerk, "verify", nil, "verified")
@@ -414,7 +414,7 @@ func TestGridOneTapReturnVisit(t *testing.T) {
 			}
 		}
 		// No satisfaction: the message stands next to the buttons.
-		c := plainCase(t, st, clerk, "622922100003", 30, map[string]any{"action": "accept"}, map[string]any{"action": "handle"})
+		c := plainCase(t, st, clerk, "622922100202", 30, map[string]any{"action": "accept"}, map[string]any{"action": "handle"})
 		f := &flow{t: t, id: c.ID}
 		f.act(mediator, "resolve", map[string]any{"outcome": "mediated_oral"}, "resolved")
 		f.act(clerk, "verify", nil, "verified")

@@ -146,7 +146,7 @@ func TestRoster(t *testing.T) {
 		police := departmentID(t, st, "622922100", "police-station")
 		court := departmentID(t, st, "622922100", "tribunal")
 		hrss := departmentID(t, st, demo.CountyCode, "hrss")
-		jingguJustice := departmentID(t, st, "622922102", "justice-office")
+		jingguJustice := departmentID(t, st, "622922103", "justice-office")
 		leaderID := userID(t, st, "fucheng.leader")
 
 		// post sends a rota form for the township's centre and checks the answer and,

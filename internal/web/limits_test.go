@@ -244,7 +244,7 @@ func TestOpen311LimitAcrossNodes(t *testing.T) {
 			}
 			submit := func(srv *testutil.Server) *http.Response {
 				t.Helper()
-				form := url.Values{"api_key": {key}, "service_code": {"hazard.fire"}, "address_id": {"622922100001"},
+				form := url.Values{"api_key": {key}, "service_code": {"hazard.fire"}, "address_id": {"622922100200"},
 					"description": {"村口小卖部门前堆放十几个液化气罐，旁边就是柴草垛。"}, "phone": {"13893001122"}}
 				resp, _ := publicForm(t, srv.NewClient(t), srv.URL, "/open311/v2/requests.json", form)
 				return resp

@@ -27,8 +27,8 @@ func TestMediationOrgsTalentAndRecommendations(t *testing.T) {
 		admin := srv.Login(t, "fucheng.admin", demo.Password)
 		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
 		viewer := srv.Login(t, "fucheng.viewer", demo.Password)
-		town, village := fmt.Sprint(regionID(t, st, "622922100")), fmt.Sprint(regionID(t, st, "622922100001"))
-		jinggu := fmt.Sprint(regionID(t, st, "622922102"))
+		town, village := fmt.Sprint(regionID(t, st, "622922100")), fmt.Sprint(regionID(t, st, "622922100200"))
+		jinggu := fmt.Sprint(regionID(t, st, "622922103"))
 
 		post := func(path string, form url.Values, want int, field string) {
 			t.Helper()
@@ -38,7 +38,7 @@ func TestMediationOrgsTalentAndRecommendations(t *testing.T) {
 			}
 		}
 		org := func(kv ...string) url.Values {
-			v := url.Values{"name": {"城关村人民调解委员会"}, "kind": {"village"}, "region_id": {village}, "categories": {"dispute.neighbour", "dispute.marriage"}}
+			v := url.Values{"name": {"高林湾村人民调解委员会"}, "kind": {"village"}, "region_id": {village}, "categories": {"dispute.neighbour", "dispute.marriage"}}
 			for i := 0; i < len(kv); i += 2 {
 				v[kv[i]] = []string{kv[i+1]}
 			}
@@ -85,7 +85,7 @@ func TestMediationOrgsTalentAndRecommendations(t *testing.T) {
 			t.Fatalf("organisations for the clerk: %s", raw)
 		}
 		committee := orgs.Organisations[0].ID
-		if orgs.Organisations[0].RegionID != regionID(t, st, "622922100001") {
+		if orgs.Organisations[0].RegionID != regionID(t, st, "622922100200") {
 			committee = orgs.Organisations[1].ID
 		}
 		members := fmt.Sprintf("/admin/mediation/orgs/%d/members", committee)
@@ -102,8 +102,8 @@ func TestMediationOrgsTalentAndRecommendations(t *testing.T) {
 			t.Error("王调解, out of the pool since yesterday, is not shown as 已出库")
 		}
 		// A change without a phone keeps the one on file.
-		post(fmt.Sprintf("/admin/mediation/talent/%d", ids["张调解"]), person("t_phone", "", "employer", "城关村委会"), 303, "")
-		if p, err := st.TalentPerson(t.Context(), ids["张调解"]); err != nil || p.Phone != "13912345678" || p.Employer != "城关村委会" {
+		post(fmt.Sprintf("/admin/mediation/talent/%d", ids["张调解"]), person("t_phone", "", "employer", "高林湾村委会"), 303, "")
+		if p, err := st.TalentPerson(t.Context(), ids["张调解"]); err != nil || p.Phone != "13912345678" || p.Employer != "高林湾村委会" {
 			t.Fatalf("after the change: %+v %v", p, err)
 		}
 

@@ -3,7 +3,7 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
-	"log/slog"
+	"fmt"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -43,24 +43,38 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// logRequests writes one access-log line per request, and turns a panic into a 500
-// that shows the client nothing of the cause.
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+// logRequests writes one access-log line per request (with its id and user: the
+// request's context carries them, httpx.LogHandler writes them), records its latency
+// by route in the metrics, and turns a panic into a 500 that shows the client nothing
+// of the cause.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	log := s.log
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
+		ctx := r.Context()
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				log.ErrorContext(ctx, "panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
 				if rec.status == 0 {
 					httpx.WriteError(rec, r, errors.New("panic"))
 				}
 			}
-			log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-				"ms", float64(time.Since(start).Microseconds())/1000, "ip", clientIP(r))
+			took := time.Since(start)
+			route := ""
+			if info := httpx.RequestInfoFrom(ctx); info != nil {
+				route = info.Route()
+			}
+			status := rec.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			s.metrics.observe(route, r.Method, status, took)
+			log.InfoContext(ctx, "request", "method", r.Method, "path", r.URL.Path, "route", route, "status", status,
+				"ms", float64(took.Microseconds())/1000, "ip", clientIP(r))
 		}()
 		next.ServeHTTP(rec, r)
 	})
@@ -68,7 +82,12 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 
 // securityHeaders sets the headers every response carries. The CSP allows no inline
 // script or style: everything comes from /static.
-func securityHeaders(next http.Handler) http.Handler {
+//
+// With hsts set, a request that reached us over HTTPS (here, or at a trusted proxy)
+// is answered with Strict-Transport-Security: the browser then never asks over plain
+// HTTP again, for hsts.
+func securityHeaders(hsts time.Duration, next http.Handler) http.Handler {
+	hstsValue := fmt.Sprintf("max-age=%d", int64(hsts.Seconds()))
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 		"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -79,6 +98,9 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if hsts > 0 && httpx.IsHTTPS(r) {
+			h.Set("Strict-Transport-Security", hstsValue)
+		}
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			// Pages hold personal data: no shared or back-button caches.
 			h.Set("Cache-Control", "no-store")
@@ -93,7 +115,9 @@ func securityHeaders(next http.Handler) http.Handler {
 func limitBody(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		max := limit
-		if httpx.IsUpload(r) {
+		if httpx.IsLedgerUpload(r) {
+			max = httpx.MaxLedgerBytes
+		} else if httpx.IsUpload(r) {
 			max = httpx.MaxUploadBytes
 		}
 		if r.ContentLength > max {
@@ -151,6 +175,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			actor.ID, actor.Name = p.User.ID, p.User.Username
 		}
 		ctx = store.WithActor(ctx, actor)
+		if info := httpx.RequestInfoFrom(ctx); info != nil && actor.Name != "" {
+			info.SetUser(actor.Name)
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -192,7 +219,7 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if crossSite(r) {
+		if crossSite(r, s.publicHost) {
 			s.refuseCSRF(w, r, "csrf_cross_site")
 			return
 		}
@@ -225,8 +252,10 @@ func isForm(r *http.Request) bool {
 }
 
 // crossSite reports whether a browser says the request comes from another site:
-// Sec-Fetch-Site where the browser sends it, else an Origin that is not ours.
-func crossSite(r *http.Request) bool {
+// Sec-Fetch-Site where the browser sends it, else an Origin that is not ours — the
+// request's Host (a trusted proxy's X-Forwarded-Host: httpx.FromProxy), or
+// publicHost, the host of -public-url, for a proxy that passes neither.
+func crossSite(r *http.Request, publicHost string) bool {
 	switch r.Header.Get("Sec-Fetch-Site") {
 	case "same-origin", "none":
 		return false
@@ -238,11 +267,11 @@ func crossSite(r *http.Request) bool {
 		return origin == "null"
 	}
 	u, err := url.Parse(origin)
-	return err != nil || u.Host != r.Host
+	return err != nil || u.Host != r.Host && (publicHost == "" || u.Host != publicHost)
 }
 
 func (s *Server) refuseCSRF(w http.ResponseWriter, r *http.Request, code string) {
-	s.log.Warn("csrf refused", "code", code, "path", r.URL.Path, "ip", clientIP(r))
+	s.log.WarnContext(r.Context(), "csrf refused", "code", code, "path", r.URL.Path, "ip", clientIP(r))
 	err := httpx.Errorf(r, http.StatusForbidden, code, "csrf_token")
 	if httpx.WantsJSON(r) {
 		httpx.WriteError(w, r, err)

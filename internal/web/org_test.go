@@ -30,7 +30,7 @@ func TestOrganisationAPI(t *testing.T) {
 		clerk := srv.Login(t, "county.clerk", demo.Password)
 		fuchengID := regionID(t, st, "622922100")
 		sujiID := regionID(t, st, "622922101")
-		sujiVillage := regionID(t, st, "622922101001")
+		sujiVillage := regionID(t, st, "622922101206")
 
 		type call struct {
 			name   string
@@ -46,8 +46,8 @@ func TestOrganisationAPI(t *testing.T) {
 			return map[string]any{"parent_id": parent, "code": code, "name": "新村", "level": "village"}
 		}
 		calls := []call{
-			{"admin adds a village", county, "POST", "/api/v1/regions", village(fuchengID, "622922100004"), 201, "", ""},
-			{"duplicate region code", county, "POST", "/api/v1/regions", village(fuchengID, "622922100004"), 422, "taken", "code"},
+			{"admin adds a village", county, "POST", "/api/v1/regions", village(fuchengID, "622922100099"), 201, "", ""},
+			{"duplicate region code", county, "POST", "/api/v1/regions", village(fuchengID, "622922100099"), 422, "taken", "code"},
 			{"region code not digits", county, "POST", "/api/v1/regions", village(fuchengID, "62a"), 422, "region_code", "code"},
 			{"level above parent", county, "POST", "/api/v1/regions", map[string]any{"parent_id": fuchengID, "code": "622922100009", "name": "x", "level": "city"}, 422, "below_parent", "level"},
 			{"no parent", county, "POST", "/api/v1/regions", map[string]any{"code": "622922100009", "name": "x", "level": "village"}, 422, "required", "parent_id"},
@@ -94,7 +94,7 @@ func TestOrganisationAPI(t *testing.T) {
 		_, body := fucheng.Do("GET", "/api/v1/regions", nil)
 		var regions struct{ Items []struct{ Code string } }
 		testutil.DecodeJSON(t, body, &regions)
-		if len(regions.Items) != 1+4+6 { // the township, its 3 villages and the one added, 2 grids under each of the 3
+		if len(regions.Items) != 1+14+1+6 { // the township, its 14 villages and the one added, 2 grids under 3 of them
 			t.Errorf("township admin sees %d regions", len(regions.Items))
 		}
 		for _, g := range regions.Items {

@@ -167,12 +167,13 @@ func (w *world) probes() []probe {
 	ok204 := answer{status: http.StatusNoContent}
 	see := answer{status: http.StatusSeeOther}
 	unprocessable := answer{status: http.StatusUnprocessableEntity}
+	noFile := strings.Repeat("0", 64) // a ledger's hash that no upload has
 	notFound := answer{status: http.StatusNotFound}
 	emptyForm := url.Values{}
 	emptyJSON := map[string]any{}
 	// Jinggu's region path begins as Fucheng's does ("/1/22/", "/1/2/"): objects
 	// there are out of reach of Fucheng's admin, and must look so.
-	fucheng, jinggu := "622922100", "622922102"
+	fucheng, jinggu := "622922100", "622922103"
 	id := func(n int64) string { return fmt.Sprint(n) }
 	okFor := func(ans answer) func(demo.Account) answer { return func(demo.Account) answer { return ans } }
 
@@ -258,6 +259,16 @@ func (w *world) probes() []probe {
 		probe{route: "GET /admin/tokens", method: GET, url: "/admin/tokens", want: w.granted(pageSurface, org, okFor(ok200))},
 		probe{route: "POST /admin/tokens", method: POST, url: "/admin/tokens", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
 		probe{route: "POST /admin/tokens/{id}/revoke", method: POST, url: "/admin/tokens/" + id(w.token) + "/revoke", want: w.inSubtree(pageSurface, org, demo.CountyCode, see)},
+		probe{route: "GET /admin/screens", method: GET, url: "/admin/screens", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "POST /admin/screens", method: POST, url: "/admin/screens", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/screens/{id}/revoke", method: POST, url: "/admin/screens/" + id(w.spareScreen) + "/revoke", want: w.inSubtree(pageSurface, org, demo.CountyCode, see)},
+		probe{route: "POST /admin/outlines", method: POST, url: "/admin/outlines", body: testutil.Upload{Field: "geojson", Filename: "附城镇.geojson", Content: []byte(`{"type":"Point"}`)},
+			want: w.granted(pageSurface, org, okFor(unprocessable))},
+		probe{route: "POST /admin/outlines/{id}/delete", method: POST, url: "/admin/outlines/" + id(w.regions[fucheng]) + "/delete", want: w.inSubtree(pageSurface, org, fucheng, see)},
+		// The hall screen: no session; its token alone decides, the same for everyone.
+		probe{route: "GET /screen/{token}", method: GET, url: "/screen/" + w.screenToken, want: same(answer{status: 200, contains: []string{"screen-map"}})},
+		probe{route: "GET /screen/{token}/data", method: GET, url: "/screen/" + w.screenToken + "/data", want: same(answer{status: 200, contains: []string{`"ticker"`}})},
+		probe{route: "GET /screen/{token}/map", method: GET, url: "/screen/" + w.screenToken + "/map", want: same(answer{status: 200, contains: []string{"FeatureCollection"}})},
 
 		// The rota of a centre (驻点与值班): the admin's own centre by default, another
 		// only inside their subtree; writes refused after both are checked.
@@ -330,6 +341,14 @@ func (w *world) probes() []probe {
 		probe{route: "GET /admin/risk", method: GET, url: "/admin/risk", want: w.granted(pageSurface, dict, okFor(ok200))},
 		probe{route: "POST /admin/risk", method: POST, url: "/admin/risk", body: url.Values{"threshold.blue": {"many"}}, want: w.granted(pageSurface, dict, okFor(unprocessable))},
 		probe{route: "POST /admin/risk/reset", method: POST, url: "/admin/risk/reset", want: w.granted(pageSurface, dict, okFor(see))},
+		// 台账 import: a file that was never uploaded is not found; a form without its
+		// source or file is refused after the permission is checked.
+		probe{route: "GET /admin/imports", method: GET, url: "/admin/imports", want: w.granted(pageSurface, dict, okFor(ok200))},
+		probe{route: "POST /admin/imports", method: POST, url: "/admin/imports", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "GET /admin/imports/{file}", method: GET, url: "/admin/imports/" + noFile + "?source=1", want: w.granted(pageSurface, dict, okFor(notFound))},
+		probe{route: "GET /admin/imports/{file}/report.xlsx", method: GET, url: "/admin/imports/" + noFile + "/report.xlsx?source=1", want: w.granted(pageSurface, dict, okFor(notFound))},
+		probe{route: "POST /admin/imports/{file}/mapping", method: POST, url: "/admin/imports/" + noFile + "/mapping", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "POST /admin/imports/{file}/run", method: POST, url: "/admin/imports/" + noFile + "/run", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
 		probe{route: "GET /api/v1/deadline-rules", method: GET, url: "/api/v1/deadline-rules", want: w.granted(apiSurface, dict, okFor(ok200))},
 		probe{route: "POST /api/v1/deadline-rules", method: POST, url: "/api/v1/deadline-rules", body: emptyJSON, want: w.granted(apiSurface, dict, okFor(unprocessable))},
 		probe{route: "PUT /api/v1/deadline-rules/{id}", method: PUT, url: "/api/v1/deadline-rules/" + id(w.deadlineRule), body: emptyJSON, want: w.granted(apiSurface, dict, okFor(unprocessable))},
@@ -345,7 +364,7 @@ func (w *world) probes() []probe {
 	// Each case's registration is a row of its clerk's.
 	auditRows := func(a demo.Account) answer {
 		ans := answer{status: 200}
-		for clerk, code := range map[string]string{"fucheng.clerk": fucheng, "county.clerk": demo.CountyCode, "jinggu.clerk": "622922102"} {
+		for clerk, code := range map[string]string{"fucheng.clerk": fucheng, "county.clerk": demo.CountyCode, "jinggu.clerk": "622922103"} {
 			if strings.HasPrefix(code, a.RegionCode) {
 				ans.contains = append(ans.contains, clerk)
 			} else {
@@ -422,6 +441,24 @@ func (w *world) probes() []probe {
 		probe{route: "GET /api/v1/supervisions", method: GET, url: "/api/v1/supervisions", want: supervised(apiSurface), by: everyone},
 		probe{route: "GET /warnings", method: GET, url: "/warnings", want: list(pageSurface), by: everyone},
 		probe{route: "GET /api/v1/warnings", method: GET, url: "/api/v1/warnings", want: refusing(apiSurface), by: everyone},
+	)
+
+	// 我的筛选 and export jobs: anyone who reads case lists keeps their own filters and
+	// runs their own exports; another's (here: none under the id probed) look like none.
+	reader := func(s surface, ok answer) func(*demo.Account) answer {
+		return w.granted(s, auth.PermCasesRead, okFor(ok))
+	}
+	add(
+		probe{route: "POST /saved-filters", method: POST, url: "/saved-filters", body: url.Values{"name": {""}, "query": {"kind=dispute"}}, want: reader(pageSurface, unprocessable)},
+		probe{route: "POST /saved-filters/{id}/rename", method: POST, url: "/saved-filters/999999/rename", body: url.Values{"name": {"x"}}, want: reader(pageSurface, notFound)},
+		probe{route: "POST /saved-filters/{id}/delete", method: POST, url: "/saved-filters/999999/delete", body: emptyForm, want: reader(pageSurface, notFound)},
+		probe{route: "GET /api/v1/saved-filters", method: GET, url: "/api/v1/saved-filters", want: reader(apiSurface, ok200)},
+		probe{route: "POST /api/v1/saved-filters", method: POST, url: "/api/v1/saved-filters", body: map[string]any{"name": "", "query": "kind=dispute"}, want: reader(apiSurface, unprocessable)},
+		probe{route: "PATCH /api/v1/saved-filters/{id}", method: PATCH, url: "/api/v1/saved-filters/999999", body: map[string]any{"name": "x"}, want: reader(apiSurface, notFound)},
+		probe{route: "DELETE /api/v1/saved-filters/{id}", method: DELETE, url: "/api/v1/saved-filters/999999", want: reader(apiSurface, notFound)},
+		probe{route: "POST /api/v1/exports", method: POST, url: "/api/v1/exports?format=pdf", want: reader(apiSurface, unprocessable)},
+		probe{route: "GET /api/v1/exports/{id}", method: GET, url: "/api/v1/exports/0123456789abcdef0123456789abcdef", want: reader(apiSurface, notFound)},
+		probe{route: "GET /api/v1/exports/{id}/file", method: GET, url: "/api/v1/exports/0123456789abcdef0123456789abcdef/file", want: reader(apiSurface, notFound)},
 	)
 
 	// 待审批: approvals.review, a leader's own queue; no answer waits under the id probed.
@@ -827,7 +864,7 @@ func (w *world) inSubtreeOfAnyone(code string) func(*demo.Account) answer {
 // subtreeNames: a list of regions names those of the reader's subtree only.
 func (w *world) subtreeNames(a demo.Account, ok answer) answer {
 	ans := ok
-	for code, name := range map[string]string{"622922100": "附城镇", "622922101": "苏集镇", "622922102": "景古镇"} {
+	for code, name := range map[string]string{"622922100": "附城镇", "622922101": "苏集镇", "622922103": "景古镇"} {
 		if strings.HasPrefix(code, a.RegionCode) {
 			ans.contains = append(ans.contains, name)
 		} else {

@@ -160,7 +160,9 @@ type world struct {
 	cancelledAppointment int64    // a booking of A's, cancelled already
 	notice               int64    // a notice of fucheng.handler's
 	notices              map[int64][]store.Notification
-	token, token2        int64 // API tokens the county's admin issued, one to revoke by page, one by API
+	token, token2        int64  // API tokens the county's admin issued, one to revoke by page, one by API
+	spareScreen          int64  // a hall screen's token the county's admin issued, to revoke
+	screenToken          string // a live hall screen's token, of the county
 	spareRules           [2]int64
 	deadlineRule         int64
 	category             int64 // a category of the default dictionary
@@ -194,7 +196,7 @@ func newWorld(t *testing.T, st *store.Store) *world {
 	// Fucheng's and Jinggu's region paths differ after a common beginning ("/1/2/" and
 	// "/1/22/" in the demo county): a subtree bound that forgets the closing "/" lets
 	// Fucheng's staff see case C. Should the demo's ids ever change, say so.
-	if f, j := paths["622922100"], paths["622922102"]; !strings.HasPrefix(j, strings.TrimSuffix(f, "/")) {
+	if f, j := paths["622922100"], paths["622922103"]; !strings.HasPrefix(j, strings.TrimSuffix(f, "/")) {
 		t.Logf("Jinggu's path %s does not begin as Fucheng's %s does: case C no longer guards the subtree's closing bound", j, f)
 	}
 	deps, err := st.Departments(ctx, store.DepartmentFilter{})
@@ -211,11 +213,11 @@ func newWorld(t *testing.T, st *store.Store) *world {
 	w.fuchengDept = w.departments["622922100/justice-office"]
 
 	// A: a Fucheng village's quarrel, assigned to Fucheng's 司法所.
-	w.a = w.register(t, "A", "fucheng.clerk", "622922100001", "622922100/justice-office", 1)
+	w.a = w.register(t, "A", "fucheng.clerk", "622922100200", "622922100/justice-office", 1)
 	// B: at a Suji village, registered by the county's desk and assigned to the county's 人社局.
-	w.b = w.register(t, "B", "county.clerk", "622922101001", demo.CountyCode+"/hrss", 2)
+	w.b = w.register(t, "B", "county.clerk", "622922101206", demo.CountyCode+"/hrss", 2)
 	// C: in a Jinggu grid, handled at Jinggu's centre itself.
-	w.c = w.register(t, "C", "jinggu.clerk", "62292210200301", "", 3)
+	w.c = w.register(t, "C", "jinggu.clerk", "62292210320201", "", 3)
 
 	leader := w.clients["county.leader"]
 	for _, c := range []*worldCase{w.a, w.b, w.c} {
@@ -269,6 +271,13 @@ func newWorld(t *testing.T, st *store.Store) *world {
 		}
 		*tok = idOf(t, raw)
 	}
+	w.screenToken = issueScreen(t, w.srv, w.clients["county.admin"], "矩阵大屏", w.regions[demo.CountyCode])
+	issueScreen(t, w.srv, w.clients["county.admin"], "矩阵备用大屏", w.regions[demo.CountyCode])
+	screens, err := st.ScreenTokens(ctx, "/")
+	if err != nil || len(screens) != 2 {
+		t.Fatalf("the screens: %v %v", screens, err)
+	}
+	w.spareScreen = screens[0].ID // the newest
 
 	// Every notice sent so far, by addressee: the inbox shows its reader's own.
 	w.notices = map[int64][]store.Notification{}

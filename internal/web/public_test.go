@@ -40,8 +40,8 @@ func publicPNG(t testing.TB) []byte {
 // publicReport is a valid submission of the public form: a fire hazard in a village
 // of 附城镇, whose centre has the clerks.
 func publicReport() url.Values {
-	return url.Values{"kind": {"hazard"}, "category": {"hazard.fire"}, "region": {"622922100001"},
-		"address": {"城关村三社"}, "description": {"村口小卖部门前堆放十几个液化气罐，旁边就是柴草垛。"},
+	return url.Values{"kind": {"hazard"}, "category": {"hazard.fire"}, "region": {"622922100200"},
+		"address": {"高林湾村三社"}, "description": {"村口小卖部门前堆放十几个液化气罐，旁边就是柴草垛。"},
 		"phone": {"13893001122"}, "name": {"王秀英"}}
 }
 
@@ -142,7 +142,7 @@ func TestPublicPortal(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, `action="/p/"`) || strings.Contains(body, "sidenav") {
 			t.Fatalf("GET /p/: %d", resp.StatusCode)
 		}
-		for _, want := range []string{`value="622922100001"`, `value="hazard.fire"`, `accept="image/*" multiple`, zhT("public.form.title")} {
+		for _, want := range []string{`value="622922100200"`, `value="hazard.fire"`, `accept="image/*" multiple`, zhT("public.form.title")} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the form lacks %s", want)
 			}
@@ -158,7 +158,7 @@ func TestPublicPortal(t *testing.T) {
 		bad := publicReport()
 		bad.Del("phone")
 		resp, body = publicPost(t, c, srv.URL, "/p/", bad, nil)
-		if resp.StatusCode != 422 || !strings.Contains(body, `data-testid="field-error-phone"`) || !strings.Contains(body, "城关村三社") {
+		if resp.StatusCode != 422 || !strings.Contains(body, `data-testid="field-error-phone"`) || !strings.Contains(body, "高林湾村三社") {
 			t.Errorf("no phone: %d %s", resp.StatusCode, publicAlert(body))
 		}
 		bad = publicReport()

@@ -189,10 +189,10 @@ func TestSeedKangleWorkInjury(t *testing.T) {
 		fuchengClerk := srv.Login(t, "fucheng.clerk", demo.Password)
 
 		f := &flow{t: t}
-		village := regionID(t, st, "622922101002") // 苏集镇古城村 stands in for 八松乡
+		village := regionID(t, st, "622922101201") // 苏集镇古洞沟村 stands in for 八松乡
 		c := f.register(clerk, map[string]any{
 			"kind": "dispute", "category_id": categoryID(t, st, "dispute.labour.injury"), "channel": "walk_in",
-			"region_id": village, "address": "苏集镇古城村建筑工地",
+			"region_id": village, "address": "苏集镇古洞沟村建筑工地",
 			"title":       "务工受伤工伤赔偿纠纷",
 			"description": "村民高某受雇在工地务工时右手中指被搅拌机夹断，与雇主就工伤赔偿协商未果，请求综治中心协调解决。",
 			"urgency":     "normal", "people_count": 2, "amount_yuan": 70000,
@@ -460,14 +460,14 @@ func TestSeedZhouliuLandTransferGroup(t *testing.T) {
 		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
 		mediator := srv.Login(t, "fucheng.mediator", demo.Password)
 		otherTownship := srv.Login(t, "suji.clerk", demo.Password)
-		village := regionID(t, st, "622922100001")
+		village := regionID(t, st, "622922100200")
 
 		f := &flow{t: t}
 		c := f.register(clerk, map[string]any{
 			"kind": "dispute", "category_id": categoryID(t, st, "dispute.land"), "channel": "walk_in",
-			"region_id": village, "address": "附城镇城关村",
+			"region_id": village, "address": "附城镇高林湾村",
 			"title":       "86户村民土地流转费纠纷",
-			"description": "城关村86户村民与关某签订《土地承包经营权流转合同》，将承包山地流转给关某退耕还林，关某拖欠两年流转费未付，村民推选代表请求镇综治中心帮助维权。",
+			"description": "高林湾村86户村民与关某签订《土地承包经营权流转合同》，将承包山地流转给关某退耕还林，关某拖欠两年流转费未付，村民推选代表请求镇综治中心帮助维权。",
 			"urgency":     "normal", "households": 86, "people_count": 312, "amount_yuan": 258000,
 			"parties": []map[string]any{
 				{"role": "representative", "name": "周某", "phone": "13893301001"},

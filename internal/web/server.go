@@ -8,13 +8,16 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
+	"sync/atomic"
 	"text/template"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/config"
+	"github.com/onedoor/onedoor/internal/importjob"
 	"github.com/onedoor/onedoor/internal/jobs"
 	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/notify"
@@ -39,6 +42,10 @@ type Server struct {
 	pages *ui.UI
 
 	mediation *mediation.Service
+
+	schema     atomic.Pointer[store.SchemaState] // SetSchema
+	metrics    *metrics
+	publicHost string // the host of -public-url, "" when unset
 }
 
 // New returns a server over st, with the page templates checked: a broken template
@@ -63,6 +70,12 @@ func newServer(cfg *config.Config, log *slog.Logger, st *store.Store, parse func
 	s.pages = ui.New(st, s.auth, s.orgs, s.cases, cfg.SecureCookies, pages)
 	s.mediation = &mediation.Service{Store: st, Cases: s.cases, Now: func() time.Time { return s.cases.Now() }}
 	s.pages.Mediation = s.mediation
+	s.pages.Imports = importjob.New(st)
+	s.metrics = newMetrics(s)
+	if u, err := url.Parse(cfg.PublicURL); err == nil {
+		s.publicHost = u.Host
+	}
+	s.cases.Registered = s.metrics.registered
 	return s, nil
 }
 
@@ -83,6 +96,7 @@ func newCases(cfg *config.Config, log *slog.Logger, st *store.Store) *cases.Serv
 // sweeps, outbox delivery, and session cleanup. The caller starts and stops them.
 func (s *Server) Jobs() *jobs.Runner {
 	r := jobs.New(s.st, s.log)
+	r.Ran = s.metrics.ran
 	channels := map[string]notify.Channel{"sms": notify.LogSink{Log: s.log}}
 	if s.cfg.SMSGateway != "" {
 		channels["sms"] = notify.SMSGateway{URL: s.cfg.SMSGateway, Token: s.cfg.SMSToken}
@@ -98,8 +112,14 @@ func (s *Server) Jobs() *jobs.Runner {
 		r.Add(sw.name, s.cfg.SweepInterval, sw.run)
 	}
 	r.Add("outbox", 10*time.Second, func(ctx context.Context, _ time.Time) (int, error) { return deliver.Deliver(ctx) })
-	r.Add("session-cleanup", time.Hour, func(ctx context.Context, now time.Time) (int, error) {
+	// Every ten minutes: the lease of a node that died holding it lapses within the
+	// interval (jobs.leaseFor), and sessions past their time go soon after.
+	r.Add("session-cleanup", 10*time.Minute, func(ctx context.Context, now time.Time) (int, error) {
 		n, err := s.st.DeleteExpiredSessions(ctx, now, now.Add(-s.cfg.IdleTimeout))
+		return int(n), err
+	})
+	r.Add("job-runs-prune", time.Hour, func(ctx context.Context, now time.Time) (int, error) {
+		n, err := s.st.PruneJobRuns(ctx, now.Add(-s.cfg.JobRunsKeep))
 		return int(n), err
 	})
 	return r
@@ -151,15 +171,28 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.register(mux)
 
-	var h http.Handler = mux
+	var h http.Handler = routeOf(mux)
 	h = s.checkCSRF(h)
 	h = s.checkForms(h)
 	h = s.authenticate(h)
+	h = s.schemaGuard(h)
 	h = limitBody(s.cfg.MaxBodyBytes, h)
-	h = securityHeaders(h)
-	h = logRequests(s.log, h)
+	h = securityHeaders(s.cfg.HSTS, h)
+	h = s.logRequests(h)
 	trusted := s.cfg.TrustedProxies
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, httpx.WithClientIP(r, trusted)) })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" {
+			// Outside the application: no session, no request log of every scrape.
+			s.serveMetrics(w, r)
+			return
+		}
+		fromProxy := httpx.PeerTrusted(r, trusted)
+		info := &httpx.RequestInfo{ID: httpx.RequestID(r, fromProxy)}
+		w.Header().Set("X-Request-Id", info.ID)
+		r = httpx.FromProxy(r, fromProxy)
+		r = r.WithContext(httpx.WithRequestInfo(r.Context(), info))
+		h.ServeHTTP(w, httpx.WithClientIP(r, trusted))
+	})
 }
 
 // register adds every route: the assets, the health check, the pages, the API and
@@ -190,14 +223,33 @@ func (l *routeList) HandleFunc(pattern string, _ func(http.ResponseWriter, *http
 	*l = append(*l, pattern)
 }
 
-// health answers 200 while the store answers, 503 otherwise.
+// health answers 200 "ok" while the store answers and this binary runs on its
+// schema; 503 "down" when the store does not answer, 503 "schema_mismatch" when the
+// schema is one this binary does not run on. Before the server is up, its Gate
+// answers "starting".
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.st.Ping(ctx); err != nil {
-		s.log.Warn("health: store does not answer", "err", err)
-		httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": string(s.st.Dialect())})
+	h := health{Status: "ok", Store: string(s.st.Dialect())}
+	err := s.st.Ping(ctx)
+	if err == nil {
+		// Read afresh: a probe learns of another node's migration at once.
+		var st store.SchemaState
+		if st, err = s.st.SchemaStatus(ctx); err == nil {
+			s.SetSchema(st)
+			h.Schema = &schemaState{Database: st.Database, Binary: st.Binary, Requires: st.Requires}
+		}
+	}
+	if err != nil {
+		s.log.WarnContext(r.Context(), "health: store does not answer", "err", err)
+		h.Status = "down"
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, h)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": string(s.st.Dialect())})
+	if st := s.schema.Load(); st != nil && !st.Serves() {
+		h.Status = "schema_mismatch"
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, h)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, h)
 }

@@ -63,7 +63,7 @@ func TestBearerTokenFollowsItsUser(t *testing.T) {
 		}
 		sujiCase := func() map[string]any {
 			c := walkIn(t, st)
-			c["region_id"] = regionID(t, st, "622922101001")
+			c["region_id"] = regionID(t, st, "622922101206")
 			return c
 		}
 		setUser := func(regionCode string, roles ...string) {

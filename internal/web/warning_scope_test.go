@@ -40,7 +40,7 @@ func TestWarningExplainsOnlyWhatTheReaderSees(t *testing.T) {
 		var elsewhere []int64
 		for i := 0; i < 3; i++ {
 			f := &flow{t: t}
-			elsewhere = append(elsewhere, f.register(sujiClerk, body("622922101001", fmt.Sprintf("与邻居因宅基地发生争执（第%d次）。", i+1))).ID)
+			elsewhere = append(elsewhere, f.register(sujiClerk, body("622922101206", fmt.Sprintf("与邻居因宅基地发生争执（第%d次）。", i+1))).ID)
 		}
 		for _, incident := range []string{"police_call", "police_call", "mediation_failed", "mediation_failed"} {
 			resp, raw := sujiClerk.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/record", elsewhere[0]), map[string]any{"incident": incident})
@@ -48,7 +48,7 @@ func TestWarningExplainsOnlyWhatTheReaderSees(t *testing.T) {
 				t.Fatalf("record %s: %d %s", incident, resp.StatusCode, raw)
 			}
 		}
-		(&flow{t: t}).register(clerk, body("622922100001", "与邻居因院墙发生争执。"))
+		(&flow{t: t}).register(clerk, body("622922100200", "与邻居因院墙发生争执。"))
 
 		// What nobody but the county may be told: the counts, the floor that rests on
 		// them, and the other cases themselves.
@@ -61,7 +61,7 @@ func TestWarningExplainsOnlyWhatTheReaderSees(t *testing.T) {
 				}
 			}
 		}
-		threat := body("622922100001", "马某扬言要和邻居同归于尽。")
+		threat := body("622922100200", "马某扬言要和邻居同归于尽。")
 		resp, raw := clerk.Do("POST", "/api/v1/cases", threat)
 		if resp.StatusCode != 201 {
 			t.Fatalf("register: %d %s", resp.StatusCode, raw)
@@ -168,7 +168,7 @@ func TestWarningExplainsOnlyWhatTheReaderSees(t *testing.T) {
 
 		// Registered through the form, the case's page says the same.
 		form := url.Values{"kind": {"dispute"}, "category_id": {fmt.Sprint(categoryID(t, st, "dispute.neighbour"))}, "channel": {"walk_in"},
-			"region_id": {fmt.Sprint(regionID(t, st, "622922100001"))}, "description": {"马某再次来访，扬言要和邻居同归于尽。"},
+			"region_id": {fmt.Sprint(regionID(t, st, "622922100200"))}, "description": {"马某再次来访，扬言要和邻居同归于尽。"},
 			"urgency": {"normal"}, "parties[0].role": {"applicant"}, "parties[0].name": {"马某"}, "parties[0].id_number": {idNumber}}
 		resp, _ = postForm(t, srv, clerk, "/cases", form)
 		loc := resp.Header.Get("Location")

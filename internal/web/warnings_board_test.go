@@ -109,12 +109,12 @@ func TestWarningMapRollsUpTheRegionTree(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		srv := testutil.NewServer(t, st, true)
 		clerk := srv.Login(t, "county.clerk", demo.Password)
-		registerWarned(t, st, clerk, "62292210000101", "yellow", 1) // 附城镇 城关村 第一网格
-		registerWarned(t, st, clerk, "62292210000101", "blue", 2)
-		registerWarned(t, st, clerk, "62292210000102", "red", 3)    // 城关村 第二网格
-		registerWarned(t, st, clerk, "62292210000201", "blue", 4)   // 郭家庄村 第一网格
-		registerWarned(t, st, clerk, "622922101001", "orange", 5)   // 苏集镇 苏集村, no grid
-		registerWarned(t, st, clerk, "62292210100201", "yellow", 6) // 苏集镇 古城村 第一网格
+		registerWarned(t, st, clerk, "62292210020001", "yellow", 1) // 附城镇 高林湾村 第一网格
+		registerWarned(t, st, clerk, "62292210020001", "blue", 2)
+		registerWarned(t, st, clerk, "62292210020002", "red", 3)    // 高林湾村 第二网格
+		registerWarned(t, st, clerk, "62292210020101", "blue", 4)   // 高丰村 第一网格
+		registerWarned(t, st, clerk, "622922101206", "orange", 5)   // 苏集镇 苏集村, no grid
+		registerWarned(t, st, clerk, "62292210120101", "yellow", 6) // 苏集镇 古洞沟村 第一网格
 
 		ctx := context.Background()
 		svc := srv.App.Cases()
@@ -131,18 +131,18 @@ func TestWarningMapRollsUpTheRegionTree(t *testing.T) {
 		}{
 			demo.CountyCode:  {risk.LevelRed, cases.LevelCounts{Red: 1, Orange: 1, Yellow: 2, Blue: 2}},
 			"622922100":      {risk.LevelRed, cases.LevelCounts{Red: 1, Yellow: 1, Blue: 2}},
-			"622922100001":   {risk.LevelRed, cases.LevelCounts{Red: 1, Yellow: 1, Blue: 1}},
-			"62292210000101": {risk.LevelYellow, cases.LevelCounts{Yellow: 1, Blue: 1}},
-			"62292210000102": {risk.LevelRed, cases.LevelCounts{Red: 1}},
-			"622922100002":   {risk.LevelBlue, cases.LevelCounts{Blue: 1}},
-			"62292210000201": {risk.LevelBlue, cases.LevelCounts{Blue: 1}},
-			"62292210000202": {risk.LevelNone, cases.LevelCounts{}},
-			"622922100003":   {risk.LevelNone, cases.LevelCounts{}},
+			"622922100200":   {risk.LevelRed, cases.LevelCounts{Red: 1, Yellow: 1, Blue: 1}},
+			"62292210020001": {risk.LevelYellow, cases.LevelCounts{Yellow: 1, Blue: 1}},
+			"62292210020002": {risk.LevelRed, cases.LevelCounts{Red: 1}},
+			"622922100201":   {risk.LevelBlue, cases.LevelCounts{Blue: 1}},
+			"62292210020101": {risk.LevelBlue, cases.LevelCounts{Blue: 1}},
+			"62292210020102": {risk.LevelNone, cases.LevelCounts{}},
+			"622922100202":   {risk.LevelNone, cases.LevelCounts{}},
 			"622922101":      {risk.LevelOrange, cases.LevelCounts{Orange: 1, Yellow: 1}},
-			"622922101001":   {risk.LevelOrange, cases.LevelCounts{Orange: 1}},
-			"62292210100101": {risk.LevelNone, cases.LevelCounts{}},
-			"622922101002":   {risk.LevelYellow, cases.LevelCounts{Yellow: 1}},
-			"622922102":      {risk.LevelNone, cases.LevelCounts{}},
+			"622922101206":   {risk.LevelOrange, cases.LevelCounts{Orange: 1}},
+			"62292210120601": {risk.LevelNone, cases.LevelCounts{}},
+			"622922101201":   {risk.LevelYellow, cases.LevelCounts{Yellow: 1}},
+			"622922103":      {risk.LevelNone, cases.LevelCounts{}},
 		}
 		for code, w := range want {
 			n := findNode(m, code)
@@ -155,14 +155,15 @@ func TestWarningMapRollsUpTheRegionTree(t *testing.T) {
 			}
 		}
 		// The village's own case is its own; its grids have none.
-		if v := findNode(m, "622922101001"); v.Own != (cases.LevelCounts{Orange: 1}) || len(v.Children) != 2 {
+		if v := findNode(m, "622922101206"); v.Own != (cases.LevelCounts{Orange: 1}) || len(v.Children) != 2 {
 			t.Errorf("苏集村 own %+v with %d grids", v.Own, len(v.Children))
 		}
 		if m.Totals != want[demo.CountyCode].counts {
 			t.Errorf("totals %+v", m.Totals)
 		}
-		// The tree: 3 townships, 3 villages each, 2 grids each, in code order.
-		if len(m.Root.Children) != 3 || m.Root.Children[0].Region.Code != "622922100" || len(m.Nodes()) != 1+3+9+18 {
+		// The tree: 康乐县's 15 townships and 156 villages, 2 grids under 3 villages of
+		// the 3 staffed townships, in code order.
+		if len(m.Root.Children) != 15 || m.Root.Children[0].Region.Code != "622922100" || len(m.Nodes()) != 1+15+156+18 {
 			t.Fatalf("the tree: %d townships, %d regions", len(m.Root.Children), len(m.Nodes()))
 		}
 
@@ -171,7 +172,7 @@ func TestWarningMapRollsUpTheRegionTree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Root.Region.Code != "622922101" || len(m.Nodes()) != 1+3+6 || findNode(m, "622922100") != nil {
+		if m.Root.Region.Code != "622922101" || len(m.Nodes()) != 1+9+6 || findNode(m, "622922100") != nil { // 苏集镇, its 9 villages, 6 grids
 			t.Fatalf("苏集镇's map: root %s, %d regions", m.Root.Region.Code, len(m.Nodes()))
 		}
 		if m.Totals != (cases.LevelCounts{Orange: 1, Yellow: 1}) || m.Root.Highest != risk.LevelOrange {
@@ -200,10 +201,10 @@ func TestWarningsAPIScope(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		srv := testutil.NewServer(t, st, true)
 		clerk := srv.Login(t, "county.clerk", demo.Password)
-		fuchengRed := registerWarned(t, st, clerk, "62292210000102", "red", 11)
-		fuchengYellow := registerWarned(t, st, clerk, "62292210000101", "yellow", 12)
-		sujiOrange := registerWarned(t, st, clerk, "62292210100101", "orange", 13)
-		jingguBlue := registerWarned(t, st, clerk, "622922102001", "blue", 14)
+		fuchengRed := registerWarned(t, st, clerk, "62292210020002", "red", 11)
+		fuchengYellow := registerWarned(t, st, clerk, "62292210020001", "yellow", 12)
+		sujiOrange := registerWarned(t, st, clerk, "62292210120601", "orange", 13)
+		jingguBlue := registerWarned(t, st, clerk, "622922103204", "blue", 14)
 		// A case without a warning is no item.
 		quiet := walkIn(t, st)
 		quiet["parties"] = []map[string]any{{"role": "applicant", "name": "李某", "phone": "13893009999"}}
@@ -318,9 +319,9 @@ func TestWarningsBoardPage(t *testing.T) {
 		svc := srv.App.Cases()
 		svc.Now = clk.Now
 		clerk := srv.Login(t, "county.clerk", demo.Password)
-		red := registerWarned(t, st, clerk, "62292210000102", "red", 21)       // 城关村第二网格
-		yellow := registerWarned(t, st, clerk, "62292210000102", "yellow", 22) // the same grid: red wins
-		blue := registerWarned(t, st, clerk, "62292210100101", "blue", 23)     // 苏集村第一网格
+		red := registerWarned(t, st, clerk, "62292210020002", "red", 21)       // 高林湾村第二网格
+		yellow := registerWarned(t, st, clerk, "62292210020002", "yellow", 22) // the same grid: red wins
+		blue := registerWarned(t, st, clerk, "62292210120601", "blue", 23)     // 苏集村第一网格
 		clk.Add(3*24*time.Hour + 5*time.Hour)
 
 		leader := srv.Login(t, "county.leader", demo.Password)
@@ -340,7 +341,7 @@ func TestWarningsBoardPage(t *testing.T) {
 		}
 		row := attrRow(body, red.ID)
 		for _, want := range []string{`data-level="red"`, `class="badge risk-red"`, "红色预警", fmt.Sprintf(`href="/cases/%d"`, red.ID),
-			red.TrackingCode, "附城镇 · 城关村 · 城关村第二网格", "3天", "未明确", "须于", `data-testid="response-overdue"`} {
+			red.TrackingCode, "附城镇 · 高林湾村 · 高林湾村第二网格", "3天", "未明确", "须于", `data-testid="response-overdue"`} {
 			if !strings.Contains(row, want) {
 				t.Errorf("the red row lacks %q:\n%s", want, row)
 			}
@@ -376,7 +377,7 @@ func TestWarningsBoardPage(t *testing.T) {
 			}
 			return m[2]
 		}
-		for code, want := range map[string]string{"62292210000102": "red", "62292210000101": "none", "62292210100101": "blue", "62292210200201": "none"} {
+		for code, want := range map[string]string{"62292210020002": "red", "62292210020001": "none", "62292210120601": "blue", "62292210320101": "none"} {
 			if got := cell(body, code); got != want {
 				t.Errorf("the county map's cell %s is %q, want %q", code, got, want)
 			}
@@ -387,7 +388,7 @@ func TestWarningsBoardPage(t *testing.T) {
 		if !regexp.MustCompile(`data-testid="map-region-` + fmt.Sprint(regionID(t, st, "622922100")) + `" data-level="red"`).MatchString(body) {
 			t.Error("附城镇's block is not red")
 		}
-		if !strings.Contains(body, "<title>城关村第二网格：红色预警 1 件，黄色预警 1 件</title>") {
+		if !strings.Contains(body, "<title>高林湾村第二网格：红色预警 1 件，黄色预警 1 件</title>") {
 			t.Error("the red cell's tooltip does not count its warnings")
 		}
 		// The summary: the county's townships.
@@ -410,7 +411,7 @@ func TestWarningsBoardPage(t *testing.T) {
 
 		// A township leader's board: their township only.
 		suji := get(srv.Login(t, "suji.leader", demo.Password), "/warnings")
-		if attrRow(suji, blue.ID) == "" || attrRow(suji, red.ID) != "" || strings.Contains(suji, fmt.Sprintf(`data-testid="map-grid-%d"`, regionID(t, st, "62292210000102"))) {
+		if attrRow(suji, blue.ID) == "" || attrRow(suji, red.ID) != "" || strings.Contains(suji, fmt.Sprintf(`data-testid="map-grid-%d"`, regionID(t, st, "62292210020002"))) {
 			t.Error("苏集镇's board shows another township's warnings or grids")
 		}
 		if got := strings.Count(suji, `data-testid="map-grid-`); got != 6 {

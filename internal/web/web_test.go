@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,14 +21,15 @@ func TestHealthz(t *testing.T) {
 		srv := testutil.NewServer(t, st, false)
 		c := srv.NewClient(t)
 		resp, body := c.Do("GET", "/healthz", nil)
-		want := `{"status":"ok","store":"` + string(st.Dialect()) + `"}`
+		v := st.KnownSchemaVersion()
+		want := fmt.Sprintf(`{"status":"ok","store":"%s","schema":{"database":%d,"binary":%d,"requires":%d}}`, st.Dialect(), v, v, v)
 		if resp.StatusCode != 200 || strings.TrimSpace(string(body)) != want {
 			t.Fatalf("healthz = %d %s, want 200 %s", resp.StatusCode, body, want)
 		}
 		st.Close()
 		resp, body = c.Do("GET", "/healthz", nil)
-		if resp.StatusCode != http.StatusServiceUnavailable {
-			t.Fatalf("healthz with the store closed = %d %s, want 503", resp.StatusCode, body)
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), `"status":"down"`) {
+			t.Fatalf("healthz with the store closed = %d %s, want 503 down", resp.StatusCode, body)
 		}
 	})
 }

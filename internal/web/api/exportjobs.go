@@ -225,6 +225,9 @@ const maxExportCount = 10_000_000
 
 // exportStatus is GET /api/v1/exports/{id}: the job's state and rows written.
 func (a *API) exportStatus(r *http.Request, p *auth.Principal) (int, any, error) {
+	if err := p.Require(auth.PermCasesRead); err != nil {
+		return 0, nil, err
+	}
 	j, err := a.exports.ownJob(p, r.PathValue("id"))
 	if err != nil {
 		return 0, nil, httpx.Errorf(r, http.StatusNotFound, "export_gone", "")
@@ -240,6 +243,10 @@ func (a *API) exportFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := httpx.ReadQuery(r); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if err := p.Require(auth.PermCasesRead); err != nil {
 		httpx.WriteError(w, r, err)
 		return
 	}

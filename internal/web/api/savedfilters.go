@@ -94,6 +94,9 @@ func (a *API) saveFilter(r *http.Request, p *auth.Principal) (int, any, error) {
 // renameFilter is PATCH /api/v1/saved-filters/{id}: a new name for one of the
 // caller's filters.
 func (a *API) renameFilter(r *http.Request, p *auth.Principal) (int, any, error) {
+	if err := p.Require(auth.PermCasesRead); err != nil {
+		return 0, nil, err
+	}
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
@@ -121,6 +124,9 @@ func (a *API) renameFilter(r *http.Request, p *auth.Principal) (int, any, error)
 
 // deleteFilter is DELETE /api/v1/saved-filters/{id}.
 func (a *API) deleteFilter(r *http.Request, p *auth.Principal) (int, any, error) {
+	if err := p.Require(auth.PermCasesRead); err != nil {
+		return 0, nil, err
+	}
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err

@@ -18,7 +18,7 @@ import (
 // and read by either. A new filter is added here, in ParseCaseList, and in
 // CaseListParams' test table.
 var CaseListParams = []string{"queue", "state", "kind", "urgency", "category_id", "region_id", "channel", "overdue", "code", "q", "sort",
-	"stat", "part", "department_id", "from", "to", "before", "page", "limit"}
+	"stat", "part", "department_id", "from", "to", "person", "before", "page", "limit"}
 
 // CaseList is a case list's request as read from its query string: the store's filter
 // and what the list needs besides to show it.
@@ -109,6 +109,9 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 	f.TrackingCode = strings.ToUpper(strings.TrimSpace(q.String("code")))
 	f.CategoryID = q.Int("category_id", 0, 1<<62)
 	f.Before = q.Int("before", 0, 1<<62)
+	// person=<a party's id>: the cases of the same person (研判's 反复来访), named by a
+	// party record rather than by an ID number or phone, which stay out of URLs and logs.
+	f.SamePartyAs = q.Int("person", 0, 1<<62)
 	out.RegionID = q.Int("region_id", 0, 1<<62) // 0: the form's "any region"
 	if n := q.Int("limit", 1, 200); n != 0 {
 		f.Limit = int(n)

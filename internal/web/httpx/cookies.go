@@ -61,8 +61,18 @@ const MaxUploadBytes = 11 << 20
 // citizen's submission, with its photos), which may exceed the general body limit;
 // the upload handlers cap it themselves (MaxUploadBytes, or the portal's own limit).
 func IsUpload(r *http.Request) bool {
-	return r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/attachments") || r.URL.Path == "/grid/report" || r.URL.Path == "/p/")
+	return r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/attachments") || r.URL.Path == "/grid/report" || r.URL.Path == "/p/" ||
+		IsLedgerUpload(r))
 }
+
+// IsLedgerUpload tells a 台账 uploaded for import, which may be far larger than a
+// photo: MaxLedgerBytes.
+func IsLedgerUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/admin/imports"
+}
+
+// MaxLedgerBytes bounds an uploaded ledger: a million rows of xlsx are some 60 MB.
+const MaxLedgerBytes = 128 << 20
 
 // WithClientIP records the client's address as trusted proxies tell it: when the peer
 // is one of trusted, the rightmost address of X-Forwarded-For that is not itself a

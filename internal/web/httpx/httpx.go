@@ -150,6 +150,11 @@ func fromErr(r *http.Request, err error) *Error {
 		return Errorf(r, http.StatusForbidden, "forbidden", "")
 	case errors.Is(err, context.Canceled):
 		return &Error{Status: 499, Code: "canceled", Message: "canceled"}
+	case store.IsConnectionError(err):
+		// The store retried what it could; what is left is the database's trouble
+		// (a commit whose outcome the lost connection hides, or a second drop).
+		slog.WarnContext(r.Context(), "database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		return Errorf(r, http.StatusServiceUnavailable, "db_unavailable", "")
 	}
 	slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	return Errorf(r, http.StatusInternalServerError, "internal", "")
@@ -169,6 +174,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	e := FromErr(r, err)
 	if e.Status == 499 {
 		return
+	}
+	if e.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "2")
 	}
 	WriteJSON(w, e.Status, map[string]*Error{"error": e})
 }

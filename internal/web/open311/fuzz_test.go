@@ -15,7 +15,7 @@ import (
 // promises the handlers rely on.
 func FuzzOpen311Form(f *testing.F) {
 	for _, seed := range []string{
-		"api_key=odt_x&service_code=hazard.fire&address_id=622922100001&description=%E7%81%AB&phone=13893001122",
+		"api_key=odt_x&service_code=hazard.fire&address_id=622922100200&description=%E7%81%AB&phone=13893001122",
 		"service_code=hazard.fire&lat=35.3&long=103.7&description=x&phone=1",
 		"lat=NaN&long=Inf&service_code=a&description=b&phone=c",
 		"lat=1e400&long=-0&service_code=a&address_string=x&description=b&phone=c",

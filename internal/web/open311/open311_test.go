@@ -179,9 +179,9 @@ func decodeRequests(t *testing.T, resp *http.Response, body []byte, ext string) 
 	return doc.Requests
 }
 
-// hazardForm is a valid submission of a fire hazard in 附城镇城关村.
+// hazardForm is a valid submission of a fire hazard in 附城镇高林湾村.
 func (e *env) hazardForm() url.Values {
-	return url.Values{"api_key": {e.key}, "service_code": {"hazard.fire"}, "address_id": {"622922100001"},
+	return url.Values{"api_key": {e.key}, "service_code": {"hazard.fire"}, "address_id": {"622922100200"},
 		"description": {"村口小卖部门前堆放十几个液化气罐，旁边就是柴草垛。"}, "phone": {"13893001122"},
 		"lat": {"35.37"}, "long": {"103.71"}, "first_name": {"秀兰"}, "last_name": {"王"}, "email": {"w@example.cn"}}
 }
@@ -321,7 +321,7 @@ func TestOpen311PostAndFollow(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		e := setup(t, st)
 		ctx := context.Background()
-		village, _ := st.RegionByCode(ctx, "622922100001")
+		village, _ := st.RegionByCode(ctx, "622922100200")
 		for _, ext := range []string{"json", "xml"} {
 			got := e.post(ext, e.hazardForm())
 			if !strings.Contains(got.ServiceNotice, got.Token) || !strings.Contains(got.ServiceNotice, "附城镇综治中心") {
@@ -364,7 +364,7 @@ func TestOpen311PostAndFollow(t *testing.T) {
 				r := one[0]
 				if r.Status != "open" || r.ServiceCode != "hazard.fire" || r.ServiceName != "消防" || r.AgencyResponsible != "附城镇综治中心" ||
 					r.Description != "村口小卖部门前堆放十几个液化气罐，旁边就是柴草垛。" || r.RequestedDatetime == "" || r.UpdatedDatetime == "" ||
-					r.ExpectedDatetime == "" || r.AddressID != "622922100001" || r.Lat == nil || *r.Lat != 35.37 || r.Long == nil ||
+					r.ExpectedDatetime == "" || r.AddressID != "622922100200" || r.Lat == nil || *r.Lat != 35.37 || r.Long == nil ||
 					!strings.Contains(r.StatusNotes, "已登记") {
 					t.Errorf("requests/{id}.%s %+v", other, r)
 				}
@@ -449,14 +449,14 @@ func TestOpen311PostRefusals(t *testing.T) {
 		}{
 			{"address_string", func(v url.Values) {
 				v.Del("address_id")
-				v.Set("address_string", "康乐县附城镇郭家庄村东头")
-			}, "622922100002"},
+				v.Set("address_string", "康乐县附城镇高丰村东头")
+			}, "622922100201"},
 			{"jurisdiction_id", func(v url.Values) { v.Del("address_id"); v.Set("jurisdiction_id", "622922101") }, "622922101"},
 			{"address_string in jurisdiction", func(v url.Values) {
 				v.Del("address_id")
-				v.Set("jurisdiction_id", "622922102")
-				v.Set("address_string", "马巴村小学门口")
-			}, "622922102002"},
+				v.Set("jurisdiction_id", "622922103")
+				v.Set("address_string", "安龙村小学门口")
+			}, "622922103201"},
 		} {
 			f := e.hazardForm()
 			tc.edit(f)
@@ -491,7 +491,7 @@ func TestOpen311Privacy(t *testing.T) {
 		f := e.hazardForm()
 		f.Set("service_code", "dispute.marriage.dv")
 		f.Set("description", secret)
-		f.Set("address_string", "城关村三社12号")
+		f.Set("address_string", "高林湾村三社12号")
 		f.Set("phone", "13912345678")
 		f.Set("last_name", "赵")
 		f.Set("first_name", "春花")
@@ -509,7 +509,7 @@ func TestOpen311Privacy(t *testing.T) {
 				fire = c.ID
 			}
 		}
-		village, _ := st.RegionByCode(ctx, "622922100001")
+		village, _ := st.RegionByCode(ctx, "622922100200")
 		walk, err := e.srv.App.Cases().Register(ctx, e.clerk, cases.RegisterInput{Kind: model.KindHazard, CategoryID: fire,
 			Channel: model.ChannelWalkIn, RegionID: village.ID, Description: "窗口登记的隐患，不应公开",
 			Parties: []cases.PartyInput{{Name: "孙立新", Phone: "13700001111"}}})
@@ -530,7 +530,7 @@ func TestOpen311Privacy(t *testing.T) {
 			// An integration holding a key reads it, without its content or its parties.
 			resp, body = e.get("/open311/v2/requests." + ext + "?page_size=200&api_key=" + e.key)
 			for _, leak := range []string{secret, "李大强", "赵春花", "13912345678", "王秀兰", "13893001122", "622922197001011230",
-				"城关村三社12号", "窗口登记", "孙立新", dv.Token, hz.Token} {
+				"高林湾村三社12号", "窗口登记", "孙立新", dv.Token, hz.Token} {
 				if strings.Contains(string(body), leak) {
 					t.Errorf("requests.%s shows %q: %s", ext, leak, body)
 				}
@@ -540,7 +540,7 @@ func TestOpen311Privacy(t *testing.T) {
 				got[r.ServiceRequestID] = r
 			}
 			d, h := got[dv.ServiceRequestID], got[hz.ServiceRequestID]
-			if d.Description != "矛盾纠纷（内容不公开）" || d.Lat != nil || d.Long != nil || d.Address != "附城镇城关村" || d.ServiceCode != "dispute.marriage.dv" {
+			if d.Description != "矛盾纠纷（内容不公开）" || d.Lat != nil || d.Long != nil || d.Address != "附城镇高林湾村" || d.ServiceCode != "dispute.marriage.dv" {
 				t.Errorf("%s dispute %+v", ext, d)
 			}
 			if !strings.Contains(h.Description, "路口的消防栓坏了") || strings.Contains(h.Description, "1389300") {
@@ -573,7 +573,7 @@ func TestOpen311MasksNumbersAsTyped(t *testing.T) {
 			{"spaced mobile", "有事打1 3 9 1 2 3 4 5 6 7 8", "", "有事打***", ""},
 			{"grouped ID number", "身份证110105 19491231 002X，桥栏杆断了", "", "身份证***，桥栏杆断了", ""},
 			{"the submitter's name and phone", "我是王秀兰，电话138-9300-1122，消防栓坏了", "", "我是***，电话***，消防栓坏了", ""},
-			{"a phone in the address", "配电箱漏电", "城关村三社 找老王 0931 8123456", "配电箱漏电", "城关村三社 找老王 ***"},
+			{"a phone in the address", "配电箱漏电", "高林湾村三社 找老王 0931 8123456", "配电箱漏电", "高林湾村三社 找老王 ***"},
 			{"no number at all", "２号楼前的路灯坏了３天", "", "２号楼前的路灯坏了３天", ""},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -795,8 +795,8 @@ func TestOpen311KeyIsNeverMoreThanItsUser(t *testing.T) {
 		}{
 			{"a viewer's key", viewer, func(url.Values) {}, "api_key"},
 			{"an admin's key", admin, func(url.Values) {}, "api_key"},
-			{"another township's village", clerk, func(v url.Values) { v.Set("address_id", "622922101001") }, "address_id"},
-			{"another township by name", clerk, func(v url.Values) { v.Del("address_id"); v.Set("address_string", "康乐县苏集镇古城村村口") }, "address_id"},
+			{"another township's village", clerk, func(v url.Values) { v.Set("address_id", "622922101206") }, "address_id"},
+			{"another township by name", clerk, func(v url.Values) { v.Del("address_id"); v.Set("address_string", "康乐县苏集镇古洞沟村村口") }, "address_id"},
 			{"another township as jurisdiction", clerk, func(v url.Values) { v.Del("address_id"); v.Set("jurisdiction_id", "622922101") }, "address_id"},
 			{"the county above the township", clerk, func(v url.Values) { v.Del("address_id"); v.Set("jurisdiction_id", "622922") }, "address_id"},
 		} {
@@ -851,7 +851,7 @@ func TestOpen311KeyReadsOnlyItsUsersArea(t *testing.T) {
 			f.Set("description", "邻居在院墙边堆放柴草，双方多次争吵。")
 			return e.post("json", f).ServiceRequestID
 		}
-		fucheng, suji := dispute("622922100001"), dispute("622922101001")
+		fucheng, suji := dispute("622922100200"), dispute("622922101206")
 		hazard := e.post("json", e.hazardForm()).ServiceRequestID
 		listed := func(key string) map[string]bool {
 			t.Helper()

@@ -9,6 +9,7 @@ import (
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
 // w3c formats a time as the specification's dates are: ISO 8601 with the zone.
@@ -33,7 +34,7 @@ type endpoint struct {
 // baseURL is the endpoint's absolute URL as the client reached it.
 func baseURL(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+	if httpx.IsHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + "/open311/v2"

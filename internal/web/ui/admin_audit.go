@@ -43,17 +43,17 @@ type auditOp struct{ Code, Label string }
 var auditOps = []string{"login", "login.failed", "login.locked", "login.throttled", "logout", "user.create", "user.update",
 	"user.password", "user.unlock", "region.create", "region.update", "department.create", "department.update",
 	"category.create", "category.update", "deadline.save", "deadline.delete", "calendar.set", "calendar.delete",
-	"risk.rules", "evaluation.scheme", "evaluation.publish", "token.issue", "token.revoke", "reception.publish", "reception.withdraw", "appointment.book",
+	"risk.rules", "evaluation.scheme", "evaluation.publish", "token.issue", "token.revoke", "screen.issue", "screen.revoke", "region.outline", "region.outline_delete", "reception.publish", "reception.withdraw", "appointment.book",
 	"appointment.book_public", "appointment.cancel", "appointment.cancel_public", "case.register", "case.register_public",
 	"case.supervise_reply", "case.citizen_rate", "case.warning_escalate", "case.warning_step_down", "personal.reveal",
 	"audit.export", "audit.key", "case.export", "case.supervise_review", "appointment.invite", "appointment.confirm",
 	"appointment.result", "roster.station", "roster.station_end", "roster.shift", "roster.shift_delete",
 	"mediation.org_create", "mediation.org_update", "mediation.member_add", "mediation.member_remove",
 	"talent.create", "talent.update", "case.link", "case.unlink", "case.follow_up_plan", "case.follow_up_end",
-	"case.follow_up_missed", "case.team_add", "case.team_remove", "case.mediation_session", "case.agreement_draft",
+	"case.follow_up_missed", "meeting.create", "meeting.update", "meeting.agenda", "meeting.decide", "case.team_add", "case.team_remove", "case.mediation_session", "case.agreement_draft",
 	"case.agreement_edit", "case.agreement_sign", "case.agreement_performance", "case.confirm_apply", "case.confirm_ruling",
 	"case.confirm_waive", "case.referral", "case.referral_result", "case.help_request", "setup", "document.issue",
-	"document_template.save"}
+	"document_template.save", "import.run", "import.source_create", "import.mapping", "region.import"}
 
 // switchedKinds are what an administrator deactivates and reactivates (org.auditSwitch).
 var switchedKinds = []string{"region", "department", "user", "category"}

@@ -120,6 +120,8 @@ type eventDetail struct {
 	Holder         string    // warning_respond: the 包案 leader named
 	Addressee      string    // supervise: the department the order was aimed at
 	CoDue          time.Time // assign, co_assign: the co-handlers' deadline, zero when none
+	MeetingID      int64     // the meeting (会商研判/联席会议) whose decision this was
+	Finding        string    // the analysis page's finding this was taken on
 }
 
 type attachmentRow struct {
@@ -439,12 +441,16 @@ func detailOf(raw json.RawMessage) eventDetail {
 		Holder         string       `json:"holder"`
 		Department     string       `json:"department"`
 		CoDueAt        []*time.Time `json:"co_due_at"`
+		Basis          struct {
+			MeetingID int64  `json:"meeting_id"`
+			Finding   string `json:"finding"`
+		} `json:"basis"`
 	}
 	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil {
 		return eventDetail{}
 	}
 	d := eventDetail{LeadDepartment: p.LeadDepartment, CoDepartments: p.CoDepartments, ToCentre: p.ToCentre, Days: p.Days, MergeInto: p.MergeIntoCode,
-		Holder: p.Holder, Addressee: p.Department}
+		Holder: p.Holder, Addressee: p.Department, MeetingID: p.Basis.MeetingID, Finding: p.Basis.Finding}
 	for _, due := range p.CoDueAt { // one whistle gives its co-handlers one deadline
 		if due != nil {
 			d.CoDue = *due

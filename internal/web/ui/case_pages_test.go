@@ -102,17 +102,17 @@ func id18(seq int) string {
 	return model.MakeIDNumber("622922", time.Date(1985, 3, 12, 0, 0, 0, 0, time.UTC), seq)
 }
 
-// walkIn is the intake form of a labour dispute at 苏集镇古城村, accepted and assigned
+// walkIn is the intake form of a labour dispute at 苏集镇古洞沟村, accepted and assigned
 // to 县人社局 with 县人民法院 co-handling, in the same step.
 func (cp *casePages) walkIn(idNumber string) url.Values {
 	return url.Values{
 		"kind": {"dispute"}, "category_id": {fmt.Sprint(cp.categoryID("dispute.labour.injury"))}, "channel": {"walk_in"},
-		"region_id": {fmt.Sprint(cp.regionID("622922101002"))}, "address": {"苏集镇古城村建筑工地"},
+		"region_id": {fmt.Sprint(cp.regionID("622922101201"))}, "address": {"苏集镇古洞沟村建筑工地"},
 		"title":       {"务工受伤工伤赔偿纠纷"},
 		"description": {"村民高某受雇在工地务工时右手中指被搅拌机夹断，与雇主就工伤赔偿协商未果。"},
 		"urgency":     {"normal"}, "people_count": {"2"}, "amount_yuan": {"70,000"},
 		"parties[0].role": {"applicant"}, "parties[0].name": {"高某"}, "parties[0].id_number": {idNumber},
-		"parties[0].phone": {"13909301234"}, "parties[0].address": {"苏集镇古城村"},
+		"parties[0].phone": {"13909301234"}, "parties[0].address": {"苏集镇古洞沟村"},
 		"parties[1].role": {"respondent"}, "parties[1].name": {"工地负责人马某"}, "parties[1].phone": {"0930-5621234"},
 		"parties[2].role": {"other"},
 		"then":            {"assign"}, "lead_department_id": {fmt.Sprint(cp.departmentID(demo.CountyCode, "hrss"))},
@@ -186,7 +186,7 @@ func TestIntakeRegistersAcceptsAndAssignsInOneStep(t *testing.T) {
 			t.Fatalf("case page: %d", resp.StatusCode)
 		}
 		for _, want := range []string{"案件已登记。", cp.trackingCode(path), "务工受伤工伤赔偿纠纷", `data-testid="state">已交办`,
-			"县人力资源和社会保障局", "县人民法院", "待签收", "70000 元", "劳动争议 · 工伤", "来访", "苏集镇 · 古城村",
+			"县人力资源和社会保障局", "县人民法院", "待签收", "70000 元", "劳动争议 · 工伤", "来访", "苏集镇 · 古洞沟村",
 			// the timeline: registered, accepted and assigned in one go
 			"<strong>登记</strong>", "<strong>受理</strong>", "<strong>交办</strong>", "主办单位：县人力资源和社会保障局"} {
 			if !strings.Contains(body, want) {
@@ -526,7 +526,7 @@ func TestPriorCasesFragment(t *testing.T) {
 		if _, body := cp.get(cp.clerk, "/ui/prior-cases?phone=13909301234"); !strings.Contains(body, code) || !strings.Contains(body, "同一手机号") {
 			t.Error("the phone does not find the case")
 		}
-		if _, body := cp.get(cp.clerk, "/ui/prior-cases?address="+url.QueryEscape("苏集镇古城村 建筑工地")); !strings.Contains(body, code) {
+		if _, body := cp.get(cp.clerk, "/ui/prior-cases?address="+url.QueryEscape("苏集镇古洞沟村 建筑工地")); !strings.Contains(body, code) {
 			t.Error("the address does not find the open case there")
 		}
 		if _, body := cp.get(cp.clerk, "/ui/prior-cases?id_number="+id[:10]); strings.Contains(body, code) {

@@ -107,7 +107,7 @@ func (n *namer) region(ctx context.Context, id int64) model.Region {
 
 func (n *namer) name(ctx context.Context, id int64) string { return n.region(ctx, id).Name }
 
-// place names a case's region below the viewer's own, e.g. 苏集镇 · 古城村; a case at
+// place names a case's region below the viewer's own, e.g. 苏集镇 · 古洞沟村; a case at
 // the viewer's own region shows its name.
 func (n *namer) place(ctx context.Context, regionPath string, top model.Region) string {
 	var names []string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/onedoor/onedoor/internal/auth"
@@ -58,8 +59,9 @@ type dashboardData struct {
 	Categories           []statRow
 	Channels             []statRow
 	Kinds                []statRow
-	Chart                string // the day chart's data as JSON, for dashboard.js
-	MonthlyLink          string // the monthly report of the same period and cut
+	WarnFlow             []statRow // per colour: the warnings raised and cleared in the period
+	Chart                string    // the day chart's data as JSON, for dashboard.js
+	MonthlyLink          string    // the monthly report of the same period and cut
 }
 
 // crumb is a step of the region path from the reader's region to the one shown.
@@ -163,8 +165,13 @@ func (u *UI) fillDashboard(r *http.Request, page *Page, data *dashboardData, per
 			}
 		}
 	}
+	flow := map[string]statCell{}
 	for _, h := range res.Headline {
 		f, _ := report.ByID(h.Figure)
+		if slices.Contains(report.WarningFlow, h.Figure) {
+			flow[h.Figure] = cellOf(loc, f, h.Value)
+			continue
+		}
 		card := statCard{statCell: cellOf(loc, f, h.Value)}
 		card.Name, card.Def = f.Local(loc)
 		if h.Prev != nil {
@@ -180,6 +187,10 @@ func (u *UI) fillDashboard(r *http.Request, page *Page, data *dashboardData, per
 		} else {
 			data.Cards = append(data.Cards, card)
 		}
+	}
+	for _, level := range report.WarnedLevels {
+		data.WarnFlow = append(data.WarnFlow, statRow{Name: page.T("stats.level." + level),
+			Cells: []statCell{flow["warn_raised_"+level], flow["warn_cleared_"+level]}})
 	}
 	data.RegionCols = columns(loc, report.RegionColumns)
 	data.BreakCols = columns(loc, report.BreakdownColumns)

@@ -62,8 +62,8 @@ type evalData struct {
 	PubAt      string
 	Computed   string
 	IssuedOn   string // the 通报's date: the day it was published, else today
-	CanPublish bool // a leader, and the period has ended
-	NotOver    bool // the period has not ended: it cannot be published yet
+	CanPublish bool   // a leader, and the period has ended
+	NotOver    bool   // the period has not ended: it cannot be published yet
 	Query      string
 	Targets    string // catalogue key of whom it scores
 }

@@ -69,7 +69,7 @@ func TestInboxAndSupervisionPages(t *testing.T) {
 
 		form := url.Values{
 			"kind": {"dispute"}, "category_id": {fmt.Sprint(cp.categoryID("dispute.neighbour"))}, "channel": {"walk_in"},
-			"region_id": {fmt.Sprint(cp.regionID("622922100001"))}, "address": {"附城镇城关村二社12号"},
+			"region_id": {fmt.Sprint(cp.regionID("622922100200"))}, "address": {"附城镇高林湾村二社12号"},
 			"title":       {"院墙柴草堆放邻里纠纷"},
 			"description": {"邻居在院墙边堆放柴草，双方多次争吵。"},
 			"urgency":     {"urgent"}, "parties[0].role": {"applicant"}, "parties[0].name": {"马某"},

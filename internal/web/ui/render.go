@@ -119,7 +119,11 @@ func navFor(p *auth.Principal) []NavItem {
 		items = append(items, NavItem{Key: "nav.roster", Href: "/roster"})
 	}
 	if p.Can(auth.PermStatsRead) {
-		items = append(items, NavItem{Key: "nav.stats", Href: "/stats"}, NavItem{Key: "nav.evaluation", Href: "/evaluation"})
+		items = append(items, NavItem{Key: "nav.stats", Href: "/stats"}, NavItem{Key: "nav.evaluation", Href: "/evaluation"},
+			NavItem{Key: "nav.analysis", Href: "/analysis"})
+	}
+	if p.Can(auth.PermMeetings) {
+		items = append(items, NavItem{Key: "nav.meetings", Href: "/meetings"})
 	}
 	if p.Can(auth.PermReception) {
 		items = append(items, NavItem{Key: "nav.reception", Href: "/reception"})
@@ -134,13 +138,14 @@ func navFor(p *auth.Principal) []NavItem {
 			NavItem{Key: "nav.users", Href: "/admin/users"},
 			NavItem{Key: "nav.categories", Href: "/admin/categories"},
 			NavItem{Key: "nav.tokens", Href: "/admin/tokens"},
+			NavItem{Key: "nav.screens", Href: "/admin/screens"},
 			NavItem{Key: "nav.roster_admin", Href: "/admin/roster"},
 			NavItem{Key: "nav.mediation_admin", Href: "/admin/mediation"},
 		)
 	}
 	if p.Can(auth.PermDictionary) {
 		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"},
-			NavItem{Key: "nav.evaluation_schemes", Href: "/admin/evaluation"})
+			NavItem{Key: "nav.evaluation_schemes", Href: "/admin/evaluation"}, NavItem{Key: "nav.imports", Href: "/admin/imports"})
 	}
 	if p.Can(auth.PermDocumentTemplates) {
 		items = append(items, NavItem{Key: "nav.document_templates", Href: "/admin/documents"})
@@ -175,6 +180,7 @@ var funcs = template.FuncMap{
 	// indent pads an option's text to show tree depth inside a <select>.
 	"indent":   func(n int) string { return strings.Repeat("\u3000", n) },
 	"datetime": func(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04") },
+	"date":     func(t time.Time) string { return t.In(cst).Format("2006-01-02") },
 	// headline cuts a title to n characters for a narrow cell, where a reader expects
 	// a pause (model.Headline); the cell's title attribute carries it whole.
 	"headline": func(n int, s string) string { return model.Headline(s, n) },

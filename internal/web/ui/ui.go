@@ -8,6 +8,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/importjob"
 	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
@@ -21,7 +22,9 @@ type UI struct {
 	Org           *org.Service
 	Cases         *cases.Service
 	Mediation     *mediation.Service // set by the server after New
+	Imports       *importjob.Service // set by the server after New
 	SecureCookies bool
+	importRuns    importRunner
 	pages         *Templates
 }
 
@@ -46,6 +49,10 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /p/track/rate", u.publicRate)
 	mux.HandleFunc("POST /locale", u.setLocale)
 	mux.HandleFunc("GET /{$}", u.signedIn(u.home))
+	// The hall's big screen: no session, its token in the address (screen.go).
+	mux.HandleFunc("GET /screen/{token}", u.screen)
+	mux.HandleFunc("GET /screen/{token}/data", u.screenDataJSON)
+	mux.HandleFunc("GET /screen/{token}/map", u.screenMap)
 
 	admin := u.withPerm(auth.PermOrgManage)
 	mux.HandleFunc("GET /admin/regions", admin(u.regionList))
@@ -88,12 +95,24 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /admin/documents/{kind}/preview", templates(u.documentTemplatePreview))
 	mux.HandleFunc("GET /admin/evaluation", dictionary(u.schemesPage))
 	mux.HandleFunc("POST /admin/evaluation", dictionary(u.schemesSave))
+	// 台账 import: deployment-wide, as the categories and places it maps to are.
+	mux.HandleFunc("GET /admin/imports", dictionary(u.importsPage))
+	mux.HandleFunc("POST /admin/imports", dictionary(u.importUpload))
+	mux.HandleFunc("GET /admin/imports/{file}", dictionary(u.importFilePage))
+	mux.HandleFunc("GET /admin/imports/{file}/report.xlsx", dictionary(u.importReportXLSX))
+	mux.HandleFunc("POST /admin/imports/{file}/mapping", dictionary(u.importMappingSave))
+	mux.HandleFunc("POST /admin/imports/{file}/run", dictionary(u.importRun))
 	auditor := u.withPerm(auth.PermAuditRead)
 	mux.HandleFunc("GET /admin/audit", auditor(u.auditList))
 	mux.HandleFunc("GET /admin/audit.csv", auditor(u.auditExport))
 	mux.HandleFunc("GET /admin/tokens", admin(u.tokenList))
 	mux.HandleFunc("POST /admin/tokens", admin(u.tokenCreate))
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", admin(u.tokenRevoke))
+	mux.HandleFunc("GET /admin/screens", admin(u.screenList))
+	mux.HandleFunc("POST /admin/screens", admin(u.screenIssue))
+	mux.HandleFunc("POST /admin/screens/{id}/revoke", admin(u.screenRevoke))
+	mux.HandleFunc("POST /admin/outlines", admin(u.outlineUpload))
+	mux.HandleFunc("POST /admin/outlines/{id}/delete", admin(u.outlineDelete))
 	mux.HandleFunc("GET /admin/roster", admin(u.rotaPage))
 	mux.HandleFunc("POST /admin/roster/stations", admin(u.stationSave))
 	mux.HandleFunc("POST /admin/roster/stations/{id}/delete", admin(u.stationDelete))
@@ -158,6 +177,17 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /stats", u.withPerm(auth.PermStatsRead)(u.dashboard))
 	mux.HandleFunc("GET /stats/monthly", u.withPerm(auth.PermStatsRead)(u.monthly))
 	mux.HandleFunc("GET /stats/monthly.xlsx", u.withPerm(auth.PermStatsRead)(u.monthlyExport))
+	mux.HandleFunc("GET /analysis", u.withPerm(auth.PermStatsRead)(u.analysisPage))
+	mux.HandleFunc("POST /analysis/act", u.withPerm(auth.PermStatsRead)(u.analysisAct))
+	mux.HandleFunc("POST /analysis/agenda", u.withPerm(auth.PermMeetings)(u.analysisAgenda))
+	meetings := u.withPerm(auth.PermMeetings)
+	mux.HandleFunc("GET /meetings", meetings(u.meetingList))
+	mux.HandleFunc("POST /meetings", meetings(u.meetingCreate))
+	mux.HandleFunc("GET /meetings/{id}", meetings(u.meetingPage))
+	mux.HandleFunc("POST /meetings/{id}", meetings(u.meetingUpdate))
+	mux.HandleFunc("POST /meetings/{id}/agenda", meetings(u.meetingAgenda))
+	mux.HandleFunc("POST /meetings/{id}/decisions", meetings(u.meetingDecide))
+	mux.HandleFunc("GET /meetings/{id}/print", meetings(u.meetingPrint))
 	mux.HandleFunc("GET /evaluation", u.withPerm(auth.PermStatsRead)(u.evaluationPage))
 	mux.HandleFunc("GET /evaluation/notice", u.withPerm(auth.PermStatsRead)(u.evaluationNotice))
 	mux.HandleFunc("GET /evaluation.xlsx", u.withPerm(auth.PermStatsRead)(u.evaluationExport))

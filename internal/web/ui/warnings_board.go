@@ -301,7 +301,7 @@ func layoutWarningMap(loc string, root *cases.WarningNode) warningsSVG {
 	return warningsSVG{W: b.w, H: b.h, Shapes: placeMap(loc, b, "", 0, 0, 0, nil)}
 }
 
-// cellName shortens a cell's name to fit it: 城关村第一网格 under 城关村 is 第一网格.
+// cellName shortens a cell's name to fit it: 高林湾村第一网格 under 高林湾村 is 第一网格.
 func cellName(name, parent string) string {
 	if short := strings.TrimPrefix(name, parent); parent != "" && short != "" {
 		name = short

@@ -97,10 +97,10 @@ func TestWarningMapLayoutNests(t *testing.T) {
 			}
 		})
 	}
-	if got := cellName("城关村第一网格", "城关村"); got != "第一网格" {
+	if got := cellName("高林湾村第一网格", "高林湾村"); got != "第一网格" {
 		t.Errorf("a grid's short name: %q", got)
 	}
-	if got := cellName("康乐县附城镇城关村第十二网格", "城关村"); got != "康乐县附…" {
+	if got := cellName("康乐县附城镇高林湾村第十二网格", "高林湾村"); got != "康乐县附…" {
 		t.Errorf("a long name cut: %q", got)
 	}
 }

@@ -249,4 +249,14 @@
       return window.fetch(url, opts);
     }
   };
+
+  // ---- A page that follows work in progress ----
+
+  // An element with data-reload-after="N" reloads its page after N seconds: the
+  // imports page while an import runs (its progress is in the store).
+  var reload = document.querySelector("[data-reload-after]");
+  if (reload) {
+    var secs = parseInt(reload.getAttribute("data-reload-after"), 10) || 3;
+    window.setTimeout(function () { window.location.reload(); }, secs * 1000);
+  }
 })();

@@ -1,0 +1,207 @@
+package cases
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/analysis"
+	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/report"
+	"github.com/onedoor/onedoor/internal/store"
+)
+
+// Finding is one of the analysis page's rising series with the list of this week's
+// cases behind it.
+type Finding struct {
+	analysis.Series
+	Link  string   `json:"link"`  // this week's cases
+	Weeks []string `json:"weeks"` // each week's list, oldest first
+}
+
+// PersonFinding is a person who keeps coming back, masked.
+type PersonFinding struct {
+	PartyID  int64  `json:"party_id"`
+	Name     string `json:"name"`      // surname only (analysis.MaskName)
+	IDNumber string `json:"id_number"` // masked
+	Phone    string `json:"phone"`     // masked
+	Cases    int64  `json:"cases"`
+	Link     string `json:"link"`
+}
+
+// CountFinding is a count with its list.
+type CountFinding struct {
+	ID    string `json:"id"`
+	Count int64  `json:"count"`
+	Link  string `json:"link"`
+}
+
+// Analysis is the analysis page (研判) of a region for a period: what is rising, who
+// keeps coming back, the group cases, the cases open longest and the warnings in force.
+type Analysis struct {
+	Period   report.Period     `json:"-"`
+	Region   model.Region      `json:"region"`
+	Weeks    []analysis.Window `json:"weeks"` // the rising test's weeks, this week last
+	Repeat   analysis.Window   `json:"repeat_window"`
+	Category []Finding         `json:"rising_categories"`
+	Places   []Finding         `json:"rising_places"`
+	People   []PersonFinding   `json:"repeat_people"`
+	// Group is the group cases' weekly trend over the same weeks, tested as the
+	// categories are; GroupPeriod their count in the period.
+	Group       Finding        `json:"group_cases"`
+	GroupPeriod CountFinding   `json:"group_cases_period"`
+	LongOpen    CountFinding   `json:"open_long"`
+	Oldest      []model.Case   `json:"oldest"` // the longest open, oldest first
+	Warnings    []CountFinding `json:"warnings"`
+	Warned      []model.Case   `json:"warned"` // warnings in force, longest standing first
+}
+
+// How many of a kind the page lists.
+const (
+	maxPeople = 50
+	maxOldest = 10
+	maxWarned = 10
+)
+
+// Analyse makes the analysis page for period per within regionID (0: the reader's
+// region), over the cases p may read. "This week" is the seven days ending with the
+// period (or today, when the period runs on past it).
+func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Period, regionID int64) (Analysis, error) {
+	if !p.Can(auth.PermStatsRead) {
+		return Analysis{}, auth.ErrForbidden
+	}
+	root := p.Region
+	if regionID != 0 {
+		g, err := s.Store.Region(ctx, regionID)
+		if err != nil || !inSubtree(p.Region.Path, g.Path) {
+			return Analysis{}, model.Invalid("region_id", "invalid", "invalid.region.out_of_scope")
+		}
+		root = g
+	}
+	now := s.Now()
+	end := per.To
+	if tomorrow := report.PeriodOf(report.Day, now).To; end.After(tomorrow) {
+		end = tomorrow
+	}
+	a := Analysis{Period: per, Region: root, Weeks: analysis.Weeks(end),
+		Repeat: analysis.Window{From: end.AddDate(0, 0, -model.RepeatWindowDays), To: end}}
+	sc := ScopeOf(p)
+	cut := report.Cut{RegionID: root.ID, RegionPath: root.Path}
+	intakeFig, _ := report.ByID("intake")
+	groupFig, _ := report.ByID("group_intake")
+	span := report.Period{Unit: report.Range, From: a.Weeks[0].From, To: end}
+	weekly := func(f report.Figure) (store.CaseFilter, []model.CaseCond) {
+		base, _ := f.Cond(report.Num, span, now)
+		conds := make([]model.CaseCond, len(a.Weeks))
+		for i, w := range a.Weeks {
+			conds[i], _ = f.Cond(report.Num, report.Period{Unit: report.Range, From: w.From, To: w.To}, now)
+		}
+		return store.CaseFilter{Cond: &base, Within: root.Path}, conds
+	}
+	weekLinks := func(f report.Figure, c report.Cut) []string {
+		out := make([]string, len(a.Weeks))
+		for i, w := range a.Weeks {
+			out[i] = "/cases?" + report.ListQuery(f, report.Num, report.Period{Unit: report.Range, From: w.From, To: w.To}, c).Encode()
+		}
+		return out
+	}
+
+	// Categories and places: one grouped pass over the weeks' intake.
+	f, conds := weekly(intakeFig)
+	got, err := s.Store.FigureCounts(ctx, f, conds, sc, true)
+	if err != nil {
+		return a, err
+	}
+	groups := make([]analysis.Group, len(got))
+	for i, g := range got {
+		groups[i] = analysis.Group{RegionPath: g.RegionPath, CategoryID: g.CategoryID, Counts: g.Counts}
+	}
+	cats, err := s.Store.Categories(ctx, store.CategoryFilter{})
+	if err != nil {
+		return a, err
+	}
+	for _, sr := range analysis.Rising(analysis.ByCategory(groups, cats)) {
+		c := cut
+		c.CategoryID = sr.ID
+		links := weekLinks(intakeFig, c)
+		a.Category = append(a.Category, Finding{Series: sr, Link: links[len(links)-1], Weeks: links})
+	}
+	regions, err := s.Store.Regions(ctx, store.RegionFilter{Within: root.Path})
+	if err != nil {
+		return a, err
+	}
+	var places []model.Region
+	for _, r := range regions {
+		if r.Level == model.LevelVillage || r.Level == model.LevelGrid {
+			places = append(places, r)
+		}
+	}
+	for _, sr := range analysis.Rising(analysis.ByPlace(groups, places)) {
+		c := cut
+		c.RegionID, c.RegionPath = sr.ID, sr.Path
+		links := weekLinks(intakeFig, c)
+		a.Places = append(a.Places, Finding{Series: sr, Link: links[len(links)-1], Weeks: links})
+	}
+
+	// Group cases: their own pass, not grouped.
+	f, conds = weekly(groupFig)
+	got, err = s.Store.FigureCounts(ctx, f, conds, sc, false)
+	if err != nil {
+		return a, err
+	}
+	counts := make([]int64, len(a.Weeks))
+	if len(got) == 1 {
+		counts = got[0].Counts
+	}
+	links := weekLinks(groupFig, cut)
+	a.Group = Finding{Series: analysis.Series{Name: "group", Trend: analysis.Rise(counts)}, Link: links[len(links)-1], Weeks: links}
+	if a.GroupPeriod, err = s.countFinding(ctx, sc, groupFig, per, cut, now); err != nil {
+		return a, err
+	}
+
+	// People who keep coming back, in the 90 days ending with the period.
+	win := report.Period{Unit: report.Range, From: a.Repeat.From, To: a.Repeat.To}
+	wc, _ := intakeFig.Cond(report.Num, win, now)
+	people, err := s.Store.RepeatPeople(ctx, store.CaseFilter{Cond: &wc, Within: root.Path}, sc, model.RepeatPeopleMin, maxPeople)
+	if err != nil {
+		return a, err
+	}
+	for _, rp := range people {
+		q := report.ListQuery(intakeFig, report.Num, win, cut)
+		q.Set("person", strconv.FormatInt(rp.Party.ID, 10))
+		m := rp.Party.Masked()
+		a.People = append(a.People, PersonFinding{PartyID: rp.Party.ID, Name: analysis.MaskName(rp.Party.Name),
+			IDNumber: m.IDNumber, Phone: m.Phone, Cases: rp.Cases, Link: "/cases?" + q.Encode()})
+	}
+
+	// The cases open longest, and the warnings in force.
+	longFig, _ := report.ByID("open_long")
+	if a.LongOpen, err = s.countFinding(ctx, sc, longFig, per, cut, now); err != nil {
+		return a, err
+	}
+	lc, _ := longFig.Cond(report.Num, per, now)
+	if a.Oldest, err = s.Store.Cases(ctx, store.CaseFilter{Cond: &lc, Within: root.Path, Sort: store.SortOldest, Limit: maxOldest}, sc); err != nil {
+		return a, err
+	}
+	for _, lv := range report.WarnedLevels {
+		wf, _ := report.ByID("warn_" + lv)
+		cf, err := s.countFinding(ctx, sc, wf, per, cut, now)
+		if err != nil {
+			return a, err
+		}
+		a.Warnings = append(a.Warnings, cf)
+	}
+	warned := model.CaseCond{RiskLevels: report.WarnedLevels}
+	if a.Warned, err = s.Store.Cases(ctx, store.CaseFilter{Cond: &warned, Within: root.Path, Sort: store.SortOldest, Limit: maxWarned}, sc); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// countFinding counts figure f's cases in per within cut, with its list.
+func (s *Service) countFinding(ctx context.Context, sc store.CaseScope, f report.Figure, per report.Period, cut report.Cut, now time.Time) (CountFinding, error) {
+	c, _ := f.Cond(report.Num, per, now)
+	n, err := s.Store.CountMatching(ctx, store.CaseFilter{Cond: &c, Within: cut.RegionPath}, sc)
+	return CountFinding{ID: f.ID, Count: n, Link: "/cases?" + report.ListQuery(f, report.Num, per, cut).Encode()}, err
+}

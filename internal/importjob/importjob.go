@@ -1,0 +1,404 @@
+// Package importjob imports historical 台账 into the store: a source's mapping
+// saved and edited, a dry run's report row by row, and the import itself, in
+// batches, each committed with the source keys of its rows (so a second import of a
+// row adds nothing) and its position recorded (so a killed import resumes where it
+// stopped). The reading of the files is internal/importer's, which does no I/O.
+package importjob
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/export"
+	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/importer"
+	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/store"
+)
+
+// Service imports ledgers into one store.
+type Service struct {
+	st  *store.Store
+	now func() time.Time
+	// Batch is how many records a transaction writes (BatchSize of the dialect when 0).
+	Batch int
+}
+
+// New returns the import service of st.
+func New(st *store.Store) *Service { return &Service{st: st, now: time.Now} }
+
+// MaxNameRunes bounds a source's name.
+const MaxNameRunes = 60
+
+// Mapping decodes a source's saved mapping.
+func Mapping(src store.ImportSource) (importer.Mapping, error) {
+	var m importer.Mapping
+	if err := json.Unmarshal([]byte(src.Mapping), &m); err != nil {
+		return m, fmt.Errorf("import source %s: mapping: %w", src.Name, err)
+	}
+	return m, nil
+}
+
+// Source reads the source of that name, creating it when it does not exist, with
+// the mapping a new source starts with for the file's headers (importer.NewMapping).
+func (s *Service) Source(ctx context.Context, name string, sheets []importer.Sheet) (store.ImportSource, importer.Mapping, error) {
+	if err := model.CheckName("source", name, MaxNameRunes); err != nil {
+		return store.ImportSource{}, importer.Mapping{}, err
+	}
+	src, err := s.st.ImportSourceByName(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		m := importer.NewMapping(importer.Headers(sheets, importer.NewMapping(nil)))
+		raw, _ := json.Marshal(m)
+		src = store.ImportSource{Name: name, Mapping: string(raw)}
+		err = s.st.CreateImportSource(ctx, store.Audited("import.source_create", "", "新建导入来源："+name), &src)
+		if errors.Is(err, store.ErrConflict) { // created meanwhile
+			src, err = s.st.ImportSourceByName(ctx, name)
+		}
+	}
+	if err != nil {
+		return src, importer.Mapping{}, err
+	}
+	m, err := Mapping(src)
+	return src, m, err
+}
+
+// SaveMapping saves a source's edited mapping, after checking every code in it
+// names something that exists (a category, a region, a state, an outcome, a role).
+func (s *Service) SaveMapping(ctx context.Context, src store.ImportSource, m importer.Mapping) error {
+	d, err := s.Dictionary(ctx)
+	if err != nil {
+		return err
+	}
+	if err := CheckMapping(m, d); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return s.st.UpdateImportMapping(ctx, store.Audited("import.mapping", "import_source:"+strconv.FormatInt(src.ID, 10),
+		"修改导入来源的对应关系："+src.Name), src.ID, string(raw))
+}
+
+// Dictionary is what a ledger's words are matched against: the active regions and
+// categories.
+func (s *Service) Dictionary(ctx context.Context) (importer.Dictionary, error) {
+	regions, err := s.st.Regions(ctx, store.RegionFilter{ActiveOnly: true})
+	if err != nil {
+		return importer.Dictionary{}, err
+	}
+	cats, err := s.st.Categories(ctx, store.CategoryFilter{ActiveOnly: true})
+	if err != nil {
+		return importer.Dictionary{}, err
+	}
+	return importer.Dictionary{Regions: regions, Categories: cats, Now: s.now()}, nil
+}
+
+// File is an uploaded ledger: its name, bytes and hash, and its sheets.
+type File struct {
+	Name   string
+	SHA256 string
+	Sheets []importer.Sheet
+}
+
+// ReadFile reads a ledger file's bytes.
+func ReadFile(name string, data []byte) (File, error) {
+	sheets, err := importer.ReadFile(data)
+	if err != nil {
+		return File{}, model.Invalid("file", "format", "invalid.import.file_format")
+	}
+	sum := sha256.Sum256(data)
+	return File{Name: name, SHA256: hex.EncodeToString(sum[:]), Sheets: sheets}, nil
+}
+
+// DryRun reads the file through the source's mapping and says what an import would
+// do: its records, the row-by-row report, and which of the good ones are imported
+// already (Existing).
+func (s *Service) DryRun(ctx context.Context, src store.ImportSource, f File) (*Report, error) {
+	m, err := Mapping(src)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.Dictionary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l, err := importer.Read(f.Sheets, m, d)
+	if errors.Is(err, importer.ErrNoHeader) {
+		return nil, model.Invalid("file", "no_header", "invalid.import.no_header")
+	}
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Ledger: l, File: f, Source: src}
+	keys := make([]string, 0, len(l.Records))
+	for i := range l.Records {
+		if l.Records[i].OK() {
+			keys = append(keys, l.Records[i].Key)
+		}
+	}
+	done, err := s.st.ImportedKeys(ctx, src.ID, keys)
+	if err != nil {
+		return nil, err
+	}
+	rep.Existing = len(done)
+	rep.Good = len(keys) - len(done)
+	return rep, nil
+}
+
+// Report is a dry run's answer.
+type Report struct {
+	Source   store.ImportSource
+	File     File
+	Ledger   *importer.Ledger
+	Good     int // records an import would add
+	Existing int // good records imported before
+}
+
+// Refused is how many records have issues.
+func (r *Report) Refused() int { return len(r.Ledger.Records) - r.Good - r.Existing }
+
+// IssueText words an issue's reason in loc.
+func IssueText(loc string, is importer.Issue) string {
+	msg := i18n.T(loc, "import.issue."+is.Code)
+	if is.Ref != 0 {
+		msg += i18n.T(loc, "import.issue.ref", is.Ref)
+	}
+	return msg
+}
+
+// FieldText names a field in loc.
+func FieldText(loc string, f importer.Field) string {
+	if f == importer.FieldNone {
+		return ""
+	}
+	return i18n.T(loc, "import.field."+string(f))
+}
+
+// WriteReportXLSX writes the report's issues, row by row, as an xlsx workbook.
+func WriteReportXLSX(w io.Writer, loc string, r *Report) error {
+	t, err := export.New(w, export.XLSX, "", i18n.T(loc, "import.report.sheet"), []string{
+		i18n.T(loc, "import.report.row"), i18n.T(loc, "import.report.field"), i18n.T(loc, "import.report.column"),
+		i18n.T(loc, "import.report.value"), i18n.T(loc, "import.report.why")})
+	if err != nil {
+		return err
+	}
+	for _, is := range r.Ledger.Issues() {
+		if err := t.Row([]any{is.Row, FieldText(loc, is.Field), is.Column, maskValue(is), IssueText(loc, is)}); err != nil {
+			return err
+		}
+	}
+	return t.Close()
+}
+
+// maskValue is an issue's value as a report shows it: an ID number or a phone masked
+// (the report leaves the server), anything else as written.
+func maskValue(is importer.Issue) string {
+	switch is.Field {
+	case importer.FieldIDNumber:
+		return model.MaskIDNumber(importer.Clean(is.Value))
+	case importer.FieldPhone:
+		return model.MaskPhone(importer.Clean(is.Value))
+	}
+	return is.Value
+}
+
+// MaskedValue is maskValue for the pages.
+func MaskedValue(is importer.Issue) string { return maskValue(is) }
+
+// BatchSize is how many records an import writes in one transaction: progress is
+// recorded after each, and a killed import resumes after the last one committed.
+func BatchSize(d store.Dialect) int {
+	if d == store.SQLite {
+		return 20000
+	}
+	return 10000
+}
+
+// Run imports the file's good records that the source has not imported before, in
+// batches, reporting progress after each. An unfinished run of the same file from the
+// same source (killed, or failed) is resumed from its position; otherwise a new run
+// starts, with its one audit entry naming the file's hash. A cancelled ctx stops it
+// after the batch in hand commits or rolls back, the run left to resume.
+func (s *Service) Run(ctx context.Context, src store.ImportSource, f File, by int64, progress func(store.ImportRun)) (store.ImportRun, error) {
+	rep, err := s.DryRun(ctx, src, f)
+	if err != nil {
+		return store.ImportRun{}, err
+	}
+	return s.RunReport(ctx, rep, by, progress)
+}
+
+// Start records the run of a dry run's file (or finds the unfinished one to resume),
+// so a caller that goes on in the background has its id at once.
+func (s *Service) Start(ctx context.Context, rep *Report, by int64) (store.ImportRun, error) {
+	l := rep.Ledger
+	run, err := s.st.UnfinishedImportRun(ctx, rep.Source.ID, rep.File.SHA256)
+	if errors.Is(err, store.ErrNotFound) {
+		run = store.ImportRun{SourceID: rep.Source.ID, FileName: rep.File.Name, FileSHA256: rep.File.SHA256,
+			Total: len(l.Records), StartedBy: by}
+		summary := fmt.Sprintf("导入台账：来源 %s，文件 %s（SHA-256 %s），%d 条", rep.Source.Name, rep.File.Name, rep.File.SHA256, len(l.Records))
+		err = s.st.StartImportRun(ctx, store.Audited("import.run", "", summary), &run)
+	}
+	return run, err
+}
+
+// RunReport is Run of a dry run's report.
+func (s *Service) RunReport(ctx context.Context, rep *Report, by int64, progress func(store.ImportRun)) (store.ImportRun, error) {
+	run, err := s.Start(ctx, rep, by)
+	if err != nil {
+		return run, err
+	}
+	return s.Continue(ctx, rep, run, by, progress)
+}
+
+// Continue imports a started run's records from its position on.
+func (s *Service) Continue(ctx context.Context, rep *Report, run store.ImportRun, by int64, progress func(store.ImportRun)) (store.ImportRun, error) {
+	l := rep.Ledger
+	if run.State == store.ImportFailed {
+		run.State, run.Error = store.ImportRunning, ""
+	}
+	size := s.Batch
+	if size <= 0 {
+		size = BatchSize(s.st.Dialect())
+	}
+	for run.Position < len(l.Records) {
+		if err := ctx.Err(); err != nil {
+			return run, err // left running: the next import of the file resumes it
+		}
+		end := min(run.Position+size, len(l.Records))
+		added, existing, refused, err := s.batch(ctx, rep, run.ID, l.Records[run.Position:end], by)
+		if err != nil {
+			if ctx.Err() != nil {
+				return run, ctx.Err()
+			}
+			run.State, run.Error = store.ImportFailed, err.Error()
+			if serr := s.st.SaveImportProgress(context.WithoutCancel(ctx), &run); serr != nil {
+				return run, errors.Join(err, serr)
+			}
+			return run, err
+		}
+		run.Position, run.Added, run.Existing, run.Refused = end, run.Added+added, run.Existing+existing, run.Refused+refused
+		if err := s.st.SaveImportProgress(ctx, &run); err != nil {
+			if ctx.Err() != nil {
+				return run, ctx.Err()
+			}
+			return run, err
+		}
+		if progress != nil {
+			progress(run)
+		}
+	}
+	run.State = store.ImportDone
+	if err := s.st.SaveImportProgress(ctx, &run); err != nil {
+		return run, err
+	}
+	if progress != nil {
+		progress(run)
+	}
+	return run, nil
+}
+
+// batch writes the good records of recs the source has not imported yet.
+func (s *Service) batch(ctx context.Context, rep *Report, runID int64, recs []importer.Record, by int64) (added, existing, refused int, err error) {
+	keys := make([]string, 0, len(recs))
+	for i := range recs {
+		if recs[i].OK() {
+			keys = append(keys, recs[i].Key)
+		} else {
+			refused++
+		}
+	}
+	done, err := s.st.ImportedKeys(ctx, rep.Source.ID, keys)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	existing = len(done)
+	batch := make([]model.Case, 0, len(keys)-len(done))
+	events := make([][]model.CaseEvent, 0, cap(batch))
+	bkeys := make([]string, 0, cap(batch))
+	for i := range recs {
+		r := &recs[i]
+		if !r.OK() || done[r.Key] {
+			continue
+		}
+		c := r.Case // a copy: the ledger's record stays as read
+		c.Parties = append([]model.Party(nil), r.Case.Parties...)
+		c.RegisteredBy = by
+		payload, _ := json.Marshal(map[string]any{"source": rep.Source.Name, "file": rep.File.Name, "row": r.Row, "key": r.Key})
+		batch = append(batch, c)
+		events = append(events, []model.CaseEvent{{ActorID: by, At: c.CreatedAt, Action: "import", ToState: c.State,
+			Note: "", Payload: payload}})
+		bkeys = append(bkeys, r.Key)
+	}
+	if len(batch) == 0 {
+		return 0, existing, refused, nil
+	}
+	// Tracking codes are random; a clash (next to impossible) fails the batch with
+	// ErrConflict, and it is tried again with fresh ones.
+	for attempt := 0; ; attempt++ {
+		for i := range batch {
+			batch[i].ID = 0
+			batch[i].TrackingCode = cases.NewTrackingCode()
+		}
+		err = s.st.ImportCases(ctx, rep.Source.ID, runID, batch, events, bkeys)
+		if !errors.Is(err, store.ErrConflict) || attempt == 2 {
+			break
+		}
+	}
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return len(batch), existing, refused, nil
+}
+
+// CheckMapping refuses a mapping that names a field or code that does not exist.
+func CheckMapping(m importer.Mapping, d importer.Dictionary) error {
+	for h, f := range m.Columns {
+		if !f.Valid() {
+			return model.Invalid("column", "unknown_field", "invalid.import.unknown_field", h)
+		}
+	}
+	regions := map[string]bool{}
+	for _, g := range d.Regions {
+		regions[g.Code] = true
+	}
+	cats := map[string]bool{}
+	for _, c := range d.Categories {
+		cats[c.Code] = true
+	}
+	for f, vals := range m.Values {
+		for w, code := range vals {
+			ok := false
+			switch f {
+			case importer.FieldCategory:
+				ok = cats[code]
+			case importer.FieldTownship, importer.FieldVillage:
+				ok = regions[code]
+			case importer.FieldState:
+				ok = importer.ImportableState(code)
+			case importer.FieldOutcome:
+				ok = importer.ValidOutcome(code)
+			case importer.FieldPartyRole:
+				ok = model.PartyRole(code).Valid() && !model.PartyRole(code).ActsForAnother()
+			}
+			if !ok {
+				return model.Invalid("value", "unknown_code", "invalid.import.unknown_code", w, code).WithField("value." + string(f))
+			}
+		}
+	}
+	if m.State != "" && !importer.ImportableState(m.State) {
+		return model.Invalid("state", "unknown_code", "invalid.import.unknown_code", "", m.State)
+	}
+	return nil
+}
+
+// Store is the store the service imports into.
+func (s *Service) Store() *store.Store { return s.st }
