@@ -109,7 +109,7 @@ func TestHallScreen(t *testing.T) {
 		}
 
 		// A case registered now reaches the screen at its next refresh (every 15 s).
-		later := register("622922102", "王春花", "13893032120")
+		later := register("622922103", "王春花", "13893032120")
 		hall.waitFor("the new case on the ticker", fmt.Sprintf(`document.querySelector("[data-testid=screen-ticker]").textContent.includes("#%d")`, later), 40*time.Second)
 
 		// Revoked, the screen says so at its next refresh.

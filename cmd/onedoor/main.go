@@ -9,6 +9,9 @@
 //	onedoor import -source S -file F [-dry-run]   import a historical 台账 (xlsx/CSV)
 //	onedoor regions import -code C [-file F]      build the region tree from the national division codes
 //	onedoor audit-verify       walk the audit log's keyed chain against its anchors; name what is wrong
+//	onedoor backup -out FILE   a consistent copy of a SQLite store, also while it serves
+//	onedoor restore-check      open a copy read-only; verify its migrations, audit chain and figures
+//	onedoor sweep -at TIME     run every sweep once as of TIME (catch up, or check a copy)
 //
 // Every flag has an ONEDOOR_* environment variable; see README.md.
 package main
@@ -61,10 +64,14 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return setupCommand(ctx, args, stderr)
 	case "bench":
 		return benchCommand(ctx, args, stderr)
+	case "backup":
+		return backupCommand(ctx, args, stderr)
+	case "sweep":
+		return sweepCommand(ctx, args, stderr)
 	case "import":
-		return importCommand(ctx, args, os.Stdout, stderr)
+		return importCommand(ctx, args, stdout, stderr)
 	case "regions":
-		return regionsCommand(ctx, args, os.Stdout, stderr)
+		return regionsCommand(ctx, args, stdout, stderr)
 	}
 	cfg, rest, err := config.Load(args, os.Getenv, stderr)
 	if err != nil {
@@ -79,6 +86,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return serve(ctx, cfg, log, nil)
 	case "audit-verify":
 		return auditVerify(ctx, cfg, log, stderr)
+	case "restore-check":
+		return restoreCheck(ctx, cfg, stderr)
 	case "migrate":
 		st, err := openAndMigrate(ctx, cfg, log)
 		if err != nil {
@@ -88,9 +97,13 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	case "reindex":
 		return reindex(ctx, cfg, log, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, import, regions, audit-verify)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, import, regions, audit-verify, backup, restore-check, sweep)", cmd)
 	}
 }
+
+// stdout is where the import and regions commands write their reports (a test
+// reads them there).
+var stdout io.Writer = os.Stdout
 
 // newLogger is the process's logger, made its default too: the lines logged through
 // slog's default (the request errors of httpx) and the standard log package come out
@@ -207,48 +220,16 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 // errAuditBroken makes audit-verify exit non-zero when the chain does not verify.
 var errAuditBroken = errors.New("audit log does not verify")
 
-// auditVerify walks the audit chain with its keys, against the anchors of its head, and
-// reports the first broken row, or rows missing from its end.
+// auditVerify walks the audit chain with its keys, against the anchors of its head,
+// and reports the first broken row, or rows missing from its end. It opens the store
+// read-only: it does not migrate (or otherwise change) what it checks.
 func auditVerify(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writer) error {
-	st, err := openAndMigrate(ctx, cfg, log)
+	st, err := store.OpenWith(ctx, cfg.DB, store.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := audit.VerifierKeys(ctx, st, auditKeySource(cfg)); err != nil {
-		return err
-	}
-	path := cfg.AuditAnchorPath()
-	anchors, err := audit.ReadAnchors(path)
-	if err != nil {
-		return err
-	}
-	rep, err := st.CheckAudit(ctx, anchors)
-	if err != nil {
-		return err
-	}
-	if rep.Break != nil {
-		fmt.Fprintf(out, "audit log BROKEN at row %d: %s (%d rows before it verify)\n", rep.Break.ID, rep.Break.Reason, rep.Rows)
-		return errAuditBroken
-	}
-	if rep.KeyedFrom > 0 && rep.Anchor == nil {
-		fmt.Fprintf(out, "audit log NOT ANCHORED: %d rows verify, sealed with a key from row %d, but %s holds no anchor of the chain's head: rows cut from its end cannot be ruled out\n", rep.Rows, rep.KeyedFrom, path)
-		return errAuditBroken
-	}
-	fmt.Fprintf(out, "audit log OK: %d rows, chain intact", rep.Rows)
-	switch {
-	case rep.KeyedFrom == 1:
-		fmt.Fprintf(out, "; every row sealed with the audit key")
-	case rep.KeyedFrom > 1:
-		fmt.Fprintf(out, "; rows 1–%d from before keying are plain SHA-256, rows from %d on sealed with the audit key", rep.KeyedFrom-1, rep.KeyedFrom)
-	case rep.Rows > 0:
-		fmt.Fprintf(out, "; unkeyed (no row is sealed with an audit key yet)")
-	}
-	if a := rep.Anchor; a != nil {
-		fmt.Fprintf(out, "; checked against the anchor at seq %d (%s, %s, %s)", a.Seq, a.At.UTC().Format(time.RFC3339), a.Node, a.Reason)
-	}
-	fmt.Fprintln(out)
-	return nil
+	return verifyAuditOf(ctx, cfg, st, out)
 }
 
 // setupCommand starts a real deployment on an empty database: the root region (a

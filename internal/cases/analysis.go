@@ -87,6 +87,14 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 	a := Analysis{Period: per, Region: root, Weeks: analysis.Weeks(end),
 		Repeat: analysis.Window{From: end.AddDate(0, 0, -model.RepeatWindowDays), To: end}}
 	sc := ScopeOf(p)
+	// The region is a narrower scope rather than a filter: the filter's region term is
+	// one an index answers, and SQLite's planner then walks the whole subtree by
+	// region instead of the weeks' cases by registration time. A scope with a
+	// department's cases beside the region's keeps the filter.
+	within := root.Path
+	if sc.DepartmentID == 0 && !sc.All {
+		sc.RegionPath, sc.Small, within = root.Path, root.Level == model.LevelVillage || root.Level == model.LevelGrid, ""
+	}
 	cut := report.Cut{RegionID: root.ID, RegionPath: root.Path}
 	intakeFig, _ := report.ByID("intake")
 	groupFig, _ := report.ByID("group_intake")
@@ -97,7 +105,7 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 		for i, w := range a.Weeks {
 			conds[i], _ = f.Cond(report.Num, report.Period{Unit: report.Range, From: w.From, To: w.To}, now)
 		}
-		return store.CaseFilter{Cond: &base, Within: root.Path}, conds
+		return store.CaseFilter{Cond: &base, Within: within}, conds
 	}
 	weekLinks := func(f report.Figure, c report.Cut) []string {
 		out := make([]string, len(a.Weeks))
@@ -156,14 +164,14 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 	}
 	links := weekLinks(groupFig, cut)
 	a.Group = Finding{Series: analysis.Series{Name: "group", Trend: analysis.Rise(counts)}, Link: links[len(links)-1], Weeks: links}
-	if a.GroupPeriod, err = s.countFinding(ctx, sc, groupFig, per, cut, now); err != nil {
+	if a.GroupPeriod, err = s.countFinding(ctx, sc, within, groupFig, per, cut, now); err != nil {
 		return a, err
 	}
 
 	// People who keep coming back, in the 90 days ending with the period.
 	win := report.Period{Unit: report.Range, From: a.Repeat.From, To: a.Repeat.To}
 	wc, _ := intakeFig.Cond(report.Num, win, now)
-	people, err := s.Store.RepeatPeople(ctx, store.CaseFilter{Cond: &wc, Within: root.Path}, sc, model.RepeatPeopleMin, maxPeople)
+	people, err := s.Store.RepeatPeople(ctx, store.CaseFilter{Cond: &wc, Within: within}, sc, model.RepeatPeopleMin, maxPeople)
 	if err != nil {
 		return a, err
 	}
@@ -177,31 +185,32 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 
 	// The cases open longest, and the warnings in force.
 	longFig, _ := report.ByID("open_long")
-	if a.LongOpen, err = s.countFinding(ctx, sc, longFig, per, cut, now); err != nil {
+	if a.LongOpen, err = s.countFinding(ctx, sc, within, longFig, per, cut, now); err != nil {
 		return a, err
 	}
 	lc, _ := longFig.Cond(report.Num, per, now)
-	if a.Oldest, err = s.Store.Cases(ctx, store.CaseFilter{Cond: &lc, Within: root.Path, Sort: store.SortOldest, Limit: maxOldest}, sc); err != nil {
+	if a.Oldest, err = s.Store.Cases(ctx, store.CaseFilter{Cond: &lc, Within: within, Sort: store.SortOldest, Limit: maxOldest}, sc); err != nil {
 		return a, err
 	}
 	for _, lv := range report.WarnedLevels {
 		wf, _ := report.ByID("warn_" + lv)
-		cf, err := s.countFinding(ctx, sc, wf, per, cut, now)
+		cf, err := s.countFinding(ctx, sc, within, wf, per, cut, now)
 		if err != nil {
 			return a, err
 		}
 		a.Warnings = append(a.Warnings, cf)
 	}
 	warned := model.CaseCond{RiskLevels: report.WarnedLevels}
-	if a.Warned, err = s.Store.Cases(ctx, store.CaseFilter{Cond: &warned, Within: root.Path, Sort: store.SortOldest, Limit: maxWarned}, sc); err != nil {
+	if a.Warned, err = s.Store.Cases(ctx, store.CaseFilter{Cond: &warned, Within: within, Sort: store.SortOldest, Limit: maxWarned}, sc); err != nil {
 		return a, err
 	}
 	return a, nil
 }
 
-// countFinding counts figure f's cases in per within cut, with its list.
-func (s *Service) countFinding(ctx context.Context, sc store.CaseScope, f report.Figure, per report.Period, cut report.Cut, now time.Time) (CountFinding, error) {
+// countFinding counts figure f's cases in per within sc (and the region within,
+// when sc does not hold it), with its list, which is cut's.
+func (s *Service) countFinding(ctx context.Context, sc store.CaseScope, within string, f report.Figure, per report.Period, cut report.Cut, now time.Time) (CountFinding, error) {
 	c, _ := f.Cond(report.Num, per, now)
-	n, err := s.Store.CountMatching(ctx, store.CaseFilter{Cond: &c, Within: cut.RegionPath}, sc)
+	n, err := s.Store.CountMatching(ctx, store.CaseFilter{Cond: &c, Within: within}, sc)
 	return CountFinding{ID: f.ID, Count: n, Link: "/cases?" + report.ListQuery(f, report.Num, per, cut).Encode()}, err
 }

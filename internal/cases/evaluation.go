@@ -239,7 +239,9 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 			fs := byKey[k]
 			base := fs[0].Base(per, now)
 			cs, sl := conds(fs, 0)
-			groups, err := s.Store.FigureCounts(ctx, store.CaseFilter{Cond: &base, Within: p.Region.Path}, cs, scope, true)
+			// The reader's scope is the subtree: no region filter besides it, so each
+			// pass is read through its period's index (by time), not the region's.
+			groups, err := s.Store.FigureCountsByRegion(ctx, store.CaseFilter{Cond: &base}, cs, scope)
 			if err != nil {
 				return nil, err
 			}
@@ -273,13 +275,71 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 		if err != nil {
 			return nil, err
 		}
+		// The cases each department led, ended in the period: one pass for all of them.
+		led := map[int64][]int64{}
+		var ledSlots []slot
+		if fs := byKey["ended"]; fs != nil {
+			base := fs[0].Base(per, now)
+			var cs []model.CaseCond
+			cs, ledSlots = conds(fs, 0)
+			if led, err = s.Store.LeadFigureCounts(ctx, store.CaseFilter{Cond: &base}, cs, scope); err != nil {
+				return nil, err
+			}
+		}
+		// Their parts and the orders addressed to them: one pass each for all of them,
+		// by the same conditions as their lists (held equal by the web tests).
+		var ids []int64
+		for _, d := range depts {
+			if county[d.RegionID] {
+				ids = append(ids, d.ID)
+			}
+		}
+		var parts map[int64]store.DepartmentParts
+		var orders map[int64]store.DepartmentOrders
+		if byKey["parts"] != nil {
+			if parts, err = s.Store.DepartmentPartCounts(ctx, ids, per.From, per.To, now, scope); err != nil {
+				return nil, err
+			}
+		}
+		if byKey["supervised"] != nil {
+			if orders, err = s.Store.DepartmentOrderCounts(ctx, per.From, per.To, now, scope); err != nil {
+				return nil, err
+			}
+		}
 		for _, d := range depts {
 			if !county[d.RegionID] {
 				continue
 			}
 			got := map[slot]int64{}
+			for j, n := range led[d.ID] {
+				got[ledSlots[j]] += n
+			}
+			pt, or := parts[d.ID], orders[d.ID]
+			grouped := map[slot]int64{
+				{"dept_on_time_rate", report.Num}: pt.OnTime, {"dept_on_time_rate", report.Den}: pt.Any,
+				{"dept_late_parts", report.Num}: pt.Late,
+				{"supervised", report.Num}:      or.Supervised, {"supervised_red", report.Num}: or.Red,
+				{"supervision_reply_rate", report.Num}: or.Due - or.DueLate, {"supervision_reply_rate", report.Den}: or.Due,
+			}
 			for _, k := range keys {
+				if k == "ended" {
+					continue
+				}
 				fs := byKey[k]
+				if k == "parts" || k == "supervised" {
+					var rest []report.Figure
+					for _, f := range fs {
+						if _, ok := grouped[slot{f.ID, report.Num}]; ok {
+							got[slot{f.ID, report.Num}] = grouped[slot{f.ID, report.Num}]
+							got[slot{f.ID, report.Den}] = grouped[slot{f.ID, report.Den}]
+						} else {
+							rest = append(rest, f)
+						}
+					}
+					if fs = rest; len(fs) == 0 {
+						continue
+					}
+				}
 				base := fs[0].Base(per, now)
 				base.DepartmentID = d.ID
 				cs, sl := conds(fs, d.ID)

@@ -162,3 +162,9 @@ func (s *Service) teamAccounts(ctx context.Context, caseID int64) ([]model.User,
 	}
 	return out, nil
 }
+
+// LookupPublic finds the case a citizen names by its tracking code and the last four
+// digits of a party's phone, as the tracking page does; ErrNoMatch otherwise.
+func (s *Service) LookupPublic(ctx context.Context, code, last4 string) (model.Case, error) {
+	return s.lookupPublic(ctx, code, last4)
+}

@@ -7,19 +7,28 @@ import (
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // StatsNames are the names a breakdown gives channels and kinds, in the reader's
 // language (the web layer's catalogue knows them).
 type StatsNames struct {
-	Channels []report.Named
-	Kinds    []report.Named
+	Channels     []report.Named
+	Kinds        []report.Named
+	Urgencies    []report.Named
+	NoDepartment string // the row of the cases no department leads
 }
 
 // Stats computes the leader's figures (internal/report) for period p over the cases p
 // may read within cut: the region cut must lie in the reader's subtree. Each figure
 // is counted by the same condition its linked case list applies, under the same scope.
 func (s *Service) Stats(ctx context.Context, pr *auth.Principal, per report.Period, cut report.Cut, names StatsNames) (report.Result, error) {
+	return s.StatsColumns(ctx, pr, per, cut, names, nil)
+}
+
+// StatsColumns is Stats with the figures of every breakdown's rows chosen (a report
+// builder's columns); nil gives each breakdown its own.
+func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per report.Period, cut report.Cut, names StatsNames, columns []string) (report.Result, error) {
 	if !pr.Can(auth.PermStatsRead) {
 		return report.Result{}, auth.ErrForbidden
 	}
@@ -43,14 +52,24 @@ func (s *Service) Stats(ctx context.Context, pr *auth.Principal, per report.Peri
 	if cut.Kind != "" && !model.CaseKind(cut.Kind).Valid() {
 		return report.Result{}, model.Invalid("kind", "invalid", "invalid.kind.invalid")
 	}
+	if cut.Urgency != "" && !workflow.Urgency(cut.Urgency).Valid() {
+		return report.Result{}, model.Invalid("urgency", "invalid", "invalid.filter")
+	}
+	if cut.LeadDepartmentID != 0 {
+		if _, err := s.Store.Department(ctx, cut.LeadDepartmentID); err != nil {
+			return report.Result{}, model.Invalid("lead_department_id", "invalid", "invalid.lead_department_id.not_found")
+		}
+	}
 	_, cal, err := s.deadlines(ctx)
 	if err != nil {
 		return report.Result{}, err
 	}
 	plan := report.NewPlan(per, s.Now(), cut)
+	plan.Columns = columns
 	filter := func(base model.CaseCond) store.CaseFilter {
 		return store.CaseFilter{Cond: &base, Kind: model.CaseKind(cut.Kind), Channel: model.Channel(cut.Channel),
-			CategoryID: cut.CategoryID, Within: cut.RegionPath}
+			CategoryID: cut.CategoryID, Within: cut.RegionPath, Urgency: cut.Urgency,
+			LeadDepartmentID: cut.LeadDepartmentID, NoLeadDepartment: cut.NoLeadDepartment}
 	}
 	groups := make([][]report.Group, len(plan.Batches))
 	for i, b := range plan.Batches {
@@ -74,7 +93,21 @@ func (s *Service) Stats(ctx context.Context, pr *auth.Principal, per report.Peri
 			spans[i][j] = report.Span(sp)
 		}
 	}
-	tree := report.Tree{Root: root, HasBelow: map[int64]bool{}, Channels: names.Channels, Kinds: names.Kinds}
+	tree := report.Tree{Root: root, HasBelow: map[int64]bool{}, Channels: names.Channels, Kinds: names.Kinds,
+		Urgencies: names.Urgencies, NoDepartment: names.NoDepartment}
+	if tree.Departments, err = s.Store.Departments(ctx, store.DepartmentFilter{}); err != nil {
+		return report.Result{}, err
+	}
+	// The subtree's own departments have their rows whether or not they lead a case;
+	// another's only when it leads one of these (DepartmentName names it).
+	var own []model.Department
+	for _, d := range tree.Departments {
+		if g, err := s.Store.Region(ctx, d.RegionID); err == nil && inSubtree(root.Path, g.Path) {
+			own = append(own, d)
+		}
+	}
+	all := tree.Departments
+	tree.Departments = own
 	if tree.Children, err = s.Store.Regions(ctx, store.RegionFilter{ParentID: root.ID}); err != nil {
 		return report.Result{}, err
 	}
@@ -88,6 +121,7 @@ func (s *Service) Stats(ctx context.Context, pr *auth.Principal, per report.Peri
 	if tree.Categories, err = s.Store.Categories(ctx, store.CategoryFilter{}); err != nil {
 		return report.Result{}, err
 	}
+	tree.Others = all
 	return plan.Assemble(groups, spans, tree, cal), nil
 }
 

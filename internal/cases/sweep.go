@@ -183,7 +183,16 @@ func (s *Service) responsible(ctx context.Context, c *model.Case, withLeaders bo
 			return nil, err
 		}
 	}
-	if len(out) == 0 || visit || c.DueStage == string(workflow.StageAccept) {
+	confirm := c.DueStage == string(workflow.StageConfirm)
+	if confirm {
+		// The confirmation window is the team's to see through with the parties.
+		team, err := s.teamAccounts(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, team...)
+	}
+	if len(out) == 0 || visit || confirm || c.DueStage == string(workflow.StageAccept) {
 		if err := add(store.UserFilter{RegionID: c.CentreID, Role: model.RoleClerk}); err != nil {
 			return nil, err
 		}

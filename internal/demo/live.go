@@ -162,7 +162,7 @@ func (l *liveCounty) play(ctx context.Context) error {
 
 // sweep runs the server's sweeps at the clock.
 func (l *liveCounty) sweep(ctx context.Context) error {
-	for _, sw := range []func(context.Context, time.Time) (int, error){l.svc.SweepDeadlines, l.svc.SweepSupervision, l.svc.SweepRisk} {
+	for _, sw := range []func(context.Context, time.Time) (int, error){l.svc.SweepDeadlines, l.svc.SweepSupervision, l.svc.SweepAgreementTerms, l.svc.SweepRisk} {
 		if _, err := sw(ctx, l.clock); err != nil {
 			return err
 		}
@@ -493,6 +493,8 @@ func (l *liveCounty) stories() {
 
 	// The rota the admins keep: who is at each centre today.
 	l.at(l.day(7, 17, 0), "rota", l.rota)
+
+	l.mediationStories()
 }
 
 // rota stations departments at the centres (常驻, 轮驻 on set weekdays, 随驻 at a duty

@@ -22,6 +22,9 @@ type CaseCond struct {
 	// RepeatWindowDays before it (重复来访; the same person by PartyKey's rule).
 	RepeatParty bool
 	Group       bool // a group case (群体性), as Case.IsGroup tells it
+	// OpenedBefore: registered before it, tested on each case its States find (the
+	// few open ones) rather than read through the registration index (nearly all).
+	OpenedBefore time.Time
 
 	// Events of a period: the case has at least one event of one of EventActions at a
 	// time in [EventFrom, EventTo); of a warning's events, one changing the level from

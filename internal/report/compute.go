@@ -1,6 +1,7 @@
 package report
 
 import (
+	"maps"
 	"math"
 	"net/url"
 	"reflect"
@@ -25,6 +26,14 @@ type Cut struct {
 	Kind       string
 	// DepartmentID narrows to one department's cases (the evaluation of departments).
 	DepartmentID int64
+	Urgency      string
+	// LeadDepartmentID cuts to the cases led by a department (主办单位); NoLeadDepartment to
+	// those led by none.
+	LeadDepartmentID int64
+	NoLeadDepartment bool
+	// RegionOnly, in a link only, holds the region's own cases (本级), not its
+	// children's.
+	RegionOnly bool
 }
 
 // Group is what the store counted for the cases of one leaf region, category,
@@ -34,12 +43,18 @@ type Group struct {
 	CategoryID int64
 	Channel    string
 	Kind       string
+	Urgency    string
+	Department int64
 	Counts     []int64
 }
 
 // Span is one ended case's registration and resolution, for the durations.
 type Span struct {
 	RegionPath        string
+	Department        int64 // the lead department, 0 when none
+	CategoryID        int64
+	Channel, Kind     string
+	Urgency           string
 	Created, Resolved time.Time
 }
 
@@ -68,6 +83,9 @@ type Plan struct {
 	Now     time.Time
 	Cut     Cut
 	Batches []Batch
+	// Columns, when set, are the figures of every breakdown's rows (a report's
+	// choice); nil gives each breakdown its own (RegionColumns, ...).
+	Columns []string
 	// SpanConds are the ended cases whose handling times the durations need: this
 	// period's, the one before and a year earlier.
 	SpanConds [3]model.CaseCond
@@ -199,7 +217,11 @@ type Result struct {
 	Categories []Row      `json:"categories"`
 	Channels   []Row      `json:"channels"`
 	Kinds      []Row      `json:"kinds"`
-	Daily      []DayPoint `json:"daily,omitempty"`
+	Urgencies  []Row      `json:"urgencies"`
+	// Departments are the lead departments (主办单位) of the region's subtree, and a
+	// row (ID 0) for the cases led by none.
+	Departments []Row      `json:"departments"`
+	Daily       []DayPoint `json:"daily,omitempty"`
 }
 
 // Headlines are the figures at the top of the dashboard, in order.
@@ -217,18 +239,41 @@ var WarningFlow = []string{"warn_raised_red", "warn_raised_orange", "warn_raised
 var RegionColumns = []string{"intake", "ended", "resolve_rate", "on_time_rate", "avg_days", "visit_rate",
 	"satisfaction_rate", "reopen_rate", "local_rate", "supervised", "supervision_reply_rate", "overdue", "due_soon", "warn_red", "warn_orange", "escalated", "delegated"}
 
+// NoDepartment is the value of lead_department_id that asks for the cases led by no
+// department.
+const NoDepartment = "none"
+
+// DepartmentColumns are the figures of the lead-department breakdown and of the
+// monthly report by department: what a department is answerable for.
+var DepartmentColumns = []string{"intake", "ended", "resolve_rate", "on_time_rate", "avg_days", "satisfaction_rate",
+	"reopen_rate", "overdue", "due_soon"}
+
+// DepartmentName names a department of the tree, or by its number when it is not.
+func (t Tree) DepartmentName(id int64) string {
+	for _, d := range t.Others {
+		if d.ID == id {
+			return d.Name
+		}
+	}
+	return "#" + strconv.FormatInt(id, 10)
+}
+
 // BreakdownColumns are the figures of the category, channel and kind breakdowns.
 var BreakdownColumns = []string{"intake", "ended", "resolve_rate", "on_time_rate", "satisfaction_rate", "overdue"}
 
 // Tree is what the folding needs to know of the organisation: the region the figures
 // are for and the regions right below it, and the categories.
 type Tree struct {
-	Root       model.Region
-	Children   []model.Region
-	HasBelow   map[int64]bool // a child with regions below it, to drill into
-	Categories []model.Category
-	Channels   []Named
-	Kinds      []Named
+	Root         model.Region
+	Children     []model.Region
+	HasBelow     map[int64]bool // a child with regions below it, to drill into
+	Categories   []model.Category
+	Channels     []Named
+	Kinds        []Named
+	Urgencies    []Named
+	Departments  []model.Department // the departments of Root's subtree
+	Others       []model.Department // every department, to name one of another subtree leading a case here
+	NoDepartment string             // the name of the row of cases led by no department
 }
 
 // Named is a code with its name in the reader's language.
@@ -254,6 +299,8 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 	catTally := map[int64]tally{}
 	chanTally := map[string]tally{}
 	kindTally := map[string]tally{}
+	urgTally := map[string]tally{}
+	deptTally := map[int64]tally{}
 	add := func(m tally, r ref, n int64) { m[r] += n }
 	child := func(path string) int64 {
 		for _, c := range tree.Children {
@@ -297,6 +344,8 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 					add(get(catTally, top[g.CategoryID]), r, n)
 					add(gets(chanTally, g.Channel), r, n)
 					add(gets(kindTally, g.Kind), r, n)
+					add(gets(urgTally, g.Urgency), r, n)
+					add(get(deptTally, g.Department), r, n)
 				}
 			}
 		}
@@ -304,6 +353,9 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 	// Handling times, in working days.
 	var durTotal [3][]int
 	durRegion := map[int64][]int{}
+	durDept := map[int64][]int{}
+	durCat := map[int64][]int{}
+	durChan, durKind, durUrg := map[string][]int{}, map[string][]int{}, map[string][]int{}
 	for when, list := range spans {
 		for _, sp := range list {
 			d := cal.WorkdaysBetween(sp.Created, sp.Resolved)
@@ -311,6 +363,11 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 			if when == 0 {
 				k := child(sp.RegionPath)
 				durRegion[k] = append(durRegion[k], d)
+				durDept[sp.Department] = append(durDept[sp.Department], d)
+				durCat[top[sp.CategoryID]] = append(durCat[top[sp.CategoryID]], d)
+				durChan[sp.Channel] = append(durChan[sp.Channel], d)
+				durKind[sp.Kind] = append(durKind[sp.Kind], d)
+				durUrg[sp.Urgency] = append(durUrg[sp.Urgency], d)
 			}
 		}
 	}
@@ -357,6 +414,10 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		}
 		res.Headline = append(res.Headline, h)
 	}
+	regionCols, breakCols, deptCols := RegionColumns, BreakdownColumns, DepartmentColumns
+	if pl.Columns != nil { // a report's own choice of columns, for every breakdown
+		regionCols, breakCols, deptCols = pl.Columns, pl.Columns, pl.Columns
+	}
 	row := func(cols []string, t tally, durs []int, cut Cut) []Value {
 		out := make([]Value, len(cols))
 		for i, id := range cols {
@@ -371,19 +432,16 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		return c
 	}
 	if t := regionTally[tree.Root.ID]; t != nil {
-		// The root's own cases cannot be listed apart from its children's by a region
-		// filter; its row links to the whole subtree's list only when it has no children.
-		if len(tree.Children) == 0 {
-			res.Regions = append(res.Regions, Row{ID: tree.Root.ID, Name: tree.Root.Name, Own: true,
-				Values: row(RegionColumns, t, durRegion[tree.Root.ID], withRegion(tree.Root))})
-		} else {
-			res.Regions = append(res.Regions, Row{ID: tree.Root.ID, Name: tree.Root.Name, Own: true,
-				Values: unlinked(row(RegionColumns, t, durRegion[tree.Root.ID], withRegion(tree.Root)))})
-		}
+		// The root's own cases (本级): with regions below it, its list holds the cases
+		// placed at the root itself (region_only), as the row counts them.
+		cut := withRegion(tree.Root)
+		cut.RegionOnly = len(tree.Children) > 0
+		res.Regions = append(res.Regions, Row{ID: tree.Root.ID, Name: tree.Root.Name, Own: true,
+			Values: row(regionCols, t, durRegion[tree.Root.ID], cut)})
 	}
 	for _, c := range tree.Children {
 		res.Regions = append(res.Regions, Row{ID: c.ID, Name: c.Name, Drill: tree.HasBelow[c.ID],
-			Values: row(RegionColumns, get(regionTally, c.ID), durRegion[c.ID], withRegion(c))})
+			Values: row(regionCols, get(regionTally, c.ID), durRegion[c.ID], withRegion(c))})
 	}
 	labels := CategoryLabels(tree.Categories, tree.Kinds)
 	for _, c := range tree.Categories {
@@ -401,7 +459,7 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		if cut.CategoryID == 0 {
 			cut.CategoryID = c.ID
 		}
-		res.Categories = append(res.Categories, Row{ID: c.ID, Code: c.Code, Name: labels[c.ID], Values: row(BreakdownColumns, get(catTally, c.ID), nil, cut)})
+		res.Categories = append(res.Categories, Row{ID: c.ID, Code: c.Code, Name: labels[c.ID], Values: row(breakCols, get(catTally, c.ID), durCat[c.ID], cut)})
 	}
 	for _, ch := range tree.Channels {
 		if pl.Cut.Channel != "" && ch.Code != pl.Cut.Channel {
@@ -409,7 +467,7 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		}
 		cut := pl.Cut
 		cut.Channel = ch.Code
-		res.Channels = append(res.Channels, Row{Code: ch.Code, Name: ch.Name, Values: row(BreakdownColumns, gets(chanTally, ch.Code), nil, cut)})
+		res.Channels = append(res.Channels, Row{Code: ch.Code, Name: ch.Name, Values: row(breakCols, gets(chanTally, ch.Code), durChan[ch.Code], cut)})
 	}
 	for _, k := range tree.Kinds {
 		if pl.Cut.Kind != "" && k.Code != pl.Cut.Kind {
@@ -417,8 +475,42 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		}
 		cut := pl.Cut
 		cut.Kind = k.Code
-		res.Kinds = append(res.Kinds, Row{Code: k.Code, Name: k.Name, Values: row(BreakdownColumns, gets(kindTally, k.Code), nil, cut)})
+		res.Kinds = append(res.Kinds, Row{Code: k.Code, Name: k.Name, Values: row(breakCols, gets(kindTally, k.Code), durKind[k.Code], cut)})
 	}
+	for _, k := range tree.Urgencies {
+		if pl.Cut.Urgency != "" && k.Code != pl.Cut.Urgency {
+			continue
+		}
+		cut := pl.Cut
+		cut.Urgency = k.Code
+		res.Urgencies = append(res.Urgencies, Row{Code: k.Code, Name: k.Name, Values: row(breakCols, gets(urgTally, k.Code), durUrg[k.Code], cut)})
+	}
+	listed := map[int64]bool{}
+	for _, d := range tree.Departments {
+		listed[d.ID] = true
+		if (pl.Cut.LeadDepartmentID != 0 && d.ID != pl.Cut.LeadDepartmentID) || pl.Cut.NoLeadDepartment || (deptTally[d.ID] == nil && !d.Active) {
+			continue
+		}
+		cut := pl.Cut
+		cut.LeadDepartmentID = d.ID
+		res.Departments = append(res.Departments, Row{ID: d.ID, Code: d.Code, Name: d.Name, Values: row(deptCols, get(deptTally, d.ID), durDept[d.ID], cut)})
+	}
+	if pl.Cut.LeadDepartmentID == 0 {
+		cut := pl.Cut
+		cut.NoLeadDepartment = true
+		res.Departments = append(res.Departments, Row{Name: tree.NoDepartment, Values: row(deptCols, get(deptTally, 0), durDept[0], cut)})
+	}
+	// A department of another subtree may lead a case of this one (a county bureau on
+	// a township's case): it has its row too.
+	others := slices.Sorted(maps.Keys(deptTally))
+	for _, id := range others {
+		if id != 0 && !listed[id] && (pl.Cut.LeadDepartmentID == 0 || id == pl.Cut.LeadDepartmentID) && !pl.Cut.NoLeadDepartment {
+			cut := pl.Cut
+			cut.LeadDepartmentID = id
+			res.Departments = append(res.Departments, Row{ID: id, Name: tree.DepartmentName(id), Values: row(deptCols, deptTally[id], durDept[id], cut)})
+		}
+	}
+	sortRows(res.Departments)
 	sortRows(res.Categories)
 	sortRows(res.Channels)
 	intakeFig, _ := ByID("intake")
@@ -433,14 +525,6 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 		res.Daily = days
 	}
 	return res
-}
-
-// unlinked drops the links of a row whose cases no list can hold apart.
-func unlinked(vs []Value) []Value {
-	for i := range vs {
-		vs[i].Link, vs[i].DenLink = "", ""
-	}
-	return vs
 }
 
 // sortRows puts the rows with the most intake first, keeping the dictionary's order
@@ -509,6 +593,18 @@ func ListQuery(f Figure, part Part, p Period, cut Cut) url.Values {
 	}
 	if cut.Kind != "" {
 		q.Set("kind", cut.Kind)
+	}
+	if cut.Urgency != "" {
+		q.Set("urgency", cut.Urgency)
+	}
+	if cut.LeadDepartmentID != 0 {
+		q.Set("lead_department_id", strconv.FormatInt(cut.LeadDepartmentID, 10))
+	}
+	if cut.NoLeadDepartment {
+		q.Set("lead_department_id", NoDepartment)
+	}
+	if cut.RegionOnly && cut.RegionID != 0 {
+		q.Set("region_only", "1")
 	}
 	if cut.DepartmentID != 0 {
 		q.Set("department_id", strconv.FormatInt(cut.DepartmentID, 10))

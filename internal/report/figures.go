@@ -135,7 +135,7 @@ const LongOpenDays = 60
 // LongOpenDays ago (a case resolved and awaiting its check or return visit is not
 // among them: its handling has ended).
 func longOpen(_ Period, now time.Time) model.CaseCond {
-	return model.CaseCond{States: UnresolvedStates(), CreatedTo: now.AddDate(0, 0, -LongOpenDays)}
+	return model.CaseCond{States: UnresolvedStates(), OpenedBefore: now.AddDate(0, 0, -LongOpenDays)}
 }
 
 // UnresolvedStates are the open states before a resolution: registered, accepted,

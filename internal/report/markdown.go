@@ -29,7 +29,18 @@ to the case list holding exactly those cases; a test follows every link and comp
   in per cent for counts and durations, in percentage points for rates.
 - **Cuts**: the reader's region subtree (a township leader counts only their
   township), drilled down a level at a time to the grid; a top-level category with
-  its children; a channel; a kind.
+  its children; a channel; a kind; an urgency; a lead department (主办单位: the
+  department of the case's live lead assignment), or the cases no department leads.
+  A region's own row (本级) holds the cases placed at the region itself. Categories
+  bearing the same name (其他) are named with their parent or kind (矛盾纠纷·其他).
+- 上报, 下派 and the warnings raised and cleared are read from the events of the
+  period (an escalation, a delegation, a change of the warning's level); a case
+  counts once in each however often it moved. A warning raised is a change to the
+  colour from any lower level (a warning set at registration included); cleared, a
+  change from the colour to any lower level or none.
+- **The hall screen** (大屏, ` + "`/screen/<token>`" + `) shows these same figures — this
+  month's, today's intake, the warnings and deadlines now — for the region its token
+  is bound to, as that region's viewer reads them.
 - Intake is counted by registration time, endings by resolution time; figures
   marked *now* are read at the moment the page is made, whatever the period.
 - A case reopened after an unsatisfied return visit leaves the endings until it is

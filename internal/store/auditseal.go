@@ -92,7 +92,12 @@ func (s *Store) runSealer() {
 			// this one's sealer, its Close and its audit readers for good.
 			ctx, cancel := context.WithTimeout(context.Background(), sealTimeout)
 			if _, err := seal(ctx); err != nil {
-				slog.Error("audit: sealing pending entries", "err", err)
+				if isConnectionError(err) {
+					// The next tick seals them, on a connection that answers.
+					slog.Warn("audit: sealing pending entries: the database dropped the connection; trying again", "err", err)
+				} else {
+					slog.Error("audit: sealing pending entries", "err", err)
+				}
 			}
 			cancel()
 			// The writes of the pause are sealed together after it: a seal is a
@@ -146,7 +151,9 @@ func (s *Store) stopSealer() error {
 // settleAudit seals the waiting entries before audit_log is read; one cheap query
 // when there are none.
 func (s *Store) settleAudit(ctx context.Context) error {
-	if s.dialect != Postgres {
+	if s.dialect != Postgres || s.readOnly {
+		// A store opened read-only (audit-verify, restore-check) reads the chain as it
+		// stands; the entries waiting are counted apart (AuditPending).
 		return nil
 	}
 	// Through the primary key: a look at the heap (EXISTS) read every dead row the

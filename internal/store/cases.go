@@ -502,6 +502,14 @@ type CaseFilter struct {
 	Offset       int // page numbers: the rows before the page
 	TrackingCode string
 	Channel      model.Channel
+	// RegionOnly narrows Within to the cases placed at that region itself, not at the
+	// regions below it: a region's own row of the figures (本级).
+	RegionOnly bool
+	// LeadDepartmentID holds the cases whose lead department (主办单位, its assignment
+	// not returned) is this one; NoLeadDepartment those that have none (handled at a
+	// centre, or not assigned yet).
+	LeadDepartmentID int64
+	NoLeadDepartment bool
 	// Cond, when set, holds the list to the cases behind one of the leader's figures
 	// (internal/report), counted by the same condition.
 	Cond *model.CaseCond
@@ -510,6 +518,9 @@ type CaseFilter struct {
 	Sort          string       // SortNewest (the default) or SortRelevance, for a search
 	PartyIDNumber string       // a party's ID number, whole and normalised
 	PartyPhone    string       // a party's phone, whole and normalised
+	// SamePartyAs, a party's id: only the cases a coming party of which is the same
+	// person as it (model.PartyKey's rule), the party's own case among them.
+	SamePartyAs int64
 
 	// Few tells Cases that the list holds few cases (cases.Find counts a list before
 	// it reads its page): on SQLite they are read through their filters' indexes and
@@ -518,10 +529,6 @@ type CaseFilter struct {
 	// filter is kept off its index, so that a large subtree's page is the first cases
 	// of the walk. PostgreSQL plans both from its statistics.
 	Few bool
-
-	// SamePartyAs, a party's id: only the cases a coming party of which is the same
-	// person as it (model.PartyKey's rule), the party's own case among them.
-	SamePartyAs int64
 }
 
 // The orders a case list can be read in.
@@ -627,7 +634,10 @@ func (f CaseFilter) terms(d Dialect, withQueue, walk bool) (string, []any) {
 		q += " AND c.category_id IN (SELECT cat.id FROM categories cat WHERE cat.id = ? OR cat.parent_id = ?)"
 		args = append(args, f.CategoryID, f.CategoryID)
 	}
-	if f.Within != "" {
+	if f.Within != "" && f.RegionOnly {
+		q += " AND c.region_path = ?"
+		args = append(args, f.Within)
+	} else if f.Within != "" {
 		lo, hi := pathRange(f.Within)
 		col := "c.region_path"
 		if walk {
@@ -635,6 +645,14 @@ func (f CaseFilter) terms(d Dialect, withQueue, walk bool) (string, []any) {
 		}
 		q += " AND " + col + " >= ? AND " + col + " < ?"
 		args = append(args, lo, hi)
+	}
+	if f.LeadDepartmentID != 0 {
+		// Through case_assignments_department: a department's cases are few among all.
+		q += " AND c.id IN (SELECT la.case_id FROM case_assignments la WHERE la.department_id = ? AND la.is_lead AND la.status <> 'returned')"
+		args = append(args, f.LeadDepartmentID)
+	}
+	if f.NoLeadDepartment {
+		q += " AND NOT EXISTS (SELECT 1 FROM case_assignments la WHERE la.case_id = c.id AND la.is_lead AND la.status <> 'returned')"
 	}
 	if f.Urgency != "" {
 		q += " AND c.urgency = ?"
@@ -792,7 +810,8 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting boo
 	fw, fa := f.terms(s.dialect, false, walk)
 	q += " AND " + fw
 	args = append(args, fa...)
-	if s.dialect == SQLite && !viaAssignments && !searching && (!f.OverdueAt.IsZero() || f.Cond != nil || f.Few) {
+	ownIndex := s.dialect == SQLite && !viaAssignments && !searching && (!f.OverdueAt.IsZero() || f.Cond != nil || f.Few)
+	if ownIndex {
 		// Not the primary key's order, or SQLite walks it: overdue cases, and a
 		// figure's (a period's intake or endings), are read through their own index.
 		order = "+c.created_at DESC, +c.id DESC"
@@ -800,6 +819,14 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting boo
 	switch f.Sort {
 	case SortOldest:
 		order = "c.created_at ASC, " + idCol + " ASC"
+		// The oldest of a figure's cases of the moment (研判's longest open, the warnings
+		// in force): walking every case from the first registered until ten of them
+		// turn up read most of the table; their own index finds them, then they are sorted.
+		if ownIndex {
+			order = "+c.created_at ASC, +c.id ASC"
+		} else if s.dialect == Postgres && f.Cond != nil && f.Cond.CreatedFrom.IsZero() && f.Cond.EndedFrom.IsZero() && !viaAssignments && !searching {
+			order = "c.created_at + INTERVAL '0 seconds' ASC, c.id + 0 ASC"
+		}
 	case SortDue:
 		order = "c.due_at IS NULL, c.due_at, " + idCol
 	}

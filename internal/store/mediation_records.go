@@ -99,11 +99,12 @@ type TeamFilter struct {
 // queue (待我处理) shows a member's open ones; 考评 counts them over a period.
 func (s *Store) TeamCases(ctx context.Context, f TeamFilter) ([]TeamCase, error) {
 	q := `SELECT k.id, c.id, c.title, c.state, k.role, k.added_at, k.left_at, c.due_at, c.outcome
-		FROM case_team k JOIN cases c ON c.id = k.case_id LEFT JOIN talent_people t ON t.id = k.talent_id WHERE `
+		FROM case_team k JOIN cases c ON c.id = k.case_id WHERE `
 	var args []any
 	switch {
 	case f.UserID != 0:
-		q += "(k.user_id = ? OR t.user_id = ?)"
+		// Each side of the OR is one of case_team's indexes (the queue reads live places).
+		q += "(k.user_id = ? OR k.talent_id IN (SELECT p.id FROM talent_people p WHERE p.user_id = ?))"
 		args = append(args, f.UserID, f.UserID)
 	case f.TalentID != 0:
 		q += "k.talent_id = ?"

@@ -75,3 +75,14 @@ func (s *Store) JobLease(ctx context.Context, name string) (Lease, error) {
 	}
 	return l, err
 }
+
+// AuditPending counts the audit entries written but not yet sealed into the chain
+// (PostgreSQL; none on SQLite).
+func (s *Store) AuditPending(ctx context.Context) (int64, error) {
+	if s.dialect != Postgres {
+		return 0, nil
+	}
+	var n int64
+	err := s.queryRow(ctx, "SELECT COUNT(*) FROM audit_pending").Scan(&n)
+	return n, err
+}

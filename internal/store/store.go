@@ -64,6 +64,8 @@ type Store struct {
 	probeOnce sync.Once
 	probes    chan *historyProbe // PostgreSQL: RiskHistory reads waiting for a shared look (riskhistory.go)
 
+	readOnly bool // opened with Options.ReadOnly: audit entries waiting are not sealed
+
 	retries atomic.Int64 // statements and transactions run again on a fresh connection (retry.go)
 
 	identity atomic.Int64 // bumped by every change to users, sessions, regions, departments, categories
@@ -122,6 +124,9 @@ type Options struct {
 	// MaxConns bounds the PostgreSQL connections the store opens, all pools together
 	// (PoolSizes); 0 is DefaultMaxConns. SQLite ignores it.
 	MaxConns int
+	// ReadOnly opens the database so that nothing can change it (restore-check,
+	// audit-verify): SQLite's file read-only, PostgreSQL's sessions read-only.
+	ReadOnly bool
 }
 
 // DefaultMaxConns is how many PostgreSQL connections a store opens at most by default.
@@ -152,10 +157,32 @@ func maxInt(a, b int) int {
 
 // OpenWith is Open with the connection settings o.
 func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
+	var st *Store
+	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return openPostgres(ctx, dsn, o)
+		if o.ReadOnly {
+			dsn = withRuntimeParam(dsn, "default_transaction_read_only", "on")
+		}
+		st, err = openPostgres(ctx, dsn, o)
+	} else {
+		st, err = openSQLite(ctx, dsn, o.ReadOnly)
 	}
-	return openSQLite(ctx, dsn)
+	if st != nil {
+		st.readOnly = o.ReadOnly
+	}
+	return st, err
+}
+
+// withRuntimeParam is the PostgreSQL URL dsn setting a session parameter.
+func withRuntimeParam(dsn, name, value string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	q.Set(name, value)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
@@ -215,11 +242,15 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	return &Store{dialect: Postgres, w: w, r: r, lists: l, looks: looks, listSlots: make(chan struct{}, lConns)}, nil
 }
 
-func openSQLite(ctx context.Context, path string) (*Store, error) {
+func openSQLite(ctx context.Context, path string, readOnly bool) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open sqlite: empty path")
 	}
-	if dir := filepath.Dir(path); dir != "." {
+	if readOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+	} else if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -230,6 +261,14 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		pragmas.Add("_pragma", p)
 	}
 	pragmas.Set("_time_format", "sqlite")
+	if readOnly {
+		// A copy checked is not changed, not even its journal mode.
+		pragmas = url.Values{}
+		pragmas.Add("_pragma", "busy_timeout(10000)")
+		pragmas.Add("_pragma", "query_only(1)")
+		pragmas.Set("_time_format", "sqlite")
+		pragmas.Set("mode", "ro")
+	}
 	writerDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
 	w, err := sql.Open("sqlite", writerDSN)
 	if err != nil {
@@ -242,7 +281,9 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	pragmas.Add("_pragma", "query_only(1)")
+	if !readOnly {
+		pragmas.Add("_pragma", "query_only(1)")
+	}
 	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
 	if err != nil {
 		w.Close()

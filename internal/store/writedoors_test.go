@@ -16,11 +16,9 @@ import (
 // TestWritesGoThroughTheAuditedDoors until it is a door, or is listed here with its
 // reason.
 var writerDoors = map[string]string{
-	"InTx":               "the audited transaction",
 	"exec":               "the audited single statement",
 	"commitBatch":        "the group commit (RegisterCase), writing each caller's entry",
 	"insertSharedOnce":   "the shared insert (RegisterCase), writing each case's entry",
-	"ReserveIDs":         "draws sequence values for the shared insert, writes no row",
 	"AuditHead":          "reads the audit chain's head",
 	"AuditKeyInUse":      "reads the audit chain's key",
 	"UseAuditKeys":       "reads the head; the adoption itself goes through InTx with its entry",
@@ -35,6 +33,8 @@ var writerDoors = map[string]string{
 	"Analyze":            "the planner's statistics",
 	"Close":              "closes the pool",
 	"Ping":               "a health check",
+	"BackupTo":           "VACUUM INTO: copies a snapshot into a new file, writes no row of the store",
+	"Pools":              "reads the pools' statistics (metrics)",
 }
 
 // The rule that every write states its audit entry holds only if writes take the

@@ -80,7 +80,7 @@ func TestCaseDocuments(t *testing.T) {
 		f := &flow{t: t}
 		c := f.register(clerk, map[string]any{
 			"kind": "petition", "category_id": categoryID(t, st, "petition.claim"), "channel": "walk_in",
-			"region_id": regionID(t, st, "622922101002"), "title": "拖欠工资求决", "description": "反映某建筑公司拖欠二十名工人工资。",
+			"region_id": regionID(t, st, "622922101201"), "title": "拖欠工资求决", "description": "反映某建筑公司拖欠二十名工人工资。",
 			"urgency": "normal", "people_count": 20,
 			"parties": []map[string]any{{"role": "applicant", "name": "马福山", "id_number": idNumber, "phone": phone}},
 		})

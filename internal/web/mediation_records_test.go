@@ -117,7 +117,7 @@ func TestMediationGroupLandCaseThroughTheAPI(t *testing.T) {
 		leader := srv.Login(t, "fucheng.leader", demo.Password)
 		viewer := srv.Login(t, "fucheng.viewer", demo.Password)
 		other := srv.Login(t, "suji.clerk", demo.Password)
-		town, village := fmt.Sprint(regionID(t, st, "622922100")), regionID(t, st, "622922100001")
+		town, village := fmt.Sprint(regionID(t, st, "622922100")), regionID(t, st, "622922100200")
 
 		for _, form := range []url.Values{
 			{"name": {"附城镇联合人民调解委员会"}, "kind": {"township"}, "region_id": {town}, "categories": {"dispute.land"}},
@@ -136,8 +136,8 @@ func TestMediationGroupLandCaseThroughTheAPI(t *testing.T) {
 		f := &flow{t: t}
 		f.register(clerk, map[string]any{
 			"kind": "dispute", "category_id": categoryID(t, st, "dispute.land"), "channel": "walk_in",
-			"region_id": village, "address": "附城镇城关村", "title": "86户村民土地流转费纠纷",
-			"description": "城关村86户村民将承包山地流转给关某退耕还林，关某拖欠两年流转费未付。",
+			"region_id": village, "address": "附城镇高林湾村", "title": "86户村民土地流转费纠纷",
+			"description": "高林湾村86户村民将承包山地流转给关某退耕还林，关某拖欠两年流转费未付。",
 			"urgency":     "normal", "households": 86, "people_count": 312, "amount_yuan": 258000,
 			"parties": []map[string]any{
 				{"role": "representative", "name": "周某", "phone": "13893301001"},
@@ -219,7 +219,7 @@ func TestMediationGroupLandCaseThroughTheAPI(t *testing.T) {
 		testutil.DecodeJSON(t, apiWant(t, clerk, "POST", base+"/referrals", map[string]any{"kind": "circuit_trial", "body": "县人民法院附城法庭",
 			"external_no": "（2026）甘2922民初1234号", "session_at": sitting.Format(time.RFC3339)}, 201, ""), &circuit)
 		clk.Add(4 * time.Hour)
-		apiWant(t, mediator, "POST", base+"/sessions", map[string]any{"org_id": committee, "held_at": sitting.Format(time.RFC3339), "venue": "circuit_court", "place": "城关村村委会",
+		apiWant(t, mediator, "POST", base+"/sessions", map[string]any{"org_id": committee, "held_at": sitting.Format(time.RFC3339), "venue": "circuit_court", "place": "高林湾村村委会",
 			"mediators": "法官李某、马调解", "attendees": "村民代表周某、柳某，关某", "result": "agreed", "agreed": "解除流转合同，关某分两期支付流转费25.8万元"}, 201, "")
 		apiWant(t, clerk, "POST", fmt.Sprintf("%s/referrals/%d/result", base, circuit.ID), map[string]any{"result": "mediated", "on": "2026-12-08"}, 200, "")
 
@@ -331,7 +331,7 @@ func TestMediationLabourCaseBySpecialisedCommittee(t *testing.T) {
 		committee := orgByName(t, clerk, "康乐县劳动争议调解委员会")
 		f := &flow{t: t}
 		f.register(clerk, map[string]any{
-			"kind": "dispute", "category_id": categoryID(t, st, "dispute.labour"), "channel": "walk_in", "region_id": regionID(t, st, "622922100001"),
+			"kind": "dispute", "category_id": categoryID(t, st, "dispute.labour"), "channel": "walk_in", "region_id": regionID(t, st, "622922100200"),
 			"description": "高某在工地务工时右手中指被搅拌机夹断，与工地负责人就工伤赔偿协商未果。", "urgency": "normal",
 			"parties": []map[string]any{{"role": "applicant", "name": "高某", "phone": "13893001234"}, {"role": "respondent", "name": "某建筑公司"}},
 			"then":    []map[string]any{{"action": "accept"}, {"action": "handle"}},
@@ -378,11 +378,11 @@ func TestConfirmationWindowEdges(t *testing.T) {
 		admin := srv.Login(t, "fucheng.admin", demo.Password)
 		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
 		mediator := srv.Login(t, "fucheng.mediator", demo.Password)
-		if resp, _ := postForm(t, srv, admin, "/admin/mediation/orgs", url.Values{"name": {"城关村人民调解委员会"}, "kind": {"village"},
-			"region_id": {fmt.Sprint(regionID(t, st, "622922100001"))}}); resp.StatusCode != 303 {
+		if resp, _ := postForm(t, srv, admin, "/admin/mediation/orgs", url.Values{"name": {"高林湾村人民调解委员会"}, "kind": {"village"},
+			"region_id": {fmt.Sprint(regionID(t, st, "622922100200"))}}); resp.StatusCode != 303 {
 			t.Fatal("organisation")
 		}
-		committee := orgByName(t, clerk, "城关村人民调解委员会")
+		committee := orgByName(t, clerk, "高林湾村人民调解委员会")
 		f := &flow{t: t}
 		f.register(clerk, walkIn(t, st, map[string]any{"action": "accept"}, map[string]any{"action": "handle"}))
 		// Resolved first, signed after: the clock starts at the signing.

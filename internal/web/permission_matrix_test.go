@@ -200,6 +200,7 @@ func (w *world) probes() []probe {
 		probe{route: "POST /p/track", method: POST, url: "/p/track", body: url.Values{"code": {w.c.tracking}, "last4": {w.c.phone[7:]}},
 			want: same(answer{status: 200, contains: []string{w.c.tracking}, lacks: []string{w.c.idNumber, w.c.phone}}), by: publicCast},
 		probe{route: "POST /p/track/rate", method: POST, url: "/p/track/rate", body: url.Values{"code": {w.c.tracking}, "last4": {w.c.phone[7:]}}, want: same(unprocessable), by: publicCast},
+		probe{route: "POST /p/track/help", method: POST, url: "/p/track/help", body: url.Values{"code": {w.c.tracking}, "last4": {w.c.phone[7:]}, "help": {"astrologer"}}, want: same(unprocessable), by: publicCast},
 		probe{route: "POST /locale", method: POST, url: "/locale", body: url.Values{"locale": {"zh-CN"}}, want: same(see)},
 		probe{route: "GET /p/book", method: GET, url: "/p/book", want: same(ok200)},
 		probe{route: "POST /p/book", method: POST, url: "/p/book", body: emptyForm, want: same(unprocessable), by: publicCast},
@@ -489,6 +490,8 @@ func (w *world) probes() []probe {
 		probe{route: "GET /api/v1/stats", method: GET, url: "/api/v1/stats", want: w.granted(apiSurface, stats, okFor(ok200))},
 		probe{route: "GET /stats/monthly", method: GET, url: "/stats/monthly", want: w.granted(pageSurface, stats, okFor(ok200))},
 		probe{route: "GET /stats/monthly.xlsx", method: GET, url: "/stats/monthly.xlsx", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /stats/report", method: GET, url: "/stats/report?rows=departments", want: w.granted(pageSurface, stats, okFor(ok200))},
+		probe{route: "GET /stats/report.xlsx", method: GET, url: "/stats/report.xlsx?rows=channels", want: w.granted(pageSurface, stats, okFor(ok200))},
 	)
 
 	// 考评: the ranking is read with the figures (stats.read), published by a leader

@@ -149,12 +149,19 @@ func SweepOnce(ctx context.Context, st *store.Store, log *slog.Logger, now time.
 	if err != nil {
 		return 0, err
 	}
+	return SweepAt(ctx, cfg, st, log, now)
+}
+
+// SweepAt runs every sweep once over st as of now, with the escalation settings of
+// cfg (`onedoor sweep -at`), and counts what they did.
+func SweepAt(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, now time.Time) (int, error) {
 	total := 0
 	for _, sw := range sweeps(newCases(cfg, log, st)) {
 		n, err := sw.run(ctx, now)
 		if err != nil {
 			return total, fmt.Errorf("%s: %w", sw.name, err)
 		}
+		log.Info("sweep ran", "sweep", sw.name, "at", now.Format(time.RFC3339), "items", n)
 		total += n
 	}
 	return total, nil

@@ -75,7 +75,8 @@ func statValues(s statsAnswer) map[string]report.Value {
 			out["同比 "+h.Figure] = *h.YearAgo
 		}
 	}
-	for name, rows := range map[string][]report.Row{"region": s.Regions, "category": s.Categories, "channel": s.Channels, "kind": s.Kinds} {
+	for name, rows := range map[string][]report.Row{"region": s.Regions, "category": s.Categories, "channel": s.Channels, "kind": s.Kinds,
+		"urgency": s.Urgencies, "department": s.Departments} {
 		for _, r := range rows {
 			for _, v := range r.Values {
 				out[name+" "+r.Name+" "+v.Figure] = v
@@ -101,8 +102,23 @@ func TestStatsEveryNumberIsItsCaseList(t *testing.T) {
 		var countyIntake int64
 		for _, who := range []string{"county.leader", "fucheng.leader", "county.viewer"} {
 			c := srv.Login(t, who, demo.Password)
-			for _, query := range []string{yearRange, "period=month", yearRange + "&kind=dispute"} {
+			queries := []string{yearRange, "period=month", yearRange + "&kind=dispute", yearRange + "&urgency=urgent",
+				yearRange + "&lead_department_id=none"}
+			for qi := 0; qi < len(queries); qi++ {
+				query := queries[qi]
 				s := getStats(t, c, query)
+				if query == yearRange {
+					// Cut by the busiest lead department too.
+					for _, d := range s.Departments {
+						if d.ID != 0 && d.Values[0].Num > 0 {
+							queries = append(queries, yearRange+"&lead_department_id="+strconv.FormatInt(d.ID, 10))
+							break
+						}
+					}
+					if len(s.Urgencies) != 3 || len(s.Departments) < 2 {
+						t.Errorf("%s: %d urgency rows, %d department rows", who, len(s.Urgencies), len(s.Departments))
+					}
+				}
 				checked, nonzero := 0, 0
 				for name, v := range statValues(s) {
 					if v.Link == "" {
@@ -461,4 +477,105 @@ func moveAndWarn(t *testing.T, srv *testutil.Server, st *store.Store) map[string
 	act(leader, warned, "warning_adjust", map[string]any{"warning_level": "red", "note": "当事人扬言报复，提级管控"})
 	act(leader, warned, "warning_adjust", map[string]any{"warning_level": "none", "note": "经稳控，风险解除"})
 	return map[string]int64{"escalated": 2, "delegated": 1, "warn_raised_red": 1, "warn_cleared_red": 1}
+}
+
+var reportCellRE = regexp.MustCompile(`<td><a href="([^"]+)"[^>]*>([0-9]+)</a></td>`)
+
+// The report builder makes the table the reader chose — rows by lead department,
+// columns of their choice — every count linking to its cases; its workbook reads back
+// with the same numbers and a formula total; the 月报 by department likewise. A row
+// kind or a figure it does not know is refused, naming the field.
+func TestStatsReportBuilder(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		if err := demo.GenerateCases(context.Background(), st, 1500, 21); err != nil {
+			t.Fatal(err)
+		}
+		c := srv.Login(t, "county.leader", demo.Password)
+		query := "rows=departments&cols=intake&cols=ended&cols=resolve_rate&cols=escalated&period=year"
+		resp, raw := c.Do("GET", "/stats/report?"+query, nil)
+		if resp.StatusCode != 200 || !strings.Contains(string(raw), `data-testid="report-table"`) {
+			t.Fatalf("the report: %d %s", resp.StatusCode, testutil.Excerpt(raw))
+		}
+		cells := reportCellRE.FindAllStringSubmatch(string(raw), -1)
+		if len(cells) < 8 {
+			t.Fatalf("the report has %d linked counts", len(cells))
+		}
+		for i, m := range cells {
+			if i%3 != 0 {
+				continue // a sample: each list is a request
+			}
+			want, _ := strconv.ParseInt(m[2], 10, 64)
+			if got := listTotal(t, c, html.UnescapeString(m[1])); got != want {
+				t.Errorf("a cell reads %d, its list holds %d (%s)", want, got, m[1])
+			}
+		}
+		api := getStats(t, c, "period=year")
+		resp, raw = c.Do("GET", "/stats/report.xlsx?"+query, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("the workbook: %d", resp.StatusCode)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		rows, _ := x.GetRows("统计报表")
+		if len(rows) < 6 || rows[3][0] != "主办单位" || rows[3][1] != "受理量" || rows[3][4] != "上报" {
+			t.Fatalf("the workbook reads %v", rows)
+		}
+		var sum int64
+		last := 4
+		for i := 4; i < len(rows) && rows[i][0] != "合计"; i++ {
+			n, err := strconv.ParseInt(rows[i][1], 10, 64)
+			if err != nil {
+				t.Errorf("row %d's intake is %q", i+1, rows[i][1])
+			}
+			sum += n
+			last = i + 1
+		}
+		if sum != api.Headline[0].Num {
+			t.Errorf("the departments' intake adds up to %d, the county's is %d", sum, api.Headline[0].Num)
+		}
+		if f, _ := x.GetCellFormula("统计报表", fmt.Sprintf("B%d", last+1)); f != fmt.Sprintf("SUM(B5:B%d)", last) {
+			t.Errorf("the intake total is %q", f)
+		}
+		// The 月报 by department: one row per department, the same numbers.
+		resp, raw = c.Do("GET", "/stats/monthly.xlsx?period=year&rows=departments", nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("the monthly report by department: %d", resp.StatusCode)
+		}
+		mx, err := excelize.OpenReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer mx.Close()
+		mrows, _ := mx.GetRows("月报")
+		if len(mrows) < 6 || mrows[3][0] != "主办单位" {
+			t.Fatalf("the monthly report by department reads %v", mrows[:min(5, len(mrows))])
+		}
+		for i, d := range api.Departments {
+			if d.Values[0].Num == 0 {
+				continue
+			}
+			found := false
+			for _, r := range mrows[4:] {
+				if r[0] == d.Name && r[1] == strconv.FormatInt(d.Values[0].Num, 10) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("department %d %s (%d) is not in the monthly report", i, d.Name, d.Values[0].Num)
+			}
+		}
+		if resp, raw := c.Do("GET", "/stats/monthly?period=year&rows=departments", nil); resp.StatusCode != 200 || !strings.Contains(string(raw), `data-testid="monthly-departments"`) {
+			t.Errorf("the printable report by department: %d", resp.StatusCode)
+		}
+		for q, field := range map[string]string{"rows=streets": "rows", "rows=regions&cols=no_such_figure": "cols", "rows=regions&period=fortnight": "period"} {
+			resp, raw := c.Do("GET", "/stats/report?"+q, nil)
+			if resp.StatusCode != 422 || !strings.Contains(string(raw), "field-error-"+field) {
+				t.Errorf("%s: %d, want 422 naming %s", q, resp.StatusCode, field)
+			}
+		}
+	})
 }

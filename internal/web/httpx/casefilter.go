@@ -18,7 +18,7 @@ import (
 // and read by either. A new filter is added here, in ParseCaseList, and in
 // CaseListParams' test table.
 var CaseListParams = []string{"queue", "state", "kind", "urgency", "category_id", "region_id", "channel", "overdue", "code", "q", "sort",
-	"stat", "part", "department_id", "from", "to", "person", "before", "page", "limit"}
+	"stat", "part", "department_id", "from", "to", "person", "before", "page", "limit", "region_only", "lead_department_id"}
 
 // CaseList is a case list's request as read from its query string: the store's filter
 // and what the list needs besides to show it.
@@ -113,6 +113,15 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 	// party record rather than by an ID number or phone, which stay out of URLs and logs.
 	f.SamePartyAs = q.Int("person", 0, 1<<62)
 	out.RegionID = q.Int("region_id", 0, 1<<62) // 0: the form's "any region"
+	// The figures' cuts: a region's own cases (本级), a lead department or none.
+	switch q.String("region_only") {
+	case "", "0", "false":
+	case "1", "true":
+		f.RegionOnly = true
+	default:
+		return out, invalidFilter("region_only")
+	}
+	f.LeadDepartmentID, f.NoLeadDepartment = LeadDepartment(q)
 	if n := q.Int("limit", 1, 200); n != 0 {
 		f.Limit = int(n)
 	}
@@ -151,6 +160,9 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 		return out, err
 	}
 	f.Cond = cond
+	if f.RegionOnly && out.RegionID == 0 {
+		return out, model.Invalid("region_only", "invalid", "invalid.region_only.without_region")
+	}
 	if out.RegionID != 0 {
 		path, err := env.RegionPath(out.RegionID)
 		if err != nil {

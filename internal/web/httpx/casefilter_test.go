@@ -77,6 +77,13 @@ func TestParseCaseList(t *testing.T) {
 		{"sort=latest", CaseList{}, "sort"},
 		{"page=0", CaseList{}, "page"},
 		{"page=1001", CaseList{}, "page"},
+		// The figures' cuts: a region's own cases, a lead department or none.
+		{"queue=all&region_id=3&region_only=1", CaseList{Queue: "all", RegionID: 3, Filter: store.CaseFilter{Limit: 50, Within: "/1/3/", RegionOnly: true}}, ""},
+		{"queue=all&region_only=1", CaseList{}, "region_only"},
+		{"queue=all&region_id=3&region_only=yes", CaseList{}, "region_only"},
+		{"queue=all&lead_department_id=7", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, LeadDepartmentID: 7}}, ""},
+		{"queue=all&lead_department_id=none", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, NoLeadDepartment: true}}, ""},
+		{"queue=all&lead_department_id=x", CaseList{}, "lead_department_id"},
 	} {
 		if tc.want.Page == 0 {
 			tc.want.Page = 1

@@ -796,7 +796,10 @@ func TestOpen311KeyIsNeverMoreThanItsUser(t *testing.T) {
 			{"a viewer's key", viewer, func(url.Values) {}, "api_key"},
 			{"an admin's key", admin, func(url.Values) {}, "api_key"},
 			{"another township's village", clerk, func(v url.Values) { v.Set("address_id", "622922101206") }, "address_id"},
-			{"another township by name", clerk, func(v url.Values) { v.Del("address_id"); v.Set("address_string", "康乐县苏集镇古洞沟村村口") }, "address_id"},
+			{"another township by name", clerk, func(v url.Values) {
+				v.Del("address_id")
+				v.Set("address_string", "康乐县苏集镇古洞沟村村口")
+			}, "address_id"},
 			{"another township as jurisdiction", clerk, func(v url.Values) { v.Del("address_id"); v.Set("jurisdiction_id", "622922101") }, "address_id"},
 			{"the county above the township", clerk, func(v url.Values) { v.Del("address_id"); v.Set("jurisdiction_id", "622922") }, "address_id"},
 		} {

@@ -38,7 +38,8 @@ type mediationSection struct {
 	CanRecord    bool   // may record sessions, agreements, referrals
 	Open         bool   // the case is open: the team may still change
 	Orgs         []store.MediationOrg
-	Staff        []model.User // accounts that may join the team (those who see the case)
+	Staff        []model.User   // accounts that may join the team (those who see the case)
+	Pool         []store.Talent // people of the pool serving the case's place today
 	Roles        []string
 	Venues       []string
 	Results      []string
@@ -112,6 +113,13 @@ func (u *UI) caseMediation(ctx context.Context, p *auth.Principal, c *model.Case
 				sec.Staff = append(sec.Staff, x)
 			}
 		}
+		if p.Can(auth.PermMediationRead) {
+			pool, err := u.Store.TalentPool(ctx, store.TalentFilter{Within: c.RegionPath, Above: c.RegionPath, Day: sec.Today})
+			if err != nil {
+				return nil, err
+			}
+			sec.Pool = pool
+		}
 	}
 	if len(recs.Team)+len(recs.Sessions)+len(recs.Agreements)+len(recs.Referrals)+len(recs.Help) == 0 && !sec.CanTeam && !sec.CanRecord {
 		return nil, nil
@@ -142,7 +150,8 @@ func (u *UI) mediationPost(w http.ResponseWriter, r *http.Request, perm auth.Per
 		u.renderCase(w, r, id, ce.Status, formKey(id), ce)
 		return
 	}
-	redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"#mediation", notice)
+	// Back to the section: the fragment after the notice's query.
+	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"?notice="+notice+"#mediation", http.StatusSeeOther)
 }
 
 func fixed(key string) func(int64) string { return func(int64) string { return key } }

@@ -64,6 +64,7 @@ type queueData struct {
 	SortCreated, SortDue string
 
 	Bookings []appointmentView // upcoming 约访 bookings at the clerk's desk
+	Team     []store.TeamCase  // 待我处理: the open cases the user is on the team of (包案)
 
 	Saved     []savedFilterRow // the user's saved filters (我的筛选)
 	SaveQuery string           // the list's query as a filter saved now keeps it
@@ -178,6 +179,12 @@ func (u *UI) showQueue(w http.ResponseWriter, r *http.Request, status int, saveE
 		data.Figure, _ = fig.Local(page.Locale)
 	}
 	data.Bookings = u.deskAppointments(ctx, p)
+	if data.Queue == "mine" && u.Mediation != nil {
+		if data.Team, err = u.Mediation.TeamCases(ctx, p.User.ID, true, time.Time{}, time.Time{}); err != nil {
+			u.renderError(w, r, err)
+			return
+		}
+	}
 	parts, err := u.departmentParts(ctx, p, found.Cases)
 	if err != nil {
 		u.renderError(w, r, err)

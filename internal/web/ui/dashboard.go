@@ -10,6 +10,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/report"
+	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 )
 
@@ -59,6 +60,12 @@ type dashboardData struct {
 	Categories           []statRow
 	Channels             []statRow
 	Kinds                []statRow
+	Urgencies            []statRow
+	Departments          []statRow
+	DeptCols             []statColumn
+	Urgency, Department  string         // the cut chosen
+	UrgencyOptions       []report.Named // the cut's choices
+	DepartmentOptions    []report.Named
 	WarnFlow             []statRow // per colour: the warnings raised and cleared in the period
 	Chart                string    // the day chart's data as JSON, for dashboard.js
 	MonthlyLink          string    // the monthly report of the same period and cut
@@ -87,7 +94,14 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 	q := httpx.PageQuery(r)
 	per, cut, err := httpx.StatsQuery(q, u.Cases.Now())
 	data := &dashboardData{Units: report.Units[:len(report.Units)-1], Unit: q.String("period"), Date: q.String("date"),
-		From: q.String("from"), To: q.String("to")}
+		From: q.String("from"), To: q.String("to"), Urgency: q.String("urgency"), Department: q.String("lead_department_id"),
+		UrgencyOptions: httpx.StatsNames(page.Locale).Urgencies}
+	if depts, derr := u.Store.Departments(r.Context(), store.DepartmentFilter{Within: p.Region.Path, ActiveOnly: true}); derr == nil {
+		for _, d := range depts {
+			data.DepartmentOptions = append(data.DepartmentOptions, report.Named{Code: strconv.FormatInt(d.ID, 10), Name: d.Name})
+		}
+	}
+	data.DepartmentOptions = append(data.DepartmentOptions, report.Named{Code: report.NoDepartment, Name: page.T("stats.no_department")})
 	page.Data = data
 	if err == nil {
 		var res report.Result
@@ -121,7 +135,7 @@ func (u *UI) fillDashboard(r *http.Request, page *Page, data *dashboardData, per
 		data.Unit = string(report.Month)
 	}
 	keep := url.Values{}
-	for _, k := range []string{"period", "date", "from", "to", "category_id", "channel", "kind"} {
+	for _, k := range []string{"period", "date", "from", "to", "category_id", "channel", "kind", "urgency", "lead_department_id"} {
 		if v := httpx.PageQuery(r).String(k); v != "" {
 			keep.Set(k, v)
 		}
@@ -214,6 +228,15 @@ func (u *UI) fillDashboard(r *http.Request, page *Page, data *dashboardData, per
 	}
 	for _, row := range res.Kinds {
 		data.Kinds = append(data.Kinds, rowOf(loc, row))
+	}
+	for _, row := range res.Urgencies {
+		data.Urgencies = append(data.Urgencies, rowOf(loc, row))
+	}
+	data.DeptCols = columns(loc, report.DepartmentColumns)
+	for _, row := range res.Departments {
+		if !quiet(row) { // a department that led nothing in the period is left out
+			data.Departments = append(data.Departments, rowOf(loc, row))
+		}
 	}
 	type chart struct {
 		Days         []string `json:"days"`

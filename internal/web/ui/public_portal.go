@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -41,6 +43,7 @@ type publicFormData struct {
 	MaxPhotos  int
 	MaxPhotoMB int
 	MaxTotalMB int
+	HelpKinds  []string // the kinds of help the citizen may ask for (点菜式)
 }
 
 type publicCategoryGroup struct {
@@ -134,6 +137,9 @@ func (u *UI) renderPublicForm(w http.ResponseWriter, r *http.Request, status int
 	}
 	data := publicFormData{Kinds: publicKinds, Categories: cats, Towns: towns, MaxPhotos: cases.MaxPublicPhotos,
 		MaxPhotoMB: PublicMaxPhotoBytes >> 20, MaxTotalMB: PublicMaxBody >> 20}
+	if u.Mediation != nil {
+		data.HelpKinds = mediation.HelpKinds
+	}
 	g, err := u.guard(ctx)
 	if err != nil {
 		u.publicFail(w, r, err)
@@ -214,6 +220,11 @@ func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, err := u.publicInput(r, form)
+	for _, k := range form["help"] {
+		if err == nil && !slices.Contains(mediation.HelpKinds, k) {
+			err = model.Invalid("help", "invalid", "invalid.help.kind")
+		}
+	}
 	var c model.Case
 	if err == nil {
 		c, err = u.Cases.RegisterPublic(ctx, in, "portal")
@@ -236,6 +247,12 @@ func (u *UI) publicSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		refuse(field, e.Message)
 		return
+	}
+	if help := form["help"]; len(help) > 0 && u.Mediation != nil {
+		// The case is in: a request that fails to be kept is logged, not the citizen's error.
+		if _, err := u.Mediation.RequestHelp(ctx, &c, help, "", "portal"); err != nil {
+			slog.ErrorContext(ctx, "public submission: the help asked for", "err", err)
+		}
 	}
 	if err := g.submissionAccepted(ctx, ip); err != nil {
 		// The case is in: the citizen gets its code, rather than an error that would

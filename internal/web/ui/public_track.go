@@ -4,10 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 	"github.com/onedoor/onedoor/internal/workflow"
 )
@@ -15,7 +17,8 @@ import (
 type publicTrackData struct {
 	View          *cases.PublicView
 	Satisfactions []workflow.Satisfaction
-	Last4         string // carried in the rating form, so the citizen need not type it again
+	Last4         string   // carried in the rating form, so the citizen need not type it again
+	HelpKinds     []string // what help the citizen may ask for (点菜式), while the case is open
 }
 
 // publicTrackForm asks for the tracking code (filled in when the QR code carried it)
@@ -95,7 +98,11 @@ func (u *UI) showTrack(w http.ResponseWriter, r *http.Request, status int, notic
 		return
 	}
 	page.Notice, page.Error = notice, errMsg
-	page.Data = publicTrackData{View: &v, Satisfactions: workflow.AllSatisfactions, Last4: last4}
+	data := publicTrackData{View: &v, Satisfactions: workflow.AllSatisfactions, Last4: last4}
+	if v.State.Open() && u.Mediation != nil {
+		data.HelpKinds = mediation.HelpKinds
+	}
+	page.Data = data
 	u.renderPublic(w, r, status, "public_track.html", page)
 }
 
@@ -124,6 +131,43 @@ func (u *UI) publicRate(w http.ResponseWriter, r *http.Request) {
 		}
 		u.publicFail(w, r, err)
 	}
+}
+
+// publicHelp records the help the citizen asks for on their open case (点菜式: a
+// mediator, a lawyer, legal aid, a psychologist…); the centre's clerks are told and
+// the request shows on the case.
+func (u *UI) publicHelp(w http.ResponseWriter, r *http.Request) {
+	if !u.admitLookup(w, r) {
+		return
+	}
+	for _, k := range r.PostForm["help"] {
+		if !slices.Contains(mediation.HelpKinds, k) {
+			u.showTrack(w, r, http.StatusUnprocessableEntity, "", i18n.T(httpx.Locale(r), "invalid.help.kind"))
+			return
+		}
+	}
+	c, err := u.Cases.LookupPublic(r.Context(), r.PostFormValue("code"), r.PostFormValue("last4"))
+	if errors.Is(err, cases.ErrNoMatch) {
+		u.showTrack(w, r, http.StatusNotFound, "", "")
+		return
+	}
+	if err == nil && !workflow.State(c.State).Open() {
+		u.showTrack(w, r, http.StatusConflict, "", i18n.T(httpx.Locale(r), "portal.help.closed"))
+		return
+	}
+	if err == nil {
+		_, err = u.Mediation.RequestHelp(r.Context(), &c, r.PostForm["help"], r.PostFormValue("help_note"), "portal")
+	}
+	if err != nil {
+		e := httpx.FromErr(r, err)
+		if e.Status == http.StatusUnprocessableEntity {
+			u.showTrack(w, r, e.Status, "", e.Message)
+			return
+		}
+		u.publicFail(w, r, err)
+		return
+	}
+	u.showTrack(w, r, http.StatusOK, "portal.help.sent", "")
 }
 
 // truncate keeps at most n runes of s.

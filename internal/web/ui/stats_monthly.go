@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/web/httpx"
 )
@@ -27,6 +28,37 @@ type monthlyData struct {
 	Categories []statRow
 	XLSXLink   string // the same report as a workbook
 	BackLink   string // the dashboard of the same period and cut
+	ByDept     bool   // rows are the lead departments (按主办单位), not the regions
+	RowHead    string // the rows' column heading
+	Section    string // the rows' section heading
+	OtherLink  string // the same report by the other rows
+}
+
+// monthlyRows reads rows=: the report's rows are the regions below (the default) or
+// the lead departments.
+func monthlyRows(q *httpx.Query) (bool, error) {
+	switch q.String("rows") {
+	case "", "regions":
+		return false, nil
+	case "departments":
+		return true, nil
+	}
+	return false, model.Invalid("rows", "invalid", "invalid.stats.rows")
+}
+
+// monthlyTable is the report's rows and their columns: the regions below, or the
+// lead departments.
+func monthlyTable(res report.Result, byDept bool) ([]report.Row, []string) {
+	if byDept {
+		var rows []report.Row
+		for _, r := range res.Departments {
+			if !quiet(r) || r.ID != 0 {
+				rows = append(rows, r)
+			}
+		}
+		return rows, report.DepartmentColumns
+	}
+	return res.Regions, report.RegionColumns
 }
 
 // monthly is the monthly report of a period (a month unless another is asked) over
@@ -42,6 +74,10 @@ func (u *UI) monthlyReport(w http.ResponseWriter, r *http.Request, xlsx bool) {
 	page.Active = "nav.stats"
 	q := httpx.PageQuery(r)
 	per, cut, err := httpx.StatsQuery(q, u.Cases.Now())
+	byDept, rerr := monthlyRows(q)
+	if err == nil {
+		err = rerr
+	}
 	var res report.Result
 	if err == nil {
 		res, err = u.Cases.Stats(r.Context(), p, per, cut, httpx.StatsNames(page.Locale))
@@ -58,16 +94,31 @@ func (u *UI) monthlyReport(w http.ResponseWriter, r *http.Request, xlsx bool) {
 		}
 	}
 	loc := page.Locale
+	tableRows, tableCols := monthlyTable(res, byDept)
 	d := &monthlyData{Label: per.Label(), Range: per.FromDate() + " — " + per.ToDate(),
-		Generated: u.Cases.Now().In(cst).Format("2006-01-02 15:04"), Cols: columns(loc, report.RegionColumns),
-		BreakCols: columns(loc, report.BreakdownColumns)}
+		Generated: u.Cases.Now().In(cst).Format("2006-01-02 15:04"), Cols: columns(loc, tableCols),
+		BreakCols: columns(loc, report.BreakdownColumns), ByDept: byDept,
+		RowHead: page.T("field.region"), Section: page.T("stats.section_regions")}
+	if byDept {
+		d.RowHead, d.Section = page.T("stats.field.lead_department_id"), page.T("stats.section_departments")
+	}
 	same := url.Values{}
 	for _, k := range httpx.StatsParams {
 		if v := q.String(k); v != "" {
 			same.Set(k, v)
 		}
 	}
-	d.XLSXLink, d.BackLink = "/stats/monthly.xlsx?"+same.Encode(), "/stats?"+same.Encode()
+	d.BackLink = "/stats?" + same.Encode()
+	other := url.Values{}
+	for k, v := range same {
+		other[k] = v
+	}
+	if byDept {
+		same.Set("rows", "departments")
+	} else {
+		other.Set("rows", "departments")
+	}
+	d.XLSXLink, d.OtherLink = "/stats/monthly.xlsx?"+same.Encode(), "/stats/monthly?"+other.Encode()
 	if loc == "en" {
 		d.Label = per.LabelEN()
 	}
@@ -87,14 +138,14 @@ func (u *UI) monthlyReport(w http.ResponseWriter, r *http.Request, xlsx bool) {
 		card.YoY, card.YoYUp = changeText(loc, f, h.YoY)
 		d.Main = append(d.Main, card)
 	}
-	for _, row := range res.Regions {
+	for _, row := range tableRows {
 		sr := rowOf(loc, row)
 		if row.Own {
 			sr.Name = page.T("stats.own_cases", row.Name)
 		}
 		d.Regions = append(d.Regions, sr)
 	}
-	for _, id := range report.RegionColumns {
+	for _, id := range tableCols {
 		f, _ := report.ByID(id)
 		d.Total = append(d.Total, cellOf(loc, f, byFigure[id].Value))
 	}
@@ -104,7 +155,7 @@ func (u *UI) monthlyReport(w http.ResponseWriter, r *http.Request, xlsx bool) {
 		}
 	}
 	if xlsx {
-		u.monthlyXLSX(w, r, page, d, res, per)
+		u.monthlyXLSX(w, r, page, d, res, per, tableRows, tableCols)
 		return
 	}
 	page.Data = d
@@ -114,7 +165,8 @@ func (u *UI) monthlyReport(w http.ResponseWriter, r *http.Request, xlsx bool) {
 // monthlyXLSX writes the report as a workbook: 月报 (a row per region, real numbers,
 // the counts totalled by formulas, the header frozen), 主要指标 (the main figures
 // against the earlier periods) and 分类别.
-func (u *UI) monthlyXLSX(w http.ResponseWriter, r *http.Request, page *Page, d *monthlyData, res report.Result, per report.Period) {
+func (u *UI) monthlyXLSX(w http.ResponseWriter, r *http.Request, page *Page, d *monthlyData, res report.Result, per report.Period,
+	tableRows []report.Row, tableCols []string) {
 	x := excelize.NewFile()
 	defer x.Close()
 	main := page.T("stats.sheet_report")
@@ -148,13 +200,13 @@ func (u *UI) monthlyXLSX(w http.ResponseWriter, r *http.Request, page *Page, d *
 	_ = x.SetCellStyle(main, "A1", "A1", title)
 	set(main, 1, 2, page.T("stats.report_range", d.Range, d.Generated))
 	const header = 4
-	set(main, 1, header, page.T("field.region"))
+	set(main, 1, header, d.RowHead)
 	for i, c := range d.Cols {
 		set(main, i+2, header, c.Name)
 	}
 	_ = x.SetCellStyle(main, cell(1, header), cell(len(d.Cols)+1, header), bold)
 	row := header + 1
-	for _, reg := range res.Regions {
+	for _, reg := range tableRows {
 		name := reg.Name
 		if reg.Own {
 			name = page.T("stats.own_cases", reg.Name)
@@ -173,7 +225,7 @@ func (u *UI) monthlyXLSX(w http.ResponseWriter, r *http.Request, page *Page, d *
 	for _, h := range res.Headline {
 		byFigure[h.Figure] = h
 	}
-	for i, id := range report.RegionColumns {
+	for i, id := range tableCols {
 		f, _ := report.ByID(id)
 		if f.Kind == report.Count {
 			_ = x.SetCellFormula(main, cell(i+2, row), fmt.Sprintf("SUM(%s:%s)", cell(i+2, header+1), cell(i+2, row-1)))

@@ -47,6 +47,7 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /p/track", u.publicTrackForm)
 	mux.HandleFunc("POST /p/track", u.publicTrack)
 	mux.HandleFunc("POST /p/track/rate", u.publicRate)
+	mux.HandleFunc("POST /p/track/help", u.publicHelp)
 	mux.HandleFunc("POST /locale", u.setLocale)
 	mux.HandleFunc("GET /{$}", u.signedIn(u.home))
 	// The hall's big screen: no session, its token in the address (screen.go).
@@ -177,6 +178,8 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("GET /stats", u.withPerm(auth.PermStatsRead)(u.dashboard))
 	mux.HandleFunc("GET /stats/monthly", u.withPerm(auth.PermStatsRead)(u.monthly))
 	mux.HandleFunc("GET /stats/monthly.xlsx", u.withPerm(auth.PermStatsRead)(u.monthlyExport))
+	mux.HandleFunc("GET /stats/report", u.withPerm(auth.PermStatsRead)(u.statsReport))
+	mux.HandleFunc("GET /stats/report.xlsx", u.withPerm(auth.PermStatsRead)(u.statsReportExport))
 	mux.HandleFunc("GET /analysis", u.withPerm(auth.PermStatsRead)(u.analysisPage))
 	mux.HandleFunc("POST /analysis/act", u.withPerm(auth.PermStatsRead)(u.analysisAct))
 	mux.HandleFunc("POST /analysis/agenda", u.withPerm(auth.PermMeetings)(u.analysisAgenda))
