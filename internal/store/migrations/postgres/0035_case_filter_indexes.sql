@@ -5,13 +5,9 @@
 -- 10,000) reads the filter's entries, not the table. Combined filters take the most
 -- selective of them and test the others on its rows. Without them a rare combination
 -- (an urgent dispute: 1 case in 12) was counted by scanning the table (460 ms at 1M)
--- and paged by walking every case newest first. Each carries the case's region path
--- (SQLite: a last column; PostgreSQL: INCLUDE), so that the count of a filter in the
--- user's scope reads the index alone: with the table's row read for each entry to
--- test the scope, counting 10,000 of one kind at 1M cases took 280–900 ms of waiting
--- on the disk, against 3 ms from the index.
-CREATE INDEX cases_kind_registered ON cases(kind, created_at, id, region_path);
-CREATE INDEX cases_urgency_registered ON cases(urgency, created_at, id, region_path);
-CREATE INDEX cases_channel_registered ON cases(channel, created_at, id, region_path);
-CREATE INDEX cases_category_registered ON cases(category_id, created_at, id, region_path);
-CREATE INDEX cases_state_registered ON cases(state, created_at, id, region_path);
+-- and paged by walking every case newest first.
+CREATE INDEX cases_kind_registered ON cases(kind, created_at, id);
+CREATE INDEX cases_urgency_registered ON cases(urgency, created_at, id);
+CREATE INDEX cases_channel_registered ON cases(channel, created_at, id);
+CREATE INDEX cases_category_registered ON cases(category_id, created_at, id);
+CREATE INDEX cases_state_registered ON cases(state, created_at, id);
