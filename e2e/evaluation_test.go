@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func TestEvaluationPublish(t *testing.T) {
 			t.Errorf("the ranking is not under the edited scheme (105 points): %q", head)
 		}
 		rows := tb.texts(`[data-testid=evaluation-row]`)
-		if len(rows) != 3 {
+		if len(rows) != 15 { // 康乐县's townships
 			t.Fatalf("%d townships ranked: %q", len(rows), rows)
 		}
 		if got := tb.text(`[data-testid=evaluation-status]`); !strings.Contains(got, "未定稿") {
@@ -63,7 +64,13 @@ func TestEvaluationPublish(t *testing.T) {
 		t.Logf("ranking: %s", screenshot(t, tb, "evaluation-ranking-1366-"+store))
 
 		// A score opens its cases: the list says it holds as many as the ranking.
-		link := `[data-testid=evaluation-row]:first-child td.eval-cell:nth-child(6) a[data-testid=evaluation-cases]`
+		// The first township with cases (康乐县's townships without staff have none).
+		row := eval[int](tb, `Array.prototype.findIndex.call(document.querySelectorAll("[data-testid=evaluation-row]"),
+			r => { const a = r.querySelector("td.eval-cell:nth-child(6) a[data-testid=evaluation-cases]"); return a && a.textContent.includes("（") }) + 1`)
+		if row == 0 {
+			t.Fatalf("no township's score has cases: %q", rows)
+		}
+		link := fmt.Sprintf(`[data-testid=evaluation-row]:nth-child(%d) td.eval-cell:nth-child(6) a[data-testid=evaluation-cases]`, row)
 		said := tb.text(link) // "92.3%（12/13）"
 		num := said
 		if i := strings.Index(said, "（"); i >= 0 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/onedoor/onedoor/internal/demo"
@@ -82,5 +83,33 @@ func TestStatsDashboard(t *testing.T) {
 			t.Errorf("the monthly report of %s is titled %q", township, tb.text(".monthly-title"))
 		}
 		t.Logf("monthly: %s", screenshot(t, tb, "monthly-"+string(srv.Store.Dialect())))
+
+		// The 月报 by lead department, and the report builder's table by department on
+		// an A4 sheet as it prints.
+		if status := tb.click(`[data-testid=monthly-other]`); status != 200 {
+			t.Fatalf("the monthly report by department: %d", status)
+		}
+		// A township of the demo may have no departments and no cases: the total row
+		// stands alone then.
+		if rows := len(tb.texts(`[data-testid=monthly-departments] tbody tr`)); rows < 1 {
+			t.Errorf("the monthly report by department has %d rows", rows)
+		}
+		if head := tb.texts(`[data-testid=monthly-departments] thead th`); head[0] != i18n.T(zh, "stats.field.lead_department_id") {
+			t.Errorf("the monthly report's rows are headed %q", head)
+		}
+		tb.open("/stats/report")
+		tb.do("rows by department", chromedp.Click(`[data-testid=report-form] input[value=departments]`),
+			chromedp.Click(`[data-testid=report-form] input[value=escalated]`))
+		if status := tb.click(`[data-testid=report-form] button.primary`); status != 200 {
+			t.Fatalf("make the report: %d", status)
+		}
+		if heads := tb.texts(`[data-testid=report-table] thead th`); len(heads) != 8 || heads[0] != i18n.T(zh, "stats.rows.departments") {
+			t.Errorf("the report's columns read %v", heads)
+		}
+		tb.do("an A4 sheet's width", chromedp.EmulateViewport(794, 1123))
+		if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("report: %s", screenshot(t, tb, "report-a4-"+string(srv.Store.Dialect())))
 	})
 }

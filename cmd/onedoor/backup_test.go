@@ -30,7 +30,7 @@ func TestBackupUnderLoadRestoresAndVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	village, err := st.RegionByCode(context.Background(), "622922100001")
+	village, err := st.RegionByCode(context.Background(), "622922100200")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -176,7 +176,9 @@ func sweepCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	n, err := web.SweepAt(ctx, cfg, st, log, at)
+	n, err := web.SweepAt(ctx, cfg, st, log, at, func(sweep string, items int) {
+		log.Info("sweep ran", "sweep", sweep, "at", at.Format(time.RFC3339), "items", items)
+	})
 	if err != nil {
 		return err
 	}

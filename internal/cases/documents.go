@@ -15,6 +15,7 @@ import (
 	"github.com/onedoor/onedoor/internal/i18n"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // Documents (文书) of a case: what may be issued now, issuing with a number, and
@@ -101,6 +102,8 @@ type subject struct {
 	supervision *store.Supervision
 	assignment  *model.Assignment
 	visit       *model.CaseEvent
+	session     *store.MediationSession
+	agreement   *store.Agreement
 }
 
 func (s *Service) documentSubject(ctx context.Context, p *auth.Principal, c *model.Case, k documents.Kind, ref int64) (subject, error) {
@@ -148,7 +151,7 @@ func (s *Service) documentSubject(ctx context.Context, p *auth.Principal, c *mod
 			return sub, err
 		}
 		for i := len(evs) - 1; i >= 0; i-- {
-			if evs[i].Action == "visit" && (ref == 0 || evs[i].ID == ref) {
+			if isReturnVisit(evs[i]) && (ref == 0 || evs[i].ID == ref) {
 				sub.visit, sub.ref = &evs[i], evs[i].ID
 				break
 			}
@@ -156,11 +159,58 @@ func (s *Service) documentSubject(ctx context.Context, p *auth.Principal, c *mod
 		if sub.visit == nil {
 			return sub, model.Invalid("kind", "no_visit", "invalid.document.no_visit")
 		}
+	case documents.KindMediationRecord:
+		list, err := s.Store.CaseSessions(ctx, c.ID)
+		if err != nil {
+			return sub, err
+		}
+		for i := len(list) - 1; i >= 0; i-- {
+			if ref == 0 || list[i].ID == ref {
+				sub.session, sub.ref = &list[i], list[i].ID
+				break
+			}
+		}
+		if sub.session == nil {
+			return sub, model.Invalid("kind", "no_session", "invalid.document.no_session")
+		}
+	case documents.KindAgreement, documents.KindConfirmation:
+		list, err := s.Store.CaseAgreements(ctx, c.ID)
+		if err != nil {
+			return sub, err
+		}
+		for i := len(list) - 1; i >= 0; i-- {
+			if (ref == 0 || list[i].ID == ref) && (k == documents.KindAgreement || list[i].Status == "signed") {
+				sub.agreement, sub.ref = &list[i], list[i].ID
+				break
+			}
+		}
+		switch {
+		case sub.agreement == nil && k == documents.KindAgreement:
+			return sub, model.Invalid("kind", "no_agreement", "invalid.document.no_agreement")
+		case sub.agreement == nil:
+			return sub, model.Invalid("kind", "not_signed", "invalid.document.not_signed")
+		}
 	case documents.KindDossier:
 	default:
 		return sub, model.Invalid("kind", "invalid", "invalid.document_kind.invalid")
 	}
 	return sub, nil
+}
+
+// isReturnVisit tells the events a 回访记录 prints: the visit after the result (with
+// the party's rating), and a return visit recorded on the case (a follow-up plan's,
+// by the grid worker).
+func isReturnVisit(ev model.CaseEvent) bool {
+	if ev.Action == "visit" {
+		return true
+	}
+	if ev.Action != "record" {
+		return false
+	}
+	var pl struct {
+		Incident string `json:"incident"`
+	}
+	return json.Unmarshal(ev.Payload, &pl) == nil && pl.Incident == "return_visit"
 }
 
 // recipient is whom the citizen's documents are for: the first applicant (or
@@ -331,7 +381,30 @@ func (s *Service) documentFacts(ctx context.Context, p *auth.Principal, c *model
 			Satisfaction string `json:"satisfaction"`
 		}
 		_ = json.Unmarshal(ev.Payload, &pl)
-		f.Visit = &documents.VisitFacts{At: ev.At, By: ev.ActorName, Satisfaction: zh("satisfaction." + pl.Satisfaction), Note: ev.Note}
+		sat := "—" // a grid worker's visit on a follow-up plan asks for no rating
+		if pl.Satisfaction != "" {
+			sat = zh("satisfaction." + pl.Satisfaction)
+		}
+		f.Visit = &documents.VisitFacts{At: ev.At, By: ev.ActorName, Satisfaction: sat, Note: ev.Note}
+	}
+	if m := sub.session; m != nil {
+		sf := &documents.SessionFacts{HeldAt: m.HeldAt, Place: joinNonEmpty(" ", zh("session.venue."+m.Venue), m.Place), Org: m.OrgName,
+			Mediators: m.Mediators, Attendees: m.Attendees, Result: zh("session.result." + m.Result), Agreed: m.Agreed, WhyNot: m.WhyNot}
+		for _, st := range m.Statements {
+			sf.Statements = append(sf.Statements, documents.Field{Label: st.Side, Value: st.Said})
+		}
+		f.Session = sf
+	}
+	if a := sub.agreement; a != nil {
+		af := &documents.AgreementFacts{Number: a.Number, Org: a.OrgName, Mediator: a.Mediator, Facts: a.Facts, Items: a.Items,
+			Responsibilities: a.Responsibilities, Content: a.Content, PerformWay: a.PerformWay, PerformBy: agreementDay(a.PerformBy),
+			SignedOn: day(a.SignedOn), Court: a.ConfirmCourt}
+		for _, pt := range a.Parties {
+			// The particulars as the case page shows them: phones and ID numbers masked
+			// by the one rule (internal/mediation's readable).
+			af.Parties = append(af.Parties, documents.Party{Role: pt.Role, Name: pt.Name, Address: model.MaskText(pt.Particulars, model.Private{})})
+		}
+		f.Agreement = af
 	}
 	if in.Kind == documents.KindDossier {
 		if err := s.dossierFacts(ctx, p, c, &f); err != nil {
@@ -392,6 +465,33 @@ func (s *Service) dossierFacts(ctx context.Context, p *auth.Principal, c *model.
 		f.Attachments = append(f.Attachments, documents.AttachmentFact{Name: a.Name, Size: SizeText(a.Size), At: a.CreatedAt})
 	}
 	return nil
+}
+
+// day reads a YYYY-MM-DD date as the day in China; zero when it is none.
+func day(s string) time.Time {
+	t, err := time.ParseInLocation(time.DateOnly, s, workflow.ChinaTime)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// agreementDay writes an agreement's YYYY-MM-DD date as documents do, or s as it is.
+func agreementDay(s string) string {
+	if t := day(s); !t.IsZero() {
+		return documents.DateText(t)
+	}
+	return s
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
 }
 
 // SizeText is a file size people read: bytes, KB or MB.

@@ -102,7 +102,7 @@ func BenchmarkCaseList(b *testing.B) {
 func shapeEnv(b *testing.B, st *store.Store) listEnv {
 	ctx := context.Background()
 	e := listEnv{now: time.Now()}
-	for code, path := range map[string]*string{"622922100": &e.township, "622922100001": &e.village} {
+	for code, path := range map[string]*string{"622922100": &e.township, "622922100200": &e.village} {
 		g, err := st.RegionByCode(ctx, code)
 		if err != nil {
 			b.Fatal(err)

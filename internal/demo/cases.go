@@ -106,7 +106,7 @@ func generate(ctx context.Context, st *store.Store, n int, seed uint64, allOpen 
 		return err
 	}
 	g.allOpen = allOpen
-	g.regulars = newRegulars(n, seed)
+	g.regulars = newRegulars(seed)
 	// The cases' and assignments' ids: events name them (a merge its target, a
 	// department's step its assignment), so the generator numbers the rows itself.
 	if g.nextCase, g.nextAssignment, err = st.BulkNextIDs(ctx); err != nil {
@@ -1155,28 +1155,31 @@ func assignmentPayload(a *model.Assignment) []byte {
 }
 
 // regulars are the people who keep coming back: some 4 % of the cases are brought by
-// one of a pool of them (one for every 2,000 cases, at least three), each of whom
-// comes some forty times over the three years — three or more times in most 90 days,
-// as the 重复来访率 and the analysis page (研判) find them. They draw from a
-// random source of their own, so the rest of a seed's cases stay as they were.
+// one of a pool of them (three, and one more for every 2,000 cases generated so far),
+// each of whom comes some forty times over the three years — three or more times in
+// most 90 days, as the 重复来访率 and the analysis page (研判) find them. They draw
+// from a random source of their own, so the rest of a seed's cases stay as they were;
+// and the pool grows with the cases made, not with how many are asked for, so a seed's
+// first cases are the same however many follow.
 type regulars struct {
 	rng    *rand.Rand
 	people []model.Party
+	made   int // the cases visit has seen
 }
 
-func newRegulars(n int, seed uint64) *regulars {
-	rng := rand.New(rand.NewPCG(seed^0x5eed, seed+7))
-	r := &regulars{rng: rng}
-	for i := 0; i < max(3, n/2000); i++ {
-		birth := time.Date(1945+rng.IntN(40), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
-		r.people = append(r.people, model.Party{Role: model.PartyApplicant, Name: personName(rng),
-			IDNumber: model.MakeIDNumber(CountyCode, birth, rng.IntN(1000)), Phone: phone(rng)})
-	}
-	return r
+func newRegulars(seed uint64) *regulars {
+	return &regulars{rng: rand.New(rand.NewPCG(seed^0x5eed, seed+7))}
 }
 
 // visit makes c, now and then, a regular's case: its applicant becomes one of them.
 func (r *regulars) visit(c *model.Case) {
+	r.made++
+	for len(r.people) < 3+r.made/2000 {
+		rng := r.rng
+		birth := time.Date(1945+rng.IntN(40), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
+		r.people = append(r.people, model.Party{Role: model.PartyApplicant, Name: personName(rng),
+			IDNumber: model.MakeIDNumber(CountyCode, birth, rng.IntN(1000)), Phone: phone(rng)})
+	}
 	if r.rng.IntN(100) >= 4 || len(c.Parties) == 0 || c.Parties[0].Role != model.PartyApplicant {
 		return
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/documents"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/org"
 	"github.com/onedoor/onedoor/internal/store"
@@ -237,6 +238,17 @@ func (s *story) reply(t time.Time, who, text string) *story {
 	return s
 }
 
+// issue adds the move of who issuing a document of kind on the case (文书), its QR
+// code pointing at the demo's own address.
+func (s *story) issue(t time.Time, who string, kind documents.Kind) *story {
+	s.l.at(t, "issue "+string(kind), func(ctx context.Context) error {
+		ctx, p := s.l.as(ctx, who)
+		_, err := s.l.svc.IssueDocument(ctx, p, s.c.ID, cases.IssueInput{Kind: kind, TrackURL: "http://localhost:8080/p/track?code=" + s.c.TrackingCode})
+		return err
+	})
+	return s
+}
+
 // dept is a department's id by its region's code and its own.
 func (l *liveCounty) dept(region, code string) int64 { return l.depts[region+"/"+code] }
 
@@ -287,13 +299,16 @@ func (l *liveCounty) stories() {
 	// Accepted the day before yesterday, not yet routed: 已受理.
 	land := l.register(l.day(2, 10, 20), "fucheng.clerk", in(model.KindDispute, "dispute.land", "中园村",
 		"中园村村民马德明与邻村马立新因承包地界址发生争执，双方均称对方多占两垄地，协商未果。", party("马德明", "13893012230", "马立新")))
-	land.then(l.day(2, 10, 40), "fucheng.clerk", workflow.ActionAccept, accept)
+	land.then(l.day(2, 10, 40), "fucheng.clerk", workflow.ActionAccept, accept).
+		issue(l.day(2, 10, 45), "fucheng.clerk", documents.KindAcceptance)
 
 	// Routed to the township's 司法所 yesterday, not yet signed for: 已交办.
 	fence := l.register(l.day(1, 9, 15), "fucheng.clerk", in(model.KindDispute, "dispute.neighbour", "高丰村",
 		"高丰村村民周文博反映邻居吴志强新砌院墙占用公共通道，出行受阻，双方多次争吵。", party("周文博", "13893012241", "吴志强")))
 	fence.then(l.day(1, 9, 30), "fucheng.clerk", workflow.ActionAccept, accept).
-		then(l.day(1, 9, 35), "fucheng.clerk", workflow.ActionAssign, assign(l.dept(fucheng, "justice-office"), "请司法所组织双方调解。"))
+		then(l.day(1, 9, 35), "fucheng.clerk", workflow.ActionAssign, assign(l.dept(fucheng, "justice-office"), "请司法所组织双方调解。")).
+		issue(l.day(1, 9, 36), "fucheng.clerk", documents.KindReceipt).
+		issue(l.day(1, 9, 37), "fucheng.clerk", documents.KindAssignment)
 
 	// Red: forty workers owed wages, some threatening to jump. The order the warning
 	// brought was answered, the county leader holds it (包案), the county's 人社局
@@ -526,12 +541,15 @@ func (l *liveCounty) rota(ctx context.Context) error {
 			return fmt.Errorf("station %s/%s: %w", t.region, t.dept, err)
 		}
 	}
-	today := l.today.Format(time.DateOnly)
-	monday := l.today.AddDate(0, 0, -(int(l.today.Weekday())+6)%7)
+	// The turns are the calendar day's in China, which before 08:30 is a day after the
+	// morning the stories count back from.
+	day := l.now.In(workflow.ChinaTime)
+	today := day.Format(time.DateOnly)
+	monday := day.AddDate(0, 0, -(int(day.Weekday())+6)%7)
 	type shift struct{ centre, kind, from, to, note string }
 	shifts := []shift{
 		{"county", "duty", today, today, "县中心带班领导"},
-		{"county", "reception", l.today.AddDate(0, 0, 1).Format(time.DateOnly), l.today.AddDate(0, 0, 3).Format(time.DateOnly), "县级领导接访日"},
+		{"county", "reception", day.AddDate(0, 0, 1).Format(time.DateOnly), day.AddDate(0, 0, 3).Format(time.DateOnly), "县级领导接访日"},
 		{"fucheng", "week", monday.Format(time.DateOnly), monday.AddDate(0, 0, 6).Format(time.DateOnly), "本周值周"},
 		{"suji", "duty", today, today, ""},
 		{"jinggu", "duty", today, today, ""},

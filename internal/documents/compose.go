@@ -42,6 +42,8 @@ type Facts struct {
 
 	Supervision *SupervisionFacts
 	Visit       *VisitFacts
+	Session     *SessionFacts
+	Agreement   *AgreementFacts
 
 	// The case file.
 	ArchivedAt  time.Time
@@ -77,6 +79,36 @@ type VisitFacts struct {
 	By           string
 	Satisfaction string
 	Note         string
+}
+
+// SessionFacts is the mediation session a 调解笔录 records.
+type SessionFacts struct {
+	HeldAt     time.Time
+	Place      string
+	Org        string
+	Mediators  string
+	Attendees  string
+	Statements []Field // each side and what it said
+	Result     string
+	Agreed     string
+	WhyNot     string
+}
+
+// AgreementFacts is the agreement a 调解协议书 or a 司法确认申请书 prints, its parties'
+// particulars as the reader may see them.
+type AgreementFacts struct {
+	Number           string
+	Org              string
+	Mediator         string
+	Parties          []Party // Role, Name, and the particulars in Address
+	Facts            string
+	Items            string
+	Responsibilities string
+	Content          string
+	PerformWay       string
+	PerformBy        string
+	SignedOn         time.Time
+	Court            string
 }
 
 // EventFact is one step of the case's timeline.
@@ -175,6 +207,29 @@ func (f Facts) Values(k Kind, issuedAt time.Time) map[string]string {
 		}
 	case KindDossier:
 		v["归档日期"] = DateText(f.ArchivedAt)
+	case KindMediationRecord:
+		if m := f.Session; m != nil {
+			v["调解日期"], v["调解地点"], v["调解组织"], v["调解员"] = DateTimeText(m.HeldAt), m.Place, orNone(m.Org, f.Centre), m.Mediators
+			v["参加人员"], v["调解结果"] = orNone(m.Attendees, "见签名"), m.Result
+			if m.Agreed != "" {
+				v["达成内容"] = "达成内容：" + m.Agreed
+			}
+			if m.WhyNot != "" {
+				v["未达成原因"] = "未达成的原因：" + m.WhyNot
+			}
+		}
+	case KindAgreement, KindConfirmation:
+		if a := f.Agreement; a != nil {
+			v["协议编号"], v["调解组织"], v["调解员"] = a.Number, a.Org, a.Mediator
+			v["纠纷事实"], v["争议事项"], v["各方责任"], v["协议内容"] = a.Facts, a.Items, orNone(a.Responsibilities, "无"), a.Content
+			v["履行方式"], v["履行期限"], v["生效日期"] = a.PerformWay, a.PerformBy, DateText(a.SignedOn)
+			v["法院"] = orNone(a.Court, "＿＿＿＿＿＿人民法院")
+			var names []string
+			for _, p := range a.Parties {
+				names = append(names, p.Name)
+			}
+			v["申请人"] = strings.Join(names, "、")
+		}
 	}
 	return v
 }
@@ -228,6 +283,34 @@ func Compose(t Template, f Facts, number string, issuedAt time.Time) Document {
 		d.Fields = []Field{{"案件编号", values["案件编号"]}, {"事项", f.Title}, {"当事人", partiesText(f.Parties)},
 			{"回访日期", values["回访日期"]}, {"回访人", values["回访人"]}, {"满意度", values["满意度"]}}
 		d.Signatures = []string{"回访人签名：", "被回访人签名："}
+	case KindMediationRecord:
+		if m := f.Session; m != nil {
+			said := Section{Heading: "各方陈述", Columns: []string{"陈述人", "陈述内容"}, Empty: "无"}
+			for _, st := range m.Statements {
+				said.Rows = append(said.Rows, []string{st.Label, st.Value})
+			}
+			d.Sections = []Section{said}
+		}
+		d.Signatures = []string{"当事人签名：", "调解员签名：", "记录人签名："}
+	case KindAgreement, KindConfirmation:
+		if a := f.Agreement; a != nil {
+			d.Number, d.Issuer = a.Number, orNone(a.Org, f.Centre)
+			ps := Section{Heading: "当事人", Columns: []string{"身份", "姓名", "基本情况"}, Empty: "无"}
+			for _, p := range a.Parties {
+				ps.Rows = append(ps.Rows, []string{p.Role, p.Name, p.Address})
+			}
+			d.Sections = []Section{ps}
+			if t.Kind == KindConfirmation {
+				d.Number = "" // the court gives the application its case number
+				d.Issuer = ""
+				d.Signatures = []string{"申请人（签名或按指印）："}
+				for _, p := range a.Parties {
+					d.Signatures = append(d.Signatures, p.Role+" "+p.Name+"：")
+				}
+			} else {
+				d.Signatures = []string{"当事人（签名、盖章或按指印）：", "调解员（签名）：", "人民调解委员会（印章）："}
+			}
+		}
 	case KindDossier:
 		d.Fields = []Field{
 			{"案件编号", values["案件编号"]}, {"事项", f.Title}, {"类型", joinNonEmpty("，", f.KindName, f.Category)},
@@ -318,6 +401,14 @@ func Sample() Facts {
 		AssignedAt: reg.AddDate(0, 0, 1), DueAt: reg.AddDate(0, 0, 61), AssignNote: "请会同镇政府核实承包台账。",
 		Supervision: &SupervisionFacts{Addressee: "康乐县自然资源局", Level: "黄牌", Requirement: "五日内报送核实结果", IssuedAt: reg.AddDate(0, 0, 20), ReplyBy: reg.AddDate(0, 0, 27)},
 		Visit:       &VisitFacts{At: reg.AddDate(0, 2, 0), By: "李网格", Satisfaction: "满意", Note: "已按协议重新划定地界。"},
+		Session: &SessionFacts{HeldAt: reg.AddDate(0, 0, 10), Place: "附城镇巡回法庭", Org: "附城镇人民调解委员会", Mediators: "马调解、周法官",
+			Attendees: "王建国、村委会主任李某", Result: "达成协议", Agreed: "按二轮承包合同恢复原地界。",
+			Statements: []Field{{"申请人 王建国", "2019年调整承包地时未经村民会议讨论。"}, {"村委会", "调整系按当年人口变化进行。"}}},
+		Agreement: &AgreementFacts{Number: "附调字〔2026〕第3号", Org: "附城镇人民调解委员会", Mediator: "马调解",
+			Parties: []Party{{Role: "申请人", Name: "王建国", Address: "男，1968年生，身份证622922********1234"}, {Role: "被申请人", Name: "王家庄村民委员会", Address: "负责人李某"}},
+			Facts:   "2019年王家庄村调整承包地，二十余户承包面积减少。", Items: "承包地面积和地界。", Responsibilities: "村委会调整程序不当。",
+			Content: "村委会于2026年4月30日前按二轮承包合同恢复原地界。", PerformWay: "现场划界", PerformBy: "2026年4月30日",
+			SignedOn: reg.AddDate(0, 0, 12), Court: "康乐县人民法院"},
 		Events:      []EventFact{{At: reg, Actor: "张受理", Step: "登记"}, {At: reg.AddDate(0, 0, 1), Actor: "张受理", Step: "交办", Note: "主办：康乐县自然资源局"}},
 		Documents:   []IssuedFact{{Title: "交办单", Number: "康综治交〔2026〕第3号", At: reg.AddDate(0, 0, 1)}},
 		Attachments: []AttachmentFact{{Name: "承包合同.jpg", Size: "1.2 MB", At: reg}},

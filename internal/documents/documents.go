@@ -33,17 +33,27 @@ const (
 	KindSupervision Kind = "supervision" // 督办单: a supervision order
 	KindFollowUp    Kind = "follow_up"   // 回访记录: a return visit
 	KindDossier     Kind = "dossier"     // 案件卷宗: the case file for the archive
+
+	// The mediation's (人民调解法 第二十七至三十三条), from internal/mediation's records.
+	KindMediationRecord Kind = "mediation_record" // 调解笔录: one session, for the signatures of those present
+	KindAgreement       Kind = "agreement"        // 调解协议书: numbered by its organisation (康调字〔2026〕第12号)
+	KindConfirmation    Kind = "confirmation"     // 司法确认申请书: the parties' joint application to a court
 )
 
 // Kinds are every kind, in the order the case page offers them.
-var Kinds = []Kind{KindReceipt, KindAcceptance, KindAssignment, KindSupervision, KindFollowUp, KindDossier}
+var Kinds = []Kind{KindReceipt, KindAcceptance, KindAssignment, KindSupervision, KindFollowUp, KindMediationRecord, KindAgreement,
+	KindConfirmation, KindDossier}
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
 
-// Numbered reports whether a document of the kind carries a number (文号). The case
-// file is filed under the case's number and needs none of its own.
-func (k Kind) Numbered() bool { return k != KindDossier }
+// Numbered reports whether the centre numbers a document of the kind (文号). The case
+// file is filed under the case's number; a session's record and the parties'
+// application are not the centre's documents; an agreement carries the number its
+// organisation gave it when it was drafted.
+func (k Kind) Numbered() bool {
+	return !slices.Contains([]Kind{KindDossier, KindMediationRecord, KindAgreement, KindConfirmation}, k)
+}
 
 // Editable reports whether the kind is offered as a .docx to edit before it is
 // signed. The case file is a record of what happened and is printed as it is.
@@ -140,6 +150,35 @@ var byKind = map[Kind][]Placeholder{
 	KindDossier: {
 		{"归档日期", "归档的日期；尚未归档时为空"},
 		{"办理结果", "案件的办理结果"},
+	},
+	KindMediationRecord: {
+		{"调解日期", "调解的日期和时间"},
+		{"调解地点", "调解的地点"},
+		{"调解组织", "主持调解的组织"},
+		{"调解员", "主持调解的调解员"},
+		{"参加人员", "参加调解的人员"},
+		{"调解结果", "达成协议、部分达成、调解不成或择期再调"},
+		{"达成内容", "达成一致的内容"},
+		{"未达成原因", "未达成协议的原因"},
+	},
+	KindAgreement: {
+		{"协议编号", "调解协议书的编号"},
+		{"调解组织", "主持调解的组织"},
+		{"调解员", "主持调解的调解员"},
+		{"纠纷事实", "纠纷的主要事实"},
+		{"争议事项", "争议事项"},
+		{"各方责任", "各方当事人的责任"},
+		{"协议内容", "达成协议的内容"},
+		{"履行方式", "履行的方式"},
+		{"履行期限", "履行的期限"},
+	},
+	KindConfirmation: {
+		{"法院", "受理申请的人民法院"},
+		{"申请人", "共同申请的各方当事人"},
+		{"协议编号", "调解协议书的编号"},
+		{"调解组织", "主持调解的组织"},
+		{"生效日期", "调解协议生效的日期"},
+		{"协议内容", "达成协议的内容"},
 	},
 }
 

@@ -105,12 +105,15 @@ func TestComposeFillsEveryKind(t *testing.T) {
 	f := Sample()
 	at := time.Date(2026, 3, 3, 2, 0, 0, 0, time.UTC)
 	want := map[Kind][]string{
-		KindReceipt:     {"王建国：", "查询码K7Q2-M9XD", "依照《信访工作条例》第二十二条、第二十三条的规定", "15日内（2026年3月17日前）"},
-		KindAcceptance:  {"王建国：", "由康乐县自然资源局负责办理", "办理期限至2026年5月2日"},
-		KindAssignment:  {"康乐县自然资源局：", "交由你单位主办", "交办意见：请会同镇政府核实承包台账。", "五个工作日内"},
-		KindSupervision: {"康乐县自然资源局：", "予以黄牌督办", "督办要求：五日内报送核实结果", "2026年3月29日前"},
-		KindFollowUp:    {"2026年5月2日，康乐县综治中心", "当事人评价：满意", "已按协议重新划定地界"},
-		KindDossier:     {"案件编号4711", "调解成功（协议）"},
+		KindReceipt:         {"王建国：", "查询码K7Q2-M9XD", "依照《信访工作条例》第二十二条、第二十三条的规定", "15日内（2026年3月17日前）"},
+		KindAcceptance:      {"王建国：", "由康乐县自然资源局负责办理", "办理期限至2026年5月2日"},
+		KindAssignment:      {"康乐县自然资源局：", "交由你单位主办", "交办意见：请会同镇政府核实承包台账。", "五个工作日内"},
+		KindSupervision:     {"康乐县自然资源局：", "予以黄牌督办", "督办要求：五日内报送核实结果", "2026年3月29日前"},
+		KindFollowUp:        {"2026年5月2日，康乐县综治中心", "当事人评价：满意", "已按协议重新划定地界"},
+		KindDossier:         {"案件编号4711", "调解成功（协议）"},
+		KindMediationRecord: {"时间：2026年3月12日 09:00", "地点：附城镇巡回法庭", "调解结果：达成协议。达成内容：按二轮承包合同恢复原地界。"},
+		KindAgreement:       {"纠纷主要事实：2019年", "经附城镇人民调解委员会主持调解", "履行期限：2026年4月30日", "三十日内"},
+		KindConfirmation:    {"康乐县人民法院：", "申请人王建国、王家庄村民委员会于2026年3月14日", "（附调字〔2026〕第3号）", "第三十三条"},
 	}
 	for _, k := range Kinds {
 		d := Compose(Default(k), f, Number("康综治X", 2026, 1), at)
@@ -122,6 +125,9 @@ func TestComposeFillsEveryKind(t *testing.T) {
 		}
 		if strings.Contains(text, "{{") {
 			t.Errorf("%s keeps a placeholder: %s", k, text)
+		}
+		if k == KindAgreement && (d.Number != "附调字〔2026〕第3号" || d.Issuer != "附城镇人民调解委员会") {
+			t.Errorf("agreement numbered %q by %q, want its organisation's", d.Number, d.Issuer)
 		}
 		if got := d.QRText != ""; got != k.ForCitizen() {
 			t.Errorf("%s: QR code %v, want it only on the citizen's documents", k, got)
@@ -181,7 +187,7 @@ func TestRenderDOCX(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: the .docx does not open: %v", k, err)
 		}
-		for _, w := range []string{d.Title, "康综治X〔2026〕第7号", "康乐县综治中心", "2026年3月3日", `甲 & 乙 <协议> "引号"`, d.Paragraphs[0]} {
+		for _, w := range []string{d.Title, d.Number, d.Issuer, "2026年3月3日", `甲 & 乙 <协议> "引号"`, d.Paragraphs[0]} {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s: .docx text lacks %q:\n%s", k, w, text)
 			}

@@ -172,7 +172,9 @@ func documentXML(d Document, withQR bool) string {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n<w:document " + wordNS + "><w:body>")
 	// 版头: the issuer in red, the number, a red rule.
-	b.WriteString(para(d.Issuer, centered+`<w:spacing w:line="720" w:lineRule="exact"/>`, `<w:rFonts w:eastAsia="`+fontTitle+`"/><w:sz w:val="52"/>`+red))
+	if d.Issuer != "" {
+		b.WriteString(para(d.Issuer, centered+`<w:spacing w:line="720" w:lineRule="exact"/>`, `<w:rFonts w:eastAsia="`+fontTitle+`"/><w:sz w:val="52"/>`+red))
+	}
 	if d.Number != "" {
 		b.WriteString(para(d.Number, centered, ""))
 	}
@@ -209,7 +211,9 @@ func documentXML(d Document, withQR bool) string {
 	// 落款: the issuer and the date, right, four characters from the edge.
 	sign := `<w:jc w:val="right"/><w:ind w:right="1280"/>`
 	b.WriteString(`<w:p/>`)
-	b.WriteString(para(d.Issuer, sign, ""))
+	if d.Issuer != "" {
+		b.WriteString(para(d.Issuer, sign, ""))
+	}
 	b.WriteString(para(DateText(d.IssuedAt), sign, ""))
 	if len(d.Signatures) > 0 {
 		b.WriteString(`<w:p/>`)

@@ -28,6 +28,7 @@ type ToolLink struct {
 type HTMLOptions struct {
 	Stylesheet string
 	Script     string
+	Icon       string
 	Toolbar    []ToolLink
 }
 
@@ -42,10 +43,11 @@ func RenderHTML(w io.Writer, d Document, opts HTMLOptions) error {
 		Doc        Document
 		Stylesheet string
 		Script     string
+		Icon       string
 		Toolbar    []ToolLink
 		QR         template.URL
 		Date       string
-	}{Doc: d, Stylesheet: opts.Stylesheet, Script: opts.Script, Toolbar: opts.Toolbar, Date: DateText(d.IssuedAt)}
+	}{Doc: d, Stylesheet: opts.Stylesheet, Script: opts.Script, Icon: opts.Icon, Toolbar: opts.Toolbar, Date: DateText(d.IssuedAt)}
 	if d.QRText != "" {
 		png, err := QRPNG(d.QRText)
 		if err != nil {

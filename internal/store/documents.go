@@ -88,7 +88,9 @@ func (s *Store) IssueDocument(ctx context.Context, e AuditEntry, d *IssuedDocume
 	d.IssuedAt = d.IssuedAt.UTC()
 	d.Year = documents.Year(d.IssuedAt)
 	return s.InTx(ctx, e, func(tx *Tx) error {
-		d.Seq, d.Number = 0, ""
+		// A kind the centre does not number keeps the number its content carries
+		// (an agreement's, given by its organisation), or none.
+		d.Seq, d.Number = 0, d.Content.Number
 		if d.Kind.Numbered() {
 			// The upsert takes the counter row's lock (PostgreSQL) inside the one
 			// writer (SQLite): a concurrent issue waits here until this one ends.

@@ -218,6 +218,46 @@ func TestCaseDocuments(t *testing.T) {
 			t.Fatalf("concurrent numbers %v", seqs)
 		}
 
+		// A leader's supervision order, printed from its row on the case page: the
+		// department it is aimed at, its requirement, numbered 督.
+		leader := srv.Login(t, "county.leader", demo.Password)
+		f.act(leader, "supervise", map[string]any{"level": "yellow", "note": "五个工作日内报送核查结果", "department_id": labour}, "assigned")
+		var orders struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}
+		resp, body = leader.Do("GET", "/api/v1/supervisions", nil)
+		if resp.StatusCode != 200 || json.Unmarshal(body, &orders) != nil || len(orders.Items) == 0 {
+			t.Fatalf("supervisions: %d %s", resp.StatusCode, body)
+		}
+		order0 := orders.Items[len(orders.Items)-1].ID
+		if _, page := clerk.Do("GET", fmt.Sprintf("/cases/%d", c.ID), nil); !strings.Contains(string(page), fmt.Sprintf(`data-testid="issue-supervision-%d"`, order0)) {
+			t.Fatalf("the order's row offers no 督办单")
+		}
+		resp, _ = postForm(t, srv, leader, fmt.Sprintf("/cases/%d/documents", c.ID), url.Values{"kind": {"supervision"}, "ref": {fmt.Sprint(order0)}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("issuing the 督办单 from its row: %d", resp.StatusCode)
+		}
+		resp, body = leader.Do("GET", "/api/v1"+resp.Header.Get("Location"), nil)
+		var sup issuedJSON
+		if resp.StatusCode != 200 || json.Unmarshal(body, &sup) != nil {
+			t.Fatalf("the 督办单: %d %s", resp.StatusCode, body)
+		}
+		supText := sup.Content.Addressee + strings.Join(sup.Content.Paragraphs, "")
+		if sup.Number != "康综治督〔2026〕第1号" || sup.Content.Addressee != dep.Name+"：" || !strings.Contains(supText, "予以黄牌督办") ||
+			!strings.Contains(supText, "督办要求：五个工作日内报送核查结果") {
+			t.Fatalf("督办单 %s: %s", sup.Number, supText)
+		}
+
+		// A return visit recorded on the case (a follow-up plan's) is printed as a 回访记录.
+		f.act(clerk, "record", map[string]any{"incident": "return_visit", "note": "电话回访，工资已发放一半"}, "assigned")
+		visit := issueDoc(t, clerk, c.ID, "follow_up")
+		if vt := strings.Join(visit.Content.Paragraphs, ""); visit.Number != "康综治访〔2026〕第1号" || !strings.Contains(vt, "回访情况：电话回访，工资已发放一半") ||
+			!strings.Contains(vt, "当事人评价：—") {
+			t.Fatalf("回访记录 %s: %s", visit.Number, vt)
+		}
+
 		// The case page offers and lists them; its form issues and opens the document.
 		resp, body = clerk.Do("GET", fmt.Sprintf("/cases/%d", c.ID), nil)
 		page := string(body)
@@ -233,6 +273,90 @@ func TestCaseDocuments(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(string(body), "案件卷宗") || !strings.Contains(string(body), "办理经过") ||
 			!strings.Contains(string(body), "康综治交〔2026〕第1号") {
 			t.Fatalf("the case file: %d %.500s", resp.StatusCode, body)
+		}
+	})
+}
+
+// The mediation's documents from its records: the session's 调解笔录 with what each
+// side said, the agreement (调解协议书) under its organisation's own number and
+// name, not the centre's counter, its parties' particulars masked as the case page
+// shows them, and the joint application for judicial confirmation (司法确认申请书)
+// once the agreement is signed, to the court, citing 人民调解法 第三十三条. Before the
+// records exist each is refused naming why.
+func TestMediationDocuments(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		clk := &clock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, cst)}
+		srv.App.Cases().Now = clk.Now
+		admin := srv.Login(t, "county.admin", demo.Password)
+		clerk := srv.Login(t, "county.clerk", demo.Password)
+		mediator := srv.Login(t, "county.mediator", demo.Password)
+		county := fmt.Sprint(regionID(t, st, "622922"))
+		if resp, body := postForm(t, srv, admin, "/admin/mediation/orgs", url.Values{"name": {"康乐县劳动争议调解委员会"}, "kind": {"trade"}, "region_id": {county},
+			"categories": {"dispute.labour"}, "number_prefix": {"康劳调字"}}); resp.StatusCode != 303 {
+			t.Fatalf("committee: %d %s", resp.StatusCode, body)
+		}
+		committee := orgByName(t, clerk, "康乐县劳动争议调解委员会")
+		idNumber := model.MakeIDNumber("622922", mustDate("1985-03-12"), 37)
+		f := &flow{t: t}
+		f.register(clerk, map[string]any{
+			"kind": "dispute", "category_id": categoryID(t, st, "dispute.labour"), "channel": "walk_in", "region_id": regionID(t, st, "622922100200"),
+			"title": "务工受伤工伤赔偿纠纷", "description": "高某在工地务工时右手中指被搅拌机夹断，与工地负责人就工伤赔偿协商未果。", "urgency": "normal",
+			"parties": []map[string]any{{"role": "applicant", "name": "高某", "id_number": idNumber, "phone": "13893001234"}, {"role": "respondent", "name": "某建筑公司"}},
+			"then":    []map[string]any{{"action": "accept"}, {"action": "handle"}},
+		})
+		base := fmt.Sprintf("/api/v1/cases/%d", f.id)
+		for kind, code := range map[string]string{"mediation_record": "no_session", "agreement": "no_agreement", "confirmation": "not_signed"} {
+			resp, body := clerk.Do("POST", base+"/documents", map[string]any{"kind": kind})
+			if e := testutil.DecodeError(t, body); resp.StatusCode != 422 || e.Error.Code != code {
+				t.Fatalf("%s before its record: %d %s", kind, resp.StatusCode, body)
+			}
+		}
+		apiWant(t, clerk, "POST", base+"/team", map[string]any{"role": "mediator", "user_id": userID(t, st, "county.mediator")}, 201, "")
+		apiWant(t, mediator, "POST", base+"/sessions", map[string]any{"org_id": committee, "held_at": clk.Now().Format(time.RFC3339), "venue": "circuit_court",
+			"place": "苏集镇人民法庭", "mediators": "县劳动争议调委会 张某", "attendees": "高某，公司代表", "result": "agreed", "agreed": "公司一次性支付工伤赔偿7万元",
+			"statements": []map[string]string{{"side": "高某", "said": "要求按《工伤保险条例》赔偿"}, {"side": "公司", "said": "同意赔偿"}}}, 201, "")
+		record := issueDoc(t, mediator, f.id, "mediation_record")
+		text, _ := docxText(t, clerk, fmt.Sprintf("/api/v1/documents/%d/docx", record.ID))
+		for _, want := range []string{"调解笔录", "地点：巡回法庭 苏集镇人民法庭", "要求按《工伤保险条例》赔偿", "调解结果：达成协议。达成内容：公司一次性支付工伤赔偿7万元", "当事人签名："} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the record lacks %q:\n%s", want, text)
+			}
+		}
+		if record.Number != "" {
+			t.Errorf("a session's record numbered %q", record.Number)
+		}
+
+		var ag store.Agreement
+		testutil.DecodeJSON(t, apiWant(t, mediator, "POST", base+"/agreements", map[string]any{"org_id": committee, "facts": "高某务工受伤。", "items": "工伤赔偿",
+			"responsibilities": "公司承担工伤赔偿责任。", "content": "公司支付高某工伤赔偿金7万元。", "perform_way": "现场支付", "perform_by": "2026-12-07", "mediator": "张某"}, 201, ""), &ag)
+		agreement := issueDoc(t, clerk, f.id, "agreement")
+		if agreement.Number != ag.Number || agreement.Number != "康劳调字〔2026〕第1号" || agreement.Content.Issuer != "康乐县劳动争议调解委员会" {
+			t.Fatalf("the agreement document: number %q by %q, want %q", agreement.Number, agreement.Content.Issuer, ag.Number)
+		}
+		text, raw := docxText(t, clerk, fmt.Sprintf("/api/v1/documents/%d/docx", agreement.ID))
+		for _, want := range []string{"人民调解协议书", "康劳调字〔2026〕第1号", "高某", "公司支付高某工伤赔偿金7万元。", "履行期限：2026年12月7日", "第二十九条"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the agreement lacks %q:\n%s", want, text)
+			}
+		}
+		if strings.Contains(text, idNumber) || strings.Contains(text, "13893001234") || bytes.Contains(raw, []byte(idNumber)) {
+			t.Errorf("the agreement carries the party's full ID number or phone:\n%s", text)
+		}
+		// The centre's own counters are untouched by the organisation's number.
+		if receipt := issueDoc(t, clerk, f.id, "receipt"); receipt.Number != "康综治登〔2026〕第1号" {
+			t.Fatalf("the centre's receipt after the agreement: %s", receipt.Number)
+		}
+
+		scan := uploadFile(t, srv, mediator, f.id, "协议签字本.png", publicPNG(t))
+		apiWant(t, mediator, "POST", fmt.Sprintf("/api/v1/agreements/%d/sign", ag.ID), map[string]any{"signed_on": "2026-12-07", "attachment_id": scan}, 200, "")
+		apiWant(t, mediator, "POST", fmt.Sprintf("/api/v1/agreements/%d/confirmation", ag.ID), map[string]any{"step": "apply", "court": "康乐县人民法院", "applied_on": "2026-12-07"}, 200, "")
+		application := issueDoc(t, mediator, f.id, "confirmation")
+		text, _ = docxText(t, clerk, fmt.Sprintf("/api/v1/documents/%d/docx", application.ID))
+		for _, want := range []string{"司法确认申请书", "康乐县人民法院：", "2026年12月7日经康乐县劳动争议调解委员会主持调解", "（康劳调字〔2026〕第1号）", "第三十三条", "三十日内"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the application lacks %q:\n%s", want, text)
+			}
 		}
 	})
 }

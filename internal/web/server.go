@@ -149,19 +149,22 @@ func SweepOnce(ctx context.Context, st *store.Store, log *slog.Logger, now time.
 	if err != nil {
 		return 0, err
 	}
-	return SweepAt(ctx, cfg, st, log, now)
+	return SweepAt(ctx, cfg, st, log, now, nil)
 }
 
 // SweepAt runs every sweep once over st as of now, with the escalation settings of
-// cfg (`onedoor sweep -at`), and counts what they did.
-func SweepAt(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, now time.Time) (int, error) {
+// cfg (`onedoor sweep -at`), tells each, when not nil, what each sweep did, and
+// counts it all.
+func SweepAt(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, now time.Time, each func(sweep string, items int)) (int, error) {
 	total := 0
 	for _, sw := range sweeps(newCases(cfg, log, st)) {
 		n, err := sw.run(ctx, now)
 		if err != nil {
 			return total, fmt.Errorf("%s: %w", sw.name, err)
 		}
-		log.Info("sweep ran", "sweep", sw.name, "at", now.Format(time.RFC3339), "items", n)
+		if each != nil {
+			each(sw.name, n)
+		}
 		total += n
 	}
 	return total, nil

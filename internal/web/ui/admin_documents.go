@@ -109,7 +109,7 @@ func (u *UI) documentTemplatePreview(w http.ResponseWriter, r *http.Request) {
 	d := documents.Compose(t, facts, number, at)
 	page := u.newPage(r, "documents.templates.title")
 	var b bytes.Buffer
-	if err := documents.RenderHTML(&b, d, documents.HTMLOptions{Stylesheet: static.URL("document.css"), Script: static.URL("document.js"),
+	if err := documents.RenderHTML(&b, d, documents.HTMLOptions{Stylesheet: static.URL("document.css"), Script: static.URL("document.js"), Icon: static.URL("favicon.svg"),
 		Toolbar: []documents.ToolLink{{Label: page.T("documents.preview_note")}, {Label: page.T("documents.print"), Print: true}}}); err != nil {
 		u.renderError(w, r, err)
 		return

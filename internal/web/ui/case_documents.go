@@ -87,7 +87,7 @@ func (u *UI) documentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	tools = append(tools, documents.ToolLink{Label: page.T("documents.back_to_case"), Href: "/cases/" + strconv.FormatInt(d.CaseID, 10)})
 	var b bytes.Buffer
-	if err := documents.RenderHTML(&b, d.Content, documents.HTMLOptions{Stylesheet: static.URL("document.css"), Script: static.URL("document.js"), Toolbar: tools}); err != nil {
+	if err := documents.RenderHTML(&b, d.Content, documents.HTMLOptions{Stylesheet: static.URL("document.css"), Script: static.URL("document.js"), Icon: static.URL("favicon.svg"), Toolbar: tools}); err != nil {
 		u.renderError(w, r, err)
 		return
 	}

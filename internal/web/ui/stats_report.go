@@ -114,6 +114,9 @@ func (u *UI) statsReportAs(w http.ResponseWriter, r *http.Request, xlsx bool) {
 	loc := page.Locale
 	d := &reportData{Units: report.Units[:len(report.Units)-1], Unit: q.String("period"), Date: q.String("date"),
 		From: q.String("from"), To: q.String("to"), Ready: len(r.URL.RawQuery) > 0}
+	if d.Unit == "" && d.From == "" {
+		d.Unit = string(report.Month) // what ParsePeriod takes when none is given
+	}
 	page.Data = d
 	rowKind, cols, err := reportQuery(q)
 	d.RowKind = rowKind
