@@ -15,7 +15,7 @@ import (
 // count reads the filter's index, never the whole table (nor the whole table in the
 // list's order), and so does the page of a list of few cases (Few) and the page of an
 // equality filter, which walks its own index newest first. Asserted on the plans
-// (EXPLAIN), not on time. Dropping one of migration 0031's indexes fails its shape.
+// (EXPLAIN), not on time. Dropping one of migration 0035's indexes fails its shape.
 func TestCaseListPlansUseIndexes(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
 		ctx, village, cats, _ := seededCounty(t, st, store.Actor{Name: "测试"})
