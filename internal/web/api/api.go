@@ -151,6 +151,22 @@ func (a *API) handle(h endpoint) http.HandlerFunc {
 	return a.handleQuery(func(r *http.Request, p *auth.Principal, _ *httpx.Query) (int, any, error) { return h(r, p) })
 }
 
+// fileCaller admits the caller of an endpoint that answers a file rather than JSON
+// (an attachment, a document's .docx, an export): a recognised principal who sent no
+// query parameter. Otherwise it writes the error and answers nil.
+func fileCaller(w http.ResponseWriter, r *http.Request) *auth.Principal {
+	p := httpx.Principal(r)
+	if p == nil {
+		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, "unauthenticated", ""))
+		return nil
+	}
+	if _, err := httpx.ReadQuery(r); err != nil {
+		httpx.WriteError(w, r, err)
+		return nil
+	}
+	return p
+}
+
 // handleQuery admits only a recognised caller, refuses a query parameter the
 // endpoint does not accept before anything else is done, and writes the endpoint's
 // answer or error.

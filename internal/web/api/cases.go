@@ -251,13 +251,8 @@ func (a *API) listAttachments(r *http.Request, p *auth.Principal) (int, any, err
 // downloadAttachment serves a file only to someone who may see its case, always as a
 // download, so a crafted file can never run as a page of ours.
 func (a *API) downloadAttachment(w http.ResponseWriter, r *http.Request) {
-	p := httpx.Principal(r)
+	p := fileCaller(w, r)
 	if p == nil {
-		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, "unauthenticated", ""))
-		return
-	}
-	if _, err := httpx.ReadQuery(r); err != nil {
-		httpx.WriteError(w, r, err)
 		return
 	}
 	caseID, err := httpx.PathID(r, "id")

@@ -72,13 +72,8 @@ func (a *API) getDocument(r *http.Request, p *auth.Principal) (int, any, error) 
 
 // documentDOCX is GET /api/v1/documents/{id}/docx: the issued document as a .docx.
 func (a *API) documentDOCX(w http.ResponseWriter, r *http.Request) {
-	p := httpx.Principal(r)
+	p := fileCaller(w, r)
 	if p == nil {
-		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, "unauthenticated", ""))
-		return
-	}
-	if _, err := httpx.ReadQuery(r); err != nil {
-		httpx.WriteError(w, r, err)
 		return
 	}
 	id, err := httpx.PathID(r, "id")

@@ -237,13 +237,8 @@ func (a *API) exportStatus(r *http.Request, p *auth.Principal) (int, any, error)
 
 // exportFile is GET /api/v1/exports/{id}/file: the finished file, to its requester.
 func (a *API) exportFile(w http.ResponseWriter, r *http.Request) {
-	p := httpx.Principal(r)
+	p := fileCaller(w, r)
 	if p == nil {
-		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusUnauthorized, "unauthenticated", ""))
-		return
-	}
-	if _, err := httpx.ReadQuery(r); err != nil {
-		httpx.WriteError(w, r, err)
 		return
 	}
 	if err := p.Require(auth.PermCasesRead); err != nil {

@@ -4,7 +4,8 @@ package templates
 
 import "embed"
 
-// FS holds layout.html and one file per page.
+// FS holds layout.html, the partials shared by several pages (partial_*.html) and
+// one file per page.
 //
 //go:embed *.html
 var FS embed.FS

@@ -27,17 +27,21 @@ const (
 )
 
 // ParseTemplates builds the public pages' sets (public_*.html, each on
-// public_layout.html) and the staff pages' (every other file, each on layout.html)
-// from fsys, templates.FS but in tests.
+// public_layout.html) and the staff pages' (every other file, each on layout.html
+// plus the shared partial_*.html) from fsys, templates.FS but in tests.
+// A partial holds defines that more than one staff page renders (the meeting
+// form, the figure table), so that each is written once.
 func ParseTemplates(fsys fs.FS) (*Templates, error) {
 	names, err := fs.Glob(fsys, "*.html")
 	if err != nil {
 		return nil, err
 	}
-	var staff, public []string
+	var staff, public, partials []string
 	for _, n := range names {
 		switch {
 		case n == staffLayout || n == publicLayout:
+		case strings.HasPrefix(n, "partial_"):
+			partials = append(partials, n)
 		case strings.HasPrefix(n, "public_"):
 			public = append(public, n)
 		default:
@@ -45,19 +49,19 @@ func ParseTemplates(fsys fs.FS) (*Templates, error) {
 		}
 	}
 	p := &Templates{}
-	if p.staff, err = parseSets(fsys, staffLayout, staff); err != nil {
+	if p.staff, err = parseSets(fsys, staffLayout, partials, staff); err != nil {
 		return nil, err
 	}
-	if p.public, err = parseSets(fsys, publicLayout, public); err != nil {
+	if p.public, err = parseSets(fsys, publicLayout, nil, public); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// parseSets builds, for every page, one set of the layout file and that page, ready
-// to execute; an error names the file at fault.
-func parseSets(fsys fs.FS, layout string, pages []string) (map[string]*template.Template, error) {
-	base, err := template.New(layout).Funcs(funcs).ParseFS(fsys, layout)
+// parseSets builds, for every page, one set of the layout file, the partials and
+// that page, ready to execute; an error names the file at fault.
+func parseSets(fsys fs.FS, layout string, partials, pages []string) (map[string]*template.Template, error) {
+	base, err := template.New(layout).Funcs(funcs).ParseFS(fsys, append([]string{layout}, partials...)...)
 	if err == nil && base.Lookup(strings.TrimSuffix(layout, ".html")) == nil {
 		err = fmt.Errorf("defines no template %q", strings.TrimSuffix(layout, ".html"))
 	}

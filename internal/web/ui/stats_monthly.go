@@ -167,60 +167,23 @@ func (u *UI) monthlyReport(w http.ResponseWriter, r *http.Request, xlsx bool) {
 // against the earlier periods) and 分类别.
 func (u *UI) monthlyXLSX(w http.ResponseWriter, r *http.Request, page *Page, d *monthlyData, res report.Result, per report.Period,
 	tableRows []report.Row, tableCols []string) {
-	x := excelize.NewFile()
-	defer x.Close()
 	main := page.T("stats.sheet_report")
-	if err := x.SetSheetName("Sheet1", main); err != nil {
+	b, err := newStatsWorkbook(main)
+	if err != nil {
 		u.renderError(w, r, err)
 		return
 	}
-	bold, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	title, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
-	pct, _ := x.NewStyle(&excelize.Style{CustomNumFmt: ptr(`0.0"%"`)})
-	one, _ := x.NewStyle(&excelize.Style{CustomNumFmt: ptr("0.0")})
-	cell := func(col, row int) string { name, _ := excelize.CoordinatesToCellName(col, row); return name }
-	set := func(sheet string, col, row int, v any) { _ = x.SetCellValue(sheet, cell(col, row), v) }
-	// value puts a figure's number: a rate or duration as its value (blank when there
-	// is nothing to measure), a count as its count.
-	value := func(sheet string, col, row int, v report.Value) {
-		f, _ := report.ByID(v.Figure)
-		switch {
-		case v.Empty:
-		case f.Kind == report.Rate:
-			set(sheet, col, row, v.Value)
-			_ = x.SetCellStyle(sheet, cell(col, row), cell(col, row), pct)
-		case f.Kind == report.Days:
-			set(sheet, col, row, v.Value)
-			_ = x.SetCellStyle(sheet, cell(col, row), cell(col, row), one)
-		default:
-			set(sheet, col, row, v.Num)
-		}
-	}
-	set(main, 1, 1, d.Title)
-	_ = x.SetCellStyle(main, "A1", "A1", title)
-	set(main, 1, 2, page.T("stats.report_range", d.Range, d.Generated))
-	const header = 4
-	set(main, 1, header, d.RowHead)
-	for i, c := range d.Cols {
-		set(main, i+2, header, c.Name)
-	}
-	_ = x.SetCellStyle(main, cell(1, header), cell(len(d.Cols)+1, header), bold)
-	row := header + 1
-	for _, reg := range tableRows {
-		name := reg.Name
+	defer b.x.Close()
+	names := make([]string, len(tableRows))
+	for i, reg := range tableRows {
+		names[i] = reg.Name
 		if reg.Own {
-			name = page.T("stats.own_cases", reg.Name)
+			names[i] = page.T("stats.own_cases", reg.Name)
 		}
-		set(main, 1, row, name)
-		for i, v := range reg.Values {
-			value(main, i+2, row, v)
-		}
-		row++
 	}
 	// The total: counts as formulas over the rows above; rates and durations are not
 	// sums of the rows', so they are the whole subtree's own figures.
-	set(main, 1, row, page.T("stats.total"))
-	_ = x.SetCellStyle(main, cell(1, row), cell(1, row), bold)
+	row := b.table(main, d.Title, page.T("stats.report_range", d.Range, d.Generated), d.RowHead, d.Cols, names, tableRows, page.T("stats.total"))
 	byFigure := map[string]report.Headline{}
 	for _, h := range res.Headline {
 		byFigure[h.Figure] = h
@@ -228,23 +191,20 @@ func (u *UI) monthlyXLSX(w http.ResponseWriter, r *http.Request, page *Page, d *
 	for i, id := range tableCols {
 		f, _ := report.ByID(id)
 		if f.Kind == report.Count {
-			_ = x.SetCellFormula(main, cell(i+2, row), fmt.Sprintf("SUM(%s:%s)", cell(i+2, header+1), cell(i+2, row-1)))
+			b.sumAbove(main, i+2, row)
 			continue
 		}
-		value(main, i+2, row, byFigure[id].Value)
+		b.value(main, i+2, row, byFigure[id].Value)
 	}
-	_ = x.SetColWidth(main, "A", "A", 18)
-	_ = x.SetColWidth(main, "B", cellCol(len(d.Cols)+1), 11)
-	_ = x.SetPanes(main, &excelize.Panes{Freeze: true, Split: false, XSplit: 1, YSplit: header, TopLeftCell: cell(2, header+1), ActivePane: "bottomRight"})
-	_ = x.SetPageLayout(main, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr("landscape")}) // 9: A4
+	b.frameTable(main, len(d.Cols), 18, 11)
 
 	figs := page.T("stats.sheet_main")
-	_, _ = x.NewSheet(figs)
+	_, _ = b.x.NewSheet(figs)
 	for i, h := range []string{page.T("stats.col_figure"), per.Label(), per.Prev().Label(), page.T("stats.ring"),
 		per.YearAgo().Label(), page.T("stats.yoy")} {
-		set(figs, i+1, 1, h)
+		b.set(figs, i+1, 1, h)
 	}
-	_ = x.SetCellStyle(figs, "A1", "F1", bold)
+	_ = b.x.SetCellStyle(figs, "A1", "F1", b.bold)
 	rowN := 2
 	for _, h := range res.Headline {
 		f, _ := report.ByID(h.Figure)
@@ -252,49 +212,44 @@ func (u *UI) monthlyXLSX(w http.ResponseWriter, r *http.Request, page *Page, d *
 			continue
 		}
 		name, _ := f.Local(page.Locale)
-		set(figs, 1, rowN, name)
-		value(figs, 2, rowN, h.Value)
-		value(figs, 3, rowN, *h.Prev)
+		b.set(figs, 1, rowN, name)
+		b.value(figs, 2, rowN, h.Value)
+		b.value(figs, 3, rowN, *h.Prev)
 		if h.Ring != nil {
-			set(figs, 4, rowN, *h.Ring)
+			b.set(figs, 4, rowN, *h.Ring)
 		}
-		value(figs, 5, rowN, *h.YearAgo)
+		b.value(figs, 5, rowN, *h.YearAgo)
 		if h.YoY != nil {
-			set(figs, 6, rowN, *h.YoY)
+			b.set(figs, 6, rowN, *h.YoY)
 		}
 		rowN++
 	}
-	_ = x.SetColWidth(figs, "A", "A", 16)
-	_ = x.SetColWidth(figs, "B", "F", 13)
-	_ = x.SetPanes(figs, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	_ = b.x.SetColWidth(figs, "A", "A", 16)
+	_ = b.x.SetColWidth(figs, "B", "F", 13)
+	_ = b.x.SetPanes(figs, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 
 	cats := page.T("stats.sheet_categories")
-	_, _ = x.NewSheet(cats)
-	set(cats, 1, 1, page.T("stats.by_category"))
+	_, _ = b.x.NewSheet(cats)
+	b.set(cats, 1, 1, page.T("stats.by_category"))
 	for i, c := range d.BreakCols {
-		set(cats, i+2, 1, c.Name)
+		b.set(cats, i+2, 1, c.Name)
 	}
-	_ = x.SetCellStyle(cats, cell(1, 1), cell(len(d.BreakCols)+1, 1), bold)
+	b.boldRange(cats, 1, 1, len(d.BreakCols)+1, 1)
 	rowN = 2
 	for _, c := range res.Categories {
 		if quiet(c) {
 			continue
 		}
-		set(cats, 1, rowN, c.Name)
+		b.set(cats, 1, rowN, c.Name)
 		for i, v := range c.Values {
-			value(cats, i+2, rowN, v)
+			b.value(cats, i+2, rowN, v)
 		}
 		rowN++
 	}
-	_ = x.SetColWidth(cats, "A", "A", 16)
-	_ = x.SetPanes(cats, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	_ = b.x.SetColWidth(cats, "A", "A", 16)
+	_ = b.x.SetPanes(cats, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 
-	name := fmt.Sprintf("%s-%s.xlsx", page.T("stats.monthly"), per.FromDate())
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	if err := x.Write(w); err != nil {
-		u.renderError(w, r, err)
-	}
+	b.send(w, r, u, fmt.Sprintf("%s-%s.xlsx", page.T("stats.monthly"), per.FromDate()))
 }
 
 func ptr[T any](v T) *T { return &v }

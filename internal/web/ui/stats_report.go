@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"slices"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/web/httpx"
@@ -212,72 +210,30 @@ func (u *UI) statsReportError(w http.ResponseWriter, r *http.Request, page *Page
 // statsReportXLSX writes the report as a workbook: one sheet, the title and range,
 // the header frozen, real numbers, and a total row whose counts are formulas.
 func (u *UI) statsReportXLSX(w http.ResponseWriter, r *http.Request, page *Page, d *reportData, rows []report.Row, cols []string, byFigure map[string]report.Value) {
-	x := excelize.NewFile()
-	defer x.Close()
 	sheet := page.T("stats.sheet_builder")
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+	b, err := newStatsWorkbook(sheet)
+	if err != nil {
 		u.renderError(w, r, err)
 		return
 	}
-	bold, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	title, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
-	pct, _ := x.NewStyle(&excelize.Style{CustomNumFmt: ptr(`0.0"%"`)})
-	one, _ := x.NewStyle(&excelize.Style{CustomNumFmt: ptr("0.0")})
-	cell := func(col, row int) string { name, _ := excelize.CoordinatesToCellName(col, row); return name }
-	set := func(col, row int, v any) { _ = x.SetCellValue(sheet, cell(col, row), v) }
-	value := func(col, row int, v report.Value) {
-		f, _ := report.ByID(v.Figure)
-		switch {
-		case v.Empty:
-		case f.Kind == report.Rate:
-			set(col, row, v.Value)
-			_ = x.SetCellStyle(sheet, cell(col, row), cell(col, row), pct)
-		case f.Kind == report.Days:
-			set(col, row, v.Value)
-			_ = x.SetCellStyle(sheet, cell(col, row), cell(col, row), one)
-		default:
-			set(col, row, v.Num)
-		}
+	defer b.x.Close()
+	names := make([]string, len(rows))
+	for i := range rows {
+		names[i] = d.Table[i].Name
 	}
-	set(1, 1, d.Title)
-	_ = x.SetCellStyle(sheet, "A1", "A1", title)
-	set(1, 2, page.T("stats.report_range", d.Range, d.Generated))
-	const header = 4
-	set(1, header, d.RowHead)
-	for i, c := range d.Cols {
-		set(i+2, header, c.Name)
-	}
-	_ = x.SetCellStyle(sheet, cell(1, header), cell(len(d.Cols)+1, header), bold)
-	rowN := header + 1
-	for i, row := range rows {
-		set(1, rowN, d.Table[i].Name)
-		for j, v := range row.Values {
-			value(j+2, rowN, v)
-		}
-		rowN++
-	}
-	set(1, rowN, page.T("stats.total"))
-	_ = x.SetCellStyle(sheet, cell(1, rowN), cell(1, rowN), bold)
+	total := b.table(sheet, d.Title, page.T("stats.report_range", d.Range, d.Generated), d.RowHead, d.Cols, names, rows, page.T("stats.total"))
 	for i, id := range cols {
 		f, _ := report.ByID(id)
 		// Every kind of rows splits the cases without overlap, so a count's total is
 		// the sum of its rows; a rate or a duration is the whole's own figure.
 		if f.Kind == report.Count && len(rows) > 0 {
-			_ = x.SetCellFormula(sheet, cell(i+2, rowN), fmt.Sprintf("SUM(%s:%s)", cell(i+2, header+1), cell(i+2, rowN-1)))
+			b.sumAbove(sheet, i+2, total)
 			continue
 		}
 		if v, ok := byFigure[id]; ok {
-			value(i+2, rowN, v)
+			b.value(sheet, i+2, total, v)
 		}
 	}
-	_ = x.SetColWidth(sheet, "A", "A", 22)
-	_ = x.SetColWidth(sheet, "B", cellCol(len(d.Cols)+1), 12)
-	_ = x.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 1, YSplit: header, TopLeftCell: cell(2, header+1), ActivePane: "bottomRight"})
-	_ = x.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr("landscape")}) // 9: A4
-	name := fmt.Sprintf("%s-%s.xlsx", page.T("stats.report_title"), d.Range[:10])
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	if err := x.Write(w); err != nil {
-		u.renderError(w, r, err)
-	}
+	b.frameTable(sheet, len(d.Cols), 22, 12)
+	b.send(w, r, u, fmt.Sprintf("%s-%s.xlsx", page.T("stats.report_title"), d.Range[:10]))
 }
