@@ -19,9 +19,13 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Fold is text as it is indexed and searched: NFKC, then lower case.
+// Fold is text as it is indexed and searched: NFKC, then lower case. Invalid UTF-8
+// becomes U+FFFD first: NFKC passes an invalid sequence through with the character
+// after it unnormalised, and lower-casing then replaces the bytes, so a second Fold
+// (a query's words are folded, then tokenised) would normalise what the first left,
+// and a text would not find itself.
 func Fold(text string) string {
-	return strings.ToLower(norm.NFKC.String(text))
+	return strings.ToLower(norm.NFKC.String(strings.ToValidUTF8(text, "\uFFFD")))
 }
 
 // isCJK tells whether r is written without spaces between words.
