@@ -230,13 +230,17 @@ func (s *Service) Acted(ctx context.Context, tx *store.Tx, c *model.Case, ev mod
 		return err
 	}
 	pb, _ := adapters.NewPushBack(origin.ExternalID, c.ID, ev, workflow.Outcome(c.Outcome), c.Satisfaction, priv)
-	return tx.InsertOutbox(ctx, &store.OutboxItem{Channel: OutboxChannel, Recipient: Recipient(origin.PlatformID), Subject: pb.Status,
+	return tx.InsertOutbox(ctx, &store.OutboxItem{Channel: OutboxChannel, Recipient: Recipient(origin.PlatformID), Subject: subject(c.ID),
 		Body: string(pb.JSON()), CreatedAt: ev.At, NextAttemptAt: ev.At})
 }
 
 // OutboxChannel is the outbox channel of push-backs; their recipient is
-// Recipient(platform id).
+// Recipient(platform id), their subject the case, so that a case's push-backs are
+// delivered in the order they were queued (PushChannel).
 const OutboxChannel = "platform"
+
+// subject names a case's push-backs in the outbox.
+func subject(caseID int64) string { return fmt.Sprintf("case:%d", caseID) }
 
 // Recipient names a platform as an outbox recipient.
 func Recipient(platformID int64) string { return fmt.Sprintf("platform:%d", platformID) }

@@ -171,6 +171,15 @@ func (c PushChannel) Send(ctx context.Context, m store.OutboxItem) error {
 	if !ok || err != nil {
 		return fmt.Errorf("push-back to %q: not a platform", m.Recipient)
 	}
+	// A case's push-backs go in order: one whose predecessor is still undelivered
+	// waits for it, and is tried again at its own backoff.
+	earlier, err := c.Service.Store.EarlierPending(ctx, m.ID, m.Channel, m.Recipient, m.Subject)
+	if err != nil {
+		return err
+	}
+	if earlier {
+		return fmt.Errorf("waiting for an earlier push-back of %s to be delivered", m.Subject)
+	}
 	p, err := c.Service.Store.Platform(ctx, id)
 	if err != nil {
 		return fmt.Errorf("push-back to platform %d: %w", id, err)
