@@ -301,6 +301,9 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p *auth.Principal, c *m
 			return err
 		}
 	}
+	if s.Acted != nil {
+		return s.Acted(ctx, tx, c, ev)
+	}
 	return nil
 }
 

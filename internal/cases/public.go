@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/auth"
@@ -50,6 +51,9 @@ func sourceLabel(source string) string {
 	if source == "portal" {
 		return "群众端"
 	}
+	if name, ok := strings.CutPrefix(source, "platform:"); ok {
+		return "工单平台 " + name
+	}
 	return source
 }
 
@@ -91,16 +95,33 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 	if in.Channel == "" {
 		in.Channel = model.ChannelPortal
 	}
-	ok := false
-	for _, ch := range publicChannels {
-		ok = ok || in.Channel == ch
-	}
-	if !ok {
+	if !slices.Contains(publicChannels, in.Channel) {
 		return model.Case{}, model.Invalid("channel", "invalid", "invalid.channel.not_public")
 	}
 	if strings.TrimSpace(in.Phone) == "" {
 		return model.Case{}, model.Invalid("phone", "required", "invalid.phone.required")
 	}
+	return s.registerSubmission(ctx, in, source, "", nil)
+}
+
+// platformChannels are the channels of the work orders other platforms send.
+var platformChannels = []model.Channel{model.ChannelHotline, model.ChannelXinfang}
+
+// RegisterOrder registers a work order another platform sent (internal/adapterjob),
+// as a public submission is registered, on the channel of its platform. A hotline's
+// caller may have left no number, so none is required. inTx runs in the case's
+// transaction once the case has its id (it records the order, so that the same order
+// never becomes two cases); auditAction names the audit entry.
+func (s *Service) RegisterOrder(ctx context.Context, in PublicInput, source, auditAction string, inTx func(*store.Tx, *model.Case) error) (model.Case, error) {
+	if !slices.Contains(platformChannels, in.Channel) {
+		return model.Case{}, model.Invalid("channel", "invalid", "invalid.channel.not_public")
+	}
+	return s.registerSubmission(ctx, in, source, auditAction, inTx)
+}
+
+// registerSubmission is RegisterPublic and RegisterOrder after their checks of the
+// channel.
+func (s *Service) registerSubmission(ctx context.Context, in PublicInput, source, auditAction string, inTx func(*store.Tx, *model.Case) error) (model.Case, error) {
 	if len(in.Photos) > MaxPublicPhotos {
 		return model.Case{}, model.Invalid("photos", "too_many", "invalid.photos.too_many", MaxPublicPhotos)
 	}
@@ -144,10 +165,18 @@ func (s *Service) RegisterPublic(ctx context.Context, in PublicInput, source str
 	payload, _ := json.Marshal(map[string]any{"channel": c.Channel, "kind": c.Kind, "category": c.CategoryCode, "urgency": c.Urgency,
 		"photos": len(atts), "source": source})
 	ctx = store.WithActor(ctx, store.Actor{Name: "群众（" + sourceLabel(source) + "）", IP: store.ActorFrom(ctx).IP})
-	audit := store.Audited("case.register_public", "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind.Label(), c.Title, sourceLabel(source)))
+	if auditAction == "" {
+		auditAction = "case.register_public"
+	}
+	audit := store.Audited(auditAction, "case:new", fmt.Sprintf("群众反映%s：%s（%s）", c.Kind.Label(), c.Title, sourceLabel(source)))
 	err = s.Store.RegisterCase(ctx, audit, store.NewCase{InTx: func(tx *store.Tx) error {
 		if err := s.insertNew(ctx, tx, c, 0, payload, now); err != nil {
 			return err
+		}
+		if inTx != nil {
+			if err := inTx(tx, c); err != nil {
+				return err
+			}
 		}
 		for i := range atts {
 			atts[i].CaseID = c.ID

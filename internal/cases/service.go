@@ -29,6 +29,11 @@ type Service struct {
 	// Registered, when set, is told of every case registered, by any channel (the
 	// intake counts of /metrics).
 	Registered func(kind model.CaseKind, channel model.Channel)
+	// Acted, when set, is told of every action taken on a case, inside its
+	// transaction, after its event is written: a platform the case came from is told
+	// of it through the outbox (internal/adapterjob), so the push-back is queued if
+	// and only if the action is committed.
+	Acted func(ctx context.Context, tx *store.Tx, c *model.Case, ev model.CaseEvent) error
 
 	mu       sync.Mutex
 	rules    []workflow.DeadlineRule

@@ -16,16 +16,17 @@ const (
 	ChannelGrid     Channel = "grid"     // 网格员上报
 	ChannelTransfer Channel = "transfer" // 部门移交
 	ChannelHotline  Channel = "hotline"  // 12345
+	ChannelXinfang  Channel = "xinfang"  // 信访系统: a petition work order pushed by the 信访 information system
 	ChannelOpen311  Channel = "open311"  // Open311 API
 	ChannelImport   Channel = "import"   // 导入
 )
 
 // AllChannels in the order the intake desk lists them.
-var AllChannels = []Channel{ChannelWalkIn, ChannelPhone, ChannelPortal, ChannelPhoto, ChannelGrid, ChannelTransfer, ChannelHotline, ChannelOpen311, ChannelImport}
+var AllChannels = []Channel{ChannelWalkIn, ChannelPhone, ChannelPortal, ChannelPhoto, ChannelGrid, ChannelTransfer, ChannelHotline, ChannelXinfang, ChannelOpen311, ChannelImport}
 
 // HandChannels are the channels the intake desk registers by hand, in its order: the
-// others register themselves — the public portal (网上/扫码, 随手拍), Open311 and
-// imports of old ledgers.
+// others register themselves — the public portal (网上/扫码, 随手拍), the 信访 system's
+// work orders, Open311 and imports of old ledgers.
 var HandChannels = []Channel{ChannelWalkIn, ChannelPhone, ChannelHotline, ChannelGrid, ChannelTransfer}
 
 // Valid reports whether c is a known channel.

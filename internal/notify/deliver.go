@@ -129,7 +129,15 @@ func (s SMTP) Send(_ context.Context, m store.OutboxItem) error {
 	return smtp.SendMail(s.Addr, auth, s.From, []string{m.Recipient}, []byte(msg))
 }
 
-// MaxAttempts is how often a message is tried before it is marked failed.
+// Persistent is a channel whose messages are never given up: each is tried, at the
+// backoff's pace (at most an hour apart), until it is delivered. A platform's
+// push-back is: the platform waits for how its order ended.
+type Persistent interface {
+	KeepTrying() bool
+}
+
+// MaxAttempts is how often a message is tried before it is marked failed, unless its
+// channel is Persistent.
 const MaxAttempts = 8
 
 // Backoff is the wait before attempt n+1: 30 s doubling, at most an hour.
@@ -166,7 +174,11 @@ func (d *Deliverer) Deliver(ctx context.Context) (int, error) {
 		if sendErr != nil {
 			msg = truncate(sendErr.Error(), 500)
 		}
-		if err := d.Store.RecordDelivery(ctx, m.ID, now, msg, now.Add(Backoff(m.Attempts)), m.Attempts+1 >= MaxAttempts); err != nil {
+		giveUp := m.Attempts+1 >= MaxAttempts
+		if p, ok := ch.(Persistent); ok && p.KeepTrying() {
+			giveUp = false
+		}
+		if err := d.Store.RecordDelivery(ctx, m.ID, now, msg, now.Add(Backoff(m.Attempts)), giveUp); err != nil {
 			return 0, err
 		}
 	}

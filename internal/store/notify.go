@@ -187,3 +187,13 @@ func (s *Store) Outbox(ctx context.Context) ([]OutboxItem, error) {
 		return o, err
 	})
 }
+
+// EarlierPending reports whether a message before id with the same channel,
+// recipient and subject is still to be delivered: a platform must learn that its
+// order was accepted before it learns that it was resolved.
+func (s *Store) EarlierPending(ctx context.Context, id int64, channel, recipient, subject string) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE channel = ? AND recipient = ? AND subject = ? AND id < ?
+		AND delivered_at IS NULL AND failed_at IS NULL LIMIT 1) e`, channel, recipient, subject, id).Scan(&n)
+	return n > 0, err
+}

@@ -14,6 +14,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/adapterjob"
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/config"
@@ -42,6 +43,7 @@ type Server struct {
 	pages *ui.UI
 
 	mediation *mediation.Service
+	adapters  *adapterjob.Service
 
 	schema     atomic.Pointer[store.SchemaState] // SetSchema
 	metrics    *metrics
@@ -71,6 +73,10 @@ func newServer(cfg *config.Config, log *slog.Logger, st *store.Store, parse func
 	s.mediation = &mediation.Service{Store: st, Cases: s.cases, Now: func() time.Time { return s.cases.Now() }}
 	s.pages.Mediation = s.mediation
 	s.pages.Imports = importjob.New(st)
+	s.adapters = adapterjob.New(st, s.cases, log)
+	s.adapters.Now = func() time.Time { return s.cases.Now() }
+	s.cases.Acted = s.adapters.Acted
+	s.pages.Adapters = s.adapters
 	s.metrics = newMetrics(s)
 	if u, err := url.Parse(cfg.PublicURL); err == nil {
 		s.publicHost = u.Host
@@ -107,11 +113,13 @@ func (s *Server) Jobs() *jobs.Runner {
 	if s.cfg.WebhookURL != "" {
 		channels["webhook"] = notify.Webhook{URL: s.cfg.WebhookURL, Secret: s.cfg.WebhookSecret}
 	}
+	channels[adapterjob.OutboxChannel] = adapterjob.PushChannel{Service: s.adapters}
 	deliver := &notify.Deliverer{Store: s.st, Channels: channels, Now: time.Now}
 	for _, sw := range sweeps(s.cases) {
 		r.Add(sw.name, s.cfg.SweepInterval, sw.run)
 	}
 	r.Add("outbox", 10*time.Second, func(ctx context.Context, _ time.Time) (int, error) { return deliver.Deliver(ctx) })
+	r.Add("platform-poll", adapterjob.PollInterval, s.adapters.Poll)
 	// Every ten minutes: the lease of a node that died holding it lapses within the
 	// interval (jobs.leaseFor), and sessions past their time go soon after.
 	r.Add("session-cleanup", 10*time.Minute, func(ctx context.Context, now time.Time) (int, error) {
@@ -173,6 +181,9 @@ func SweepAt(ctx context.Context, cfg *config.Config, st *store.Store, log *slog
 // Auth exposes the sign-in service (tests move its clock).
 func (s *Server) Auth() *auth.Service { return s.auth }
 
+// Adapters exposes the platform service (tests poll and deliver with it).
+func (s *Server) Adapters() *adapterjob.Service { return s.adapters }
+
 // Cases exposes the case service (tests move its clock).
 func (s *Server) Cases() *cases.Service { return s.cases }
 
@@ -211,7 +222,7 @@ func (s *Server) register(mux httpx.Mux) {
 	mux.Handle("GET /static/", static.Handler())
 	mux.HandleFunc("GET /healthz", s.health)
 	s.pages.Register(mux)
-	(&api.API{Store: s.st, Auth: s.auth, Org: s.orgs, Cases: s.cases, Mediation: s.mediation, SecureCookies: s.cfg.SecureCookies}).Register(mux)
+	(&api.API{Store: s.st, Auth: s.auth, Org: s.orgs, Cases: s.cases, Mediation: s.mediation, Adapters: s.adapters, SecureCookies: s.cfg.SecureCookies}).Register(mux)
 	o311 := open311.New(s.st, s.auth, s.cases)
 	o311.Log = s.log
 	o311.Register(mux)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/onedoor/onedoor/internal/adapterjob"
 	"github.com/onedoor/onedoor/internal/audit"
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
@@ -22,6 +23,7 @@ type API struct {
 	Org           *org.Service
 	Cases         *cases.Service
 	Mediation     *mediation.Service
+	Adapters      *adapterjob.Service
 	SecureCookies bool
 
 	exports *exportJobs // this node's export jobs (exportjobs.go)
@@ -34,6 +36,7 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /api/v1/session", a.login)
 	mux.HandleFunc("DELETE /api/v1/session", a.logout)
 	mux.HandleFunc("GET /api/v1/me", a.handle(a.me))
+	mux.HandleFunc("POST /api/v1/platforms/{platform}/orders", a.receiveOrder)
 
 	mux.HandleFunc("GET /api/v1/regions", a.handleQuery(a.listRegions, "active"))
 	mux.HandleFunc("POST /api/v1/regions", a.handle(a.createRegion))

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -61,6 +62,7 @@ type casePageData struct {
 	ShowRecommended bool
 	CanTeam         bool              // the recommendations offer to put a person on the team in one click
 	Mediation       *mediationSection // 调解与对接: team, sessions, agreements, referrals, requests
+	Origin          *store.CaseOrigin // the platform work order the case came from, nil for none
 }
 
 // warningView is the warning as the case page explains it.
@@ -285,6 +287,14 @@ func (u *UI) casePageData(ctx context.Context, r *http.Request, c *model.Case, f
 	}
 	if c.AmountFen > 0 {
 		d.Amount = yuan(c.AmountFen)
+	}
+	if c.Channel == model.ChannelHotline || c.Channel == model.ChannelXinfang {
+		// Only a platform's channels can have come from a platform's order.
+		if o, err := u.Store.CaseOrigin(ctx, c.ID); err == nil {
+			d.Origin = &o
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
 	}
 	_, catIdx, err := u.categories(ctx, false)
 	if err != nil {

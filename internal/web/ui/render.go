@@ -138,6 +138,7 @@ func navFor(p *auth.Principal) []NavItem {
 			NavItem{Key: "nav.users", Href: "/admin/users"},
 			NavItem{Key: "nav.categories", Href: "/admin/categories"},
 			NavItem{Key: "nav.tokens", Href: "/admin/tokens"},
+			NavItem{Key: "nav.platforms", Href: "/admin/platforms"},
 			NavItem{Key: "nav.screens", Href: "/admin/screens"},
 			NavItem{Key: "nav.roster_admin", Href: "/admin/roster"},
 			NavItem{Key: "nav.mediation_admin", Href: "/admin/mediation"},

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/onedoor/onedoor/internal/adapterjob"
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/importjob"
@@ -21,8 +22,9 @@ type UI struct {
 	Auth          *auth.Service
 	Org           *org.Service
 	Cases         *cases.Service
-	Mediation     *mediation.Service // set by the server after New
-	Imports       *importjob.Service // set by the server after New
+	Mediation     *mediation.Service  // set by the server after New
+	Imports       *importjob.Service  // set by the server after New
+	Adapters      *adapterjob.Service // set by the server after New
 	SecureCookies bool
 	importRuns    importRunner
 	pages         *Templates
@@ -106,6 +108,13 @@ func (u *UI) Register(mux httpx.Mux) {
 	auditor := u.withPerm(auth.PermAuditRead)
 	mux.HandleFunc("GET /admin/audit", auditor(u.auditList))
 	mux.HandleFunc("GET /admin/audit.csv", auditor(u.auditExport))
+	mux.HandleFunc("GET /admin/platforms", admin(u.platformList))
+	mux.HandleFunc("GET /admin/platforms/new", admin(u.platformNew))
+	mux.HandleFunc("POST /admin/platforms", admin(u.platformCreate))
+	mux.HandleFunc("GET /admin/platforms/{id}/edit", admin(u.platformEdit))
+	mux.HandleFunc("POST /admin/platforms/{id}", admin(u.platformUpdate))
+	mux.HandleFunc("GET /admin/platforms/{id}/parked", admin(u.platformParked))
+	mux.HandleFunc("POST /admin/platforms/{id}/parked", admin(u.platformResolve))
 	mux.HandleFunc("GET /admin/tokens", admin(u.tokenList))
 	mux.HandleFunc("POST /admin/tokens", admin(u.tokenCreate))
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", admin(u.tokenRevoke))

@@ -1,0 +1,38 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/onedoor/onedoor/internal/adapterjob"
+	"github.com/onedoor/onedoor/internal/store"
+)
+
+// platformRow is a platform as its list shows it: the secret only as a hint.
+type platformRow struct {
+	store.Platform
+	SecretHint string
+	Parked     int
+}
+
+// platformList lists the platforms whose work orders come in, with how many of each
+// wait for a mapping (待映射).
+func (u *UI) platformList(w http.ResponseWriter, r *http.Request) {
+	ps, err := u.Store.Platforms(r.Context())
+	if err != nil {
+		u.renderError(w, r, err)
+		return
+	}
+	parked, err := u.Store.ParkedCounts(r.Context())
+	if err != nil {
+		u.renderError(w, r, err)
+		return
+	}
+	rows := make([]platformRow, len(ps))
+	for i, p := range ps {
+		rows[i] = platformRow{Platform: p, SecretHint: adapterjob.SecretHint(p.Secret), Parked: parked[p.ID]}
+	}
+	page := u.newPage(r, "platforms.title")
+	page.Active = "nav.platforms"
+	page.Data = rows
+	u.render(w, r, http.StatusOK, "admin_platforms.html", page)
+}
