@@ -279,7 +279,9 @@ func (rs *replicaSet) checkOne(ctx context.Context, r *replica, now time.Time) {
 	next := ReplicaState{Name: r.name, CheckedAt: now, Answers: err == nil}
 	switch {
 	case err != nil:
-		next.Problem = "unreachable: " + err.Error()
+		// The error itself (it may name the role and database) goes to the log only:
+		// the state is shown on /healthz.
+		next.Problem = "unreachable"
 	case !inRecovery || !replayed.Valid:
 		next.Problem = "not a standby (pg_is_in_recovery() is false)"
 	default:
@@ -299,7 +301,7 @@ func (rs *replicaSet) checkOne(ctx context.Context, r *replica, now time.Time) {
 	prev := r.state
 	r.state = next
 	r.mu.Unlock()
-	rs.tell(prev, next)
+	rs.tell(prev, next, err)
 }
 
 // lagOf is how far behind a replica that has replayed up to lsn is: the age of the
@@ -328,15 +330,18 @@ func (rs *replicaSet) oldestSampleAge(now time.Time) time.Duration {
 	return now.Sub(rs.samples[0].at)
 }
 
-// tell logs a replica's change between used and skipped.
-func (rs *replicaSet) tell(prev, next ReplicaState) {
-	if rs.log == nil || prev.Up == next.Up && prev.CheckedAt.IsZero() == next.CheckedAt.IsZero() {
+// tell logs a replica's change between used and skipped, with the error that
+// took it out of use, if any.
+func (rs *replicaSet) tell(prev, next ReplicaState, err error) {
+	if rs.log == nil || prev.Up == next.Up && !prev.CheckedAt.IsZero() {
 		return
 	}
 	switch {
 	case next.Up:
 		rs.log.Info("replica in use for reports", "replica", next.Name, "lag_ms", next.Lag.Milliseconds())
-	case prev.Up || prev.CheckedAt.IsZero():
+	case err != nil:
+		rs.log.Warn("replica skipped: reports read the primary", "replica", next.Name, "problem", next.Problem, "err", err)
+	default:
 		rs.log.Warn("replica skipped: reports read the primary", "replica", next.Name, "problem", next.Problem)
 	}
 }
@@ -351,10 +356,10 @@ func (r *replica) markDown(rs *replicaSet, err error) {
 	}
 	r.state.Up = false
 	r.state.Answers = false
-	r.state.Problem = "unreachable: " + err.Error()
+	r.state.Problem = "unreachable (a read failed)"
 	next := r.state
 	r.mu.Unlock()
-	rs.tell(prev, next)
+	rs.tell(prev, next, err)
 }
 
 func (rs *replicaSet) close() error {
