@@ -120,7 +120,7 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 func openAndMigrate(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DB)
+	st, err := store.OpenWith(ctx, cfg.DB, store.Options{PgBouncer: cfg.DBPgBouncer})
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +224,7 @@ var errAuditBroken = errors.New("audit log does not verify")
 // and reports the first broken row, or rows missing from its end. It opens the store
 // read-only: it does not migrate (or otherwise change) what it checks.
 func auditVerify(ctx context.Context, cfg *config.Config, log *slog.Logger, out io.Writer) error {
-	st, err := store.OpenWith(ctx, cfg.DB, store.Options{ReadOnly: true})
+	st, err := store.OpenWith(ctx, cfg.DB, store.Options{ReadOnly: true, PgBouncer: cfg.DBPgBouncer})
 	if err != nil {
 		return err
 	}

@@ -86,7 +86,7 @@ var errRestoreCheck = errors.New("restore-check: the copy does not verify")
 // restoreCheck opens a copy of the store read-only and verifies its migrations, its
 // audit chain (against the anchors) and its figures; it changes nothing.
 func restoreCheck(ctx context.Context, cfg *config.Config, out io.Writer) error {
-	st, err := store.OpenWith(ctx, cfg.DB, store.Options{ReadOnly: true})
+	st, err := store.OpenWith(ctx, cfg.DB, store.Options{ReadOnly: true, PgBouncer: cfg.DBPgBouncer})
 	if err != nil {
 		return err
 	}

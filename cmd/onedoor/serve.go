@@ -155,6 +155,13 @@ func serveApp(ctx context.Context, cfg *config.Config, log *slog.Logger, gate *w
 		watchSchema(watchCtx, st, app, log, state)
 	}()
 
+	// The replicas are checked until the store closes: a lagging or lost one is
+	// skipped for the primary (store/replicas.go).
+	replicaCtx, stopReplicaChecks := context.WithCancel(context.WithoutCancel(ctx))
+	replicaChecks := make(chan struct{})
+	go func() { defer close(replicaChecks); st.WatchReplicas(replicaCtx) }()
+	defer func() { stopReplicaChecks(); <-replicaChecks }()
+
 	gate.Open(app.Handler())
 	log.Info("serving", "store", st.Dialect(), "schema_version", state.Database)
 	ready()
@@ -232,6 +239,11 @@ func openForServe(ctx context.Context, cfg *config.Config, log *slog.Logger) (*s
 		st.Close()
 		return nil, err
 	}
+	if err := st.AddReplicas(ctx, cfg.DBReplicas.URLs, store.ReplicaOptions{
+		MaxLag: cfg.DBReplicaMaxLag, MaxConns: cfg.DBReplicaMaxConns, Log: log}); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return st, nil
 }
 
@@ -242,7 +254,7 @@ func openWaiting(ctx context.Context, cfg *config.Config, log *slog.Logger) (*st
 	deadline := time.Now().Add(cfg.DBWait)
 	pause := 500 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		st, err := store.OpenWith(ctx, cfg.DB, store.Options{MaxConns: cfg.DBMaxConns})
+		st, err := store.OpenWith(ctx, cfg.DB, store.Options{MaxConns: cfg.DBMaxConns, PgBouncer: cfg.DBPgBouncer})
 		if err == nil {
 			if attempt > 1 {
 				log.Info("database reachable", "attempts", attempt)

@@ -71,9 +71,11 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 	if !p.Can(auth.PermStatsRead) {
 		return Analysis{}, auth.ErrForbidden
 	}
+	// An analysis need not see the reader's own last write: a replica's, when one is up.
+	reports := s.Store.ForReports()
 	root := p.Region
 	if regionID != 0 {
-		g, err := s.Store.Region(ctx, regionID)
+		g, err := reports.Region(ctx, regionID)
 		if err != nil || !inSubtree(p.Region.Path, g.Path) {
 			return Analysis{}, model.Invalid("region_id", "invalid", "invalid.region.out_of_scope")
 		}
@@ -117,7 +119,7 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 
 	// Categories and places: one grouped pass over the weeks' intake.
 	f, conds := weekly(intakeFig)
-	got, err := s.Store.FigureCounts(ctx, f, conds, sc, true)
+	got, err := reports.FigureCounts(ctx, f, conds, sc, true)
 	if err != nil {
 		return a, err
 	}
@@ -125,7 +127,7 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 	for i, g := range got {
 		groups[i] = analysis.Group{RegionPath: g.RegionPath, CategoryID: g.CategoryID, Counts: g.Counts}
 	}
-	cats, err := s.Store.Categories(ctx, store.CategoryFilter{})
+	cats, err := reports.Categories(ctx, store.CategoryFilter{})
 	if err != nil {
 		return a, err
 	}
@@ -135,7 +137,7 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 		links := weekLinks(intakeFig, c)
 		a.Category = append(a.Category, Finding{Series: sr, Link: links[len(links)-1], Weeks: links})
 	}
-	regions, err := s.Store.Regions(ctx, store.RegionFilter{Within: root.Path})
+	regions, err := reports.Regions(ctx, store.RegionFilter{Within: root.Path})
 	if err != nil {
 		return a, err
 	}
@@ -154,7 +156,7 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 
 	// Group cases: their own pass, not grouped.
 	f, conds = weekly(groupFig)
-	got, err = s.Store.FigureCounts(ctx, f, conds, sc, false)
+	got, err = reports.FigureCounts(ctx, f, conds, sc, false)
 	if err != nil {
 		return a, err
 	}
@@ -171,7 +173,7 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 	// People who keep coming back, in the 90 days ending with the period.
 	win := report.Period{Unit: report.Range, From: a.Repeat.From, To: a.Repeat.To}
 	wc, _ := intakeFig.Cond(report.Num, win, now)
-	people, err := s.Store.RepeatPeople(ctx, store.CaseFilter{Cond: &wc, Within: within}, sc, model.RepeatPeopleMin, maxPeople)
+	people, err := reports.RepeatPeople(ctx, store.CaseFilter{Cond: &wc, Within: within}, sc, model.RepeatPeopleMin, maxPeople)
 	if err != nil {
 		return a, err
 	}
@@ -189,7 +191,7 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 		return a, err
 	}
 	lc, _ := longFig.Cond(report.Num, per, now)
-	if a.Oldest, err = s.Store.Cases(ctx, store.CaseFilter{Cond: &lc, Within: within, Sort: store.SortOldest, Limit: maxOldest}, sc); err != nil {
+	if a.Oldest, err = reports.Cases(ctx, store.CaseFilter{Cond: &lc, Within: within, Sort: store.SortOldest, Limit: maxOldest}, sc); err != nil {
 		return a, err
 	}
 	for _, lv := range report.WarnedLevels {
@@ -201,7 +203,7 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 		a.Warnings = append(a.Warnings, cf)
 	}
 	warned := model.CaseCond{RiskLevels: report.WarnedLevels}
-	if a.Warned, err = s.Store.Cases(ctx, store.CaseFilter{Cond: &warned, Within: within, Sort: store.SortOldest, Limit: maxWarned}, sc); err != nil {
+	if a.Warned, err = reports.Cases(ctx, store.CaseFilter{Cond: &warned, Within: within, Sort: store.SortOldest, Limit: maxWarned}, sc); err != nil {
 		return a, err
 	}
 	return a, nil
@@ -210,7 +212,8 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 // countFinding counts figure f's cases in per within sc (and the region within,
 // when sc does not hold it), with its list, which is cut's.
 func (s *Service) countFinding(ctx context.Context, sc store.CaseScope, within string, f report.Figure, per report.Period, cut report.Cut, now time.Time) (CountFinding, error) {
+	reports := s.Store.ForReports()
 	c, _ := f.Cond(report.Num, per, now)
-	n, err := s.Store.CountMatching(ctx, store.CaseFilter{Cond: &c, Within: within}, sc)
+	n, err := reports.CountMatching(ctx, store.CaseFilter{Cond: &c, Within: within}, sc)
 	return CountFinding{ID: f.ID, Count: n, Link: "/cases?" + report.ListQuery(f, report.Num, per, cut).Encode()}, err
 }

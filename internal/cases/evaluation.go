@@ -183,6 +183,9 @@ type evalUnit struct {
 func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluation.Scheme, per report.Period) ([]evaluation.Entry, error) {
 	now := s.Now()
 	scope := ScopeOf(p)
+	// Scores are figures, and need not see the reader's own last write: a replica's,
+	// when one is up. A published ranking is read from the primary (publishedRanking).
+	reports := s.Store.ForReports()
 	var figures []report.Figure
 	for _, it := range sc.Items {
 		f, ok := report.ByID(it.Figure)
@@ -222,7 +225,7 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 	var units []evalUnit
 	switch sc.Targets {
 	case evaluation.Townships:
-		regions, err := s.Store.Regions(ctx, store.RegionFilter{Within: p.Region.Path})
+		regions, err := reports.Regions(ctx, store.RegionFilter{Within: p.Region.Path})
 		if err != nil {
 			return nil, err
 		}
@@ -241,7 +244,7 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 			cs, sl := conds(fs, 0)
 			// The reader's scope is the subtree: no region filter besides it, so each
 			// pass is read through its period's index (by time), not the region's.
-			groups, err := s.Store.FigureCountsByRegion(ctx, store.CaseFilter{Cond: &base}, cs, scope)
+			groups, err := reports.FigureCountsByRegion(ctx, store.CaseFilter{Cond: &base}, cs, scope)
 			if err != nil {
 				return nil, err
 			}
@@ -261,7 +264,7 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 				per, report.Cut{RegionID: units[i].id})
 		}
 	case evaluation.Departments:
-		regions, err := s.Store.Regions(ctx, store.RegionFilter{Within: p.Region.Path})
+		regions, err := reports.Regions(ctx, store.RegionFilter{Within: p.Region.Path})
 		if err != nil {
 			return nil, err
 		}
@@ -271,7 +274,7 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 				county[g.ID] = true
 			}
 		}
-		depts, err := s.Store.Departments(ctx, store.DepartmentFilter{Within: p.Region.Path, ActiveOnly: true})
+		depts, err := reports.Departments(ctx, store.DepartmentFilter{Within: p.Region.Path, ActiveOnly: true})
 		if err != nil {
 			return nil, err
 		}
@@ -282,7 +285,7 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 			base := fs[0].Base(per, now)
 			var cs []model.CaseCond
 			cs, ledSlots = conds(fs, 0)
-			if led, err = s.Store.LeadFigureCounts(ctx, store.CaseFilter{Cond: &base}, cs, scope); err != nil {
+			if led, err = reports.LeadFigureCounts(ctx, store.CaseFilter{Cond: &base}, cs, scope); err != nil {
 				return nil, err
 			}
 		}
@@ -297,12 +300,12 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 		var parts map[int64]store.DepartmentParts
 		var orders map[int64]store.DepartmentOrders
 		if byKey["parts"] != nil {
-			if parts, err = s.Store.DepartmentPartCounts(ctx, ids, per.From, per.To, now, scope); err != nil {
+			if parts, err = reports.DepartmentPartCounts(ctx, ids, per.From, per.To, now, scope); err != nil {
 				return nil, err
 			}
 		}
 		if byKey["supervised"] != nil {
-			if orders, err = s.Store.DepartmentOrderCounts(ctx, per.From, per.To, now, scope); err != nil {
+			if orders, err = reports.DepartmentOrderCounts(ctx, per.From, per.To, now, scope); err != nil {
 				return nil, err
 			}
 		}
@@ -343,7 +346,7 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 				base := fs[0].Base(per, now)
 				base.DepartmentID = d.ID
 				cs, sl := conds(fs, d.ID)
-				groups, err := s.Store.FigureCounts(ctx, store.CaseFilter{Cond: &base}, cs, scope, false)
+				groups, err := reports.FigureCounts(ctx, store.CaseFilter{Cond: &base}, cs, scope, false)
 				if err != nil {
 					return nil, err
 				}

@@ -121,18 +121,24 @@ func (s *Service) Find(ctx context.Context, p *auth.Principal, f store.CaseFilte
 	// which at least one case in a hundred qualifies (store.CaseFilter.Few).
 	var out Listing
 	var err error
+	// A search of the cases' words reads a replica when one is up; a work queue or
+	// a plain list reads the primary, where the reader's own last action shows.
+	reads := s.Store
+	if !f.Text.Empty() {
+		reads = s.Store.ForReports()
+	}
 	if f.Cond != nil && f.Text.Empty() {
 		// The cases behind a figure: counted exactly, as the figure was.
-		n, err := s.Store.CountMatching(ctx, f, sc)
+		n, err := reads.CountMatching(ctx, f, sc)
 		if err != nil {
 			return Listing{}, err
 		}
 		out.Total = int(n)
-	} else if out.Total, out.Over, err = s.Store.CountListed(ctx, f, sc, MaxTotal); err != nil {
+	} else if out.Total, out.Over, err = reads.CountListed(ctx, f, sc, MaxTotal); err != nil {
 		return Listing{}, err
 	}
 	f.Few = !out.Over && out.Total <= fewCases
-	if out.Cases, err = s.Store.Cases(ctx, f, sc); err != nil {
+	if out.Cases, err = reads.Cases(ctx, f, sc); err != nil {
 		return Listing{}, err
 	}
 	return out, nil

@@ -31,13 +31,15 @@ func (s *Service) TodayIntake(ctx context.Context, p *auth.Principal, limit int,
 		return nil, auth.ErrForbidden
 	}
 	now := s.Now()
+	// The hall's screen need not see the last write: a replica's, when one is up.
+	reports := s.Store.ForReports()
 	f, _ := report.ByID("intake")
 	cond, _ := f.Cond(report.Num, report.PeriodOf(report.Day, now), now)
-	list, err := s.Store.Cases(ctx, store.CaseFilter{Cond: &cond, Limit: limit}, ScopeOf(p))
+	list, err := reports.Cases(ctx, store.CaseFilter{Cond: &cond, Limit: limit}, ScopeOf(p))
 	if err != nil {
 		return nil, err
 	}
-	cats, err := s.Store.Categories(ctx, store.CategoryFilter{})
+	cats, err := reports.Categories(ctx, store.CategoryFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +47,7 @@ func (s *Service) TodayIntake(ctx context.Context, p *auth.Principal, limit int,
 	out := make([]TickerItem, 0, len(list))
 	for i := range list {
 		c := &list[i]
-		g, err := s.Store.Region(ctx, c.RegionID)
+		g, err := reports.Region(ctx, c.RegionID)
 		if err != nil {
 			return nil, err
 		}

@@ -33,16 +33,18 @@ func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per repo
 		return report.Result{}, auth.ErrForbidden
 	}
 	sc := ScopeOf(pr)
+	// Figures need not see the reader's own last write: a replica's, when one is up.
+	reports := s.Store.ForReports()
 	root := pr.Region
 	if cut.RegionID != 0 {
-		g, err := s.Store.Region(ctx, cut.RegionID)
+		g, err := reports.Region(ctx, cut.RegionID)
 		if err != nil || !inSubtree(pr.Region.Path, g.Path) {
 			return report.Result{}, model.Invalid("region_id", "invalid", "invalid.region.out_of_scope")
 		}
 		root, cut.RegionPath = g, g.Path
 	}
 	if cut.CategoryID != 0 {
-		if _, err := s.Store.Category(ctx, cut.CategoryID); err != nil {
+		if _, err := reports.Category(ctx, cut.CategoryID); err != nil {
 			return report.Result{}, model.Invalid("category_id", "invalid", "invalid.category_id.not_found")
 		}
 	}
@@ -56,7 +58,7 @@ func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per repo
 		return report.Result{}, model.Invalid("urgency", "invalid", "invalid.filter")
 	}
 	if cut.LeadDepartmentID != 0 {
-		if _, err := s.Store.Department(ctx, cut.LeadDepartmentID); err != nil {
+		if _, err := reports.Department(ctx, cut.LeadDepartmentID); err != nil {
 			return report.Result{}, model.Invalid("lead_department_id", "invalid", "invalid.lead_department_id.not_found")
 		}
 	}
@@ -73,7 +75,7 @@ func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per repo
 	}
 	groups := make([][]report.Group, len(plan.Batches))
 	for i, b := range plan.Batches {
-		got, err := s.Store.FigureCounts(ctx, filter(b.Base), b.Conds, sc, b.Grouped)
+		got, err := reports.FigureCounts(ctx, filter(b.Base), b.Conds, sc, b.Grouped)
 		if err != nil {
 			return report.Result{}, err
 		}
@@ -84,7 +86,7 @@ func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per repo
 	}
 	var spans [3][]report.Span
 	for i, c := range plan.SpanConds {
-		got, err := s.Store.EndedSpans(ctx, filter(c), sc)
+		got, err := reports.EndedSpans(ctx, filter(c), sc)
 		if err != nil {
 			return report.Result{}, err
 		}
@@ -95,30 +97,30 @@ func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per repo
 	}
 	tree := report.Tree{Root: root, HasBelow: map[int64]bool{}, Channels: names.Channels, Kinds: names.Kinds,
 		Urgencies: names.Urgencies, NoDepartment: names.NoDepartment}
-	if tree.Departments, err = s.Store.Departments(ctx, store.DepartmentFilter{}); err != nil {
+	if tree.Departments, err = reports.Departments(ctx, store.DepartmentFilter{}); err != nil {
 		return report.Result{}, err
 	}
 	// The subtree's own departments have their rows whether or not they lead a case;
 	// another's only when it leads one of these (DepartmentName names it).
 	var own []model.Department
 	for _, d := range tree.Departments {
-		if g, err := s.Store.Region(ctx, d.RegionID); err == nil && inSubtree(root.Path, g.Path) {
+		if g, err := reports.Region(ctx, d.RegionID); err == nil && inSubtree(root.Path, g.Path) {
 			own = append(own, d)
 		}
 	}
 	all := tree.Departments
 	tree.Departments = own
-	if tree.Children, err = s.Store.Regions(ctx, store.RegionFilter{ParentID: root.ID}); err != nil {
+	if tree.Children, err = reports.Regions(ctx, store.RegionFilter{ParentID: root.ID}); err != nil {
 		return report.Result{}, err
 	}
 	for _, c := range tree.Children {
-		below, err := s.Store.Regions(ctx, store.RegionFilter{ParentID: c.ID})
+		below, err := reports.Regions(ctx, store.RegionFilter{ParentID: c.ID})
 		if err != nil {
 			return report.Result{}, err
 		}
 		tree.HasBelow[c.ID] = len(below) > 0
 	}
-	if tree.Categories, err = s.Store.Categories(ctx, store.CategoryFilter{}); err != nil {
+	if tree.Categories, err = reports.Categories(ctx, store.CategoryFilter{}); err != nil {
 		return report.Result{}, err
 	}
 	tree.Others = all

@@ -56,13 +56,48 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 
 	// Operations (docs/operations.md).
-	Migrate     bool          // serve applies pending migrations; false: refuse a schema that does not match
-	DBWait      time.Duration // how long serve waits for an unreachable database at start-up
-	DBMaxConns  int           // PostgreSQL connections this node opens at most, all pools together
-	HSTS        time.Duration // Strict-Transport-Security max-age; 0 sends none
-	JobRunsKeep time.Duration // how long the record of background job runs is kept
-	MetricsFrom PrefixList    // who may read /metrics, directly (not through a proxy)
-	PublicURL   string        // the address users reach the server at, behind a proxy
+	Migrate           bool          // serve applies pending migrations; false: refuse a schema that does not match
+	DBWait            time.Duration // how long serve waits for an unreachable database at start-up
+	DBMaxConns        int           // PostgreSQL connections this node opens at most, all pools together
+	DBReplicas        URLList       // PostgreSQL streaming replicas that reports, dashboards, search and exports read
+	DBReplicaMaxLag   time.Duration // a replica further behind the primary is skipped
+	DBReplicaMaxConns int           // connections one node opens at most to each replica
+	DBPgBouncer       bool          // -db (and the replicas) are reached through PgBouncer in transaction mode
+	HSTS              time.Duration // Strict-Transport-Security max-age; 0 sends none
+	JobRunsKeep       time.Duration // how long the record of background job runs is kept
+	MetricsFrom       PrefixList    // who may read /metrics, directly (not through a proxy)
+	PublicURL         string        // the address users reach the server at, behind a proxy
+}
+
+// URLList is a repeatable flag's database URLs, in the order given. Its variable
+// holds them separated by spaces; the flag given on the command line replaces what
+// the variable said.
+type URLList struct {
+	URLs    []string
+	fromEnv bool // the URLs came from the variable: a flag's first value replaces them
+}
+
+func (l *URLList) String() string {
+	if l == nil {
+		return ""
+	}
+	return strings.Join(l.URLs, " ")
+}
+
+func (l *URLList) Set(v string) error {
+	if l.fromEnv {
+		l.URLs, l.fromEnv = nil, false
+	}
+	for _, part := range strings.Fields(v) {
+		if !strings.HasPrefix(part, "postgres://") && !strings.HasPrefix(part, "postgresql://") {
+			return errors.New("must be a postgres:// URL")
+		}
+		if u, err := url.Parse(part); err != nil || u.Host == "" {
+			return errors.New("must be a postgres:// URL with a host")
+		}
+		l.URLs = append(l.URLs, part)
+	}
+	return nil
 }
 
 // PrefixList is a flag's list of addresses and CIDRs, comma-separated.
@@ -156,6 +191,10 @@ func newFlagSet(c *Config, out io.Writer) (*flag.FlagSet, error) {
 	fs.BoolVar(&c.Migrate, "migrate", true, "serve applies pending migrations at start; false: serve refuses a schema it does not match (run `onedoor migrate` with the migration role first)")
 	fs.DurationVar(&c.DBWait, "db-wait", 2*time.Minute, "how long serve waits, with backoff, for a database it cannot reach at start-up; 0 fails at once")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", 38, "PostgreSQL connections one node opens at most, split among its pools (writers ⅓, readers ⅓, listings and the party look the rest); at least 8")
+	fs.Var(&c.DBReplicas, "db-replica", "postgres:// URL of a streaming replica of -db that dashboards, reports, the big screen, analysis, evaluation, search and exports read (repeat the flag for several; in the variable, separate them with spaces); a lagging or lost replica is skipped for the primary")
+	fs.DurationVar(&c.DBReplicaMaxLag, "db-replica-max-lag", 10*time.Second, "a replica further behind the primary than this is skipped until it catches up")
+	fs.IntVar(&c.DBReplicaMaxConns, "db-replica-max-conns", 16, "PostgreSQL connections one node opens at most to each replica")
+	fs.BoolVar(&c.DBPgBouncer, "db-pgbouncer", false, "-db and the replicas are reached through PgBouncer in transaction mode: no named prepared statements, no startup parameters")
 	fs.DurationVar(&c.HSTS, "hsts", 0, "max-age of the Strict-Transport-Security header sent on HTTPS requests (e.g. 8760h); 0 sends none")
 	fs.DurationVar(&c.JobRunsKeep, "job-runs-keep", 30*24*time.Hour, "how long the record of background job runs is kept before the hourly housekeeping prunes it")
 	c.MetricsFrom = PrefixList{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
@@ -198,6 +237,7 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, []
 	if envErr != nil {
 		return nil, nil, envErr
 	}
+	c.DBReplicas.fromEnv = true
 	// A mistaken flag is told in one line naming it, not followed by every flag's
 	// usage: that is what -help is for.
 	fs.SetOutput(io.Discard)
@@ -232,6 +272,14 @@ func (c *Config) check() error {
 		return fmt.Errorf("-db-wait must not be negative, got %s", c.DBWait)
 	case c.DBMaxConns < 8:
 		return fmt.Errorf("-db-max-conns must be at least 8, got %d", c.DBMaxConns)
+	case len(c.DBReplicas.URLs) > 0 && !c.IsPostgres():
+		return errors.New("-db-replica needs a PostgreSQL -db (postgres://…): SQLite has no replicas")
+	case c.DBPgBouncer && !c.IsPostgres():
+		return errors.New("-db-pgbouncer needs a PostgreSQL -db (postgres://…)")
+	case c.DBReplicaMaxLag < time.Second:
+		return fmt.Errorf("-db-replica-max-lag must be at least 1s, got %s", c.DBReplicaMaxLag)
+	case c.DBReplicaMaxConns < 2:
+		return fmt.Errorf("-db-replica-max-conns must be at least 2, got %d", c.DBReplicaMaxConns)
 	case c.HSTS < 0:
 		return fmt.Errorf("-hsts must not be negative, got %s", c.HSTS)
 	case c.JobRunsKeep < time.Hour:

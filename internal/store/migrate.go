@@ -94,11 +94,19 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 	}
 	defer conn.Close()
 	if s.dialect == Postgres {
+		// The lock is a transaction's, held open on a connection of its own until the
+		// migrations are done: through PgBouncer in transaction mode a session's lock
+		// would be taken on one server connection and released on another (and so
+		// never), and the next node to start would wait for it for ever.
 		const lockKey = 0x6f6e65646f6f72 // "onedoor"
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
+		lock, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
 			return 0, fmt.Errorf("migration lock: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
+		defer lock.Rollback()
+		if _, err := lock.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey); err != nil {
+			return 0, fmt.Errorf("migration lock: %w", err)
+		}
 	}
 	ts := "TIMESTAMP"
 	if s.dialect == Postgres {

@@ -135,6 +135,9 @@ func (r *retryRow) Scan(dest ...any) error {
 	if db == nil {
 		db = s.r
 	}
+	if err != nil && s.readOnPrimary(r.ctx, err) {
+		return s.fallback.queryRowOn(r.ctx, nil, r.query, r.args...).Scan(dest...)
+	}
 	if err == nil || !s.retryable(r.ctx, err) {
 		return err
 	}
@@ -180,6 +183,9 @@ type retryingReaders struct{ s *Store }
 
 func (r retryingReaders) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	rows, err := r.s.r.QueryContext(ctx, query, args...)
+	if err != nil && r.s.readOnPrimary(ctx, err) {
+		return retryingReaders{r.s.fallback}.QueryContext(ctx, query, args...)
+	}
 	if err != nil && r.s.retryable(ctx, err) {
 		return r.s.queryFresh(ctx, r.s.r, query, args)
 	}

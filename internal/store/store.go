@@ -66,6 +66,15 @@ type Store struct {
 
 	readOnly bool // opened with Options.ReadOnly: audit entries waiting are not sealed
 
+	pgBouncer bool // Options.PgBouncer: no named prepared statements, no startup parameters of ours
+
+	// Replicas (replicas.go): on the primary, its replicas; on a replica's view, the
+	// primary its failed reads run on, and the replica it reads.
+	replicas         *replicaSet
+	fallback         *Store
+	replica          *replica
+	replicaFallbacks atomic.Int64 // on the primary: reads of a replica run again here
+
 	retries atomic.Int64 // statements and transactions run again on a fresh connection (retry.go)
 
 	identity atomic.Int64 // bumped by every change to users, sessions, regions, departments, categories
@@ -127,6 +136,14 @@ type Options struct {
 	// ReadOnly opens the database so that nothing can change it (restore-check,
 	// audit-verify): SQLite's file read-only, PostgreSQL's sessions read-only.
 	ReadOnly bool
+	// PgBouncer connects through PgBouncer in transaction mode (-db-pgbouncer): a
+	// transaction's statements share a server connection, nothing else does. So no
+	// statement is prepared under a name (pgx's statement cache would find it
+	// missing on the next server connection, or taken): descriptions are cached
+	// instead and statements run unnamed, which PostgreSQL plans for their
+	// parameters every time. Nor does the store set plan_cache_mode as a startup
+	// parameter, which PgBouncer refuses.
+	PgBouncer bool
 }
 
 // DefaultMaxConns is how many PostgreSQL connections a store opens at most by default.
@@ -162,6 +179,9 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		if o.ReadOnly {
 			dsn = withRuntimeParam(dsn, "default_transaction_read_only", "on")
+		}
+		if o.PgBouncer {
+			dsn = withDefaultParam(dsn, "default_query_exec_mode", "cache_describe")
 		}
 		st, err = openPostgres(ctx, dsn, o)
 	} else {
@@ -220,7 +240,11 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	// far slower than the custom plan (BenchmarkQueue, `onedoor bench -what queue`).
 	// Only listings: planning every statement each time slowed intake and the case
 	// page, a dozen small lookups (`onedoor bench -what intake,case`).
-	l, err := open(withPlanCacheMode(dsn, "force_custom_plan"), lConns)
+	listDSN, lookDSN := withPlanCacheMode(dsn, "force_custom_plan"), withPlanCacheMode(dsn, "force_generic_plan")
+	if o.PgBouncer {
+		listDSN, lookDSN = dsn, dsn
+	}
+	l, err := open(listDSN, lConns)
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -232,14 +256,14 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	// chosen: the look was planned at every intake, and planning took longer than
 	// running it (pg_stat_statements' plan and execution times under `onedoor bench
 	// -what intake` at 1M cases).
-	looks, err := open(withPlanCacheMode(dsn, "force_generic_plan"), lookConns)
+	looks, err := open(lookDSN, lookConns)
 	if err != nil {
 		w.Close()
 		r.Close()
 		l.Close()
 		return nil, err
 	}
-	return &Store{dialect: Postgres, w: w, r: r, lists: l, looks: looks, listSlots: make(chan struct{}, lConns)}, nil
+	return &Store{dialect: Postgres, w: w, r: r, lists: l, looks: looks, listSlots: make(chan struct{}, lConns), pgBouncer: o.PgBouncer}, nil
 }
 
 func openSQLite(ctx context.Context, path string, readOnly bool) (*Store, error) {
@@ -315,21 +339,29 @@ func (s *Store) Pools() []PoolStats {
 // Dialect tells which database is behind the store.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
-// Close closes both pools.
+// Close closes the pools, the replicas' too.
 func (s *Store) Close() error {
 	sealErr := s.stopSealer()
+	err := s.closePools()
+	if s.replicas != nil {
+		err = errors.Join(err, s.replicas.close())
+	}
+	return errors.Join(sealErr, err)
+}
+
+// closePools closes every distinct pool of s.
+func (s *Store) closePools() error {
 	s.wstmts.close()
 	s.rstmts.close()
-	err := s.w.Close()
-	if s.r != s.w {
-		err = errors.Join(err, s.r.Close())
-	}
-	for _, db := range []*sql.DB{s.lists, s.looks} {
-		if db != nil {
+	var err error
+	closed := map[*sql.DB]bool{}
+	for _, db := range []*sql.DB{s.w, s.r, s.lists, s.looks} {
+		if db != nil && !closed[db] {
+			closed[db] = true
 			err = errors.Join(err, db.Close())
 		}
 	}
-	return errors.Join(sealErr, err)
+	return err
 }
 
 // Ping answers whether the database answers a trivial query (health checks).
@@ -529,8 +561,12 @@ func listAll[T any](s *Store, ctx context.Context, query string, args []any, sca
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	defer func() { <-s.listSlots }()
 	rows, err := s.lists.QueryContext(ctx, s.q(query), args...)
+	if err != nil && s.readOnPrimary(ctx, err) {
+		<-s.listSlots
+		return listAll(s.fallback, ctx, query, args, scan)
+	}
+	defer func() { <-s.listSlots }()
 	if err != nil && s.retryable(ctx, err) {
 		rows, err = s.queryFresh(ctx, s.lists, query, args)
 	}
@@ -546,6 +582,9 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows
 		rows, err = st.QueryContext(ctx, args...)
 	} else {
 		rows, err = s.r.QueryContext(ctx, s.q(query), args...)
+	}
+	if err != nil && s.readOnPrimary(ctx, err) {
+		return s.fallback.query(ctx, query, args...)
 	}
 	if err != nil && s.retryable(ctx, err) {
 		return s.queryFresh(ctx, s.r, query, args)

@@ -47,6 +47,17 @@ type health struct {
 	Status string       `json:"status"`
 	Store  string       `json:"store"`
 	Schema *schemaState `json:"schema,omitempty"`
+	// Replicas are the -db-replica replicas as last checked. One that is down does
+	// not make the node unhealthy: its reads go to the primary.
+	Replicas []replicaHealth `json:"replicas,omitempty"`
+}
+
+type replicaHealth struct {
+	Name       string  `json:"name"`   // host:port/database
+	Status     string  `json:"status"` // in_use, or skipped (problem says why)
+	LagSeconds float64 `json:"lag_seconds"`
+	Problem    string  `json:"problem,omitempty"`
+	CheckedAt  string  `json:"checked_at,omitempty"`
 }
 
 type schemaState struct {

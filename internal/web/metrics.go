@@ -129,29 +129,33 @@ type figuresCollector struct {
 const figuresEvery = 15 * time.Second
 
 var (
-	descOpen      = prometheus.NewDesc("onedoor_cases_open", "Cases that still need work (registered to followed-up).", nil, nil)
-	descOverdue   = prometheus.NewDesc("onedoor_cases_overdue", "Open cases past their deadline.", nil, nil)
-	descOutbox    = prometheus.NewDesc("onedoor_outbox_pending", "Notices (SMS, email, webhook) waiting to be delivered.", nil, nil)
-	descOutboxBad = prometheus.NewDesc("onedoor_outbox_failed", "Notices given up on after their retries.", nil, nil)
-	descAudit     = prometheus.NewDesc("onedoor_audit_pending", "Audit entries written but not yet sealed into the chain.", nil, nil)
-	descJobLast   = prometheus.NewDesc("onedoor_job_last_run_timestamp_seconds", "When a job's last run (by any node) started.", []string{"job"}, nil)
-	descJobTook   = prometheus.NewDesc("onedoor_job_last_duration_seconds", "How long a job's last run (by any node) took.", []string{"job"}, nil)
-	descJobLag    = prometheus.NewDesc("onedoor_job_lag_seconds", "Time since a job's last run (by any node) started: above its interval, the job is late.", []string{"job"}, nil)
-	descJobErr    = prometheus.NewDesc("onedoor_job_last_failed", "1 when a job's last run (by any node) failed.", []string{"job"}, nil)
-	descFigErr    = prometheus.NewDesc("onedoor_store_figures_up", "1 when the store's figures could be read at this scrape.", nil, nil)
-	descSchema    = prometheus.NewDesc("onedoor_schema_version", "Schema version of the database, and the highest this binary knows.", []string{"of"}, nil)
-	descRetries   = prometheus.NewDesc("onedoor_db_retries_total", "Statements and transactions run again on a fresh connection after the database dropped theirs.", nil, nil)
-	descPoolOpen  = prometheus.NewDesc("onedoor_db_pool_open_connections", "Connections a pool holds open.", []string{"pool"}, nil)
-	descPoolUse   = prometheus.NewDesc("onedoor_db_pool_in_use_connections", "Connections of a pool in use.", []string{"pool"}, nil)
-	descPoolIdle  = prometheus.NewDesc("onedoor_db_pool_idle_connections", "Idle connections of a pool.", []string{"pool"}, nil)
-	descPoolMax   = prometheus.NewDesc("onedoor_db_pool_max_connections", "Most connections a pool opens (-db-max-conns split).", []string{"pool"}, nil)
-	descPoolWait  = prometheus.NewDesc("onedoor_db_pool_waits_total", "Times a request waited for a connection of a pool.", []string{"pool"}, nil)
-	descPoolWaitS = prometheus.NewDesc("onedoor_db_pool_wait_seconds_total", "Time requests waited for a connection of a pool.", []string{"pool"}, nil)
+	descOpen        = prometheus.NewDesc("onedoor_cases_open", "Cases that still need work (registered to followed-up).", nil, nil)
+	descOverdue     = prometheus.NewDesc("onedoor_cases_overdue", "Open cases past their deadline.", nil, nil)
+	descOutbox      = prometheus.NewDesc("onedoor_outbox_pending", "Notices (SMS, email, webhook) waiting to be delivered.", nil, nil)
+	descOutboxBad   = prometheus.NewDesc("onedoor_outbox_failed", "Notices given up on after their retries.", nil, nil)
+	descAudit       = prometheus.NewDesc("onedoor_audit_pending", "Audit entries written but not yet sealed into the chain.", nil, nil)
+	descJobLast     = prometheus.NewDesc("onedoor_job_last_run_timestamp_seconds", "When a job's last run (by any node) started.", []string{"job"}, nil)
+	descJobTook     = prometheus.NewDesc("onedoor_job_last_duration_seconds", "How long a job's last run (by any node) took.", []string{"job"}, nil)
+	descJobLag      = prometheus.NewDesc("onedoor_job_lag_seconds", "Time since a job's last run (by any node) started: above its interval, the job is late.", []string{"job"}, nil)
+	descJobErr      = prometheus.NewDesc("onedoor_job_last_failed", "1 when a job's last run (by any node) failed.", []string{"job"}, nil)
+	descFigErr      = prometheus.NewDesc("onedoor_store_figures_up", "1 when the store's figures could be read at this scrape.", nil, nil)
+	descSchema      = prometheus.NewDesc("onedoor_schema_version", "Schema version of the database, and the highest this binary knows.", []string{"of"}, nil)
+	descRetries     = prometheus.NewDesc("onedoor_db_retries_total", "Statements and transactions run again on a fresh connection after the database dropped theirs.", nil, nil)
+	descPoolOpen    = prometheus.NewDesc("onedoor_db_pool_open_connections", "Connections a pool holds open.", []string{"pool"}, nil)
+	descPoolUse     = prometheus.NewDesc("onedoor_db_pool_in_use_connections", "Connections of a pool in use.", []string{"pool"}, nil)
+	descPoolIdle    = prometheus.NewDesc("onedoor_db_pool_idle_connections", "Idle connections of a pool.", []string{"pool"}, nil)
+	descPoolMax     = prometheus.NewDesc("onedoor_db_pool_max_connections", "Most connections a pool opens (-db-max-conns split).", []string{"pool"}, nil)
+	descPoolWait    = prometheus.NewDesc("onedoor_db_pool_waits_total", "Times a request waited for a connection of a pool.", []string{"pool"}, nil)
+	descReplicaUp   = prometheus.NewDesc("onedoor_db_replica_up", "1 while a replica (-db-replica) takes reports: it answers and is within -db-replica-max-lag of the primary.", []string{"replica"}, nil)
+	descReplicaLag  = prometheus.NewDesc("onedoor_db_replica_lag_seconds", "How far behind the primary a replica was at its last check (an upper bound, to the check's interval).", []string{"replica"}, nil)
+	descReplicaFall = prometheus.NewDesc("onedoor_db_replica_fallbacks_total", "Reads of a replica that failed (connection lost, recovery conflict) and ran on the primary.", nil, nil)
+	descPoolWaitS   = prometheus.NewDesc("onedoor_db_pool_wait_seconds_total", "Time requests waited for a connection of a pool.", []string{"pool"}, nil)
 )
 
 func (c *figuresCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descOpen, descOverdue, descOutbox, descOutboxBad, descAudit, descJobLast, descJobTook,
-		descJobLag, descJobErr, descFigErr, descSchema, descRetries, descPoolOpen, descPoolUse, descPoolIdle, descPoolMax, descPoolWait, descPoolWaitS} {
+		descJobLag, descJobErr, descFigErr, descSchema, descRetries, descPoolOpen, descPoolUse, descPoolIdle, descPoolMax, descPoolWait, descPoolWaitS,
+		descReplicaUp, descReplicaLag, descReplicaFall} {
 		ch <- d
 	}
 }
@@ -204,6 +208,19 @@ func (c *figuresCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descSchema, float64(s.Binary), "binary")
 	}
 	counter(descRetries, float64(st.Retries()))
+	if replicas := st.Replicas(); replicas != nil {
+		for _, r := range replicas {
+			up := 0.0
+			if r.Up {
+				up = 1
+			}
+			gauge(descReplicaUp, up, r.Name)
+			if r.Answers {
+				gauge(descReplicaLag, r.Lag.Seconds(), r.Name)
+			}
+		}
+		counter(descReplicaFall, float64(st.ReplicaFallbacks()))
+	}
 	for _, p := range st.Pools() {
 		gauge(descPoolOpen, float64(p.OpenConnections), p.Name)
 		gauge(descPoolUse, float64(p.InUse), p.Name)

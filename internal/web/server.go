@@ -252,6 +252,16 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	h := health{Status: "ok", Store: string(s.st.Dialect())}
+	for _, r := range s.st.Replicas() {
+		rh := replicaHealth{Name: r.Name, Status: "skipped", LagSeconds: r.Lag.Seconds(), Problem: r.Problem}
+		if r.Up {
+			rh.Status = "in_use"
+		}
+		if !r.CheckedAt.IsZero() {
+			rh.CheckedAt = r.CheckedAt.UTC().Format(time.RFC3339)
+		}
+		h.Replicas = append(h.Replicas, rh)
+	}
 	err := s.st.Ping(ctx)
 	if err == nil {
 		// Read afresh: a probe learns of another node's migration at once.
