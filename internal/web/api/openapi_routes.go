@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/documents"
 	"github.com/onedoor/onedoor/internal/evaluation"
 	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/model"
@@ -159,7 +160,7 @@ var routeDocs = map[string]routeDoc{
 	"GET /api/v1/cases/{id}/recommendations":       {Status: http.StatusOK},
 	"GET /api/v1/cases/{id}/documents":             {Status: http.StatusOK},
 	"POST /api/v1/cases/{id}/documents": {Status: http.StatusCreated, Body: typ[issueDocumentIn](),
-		Example: `{"kind":"acceptance_notice","ref":0}`},
+		Example: `{"kind":"acceptance","ref":0}`},
 	"GET /api/v1/documents/{id}":            {Status: http.StatusOK},
 	"GET /api/v1/documents/{id}/docx":       {Status: http.StatusOK, File: docxType},
 	"GET /api/v1/document-templates/{kind}": {Status: http.StatusOK},
@@ -246,4 +247,5 @@ var bodyRules = map[string]bodyRule{
 	"api.inviteDepartmentsIn.department_ids": {Required: true},
 	"cases.LinkInput.tracking_code":          {Required: true},
 	"api.savedFilterIn.name":                 {Required: true},
+	"api.issueDocumentIn.kind":               {Required: true, Enum: strs(documents.Kinds)},
 }
