@@ -474,3 +474,47 @@ func TestOpenAPIValidators(t *testing.T) {
 		}
 	}
 }
+
+// The reference page lists every operation of the description, with its
+// parameters, body fields and answers, worded in the reader's language, to anyone.
+func TestAPIReferencePage(t *testing.T) {
+	st := testutil.NewStore(t, store.SQLite)
+	srv := testutil.NewServer(t, st, false)
+	for _, loc := range []string{"zh-CN", "en"} {
+		req, _ := http.NewRequest("GET", srv.URL+"/help/api", nil)
+		req.AddCookie(&http.Cookie{Name: web.LocaleCookie, Value: loc})
+		resp, raw := srv.NewClient(t).Send(req)
+		page := string(raw)
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("%s: %d %s", loc, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		doc := fetchOpenAPI(t, srv, "")
+		ops := 0
+		for _, item := range doc["paths"].(map[string]any) {
+			for _, o := range item.(map[string]any) {
+				id := o.(map[string]any)["operationId"].(string)
+				ops++
+				if !strings.Contains(page, `id="`+id+`"`) {
+					t.Errorf("%s: operation %s not on the page", loc, id)
+				}
+			}
+		}
+		for _, want := range []string{
+			"<h1>" + i18n.T(loc, "apidoc.page.title") + "</h1>",
+			i18n.T(loc, "apidoc.op.post_cases"),
+			i18n.T(loc, "apidoc.page.body"),
+			`id="schema-cases.RegisterInput"`,
+			`<td class="mono">category_id</td>`, // a field of a body
+			`<td class="mono">region_only</td>`, // a query parameter of the case list
+			i18n.T(loc, "apidoc.page.max_length", 60),
+			i18n.T(loc, "apidoc.error.422"),
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: the page lacks %q", loc, want)
+			}
+		}
+		if ops < 100 {
+			t.Errorf("%d operations", ops)
+		}
+	}
+}
