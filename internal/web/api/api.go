@@ -137,6 +137,7 @@ func (a *API) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /api/v1/agreements/{id}/confirmation", a.handle(a.agreementConfirmation))
 	mux.HandleFunc("POST /api/v1/cases/{id}/referrals", a.handle(a.addReferral))
 	mux.HandleFunc("POST /api/v1/cases/{id}/referrals/{rid}/result", a.handle(a.referralResult))
+	mux.HandleFunc("GET /api/v1/openapi.json", a.openAPI)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, httpx.Errorf(r, http.StatusNotFound, "no_endpoint", ""))
 	})

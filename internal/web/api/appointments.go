@@ -101,14 +101,17 @@ func (a *API) caseAppointments(r *http.Request, p *auth.Principal) (int, any, er
 }
 
 // bookAppointment is POST /api/v1/cases/{id}/appointments {slot_id}.
+// bookAppointmentIn is the body of POST /api/v1/cases/{id}/appointments.
+type bookAppointmentIn struct {
+	SlotID int64 `json:"slot_id"`
+}
+
 func (a *API) bookAppointment(r *http.Request, p *auth.Principal) (int, any, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
-	var in struct {
-		SlotID int64 `json:"slot_id"`
-	}
+	var in bookAppointmentIn
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}

@@ -10,14 +10,27 @@ import (
 
 // inviteDepartments is POST /api/v1/appointments/{id}/invites {"department_ids":[…]}:
 // convene departments to an upcoming booking (约访召集).
+// inviteDepartmentsIn is the body of POST /api/v1/appointments/{id}/invites.
+type inviteDepartmentsIn struct {
+	DepartmentIDs []int64 `json:"department_ids"`
+}
+
+// appointmentResultIn is the body of POST /api/v1/appointments/{id}/result.
+type appointmentResultIn struct {
+	Result string `json:"result"`
+}
+
+// confirmInviteIn is the body of POST /api/v1/invites/{id}/confirm.
+type confirmInviteIn struct {
+	Attendee string `json:"attendee"`
+}
+
 func (a *API) inviteDepartments(r *http.Request, p *auth.Principal) (int, any, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
-	var in struct {
-		DepartmentIDs []int64 `json:"department_ids"`
-	}
+	var in inviteDepartmentsIn
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
@@ -34,9 +47,7 @@ func (a *API) recordAppointmentResult(r *http.Request, p *auth.Principal) (int, 
 	if err != nil {
 		return 0, nil, err
 	}
-	var in struct {
-		Result string `json:"result"`
-	}
+	var in appointmentResultIn
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
@@ -66,9 +77,7 @@ func (a *API) confirmInvite(r *http.Request, p *auth.Principal) (int, any, error
 	if err != nil {
 		return 0, nil, err
 	}
-	var in struct {
-		Attendee string `json:"attendee"`
-	}
+	var in confirmInviteIn
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}

@@ -33,15 +33,27 @@ func (a *API) caseDocuments(r *http.Request, p *auth.Principal) (int, any, error
 
 // issueDocument is POST /api/v1/cases/{id}/documents {"kind","ref"}: issues and
 // numbers a document; 201 with it.
+// issueDocumentIn is the body of POST /api/v1/cases/{id}/documents.
+type issueDocumentIn struct {
+	Kind string `json:"kind"`
+	Ref  int64  `json:"ref"`
+}
+
+// documentTemplateIn is the body of PUT /api/v1/document-templates/{kind}.
+type documentTemplateIn struct {
+	Title   string `json:"title"`
+	Prefix  string `json:"prefix"`
+	Body    string `json:"body"`
+	Closing string `json:"closing"`
+	Note    string `json:"note"`
+}
+
 func (a *API) issueDocument(r *http.Request, p *auth.Principal) (int, any, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
-	var in struct {
-		Kind string `json:"kind"`
-		Ref  int64  `json:"ref"`
-	}
+	var in issueDocumentIn
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
@@ -128,13 +140,7 @@ func (a *API) saveDocumentTemplate(r *http.Request, p *auth.Principal) (int, any
 	if !kind.Valid() {
 		return 0, nil, store.ErrNotFound
 	}
-	var in struct {
-		Title   string `json:"title"`
-		Prefix  string `json:"prefix"`
-		Body    string `json:"body"`
-		Closing string `json:"closing"`
-		Note    string `json:"note"`
-	}
+	var in documentTemplateIn
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}

@@ -67,17 +67,19 @@ func (a *API) evaluationRanking(r *http.Request, p *auth.Principal, q *httpx.Que
 	return http.StatusOK, res, nil
 }
 
+// publishRankingIn is the body of POST /api/v1/evaluation/ranking/publish.
+type publishRankingIn struct {
+	Scheme string `json:"scheme"`
+	Period string `json:"period"`
+	Date   string `json:"date"`
+}
+
 // publishRanking publishes (定稿) a period's ranking: {"scheme", "period", "date"}.
 func (a *API) publishRanking(r *http.Request, p *auth.Principal) (int, any, error) {
 	if !p.Can(auth.PermEvalPublish) {
 		return 0, nil, auth.ErrForbidden
 	}
-	type body struct {
-		Scheme string `json:"scheme"`
-		Period string `json:"period"`
-		Date   string `json:"date"`
-	}
-	return decodeAndCall(r, http.StatusCreated, func(in body) (evaluation.Ranking, error) {
+	return decodeAndCall(r, http.StatusCreated, func(in publishRankingIn) (evaluation.Ranking, error) {
 		return a.Cases.PublishRanking(r.Context(), p, schemeOrDefault(in.Scheme), in.Period, in.Date)
 	})
 }

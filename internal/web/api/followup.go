@@ -30,15 +30,23 @@ func (a *API) caseFollowUp(r *http.Request, p *auth.Principal) (int, any, error)
 }
 
 // startFollowUp is POST /api/v1/cases/{id}/follow-up {"every_days","note"}.
+// startFollowUpIn is the body of POST /api/v1/cases/{id}/follow-up.
+type startFollowUpIn struct {
+	EveryDays int    `json:"every_days"`
+	Note      string `json:"note"`
+}
+
+// endFollowUpIn is the body of POST /api/v1/cases/{id}/follow-up/end.
+type endFollowUpIn struct {
+	Note string `json:"note"`
+}
+
 func (a *API) startFollowUp(r *http.Request, p *auth.Principal) (int, any, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return 0, nil, err
 	}
-	var in struct {
-		EveryDays int    `json:"every_days"`
-		Note      string `json:"note"`
-	}
+	var in startFollowUpIn
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}
@@ -55,9 +63,7 @@ func (a *API) endFollowUp(r *http.Request, p *auth.Principal) (int, any, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	var in struct {
-		Note string `json:"note"`
-	}
+	var in endFollowUpIn
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return 0, nil, err
 	}

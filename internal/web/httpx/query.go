@@ -30,6 +30,9 @@ type Query struct {
 // parse (malformed_query), a name or value that is not UTF-8 (invalid_utf8), and a
 // parameter the endpoint does not accept (unknown_parameter).
 func ReadQuery(r *http.Request, accepted ...string) (*Query, error) {
+	if err := declareQuery(r, accepted); err != nil {
+		return nil, err
+	}
 	q := &Query{r: r, accepted: map[string]bool{}}
 	for _, name := range accepted {
 		q.accepted[name] = true

@@ -30,6 +30,7 @@ const MaxJSONDepth = 64
 // parties[1].name — or that exceeds the body limit (413; the middleware wraps the
 // body in http.MaxBytesReader). Nothing is decoded into dst unless all of it is good.
 func DecodeJSON(r *http.Request, dst any) error {
+	declareBody(r, dst)
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/json" {

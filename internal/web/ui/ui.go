@@ -51,6 +51,7 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /p/track/rate", u.publicRate)
 	mux.HandleFunc("POST /p/track/help", u.publicHelp)
 	mux.HandleFunc("POST /locale", u.setLocale)
+	mux.HandleFunc("GET /help/api", u.apiReference)
 	mux.HandleFunc("GET /{$}", u.signedIn(u.home))
 	// The hall's big screen: no session, its token in the address (screen.go).
 	mux.HandleFunc("GET /screen/{token}", u.screen)

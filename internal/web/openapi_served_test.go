@@ -1,0 +1,184 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/testutil"
+	"github.com/onedoor/onedoor/internal/web/httpx"
+	"github.com/onedoor/onedoor/internal/web/openapi"
+)
+
+// documented is what the description says of one operation: its example body (nil
+// when it gives none), the schema component of its body ("" when it takes none),
+// and its success status.
+func documented(t *testing.T, doc map[string]any, method, path string) (example any, component string, status int) {
+	t.Helper()
+	item, _ := doc["paths"].(map[string]any)[path].(map[string]any)
+	op, ok := item[strings.ToLower(method)].(map[string]any)
+	if !ok {
+		t.Fatalf("%s %s: not described", method, path)
+	}
+	if rb, ok := op["requestBody"].(map[string]any); ok {
+		if mt, ok := rb["content"].(map[string]any)["application/json"].(map[string]any); ok {
+			example = mt["example"]
+			ref, _ := mt["schema"].(map[string]any)["$ref"].(string)
+			component = strings.TrimPrefix(ref, openapi.RefPrefix)
+		}
+	}
+	for code := range op["responses"].(map[string]any) {
+		if n, err := strconv.Atoi(code); err == nil && n < 300 {
+			status = n
+		}
+	}
+	return example, component, status
+}
+
+// A few of the description's examples, sent as they are to the running server, get
+// the status it documents.
+func TestOpenAPIExamplesAreServed(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		doc := fetchOpenAPI(t, srv, "")
+		admin := srv.Login(t, "county.admin", demo.Password)
+		clerk := srv.Login(t, "county.clerk", demo.Password)
+		leader := srv.Login(t, "county.leader", demo.Password)
+		var caseID string
+		for _, step := range []struct {
+			who          *testutil.Client
+			method, path string
+		}{
+			{admin, "POST", "/api/v1/departments"},
+			{admin, "POST", "/api/v1/users"},
+			{admin, "PUT", "/api/v1/calendar/{day}"},
+			{admin, "POST", "/api/v1/deadline-rules"},
+			{admin, "POST", "/api/v1/tokens"},
+			{clerk, "POST", "/api/v1/cases"},
+			{clerk, "POST", "/api/v1/cases/{id}/actions/{action}"},
+			{clerk, "POST", "/api/v1/saved-filters"},
+			{leader, "POST", "/api/v1/reception/sessions"},
+		} {
+			example, _, status := documented(t, doc, step.method, step.path)
+			if example == nil {
+				t.Fatalf("%s %s: no example", step.method, step.path)
+			}
+			path := strings.NewReplacer("{day}", "2026-10-01", "{id}", caseID, "{action}", "accept").Replace(step.path)
+			resp, raw := step.who.Do(step.method, path, example)
+			if resp.StatusCode != status {
+				t.Errorf("%s %s: %d, documented %d: %s", step.method, step.path, resp.StatusCode, status, raw)
+				continue
+			}
+			if step.path == "/api/v1/cases" {
+				var c struct{ ID int64 }
+				if err := json.Unmarshal(raw, &c); err != nil || c.ID == 0 {
+					t.Fatalf("the case registered: %s", raw)
+				}
+				caseID = strconv.FormatInt(c.ID, 10)
+			}
+		}
+	})
+}
+
+// The body the description gives each operation is the type its handler decodes:
+// each route is sent its example (or {}) with an observer on the request, by the
+// demo's accounts in turn until one gets as far as decoding. A route that decodes
+// a body the description does not give fails too.
+func TestDescribedBodiesAreTheDecodedOnes(t *testing.T) {
+	st := testutil.NewStore(t, store.SQLite)
+	srv := testutil.NewServer(t, st, true)
+	doc := fetchOpenAPI(t, srv, "")
+	handler := srv.App.Handler()
+	admin := srv.Login(t, "county.admin", demo.Password)
+	var tokens []string
+	for _, name := range []string{"county.admin", "county.clerk", "county.leader", "county.mediator", "county.handler", "county.grid"} {
+		resp, raw := admin.Do("GET", "/api/v1/users", nil)
+		var users struct {
+			Items []struct {
+				ID       int64
+				Username string
+			}
+		}
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(raw, &users) != nil {
+			t.Fatalf("users: %d %s", resp.StatusCode, raw)
+		}
+		for _, u := range users.Items {
+			if u.Username == name {
+				resp, raw := admin.Do("POST", "/api/v1/tokens", map[string]any{"name": "openapi " + name, "user_id": u.ID})
+				var tok struct{ Token string }
+				if resp.StatusCode != http.StatusCreated || json.Unmarshal(raw, &tok) != nil {
+					t.Fatalf("token for %s: %d %s", name, resp.StatusCode, raw)
+				}
+				tokens = append(tokens, tok.Token)
+			}
+		}
+	}
+	if len(tokens) != 6 {
+		t.Fatalf("%d tokens", len(tokens))
+	}
+	// A case for the case routes to act on.
+	clerk := srv.Login(t, "county.clerk", demo.Password)
+	example, _, _ := documented(t, doc, "POST", "/api/v1/cases")
+	resp, raw := clerk.Do("POST", "/api/v1/cases", example)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("case: %d %s", resp.StatusCode, raw)
+	}
+
+	// Routes no demo account gets as far as the body on: the templates are the
+	// deployment's, and the demo county sits below its city.
+	unreachable := map[string]bool{}
+	wantUnreachable := map[string]bool{"PUT /api/v1/document-templates/{kind}": true}
+	observed, withBody := 0, 0
+	for _, pattern := range srv.App.Routes() {
+		method, path, ok := strings.Cut(pattern, " ")
+		if !ok || !strings.HasPrefix(path, "/api/v1/") || method == "GET" {
+			continue
+		}
+		example, component, _ := documented(t, doc, method, path)
+		body := []byte(`{}`)
+		if example != nil {
+			body, _ = json.Marshal(example)
+		}
+		if component != "" {
+			withBody++
+		}
+		url := strings.ReplaceAll(path, "/document-templates/{kind}", "/document-templates/acceptance")
+		for wildcard, value := range examplePathValues {
+			url = strings.ReplaceAll(url, wildcard, value)
+		}
+		var decoded reflect.Type
+		for _, tok := range tokens {
+			var c httpx.Contract
+			req := httptest.NewRequest(method, url, bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+tok)
+			handler.ServeHTTP(httptest.NewRecorder(), req.WithContext(httpx.Observe(req.Context(), &c)))
+			if c.Body != nil {
+				decoded = c.Body
+				break
+			}
+		}
+		switch {
+		case decoded == nil && component != "":
+			unreachable[pattern] = true
+		case decoded == nil:
+		case component == "":
+			t.Errorf("%s: decodes %v, described as taking no body", pattern, decoded)
+		case openapi.ComponentName(decoded) != component:
+			t.Errorf("%s: decodes %s, described as %s", pattern, openapi.ComponentName(decoded), component)
+		default:
+			observed++
+		}
+	}
+	if !maps.Equal(unreachable, wantUnreachable) || observed < 30 {
+		t.Errorf("%d of %d described bodies seen decoded; not reached: %v, want %v", observed, withBody, unreachable, wantUnreachable)
+	}
+}
