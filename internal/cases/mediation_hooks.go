@@ -31,6 +31,12 @@ func (s *Service) Tell(ctx context.Context, tx *store.Tx, to []model.User, c *mo
 	return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: kind, CaseID: c.ID, Title: title, Body: noticeSubject(c) + "：" + body}, now)
 }
 
+// Text tells people without an account about c by text message inside tx (the SMS
+// channel, masked as every notice), worded as Tell words it.
+func (s *Service) Text(ctx context.Context, tx *store.Tx, phones []string, c *model.Case, kind, title, body string, now time.Time) error {
+	return s.Notifier.Text(ctx, tx, phones, notify.Message{Kind: kind, CaseID: c.ID, Title: title, Body: noticeSubject(c) + "：" + body}, now)
+}
+
 // ConfirmWindowDays is how long after an agreement takes effect the parties may apply
 // for its judicial confirmation (人民调解法 第三十三条: 30 calendar days), when no
 // deadline rule of stage confirm applies to the case.
