@@ -104,3 +104,90 @@ func TestMediationPoolPeopleWithoutAccountAreTextedMasked(t *testing.T) {
 		}
 	})
 }
+
+// A court's time limit on a referral (委派/委托调解) is swept at its edges: nothing four
+// days before it; a reminder to the team and the centre within the three days before
+// it, its day included, once; still open the day after, the referral is marked lapsed
+// on the case (its timeline, its badge) and the people told again; a referral closed
+// before then is left alone.
+func TestReferralTimeLimitSweepAtItsEdges(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		clk := &clock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, cst)}
+		srv.App.Cases().Now = clk.Now
+		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
+		leader := srv.Login(t, "fucheng.leader", demo.Password)
+		f := &flow{t: t}
+		f.register(clerk, map[string]any{
+			"kind": "dispute", "category_id": categoryID(t, st, "dispute.land"), "channel": "walk_in", "region_id": regionID(t, st, "622922100200"),
+			"title": "法院委派的宅基地纠纷", "description": "县法院委派中心调解的宅基地纠纷。", "urgency": "normal",
+			"parties": []map[string]any{{"role": "applicant", "name": "马某", "phone": "13893301011"}},
+			"then":    []map[string]any{{"action": "accept"}, {"action": "handle"}},
+		})
+		base := fmt.Sprintf("/api/v1/cases/%d", f.id)
+		apiWant(t, clerk, "POST", base+"/team", map[string]any{"role": "lead", "user_id": userID(t, st, "fucheng.leader")}, 201, "")
+		refer := func(kind, limit string) store.Referral {
+			var r store.Referral
+			testutil.DecodeJSON(t, apiWant(t, clerk, "POST", base+"/referrals", map[string]any{"kind": kind, "body": "康乐县人民法院",
+				"external_no": "（2026）甘2922民诉前" + limit, "time_limit": limit}, 201, ""), &r)
+			return r
+		}
+		sweep := func(at time.Time, want int) {
+			t.Helper()
+			clk.Set(at)
+			if n, err := srv.App.Cases().SweepReferralLimits(t.Context(), at); err != nil || n != want {
+				t.Fatalf("sweep at %s: %d %v, want %d", at, n, err, want)
+			}
+		}
+		a := refer("delegated", "2026-12-11")
+		sweep(time.Date(2026, 12, 7, 9, 0, 0, 0, cst), 0)   // four days before
+		sweep(time.Date(2026, 12, 10, 9, 0, 0, 0, cst), 1)  // the day before: reminded
+		sweep(time.Date(2026, 12, 10, 18, 0, 0, 0, cst), 0) // once
+		clk.Set(time.Date(2026, 12, 11, 9, 0, 0, 0, cst))
+		b := refer("entrusted", "2026-12-11")
+		c := refer("entrusted", "2026-12-20")
+		sweep(time.Date(2026, 12, 11, 9, 0, 0, 0, cst), 1)   // b on its day: reminded, not lapsed
+		sweep(time.Date(2026, 12, 11, 23, 59, 0, 0, cst), 0) // a's day: not lapsed yet
+		clk.Set(time.Date(2026, 12, 12, 0, 1, 0, 0, cst))
+		apiWant(t, clerk, "POST", fmt.Sprintf("%s/referrals/%d/result", base, b.ID), map[string]any{"result": "mediated", "on": "2026-12-11"}, 200, "")
+		sweep(time.Date(2026, 12, 12, 0, 1, 0, 0, cst), 1) // the day after: a lapsed; b closed in time
+		sweep(time.Date(2026, 12, 13, 9, 0, 0, 0, cst), 0)
+
+		r := records(t, clerk, f.id)
+		got := map[int64]store.Referral{}
+		for _, x := range r.Referrals {
+			got[x.ID] = x
+		}
+		if x := got[a.ID]; !x.LimitReminded || !x.LimitLapsed || x.Status != "open" {
+			t.Errorf("a, past its limit: %+v", x)
+		}
+		if x := got[b.ID]; !x.LimitReminded || x.LimitLapsed {
+			t.Errorf("b, closed on its day: %+v", x)
+		}
+		if x := got[c.ID]; x.LimitReminded || x.LimitLapsed {
+			t.Errorf("c, nine days off: %+v", x)
+		}
+		var sweeps []string
+		for _, e := range f.events(clerk) {
+			if strings.HasPrefix(e.Action, "referral_l") {
+				sweeps = append(sweeps, e.Action+" "+e.Note)
+			}
+		}
+		if len(sweeps) != 3 || !strings.HasPrefix(sweeps[0], "referral_limit 法院委派调解（康乐县人民法院") || !strings.Contains(sweeps[0], "期限 2026-12-11 将到") ||
+			!strings.HasPrefix(sweeps[1], "referral_limit 法院委托调解") || !strings.HasPrefix(sweeps[2], "referral_lapsed 法院委派调解") || !strings.Contains(sweeps[2], "已过") {
+			t.Fatalf("the sweep's entries on the timeline: %q", sweeps)
+		}
+		// The 包案 leader and the centre's clerk were told.
+		for _, who := range []*testutil.Client{leader, clerk} {
+			_, raw := who.Do("GET", "/api/v1/notifications?unread=true", nil)
+			if !strings.Contains(string(raw), "对接期限将到") || !strings.Contains(string(raw), "对接期限已过") {
+				t.Errorf("not told: %s", raw)
+			}
+		}
+		// The case page flags the lapsed referral, and only it.
+		resp, body := clerk.Do("GET", fmt.Sprintf("/cases/%d", f.id), nil)
+		if resp.StatusCode != 200 || strings.Count(string(body), `data-testid="referral-lapsed"`) != 1 {
+			t.Fatalf("the case page's lapsed referrals: %d, %d flagged", resp.StatusCode, strings.Count(string(body), `data-testid="referral-lapsed"`))
+		}
+	})
+}
