@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -18,7 +19,7 @@ import (
 // TeamRoles are the places of a case team (包案/“1131”: one 政法委 member on duty, one
 // 包案 leader presiding, three kinds of professional — mediator, lawyer, psychologist —
 // and one of the 信访局 following it up), in the order the page lists them.
-var TeamRoles = []string{"lead", "duty", "mediator", "lawyer", "psychologist", "tracking"}
+var TeamRoles = cases.TeamRoles
 
 // helpFor says which kinds of help (HelpKinds) a member in role answers.
 var helpFor = map[string][]string{"mediator": {"mediator"}, "lawyer": {"lawyer", "legal_aid"}, "psychologist": {"psychologist"}}
