@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/evaluation"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
@@ -188,6 +189,145 @@ func TestReferralTimeLimitSweepAtItsEdges(t *testing.T) {
 		resp, body := clerk.Do("GET", fmt.Sprintf("/cases/%d", f.id), nil)
 		if resp.StatusCode != 200 || strings.Count(string(body), `data-testid="referral-lapsed"`) != 1 {
 			t.Fatalf("the case page's lapsed referrals: %d, %d flagged", resp.StatusCode, strings.Count(string(body), `data-testid="referral-lapsed"`))
+		}
+	})
+}
+
+// teamRowOf finds a person's row of a ranking's team work.
+func teamRowOf(r evaluation.Ranking, name string) (evaluation.TeamWork, bool) {
+	for _, w := range r.Team {
+		if w.Name == name {
+			return w, true
+		}
+	}
+	return evaluation.TeamWork{}, false
+}
+
+// apiList is a page link to the case list, as the API reads it.
+func apiList(link string) string { return "/api/v1" + link }
+
+// 考评 counts team work (包案): each person who held a place on a case's team in the
+// month — accounts and pool people without one — with their cases by role, those
+// ended in the month, and of those the shares ended on time and resolved (化解), the
+// counts never scored. Every number opens the case list holding exactly its cases;
+// a township's leader sees only their township's; a published month keeps its table.
+func TestEvaluationCountsTeamWorkByOutcome(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		clk := &clock{t: time.Date(2026, 11, 3, 9, 0, 0, 0, cst)}
+		srv.App.Cases().Now = clk.Now
+		admin := srv.Login(t, "fucheng.admin", demo.Password)
+		clerk := srv.Login(t, "fucheng.clerk", demo.Password)
+		mediator := srv.Login(t, "fucheng.mediator", demo.Password)
+		sujiClerk := srv.Login(t, "suji.clerk", demo.Password)
+		sujiMediator := srv.Login(t, "suji.mediator", demo.Password)
+		town := fmt.Sprint(regionID(t, st, "622922100"))
+		if resp, body := postForm(t, srv, admin, "/admin/mediation/talent", url.Values{"t_name": {"王援助"}, "t_kind": {"legal_aid"}, "t_region_id": {town},
+			"specialties": {"dispute.land"}, "t_phone": {"13912340001"}, "since": {"2026-01-01"}}); resp.StatusCode != 303 {
+			t.Fatalf("talent: %d %s", resp.StatusCode, body)
+		}
+		lawyer := talentByName(t, clerk, "王援助")
+		leaderID, mediatorID := userID(t, st, "fucheng.leader"), userID(t, st, "fucheng.mediator")
+		newCase := func(c *testutil.Client, village int64, title string) *flow {
+			f := &flow{t: t}
+			f.register(c, map[string]any{"kind": "dispute", "category_id": categoryID(t, st, "dispute.land"), "channel": "walk_in", "region_id": village,
+				"title": title, "description": title + "。", "urgency": "normal", "parties": []map[string]any{{"role": "applicant", "name": "马某"}},
+				"then": []map[string]any{{"action": "accept"}, {"action": "handle"}}})
+			return f
+		}
+		team := func(c *testutil.Client, f *flow, body map[string]any) {
+			apiWant(t, c, "POST", fmt.Sprintf("/api/v1/cases/%d/team", f.id), body, 201, "")
+		}
+		village := regionID(t, st, "622922100200")
+		a := newCase(clerk, village, "甲案土地纠纷")
+		team(clerk, a, map[string]any{"role": "lead", "user_id": leaderID})
+		team(clerk, a, map[string]any{"role": "lawyer", "talent_id": lawyer})
+		b := newCase(clerk, village, "乙案土地纠纷")
+		team(clerk, b, map[string]any{"role": "lead", "user_id": leaderID})
+		team(clerk, b, map[string]any{"role": "mediator", "user_id": mediatorID})
+		c := newCase(clerk, village, "丙案土地纠纷")
+		team(clerk, c, map[string]any{"role": "lead", "user_id": leaderID})
+		d := newCase(sujiClerk, regionID(t, st, "622922101206"), "丁案土地纠纷")
+		team(sujiClerk, d, map[string]any{"role": "mediator", "user_id": userID(t, st, "suji.mediator")})
+		clk.Set(time.Date(2026, 11, 6, 9, 0, 0, 0, cst))
+		a.act(mediator, "resolve", map[string]any{"outcome": "mediated_oral", "note": "调解成功"}, "resolved")
+		b.act(mediator, "resolve", map[string]any{"outcome": "to_litigation", "note": "调解不成，引导诉讼"}, "resolved")
+		d.act(sujiMediator, "resolve", map[string]any{"outcome": "mediated_oral", "note": "调解成功"}, "resolved")
+
+		clk.Set(time.Date(2026, 12, 2, 9, 0, 0, 0, cst))
+		month := "scheme=township&period=month&date=2026-11-30"
+		countyLeader := srv.Login(t, "county.leader", demo.Password)
+		live := getRanking(t, countyLeader, month)
+		names := map[string]string{}
+		for _, login := range []string{"fucheng.leader", "fucheng.mediator", "suji.mediator"} {
+			u, _, err := st.UserCredentials(t.Context(), login)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names[login] = u.DisplayName
+		}
+		for _, tc := range []struct {
+			name                           string
+			roles                          string
+			cases, ended, onTime, resolved int64
+			resolveRate                    float64
+		}{
+			{names["fucheng.leader"], "lead:3", 3, 2, 2, 1, 50},
+			{"王援助", "lawyer:1", 1, 1, 1, 1, 100},
+			{names["fucheng.mediator"], "mediator:1", 1, 1, 1, 0, 0},
+			{names["suji.mediator"], "mediator:1", 1, 1, 1, 1, 100},
+		} {
+			w, ok := teamRowOf(live, tc.name)
+			if !ok {
+				t.Fatalf("no row for %s in %+v", tc.name, live.Team)
+			}
+			var roles []string
+			for _, r := range w.Roles {
+				roles = append(roles, fmt.Sprintf("%s:%d", r.Role, r.Cases.Num))
+			}
+			if strings.Join(roles, ",") != tc.roles || w.Cases.Num != tc.cases || w.Ended.Num != tc.ended || w.OnTime.Num != tc.onTime || w.OnTime.Den != tc.ended ||
+				w.Resolved.Num != tc.resolved || w.Resolved.Value != tc.resolveRate || (tc.name == "王援助") != (w.AccountID == 0 && w.TalentID == lawyer) {
+				t.Errorf("%s: %+v", tc.name, w)
+			}
+			// Every number opens exactly its cases.
+			for _, l := range []struct {
+				link string
+				n    int64
+			}{{w.Cases.Link, w.Cases.Num}, {w.Ended.Link, w.Ended.Num}, {w.OnTime.Link, w.OnTime.Num}, {w.OnTime.DenLink, w.OnTime.Den},
+				{w.Resolved.Link, w.Resolved.Num}, {w.Resolved.DenLink, w.Resolved.Den}, {w.Roles[0].Cases.Link, w.Roles[0].Cases.Num}} {
+				if got := listedCount(t, countyLeader, apiList(l.link)); int64(got) != l.n {
+					t.Errorf("%s: %s lists %d, the table says %d", tc.name, l.link, got, l.n)
+				}
+			}
+		}
+		// Open cases only: a person whose cases none ended has no rates, not zero.
+		if w, _ := teamRowOf(live, names["fucheng.leader"]); w.Cases.Num != 3 {
+			t.Errorf("the leader's open case is not counted among their team cases: %+v", w)
+		}
+		// The township's own leader sees their township's team work, not 苏集镇's.
+		own := getRanking(t, srv.Login(t, "fucheng.leader", demo.Password), month)
+		if _, ok := teamRowOf(own, names["suji.mediator"]); ok || len(own.Team) != 3 {
+			t.Errorf("a township leader's team table: %+v", own.Team)
+		}
+		// The page shows the table, its numbers linked.
+		resp, body := countyLeader.Do("GET", "/evaluation?"+month, nil)
+		if resp.StatusCode != 200 || strings.Count(string(body), `data-testid="evaluation-team-row"`) != 4 || !strings.Contains(string(body), "team_talent="+fmt.Sprint(lawyer)) {
+			t.Fatalf("the ranking page's team table: %d, %d rows", resp.StatusCode, strings.Count(string(body), `data-testid="evaluation-team-row"`))
+		}
+
+		// Published, the month keeps its table: a later rename changes the live one only.
+		if resp, raw := countyLeader.Do("POST", "/api/v1/evaluation/ranking/publish", map[string]string{"scheme": "township", "period": "month", "date": "2026-11-30"}); resp.StatusCode != 201 {
+			t.Fatalf("publish: %d %s", resp.StatusCode, raw)
+		}
+		if resp, body := postForm(t, srv, admin, fmt.Sprintf("/admin/mediation/talent/%d", lawyer), url.Values{"t_name": {"王援助律师"}, "t_kind": {"legal_aid"}, "t_region_id": {town},
+			"specialties": {"dispute.land"}, "t_phone": {"13912340001"}, "since": {"2026-01-01"}}); resp.StatusCode != 303 {
+			t.Fatalf("rename: %d %s", resp.StatusCode, body)
+		}
+		if _, ok := teamRowOf(getRanking(t, countyLeader, month), "王援助"); !ok {
+			t.Errorf("the published month's team table changed")
+		}
+		if _, ok := teamRowOf(getRanking(t, countyLeader, "scheme=department&period=month&date=2026-11-30"), "王援助律师"); !ok {
+			t.Errorf("the unpublished ranking does not follow the rename")
 		}
 	})
 }
