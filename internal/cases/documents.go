@@ -401,8 +401,8 @@ func (s *Service) documentFacts(ctx context.Context, p *auth.Principal, c *model
 			SignedOn: day(a.SignedOn), Court: a.ConfirmCourt}
 		for _, pt := range a.Parties {
 			// The particulars as the case page shows them: phones and ID numbers masked
-			// by the one rule (internal/mediation's readable).
-			af.Parties = append(af.Parties, documents.Party{Role: pt.Role, Name: pt.Name, Address: model.MaskText(pt.Particulars, model.Private{})})
+			// by the one rule, as every list shows them (internal/mediation's readable).
+			af.Parties = append(af.Parties, documents.Party{Role: pt.Role, Name: pt.Name, Address: model.MaskParticulars(pt.Particulars)})
 		}
 		f.Agreement = af
 	}

@@ -167,7 +167,36 @@ func (s *Service) computeRanking(ctx context.Context, p *auth.Principal, sc eval
 	}
 	evaluation.Compare(entries, prevEntries)
 	r.Entries, r.PrevFrozen = entries, frozen
+	if r.Team, err = s.teamWork(ctx, p, per); err != nil {
+		return r, err
+	}
 	return r, nil
+}
+
+// TeamRoles are the places of a case team in the order 考评 lists them (the
+// mediation service's TeamRoles, which imports this package).
+var TeamRoles = []string{"lead", "duty", "mediator", "lawyer", "psychologist", "tracking"}
+
+// teamWork is the team work (包案) of per on the cases p sees: each person's places,
+// and what became of the cases by the figures' own conditions (ended, on time, 化解).
+func (s *Service) teamWork(ctx context.Context, p *auth.Principal, per report.Period) ([]evaluation.TeamWork, error) {
+	now := s.Now()
+	var conds []model.CaseCond
+	for _, id := range []string{"ended", "on_time_rate", "resolve_rate"} {
+		f, _ := report.ByID(id)
+		c, _ := f.Cond(report.Num, per, now)
+		conds = append(conds, c)
+	}
+	rows, err := s.Store.TeamPlaces(ctx, per.From, per.To, conds, ScopeOf(p))
+	if err != nil {
+		return nil, err
+	}
+	places := make([]evaluation.TeamPlace, len(rows))
+	for i, r := range rows {
+		places[i] = evaluation.TeamPlace{AccountID: r.AccountID, TalentID: r.TalentID, Name: r.Name, Role: r.Role, CaseID: r.CaseID,
+			Ended: r.Meets[0], OnTime: r.Meets[1], Resolved: r.Meets[2]}
+	}
+	return evaluation.TeamTable(places, per, TeamRoles), nil
 }
 
 // evalUnit is one scored unit: a township centre (a region subtree) or a department.

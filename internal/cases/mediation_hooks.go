@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
@@ -29,6 +30,12 @@ func (s *Service) RecordEvent(ctx context.Context, tx *store.Tx, c *model.Case, 
 // masked, and its number).
 func (s *Service) Tell(ctx context.Context, tx *store.Tx, to []model.User, c *model.Case, kind, title, body string, now time.Time) error {
 	return s.Notifier.Send(ctx, tx, to, notify.Message{Kind: kind, CaseID: c.ID, Title: title, Body: noticeSubject(c) + "：" + body}, now)
+}
+
+// Text tells people without an account about c by text message inside tx (the SMS
+// channel, masked as every notice), worded as Tell words it.
+func (s *Service) Text(ctx context.Context, tx *store.Tx, phones []string, c *model.Case, kind, title, body string, now time.Time) error {
+	return s.Notifier.Text(ctx, tx, phones, notify.Message{Kind: kind, CaseID: c.ID, Title: title, Body: noticeSubject(c) + "：" + body}, now)
 }
 
 // ConfirmWindowDays is how long after an agreement takes effect the parties may apply
@@ -139,6 +146,74 @@ func (s *Service) SweepAgreementTerms(ctx context.Context, now time.Time) (int, 
 			}
 			return s.Tell(ctx, tx, to, &c, "agreement_term", "协议履行回访", text, now)
 		})
+}
+
+// ReferralWarnDays is how many days before a referral's time limit (法院委派/委托调解
+// 的期限) the responsible people are reminded: the limit's day and the three before it.
+const ReferralWarnDays = 3
+
+// Timeline actions of the referral-limit sweep.
+const (
+	ActionReferralLimit  = "referral_limit"  // the limit comes soon
+	ActionReferralLapsed = "referral_lapsed" // it passed with the referral open
+)
+
+// SweepReferralLimits follows the time limits of open referrals: within
+// ReferralWarnDays of its last day (that day included) it tells the case's team and
+// its centre's mediators and clerks, once; the day after, still open, it marks the
+// referral lapsed — flagged on the case, its timeline, and told again. A referral
+// first seen after its limit is marked lapsed at once. It returns how many
+// referrals it reminded of or marked.
+func (s *Service) SweepReferralLimits(ctx context.Context, now time.Time) (int, error) {
+	ctx = store.WithActor(ctx, systemActor)
+	day := now.In(workflow.ChinaTime)
+	today := day.Format(time.DateOnly)
+	remindBy := day.AddDate(0, 0, ReferralWarnDays).Format(time.DateOnly)
+	return sweepBatches(ctx, s.Store, store.NotAudited("the referral-limit sweep's reminders, on each case's timeline"),
+		func() ([]store.Referral, error) { return s.Store.ReferralLimitsDue(ctx, remindBy, today, 200) },
+		func(tx *store.Tx, f store.Referral) error {
+			c, err := tx.CaseForUpdate(ctx, f.CaseID)
+			if err != nil {
+				return err
+			}
+			lapsed := f.TimeLimit < today
+			if err := tx.MarkReferralLimit(ctx, f.ID, true, lapsed); err != nil {
+				return err
+			}
+			what := referralWords(f)
+			action, title, text := ActionReferralLimit, "对接期限将到", fmt.Sprintf("%s期限 %s 将到，请按期办结并反馈结果", what, f.TimeLimit)
+			if lapsed {
+				action, title, text = ActionReferralLapsed, "对接期限已过", fmt.Sprintf("%s期限 %s 已过，尚未办结，请尽快反馈结果或说明情况", what, f.TimeLimit)
+			}
+			if err := s.RecordEvent(ctx, tx, &c, 0, action, text, map[string]any{"referral_id": f.ID, "time_limit": f.TimeLimit}, now); err != nil {
+				return err
+			}
+			to, err := s.teamAccounts(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			for _, role := range []model.Role{model.RoleMediator, model.RoleClerk} {
+				us, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: c.CentreID, Role: role})
+				if err != nil {
+					return err
+				}
+				to = append(to, us...)
+			}
+			return s.Tell(ctx, tx, to, &c, action, title, text, now)
+		})
+}
+
+// referralWords names a referral in a reminder: 法院委派调解（县人民法院，案号 …）.
+func referralWords(f store.Referral) string {
+	kind := map[string]string{"delegated": "法院委派调解", "entrusted": "法院委托调解"}[f.Kind]
+	if kind == "" {
+		kind = "对接"
+	}
+	w := kind + "（" + f.Body
+	if f.ExternalNo != "" {
+		w += "，案号 " + f.ExternalNo
+	}
+	return w + "）"
 }
 
 // teamAccounts are the active accounts of a case's live team members.

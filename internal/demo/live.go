@@ -163,7 +163,7 @@ func (l *liveCounty) play(ctx context.Context) error {
 
 // sweep runs the server's sweeps at the clock.
 func (l *liveCounty) sweep(ctx context.Context) error {
-	for _, sw := range []func(context.Context, time.Time) (int, error){l.svc.SweepDeadlines, l.svc.SweepSupervision, l.svc.SweepAgreementTerms, l.svc.SweepRisk} {
+	for _, sw := range []func(context.Context, time.Time) (int, error){l.svc.SweepDeadlines, l.svc.SweepSupervision, l.svc.SweepAgreementTerms, l.svc.SweepReferralLimits, l.svc.SweepRisk} {
 		if _, err := sw(ctx, l.clock); err != nil {
 			return err
 		}

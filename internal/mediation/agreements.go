@@ -135,8 +135,8 @@ func partyRoleLabel(r string) string {
 }
 
 // maskParticulars is a party's particulars as readers see them: phones and ID numbers
-// masked (model.MaskText, the one rule).
-func maskParticulars(s string) string { return model.MaskText(s, model.Private{}) }
+// masked as every list masks them (model.MaskParticulars, the one rule).
+func maskParticulars(s string) string { return model.MaskParticulars(s) }
 
 // readable is a as a reader sees it: particulars masked.
 func readable(a store.Agreement) store.Agreement {

@@ -153,7 +153,22 @@ func (s *Service) AddReferral(ctx context.Context, p *auth.Principal, caseID int
 		if f.SessionAt != nil {
 			text += "，开庭 " + f.SessionAt.In(workflow.ChinaTime).Format("2006-01-02 15:04")
 		}
-		return s.Cases.RecordEvent(ctx, tx, &cc, p.User.ID, ActionReferral, text, map[string]any{"referral_id": f.ID, "kind": f.Kind, "direction": f.Direction}, now)
+		if err := s.Cases.RecordEvent(ctx, tx, &cc, p.User.ID, ActionReferral, text, map[string]any{"referral_id": f.ID, "kind": f.Kind, "direction": f.Direction}, now); err != nil {
+			return err
+		}
+		if f.SessionAt == nil {
+			return nil
+		}
+		// A sitting the team attends: each member is told, by text those without an account.
+		users, phones, err := s.teamReach(ctx, cc.ID)
+		if err != nil {
+			return err
+		}
+		sitting := fmt.Sprintf("%s定于 %s 在%s开庭", referralLabel(f.Kind), f.SessionAt.In(workflow.ChinaTime).Format("2006-01-02 15:04"), f.Body)
+		if err := s.Cases.Text(ctx, tx, phones, &cc, "session_scheduled", "调解开庭通知", sitting+"，请准时参加", now); err != nil {
+			return err
+		}
+		return s.Cases.Tell(ctx, tx, users, &cc, "session_scheduled", "调解开庭通知", sitting, now)
 	})
 	return f, err
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/auth"
+	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/workflow"
@@ -18,7 +19,7 @@ import (
 // TeamRoles are the places of a case team (包案/“1131”: one 政法委 member on duty, one
 // 包案 leader presiding, three kinds of professional — mediator, lawyer, psychologist —
 // and one of the 信访局 following it up), in the order the page lists them.
-var TeamRoles = []string{"lead", "duty", "mediator", "lawyer", "psychologist", "tracking"}
+var TeamRoles = cases.TeamRoles
 
 // helpFor says which kinds of help (HelpKinds) a member in role answers.
 var helpFor = map[string][]string{"mediator": {"mediator"}, "lawyer": {"lawyer", "legal_aid"}, "psychologist": {"psychologist"}}
@@ -66,6 +67,7 @@ func (s *Service) AddTeamMember(ctx context.Context, p *auth.Principal, caseID i
 		return m, err
 	}
 	var tell []model.User
+	var text []string // the phones of a pool person no account of theirs is told on
 	switch {
 	case (in.UserID == 0) == (in.TalentID == 0):
 		return m, model.Invalid("talent_id", "one_of", "invalid.team.one_of")
@@ -106,6 +108,9 @@ func (s *Service) AddTeamMember(ctx context.Context, p *auth.Principal, caseID i
 				}
 			}
 		}
+		if len(tell) == 0 {
+			text = append(text, t.Phone)
+		}
 	}
 	now := s.nowUTC()
 	m.AddedBy, m.AddedAt = p.User.ID, now
@@ -137,6 +142,9 @@ func (s *Service) AddTeamMember(ctx context.Context, p *auth.Principal, caseID i
 			}
 		}
 		if err := s.Cases.RecordEvent(ctx, tx, &cc, p.User.ID, ActionTeamAdd, fmt.Sprintf("%s：%s", role, m.Name), payload, now); err != nil {
+			return err
+		}
+		if err := s.Cases.Text(ctx, tx, text, &cc, "team_add", "加入包案团队", fmt.Sprintf("您已被列为%s，请与综治中心联系", role), now); err != nil {
 			return err
 		}
 		if len(tell) == 0 {
@@ -177,6 +185,39 @@ func (s *Service) RemoveTeamMember(ctx context.Context, p *auth.Principal, caseI
 		}
 		return s.Cases.RecordEvent(ctx, tx, &cc, p.User.ID, ActionTeamRemove, text, map[string]any{"member_id": m.ID, "role": m.Role}, now)
 	})
+}
+
+// teamReach is who of case caseID's live team is told of what the team attends:
+// the active accounts (a member's own, or the pool person's), and the phones of the
+// pool people without one, who are told by text message.
+func (s *Service) teamReach(ctx context.Context, caseID int64) ([]model.User, []string, error) {
+	team, err := s.Store.CaseTeam(ctx, caseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var users []model.User
+	var phones []string
+	for _, m := range team {
+		if m.LeftAt != nil {
+			continue
+		}
+		if m.AccountID != 0 {
+			if u, err := s.Store.User(ctx, m.AccountID); err != nil {
+				return nil, nil, err
+			} else if u.Active {
+				users = append(users, u)
+				continue
+			}
+		}
+		if m.TalentID != 0 {
+			t, err := s.Store.TalentPerson(ctx, m.TalentID)
+			if err != nil {
+				return nil, nil, err
+			}
+			phones = append(phones, t.Phone)
+		}
+	}
+	return users, phones, nil
 }
 
 // userSees reports whether account u may read case c: c lies in u's region subtree,

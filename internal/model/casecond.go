@@ -63,6 +63,13 @@ type CaseCond struct {
 	// the case's handling deadline); PartLate, finished after it or still open past it.
 	PartsFrom, PartsTo, PartsNow time.Time
 	PartMode                     string
+
+	// Team (包案): a case on whose team a person held a place at some time in
+	// [TeamFrom, TeamTo) (either zero for no bound): TeamAccount's, as that account or
+	// as the pool person it is, or TeamTalent's, a pool person's; in TeamRole when set.
+	TeamAccount, TeamTalent int64
+	TeamRole                string
+	TeamFrom, TeamTo        time.Time
 }
 
 // The part modes of CaseCond.PartMode.

@@ -46,7 +46,24 @@ func (c *Case) Private() Private {
 // ignored, so "１３９ 1234-5678" is one mobile and is masked whole, separators and all.
 // Everything else is kept as it was written. MaskText(MaskText(s)) is MaskText(s).
 func MaskText(s string, priv Private) string {
-	rule := newTextRule(priv)
+	return newTextRule(priv).mask(s)
+}
+
+// MaskParticulars is the one rule for the particulars a paper states of its parties
+// (an agreement's 当事人基本情况: sex, age, ID number, phone, address in one text),
+// shown beyond the hands that keep them whole: what MaskText finds is masked, and a
+// phone or an ID number it finds is shown as every list shows one — MaskIDNumber
+// (620102********1234), MaskPhone (138****5678) — so a reader can still tell the
+// parties apart. Anything else MaskText would take out stays TextMask.
+// MaskParticulars(MaskParticulars(s)) is MaskParticulars(s).
+func MaskParticulars(s string) string {
+	rule := newTextRule(Private{})
+	rule.listForm = true
+	return rule.mask(s)
+}
+
+// mask applies the rule until the text stands.
+func (rule textRule) mask(s string) string {
 	for {
 		out, spilled := rule.apply(s)
 		// A character that NFKC spreads over a masked number and its neighbour (½ is
@@ -62,6 +79,8 @@ func MaskText(s string, priv Private) string {
 type textRule struct {
 	needles [][]rune        // names and tracking code as the text view reads them
 	numbers map[string]bool // the parties' phones and ID numbers, as digits
+	// listForm shows a masked phone or ID number as a list does (MaskParticulars).
+	listForm bool
 }
 
 func newTextRule(priv Private) textRule {
@@ -171,8 +190,29 @@ func isTextSeparator(r rune) bool {
 	return isPhoneSeparator(r) || unicode.IsSpace(r) || unicode.In(r, unicode.Pd, unicode.Mn, unicode.Me, unicode.Cf)
 }
 
-// span is a run of bytes to mask.
-type span struct{ start, end int }
+// span is a run of bytes to mask, and what stands for it when not TextMask.
+type span struct {
+	start, end int
+	with       string
+}
+
+// listFormOf is a masked number (the view characters of its run) as a list shows
+// it: an ID number by MaskIDNumber, a phone by MaskPhone; "" for anything else.
+func listFormOf(run []viewRune) string {
+	b := make([]rune, len(run))
+	for i, c := range run {
+		b[i] = c.r
+	}
+	d := string(b)
+	switch {
+	case len(d) == 18 && isASCIIDigit(b[0]), len(d) == 15 && oldIDNumber(d):
+		return MaskIDNumber(d)
+	}
+	if _, err := NormalizePhone(d); err == nil {
+		return MaskPhone(d)
+	}
+	return ""
+}
 
 // apply masks s once. spilled says a masked character also gave characters that were
 // kept, so the result may read differently from s.
@@ -180,16 +220,20 @@ func (rule textRule) apply(s string) (string, bool) {
 	v := textView(s)
 	hidden := make([]bool, len(v)) // taken by a name or the tracking code
 	var spans []span
-	mark := func(from, to int) { // view positions [from, to)
+	mark := func(from, to int, number bool) { // view positions [from, to)
 		for i := from; i < to; i++ {
 			hidden[i] = true
 		}
-		spans = append(spans, span{v[from].start, v[to-1].end})
+		sp := span{start: v[from].start, end: v[to-1].end}
+		if number && rule.listForm {
+			sp.with = listFormOf(v[from:to])
+		}
+		spans = append(spans, sp)
 	}
 	for _, n := range rule.needles {
 		for i := 0; i+len(n) <= len(v); i++ {
 			if runesAt(v, i, n) {
-				mark(i, i+len(n))
+				mark(i, i+len(n), false)
 			}
 		}
 	}
@@ -211,7 +255,7 @@ func (rule textRule) apply(s string) (string, bool) {
 			if from > 0 && !hidden[from-1] && v[from-1].r == '+' { // +86 goes with its number
 				from--
 			}
-			mark(from, j)
+			mark(from, j, true)
 		}
 		i = j
 	}
@@ -226,10 +270,12 @@ func (rule textRule) apply(s string) (string, bool) {
 	for k := 0; k < len(spans); {
 		sp := spans[k]
 		for k++; k < len(spans) && spans[k].start <= sp.end; k++ {
-			sp.end = max(sp.end, spans[k].end)
+			sp.end, sp.with = max(sp.end, spans[k].end), "" // overlapping: masked whole
 		}
 		b.WriteString(s[at:sp.start])
-		if !strings.HasSuffix(s[:sp.start], TextMask) { // one mask says it as well as two
+		if sp.with != "" {
+			b.WriteString(sp.with)
+		} else if !strings.HasSuffix(s[:sp.start], TextMask) { // one mask says it as well as two
 			b.WriteString(TextMask)
 		}
 		at = sp.end

@@ -138,3 +138,47 @@ func FuzzMaskText(f *testing.F) {
 		}
 	})
 }
+
+// An agreement's particulars show a phone and an ID number as every list does, and
+// keep what is neither; what MaskText takes out that is neither stays ***.
+func TestMaskParticulars(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"身份证号 622922197005050011，电话 13893001122，住址 康乐县附城镇", "身份证号 622922********0011，电话 138****1122，住址 康乐县附城镇"},
+		{"电话 +86 138-9300-1122", "电话 138****1122"},
+		{"电话 １３８９３００１１２２", "电话 138****1122"},
+		{"座机 0930-4412345", "座机 0930-***2345"},
+		{"身份证 62292219700505001X", "身份证 622922********001X"},
+		{"旧证 622922700505001", "旧证 622922******001"},
+		{"账号 62220212345678901234", "账号 ***"},
+		{"男，1970年生，赔偿 258000 元", "男，1970年生，赔偿 258000 元"},
+		{"身份证号 622922********0011，电话 138****1122", "身份证号 622922********0011，电话 138****1122"},
+	} {
+		if got := MaskParticulars(c.in); got != c.want {
+			t.Errorf("MaskParticulars(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func FuzzMaskParticulars(f *testing.F) {
+	for _, s := range []string{"身份证号 622922197005050011，电话 13893001122", "+86 931 8123456", "１１０１０５１９４９１２３１００２Ｘ",
+		"½13912345678½", "0930-4412345 62220212345678901234", "⑴3⑼12345678"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := MaskParticulars(s)
+		if again := MaskParticulars(out); again != out {
+			t.Fatalf("not idempotent: %q → %q → %q", s, out, again)
+		}
+		read := readAsNumbers(out)
+		if m := mobileRe.FindString(read); m != "" {
+			t.Fatalf("%q → %q keeps the mobile %s", s, out, m)
+		}
+		if m := idNumberRe.FindString(read); m != "" {
+			t.Fatalf("%q → %q keeps the ID number %s", s, out, m)
+		}
+		// Nothing MaskText keeps is taken, nothing it masks is kept whole.
+		if MaskText(s, Private{}) == s && out != s {
+			t.Fatalf("%q → %q masked what MaskText keeps", s, out)
+		}
+	})
+}

@@ -79,14 +79,7 @@ func (n *Notifier) Compose(to []model.User, m Message, at time.Time) Composed {
 		out.Notifications = append(out.Notifications, &store.Notification{UserID: u.ID, CaseID: m.CaseID, Kind: m.Kind, Title: m.Title, Body: m.Body, CreatedAt: at})
 		var sms *store.OutboxItem
 		if n.Config.SMS && u.Phone != "" {
-			text := m.Title + "。" + m.Body
-			if n.Config.SMSTemplate != nil {
-				var b bytes.Buffer
-				if err := n.Config.SMSTemplate.Execute(&b, m); err == nil {
-					text = b.String()
-				}
-			}
-			sms = &store.OutboxItem{Channel: "sms", Recipient: u.Phone, Body: text, CreatedAt: at, NextAttemptAt: at}
+			sms = &store.OutboxItem{Channel: "sms", Recipient: u.Phone, Body: n.smsText(m), CreatedAt: at, NextAttemptAt: at}
 		}
 		out.SMS = append(out.SMS, sms)
 	}
@@ -105,6 +98,46 @@ func (n *Notifier) Compose(to []model.User, m Message, at time.Time) Composed {
 		out.Others = append(out.Others, &store.OutboxItem{Channel: "webhook", Recipient: m.Kind, Subject: m.Title, Body: string(body), CreatedAt: at, NextAttemptAt: at})
 	}
 	return out
+}
+
+// smsText is m, masked already, as a text message says it.
+func (n *Notifier) smsText(m Message) string {
+	if n.Config.SMSTemplate != nil {
+		var b bytes.Buffer
+		if err := n.Config.SMSTemplate.Execute(&b, m); err == nil {
+			return b.String()
+		}
+	}
+	return m.Title + "。" + m.Body
+}
+
+// Text queues m as a text message to each of phones, inside tx, when the SMS channel
+// is on: how people without an account (a lawyer or a psychologist of the talent
+// pool) are told, having no inbox. Its text is masked as Send's is; phones are
+// deduplicated, empty ones skipped.
+func (n *Notifier) Text(ctx context.Context, tx *store.Tx, phones []string, m Message, at time.Time) error {
+	if !n.Config.SMS || len(phones) == 0 {
+		return nil
+	}
+	if m.Private == nil && m.CaseID != 0 {
+		priv, err := tx.CasePrivate(ctx, m.CaseID)
+		if err != nil {
+			return err
+		}
+		m.Private = &priv
+	}
+	text := n.smsText(m.masked())
+	seen := map[string]bool{}
+	for _, ph := range phones {
+		if ph == "" || seen[ph] {
+			continue
+		}
+		seen[ph] = true
+		if err := tx.InsertOutbox(ctx, &store.OutboxItem{Channel: "sms", Recipient: ph, Body: text, CreatedAt: at, NextAttemptAt: at}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Outbox is every outbound copy, each text message after its notification's id is

@@ -144,10 +144,90 @@ func condSQL(d Dialect, cond *model.CaseCond) (string, []any) {
 		parts = append(parts, "c.id IN (SELECT la.case_id FROM case_assignments la WHERE la.department_id = ? AND la.is_lead = TRUE AND la.status <> 'returned')")
 		args = append(args, cond.DepartmentID)
 	}
+	if cond.TeamAccount != 0 || cond.TeamTalent != 0 {
+		w, a := teamPlacesSQL(cond)
+		parts = append(parts, "c.id IN (SELECT k.case_id FROM case_team k WHERE "+w+")")
+		args = append(args, a...)
+	}
 	if len(parts) == 0 {
 		return "1=1", nil
 	}
 	return "(" + strings.Join(parts, " AND ") + ")", args
+}
+
+// teamPlacesSQL is the condition on case_team k of cond's team places: the person's
+// (TeamFilter's rule), in its role, held at some time in [TeamFrom, TeamTo).
+func teamPlacesSQL(cond *model.CaseCond) (string, []any) {
+	var parts []string
+	var args []any
+	if cond.TeamAccount != 0 {
+		parts = append(parts, "(k.user_id = ? OR k.talent_id IN (SELECT tp.id FROM talent_people tp WHERE tp.user_id = ?))")
+		args = append(args, cond.TeamAccount, cond.TeamAccount)
+	} else {
+		parts = append(parts, "k.talent_id = ?")
+		args = append(args, cond.TeamTalent)
+	}
+	if cond.TeamRole != "" {
+		parts = append(parts, "k.role = ?")
+		args = append(args, cond.TeamRole)
+	}
+	if !cond.TeamTo.IsZero() {
+		parts = append(parts, "k.added_at < ?")
+		args = append(args, cond.TeamTo.UTC())
+	}
+	if !cond.TeamFrom.IsZero() {
+		parts = append(parts, "(k.left_at IS NULL OR k.left_at >= ?)")
+		args = append(args, cond.TeamFrom.UTC())
+	}
+	return strings.Join(parts, " AND "), args
+}
+
+// TeamPlace is one team place (包案) held in a period on a case in scope, with its
+// person — an account (theirs, or the pool person's), else a pool person — and
+// whether the case meets each of the conditions asked.
+type TeamPlace struct {
+	AccountID int64
+	TalentID  int64 // a pool person without an account; 0 when AccountID is set
+	Name      string
+	Role      string
+	CaseID    int64
+	Meets     []bool
+}
+
+// TeamPlaces lists the team places held at some time in [from, to) on the cases in
+// scope, each with whether its case meets each of conds: what 考评's table of team
+// work counts, by the conditions of the case lists it links to.
+func (s *Store) TeamPlaces(ctx context.Context, from, to time.Time, conds []model.CaseCond, sc CaseScope) ([]TeamPlace, error) {
+	where, args := sc.where(s.dialect)
+	var cols []string
+	var colArgs []any
+	for i := range conds {
+		cw, ca := condSQL(s.dialect, &conds[i])
+		cols = append(cols, "CASE WHEN "+cw+" THEN 1 ELSE 0 END")
+		colArgs = append(colArgs, ca...)
+	}
+	sel := "COALESCE(k.user_id, t.user_id, 0), CASE WHEN COALESCE(k.user_id, t.user_id) IS NULL THEN k.talent_id ELSE 0 END, COALESCE(u.display_name, t.name, ''), k.role, c.id"
+	if len(cols) > 0 {
+		sel += ", " + strings.Join(cols, ", ")
+	}
+	q := "SELECT " + sel + ` FROM case_team k JOIN cases c ON c.id = k.case_id LEFT JOIN talent_people t ON t.id = k.talent_id
+		LEFT JOIN users u ON u.id = COALESCE(k.user_id, t.user_id)
+		WHERE k.added_at < ? AND (k.left_at IS NULL OR k.left_at >= ?) AND ` + where + " ORDER BY k.id"
+	all := append(append(colArgs, to.UTC(), from.UTC()), args...)
+	rows, err := s.query(ctx, q, all...)
+	return scanAll(rows, err, func(r *sql.Rows) (TeamPlace, error) {
+		var p TeamPlace
+		flags := make([]int64, len(conds))
+		dst := []any{&p.AccountID, &p.TalentID, &p.Name, &p.Role, &p.CaseID}
+		for i := range flags {
+			dst = append(dst, &flags[i])
+		}
+		err := r.Scan(dst...)
+		for _, f := range flags {
+			p.Meets = append(p.Meets, f == 1)
+		}
+		return p, err
+	})
 }
 
 // leadDepartment is a case's lead department (主办单位), 0 when none: its live lead

@@ -410,19 +410,23 @@ type Referral struct {
 	Result       string     `json:"result,omitempty"`
 	ResultNote   string     `json:"result_note,omitempty"`
 	ResultOn     string     `json:"result_on,omitempty"`
-	CreatedBy    int64      `json:"created_by"`
-	CreatedAt    time.Time  `json:"created_at"`
-	ClosedBy     int64      `json:"closed_by,omitempty"`
+	// The time limit's sweep: the people were reminded before it; it passed while the
+	// referral was open (逾期, shown on the case).
+	LimitReminded bool      `json:"limit_reminded,omitempty"`
+	LimitLapsed   bool      `json:"limit_lapsed,omitempty"`
+	CreatedBy     int64     `json:"created_by"`
+	CreatedAt     time.Time `json:"created_at"`
+	ClosedBy      int64     `json:"closed_by,omitempty"`
 }
 
 const referralSelect = `SELECT r.id, r.case_id, r.direction, r.kind, r.partner, r.body, r.external_no, r.time_limit, r.session_at, COALESCE(r.linked_case_id, 0), r.note,
-	r.status, r.result, r.result_note, r.result_on, COALESCE(r.created_by, 0), r.created_at, COALESCE(r.closed_by, 0) FROM case_referrals r`
+	r.status, r.result, r.result_note, r.result_on, r.limit_reminded, r.limit_lapsed, COALESCE(r.created_by, 0), r.created_at, COALESCE(r.closed_by, 0) FROM case_referrals r`
 
 func scanReferral(r interface{ Scan(...any) error }) (Referral, error) {
 	var f Referral
 	var at sql.NullTime
 	err := r.Scan(&f.ID, &f.CaseID, &f.Direction, &f.Kind, &f.Partner, &f.Body, &f.ExternalNo, &f.TimeLimit, &at, &f.LinkedCaseID, &f.Note,
-		&f.Status, &f.Result, &f.ResultNote, &f.ResultOn, &f.CreatedBy, &f.CreatedAt, &f.ClosedBy)
+		&f.Status, &f.Result, &f.ResultNote, &f.ResultOn, &f.LimitReminded, &f.LimitLapsed, &f.CreatedBy, &f.CreatedAt, &f.ClosedBy)
 	if at.Valid {
 		t := at.Time
 		f.SessionAt = &t
@@ -467,6 +471,31 @@ func (tx *Tx) CloseReferral(ctx context.Context, f *Referral) error {
 		return ErrStale
 	}
 	f.Status = "closed"
+	return nil
+}
+
+// ReferralLimitsDue lists open referrals whose time limit (YYYY-MM-DD) needs the
+// sweep: not yet reminded of and on or before remindBy, or not yet marked lapsed and
+// before today.
+func (s *Store) ReferralLimitsDue(ctx context.Context, remindBy, today string, limit int) ([]Referral, error) {
+	rows, err := s.query(ctx, referralSelect+` WHERE r.status = 'open' AND r.time_limit <> '' AND r.limit_lapsed = FALSE
+		AND ((r.limit_reminded = FALSE AND r.time_limit <= ?) OR r.time_limit < ?) ORDER BY r.time_limit, r.id LIMIT ?`, remindBy, today, limit)
+	return scanAll(rows, err, func(r *sql.Rows) (Referral, error) { return scanReferral(r) })
+}
+
+// MarkReferralLimit records the sweep's flags on an open referral inside tx;
+// ErrStale when it was closed meanwhile or already so marked.
+func (tx *Tx) MarkReferralLimit(ctx context.Context, id int64, reminded, lapsed bool) error {
+	res, err := tx.exec(ctx, `UPDATE case_referrals SET limit_reminded = ?, limit_lapsed = ? WHERE id = ? AND status = 'open' AND NOT (limit_reminded = ? AND limit_lapsed = ?)`,
+		reminded, lapsed, id, reminded, lapsed)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return ErrStale
+	}
 	return nil
 }
 

@@ -335,7 +335,9 @@ func TestMediationDocuments(t *testing.T) {
 			t.Fatalf("the agreement document: number %q by %q, want %q", agreement.Number, agreement.Content.Issuer, ag.Number)
 		}
 		text, raw := docxText(t, clerk, fmt.Sprintf("/api/v1/documents/%d/docx", agreement.ID))
-		for _, want := range []string{"人民调解协议书", "康劳调字〔2026〕第1号", "高某", "公司支付高某工伤赔偿金7万元。", "履行期限：2026年12月7日", "第二十九条"} {
+		// The particulars masked by the one rule, as the case page shows the party.
+		for _, want := range []string{"人民调解协议书", "康劳调字〔2026〕第1号", "高某", "公司支付高某工伤赔偿金7万元。", "履行期限：2026年12月7日", "第二十九条",
+			"身份证号 " + model.MaskIDNumber(idNumber) + "，电话 138****1234"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the agreement lacks %q:\n%s", want, text)
 			}

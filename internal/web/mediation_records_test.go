@@ -231,7 +231,7 @@ func TestMediationGroupLandCaseThroughTheAPI(t *testing.T) {
 		var ag store.Agreement
 		testutil.DecodeJSON(t, apiWant(t, mediator, "POST", base+"/agreements", draft, 201, ""), &ag)
 		if ag.Number != "附调字〔2026〕第1号" || ag.Status != "draft" || len(ag.Parties) != 3 || ag.Parties[0].Name != "周某" ||
-			strings.Contains(ag.Parties[0].Particulars, "13893301001") || !strings.Contains(ag.Parties[0].Particulars, "电话") {
+			strings.Contains(ag.Parties[0].Particulars, "13893301001") || !strings.Contains(ag.Parties[0].Particulars, "电话 138****1001") {
 			t.Fatalf("draft %+v", ag)
 		}
 		// Edited while a draft: the masked particulars sent back keep the whole ones.

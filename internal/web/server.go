@@ -143,7 +143,7 @@ type sweep struct {
 // order they run: a visit missed is marked before the warnings look for quiet cases.
 func sweeps(cs *cases.Service) []sweep {
 	return []sweep{{"deadline-sweep", cs.SweepDeadlines}, {"supervision-sweep", cs.SweepSupervision}, {"follow-up-sweep", cs.SweepFollowUps},
-		{"agreement-term-sweep", cs.SweepAgreementTerms}, {"warning-sweep", cs.SweepRisk}}
+		{"agreement-term-sweep", cs.SweepAgreementTerms}, {"referral-limit-sweep", cs.SweepReferralLimits}, {"warning-sweep", cs.SweepRisk}}
 }
 
 // SweepOnce runs the sweeps of a server with the default settings once over st, at

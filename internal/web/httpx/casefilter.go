@@ -1,11 +1,13 @@
 package httpx
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/onedoor/onedoor/internal/cases"
+	"github.com/onedoor/onedoor/internal/mediation"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/search"
@@ -18,7 +20,8 @@ import (
 // and read by either. A new filter is added here, in ParseCaseList, and in
 // CaseListParams' test table.
 var CaseListParams = []string{"queue", "state", "kind", "urgency", "category_id", "region_id", "channel", "overdue", "code", "q", "sort",
-	"stat", "part", "department_id", "from", "to", "person", "before", "page", "limit", "region_only", "lead_department_id"}
+	"stat", "part", "department_id", "from", "to", "person", "before", "page", "limit", "region_only", "lead_department_id",
+	"team_user", "team_talent", "team_role"}
 
 // CaseList is a case list's request as read from its query string: the store's filter
 // and what the list needs besides to show it.
@@ -160,6 +163,9 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 		return out, err
 	}
 	f.Cond = cond
+	if err := readTeam(q, from, to, env.Now, f); err != nil {
+		return out, err
+	}
 	if f.RegionOnly && out.RegionID == 0 {
 		return out, model.Invalid("region_only", "invalid", "invalid.region_only.without_region")
 	}
@@ -171,6 +177,40 @@ func ParseCaseList(q *Query, env CaseListEnv) (CaseList, error) {
 		f.Within = path
 	}
 	return out, nil
+}
+
+// readTeam reads the team filter (包案): team_user=<account> or team_talent=<pool
+// person>, and team_role; the places held in from–to when the list names days (考评's
+// links of team work), else at any time. It narrows the figure's condition, if any.
+func readTeam(q *Query, from, to string, now time.Time, f *store.CaseFilter) error {
+	user, talent, role := q.Int("team_user", 0, 1<<62), q.Int("team_talent", 0, 1<<62), q.String("team_role")
+	if err := q.Err(); err != nil {
+		return err
+	}
+	switch {
+	case user == 0 && talent == 0:
+		if role != "" {
+			return model.Invalid("team_role", "invalid", "invalid.filter")
+		}
+		return nil
+	case user != 0 && talent != 0:
+		return model.Invalid("team_talent", "invalid", "invalid.filter")
+	}
+	if role != "" && !slices.Contains(mediation.TeamRoles, role) {
+		return invalidFilter("team_role")
+	}
+	if f.Cond == nil {
+		f.Cond = &model.CaseCond{}
+	}
+	f.Cond.TeamAccount, f.Cond.TeamTalent, f.Cond.TeamRole = user, talent, role
+	if from != "" || to != "" {
+		p, err := report.ParsePeriod("", "", from, to, now)
+		if err != nil {
+			return err
+		}
+		f.Cond.TeamFrom, f.Cond.TeamTo = p.From, p.To
+	}
+	return nil
 }
 
 // invalidFilter is the error of a filter parameter whose value the list does not know.

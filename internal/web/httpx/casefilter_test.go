@@ -13,6 +13,7 @@ import (
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // One parser reads every case list's filters, pages and API alike: each parameter's
@@ -84,6 +85,13 @@ func TestParseCaseList(t *testing.T) {
 		{"queue=all&lead_department_id=7", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, LeadDepartmentID: 7}}, ""},
 		{"queue=all&lead_department_id=none", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, NoLeadDepartment: true}}, ""},
 		{"queue=all&lead_department_id=x", CaseList{}, "lead_department_id"},
+		{"queue=all&team_user=4&team_role=lawyer", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50, Cond: &model.CaseCond{TeamAccount: 4, TeamRole: "lawyer"}}}, ""},
+		{"queue=all&team_talent=9&from=2026-11-01&to=2026-11-30", CaseList{Queue: "all", Filter: store.CaseFilter{Limit: 50,
+			Cond: &model.CaseCond{TeamTalent: 9, TeamFrom: time.Date(2026, 10, 31, 16, 0, 0, 0, time.UTC).In(workflow.ChinaTime), TeamTo: time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC).In(workflow.ChinaTime)}}}, ""},
+		{"queue=all&team_user=4&team_role=judge", CaseList{}, "team_role"},
+		{"queue=all&team_role=lead", CaseList{}, "team_role"},
+		{"queue=all&team_user=4&team_talent=9", CaseList{}, "team_talent"},
+		{"queue=all&team_user=x", CaseList{}, "team_user"},
 	} {
 		if tc.want.Page == 0 {
 			tc.want.Page = 1

@@ -256,7 +256,7 @@ func caseActionCode(a string) string {
 		a == "appointment_book" || a == "appointment_cancel" || a == "evaluate" || a == "link" || a == "unlink" ||
 		a == "appointment_invite" || a == "appointment_confirm" || a == "appointment_result" ||
 		a == "follow_up_plan" || a == "follow_up_end" || a == "follow_up_missed" ||
-		slices.Contains(mediation.TimelineActions, a) || a == cases.ActionAgreementTerm {
+		slices.Contains(mediation.TimelineActions, a) || a == cases.ActionAgreementTerm || a == cases.ActionReferralLimit || a == cases.ActionReferralLapsed {
 		return a
 	}
 	return "other"
@@ -265,7 +265,7 @@ func caseActionCode(a string) string {
 // timelineActions are the codes caseActionCode may return.
 var timelineActions = func() []string {
 	out := []string{"merged_in", "supervise_reply", "warning", "warning_escalate", "appointment_book", "appointment_cancel", "evaluate", "link", "unlink", "appointment_invite", "appointment_confirm", "appointment_result",
-		"follow_up_plan", "follow_up_end", "follow_up_missed", cases.ActionAgreementTerm, "other"}
+		"follow_up_plan", "follow_up_end", "follow_up_missed", cases.ActionAgreementTerm, cases.ActionReferralLimit, cases.ActionReferralLapsed, "other"}
 	out = append(out, mediation.TimelineActions...)
 	for _, a := range workflow.AllActions {
 		out = append(out, string(a))

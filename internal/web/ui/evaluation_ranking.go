@@ -47,6 +47,20 @@ type evalRow struct {
 	Cells      []evalCell
 }
 
+// evalLink is a number and the case list holding its cases.
+type evalLink struct {
+	Text, Link, DenLink string
+}
+
+// teamRow is one person's team work (包案) in the period.
+type teamRow struct {
+	Name            string
+	Pool            bool // a person of the talent pool without an account
+	Roles           []evalLink
+	Cases, Ended    evalLink
+	OnTime, Resolve evalLink
+}
+
 type evalData struct {
 	Schemes    []schemeChoice
 	Scheme     string
@@ -66,6 +80,7 @@ type evalData struct {
 	NotOver    bool   // the period has not ended: it cannot be published yet
 	Query      string
 	Targets    string // catalogue key of whom it scores
+	Team       []teamRow
 }
 
 // schemeChoice is a scheme's code and name for the chooser.
@@ -165,6 +180,21 @@ func fillEvaluation(page *Page, d *evalData, rk evaluation.Ranking) {
 			row.Cells = append(row.Cells, c)
 		}
 		d.Rows = append(d.Rows, row)
+	}
+	for _, w := range rk.Team {
+		row := teamRow{Name: w.Name, Pool: w.AccountID == 0,
+			Cases: evalLink{Text: strconv.FormatInt(w.Cases.Num, 10), Link: w.Cases.Link}, Ended: evalLink{Text: strconv.FormatInt(w.Ended.Num, 10), Link: w.Ended.Link}}
+		for _, rc := range w.Roles {
+			row.Roles = append(row.Roles, evalLink{Text: page.T("evaluation.team_role_cases", page.T("team.role."+rc.Role), rc.Cases.Num), Link: rc.Cases.Link})
+		}
+		for _, x := range []struct {
+			v   report.Value
+			dst *evalLink
+		}{{w.OnTime, &row.OnTime}, {w.Resolved, &row.Resolve}} {
+			f, _ := report.ByID(x.v.Figure)
+			*x.dst = evalLink{Text: figureText(page, f, x.v), Link: x.v.Link, DenLink: x.v.DenLink}
+		}
+		d.Team = append(d.Team, row)
 	}
 	if p := rk.Published; p != nil {
 		d.Published, d.PubBy, d.PubAt = true, p.By, p.At.In(cst).Format("2006-01-02 15:04")

@@ -19,7 +19,7 @@ const inboxPageSize = 50
 var notificationKinds = []string{"due_soon", "overdue", "part_due_soon", "part_overdue", "supervision", "supervision_reply", "supervision_late",
 	"warning_red", "warning_orange", "warning_escalate", "public_case",
 	"appointment_booked", "appointment_cancelled", "reception_withdrawn", "appointment_invite", "appointment_confirm", "follow_up_plan", "follow_up_missed",
-	"team_add", "help_request", "agreement_term", "other"}
+	"team_add", "help_request", "agreement_term", "session_scheduled", "referral_limit", "referral_lapsed", "other"}
 
 type inboxRow struct {
 	store.Notification
