@@ -212,3 +212,28 @@ func (s *Store) CountForTest(ctx context.Context, query string, args ...any) (in
 	err := s.w.QueryRowContext(ctx, s.q(query), args...).Scan(&n)
 	return n, err
 }
+
+// TablesNamingCases lists the tables with a foreign key to cases, as the database
+// itself says.
+func (s *Store) TablesNamingCases(ctx context.Context) ([]string, error) {
+	q := `SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+		WHERE m.type = 'table' AND f."table" = 'cases' ORDER BY m.name`
+	if s.dialect == Postgres {
+		q = `SELECT DISTINCT cl.relname::text FROM pg_constraint c JOIN pg_class cl ON cl.oid = c.conrelid
+			WHERE c.contype = 'f' AND c.confrelid = to_regclass('cases') ORDER BY 1`
+	}
+	rows, err := s.w.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
