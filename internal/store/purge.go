@@ -431,6 +431,7 @@ type PurgeRun struct {
 	ExportSHA256 string
 	Cases        int
 	Rules        string // the retention rules applied, as the dry run states them
+	BatchCases   int    // cases one transaction removes at most; 0: PurgeBatchCases
 }
 
 // PurgeBatchCases is how many cases one purge transaction removes at most (a group
@@ -447,6 +448,10 @@ func (s *Store) PurgeCases(ctx context.Context, plan *PurgePlan, run PurgeRun, d
 	}
 	entry := Audited("case.purge", "purge:"+run.ExportSHA256,
 		fmt.Sprintf("按保管期限删除已结案件 %d 件；导出文件 %s（SHA-256 %s）；规则 %s", run.Cases, run.ExportPath, run.ExportSHA256, run.Rules))
+	size := run.BatchCases
+	if size <= 0 {
+		size = PurgeBatchCases
+	}
 	removed := 0
 	var batch []int64
 	first := true
@@ -470,7 +475,7 @@ func (s *Store) PurgeCases(ctx context.Context, plan *PurgePlan, run PurgeRun, d
 		return nil
 	}
 	for _, g := range plan.Groups {
-		if len(batch) > 0 && len(batch)+len(g) > PurgeBatchCases {
+		if len(batch) > 0 && len(batch)+len(g) > size {
 			if err := flush(); err != nil {
 				return removed, err
 			}

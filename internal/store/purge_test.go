@@ -300,6 +300,58 @@ func TestPurgeRefusesABatchThatChangedSinceThePlan(t *testing.T) {
 	})
 }
 
+// A purge killed between batches has removed whole batches only: every case is
+// there with all its rows or gone with all of them, and a run again finishes,
+// writing its own audit entry. The chain verifies.
+func TestPurgeKilledHalfWayFinishesOnARunAgain(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		p := seedPurgeCounty(t, st)
+		before := map[int64]map[string]int64{}
+		for _, id := range p.ids {
+			before[id] = caseRows(t, st, p.ctx, id)
+		}
+		plan, err := st.PlanPurge(p.ctx, p.at)
+		must(t, err)
+		killed, kill := context.WithCancel(p.ctx)
+		removed, err := st.PurgeCases(killed, plan, store.PurgeRun{ExportSHA256: "first", Cases: len(plan.Remove), BatchCases: 1},
+			func(int) { kill() })
+		if err == nil || removed == 0 || removed >= len(plan.Remove) {
+			t.Fatalf("the killed run removed %d of %d: %v", removed, len(plan.Remove), err)
+		}
+		gone := 0
+		for name, id := range p.ids {
+			after := caseRows(t, st, p.ctx, id)
+			switch {
+			case len(after) == 0:
+				gone++
+			case fmt.Sprint(after) != fmt.Sprint(before[id]):
+				t.Errorf("%s (case %d) half removed: %v, before %v", name, id, after, before[id])
+			}
+		}
+		if gone != removed {
+			t.Errorf("%d cases gone, the run said %d", gone, removed)
+		}
+		rest, err := st.PlanPurge(p.ctx, p.at)
+		must(t, err)
+		if len(rest.Remove) != len(plan.Remove)-removed {
+			t.Fatalf("the run again plans %d, want %d", len(rest.Remove), len(plan.Remove)-removed)
+		}
+		n, err := st.PurgeCases(p.ctx, rest, store.PurgeRun{ExportSHA256: "second", Cases: len(rest.Remove)}, nil)
+		must(t, err)
+		if removed+n != len(plan.Remove) {
+			t.Errorf("the two runs removed %d+%d of %d", removed, n, len(plan.Remove))
+		}
+		runs, err := st.AuditRows(p.ctx, store.AuditFilter{Action: "case.purge"})
+		must(t, err)
+		if len(runs) != 2 {
+			t.Errorf("%d purge entries, want one per run: %+v", len(runs), runs)
+		}
+		if rows, brk, err := st.VerifyAudit(p.ctx); err != nil || brk != nil {
+			t.Fatalf("audit chain: %d rows, break %+v, %v", rows, brk, err)
+		}
+	})
+}
+
 // Every table with a foreign key to cases is one the purge deletes from: a table
 // added later without being named fails here, not at a county's purge.
 func TestPurgeCoversEveryTableNamingACase(t *testing.T) {
