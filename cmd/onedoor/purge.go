@@ -13,9 +13,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/config"
+	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 )
 
@@ -104,10 +107,99 @@ func purgeCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	removed, err := st.PurgeCases(ctx, plan, run, func(n int) {
 		log.Info("purging", "removed", n, "of", len(plan.Remove))
 	})
+	if removed > 0 {
+		// The run's entry is the chain's new head: anchored, as serve anchors its
+		// own, so that audit-verify checks the chain up to it.
+		if _, aerr := newAnchorer(cfg, st, log).Anchor(context.WithoutCancel(ctx), "purge"); aerr != nil {
+			err = errors.Join(err, aerr)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("%w (%d of %d removed; the export %s holds them all; run the purge again with a new -out to finish)", err, removed, len(plan.Remove), out)
 	}
 	fmt.Fprintf(stdout, "removed %d cases and their records; audit entry case.purge names the export\n", removed)
+	return nil
+}
+
+// retentionCommand shows the retention periods by case kind, or with -kind and
+// -years sets one (0: 永久), audited, with -basis saying on what grounds.
+func retentionCommand(ctx context.Context, args []string, stderr io.Writer) error {
+	kind, years, basis := "", "", ""
+	rest := args[:0:0]
+	for i := 0; i < len(args); i++ {
+		name, value, hasValue := cutFlag(args[i])
+		var dest *string
+		switch name {
+		case "kind":
+			dest = &kind
+		case "years":
+			dest = &years
+		case "basis":
+			dest = &basis
+		default:
+			rest = append(rest, args[i])
+			continue
+		}
+		if !hasValue {
+			if i+1 >= len(args) {
+				return fmt.Errorf("-%s: give a value", name)
+			}
+			value, i = args[i+1], i+1
+		}
+		*dest = value
+	}
+	cfg, extra, err := config.Load(rest, os.Getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if len(extra) > 0 {
+		return fmt.Errorf("unexpected arguments: %v", extra)
+	}
+	if kind != "" || years != "" || basis != "" {
+		if !slices.Contains(model.AllKinds, model.CaseKind(kind)) {
+			return fmt.Errorf("-kind %q: want one of %v", kind, model.AllKinds)
+		}
+		n, err := strconv.Atoi(years)
+		if err != nil || n < 0 || n > store.MaxRetentionYears {
+			return fmt.Errorf("-years %q: want 0 (永久, never purged) to %d", years, store.MaxRetentionYears)
+		}
+		if strings.TrimSpace(basis) == "" {
+			return errors.New("-basis: say on what grounds (the 保管期限表 and its item)")
+		}
+		log := newLogger(cfg, stderr)
+		st, err := openAudited(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		ctx = store.WithActor(ctx, store.Actor{Name: "retention", IP: "cli"})
+		rule := store.RetentionRule{Kind: kind, Years: n, Basis: basis}
+		if err := st.SaveRetentionRule(ctx, store.Audited("retention.save", "retention:"+kind,
+			fmt.Sprintf("保管期限 %s（%s）", store.RetentionText([]store.RetentionRule{rule}), basis)), rule); err != nil {
+			return err
+		}
+		if _, err := newAnchorer(cfg, st, log).Anchor(ctx, "retention"); err != nil {
+			return err
+		}
+		return printRetention(ctx, st)
+	}
+	log := newLogger(cfg, stderr)
+	st, err := openAudited(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return printRetention(ctx, st)
+}
+
+func printRetention(ctx context.Context, st *store.Store) error {
+	rules, err := st.RetentionRules(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range rules {
+		fmt.Fprintf(stdout, "%-10s %-6s %s\n", r.Kind, strings.TrimPrefix(store.RetentionText([]store.RetentionRule{r}), r.Kind+" "), r.Basis)
+	}
 	return nil
 }
 

@@ -53,7 +53,7 @@ var auditOps = []string{"login", "login.failed", "login.locked", "login.throttle
 	"case.follow_up_missed", "meeting.create", "meeting.update", "meeting.agenda", "meeting.decide", "case.team_add", "case.team_remove", "case.mediation_session", "case.agreement_draft",
 	"case.agreement_edit", "case.agreement_sign", "case.agreement_performance", "case.confirm_apply", "case.confirm_ruling",
 	"case.confirm_waive", "case.referral", "case.referral_result", "case.help_request", "setup", "document.issue",
-	"document_template.save", "import.run", "import.source_create", "import.mapping", "region.import"}
+	"document_template.save", "import.run", "import.source_create", "import.mapping", "region.import", "retention.save", "case.purge"}
 
 // switchedKinds are what an administrator deactivates and reactivates (org.auditSwitch).
 var switchedKinds = []string{"region", "department", "user", "category"}
