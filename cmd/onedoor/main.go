@@ -68,6 +68,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return backupCommand(ctx, args, stderr)
 	case "sweep":
 		return sweepCommand(ctx, args, stderr)
+	case "purge":
+		return purgeCommand(ctx, args, stderr)
+	case "retention":
+		return retentionCommand(ctx, args, stderr)
 	case "import":
 		return importCommand(ctx, args, stdout, stderr)
 	case "regions":
@@ -97,7 +101,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	case "reindex":
 		return reindex(ctx, cfg, log, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, import, regions, audit-verify, backup, restore-check, sweep)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, import, regions, audit-verify, backup, restore-check, sweep, purge, retention)", cmd)
 	}
 }
 

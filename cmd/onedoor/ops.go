@@ -155,11 +155,9 @@ func sweepCommand(ctx context.Context, args []string, stderr io.Writer) error {
 			rest = append(rest, a)
 			continue
 		}
-		t, err := time.Parse(time.RFC3339, v)
+		t, err := parseAt(v)
 		if err != nil {
-			if t, err = time.ParseInLocation("2006-01-02 15:04", v, time.Local); err != nil {
-				return fmt.Errorf("-at %q: want RFC 3339 (2026-03-01T09:00:00+08:00) or 2006-01-02 15:04", v)
-			}
+			return err
 		}
 		at = t
 	}

@@ -136,7 +136,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		fail(ok, fmt.Errorf("commit: %w", err))
+		fail(ok, commitUnknown(fmt.Errorf("commit: %w", err)))
 		return
 	}
 	if t.identity {

@@ -10,7 +10,7 @@ import (
 // (DESIGN.md §9): one small row per transaction, with the durability intake has
 // (WAL, synchronous=FULL), through the same driver and settings as the store.
 func BenchmarkRawFsyncInsert(b *testing.B) {
-	s, err := openSQLite(context.Background(), filepath.Join(b.TempDir(), "raw.db"), false)
+	s, err := openSQLite(context.Background(), filepath.Join(b.TempDir(), "raw.db"), false, "")
 	if err != nil {
 		b.Fatal(err)
 	}

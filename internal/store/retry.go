@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -198,6 +199,23 @@ func (r retryingReaders) ExecContext(ctx context.Context, query string, args ...
 
 func (r retryingReaders) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return r.s.r.QueryRowContext(ctx, query, args...)
+}
+
+// ErrCommitUnknown says a write's connection failed after its COMMIT (or its
+// self-committing statement) was sent: the database may have applied it or not, and
+// only a look can tell. The store never runs such a write again (it could register a
+// case twice); the API answers 503 commit_unknown without Retry-After, telling the
+// client to check before it sends the write again.
+var ErrCommitUnknown = errors.New("store: the connection failed during commit; whether the write took effect is unknown")
+
+// commitUnknown is err, from a write whose COMMIT was sent, marked ErrCommitUnknown
+// when the connection failed: any other failure at commit (a serialisation failure,
+// a deferred constraint, a full disk) is the database's answer that it rolled back.
+func commitUnknown(err error) error {
+	if err == nil || !isConnectionError(err) || errors.Is(err, ErrCommitUnknown) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrCommitUnknown, err)
 }
 
 // IsConnectionError reports whether err says the database connection failed rather

@@ -147,8 +147,13 @@ func (s *Store) insertShared(items []*sharedCase) {
 	if err == nil {
 		return
 	}
-	if len(batch) == 1 {
-		batch[0].done <- err
+	if len(batch) == 1 || errors.Is(err, ErrCommitUnknown) {
+		// A batch that may have been written is not written again case by case: a
+		// case already there would answer "code taken", and its caller would
+		// register it once more under a fresh code.
+		for _, it := range batch {
+			it.done <- err
+		}
 		return
 	}
 	for _, it := range batch {
@@ -172,7 +177,9 @@ func (s *Store) insertSharedOnce(items []*sharedCase) error {
 	}
 	byCode, err := scanSharedInsertRows(rows, err)
 	if err != nil {
-		return sharedInsertError(err)
+		// The statement commits on its own: a connection that failed while it ran
+		// (or while its answer came back) hides whether it did.
+		return commitUnknown(sharedInsertError(err))
 	}
 	audited := false
 	for _, it := range items {

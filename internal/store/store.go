@@ -144,6 +144,10 @@ type Options struct {
 	// parameters every time. Nor does the store set plan_cache_mode as a startup
 	// parameter, which PgBouncer refuses.
 	PgBouncer bool
+
+	// writerDriver, when set, is the database/sql driver the writers' pool opens
+	// with instead of the dialect's own: the tests' fault-injecting wrapper.
+	writerDriver string
 }
 
 // DefaultMaxConns is how many PostgreSQL connections a store opens at most by default.
@@ -185,7 +189,7 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
 		}
 		st, err = openPostgres(ctx, dsn, o)
 	} else {
-		st, err = openSQLite(ctx, dsn, o.ReadOnly)
+		st, err = openSQLite(ctx, dsn, o.ReadOnly, o.writerDriver)
 	}
 	if st != nil {
 		st.readOnly = o.ReadOnly
@@ -207,8 +211,8 @@ func withRuntimeParam(dsn, name, value string) string {
 
 func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	wConns, rConns, lConns, lookConns := PoolSizes(o.MaxConns)
-	open := func(dsn string, conns int) (*sql.DB, error) {
-		db, err := sql.Open("pgx", dsn)
+	open := func(driverName, dsn string, conns int) (*sql.DB, error) {
+		db, err := sql.Open(driverName, dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -225,11 +229,15 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 		}
 		return db, nil
 	}
-	w, err := open(dsn, wConns)
+	writerDriver := "pgx"
+	if o.writerDriver != "" {
+		writerDriver = o.writerDriver
+	}
+	w, err := open(writerDriver, dsn, wConns)
 	if err != nil {
 		return nil, err
 	}
-	r, err := open(dsn, rConns)
+	r, err := open("pgx", dsn, rConns)
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -244,7 +252,7 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if o.PgBouncer {
 		listDSN, lookDSN = dsn, dsn
 	}
-	l, err := open(listDSN, lConns)
+	l, err := open("pgx", listDSN, lConns)
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -256,7 +264,7 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	// chosen: the look was planned at every intake, and planning took longer than
 	// running it (pg_stat_statements' plan and execution times under `onedoor bench
 	// -what intake` at 1M cases).
-	looks, err := open(lookDSN, lookConns)
+	looks, err := open("pgx", lookDSN, lookConns)
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -266,7 +274,7 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*Store, error) {
 	return &Store{dialect: Postgres, w: w, r: r, lists: l, looks: looks, listSlots: make(chan struct{}, lConns), pgBouncer: o.PgBouncer}, nil
 }
 
-func openSQLite(ctx context.Context, path string, readOnly bool) (*Store, error) {
+func openSQLite(ctx context.Context, path string, readOnly bool, writerDriver string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open sqlite: empty path")
 	}
@@ -294,7 +302,10 @@ func openSQLite(ctx context.Context, path string, readOnly bool) (*Store, error)
 		pragmas.Set("mode", "ro")
 	}
 	writerDSN := "file:" + path + "?" + pragmas.Encode() + "&_txlock=immediate"
-	w, err := sql.Open("sqlite", writerDSN)
+	if writerDriver == "" {
+		writerDriver = "sqlite"
+	}
+	w, err := sql.Open(writerDriver, writerDSN)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -521,7 +532,7 @@ func (s *Store) inTxOn(ctx context.Context, db txBeginner, e AuditEntry, fn func
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return true, fmt.Errorf("commit: %w", err)
+		return true, commitUnknown(fmt.Errorf("commit: %w", err))
 	}
 	if t.wrotePending {
 		s.wakeSealer()
@@ -607,9 +618,11 @@ func (s *Store) exec(ctx context.Context, e AuditEntry, query string, args ...an
 			res, err = s.w.ExecContext(ctx, s.q(query), args...)
 		}
 		if err != nil && s.retryableWrite(ctx, err) {
-			return s.execFresh(ctx, s.w, query, args)
+			res, err = s.execFresh(ctx, s.w, query, args)
 		}
-		return res, err
+		// The statement commits on its own: a connection that failed while it ran
+		// hides whether it did.
+		return res, commitUnknown(err)
 	}
 	var res sql.Result
 	err := s.InTx(ctx, e, func(tx *Tx) error {

@@ -150,6 +150,11 @@ func fromErr(r *http.Request, err error) *Error {
 		return Errorf(r, http.StatusForbidden, "forbidden", "")
 	case errors.Is(err, context.Canceled):
 		return &Error{Status: 499, Code: "canceled", Message: "canceled"}
+	case errors.Is(err, store.ErrCommitUnknown):
+		// Not "try again": the write may be saved, and sending it again could
+		// register a case twice. The client looks first (no Retry-After).
+		slog.WarnContext(r.Context(), "commit outcome unknown", "method", r.Method, "path", r.URL.Path, "err", err)
+		return Errorf(r, http.StatusServiceUnavailable, "commit_unknown", "")
 	case store.IsConnectionError(err):
 		// The store retried what it could; what is left is the database's trouble
 		// (a commit whose outcome the lost connection hides, or a second drop).
@@ -175,7 +180,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == 499 {
 		return
 	}
-	if e.Status == http.StatusServiceUnavailable {
+	if e.Status == http.StatusServiceUnavailable && e.Code != "commit_unknown" {
 		w.Header().Set("Retry-After", "2")
 	}
 	WriteJSON(w, e.Status, map[string]*Error{"error": e})

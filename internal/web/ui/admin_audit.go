@@ -54,7 +54,7 @@ var auditOps = []string{"login", "login.failed", "login.locked", "login.throttle
 	"case.agreement_edit", "case.agreement_sign", "case.agreement_performance", "case.confirm_apply", "case.confirm_ruling",
 	"case.confirm_waive", "case.referral", "case.referral_result", "case.help_request", "setup", "document.issue",
 	"document_template.save", "import.run", "import.source_create", "import.mapping", "region.import",
-	"platform.create", "platform.update", "platform.resolve", "platform.import", "platform.park"}
+	"platform.create", "platform.update", "platform.resolve", "platform.import", "platform.park", "retention.save", "case.purge"}
 
 // switchedKinds are what an administrator deactivates and reactivates (org.auditSwitch).
 var switchedKinds = []string{"region", "department", "user", "category"}
