@@ -47,7 +47,7 @@ func BenchmarkImportLedger(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				src, m, err := svc.Source(context.Background(), "bench", f.Sheets)
+				src, m, err := svc.Source(context.Background(), "bench", f.Head)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -39,7 +39,7 @@ func county(t testing.TB, st *store.Store) int64 {
 func officeSource(t *testing.T, svc *importjob.Service, f importjob.File) store.ImportSource {
 	t.Helper()
 	ctx := context.Background()
-	src, m, err := svc.Source(ctx, "县综治中心台账", f.Sheets)
+	src, m, err := svc.Source(ctx, "县综治中心台账", f.Head)
 	if err != nil {
 		t.Fatal(err)
 	}
