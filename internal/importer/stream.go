@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"errors"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -113,7 +114,11 @@ func csvSheets(data []byte) (sheetSource, error) {
 // tells them.
 func fileSheets(data []byte) (sheetSource, func() error, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		return xlsxSheets(data)
+		src, err := workbookSheets(data)
+		if errors.Is(err, errNotPlain) {
+			return xlsxSheets(data)
+		}
+		return src, func() error { return nil }, err
 	}
 	src, err := csvSheets(data)
 	return src, func() error { return nil }, err
