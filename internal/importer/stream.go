@@ -2,8 +2,8 @@ package importer
 
 import (
 	"bytes"
-	"errors"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
