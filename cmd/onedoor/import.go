@@ -69,7 +69,7 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	ctx = store.WithActor(ctx, store.Actor{ID: by.ID, Name: by.Username, IP: "cli"})
-	src, m, err := svc.Source(ctx, *source, f.Sheets)
+	src, m, err := svc.Source(ctx, *source, f.Head)
 	if err != nil {
 		return fmt.Errorf("-source: %s", localized(err))
 	}
@@ -101,7 +101,7 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	l := rep.Ledger
 	fmt.Fprintf(stdout, "%s: sheet %q, header at row %d, %d rows, %d cases: %d to add, %d imported before, %d refused (read in %s)\n",
-		*file, l.Sheet, l.HeaderRow, l.Rows, len(l.Records), rep.Good, rep.Existing, rep.Refused(), time.Since(start).Round(time.Millisecond))
+		*file, l.Sheet, l.HeaderRow, l.Rows, l.Cases, rep.Good, rep.Existing, rep.Refused(), time.Since(start).Round(time.Millisecond))
 	if *report != "" {
 		out, err := os.Create(*report)
 		if err != nil {

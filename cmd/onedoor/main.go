@@ -18,6 +18,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,6 +34,8 @@ import (
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/demo"
+	"github.com/onedoor/onedoor/internal/importer"
+	"github.com/onedoor/onedoor/internal/importer/ledgertest"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/store"
@@ -178,10 +181,15 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	n := fs.Int("cases", 1000, "how many cases to generate")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same cases")
 	db := fs.String("db", os.Getenv("ONEDOOR_DB"), "SQLite file path, or a postgres:// URL")
+	ledger := fs.String("ledger", "", "instead, write a generated 台账 of -ledger-rows rows to this .xlsx file, and its source's mapping beside it (.mapping.json), for `onedoor import`")
+	ledgerRows := fs.Int("ledger-rows", 100000, "rows of the -ledger file")
 	cfg := &config.Config{}
 	config.AuditFlags(fs, cfg, os.Getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *ledger != "" {
+		return writeDemoLedger(*ledger, *ledgerRows)
 	}
 	if *db == "" {
 		*db = "data/onedoor.db"
@@ -219,6 +227,34 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	_, err = newAnchorer(cfg, st, log).Anchor(ctx, "demo")
 	return err
+}
+
+// writeDemoLedger writes a generated ledger of rows rows (ledgertest.Big) to path,
+// and beside it the mapping `onedoor import -mapping` saves for its source.
+func writeDemoLedger(path string, rows int) error {
+	if rows < 1 || rows > 1_048_000 {
+		return fmt.Errorf("-ledger-rows must be between 1 and 1048000 (a sheet's rows)")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := ledgertest.Big(f, rows); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	m := importer.NewMapping(ledgertest.Headers)
+	for _, v := range ledgertest.BigValues {
+		m.SetValue(importer.Field(v[0]), v[1], v[2])
+	}
+	raw, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(strings.TrimSuffix(path, ".xlsx")+".mapping.json", raw, 0o644)
 }
 
 // errAuditBroken makes audit-verify exit non-zero when the chain does not verify.

@@ -58,8 +58,12 @@ type Ledger struct {
 	Sheet     string
 	HeaderRow int      // as the sheet numbers it; 0: no header found
 	Headers   []string // the header row's cells
-	Records   []Record
-	Skipped   []Issue // rows that are no case: totals, continuation rows without a case
+	Cases     int      // the records read
+	good      int      // the records without issues
+	// Records are the records read, all of them from Read; from Scan, all of them
+	// when it keeps them, else those with issues (their cases left out).
+	Records []Record
+	Skipped []Issue // rows that are no case: totals, continuation rows without a case
 	// Unknown counts, per field, the words no mapping or name matched: what the
 	// mapping page asks about.
 	Unknown map[Field]map[string]int
@@ -83,15 +87,7 @@ func (l *Ledger) Issues() []Issue {
 }
 
 // Good is how many records can be imported.
-func (l *Ledger) Good() int {
-	n := 0
-	for i := range l.Records {
-		if l.Records[i].OK() {
-			n++
-		}
-	}
-	return n
-}
+func (l *Ledger) Good() int { return l.good }
 
 // ErrNoHeader means no sheet of the file has a row that reads like a ledger's header.
 var ErrNoHeader = errors.New("importer: no header row found")
@@ -108,13 +104,7 @@ const headerScanRows = 20
 func FindHeader(sheets []Sheet, m Mapping) (sheet, row int, err error) {
 	for si, sh := range sheets {
 		for ri := 0; ri < len(sh.Rows) && ri < headerScanRows; ri++ {
-			known := 0
-			for _, c := range sh.Rows[ri] {
-				if m.knownHeader(c) {
-					known++
-				}
-			}
-			if known >= 3 {
+			if isHeader(sh.Rows[ri], m) {
 				return si, ri, nil
 			}
 		}
@@ -142,70 +132,10 @@ type column struct {
 // Read reads the ledger of sheets through m: the header found by FindHeader, every
 // row below it a case, a continuation row (no id, date, category or description, but
 // a party) a further party of the case above, a row of totals (合计, 总计, 小计) and
-// an empty row skipped.
+// an empty row skipped. Its Records are every record; see Scan for a file too big to
+// hold.
 func Read(sheets []Sheet, m Mapping, d Dictionary) (*Ledger, error) {
-	si, ri, err := FindHeader(sheets, m)
-	if err != nil {
-		return nil, err
-	}
-	sh := sheets[si]
-	l := &Ledger{Sheet: sh.Name, HeaderRow: ri + 1, Headers: sh.Rows[ri], Unknown: map[Field]map[string]int{}}
-	var cols []column
-	for i, h := range sh.Rows[ri] {
-		if f := m.Column(h); f != FieldNone && f.Valid() {
-			cols = append(cols, column{index: i, header: h, field: f, unitWan: unitWan(h)})
-		}
-	}
-	n := newNormaliser(m, d, l)
-	seen := map[string]int{}
-	var last *Record
-	for r := ri + 1; r < len(sh.Rows); r++ {
-		row := sh.Rows[r]
-		rowNo := r + 1
-		if isEmptyRow(row) {
-			continue
-		}
-		l.Rows++
-		if isTotalRow(row) {
-			l.Skipped = append(l.Skipped, Issue{Row: rowNo, Code: CodeTotalRow, Skipped: true, Value: firstCell(row)})
-			continue
-		}
-		cells := map[Field]cell{}
-		for _, c := range cols {
-			v := ""
-			if c.index < len(row) {
-				v = strings.TrimSpace(row[c.index])
-			}
-			if v == "" {
-				continue
-			}
-			if _, dup := cells[c.field]; dup {
-				// Two columns of one field (申请人, 被申请人 both mapped to a party
-				// name): the second is read as the next party; see party below.
-				cells[c.field+"#2"] = cell{v, c}
-				continue
-			}
-			cells[c.field] = cell{v, c}
-		}
-		if isContinuation(cells) {
-			if last == nil {
-				l.Skipped = append(l.Skipped, Issue{Row: rowNo, Code: CodeOrphanRow, Skipped: true, Value: firstCell(row)})
-				continue
-			}
-			n.addParties(last, rowNo, cells, true)
-			last.LastRow = rowNo
-			continue
-		}
-		rec := n.record(rowNo, cells)
-		if prev, dup := seen[rec.Key]; dup {
-			rec.Issues = append(rec.Issues, Issue{Row: rowNo, Field: FieldRowID, Value: rec.Key, Code: CodeDuplicateRowID, Ref: prev})
-		} else {
-			seen[rec.Key] = rowNo
-		}
-		l.Records = append(l.Records, rec)
-		last = &l.Records[len(l.Records)-1]
-	}
-	return l, nil
+	return scan(memorySheets(sheets), m, d, true, nil)
 }
 
 // cell is a non-empty value and its column.

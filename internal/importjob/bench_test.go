@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onedoor/onedoor/internal/importer"
 	"github.com/onedoor/onedoor/internal/importer/ledgertest"
 	"github.com/onedoor/onedoor/internal/importjob"
 	"github.com/onedoor/onedoor/internal/testutil"
@@ -47,12 +48,13 @@ func BenchmarkImportLedger(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				src, m, err := svc.Source(context.Background(), "bench", f.Sheets)
+				src, m, err := svc.Source(context.Background(), "bench", f.Head)
 				if err != nil {
 					b.Fatal(err)
 				}
-				m.SetValue("category", "土地纠纷", "dispute.land")
-				m.SetValue("category", "劳资纠纷", "dispute.labour")
+				for _, v := range ledgertest.BigValues {
+					m.SetValue(importer.Field(v[0]), v[1], v[2])
+				}
 				if err := svc.SaveMapping(context.Background(), src, m); err != nil {
 					b.Fatal(err)
 				}

@@ -102,26 +102,33 @@ func (s *Service) Dictionary(ctx context.Context) (importer.Dictionary, error) {
 	return importer.Dictionary{Regions: regions, Categories: cats, Now: s.now()}, nil
 }
 
-// File is an uploaded ledger: its name, bytes and hash, and its sheets.
+// File is an uploaded ledger: its name, bytes and hash, and the first rows of its
+// sheets (Head), which its header is found in. The rest is read as it is imported,
+// a row at a time.
 type File struct {
 	Name   string
 	SHA256 string
-	Sheets []importer.Sheet
+	Data   []byte
+	Head   []importer.Sheet
 }
 
-// ReadFile reads a ledger file's bytes.
+// ReadFile reads a ledger file's bytes: tells its format and reads its first rows.
 func ReadFile(name string, data []byte) (File, error) {
-	sheets, err := importer.ReadFile(data)
+	head, err := importer.ReadHead(data)
 	if err != nil {
 		return File{}, model.Invalid("file", "format", "invalid.import.file_format")
 	}
 	sum := sha256.Sum256(data)
-	return File{Name: name, SHA256: hex.EncodeToString(sum[:]), Sheets: sheets}, nil
+	return File{Name: name, SHA256: hex.EncodeToString(sum[:]), Data: data, Head: head}, nil
 }
 
+// keyCheck is how many keys a dry run asks the store about at a time.
+const keyCheck = 5000
+
 // DryRun reads the file through the source's mapping and says what an import would
-// do: its records, the row-by-row report, and which of the good ones are imported
-// already (Existing).
+// do: how many records it would add, which rows it refuses and why, and how many of
+// the good ones are imported already (Existing). It reads the file a row at a time,
+// and keeps the refused records only.
 func (s *Service) DryRun(ctx context.Context, src store.ImportSource, f File) (*Report, error) {
 	m, err := Mapping(src)
 	if err != nil {
@@ -131,26 +138,37 @@ func (s *Service) DryRun(ctx context.Context, src store.ImportSource, f File) (*
 	if err != nil {
 		return nil, err
 	}
-	l, err := importer.Read(f.Sheets, m, d)
-	if errors.Is(err, importer.ErrNoHeader) {
-		return nil, model.Invalid("file", "no_header", "invalid.import.no_header")
+	rep := &Report{File: f, Source: src, mapping: m, dict: d}
+	keys := make([]string, 0, keyCheck)
+	check := func() error {
+		done, err := s.st.ImportedKeys(ctx, src.ID, keys)
+		rep.Existing += len(done)
+		keys = keys[:0]
+		return err
 	}
-	if err != nil {
-		return nil, err
-	}
-	rep := &Report{Ledger: l, File: f, Source: src}
-	keys := make([]string, 0, len(l.Records))
-	for i := range l.Records {
-		if l.Records[i].OK() {
-			keys = append(keys, l.Records[i].Key)
+	l, err := importer.Scan(f.Data, m, d, false, func(r *importer.Record) error {
+		if !r.OK() {
+			return nil
 		}
+		keys = append(keys, r.Key)
+		if len(keys) == keyCheck {
+			return check()
+		}
+		return ctx.Err()
+	})
+	if err == nil {
+		err = check()
 	}
-	done, err := s.st.ImportedKeys(ctx, src.ID, keys)
-	if err != nil {
+	switch {
+	case errors.Is(err, importer.ErrNoHeader):
+		return nil, model.Invalid("file", "no_header", "invalid.import.no_header")
+	case errors.Is(err, importer.ErrFormat):
+		return nil, model.Invalid("file", "format", "invalid.import.file_format")
+	case err != nil:
 		return nil, err
 	}
-	rep.Existing = len(done)
-	rep.Good = len(keys) - len(done)
+	rep.Ledger = l
+	rep.Good = l.Good() - rep.Existing
 	return rep, nil
 }
 
@@ -158,13 +176,18 @@ func (s *Service) DryRun(ctx context.Context, src store.ImportSource, f File) (*
 type Report struct {
 	Source   store.ImportSource
 	File     File
-	Ledger   *importer.Ledger
-	Good     int // records an import would add
-	Existing int // good records imported before
+	Ledger   *importer.Ledger // its Records are the refused ones
+	Good     int              // records an import would add
+	Existing int              // good records imported before
+
+	// The mapping and dictionary the dry run read the file with, which its import
+	// reads it with again.
+	mapping importer.Mapping
+	dict    importer.Dictionary
 }
 
 // Refused is how many records have issues.
-func (r *Report) Refused() int { return len(r.Ledger.Records) - r.Good - r.Existing }
+func (r *Report) Refused() int { return r.Ledger.Cases - r.Good - r.Existing }
 
 // IssueText words an issue's reason in loc.
 func IssueText(loc string, is importer.Issue) string {
@@ -243,8 +266,8 @@ func (s *Service) Start(ctx context.Context, rep *Report, by int64) (store.Impor
 	run, err := s.st.UnfinishedImportRun(ctx, rep.Source.ID, rep.File.SHA256)
 	if errors.Is(err, store.ErrNotFound) {
 		run = store.ImportRun{SourceID: rep.Source.ID, FileName: rep.File.Name, FileSHA256: rep.File.SHA256,
-			Total: len(l.Records), StartedBy: by}
-		summary := fmt.Sprintf("导入台账：来源 %s，文件 %s（SHA-256 %s），%d 条", rep.Source.Name, rep.File.Name, rep.File.SHA256, len(l.Records))
+			Total: l.Cases, StartedBy: by}
+		summary := fmt.Sprintf("导入台账：来源 %s，文件 %s（SHA-256 %s），%d 条", rep.Source.Name, rep.File.Name, rep.File.SHA256, l.Cases)
 		err = s.st.StartImportRun(ctx, store.Audited("import.run", "", summary), &run)
 	}
 	return run, err
@@ -259,9 +282,11 @@ func (s *Service) RunReport(ctx context.Context, rep *Report, by int64, progress
 	return s.Continue(ctx, rep, run, by, progress)
 }
 
-// Continue imports a started run's records from its position on.
+// Continue imports a started run's records from its position on. The file is read
+// again, a row at a time, by a goroutine that turns its records into batches (the
+// cases, their timelines, keys and search entries worked out) while the batch before
+// is written: reading and writing each take a core.
 func (s *Service) Continue(ctx context.Context, rep *Report, run store.ImportRun, by int64, progress func(store.ImportRun)) (store.ImportRun, error) {
-	l := rep.Ledger
 	if run.State == store.ImportFailed {
 		run.State, run.Error = store.ImportRunning, ""
 	}
@@ -269,24 +294,42 @@ func (s *Service) Continue(ctx context.Context, rep *Report, run store.ImportRun
 	if size <= 0 {
 		size = BatchSize(s.st.Dialect())
 	}
-	for run.Position < len(l.Records) {
-		if err := ctx.Err(); err != nil {
-			return run, err // left running: the next import of the file resumes it
+	readCtx, stopReading := context.WithCancel(ctx)
+	batches := make(chan *batch, 1)
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = s.read(readCtx, rep, run.Position, size, by, batches)
+	}()
+	// stop ends the reading and waits for it: nothing is left behind.
+	stop := func() {
+		stopReading()
+		for range batches {
 		}
-		end := min(run.Position+size, len(l.Records))
-		added, existing, refused, err := s.batch(ctx, rep, run.ID, l.Records[run.Position:end], by)
-		if err != nil {
-			if ctx.Err() != nil {
-				return run, ctx.Err()
-			}
-			run.State, run.Error = store.ImportFailed, err.Error()
-			if serr := s.st.SaveImportProgress(context.WithoutCancel(ctx), &run); serr != nil {
-				return run, errors.Join(err, serr)
-			}
+	}
+	fail := func(err error) (store.ImportRun, error) {
+		stop()
+		if ctx.Err() != nil {
+			return run, ctx.Err() // left running: the next import of the file resumes it
+		}
+		run.State, run.Error = store.ImportFailed, err.Error()
+		if serr := s.st.SaveImportProgress(context.WithoutCancel(ctx), &run); serr != nil {
+			return run, errors.Join(err, serr)
+		}
+		return run, err
+	}
+	for b := range batches {
+		if err := ctx.Err(); err != nil {
+			stop()
 			return run, err
 		}
-		run.Position, run.Added, run.Existing, run.Refused = end, run.Added+added, run.Existing+existing, run.Refused+refused
+		added, existing, err := s.write(ctx, rep, run.ID, b)
+		if err != nil {
+			return fail(err)
+		}
+		run.Position, run.Added, run.Existing, run.Refused = run.Position+b.records, run.Added+added, run.Existing+existing, run.Refused+b.refused
 		if err := s.st.SaveImportProgress(ctx, &run); err != nil {
+			stop()
 			if ctx.Err() != nil {
 				return run, ctx.Err()
 			}
@@ -295,6 +338,10 @@ func (s *Service) Continue(ctx context.Context, rep *Report, run store.ImportRun
 		if progress != nil {
 			progress(run)
 		}
+	}
+	stopReading()
+	if readErr != nil {
+		return fail(readErr)
 	}
 	run.State = store.ImportDone
 	if err := s.st.SaveImportProgress(ctx, &run); err != nil {
@@ -306,57 +353,100 @@ func (s *Service) Continue(ctx context.Context, rep *Report, run store.ImportRun
 	return run, nil
 }
 
-// batch writes the good records of recs the source has not imported yet.
-func (s *Service) batch(ctx context.Context, rep *Report, runID int64, recs []importer.Record, by int64) (added, existing, refused int, err error) {
-	keys := make([]string, 0, len(recs))
-	for i := range recs {
-		if recs[i].OK() {
-			keys = append(keys, recs[i].Key)
+// batch is the records of one transaction: how many the file's position moves on by,
+// how many of them are refused, and the good ones' cases ready to write.
+type batch struct {
+	records, refused int
+	store.ImportBatch
+}
+
+// read reads the report's file from record from on, as batches of size records, each
+// sent to out once whole.
+func (s *Service) read(ctx context.Context, rep *Report, from, size int, by int64, out chan<- *batch) error {
+	pos := 0
+	b := &batch{}
+	send := func() error {
+		select {
+		case out <- b:
+			b = &batch{}
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	_, err := importer.Scan(rep.File.Data, rep.mapping, rep.dict, false, func(r *importer.Record) error {
+		if pos++; pos <= from {
+			return nil // committed before the run was stopped
+		}
+		b.records++
+		if r.OK() {
+			b.add(s.st, rep, r, by)
 		} else {
-			refused++
+			b.refused++
 		}
+		if b.records == size {
+			return send()
+		}
+		return nil
+	})
+	if err == nil && b.records > 0 {
+		err = send()
 	}
-	done, err := s.st.ImportedKeys(ctx, rep.Source.ID, keys)
+	return err
+}
+
+// add readies a good record's case, as imported by by, its one event, its key and
+// its search entry.
+func (b *batch) add(st *store.Store, rep *Report, r *importer.Record, by int64) {
+	c := r.Case
+	c.Parties = append([]model.Party(nil), r.Case.Parties...)
+	c.RegisteredBy = by
+	c.TrackingCode = cases.NewTrackingCode()
+	payload, _ := json.Marshal(map[string]any{"source": rep.Source.Name, "file": rep.File.Name, "row": r.Row, "key": r.Key})
+	events := []model.CaseEvent{{ActorID: by, At: c.CreatedAt, Action: "import", ToState: c.State, Note: "", Payload: payload}}
+	b.Cases = append(b.Cases, c)
+	b.Events = append(b.Events, events)
+	b.Keys = append(b.Keys, r.Key)
+	b.Docs = append(b.Docs, st.ImportSearchDoc(&c, events))
+}
+
+// write writes a batch's cases that the source has not imported yet, and says how
+// many it added and how many it found imported before.
+func (s *Service) write(ctx context.Context, rep *Report, runID int64, b *batch) (added, existing int, err error) {
+	done, err := s.st.ImportedKeys(ctx, rep.Source.ID, b.Keys)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, err
 	}
-	existing = len(done)
-	batch := make([]model.Case, 0, len(keys)-len(done))
-	events := make([][]model.CaseEvent, 0, cap(batch))
-	bkeys := make([]string, 0, cap(batch))
-	for i := range recs {
-		r := &recs[i]
-		if !r.OK() || done[r.Key] {
-			continue
+	w := b.ImportBatch
+	if len(done) > 0 {
+		w = store.ImportBatch{}
+		for i, k := range b.Keys {
+			if !done[k] {
+				w.Cases, w.Events, w.Keys, w.Docs = append(w.Cases, b.Cases[i]), append(w.Events, b.Events[i]), append(w.Keys, k), append(w.Docs, b.Docs[i])
+			}
 		}
-		c := r.Case // a copy: the ledger's record stays as read
-		c.Parties = append([]model.Party(nil), r.Case.Parties...)
-		c.RegisteredBy = by
-		payload, _ := json.Marshal(map[string]any{"source": rep.Source.Name, "file": rep.File.Name, "row": r.Row, "key": r.Key})
-		batch = append(batch, c)
-		events = append(events, []model.CaseEvent{{ActorID: by, At: c.CreatedAt, Action: "import", ToState: c.State,
-			Note: "", Payload: payload}})
-		bkeys = append(bkeys, r.Key)
 	}
-	if len(batch) == 0 {
-		return 0, existing, refused, nil
+	if len(w.Cases) == 0 {
+		return 0, len(done), nil
 	}
 	// Tracking codes are random; a clash (next to impossible) fails the batch with
 	// ErrConflict, and it is tried again with fresh ones.
 	for attempt := 0; ; attempt++ {
-		for i := range batch {
-			batch[i].ID = 0
-			batch[i].TrackingCode = cases.NewTrackingCode()
+		for i := range w.Cases {
+			w.Cases[i].ID = 0
+			if attempt > 0 {
+				w.Cases[i].TrackingCode = cases.NewTrackingCode()
+			}
 		}
-		err = s.st.ImportCases(ctx, rep.Source.ID, runID, batch, events, bkeys)
+		err = s.st.ImportCases(ctx, rep.Source.ID, runID, w)
 		if !errors.Is(err, store.ErrConflict) || attempt == 2 {
 			break
 		}
 	}
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, err
 	}
-	return len(batch), existing, refused, nil
+	return len(w.Cases), len(done), nil
 }
 
 // CheckMapping refuses a mapping that names a field or code that does not exist.

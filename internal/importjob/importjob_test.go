@@ -39,7 +39,7 @@ func county(t testing.TB, st *store.Store) int64 {
 func officeSource(t *testing.T, svc *importjob.Service, f importjob.File) store.ImportSource {
 	t.Helper()
 	ctx := context.Background()
-	src, m, err := svc.Source(ctx, "县综治中心台账", f.Sheets)
+	src, m, err := svc.Source(ctx, "县综治中心台账", f.Head)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,6 +250,59 @@ func TestKilledImportResumes(t *testing.T) {
 		}
 		if rows, _ := st.AuditRows(context.Background(), store.AuditFilter{Action: "import.run", Limit: 10}); len(rows) != 1 {
 			t.Fatalf("%d audit entries for one import", len(rows))
+		}
+	})
+}
+
+// A process killed after a batch committed but before its progress was saved
+// resumes from the position saved before it: the batch's rows are found imported
+// and added again by nobody; the rows after it are added once.
+func TestImportKilledBeforeItsProgressResumes(t *testing.T) {
+	data := bigLedger(t, 1000)
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		admin := county(t, st)
+		svc := importjob.New(st)
+		svc.Batch = 300
+		f, err := importjob.ReadFile("big.xlsx", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := officeSource(t, svc, f)
+		killed, kill := context.WithCancel(ctx)
+		run, err := svc.Run(killed, src, f, admin, func(r store.ImportRun) {
+			if r.Position >= 600 {
+				kill()
+			}
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("killed run: %+v %v", run, err)
+		}
+		// The second batch's progress lost: the run as the first batch left it.
+		run.Position, run.Added = 300, 300
+		if err := st.SaveImportProgress(ctx, &run); err != nil {
+			t.Fatal(err)
+		}
+		resumed, err := svc.Run(ctx, src, f, admin, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resumed.ID != run.ID || resumed.State != store.ImportDone || resumed.Position != 1000 ||
+			resumed.Added != 700 || resumed.Existing != 300 {
+			t.Fatalf("resumed: %+v", resumed)
+		}
+		if n, _ := st.CountCases(ctx); n != 1000 {
+			t.Fatalf("%d cases after resuming, want 1000", n)
+		}
+		for _, key := range []string{"1", "300", "301", "600", "601", "1000"} {
+			if _, err := st.ImportedCase(ctx, src.ID, key); err != nil {
+				t.Errorf("row %s: %v", key, err)
+			}
+		}
+		// Every imported case is found by its own text, once.
+		found, err := st.Cases(ctx, store.CaseFilter{Text: search.Parse("家庭矛盾调解第601号"), Limit: 10}, store.CaseScope{All: true})
+		if err != nil || len(found) != 1 {
+			t.Errorf("search 第601号: %d found, %v", len(found), err)
 		}
 	})
 }

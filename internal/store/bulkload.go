@@ -162,6 +162,7 @@ type bulkBatch struct {
 type bulkImport struct {
 	sourceID, runID int64
 	keys            []string // keys[i] is cases[i]'s
+	docs            []string // docs[i] is cases[i]'s search index entry (ImportSearchDoc)
 }
 
 // slice is the part of b from case lo to case hi.
@@ -171,7 +172,7 @@ func (b bulkBatch) slice(lo, hi int) bulkBatch {
 		p.events = b.events[lo:hi]
 	}
 	if b.imp != nil {
-		p.imp = &bulkImport{sourceID: b.imp.sourceID, runID: b.imp.runID, keys: b.imp.keys[lo:hi]}
+		p.imp = &bulkImport{sourceID: b.imp.sourceID, runID: b.imp.runID, keys: b.imp.keys[lo:hi], docs: b.imp.docs[lo:hi]}
 	}
 	return p
 }
@@ -819,23 +820,42 @@ func bulkID(v int64) any {
 }
 
 // bulkIndex writes an import's batch's search index rows in the batch's transaction,
-// from the cases and timelines in hand (a generated batch is indexed afterwards, as a
-// whole, by ReindexFrom).
+// worked out by the caller (a generated batch is indexed afterwards, as a whole, by
+// ReindexFrom). On SQLite they go in as the batch's other rows do; on PostgreSQL by
+// multi-row INSERTs that cast the tsvector's text (COPY would need it parsed here).
 func (s *Store) bulkIndex(ctx context.Context, tx *sql.Tx, b bulkBatch) error {
 	if b.imp == nil || len(b.cases) == 0 {
 		return nil
 	}
-	docs := make(map[int64]*strings.Builder, len(b.cases))
-	var evs []*model.CaseEvent
-	for i := range b.cases {
-		evs = evs[:0]
-		tl := b.timeline(i)
-		for j := range tl {
-			evs = append(evs, &tl[j])
-		}
-		var d strings.Builder
-		d.WriteString(caseDocument(&b.cases[i], evs))
-		docs[b.cases[i].ID] = &d
+	cases, docs := b.cases, b.imp.docs
+	// No index row should name a new case already; should one (a case written and
+	// lost by some earlier fault), the batch's own replaces it.
+	del := "DELETE FROM case_search WHERE rowid BETWEEN ? AND ?"
+	if s.dialect == Postgres {
+		del = "DELETE FROM case_search WHERE case_id BETWEEN $1 AND $2"
 	}
-	return writeSearchRows(ctx, tx, s, b.cases[0].ID, b.cases[len(b.cases)-1].ID, docs)
+	if _, err := tx.ExecContext(ctx, del, cases[0].ID, cases[len(cases)-1].ID); err != nil {
+		return fmt.Errorf("case_search: %w", err)
+	}
+	if s.dialect == Postgres {
+		const perStatement = 500
+		for lo := 0; lo < len(cases); lo += perStatement {
+			hi := min(lo+perStatement, len(cases))
+			args := make([]any, 0, 2*(hi-lo))
+			for i := lo; i < hi; i++ {
+				args = append(args, cases[i].ID, docs[i])
+			}
+			head, row := "INSERT INTO case_search (case_id, doc) VALUES ", "?, ?::tsvector"
+			q := s.fullValuesSQL(head, row, perStatement)
+			if hi-lo < perStatement {
+				q = s.valuesSQL(head, row, hi-lo)
+			}
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return fmt.Errorf("case_search: %w", err)
+			}
+		}
+		return nil
+	}
+	return s.bulkInsert(ctx, tx, bulkRows{table: "case_search", cols: "rowid, doc", row: "?, ?", n: len(cases), perStmt: bulkPartyRows,
+		values: func(args []any, i int) []any { return append(args, cases[i].ID, docs[i]) }})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/search"
 )
 
 // ImportSource is an office whose 台账 are imported alike, with its mapping
@@ -228,17 +229,41 @@ func (s *Store) ImportedCase(ctx context.Context, sourceID int64, key string) (i
 	return id, err
 }
 
-// ImportCases writes a batch of imported cases, each with its timeline, and the
-// source's key of each (keys[i] is cases[i]'s) and their search index rows, through
-// the bulk loader: all of it or none. A key imported already fails the batch with
-// ErrConflict (the caller leaves those out first, with ImportedKeys). Unlike a
-// generated load, it may run beside a live server: the loader holds the writer (on
-// SQLite) or the tables' id ranges (on PostgreSQL) for the batch.
-func (s *Store) ImportCases(ctx context.Context, sourceID, runID int64, cases []model.Case, events [][]model.CaseEvent, keys []string) error {
-	if len(keys) != len(cases) {
-		return fmt.Errorf("import: %d keys for %d cases", len(keys), len(cases))
+// ImportBatch is a batch of imported cases: Events[i], Keys[i] (the source's key of
+// the row) and Docs[i] (its search index entry, from ImportSearchDoc) are Cases[i]'s.
+type ImportBatch struct {
+	Cases  []model.Case
+	Events [][]model.CaseEvent
+	Keys   []string
+	Docs   []string
+}
+
+// ImportSearchDoc is an imported case's search index entry as this store keeps it,
+// which a caller works out before the batch's transaction, beside the one before
+// (the text's terms on SQLite, their tsvector on PostgreSQL).
+func (s *Store) ImportSearchDoc(c *model.Case, events []model.CaseEvent) string {
+	evs := make([]*model.CaseEvent, len(events))
+	for i := range events {
+		evs[i] = &events[i]
 	}
-	return s.bulkLoad(ctx, bulkBatch{cases: cases, events: events, imp: &bulkImport{sourceID: sourceID, runID: runID, keys: keys}})
+	doc := caseDocument(c, evs)
+	if s.dialect == Postgres {
+		return search.TSVector(doc)
+	}
+	return doc
+}
+
+// ImportCases writes a batch of imported cases, each with its timeline, the source's
+// key of each and their search index rows, through the bulk loader: all of it or
+// none. A key imported already fails the batch with ErrConflict (the caller leaves
+// those out first, with ImportedKeys). Unlike a generated load, it may run beside a
+// live server: the loader holds the writer (on SQLite) or the tables' id ranges (on
+// PostgreSQL) for the batch.
+func (s *Store) ImportCases(ctx context.Context, sourceID, runID int64, b ImportBatch) error {
+	if len(b.Keys) != len(b.Cases) || len(b.Docs) != len(b.Cases) {
+		return fmt.Errorf("import: %d keys and %d index entries for %d cases", len(b.Keys), len(b.Docs), len(b.Cases))
+	}
+	return s.bulkLoad(ctx, bulkBatch{cases: b.Cases, events: b.Events, imp: &bulkImport{sourceID: sourceID, runID: runID, keys: b.Keys, docs: b.Docs}})
 }
 
 // ImportFile is an uploaded ledger.

@@ -176,6 +176,10 @@ func MessyCSV(gbk bool) ([]byte, error) {
 	return simplifiedchinese.GBK.NewEncoder().Bytes([]byte(b.String()))
 }
 
+// BigValues are the words of Big's ledger that its source's mapping must name: the
+// office's names of categories, field by field (importer.Mapping.SetValue's).
+var BigValues = [][3]string{{"category", "土地纠纷", "dispute.land"}, {"category", "劳资纠纷", "dispute.labour"}}
+
 // Big writes a clean ledger of n rows to w, as a county's years of 台账 look: the
 // messy ledger's header, dates over three years written the four ways, the demo
 // county's townships (some without 镇) and villages, the office's category names,

@@ -122,7 +122,7 @@ func (u *UI) renderImportFile(w http.ResponseWriter, r *http.Request, status int
 		u.renderError(w, r, err)
 		return
 	}
-	for i, h := range importer.Headers(f.Sheets, m) {
+	for i, h := range importer.Headers(f.Head, m) {
 		if strings.TrimSpace(h) != "" {
 			data.Columns = append(data.Columns, importColumn{Index: i, Header: h, Field: m.Column(h)})
 		}
@@ -249,7 +249,7 @@ func (u *UI) importMappingSave(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, err)
 		return
 	}
-	headers := importer.Headers(f.Sheets, m)
+	headers := importer.Headers(f.Head, m)
 	for i, h := range headers {
 		if v, ok := r.PostForm["col."+strconv.Itoa(i)]; ok && strings.TrimSpace(h) != "" {
 			m.SetColumn(h, importer.Field(v[0]))

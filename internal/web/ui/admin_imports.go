@@ -140,7 +140,7 @@ func (u *UI) importUpload(w http.ResponseWriter, r *http.Request) {
 		if name == "" {
 			err = model.Invalid("source_name", "required", "invalid.import.source_required")
 		} else {
-			src, _, err = u.Imports.Source(ctx, name, f.Sheets)
+			src, _, err = u.Imports.Source(ctx, name, f.Head)
 			if fe := new(model.FieldError); errors.As(err, &fe) {
 				err = fe.WithField("source_name")
 			}
