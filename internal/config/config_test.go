@@ -68,7 +68,9 @@ func TestLoad(t *testing.T) {
 		{"bad flag value names it", nil, []string{"-db-wait", "soon"}, nil, "-db-wait"},
 		{"migrate off", map[string]string{"ONEDOOR_MIGRATE": "false"}, nil, func(c *Config) bool { return !c.Migrate }, ""},
 		{"replicas repeat", nil, []string{"-db", "postgres://p/onedoor", "-db-replica", "postgres://r1/onedoor", "-db-replica", "postgres://r2/onedoor"},
-			func(c *Config) bool { return len(c.DBReplicas.URLs) == 2 && c.DBReplicas.URLs[1] == "postgres://r2/onedoor" }, ""},
+			func(c *Config) bool {
+				return len(c.DBReplicas.URLs) == 2 && c.DBReplicas.URLs[1] == "postgres://r2/onedoor"
+			}, ""},
 		{"replicas from the environment, space-separated", map[string]string{"ONEDOOR_DB": "postgres://p/o", "ONEDOOR_DB_REPLICA": "postgres://r1/o postgres://r2/o"}, nil,
 			func(c *Config) bool { return len(c.DBReplicas.URLs) == 2 }, ""},
 		{"a replica flag replaces the environment's", map[string]string{"ONEDOOR_DB": "postgres://p/o", "ONEDOOR_DB_REPLICA": "postgres://r1/o postgres://r2/o"},
