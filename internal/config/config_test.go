@@ -67,8 +67,23 @@ func TestLoad(t *testing.T) {
 		{"too few connections", nil, []string{"-db-max-conns", "4"}, nil, "-db-max-conns"},
 		{"bad flag value names it", nil, []string{"-db-wait", "soon"}, nil, "-db-wait"},
 		{"migrate off", map[string]string{"ONEDOOR_MIGRATE": "false"}, nil, func(c *Config) bool { return !c.Migrate }, ""},
+		{"replicas repeat", nil, []string{"-db", "postgres://p/onedoor", "-db-replica", "postgres://r1/onedoor", "-db-replica", "postgres://r2/onedoor"},
+			func(c *Config) bool {
+				return len(c.DBReplicas.URLs) == 2 && c.DBReplicas.URLs[1] == "postgres://r2/onedoor"
+			}, ""},
+		{"replicas from the environment, space-separated", map[string]string{"ONEDOOR_DB": "postgres://p/o", "ONEDOOR_DB_REPLICA": "postgres://r1/o postgres://r2/o"}, nil,
+			func(c *Config) bool { return len(c.DBReplicas.URLs) == 2 }, ""},
+		{"a replica flag replaces the environment's", map[string]string{"ONEDOOR_DB": "postgres://p/o", "ONEDOOR_DB_REPLICA": "postgres://r1/o postgres://r2/o"},
+			[]string{"-db-replica", "postgres://r3/o"}, func(c *Config) bool { return len(c.DBReplicas.URLs) == 1 && c.DBReplicas.URLs[0] == "postgres://r3/o" }, ""},
+		{"replica on sqlite refused", nil, []string{"-db-replica", "postgres://r1/onedoor"}, nil, "-db-replica needs a PostgreSQL -db"},
+		{"replica not a postgres url", nil, []string{"-db", "postgres://p/o", "-db-replica", "r1:5432"}, nil, "-db-replica"},
+		{"pgbouncer on sqlite refused", nil, []string{"-db-pgbouncer"}, nil, "-db-pgbouncer needs"},
+		{"pgbouncer on postgres", nil, []string{"-db", "postgres://p/o", "-db-pgbouncer"}, func(c *Config) bool { return c.DBPgBouncer }, ""},
+		{"replica lag too small", nil, []string{"-db-replica-max-lag", "500ms"}, nil, "-db-replica-max-lag must"},
+		{"replica conns too few", nil, []string{"-db-replica-max-conns", "1"}, nil, "-db-replica-max-conns must"},
 		{"operations defaults", nil, nil, func(c *Config) bool {
-			return c.Migrate && c.DBWait == 2*time.Minute && c.DBMaxConns == 38 && c.HSTS == 0
+			return c.Migrate && c.DBWait == 2*time.Minute && c.DBMaxConns == 38 && c.HSTS == 0 &&
+				c.DBReplicaMaxLag == 10*time.Second && c.DBReplicaMaxConns == 16 && !c.DBPgBouncer && len(c.DBReplicas.URLs) == 0
 		}, ""},
 		{"audit key from the environment", map[string]string{"ONEDOOR_AUDIT_KEY": "ab12", "ONEDOOR_AUDIT_KEY_FILE": "/etc/onedoor/key"}, nil,
 			func(c *Config) bool { return c.AuditKey == "ab12" && c.AuditKeyPath() == "/etc/onedoor/key" }, ""},

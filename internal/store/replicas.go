@@ -132,6 +132,9 @@ func (s *Store) AddReplicas(ctx context.Context, urls []string, o ReplicaOptions
 func (s *Store) openReplicaView(dsn string, conns int) (*Store, error) {
 	// A replica that does not answer must not hold a request long: it is skipped.
 	dsn = withDefaultParam(dsn, "connect_timeout", "2")
+	if s.pgBouncer {
+		dsn = withDefaultParam(dsn, "default_query_exec_mode", "cache_describe") // as the primary's (OpenWith)
+	}
 	listConns := max(2, conns/3)
 	readConns := max(2, conns-listConns)
 	open := func(dsn string, n int) (*sql.DB, error) {

@@ -341,8 +341,14 @@ func (s *Store) Pools() []PoolStats {
 	if s.lists != nil {
 		out = append(out, PoolStats{"listings", s.lists.Stats()})
 	}
-	if s.looks != nil {
+	if s.looks != nil && s.looks != s.r {
 		out = append(out, PoolStats{"looks", s.looks.Stats()})
+	}
+	if s.replicas != nil {
+		for _, r := range s.replicas.list {
+			out = append(out, PoolStats{"replica " + r.name + " readers", r.view.r.Stats()},
+				PoolStats{"replica " + r.name + " listings", r.view.lists.Stats()})
+		}
 	}
 	return out
 }
