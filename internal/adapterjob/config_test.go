@@ -46,7 +46,9 @@ func TestPlatformSettingsAreChecked(t *testing.T) {
 			{"polled too often", with(func(in *adapterjob.PlatformInput) { in.PollSeconds = adapterjob.MinPollSeconds - 1 }), "poll_seconds"},
 			{"polled too rarely", with(func(in *adapterjob.PlatformInput) { in.PollSeconds = adapterjob.MaxPollSeconds + 1 }), "poll_seconds"},
 			{"mapping without a region field", with(func(in *adapterjob.PlatformInput) { in.Mapping = strings.Replace(mapping, `, "region": "r"`, "", 1) }), "mapping.fields.region"},
-			{"mapping to no category", with(func(in *adapterjob.PlatformInput) { in.Mapping = strings.Replace(mapping, "dispute.labour", "dispute.wages", 1) }), "mapping.categories.01"},
+			{"mapping to no category", with(func(in *adapterjob.PlatformInput) {
+				in.Mapping = strings.Replace(mapping, "dispute.labour", "dispute.wages", 1)
+			}), "mapping.categories.01"},
 			{"mapping to no region", with(func(in *adapterjob.PlatformInput) { in.Mapping = strings.Replace(mapping, "622922100", "622922999", 1) }), "mapping.regions.r1"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
