@@ -54,6 +54,7 @@ func TestPlatformPagesInTheBrowser(t *testing.T) {
 		if got := tb.text(`[data-testid=secret-hint]`); strings.Contains(got, secret) || !strings.HasSuffix(got, "45") {
 			t.Fatalf("the secret as listed: %q", got)
 		}
+		tb.shot("platforms-list-1366x768")
 
 		// The platform pushes an order of a category nobody mapped yet.
 		body, _ := json.Marshal(map[string]any{"gdbh": "GD0001", "sqnr": "反映某工地拖欠工资", "lbdm": "0301", "qydm": "622922"})
