@@ -366,7 +366,13 @@ func (s *Service) Rate(ctx context.Context, code, last4 string, satisfaction wor
 			return err
 		}
 		if ch != nil {
-			return s.recordWarning(ctx, tx, &c, ch, now)
+			if err := s.recordWarning(ctx, tx, &c, ch, now); err != nil {
+				return err
+			}
+		}
+		if s.Acted != nil {
+			// The citizen's own return visit is a 回访 the case's platform is told of.
+			return s.Acted(ctx, tx, &c, ev)
 		}
 		return nil
 	})

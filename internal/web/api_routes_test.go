@@ -13,7 +13,8 @@ import (
 // examplePathValues fill a route's wildcards; the parameter is refused before any of
 // them is looked at.
 var examplePathValues = map[string]string{"{id}": "1", "{aid}": "1", "{pid}": "1", "{lid}": "1", "{mid}": "1", "{rid}": "1", "{kind}": "regions",
-	"{switch}": "activate", "{action}": "accept", "{day}": "2026-10-01", "{code}": "township"}
+	"{switch}": "activate", "{action}": "accept", "{day}": "2026-10-01", "{code}": "township",
+	"{platform}": "ls12345"}
 
 // Every route of the API, as its router has them — a route added later included —
 // refuses a query parameter it does not take, with 400 naming it, before it does

@@ -176,6 +176,15 @@ func (w *world) probes() []probe {
 	fucheng, jinggu := "622922100", "622922103"
 	id := func(n int64) string { return fmt.Sprint(n) }
 	okFor := func(ans answer) func(demo.Account) answer { return func(demo.Account) answer { return ans } }
+	// atCounty answers ans to the deployment root's people, 403 to the others.
+	atCounty := func(ans answer) func(demo.Account) answer {
+		return func(a demo.Account) answer {
+			if a.RegionCode != demo.CountyCode {
+				return answer{status: http.StatusForbidden}
+			}
+			return ans
+		}
+	}
 
 	// The public door, assets and health: the same for everyone.
 	add(
@@ -258,6 +267,15 @@ func (w *world) probes() []probe {
 		probe{route: "POST /admin/categories", method: POST, url: "/admin/categories", body: emptyForm, want: w.granted(pageSurface, auth.PermDictionary, okFor(unprocessable))},
 		probe{route: "POST /admin/categories/{id}", method: POST, url: "/admin/categories/" + id(w.category), body: emptyForm, want: w.granted(pageSurface, auth.PermDictionary, okFor(unprocessable))},
 		probe{route: "GET /admin/tokens", method: GET, url: "/admin/tokens", want: w.granted(pageSurface, org, okFor(ok200))},
+		probe{route: "GET /admin/platforms", method: GET, url: "/admin/platforms", want: w.granted(pageSurface, org, atCounty(ok200))},
+		probe{route: "GET /admin/platforms/new", method: GET, url: "/admin/platforms/new", want: w.granted(pageSurface, org, atCounty(ok200))},
+		probe{route: "POST /admin/platforms", method: POST, url: "/admin/platforms", body: emptyForm, want: w.granted(pageSurface, org, atCounty(unprocessable))},
+		probe{route: "GET /admin/platforms/{id}/edit", method: GET, url: "/admin/platforms/999999/edit", want: w.granted(pageSurface, org, atCounty(notFound))},
+		probe{route: "POST /admin/platforms/{id}", method: POST, url: "/admin/platforms/999999", body: emptyForm, want: w.granted(pageSurface, org, atCounty(notFound))},
+		probe{route: "GET /admin/platforms/{id}/parked", method: GET, url: "/admin/platforms/999999/parked", want: w.granted(pageSurface, org, atCounty(notFound))},
+		probe{route: "POST /admin/platforms/{id}/parked", method: POST, url: "/admin/platforms/999999/parked", body: emptyForm, want: w.granted(pageSurface, org, atCounty(notFound))},
+		// A platform's push is signed, not signed in: the same for everyone.
+		probe{route: "POST /api/v1/platforms/{platform}/orders", method: POST, url: "/api/v1/platforms/nosuch/orders", body: emptyJSON, want: same(notFound)},
 		probe{route: "POST /admin/tokens", method: POST, url: "/admin/tokens", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
 		probe{route: "POST /admin/tokens/{id}/revoke", method: POST, url: "/admin/tokens/" + id(w.token) + "/revoke", want: w.inSubtree(pageSurface, org, demo.CountyCode, see)},
 		probe{route: "GET /admin/screens", method: GET, url: "/admin/screens", want: w.granted(pageSurface, org, okFor(ok200))},

@@ -22,6 +22,7 @@ import (
 	"github.com/onedoor/onedoor/internal/notify"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // fakePlatform is a 12345 platform as onedoor meets it: it pushes signed orders,
@@ -221,11 +222,14 @@ func TestPlatformPushRoundTrip(t *testing.T) {
 			{clerk, "handle", nil},
 			{mediator, "resolve", map[string]any{"outcome": "mediated_oral", "note": "经调解，工地已向张建国结清工资，电话13912345678回访确认。"}},
 			{clerk, "verify", nil},
-			{clerk, "visit", map[string]any{"satisfaction": "satisfied", "note": "张建国表示满意"}},
 		} {
 			if resp, raw := step.who.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/%s", c.ID, step.action), step.body); resp.StatusCode != 200 {
 				t.Fatalf("%s: %d %s", step.action, resp.StatusCode, raw)
 			}
+		}
+		// The return visit is the caller's own rating, on the public portal.
+		if err := srv.App.Cases().Rate(ctx, first.TrackingCode, "5678", workflow.Satisfied, "我是张建国，很满意"); err != nil {
+			t.Fatalf("the caller's rating: %v", err)
 		}
 
 		// The platform is down for the first two attempts: the push-backs wait in the

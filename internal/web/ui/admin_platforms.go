@@ -4,8 +4,24 @@ import (
 	"net/http"
 
 	"github.com/onedoor/onedoor/internal/adapterjob"
+	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/web/httpx"
 )
+
+// rootOnly admits only users of the deployment's root region.
+func (u *UI) rootOnly(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !atRoot(httpx.Principal(r)) {
+			u.renderError(w, r, auth.ErrForbidden)
+			return
+		}
+		h(w, r)
+	}
+}
+
+// atRoot reports whether p belongs to the deployment's root region.
+func atRoot(p *auth.Principal) bool { return p != nil && p.Region.ParentID == 0 }
 
 // platformRow is a platform as its list shows it: the secret only as a hint.
 type platformRow struct {

@@ -138,11 +138,13 @@ func navFor(p *auth.Principal) []NavItem {
 			NavItem{Key: "nav.users", Href: "/admin/users"},
 			NavItem{Key: "nav.categories", Href: "/admin/categories"},
 			NavItem{Key: "nav.tokens", Href: "/admin/tokens"},
-			NavItem{Key: "nav.platforms", Href: "/admin/platforms"},
 			NavItem{Key: "nav.screens", Href: "/admin/screens"},
 			NavItem{Key: "nav.roster_admin", Href: "/admin/roster"},
 			NavItem{Key: "nav.mediation_admin", Href: "/admin/mediation"},
 		)
+	}
+	if p.Can(auth.PermOrgManage) && atRoot(p) {
+		items = append(items, NavItem{Key: "nav.platforms", Href: "/admin/platforms"})
 	}
 	if p.Can(auth.PermDictionary) {
 		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"},

@@ -109,13 +109,16 @@ func (u *UI) Register(mux httpx.Mux) {
 	auditor := u.withPerm(auth.PermAuditRead)
 	mux.HandleFunc("GET /admin/audit", auditor(u.auditList))
 	mux.HandleFunc("GET /admin/audit.csv", auditor(u.auditExport))
-	mux.HandleFunc("GET /admin/platforms", admin(u.platformList))
-	mux.HandleFunc("GET /admin/platforms/new", admin(u.platformNew))
-	mux.HandleFunc("POST /admin/platforms", admin(u.platformCreate))
-	mux.HandleFunc("GET /admin/platforms/{id}/edit", admin(u.platformEdit))
-	mux.HandleFunc("POST /admin/platforms/{id}", admin(u.platformUpdate))
-	mux.HandleFunc("GET /admin/platforms/{id}/parked", admin(u.platformParked))
-	mux.HandleFunc("POST /admin/platforms/{id}/parked", admin(u.platformResolve))
+	// The platforms feed the whole deployment: only its root's administrators
+	// configure them (a township's could send the county's orders elsewhere).
+	platforms := func(h http.HandlerFunc) http.HandlerFunc { return admin(u.rootOnly(h)) }
+	mux.HandleFunc("GET /admin/platforms", platforms(u.platformList))
+	mux.HandleFunc("GET /admin/platforms/new", platforms(u.platformNew))
+	mux.HandleFunc("POST /admin/platforms", platforms(u.platformCreate))
+	mux.HandleFunc("GET /admin/platforms/{id}/edit", platforms(u.platformEdit))
+	mux.HandleFunc("POST /admin/platforms/{id}", platforms(u.platformUpdate))
+	mux.HandleFunc("GET /admin/platforms/{id}/parked", platforms(u.platformParked))
+	mux.HandleFunc("POST /admin/platforms/{id}/parked", platforms(u.platformResolve))
 	mux.HandleFunc("GET /admin/tokens", admin(u.tokenList))
 	mux.HandleFunc("POST /admin/tokens", admin(u.tokenCreate))
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", admin(u.tokenRevoke))
