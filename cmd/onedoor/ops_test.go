@@ -243,3 +243,39 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// serve with a replica that does not answer: it serves, reads the primary, says so in
+// its log and /healthz, and checks the replica until it stops.
+func TestServeWithAReplicaThatDoesNotAnswer(t *testing.T) {
+	dsn := testutil.NewDSN(t, store.Postgres)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := "postgres://postgres@" + ln.Addr().String() + "/test?sslmode=disable"
+	ln.Close() // nothing listens there now
+	var log bytes.Buffer
+	addr, stop := serveFor(t, dsn, false, &log, "-db-replica", gone, "-db-replica-max-lag", "1s")
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var health struct {
+		Status   string `json:"status"`
+		Replicas []struct {
+			Name, Status, Problem string
+		} `json:"replicas"`
+	}
+	json.NewDecoder(resp.Body).Decode(&health)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || health.Status != "ok" || len(health.Replicas) != 1 ||
+		health.Replicas[0].Status != "skipped" || health.Replicas[0].Problem != "unreachable" || strings.Contains(health.Replicas[0].Name, "postgres@") {
+		t.Fatalf("healthz with its replica down: %d %+v", resp.StatusCode, health)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), `"msg":"replica skipped: reports read the primary"`) {
+		t.Errorf("the log does not say the replica is skipped:\n%s", log.String())
+	}
+}
