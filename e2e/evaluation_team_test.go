@@ -15,6 +15,7 @@ import (
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // TestEvaluationTeamWork: a township case with its 包案 leader and mediator is mediated
@@ -67,7 +68,7 @@ func TestEvaluationTeamWork(t *testing.T) {
 		tb := b.newTab(t, srv.URL)
 		tb.do("a laptop's screen", chromedp.EmulateViewport(1366, 768))
 		tb.mustLogin("county.leader", demo.Password)
-		if status := tb.open("/evaluation?scheme=township&period=month&date=" + time.Now().Format("2006-01-02")); status != 200 {
+		if status := tb.open("/evaluation?scheme=township&period=month&date=" + time.Now().In(workflow.ChinaTime).Format("2006-01-02")); status != 200 {
 			t.Fatalf("ranking page: status %d", status)
 		}
 		rows := tb.texts(`[data-testid=evaluation-team-row]`)
