@@ -353,6 +353,7 @@ func (w *world) probes() []probe {
 		probe{route: "GET /admin/deadlines", method: GET, url: "/admin/deadlines", want: w.granted(pageSurface, dict, okFor(ok200))},
 		probe{route: "POST /admin/deadlines", method: POST, url: "/admin/deadlines", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
 		probe{route: "POST /admin/deadlines/{id}", method: POST, url: "/admin/deadlines/" + id(w.deadlineRule), body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
+		probe{route: "POST /admin/retention/{kind}", method: POST, url: "/admin/retention/dispute", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
 		probe{route: "POST /admin/deadlines/{id}/delete", method: POST, url: "/admin/deadlines/" + id(w.spareRules[0]) + "/delete", want: w.granted(pageSurface, dict, okFor(see))},
 		probe{route: "GET /admin/calendar", method: GET, url: "/admin/calendar", want: w.granted(pageSurface, dict, okFor(ok200))},
 		probe{route: "POST /admin/calendar", method: POST, url: "/admin/calendar", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},

@@ -86,6 +86,7 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /admin/deadlines", dictionary(u.deadlineSave))
 	mux.HandleFunc("POST /admin/deadlines/{id}", dictionary(u.deadlineSave))
 	mux.HandleFunc("POST /admin/deadlines/{id}/delete", dictionary(u.deadlineDelete))
+	mux.HandleFunc("POST /admin/retention/{kind}", dictionary(u.retentionSave))
 	mux.HandleFunc("GET /admin/calendar", dictionary(u.calendarPage))
 	mux.HandleFunc("POST /admin/calendar", dictionary(u.calendarSet))
 	mux.HandleFunc("POST /admin/calendar/{day}/delete", dictionary(u.calendarDelete))
