@@ -182,3 +182,50 @@ func TestDescribedBodiesAreTheDecodedOnes(t *testing.T) {
 		t.Errorf("%d of %d described bodies seen decoded; not reached: %v, want %v", observed, withBody, unreachable, wantUnreachable)
 	}
 }
+
+// A field the description marks required is refused when it is left out of the
+// operation's example: 422 naming it.
+func TestDescribedRequiredFieldsAreRequired(t *testing.T) {
+	st := testutil.NewStore(t, store.SQLite)
+	srv := testutil.NewServer(t, st, true)
+	doc := fetchOpenAPI(t, srv, "")
+	admin := srv.Login(t, "county.admin", demo.Password)
+	clerk := srv.Login(t, "county.clerk", demo.Password)
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	checked := 0
+	for _, step := range []struct {
+		who          *testutil.Client
+		method, path string
+	}{
+		{srv.NewClient(t), "POST", "/api/v1/session"},
+		{admin, "POST", "/api/v1/departments"},
+		{admin, "POST", "/api/v1/users"},
+		{admin, "POST", "/api/v1/tokens"},
+		{admin, "POST", "/api/v1/regions"},
+		{clerk, "POST", "/api/v1/cases"},
+		{clerk, "POST", "/api/v1/saved-filters"},
+	} {
+		example, component, _ := documented(t, doc, step.method, step.path)
+		schema := schemas[component].(map[string]any)
+		required, _ := schema["required"].([]any)
+		if len(required) == 0 {
+			t.Errorf("%s %s: no field is required", step.method, step.path)
+		}
+		for _, name := range required {
+			body := map[string]any{}
+			for k, v := range example.(map[string]any) {
+				if k != name {
+					body[k] = v
+				}
+			}
+			resp, raw := step.who.Do(step.method, step.path, body)
+			if e := testutil.DecodeError(t, raw); resp.StatusCode != http.StatusUnprocessableEntity || e.Error.Field != name {
+				t.Errorf("%s %s without %s: %d %s", step.method, step.path, name, resp.StatusCode, raw)
+			}
+			checked++
+		}
+	}
+	if checked < 15 {
+		t.Errorf("only %d fields checked", checked)
+	}
+}
