@@ -229,3 +229,95 @@ func TestDescribedRequiredFieldsAreRequired(t *testing.T) {
 		t.Errorf("only %d fields checked", checked)
 	}
 }
+
+// The answer the description gives an operation is the type its handler answers
+// with: each GET route is asked, by the demo's accounts in turn, with an observer.
+func TestDescribedAnswersAreTheWrittenOnes(t *testing.T) {
+	st := testutil.NewStore(t, store.SQLite)
+	srv := testutil.NewServer(t, st, true)
+	doc := fetchOpenAPI(t, srv, "")
+	handler := srv.App.Handler()
+	clerk := srv.Login(t, "county.clerk", demo.Password)
+	example, _, _ := documented(t, doc, "POST", "/api/v1/cases")
+	if resp, raw := clerk.Do("POST", "/api/v1/cases", example); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("case: %d %s", resp.StatusCode, raw)
+	}
+	var clients []*testutil.Client
+	for _, name := range []string{"county.admin", "county.clerk", "county.leader", "county.mediator", "county.handler"} {
+		clients = append(clients, srv.Login(t, name, demo.Password))
+	}
+	checked := 0
+	for _, pattern := range srv.App.Routes() {
+		method, path, ok := strings.Cut(pattern, " ")
+		if !ok || !strings.HasPrefix(path, "/api/v1/") || method != "GET" {
+			continue
+		}
+		want := documentedAnswer(t, doc, path)
+		url := strings.ReplaceAll(path, "/document-templates/{kind}", "/document-templates/acceptance")
+		url = strings.ReplaceAll(url, "/evaluation/schemes/{code}", "/evaluation/schemes/standard")
+		for wildcard, value := range examplePathValues {
+			url = strings.ReplaceAll(url, wildcard, value)
+		}
+		var got string
+		for _, c := range clients {
+			var obs httpx.Contract
+			req := httptest.NewRequest(method, url, nil)
+			for _, ck := range c.HTTP.Jar.Cookies(req.URL) {
+				req.AddCookie(ck)
+			}
+			u := *req.URL
+			u.Scheme, u.Host = "http", strings.TrimPrefix(srv.URL, "http://")
+			for _, ck := range c.HTTP.Jar.Cookies(&u) {
+				req.AddCookie(ck)
+			}
+			handler.ServeHTTP(httptest.NewRecorder(), req.WithContext(httpx.Observe(req.Context(), &obs)))
+			switch {
+			case obs.Items != nil:
+				got = "[]" + openapi.ComponentName(obs.Items)
+			case obs.Answer != nil && obs.Answer.Kind() == reflect.Struct:
+				got = openapi.ComponentName(obs.Answer)
+			case obs.Answer != nil:
+				got = obs.Answer.String()
+			}
+			if got != "" {
+				break
+			}
+		}
+		if want != "" && got != "" && want != got {
+			t.Errorf("%s: answers %s, described as %s", pattern, got, want)
+		}
+		if want != "" && got != "" {
+			checked++
+		}
+		if testing.Verbose() {
+			t.Logf("%s: described %q, answers %q", pattern, want, got)
+		}
+	}
+	if checked < 10 {
+		t.Errorf("only %d answers checked", checked)
+	}
+}
+
+// documentedAnswer names the JSON answer the description gives GET path: a
+// component, []component for the list envelope, "" when it names none.
+func documentedAnswer(t *testing.T, doc map[string]any, path string) string {
+	t.Helper()
+	op := doc["paths"].(map[string]any)[path].(map[string]any)["get"].(map[string]any)
+	for code, r := range op["responses"].(map[string]any) {
+		if n, _ := strconv.Atoi(code); n >= 300 {
+			continue
+		}
+		content, _ := r.(map[string]any)["content"].(map[string]any)
+		mt, _ := content["application/json"].(map[string]any)
+		s, _ := mt["schema"].(map[string]any)
+		if ref, ok := s["$ref"].(string); ok {
+			return strings.TrimPrefix(ref, openapi.RefPrefix)
+		}
+		props, _ := s["properties"].(map[string]any)
+		if items, ok := props["items"].(map[string]any); ok {
+			ref, _ := items["items"].(map[string]any)["$ref"].(string)
+			return "[]" + strings.TrimPrefix(ref, openapi.RefPrefix)
+		}
+	}
+	return ""
+}
