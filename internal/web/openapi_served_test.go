@@ -184,7 +184,8 @@ func TestDescribedBodiesAreTheDecodedOnes(t *testing.T) {
 }
 
 // A field the description marks required is refused when it is left out of the
-// operation's example: 422 naming it.
+// operation's example, and a text one character over its documented limit: 422
+// naming it.
 func TestDescribedRequiredFieldsAreRequired(t *testing.T) {
 	st := testutil.NewStore(t, store.SQLite)
 	srv := testutil.NewServer(t, st, true)
@@ -224,8 +225,28 @@ func TestDescribedRequiredFieldsAreRequired(t *testing.T) {
 			}
 			checked++
 		}
+		// And a text longer than its documented limit is refused, naming it.
+		props, _ := schema["properties"].(map[string]any)
+		for name, p := range props {
+			max, ok := p.(map[string]any)["maxLength"].(float64)
+			if !ok {
+				continue
+			}
+			body := maps.Clone(example.(map[string]any))
+			body[name] = strings.Repeat("1", int(max)+1)
+			resp, raw := step.who.Do(step.method, step.path, body)
+			if e := testutil.DecodeError(t, raw); resp.StatusCode != http.StatusUnprocessableEntity || e.Error.Field != name {
+				t.Errorf("%s %s with %s of %d characters: %d %s", step.method, step.path, name, int(max)+1, resp.StatusCode, raw)
+			}
+			body[name] = strings.Repeat("2", int(max))
+			resp, raw = step.who.Do(step.method, step.path, body)
+			if resp.StatusCode == http.StatusUnprocessableEntity && testutil.DecodeError(t, raw).Error.Field == name {
+				t.Errorf("%s %s with %s of %d characters, its documented limit: %s", step.method, step.path, name, int(max), raw)
+			}
+			checked++
+		}
 	}
-	if checked < 15 {
+	if checked < 20 {
 		t.Errorf("only %d fields checked", checked)
 	}
 }
