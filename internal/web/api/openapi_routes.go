@@ -181,10 +181,10 @@ var routeDocs = map[string]routeDoc{
 	"POST /api/v1/cases/{id}/agreements":             {Status: http.StatusCreated, Body: typ[mediation.AgreementInput]()},
 	"PUT /api/v1/agreements/{id}":                    {Status: http.StatusOK, Body: typ[mediation.AgreementInput]()},
 	"POST /api/v1/agreements/{id}/sign":              {Status: http.StatusOK, Body: typ[mediation.SignInput](), Example: `{"signed_on":"2026-12-01","attachment_id":1}`},
-	"POST /api/v1/agreements/{id}/performance":       {Status: http.StatusOK, Body: typ[mediation.PerformanceInput]()},
-	"POST /api/v1/agreements/{id}/confirmation":      {Status: http.StatusOK, Body: typ[mediation.ConfirmInput]()},
-	"POST /api/v1/cases/{id}/referrals":              {Status: http.StatusCreated, Body: typ[mediation.ReferralInput]()},
-	"POST /api/v1/cases/{id}/referrals/{rid}/result": {Status: http.StatusOK, Body: typ[mediation.ReferralResultInput]()},
+	"POST /api/v1/agreements/{id}/performance":       {Status: http.StatusOK, Body: typ[mediation.PerformanceInput](), Example: `{"performed":"partial","on":"2026-12-20","note":"已支付首期款"}`},
+	"POST /api/v1/agreements/{id}/confirmation":      {Status: http.StatusOK, Body: typ[mediation.ConfirmInput](), Example: `{"step":"apply","applied_on":"2026-12-05","court":"康乐县人民法院"}`},
+	"POST /api/v1/cases/{id}/referrals":              {Status: http.StatusCreated, Body: typ[mediation.ReferralInput](), Example: `{"kind":"pre_litigation","partner":"court","body":"康乐县人民法院","note":"诉前调解"}`},
+	"POST /api/v1/cases/{id}/referrals/{rid}/result": {Status: http.StatusOK, Body: typ[mediation.ReferralResultInput](), Example: `{"result":"mediated","on":"2026-12-28","note":"调解成功"}`},
 }
 
 // bodyRule is what a body field's validation holds that its Go type does not say,
@@ -247,6 +247,11 @@ var bodyRules = map[string]bodyRule{
 	"api.bookAppointmentIn.slot_id":          {Required: true},
 	"api.inviteDepartmentsIn.department_ids": {Required: true},
 	"cases.LinkInput.tracking_code":          {Required: true},
+	"mediation.PerformanceInput.performed":   {Required: true, Enum: mediation.Performances},
+	"mediation.ConfirmInput.step":            {Required: true, Enum: mediation.ConfirmSteps},
+	"mediation.ReferralInput.kind":           {Required: true, Enum: mediation.ReferralKinds},
+	"mediation.ReferralInput.body":           {Required: true, MaxLength: 60},
+	"mediation.ReferralResultInput.result":   {Required: true, Enum: mediation.ReferralResults},
 	"api.savedFilterIn.name":                 {Required: true},
 	"api.issueDocumentIn.kind":               {Required: true, Enum: strs(documents.Kinds)},
 }
