@@ -465,7 +465,9 @@ func TestOpenAPIValidators(t *testing.T) {
 			op(d, "/b", "post")["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/X"}}}}
 		},
 		"no responses": func(d map[string]any) { op(d, "/b", "post")["responses"] = map[string]any{} },
-		"bad method":   func(d map[string]any) { d["paths"].(map[string]any)["/b"].(map[string]any)["fetch"] = op(d, "/b", "post") },
+		"bad method": func(d map[string]any) {
+			d["paths"].(map[string]any)["/b"].(map[string]any)["fetch"] = op(d, "/b", "post")
+		},
 	} {
 		d := good()
 		spoil(d)

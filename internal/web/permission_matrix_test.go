@@ -215,6 +215,9 @@ func (w *world) probes() []probe {
 		probe{route: "POST /p/book", method: POST, url: "/p/book", body: emptyForm, want: same(unprocessable), by: publicCast},
 		probe{route: "/open311/", method: GET, url: "/open311/v2/discovery.json", want: same(ok200)},
 		probe{route: "/api/", method: GET, url: "/api/v1/no-such-thing", want: same(notFound)},
+		// The API's description and its reference page hold no data: anyone reads them.
+		probe{route: "GET /api/v1/openapi.json", method: GET, url: "/api/v1/openapi.json", want: same(answer{status: 200, contains: []string{`"openapi":"3.1.0"`}})},
+		probe{route: "GET /help/api", method: GET, url: "/help/api", want: same(answer{status: 200, contains: []string{`id="post_cases"`}})},
 	)
 
 	// Anyone signed in: their own home, notices and session.

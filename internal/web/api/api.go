@@ -199,6 +199,7 @@ func (a *API) handleQuery(h queryEndpoint, accepted ...string) http.HandlerFunc 
 			w.WriteHeader(status)
 			return
 		}
+		httpx.DeclareAnswer(r, body)
 		httpx.WriteJSON(w, status, body)
 	}
 }

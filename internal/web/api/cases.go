@@ -199,6 +199,12 @@ func (a *API) caseAction(r *http.Request, p *auth.Principal) (int, any, error) {
 	return status, body, err
 }
 
+// prior is an earlier case of the same person or address, and what matched.
+type prior struct {
+	caseView
+	MatchedBy string `json:"matched_by"`
+}
+
 func (a *API) priorCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int, any, error) {
 	idNumber, phone, address, text := q.String("id_number"), q.String("phone"), q.String("address"), q.String("text")
 	if err := q.Err(); err != nil {
@@ -207,10 +213,6 @@ func (a *API) priorCases(r *http.Request, p *auth.Principal, q *httpx.Query) (in
 	found, err := a.Cases.PriorCases(r.Context(), p, idNumber, phone, address, text)
 	if err != nil {
 		return 0, nil, err
-	}
-	type prior struct {
-		caseView
-		MatchedBy string `json:"matched_by"`
 	}
 	out := make([]prior, len(found))
 	for i, pc := range found {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
@@ -351,3 +352,36 @@ func statusCode(status int) string { return strconv.Itoa(status) }
 func statusKey(status int) string { return strconv.Itoa(status) }
 
 func errorResponseName(status int) string { return "Error" + strconv.Itoa(status) }
+
+// Rules words the limits of a schema in loc: its length, its items, its range, its
+// values.
+func Rules(s *openapi.Schema, loc string) []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	if s.MaxLength != nil {
+		out = append(out, i18n.T(loc, "apidoc.page.max_length", *s.MaxLength))
+	}
+	if s.MaxItems != nil {
+		out = append(out, i18n.T(loc, "apidoc.page.max_items", *s.MaxItems))
+	}
+	if s.Minimum != nil || s.Maximum != nil {
+		out = append(out, i18n.T(loc, "apidoc.page.range", bound(s.Minimum), bound(s.Maximum)))
+	}
+	if len(s.Enum) > 0 {
+		vals := make([]string, len(s.Enum))
+		for i, v := range s.Enum {
+			vals[i] = fmt.Sprint(v)
+		}
+		out = append(out, i18n.T(loc, "apidoc.page.one_of", strings.Join(vals, ", ")))
+	}
+	return out
+}
+
+func bound(v *float64) string {
+	if v == nil {
+		return "…"
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}

@@ -2,7 +2,9 @@ package api
 
 import (
 	"net/http"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/onedoor/onedoor/internal/i18n"
@@ -105,5 +107,31 @@ func TestOperationIDs(t *testing.T) {
 		if got := OperationID(pattern); got != want {
 			t.Errorf("%s: %s, want %s", pattern, got, want)
 		}
+	}
+}
+
+// docs/api.md holds the generated reference between its markers, as generated.
+func TestReferenceDocMatchesCode(t *testing.T) {
+	const path = "../../../docs/api.md"
+	const begin, end = "<!-- BEGIN generated: ONEDOOR_WRITE_DOCS=1 go test ./internal/web/api -run ReferenceDoc -->\n", "<!-- END generated -->\n"
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	before, rest, ok1 := strings.Cut(text, begin)
+	_, after, ok2 := strings.Cut(rest, end)
+	if !ok1 || !ok2 {
+		t.Fatalf("docs/api.md lacks the markers %q and %q", begin, end)
+	}
+	want := before + begin + ReferenceMarkdown() + end + after
+	if text != want {
+		if os.Getenv("ONEDOOR_WRITE_DOCS") == "1" {
+			if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		t.Fatal("docs/api.md differs from the description; regenerate it with ONEDOOR_WRITE_DOCS=1 go test ./internal/web/api -run ReferenceDoc")
 	}
 }

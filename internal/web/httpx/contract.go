@@ -18,6 +18,9 @@ type Contract struct {
 	QueryRead bool         // the handler read its query string, strictly
 	Query     []string     // the parameters it accepts, in the order it named them
 	Body      reflect.Type // the type its JSON body is decoded into; nil when it decoded none
+	// Answer is the type of the JSON it answered with on success; Items, when that
+	// is the list envelope {"items": [...]}, the type of an item.
+	Answer, Items reflect.Type
 }
 
 type contractKey struct{}
@@ -86,6 +89,21 @@ func declareBody(r *http.Request, dst any) {
 			t = t.Elem()
 		}
 		p.c.Body = t
+	}
+}
+
+// DeclareAnswer records the value a handler answers with on success, when the
+// request is observed.
+func DeclareAnswer(r *http.Request, body any) {
+	p := probeOf(r)
+	if p == nil || body == nil {
+		return
+	}
+	p.c.Answer = reflect.TypeOf(body)
+	if m, ok := body.(map[string]any); ok && m["items"] != nil {
+		if t := reflect.TypeOf(m["items"]); t.Kind() == reflect.Slice {
+			p.c.Items = t.Elem()
+		}
 	}
 }
 

@@ -259,3 +259,26 @@ func fieldsOf(t reflect.Type) func(func(reflect.StructField) bool) {
 
 // Ptr is a pointer to v, for a schema's optional limits.
 func Ptr[T any](v T) *T { return &v }
+
+// TypeName says what a schema holds, as a reader writes it: string, integer,
+// []cases.PartyInput; ref is the component it names, for a link.
+func TypeName(s *Schema) (name, ref string) {
+	switch {
+	case s == nil:
+		return "", ""
+	case s.Ref != "":
+		ref = strings.TrimPrefix(s.Ref, RefPrefix)
+		return ref, ref
+	case s.Type == "array":
+		inner, ref := TypeName(s.Items)
+		return "[]" + inner, ref
+	case s.Type == "object" && s.AdditionalProperties != nil:
+		inner, ref := TypeName(s.AdditionalProperties)
+		return "map[string]" + inner, ref
+	case s.Format != "":
+		return s.Type + " (" + s.Format + ")", ""
+	case s.Type == "":
+		return "any", ""
+	}
+	return s.Type, ""
+}

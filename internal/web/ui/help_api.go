@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/onedoor/onedoor/internal/i18n"
@@ -163,55 +162,7 @@ func fields(s *openapi.Schema, loc string) []apiRefField {
 // field is one row of a table of fields or parameters.
 func field(name string, s *openapi.Schema, required bool, description, loc, in string) apiRefField {
 	f := apiRefField{Name: name, In: in, Required: required, Description: description}
-	f.Type, f.Ref = typeName(s)
-	if s == nil {
-		return f
-	}
-	if s.MaxLength != nil {
-		f.Rules = append(f.Rules, i18n.T(loc, "apidoc.page.max_length", *s.MaxLength))
-	}
-	if s.MaxItems != nil {
-		f.Rules = append(f.Rules, i18n.T(loc, "apidoc.page.max_items", *s.MaxItems))
-	}
-	if s.Minimum != nil || s.Maximum != nil {
-		f.Rules = append(f.Rules, i18n.T(loc, "apidoc.page.range", bound(s.Minimum), bound(s.Maximum)))
-	}
-	if len(s.Enum) > 0 {
-		vals := make([]string, len(s.Enum))
-		for i, v := range s.Enum {
-			vals[i], _ = v.(string)
-		}
-		f.Rules = append(f.Rules, i18n.T(loc, "apidoc.page.one_of", strings.Join(vals, ", ")))
-	}
+	f.Type, f.Ref = openapi.TypeName(s)
+	f.Rules = api.Rules(s, loc)
 	return f
-}
-
-func bound(v *float64) string {
-	if v == nil {
-		return "…"
-	}
-	return strconv.FormatFloat(*v, 'f', -1, 64)
-}
-
-// typeName says what a schema holds: string, integer, array of cases.PartyInput;
-// ref is the component it names, for a link.
-func typeName(s *openapi.Schema) (name, ref string) {
-	switch {
-	case s == nil:
-		return "", ""
-	case s.Ref != "":
-		ref = strings.TrimPrefix(s.Ref, openapi.RefPrefix)
-		return ref, ref
-	case s.Type == "array":
-		inner, ref := typeName(s.Items)
-		return "[]" + inner, ref
-	case s.Type == "object" && s.AdditionalProperties != nil:
-		inner, ref := typeName(s.AdditionalProperties)
-		return "map[string]" + inner, ref
-	case s.Format != "":
-		return s.Type + " (" + s.Format + ")", ""
-	case s.Type == "":
-		return "any", ""
-	}
-	return s.Type, ""
 }
