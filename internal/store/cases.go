@@ -530,6 +530,27 @@ type CaseFilter struct {
 	// filter is kept off its index, so that a large subtree's page is the first cases
 	// of the walk. PostgreSQL plans both from its statistics.
 	Few bool
+
+	categoryIDs []int64 // CategoryID and its children, read by withCategories
+}
+
+// withCategories is f with its category's children read from the dictionary's cache,
+// so that the listing names them as values.
+func (s *Store) withCategories(ctx context.Context, f CaseFilter) (CaseFilter, error) {
+	if f.CategoryID == 0 {
+		return f, nil
+	}
+	cats, err := s.Categories(ctx, CategoryFilter{})
+	if err != nil {
+		return f, err
+	}
+	f.categoryIDs = []int64{f.CategoryID}
+	for _, c := range cats {
+		if c.ParentID == f.CategoryID {
+			f.categoryIDs = append(f.categoryIDs, c.ID)
+		}
+	}
+	return f, nil
 }
 
 // The orders a case list can be read in.
@@ -629,7 +650,15 @@ func (f CaseFilter) terms(d Dialect, withQueue, walk bool) (string, []any) {
 		q += " AND c.channel = ?"
 		args = append(args, f.Channel)
 	}
-	if f.CategoryID != 0 {
+	if len(f.categoryIDs) > 0 {
+		// The category and its children as values (withCategories): a subquery over the
+		// categories was joined to every case of the scope on PostgreSQL (1.2 s p95 at
+		// 1M cases) rather than read as the category index's keys.
+		q += " AND c.category_id IN (" + strings.TrimSuffix(strings.Repeat("?,", len(f.categoryIDs)), ",") + ")"
+		for _, id := range f.categoryIDs {
+			args = append(args, id)
+		}
+	} else if f.CategoryID != 0 {
 		// One IN over the category and its children, not "= ? OR IN (…)": an OR of a
 		// value and a subquery is no index condition on PostgreSQL.
 		q += " AND c.category_id IN (SELECT cat.id FROM categories cat WHERE cat.id = ? OR cat.parent_id = ?)"
@@ -703,6 +732,10 @@ func (f CaseFilter) terms(d Dialect, withQueue, walk bool) (string, []any) {
 // newest id first), at most f.Limit (default 50), with keyset paging: pass the last
 // id seen as f.Before for the next page.
 func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.Case, error) {
+	f, err := s.withCategories(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	q, args, order, orderArgs, viaAssignments := s.casesQuery(f, sc, caseCols, false)
 	args = append(args, orderArgs...)
 	limit := f.Limit
@@ -730,6 +763,9 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 // nobody reads exactly. over tells that there were more than max.
 func (s *Store) CountListed(ctx context.Context, f CaseFilter, sc CaseScope, max int) (n int, over bool, err error) {
 	f.Before, f.Offset = 0, 0
+	if f, err = s.withCategories(ctx, f); err != nil {
+		return 0, false, err
+	}
 	q, args, _, _, viaAssignments := s.casesQuery(f, sc, "c.id", true)
 	if viaAssignments {
 		q = strings.Replace(q, "SELECT c.id", "SELECT DISTINCT c.id", 1)
@@ -1207,6 +1243,10 @@ type CasePlans struct {
 // sc, for the tests that hold every filter of a list to an index.
 func (s *Store) ExplainCases(ctx context.Context, f CaseFilter, sc CaseScope) (CasePlans, error) {
 	var out CasePlans
+	f, err := s.withCategories(ctx, f)
+	if err != nil {
+		return out, err
+	}
 	page, args, order, orderArgs, _ := s.casesQuery(f, sc, caseCols, false)
 	page += " ORDER BY " + order + " LIMIT 50"
 	count, countArgs, _, _, _ := s.casesQuery(f, sc, "c.id", true)
@@ -1253,7 +1293,6 @@ func (s *Store) ExplainCases(ctx context.Context, f CaseFilter, sc CaseScope) (C
 		}
 		return strings.Join(lines, "\n"), rows.Err()
 	}
-	var err error
 	if out.Page, err = explain(page, append(args, orderArgs...)); err != nil {
 		return out, err
 	}
