@@ -835,10 +835,16 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting boo
 				order = "ts_rank(cs.doc, ?::tsquery) DESC, cs.case_id DESC"
 				orderArgs = []any{f.Text.TSQuery()}
 			} else {
-				// Newest first from the GIN index's matches, sorted: walked down the
-				// primary key instead, each row's tsvector is read to test it, and a
-				// rare word reads them all.
+				// Few matches (cases.Find counted them): newest first from the GIN
+				// index's matches, sorted; walked down the primary key instead, each
+				// row's tsvector is read to test it, and a rare word reads them all.
+				// Many (a common word): walked down the primary key, a page stops after
+				// its matches (about 860 rows tested for 土地 at 1M cases, 72 ms),
+				// where the GIN index's 62,000 matches were each read and sorted.
 				order = "cs.case_id + 0 DESC"
+				if !f.Few {
+					order = "cs.case_id DESC"
+				}
 			}
 		} else {
 			from, idCol = "case_search cs CROSS JOIN cases c", "cs.rowid"
