@@ -928,7 +928,7 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting boo
 // rankedMatches is how many of a search's newest matches are ranked by relevance:
 // past it the total is "约" too, and the best of a word's newest 2,000 matches is
 // what a clerk looking for a recent case wants.
-const rankedMatches = 2000
+var rankedMatches = 2000
 
 // textOnly tells whether f asks for nothing but words within a subtree (the paging
 // and order aside): what the index query itself holds (narrowedText).

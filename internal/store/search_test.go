@@ -103,6 +103,17 @@ func TestSearchIndex(t *testing.T) {
 		if len(got) != 1 {
 			t.Errorf("relevance: %v", got)
 		}
+		// ... among the newest matches only: "国" is in two cases' texts, 郭建国's
+		// (the older) and 国道's twice (the newer); with one ranked the newest is all.
+		got = find("国", store.CaseFilter{Sort: store.SortRelevance}, all)
+		if len(got) != 2 {
+			t.Errorf("relevance of 国: %v", got)
+		}
+		restore := store.SetRankedMatches(1)
+		if got = find("国", store.CaseFilter{Sort: store.SortRelevance}, all); !slices.Equal(got, []int64{rail.ID}) && st.Dialect() == store.SQLite {
+			t.Errorf("relevance among the newest match: %v, want %v", got, []int64{rail.ID})
+		}
+		restore()
 		n, over, err := st.CountListed(ctx, store.CaseFilter{Text: search.Parse("国")}, all, 1)
 		must(t, err)
 		if n != 1 || !over {
