@@ -78,3 +78,11 @@ func (s *Store) RateLimitRows(ctx context.Context) (int, error) {
 	err := s.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM rate_limits").Scan(&n)
 	return n, err
 }
+
+// SetRankedMatches lets a test see relevance ranked among a few newest matches, and
+// restores the setting after it.
+func SetRankedMatches(n int) (restore func()) {
+	was := rankedMatches
+	rankedMatches = n
+	return func() { rankedMatches = was }
+}

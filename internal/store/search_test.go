@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -102,6 +103,17 @@ func TestSearchIndex(t *testing.T) {
 		if len(got) != 1 {
 			t.Errorf("relevance: %v", got)
 		}
+		// ... among the newest matches only: "国" is in two cases' texts, 郭建国's
+		// (the older) and 国道's twice (the newer); with one ranked the newest is all.
+		got = find("国", store.CaseFilter{Sort: store.SortRelevance}, all)
+		if len(got) != 2 {
+			t.Errorf("relevance of 国: %v", got)
+		}
+		restore := store.SetRankedMatches(1)
+		if got = find("国", store.CaseFilter{Sort: store.SortRelevance}, all); !slices.Equal(got, []int64{rail.ID}) && st.Dialect() == store.SQLite {
+			t.Errorf("relevance among the newest match: %v, want %v", got, []int64{rail.ID})
+		}
+		restore()
 		n, over, err := st.CountListed(ctx, store.CaseFilter{Text: search.Parse("国")}, all, 1)
 		must(t, err)
 		if n != 1 || !over {
@@ -138,6 +150,16 @@ func TestSearchIndex(t *testing.T) {
 		check("劳动监察", store.CaseFilter{}, all, wages.ID)
 		check("情绪激动", store.CaseFilter{}, all, rail.ID)
 		check("郭建国", store.CaseFilter{}, all, land.ID)
+		// The rebuilt rows hold their regions' terms: a scope and a region filter still
+		// narrow the index's matches to their subtree, and a region's term is no word a
+		// user can type (the region's id alone, or the mark and the id, find nothing).
+		check("欠薪", store.CaseFilter{}, store.CaseScope{RegionPath: other.Path}, wages.ID)
+		check("纠纷", store.CaseFilter{}, store.CaseScope{RegionPath: other.Path})
+		check("国", store.CaseFilter{}, store.CaseScope{RegionPath: town.Path}, rail.ID, land.ID)
+		check("国", store.CaseFilter{Within: other.Path}, all)
+		check("国", store.CaseFilter{Within: town.Path}, store.CaseScope{RegionPath: county.Path}, rail.ID, land.ID)
+		check(strconv.FormatInt(town.ID, 10), store.CaseFilter{}, all)
+		check("§"+strconv.FormatInt(town.ID, 10), store.CaseFilter{}, all)
 		if pending, err := st.ReindexPending(ctx); err != nil || pending {
 			t.Errorf("reindex still pending after Reindex: %v %v", pending, err)
 		}
