@@ -1,4 +1,4 @@
--- onedoor:compatible-from 0035
+-- onedoor:compatible-from 0037
 -- How long a closed case of each kind is kept (issue 28, `onedoor purge`): years after
 -- it was closed (archived, rejected or merged); 0 is 永久, never purged. The admin sets
 -- them; the defaults follow the 保管期限 of 国家档案局令第8号《机关文件材料归档范围
