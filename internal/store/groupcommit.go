@@ -106,6 +106,9 @@ func (s *Store) commitBatch(items []*batchItem) {
 		head := t.head
 		t.audit = it.audit
 		err := it.fn(t)
+		if err == nil {
+			err = t.flushRollups(it.ctx)
+		}
 		if err == nil && t.audit.recorded() {
 			err = t.appendAudit(it.ctx, ActorFrom(it.ctx), t.audit)
 		}
@@ -119,6 +122,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 				return
 			}
 			t.head = head // the savepoint took this caller's audit entry back
+			t.forgetRollups()
 			it.done <- err
 		} else {
 			ok = append(ok, it)
