@@ -30,6 +30,11 @@ type Service struct {
 	// intake counts of /metrics).
 	Registered func(kind model.CaseKind, channel model.Channel)
 
+	// StatsFromCases counts every figure from the cases, as stats-verify recounts the
+	// rollups, instead of adding up the rollups: the oracle the tests hold the
+	// rollups' figures to.
+	StatsFromCases bool
+
 	mu       sync.Mutex
 	rules    []workflow.DeadlineRule
 	calendar *workflow.Calendar

@@ -29,12 +29,6 @@ func (s *Service) Stats(ctx context.Context, pr *auth.Principal, per report.Peri
 // StatsColumns is Stats with the figures of every breakdown's rows chosen (a report
 // builder's columns); nil gives each breakdown its own.
 func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per report.Period, cut report.Cut, names StatsNames, columns []string) (report.Result, error) {
-	return s.statsColumns(ctx, pr, per, cut, names, columns, false)
-}
-
-// statsColumns is StatsColumns; fromCases counts every figure from the cases, as
-// the rollups are recounted (the tests' oracle), rather than adding up the rollups.
-func (s *Service) statsColumns(ctx context.Context, pr *auth.Principal, per report.Period, cut report.Cut, names StatsNames, columns []string, fromCases bool) (report.Result, error) {
 	if !pr.Can(auth.PermStatsRead) {
 		return report.Result{}, auth.ErrForbidden
 	}
@@ -79,7 +73,7 @@ func (s *Service) statsColumns(ctx context.Context, pr *auth.Principal, per repo
 	}
 	groups := make([][]report.Group, len(plan.Batches))
 	for i, b := range plan.Batches {
-		if f := filter(b.Base); b.Rollup != nil && !fromCases && store.RollupsServe(f, sc) {
+		if f := filter(b.Base); b.Rollup != nil && !s.StatsFromCases && store.RollupsServe(f, sc) {
 			from, to := b.Rollup.Days()
 			rows, err := s.Store.RollupCounts(ctx, b.Rollup.Side, from, to, b.Grouped, b.Rollup.ByDay, f, sc)
 			if err != nil {
