@@ -76,4 +76,3 @@ func verifyRollupsOf(ctx context.Context, st *store.Store, out io.Writer) error 
 	}
 	return errStatsVerify
 }
-
