@@ -198,8 +198,20 @@ func (t *Tx) flushRollups(ctx context.Context) error {
 	return nil
 }
 
-// forgetRollups drops what the transaction touched: its part was rolled back.
+// forgetRollups drops what the transaction touched.
 func (t *Tx) forgetRollups() { t.rolled, t.rollIDs, t.rollOld = nil, nil, nil }
+
+// rollupMark is how much the transaction has touched so far, for rollupUndo.
+func (t *Tx) rollupMark() [2]int { return [2]int{len(t.rollIDs), len(t.rollOld)} }
+
+// rollupUndo forgets what was touched since mark: a group commit's caller whose
+// part was rolled back to its savepoint.
+func (t *Tx) rollupUndo(mark [2]int) {
+	for _, id := range t.rollIDs[mark[0]:] {
+		delete(t.rolled, id)
+	}
+	t.rollIDs, t.rollOld = t.rollIDs[:mark[0]], t.rollOld[:mark[1]]
+}
 
 // addRollupsOf adds the contribution of the cases with ids in [lo, hi] (a bulk
 // load's batch) on q.
