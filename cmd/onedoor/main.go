@@ -176,7 +176,7 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	n := fs.Int("cases", 1000, "how many cases to generate")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same cases")
-	province := fs.Bool("province", false, "on an empty database, build the province around the demo county: 甘肃省's 14 cities, 86 counties, townships and villages from the division codes, with generated grids")
+	province := fs.Bool("province", false, "on an empty database, build the province around the demo county: 甘肃省's 14 cities, 88 county-level divisions, townships and villages from the division codes, with generated grids")
 	db := fs.String("db", os.Getenv("ONEDOOR_DB"), "SQLite file path, or a postgres:// URL")
 	cfg := &config.Config{}
 	config.AuditFlags(fs, cfg, os.Getenv)
