@@ -4,11 +4,12 @@
 //	onedoor serve [flags]      serve
 //	onedoor migrate [flags]    apply pending migrations and exit
 //	onedoor setup ...          start a real deployment: its root region and first admin
-//	onedoor demo -cases N      add the demo county (if empty) and N generated cases
+//	onedoor demo -cases N      add the demo county (if empty) and N generated cases; -province builds 甘肃省 around it
 //	onedoor bench [flags]      measure intake, queue, case page and lookups over HTTP
 //	onedoor import -source S -file F [-dry-run]   import a historical 台账 (xlsx/CSV)
 //	onedoor regions import -code C [-file F]      build the region tree from the national division codes
 //	onedoor audit-verify       walk the audit log's keyed chain against its anchors; name what is wrong
+//	onedoor stats-verify [-fix]  recount the figures' rollups from the cases; name each difference (-fix rebuilds)
 //	onedoor backup -out FILE   a consistent copy of a SQLite store, also while it serves
 //	onedoor restore-check      open a copy read-only; verify its migrations, audit chain and figures
 //	onedoor sweep -at TIME     run every sweep once as of TIME (catch up, or check a copy)
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return importCommand(ctx, args, stdout, stderr)
 	case "regions":
 		return regionsCommand(ctx, args, stdout, stderr)
+	case "stats-verify":
+		return statsVerifyCommand(ctx, args, stderr)
 	}
 	cfg, rest, err := config.Load(args, os.Getenv, stderr)
 	if err != nil {
@@ -104,7 +107,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	case "reindex":
 		return reindex(ctx, cfg, log, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, import, regions, audit-verify, backup, restore-check, sweep, purge, retention)", cmd)
+		return fmt.Errorf("unknown command %q (known: serve, migrate, reindex, setup, demo, bench, import, regions, audit-verify, stats-verify, backup, restore-check, sweep, purge, retention)", cmd)
 	}
 }
 
@@ -180,6 +183,7 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	n := fs.Int("cases", 1000, "how many cases to generate")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same cases")
+	province := fs.Bool("province", false, "on an empty database, build the province around the demo county: 甘肃省's 14 cities, 88 county-level divisions, townships and villages from the division codes, with generated grids")
 	db := fs.String("db", os.Getenv("ONEDOOR_DB"), "SQLite file path, or a postgres:// URL")
 	ledger := fs.String("ledger", "", "instead, write a generated 台账 of -ledger-rows rows to this .xlsx file, and its source's mapping beside it (.mapping.json), for `onedoor import`")
 	ledgerRows := fs.Int("ledger-rows", 100000, "rows of the -ledger file")
@@ -204,7 +208,11 @@ func demoCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	seeded := demo.SeedCounty(ctx, st)
+	seed0 := demo.SeedCounty
+	if *province {
+		seed0 = demo.SeedProvince
+	}
+	seeded := seed0(ctx, st)
 	if seeded != nil && !errors.Is(seeded, demo.ErrNotEmpty) {
 		return seeded
 	}

@@ -120,6 +120,12 @@ func restoreCheck(ctx context.Context, cfg *config.Config, out io.Writer) error 
 		fmt.Fprintf(out, "figures: BROKEN: %d cases have no event\n", f.CasesWithoutEvents)
 		failed = true
 	}
+	if err := verifyRollupsOf(ctx, st, out); err != nil {
+		if !errors.Is(err, errStatsVerify) {
+			return err
+		}
+		failed = true
+	}
 	if st.Dialect() == store.SQLite {
 		if f.Integrity != "ok" {
 			fmt.Fprintf(out, "integrity: BROKEN: %s\n", f.Integrity)

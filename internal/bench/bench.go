@@ -53,7 +53,7 @@ type Report struct {
 }
 
 // Measurements are what Options.What may name, in the order they run.
-var Measurements = []string{"intake", "queue", "case", "lookup"}
+var Measurements = []string{"intake", "queue", "case", "lookup", "stats"}
 
 // Options say what to measure, on what, for how long.
 type Options struct {
@@ -149,6 +149,24 @@ func Run(ctx context.Context, opts Options, out io.Writer) (*Report, error) {
 	} {
 		if measured[m.what] {
 			rep.Results = append(rep.Results, measure(m.name, 8, opts.Duration, m.op))
+		}
+	}
+	if measured["stats"] {
+		// The leader's desk, one leader at a time (a dashboard is read, not hammered):
+		// the county's dashboard and 月报 of this month, and the province's dashboard
+		// when the store has one (`onedoor demo -province`).
+		for _, m := range []struct{ user, name, path string }{
+			{"county.leader", "county dashboard (GET /api/v1/stats?period=month)", "/api/v1/stats?period=month"},
+			{"county.leader", "county 月报 (GET /stats/monthly)", "/stats/monthly"},
+			{"province.leader", "province dashboard (GET /api/v1/stats?period=month)", "/api/v1/stats?period=month"},
+		} {
+			c, err := b.loginAs(m.user)
+			if err != nil {
+				fmt.Fprintf(out, "%s: not measured (%v)\n", m.name, err)
+				continue
+			}
+			op := func(*Client) (int, error) { return b.expect200(c.Do("GET", m.path, nil, nil)) }
+			rep.Results = append(rep.Results, measure(m.name, 1, opts.Duration, op))
 		}
 	}
 	if opts.Users > 0 {

@@ -35,6 +35,11 @@ type Service struct {
 	// and only if the action is committed.
 	Acted func(ctx context.Context, tx *store.Tx, c *model.Case, ev model.CaseEvent) error
 
+	// StatsFromCases counts every figure from the cases, as stats-verify recounts the
+	// rollups, instead of adding up the rollups: the oracle the tests hold the
+	// rollups' figures to.
+	StatsFromCases bool
+
 	mu       sync.Mutex
 	rules    []workflow.DeadlineRule
 	calendar *workflow.Calendar

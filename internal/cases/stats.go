@@ -75,6 +75,15 @@ func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per repo
 	}
 	groups := make([][]report.Group, len(plan.Batches))
 	for i, b := range plan.Batches {
+		if f := filter(b.Base); b.Rollup != nil && !s.StatsFromCases && store.RollupsServe(f, sc) {
+			from, to := b.Rollup.Days()
+			rows, err := reports.RollupCounts(ctx, b.Rollup.Side, from, to, b.Grouped, b.Rollup.ByDay, f, sc)
+			if err != nil {
+				return report.Result{}, err
+			}
+			groups[i] = b.FromRollups(rows)
+			continue
+		}
 		got, err := reports.FigureCounts(ctx, filter(b.Base), b.Conds, sc, b.Grouped)
 		if err != nil {
 			return report.Result{}, err

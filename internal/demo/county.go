@@ -119,6 +119,16 @@ func SeedCounty(ctx context.Context, st *store.Store) error {
 		}
 	}
 	tree = staffedFirst(tree, []string{"622922100", "622922103", "622922101"})
+	// The county may stand in a province made already (SeedProvince): its regions are
+	// taken as they are.
+	existing, err := st.Regions(ctx, store.RegionFilter{})
+	if err != nil {
+		return err
+	}
+	made := map[string]int64{}
+	for _, g := range existing {
+		made[g.Code] = g.ID
+	}
 	return st.InTx(ctx, store.NotAudited("the demo's generated county"), func(tx *store.Tx) error {
 		regionIDs := map[string]int64{}
 		deptIDs := map[string]int64{}
@@ -130,7 +140,9 @@ func SeedCounty(ctx context.Context, st *store.Store) error {
 			case model.LevelTownship:
 				g.ParentID = regionIDs[CountyCode]
 			}
-			if err := tx.CreateRegion(ctx, &g); err != nil {
+			if id, ok := made[d.Code]; ok {
+				g.ID = id
+			} else if err := tx.CreateRegion(ctx, &g); err != nil {
 				return err
 			}
 			regionIDs[d.Code] = g.ID
@@ -176,7 +188,12 @@ func SeedCounty(ctx context.Context, st *store.Store) error {
 				return err
 			}
 		}
-		for _, a := range Accounts() {
+		accounts := Accounts()
+		if _, ok := made[ProvinceCode]; ok {
+			accounts = append(accounts, ProvinceAccounts()...)
+			regionIDs[ProvinceCode] = made[ProvinceCode]
+		}
+		for _, a := range accounts {
 			u := model.User{Username: a.Username, DisplayName: a.Name, RegionID: regionIDs[a.RegionCode], Roles: []model.Role{a.Role}}
 			if a.Department != "" {
 				u.DepartmentID = deptIDs[a.RegionCode+"/"+a.Department]

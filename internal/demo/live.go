@@ -9,6 +9,7 @@ import (
 	"image/draw"
 	"image/png"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
@@ -83,7 +84,12 @@ func newLiveCounty(ctx context.Context, st *store.Store, now time.Time) (*liveCo
 	}
 	codes := map[int64]string{}
 	for _, r := range regions {
-		l.regions[r.Name], codes[r.ID] = r, r.Code
+		codes[r.ID] = r.Code
+		// The county's regions by name: in a province (SeedProvince) other counties
+		// have villages of the same names.
+		if strings.HasPrefix(r.Code, CountyCode) {
+			l.regions[r.Name] = r
+		}
 	}
 	depts, err := st.Departments(ctx, store.DepartmentFilter{ActiveOnly: true})
 	if err != nil {

@@ -65,7 +65,10 @@ type Batch struct {
 	Base    model.CaseCond
 	Conds   []model.CaseCond
 	Grouped bool
-	refs    []ref
+	// Rollup, when set, says how the batch is read from the rollups; a batch without
+	// it, or a reader the rollups cannot scope, is counted from the cases.
+	Rollup *RollupRead
+	refs   []ref
 }
 
 // ref says what a condition of a batch counts: a figure's part in a period, or one
@@ -112,9 +115,16 @@ func NewPlan(p Period, now time.Time, cut Cut) *Plan {
 			}
 			base := f.base(per, now)
 			key := baseName(f)
+			rp, rolled := rollupParts[f.ID]
+			if rolled {
+				key += "@rollup"
+			}
 			b := byBase[key]
 			if b == nil {
 				b = &Batch{Base: base, Grouped: when == 0}
+				if rolled {
+					b.Rollup = &RollupRead{Side: rp.side, From: per.From, To: per.To}
+				}
 				byBase[key] = b
 				order = append(order, key)
 			}
@@ -126,6 +136,9 @@ func NewPlan(p Period, now time.Time, cut Cut) *Plan {
 				c, _ := f.Cond(part, per, now)
 				b.Conds = append(b.Conds, c)
 				b.refs = append(b.refs, ref{figure: f.ID, part: part, when: when, day: -1})
+				if rolled {
+					b.Rollup.Columns = append(b.Rollup.Columns, map[Part]string{Num: rp.num, Den: rp.den}[part])
+				}
 			}
 		}
 		for _, k := range order {
@@ -135,14 +148,16 @@ func NewPlan(p Period, now time.Time, cut Cut) *Plan {
 	}
 	// The chart: each day's intake and endings, in two passes over the period.
 	days := p.Days()
-	in := Batch{Base: intake(p, now)}
-	out := Batch{Base: ended(p, now)}
+	in := Batch{Base: intake(p, now), Rollup: &RollupRead{Side: SideIntake, From: p.From, To: p.To, ByDay: true}}
+	out := Batch{Base: ended(p, now), Rollup: &RollupRead{Side: SideEnded, From: p.From, To: p.To, ByDay: true}}
 	for i := 0; i < days; i++ {
 		d := Period{Day, p.From.AddDate(0, 0, i), p.From.AddDate(0, 0, i+1)}
 		in.Conds = append(in.Conds, intake(d, now))
 		in.refs = append(in.refs, ref{figure: "intake", part: Num, day: i})
+		in.Rollup.Columns = append(in.Rollup.Columns, "cases")
 		out.Conds = append(out.Conds, ended(d, now))
 		out.refs = append(out.refs, ref{figure: "ended", part: Num, day: i})
+		out.Rollup.Columns = append(out.Rollup.Columns, "cases")
 	}
 	if days <= 400 { // a longer range is charted by nobody day by day
 		pl.Batches = append(pl.Batches, in, out)

@@ -73,5 +73,51 @@ to the case list holding exactly those cases; a test follows every link and comp
 		en, enDef := f.Local("en")
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", f.ID, zh, kind, zhDef, en, enDef)
 	}
+	var rolled, counted []string
+	for _, f := range Figures {
+		if _, ok := rollupParts[f.ID]; ok {
+			rolled = append(rolled, "`"+f.ID+"`")
+		} else if !f.Department && !f.Aside {
+			counted = append(counted, "`"+f.ID+"`")
+		}
+	}
+	b.WriteString(`
+## Rollups: how the figures are counted at scale
+
+Counting must not scan the cases: the additive figures are read from rollups (table
+` + "`case_rollups`" + `), counts kept per day (China time), leaf region, category, channel,
+kind, urgency and lead department, on two sides — a day's intake (by registration)
+and a day's endings (by the standing resolution) — with a column per condition:
+` + strings.Join(RollupColumns, ", ") + `. A dashboard adds up the period's days within the
+reader's subtree (a range over the region path) and the cut, instead of counting the
+period's cases; each column's condition is the figure's own (internal/report,
+RollupSides), put into SQL the way the case list puts it.
+
+- **Kept with every write, in its transaction**: the store's case writes (a new case,
+  ` + "`UpdateCase`" + `, a lead part made or returned) take the case's old contribution out
+  and put its new one back before the commit (internal/store/rollups.go), whatever
+  service wrote it — intake, routing, resolution, verification, return visits,
+  reopening, merging, rejection, escalation and delegation. The shared insert
+  (PostgreSQL intake) adds its cases in the statement that writes them; the bulk load
+  (` + "`onedoor demo -cases`" + `, ` + "`onedoor import`" + `) adds each batch's in the batch's
+  transaction on SQLite, and right after its parallel parts commit on PostgreSQL.
+- **Checked**: ` + "`onedoor stats-verify`" + ` recounts the rollups from the cases and names every
+  key and column that differs (stored against recount), exiting 1; ` + "`-fix`" + ` rebuilds them
+  from the cases. ` + "`onedoor restore-check`" + ` runs the same check on a restored copy. A
+  property test holds them equal to the recount through random workflows, and every
+  figure read from them equal to the same figure counted from the cases, on both
+  stores.
+- **Read from the rollups**: ` + strings.Join(rolled, ", ") + `, and the chart of intake and
+  endings by day.
+- **Counted from the cases, through their indexes**: ` + strings.Join(counted, ", ") + `.
+  They are not additive over days and groups, or not of a period: 重复来访率 (whether a
+  case repeats depends on the cases registered before it), the handling times (working
+  days by the calendar in force, and a median), 超期件, 将到期 and the warnings now (the
+  open cases' deadlines and colours at this moment), 上报, 下派 and the warnings raised
+  and cleared (the period's events), and 督办 (the period's orders).
+- A reader whose scope is a department's cases (not a region's) has every figure
+  counted from the cases: the rollups know a case's lead department, not every
+  department it is assigned to.
+`)
 	return b.String()
 }

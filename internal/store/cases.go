@@ -180,6 +180,7 @@ func (tx *Tx) InsertCase(ctx context.Context, c *model.Case) error {
 	if err != nil {
 		return err
 	}
+	tx.rollupNew(c.ID)
 	for i := range c.Parties {
 		p := &c.Parties[i]
 		p.Seq = i + 1
@@ -263,6 +264,9 @@ func (tx *Tx) CaseForUpdate(ctx context.Context, id int64) (model.Case, error) {
 // UpdateCase writes the case's mutable fields back, if nobody changed it since it was
 // read (its version), and bumps the version.
 func (tx *Tx) UpdateCase(ctx context.Context, c *model.Case) error {
+	if err := tx.rollupTouch(ctx, c.ID); err != nil {
+		return err
+	}
 	res, err := tx.exec(ctx, `UPDATE cases SET centre_id = ?, state = ?, suspended_from = ?, at_centre = ?, outcome = ?,
 		satisfaction = ?, merged_into = ?, extension_pending = ?, extension_days = ?, due_stage = ?, due_at = ?,
 		updated_at = ?, accepted_at = ?, resolved_at = ?, closed_at = ?, urgency = ?, due_flag = ?, supervision_level = ?,
@@ -350,6 +354,11 @@ func (tx *Tx) AppendEvents(ctx context.Context, evs ...*model.CaseEvent) error {
 
 // InsertAssignment adds a department's part in a case.
 func (tx *Tx) InsertAssignment(ctx context.Context, a *model.Assignment) error {
+	if a.IsLead { // the case's lead department, a key of its rollups
+		if err := tx.rollupTouch(ctx, a.CaseID); err != nil {
+			return err
+		}
+	}
 	return tx.queryRow(ctx, `INSERT INTO case_assignments (case_id, department_id, is_lead, status, assigned_at, return_by, due_at, due_basis)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, a.CaseID, a.DepartmentID, a.IsLead, a.Status, a.AssignedAt.UTC(),
 		nullTime(a.ReturnBy), nullTime(a.DueAt), a.DueBasis).Scan(&a.ID)
@@ -357,6 +366,11 @@ func (tx *Tx) InsertAssignment(ctx context.Context, a *model.Assignment) error {
 
 // UpdateAssignment records an assignment's progress.
 func (tx *Tx) UpdateAssignment(ctx context.Context, a *model.Assignment) error {
+	if a.IsLead { // a lead part returned leaves its case without a lead department
+		if err := tx.rollupTouch(ctx, a.CaseID); err != nil {
+			return err
+		}
+	}
 	_, err := tx.exec(ctx, `UPDATE case_assignments SET status = ?, signed_at = ?, reported_at = ?, report = ?, due_at = ?, due_flag = ? WHERE id = ?`,
 		a.Status, nullTime(a.SignedAt), nullTime(a.ReportedAt), a.Report, nullTime(a.DueAt), a.DueFlag, a.ID)
 	return err

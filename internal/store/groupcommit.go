@@ -104,6 +104,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 			return
 		}
 		head := t.head
+		rolled := t.rollupMark()
 		t.audit = it.audit
 		err := it.fn(t)
 		if err == nil && t.audit.recorded() {
@@ -119,6 +120,7 @@ func (s *Store) commitBatch(items []*batchItem) {
 				return
 			}
 			t.head = head // the savepoint took this caller's audit entry back
+			t.rollupUndo(rolled)
 			it.done <- err
 		} else {
 			ok = append(ok, it)
@@ -129,6 +131,12 @@ func (s *Store) commitBatch(items []*batchItem) {
 			fail(items[i+1:], fmt.Errorf("release savepoint: %w", err))
 			return
 		}
+	}
+	// The batch's cases go into the rollups in one statement, not one a caller.
+	if err := t.flushRollups(context.Background()); err != nil {
+		_ = tx.Rollback()
+		fail(ok, err)
+		return
 	}
 	if err := t.flushAuditHead(context.Background()); err != nil {
 		_ = tx.Rollback()

@@ -164,6 +164,12 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 		if log != nil {
 			log.Info("migration applied", "version", m.version, "name", m.name)
 		}
+		if strings.HasSuffix(m.name, "_case_rollups") {
+			// The rollups of the cases there already (rollups.go).
+			if err := s.rebuildRollupsOn(ctx, conn); err != nil {
+				return applied, fmt.Errorf("migration %s: %w", m.name, err)
+			}
+		}
 	}
 	// The audit entries a killed process left waiting are sealed by UseAuditKeys, once
 	// the key they are sealed with is known.

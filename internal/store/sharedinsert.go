@@ -292,13 +292,13 @@ func sharedInsertError(err error) error {
 var sharedInsertSQL = `WITH c AS (INSERT INTO cases (id, ` + caseInsertCols + `)
 		SELECT COALESCE(x.reserved_id, nextval(pg_get_serial_sequence('cases', 'id'))), ` + caseColumnsOf("x") + `
 		FROM unnest(?::bigint[], ` + caseArrayParams + `) AS x(reserved_id, ` + caseInsertCols + `)
-		ON CONFLICT (tracking_code) DO NOTHING RETURNING id, tracking_code),
+		ON CONFLICT (tracking_code) DO NOTHING RETURNING *),
 	p AS (INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor, acts_for)
 		SELECT c.id, x.seq, x.role, x.name, x.id_number, x.phone, x.address, x.smi, x.minor, x.acts_for
 		FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::bigint[])
 			AS x(tracking_code, seq, role, name, id_number, phone, address, smi, minor, acts_for)
 		JOIN c USING (tracking_code)
-		RETURNING id, case_id, seq),
+		RETURNING id, case_id, seq, role),
 	e AS (INSERT INTO case_events (case_id, actor_id, at, action, from_state, to_state, note, payload)
 		SELECT c.id, NULLIF(x.actor_id, 0), x.at, x.action, x.from_state, x.to_state, x.note, x.payload
 		FROM unnest(?::text[], ?::bigint[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
@@ -329,7 +329,8 @@ var sharedInsertSQL = `WITH c AS (INSERT INTO cases (id, ` + caseInsertCols + `)
 		JOIN c USING (tracking_code)),
 	s AS (INSERT INTO case_search (case_id, doc)
 		SELECT c.id, x.doc::tsvector FROM unnest(?::text[], ?::text[]) AS x(tracking_code, doc)
-		JOIN c USING (tracking_code))
+		JOIN c USING (tracking_code)),
+	r AS (` + sharedRollupSQL + `)
 	SELECT c.tracking_code, c.id,
 		COALESCE((SELECT string_agg(p.id::text, ',' ORDER BY p.seq) FROM p WHERE p.case_id = c.id), ''),
 		COALESCE((SELECT string_agg(e.id::text, ',' ORDER BY e.id) FROM e WHERE e.case_id = c.id), '')
@@ -382,8 +383,19 @@ func sharedInsertStatement(items []*sharedCase) (string, []any) {
 		nonNil(eCode), nonNil(eActor), nonNil(eAt), nonNil(eAction), nonNil(eFrom), nonNil(eTo), nonNil(eNote), nonNil(ePayload),
 		nonNil(aCode), nonNil(aAt), nonNil(aActorID), nonNil(aActor), nonNil(aIP), nonNil(aAction), nonNil(aSummary))
 	args = append(args, f.args()...)
-	return sharedInsertSQL, append(args, nonNil(sCode), nonNil(sDoc))
+	args = append(args, nonNil(sCode), nonNil(sDoc))
+	return sharedInsertSQL, append(args, sharedRollupArgs...)
 }
+
+// sharedRollupSQL adds the new cases to the rollups in the statement that writes
+// them: the rollups' rows of each case (rollupCaseRows), read from the rows the
+// statement inserts (its cases c and parties p), which the tables do not show it yet.
+var sharedRollupSQL, sharedRollupArgs = func() (string, []any) {
+	q, args := rollupUpsert(Postgres, 1, "1=1", nil, "")
+	q = strings.ReplaceAll(q, "FROM cases c ", "FROM c ")
+	q = strings.ReplaceAll(q, "FROM case_parties gp ", "FROM p gp ")
+	return q, args
+}()
 
 // followUpColumns are the follow-ups of a statement's cases, one list a column of
 // sharedInsertSQL's unnests, each row naming its case by tracking code.

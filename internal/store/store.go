@@ -433,6 +433,10 @@ type Tx struct {
 	head         *auditHead // batched: the audit chain's head as this transaction left it
 	wrotePending bool       // PostgreSQL: wrote an entry to audit_pending (auditseal.go)
 	identity     bool       // changed what IdentityVersion watches: bump it after the commit
+
+	rolled  map[int64]bool // cases written, whose rollups flushRollups puts back (rollups.go)
+	rollIDs []int64        // the same, in the order first written
+	rollOld []rollupRow    // what they counted before the transaction wrote them
 }
 
 // stmtCtx is the context a statement of t runs with. A group commit's statements run
@@ -528,6 +532,10 @@ func (s *Store) inTxOn(ctx context.Context, db txBeginner, e AuditEntry, fn func
 	}
 	t := &Tx{s: s, tx: tx, audit: e}
 	if err := fn(t); err != nil {
+		_ = tx.Rollback()
+		return false, err
+	}
+	if err := t.flushRollups(ctx); err != nil {
 		_ = tx.Rollback()
 		return false, err
 	}
