@@ -253,6 +253,7 @@ var caseRowTables = []struct{ table, where string }{
 	{"case_links", "from_case IN (%[1]s) OR to_case IN (%[1]s)"},
 	{"issued_documents", "case_id IN (%s)"},
 	{"import_rows", "case_id IN (%s)"},
+	{"platform_orders", "case_id IN (%s)"},
 	{"case_incidents", "case_id IN (%s)"},
 	{"supervisions", "case_id IN (%s)"},
 	{"case_attachments", "case_id IN (%s)"},
@@ -521,6 +522,13 @@ func (t *Tx) stillDue(ctx context.Context, ids []int64) error {
 func (t *Tx) deleteCases(ctx context.Context, ids []int64) error {
 	if err := t.stillDue(ctx, ids); err != nil {
 		return err
+	}
+	// The dashboards count what is kept: the cases' part of the rollups goes with them,
+	// read before their rows (the lead department among them) are deleted.
+	inCases, caseArgs := idList("c.id IN (%s)", ids)
+	takeOut, takeOutArgs := rollupUpsert(t.s.dialect, -1, inCases, caseArgs, "")
+	if _, err := t.tx.ExecContext(ctx, t.s.q(takeOut), takeOutArgs...); err != nil {
+		return fmt.Errorf("case_rollups: %w", err)
 	}
 	for _, tb := range caseRowTables {
 		where, args := idList(tb.where, ids)
