@@ -45,6 +45,7 @@ func workbookSheets(data []byte) (sheetSource, error) {
 	var rels struct {
 		Rels []struct {
 			ID     string `xml:"Id,attr"`
+			Type   string `xml:"Type,attr"`
 			Target string `xml:"Target,attr"`
 		} `xml:"Relationship"`
 	}
@@ -55,6 +56,7 @@ func workbookSheets(data []byte) (sheetSource, error) {
 		return nil, err
 	}
 	targets := map[string]string{}
+	sstPart := "xl/sharedStrings.xml"
 	for _, r := range rels.Rels {
 		t := r.Target
 		if strings.HasPrefix(t, "/") {
@@ -63,6 +65,9 @@ func workbookSheets(data []byte) (sheetSource, error) {
 			t = path.Join("xl", t)
 		}
 		targets[r.ID] = t
+		if strings.HasSuffix(r.Type, "/sharedStrings") {
+			sstPart = t
+		}
 	}
 	sheetParts := make([]*zip.File, len(wb.Sheets))
 	for i, s := range wb.Sheets {
@@ -74,7 +79,7 @@ func workbookSheets(data []byte) (sheetSource, error) {
 		return nil, errNotPlain
 	}
 	var sst []string
-	if f := parts["xl/sharedStrings.xml"]; f != nil {
+	if f := parts[sstPart]; f != nil {
 		if sst, err = readSharedStrings(f); err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -173,4 +174,35 @@ func FuzzSheetScanner(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The table of strings is found where the workbook's relationships say, whatever its
+// name.
+func TestWorkbookScannerFindsStringsByRelationship(t *testing.T) {
+	zr, err := zip.NewReader(bytes.NewReader(oddWorkbook(t)), int64(len(oddWorkbook(t))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		name := f.Name
+		if name == "xl/sharedStrings.xml" {
+			name = "xl/strings2.xml"
+		}
+		files[name] = strings.ReplaceAll(string(b), `Target="/xl/sharedStrings.xml"`, `Target="strings2.xml"`)
+	}
+	src, err := workbookSheets(zipOf(t, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(t, src)
+	if len(got) == 0 || len(got[0].Rows) < 3 || got[0].Rows[2][0] != "a'b" {
+		t.Fatalf("sheet read without its strings: %q", got)
+	}
 }

@@ -376,7 +376,7 @@ func (s *Service) read(ctx context.Context, rep *Report, from, size int, by int6
 	}
 	_, err := importer.Scan(rep.File.Data, rep.mapping, rep.dict, false, func(r *importer.Record) error {
 		if pos++; pos <= from {
-			return nil // committed before the run was stopped
+			return ctx.Err() // committed before the run was stopped
 		}
 		b.records++
 		if r.OK() {
