@@ -194,6 +194,10 @@ func TestImportMessyLedger(t *testing.T) {
 		if err != nil || fourth.Added != 2 || fourth.Existing != 2 || fourth.Refused != 1 {
 			t.Fatalf("after mapping: %+v %v", fourth, err)
 		}
+		// Imported cases enter the statistics: the dashboards' rollups equal a recount.
+		if diffs, err := st.VerifyRollups(ctx); err != nil || len(diffs) != 0 {
+			t.Fatalf("rollups after the imports differ from a recount: %v %v", diffs, err)
+		}
 	})
 }
 
