@@ -199,7 +199,7 @@ func TestPurgePlanHoldsEachRule(t *testing.T) {
 		if slices.ContainsFunc(earlier.Remove, func(c store.PurgeCase) bool { return c.ID == p.ids["removed: rejected"] }) {
 			t.Error("a dispute closed 2012-07 is due by 2022-06 under a 10-year rule")
 		}
-		must(t, st.SaveRetentionRule(p.ctx, store.Audited("retention.update", "retention:dispute", "永久"), store.RetentionRule{Kind: "dispute", Years: 0, Basis: "test"}))
+		must(t, st.SaveRetentionRule(p.ctx, store.RetentionRule{Kind: "dispute", Years: 0, Basis: "test"}))
 		forever, err := st.PlanPurge(p.ctx, p.at)
 		must(t, err)
 		if len(forever.Remove)+len(forever.Held) != 0 {
