@@ -12,8 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -156,15 +154,13 @@ func retentionCommand(ctx context.Context, args []string, stderr io.Writer) erro
 		return fmt.Errorf("unexpected arguments: %v", extra)
 	}
 	if kind != "" || years != "" || basis != "" {
-		if !slices.Contains(model.AllKinds, model.CaseKind(kind)) {
-			return fmt.Errorf("-kind %q: want one of %v", kind, model.AllKinds)
+		rule, err := store.ParseRetentionRule(kind, years, basis)
+		var fe *model.FieldError
+		if errors.As(err, &fe) {
+			return fmt.Errorf("-%s: %s", fe.Field, fe.Message("en"))
 		}
-		n, err := strconv.Atoi(years)
-		if err != nil || n < 0 || n > store.MaxRetentionYears {
-			return fmt.Errorf("-years %q: want 0 (永久, never purged) to %d", years, store.MaxRetentionYears)
-		}
-		if strings.TrimSpace(basis) == "" {
-			return errors.New("-basis: say on what grounds (the 保管期限表 and its item)")
+		if err != nil {
+			return err
 		}
 		log := newLogger(cfg, stderr)
 		st, err := openAudited(ctx, cfg, log)
@@ -173,9 +169,7 @@ func retentionCommand(ctx context.Context, args []string, stderr io.Writer) erro
 		}
 		defer st.Close()
 		ctx = store.WithActor(ctx, store.Actor{Name: "retention", IP: "cli"})
-		rule := store.RetentionRule{Kind: kind, Years: n, Basis: basis}
-		if err := st.SaveRetentionRule(ctx, store.Audited("retention.save", "retention:"+kind,
-			fmt.Sprintf("保管期限 %s（%s）", store.RetentionText([]store.RetentionRule{rule}), basis)), rule); err != nil {
+		if err := st.SaveRetentionRule(ctx, rule); err != nil {
 			return err
 		}
 		if _, err := newAnchorer(cfg, st, log).Anchor(ctx, "retention"); err != nil {
@@ -236,44 +230,17 @@ func parseAt(v string) (time.Time, error) {
 // the oldest, and what it keeps on hold, by reason.
 func reportPurgePlan(w io.Writer, plan *store.PurgePlan) {
 	fmt.Fprintf(w, "retention as of %s: %s\n", plan.At.Format(time.RFC3339), store.RetentionText(plan.Rules))
-	type key struct {
-		kind string
-		year int
-	}
-	counts := map[key]int{}
-	var oldest *store.PurgeCase
-	for i, c := range plan.Remove {
-		counts[key{c.Kind, c.ClosedAt.Year()}]++
-		if oldest == nil || c.ClosedAt.Before(oldest.ClosedAt) {
-			oldest = &plan.Remove[i]
-		}
-	}
-	keys := make([]key, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].kind != keys[j].kind {
-			return keys[i].kind < keys[j].kind
-		}
-		return keys[i].year < keys[j].year
-	})
+	sum := plan.Summary()
 	fmt.Fprintf(w, "to remove: %d cases\n", len(plan.Remove))
-	for _, k := range keys {
-		fmt.Fprintf(w, "  %-10s closed %d: %d\n", k.kind, k.year, counts[k])
+	for _, k := range sum.Remove {
+		fmt.Fprintf(w, "  %-10s closed %d: %d\n", k.Kind, k.Year, k.Cases)
 	}
-	if oldest != nil {
+	if oldest := sum.Oldest; oldest != nil {
 		fmt.Fprintf(w, "  oldest: case %d (%s), closed %s\n", oldest.ID, oldest.Kind, oldest.ClosedAt.Format("2006-01-02"))
 	}
-	held := map[string]int{}
-	for _, c := range plan.Held {
-		held[c.Hold]++
-	}
 	fmt.Fprintf(w, "kept on hold though due: %d cases\n", len(plan.Held))
-	for _, r := range store.HoldReasons {
-		if held[r] > 0 {
-			fmt.Fprintf(w, "  %s: %d\n", r, held[r])
-		}
+	for _, h := range sum.Held {
+		fmt.Fprintf(w, "  %s: %d\n", h.Reason, h.Cases)
 	}
 }
 

@@ -454,7 +454,10 @@ func (l *liveCounty) stories() {
 	l.register(l.day(3, 9, 0), "suji.clerk", kiln).
 		then(l.day(3, 9, 10), "suji.clerk", workflow.ActionAccept, accept).
 		then(l.day(3, 9, 20), "suji.leader", workflow.ActionWarningRespond, cases.ActInput{Note: "已约谈砖厂负责人，明确三日内拿出支付方案。"}).
-		then(l.day(3, 9, 40), "suji.clerk", workflow.ActionAssign, assign(l.dept(suji, "justice-office"), "请司法所会同劳动保障所处置。"))
+		then(l.day(3, 9, 40), "suji.clerk", workflow.ActionAssign, assign(l.dept(suji, "justice-office"), "请司法所会同劳动保障所处置。")).
+		// Paid in part: the leader steps the warning down (a cleared orange on /stats).
+		then(l.day(1, 15, 0), "suji.leader", workflow.ActionWarningAdjust, cases.ActInput{WarningLevel: "yellow",
+			Note: "砖厂已支付七成工资，余款约定月底前付清，工人已返岗，降为黄色预警。"})
 
 	// A grid worker's report this morning.
 	drain := cases.RegisterInput{Kind: model.KindHazard, CategoryID: l.cats["hazard.other"], Channel: model.ChannelGrid,
@@ -500,7 +503,24 @@ func (l *liveCounty) stories() {
 		"景古村村民周国栋在县城某建材厂务工时右手受伤，厂方拒绝申报工伤。", party("周国栋", "13893042110", "某建材厂")))
 	injury.then(l.day(12, 15, 10), "county.clerk", workflow.ActionAccept, accept).
 		then(l.day(12, 15, 20), "county.clerk", workflow.ActionAssign, assign(l.dept(CountyCode, "hrss"), "请县人社局依法处理工伤认定。")).
-		then(l.day(11, 9, 0), "county.handler", workflow.ActionSign, cases.ActInput{Note: "已签收，通知厂方提交材料。"})
+		then(l.day(11, 9, 0), "county.handler", workflow.ActionSign, cases.ActInput{Note: "已签收，通知厂方提交材料。"}).
+		// Supervised by the county's leader and answered within the days given.
+		then(l.day(6, 9, 0), "county.leader", workflow.ActionSupervise, cases.ActInput{Level: "normal", ReplyDays: 2, Note: "请报告工伤认定材料收集进展。"}).
+		reply(l.day(5, 16, 0), "county.handler", "已责令厂方五日内提交用工材料，工伤认定申请已受理。")
+
+	// 上报: a quarrel over a channel two townships share, beyond 景古镇's reach.
+	canal := l.register(l.day(6, 10, 0), "jinggu.clerk", in(model.KindDispute, "dispute.village", "八字沟村",
+		"八字沟村与相邻乡镇村民因共用灌渠分水时间发生争执，双方多次堵渠。", party("何建华", "13893032130", "邻镇村民")))
+	canal.then(l.day(6, 10, 10), "jinggu.clerk", workflow.ActionAccept, accept).
+		then(l.day(6, 10, 30), "jinggu.clerk", workflow.ActionEscalate, cases.ActInput{Note: "涉及两个乡镇的灌渠分水，需县中心协调。"}).
+		then(l.day(5, 9, 30), "county.clerk", workflow.ActionAssign, assign(l.dept(CountyCode, "justice"), "请县司法局牵头协调两镇分水方案。"))
+
+	// 下派: a complaint made at the county's window that 苏集镇 settles where it arose.
+	roadway := l.register(l.day(4, 14, 0), "county.clerk", in(model.KindDispute, "dispute.neighbour", "古洞沟村",
+		"古洞沟村村民到县中心反映邻居新建院墙占用通行道路，出入不便。", party("马玉兰", "13893042120", "马建军")))
+	roadway.then(l.day(4, 14, 10), "county.clerk", workflow.ActionAccept, accept).
+		then(l.day(4, 14, 20), "county.clerk", workflow.ActionDelegate, cases.ActInput{ToRegionID: l.regions["苏集镇"].ID, Note: "属地矛盾，下派苏集镇综治中心就地化解。"}).
+		then(l.day(3, 9, 0), "suji.clerk", workflow.ActionAssign, assign(l.dept(suji, "justice-office"), "请司法所会同村委会现场调解。"))
 
 	// Reception sessions in the coming working days, and bookings.
 	l.at(l.day(2, 17, 0), "reception", func(ctx context.Context) error {

@@ -6,8 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/onedoor/onedoor/internal/model"
 )
 
 // Retention (issue 28, `onedoor purge`): a closed case is kept for its kind's
@@ -21,6 +25,7 @@ type RetentionRule struct {
 	Years     int // after closing; 0: 永久, never purged
 	Basis     string
 	UpdatedAt *time.Time
+	UpdatedBy string // the actor who set it last ("" for the shipped defaults)
 }
 
 // MaxRetentionYears bounds a retention period (the table's CHECK says the same).
@@ -31,11 +36,11 @@ func (r RetentionRule) Permanent() bool { return r.Years == 0 }
 
 // RetentionRules are the retention periods the admin sets, by kind.
 func (s *Store) RetentionRules(ctx context.Context) ([]RetentionRule, error) {
-	rows, err := s.query(ctx, "SELECT kind, years, basis, updated_at FROM retention_rules ORDER BY kind")
+	rows, err := s.query(ctx, "SELECT kind, years, basis, updated_at, updated_by FROM retention_rules ORDER BY kind")
 	return scanAll(rows, err, func(r *sql.Rows) (RetentionRule, error) {
 		var x RetentionRule
 		var at sql.NullTime
-		err := r.Scan(&x.Kind, &x.Years, &x.Basis, &at)
+		err := r.Scan(&x.Kind, &x.Years, &x.Basis, &at, &x.UpdatedBy)
 		if at.Valid {
 			x.UpdatedAt = &at.Time
 		}
@@ -43,14 +48,41 @@ func (s *Store) RetentionRules(ctx context.Context) ([]RetentionRule, error) {
 	})
 }
 
-// SaveRetentionRule sets the retention period of r.Kind.
-func (s *Store) SaveRetentionRule(ctx context.Context, e AuditEntry, r RetentionRule) error {
-	if r.Years < 0 || r.Years > MaxRetentionYears {
-		return fmt.Errorf("retention years %d: want 0 (永久) to %d", r.Years, MaxRetentionYears)
+// ParseRetentionRule reads a retention period as an administrator gives it (the
+// `onedoor retention` command's flags, the admin page's form): a case kind, whole
+// years from 0 (永久, never purged) to MaxRetentionYears, and the grounds.
+func ParseRetentionRule(kind, years, basis string) (RetentionRule, error) {
+	if !slices.Contains(model.AllKinds, model.CaseKind(kind)) {
+		return RetentionRule{}, model.Invalid("kind", "retention_kind", "invalid.retention_kind", kind)
 	}
-	_, err := s.exec(ctx, e, `INSERT INTO retention_rules (kind, years, basis, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (kind) DO UPDATE SET years = excluded.years, basis = excluded.basis, updated_at = excluded.updated_at`,
-		r.Kind, r.Years, r.Basis, now())
+	n, err := strconv.Atoi(strings.TrimSpace(years))
+	if err != nil || n < 0 || n > MaxRetentionYears {
+		return RetentionRule{}, model.Invalid("years", "retention_years", "invalid.retention_years", MaxRetentionYears)
+	}
+	basis = strings.TrimSpace(basis)
+	if basis == "" {
+		return RetentionRule{}, model.Invalid("basis", "retention_basis", "invalid.retention_basis")
+	}
+	if utf8.RuneCountInString(basis) > maxRetentionBasis {
+		return RetentionRule{}, model.Invalid("basis", "retention_basis_long", "invalid.retention_basis_long", maxRetentionBasis)
+	}
+	return RetentionRule{Kind: kind, Years: n, Basis: basis}, nil
+}
+
+// maxRetentionBasis bounds the grounds: an item of the 保管期限表, not a document.
+const maxRetentionBasis = 500
+
+// SaveRetentionRule sets the retention period of r.Kind, audited as retention.save
+// and signed with the actor in ctx.
+func (s *Store) SaveRetentionRule(ctx context.Context, r RetentionRule) error {
+	if _, err := ParseRetentionRule(r.Kind, strconv.Itoa(r.Years), r.Basis); err != nil {
+		return err
+	}
+	e := Audited("retention.save", "retention:"+r.Kind,
+		fmt.Sprintf("保管期限 %s（%s）", RetentionText([]RetentionRule{r}), r.Basis))
+	_, err := s.exec(ctx, e, `INSERT INTO retention_rules (kind, years, basis, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (kind) DO UPDATE SET years = excluded.years, basis = excluded.basis, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+		r.Kind, r.Years, r.Basis, now(), ActorFrom(ctx).Name)
 	return err
 }
 
@@ -171,6 +203,60 @@ func (s *Store) PlanPurge(ctx context.Context, at time.Time) (*PurgePlan, error)
 	}
 	plan.Groups = groupTied(plan.Remove, ties)
 	return plan, nil
+}
+
+// PurgeSummary is a plan counted for people: the cases to remove by kind and year
+// of closing, the oldest of them, and those kept on hold by reason.
+type PurgeSummary struct {
+	Remove []PurgeCount // by kind, then year
+	Oldest *PurgeCase
+	Held   []PurgeHold // in HoldReasons order, reasons with cases only
+}
+
+// PurgeCount is how many cases of a kind closed in a year a purge removes.
+type PurgeCount struct {
+	Kind  string
+	Year  int
+	Cases int
+}
+
+// PurgeHold is how many due cases a purge keeps for a reason.
+type PurgeHold struct {
+	Reason string
+	Cases  int
+}
+
+// Summary counts the plan as the dry run and the admin page show it.
+func (p *PurgePlan) Summary() PurgeSummary {
+	var sum PurgeSummary
+	at := map[[2]any]int{}
+	for i, c := range p.Remove {
+		k := [2]any{c.Kind, c.ClosedAt.Year()}
+		if _, ok := at[k]; !ok {
+			at[k] = len(sum.Remove)
+			sum.Remove = append(sum.Remove, PurgeCount{Kind: c.Kind, Year: c.ClosedAt.Year()})
+		}
+		sum.Remove[at[k]].Cases++
+		if sum.Oldest == nil || c.ClosedAt.Before(sum.Oldest.ClosedAt) {
+			sum.Oldest = &p.Remove[i]
+		}
+	}
+	slices.SortFunc(sum.Remove, func(a, b PurgeCount) int {
+		if a.Kind != b.Kind {
+			return strings.Compare(a.Kind, b.Kind)
+		}
+		return a.Year - b.Year
+	})
+	held := map[string]int{}
+	for _, c := range p.Held {
+		held[c.Hold]++
+	}
+	for _, r := range HoldReasons {
+		if held[r] > 0 {
+			sum.Held = append(sum.Held, PurgeHold{Reason: r, Cases: held[r]})
+		}
+	}
+	return sum
 }
 
 type caseEnd struct {

@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -199,7 +201,7 @@ func TestPurgePlanHoldsEachRule(t *testing.T) {
 		if slices.ContainsFunc(earlier.Remove, func(c store.PurgeCase) bool { return c.ID == p.ids["removed: rejected"] }) {
 			t.Error("a dispute closed 2012-07 is due by 2022-06 under a 10-year rule")
 		}
-		must(t, st.SaveRetentionRule(p.ctx, store.Audited("retention.update", "retention:dispute", "永久"), store.RetentionRule{Kind: "dispute", Years: 0, Basis: "test"}))
+		must(t, st.SaveRetentionRule(p.ctx, store.RetentionRule{Kind: "dispute", Years: 0, Basis: "test"}))
 		forever, err := st.PlanPurge(p.ctx, p.at)
 		must(t, err)
 		if len(forever.Remove)+len(forever.Held) != 0 {
@@ -370,6 +372,29 @@ func TestPurgeCoversEveryTableNamingACase(t *testing.T) {
 		}
 		if len(tables) < 15 {
 			t.Errorf("only %d tables name a case: %v", len(tables), tables)
+		}
+	})
+}
+
+// FuzzParseRetentionRule: whatever an administrator types, a period is accepted only
+// as a known kind, 0 to MaxRetentionYears whole years and non-empty grounds, and a
+// refusal names its field.
+func FuzzParseRetentionRule(f *testing.F) {
+	f.Add("dispute", "10", "保管期限表第12条")
+	f.Add("petition", "0", "永久")
+	f.Add("nope", "-1", "")
+	f.Add("hazard", "101", " ")
+	f.Fuzz(func(t *testing.T, kind, years, basis string) {
+		r, err := store.ParseRetentionRule(kind, years, basis)
+		if err != nil {
+			var fe *model.FieldError
+			if !errors.As(err, &fe) || (fe.Field != "kind" && fe.Field != "years" && fe.Field != "basis") {
+				t.Fatalf("refusal names no field: %v", err)
+			}
+			return
+		}
+		if r.Kind != kind || r.Years < 0 || r.Years > store.MaxRetentionYears || strings.TrimSpace(r.Basis) == "" {
+			t.Fatalf("accepted %q %q %q as %+v", kind, years, basis, r)
 		}
 	})
 }

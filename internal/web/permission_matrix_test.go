@@ -277,6 +277,8 @@ func (w *world) probes() []probe {
 		probe{route: "POST /admin/platforms/{id}", method: POST, url: "/admin/platforms/999999", body: emptyForm, want: w.granted(pageSurface, org, atCounty(notFound))},
 		probe{route: "GET /admin/platforms/{id}/parked", method: GET, url: "/admin/platforms/999999/parked", want: w.granted(pageSurface, org, atCounty(notFound))},
 		probe{route: "POST /admin/platforms/{id}/parked", method: POST, url: "/admin/platforms/999999/parked", body: emptyForm, want: w.granted(pageSurface, org, atCounty(notFound))},
+		probe{route: "GET /admin/retention", method: GET, url: "/admin/retention", want: w.granted(pageSurface, org, atCounty(ok200))},
+		probe{route: "POST /admin/retention", method: POST, url: "/admin/retention", body: emptyForm, want: w.granted(pageSurface, org, atCounty(unprocessable))},
 		// A platform's push is signed, not signed in: the same for everyone.
 		probe{route: "POST /api/v1/platforms/{platform}/orders", method: POST, url: "/api/v1/platforms/nosuch/orders", body: emptyJSON, want: same(notFound)},
 		probe{route: "POST /admin/tokens", method: POST, url: "/admin/tokens", body: emptyForm, want: w.granted(pageSurface, org, okFor(unprocessable))},
@@ -356,7 +358,6 @@ func (w *world) probes() []probe {
 		probe{route: "GET /admin/deadlines", method: GET, url: "/admin/deadlines", want: w.granted(pageSurface, dict, okFor(ok200))},
 		probe{route: "POST /admin/deadlines", method: POST, url: "/admin/deadlines", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
 		probe{route: "POST /admin/deadlines/{id}", method: POST, url: "/admin/deadlines/" + id(w.deadlineRule), body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
-		probe{route: "POST /admin/retention/{kind}", method: POST, url: "/admin/retention/dispute", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},
 		probe{route: "POST /admin/deadlines/{id}/delete", method: POST, url: "/admin/deadlines/" + id(w.spareRules[0]) + "/delete", want: w.granted(pageSurface, dict, okFor(see))},
 		probe{route: "GET /admin/calendar", method: GET, url: "/admin/calendar", want: w.granted(pageSurface, dict, okFor(ok200))},
 		probe{route: "POST /admin/calendar", method: POST, url: "/admin/calendar", body: emptyForm, want: w.granted(pageSurface, dict, okFor(unprocessable))},

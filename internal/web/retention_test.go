@@ -1,70 +1,96 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/testutil"
 )
 
-// The retention periods `onedoor purge` applies are admin data on the deadlines page:
-// shown by kind with their grounds, set in place (0 is 永久), audited; a period out
-// of 0–100 years, or without grounds, is refused naming the rule.
-func TestRetentionPeriodsAreAdminData(t *testing.T) {
+// The retention page (issue 28): the root's administrator sets a kind's period with
+// its grounds, refused as `onedoor retention` refuses, audited as retention.save and
+// signed; a township's administrator is refused; the page counts the purge's dry run.
+func TestRetentionPage(t *testing.T) {
 	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
 		srv := testutil.NewServer(t, st, true)
 		admin := srv.Login(t, "county.admin", demo.Password)
-		html := page(t, admin, "/admin/deadlines")
-		if !strings.Contains(html, `data-testid="retention-petition"`) || !strings.Contains(html, "30 年") {
-			t.Fatalf("the deadlines page does not show the retention periods")
+		fucheng := srv.Login(t, "fucheng.admin", demo.Password)
+
+		status, page := getPage(t, admin, "/admin/retention")
+		if status != http.StatusOK || !strings.Contains(page, `data-kind="dispute"`) || !strings.Contains(page, `data-testid="purge-plan"`) {
+			t.Fatalf("retention page: %d %s", status, testutil.Excerpt([]byte(page)))
 		}
-		for _, tc := range []struct {
-			name, years, basis string
-			status             int
-			want               string // the message, or the period saved
+		// The page counts what `onedoor purge -dry-run` would remove now.
+		plan, err := st.PlanPurge(ctx, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("将删除 %d 件", len(plan.Remove)); !strings.Contains(page, want) {
+			t.Fatalf("the page lacks %q", want)
+		}
+
+		refusals := []struct {
+			name, kind, years, basis, field string
 		}{
-			{"ten years", "15", "县档案馆保管期限表", 303, "dispute 15年"},
-			{"forever", "0", "重要纠纷永久保存", 303, "dispute 永久"},
-			{"a hundred years", "100", "上限", 303, "dispute 100年"},
-			{"past a hundred", "101", "上限", 422, "须为 0–100 之间的整数"},
-			{"negative", "-1", "x", 422, "须为 0–100 之间的整数"},
-			{"not a number", "十", "x", 422, "须为数字"},
-			{"no grounds", "10", " ", 422, "必填"},
-			{"grounds too long", "10", strings.Repeat("依", 201), 422, "不能超过 200 个字"},
-		} {
-			t.Run(tc.name, func(t *testing.T) {
-				resp, body := postForm(t, srv, admin, "/admin/retention/dispute", url.Values{"years": {tc.years}, "basis": {tc.basis}})
-				if resp.StatusCode != tc.status {
-					t.Fatalf("%d, want %d: %s", resp.StatusCode, tc.status, testutil.Excerpt([]byte(body)))
-				}
-				rules, err := st.RetentionRules(t.Context())
-				if err != nil {
-					t.Fatal(err)
-				}
-				var dispute store.RetentionRule
-				for _, r := range rules {
-					if r.Kind == "dispute" {
-						dispute = r
-					}
-				}
-				if tc.status == 303 {
-					if got := store.RetentionText([]store.RetentionRule{dispute}); got != tc.want || dispute.Basis != tc.basis {
-						t.Errorf("saved %q (%s), want %q (%s)", got, dispute.Basis, tc.want, tc.basis)
-					}
-				} else if !strings.Contains(body, tc.want) {
-					t.Errorf("the refusal does not say %q", tc.want)
+			{"unknown kind", "nope", "5", "x", "kind"},
+			{"negative years", "dispute", "-1", "x", "years"},
+			{"past the bound", "dispute", "101", "x", "years"},
+			{"not a number", "dispute", "ten", "x", "years"},
+			{"no grounds", "dispute", "15", "  ", "basis"},
+			{"grounds too long", "dispute", "15", strings.Repeat("据", 501), "basis"},
+		}
+		for _, c := range refusals {
+			t.Run(c.name, func(t *testing.T) {
+				resp, raw := postForm(t, srv, admin, "/admin/retention", url.Values{"csrf_token": {admin.CSRF}, "kind": {c.kind}, "years": {c.years}, "basis": {c.basis}})
+				if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(raw, `data-testid="field-error-`+c.field+`"`) {
+					t.Fatalf("want 422 naming %s, got %d %s", c.field, resp.StatusCode, testutil.Excerpt([]byte(raw)))
 				}
 			})
 		}
-		if resp, _ := postForm(t, srv, admin, "/admin/retention/nope", url.Values{"years": {"5"}, "basis": {"x"}}); resp.StatusCode != 404 {
-			t.Errorf("an unknown kind: %d, want 404", resp.StatusCode)
+		rules, _ := st.RetentionRules(ctx)
+		for _, r := range rules {
+			if r.UpdatedAt != nil {
+				t.Fatalf("a refused form changed %s: %+v", r.Kind, r)
+			}
 		}
-		entries, err := st.AuditRows(t.Context(), store.AuditFilter{Action: "retention.save"})
-		if err != nil || len(entries) != 3 || entries[0].Object != "retention:dispute" {
-			t.Errorf("audit entries %+v, %v; want one a saved period", entries, err)
+
+		resp, raw := postForm(t, srv, fucheng, "/admin/retention", url.Values{"csrf_token": {fucheng.CSRF}, "kind": {"dispute"}, "years": {"15"}, "basis": {"乡镇自定"}})
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("a township's administrator set a retention period: %d %s", resp.StatusCode, testutil.Excerpt([]byte(raw)))
+		}
+		if status, _ := getPage(t, fucheng, "/admin/retention"); status != http.StatusForbidden {
+			t.Fatalf("a township's administrator reads the retention page: %d", status)
+		}
+
+		resp, raw = postForm(t, srv, admin, "/admin/retention", url.Values{"csrf_token": {admin.CSRF}, "kind": {"dispute"}, "years": {" 15 "}, "basis": {"县档案馆保管期限表第12条"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", resp.StatusCode, testutil.Excerpt([]byte(raw)))
+		}
+		rules, _ = st.RetentionRules(ctx)
+		var saved store.RetentionRule
+		for _, r := range rules {
+			if r.Kind == "dispute" {
+				saved = r
+			}
+		}
+		if saved.Years != 15 || saved.Basis != "县档案馆保管期限表第12条" || saved.UpdatedAt == nil || saved.UpdatedBy != "county.admin" {
+			t.Fatalf("saved rule: %+v", saved)
+		}
+		entries, err := st.AuditRows(ctx, store.AuditFilter{Action: "retention.save", Object: "retention:dispute"})
+		if err != nil || len(entries) != 1 || entries[0].Actor != "county.admin" || !strings.Contains(entries[0].Summary, "15") {
+			t.Fatalf("audit entries: %v %+v", err, entries)
+		}
+		_, page = getPage(t, admin, "/admin/retention")
+		if !strings.Contains(page, "县档案馆保管期限表第12条") || !strings.Contains(page, "county.admin · ") {
+			t.Fatalf("the page does not show the period set: %s", testutil.Excerpt([]byte(page)))
 		}
 	})
 }

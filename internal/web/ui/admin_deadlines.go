@@ -20,8 +20,6 @@ type deadlineData struct {
 	Categories   []model.Category
 	CategoryName map[string]string
 	EditID       int64 // the rule whose form came back refused, 0 for the new-rule form
-	// Retention is how long closed cases of each kind are kept (`onedoor purge`).
-	Retention []store.RetentionRule
 }
 
 func (u *UI) renderDeadlines(w http.ResponseWriter, r *http.Request, editID int64, err error) {
@@ -35,15 +33,10 @@ func (u *UI) renderDeadlines(w http.ResponseWriter, r *http.Request, editID int6
 		u.renderError(w, r, lerr)
 		return
 	}
-	retention, lerr := u.Store.RetentionRules(r.Context())
-	if lerr != nil {
-		u.renderError(w, r, lerr)
-		return
-	}
 	page := u.newPage(r, "deadlines.title")
 	page.Active = "nav.deadlines"
 	data := deadlineData{Rules: rules, Kinds: model.AllKinds, Urgencies: []workflow.Urgency{workflow.UrgencyNormal, workflow.UrgencyUrgent, workflow.UrgencyCritical},
-		Stages: cases.Stages(), EditID: editID, CategoryName: map[string]string{}, Retention: retention}
+		Stages: cases.Stages(), EditID: editID, CategoryName: map[string]string{}}
 	parents := map[int64]string{}
 	for _, c := range cats {
 		if c.ParentID == 0 {

@@ -1,57 +1,56 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
-	"slices"
-	"strconv"
-	"strings"
-	"unicode/utf8"
+	"time"
 
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 )
 
-// maxRetentionBasis bounds the grounds written beside a retention period.
-const maxRetentionBasis = 200
-
-// retentionInput reads and checks a retention period's form: years 0 (永久) to
-// store.MaxRetentionYears, and its grounds.
-func retentionInput(kind, years, basis string) (store.RetentionRule, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(years))
-	if err != nil {
-		return store.RetentionRule{}, model.Invalid("retention_years", "not_a_number", "invalid.not_a_number")
-	}
-	if n < 0 || n > store.MaxRetentionYears {
-		return store.RetentionRule{}, model.Invalid("retention_years", "invalid", "invalid.int_range", 0, store.MaxRetentionYears)
-	}
-	basis = strings.TrimSpace(basis)
-	if basis == "" {
-		return store.RetentionRule{}, model.Invalid("retention_basis", "required", "invalid.required")
-	}
-	if utf8.RuneCountInString(basis) > maxRetentionBasis {
-		return store.RetentionRule{}, model.Invalid("retention_basis", "too_long", "invalid.too_long_n", maxRetentionBasis)
-	}
-	return store.RetentionRule{Kind: kind, Years: n, Basis: basis}, nil
+// retentionData is the retention page: the periods by kind and what a purge would
+// remove if it ran now (the dry run's counts; the page never purges).
+type retentionData struct {
+	Rules   []store.RetentionRule
+	Kinds   []model.CaseKind
+	Plan    *store.PurgePlan
+	Summary store.PurgeSummary
 }
 
-// retentionSave sets how long closed cases of a kind are kept before `onedoor purge`
-// removes them (POST /admin/retention/{kind}).
-func (u *UI) retentionSave(w http.ResponseWriter, r *http.Request) {
-	kind := r.PathValue("kind")
-	if !slices.Contains(model.AllKinds, model.CaseKind(kind)) {
-		u.renderError(w, r, store.ErrNotFound)
+func (u *UI) renderRetention(w http.ResponseWriter, r *http.Request, err error) {
+	rules, lerr := u.Store.RetentionRules(r.Context())
+	if lerr != nil {
+		u.renderError(w, r, lerr)
 		return
 	}
-	rule, err := retentionInput(kind, r.PostFormValue("years"), r.PostFormValue("basis"))
+	plan, lerr := u.Store.PlanPurge(r.Context(), time.Now())
+	if lerr != nil {
+		u.renderError(w, r, lerr)
+		return
+	}
+	page := u.newPage(r, "retention.title")
+	page.Active = "nav.retention"
+	page.Data = retentionData{Rules: rules, Kinds: model.AllKinds, Plan: plan, Summary: plan.Summary()}
+	if err != nil {
+		u.formError(w, r, "admin_retention.html", page, err)
+		return
+	}
+	u.render(w, r, http.StatusOK, "admin_retention.html", page)
+}
+
+// retentionPage shows the retention periods by case kind and the purge's dry run now.
+func (u *UI) retentionPage(w http.ResponseWriter, r *http.Request) { u.renderRetention(w, r, nil) }
+
+// retentionSave sets a kind's period with its grounds: the rules and the audit entry
+// (retention.save) are those of `onedoor retention`.
+func (u *UI) retentionSave(w http.ResponseWriter, r *http.Request) {
+	rule, err := store.ParseRetentionRule(r.PostFormValue("kind"), r.PostFormValue("years"), r.PostFormValue("basis"))
 	if err == nil {
-		e := store.Audited("retention.save", "retention:"+kind,
-			fmt.Sprintf("保管期限 %s（%s）", store.RetentionText([]store.RetentionRule{rule}), rule.Basis))
-		err = u.Store.SaveRetentionRule(r.Context(), e, rule)
+		err = u.Store.SaveRetentionRule(r.Context(), rule)
 	}
 	if err != nil {
-		u.renderDeadlines(w, r, 0, err)
+		u.renderRetention(w, r, err)
 		return
 	}
-	redirect(w, r, "/admin/deadlines", "saved")
+	redirect(w, r, "/admin/retention", "saved")
 }

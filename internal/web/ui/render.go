@@ -144,7 +144,7 @@ func navFor(p *auth.Principal) []NavItem {
 		)
 	}
 	if p.Can(auth.PermOrgManage) && atRoot(p) {
-		items = append(items, NavItem{Key: "nav.platforms", Href: "/admin/platforms"})
+		items = append(items, NavItem{Key: "nav.platforms", Href: "/admin/platforms"}, NavItem{Key: "nav.retention", Href: "/admin/retention"})
 	}
 	if p.Can(auth.PermDictionary) {
 		items = append(items, NavItem{Key: "nav.deadlines", Href: "/admin/deadlines"}, NavItem{Key: "nav.calendar", Href: "/admin/calendar"}, NavItem{Key: "nav.risk_rules", Href: "/admin/risk"},

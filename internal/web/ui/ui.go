@@ -86,7 +86,6 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /admin/deadlines", dictionary(u.deadlineSave))
 	mux.HandleFunc("POST /admin/deadlines/{id}", dictionary(u.deadlineSave))
 	mux.HandleFunc("POST /admin/deadlines/{id}/delete", dictionary(u.deadlineDelete))
-	mux.HandleFunc("POST /admin/retention/{kind}", dictionary(u.retentionSave))
 	mux.HandleFunc("GET /admin/calendar", dictionary(u.calendarPage))
 	mux.HandleFunc("POST /admin/calendar", dictionary(u.calendarSet))
 	mux.HandleFunc("POST /admin/calendar/{day}/delete", dictionary(u.calendarDelete))
@@ -120,6 +119,9 @@ func (u *UI) Register(mux httpx.Mux) {
 	mux.HandleFunc("POST /admin/platforms/{id}", platforms(u.platformUpdate))
 	mux.HandleFunc("GET /admin/platforms/{id}/parked", platforms(u.platformParked))
 	mux.HandleFunc("POST /admin/platforms/{id}/parked", platforms(u.platformResolve))
+	// Retention decides what the whole deployment destroys: its root's administrators.
+	mux.HandleFunc("GET /admin/retention", platforms(u.retentionPage))
+	mux.HandleFunc("POST /admin/retention", platforms(u.retentionSave))
 	mux.HandleFunc("GET /admin/tokens", admin(u.tokenList))
 	mux.HandleFunc("POST /admin/tokens", admin(u.tokenCreate))
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", admin(u.tokenRevoke))
