@@ -256,7 +256,7 @@ func writeDemoLedger(path string, rows int) error {
 	}
 	m := importer.NewMapping(ledgertest.Headers)
 	for _, v := range ledgertest.BigValues {
-		m.SetValue(importer.Field(v[0]), v[1], v[2])
+		m.SetValue(importer.Field(v.Field), v.Office, v.Code)
 	}
 	raw, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

@@ -157,7 +157,7 @@ func Run(ctx context.Context, opts Options, out io.Writer) (*Report, error) {
 		// when the store has one (`onedoor demo -province`).
 		for _, m := range []struct{ user, name, path string }{
 			{"county.leader", "county dashboard (GET /api/v1/stats?period=month)", "/api/v1/stats?period=month"},
-			{"county.leader", "county 月报 (GET /stats/monthly)", "/stats/monthly"},
+			{"county.leader", "county monthly report (GET /stats/monthly)", "/stats/monthly"},
 			{"province.leader", "province dashboard (GET /api/v1/stats?period=month)", "/api/v1/stats?period=month"},
 		} {
 			c, err := b.loginAs(m.user)

@@ -53,7 +53,7 @@ func BenchmarkImportLedger(b *testing.B) {
 					b.Fatal(err)
 				}
 				for _, v := range ledgertest.BigValues {
-					m.SetValue(importer.Field(v[0]), v[1], v[2])
+					m.SetValue(importer.Field(v.Field), v.Office, v.Code)
 				}
 				if err := svc.SaveMapping(context.Background(), src, m); err != nil {
 					b.Fatal(err)

@@ -178,7 +178,10 @@ func MessyCSV(gbk bool) ([]byte, error) {
 
 // BigValues are the words of Big's ledger that its source's mapping must name: the
 // office's names of categories, field by field (importer.Mapping.SetValue's).
-var BigValues = [][3]string{{"category", "土地纠纷", "dispute.land"}, {"category", "劳资纠纷", "dispute.labour"}}
+var BigValues = []BigValue{{"category", "dispute.land", "土地纠纷"}, {"category", "dispute.labour", "劳资纠纷"}}
+
+// BigValue is one office word of a field and the code it maps to.
+type BigValue struct{ Field, Code, Office string }
 
 // Big writes a clean ledger of n rows to w, as a county's years of 台账 look: the
 // messy ledger's header, dates over three years written the four ways, the demo

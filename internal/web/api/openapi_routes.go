@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 
+	"github.com/onedoor/onedoor/internal/adapterjob"
 	"github.com/onedoor/onedoor/internal/cases"
 	"github.com/onedoor/onedoor/internal/documents"
 	"github.com/onedoor/onedoor/internal/evaluation"
@@ -51,6 +52,11 @@ const (
 // routeDocs describe every route of Register.
 var routeDocs = map[string]routeDoc{
 	"GET /api/v1/openapi.json": {Status: http.StatusOK, Public: true},
+	// A platform's own work order, read by the mapping configured for it
+	// (docs/platforms.md); signed, not signed in. 200 for an order received before,
+	// 202 for one parked until its codes are mapped.
+	"POST /api/v1/platforms/{platform}/orders": {Status: http.StatusCreated, Body: typ[map[string]any](), Answer: typ[adapterjob.Receipt](), Public: true,
+		Example: `{"gdbh":"GD202612070001","bt":"小区路灯不亮","nr":"3号楼前路灯坏了一周","lxr":"张三","lxdh":"13800138000","lb":"0301","qh":"622922100"}`},
 	"POST /api/v1/session": {Status: http.StatusCreated, Body: typ[loginRequest](), Answer: typ[meResponse](), Public: true,
 		Example: `{"username":"county.clerk","password":"correct horse battery"}`},
 	"DELETE /api/v1/session": {Status: http.StatusNoContent, Public: true},
