@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
@@ -247,13 +248,20 @@ func Load(args []string, getenv func(string) string, out io.Writer) (*Config, []
 			fs.PrintDefaults()
 			return nil, nil, err
 		}
-		return nil, nil, fmt.Errorf("%v (onedoor -help lists the settings)", err)
+		return nil, nil, fmt.Errorf("%s (onedoor -help lists the settings)", withoutPasswords(err.Error()))
 	}
 	if err := c.check(); err != nil {
 		return nil, nil, err
 	}
 	return c, fs.Args(), nil
 }
+
+// urlPassword is the password of a URL's user (scheme://user:password@host).
+var urlPassword = regexp.MustCompile(`(://[^:/@\s"]*:)[^@\s"]*@`)
+
+// withoutPasswords hides the passwords of the URLs a text quotes: the flag package
+// repeats a refused value, and a start-up error ends in the log.
+func withoutPasswords(s string) string { return urlPassword.ReplaceAllString(s, "${1}***@") }
 
 // check refuses settings that cannot work, each error naming its one flag.
 func (c *Config) check() error {

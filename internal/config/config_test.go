@@ -131,6 +131,11 @@ func TestBadFlagIsOneLine(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "-nope") || out.Len() != 0 {
 		t.Fatalf("err %v, printed %q", err, out.String())
 	}
+	// A refused URL is repeated without its password.
+	_, _, err = Load([]string{"-db", "postgres://p/o", "-db-replica", "postgres://od:s3cret@r1:5432 x"}, func(string) string { return "" }, &out)
+	if err == nil || !strings.Contains(err.Error(), "-db-replica") || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "od:***@r1") {
+		t.Fatalf("a refused replica URL: %v", err)
+	}
 	out.Reset()
 	if _, _, err := Load([]string{"-help"}, func(string) string { return "" }, &out); err == nil || !strings.Contains(out.String(), "-db-max-conns") {
 		t.Fatalf("-help: err %v, printed %d bytes", err, out.Len())
