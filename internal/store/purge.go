@@ -468,7 +468,7 @@ func asInt64(v any) int64 {
 // rowMaps reads every row of query as column → value; text the driver hands as
 // bytes is turned back into text (a BLOB stays bytes, written as base64 in JSON).
 func (s *Store) rowMaps(ctx context.Context, query string, args []any) ([]map[string]any, error) {
-	rows, err := s.w.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.r.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ var writerDoors = map[string]string{
 	"MeasureRawCommits":  "the bench's scratch table",
 	"Migrate":            "the schema",
 	"Analyze":            "the planner's statistics",
-	"Close":              "closes the pool",
+	"RebuildRollups":     "stats-verify -fix: recounts the rollups, derived from the cases; no record changes",
 	"Ping":               "a health check",
 	"BackupTo":           "VACUUM INTO: copies a snapshot into a new file, writes no row of the store",
 	"Pools":              "reads the pools' statistics (metrics)",
