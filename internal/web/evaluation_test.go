@@ -208,55 +208,115 @@ func TestEvaluationSchemeIsValidatedByField(t *testing.T) {
 	})
 }
 
-// The ranking downloads as a workbook with a Chinese sheet name, its header frozen
-// and its scores real numbers; the 通报 prints the ranking with its rules.
+// The ranking downloads as a workbook with Chinese sheet names — 考评排名 and the team
+// work's 包案工作 — their headers frozen and their scores real numbers; the 通报
+// prints the ranking with its rules, and the team work.
 func TestEvaluationExportAndNotice(t *testing.T) {
-	st := testutil.NewStore(t, store.SQLite)
-	srv := testutil.NewServer(t, st, true)
-	if err := demo.GenerateCases(context.Background(), st, 1500, 5); err != nil {
-		t.Fatal(err)
-	}
-	leader := srv.Login(t, "county.leader", demo.Password)
-	q := "scheme=department&period=quarter&date=" + time.Now().AddDate(0, -3, 0).Format("2006-01-02")
-	rk := getRanking(t, leader, q)
-	resp, raw := leader.Do("GET", "/evaluation.xlsx?"+q, nil)
-	if resp.StatusCode != 200 {
-		t.Fatalf("xlsx: %d %s", resp.StatusCode, testutil.Excerpt(raw))
-	}
-	x, err := excelize.OpenReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if names := x.GetSheetList(); len(names) != 1 || names[0] != "考评排名" {
-		t.Fatalf("sheets %v", names)
-	}
-	panes, err := x.GetPanes("考评排名")
-	if err != nil || !panes.Freeze || panes.YSplit != 4 {
-		t.Errorf("header not frozen: %+v %v", panes, err)
-	}
-	ranked := 0
-	for i, e := range rk.Entries {
-		cell := "C" + strconv.Itoa(5+i)
-		typ, _ := x.GetCellType("考评排名", cell)
-		v, _ := x.GetCellValue("考评排名", cell)
-		if e.Rank > 0 {
-			ranked++
-			if typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
-				t.Errorf("%s total %s is %v, not a number", e.Name, v, typ)
-			}
-			if name, _ := x.GetCellValue("考评排名", "B"+strconv.Itoa(5+i)); name != e.Name {
-				t.Errorf("row %d is %s, want %s", i, name, e.Name)
-			}
-		} else if v != "无数据" {
-			t.Errorf("%s without data shows %q", e.Name, v)
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		if err := demo.GenerateCases(context.Background(), st, 1500, 5); err != nil {
+			t.Fatal(err)
 		}
+		leader := srv.Login(t, "county.leader", demo.Password)
+		q := "scheme=department&period=quarter&date=" + time.Now().AddDate(0, -3, 0).Format("2006-01-02")
+		rk := getRanking(t, leader, q)
+		resp, raw := leader.Do("GET", "/evaluation.xlsx?"+q, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("xlsx: %d %s", resp.StatusCode, testutil.Excerpt(raw))
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if names := x.GetSheetList(); len(names) != 2 || names[0] != "考评排名" || names[1] != "包案工作" {
+			t.Fatalf("sheets %v", names)
+		}
+		panes, err := x.GetPanes("考评排名")
+		if err != nil || !panes.Freeze || panes.YSplit != 4 {
+			t.Errorf("header not frozen: %+v %v", panes, err)
+		}
+		ranked := 0
+		for i, e := range rk.Entries {
+			cell := "C" + strconv.Itoa(5+i)
+			typ, _ := x.GetCellType("考评排名", cell)
+			v, _ := x.GetCellValue("考评排名", cell)
+			if e.Rank > 0 {
+				ranked++
+				if typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+					t.Errorf("%s total %s is %v, not a number", e.Name, v, typ)
+				}
+				if name, _ := x.GetCellValue("考评排名", "B"+strconv.Itoa(5+i)); name != e.Name {
+					t.Errorf("row %d is %s, want %s", i, name, e.Name)
+				}
+			} else if v != "无数据" {
+				t.Errorf("%s without data shows %q", e.Name, v)
+			}
+		}
+		if ranked == 0 {
+			t.Errorf("no department ranked in %s", rk.Label)
+		}
+		team := teamSheetRows(t, x)
+		if len(team) != len(rk.Team) {
+			t.Errorf("the team sheet has %d people, the ranking %d", len(team), len(rk.Team))
+		}
+		for _, w := range rk.Team {
+			if row, ok := team[w.Name]; !ok || row["包案件数"].num != float64(w.Cases.Num) {
+				t.Errorf("the team sheet on %s: %+v", w.Name, row)
+			}
+		}
+		resp, raw = leader.Do("GET", "/evaluation/notice?"+q, nil)
+		if resp.StatusCode != 200 || !bytes.Contains(raw, []byte("结果的通报")) || !bytes.Contains(raw, []byte("未定稿，仅供参考")) ||
+			!bytes.Contains(raw, []byte("每件扣 1 分")) || !bytes.Contains(raw, []byte("<h3>包案工作（"+rk.Label+"）</h3>")) ||
+			bytes.Count(raw, []byte(`data-testid="evaluation-notice-team-row"`)) != len(rk.Team) {
+			t.Errorf("notice: %d %s", resp.StatusCode, testutil.Excerpt(raw))
+		}
+	})
+}
+
+// teamCell is a cell of the 包案工作 sheet: its text, and its number when it holds one.
+type teamCell struct {
+	text  string
+	num   float64
+	isNum bool
+}
+
+// teamSheetRows reads the workbook's 包案工作 sheet, its header (row 4) frozen: a row
+// per person by name, each cell by its column's heading, numbers as stored.
+func teamSheetRows(t *testing.T, x *excelize.File) map[string]map[string]teamCell {
+	t.Helper()
+	const sheet = "包案工作"
+	panes, err := x.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.YSplit != 4 {
+		t.Errorf("the team sheet's header is not frozen: %+v %v", panes, err)
 	}
-	if ranked == 0 {
-		t.Errorf("no department ranked in %s", rk.Label)
+	rows, err := x.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil || len(rows) < 4 {
+		t.Fatalf("the team sheet: %d rows, %v", len(rows), err)
 	}
-	resp, raw = leader.Do("GET", "/evaluation/notice?"+q, nil)
-	if resp.StatusCode != 200 || !bytes.Contains(raw, []byte("结果的通报")) || !bytes.Contains(raw, []byte("未定稿，仅供参考")) ||
-		!bytes.Contains(raw, []byte("每件扣 1 分")) {
-		t.Errorf("notice: %d %s", resp.StatusCode, testutil.Excerpt(raw))
+	heads := rows[3]
+	if len(heads) == 0 || heads[0] != "人员" {
+		t.Fatalf("the team sheet's header: %q", heads)
 	}
+	out := map[string]map[string]teamCell{}
+	for r := 5; r <= len(rows); r++ {
+		name, _ := x.GetCellValue(sheet, "A"+strconv.Itoa(r))
+		cells := map[string]teamCell{}
+		for c, h := range heads {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r)
+			v, _ := x.GetCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+			typ, _ := x.GetCellType(sheet, ref)
+			tc := teamCell{text: v}
+			if typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset && v != "" {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					tc.num, tc.isNum = f, true
+				}
+			}
+			cells[h] = tc
+		}
+		if !cells["包案件数"].isNum {
+			break // the people end where a line without their count begins (无包案工作, the note)
+		}
+		out[name] = cells
+	}
+	return out
 }

@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/evaluation"
@@ -266,7 +270,7 @@ func TestEvaluationCountsTeamWorkByOutcome(t *testing.T) {
 			}
 			names[login] = u.DisplayName
 		}
-		for _, tc := range []struct {
+		want := []struct {
 			name                           string
 			roles                          string
 			cases, ended, onTime, resolved int64
@@ -276,7 +280,8 @@ func TestEvaluationCountsTeamWorkByOutcome(t *testing.T) {
 			{"王援助", "lawyer:1", 1, 1, 1, 1, 100},
 			{names["fucheng.mediator"], "mediator:1", 1, 1, 1, 0, 0},
 			{names["suji.mediator"], "mediator:1", 1, 1, 1, 1, 100},
-		} {
+		}
+		for _, tc := range want {
 			w, ok := teamRowOf(live, tc.name)
 			if !ok {
 				t.Fatalf("no row for %s in %+v", tc.name, live.Team)
@@ -325,6 +330,41 @@ func TestEvaluationCountsTeamWorkByOutcome(t *testing.T) {
 		}
 		if _, ok := teamRowOf(getRanking(t, countyLeader, month), "王援助"); !ok {
 			t.Errorf("the published month's team table changed")
+		}
+		// The workbook's 包案工作 sheet and the printed 通报 carry the frozen table.
+		resp, raw := countyLeader.Do("GET", "/evaluation.xlsx?"+month, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("xlsx: %d %s", resp.StatusCode, testutil.Excerpt(raw))
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet := teamSheetRows(t, x)
+		roleHead := map[string]string{"lead": "包案领导（件）", "mediator": "调解员（件）", "lawyer": "律师（件）"}
+		if len(sheet) != len(want) {
+			t.Errorf("the team sheet has %d people: %v", len(sheet), sheet)
+		}
+		for _, tc := range want {
+			row, ok := sheet[tc.name]
+			role, n, _ := strings.Cut(tc.roles, ":")
+			perRole, _ := strconv.ParseFloat(n, 64)
+			if !ok || !row[roleHead[role]].isNum || row[roleHead[role]].num != perRole || !row["包案件数"].isNum || row["包案件数"].num != float64(tc.cases) ||
+				!row["期内办结"].isNum || row["期内办结"].num != float64(tc.ended) || !row["化解率"].isNum || row["化解率"].num != tc.resolveRate ||
+				!row["按期办结率"].isNum || row["按期办结率"].num != 100 || (row["人才库"].text != "") != (tc.name == "王援助") {
+				t.Errorf("the team sheet on %s: %+v", tc.name, row)
+			}
+		}
+		if style, err := x.GetCellStyle("包案工作", "I5"); err != nil || style == 0 {
+			t.Errorf("a rate has no per-cent format: %d %v", style, err)
+		} else if s, err := x.GetStyle(style); err != nil || s.CustomNumFmt == nil || !strings.Contains(*s.CustomNumFmt, "%") {
+			t.Errorf("a rate's format: %+v %v", s, err)
+		}
+		resp, raw = countyLeader.Do("GET", "/evaluation/notice?"+month, nil)
+		if page := string(raw); resp.StatusCode != 200 || strings.Count(page, `data-testid="evaluation-notice-team-row"`) != len(want) ||
+			!strings.Contains(page, "王援助（人才库）") || strings.Contains(page, "王援助律师") || !strings.Contains(page, "包案领导 3 件") ||
+			!strings.Contains(page, "50.0%（1/2）") {
+			t.Errorf("the 通报's team table: %d %s", resp.StatusCode, testutil.Excerpt(raw))
 		}
 		if _, ok := teamRowOf(getRanking(t, countyLeader, "scheme=department&period=month&date=2026-11-30"), "王援助律师"); !ok {
 			t.Errorf("the unpublished ranking does not follow the rename")

@@ -6,7 +6,8 @@ import (
 
 // evaluationNotice is the ranking as a 通报 on A4: the title naming the region, the
 // period and the scheme, the ranking with each item's points, how each item scores,
-// and, until the period is published, a mark that it is not final.
+// the team work (包案) of the period, and, until the period is published, a mark that
+// it is not final.
 func (u *UI) evaluationNotice(w http.ResponseWriter, r *http.Request) {
 	page := u.newPage(r, "evaluation.notice_title")
 	page.Active = "nav.evaluation"
