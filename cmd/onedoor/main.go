@@ -147,6 +147,19 @@ func openAndMigrate(ctx context.Context, cfg *config.Config, log *slog.Logger) (
 // openAudited opens and migrates the store and gives it its audit key, creating the
 // key file when the log was never keyed (audit.UseKeys): what every command that
 // writes audit entries opens.
+// commandSettings reads a command's settings (its own flags taken out of rest),
+// refusing arguments left over.
+func commandSettings(rest []string, stderr io.Writer) (*config.Config, error) {
+	cfg, extra, err := config.Load(rest, os.Getenv, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if len(extra) > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %v", extra)
+	}
+	return cfg, nil
+}
+
 func openAudited(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {
 	st, err := openAndMigrate(ctx, cfg, log)
 	if err != nil {

@@ -167,12 +167,9 @@ func sweepCommand(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		at = t
 	}
-	cfg, extra, err := config.Load(rest, os.Getenv, stderr)
+	cfg, err := commandSettings(rest, stderr)
 	if err != nil {
 		return err
-	}
-	if len(extra) > 0 {
-		return fmt.Errorf("unexpected arguments: %v", extra)
 	}
 	log := newLogger(cfg, stderr)
 	st, err := openAudited(ctx, cfg, log)

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/store"
 )
@@ -75,12 +74,9 @@ func purgeCommand(ctx context.Context, args []string, stderr io.Writer) error {
 	if !dryRun && out == "" {
 		return errors.New("-out: name the file the removed cases are exported to (it must not exist), or give -dry-run")
 	}
-	cfg, extra, err := config.Load(rest, os.Getenv, stderr)
+	cfg, err := commandSettings(rest, stderr)
 	if err != nil {
 		return err
-	}
-	if len(extra) > 0 {
-		return fmt.Errorf("unexpected arguments: %v", extra)
 	}
 	log := newLogger(cfg, stderr)
 	st, err := openAudited(ctx, cfg, log)
@@ -146,12 +142,9 @@ func retentionCommand(ctx context.Context, args []string, stderr io.Writer) erro
 		}
 		*dest = value
 	}
-	cfg, extra, err := config.Load(rest, os.Getenv, stderr)
+	cfg, err := commandSettings(rest, stderr)
 	if err != nil {
 		return err
-	}
-	if len(extra) > 0 {
-		return fmt.Errorf("unexpected arguments: %v", extra)
 	}
 	if kind != "" || years != "" || basis != "" {
 		rule, err := store.ParseRetentionRule(kind, years, basis)

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
-	"github.com/onedoor/onedoor/internal/config"
 	"github.com/onedoor/onedoor/internal/store"
 )
 
@@ -30,12 +28,9 @@ func statsVerifyCommand(ctx context.Context, args []string, stderr io.Writer) er
 		}
 		rest = append(rest, a)
 	}
-	cfg, more, err := config.Load(rest, os.Getenv, stderr)
+	cfg, err := commandSettings(rest, stderr)
 	if err != nil {
 		return err
-	}
-	if len(more) > 0 {
-		return fmt.Errorf("unexpected arguments: %v", more)
 	}
 	var st *store.Store
 	if fix {
