@@ -133,16 +133,9 @@ func (s *Service) SweepAgreementTerms(ctx context.Context, now time.Time) (int, 
 			if err := s.RecordEvent(ctx, tx, &c, 0, ActionAgreementTerm, text, map[string]any{"agreement_id": a.ID, "perform_by": a.PerformBy}, now); err != nil {
 				return err
 			}
-			to, err := s.teamAccounts(ctx, c.ID)
+			to, err := s.mediationFollowers(ctx, c)
 			if err != nil {
 				return err
-			}
-			for _, role := range []model.Role{model.RoleMediator, model.RoleClerk} {
-				us, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: c.CentreID, Role: role})
-				if err != nil {
-					return err
-				}
-				to = append(to, us...)
 			}
 			return s.Tell(ctx, tx, to, &c, "agreement_term", "协议履行回访", text, now)
 		})
@@ -188,16 +181,9 @@ func (s *Service) SweepReferralLimits(ctx context.Context, now time.Time) (int, 
 			if err := s.RecordEvent(ctx, tx, &c, 0, action, text, map[string]any{"referral_id": f.ID, "time_limit": f.TimeLimit}, now); err != nil {
 				return err
 			}
-			to, err := s.teamAccounts(ctx, c.ID)
+			to, err := s.mediationFollowers(ctx, c)
 			if err != nil {
 				return err
-			}
-			for _, role := range []model.Role{model.RoleMediator, model.RoleClerk} {
-				us, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: c.CentreID, Role: role})
-				if err != nil {
-					return err
-				}
-				to = append(to, us...)
 			}
 			return s.Tell(ctx, tx, to, &c, action, title, text, now)
 		})
@@ -214,6 +200,23 @@ func referralWords(f store.Referral) string {
 		w += "，案号 " + f.ExternalNo
 	}
 	return w + "）"
+}
+
+// mediationFollowers are who follow a case's mediation up: its team's accounts and
+// the centre's mediators and clerks.
+func (s *Service) mediationFollowers(ctx context.Context, c model.Case) ([]model.User, error) {
+	to, err := s.teamAccounts(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, role := range []model.Role{model.RoleMediator, model.RoleClerk} {
+		us, err := s.Store.ActiveUsers(ctx, store.UserFilter{RegionID: c.CentreID, Role: role})
+		if err != nil {
+			return nil, err
+		}
+		to = append(to, us...)
+	}
+	return to, nil
 }
 
 // teamAccounts are the active accounts of a case's live team members.
