@@ -23,6 +23,7 @@ import (
 	"github.com/onedoor/onedoor/internal/demo"
 	"github.com/onedoor/onedoor/internal/store"
 	"github.com/onedoor/onedoor/internal/web"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // Result is one measured line of the report.
@@ -53,7 +54,7 @@ type Report struct {
 }
 
 // Measurements are what Options.What may name, in the order they run.
-var Measurements = []string{"intake", "queue", "case", "lookup", "stats"}
+var Measurements = []string{"intake", "queue", "case", "lookup", "stats", "analysis", "ranking"}
 
 // Options say what to measure, on what, for how long.
 type Options struct {
@@ -168,6 +169,26 @@ func Run(ctx context.Context, opts Options, out io.Writer) (*Report, error) {
 			op := func(*Client) (int, error) { return b.expect200(c.Do("GET", m.path, nil, nil)) }
 			rep.Results = append(rep.Results, measure(m.name, 1, opts.Duration, op))
 		}
+	}
+	// The 研判 page of this month and the 考评 ranking of last month (as computed
+	// before it is published), one leader at a time as the dashboards are.
+	lastMonth := time.Now().In(workflow.ChinaTime).AddDate(0, -1, 0).Format("2006-01") + "-01"
+	for _, m := range []struct{ what, user, name, path string }{
+		{"analysis", "county.leader", "county analysis page (GET /analysis)", "/analysis"},
+		{"analysis", "fucheng.leader", "township analysis page (GET /analysis)", "/analysis"},
+		{"ranking", "county.leader", "township ranking, last month (GET /api/v1/evaluation/ranking)", "/api/v1/evaluation/ranking?scheme=township&period=month&date=" + lastMonth},
+		{"ranking", "county.leader", "department ranking, last month (GET /api/v1/evaluation/ranking)", "/api/v1/evaluation/ranking?scheme=department&period=month&date=" + lastMonth},
+	} {
+		if !measured[m.what] {
+			continue
+		}
+		c, err := b.loginAs(m.user)
+		if err != nil {
+			fmt.Fprintf(out, "%s: not measured (%v)\n", m.name, err)
+			continue
+		}
+		op := func(*Client) (int, error) { return b.expect200(c.Do("GET", m.path, nil, nil)) }
+		rep.Results = append(rep.Results, measure(m.name, 1, opts.Duration, op))
 	}
 	if opts.Users > 0 {
 		fmt.Fprintf(out, "signing in %d users for the mixed load…\n", opts.Users)

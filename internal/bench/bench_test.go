@@ -66,7 +66,7 @@ func TestRunOnAGeneratedStore(t *testing.T) {
 	}
 	rep, table := run(t, Options{DB: filepath.Join(t.TempDir(), "b.db"), Cases: 300, What: Measurements,
 		Duration: 300 * time.Millisecond, Concurrency: []int{1, 4}, Users: 30, Load: 2 * time.Second})
-	if rep.Store != "sqlite" || rep.Cases != 300 || rep.RawCommitsPerS <= 0 || len(rep.Results) != 7 { // intake at 1 and 4, queue, case, lookup, the county dashboard and 月报 (no province)
+	if rep.Store != "sqlite" || rep.Cases != 300 || rep.RawCommitsPerS <= 0 || len(rep.Results) != 11 { // intake at 1 and 4, queue, case, lookup, the county dashboard and 月报 (no province), two analysis pages, two rankings
 		t.Fatalf("report %+v", rep)
 	}
 	for _, r := range rep.Results {

@@ -2,6 +2,8 @@ package cases
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/report"
 	"github.com/onedoor/onedoor/internal/store"
+	"github.com/onedoor/onedoor/internal/workflow"
 )
 
 // Finding is one of the analysis page's rising series with the list of this week's
@@ -100,15 +103,6 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 	cut := report.Cut{RegionID: root.ID, RegionPath: root.Path}
 	intakeFig, _ := report.ByID("intake")
 	groupFig, _ := report.ByID("group_intake")
-	span := report.Period{Unit: report.Range, From: a.Weeks[0].From, To: end}
-	weekly := func(f report.Figure) (store.CaseFilter, []model.CaseCond) {
-		base, _ := f.Cond(report.Num, span, now)
-		conds := make([]model.CaseCond, len(a.Weeks))
-		for i, w := range a.Weeks {
-			conds[i], _ = f.Cond(report.Num, report.Period{Unit: report.Range, From: w.From, To: w.To}, now)
-		}
-		return store.CaseFilter{Cond: &base, Within: within}, conds
-	}
 	weekLinks := func(f report.Figure, c report.Cut) []string {
 		out := make([]string, len(a.Weeks))
 		for i, w := range a.Weeks {
@@ -117,15 +111,11 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 		return out
 	}
 
-	// Categories and places: one grouped pass over the weeks' intake.
-	f, conds := weekly(intakeFig)
-	got, err := reports.FigureCounts(ctx, f, conds, sc, true)
+	// Categories and places, and the group cases' trend: the weeks' intake by leaf
+	// region and category.
+	groups, groupCounts, err := s.weeklyIntake(ctx, a.Weeks, sc, within, now)
 	if err != nil {
 		return a, err
-	}
-	groups := make([]analysis.Group, len(got))
-	for i, g := range got {
-		groups[i] = analysis.Group{RegionPath: g.RegionPath, CategoryID: g.CategoryID, Counts: g.Counts}
 	}
 	cats, err := reports.Categories(ctx, store.CategoryFilter{})
 	if err != nil {
@@ -153,19 +143,8 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 		links := weekLinks(intakeFig, c)
 		a.Places = append(a.Places, Finding{Series: sr, Link: links[len(links)-1], Weeks: links})
 	}
-
-	// Group cases: their own pass, not grouped.
-	f, conds = weekly(groupFig)
-	got, err = reports.FigureCounts(ctx, f, conds, sc, false)
-	if err != nil {
-		return a, err
-	}
-	counts := make([]int64, len(a.Weeks))
-	if len(got) == 1 {
-		counts = got[0].Counts
-	}
 	links := weekLinks(groupFig, cut)
-	a.Group = Finding{Series: analysis.Series{Name: "group", Trend: analysis.Rise(counts)}, Link: links[len(links)-1], Weeks: links}
+	a.Group = Finding{Series: analysis.Series{Name: "group", Trend: analysis.Rise(groupCounts)}, Link: links[len(links)-1], Weeks: links}
 	if a.GroupPeriod, err = s.countFinding(ctx, sc, within, groupFig, per, cut, now); err != nil {
 		return a, err
 	}
@@ -210,10 +189,104 @@ func (s *Service) Analyse(ctx context.Context, p *auth.Principal, per report.Per
 }
 
 // countFinding counts figure f's cases in per within sc (and the region within,
-// when sc does not hold it), with its list, which is cut's.
+// when sc does not hold it), with its list, which is cut's: from the rollups when
+// they hold the figure, serve the reader and the period is whole days.
 func (s *Service) countFinding(ctx context.Context, sc store.CaseScope, within string, f report.Figure, per report.Period, cut report.Cut, now time.Time) (CountFinding, error) {
 	reports := s.Store.ForReports()
+	found := CountFinding{ID: f.ID, Link: "/cases?" + report.ListQuery(f, report.Num, per, cut).Encode()}
+	from, fromWhole := chinaDay(per.From)
+	to, toWhole := chinaDay(per.To)
+	side, col, rolled := report.RollupColumn(f.ID, report.Num)
+	if rf := (store.CaseFilter{Within: within}); rolled && !s.StatsFromCases && fromWhole && toWhole && store.RollupsServe(rf, sc) {
+		rows, err := reports.RollupCounts(ctx, side, from, to, false, false, rf, sc)
+		if err != nil || len(rows) == 0 {
+			return found, err
+		}
+		found.Count = rows[0].Sums[slices.Index(report.RollupColumns, col)]
+		return found, nil
+	}
 	c, _ := f.Cond(report.Num, per, now)
 	n, err := reports.CountMatching(ctx, store.CaseFilter{Cond: &c, Within: within}, sc)
-	return CountFinding{ID: f.ID, Count: n, Link: "/cases?" + report.ListQuery(f, report.Num, per, cut).Encode()}, err
+	found.Count = n
+	return found, err
+}
+
+// weeklyIntake counts each week's intake by leaf region and category (one count per
+// week of weeks) and each week's group cases among it, within sc and the region
+// within. The rollups hold both when they serve the reader and the weeks are whole
+// days (China time): the weeks' days by leaf region and category, whatever the cases
+// they hold. Else they are counted from the cases: one grouped pass over the weeks'
+// intake, one over its group cases.
+func (s *Service) weeklyIntake(ctx context.Context, weeks []analysis.Window, sc store.CaseScope, within string, now time.Time) ([]analysis.Group, []int64, error) {
+	reports := s.Store.ForReports()
+	groupCounts := make([]int64, len(weeks))
+	f := store.CaseFilter{Within: within}
+	from, fromWhole := chinaDay(weeks[0].From)
+	to, toWhole := chinaDay(weeks[len(weeks)-1].To)
+	if !s.StatsFromCases && fromWhole && toWhole && store.RollupsServe(f, sc) {
+		days, err := reports.IntakeByDay(ctx, from, to, f, sc)
+		if err != nil {
+			return nil, nil, err
+		}
+		type key struct {
+			path string
+			cat  int64
+		}
+		at := map[key]int{}
+		var groups []analysis.Group
+		for _, d := range days {
+			t, err := time.ParseInLocation(time.DateOnly, d.Day, workflow.ChinaTime)
+			if err != nil {
+				return nil, nil, fmt.Errorf("rollups: day %q: %w", d.Day, err)
+			}
+			w := slices.IndexFunc(weeks, func(w analysis.Window) bool { return !t.Before(w.From) && t.Before(w.To) })
+			if w < 0 {
+				continue
+			}
+			k := key{d.RegionPath, d.CategoryID}
+			i, ok := at[k]
+			if !ok {
+				i = len(groups)
+				at[k] = i
+				groups = append(groups, analysis.Group{RegionPath: d.RegionPath, CategoryID: d.CategoryID, Counts: make([]int64, len(weeks))})
+			}
+			groups[i].Counts[w] += d.Cases
+			groupCounts[w] += d.Group
+		}
+		return groups, groupCounts, nil
+	}
+	span := report.Period{Unit: report.Range, From: weeks[0].From, To: weeks[len(weeks)-1].To}
+	weekly := func(id string) (store.CaseFilter, []model.CaseCond) {
+		fig, _ := report.ByID(id)
+		base, _ := fig.Cond(report.Num, span, now)
+		conds := make([]model.CaseCond, len(weeks))
+		for i, w := range weeks {
+			conds[i], _ = fig.Cond(report.Num, report.Period{Unit: report.Range, From: w.From, To: w.To}, now)
+		}
+		return store.CaseFilter{Cond: &base, Within: within}, conds
+	}
+	bf, conds := weekly("intake")
+	got, err := reports.FigureCounts(ctx, bf, conds, sc, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	groups := make([]analysis.Group, len(got))
+	for i, g := range got {
+		groups[i] = analysis.Group{RegionPath: g.RegionPath, CategoryID: g.CategoryID, Counts: g.Counts}
+	}
+	bf, conds = weekly("group_intake")
+	if got, err = reports.FigureCounts(ctx, bf, conds, sc, false); err != nil {
+		return nil, nil, err
+	}
+	if len(got) == 1 {
+		groupCounts = got[0].Counts
+	}
+	return groups, groupCounts, nil
+}
+
+// chinaDay is t's day in China time, as the rollups' day column holds it, and whether
+// t is that day's first instant.
+func chinaDay(t time.Time) (string, bool) {
+	c := t.In(workflow.ChinaTime)
+	return c.Format(time.DateOnly), c.Equal(time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, workflow.ChinaTime))
 }

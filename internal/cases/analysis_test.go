@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"testing"
@@ -167,6 +168,27 @@ func TestAnalysisFindsWhatWasPlanted(t *testing.T) {
 		a, err := svc.Analyse(ctx, p, per, 0)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The weeks read from the rollups are the weeks counted from the cases: every
+		// series (rising or not, as the group cases' is) and the period's group cases.
+		fromCases := cases.New(st)
+		fromCases.StatsFromCases = true
+		b, err := fromCases.Analyse(ctx, p, per, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range []struct {
+			name     string
+			got, was any
+		}{
+			{"rising categories", a.Category, b.Category},
+			{"rising places", a.Places, b.Places},
+			{"group cases", a.Group, b.Group},
+			{"group cases of the period", a.GroupPeriod, b.GroupPeriod},
+		} {
+			if !reflect.DeepEqual(x.got, x.was) {
+				t.Errorf("%s from the rollups %+v, from the cases %+v", x.name, x.got, x.was)
+			}
 		}
 		var cats, places []string
 		for _, f := range a.Category {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -232,10 +234,7 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 		}
 		byKey[k] = append(byKey[k], f)
 	}
-	type slot struct {
-		figure string
-		part   report.Part
-	}
+	type slot = rollupSlot
 	conds := func(fs []report.Figure, dept int64) ([]model.CaseCond, []slot) {
 		var cs []model.CaseCond
 		var sl []slot
@@ -269,6 +268,23 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 		}
 		for _, k := range keys {
 			fs := byKey[k]
+			if rr, ok := s.rollupSlots(fs, per, now, scope); ok {
+				sums, err := reports.RollupSumsByUnit(ctx, rr.side, rr.from, rr.to, store.ByLeafRegion, scope)
+				if err != nil {
+					return nil, err
+				}
+				for path, row := range sums {
+					for i, u := range units {
+						if strings.HasPrefix(path, u.path) {
+							for j, col := range rr.cols {
+								counts[i][rr.slots[j]] += row[col]
+							}
+							break
+						}
+					}
+				}
+				continue
+			}
 			base := fs[0].Base(per, now)
 			cs, sl := conds(fs, 0)
 			// The reader's scope is the subtree: no region filter besides it, so each
@@ -311,11 +327,34 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 		led := map[int64][]int64{}
 		var ledSlots []slot
 		if fs := byKey["ended"]; fs != nil {
-			base := fs[0].Base(per, now)
-			var cs []model.CaseCond
-			cs, ledSlots = conds(fs, 0)
-			if led, err = reports.LeadFigureCounts(ctx, store.CaseFilter{Cond: &base}, cs, scope); err != nil {
-				return nil, err
+			// The rollups know each case's lead department (the one lead part not
+			// returned, as LeadFigureCounts joins it).
+			if rr, ok := s.rollupSlots(fs, per, now, scope); ok {
+				sums, err := reports.RollupSumsByUnit(ctx, rr.side, rr.from, rr.to, store.ByLeadDepartment, scope)
+				if err != nil {
+					return nil, err
+				}
+				for k, row := range sums {
+					id, err := strconv.ParseInt(k, 10, 64)
+					if err != nil || id == 0 {
+						continue
+					}
+					counts := make([]int64, len(rr.cols))
+					for j, col := range rr.cols {
+						counts[j] = row[col]
+					}
+					led[id] = counts
+				}
+				for _, sl := range rr.slots {
+					ledSlots = append(ledSlots, sl)
+				}
+			} else {
+				base := fs[0].Base(per, now)
+				var cs []model.CaseCond
+				cs, ledSlots = conds(fs, 0)
+				if led, err = reports.LeadFigureCounts(ctx, store.CaseFilter{Cond: &base}, cs, scope); err != nil {
+					return nil, err
+				}
 			}
 		}
 		// Their parts and the orders addressed to them: one pass each for all of them,
@@ -395,6 +434,49 @@ func (s *Service) scoreUnits(ctx context.Context, p *auth.Principal, sc evaluati
 		entries[i] = evaluation.Entry{ID: u.id, Name: u.name, Score: sc.Score(u.values)}
 	}
 	return entries, nil
+}
+
+// rollupRead is how a batch of a ranking is read from the rollups: the side and its
+// days, and for each of the batch's parts (slots, in the order conds makes them) the
+// index of its column among report.RollupColumns.
+type rollupRead struct {
+	side, from, to string
+	cols           []int
+	slots          []rollupSlot
+}
+
+// rollupSlot is scoreUnits' slot: a figure's part.
+type rollupSlot struct {
+	figure string
+	part   report.Part
+}
+
+// rollupSlots says how the figures fs (one batch) are read from the rollups for per,
+// ok false when one of their parts is not held there, the period is not whole days,
+// or the rollups cannot scope the reader: the batch is then counted from the cases.
+func (s *Service) rollupSlots(fs []report.Figure, per report.Period, now time.Time, scope store.CaseScope) (rollupRead, bool) {
+	var rr rollupRead
+	from, fromWhole := chinaDay(per.From)
+	to, toWhole := chinaDay(per.To)
+	if s.StatsFromCases || !fromWhole || !toWhole || !store.RollupsServe(store.CaseFilter{}, scope) {
+		return rr, false
+	}
+	rr.from, rr.to = from, to
+	for _, f := range fs {
+		for _, part := range []report.Part{report.Num, report.Den} {
+			if _, ok := f.Cond(part, per, now); !ok {
+				continue
+			}
+			side, col, ok := report.RollupColumn(f.ID, part)
+			if !ok || (rr.side != "" && side != rr.side) {
+				return rr, false
+			}
+			rr.side = side
+			rr.cols = append(rr.cols, slices.Index(report.RollupColumns, col))
+			rr.slots = append(rr.slots, rollupSlot{f.ID, part})
+		}
+	}
+	return rr, rr.side != ""
 }
 
 // valuesOf makes each figure's value from its counted parts.

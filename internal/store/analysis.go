@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/onedoor/onedoor/internal/model"
+	"github.com/onedoor/onedoor/internal/report"
 )
 
 // partyKeySQL is model.PartyKey on the party alias p: ” for a party too little is
@@ -60,4 +61,44 @@ func (s *Store) RepeatPeople(ctx context.Context, f CaseFilter, sc CaseScope, mi
 		found[i].Party = byID[found[i].Party.ID]
 	}
 	return found, nil
+}
+
+// IntakeDay is one day's intake (受理量) of one leaf region and category, read from the
+// rollups: its cases and its group cases (群体性).
+type IntakeDay struct {
+	Day          string // YYYY-MM-DD, China time
+	RegionPath   string
+	CategoryID   int64
+	Cases, Group int64
+}
+
+// IntakeByDay reads the intake of the days [fromDay, toDay) within scope sc and f's
+// region (f.Within, f.RegionOnly; no other term of f) from the rollups, by day, leaf
+// region and category: the analysis page's weeks, read through the rollups' key
+// (side, day, …) rather than by counting the weeks' cases. The caller checks
+// RollupsServe first.
+func (s *Store) IntakeByDay(ctx context.Context, fromDay, toDay string, f CaseFilter, sc CaseScope) ([]IntakeDay, error) {
+	where := "r.side = ? AND r.day >= ? AND r.day < ?"
+	args := []any{report.SideIntake, fromDay, toDay}
+	within := func(path string) {
+		lo, hi := pathRange(path)
+		where += " AND r.region_path >= ? AND r.region_path < ?"
+		args = append(args, lo, hi)
+	}
+	if !sc.All {
+		within(sc.RegionPath)
+	}
+	if f.Within != "" && f.RegionOnly {
+		where += " AND r.region_path = ?"
+		args = append(args, f.Within)
+	} else if f.Within != "" {
+		within(f.Within)
+	}
+	rows, err := s.query(ctx, "SELECT r.day, r.region_path, r.category_id, CAST(SUM(r.cases) AS BIGINT), CAST(SUM(r.grp) AS BIGINT) FROM case_rollups r WHERE "+
+		where+" GROUP BY r.day, r.region_path, r.category_id", args...)
+	return scanAll(rows, err, func(r *sql.Rows) (IntakeDay, error) {
+		var d IntakeDay
+		err := r.Scan(&d.Day, &d.RegionPath, &d.CategoryID, &d.Cases, &d.Group)
+		return d, err
+	})
 }

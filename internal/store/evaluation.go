@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
+
+	"github.com/onedoor/onedoor/internal/report"
 )
 
 // SavedScheme is an evaluation scheme an administrator saved, as its JSON body.
@@ -84,4 +87,49 @@ func (s *Store) PublishedRankingOf(ctx context.Context, scheme, unit, from strin
 	p.Body = []byte(body)
 	p.PublishedAt = p.PublishedAt.UTC()
 	return p, err
+}
+
+// RollupUnit is what RollupSumsByUnit sums the rollups by: a ranking's units.
+type RollupUnit string
+
+// The units a ranking's rollups are summed by: leaf regions (folded into townships by
+// the caller) and lead departments.
+const (
+	ByLeafRegion     RollupUnit = "region_path"
+	ByLeadDepartment RollupUnit = "lead_department"
+)
+
+// RollupSumsByUnit sums the rollups of side over the days [fromDay, toDay) within
+// scope sc, by unit: each key (a leaf region's path, or a lead department's id as
+// decimal, "0" for none) with the sums of report.RollupColumns. The caller checks
+// RollupsServe first.
+func (s *Store) RollupSumsByUnit(ctx context.Context, side, fromDay, toDay string, unit RollupUnit, sc CaseScope) (map[string][]int64, error) {
+	if unit != ByLeafRegion && unit != ByLeadDepartment {
+		return nil, fmt.Errorf("rollups: no unit %q", unit)
+	}
+	where := "r.side = ? AND r.day >= ? AND r.day < ?"
+	args := []any{side, fromDay, toDay}
+	if !sc.All {
+		lo, hi := pathRange(sc.RegionPath)
+		where += " AND r.region_path >= ? AND r.region_path < ?"
+		args = append(args, lo, hi)
+	}
+	key := "r." + string(unit)
+	if unit == ByLeadDepartment {
+		key = "CAST(r.lead_department AS TEXT)"
+	}
+	rows, err := s.query(ctx, "SELECT "+key+", "+rollupSums("r")+" FROM case_rollups r WHERE "+where+" GROUP BY r."+string(unit), args...)
+	out := map[string][]int64{}
+	_, err = scanAll(rows, err, func(r *sql.Rows) (struct{}, error) {
+		var k string
+		sums := make([]int64, len(report.RollupColumns))
+		dst := []any{&k}
+		for i := range sums {
+			dst = append(dst, &sums[i])
+		}
+		err := r.Scan(dst...)
+		out[k] = sums
+		return struct{}{}, err
+	})
+	return out, err
 }
