@@ -24,7 +24,7 @@ type RollupSide struct {
 }
 
 // RollupColumns are the rollups' count columns, in the order the store reads them.
-var RollupColumns = []string{"cases", "resolving", "on_time", "visited", "satisfied", "reopened", "local_end", "grp"}
+var RollupColumns = []string{"cases", "resolving", "on_time", "visited", "satisfied", "reopened", "local_end", "grp", "repeated"}
 
 // The sides' names, as the rollups' side column holds them.
 const (
@@ -35,8 +35,9 @@ const (
 // RollupSides are the two sides, each with the conditions of its columns.
 var RollupSides = []RollupSide{
 	{Name: SideIntake, Base: intake(Period{}, time.Time{}), Columns: map[string]model.CaseCond{
-		"cases": {},
-		"grp":   {Group: true},
+		"cases":    {},
+		"grp":      {Group: true},
+		"repeated": {RepeatParty: true},
 	}},
 	{Name: SideEnded, Base: model.CaseCond{}, Columns: map[string]model.CaseCond{
 		"cases":     {},
@@ -52,15 +53,16 @@ var RollupSides = []RollupSide{
 // rollupPart is which side and columns a figure's numerator and denominator are.
 type rollupPart struct{ side, num, den string }
 
-// rollupParts are the figures read from the rollups. The others are not additive
-// over days and groups, or are of the present moment: 重复来访率 (whether a case repeats
-// depends on the cases before it), the durations (working days by the calendar in
+// rollupParts are the figures read from the rollups (重复来访率 too: whether a case
+// repeats is decided when it is registered, and kept on it). The others are not
+// additive over days and groups, or are of the present moment: the durations (working days by the calendar in
 // force, and a median), 超期件, 将到期 and the warnings now (the open cases' deadlines
 // and colours at this moment), 上报/下派 and the warnings raised and cleared (read from
 // the period's events), and 督办 (from the period's orders), each through its index.
 var rollupParts = map[string]rollupPart{
 	"intake":            {SideIntake, "cases", ""},
 	"group_intake":      {SideIntake, "grp", ""},
+	"repeat_rate":       {SideIntake, "repeated", "cases"},
 	"ended":             {SideEnded, "cases", ""},
 	"resolve_rate":      {SideEnded, "resolving", "cases"},
 	"on_time_rate":      {SideEnded, "on_time", "cases"},
