@@ -92,8 +92,26 @@ func (r *RollupRead) Days() (from, to string) {
 // Group, its Counts empty) and, ByDay, one day: the sum of each of RollupColumns.
 type RollupSums struct {
 	Group
-	Day  string
-	Sums []int64
+	Day     string
+	Elapsed int // endings read with their handling times: calendar days since registration
+	Sums    []int64
+}
+
+// SpansFromRollups turns the endings the store read by day and days elapsed
+// (RollupEndings) into the spans of their handling times, one a group of cases.
+func SpansFromRollups(rows []RollupSums) []Span {
+	col := 0 // "cases"
+	out := make([]Span, 0, len(rows))
+	for _, r := range rows {
+		end, err := time.ParseInLocation(time.DateOnly, r.Day, workflow.ChinaTime)
+		if err != nil || r.Sums[col] == 0 {
+			continue
+		}
+		end = end.Add(12 * time.Hour)
+		out = append(out, Span{RegionPath: r.RegionPath, Department: r.Department, CategoryID: r.CategoryID, Channel: r.Channel,
+			Kind: r.Kind, Urgency: r.Urgency, Created: end.AddDate(0, 0, -r.Elapsed), Resolved: end, Cases: r.Sums[col]})
+	}
+	return out
 }
 
 // FromRollups turns the rows the store read for b (b.Rollup) into the groups its

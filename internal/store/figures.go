@@ -397,6 +397,7 @@ type CaseSpan struct {
 	Channel, Kind     string
 	Urgency           string
 	Created, Resolved time.Time
+	Cases             int64 // 0: one case
 }
 
 // EndedSpans lists, for the resolved cases in scope matching f, when each was

@@ -22,7 +22,7 @@ import (
 // which write cases without a Tx, add theirs themselves.
 
 // rollupKeys are the rollups' key columns, in the primary key's order.
-const rollupKeys = "side, day, region_path, category_id, channel, kind, urgency, lead_department"
+const rollupKeys = "side, day, region_path, category_id, channel, kind, urgency, lead_department, elapsed"
 
 // dayOf is the day (YYYY-MM-DD, China time) of the time column col.
 func dayOf(d Dialect, col string) string {
@@ -30,6 +30,22 @@ func dayOf(d Dialect, col string) string {
 		return "to_char((" + col + " AT TIME ZONE 'UTC') + INTERVAL '8 hours', 'YYYY-MM-DD')"
 	}
 	return "date(" + col + ", '+8 hours')"
+}
+
+// elapsedDays is the calendar days (China time) from a case's day of registration to
+// its day of resolution: with the day of resolution it gives the day of registration,
+// from which the handling time's working days are counted at reading, by the
+// calendar then in force (report.Span).
+func elapsedDays(d Dialect) string {
+	if d == Postgres {
+		return "(" + dayDate(d, "c.resolved_at") + " - " + dayDate(d, "c.created_at") + ")"
+	}
+	return "CAST(julianday(" + dayOf(d, "c.resolved_at") + ") - julianday(" + dayOf(d, "c.created_at") + ") AS INTEGER)"
+}
+
+// dayDate is the date (China time) of the time column col, PostgreSQL's.
+func dayDate(_ Dialect, col string) string {
+	return "CAST((" + col + " AT TIME ZONE 'UTC') + INTERVAL '8 hours' AS DATE)"
 }
 
 // rollupCaseRows selects each case's rows of the rollups, one a side it counts on,
@@ -57,8 +73,12 @@ func rollupCaseRows(d Dialect, where string, whereArgs []any) (string, []any) {
 		}
 		bw, ba := condSQL(d, &side.Base)
 		args = append(append(args, ba...), whereArgs...)
+		elapsed := "0"
+		if side.Name == report.SideEnded {
+			elapsed = elapsedDays(d)
+		}
 		sides = append(sides, "SELECT '"+side.Name+"' AS side, "+dayOf(d, at)+" AS day, c.region_path, c.category_id, c.channel, c.kind, c.urgency, "+
-			leadDepartment+" AS lead_department, "+strings.Join(cols, ", ")+" FROM cases c WHERE "+at+" IS NOT NULL AND "+bw+" AND "+where)
+			leadDepartment+" AS lead_department, "+elapsed+" AS elapsed, "+strings.Join(cols, ", ")+" FROM cases c WHERE "+at+" IS NOT NULL AND "+bw+" AND "+where)
 	}
 	return strings.Join(sides, " UNION ALL "), args
 }
@@ -103,7 +123,7 @@ var rollupRowSQL = func() string {
 	var cols []string
 	for i, k := range strings.Split(rollupKeys, ", ") {
 		typ := "TEXT"
-		if i == 3 || i == 7 { // category_id, lead_department
+		if i == 3 || i == 7 || i == 8 { // category_id, lead_department, elapsed
 			typ = "BIGINT"
 		}
 		cols = append(cols, "CAST(? AS "+typ+") AS "+k)
@@ -116,7 +136,7 @@ var rollupRowSQL = func() string {
 
 func (r rollupRow) args(sign int64) []any {
 	k := r.key
-	args := []any{k.Side, k.Day, k.RegionPath, k.CategoryID, k.Channel, k.Kind, k.Urgency, k.LeadDepartment}
+	args := []any{k.Side, k.Day, k.RegionPath, k.CategoryID, k.Channel, k.Kind, k.Urgency, k.LeadDepartment, k.Elapsed}
 	for _, n := range r.sums {
 		args = append(args, sign*n)
 	}
@@ -328,11 +348,12 @@ type RollupKey struct {
 	CategoryID             int64
 	Channel, Kind, Urgency string
 	LeadDepartment         int64
+	Elapsed                int64 // an ending's calendar days since its registration
 }
 
 func (k RollupKey) String() string {
-	return fmt.Sprintf("%s %s %s category=%d channel=%s kind=%s urgency=%s lead_department=%d",
-		k.Side, k.Day, k.RegionPath, k.CategoryID, k.Channel, k.Kind, k.Urgency, k.LeadDepartment)
+	return fmt.Sprintf("%s %s %s category=%d channel=%s kind=%s urgency=%s lead_department=%d elapsed=%d",
+		k.Side, k.Day, k.RegionPath, k.CategoryID, k.Channel, k.Kind, k.Urgency, k.LeadDepartment, k.Elapsed)
 }
 
 // RollupDiff is a rollup found different from the recount of the cases: its column,
@@ -364,7 +385,7 @@ func readRollups(rows *sql.Rows, err error) (map[RollupKey][]int64, error) {
 	_, err = scanAll(rows, err, func(r *sql.Rows) (struct{}, error) {
 		var k RollupKey
 		sums := make([]int64, len(report.RollupColumns))
-		dst := []any{&k.Side, &k.Day, &k.RegionPath, &k.CategoryID, &k.Channel, &k.Kind, &k.Urgency, &k.LeadDepartment}
+		dst := []any{&k.Side, &k.Day, &k.RegionPath, &k.CategoryID, &k.Channel, &k.Kind, &k.Urgency, &k.LeadDepartment, &k.Elapsed}
 		for i := range sums {
 			dst = append(dst, &sums[i])
 		}
@@ -471,6 +492,17 @@ func RollupsServe(f CaseFilter, sc CaseScope) bool {
 // region, category, channel, kind, urgency and lead department when grouped, by day
 // when byDay, else in one row. The caller checks RollupsServe first.
 func (s *Store) RollupCounts(ctx context.Context, side, fromDay, toDay string, grouped, byDay bool, f CaseFilter, sc CaseScope) ([]report.RollupSums, error) {
+	return s.rollupCounts(ctx, side, fromDay, toDay, grouped, byDay, false, f, sc)
+}
+
+// RollupEndings reads the endings of the days [fromDay, toDay) as RollupCounts
+// does, by day of resolution and calendar days elapsed since registration too: the
+// handling times, whose working days the reader counts by its calendar.
+func (s *Store) RollupEndings(ctx context.Context, fromDay, toDay string, grouped bool, f CaseFilter, sc CaseScope) ([]report.RollupSums, error) {
+	return s.rollupCounts(ctx, report.SideEnded, fromDay, toDay, grouped, true, true, f, sc)
+}
+
+func (s *Store) rollupCounts(ctx context.Context, side, fromDay, toDay string, grouped, byDay, elapsed bool, f CaseFilter, sc CaseScope) ([]report.RollupSums, error) {
 	where := "r.side = ? AND r.day >= ? AND r.day < ?"
 	args := []any{side, fromDay, toDay}
 	within := func(path string) {
@@ -523,11 +555,16 @@ func (s *Store) RollupCounts(ctx context.Context, side, fromDay, toDay string, g
 			group += ", r.day"
 		}
 	}
-	rows, err := s.query(ctx, "SELECT "+day+", "+keys+", "+rollupSums("r")+" FROM case_rollups r WHERE "+where+group, args...)
+	el := "0"
+	if elapsed {
+		el = "r.elapsed"
+		group += ", r.elapsed"
+	}
+	rows, err := s.query(ctx, "SELECT "+day+", "+keys+", "+el+", "+rollupSums("r")+" FROM case_rollups r WHERE "+where+group, args...)
 	return scanAll(rows, err, func(r *sql.Rows) (report.RollupSums, error) {
 		var g report.RollupSums
 		g.Sums = make([]int64, len(report.RollupColumns))
-		dst := []any{&g.Day, &g.RegionPath, &g.CategoryID, &g.Channel, &g.Kind, &g.Urgency, &g.Department}
+		dst := []any{&g.Day, &g.RegionPath, &g.CategoryID, &g.Channel, &g.Kind, &g.Urgency, &g.Department, &g.Elapsed}
 		for i := range g.Sums {
 			dst = append(dst, &g.Sums[i])
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -68,6 +69,17 @@ func TestRollupsEqualARecountAfterRandomWorkflows(t *testing.T) {
 			body["urgency"] = pick("normal", "urgent", "critical")
 			if rng.IntN(3) == 0 {
 				body["households"] = 3 // a group matter (群体性)
+			}
+			// The applicant: walkIn's (a repeat visitor after the first), one of a few
+			// people by phone or by name and address alone, or someone new.
+			switch person := rng.IntN(6); person {
+			case 0, 1:
+			case 2, 3:
+				body["parties"] = []map[string]any{{"role": "applicant", "name": "回访" + strconv.Itoa(person), "phone": "1389300990" + strconv.Itoa(person)}}
+			case 4:
+				body["parties"] = []map[string]any{{"role": "applicant", "name": "无证人", "address": "附城镇高林湾村三社1号"}}
+			default:
+				body["parties"] = []map[string]any{{"role": "applicant", "name": "新来", "phone": fmt.Sprintf("1379%07d", len(ids))}}
 			}
 			resp, raw := clerk.Do("POST", "/api/v1/cases", body)
 			if resp.StatusCode != 201 {
