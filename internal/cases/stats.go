@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"time"
 
 	"github.com/onedoor/onedoor/internal/auth"
 	"github.com/onedoor/onedoor/internal/model"
@@ -95,6 +96,17 @@ func (s *Service) StatsColumns(ctx context.Context, pr *auth.Principal, per repo
 	}
 	var spans [3][]report.Span
 	for i, c := range plan.SpanConds {
+		// The handling times: from the rollups' endings by days elapsed, whose working
+		// days the calendar in force counts (a change of the calendar rebuilds nothing).
+		if f := filter(c); !s.StatsFromCases && store.RollupsServe(f, sc) {
+			from, to := c.EndedFrom.In(workflow.ChinaTime).Format(time.DateOnly), c.EndedTo.In(workflow.ChinaTime).Format(time.DateOnly)
+			rows, err := reports.RollupEndings(ctx, from, to, i == 0, f, sc)
+			if err != nil {
+				return report.Result{}, err
+			}
+			spans[i] = report.SpansFromRollups(rows)
+			continue
+		}
 		got, err := reports.EndedSpans(ctx, filter(c), sc)
 		if err != nil {
 			return report.Result{}, err

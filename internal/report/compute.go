@@ -56,6 +56,7 @@ type Span struct {
 	Channel, Kind     string
 	Urgency           string
 	Created, Resolved time.Time
+	Cases             int64 // the cases of these days and group (read from the rollups); 0 is one
 }
 
 // Batch is one counting pass the store makes: among the cases meeting Base (and the
@@ -374,15 +375,17 @@ func (pl *Plan) Assemble(groups [][]Group, spans [3][]Span, tree Tree, cal *work
 	for when, list := range spans {
 		for _, sp := range list {
 			d := cal.WorkdaysBetween(sp.Created, sp.Resolved)
-			durTotal[when] = append(durTotal[when], d)
-			if when == 0 {
-				k := child(sp.RegionPath)
-				durRegion[k] = append(durRegion[k], d)
-				durDept[sp.Department] = append(durDept[sp.Department], d)
-				durCat[top[sp.CategoryID]] = append(durCat[top[sp.CategoryID]], d)
-				durChan[sp.Channel] = append(durChan[sp.Channel], d)
-				durKind[sp.Kind] = append(durKind[sp.Kind], d)
-				durUrg[sp.Urgency] = append(durUrg[sp.Urgency], d)
+			for range max(sp.Cases, 1) {
+				durTotal[when] = append(durTotal[when], d)
+				if when == 0 {
+					k := child(sp.RegionPath)
+					durRegion[k] = append(durRegion[k], d)
+					durDept[sp.Department] = append(durDept[sp.Department], d)
+					durCat[top[sp.CategoryID]] = append(durCat[top[sp.CategoryID]], d)
+					durChan[sp.Channel] = append(durChan[sp.Channel], d)
+					durKind[sp.Kind] = append(durKind[sp.Kind], d)
+					durUrg[sp.Urgency] = append(durUrg[sp.Urgency], d)
+				}
 			}
 		}
 	}

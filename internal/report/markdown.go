@@ -75,7 +75,7 @@ to the case list holding exactly those cases; a test follows every link and comp
 	}
 	var rolled, counted []string
 	for _, f := range Figures {
-		if _, ok := rollupParts[f.ID]; ok {
+		if _, ok := rollupParts[f.ID]; ok || f.Kind == Days {
 			rolled = append(rolled, "`"+f.ID+"`")
 		} else if !f.Department && !f.Aside {
 			counted = append(counted, "`"+f.ID+"`")
@@ -87,7 +87,8 @@ to the case list holding exactly those cases; a test follows every link and comp
 Counting must not scan the cases: the additive figures are read from rollups (table
 ` + "`case_rollups`" + `), counts kept per day (China time), leaf region, category, channel,
 kind, urgency and lead department, on two sides — a day's intake (by registration)
-and a day's endings (by the standing resolution) — with a column per condition:
+and a day's endings (by the standing resolution, and by the calendar days elapsed
+since the day of registration) — with a column per condition:
 ` + strings.Join(RollupColumns, ", ") + `. A dashboard adds up the period's days within the
 reader's subtree (a range over the region path) and the cut, instead of counting the
 period's cases; each column's condition is the figure's own (internal/report,
@@ -101,8 +102,20 @@ RollupSides), put into SQL the way the case list puts it.
   (PostgreSQL intake) adds its cases in the statement that writes them; the bulk load
   (` + "`onedoor demo -cases`" + `, ` + "`onedoor import`" + `) adds each batch's in the batch's
   transaction on SQLite, and right after its parallel parts commit on PostgreSQL.
-- **Checked**: ` + "`onedoor stats-verify`" + ` recounts the rollups from the cases and names every
-  key and column that differs (stored against recount), exiting 1; ` + "`-fix`" + ` rebuilds them
+- **Decided at registration**: whether a case is a repeat visit (重复来访率) is decided
+  when it is registered, in the registration's transaction, against the cases
+  registered before it, and kept on the case (` + "`repeat_visit`" + `), which the intake side
+  counts. History loaded later (` + "`onedoor import`" + `) and cases removed by the purge decide
+  again the same people's cases of the 90 days after theirs, rollups with them.
+  Registrations of one person at the same moment on PostgreSQL may not see each
+  other: ` + "`onedoor stats-verify`" + ` names such a case.
+- **Handling times**: the working days of an ending are counted when the figures are
+  read, from its day of resolution and the days elapsed since its registration, by
+  the calendar then in force: the mean and the median are exact, and a change of the
+  working calendar changes no row.
+- **Checked**: ` + "`onedoor stats-verify`" + ` recounts the rollups and every case's repeat visit from
+  the cases and names every key and column that differs (stored against recount),
+  exiting 1; ` + "`-fix`" + ` decides the repeat visits again and rebuilds the rollups
   from the cases. ` + "`onedoor restore-check`" + ` runs the same check on a restored copy. A
   property test holds them equal to the recount through random workflows, and every
   figure read from them equal to the same figure counted from the cases, on both
@@ -110,9 +123,7 @@ RollupSides), put into SQL the way the case list puts it.
 - **Read from the rollups**: ` + strings.Join(rolled, ", ") + `, and the chart of intake and
   endings by day.
 - **Counted from the cases, through their indexes**: ` + strings.Join(counted, ", ") + `.
-  They are not additive over days and groups, or not of a period: 重复来访率 (whether a
-  case repeats depends on the cases registered before it), the handling times (working
-  days by the calendar in force, and a median), 超期件, 将到期 and the warnings now (the
+  They are not additive over days and groups, or not of a period: 超期件, 将到期 and the warnings now (the
   open cases' deadlines and colours at this moment), 上报, 下派 and the warnings raised
   and cleared (the period's events), and 督办 (the period's orders).
 - A reader whose scope is a department's cases (not a region's) has every figure

@@ -24,7 +24,7 @@ type RollupSide struct {
 }
 
 // RollupColumns are the rollups' count columns, in the order the store reads them.
-var RollupColumns = []string{"cases", "resolving", "on_time", "visited", "satisfied", "reopened", "local_end", "grp"}
+var RollupColumns = []string{"cases", "resolving", "on_time", "visited", "satisfied", "reopened", "local_end", "grp", "repeated"}
 
 // The sides' names, as the rollups' side column holds them.
 const (
@@ -35,8 +35,9 @@ const (
 // RollupSides are the two sides, each with the conditions of its columns.
 var RollupSides = []RollupSide{
 	{Name: SideIntake, Base: intake(Period{}, time.Time{}), Columns: map[string]model.CaseCond{
-		"cases": {},
-		"grp":   {Group: true},
+		"cases":    {},
+		"grp":      {Group: true},
+		"repeated": {RepeatParty: true},
 	}},
 	{Name: SideEnded, Base: model.CaseCond{}, Columns: map[string]model.CaseCond{
 		"cases":     {},
@@ -52,15 +53,16 @@ var RollupSides = []RollupSide{
 // rollupPart is which side and columns a figure's numerator and denominator are.
 type rollupPart struct{ side, num, den string }
 
-// rollupParts are the figures read from the rollups. The others are not additive
-// over days and groups, or are of the present moment: 重复来访率 (whether a case repeats
-// depends on the cases before it), the durations (working days by the calendar in
+// rollupParts are the figures read from the rollups (重复来访率 too: whether a case
+// repeats is decided when it is registered, and kept on it). The others are not
+// additive over days and groups, or are of the present moment: the durations (working days by the calendar in
 // force, and a median), 超期件, 将到期 and the warnings now (the open cases' deadlines
 // and colours at this moment), 上报/下派 and the warnings raised and cleared (read from
 // the period's events), and 督办 (from the period's orders), each through its index.
 var rollupParts = map[string]rollupPart{
 	"intake":            {SideIntake, "cases", ""},
 	"group_intake":      {SideIntake, "grp", ""},
+	"repeat_rate":       {SideIntake, "repeated", "cases"},
 	"ended":             {SideEnded, "cases", ""},
 	"resolve_rate":      {SideEnded, "resolving", "cases"},
 	"on_time_rate":      {SideEnded, "on_time", "cases"},
@@ -90,8 +92,26 @@ func (r *RollupRead) Days() (from, to string) {
 // Group, its Counts empty) and, ByDay, one day: the sum of each of RollupColumns.
 type RollupSums struct {
 	Group
-	Day  string
-	Sums []int64
+	Day     string
+	Elapsed int // endings read with their handling times: calendar days since registration
+	Sums    []int64
+}
+
+// SpansFromRollups turns the endings the store read by day and days elapsed
+// (RollupEndings) into the spans of their handling times, one a group of cases.
+func SpansFromRollups(rows []RollupSums) []Span {
+	col := 0 // "cases"
+	out := make([]Span, 0, len(rows))
+	for _, r := range rows {
+		end, err := time.ParseInLocation(time.DateOnly, r.Day, workflow.ChinaTime)
+		if err != nil || r.Sums[col] == 0 {
+			continue
+		}
+		end = end.Add(12 * time.Hour)
+		out = append(out, Span{RegionPath: r.RegionPath, Department: r.Department, CategoryID: r.CategoryID, Channel: r.Channel,
+			Kind: r.Kind, Urgency: r.Urgency, Created: end.AddDate(0, 0, -r.Elapsed), Resolved: end, Cases: r.Sums[col]})
+	}
+	return out
 }
 
 // FromRollups turns the rows the store read for b (b.Rollup) into the groups its

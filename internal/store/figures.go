@@ -118,7 +118,8 @@ func condSQL(d Dialect, cond *model.CaseCond) (string, []any) {
 		args = append(args, cond.OpenedBefore.UTC())
 	}
 	if cond.RepeatParty {
-		parts = append(parts, repeatPartySQL(d))
+		// Decided when the case was registered, by repeatPartySQL (markRepeatVisits).
+		parts = append(parts, "c.repeat_visit = 1")
 	}
 	if cond.Group {
 		// model.Case.IsGroup, word for word.
@@ -251,9 +252,11 @@ func samePartySQL(p, q string) []string {
 	}
 }
 
-// repeatPartySQL is model.CaseCond.RepeatParty on the cases alias c: a coming party
-// of c is the same person as a coming party of another case registered in the
-// model.RepeatWindowDays before c (ties in time broken by id).
+// repeatPartySQL is model.CaseCond.RepeatParty's definition on the cases alias c: a
+// coming party of c is the same person as a coming party of another case registered
+// in the model.RepeatWindowDays before c (ties in time broken by id). It decides a
+// case's repeat_visit when the case is registered (markRepeatVisits), and
+// stats-verify recounts the flags by it; migration 0042 holds the same text.
 func repeatPartySQL(d Dialect) string {
 	since := "datetime(c.created_at, '-" + strconv.Itoa(model.RepeatWindowDays) + " days')"
 	if d == Postgres {
@@ -394,6 +397,7 @@ type CaseSpan struct {
 	Channel, Kind     string
 	Urgency           string
 	Created, Resolved time.Time
+	Cases             int64 // 0: one case
 }
 
 // EndedSpans lists, for the resolved cases in scope matching f, when each was

@@ -164,8 +164,9 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 		if log != nil {
 			log.Info("migration applied", "version", m.version, "name", m.name)
 		}
-		if strings.HasSuffix(m.name, "_case_rollups") {
-			// The rollups of the cases there already (rollups.go).
+		if strings.HasSuffix(m.name, "_case_rollups.sql") {
+			// The rollups of the cases there already (rollups.go): their repeat visits
+			// decided, the rollups rebuilt.
 			if err := s.rebuildRollupsOn(ctx, conn); err != nil {
 				return applied, fmt.Errorf("migration %s: %w", m.name, err)
 			}

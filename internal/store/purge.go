@@ -616,6 +616,13 @@ func (t *Tx) deleteCases(ctx context.Context, ids []int64) error {
 	if _, err := t.tx.ExecContext(ctx, t.s.q(takeOut), takeOutArgs...); err != nil {
 		return fmt.Errorf("case_rollups: %w", err)
 	}
+	// A kept case of the same person as a removed one, registered in the 90 days
+	// after it, is no longer a repeat visit by what is kept (重复来访率).
+	inIDs, idArgs := idList("IN (%s)", ids)
+	peers, err := t.s.repeatPeers(ctx, t.tx, inIDs, idArgs)
+	if err != nil {
+		return err
+	}
 	for _, tb := range caseRowTables {
 		where, args := idList(tb.where, ids)
 		if _, err := t.tx.ExecContext(ctx, t.s.q("DELETE FROM "+tb.table+" WHERE "+where), args...); err != nil {
@@ -638,7 +645,7 @@ func (t *Tx) deleteCases(ctx context.Context, ids []int64) error {
 	if n, err := res.RowsAffected(); err == nil && n != int64(len(ids)) {
 		return errPurgeChanged
 	}
-	return nil
+	return t.s.redecideRepeatVisits(ctx, t.tx, peers)
 }
 
 // RetentionText states rules as the dry run and the audit entry give them.

@@ -22,7 +22,7 @@ import (
 // which write cases without a Tx, add theirs themselves.
 
 // rollupKeys are the rollups' key columns, in the primary key's order.
-const rollupKeys = "side, day, region_path, category_id, channel, kind, urgency, lead_department"
+const rollupKeys = "side, day, region_path, category_id, channel, kind, urgency, lead_department, elapsed"
 
 // dayOf is the day (YYYY-MM-DD, China time) of the time column col.
 func dayOf(d Dialect, col string) string {
@@ -30,6 +30,22 @@ func dayOf(d Dialect, col string) string {
 		return "to_char((" + col + " AT TIME ZONE 'UTC') + INTERVAL '8 hours', 'YYYY-MM-DD')"
 	}
 	return "date(" + col + ", '+8 hours')"
+}
+
+// elapsedDays is the calendar days (China time) from a case's day of registration to
+// its day of resolution: with the day of resolution it gives the day of registration,
+// from which the handling time's working days are counted at reading, by the
+// calendar then in force (report.Span).
+func elapsedDays(d Dialect) string {
+	if d == Postgres {
+		return "(" + dayDate(d, "c.resolved_at") + " - " + dayDate(d, "c.created_at") + ")"
+	}
+	return "CAST(julianday(" + dayOf(d, "c.resolved_at") + ") - julianday(" + dayOf(d, "c.created_at") + ") AS INTEGER)"
+}
+
+// dayDate is the date (China time) of the time column col, PostgreSQL's.
+func dayDate(_ Dialect, col string) string {
+	return "CAST((" + col + " AT TIME ZONE 'UTC') + INTERVAL '8 hours' AS DATE)"
 }
 
 // rollupCaseRows selects each case's rows of the rollups, one a side it counts on,
@@ -57,8 +73,12 @@ func rollupCaseRows(d Dialect, where string, whereArgs []any) (string, []any) {
 		}
 		bw, ba := condSQL(d, &side.Base)
 		args = append(append(args, ba...), whereArgs...)
+		elapsed := "0"
+		if side.Name == report.SideEnded {
+			elapsed = elapsedDays(d)
+		}
 		sides = append(sides, "SELECT '"+side.Name+"' AS side, "+dayOf(d, at)+" AS day, c.region_path, c.category_id, c.channel, c.kind, c.urgency, "+
-			leadDepartment+" AS lead_department, "+strings.Join(cols, ", ")+" FROM cases c WHERE "+at+" IS NOT NULL AND "+bw+" AND "+where)
+			leadDepartment+" AS lead_department, "+elapsed+" AS elapsed, "+strings.Join(cols, ", ")+" FROM cases c WHERE "+at+" IS NOT NULL AND "+bw+" AND "+where)
 	}
 	return strings.Join(sides, " UNION ALL "), args
 }
@@ -103,7 +123,7 @@ var rollupRowSQL = func() string {
 	var cols []string
 	for i, k := range strings.Split(rollupKeys, ", ") {
 		typ := "TEXT"
-		if i == 3 || i == 7 { // category_id, lead_department
+		if i == 3 || i == 7 || i == 8 { // category_id, lead_department, elapsed
 			typ = "BIGINT"
 		}
 		cols = append(cols, "CAST(? AS "+typ+") AS "+k)
@@ -116,7 +136,7 @@ var rollupRowSQL = func() string {
 
 func (r rollupRow) args(sign int64) []any {
 	k := r.key
-	args := []any{k.Side, k.Day, k.RegionPath, k.CategoryID, k.Channel, k.Kind, k.Urgency, k.LeadDepartment}
+	args := []any{k.Side, k.Day, k.RegionPath, k.CategoryID, k.Channel, k.Kind, k.Urgency, k.LeadDepartment, k.Elapsed}
 	for _, n := range r.sums {
 		args = append(args, sign*n)
 	}
@@ -173,6 +193,23 @@ func (t *Tx) rollupNew(id int64) {
 		t.rolled[id] = true
 		t.rollIDs = append(t.rollIDs, id)
 	}
+	t.rollNew = append(t.rollNew, id)
+}
+
+// markRepeatVisitsSQL decides repeat_visit (重复来访, repeatPartySQL) for the cases
+// meeting where (on the cases alias c) not yet marked.
+func markRepeatVisitsSQL(d Dialect, where string) string {
+	return "UPDATE cases SET repeat_visit = 1 WHERE id IN (SELECT c.id FROM cases c WHERE " + where +
+		" AND c.repeat_visit = 0 AND " + repeatPartySQL(d) + ")"
+}
+
+// rollupIDList is ids as parameters of an IN list.
+func rollupIDList(ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return strings.TrimSuffix(strings.Repeat("?,", len(ids)), ","), args
 }
 
 // rollupFlushChunk bounds the cases one statement adds back (the ids are bound once a side).
@@ -182,8 +219,18 @@ const rollupFlushChunk = 200
 // before, and adds what they count now, and forgets them: run before the commit (or
 // before a group commit's savepoint is released).
 func (t *Tx) flushRollups(ctx context.Context) error {
-	ids, old := t.rollIDs, t.rollOld
+	ids, old, created := t.rollIDs, t.rollOld, t.rollNew
 	t.forgetRollups()
+	// The cases registered are decided repeat visits or not before their rollups are
+	// counted: against every case registered before them, those of this transaction too.
+	for len(created) > 0 {
+		n := min(len(created), rollupFlushChunk)
+		in, args := rollupIDList(created[:n])
+		if _, err := t.exec(ctx, markRepeatVisitsSQL(t.s.dialect, "c.id IN ("+in+")"), args...); err != nil {
+			return fmt.Errorf("repeat visits: %w", err)
+		}
+		created = created[n:]
+	}
 	for len(ids) > 0 {
 		n := min(len(ids), rollupFlushChunk)
 		var args []any
@@ -199,28 +246,98 @@ func (t *Tx) flushRollups(ctx context.Context) error {
 }
 
 // forgetRollups drops what the transaction touched.
-func (t *Tx) forgetRollups() { t.rolled, t.rollIDs, t.rollOld = nil, nil, nil }
+func (t *Tx) forgetRollups() { t.rolled, t.rollIDs, t.rollOld, t.rollNew = nil, nil, nil, nil }
 
 // rollupMark is how much the transaction has touched so far, for rollupUndo.
-func (t *Tx) rollupMark() [2]int { return [2]int{len(t.rollIDs), len(t.rollOld)} }
+func (t *Tx) rollupMark() [3]int { return [3]int{len(t.rollIDs), len(t.rollOld), len(t.rollNew)} }
 
 // rollupUndo forgets what was touched since mark: a group commit's caller whose
 // part was rolled back to its savepoint.
-func (t *Tx) rollupUndo(mark [2]int) {
+func (t *Tx) rollupUndo(mark [3]int) {
 	for _, id := range t.rollIDs[mark[0]:] {
 		delete(t.rolled, id)
 	}
-	t.rollIDs, t.rollOld = t.rollIDs[:mark[0]], t.rollOld[:mark[1]]
+	t.rollIDs, t.rollOld, t.rollNew = t.rollIDs[:mark[0]], t.rollOld[:mark[1]], t.rollNew[:mark[2]]
 }
 
-// addRollupsOf adds the contribution of the cases with ids in [lo, hi] (a bulk
-// load's batch) on q.
-func (s *Store) addRollupsOf(ctx context.Context, q interface {
+// rollupDB is a transaction the rollups are kept on.
+type rollupDB interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, lo, hi int64) error {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+// addRollupsOf decides the repeat visits of the cases with ids in [lo, hi] (a bulk
+// load's batch) and adds their contribution to the rollups, on q. A batch of
+// history may hold cases registered before cases already there: those of the same
+// people registered in the 90 days after one of the batch become repeat visits
+// (redecideRepeatVisits).
+func (s *Store) addRollupsOf(ctx context.Context, q rollupDB, lo, hi int64) error {
+	if _, err := q.ExecContext(ctx, s.q(markRepeatVisitsSQL(s.dialect, "c.id BETWEEN ? AND ?")), lo, hi); err != nil {
+		return fmt.Errorf("repeat visits: %w", err)
+	}
 	query, args := rollupUpsert(s.dialect, 1, "c.id BETWEEN ? AND ?", []any{lo, hi}, "")
 	if _, err := q.ExecContext(ctx, s.q(query), args...); err != nil {
 		return fmt.Errorf("rollups: %w", err)
+	}
+	peers, err := s.repeatPeers(ctx, q, "BETWEEN ? AND ?", []any{lo, hi})
+	if err != nil {
+		return err
+	}
+	return s.redecideRepeatVisits(ctx, q, peers)
+}
+
+// repeatPeers lists the cases, other than those whose id meets idCond, with a coming
+// party who is the same person as a coming party of one of those: the cases whose
+// repeat visit may change when those are added or removed.
+func (s *Store) repeatPeers(ctx context.Context, q rollupDB, idCond string, idArgs []any) ([]int64, error) {
+	var sames []string
+	var args []any
+	for _, same := range samePartySQL("bp", "rq") {
+		sames = append(sames, "SELECT rq.case_id FROM case_parties bp JOIN case_parties rq ON "+same+
+			" WHERE bp.case_id "+idCond+" AND bp.role IN "+comingRoles+" AND rq.role IN "+comingRoles+" AND NOT rq.case_id "+idCond)
+		args = append(append(args, idArgs...), idArgs...)
+	}
+	rows, err := q.QueryContext(ctx, s.q(strings.Join(sames, " UNION ")), args...)
+	peers, err := scanAll(rows, err, func(r *sql.Rows) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("repeat visits: %w", err)
+	}
+	return peers, nil
+}
+
+// redecideRepeatVisits decides again the repeat visits of the cases ids, and moves
+// the rollups of those whose answer changed with them.
+func (s *Store) redecideRepeatVisits(ctx context.Context, q rollupDB, ids []int64) error {
+	for len(ids) > 0 {
+		n := min(len(ids), rollupFlushChunk)
+		in, args := rollupIDList(ids[:n])
+		ids = ids[n:]
+		rows, err := q.QueryContext(ctx, s.q("SELECT c.id FROM cases c WHERE c.id IN ("+in+") AND c.repeat_visit <> CASE WHEN "+
+			repeatPartySQL(s.dialect)+" THEN 1 ELSE 0 END"), args...)
+		changed, err := scanAll(rows, err, func(r *sql.Rows) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+		if err != nil {
+			return fmt.Errorf("repeat visits: %w", err)
+		}
+		if len(changed) == 0 {
+			continue
+		}
+		in, args = rollupIDList(changed)
+		out, outArgs := rollupUpsert(s.dialect, -1, "c.id IN ("+in+")", args, "")
+		back, backArgs := rollupUpsert(s.dialect, 1, "c.id IN ("+in+")", args, "")
+		for _, st := range []struct {
+			q    string
+			args []any
+		}{{out, outArgs}, {"UPDATE cases SET repeat_visit = 1 - repeat_visit WHERE id IN (" + in + ")", args}, {back, backArgs}} {
+			if _, err := q.ExecContext(ctx, s.q(st.q), st.args...); err != nil {
+				return fmt.Errorf("repeat visits: %w", err)
+			}
+		}
 	}
 	return nil
 }
@@ -231,23 +348,35 @@ type RollupKey struct {
 	CategoryID             int64
 	Channel, Kind, Urgency string
 	LeadDepartment         int64
+	Elapsed                int64 // an ending's calendar days since its registration
 }
 
 func (k RollupKey) String() string {
-	return fmt.Sprintf("%s %s %s category=%d channel=%s kind=%s urgency=%s lead_department=%d",
-		k.Side, k.Day, k.RegionPath, k.CategoryID, k.Channel, k.Kind, k.Urgency, k.LeadDepartment)
+	return fmt.Sprintf("%s %s %s category=%d channel=%s kind=%s urgency=%s lead_department=%d elapsed=%d",
+		k.Side, k.Day, k.RegionPath, k.CategoryID, k.Channel, k.Kind, k.Urgency, k.LeadDepartment, k.Elapsed)
 }
 
 // RollupDiff is a rollup found different from the recount of the cases: its column,
-// what the rollups hold and what the cases count.
+// what the rollups hold and what the cases count; or (CaseID set) a case whose
+// stored repeat visit (Column repeat_visit) differs from its definition.
 type RollupDiff struct {
 	Key             RollupKey
+	CaseID          int64
 	Column          string
 	Stored, Counted int64
 }
 
 func (d RollupDiff) String() string {
+	if d.CaseID != 0 {
+		return fmt.Sprintf("case %d: %s stored %d, recount %d", d.CaseID, d.Column, d.Stored, d.Counted)
+	}
 	return fmt.Sprintf("%s: %s stored %d, recount %d", d.Key, d.Column, d.Stored, d.Counted)
+}
+
+// repeatVisitDiffSQL selects the cases whose stored repeat visit differs from
+// repeatPartySQL's answer now: their id and their flag.
+func repeatVisitDiffSQL(d Dialect) string {
+	return "SELECT c.id, c.repeat_visit FROM cases c WHERE c.repeat_visit <> CASE WHEN " + repeatPartySQL(d) + " THEN 1 ELSE 0 END"
 }
 
 // readRollups reads rows of (key, sums) keyed by their key, zero rows left out.
@@ -256,7 +385,7 @@ func readRollups(rows *sql.Rows, err error) (map[RollupKey][]int64, error) {
 	_, err = scanAll(rows, err, func(r *sql.Rows) (struct{}, error) {
 		var k RollupKey
 		sums := make([]int64, len(report.RollupColumns))
-		dst := []any{&k.Side, &k.Day, &k.RegionPath, &k.CategoryID, &k.Channel, &k.Kind, &k.Urgency, &k.LeadDepartment}
+		dst := []any{&k.Side, &k.Day, &k.RegionPath, &k.CategoryID, &k.Channel, &k.Kind, &k.Urgency, &k.LeadDepartment, &k.Elapsed}
 		for i := range sums {
 			dst = append(dst, &sums[i])
 		}
@@ -278,8 +407,8 @@ func (s *Store) VerifyRollups(ctx context.Context) ([]RollupDiff, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, args := rollupCaseRows(s.dialect, "1=1", nil)
-	counted, err := readRollups(s.query(ctx, "SELECT "+rollupKeys+", "+rollupSums("u")+" FROM ("+rows+") u GROUP BY "+rollupKeys, args...))
+	caseRows, args := rollupCaseRows(s.dialect, "1=1", nil)
+	counted, err := readRollups(s.query(ctx, "SELECT "+rollupKeys+", "+rollupSums("u")+" FROM ("+caseRows+") u GROUP BY "+rollupKeys, args...))
 	if err != nil {
 		return nil, err
 	}
@@ -304,11 +433,23 @@ func (s *Store) VerifyRollups(ctx context.Context) ([]RollupDiff, error) {
 			compare(k, zero, co)
 		}
 	}
+	rows, err := s.query(ctx, repeatVisitDiffSQL(s.dialect))
+	flags, err := scanAll(rows, err, func(r *sql.Rows) (RollupDiff, error) {
+		d := RollupDiff{Column: "repeat_visit"}
+		err := r.Scan(&d.CaseID, &d.Stored)
+		d.Counted = 1 - d.Stored
+		return d, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	diffs = append(diffs, flags...)
 	slices.SortFunc(diffs, func(a, b RollupDiff) int { return strings.Compare(a.String(), b.String()) })
 	return diffs, nil
 }
 
-// RebuildRollups recounts the rollups from the cases, in one transaction.
+// RebuildRollups decides every case's repeat visit again and recounts the rollups
+// from the cases, in one transaction.
 func (s *Store) RebuildRollups(ctx context.Context) error {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
@@ -324,6 +465,10 @@ func (s *Store) rebuildRollupsOn(ctx context.Context, conn *sql.Conn) error {
 		return err
 	}
 	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "UPDATE cases SET repeat_visit = 1 - repeat_visit WHERE id IN (SELECT d.id FROM ("+
+		repeatVisitDiffSQL(s.dialect)+") d)"); err != nil {
+		return fmt.Errorf("repeat visits: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM case_rollups"); err != nil {
 		return err
 	}
@@ -347,6 +492,17 @@ func RollupsServe(f CaseFilter, sc CaseScope) bool {
 // region, category, channel, kind, urgency and lead department when grouped, by day
 // when byDay, else in one row. The caller checks RollupsServe first.
 func (s *Store) RollupCounts(ctx context.Context, side, fromDay, toDay string, grouped, byDay bool, f CaseFilter, sc CaseScope) ([]report.RollupSums, error) {
+	return s.rollupCounts(ctx, side, fromDay, toDay, grouped, byDay, false, f, sc)
+}
+
+// RollupEndings reads the endings of the days [fromDay, toDay) as RollupCounts
+// does, by day of resolution and calendar days elapsed since registration too: the
+// handling times, whose working days the reader counts by its calendar.
+func (s *Store) RollupEndings(ctx context.Context, fromDay, toDay string, grouped bool, f CaseFilter, sc CaseScope) ([]report.RollupSums, error) {
+	return s.rollupCounts(ctx, report.SideEnded, fromDay, toDay, grouped, true, true, f, sc)
+}
+
+func (s *Store) rollupCounts(ctx context.Context, side, fromDay, toDay string, grouped, byDay, elapsed bool, f CaseFilter, sc CaseScope) ([]report.RollupSums, error) {
 	where := "r.side = ? AND r.day >= ? AND r.day < ?"
 	args := []any{side, fromDay, toDay}
 	within := func(path string) {
@@ -399,11 +555,16 @@ func (s *Store) RollupCounts(ctx context.Context, side, fromDay, toDay string, g
 			group += ", r.day"
 		}
 	}
-	rows, err := s.query(ctx, "SELECT "+day+", "+keys+", "+rollupSums("r")+" FROM case_rollups r WHERE "+where+group, args...)
+	el := "0"
+	if elapsed {
+		el = "r.elapsed"
+		group += ", r.elapsed"
+	}
+	rows, err := s.query(ctx, "SELECT "+day+", "+keys+", "+el+", "+rollupSums("r")+" FROM case_rollups r WHERE "+where+group, args...)
 	return scanAll(rows, err, func(r *sql.Rows) (report.RollupSums, error) {
 		var g report.RollupSums
 		g.Sums = make([]int64, len(report.RollupColumns))
-		dst := []any{&g.Day, &g.RegionPath, &g.CategoryID, &g.Channel, &g.Kind, &g.Urgency, &g.Department}
+		dst := []any{&g.Day, &g.RegionPath, &g.CategoryID, &g.Channel, &g.Kind, &g.Urgency, &g.Department, &g.Elapsed}
 		for i := range g.Sums {
 			dst = append(dst, &g.Sums[i])
 		}

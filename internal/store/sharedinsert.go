@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -289,8 +290,8 @@ func sharedInsertError(err error) error {
 // skipped (ON CONFLICT), and so are its rows. Foreign keys are checked at
 // the statement's end, when the case rows are there. It returns, per case written, its
 // code, its id and the ids of its parties and events in their order.
-var sharedInsertSQL = `WITH c AS (INSERT INTO cases (id, ` + caseInsertCols + `)
-		SELECT COALESCE(x.reserved_id, nextval(pg_get_serial_sequence('cases', 'id'))), ` + caseColumnsOf("x") + `
+var sharedInsertSQL = `WITH c AS (INSERT INTO cases (id, repeat_visit, ` + caseInsertCols + `)
+		SELECT COALESCE(x.reserved_id, nextval(pg_get_serial_sequence('cases', 'id'))), ` + sharedRepeatVisitSQL + `, ` + caseColumnsOf("x") + `
 		FROM unnest(?::bigint[], ` + caseArrayParams + `) AS x(reserved_id, ` + caseInsertCols + `)
 		ON CONFLICT (tracking_code) DO NOTHING RETURNING *),
 	p AS (INSERT INTO case_parties (case_id, seq, role, name, id_number, phone, address, severe_mental_illness, minor, acts_for)
@@ -336,6 +337,23 @@ var sharedInsertSQL = `WITH c AS (INSERT INTO cases (id, ` + caseInsertCols + `)
 		COALESCE((SELECT string_agg(e.id::text, ',' ORDER BY e.id) FROM e WHERE e.case_id = c.id), '')
 	FROM c`
 
+// sharedRepeatVisitSQL decides a new case's repeat_visit (repeatPartySQL) as the
+// statement writes it: its coming parties, given again as arrays (the statement's
+// first parameters), against the parties of the cases registered before it. Two
+// cases of one person in one statement, or in statements running at the same
+// moment, do not see each other (`onedoor stats-verify` names such a case).
+var sharedRepeatVisitSQL = func() string {
+	var ors []string
+	for _, same := range samePartySQL("rp", "rq") {
+		ors = append(ors, "EXISTS (SELECT 1 FROM case_parties rq JOIN cases rc ON rc.id = rq.case_id WHERE "+same+
+			" AND rq.role IN "+comingRoles+" AND rc.created_at >= x.created_at - INTERVAL '"+strconv.Itoa(model.RepeatWindowDays)+
+			" days' AND rc.created_at <= x.created_at)")
+	}
+	return "CASE WHEN EXISTS (SELECT 1 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) " +
+		"AS rp(tracking_code, role, name, id_number, phone, address) WHERE rp.tracking_code = x.tracking_code AND rp.role IN " +
+		comingRoles + " AND (" + strings.Join(ors, " OR ") + ")) THEN 1 ELSE 0 END"
+}()
+
 // sharedInsertStatement is sharedInsertSQL for items, with its arguments.
 func sharedInsertStatement(items []*sharedCase) (string, []any) {
 	caseRows := make([][]any, len(items))
@@ -379,6 +397,7 @@ func sharedInsertStatement(items []*sharedCase) (string, []any) {
 			f.add(code, it.follow)
 		}
 	}
+	args = append([]any{nonNil(pCode), nonNil(pRole), nonNil(pName), nonNil(pID), nonNil(pPhone), nonNil(pAddr)}, args...)
 	args = append(args, nonNil(pCode), nonNil(pSeq), nonNil(pRole), nonNil(pName), nonNil(pID), nonNil(pPhone), nonNil(pAddr), nonNil(pMental), nonNil(pMinor), nonNil(pActsFor),
 		nonNil(eCode), nonNil(eActor), nonNil(eAt), nonNil(eAction), nonNil(eFrom), nonNil(eTo), nonNil(eNote), nonNil(ePayload),
 		nonNil(aCode), nonNil(aAt), nonNil(aActorID), nonNil(aActor), nonNil(aIP), nonNil(aAction), nonNil(aSummary))

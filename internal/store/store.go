@@ -437,6 +437,7 @@ type Tx struct {
 	rolled  map[int64]bool // cases written, whose rollups flushRollups puts back (rollups.go)
 	rollIDs []int64        // the same, in the order first written
 	rollOld []rollupRow    // what they counted before the transaction wrote them
+	rollNew []int64        // the cases it registered, whose repeat visits flushRollups decides
 }
 
 // stmtCtx is the context a statement of t runs with. A group commit's statements run

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -68,6 +69,17 @@ func TestRollupsEqualARecountAfterRandomWorkflows(t *testing.T) {
 			body["urgency"] = pick("normal", "urgent", "critical")
 			if rng.IntN(3) == 0 {
 				body["households"] = 3 // a group matter (群体性)
+			}
+			// The applicant: walkIn's (a repeat visitor after the first), one of a few
+			// people by phone or by name and address alone, or someone new.
+			switch person := rng.IntN(6); person {
+			case 0, 1:
+			case 2, 3:
+				body["parties"] = []map[string]any{{"role": "applicant", "name": "回访" + strconv.Itoa(person), "phone": "1389300990" + strconv.Itoa(person)}}
+			case 4:
+				body["parties"] = []map[string]any{{"role": "applicant", "name": "无证人", "address": "附城镇高林湾村三社1号"}}
+			default:
+				body["parties"] = []map[string]any{{"role": "applicant", "name": "新来", "phone": fmt.Sprintf("1379%07d", len(ids))}}
 			}
 			resp, raw := clerk.Do("POST", "/api/v1/cases", body)
 			if resp.StatusCode != 201 {
@@ -186,39 +198,70 @@ func TestRollupsEqualARecountAfterRandomWorkflows(t *testing.T) {
 		queries := []string{"period=month", "period=day", yearRange, yearRange + "&kind=dispute", yearRange + "&urgency=urgent",
 			yearRange + "&channel=phone", yearRange + "&lead_department_id=none", fmt.Sprintf("%s&lead_department_id=%d", yearRange, justice),
 			fmt.Sprintf("%s&category_id=%d", yearRange, categories[0]), fmt.Sprintf("%s&region_id=%d", yearRange, township)}
-		for _, who := range []string{"county.leader", "fucheng.leader"} {
-			c := srv.Login(t, who, demo.Password)
-			for _, q := range queries {
-				srv.App.Cases().StatsFromCases = false
-				resp, fromRollups := c.Do("GET", "/api/v1/stats?"+q, nil)
-				srv.App.Cases().StatsFromCases = true
-				resp2, fromCases := c.Do("GET", "/api/v1/stats?"+q, nil)
-				srv.App.Cases().StatsFromCases = false
-				if resp.StatusCode != 200 || resp2.StatusCode != 200 {
-					t.Fatalf("%s ?%s: %d, %d", who, q, resp.StatusCode, resp2.StatusCode)
-				}
-				if !bytes.Equal(fromRollups, fromCases) {
-					a, b := getStatsOf(t, fromRollups), getStatsOf(t, fromCases)
-					va, vb := statValues(a), statValues(b)
-					for name, v := range vb {
-						if va[name] != v {
-							t.Errorf("%s ?%s: %s from the rollups %+v, from the cases %+v", who, q, name, va[name], v)
+		compare := func(when string) {
+			for _, who := range []string{"county.leader", "fucheng.leader"} {
+				c := srv.Login(t, who, demo.Password)
+				for _, q := range queries {
+					q := q
+					srv.App.Cases().StatsFromCases = false
+					resp, fromRollups := c.Do("GET", "/api/v1/stats?"+q, nil)
+					srv.App.Cases().StatsFromCases = true
+					resp2, fromCases := c.Do("GET", "/api/v1/stats?"+q, nil)
+					srv.App.Cases().StatsFromCases = false
+					if resp.StatusCode != 200 || resp2.StatusCode != 200 {
+						t.Fatalf("%s ?%s: %d, %d", who, q, resp.StatusCode, resp2.StatusCode)
+					}
+					if !bytes.Equal(fromRollups, fromCases) {
+						a, b := getStatsOf(t, fromRollups), getStatsOf(t, fromCases)
+						va, vb := statValues(a), statValues(b)
+						for name, v := range vb {
+							if va[name] != v {
+								t.Errorf("%s ?%s: %s from the rollups %+v, from the cases %+v", who, q, name, va[name], v)
+							}
 						}
-					}
-					if len(a.Daily) != len(b.Daily) {
-						t.Errorf("%s ?%s: %d days from the rollups, %d from the cases", who, q, len(a.Daily), len(b.Daily))
-					}
-					for i := range min(len(a.Daily), len(b.Daily)) {
-						if a.Daily[i] != b.Daily[i] {
-							t.Errorf("%s ?%s: day %s from the rollups %+v, from the cases %+v", who, q, a.Daily[i].Day, a.Daily[i], b.Daily[i])
+						if len(a.Daily) != len(b.Daily) {
+							t.Errorf("%s ?%s: %d days from the rollups, %d from the cases", who, q, len(a.Daily), len(b.Daily))
 						}
-					}
-					if !t.Failed() {
-						t.Errorf("%s ?%s: the answers differ:\n%s\n%s", who, q, fromRollups, fromCases)
+						for i := range min(len(a.Daily), len(b.Daily)) {
+							if a.Daily[i] != b.Daily[i] {
+								t.Errorf("%s ?%s: day %s from the rollups %+v, from the cases %+v", who, q, a.Daily[i].Day, a.Daily[i], b.Daily[i])
+							}
+						}
+						if !t.Failed() {
+							t.Errorf("%s ?%s (%s): the answers differ:\n%s\n%s", who, q, when, fromRollups, fromCases)
+						}
 					}
 				}
 			}
 		}
+		compare("as generated")
+		// The handling times count working days by the calendar in force: after the
+		// calendar changes (weekdays of the past months made holidays, weekend days
+		// working days), the rollups' figures still equal the recount, with nothing
+		// rebuilt.
+		before := getStatsOf(t, func() []byte {
+			_, raw := srv.Login(t, "county.leader", demo.Password).Do("GET", "/api/v1/stats?"+yearRange, nil)
+			return raw
+		}())
+		admin := srv.Login(t, "county.admin", demo.Password)
+		for back := 1; back < 200; back += 3 {
+			day := now.AddDate(0, 0, -back)
+			kind := "holiday"
+			if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+				kind = "workday"
+			}
+			if resp, raw := admin.Do("PUT", "/api/v1/calendar/"+day.Format("2006-01-02"), map[string]any{"kind": kind, "name": "测试"}); resp.StatusCode != 200 {
+				t.Fatalf("calendar %s: %d %s", day.Format("2006-01-02"), resp.StatusCode, raw)
+			}
+		}
+		after := getStatsOf(t, func() []byte {
+			_, raw := srv.Login(t, "county.leader", demo.Password).Do("GET", "/api/v1/stats?"+yearRange, nil)
+			return raw
+		}())
+		if statValues(before)["headline avg_days"] == statValues(after)["headline avg_days"] {
+			t.Errorf("the calendar's change left the mean handling time as it was: %+v", statValues(after)["headline avg_days"])
+		}
+		compare("after the calendar changed")
 	})
 }
 
