@@ -251,3 +251,31 @@ func (s *Store) withListDriver(ctx context.Context, f CaseFilter, sc CaseScope, 
 	}
 	return f, nil
 }
+
+// listPage is the query of a page of f's list in scope sc, limit cases from
+// f.Offset. viaAssignments: the page may hold a case twice (casesQuery).
+func (s *Store) listPage(f CaseFilter, sc CaseScope, cols string, limit int) (q string, args []any, viaAssignments bool) {
+	if f.driver != nil {
+		q, args = s.drivenPage(f, sc, cols, limit)
+		return q, args, false
+	}
+	idsFirst := s.dialect == Postgres && listDrivable(f, sc)
+	sel := cols
+	if idsFirst {
+		sel = "c.id"
+	}
+	q, args, order, orderArgs, viaAssignments := s.casesQuery(f, sc, sel, false)
+	args = append(args, orderArgs...)
+	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
+	if f.Offset > 0 {
+		q += fmt.Sprintf(" OFFSET %d", f.Offset)
+	}
+	if idsFirst {
+		// The page's ids first, then its rows: every filter's column is in each
+		// filter index (INCLUDE), and an index-only scan tests them there, where an
+		// index scan of one filter read the table's row of each entry to test the
+		// others (kind + overdue: 318 ms, village + kind + urgency: 741 ms at 1M).
+		q = "SELECT " + cols + " FROM cases c WHERE c.id IN (" + q + ") ORDER BY " + order
+	}
+	return q, args, viaAssignments
+}

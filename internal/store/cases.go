@@ -759,21 +759,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	var q string
-	var args []any
-	viaAssignments := false
-	if f.driver != nil {
-		q, args = s.drivenPage(f, sc, caseCols, limit)
-	} else {
-		var order string
-		var orderArgs []any
-		q, args, order, orderArgs, viaAssignments = s.casesQuery(f, sc, caseCols, false)
-		args = append(args, orderArgs...)
-		q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
-		if f.Offset > 0 {
-			q += fmt.Sprintf(" OFFSET %d", f.Offset)
-		}
-	}
+	q, args, viaAssignments := s.listPage(f, sc, caseCols, limit)
 	cases, err := listAll(s, ctx, q, args, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
 	if err != nil {
 		return nil, err
@@ -1303,12 +1289,7 @@ func (s *Store) ExplainCases(ctx context.Context, f CaseFilter, sc CaseScope) (C
 func (s *Store) explainList(ctx context.Context, pf, cf CaseFilter, sc CaseScope) (CasePlans, error) {
 	var out CasePlans
 	var err error
-	page, args, order, orderArgs, _ := s.casesQuery(pf, sc, caseCols, false)
-	page += " ORDER BY " + order + " LIMIT 50"
-	if pf.driver != nil {
-		page, args = s.drivenPage(pf, sc, caseCols, 50)
-		orderArgs = nil
-	}
+	page, args, _ := s.listPage(pf, sc, caseCols, 50)
 	count, countArgs, _, _, _ := s.casesQuery(cf, sc, "c.id", true)
 	count = "SELECT COUNT(*) FROM (" + count + " LIMIT 10001) counted"
 	explain := func(q string, args []any) (string, error) {
@@ -1353,7 +1334,7 @@ func (s *Store) explainList(ctx context.Context, pf, cf CaseFilter, sc CaseScope
 		}
 		return strings.Join(lines, "\n"), rows.Err()
 	}
-	if out.Page, err = explain(page, append(args, orderArgs...)); err != nil {
+	if out.Page, err = explain(page, args); err != nil {
 		return out, err
 	}
 	out.Count, err = explain(count, countArgs)
