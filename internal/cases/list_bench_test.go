@@ -3,7 +3,10 @@ package cases_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -56,13 +59,38 @@ var listShapes = []listShape{
 	{"category+state", func(e listEnv) store.CaseFilter {
 		return store.CaseFilter{CategoryID: e.leafCategory, States: []string{"rejected"}}
 	}},
+	{"village+kind", func(e listEnv) store.CaseFilter { return store.CaseFilter{Within: e.village, Kind: model.KindPetition} }},
+	{"states", func(e listEnv) store.CaseFilter { return store.CaseFilter{States: []string{"registered", "accepted"}} }},
+	// The other order (登记时间, the oldest first) and a deep page (page 200 of 50).
+	{"kind/oldest", func(e listEnv) store.CaseFilter {
+		return store.CaseFilter{Kind: model.KindDispute, Sort: store.SortOldest}
+	}},
+	{"kind+urgency/oldest", func(e listEnv) store.CaseFilter {
+		return store.CaseFilter{Kind: model.KindDispute, Urgency: "urgent", Sort: store.SortOldest}
+	}},
+	{"all/page200", func(e listEnv) store.CaseFilter { return store.CaseFilter{Offset: 199 * 50} }},
+	{"kind+urgency/page200", func(e listEnv) store.CaseFilter {
+		return store.CaseFilter{Kind: model.KindDispute, Urgency: "urgent", Offset: 199 * 50}
+	}},
+	{"overdue/page200", func(e listEnv) store.CaseFilter { return store.CaseFilter{OverdueAt: e.now, Offset: 199 * 50} }},
+}
+
+// cpuTime is the CPU time the process has used: on SQLite the queries run in it.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkCaseList is a filtered case list as /cases answers it — its first page,
 // newest first, and its total (exact up to cases.MaxTotal) — for each shape of
 // listShapes, for a county leader (the whole county) and a township clerk (their
 // township); each reports its p50 and p95. ONEDOOR_BENCH_DB runs it over a store made
-// by `onedoor demo -cases N` (with ONEDOOR_AUDIT_KEY, its key).
+// by `onedoor demo -cases N` (with ONEDOOR_AUDIT_KEY, its key); ONEDOOR_BENCH_SHAPES
+// (names, comma-separated) runs only those shapes. cpu-ms/op is the process's CPU
+// time a list took: on SQLite, the queries'.
 func BenchmarkCaseList(b *testing.B) {
 	for _, d := range testutil.Dialects() {
 		b.Run(fmt.Sprintf("%s/%dcases", d, benchCases()), func(b *testing.B) {
@@ -73,11 +101,15 @@ func BenchmarkCaseList(b *testing.B) {
 			for _, who := range []string{"county.leader", "fucheng.clerk"} {
 				p := principal(b, st, who)
 				for _, sh := range listShapes {
+					if only := os.Getenv("ONEDOOR_BENCH_SHAPES"); only != "" && !slices.Contains(strings.Split(only, ","), sh.name) {
+						continue
+					}
 					b.Run(who+"/"+sh.name, func(b *testing.B) {
 						f := sh.f(env)
 						f.Limit = 50
 						var took []time.Duration
 						total := 0
+						cpu0 := cpuTime()
 						for i := 0; i < b.N; i++ {
 							start := time.Now()
 							found, err := svc.Find(ctx, p, f, "")
@@ -87,6 +119,7 @@ func BenchmarkCaseList(b *testing.B) {
 							took = append(took, time.Since(start))
 							total = found.Total
 						}
+						b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 						slices.Sort(took)
 						b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 						b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")

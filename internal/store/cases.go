@@ -546,6 +546,8 @@ type CaseFilter struct {
 	Few bool
 
 	categoryIDs []int64 // CategoryID and its children, read by withCategories
+
+	driver *listDriver // SQLite: the index the list is read through (withListDriver)
 }
 
 // withCategories is f with its category's children read from the dictionary's cache,
@@ -750,16 +752,14 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 	if err != nil {
 		return nil, err
 	}
-	q, args, order, orderArgs, viaAssignments := s.casesQuery(f, sc, caseCols, false)
-	args = append(args, orderArgs...)
+	if f, err = s.withListDriver(ctx, f, sc, false); err != nil {
+		return nil, err
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
-	if f.Offset > 0 {
-		q += fmt.Sprintf(" OFFSET %d", f.Offset)
-	}
+	q, args, viaAssignments := s.listPage(f, sc, caseCols, limit)
 	cases, err := listAll(s, ctx, q, args, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
 	if err != nil {
 		return nil, err
@@ -778,6 +778,9 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 func (s *Store) CountListed(ctx context.Context, f CaseFilter, sc CaseScope, max int) (n int, over bool, err error) {
 	f.Before, f.Offset = 0, 0
 	if f, err = s.withCategories(ctx, f); err != nil {
+		return 0, false, err
+	}
+	if f, err = s.withListDriver(ctx, f, sc, true); err != nil {
 		return 0, false, err
 	}
 	q, args, _, _, viaAssignments := s.casesQuery(f, sc, "c.id", true)
@@ -803,6 +806,10 @@ func (s *Store) CountListed(ctx context.Context, f CaseFilter, sc CaseScope, max
 //
 // counting: the query counts the list (no order): every filter may use its index.
 func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting bool) (q string, args []any, order string, orderArgs []any, viaAssignments bool) {
+	if f.driver != nil {
+		q, args = s.drivenSelect(f, sc, cols)
+		return q, args, drivenOrder(f), nil, false
+	}
 	where, args := sc.where(s.dialect)
 	from, idCol := "cases c", "c.id"
 	searching := !f.Text.Empty()
@@ -1262,14 +1269,28 @@ type CasePlans struct {
 // ExplainCases is the plans of the listing Cases and CountListed run for f in scope
 // sc, for the tests that hold every filter of a list to an index.
 func (s *Store) ExplainCases(ctx context.Context, f CaseFilter, sc CaseScope) (CasePlans, error) {
-	var out CasePlans
 	f, err := s.withCategories(ctx, f)
 	if err != nil {
-		return out, err
+		return CasePlans{}, err
 	}
-	page, args, order, orderArgs, _ := s.casesQuery(f, sc, caseCols, false)
-	page += " ORDER BY " + order + " LIMIT 50"
-	count, countArgs, _, _, _ := s.casesQuery(f, sc, "c.id", true)
+	pf, err := s.withListDriver(ctx, f, sc, false)
+	if err != nil {
+		return CasePlans{}, err
+	}
+	cf, err := s.withListDriver(ctx, f, sc, true)
+	if err != nil {
+		return CasePlans{}, err
+	}
+	return s.explainList(ctx, pf, cf, sc)
+}
+
+// explainList is the plans of the page of pf and the count of cf (one list, each
+// with the driver it is read through).
+func (s *Store) explainList(ctx context.Context, pf, cf CaseFilter, sc CaseScope) (CasePlans, error) {
+	var out CasePlans
+	var err error
+	page, args, _ := s.listPage(pf, sc, caseCols, 50)
+	count, countArgs, _, _, _ := s.casesQuery(cf, sc, "c.id", true)
 	count = "SELECT COUNT(*) FROM (" + count + " LIMIT 10001) counted"
 	explain := func(q string, args []any) (string, error) {
 		tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -1313,7 +1334,7 @@ func (s *Store) ExplainCases(ctx context.Context, f CaseFilter, sc CaseScope) (C
 		}
 		return strings.Join(lines, "\n"), rows.Err()
 	}
-	if out.Page, err = explain(page, append(args, orderArgs...)); err != nil {
+	if out.Page, err = explain(page, args); err != nil {
 		return out, err
 	}
 	out.Count, err = explain(count, countArgs)

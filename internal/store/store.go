@@ -81,6 +81,8 @@ type Store struct {
 
 	sharedKeys sync.Map // name -> []byte: SharedKey's keys, which never change once made
 
+	listCounts sync.Map // SQLite: a list filter's index and value -> listCount (caselists.go)
+
 	regionsByID    dictCache[int64, model.Region]              // Region (dictcache.go)
 	regionChildren dictCache[RegionFilter, []model.Region]     // Regions of a parent
 	categoriesByID dictCache[int64, model.Category]            // Category
