@@ -751,19 +751,24 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		return nil, err
 	}
 	q, args, order, orderArgs, viaAssignments := s.casesQuery(f, sc, caseCols, false)
-	window, windowArgs, err := s.relevanceWindow(ctx, f, sc)
-	if err != nil {
-		return nil, err
-	}
-	q += window
-	args = append(append(args, windowArgs...), orderArgs...)
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
+	offset := f.Offset
+	if ids, ranked, err := s.rankedPage(ctx, f, sc, limit); err != nil {
+		return nil, err
+	} else if ranked {
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		q += " AND " + searchIDCol(s.dialect) + " IN (" + placeholders(len(ids)) + ")"
+		args, offset = append(args, ids...), 0
+	}
+	args = append(args, orderArgs...)
 	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
-	if f.Offset > 0 {
-		q += fmt.Sprintf(" OFFSET %d", f.Offset)
+	if offset > 0 {
+		q += fmt.Sprintf(" OFFSET %d", offset)
 	}
 	cases, err := listAll(s, ctx, q, args, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
 	if err != nil {
@@ -870,7 +875,7 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting boo
 			where = "c.id = cs.rowid AND case_search MATCH ? AND " + where
 			args = append([]any{fts}, args...)
 			if f.Sort == SortRelevance {
-				order = "cs.rank, cs.rowid DESC" // among the newest matches: relevanceWindow
+				order = "cs.rank, cs.rowid DESC" // the page rankedPage chose
 			} else {
 				// The index's own order: FTS5 hands its matches out newest id first
 				// and the page stops after its rows. By 登记时间 every match of a

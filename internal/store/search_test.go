@@ -109,6 +109,9 @@ func TestSearchIndex(t *testing.T) {
 		if len(got) != 2 {
 			t.Errorf("relevance of 国: %v", got)
 		}
+		if second := find("国", store.CaseFilter{Sort: store.SortRelevance, Limit: 1, Offset: 1}, all); len(got) == 2 && !slices.Equal(second, got[1:]) {
+			t.Errorf("relevance of 国, page 2 of 1: %v, want %v", second, got[1:])
+		}
 		restore := store.SetRankedMatches(1)
 		if got = find("国", store.CaseFilter{Sort: store.SortRelevance}, all); !slices.Equal(got, []int64{rail.ID}) {
 			t.Errorf("relevance among the newest match: %v, want %v", got, []int64{rail.ID})
