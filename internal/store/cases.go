@@ -764,6 +764,7 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 		}
 		q += " AND " + searchIDCol(s.dialect) + " IN (" + placeholders(len(ids)) + ")"
 		args, offset = append(args, ids...), 0
+		order, orderArgs = rankedOrder(s.dialect, ids)
 	}
 	args = append(args, orderArgs...)
 	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)

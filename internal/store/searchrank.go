@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // rankedMatches is how many of a search's newest matches a search by relevance
@@ -63,4 +65,19 @@ func searchIDCol(d Dialect) string {
 		return "cs.case_id"
 	}
 	return "cs.rowid"
+}
+
+// rankedOrder is the order of rankedPage's ids, as they came: ranked again in the
+// page's own query, SQLite's FTS5 ranked every match of the word to sort by bm25
+// (7.9 s for 土地 at 150k cases under load, against 0.1 s for the window).
+func rankedOrder(d Dialect, ids []any) (string, []any) {
+	var b strings.Builder
+	b.WriteString("CASE " + searchIDCol(d))
+	args := make([]any, 0, len(ids))
+	for i, id := range ids {
+		b.WriteString(" WHEN ? THEN " + strconv.Itoa(i))
+		args = append(args, id)
+	}
+	b.WriteString(" END")
+	return b.String(), args
 }
