@@ -94,6 +94,10 @@ type Listing struct {
 	Over  bool // more than MaxTotal: shown as "约 10,000"
 	// Direct: the search named one case by its tracking code, and this is it.
 	Direct bool
+	// Ranked, for a search by relevance with more matches than that: only its newest
+	// Ranked matches are in the relevance order (store.RankedMatches), which the list
+	// says.
+	Ranked int
 }
 
 // MaxTotal is as far as a list's total is counted exactly.
@@ -138,6 +142,9 @@ func (s *Service) Find(ctx context.Context, p *auth.Principal, f store.CaseFilte
 		return Listing{}, err
 	}
 	f.Few = !out.Over && out.Total <= fewCases
+	if !f.Text.Empty() && f.Sort == store.SortRelevance && (out.Over || out.Total > store.RankedMatches()) {
+		out.Ranked = store.RankedMatches()
+	}
 	if out.Cases, err = reads.Cases(ctx, f, sc); err != nil {
 		return Listing{}, err
 	}

@@ -759,7 +759,25 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter, sc CaseScope) ([]model.
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	q, args, viaAssignments := s.listPage(f, sc, caseCols, limit)
+	var q string
+	var args []any
+	var viaAssignments bool
+	if ids, ranked, err := s.rankedPage(ctx, f, sc, limit); err != nil {
+		return nil, err
+	} else if ranked {
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		var order string
+		var orderArgs []any
+		q, args, _, _, viaAssignments = s.casesQuery(f, sc, caseCols, false)
+		q += " AND " + searchIDCol(s.dialect) + " IN (" + placeholders(len(ids)) + ")"
+		order, orderArgs = rankedOrder(s.dialect, ids)
+		args = append(append(args, ids...), orderArgs...)
+		q += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, limit)
+	} else {
+		q, args, viaAssignments = s.listPage(f, sc, caseCols, limit)
+	}
 	cases, err := listAll(s, ctx, q, args, func(r *sql.Rows) (model.Case, error) { return scanCase(r) })
 	if err != nil {
 		return nil, err
@@ -872,13 +890,7 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting boo
 			where = "c.id = cs.rowid AND case_search MATCH ? AND " + where
 			args = append([]any{fts}, args...)
 			if f.Sort == SortRelevance {
-				order = "cs.rank, cs.rowid DESC"
-				if f.textOnly() && (sc.All || sc.RegionPath != "" && sc.DepartmentID == 0) {
-					// Ranked among the newest rankedMatches matches: bm25 of every match of
-					// a common word, then sorted, was the search's slowest shape.
-					where += " AND cs.rowid >= (SELECT MIN(rm.rowid) FROM (SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT " + strconv.Itoa(rankedMatches) + ") rm)"
-					args = append(args, fts)
-				}
+				order = "cs.rank, cs.rowid DESC" // the page rankedPage chose
 			} else {
 				// The index's own order: FTS5 hands its matches out newest id first
 				// and the page stops after its rows. By 登记时间 every match of a
@@ -945,11 +957,6 @@ func (s *Store) casesQuery(f CaseFilter, sc CaseScope, cols string, counting boo
 	}
 	return q, args, order, orderArgs, viaAssignments
 }
-
-// rankedMatches is how many of a search's newest matches are ranked by relevance:
-// past it the total is "约" too, and the best of a word's newest 2,000 matches is
-// what a clerk looking for a recent case wants.
-var rankedMatches = 2000
 
 // textOnly tells whether f asks for nothing but words within a subtree (the paging
 // and order aside): what the index query itself holds (narrowedText).

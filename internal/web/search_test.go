@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -154,6 +155,43 @@ func TestSearchOverHTTP(t *testing.T) {
 		resp, page = clerk.Do("GET", "/cases?q="+url.QueryEscape("，。"), nil)
 		if resp.StatusCode != 422 || !strings.Contains(string(page), `data-testid="field-error-q"`) {
 			t.Errorf("an empty search on the page: %d", resp.StatusCode)
+		}
+	})
+}
+
+// A search by relevance that finds more cases than store.RankedMatches orders only the
+// newest of them, and the API and the page say so; newest first, or with fewer
+// matches, nothing is said.
+func TestSearchRelevanceWindowIsShown(t *testing.T) {
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		srv := testutil.NewServer(t, st, true)
+		if err := demo.GenerateCases(context.Background(), st, 2600, 1); err != nil {
+			t.Fatal(err)
+		}
+		leader := srv.Login(t, "county.leader", demo.Password)
+		window := store.RankedMatches()
+		for _, tc := range []struct {
+			q      string
+			ranked int
+		}{
+			{"q=" + url.QueryEscape("当事") + "&sort=relevance", window}, // in most generated cases
+			{"q=" + url.QueryEscape("当事"), 0},
+			{"q=" + url.QueryEscape("宅基地") + "&sort=relevance", 0}, // in fewer
+		} {
+			resp, raw := leader.Do("GET", "/api/v1/cases?"+tc.q, nil)
+			var r struct {
+				Total  int `json:"total"`
+				Ranked int `json:"ranked"`
+			}
+			testutil.DecodeJSON(t, raw, &r)
+			if resp.StatusCode != 200 || r.Ranked != tc.ranked || (tc.ranked == 0) != (r.Total <= window || !strings.Contains(tc.q, "relevance")) {
+				t.Errorf("%s: %d, total %d, ranked %d, want %d", tc.q, resp.StatusCode, r.Total, r.Ranked, tc.ranked)
+			}
+			resp, page := leader.Do("GET", "/cases?queue=all&"+tc.q, nil)
+			hint := fmt.Sprintf("按相关度排的是最近的 %d 件匹配案件", window)
+			if resp.StatusCode != 200 || strings.Contains(string(page), hint) != (tc.ranked != 0) {
+				t.Errorf("page %s: %d, the window's hint shown %v", tc.q, resp.StatusCode, strings.Contains(string(page), hint))
+			}
 		}
 	})
 }

@@ -96,7 +96,10 @@ type casePage struct {
 	Total     int  `json:"total"`
 	TotalOver bool `json:"total_over,omitempty"`
 	// Direct: q named one case by its tracking code, and this is it.
-	Direct bool   `json:"direct,omitempty"`
+	Direct bool `json:"direct,omitempty"`
+	// Ranked: a search by relevance orders only its newest Ranked matches by how well
+	// they match (the list has more).
+	Ranked int    `json:"ranked,omitempty"`
 	Next   string `json:"next,omitempty"` // the URL of the next page, when there may be one
 }
 
@@ -122,7 +125,7 @@ func (a *API) listCases(r *http.Request, p *auth.Principal, q *httpx.Query) (int
 	if err != nil {
 		return 0, nil, err
 	}
-	out := casePage{Total: found.Total, TotalOver: found.Over, Direct: found.Direct, Items: make([]listItem, len(found.Cases))}
+	out := casePage{Total: found.Total, TotalOver: found.Over, Direct: found.Direct, Ranked: found.Ranked, Items: make([]listItem, len(found.Cases))}
 	for i, c := range found.Cases {
 		out.Items[i] = listItem{caseView: a.view(r, c), Passage: cases.Passage(&c, f.Text)}
 	}

@@ -58,6 +58,7 @@ type queueData struct {
 	Figure    string // the figure the list holds the cases of (its name), if any
 	Total     int    // the cases the list holds, counted up to cases.MaxTotal (a figure's exactly)
 	TotalOver bool   // more than that
+	Ranked    int    // a search by relevance ranks only its newest Ranked matches (cases.Listing)
 	Pager     pager
 	Sort      string // the list's order (store.Sort*)
 	// The column headers' links: 登记时间 turns the order over, 办理期限 sorts by it.
@@ -199,7 +200,7 @@ func (u *UI) showQueue(w http.ResponseWriter, r *http.Request, status int, saveE
 		}
 	}
 	data.Search = !f.Text.Empty() || f.PartyPhone != "" || f.PartyIDNumber != ""
-	data.Total, data.TotalOver = found.Total, found.Over
+	data.Total, data.TotalOver, data.Ranked = found.Total, found.Over, found.Ranked
 	q := httpx.PageQuery(r).Values()
 	q.Del("notice")
 	exp := url.Values{}
