@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/onedoor/onedoor/internal/demo"
@@ -76,6 +77,28 @@ func TestEvaluationTeamWork(t *testing.T) {
 			t.Fatalf("the team table: %q", rows)
 		}
 		t.Logf("team work: %s", screenshot(t, tb, "evaluation-team-1366-"+string(st.Dialect())))
+
+		// The 通报 carries the same team under 包案工作, laid out for A4 as printed.
+		rankingURL := tb.location()
+		if status := tb.click(`[data-testid=evaluation-notice]`); status != 200 {
+			t.Fatalf("notice: status %d", status)
+		}
+		if got := tb.texts(`[data-testid=evaluation-notice-team-row]`); len(got) != 2 {
+			t.Fatalf("the notice's team table on %s: %q; %s", tb.location(), got, tb.text(`[data-testid=evaluation-notice-doc]`))
+		}
+		tb.do("an A4 sheet's width", chromedp.EmulateViewport(794, 1123))
+		if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		if overflow := eval[bool](tb, `document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`); overflow {
+			t.Errorf("the printed notice is wider than an A4 sheet")
+		}
+		t.Logf("team notice: %s", screenshot(t, tb, "evaluation-team-notice-a4-"+string(st.Dialect())))
+		if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "screen"}); err != nil {
+			t.Fatal(err)
+		}
+		tb.do("a laptop's screen again", chromedp.EmulateViewport(1366, 768))
+		tb.open(rankingURL)
 		link := `[data-testid=evaluation-team-row]:first-child td:nth-child(6) a`
 		said := tb.text(link) // "100.0%（1/1）"
 		if !strings.Contains(said, "（1/1）") {

@@ -89,5 +89,31 @@ func TestPlatformPagesInTheBrowser(t *testing.T) {
 			t.Fatalf("cases %d → %d", before, after)
 		}
 		tb.shot("platform-resolved-1366x768")
+
+		// The same pages on a phone: nothing runs past the screen's edge; a wide
+		// table scrolls inside its own box.
+		tb.do("a phone's screen", chromedp.EmulateViewport(390, 844))
+		for _, page := range []struct{ path, name string }{
+			{"/admin/platforms", "platforms-list-phone"},
+			{"/admin/platforms/new", "platform-form-phone"},
+		} {
+			if status := tb.open(page.path); status != 200 {
+				t.Fatalf("%s: %d", page.path, status)
+			}
+			if overflow := eval[bool](tb, `document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`); overflow {
+				t.Errorf("%s is wider than a phone's screen", page.path)
+			}
+			tb.fullShot(page.name)
+		}
+		if status := tb.open("/admin/platforms"); status != 200 {
+			t.Fatalf("the list: %d", status)
+		}
+		if status := tb.click(`[data-testid=platforms] .row-actions a[href$="/parked"]`); status != 200 {
+			t.Fatalf("待映射 on a phone: %d", status)
+		}
+		if overflow := eval[bool](tb, `document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`); overflow {
+			t.Errorf("待映射 is wider than a phone's screen")
+		}
+		tb.fullShot("platform-parked-phone")
 	})
 }

@@ -220,7 +220,15 @@ func TestEvaluationExportAndNotice(t *testing.T) {
 		leader := srv.Login(t, "county.leader", demo.Password)
 		q := "scheme=department&period=quarter&date=" + time.Now().AddDate(0, -3, 0).Format("2006-01-02")
 		rk := getRanking(t, leader, q)
-		resp, raw := leader.Do("GET", "/evaluation.xlsx?"+q, nil)
+		// The page's buttons print and download the period it shows, not the default one.
+		resp, raw := leader.Do("GET", "/evaluation?"+q, nil)
+		for _, link := range []string{"/evaluation/notice?", "/evaluation.xlsx?"} {
+			want := `href="` + link + strings.ReplaceAll(url.Values{"scheme": {"department"}, "period": {"quarter"}, "date": {time.Now().AddDate(0, -3, 0).Format("2006-01-02")}}.Encode(), "&", "&amp;") + `"`
+			if resp.StatusCode != 200 || !bytes.Contains(raw, []byte(want)) {
+				t.Errorf("the ranking page does not link %s", want)
+			}
+		}
+		resp, raw = leader.Do("GET", "/evaluation.xlsx?"+q, nil)
 		if resp.StatusCode != 200 {
 			t.Fatalf("xlsx: %d %s", resp.StatusCode, testutil.Excerpt(raw))
 		}

@@ -506,8 +506,8 @@ func TestAPIReferencePage(t *testing.T) {
 			i18n.T(loc, "apidoc.op.post_cases"),
 			i18n.T(loc, "apidoc.page.body"),
 			`id="schema-cases.RegisterInput"`,
-			`<td class="mono">category_id</td>`, // a field of a body
-			`<td class="mono">region_only</td>`, // a query parameter of the case list
+			`<td class="mono apiref-name">category_id</td>`, // a field of a body
+			`<td class="mono apiref-name">region_only</td>`, // a query parameter of the case list
 			i18n.T(loc, "apidoc.page.max_length", 60),
 			i18n.T(loc, "apidoc.error.422"),
 		} {

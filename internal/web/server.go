@@ -151,7 +151,7 @@ func sweeps(cs *cases.Service) []sweep {
 // they generate, so that the store is as a live system leaves it: its overdue cases
 // under the supervision orders the sweep would have issued as they fell due. Left to
 // the server's first sweep, those orders were issued during the first bench run's
-// intake, and slowed it (docs/benchmarks.md, "`onedoor bench` at 1M cases").
+// intake, and slowed it (docs/benchmarks.md, "Data").
 func SweepOnce(ctx context.Context, st *store.Store, log *slog.Logger, now time.Time) (int, error) {
 	cfg, _, err := config.Load(nil, func(string) string { return "" }, io.Discard)
 	if err != nil {

@@ -65,7 +65,7 @@ func (a *API) withdrawSession(r *http.Request, p *auth.Principal, q *httpx.Query
 	if err != nil {
 		return 0, nil, appointmentError(r, err)
 	}
-	return http.StatusOK, map[string]any{"session": sess, "cancelled": n}, nil
+	return http.StatusOK, sessionWithdrawn{Session: sess, Cancelled: n}, nil
 }
 
 // caseAppointments is GET /api/v1/cases/{id}/appointments: the case's bookings, and

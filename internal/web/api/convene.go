@@ -38,7 +38,7 @@ func (a *API) inviteDepartments(r *http.Request, p *auth.Principal) (int, any, e
 	if err != nil {
 		return 0, nil, appointmentError(r, err)
 	}
-	return http.StatusCreated, map[string]any{"items": ap.Invites}, nil
+	return http.StatusCreated, list(ap.Invites), nil
 }
 
 // recordAppointmentResult is POST /api/v1/appointments/{id}/result {"result"}.

@@ -28,7 +28,7 @@ func (a *API) caseDocuments(r *http.Request, p *auth.Principal) (int, any, error
 	if issued == nil {
 		issued = []store.IssuedDocument{}
 	}
-	return http.StatusOK, map[string]any{"offers": a.Cases.DocumentOffers(r.Context(), p, &c), "issued": issued}, nil
+	return http.StatusOK, caseDocumentsAnswer{Offers: a.Cases.DocumentOffers(r.Context(), p, &c), Issued: issued}, nil
 }
 
 // issueDocument is POST /api/v1/cases/{id}/documents {"kind","ref"}: issues and
@@ -126,7 +126,7 @@ func (a *API) documentTemplate(r *http.Request, p *auth.Principal) (int, any, er
 	if versions == nil {
 		versions = []documents.Template{}
 	}
-	return http.StatusOK, map[string]any{"template": t, "placeholders": documents.Placeholders(kind), "versions": versions}, nil
+	return http.StatusOK, documentTemplateAnswer{Template: t, Placeholders: documents.Placeholders(kind), Versions: versions}, nil
 }
 
 // saveDocumentTemplate is PUT /api/v1/document-templates/{kind} {"title","prefix",

@@ -19,15 +19,11 @@ func (a *API) evaluationSchemes(r *http.Request, p *auth.Principal) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	type view struct {
-		evaluation.Scheme
-		Custom bool `json:"custom"`
-	}
-	out := make([]view, len(all))
+	out := make([]evaluationSchemeView, len(all))
 	for i, s := range all {
-		out[i] = view{s.Scheme, s.Custom}
+		out[i] = evaluationSchemeView{s.Scheme, s.Custom}
 	}
-	return http.StatusOK, map[string]any{"schemes": out}, nil
+	return http.StatusOK, evaluationSchemesAnswer{Schemes: out}, nil
 }
 
 // putEvaluationScheme saves the whole scheme in the body under the code in the path

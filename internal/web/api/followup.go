@@ -26,7 +26,7 @@ func (a *API) caseFollowUp(r *http.Request, p *auth.Principal) (int, any, error)
 	if visits == nil {
 		visits = []store.FollowUpVisit{}
 	}
-	return http.StatusOK, map[string]any{"plan": plan, "visits": visits}, nil
+	return http.StatusOK, followUpAnswer{Plan: plan, Visits: visits}, nil
 }
 
 // startFollowUp is POST /api/v1/cases/{id}/follow-up {"every_days","note"}.
@@ -54,7 +54,7 @@ func (a *API) startFollowUp(r *http.Request, p *auth.Principal) (int, any, error
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, map[string]any{"plan": plan, "visits": []store.FollowUpVisit{first}}, nil
+	return http.StatusCreated, followUpAnswer{Plan: &plan, Visits: []store.FollowUpVisit{first}}, nil
 }
 
 // endFollowUp is POST /api/v1/cases/{id}/follow-up/end {"note"}.

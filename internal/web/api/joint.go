@@ -32,9 +32,9 @@ func (a *API) approvals(r *http.Request, p *auth.Principal) (int, any, error) {
 	if replies == nil {
 		replies = []store.Supervision{}
 	}
-	return http.StatusOK, map[string]any{
-		"counts":     map[string]int{"extensions": n.Extensions, "replies": n.Replies, "warnings": n.Warnings, "total": n.Total()},
-		"extensions": views(list.Extensions), "replies": replies, "warnings": views(list.Warnings),
+	return http.StatusOK, approvalsAnswer{
+		Counts:     approvalCounts{Extensions: n.Extensions, Replies: n.Replies, Warnings: n.Warnings, Total: n.Total()},
+		Extensions: views(list.Extensions), Replies: replies, Warnings: views(list.Warnings),
 	}, nil
 }
 
@@ -81,8 +81,8 @@ func (a *API) roster(r *http.Request, p *auth.Principal, q *httpx.Query) (int, a
 	if leaders == nil {
 		leaders = []store.Shift{}
 	}
-	return http.StatusOK, map[string]any{
-		"centre_id": ro.Centre.ID, "centre": ro.Centre.Name, "day": day.In(workflow.ChinaTime).Format(time.DateOnly), "workday": ro.Workday,
-		"present": orEmpty(ro.Present), "away": orEmpty(ro.Away), "on_call": orEmpty(ro.OnCall), "leaders": leaders,
+	return http.StatusOK, rosterAnswer{
+		CentreID: ro.Centre.ID, Centre: ro.Centre.Name, Day: day.In(workflow.ChinaTime).Format(time.DateOnly), Workday: ro.Workday,
+		Present: orEmpty(ro.Present), Away: orEmpty(ro.Away), OnCall: orEmpty(ro.OnCall), Leaders: leaders,
 	}, nil
 }

@@ -14,7 +14,7 @@ func (a *API) mediationOrgs(r *http.Request, p *auth.Principal) (int, any, error
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]any{"organisations": orgs}, nil
+	return http.StatusOK, mediationOrgsAnswer{Organisations: orgs}, nil
 }
 
 // talentPool lists the talent pool of the caller's subtree, phones masked, with each
@@ -24,7 +24,7 @@ func (a *API) talentPool(r *http.Request, p *auth.Principal) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]any{"people": pool}, nil
+	return http.StatusOK, talentAnswer{People: pool}, nil
 }
 
 // recommendationView is a recommendation with its reasons said in the caller's language.
@@ -52,5 +52,5 @@ func (a *API) caseRecommendations(r *http.Request, p *auth.Principal) (int, any,
 	for i, rec := range recs {
 		out[i] = recommendationView{Recommendation: rec, Why: mediation.Why(loc, rec)}
 	}
-	return http.StatusOK, map[string]any{"recommendations": out}, nil
+	return http.StatusOK, recommendationsAnswer{Recommendations: out}, nil
 }

@@ -62,7 +62,7 @@ func (a *API) removeTeamMember(r *http.Request, p *auth.Principal, q *httpx.Quer
 	if err := a.Mediation.RemoveTeamMember(r.Context(), p, id, mid, note); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]any{"removed": mid}, nil
+	return http.StatusOK, teamMemberRemoved{Removed: mid}, nil
 }
 
 // recordSession is POST /api/v1/cases/{id}/sessions (mediation.SessionInput).

@@ -185,12 +185,15 @@ func (a *API) openAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 // newReflector describes Go types in loc: a field is described by its name in the
-// API's messages (field.<name>), and bodyRules add what validation holds.
+// API's messages (field.<name>), or, for a field only answers hold, by the
+// description's own words (fieldLabel); bodyRules add what validation holds.
 func newReflector(loc string) *openapi.Reflector {
 	return &openapi.Reflector{Schemas: map[string]*openapi.Schema{}, Enums: enumTypes(),
 		Field: func(owner reflect.Type, name string, s *openapi.Schema) bool {
-			if label, ok := i18n.Lookup(loc, "field."+name); ok && s.Ref == "" {
-				s.Description = label
+			if s.Ref == "" {
+				if label, ok := fieldLabel(loc, owner, name); ok {
+					s.Description = label
+				}
 			}
 			rule, ok := bodyRules[openapi.ComponentName(owner)+"."+name]
 			if !ok {
@@ -201,6 +204,19 @@ func newReflector(loc string) *openapi.Reflector {
 			}
 			return rule.Required
 		}}
+}
+
+// fieldLabel is what a field of owner named name is called in loc, if anything: its
+// name in the API's messages, else the description's word for it in owner (where one
+// name means different things in different answers), else for any field so named.
+func fieldLabel(loc string, owner reflect.Type, name string) (string, bool) {
+	if label, ok := i18n.Lookup(loc, "field."+name); ok {
+		return label, true
+	}
+	if label, ok := i18n.Lookup(loc, "apidoc.field."+openapi.ComponentName(owner)+"."+name); ok {
+		return label, true
+	}
+	return i18n.Lookup(loc, "apidoc.field."+name)
 }
 
 // enumTypes are the named string types whose values their packages list.

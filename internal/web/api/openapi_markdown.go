@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -20,6 +21,7 @@ func ReferenceMarkdown() string {
 	b.WriteString("### Every operation\n\n")
 	b.WriteString("Path parameters are the `{names}` of the path; ids are positive whole numbers. ")
 	b.WriteString("A query parameter not listed is refused (400 `unknown_parameter`).\n\n")
+	b.WriteString("The success column names the answer's type; /api/v1/openapi.json and the page /help/api give its fields.\n\n")
 	b.WriteString("| operation | query parameters | body | success |\n|---|---|---|---|\n")
 	var bodies []string         // the operations with a body, in order
 	nested := map[string]bool{} // the objects the bodies hold
@@ -42,7 +44,7 @@ func ReferenceMarkdown() string {
 			}
 			bodies = append(bodies, rt.Pattern)
 		}
-		fmt.Fprintf(&b, "| `%s` %s | %s | %s | %d |\n", rt.Pattern, op.Summary, strings.Join(query, " "), body, routeDocs[rt.Pattern].Status)
+		fmt.Fprintf(&b, "| `%s` %s | %s | %s | %d%s |\n", rt.Pattern, op.Summary, strings.Join(query, " "), body, routeDocs[rt.Pattern].Status, answerName(routeDocs[rt.Pattern]))
 	}
 	b.WriteString("\n### Request bodies\n\n")
 	b.WriteString("A member not listed is refused (422 `unknown_field`); a field that breaks a rule is named (422).\n")
@@ -82,6 +84,25 @@ func ReferenceMarkdown() string {
 		fieldTable(&b, doc.Components.Schemas[name], loc)
 	}
 	return b.String()
+}
+
+// answerName is the success answer's type as the operations table shows it after
+// the status: a component, {"items": []component} for a list, a file's content type.
+func answerName(d routeDoc) string {
+	switch {
+	case d.File != "":
+		return " " + d.File
+	case d.Answer == nil:
+		return ""
+	}
+	name := d.Answer.String()
+	if d.Answer.Kind() == reflect.Struct {
+		name = openapi.ComponentName(d.Answer)
+	}
+	if d.List {
+		return " `{\"items\": []" + name + "}`"
+	}
+	return " `" + name + "`"
 }
 
 // collectRefs adds to seen the components s's fields refer to, and theirs.

@@ -3,11 +3,13 @@ package api
 import (
 	"net/http"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/onedoor/onedoor/internal/i18n"
+	"github.com/onedoor/onedoor/internal/web/openapi"
 )
 
 // The table of what the router cannot say holds exactly the routes Register adds: a
@@ -133,5 +135,44 @@ func TestReferenceDocMatchesCode(t *testing.T) {
 			return
 		}
 		t.Fatal("docs/api.md differs from the description; regenerate it with ONEDOOR_WRITE_DOCS=1 go test ./internal/web/api -run ReferenceDoc")
+	}
+}
+
+// Every JSON answer says what it holds: a route that answers JSON names its type in
+// routeDocs, so the description gives its fields rather than "an object". The
+// description itself is the one exception: its shape is the OpenAPI format's.
+func TestEveryJSONAnswerIsDescribed(t *testing.T) {
+	for _, rt := range Routes() {
+		d := routeDocs[rt.Pattern]
+		if d.Status == http.StatusNoContent || d.File != "" || rt.Pattern == "GET /api/v1/openapi.json" {
+			continue
+		}
+		if d.Answer == nil {
+			t.Errorf("%s answers JSON, but routeDocs does not name its type", rt.Pattern)
+		}
+	}
+}
+
+// The objects handlers build for their answers have every field described, in both
+// languages: by the API's field names, or else the description's own words
+// (apidoc.field.*).
+func TestAnswerObjectsDescribeTheirFields(t *testing.T) {
+	answers := []reflect.Type{typ[approvalsAnswer](), typ[approvalCounts](), typ[rosterAnswer](), typ[sessionWithdrawn](),
+		typ[teamMemberRemoved](), typ[caseDocumentsAnswer](), typ[documentTemplateAnswer](), typ[followUpAnswer](),
+		typ[evaluationSchemesAnswer](), typ[mediationOrgsAnswer](), typ[talentAnswer](), typ[recommendationsAnswer]()}
+	for _, loc := range []string{"zh-CN", "en"} {
+		doc := Document(loc)
+		for _, a := range answers {
+			s := doc.Components.Schemas[openapi.ComponentName(a)]
+			if s == nil {
+				t.Errorf("%s: %s is no answer of the description", loc, openapi.ComponentName(a))
+				continue
+			}
+			for name, p := range s.Properties {
+				if p.Ref == "" && p.Description == "" {
+					t.Errorf("%s: %s.%s has no description", loc, openapi.ComponentName(a), name)
+				}
+			}
+		}
 	}
 }

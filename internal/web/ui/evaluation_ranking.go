@@ -78,7 +78,9 @@ type evalData struct {
 	IssuedOn   string // the 通报's date: the day it was published, else today
 	CanPublish bool   // a leader, and the period has ended
 	NotOver    bool   // the period has not ended: it cannot be published yet
-	Query      string
+	PageURL    string // this ranking's page, its 通报 and its workbook: whole URLs, since
+	NoticeURL  string // html/template escapes a query interpolated after "?" into one
+	XlsxURL    string // parameter
 	Targets    string // catalogue key of whom it scores
 	Team       []teamRow
 }
@@ -233,7 +235,7 @@ func (u *UI) loadEvaluation(r *http.Request, page *Page) (*evalData, error) {
 		d.Date = cur.From.AddDate(0, 0, -1).Format("2006-01-02")
 	}
 	q := url.Values{"scheme": {scheme}, "period": {d.Unit}, "date": {d.Date}}
-	d.Query = q.Encode()
+	d.PageURL, d.NoticeURL, d.XlsxURL = "/evaluation?"+q.Encode(), "/evaluation/notice?"+q.Encode(), "/evaluation.xlsx?"+q.Encode()
 	rk, err := u.Cases.Ranking(r.Context(), httpx.Principal(r), scheme, d.Unit, d.Date)
 	if err != nil {
 		return d, err
