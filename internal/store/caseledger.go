@@ -66,28 +66,60 @@ func scanLedger(r *sql.Rows) (LedgerCase, error) {
 // row-value comparison of the order's two keys, so that each batch starts where the
 // last ended (an OR of two conditions read the index from its start for every batch).
 // The other orders (by deadline, by relevance) have no such key and are read by offset.
+//
+// The next batch is read while each writes this one: on two cores the database's
+// work and the file's are done side by side, and a batch waits for each at most.
 func (s *Store) EachLedgerCase(ctx context.Context, f CaseFilter, sc CaseScope, each func([]LedgerCase) error) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []LedgerCase, 1)
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = s.readLedger(ctx, f, sc, func(b []LedgerCase) bool {
+			select {
+			case batches <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+	n := 0
+	for b := range batches {
+		n += len(b)
+		if err := each(b); err != nil {
+			cancel()
+			for range batches {
+			}
+			return n, err
+		}
+	}
+	return n, readErr
+}
+
+// readLedger reads EachLedgerCase's batches and hands each to put, until the list
+// ends or put refuses one.
+func (s *Store) readLedger(ctx context.Context, f CaseFilter, sc CaseScope, put func([]LedgerCase) bool) error {
 	f, err := s.withCategories(ctx, f)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	f.Offset, f.Before, f.Limit = 0, 0, 0
-	n, last, offset := 0, int64(0), 0
+	last, offset := int64(0), 0
 	for {
 		page := f
-		var after string // oldest first: the cursor's condition, on the order's own keys
-		switch {
-		case last == 0:
-		case f.Sort == SortNewest:
+		after := false // oldest first: the cursor's condition, on the order's own keys
+		if last != 0 && f.Sort == SortNewest {
 			page.Before = last
-		case f.Sort == SortOldest:
-			after = "?"
+		} else if last != 0 && f.Sort == SortOldest {
+			after = true
 		}
 		q, args, order, orderArgs, viaAssignments := s.casesQuery(page, sc, ledgerCols, false)
-		if after != "" {
+		if after {
 			keys := strings.Split(order, ", ")
 			if len(keys) != 2 {
-				return n, fmt.Errorf("store: the oldest-first order %q is not two keys", order)
+				return fmt.Errorf("store: the oldest-first order %q is not two keys", order)
 			}
 			for i, k := range keys {
 				keys[i] = strings.TrimSuffix(k, " ASC")
@@ -102,7 +134,7 @@ func (s *Store) EachLedgerCase(ctx context.Context, f CaseFilter, sc CaseScope, 
 		}
 		batch, err := listAll(s, ctx, q, args, scanLedger)
 		if err != nil || len(batch) == 0 {
-			return n, err
+			return err
 		}
 		full := len(batch) == ledgerBatch
 		prev := last
@@ -114,14 +146,13 @@ func (s *Store) EachLedgerCase(ctx context.Context, f CaseFilter, sc CaseScope, 
 			batch = compactLedger(batch, prev)
 		}
 		if err := s.ledgerParties(ctx, batch); err != nil {
-			return n, err
+			return err
 		}
-		n += len(batch)
-		if err := each(batch); err != nil {
-			return n, err
+		if !put(batch) {
+			return ctx.Err()
 		}
 		if !full {
-			return n, nil
+			return nil
 		}
 	}
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -112,6 +113,14 @@ func TestEachLedgerCaseIsTheList(t *testing.T) {
 				}
 				if fname == "all" && len(got) < 4 {
 					t.Errorf("%s: %d cases, too few to cross the batches", sname, len(got))
+				}
+				// A write that fails stops the reading: the batch read ahead is dropped.
+				if fname == "all" {
+					stop := errors.New("the client went away")
+					n, err := st.EachLedgerCase(ctx, f, sc, func([]store.LedgerCase) error { return stop })
+					if n != 3 || !errors.Is(err, stop) {
+						t.Errorf("%s: a failed write stopped after %d cases with %v", sname, n, err)
+					}
 				}
 			}
 		}

@@ -227,11 +227,17 @@ func (n *ledgerNamer) row(c *store.LedgerCase) []any {
 		}
 	}
 	priv := c.Private()
+	mask := func(s string) string {
+		if s == "" {
+			return s // an open case's outcome: nothing to mask
+		}
+		return model.MaskText(s, priv)
+	}
 	cells := n.cells
 	cells[0], cells[1], cells[2], cells[3] = c.ID, c.CreatedAt, n.say("kind.", string(c.Kind)), n.categories[c.CategoryID]
-	cells[4], cells[5], cells[6] = n.say("channel.", string(c.Channel)), n.regions[c.RegionID], model.MaskText(c.Title, priv)
+	cells[4], cells[5], cells[6] = n.say("channel.", string(c.Channel)), n.regions[c.RegionID], mask(c.Title)
 	cells[7], cells[8], cells[9] = strings.Join(n.names, n.sep), strings.Join(n.phones, n.sep), n.say("state.", c.State)
-	cells[10], cells[11], cells[12], cells[13] = n.departments[c.LeadDepartment], c.DueAt, c.ResolvedAt, model.MaskText(c.Outcome, priv)
+	cells[10], cells[11], cells[12], cells[13] = n.departments[c.LeadDepartment], c.DueAt, c.ResolvedAt, mask(c.Outcome)
 	return cells
 }
 
