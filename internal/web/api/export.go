@@ -102,7 +102,11 @@ func (a *API) exportCases(w http.ResponseWriter, r *http.Request) {
 	ctype, name := e.file(a.Cases.Now())
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", "attachment; filename=\""+name+"\"")
-	n, err := a.writeLedger(r.Context(), e, w, nil)
+	// The server's write timeout (a minute) would cut a long export off mid-file: each
+	// batch written moves the deadline on, so only a client that stops reading for
+	// exportStall loses its download.
+	rc := http.NewResponseController(w)
+	n, err := a.writeLedger(r.Context(), e, w, func(int) { _ = rc.SetWriteDeadline(time.Now().Add(exportStall)) })
 	if err != nil {
 		// Part of a CSV may already be out: the connection is cut so the client sees
 		// a failed download, not a short list.
@@ -112,6 +116,11 @@ func (a *API) exportCases(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 	}
 }
+
+// exportStall is how long a direct export may go without writing a batch: the time a
+// workbook's last batch leaves for its zip to be written (about a gigabyte of XML
+// compressed at 1M rows) is in it.
+const exportStall = 5 * time.Minute
 
 // writeLedger writes e's list to w as its 台账 and audits the export; progress, when
 // set, is told the rows written after each batch. It returns the rows written.
