@@ -4,50 +4,33 @@ import (
 	"context"
 
 	"github.com/onedoor/onedoor/internal/auth"
-	"github.com/onedoor/onedoor/internal/model"
 	"github.com/onedoor/onedoor/internal/search"
 	"github.com/onedoor/onedoor/internal/store"
 )
 
-// exportBatch is how many cases an export reads at a time: the list's own page limit.
-const exportBatch = 200
-
-// EachListed hands every case of the list f names (as Find reads it, in p's scope
-// and in the list's order) to each, a batch at a time, and returns how many there
-// were. The list's own paging is ignored: an export takes the whole list.
-func (s *Service) EachListed(ctx context.Context, p *auth.Principal, f store.CaseFilter, code string, each func([]model.Case) error) (int, error) {
+// EachLedger hands every case of the list f names (as Find reads it, in p's scope
+// and in the list's order) to each, a batch at a time, with only what a row of a 台账
+// writes (store.EachLedgerCase), and returns how many there were. The list's own
+// paging is ignored: an export takes the whole list.
+func (s *Service) EachLedger(ctx context.Context, p *auth.Principal, f store.CaseFilter, code string, each func([]store.LedgerCase) error) (int, error) {
 	sc := ScopeOf(p)
+	// An export reads a replica when one is up: a large one is the heaviest read
+	// there is, and need not see the last write.
+	reports := s.Store.ForReports()
 	if code != "" {
+		// A tracking code typed into the search box finds its case alone (Find).
 		byCode := f
-		byCode.Text, byCode.TrackingCode, byCode.Offset, byCode.Before, byCode.Limit = search.Query{}, code, 0, 0, exportBatch
-		found, err := s.Store.Cases(ctx, byCode, sc)
-		if err != nil {
+		byCode.Text, byCode.TrackingCode = search.Query{}, code
+		var found []store.LedgerCase
+		if _, err := reports.EachLedgerCase(ctx, byCode, sc, func(b []store.LedgerCase) error {
+			found = append(found, b...)
+			return nil
+		}); err != nil {
 			return 0, err
 		}
 		if len(found) == 1 {
 			return 1, each(found)
 		}
 	}
-	f.Offset, f.Before, f.Limit = 0, 0, exportBatch
-	// An export reads a replica when one is up: a large one is the heaviest read
-	// there is, and need not see the last write.
-	reports := s.Store.ForReports()
-	n := 0
-	for {
-		list, err := reports.Cases(ctx, f, sc)
-		if err != nil || len(list) == 0 {
-			return n, err
-		}
-		n += len(list)
-		if err := each(list); err != nil {
-			return n, err
-		}
-		// Newest first pages by id, which stays exact however long the list; the
-		// other orders by offset.
-		if f.Sort == store.SortNewest {
-			f.Before = list[len(list)-1].ID
-		} else {
-			f.Offset += exportBatch
-		}
-	}
+	return reports.EachLedgerCase(ctx, f, sc, each)
 }

@@ -86,3 +86,11 @@ func SetRankedMatches(n int) (restore func()) {
 	rankedMatches = n
 	return func() { rankedMatches = was }
 }
+
+// SetLedgerBatch sets how many cases EachLedgerCase reads at a time, so that a test
+// crosses batches with a few cases; it returns the previous size.
+func SetLedgerBatch(n int) int {
+	old := ledgerBatch
+	ledgerBatch = n
+	return old
+}

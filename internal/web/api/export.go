@@ -102,7 +102,11 @@ func (a *API) exportCases(w http.ResponseWriter, r *http.Request) {
 	ctype, name := e.file(a.Cases.Now())
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", "attachment; filename=\""+name+"\"")
-	n, err := a.writeLedger(r.Context(), e, w, nil)
+	// The server's write timeout (a minute) would cut a long export off mid-file: each
+	// batch written moves the deadline on, so only a client that stops reading for
+	// exportStall loses its download.
+	rc := http.NewResponseController(w)
+	n, err := a.writeLedger(r.Context(), e, w, func(int) { _ = rc.SetWriteDeadline(time.Now().Add(exportStall)) })
 	if err != nil {
 		// Part of a CSV may already be out: the connection is cut so the client sees
 		// a failed download, not a short list.
@@ -113,10 +117,15 @@ func (a *API) exportCases(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// exportStall is how long a direct export may go without writing a batch: the time a
+// workbook's last batch leaves for its zip to be written (about a gigabyte of XML
+// compressed at 1M rows) is in it.
+const exportStall = 5 * time.Minute
+
 // writeLedger writes e's list to w as its 台账 and audits the export; progress, when
 // set, is told the rows written after each batch. It returns the rows written.
 func (a *API) writeLedger(ctx context.Context, e ledgerExport, w io.Writer, progress func(rows int)) (int, error) {
-	names, err := a.ledgerNames(ctx)
+	names, err := a.ledgerNames(ctx, e.loc)
 	if err != nil {
 		return 0, err
 	}
@@ -125,17 +134,9 @@ func (a *API) writeLedger(ctx context.Context, e ledgerExport, w io.Writer, prog
 		return 0, err
 	}
 	written := 0
-	n, err := a.Cases.EachListed(ctx, e.p, e.list.Filter, e.list.Code, func(batch []model.Case) error {
-		ids := make([]int64, len(batch))
-		for i, c := range batch {
-			ids[i] = c.ID
-		}
-		leads, err := a.Store.LeadDepartments(ctx, ids)
-		if err != nil {
-			return err
-		}
+	n, err := a.Cases.EachLedger(ctx, e.p, e.list.Filter, e.list.Code, func(batch []store.LedgerCase) error {
 		for i := range batch {
-			if err := t.Row(names.row(e.loc, &batch[i], leads[batch[i].ID])); err != nil {
+			if err := t.Row(names.row(&batch[i])); err != nil {
 				return err
 			}
 		}
@@ -172,13 +173,21 @@ func ledgerHeader(loc string) []string {
 	return out
 }
 
-// ledgerNamer names a case's category, region and department, read once per export.
+// ledgerNamer names a case's category, region and department, read once per export,
+// and says its kind, channel and state in the export's locale; it keeps one row's
+// cells, which each row overwrites (the table has written them when the next comes).
 type ledgerNamer struct {
+	loc                              string
+	sep                              string
 	categories, regions, departments map[int64]string
+	said                             map[string]string // a catalogue key: its text, said once
+	cells                            []any
+	names, phones                    []string
 }
 
-func (a *API) ledgerNames(ctx context.Context) (ledgerNamer, error) {
-	n := ledgerNamer{categories: map[int64]string{}, regions: map[int64]string{}, departments: map[int64]string{}}
+func (a *API) ledgerNames(ctx context.Context, loc string) (*ledgerNamer, error) {
+	n := &ledgerNamer{loc: loc, sep: i18n.T(loc, "list.sep"), categories: map[int64]string{}, regions: map[int64]string{},
+		departments: map[int64]string{}, said: map[string]string{}, cells: make([]any, len(ledgerColumns))}
 	cats, err := a.Store.Categories(ctx, store.CategoryFilter{})
 	if err != nil {
 		return n, err
@@ -203,24 +212,42 @@ func (a *API) ledgerNames(ctx context.Context) (ledgerNamer, error) {
 	return n, nil
 }
 
+// say is i18n.T(n.loc, prefix+value), looked up in the catalogue once per export.
+func (n *ledgerNamer) say(prefix, value string) string {
+	k := prefix + value
+	if s, ok := n.said[k]; ok {
+		return s
+	}
+	s := i18n.T(n.loc, k)
+	n.said[k] = s
+	return s
+}
+
 // row is one case of the 台账. Parties leave as the lists show them (Party.Masked:
-// the name, the phone and ID number masked), and the free texts through model.MaskText, so no
+// the phone and ID number masked), and the free texts through model.MaskText, so no
 // phone or ID number leaves whole whatever was typed into a title or an outcome.
-func (n ledgerNamer) row(loc string, c *model.Case, lead int64) []any {
-	var names, phones []string
+func (n *ledgerNamer) row(c *store.LedgerCase) []any {
+	n.names, n.phones = n.names[:0], n.phones[:0]
 	for _, p := range c.Parties {
 		m := p.Masked()
-		names = append(names, m.Name)
+		n.names = append(n.names, m.Name)
 		if m.Phone != "" {
-			phones = append(phones, m.Phone)
+			n.phones = append(n.phones, m.Phone)
 		}
 	}
-	priv := model.Private{Parties: c.Parties}
-	sep := i18n.T(loc, "list.sep")
-	return []any{c.ID, c.CreatedAt, i18n.T(loc, "kind."+string(c.Kind)), n.categories[c.CategoryID],
-		i18n.T(loc, "channel."+string(c.Channel)), n.regions[c.RegionID], model.MaskText(c.Title, priv),
-		strings.Join(names, sep), strings.Join(phones, sep), i18n.T(loc, "state."+c.State), n.departments[lead],
-		c.DueAt, c.ResolvedAt, model.MaskText(c.Outcome, priv)}
+	priv := c.Private()
+	mask := func(s string) string {
+		if s == "" {
+			return s // an open case's outcome: nothing to mask
+		}
+		return model.MaskText(s, priv)
+	}
+	cells := n.cells
+	cells[0], cells[1], cells[2], cells[3] = c.ID, c.CreatedAt, n.say("kind.", string(c.Kind)), n.categories[c.CategoryID]
+	cells[4], cells[5], cells[6] = n.say("channel.", string(c.Channel)), n.regions[c.RegionID], mask(c.Title)
+	cells[7], cells[8], cells[9] = strings.Join(n.names, n.sep), strings.Join(n.phones, n.sep), n.say("state.", c.State)
+	cells[10], cells[11], cells[12], cells[13] = n.departments[c.LeadDepartment], c.DueAt, c.ResolvedAt, mask(c.Outcome)
+	return cells
 }
 
 // cst is China Standard Time, the clock of an export's file name.
