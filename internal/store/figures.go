@@ -489,19 +489,22 @@ func (s *Store) DepartmentPartCounts(ctx context.Context, depts []int64, from, t
 	for _, d := range depts {
 		deptArgs = append(deptArgs, d)
 	}
+	// Each part's case is read once, for its deadline and the scope together.
 	where, scArgs := sc.where(s.dialect)
+	deadline := strings.ReplaceAll(partDeadline, "pc.", "c.")
 	q := "SELECT x.d, COUNT(DISTINCT x.cid), COUNT(DISTINCT CASE WHEN x.ontime = 1 THEN x.cid END), COUNT(DISTINCT CASE WHEN x.late = 1 THEN x.cid END) FROM (" +
 		"SELECT pa.department_id AS d, pa.case_id AS cid," +
-		" CASE WHEN " + partDeadline + " IS NULL OR pa.reported_at <= " + partDeadline + " THEN 1 ELSE 0 END AS ontime," +
-		" CASE WHEN pa.reported_at > " + partDeadline + " THEN 1 ELSE 0 END AS late" +
-		" FROM case_assignments pa JOIN cases pc ON pc.id = pa.case_id WHERE pa.department_id IN " + in +
-		" AND pa.status = 'reported' AND pa.reported_at >= ? AND pa.reported_at < ?" +
-		" UNION ALL SELECT pa.department_id, pa.case_id, 0, 1 FROM case_assignments pa WHERE pa.department_id IN " + in +
-		" AND pa.status IN ('assigned','signed') AND pa.due_at >= ? AND pa.due_at < ?" +
-		") x JOIN cases c ON c.id = x.cid WHERE " + where + " GROUP BY x.d"
+		" CASE WHEN " + deadline + " IS NULL OR pa.reported_at <= " + deadline + " THEN 1 ELSE 0 END AS ontime," +
+		" CASE WHEN pa.reported_at > " + deadline + " THEN 1 ELSE 0 END AS late" +
+		" FROM case_assignments pa JOIN cases c ON c.id = pa.case_id WHERE pa.department_id IN " + in +
+		" AND pa.status = 'reported' AND pa.reported_at >= ? AND pa.reported_at < ? AND " + where +
+		" UNION ALL SELECT pa.department_id, pa.case_id, 0, 1 FROM case_assignments pa JOIN cases c ON c.id = pa.case_id WHERE pa.department_id IN " + in +
+		" AND pa.status IN ('assigned','signed') AND pa.due_at >= ? AND pa.due_at < ? AND " + where +
+		") x GROUP BY x.d"
 	args := append(append([]any{}, deptArgs...), from.UTC(), to.UTC())
-	args = append(append(args, deptArgs...), from.UTC(), lateTo)
-	rows, err := s.query(ctx, q, append(args, scArgs...)...)
+	args = append(append(args, scArgs...), deptArgs...)
+	args = append(append(args, from.UTC(), lateTo), scArgs...)
+	rows, err := s.query(ctx, q, args...)
 	_, err = scanAll(rows, err, func(r *sql.Rows) (struct{}, error) {
 		var d int64
 		var p DepartmentParts
