@@ -13,7 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/onedoor/onedoor/internal/cases"
@@ -30,7 +32,35 @@ type Service struct {
 	now func() time.Time
 	// Batch is how many records a transaction writes (BatchSize of the dialect when 0).
 	Batch int
+
+	// checked keeps the latest dry runs' reports (without the files' bytes), which the
+	// import of the same file through the same mapping and dictionary starts from
+	// instead of reading the whole file once more: on the admin pages the dry run is
+	// what the administrator looked at before pressing import.
+	mu      sync.Mutex
+	checked []checkedReport
 }
+
+// checkedReport is a dry run's report kept for its import, by what it depends on.
+type checkedReport struct {
+	key checkKey
+	at  time.Time
+	rep *Report
+}
+
+// checkKey is what a dry run's report follows from: the file, the source and its
+// mapping as saved, and the dictionary (regions and categories) it was read with.
+type checkKey struct {
+	sourceID     int64
+	sha, mapping string
+	dictionary   [sha256.Size]byte
+}
+
+// Kept dry runs: how many, and for how long one stands for the file's reading.
+const (
+	keptReports = 4
+	reportTTL   = 30 * time.Minute
+)
 
 // New returns the import service of st.
 func New(st *store.Store) *Service { return &Service{st: st, now: time.Now} }
@@ -169,7 +199,57 @@ func (s *Service) DryRun(ctx context.Context, src store.ImportSource, f File) (*
 	}
 	rep.Ledger = l
 	rep.Good = l.Good() - rep.Existing
+	s.keep(rep)
 	return rep, nil
+}
+
+// Checked is the report an import of the file starts from: the dry run of the same
+// file through the same saved mapping and dictionary made in the last reportTTL (its
+// Good and Existing as they were then; the import checks each batch's keys again as
+// it writes), or else a fresh DryRun.
+func (s *Service) Checked(ctx context.Context, src store.ImportSource, f File) (*Report, error) {
+	d, err := s.Dictionary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := checkKeyOf(src, f, d)
+	s.mu.Lock()
+	var kept *Report
+	for _, c := range s.checked {
+		if c.key == key && s.now().Sub(c.at) < reportTTL {
+			r := *c.rep
+			r.File = f
+			kept = &r
+		}
+	}
+	s.mu.Unlock()
+	if kept != nil {
+		return kept, nil
+	}
+	return s.DryRun(ctx, src, f)
+}
+
+// keep keeps a dry run's report for Checked, the file's bytes left out.
+func (s *Service) keep(rep *Report) {
+	r := *rep
+	r.File.Data = nil
+	c := checkedReport{key: checkKeyOf(rep.Source, rep.File, rep.dict), at: s.now(), rep: &r}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.checked = slices.DeleteFunc(s.checked, func(o checkedReport) bool { return o.key == c.key })
+	if len(s.checked) == keptReports {
+		s.checked = s.checked[1:]
+	}
+	s.checked = append(s.checked, c)
+}
+
+// checkKeyOf is what a dry run of f from src with d depends on. The dictionary's
+// time (which dates are in the future) is left out: a kept report is at most
+// reportTTL old.
+func checkKeyOf(src store.ImportSource, f File, d importer.Dictionary) checkKey {
+	d.Now = time.Time{}
+	raw, _ := json.Marshal(d)
+	return checkKey{sourceID: src.ID, sha: f.SHA256, mapping: src.Mapping, dictionary: sha256.Sum256(raw)}
 }
 
 // Report is a dry run's answer.
@@ -239,11 +319,18 @@ func MaskedValue(is importer.Issue) string { return maskValue(is) }
 
 // BatchSize is how many records an import writes in one transaction: progress is
 // recorded after each, and a killed import resumes after the last one committed.
+// On SQLite a commit writes every index page the batch touched, and a batch of
+// historical rows, whose dates, names, phones and ID numbers are scattered over the
+// whole of those indexes, touches most of their pages once the store holds some
+// hundred thousand cases: so SQLite gets large batches, as the demo generator's, which
+// pay that less often. PostgreSQL writes a batch from several connections at once
+// (the bulk loader's parts), and larger batches keep them busier between the
+// batch's serial steps (the key check, the ids, the rollups).
 func BatchSize(d store.Dialect) int {
 	if d == store.SQLite {
-		return 20000
+		return 50000
 	}
-	return 10000
+	return 20000
 }
 
 // Run imports the file's good records that the source has not imported before, in

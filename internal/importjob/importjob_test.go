@@ -310,3 +310,92 @@ func TestImportKilledBeforeItsProgressResumes(t *testing.T) {
 		}
 	})
 }
+
+// The import starts from the dry run the administrator saw, as long as the same file
+// is read through the same source, mapping and dictionary within the report's time;
+// anything else reads the file again.
+func TestImportStartsFromTheDryRunItSaw(t *testing.T) {
+	data := bigLedger(t, 1000)
+	testutil.ForEachStore(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		county(t, st)
+		f, err := importjob.ReadFile("big.xlsx", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := func(_ *importjob.Service, src store.ImportSource, _ *time.Time) store.ImportSource { return src }
+		later := func(d time.Duration) func(*importjob.Service, store.ImportSource, *time.Time) store.ImportSource {
+			return func(_ *importjob.Service, src store.ImportSource, clock *time.Time) store.ImportSource {
+				*clock = clock.Add(d)
+				return src
+			}
+		}
+		for i, c := range []struct {
+			name   string
+			change func(svc *importjob.Service, src store.ImportSource, clock *time.Time) store.ImportSource
+			kept   bool
+		}{
+			{"the same file and mapping", same, true},
+			{"29 minutes later", later(29 * time.Minute), true},
+			{"31 minutes later", later(31 * time.Minute), false},
+			{"the mapping saved anew", func(svc *importjob.Service, src store.ImportSource, _ *time.Time) store.ImportSource {
+				m := mustMapping(t, src)
+				m.SetValue(importer.FieldCategory, "邻里纠纷", "dispute.neighbour")
+				if err := svc.SaveMapping(ctx, src, m); err != nil {
+					t.Fatal(err)
+				}
+				src, _ = st.ImportSource(ctx, src.ID)
+				return src
+			}, false},
+			{"another source", func(svc *importjob.Service, src store.ImportSource, _ *time.Time) store.ImportSource {
+				other, _, err := svc.Source(ctx, src.Name+"（另）", f.Head)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := svc.SaveMapping(ctx, other, mustMapping(t, src)); err != nil {
+					t.Fatal(err)
+				}
+				other, _ = st.ImportSource(ctx, other.ID)
+				return other
+			}, false},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				clock := time.Now()
+				svc := importjob.New(st)
+				svc.SetClock(func() time.Time { return clock })
+				src, m, err := svc.Source(ctx, fmt.Sprintf("来源%d", i), f.Head)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.SetValue(importer.FieldCategory, "土地纠纷", "dispute.land")
+				if err := svc.SaveMapping(ctx, src, m); err != nil {
+					t.Fatal(err)
+				}
+				src, _ = st.ImportSource(ctx, src.ID)
+				rep, err := svc.DryRun(ctx, src, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := svc.Checked(ctx, c.change(svc, src, &clock), f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if kept := got.Ledger == rep.Ledger; kept != c.kept {
+					t.Fatalf("the dry run's report kept: %v, want %v", kept, c.kept)
+				}
+				if got.Good != rep.Good || got.File.SHA256 != f.SHA256 || len(got.File.Data) != len(data) {
+					t.Fatalf("report: good %d (the dry run's %d), file %s of %d bytes", got.Good, rep.Good, got.File.SHA256, len(got.File.Data))
+				}
+			})
+		}
+	})
+}
+
+func mustMapping(t *testing.T, src store.ImportSource) importer.Mapping {
+	t.Helper()
+	m, err := importjob.Mapping(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

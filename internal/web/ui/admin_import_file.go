@@ -280,7 +280,7 @@ func (u *UI) importReportXLSX(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rep, err := u.Imports.DryRun(r.Context(), src, f)
+	rep, err := u.Imports.Checked(r.Context(), src, f)
 	if err != nil {
 		u.renderError(w, r, err)
 		return
@@ -303,7 +303,7 @@ func (u *UI) importRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rep, err := u.Imports.DryRun(r.Context(), src, f)
+	rep, err := u.Imports.Checked(r.Context(), src, f)
 	if err == nil {
 		var run store.ImportRun
 		if run, err = u.Imports.Start(r.Context(), rep, httpx.Principal(r).User.ID); err == nil {
