@@ -143,7 +143,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 		}
 		return 0, nil
 	}
-	applied := 0
+	applied, rollupsChanged := 0, ""
 	for _, m := range ms[current:] {
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
@@ -165,11 +165,16 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 			log.Info("migration applied", "version", m.version, "name", m.name)
 		}
 		if strings.HasSuffix(m.name, "_case_rollups.sql") {
-			// The rollups of the cases there already (rollups.go): their repeat visits
-			// decided, the rollups rebuilt.
-			if err := s.rebuildRollupsOn(ctx, conn); err != nil {
-				return applied, fmt.Errorf("migration %s: %w", m.name, err)
-			}
+			rollupsChanged = m.name
+		}
+	}
+	if rollupsChanged != "" {
+		// The rollups of the cases there already (rollups.go): their repeat visits
+		// decided, the rollups rebuilt — once, after the last migration, as the
+		// rebuild reads the columns of every migration (0040's would not know 0042's
+		// repeat_visit).
+		if err := s.rebuildRollupsOn(ctx, conn); err != nil {
+			return applied, fmt.Errorf("migration %s: %w", rollupsChanged, err)
 		}
 	}
 	// The audit entries a killed process left waiting are sealed by UseAuditKeys, once
