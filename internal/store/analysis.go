@@ -78,22 +78,7 @@ type IntakeDay struct {
 // (side, day, …) rather than by counting the weeks' cases. The caller checks
 // RollupsServe first.
 func (s *Store) IntakeByDay(ctx context.Context, fromDay, toDay string, f CaseFilter, sc CaseScope) ([]IntakeDay, error) {
-	where := "r.side = ? AND r.day >= ? AND r.day < ?"
-	args := []any{report.SideIntake, fromDay, toDay}
-	within := func(path string) {
-		lo, hi := pathRange(path)
-		where += " AND r.region_path >= ? AND r.region_path < ?"
-		args = append(args, lo, hi)
-	}
-	if !sc.All {
-		within(sc.RegionPath)
-	}
-	if f.Within != "" && f.RegionOnly {
-		where += " AND r.region_path = ?"
-		args = append(args, f.Within)
-	} else if f.Within != "" {
-		within(f.Within)
-	}
+	where, args := rollupRows(report.SideIntake, fromDay, toDay, f, sc)
 	rows, err := s.query(ctx, "SELECT r.day, r.region_path, r.category_id, CAST(SUM(r.cases) AS BIGINT), CAST(SUM(r.grp) AS BIGINT) FROM case_rollups r WHERE "+
 		where+" GROUP BY r.day, r.region_path, r.category_id", args...)
 	return scanAll(rows, err, func(r *sql.Rows) (IntakeDay, error) {

@@ -502,7 +502,9 @@ func (s *Store) RollupEndings(ctx context.Context, fromDay, toDay string, groupe
 	return s.rollupCounts(ctx, report.SideEnded, fromDay, toDay, grouped, true, true, f, sc)
 }
 
-func (s *Store) rollupCounts(ctx context.Context, side, fromDay, toDay string, grouped, byDay, elapsed bool, f CaseFilter, sc CaseScope) ([]report.RollupSums, error) {
+// rollupRows is the condition on the rollups' rows of side for the days [fromDay,
+// toDay) within scope sc and f's region (f.Within, f.RegionOnly).
+func rollupRows(side, fromDay, toDay string, f CaseFilter, sc CaseScope) (string, []any) {
 	where := "r.side = ? AND r.day >= ? AND r.day < ?"
 	args := []any{side, fromDay, toDay}
 	within := func(path string) {
@@ -519,6 +521,11 @@ func (s *Store) rollupCounts(ctx context.Context, side, fromDay, toDay string, g
 	} else if f.Within != "" {
 		within(f.Within)
 	}
+	return where, args
+}
+
+func (s *Store) rollupCounts(ctx context.Context, side, fromDay, toDay string, grouped, byDay, elapsed bool, f CaseFilter, sc CaseScope) ([]report.RollupSums, error) {
+	where, args := rollupRows(side, fromDay, toDay, f, sc)
 	if f.Kind != "" {
 		where += " AND r.kind = ?"
 		args = append(args, f.Kind)
