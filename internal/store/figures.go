@@ -246,9 +246,9 @@ const comingRoles = "('applicant','representative')"
 func samePartySQL(p, q string) []string {
 	r := strings.NewReplacer("p.", p+".", "q.", q+".")
 	return []string{
-		r.Replace("p.id_number <> '' AND q.id_number = p.id_number"),
-		r.Replace("p.id_number = '' AND p.phone <> '' AND q.phone = p.phone AND q.id_number = ''"),
-		r.Replace("p.id_number = '' AND p.phone = '' AND p.name <> '' AND p.address <> '' AND q.name = p.name AND q.address = p.address AND q.id_number = '' AND q.phone = ''"),
+		r.Replace("p.id_number <> '' AND q.id_number = NULLIF(p.id_number, '')"),
+		r.Replace("p.id_number = '' AND p.phone <> '' AND q.phone = NULLIF(p.phone, '') AND q.id_number = ''"),
+		r.Replace("p.id_number = '' AND p.phone = '' AND p.name <> '' AND p.address <> '' AND q.name = NULLIF(p.name, '') AND q.address = NULLIF(p.address, '') AND q.id_number = '' AND q.phone = ''"),
 	}
 }
 
