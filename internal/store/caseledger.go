@@ -184,7 +184,7 @@ func (s *Store) ledgerParties(ctx context.Context, batch []LedgerCase) error {
 		args[i] = batch[i].ID
 	}
 	rows, err := s.query(ctx, "SELECT case_id, id, seq, role, name, id_number, phone FROM case_parties WHERE case_id IN ("+
-		strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")+") ORDER BY case_id, seq", args...)
+		placeholders(len(batch))+") ORDER BY case_id, seq", args...)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -64,7 +63,7 @@ func listCandidates(f CaseFilter, sc CaseScope) []listCandidate {
 	eq := func(index, col string, vals []any) {
 		probe := "c." + col + " = ?"
 		if len(vals) > 1 {
-			probe = "c." + col + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",") + ")"
+			probe = "c." + col + " IN (" + placeholders(len(vals)) + ")"
 		}
 		out = append(out, listCandidate{listDriver{index: index, ordered: len(vals) == 1}, probe, vals})
 	}

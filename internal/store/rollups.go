@@ -152,7 +152,7 @@ func rollupFlushSQL(d Dialect, n, m int) string {
 		return q.(string)
 	}
 	extra := strings.TrimSuffix(strings.Repeat(rollupRowSQL+" UNION ALL ", m), " UNION ALL ")
-	q, _ := rollupUpsert(d, 1, "c.id IN ("+strings.TrimSuffix(strings.Repeat("?,", n), ",")+")", nil, extra)
+	q, _ := rollupUpsert(d, 1, "c.id IN ("+placeholders(n)+")", nil, extra)
 	rollupTexts.Store(key, q)
 	return q
 }
@@ -209,7 +209,7 @@ func rollupIDList(ids []int64) (string, []any) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	return strings.TrimSuffix(strings.Repeat("?,", len(ids)), ","), args
+	return placeholders(len(ids)), args
 }
 
 // rollupFlushChunk bounds the cases one statement adds back (the ids are bound once a side).
